@@ -1,0 +1,123 @@
+// Package values converts between Arrow array elements and plain Go values (the
+// row form of results), and formats them for display.
+package values
+
+import (
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+)
+
+// Decimal is a decimal value in row form: an unscaled integer and a scale.
+type Decimal struct {
+	Unscaled decimal128.Num
+	Scale    int32
+}
+
+// String formats the decimal with exactly Scale fractional digits.
+func (d Decimal) String() string {
+	return d.Unscaled.ToString(d.Scale)
+}
+
+// Float64 converts the decimal to the nearest float64.
+func (d Decimal) Float64() float64 { return d.Unscaled.ToFloat64(d.Scale) }
+
+// Rat returns the exact value as a rational number.
+func (d Decimal) Rat() *big.Rat {
+	r := new(big.Rat).SetInt(d.Unscaled.BigInt())
+	den := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.Scale)), nil)
+	return r.Quo(r, new(big.Rat).SetInt(den))
+}
+
+// Value returns element i of arr as a Go value: nil for null; bool; int8,
+// int16, int32, int64; float32, float64; string; []byte; time.Time (UTC) for
+// dates and timestamps; Decimal for decimals. Dictionary arrays yield the value
+// of their dictionary. Other types yield the array's string form of the element.
+func Value(arr arrow.Array, i int) any {
+	if arr.IsNull(i) {
+		return nil
+	}
+	switch a := arr.(type) {
+	case *array.Boolean:
+		return a.Value(i)
+	case *array.Int8:
+		return a.Value(i)
+	case *array.Int16:
+		return a.Value(i)
+	case *array.Int32:
+		return a.Value(i)
+	case *array.Int64:
+		return a.Value(i)
+	case *array.Uint8:
+		return a.Value(i)
+	case *array.Uint16:
+		return a.Value(i)
+	case *array.Uint32:
+		return a.Value(i)
+	case *array.Uint64:
+		return a.Value(i)
+	case *array.Float32:
+		return a.Value(i)
+	case *array.Float64:
+		return a.Value(i)
+	case *array.String:
+		return a.Value(i)
+	case *array.LargeString:
+		return a.Value(i)
+	case *array.Binary:
+		return append([]byte(nil), a.Value(i)...)
+	case *array.Date32:
+		return a.Value(i).ToTime().UTC()
+	case *array.Date64:
+		return a.Value(i).ToTime().UTC()
+	case *array.Timestamp:
+		unit := a.DataType().(*arrow.TimestampType).Unit
+		return a.Value(i).ToTime(unit).UTC()
+	case *array.Decimal64:
+		return Decimal{Unscaled: decimal128.FromI64(int64(a.Value(i))), Scale: a.DataType().(*arrow.Decimal64Type).Scale}
+	case *array.Decimal128:
+		return Decimal{Unscaled: a.Value(i), Scale: a.DataType().(*arrow.Decimal128Type).Scale}
+	case *array.Dictionary:
+		return Value(a.Dictionary(), a.GetValueIndex(i))
+	default:
+		return arr.ValueStr(i)
+	}
+}
+
+// Rows converts batches to row form with Value.
+func Rows(batches []arrow.RecordBatch) [][]any {
+	var out [][]any
+	for _, b := range batches {
+		for r := 0; r < int(b.NumRows()); r++ {
+			row := make([]any, b.NumCols())
+			for c := range row {
+				row[c] = Value(b.Column(c), r)
+			}
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+// FormatValue renders a row-form value as Spark's Show prints it.
+func FormatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return x.Format("2006-01-02 15:04:05.999999")
+	case []byte:
+		return fmt.Sprintf("%X", x)
+	case float64, float32:
+		return fmt.Sprintf("%v", x)
+	default:
+		return fmt.Sprint(x)
+	}
+}
