@@ -4,7 +4,10 @@ package values
 
 import (
 	"fmt"
+	"math"
 	"math/big"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -115,9 +118,78 @@ func FormatValue(v any) string {
 		return x.Format("2006-01-02 15:04:05.999999")
 	case []byte:
 		return fmt.Sprintf("%X", x)
-	case float64, float32:
-		return fmt.Sprintf("%v", x)
+	case float64:
+		return FormatDouble(x)
+	case float32:
+		return FormatDouble(float64(x))
 	default:
 		return fmt.Sprint(x)
 	}
+}
+
+// ParseDecimal parses decimal text such as "-12.340" exactly; the scale is the
+// number of digits after the point.
+func ParseDecimal(s string) (Decimal, error) {
+	t := s
+	neg := false
+	if t != "" && (t[0] == '-' || t[0] == '+') {
+		neg = t[0] == '-'
+		t = t[1:]
+	}
+	intPart, frac := t, ""
+	if i := strings.IndexByte(t, '.'); i >= 0 {
+		intPart, frac = t[:i], t[i+1:]
+	}
+	digits := intPart + frac
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return Decimal{}, fmt.Errorf("invalid decimal %q", s)
+	}
+	n, ok := new(big.Int).SetString(digits, 10)
+	if !ok || len(strings.TrimLeft(digits, "0")) > 38 {
+		return Decimal{}, fmt.Errorf("invalid decimal %q: more than 38 digits", s)
+	}
+	if neg {
+		n.Neg(n)
+	}
+	return Decimal{Unscaled: decimal128.FromBigInt(n), Scale: int32(len(frac))}, nil
+}
+
+// FormatDouble renders a double as Spark (Java's Double.toString) does:
+// plain notation with at least one fractional digit for magnitudes in
+// [1e-3, 1e7), scientific notation like 1.0E7 otherwise.
+func FormatDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == 0:
+		if math.Signbit(f) {
+			return "-0.0"
+		}
+		return "0.0"
+	}
+	a := math.Abs(f)
+	if a >= 1e-3 && a < 1e7 {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	s := strconv.FormatFloat(f, 'E', -1, 64)
+	mant, exp, _ := strings.Cut(s, "E")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	if exp[0] == '+' {
+		exp = exp[1:]
+	}
+	exp = strings.TrimLeft(exp, "0")
+	if strings.HasPrefix(exp, "-") {
+		exp = "-" + strings.TrimLeft(exp[1:], "0")
+	}
+	return mant + "E" + exp
 }

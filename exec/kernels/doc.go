@@ -1,0 +1,5 @@
+// Package kernels holds the selection kernels every operator shares: gathering
+// rows of Arrow arrays by index (take) and keeping the rows of a boolean mask
+// (filter), for every fixed-width type (decimal64 included), booleans,
+// strings and binaries, with and without nulls.
+package kernels
