@@ -100,3 +100,10 @@ func applyFilter(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) (a
 }
 
 func (s *filterStream) Close() error { return s.in.Close() }
+
+// ApplyFilter evaluates pred over b and returns the rows where it is true
+// (b itself, retained, when every row passes). idx is scratch space reused
+// across calls.
+func ApplyFilter(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) (arrow.RecordBatch, error) {
+	return applyFilter(env, pred, b, idx)
+}

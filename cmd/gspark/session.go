@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gspark/gspark/frame"
+)
+
+// session builds a Session from the global flags.
+func (g *globalFlags) session() (*frame.Session, error) {
+	var opts []frame.Option
+	if g.partitions > 0 {
+		opts = append(opts, frame.WithPartitions(g.partitions))
+	}
+	if g.memoryLimit != "" {
+		n, err := parseBytes(g.memoryLimit)
+		if err != nil {
+			return nil, fmt.Errorf("--memory-limit: %w", err)
+		}
+		opts = append(opts, frame.WithMemoryLimit(n))
+	}
+	return frame.NewSession(opts...), nil
+}
+
+// parseBytes reads sizes like 512MB, 2GiB, 1g or 1048576.
+func parseBytes(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"TIB", 1 << 40}, {"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10},
+		{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3},
+		{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 {
+		return 0, fmt.Errorf("invalid size %q", s)
+	}
+	return int64(f * float64(mult)), nil
+}

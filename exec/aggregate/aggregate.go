@@ -1,0 +1,488 @@
+// Package aggregate implements two-phase hash aggregation: NewPartial
+// aggregates each partition into partial states, NewFinal merges them.
+//
+// Group keys are hashed a batch at a time into an open-addressing table of
+// dense group ids whose keys are kept in typed buffers; every aggregate then
+// updates typed per-group state in one loop per batch. Dictionary-encoded
+// string keys are grouped by value and output as plain strings.
+package aggregate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec"
+)
+
+// Func is an aggregate function.
+type Func int
+
+// The aggregate functions.
+const (
+	Count     Func = iota // count(col): the number of non-null values
+	CountStar             // count(*): the number of rows; Spec.Input is ignored
+	Sum
+	Avg
+	Min
+	Max
+)
+
+var funcNames = [...]string{"count", "count_star", "sum", "avg", "min", "max"}
+
+// String returns the function's lower-case name.
+func (f Func) String() string {
+	if f < 0 || int(f) >= len(funcNames) {
+		return fmt.Sprintf("Func(%d)", int(f))
+	}
+	return funcNames[f]
+}
+
+// Spec is one aggregate: a function of an input column, named Name in the output.
+type Spec struct {
+	Func  Func
+	Input int    // column index in the child's schema
+	Name  string // result column name
+}
+
+func decimalType(p, s int32) arrow.DataType {
+	if p <= 18 {
+		return &arrow.Decimal64Type{Precision: p, Scale: s}
+	}
+	return &arrow.Decimal128Type{Precision: p, Scale: s}
+}
+
+func decimalParams(dt arrow.DataType) (p, s int32) {
+	switch t := dt.(type) {
+	case *arrow.Decimal64Type:
+		return t.Precision, t.Scale
+	case *arrow.Decimal128Type:
+		return t.Precision, t.Scale
+	}
+	return 0, 0
+}
+
+func valueType(in arrow.DataType) arrow.DataType {
+	if d, ok := in.(*arrow.DictionaryType); ok {
+		return d.ValueType
+	}
+	return in
+}
+
+// ResultType returns Spark's result type of f over an input of type in:
+// count → int64; sum: ints → int64, floats → float64, decimal(p,s) →
+// decimal(min(38,p+10),s); avg: ints/floats → float64, decimal(p,s) →
+// decimal(min(38,p+4),min(38,s+4)); min/max → the input type. Decimal results
+// are decimal64 up to precision 18, decimal128 above.
+func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
+	switch f {
+	case Count, CountStar:
+		return arrow.PrimitiveTypes.Int64, nil
+	}
+	in = valueType(in)
+	if in == nil {
+		return nil, fmt.Errorf("%s: missing input type", f)
+	}
+	switch f {
+	case Sum, Avg:
+		switch in.ID() {
+		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
+			if f == Sum {
+				return arrow.PrimitiveTypes.Int64, nil
+			}
+			return arrow.PrimitiveTypes.Float64, nil
+		case arrow.FLOAT32, arrow.FLOAT64:
+			return arrow.PrimitiveTypes.Float64, nil
+		case arrow.DECIMAL64, arrow.DECIMAL128:
+			p, s := decimalParams(in)
+			if f == Sum {
+				return decimalType(min(38, p+10), s), nil
+			}
+			return decimalType(min(38, p+4), min(38, s+4)), nil
+		}
+	case Min, Max:
+		switch in.ID() {
+		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
+			arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.DATE32, arrow.TIMESTAMP, arrow.BOOL:
+			return in, nil
+		}
+	default:
+		return nil, fmt.Errorf("unknown aggregate function %d", int(f))
+	}
+	return nil, fmt.Errorf("%s of %s is not supported", f, in)
+}
+
+// stateFields returns the partial state columns of spec over input type in.
+func stateFields(sp Spec, in arrow.DataType) ([]arrow.Field, error) {
+	rt, err := ResultType(sp.Func, in)
+	if err != nil {
+		return nil, err
+	}
+	switch sp.Func {
+	case Count, CountStar:
+		return []arrow.Field{{Name: sp.Name + "$count", Type: rt, Nullable: true}}, nil
+	case Avg:
+		st := rt
+		if p, s := decimalParams(valueType(in)); p > 0 {
+			st = decimalType(min(38, p+10), s)
+		}
+		return []arrow.Field{
+			{Name: sp.Name + "$sum", Type: st, Nullable: true},
+			{Name: sp.Name + "$count", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		}, nil
+	}
+	return []arrow.Field{{Name: sp.Name + "$" + sp.Func.String(), Type: rt, Nullable: true}}, nil
+}
+
+// newAccumulator returns the state of sp over input type in; merge selects
+// final mode (inputs are partial states).
+func newAccumulator(sp Spec, in arrow.DataType, merge bool) (accumulator, error) {
+	rt, err := ResultType(sp.Func, in)
+	if err != nil {
+		return nil, err
+	}
+	isMax := sp.Func == Max
+	switch sp.Func {
+	case Count:
+		return &countAcc{merge: merge}, nil
+	case CountStar:
+		return &countAcc{star: !merge, merge: merge}, nil
+	case Sum:
+		switch rt.ID() {
+		case arrow.INT64:
+			return &sumIntAcc{}, nil
+		case arrow.FLOAT64:
+			return &sumFloatAcc{}, nil
+		default:
+			p, _ := decimalParams(rt)
+			return &sumDecAcc{dt: rt, prec: p}, nil
+		}
+	case Avg:
+		a := &avgAcc{merge: merge, res: rt, cnt: countAcc{merge: merge}}
+		if p, s := decimalParams(valueType(in)); p > 0 {
+			st := decimalType(min(38, p+10), s)
+			a.dsum = &sumDecAcc{dt: st, prec: min(38, p+10)}
+		} else {
+			a.fsum = &sumFloatAcc{}
+		}
+		return a, nil
+	}
+	switch rt.ID() {
+	case arrow.INT8:
+		return &minMaxNum[int8]{isMax: isMax, dt: rt}, nil
+	case arrow.INT16:
+		return &minMaxNum[int16]{isMax: isMax, dt: rt}, nil
+	case arrow.INT32, arrow.DATE32:
+		return &minMaxNum[int32]{isMax: isMax, dt: rt}, nil
+	case arrow.INT64, arrow.TIMESTAMP, arrow.DECIMAL64:
+		return &minMaxNum[int64]{isMax: isMax, dt: rt}, nil
+	case arrow.FLOAT32:
+		return &minMaxNum[float32]{isMax: isMax, dt: rt}, nil
+	case arrow.FLOAT64:
+		return &minMaxNum[float64]{isMax: isMax, dt: rt}, nil
+	case arrow.DECIMAL128:
+		return &minMaxDec128{isMax: isMax, dt: rt}, nil
+	case arrow.BOOL:
+		return &minMaxBool{isMax: isMax}, nil
+	case arrow.STRING:
+		return &minMaxString{isMax: isMax}, nil
+	}
+	return nil, fmt.Errorf("%s of %s is not supported", sp.Func, in)
+}
+
+// op is a partial or final hash aggregation.
+type op struct {
+	env      *exec.Env
+	child    exec.Operator
+	final    bool
+	groups   []int // key column indexes in the child
+	aggs     []Spec
+	inTypes  []arrow.DataType // original input types
+	argCols  [][]int          // per spec, the child columns it reads
+	keyTypes []arrow.DataType
+	schema   *arrow.Schema
+}
+
+// NewPartial aggregates each child partition on its own (same number of
+// partitions as child). Output: the group columns (dictionary keys become
+// strings) followed by the partial state columns of every spec ("<Name>$sum",
+// "<Name>$count", "<Name>$min", ...).
+func NewPartial(env *exec.Env, child exec.Operator, groupCols []int, aggs []Spec) (exec.Operator, error) {
+	cs := child.Schema()
+	o := &op{env: env, child: child, groups: append([]int(nil), groupCols...), aggs: append([]Spec(nil), aggs...)}
+	var fields []arrow.Field
+	for _, g := range groupCols {
+		if g < 0 || g >= cs.NumFields() {
+			return nil, fmt.Errorf("partial aggregate: group column %d out of range (%d columns)", g, cs.NumFields())
+		}
+		f := cs.Field(g)
+		if _, err := newKeyCol(f.Type); err != nil {
+			return nil, fmt.Errorf("partial aggregate: group column %q: %w", f.Name, err)
+		}
+		f.Type = valueType(f.Type)
+		f.Nullable = true
+		o.keyTypes = append(o.keyTypes, cs.Field(g).Type)
+		fields = append(fields, f)
+	}
+	for _, sp := range aggs {
+		in := arrow.DataType(arrow.PrimitiveTypes.Int64)
+		var cols []int
+		if sp.Func != CountStar {
+			if sp.Input < 0 || sp.Input >= cs.NumFields() {
+				return nil, fmt.Errorf("partial aggregate %s: input column %d out of range (%d columns)", sp.Name, sp.Input, cs.NumFields())
+			}
+			in = cs.Field(sp.Input).Type
+			cols = []int{sp.Input}
+		}
+		sf, err := stateFields(sp, in)
+		if err != nil {
+			return nil, fmt.Errorf("partial aggregate %s: %w", sp.Name, err)
+		}
+		if _, isDict := in.(*arrow.DictionaryType); isDict && sp.Func != Min && sp.Func != Max && sp.Func != Count {
+			return nil, fmt.Errorf("partial aggregate %s: %s over a dictionary column is not supported", sp.Name, sp.Func)
+		}
+		o.inTypes = append(o.inTypes, in)
+		o.argCols = append(o.argCols, cols)
+		fields = append(fields, sf...)
+	}
+	o.schema = arrow.NewSchema(fields, nil)
+	return o, nil
+}
+
+// NewFinal merges partial states produced by NewPartial (possibly behind an
+// exchange that put equal keys in one partition). The first numGroupCols child
+// columns are the keys; inputTypes[i] is the type of aggs[i]'s original input
+// column (int64 for CountStar). Output: group columns then one column per spec
+// named Spec.Name with type ResultType. With no group columns and a single
+// partition it always emits exactly one row.
+func NewFinal(env *exec.Env, child exec.Operator, numGroupCols int, aggs []Spec, inputTypes []arrow.DataType) (exec.Operator, error) {
+	cs := child.Schema()
+	if len(inputTypes) != len(aggs) {
+		return nil, fmt.Errorf("final aggregate: %d input types for %d aggregates", len(inputTypes), len(aggs))
+	}
+	if numGroupCols < 0 || numGroupCols > cs.NumFields() {
+		return nil, fmt.Errorf("final aggregate: %d group columns, child has %d columns", numGroupCols, cs.NumFields())
+	}
+	o := &op{env: env, child: child, final: true, aggs: append([]Spec(nil), aggs...), inTypes: append([]arrow.DataType(nil), inputTypes...)}
+	var fields []arrow.Field
+	for g := 0; g < numGroupCols; g++ {
+		f := cs.Field(g)
+		if _, err := newKeyCol(f.Type); err != nil {
+			return nil, fmt.Errorf("final aggregate: group column %q: %w", f.Name, err)
+		}
+		o.groups = append(o.groups, g)
+		o.keyTypes = append(o.keyTypes, f.Type)
+		f.Type = valueType(f.Type)
+		f.Nullable = true
+		fields = append(fields, f)
+	}
+	col := numGroupCols
+	for i, sp := range aggs {
+		sf, err := stateFields(sp, inputTypes[i])
+		if err != nil {
+			return nil, fmt.Errorf("final aggregate %s: %w", sp.Name, err)
+		}
+		var cols []int
+		for _, f := range sf {
+			if col >= cs.NumFields() {
+				return nil, fmt.Errorf("final aggregate %s: child has too few state columns (%d)", sp.Name, cs.NumFields())
+			}
+			if got := cs.Field(col).Type; !arrow.TypeEqual(got, f.Type) {
+				return nil, fmt.Errorf("final aggregate %s: state column %q has type %s, expected %s", sp.Name, cs.Field(col).Name, got, f.Type)
+			}
+			cols = append(cols, col)
+			col++
+		}
+		rt, _ := ResultType(sp.Func, inputTypes[i])
+		o.argCols = append(o.argCols, cols)
+		fields = append(fields, arrow.Field{Name: sp.Name, Type: rt, Nullable: true})
+	}
+	if col != cs.NumFields() {
+		return nil, fmt.Errorf("final aggregate: child has %d columns, expected %d", cs.NumFields(), col)
+	}
+	o.schema = arrow.NewSchema(fields, nil)
+	return o, nil
+}
+
+// Schema implements exec.Operator.
+func (o *op) Schema() *arrow.Schema { return o.schema }
+
+// Partitions implements exec.Operator.
+func (o *op) Partitions() int { return o.child.Partitions() }
+
+// Children implements exec.Operator.
+func (o *op) Children() []exec.Operator { return []exec.Operator{o.child} }
+
+// String implements exec.Operator.
+func (o *op) String() string {
+	kind := "PartialAggregate"
+	if o.final {
+		kind = "FinalAggregate"
+	}
+	specs := make([]string, len(o.aggs))
+	for i, sp := range o.aggs {
+		if sp.Func == CountStar {
+			specs[i] = fmt.Sprintf("count(*) AS %s", sp.Name)
+		} else {
+			specs[i] = fmt.Sprintf("%s(#%d) AS %s", sp.Func, sp.Input, sp.Name)
+		}
+	}
+	return fmt.Sprintf("%s(keys=%v, aggs=[%s])", kind, o.groups, strings.Join(specs, ", "))
+}
+
+// Execute implements exec.Operator.
+func (o *op) Execute(ctx context.Context, p int) (exec.Stream, error) {
+	if err := exec.CheckPartition(o, p); err != nil {
+		return nil, err
+	}
+	t, err := newTable(o.keyTypes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o, err)
+	}
+	accs := make([]accumulator, len(o.aggs))
+	for i, sp := range o.aggs {
+		if accs[i], err = newAccumulator(sp, o.inTypes[i], o.final); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", o, sp.Name, err)
+		}
+	}
+	in, err := o.child.Execute(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &aggStream{o: o, ctx: ctx, in: in, t: t, accs: accs}, nil
+}
+
+type aggStream struct {
+	o     *op
+	ctx   context.Context
+	in    exec.Stream
+	t     *table
+	accs  []accumulator
+	built bool
+	next  int
+	ngrp  int
+}
+
+func (s *aggStream) build() error {
+	o := s.o
+	keys := make([]arrow.Array, len(o.groups))
+	args := make([]arrow.Array, 0, 2)
+	for {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+		b, err := s.in.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		err = s.consume(b, keys, args)
+		b.Release()
+		if err != nil {
+			return fmt.Errorf("%s: %w", o, err)
+		}
+	}
+	s.ngrp = s.t.groups()
+	if o.final && len(o.groups) == 0 && o.Partitions() == 1 && s.ngrp == 0 {
+		s.ngrp = 1
+		for _, a := range s.accs {
+			a.grow(1)
+		}
+	}
+	return nil
+}
+
+func (s *aggStream) consume(b arrow.RecordBatch, keys, args []arrow.Array) error {
+	n := int(b.NumRows())
+	if n == 0 {
+		return nil
+	}
+	for k, g := range s.o.groups {
+		keys[k] = b.Column(g)
+	}
+	gids, err := s.t.lookup(keys, n)
+	if err != nil {
+		return err
+	}
+	ng := s.t.groups()
+	for i, a := range s.accs {
+		a.grow(ng)
+		args = args[:0]
+		for _, c := range s.o.argCols[i] {
+			args = append(args, b.Column(c))
+		}
+		if err := a.update(gids, args); err != nil {
+			return fmt.Errorf("%s: %w", s.o.aggs[i].Name, err)
+		}
+	}
+	return nil
+}
+
+func (s *aggStream) Next() (arrow.RecordBatch, error) {
+	if s.in == nil {
+		return nil, io.EOF
+	}
+	if !s.built {
+		s.built = true
+		if err := s.build(); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if s.next >= s.ngrp {
+		return nil, io.EOF
+	}
+	size := s.o.env.BatchSize
+	if size <= 0 {
+		size = exec.DefaultBatchSize
+	}
+	lo, hi := s.next, min(s.next+size, s.ngrp)
+	s.next = hi
+	mem := s.o.env.Mem
+	cols := make([]arrow.Array, 0, s.o.schema.NumFields())
+	release := func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}
+	for _, c := range s.t.cols {
+		cols = append(cols, c.array(mem, lo, hi))
+	}
+	for i, a := range s.accs {
+		if s.o.final {
+			r, err := a.result(mem, lo, hi)
+			if err != nil {
+				release()
+				return nil, fmt.Errorf("%s: %s: %w", s.o, s.o.aggs[i].Name, err)
+			}
+			cols = append(cols, r)
+			continue
+		}
+		st, err := a.state(mem, lo, hi)
+		if err != nil {
+			release()
+			return nil, fmt.Errorf("%s: %s: %w", s.o, s.o.aggs[i].Name, err)
+		}
+		cols = append(cols, st...)
+	}
+	defer release()
+	return arrayRecord(s.o.schema, cols, hi-lo), nil
+}
+
+func (s *aggStream) Close() error {
+	if s.in == nil {
+		return nil
+	}
+	err := s.in.Close()
+	s.in = nil
+	s.t, s.accs = nil, nil
+	return err
+}

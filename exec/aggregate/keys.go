@@ -1,0 +1,497 @@
+package aggregate
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/bits"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Hashing constants (odd 64-bit multipliers) and the table's seed, which
+// differs from the exchange's so repartitioned keys spread over the table.
+const (
+	prime1    = 0x9E3779B97F4A7C15
+	prime2    = 0xC2B2AE3D27D4EB4F
+	prime3    = 0x165667B19E3779F9
+	nullHash  = 0x2545F4914F6CDD1D
+	tableSeed = 0x3C6EF372FE94F82B
+	// longString marks, in the packed form of a string key, a string longer
+	// than 7 bytes (a packed short string never has 0xFF in its top byte).
+	longString = ^uint64(0)
+)
+
+func mix64(x uint64) uint64 {
+	x ^= x >> 33
+	x *= 0xFF51AFD7ED558CCD
+	x ^= x >> 33
+	x *= 0xC4CEB9FE1A85EC53
+	x ^= x >> 33
+	return x
+}
+
+func combine(h, v uint64) uint64 { return bits.RotateLeft64(h*prime1, 23) ^ v }
+
+func hashLong(b []byte) uint64 {
+	h := uint64(tableSeed) ^ (uint64(len(b)) * prime1)
+	for len(b) >= 8 {
+		h = bits.RotateLeft64(h^(binary.LittleEndian.Uint64(b)*prime2), 31) * prime1
+		b = b[8:]
+	}
+	var tail uint64
+	for i, c := range b {
+		tail |= uint64(c) << (8 * i)
+	}
+	return mix64(bits.RotateLeft64(h^(tail*prime3), 27) * prime1)
+}
+
+// pack returns the packed form of a string: its bytes and length in one
+// word when it has at most 7 bytes, longString otherwise.
+func pack(b []byte) uint64 {
+	if len(b) > 7 {
+		return longString
+	}
+	v := uint64(len(b)) << 56
+	for i, c := range b {
+		v |= uint64(c) << (8 * i)
+	}
+	return v
+}
+
+// normFloat maps -0 to +0 and every NaN to one NaN, so equal keys group together.
+func normFloat(f float64) uint64 {
+	if f == 0 {
+		return 0
+	}
+	if f != f {
+		return 0x7FF8000000000001
+	}
+	return math.Float64bits(f)
+}
+
+// fixedValues returns the values of a fixed-width array of element type T,
+// honoring the array's offset.
+func fixedValues[T any](a arrow.Array) []T {
+	d := a.Data()
+	buf := d.Buffers()[1]
+	n := d.Len()
+	if buf == nil || n == 0 {
+		return nil
+	}
+	var zero T
+	all := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(buf.Bytes()))), buf.Len()/int(unsafe.Sizeof(zero)))
+	return all[d.Offset() : d.Offset()+n]
+}
+
+type keyKind uint8
+
+const (
+	kindFixed  keyKind = iota // one normalized word per value
+	kindDec128                // two words per value
+	kindString                // packed word plus bytes
+)
+
+// keyCol stores the values of one key column for every group and holds the
+// normalized view of the current batch's column.
+type keyCol struct {
+	dt   arrow.DataType // output type (dictionaries output their value type)
+	kind keyKind
+
+	vals  []uint64 // per group: normalized value, two words for decimal128, packed form for strings
+	null  []bool   // per group
+	sdata []byte   // string bytes of all groups
+	soffs []int    // per group start in sdata, plus the end
+
+	bv    []uint64 // per row of the batch, like vals
+	bnull []bool
+	// strings of the batch: row i has bytes sd[so[j]-sbase:so[j+1]-sbase] with
+	// j = sidx[i] (dictionary) or i.
+	sd    []byte
+	so    []int32
+	sbase int32
+	sidx  []int32
+}
+
+func newKeyCol(dt arrow.DataType) (*keyCol, error) {
+	c := &keyCol{dt: dt, kind: kindFixed}
+	switch t := dt.(type) {
+	case *arrow.DictionaryType:
+		if t.ValueType.ID() != arrow.STRING {
+			return nil, fmt.Errorf("unsupported dictionary key type %s", dt)
+		}
+		c.dt = arrow.BinaryTypes.String
+		c.kind = kindString
+	case *arrow.StringType:
+		c.kind = kindString
+	case *arrow.Decimal128Type:
+		c.kind = kindDec128
+	case *arrow.Int8Type, *arrow.Int16Type, *arrow.Int32Type, *arrow.Int64Type,
+		*arrow.Float32Type, *arrow.Float64Type, *arrow.BooleanType, *arrow.Date32Type,
+		*arrow.TimestampType, *arrow.Decimal64Type:
+	default:
+		return nil, fmt.Errorf("unsupported key type %s", dt)
+	}
+	if c.kind == kindString {
+		c.soffs = []int{0}
+	}
+	return c, nil
+}
+
+func widen[T int8 | int16 | int32 | int64](dst []uint64, src []T) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = uint64(int64(v))
+	}
+}
+
+// load fills the batch view from a (n rows) and combines its hashes into hs.
+func (c *keyCol) load(a arrow.Array, hs []uint64) error {
+	n := a.Len()
+	words := n
+	if c.kind == kindDec128 {
+		words = 2 * n
+	}
+	if cap(c.bv) < words {
+		c.bv = make([]uint64, words)
+		c.bnull = make([]bool, n)
+	}
+	c.bv = c.bv[:words]
+	c.bnull = c.bnull[:n]
+	bv := c.bv
+	switch x := a.(type) {
+	case *array.Int8:
+		widen(bv, fixedValues[int8](a))
+	case *array.Int16:
+		widen(bv, fixedValues[int16](a))
+	case *array.Int32, *array.Date32:
+		widen(bv, fixedValues[int32](a))
+	case *array.Int64, *array.Timestamp, *array.Decimal64:
+		copy(bv, fixedValues[uint64](a))
+	case *array.Float32:
+		for i, v := range fixedValues[float32](a) {
+			bv[i] = normFloat(float64(v))
+		}
+	case *array.Float64:
+		for i, v := range fixedValues[float64](a) {
+			bv[i] = normFloat(v)
+		}
+	case *array.Boolean:
+		for i := range n {
+			if x.Value(i) {
+				bv[i] = 1
+			} else {
+				bv[i] = 0
+			}
+		}
+	case *array.Decimal128:
+		d := a.Data()
+		raw := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(d.Buffers()[1].Bytes()))), d.Buffers()[1].Len()/8)
+		copy(bv, raw[2*d.Offset():2*(d.Offset()+n)])
+	case *array.String:
+		c.sd, c.so, c.sidx = x.ValueBytes(), x.ValueOffsets(), nil
+		c.sbase = c.so[0]
+		for i := range n {
+			bv[i] = pack(c.sd[c.so[i]-c.sbase : c.so[i+1]-c.sbase])
+		}
+	case *array.Dictionary:
+		dict, ok := x.Dictionary().(*array.String)
+		if !ok {
+			return fmt.Errorf("unsupported dictionary key type %s", a.DataType())
+		}
+		c.sd, c.so = dict.ValueBytes(), dict.ValueOffsets()
+		c.sbase = c.so[0]
+		if cap(c.sidx) < n {
+			c.sidx = make([]int32, n)
+		}
+		c.sidx = c.sidx[:n]
+		packed := make([]uint64, dict.Len())
+		for j := range packed {
+			packed[j] = pack(c.sd[c.so[j]-c.sbase : c.so[j+1]-c.sbase])
+		}
+		for i := range n {
+			if x.IsNull(i) {
+				c.sidx[i] = 0
+				bv[i] = 0
+				continue
+			}
+			j := x.GetValueIndex(i)
+			c.sidx[i] = int32(j)
+			bv[i] = packed[j]
+		}
+	default:
+		return fmt.Errorf("unsupported key type %s", a.DataType())
+	}
+	if a.NullN() == 0 {
+		clear(c.bnull)
+	} else {
+		for i := range n {
+			c.bnull[i] = a.IsNull(i)
+		}
+		w := words / n
+		for i, isNull := range c.bnull {
+			if isNull {
+				for k := 0; k < w; k++ {
+					bv[i*w+k] = 0
+				}
+			}
+		}
+	}
+	// Hash the normalized values.
+	switch c.kind {
+	case kindFixed:
+		for i, v := range bv {
+			hs[i] = combine(hs[i], mix64(v))
+		}
+	case kindDec128:
+		for i := range hs {
+			hs[i] = combine(hs[i], mix64(bv[2*i]^mix64(bv[2*i+1]+prime2)))
+		}
+	case kindString:
+		for i, v := range bv {
+			if v == longString {
+				hs[i] = combine(hs[i], hashLong(c.rowBytes(i)))
+			} else {
+				hs[i] = combine(hs[i], mix64(v))
+			}
+		}
+	}
+	if a.NullN() > 0 {
+		for i, isNull := range c.bnull {
+			if isNull {
+				hs[i] ^= nullHash
+			}
+		}
+	}
+	return nil
+}
+
+func (c *keyCol) rowBytes(i int) []byte {
+	j := i
+	if c.sidx != nil {
+		j = int(c.sidx[i])
+	}
+	return c.sd[c.so[j]-c.sbase : c.so[j+1]-c.sbase]
+}
+
+// equal reports whether row i of the batch equals the key of group g.
+func (c *keyCol) equal(g uint32, i int) bool {
+	if c.null[g] != c.bnull[i] {
+		return false
+	}
+	switch c.kind {
+	case kindFixed:
+		return c.vals[g] == c.bv[i]
+	case kindDec128:
+		return c.vals[2*g] == c.bv[2*i] && c.vals[2*g+1] == c.bv[2*i+1]
+	default:
+		if c.vals[g] != c.bv[i] {
+			return false
+		}
+		if c.bv[i] != longString {
+			return true
+		}
+		return bytes.Equal(c.sdata[c.soffs[g]:c.soffs[g+1]], c.rowBytes(i))
+	}
+}
+
+// add appends row i of the batch as a new group's key.
+func (c *keyCol) add(i int) {
+	c.null = append(c.null, c.bnull[i])
+	switch c.kind {
+	case kindFixed:
+		c.vals = append(c.vals, c.bv[i])
+	case kindDec128:
+		c.vals = append(c.vals, c.bv[2*i], c.bv[2*i+1])
+	default:
+		c.vals = append(c.vals, c.bv[i])
+		if !c.bnull[i] {
+			c.sdata = append(c.sdata, c.rowBytes(i)...)
+		}
+		c.soffs = append(c.soffs, len(c.sdata))
+	}
+}
+
+// table maps key tuples to dense group ids with open addressing.
+type table struct {
+	cols   []*keyCol
+	hashes []uint64 // per group
+	slots  []uint32 // group id + 1; 0 is empty
+	mask   uint64
+	n      int
+
+	rowHash []uint64
+	gids    []uint32
+}
+
+func newTable(types []arrow.DataType) (*table, error) {
+	t := &table{slots: make([]uint32, 64), mask: 63}
+	for i, dt := range types {
+		c, err := newKeyCol(dt)
+		if err != nil {
+			return nil, fmt.Errorf("group column %d: %w", i, err)
+		}
+		t.cols = append(t.cols, c)
+	}
+	return t, nil
+}
+
+// groups returns the number of groups.
+func (t *table) groups() int { return t.n }
+
+// lookup returns the group id of every row of the key columns (n rows),
+// creating groups for new keys. The slice is reused by the next call.
+func (t *table) lookup(cols []arrow.Array, n int) ([]uint32, error) {
+	if cap(t.gids) < n {
+		t.gids = make([]uint32, n)
+		t.rowHash = make([]uint64, n)
+	}
+	gids := t.gids[:n]
+	if len(t.cols) == 0 {
+		if n > 0 && t.n == 0 {
+			t.n = 1
+		}
+		clear(gids)
+		return gids, nil
+	}
+	hs := t.rowHash[:n]
+	for i := range hs {
+		hs[i] = tableSeed
+	}
+	for k, c := range t.cols {
+		if err := c.load(cols[k], hs); err != nil {
+			return nil, fmt.Errorf("group column %d: %w", k, err)
+		}
+	}
+	for i := range hs {
+		hs[i] = mix64(hs[i])
+	}
+	cs := t.cols
+	for i, h := range hs {
+		pos := h & t.mask
+		for {
+			s := t.slots[pos]
+			if s == 0 {
+				g := uint32(t.n)
+				t.n++
+				t.hashes = append(t.hashes, h)
+				for _, c := range cs {
+					c.add(i)
+				}
+				t.slots[pos] = g + 1
+				gids[i] = g
+				if uint64(t.n)*2 > t.mask {
+					t.grow()
+				}
+				break
+			}
+			g := s - 1
+			if t.hashes[g] == h {
+				eq := true
+				for _, c := range cs {
+					if !c.equal(g, i) {
+						eq = false
+						break
+					}
+				}
+				if eq {
+					gids[i] = g
+					break
+				}
+			}
+			pos = (pos + 1) & t.mask
+		}
+	}
+	return gids, nil
+}
+
+func (t *table) grow() {
+	size := (t.mask + 1) * 2
+	t.slots = make([]uint32, size)
+	t.mask = size - 1
+	for g, h := range t.hashes {
+		pos := h & t.mask
+		for t.slots[pos] != 0 {
+			pos = (pos + 1) & t.mask
+		}
+		t.slots[pos] = uint32(g) + 1
+	}
+}
+
+// array builds the key column's values for groups [lo, hi) in mem.
+func (c *keyCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
+	valid := c.null[lo:hi]
+	switch dt := c.dt.(type) {
+	case *arrow.StringType:
+		b := array.NewStringBuilder(mem)
+		defer b.Release()
+		b.Reserve(hi - lo)
+		b.ReserveData(c.soffs[hi] - c.soffs[lo])
+		for g := lo; g < hi; g++ {
+			if c.null[g] {
+				b.AppendNull()
+			} else {
+				b.BinaryBuilder.Append(c.sdata[c.soffs[g]:c.soffs[g+1]])
+			}
+		}
+		return b.NewArray()
+	case *arrow.BooleanType:
+		b := array.NewBooleanBuilder(mem)
+		defer b.Release()
+		b.Reserve(hi - lo)
+		for g := lo; g < hi; g++ {
+			if c.null[g] {
+				b.AppendNull()
+			} else {
+				b.UnsafeAppend(c.vals[g] != 0)
+			}
+		}
+		return b.NewArray()
+	case *arrow.Decimal128Type:
+		return newFixedArray(mem, dt, c.vals[2*lo:2*hi], hi-lo, invert(valid))
+	case *arrow.Int8Type:
+		return newFixedArray(mem, dt, narrow[int8](c.vals[lo:hi]), hi-lo, invert(valid))
+	case *arrow.Int16Type:
+		return newFixedArray(mem, dt, narrow[int16](c.vals[lo:hi]), hi-lo, invert(valid))
+	case *arrow.Int32Type, *arrow.Date32Type:
+		return newFixedArray(mem, dt, narrow[int32](c.vals[lo:hi]), hi-lo, invert(valid))
+	case *arrow.Float32Type:
+		f := make([]float32, hi-lo)
+		for i, v := range c.vals[lo:hi] {
+			f[i] = float32(math.Float64frombits(v))
+		}
+		return newFixedArray(mem, dt, f, hi-lo, invert(valid))
+	default: // int64, float64, timestamp, decimal64: the word is the value
+		return newFixedArray(mem, dt, c.vals[lo:hi], hi-lo, invert(valid))
+	}
+}
+
+func narrow[T int8 | int16 | int32](v []uint64) []T {
+	out := make([]T, len(v))
+	for i, x := range v {
+		out[i] = T(int64(x))
+	}
+	return out
+}
+
+func invert(null []bool) []bool {
+	any := false
+	for _, n := range null {
+		if n {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return nil
+	}
+	valid := make([]bool, len(null))
+	for i, n := range null {
+		valid[i] = !n
+	}
+	return valid
+}

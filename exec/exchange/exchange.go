@@ -1,0 +1,375 @@
+// Package exchange moves record batches between partitions: hash
+// repartitioning and gathering into one partition. These operators are the
+// only places in the engine that run goroutines.
+//
+// Runs: the first Execute of any output partition starts one producer
+// goroutine per child partition, using a context derived from that first
+// Execute's ctx (later Execute calls of the same run share it). Every output
+// partition of a run must be executed and its stream closed; when the last
+// stream of a run is closed the producers are stopped, every buffered batch is
+// released, and the next Execute starts a fresh run (so an operator can be
+// collected more than once). Executing the same partition twice within one run
+// is an error.
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/kernels"
+)
+
+// chanCap is the number of batches buffered per output partition.
+const chanCap = 4
+
+// repartitionSeed seeds the repartitioning hash; it differs from the seeds
+// hash tables use so partitions do not cluster inside them.
+const repartitionSeed = 0x6A09E667F3BCC908
+
+// HashRepartition redistributes the rows of all child partitions into n
+// partitions by a hash of key columns, so equal keys land in one partition.
+type HashRepartition struct {
+	core
+	keys []int
+}
+
+// NewHashRepartition redistributes the rows of all child partitions into n
+// partitions by a hash of keyCols: equal keys (same types) always land in the
+// same output partition.
+func NewHashRepartition(env *exec.Env, child exec.Operator, keyCols []int, n int) exec.Operator {
+	if n < 1 {
+		n = 1
+	}
+	h := &HashRepartition{keys: append([]int(nil), keyCols...)}
+	h.core = core{env: env, child: child, n: n, self: h, route: h.route}
+	return h
+}
+
+// String implements exec.Operator.
+func (h *HashRepartition) String() string {
+	return fmt.Sprintf("HashRepartition(keys=%v, n=%d)", h.keys, h.n)
+}
+
+// Execute implements exec.Operator.
+func (h *HashRepartition) Execute(ctx context.Context, p int) (exec.Stream, error) {
+	return h.execute(ctx, p)
+}
+
+// route splits b by destination partition and sends the pieces.
+func (h *HashRepartition) route(r *run, sc *scratch, b arrow.RecordBatch) error {
+	rows := int(b.NumRows())
+	if cap(sc.hashes) < rows {
+		sc.hashes = make([]uint64, rows)
+	}
+	hs := sc.hashes[:rows]
+	cols := sc.cols[:0]
+	for _, k := range h.keys {
+		if k < 0 || k >= int(b.NumCols()) {
+			b.Release()
+			return fmt.Errorf("%s: key column %d out of range (%d columns)", h, k, b.NumCols())
+		}
+		cols = append(cols, b.Column(k))
+	}
+	sc.cols = cols
+	if err := hashColumns(cols, repartitionSeed, hs); err != nil {
+		b.Release()
+		return fmt.Errorf("%s: %w", h, err)
+	}
+	if len(sc.idx) != h.n {
+		sc.idx = make([][]int32, h.n)
+	}
+	for d := range sc.idx {
+		sc.idx[d] = sc.idx[d][:0]
+	}
+	n := uint64(h.n)
+	for i, x := range hs {
+		d := (x >> 32) * n >> 32
+		sc.idx[d] = append(sc.idx[d], int32(i))
+	}
+	for d, idx := range sc.idx {
+		if len(idx) == rows {
+			return r.send(d, b)
+		}
+	}
+	defer b.Release()
+	for d, idx := range sc.idx {
+		if len(idx) == 0 {
+			continue
+		}
+		piece, err := kernels.TakeBatch(h.env.Mem, b, idx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", h, err)
+		}
+		if err := r.send(d, piece); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Gather merges all child partitions into one partition.
+type Gather struct {
+	core
+}
+
+// NewGather merges all child partitions into one (order unspecified), reading
+// them concurrently.
+func NewGather(env *exec.Env, child exec.Operator) exec.Operator {
+	g := &Gather{}
+	g.core = core{env: env, child: child, n: 1, self: g, route: func(r *run, _ *scratch, b arrow.RecordBatch) error {
+		return r.send(0, b)
+	}}
+	return g
+}
+
+// String implements exec.Operator.
+func (g *Gather) String() string { return "Gather" }
+
+// Execute implements exec.Operator.
+func (g *Gather) Execute(ctx context.Context, p int) (exec.Stream, error) {
+	return g.execute(ctx, p)
+}
+
+// core is the shared machinery of the exchanges: runs of producers feeding
+// bounded channels, one per output partition.
+type core struct {
+	env   *exec.Env
+	child exec.Operator
+	n     int
+	self  exec.Operator
+	// route consumes b (releasing it or handing it on) and sends its rows.
+	route func(r *run, sc *scratch, b arrow.RecordBatch) error
+
+	mu  sync.Mutex
+	cur *run
+}
+
+// scratch holds one producer's reusable buffers.
+type scratch struct {
+	hashes []uint64
+	cols   []arrow.Array
+	idx    [][]int32
+}
+
+// Schema implements exec.Operator.
+func (c *core) Schema() *arrow.Schema { return c.child.Schema() }
+
+// Partitions implements exec.Operator.
+func (c *core) Partitions() int { return c.n }
+
+// Children implements exec.Operator.
+func (c *core) Children() []exec.Operator { return []exec.Operator{c.child} }
+
+func (c *core) execute(ctx context.Context, p int) (exec.Stream, error) {
+	if err := exec.CheckPartition(c.self, p); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil {
+		c.cur = c.start(ctx)
+	}
+	r := c.cur
+	if r.opened[p] {
+		return nil, fmt.Errorf("%s: partition %d executed twice in one run (close every output stream before re-executing)", c.self, p)
+	}
+	r.opened[p] = true
+	return &outStream{c: c, r: r, p: p, ctx: ctx}, nil
+}
+
+// run is one execution of an exchange.
+type run struct {
+	ctx      context.Context
+	cancel   context.CancelFunc
+	chans    []chan arrow.RecordBatch
+	done     []chan struct{}
+	finished chan struct{}
+
+	mu     sync.Mutex
+	err    error
+	opened []bool
+	closed int
+}
+
+func (c *core) start(ctx context.Context) *run {
+	rctx, cancel := context.WithCancel(ctx)
+	r := &run{
+		ctx:      rctx,
+		cancel:   cancel,
+		chans:    make([]chan arrow.RecordBatch, c.n),
+		done:     make([]chan struct{}, c.n),
+		finished: make(chan struct{}),
+		opened:   make([]bool, c.n),
+	}
+	for i := range r.chans {
+		r.chans[i] = make(chan arrow.RecordBatch, chanCap)
+		r.done[i] = make(chan struct{})
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < c.child.Partitions(); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.produce(r, i); err != nil {
+				r.fail(err)
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		for _, ch := range r.chans {
+			close(ch)
+		}
+		close(r.finished)
+	}()
+	return r
+}
+
+// produce reads child partition i and routes its batches until EOF, error or cancellation.
+func (c *core) produce(r *run, i int) error {
+	s, err := c.child.Execute(r.ctx, i)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sc := &scratch{}
+	for {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		b, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if b.NumRows() == 0 {
+			b.Release()
+			continue
+		}
+		if err := c.route(r, sc, b); err != nil {
+			return err
+		}
+	}
+}
+
+// fail records the first error of the run and stops every producer.
+func (r *run) fail(err error) {
+	r.mu.Lock()
+	if r.err == nil {
+		r.err = err
+	}
+	r.mu.Unlock()
+	r.cancel()
+}
+
+func (r *run) failure() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// send hands b to output partition p; b is released instead when that
+// partition's stream is closed or the run is cancelled.
+func (r *run) send(p int, b arrow.RecordBatch) error {
+	select {
+	case <-r.done[p]:
+		b.Release()
+		return nil
+	default:
+	}
+	select {
+	case r.chans[p] <- b:
+		return nil
+	case <-r.done[p]:
+		b.Release()
+		return nil
+	case <-r.ctx.Done():
+		b.Release()
+		return r.ctx.Err()
+	}
+}
+
+// outStream is one output partition of a run.
+type outStream struct {
+	c      *core
+	r      *run
+	p      int
+	ctx    context.Context
+	closed bool
+}
+
+func (s *outStream) Next() (arrow.RecordBatch, error) {
+	if s.closed {
+		return nil, io.EOF
+	}
+	if err := s.r.failure(); err != nil {
+		return nil, err
+	}
+	select {
+	case b, ok := <-s.r.chans[s.p]:
+		if !ok {
+			if err := s.r.failure(); err != nil {
+				return nil, err
+			}
+			if err := s.r.ctx.Err(); err != nil {
+				return nil, err
+			}
+			return nil, io.EOF
+		}
+		if err := s.r.failure(); err != nil {
+			b.Release()
+			return nil, err
+		}
+		return b, nil
+	case <-s.ctx.Done():
+		return nil, s.ctx.Err()
+	}
+}
+
+func (s *outStream) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	r := s.r
+	close(r.done[s.p])
+	// Release what is already buffered for this partition.
+	for drained := false; !drained; {
+		select {
+		case b, ok := <-r.chans[s.p]:
+			if !ok {
+				drained = true
+			} else {
+				b.Release()
+			}
+		default:
+			drained = true
+		}
+	}
+	s.c.mu.Lock()
+	r.closed++
+	last := r.closed == len(r.chans)
+	if last && s.c.cur == r {
+		s.c.cur = nil
+	}
+	s.c.mu.Unlock()
+	if !last {
+		return nil
+	}
+	r.cancel()
+	<-r.finished
+	for _, ch := range r.chans {
+		for b := range ch {
+			b.Release()
+		}
+	}
+	return nil
+}

@@ -1,0 +1,336 @@
+package join
+
+import (
+	"fmt"
+	"hash/maphash"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+)
+
+// keyKind is the physical representation a key column is normalized to.
+type keyKind int
+
+const (
+	kindFixed  keyKind = iota // one uint64 per row
+	kindDec128                // two uint64 per row (lo, hi)
+	kindString                // bytes addressed through offsets, optionally via dictionary indices
+)
+
+// keyCol is one key column of a batch (or of the whole build side) in a form
+// that can be hashed and compared without per-row interface calls.
+type keyCol struct {
+	kind  keyKind
+	fixed []uint64 // kindFixed values, kindDec128 low words
+	hi    []uint64 // kindDec128 high words
+	offs  []int32  // kindString offsets
+	data  []byte   // kindString bytes
+	dict  []int32  // kindString dictionary indices, nil for plain strings
+}
+
+// str returns the bytes of row i of a string key column.
+func (k *keyCol) str(i int) []byte {
+	if k.dict != nil {
+		i = int(k.dict[i])
+	}
+	return k.data[k.offs[i]:k.offs[i+1]]
+}
+
+// keySet holds the key columns of a batch, the combined null flags (a row
+// with any null key never matches) and the row hashes.
+type keySet struct {
+	cols  []keyCol
+	null  []bool
+	hash  []uint64
+	nulls int
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// load normalizes the key arrays of one batch into ks, reusing its buffers.
+func (ks *keySet) load(arrs []arrow.Array, seed maphash.Seed) error {
+	n := 0
+	if len(arrs) > 0 {
+		n = arrs[0].Len()
+	}
+	if len(ks.cols) != len(arrs) {
+		ks.cols = make([]keyCol, len(arrs))
+	}
+	ks.null = grow(ks.null, n)
+	clear(ks.null)
+	ks.hash = grow(ks.hash, n)
+	for c, a := range arrs {
+		if err := ks.cols[c].load(a, ks.null); err != nil {
+			return err
+		}
+	}
+	ks.nulls = 0
+	for _, b := range ks.null {
+		if b {
+			ks.nulls++
+		}
+	}
+	ks.computeHash(seed)
+	return nil
+}
+
+// markNulls sets null[i] for every null row of a.
+func markNulls(a arrow.Array, null []bool) {
+	if a.NullN() == 0 {
+		return
+	}
+	bits := a.NullBitmapBytes()
+	off := a.Data().Offset()
+	if len(bits) == 0 {
+		for i := range null {
+			null[i] = true
+		}
+		return
+	}
+	for i := range null {
+		if !bitutil.BitIsSet(bits, off+i) {
+			null[i] = true
+		}
+	}
+}
+
+func widen[T int8 | int16 | int32 | int64](dst []uint64, src []T) {
+	for i, v := range src {
+		dst[i] = uint64(int64(v))
+	}
+}
+
+func (k *keyCol) load(a arrow.Array, null []bool) error {
+	markNulls(a, null)
+	n := a.Len()
+	k.dict = nil
+	switch arr := a.(type) {
+	case *array.Int8:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		widen(k.fixed, arr.Int8Values())
+	case *array.Int16:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		widen(k.fixed, arr.Int16Values())
+	case *array.Int32:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		widen(k.fixed, arr.Int32Values())
+	case *array.Int64:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		widen(k.fixed, arr.Int64Values())
+	case *array.Date32:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		widen(k.fixed, arrow.Int32Traits.CastFromBytes(arrow.Date32Traits.CastToBytes(arr.Date32Values())))
+	case *array.Timestamp:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		widen(k.fixed, arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(arr.TimestampValues())))
+	case *array.Decimal64:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		for i := range n {
+			k.fixed[i] = uint64(arr.Value(i))
+		}
+	case *array.Decimal128:
+		k.kind = kindDec128
+		k.fixed = grow(k.fixed, n)
+		k.hi = grow(k.hi, n)
+		for i := range n {
+			v := arr.Value(i)
+			k.fixed[i], k.hi[i] = v.LowBits(), uint64(v.HighBits())
+		}
+	case *array.Float32:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		for i, v := range arr.Float32Values() {
+			k.fixed[i] = floatKey(float64(v))
+		}
+	case *array.Float64:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		for i, v := range arr.Float64Values() {
+			k.fixed[i] = floatKey(v)
+		}
+	case *array.Boolean:
+		k.kind = kindFixed
+		k.fixed = grow(k.fixed, n)
+		for i := range n {
+			if arr.Value(i) {
+				k.fixed[i] = 1
+			} else {
+				k.fixed[i] = 0
+			}
+		}
+	case *array.String:
+		k.kind = kindString
+		k.offs, k.data = stringBuffers(arr)
+	case *array.Dictionary:
+		dv := dictValues(arr)
+		defer dv.Release()
+		dict, ok := dv.(*array.String)
+		if !ok {
+			return fmt.Errorf("unsupported join key type %s", a.DataType())
+		}
+		k.kind = kindString
+		k.offs, k.data = stringBuffers(dict)
+		k.dict = grow(k.dict, n)
+		if err := dictIndices(arr.Indices(), k.dict); err != nil {
+			return err
+		}
+		if dict.NullN() > 0 {
+			for i, j := range k.dict {
+				if !null[i] && dict.IsNull(int(j)) {
+					null[i] = true
+				}
+			}
+		}
+	default:
+		return fmt.Errorf("unsupported join key type %s", a.DataType())
+	}
+	return nil
+}
+
+// stringBuffers returns the offsets of arr and the bytes they index (the
+// whole values buffer, so the offsets need no rebasing for sliced arrays).
+func stringBuffers(arr *array.String) ([]int32, []byte) {
+	offs := arr.ValueOffsets()
+	if len(offs) == 0 {
+		offs = []int32{0, 0}[:1]
+	}
+	var data []byte
+	if bufs := arr.Data().Buffers(); len(bufs) > 2 && bufs[2] != nil {
+		data = bufs[2].Bytes()
+	}
+	return offs, data
+}
+
+// floatKey maps a float to bits that are equal exactly when Spark considers
+// the values equal: -0.0 equals 0.0 and NaN equals NaN.
+func floatKey(v float64) uint64 {
+	switch {
+	case v == 0:
+		return 0
+	case math.IsNaN(v):
+		return 0x7ff8000000000001
+	}
+	return math.Float64bits(v)
+}
+
+// dictIndices copies the indices of a dictionary array into dst as int32.
+func dictIndices(idx arrow.Array, dst []int32) error {
+	switch ix := idx.(type) {
+	case *array.Int8:
+		for i, v := range ix.Int8Values() {
+			dst[i] = int32(v)
+		}
+	case *array.Int16:
+		for i, v := range ix.Int16Values() {
+			dst[i] = int32(v)
+		}
+	case *array.Int32:
+		copy(dst, ix.Int32Values())
+	case *array.Int64:
+		for i, v := range ix.Int64Values() {
+			dst[i] = int32(v)
+		}
+	case *array.Uint8:
+		for i, v := range ix.Uint8Values() {
+			dst[i] = int32(v)
+		}
+	case *array.Uint16:
+		for i, v := range ix.Uint16Values() {
+			dst[i] = int32(v)
+		}
+	case *array.Uint32:
+		for i, v := range ix.Uint32Values() {
+			dst[i] = int32(v)
+		}
+	default:
+		return fmt.Errorf("unsupported dictionary index type %s", idx.DataType())
+	}
+	return nil
+}
+
+// mix is a 64-bit finalizer spreading every input bit over the output.
+func mix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+const golden = 0x9e3779b97f4a7c15
+
+// computeHash fills ks.hash column by column.
+func (ks *keySet) computeHash(seed maphash.Seed) {
+	h := ks.hash
+	for i := range h {
+		h[i] = golden
+	}
+	for c := range ks.cols {
+		k := &ks.cols[c]
+		switch k.kind {
+		case kindFixed:
+			for i, v := range k.fixed[:len(h)] {
+				h[i] = mix(h[i]*31 + v)
+			}
+		case kindDec128:
+			for i, v := range k.fixed[:len(h)] {
+				h[i] = mix(mix(h[i]*31+v) ^ k.hi[i])
+			}
+		case kindString:
+			if k.dict != nil {
+				// Hash each dictionary entry once.
+				nd := len(k.offs) - 1
+				dh := make([]uint64, nd)
+				for d := range nd {
+					dh[d] = maphash.Bytes(seed, k.data[k.offs[d]:k.offs[d+1]])
+				}
+				for i, j := range k.dict[:len(h)] {
+					if j >= 0 && int(j) < nd {
+						h[i] = mix(h[i]*31 + dh[j])
+					}
+				}
+			} else {
+				for i := range h {
+					h[i] = mix(h[i]*31 + maphash.Bytes(seed, k.data[k.offs[i]:k.offs[i+1]]))
+				}
+			}
+		}
+	}
+}
+
+// equal reports whether row i of probe keys equals row j of build keys.
+func equal(p *keySet, i int, b *keySet, j int) bool {
+	for c := range p.cols {
+		pk, bk := &p.cols[c], &b.cols[c]
+		switch pk.kind {
+		case kindFixed:
+			if pk.fixed[i] != bk.fixed[j] {
+				return false
+			}
+		case kindDec128:
+			if pk.fixed[i] != bk.fixed[j] || pk.hi[i] != bk.hi[j] {
+				return false
+			}
+		case kindString:
+			if string(pk.str(i)) != string(bk.str(j)) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,274 @@
+// Package scan holds the physical scans of file formats that need their own
+// readers: Parquet, split by row groups across partitions, with column
+// projection, row-group pruning on statistics and a fused filter.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/io/parquet"
+	"github.com/gspark/gspark/io/source"
+)
+
+// ParquetInput is one Parquet file of a scan.
+type ParquetInput struct {
+	// Name identifies the file in EXPLAIN and errors.
+	Name string
+	// Open opens the file; every partition opens its own handle.
+	Open func() (*parquet.File, error)
+	// RowGroups holds the row count of each row group.
+	RowGroups []int64
+}
+
+// ParquetSpec describes a Parquet scan.
+type ParquetSpec struct {
+	Files  []ParquetInput
+	Schema *arrow.Schema
+	// ReadColumns are the columns of Schema to decode.
+	ReadColumns []int
+	// Filters are used to skip row groups whose statistics rule them out.
+	Filters []source.Filter
+	// Predicate, if not nil, is evaluated over the read columns and keeps
+	// only the rows where it is true.
+	Predicate expr.Expr
+	// Output lists the positions within ReadColumns the scan produces.
+	Output []int
+	// Limit, when ≥ 0, bounds the rows each partition produces.
+	Limit      int64
+	Partitions int
+}
+
+type unit struct {
+	file int
+	rg   int
+}
+
+// Parquet scans Parquet files; its partitions each read a contiguous run of
+// row groups holding about the same number of rows.
+type Parquet struct {
+	env    *exec.Env
+	spec   ParquetSpec
+	parts  [][]unit
+	read   *arrow.Schema
+	out    *arrow.Schema
+	pruned atomic.Int64
+	loaded atomic.Int64
+}
+
+// NewParquet plans a Parquet scan.
+func NewParquet(env *exec.Env, spec ParquetSpec) *Parquet {
+	var units []unit
+	var total int64
+	for fi, f := range spec.Files {
+		for rg, n := range f.RowGroups {
+			units = append(units, unit{fi, rg})
+			total += n
+		}
+	}
+	n := min(max(spec.Partitions, 1), max(len(units), 1))
+	parts := make([][]unit, n)
+	// Deal contiguous runs so each partition gets about total/n rows.
+	var acc int64
+	p := 0
+	for _, u := range units {
+		rows := spec.Files[u.file].RowGroups[u.rg]
+		// Move on once this partition has its share, keeping one unit for each later partition.
+		for p < n-1 && len(parts[p]) > 0 && acc >= total*int64(p+1)/int64(n) {
+			p++
+		}
+		parts[p] = append(parts[p], u)
+		acc += rows
+	}
+	var nonEmpty [][]unit
+	for _, pu := range parts {
+		if len(pu) > 0 {
+			nonEmpty = append(nonEmpty, pu)
+		}
+	}
+	if len(nonEmpty) == 0 {
+		nonEmpty = [][]unit{nil}
+	}
+	readFields := make([]arrow.Field, len(spec.ReadColumns))
+	for i, c := range spec.ReadColumns {
+		readFields[i] = spec.Schema.Field(c)
+	}
+	fields := make([]arrow.Field, len(spec.Output))
+	for i, c := range spec.Output {
+		fields[i] = readFields[c]
+	}
+	return &Parquet{env: env, spec: spec, parts: nonEmpty, read: arrow.NewSchema(readFields, nil), out: arrow.NewSchema(fields, nil)}
+}
+
+// Schema implements exec.Operator.
+func (s *Parquet) Schema() *arrow.Schema { return s.out }
+
+// Partitions implements exec.Operator.
+func (s *Parquet) Partitions() int { return len(s.parts) }
+
+// Children implements exec.Operator.
+func (s *Parquet) Children() []exec.Operator { return nil }
+
+// PrunedRowGroups is the number of row groups skipped on statistics so far.
+func (s *Parquet) PrunedRowGroups() int64 { return s.pruned.Load() }
+
+// ReadRowGroups is the number of row groups decoded so far.
+func (s *Parquet) ReadRowGroups() int64 { return s.loaded.Load() }
+
+// String implements exec.Operator.
+func (s *Parquet) String() string {
+	names := make([]string, len(s.spec.Files))
+	groups := 0
+	for i, f := range s.spec.Files {
+		names[i] = f.Name
+		groups += len(f.RowGroups)
+	}
+	cols := make([]string, s.out.NumFields())
+	for i, f := range s.out.Fields() {
+		cols[i] = f.Name
+	}
+	str := fmt.Sprintf("ParquetScan [%s] row_groups=%d columns=[%s]", strings.Join(names, ", "), groups, strings.Join(cols, ", "))
+	if len(s.spec.Filters) > 0 {
+		fs := make([]string, len(s.spec.Filters))
+		for i, f := range s.spec.Filters {
+			fs[i] = f.String()
+		}
+		str += " RowGroupFilters=[" + strings.Join(fs, ", ") + "]"
+	}
+	if s.spec.Predicate != nil {
+		str += " Predicate=" + s.spec.Predicate.String()
+	}
+	if s.spec.Limit >= 0 {
+		str += fmt.Sprintf(" Limit=%d", s.spec.Limit)
+	}
+	return str
+}
+
+// Execute implements exec.Operator.
+func (s *Parquet) Execute(ctx context.Context, p int) (exec.Stream, error) {
+	if err := exec.CheckPartition(s, p); err != nil {
+		return nil, err
+	}
+	return &parquetStream{s: s, ctx: ctx, units: s.parts[p], openFile: -1}, nil
+}
+
+type parquetStream struct {
+	s        *Parquet
+	ctx      context.Context
+	units    []unit
+	next     int
+	file     *parquet.File
+	openFile int
+	rg       *parquet.RowGroupReader
+	emitted  int64
+	idx      []int32
+}
+
+func (st *parquetStream) openUnit(u unit) error {
+	spec := &st.s.spec
+	if st.openFile != u.file {
+		if st.file != nil {
+			err := st.file.Close()
+			st.file = nil
+			if err != nil {
+				return err
+			}
+		}
+		f, err := spec.Files[u.file].Open()
+		if err != nil {
+			return err
+		}
+		st.file, st.openFile = f, u.file
+	}
+	if len(spec.Filters) > 0 && st.file.CanSkip(u.rg, spec.Filters) {
+		st.s.pruned.Add(1)
+		return nil
+	}
+	r, err := st.file.ReadRowGroup(st.ctx, u.rg, parquet.ReadOptions{Columns: spec.ReadColumns, BatchSize: st.s.env.BatchSize, Mem: st.s.env.Mem})
+	if err != nil {
+		return err
+	}
+	st.s.loaded.Add(1)
+	st.rg = r
+	return nil
+}
+
+func (st *parquetStream) Next() (arrow.RecordBatch, error) {
+	spec := &st.s.spec
+	for {
+		if err := st.ctx.Err(); err != nil {
+			return nil, err
+		}
+		if spec.Limit >= 0 && st.emitted >= spec.Limit {
+			return nil, io.EOF
+		}
+		if st.rg == nil {
+			if st.next >= len(st.units) {
+				return nil, io.EOF
+			}
+			u := st.units[st.next]
+			st.next++
+			if err := st.openUnit(u); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		b, err := st.rg.Next()
+		if errors.Is(err, io.EOF) {
+			cerr := st.rg.Close()
+			st.rg = nil
+			if cerr != nil {
+				return nil, cerr
+			}
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if spec.Predicate != nil {
+			fb, err := exec.ApplyFilter(st.s.env, spec.Predicate, b, &st.idx)
+			b.Release()
+			if err != nil {
+				return nil, err
+			}
+			b = fb
+		}
+		out := exec.SelectColumns(b, st.s.out, spec.Output)
+		b.Release()
+		if out.NumRows() == 0 {
+			out.Release()
+			continue
+		}
+		if spec.Limit >= 0 && st.emitted+out.NumRows() > spec.Limit {
+			sl := out.NewSlice(0, spec.Limit-st.emitted)
+			out.Release()
+			out = sl
+		}
+		st.emitted += out.NumRows()
+		return out, nil
+	}
+}
+
+func (st *parquetStream) Close() error {
+	var err error
+	if st.rg != nil {
+		err = st.rg.Close()
+		st.rg = nil
+	}
+	if st.file != nil {
+		if cerr := st.file.Close(); err == nil {
+			err = cerr
+		}
+		st.file = nil
+	}
+	st.next = len(st.units)
+	return err
+}

@@ -1,0 +1,223 @@
+package frame
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/values"
+)
+
+// Row is one result row: a Go value per column, nil for null (see package values).
+type Row []any
+
+// query is a DataFrame planned for execution.
+type query struct {
+	optimized planner.Plan
+	op        exec.Operator
+	fired     map[string]int
+}
+
+// prepare optimizes and physically plans the DataFrame for an environment.
+func (df *DataFrame) prepare(env *exec.Env) (*query, error) {
+	if df.err != nil {
+		return nil, df.err
+	}
+	q := &query{optimized: df.plan}
+	if df.s.optimize {
+		o := planner.NewOptimizer()
+		p, err := o.Optimize(df.plan)
+		if err != nil {
+			return nil, err
+		}
+		q.optimized, q.fired = p, o.Fired
+	}
+	pp := &planner.PhysicalPlanner{Env: env, Partitions: df.s.partitions}
+	op, err := pp.Plan(q.optimized)
+	if err != nil {
+		return nil, err
+	}
+	q.op = op
+	return q, nil
+}
+
+// run executes the DataFrame, handing every partition's stream to consume
+// (called concurrently, one goroutine per partition).
+func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, op exec.Operator) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	budget := exec.NewBudget(df.s.mem, df.s.memLimit, cancel)
+	q, err := df.prepare(exec.NewEnv(budget))
+	if err != nil {
+		return err
+	}
+	err = consume(ctx, q.op)
+	if cause := context.Cause(ctx); cause != nil && errors.Is(cause, exec.ErrMemoryLimit) {
+		return cause
+	}
+	return err
+}
+
+// CollectBatches runs the query and returns its result as Arrow record
+// batches, in order; the caller releases them.
+func (df *DataFrame) CollectBatches(ctx context.Context) ([]arrow.RecordBatch, error) {
+	var out []arrow.RecordBatch
+	err := df.run(ctx, func(ctx context.Context, op exec.Operator) error {
+		bs, err := exec.Collect(ctx, op)
+		out = bs
+		return err
+	})
+	if err != nil {
+		exec.ReleaseAll(out)
+		return nil, err
+	}
+	return out, nil
+}
+
+// Collect runs the query and returns its rows.
+func (df *DataFrame) Collect(ctx context.Context) ([]Row, error) {
+	bs, err := df.CollectBatches(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer exec.ReleaseAll(bs)
+	rows := values.Rows(bs)
+	out := make([]Row, len(rows))
+	for i, r := range rows {
+		out[i] = r
+	}
+	return out, nil
+}
+
+// Count runs the query and returns its number of rows.
+func (df *DataFrame) Count(ctx context.Context) (int64, error) {
+	rows, err := df.Agg(Agg(planner.AggCount, Col("*")).Alias("count")).Collect(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return rows[0][0].(int64), nil
+}
+
+// Show prints the first n rows (20 if n ≤ 0) as a text table, like Spark's show().
+func (df *DataFrame) Show(ctx context.Context, n int) error {
+	s, err := df.ShowString(ctx, n, 20)
+	if err != nil {
+		return err
+	}
+	fmt.Print(s)
+	return nil
+}
+
+// ShowString renders the first n rows as Spark's show() does; cells longer
+// than truncate characters are cut (truncate ≤ 0: never).
+func (df *DataFrame) ShowString(ctx context.Context, n, truncate int) (string, error) {
+	if n <= 0 {
+		n = 20
+	}
+	rows, err := df.Limit(n + 1).Collect(ctx)
+	if err != nil {
+		return "", err
+	}
+	more := len(rows) > n
+	if more {
+		rows = rows[:n]
+	}
+	return formatTable(df.Columns(), rows, truncate, more, n), nil
+}
+
+func formatTable(cols []string, rows []Row, truncate int, more bool, n int) string {
+	cells := make([][]string, len(rows)+1)
+	cells[0] = cols
+	for i, r := range rows {
+		line := make([]string, len(r))
+		for j, v := range r {
+			s := values.FormatValue(v)
+			if truncate > 0 && len([]rune(s)) > truncate {
+				rs := []rune(s)
+				if truncate < 4 {
+					s = string(rs[:truncate])
+				} else {
+					s = string(rs[:truncate-3]) + "..."
+				}
+			}
+			line[j] = s
+		}
+		cells[i+1] = line
+	}
+	widths := make([]int, len(cols))
+	for _, line := range cells {
+		for j, s := range line {
+			widths[j] = max(widths[j], 3, len([]rune(s)))
+		}
+	}
+	var b strings.Builder
+	sep := "+"
+	for _, w := range widths {
+		sep += strings.Repeat("-", w) + "+"
+	}
+	sep += "\n"
+	b.WriteString(sep)
+	for i, line := range cells {
+		b.WriteString("|")
+		for j, s := range line {
+			pad := strings.Repeat(" ", widths[j]-len([]rune(s)))
+			if truncate > 0 {
+				b.WriteString(pad + s + "|")
+			} else {
+				b.WriteString(s + pad + "|")
+			}
+		}
+		b.WriteString("\n")
+		if i == 0 {
+			b.WriteString(sep)
+		}
+	}
+	b.WriteString(sep)
+	if more {
+		fmt.Fprintf(&b, "only showing top %d rows\n", n)
+	}
+	return b.String()
+}
+
+// Explain returns the physical plan, or with extended also the analyzed and
+// optimized logical plans, as Spark's explain does.
+func (df *DataFrame) Explain(extended bool) (string, error) {
+	q, err := df.prepare(exec.NewEnv(df.s.mem))
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if extended {
+		b.WriteString("== Analyzed Logical Plan ==\n")
+		b.WriteString(planner.Format(df.plan))
+		b.WriteString("\n== Optimized Logical Plan ==\n")
+		b.WriteString(planner.Format(q.optimized))
+		if len(q.fired) > 0 {
+			var fired []string
+			for _, r := range planner.DefaultRules() {
+				if n := q.fired[r.Name]; n > 0 {
+					fired = append(fired, fmt.Sprintf("%s×%d", r.Name, n))
+				}
+			}
+			b.WriteString("(rules applied: " + strings.Join(fired, ", ") + ")\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("== Physical Plan ==\n")
+	b.WriteString(exec.Format(q.op))
+	return b.String(), nil
+}
+
+// OptimizedPlan returns the plan after the optimizer, and how often each rule fired.
+func (df *DataFrame) OptimizedPlan() (planner.Plan, map[string]int, error) {
+	q, err := df.prepare(exec.NewEnv(df.s.mem))
+	if err != nil {
+		return nil, nil, err
+	}
+	return q.optimized, q.fired, nil
+}

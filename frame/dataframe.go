@@ -1,0 +1,332 @@
+package frame
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/planner"
+)
+
+// DataFrame is a lazy, immutable query: a logical plan bound to a session.
+// Transformations return new DataFrames; nothing runs until an action.
+type DataFrame struct {
+	s    *Session
+	plan planner.Plan
+	err  error
+}
+
+// newFrame analyzes p and wraps it; analysis errors stick to the DataFrame.
+func (s *Session) newFrame(p planner.Plan) *DataFrame {
+	ap, err := s.analyzer().Analyze(p)
+	if err != nil {
+		return &DataFrame{s: s, err: err}
+	}
+	return &DataFrame{s: s, plan: ap}
+}
+
+func (df *DataFrame) derive(build func() (planner.Plan, error)) *DataFrame {
+	if df.err != nil {
+		return df
+	}
+	p, err := build()
+	if err != nil {
+		return &DataFrame{s: df.s, err: err}
+	}
+	return df.s.newFrame(p)
+}
+
+// Err returns the error this DataFrame carries (from reading its source or
+// analyzing one of its transformations), or nil.
+func (df *DataFrame) Err() error { return df.err }
+
+// Session returns the session the DataFrame belongs to.
+func (df *DataFrame) Session() *Session { return df.s }
+
+// Plan returns the analyzed logical plan.
+func (df *DataFrame) Plan() planner.Plan { return df.plan }
+
+// FromPlan wraps an unresolved or analyzed logical plan as a DataFrame.
+func (s *Session) FromPlan(p planner.Plan) *DataFrame { return s.newFrame(p) }
+
+// Schema returns the Arrow schema of the result (nil if the DataFrame carries an error).
+func (df *DataFrame) Schema() *arrow.Schema {
+	if df.err != nil {
+		return nil
+	}
+	return planner.Schema(df.plan)
+}
+
+// Columns returns the result's column names.
+func (df *DataFrame) Columns() []string {
+	if df.err != nil {
+		return nil
+	}
+	out := df.plan.Output()
+	names := make([]string, len(out))
+	for i, a := range out {
+		names[i] = a.Name
+	}
+	return names
+}
+
+func exprs(cols []Column) ([]planner.Expr, error) {
+	out := make([]planner.Expr, len(cols))
+	for i, c := range cols {
+		if c.err != nil {
+			return nil, c.err
+		}
+		if c.expr == nil {
+			return nil, fmt.Errorf("empty column")
+		}
+		out[i] = c.expr
+	}
+	return out, nil
+}
+
+// Select computes a list of columns.
+func (df *DataFrame) Select(cols ...Column) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		list, err := exprs(cols)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Project{List: list, Child: df.plan}, nil
+	})
+}
+
+// SelectCols selects columns by name.
+func (df *DataFrame) SelectCols(names ...string) *DataFrame {
+	cols := make([]Column, len(names))
+	for i, n := range names {
+		cols[i] = Col(n)
+	}
+	return df.Select(cols...)
+}
+
+// Filter keeps the rows where cond is true.
+func (df *DataFrame) Filter(cond Column) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		if cond.err != nil {
+			return nil, cond.err
+		}
+		return &planner.Filter{Cond: cond.expr, Child: df.plan}, nil
+	})
+}
+
+// Where is Filter.
+func (df *DataFrame) Where(cond Column) *DataFrame { return df.Filter(cond) }
+
+// WithColumn adds a column, or replaces the column of that name.
+func (df *DataFrame) WithColumn(name string, c Column) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		if c.err != nil {
+			return nil, c.err
+		}
+		var list []planner.Expr
+		replaced := false
+		for _, a := range df.plan.Output() {
+			if strings.EqualFold(a.Name, name) {
+				list = append(list, &planner.Alias{E: c.expr, Name: name})
+				replaced = true
+				continue
+			}
+			list = append(list, a)
+		}
+		if !replaced {
+			list = append(list, &planner.Alias{E: c.expr, Name: name})
+		}
+		return &planner.Project{List: list, Child: df.plan}, nil
+	})
+}
+
+// WithColumnRenamed renames a column; renaming a column that does not exist is a no-op, as in Spark.
+func (df *DataFrame) WithColumnRenamed(existing, newName string) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		var list []planner.Expr
+		for _, a := range df.plan.Output() {
+			if strings.EqualFold(a.Name, existing) {
+				list = append(list, &planner.Alias{E: a, Name: newName})
+				continue
+			}
+			list = append(list, a)
+		}
+		return &planner.Project{List: list, Child: df.plan}, nil
+	})
+}
+
+// Drop removes columns by name; unknown names are ignored, as in Spark.
+func (df *DataFrame) Drop(names ...string) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		var list []planner.Expr
+	outer:
+		for _, a := range df.plan.Output() {
+			for _, n := range names {
+				if strings.EqualFold(a.Name, n) {
+					continue outer
+				}
+			}
+			list = append(list, a)
+		}
+		return &planner.Project{List: list, Child: df.plan}, nil
+	})
+}
+
+// Limit keeps the first n rows.
+func (df *DataFrame) Limit(n int) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		return &planner.Limit{N: int64(n), Child: df.plan}, nil
+	})
+}
+
+// OrderBy sorts the rows globally. Columns without a direction sort
+// ascending with nulls first, as in Spark.
+func (df *DataFrame) OrderBy(cols ...Column) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		orders := make([]*planner.SortOrder, len(cols))
+		for i, c := range cols {
+			if c.err != nil {
+				return nil, c.err
+			}
+			if o, ok := c.expr.(*planner.SortOrder); ok {
+				orders[i] = o
+			} else {
+				orders[i] = &planner.SortOrder{E: c.expr, NullsFirst: true}
+			}
+		}
+		return &planner.Sort{Orders: orders, Child: df.plan}, nil
+	})
+}
+
+// Sort is OrderBy.
+func (df *DataFrame) Sort(cols ...Column) *DataFrame { return df.OrderBy(cols...) }
+
+// Alias qualifies the DataFrame's columns with a name, so that "name.col"
+// refers to them (useful to tell the sides of a join apart).
+func (df *DataFrame) Alias(name string) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		return &planner.SubqueryAlias{Alias: name, Child: df.plan}, nil
+	})
+}
+
+func joinKind(how string) (planner.JoinKind, error) {
+	switch strings.ToLower(strings.ReplaceAll(how, "_", "")) {
+	case "", "inner":
+		return planner.InnerJoin, nil
+	case "left", "leftouter":
+		return planner.LeftJoin, nil
+	}
+	return 0, fmt.Errorf("unsupported join type %q: supported are inner, left (left_outer)", how)
+}
+
+// Join joins with other where on holds; how is "inner" (default) or "left".
+func (df *DataFrame) Join(other *DataFrame, on Column, how string) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		if other.err != nil {
+			return nil, other.err
+		}
+		if on.err != nil {
+			return nil, on.err
+		}
+		kind, err := joinKind(how)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Join{Left: df.plan, Right: other.plan, Kind: kind, Cond: on.expr}, nil
+	})
+}
+
+// JoinUsing joins on equality of the named columns, present in both; the
+// result has one copy of each key column first, then the other columns of
+// the left side, then those of the right side (Spark's USING join).
+func (df *DataFrame) JoinUsing(other *DataFrame, cols []string, how string) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		if other.err != nil {
+			return nil, other.err
+		}
+		kind, err := joinKind(how)
+		if err != nil {
+			return nil, err
+		}
+		find := func(p planner.Plan, name, side string) (*planner.Attribute, error) {
+			for _, a := range p.Output() {
+				if strings.EqualFold(a.Name, name) {
+					return a, nil
+				}
+			}
+			return nil, fmt.Errorf("%w: USING column %s is not in the %s side of the join", planner.ErrAnalysis, name, side)
+		}
+		var conds []planner.Expr
+		keys := map[int64]bool{}
+		var list []planner.Expr
+		for _, c := range cols {
+			l, err := find(df.plan, c, "left")
+			if err != nil {
+				return nil, err
+			}
+			r, err := find(other.plan, c, "right")
+			if err != nil {
+				return nil, err
+			}
+			conds = append(conds, &planner.Binary{Op: planner.OpEq, L: l, R: r})
+			keys[l.ID], keys[r.ID] = true, true
+			list = append(list, l)
+		}
+		j := &planner.Join{Left: df.plan, Right: other.plan, Kind: kind, Cond: planner.And(conds...)}
+		for _, a := range df.plan.Output() {
+			if !keys[a.ID] {
+				list = append(list, a)
+			}
+		}
+		for _, a := range j.Output()[len(df.plan.Output()):] {
+			if !keys[a.ID] {
+				list = append(list, a)
+			}
+		}
+		return &planner.Project{List: list, Child: j}, nil
+	})
+}
+
+// GroupBy groups the rows by the given columns for aggregation with Agg.
+func (df *DataFrame) GroupBy(cols ...Column) *GroupedData {
+	return &GroupedData{df: df, cols: cols}
+}
+
+// Agg aggregates the whole DataFrame as one group.
+func (df *DataFrame) Agg(cols ...Column) *DataFrame { return df.GroupBy().Agg(cols...) }
+
+// CreateOrReplaceTempView registers the DataFrame under name in its session's catalog.
+func (df *DataFrame) CreateOrReplaceTempView(name string) error {
+	if df.err != nil {
+		return df.err
+	}
+	df.s.registerView(name, df.plan)
+	return nil
+}
+
+// GroupedData is a DataFrame grouped by some columns, waiting for aggregates.
+type GroupedData struct {
+	df   *DataFrame
+	cols []Column
+}
+
+// Agg computes aggregates per group; the result has the grouping columns first.
+func (g *GroupedData) Agg(aggs ...Column) *DataFrame {
+	return g.df.derive(func() (planner.Plan, error) {
+		groups, err := exprs(g.cols)
+		if err != nil {
+			return nil, err
+		}
+		list, err := exprs(aggs)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Aggregate{Groups: groups, List: append(append([]planner.Expr{}, groups...), list...), Child: g.df.plan}, nil
+	})
+}
+
+// Count counts the rows of each group into a column named count.
+func (g *GroupedData) Count() *DataFrame {
+	return g.Agg(Agg(planner.AggCount, Col("*")).Alias("count"))
+}

@@ -1,0 +1,132 @@
+package frame
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/io/csv"
+	"github.com/gspark/gspark/io/parquet"
+	"github.com/gspark/gspark/io/source"
+)
+
+// DataFrameWriter writes a DataFrame as a directory of part files, one per
+// partition. The write is atomic: files go to a temporary directory that is
+// renamed into place only when every partition succeeded.
+type DataFrameWriter struct {
+	df   *DataFrame
+	mode string
+	opts map[string]string
+}
+
+// Write returns a writer for the DataFrame (save mode "error" by default).
+func (df *DataFrame) Write() *DataFrameWriter {
+	return &DataFrameWriter{df: df, mode: "error", opts: map[string]string{}}
+}
+
+// Mode sets the save mode: "error" (default), "overwrite", "append" or "ignore".
+func (w *DataFrameWriter) Mode(mode string) *DataFrameWriter {
+	w.mode = mode
+	return w
+}
+
+// Option sets a writer option, e.g. "header" "true" for CSV or "compression" "zstd" for Parquet.
+func (w *DataFrameWriter) Option(key, value string) *DataFrameWriter {
+	w.opts[strings.ToLower(key)] = value
+	return w
+}
+
+type batchWriter interface {
+	Write(arrow.RecordBatch) error
+	Close() error
+}
+
+// Parquet writes the DataFrame as Parquet part files under dir.
+func (w *DataFrameWriter) Parquet(ctx context.Context, dir string) error {
+	return w.save(ctx, dir, ".parquet", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+		return parquet.NewWriter(f, s, parquet.WriterOptions{Compression: w.opts["compression"]})
+	})
+}
+
+// CSV writes the DataFrame as CSV part files under dir.
+func (w *DataFrameWriter) CSV(ctx context.Context, dir string) error {
+	r := &DataFrameReader{opts: w.opts}
+	opts, err := r.csvOptions()
+	if err != nil {
+		return err
+	}
+	return w.save(ctx, dir, ".csv", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+		return csv.NewWriter(f, s, opts)
+	})
+}
+
+func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {
+	if w.df.err != nil {
+		return w.df.err
+	}
+	mode, err := source.ParseSaveMode(w.mode)
+	if err != nil {
+		return err
+	}
+	txn, err := source.BeginWrite(dir, mode)
+	if err != nil {
+		return err
+	}
+	if txn.Skipped() {
+		return nil
+	}
+	defer func() {
+		if err != nil {
+			if aerr := txn.Abort(); aerr != nil {
+				err = errors.Join(err, aerr)
+			}
+		}
+	}()
+	err = w.df.run(ctx, func(ctx context.Context, op exec.Operator) error {
+		g, gctx := errgroup.WithContext(ctx)
+		for p := 0; p < op.Partitions(); p++ {
+			g.Go(func() error { return writePart(gctx, op, p, txn, ext, newWriter) })
+		}
+		return g.Wait()
+	})
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", dir, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return txn.Commit()
+}
+
+func writePart(ctx context.Context, op exec.Operator, p int, txn *source.Txn, ext string, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {
+	f, err := txn.Create(txn.PartName(p, ext))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil && !errors.Is(cerr, os.ErrClosed) {
+			err = cerr
+		}
+	}()
+	bw, err := newWriter(f, op.Schema())
+	if err != nil {
+		return err
+	}
+	s, err := op.Execute(ctx, p)
+	if err != nil {
+		bw.Close()
+		return err
+	}
+	if err := exec.Drain(ctx, s, bw.Write); err != nil {
+		bw.Close()
+		return err
+	}
+	return bw.Close()
+}

@@ -1,0 +1,168 @@
+package csv
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// field is one parsed field: its bytes are buf[start:end] of the scanner.
+type field struct {
+	start, end int
+	quoted     bool
+	line, col  int
+}
+
+// scanner splits a byte stream into records of fields, tracking physical line
+// numbers. Field bytes live in a buffer reused across records.
+type scanner struct {
+	br                   *bufio.Reader
+	name                 string
+	delim, quote, escape byte
+	line                 int
+	buf                  []byte
+	long                 []byte
+	eol                  []byte // terminator of the last line read
+	fields               []field
+	recLine              int
+}
+
+func newScanner(r io.Reader, name string, c *config) *scanner {
+	return &scanner{
+		br:    bufio.NewReaderSize(r, 64<<10),
+		name:  name,
+		delim: c.delim, quote: c.quote, escape: c.escape,
+	}
+}
+
+func (s *scanner) errAt(line, col int, format string, args ...any) error {
+	return &ParseError{File: s.name, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// value returns the bytes of field f.
+func (s *scanner) value(f *field) []byte { return s.buf[f.start:f.end] }
+
+// readLine returns the next physical line without its terminator; ok is
+// false at the end of input.
+func (s *scanner) readLine() (line []byte, ok bool, err error) {
+	b, err := s.br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		s.long = append(s.long[:0], b...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			b, err = s.br.ReadSlice('\n')
+			s.long = append(s.long, b...)
+		}
+		b = s.long
+	}
+	if err != nil && err != io.EOF {
+		return nil, false, fmt.Errorf("%s:%d: %w", s.name, s.line+1, err)
+	}
+	if len(b) == 0 {
+		return nil, false, nil
+	}
+	s.line++
+	end := len(b)
+	if b[end-1] == '\n' {
+		end--
+		if end > 0 && b[end-1] == '\r' {
+			end--
+		}
+	}
+	s.eol = b[end:]
+	b = b[:end]
+	if s.line == 1 && bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		b = b[3:]
+	}
+	return b, true, nil
+}
+
+// next reads the next non-blank record; it returns false at the end of input.
+func (s *scanner) next() (bool, error) {
+	for {
+		line, ok, err := s.readLine()
+		if err != nil || !ok {
+			return false, err
+		}
+		if len(line) == 0 {
+			continue
+		}
+		s.recLine = s.line
+		return true, s.parse(line)
+	}
+}
+
+func (s *scanner) parse(line []byte) error {
+	s.buf = s.buf[:0]
+	s.fields = s.fields[:0]
+	pos := 0
+	for {
+		f := field{start: len(s.buf), line: s.line, col: pos + 1}
+		if pos < len(line) && line[pos] == s.quote {
+			f.quoted = true
+			pos++
+			for {
+				i := pos
+				for i < len(line) && line[i] != s.quote && line[i] != s.escape {
+					i++
+				}
+				s.buf = append(s.buf, line[pos:i]...)
+				if i == len(line) {
+					// The quoted field goes on past the end of this line.
+					s.buf = append(s.buf, s.eol...)
+					var ok bool
+					var err error
+					line, ok, err = s.readLine()
+					if err != nil {
+						return err
+					}
+					if !ok {
+						return s.errAt(f.line, f.col, "unterminated quoted field")
+					}
+					pos = 0
+					continue
+				}
+				c := line[i]
+				if c == s.escape && c != s.quote {
+					if i+1 < len(line) && (line[i+1] == s.quote || line[i+1] == s.escape) {
+						s.buf = append(s.buf, line[i+1])
+						pos = i + 2
+					} else {
+						s.buf = append(s.buf, c)
+						pos = i + 1
+					}
+					continue
+				}
+				if i+1 < len(line) && line[i+1] == s.quote {
+					s.buf = append(s.buf, s.quote)
+					pos = i + 2
+					continue
+				}
+				pos = i + 1
+				break
+			}
+			f.end = len(s.buf)
+			s.fields = append(s.fields, f)
+			if pos == len(line) {
+				return nil
+			}
+			if line[pos] != s.delim {
+				return s.errAt(s.line, pos+1, "unexpected character %q after closing quote", line[pos])
+			}
+			pos++
+			continue
+		}
+		i := bytes.IndexByte(line[pos:], s.delim)
+		if i < 0 {
+			s.buf = append(s.buf, line[pos:]...)
+			f.end = len(s.buf)
+			s.fields = append(s.fields, f)
+			return nil
+		}
+		s.buf = append(s.buf, line[pos:pos+i]...)
+		f.end = len(s.buf)
+		s.fields = append(s.fields, f)
+		pos += i + 1
+	}
+}

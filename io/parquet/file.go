@@ -1,0 +1,351 @@
+// Package parquet reads Parquet files straight into Arrow arrays and writes
+// Arrow record batches as Parquet. Reading decodes pages with parquet-go and
+// copies fixed-width values into Arrow buffers in bulk; row groups are the
+// unit of parallelism and may be read concurrently from one File.
+package parquet
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	pq "github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// ErrNotParquet is returned (wrapped) by Open when the input lacks the
+// Parquet magic bytes.
+var ErrNotParquet = errors.New("not a parquet file")
+
+// colKind says how a column's physical values become Arrow values.
+type colKind uint8
+
+const (
+	kCopy4      colKind = iota // 4-byte values copied as is (int32, date32, float32)
+	kCopy8                     // 8-byte values copied as is (int64, float64, decimal64, timestamp us)
+	kBool                      // bit-packed booleans
+	kInt8                      // int32 narrowed to int8
+	kInt16                     // int32 narrowed to int16
+	kInt32To64                 // int32 widened to int64 (decimal64 on INT32)
+	kInt32To128                // int32 widened to decimal128
+	kInt64To128                // int64 widened to decimal128
+	kTsMillis                  // int64 milliseconds to microseconds
+	kTsNanos                   // int64 nanoseconds to microseconds (floor)
+	kFLBA64                    // big-endian fixed bytes to int64 (decimal64)
+	kFLBA128                   // big-endian fixed bytes to decimal128
+	kBinary                    // byte arrays to string/binary
+)
+
+// outWidth is the byte width of one Arrow value for fixed-width kinds.
+func (k colKind) outWidth() int {
+	switch k {
+	case kCopy4:
+		return 4
+	case kCopy8, kInt32To64, kTsMillis, kTsNanos, kFLBA64:
+		return 8
+	case kInt8, kBool:
+		return 1
+	case kInt16:
+		return 2
+	case kInt32To128, kInt64To128, kFLBA128:
+		return 16
+	}
+	return 0
+}
+
+// column describes one top-level (flat) column of the file.
+type column struct {
+	name     string
+	phys     format.Type
+	kind     colKind
+	typeLen  int  // FIXED_LEN_BYTE_ARRAY width
+	optional bool // max definition level 1
+	typ      arrow.DataType
+}
+
+// File is an open Parquet file (footer read). Its methods are safe for
+// concurrent use; each ReadRowGroup returns an independent reader.
+type File struct {
+	name    string
+	pf      *pq.File
+	closer  io.Closer
+	schema  *arrow.Schema
+	cols    []column
+	decoded atomic.Int64
+}
+
+// OpenFile opens the Parquet file at path; File.Close closes the underlying
+// os.File.
+func OpenFile(path string) (*File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	f, err := Open(fh, st.Size(), path)
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	f.closer = fh
+	return f, nil
+}
+
+// Open reads the footer of the Parquet file held in r (size bytes long);
+// name is used in error messages.
+func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			f, err = nil, fmt.Errorf("open %s: corrupt file: %v", name, p)
+		}
+	}()
+	if size < 12 {
+		return nil, fmt.Errorf("open %s: %w (%d bytes)", name, ErrNotParquet, size)
+	}
+	var head, tail [4]byte
+	if _, err := r.ReadAt(head[:], 0); err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	if _, err := r.ReadAt(tail[:], size-4); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	if string(head[:]) != "PAR1" || string(tail[:]) != "PAR1" {
+		return nil, fmt.Errorf("open %s: %w", name, ErrNotParquet)
+	}
+	pf, err := pq.OpenFile(r, size, pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	cols, err := mapSchema(pf.Metadata())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	md := pf.Metadata()
+	for i, rg := range md.RowGroups {
+		if len(rg.Columns) != len(cols) {
+			return nil, fmt.Errorf("open %s: row group %d has %d column chunks, schema has %d columns", name, i, len(rg.Columns), len(cols))
+		}
+		if rg.NumRows < 0 {
+			return nil, fmt.Errorf("open %s: row group %d: negative row count", name, i)
+		}
+	}
+	if len(pf.RowGroups()) != len(md.RowGroups) {
+		return nil, fmt.Errorf("open %s: inconsistent row group metadata", name)
+	}
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = arrow.Field{Name: c.name, Type: c.typ, Nullable: c.optional}
+	}
+	return &File{name: name, pf: pf, schema: arrow.NewSchema(fields, nil), cols: cols}, nil
+}
+
+// mapSchema maps the flat Parquet schema to Arrow column descriptions.
+func mapSchema(md *format.FileMetaData) ([]column, error) {
+	els := md.Schema
+	if len(els) == 0 {
+		return nil, errors.New("empty schema")
+	}
+	var cols []column
+	for i := 1; i < len(els); i++ {
+		el := &els[i]
+		if n, ok := el.NumChildren.Get(); ok && n > 0 {
+			return nil, fmt.Errorf("column %s: nested type not supported yet", el.Name)
+		}
+		rep, _ := el.RepetitionType.Get()
+		if rep == format.Repeated {
+			return nil, fmt.Errorf("column %s: nested type not supported yet", el.Name)
+		}
+		c, err := mapColumn(el)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", el.Name, err)
+		}
+		c.optional = rep == format.Optional
+		cols = append(cols, c)
+	}
+	return cols, nil
+}
+
+var tsUTC = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+
+func mapColumn(el *format.SchemaElement) (column, error) {
+	c := column{name: el.Name}
+	phys, ok := el.Type.Get()
+	if !ok {
+		return c, errors.New("missing physical type")
+	}
+	c.phys = phys
+	lt := el.LogicalType.Value
+	ct, hasCT := el.ConvertedType.Get()
+	// Decimal: logical type, or legacy converted type with scale/precision.
+	prec, scale := int32(-1), int32(0)
+	if d, ok := lt.(*format.DecimalType); ok {
+		prec, scale = d.Precision, d.Scale
+	} else if lt == nil && hasCT && ct == 5 /* DECIMAL */ {
+		prec, _ = el.Precision.Get()
+		scale, _ = el.Scale.Get()
+	}
+	if prec >= 0 {
+		if prec < 1 || prec > 38 || scale < 0 || scale > prec {
+			return c, fmt.Errorf("invalid DECIMAL(%d,%d)", prec, scale)
+		}
+		small := prec <= 18
+		if small {
+			c.typ = &arrow.Decimal64Type{Precision: prec, Scale: scale}
+		} else {
+			c.typ = &arrow.Decimal128Type{Precision: prec, Scale: scale}
+		}
+		switch phys {
+		case format.Int32:
+			c.kind = pick(small, kInt32To64, kInt32To128)
+		case format.Int64:
+			c.kind = pick(small, kCopy8, kInt64To128)
+		case format.FixedLenByteArray, format.ByteArray:
+			if phys == format.ByteArray {
+				return c, errors.New("DECIMAL on BYTE_ARRAY not supported")
+			}
+			n, _ := el.TypeLength.Get()
+			if n < 1 || n > 16 {
+				return c, fmt.Errorf("DECIMAL on FIXED_LEN_BYTE_ARRAY(%d) not supported", n)
+			}
+			c.typeLen = int(n)
+			c.kind = pick(small, kFLBA64, kFLBA128)
+		default:
+			return c, fmt.Errorf("DECIMAL on physical type %s not supported", phys)
+		}
+		return c, nil
+	}
+	switch phys {
+	case format.Boolean:
+		c.typ, c.kind = arrow.FixedWidthTypes.Boolean, kBool
+	case format.Int32:
+		c.typ, c.kind = arrow.PrimitiveTypes.Int32, kCopy4
+		switch t := lt.(type) {
+		case *format.DateType:
+			c.typ = arrow.FixedWidthTypes.Date32
+		case *format.IntType:
+			if !t.IsSigned {
+				return c, fmt.Errorf("unsigned %s not supported", t)
+			}
+			switch t.BitWidth {
+			case 8:
+				c.typ, c.kind = arrow.PrimitiveTypes.Int8, kInt8
+			case 16:
+				c.typ, c.kind = arrow.PrimitiveTypes.Int16, kInt16
+			}
+		case nil:
+			if hasCT {
+				switch ct {
+				case 6: // DATE
+					c.typ = arrow.FixedWidthTypes.Date32
+				case 15: // INT_8
+					c.typ, c.kind = arrow.PrimitiveTypes.Int8, kInt8
+				case 16: // INT_16
+					c.typ, c.kind = arrow.PrimitiveTypes.Int16, kInt16
+				case 11, 12, 13: // UINT_8/16/32
+					return c, fmt.Errorf("unsigned converted type %d not supported", ct)
+				}
+			}
+		}
+	case format.Int64:
+		c.typ, c.kind = arrow.PrimitiveTypes.Int64, kCopy8
+		switch t := lt.(type) {
+		case *format.TimestampType:
+			// Timestamps not adjusted to UTC are read as UTC instants too:
+			// the engine has a single timestamp type.
+			c.typ = tsUTC
+			switch t.Unit.Value.(type) {
+			case *format.MilliSeconds:
+				c.kind = kTsMillis
+			case *format.MicroSeconds:
+				c.kind = kCopy8
+			case *format.NanoSeconds:
+				c.kind = kTsNanos
+			default:
+				return c, fmt.Errorf("timestamp unit %s not supported", &t.Unit)
+			}
+		case *format.IntType:
+			if !t.IsSigned {
+				return c, fmt.Errorf("unsigned %s not supported", t)
+			}
+		case nil:
+			if hasCT {
+				switch ct {
+				case 9: // TIMESTAMP_MILLIS
+					c.typ, c.kind = tsUTC, kTsMillis
+				case 10: // TIMESTAMP_MICROS
+					c.typ = tsUTC
+				case 14: // UINT_64
+					return c, errors.New("unsigned UINT_64 not supported")
+				}
+			}
+		}
+	case format.Float:
+		c.typ, c.kind = arrow.PrimitiveTypes.Float32, kCopy4
+	case format.Double:
+		c.typ, c.kind = arrow.PrimitiveTypes.Float64, kCopy8
+	case format.ByteArray:
+		c.typ, c.kind = arrow.BinaryTypes.Binary, kBinary
+		switch lt.(type) {
+		case *format.StringType, *format.EnumType, *format.JsonType:
+			c.typ = arrow.BinaryTypes.String
+		case nil:
+			if hasCT && (ct == 0 /* UTF8 */ || ct == 4 /* ENUM */ || ct == 19 /* JSON */) {
+				c.typ = arrow.BinaryTypes.String
+			}
+		}
+	default:
+		return c, fmt.Errorf("physical type %s not supported", phys)
+	}
+	return c, nil
+}
+
+func pick(small bool, a, b colKind) colKind {
+	if small {
+		return a
+	}
+	return b
+}
+
+// Name returns the name given to Open (the path for OpenFile).
+func (f *File) Name() string { return f.name }
+
+// Schema returns the Arrow schema of the file's columns.
+func (f *File) Schema() *arrow.Schema { return f.schema }
+
+// NumRows returns the total number of rows in the file.
+func (f *File) NumRows() int64 { return f.pf.Metadata().NumRows }
+
+// NumRowGroups returns the number of row groups in the file.
+func (f *File) NumRowGroups() int { return len(f.pf.Metadata().RowGroups) }
+
+// RowGroupNumRows returns the number of rows of row group rg (0 if rg is out
+// of range).
+func (f *File) RowGroupNumRows(rg int) int64 {
+	if rg < 0 || rg >= f.NumRowGroups() {
+		return 0
+	}
+	return f.pf.Metadata().RowGroups[rg].NumRows
+}
+
+// DecodedRowGroups counts the row groups this File has started decoding.
+func (f *File) DecodedRowGroups() int64 { return f.decoded.Load() }
+
+// Close closes the underlying os.File when the File came from OpenFile.
+func (f *File) Close() error {
+	if f.closer == nil {
+		return nil
+	}
+	c := f.closer
+	f.closer = nil
+	if err := c.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", f.name, err)
+	}
+	return nil
+}

@@ -1,0 +1,762 @@
+package parquet
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	pq "github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding"
+)
+
+// DefaultBatchSize is the number of rows per batch when ReadOptions.BatchSize
+// is not positive.
+const DefaultBatchSize = 8192
+
+// ReadOptions selects what ReadRowGroup decodes and how.
+type ReadOptions struct {
+	// Columns are indices into Schema(), in output order; nil means all.
+	Columns []int
+	// BatchSize is the number of rows per batch (DefaultBatchSize if <= 0).
+	BatchSize int
+	// Mem allocates the Arrow buffers (memory.DefaultAllocator if nil).
+	Mem memory.Allocator
+}
+
+// RowGroupReader returns the rows of one row group as record batches. It is
+// not safe for concurrent use; open one reader per goroutine.
+type RowGroupReader struct {
+	ctx       context.Context
+	f         *File
+	rg        int
+	mem       memory.Allocator
+	batchSize int
+	schema    *arrow.Schema
+	cols      []*colReader
+	remaining int64
+	closed    bool
+	err       error // sticky: columns are out of step after a failed batch
+}
+
+// ReadRowGroup starts decoding row group rg, returning a reader of batches
+// holding the selected columns.
+func (f *File) ReadRowGroup(ctx context.Context, rg int, opts ReadOptions) (r *RowGroupReader, err error) {
+	if rg < 0 || rg >= f.NumRowGroups() {
+		return nil, fmt.Errorf("read %s: row group %d out of range [0,%d)", f.name, rg, f.NumRowGroups())
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: row group %d: %w", f.name, rg, err)
+	}
+	sel := opts.Columns
+	if sel == nil {
+		sel = make([]int, len(f.cols))
+		for i := range sel {
+			sel[i] = i
+		}
+	}
+	fields := make([]arrow.Field, len(sel))
+	for i, c := range sel {
+		if c < 0 || c >= len(f.cols) {
+			return nil, fmt.Errorf("read %s: column index %d out of range [0,%d)", f.name, c, len(f.cols))
+		}
+		fields[i] = f.schema.Field(c)
+	}
+	mem := opts.Mem
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	bs := opts.BatchSize
+	if bs <= 0 {
+		bs = DefaultBatchSize
+	}
+	f.decoded.Add(1)
+	r = &RowGroupReader{
+		ctx: ctx, f: f, rg: rg, mem: mem, batchSize: bs,
+		schema:    arrow.NewSchema(fields, nil),
+		remaining: f.RowGroupNumRows(rg),
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.Close()
+			r, err = nil, fmt.Errorf("read %s: row group %d: corrupt file: %v", f.name, rg, p)
+		}
+	}()
+	chunks := f.pf.RowGroups()[rg].ColumnChunks()
+	for _, c := range sel {
+		r.cols = append(r.cols, &colReader{c: &f.cols[c], pages: chunks[c].Pages()})
+	}
+	return r, nil
+}
+
+// Schema returns the schema of the batches (the selected columns).
+func (r *RowGroupReader) Schema() *arrow.Schema { return r.schema }
+
+// Next returns the next batch, or io.EOF after the last one. The caller owns
+// (and must release) each batch; batches share no buffers.
+func (r *RowGroupReader) Next() (b arrow.RecordBatch, err error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.closed || r.remaining <= 0 {
+		return nil, io.EOF
+	}
+	if err := r.ctx.Err(); err != nil {
+		return nil, r.wrap(nil, err)
+	}
+	n := int(min(int64(r.batchSize), r.remaining))
+	arrs := make([]arrow.Array, 0, len(r.cols))
+	defer func() {
+		if p := recover(); p != nil {
+			err = r.wrap(nil, fmt.Errorf("corrupt file: %v", p))
+		}
+		if err != nil {
+			for _, a := range arrs {
+				a.Release()
+			}
+			b = nil
+			r.err = err
+		}
+	}()
+	for _, cr := range r.cols {
+		a, err := cr.read(r.ctx, r.mem, n)
+		if err != nil {
+			return nil, r.wrap(cr, err)
+		}
+		arrs = append(arrs, a)
+	}
+	b = array.NewRecordBatch(r.schema, arrs, int64(n))
+	for _, a := range arrs {
+		a.Release()
+	}
+	arrs = arrs[:0]
+	r.remaining -= int64(n)
+	return b, nil
+}
+
+func (r *RowGroupReader) wrap(cr *colReader, err error) error {
+	if cr != nil {
+		return fmt.Errorf("read %s: row group %d: column %s: %w", r.f.name, r.rg, cr.c.name, err)
+	}
+	return fmt.Errorf("read %s: row group %d: %w", r.f.name, r.rg, err)
+}
+
+// Close releases the pages held by the reader. It is safe to call twice.
+func (r *RowGroupReader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	var first error
+	for _, cr := range r.cols {
+		if err := cr.close(); err != nil && first == nil {
+			first = r.wrap(cr, err)
+		}
+	}
+	return first
+}
+
+// colReader decodes one column chunk page by page.
+type colReader struct {
+	c     *column
+	pages pq.Pages
+	page  pq.Page
+
+	rows, rowPos, valPos, pageNulls int
+	defs                            []byte
+
+	// Current value source: fixed-width values already in Arrow layout, or
+	// byte arrays (data + offsets); idx indirects through a dictionary.
+	fixed []byte
+	bdata []byte
+	boff  []uint32
+	idx   []int32
+
+	scratch []byte // converted values of the current page
+
+	dict       pq.Dictionary // dictionary the cached decode belongs to
+	dictLen    int
+	dictFixed  []byte
+	dictData   []byte
+	dictOff    []uint32
+	dictMaxLen int
+
+	boolVals []byte // per-batch 0/1 booleans before packing
+}
+
+func (cr *colReader) close() error {
+	if cr.page != nil {
+		pq.Release(cr.page)
+		cr.page = nil
+	}
+	if cr.pages == nil {
+		return nil
+	}
+	err := cr.pages.Close()
+	cr.pages = nil
+	return err
+}
+
+// nextPage loads the next data page and sets up the value source.
+func (cr *colReader) nextPage(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if cr.page != nil {
+		pq.Release(cr.page)
+		cr.page = nil
+	}
+	if cr.pages == nil {
+		return errors.New("reader closed")
+	}
+	p, err := cr.pages.ReadPage()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("column chunk has fewer values than the row group has rows")
+		}
+		return err
+	}
+	cr.page = p
+	cr.rows = int(p.NumValues())
+	cr.rowPos, cr.valPos = 0, 0
+	cr.pageNulls = int(p.NumNulls())
+	cr.defs = nil
+	if cr.c.optional {
+		cr.defs = p.DefinitionLevels()
+		if len(cr.defs) != cr.rows {
+			return fmt.Errorf("page has %d definition levels for %d values", len(cr.defs), cr.rows)
+		}
+	} else if cr.pageNulls != 0 {
+		return errors.New("required column page has nulls")
+	}
+	nonNull := cr.rows - cr.pageNulls
+	if nonNull < 0 {
+		return errors.New("page has more nulls than values")
+	}
+	data := p.Data()
+	if d := p.Dictionary(); d != nil {
+		if d != cr.dict {
+			if err := cr.loadDict(d); err != nil {
+				return fmt.Errorf("dictionary: %w", err)
+			}
+		}
+		if data.Kind() != encoding.Int32 {
+			return errors.New("dictionary page without int32 indices")
+		}
+		cr.idx = data.Int32()
+		if len(cr.idx) < nonNull {
+			return fmt.Errorf("page has %d dictionary indices for %d non-null values", len(cr.idx), nonNull)
+		}
+		// Indices are not pre-validated: every gather is bounds-checked, and
+		// Next turns an out-of-range index into an error (buffers released).
+		cr.fixed, cr.bdata, cr.boff = cr.dictFixed, cr.dictData, cr.dictOff
+		return nil
+	}
+	cr.idx = nil
+	if cr.c.kind == kBinary {
+		cr.bdata, cr.boff, err = byteArrays(data, nonNull)
+		return err
+	}
+	cr.fixed, err = cr.convert(data, nonNull, &cr.scratch)
+	return err
+}
+
+func (cr *colReader) loadDict(d pq.Dictionary) error {
+	n := d.Len()
+	data := d.Page().Data()
+	cr.dict, cr.dictLen = nil, 0
+	if cr.c.kind == kBinary {
+		bd, bo, err := byteArrays(data, n)
+		if err != nil {
+			return err
+		}
+		// Rebase to 0 and pad so short values can be moved 8 bytes at a time.
+		base := bo[0]
+		cr.dictData = append(cr.dictData[:0], bd[base:bo[n]]...)
+		cr.dictData = append(cr.dictData, make([]byte, 8)...)
+		cr.dictOff = cr.dictOff[:0]
+		cr.dictMaxLen = 0
+		for i := 0; i <= n; i++ {
+			cr.dictOff = append(cr.dictOff, bo[i]-base)
+			if i > 0 {
+				cr.dictMaxLen = max(cr.dictMaxLen, int(bo[i]-bo[i-1]))
+			}
+		}
+	} else {
+		var tmp []byte
+		fx, err := cr.convert(data, n, &tmp)
+		if err != nil {
+			return err
+		}
+		cr.dictFixed = append(cr.dictFixed[:0], fx[:n*cr.c.kind.outWidth()]...)
+	}
+	cr.dict, cr.dictLen = d, n
+	return nil
+}
+
+// byteArrays returns the data and n+1 offsets of n byte-array values,
+// checking that the offsets are ordered and in bounds.
+func byteArrays(v encoding.Values, n int) ([]byte, []uint32, error) {
+	data, off := v.Data()
+	if n == 0 {
+		return data, []uint32{0}, nil
+	}
+	if len(off) < n+1 {
+		return nil, nil, fmt.Errorf("%d byte array offsets for %d values", len(off), n)
+	}
+	off = off[:n+1]
+	prev := off[0]
+	for _, o := range off[1:] {
+		if o < prev {
+			return nil, nil, errors.New("byte array offsets out of order")
+		}
+		prev = o
+	}
+	if int(prev) > len(data) {
+		return nil, nil, errors.New("byte array offsets out of bounds")
+	}
+	return data, off, nil
+}
+
+// convert turns n physical values into Arrow layout, without copying when
+// the layouts agree.
+func (cr *colReader) convert(v encoding.Values, n int, scratch *[]byte) ([]byte, error) {
+	raw, _ := v.Data()
+	k := cr.c.kind
+	ow := k.outWidth()
+	in := 0
+	switch k {
+	case kCopy4, kInt8, kInt16, kInt32To64, kInt32To128:
+		in = 4
+	case kCopy8, kInt64To128, kTsMillis, kTsNanos:
+		in = 8
+	case kFLBA64, kFLBA128:
+		in = cr.c.typeLen
+	case kBool:
+		if len(raw)*8 < n {
+			return nil, fmt.Errorf("%d bytes of booleans for %d values", len(raw), n)
+		}
+	}
+	if in > 0 && len(raw) < n*in {
+		return nil, fmt.Errorf("%d bytes of values for %d values of %d bytes", len(raw), n, in)
+	}
+	if k == kCopy4 || k == kCopy8 {
+		return raw[:n*ow], nil
+	}
+	if cap(*scratch) < n*ow {
+		*scratch = make([]byte, n*ow+ow)
+	}
+	out := (*scratch)[:n*ow]
+	switch k {
+	case kBool:
+		for i := range out {
+			out[i] = (raw[i>>3] >> (i & 7)) & 1
+		}
+	case kInt8:
+		src, dst := as[int32](raw)[:n], as[int8](out)
+		for i, x := range src {
+			dst[i] = int8(x)
+		}
+	case kInt16:
+		src, dst := as[int32](raw)[:n], as[int16](out)
+		for i, x := range src {
+			dst[i] = int16(x)
+		}
+	case kInt32To64:
+		src, dst := as[int32](raw)[:n], as[int64](out)
+		for i, x := range src {
+			dst[i] = int64(x)
+		}
+	case kInt32To128:
+		src, dst := as[int32](raw)[:n], as[[2]uint64](out)
+		for i, x := range src {
+			dst[i] = [2]uint64{uint64(int64(x)), uint64(int64(x) >> 63)}
+		}
+	case kInt64To128:
+		src, dst := as[int64](raw)[:n], as[[2]uint64](out)
+		for i, x := range src {
+			dst[i] = [2]uint64{uint64(x), uint64(x >> 63)}
+		}
+	case kTsMillis:
+		src, dst := as[int64](raw)[:n], as[int64](out)
+		for i, x := range src {
+			dst[i] = x * 1000
+		}
+	case kTsNanos:
+		src, dst := as[int64](raw)[:n], as[int64](out)
+		for i, x := range src {
+			dst[i] = floorDiv(x, 1000)
+		}
+	case kFLBA64:
+		dst := as[int64](out)
+		w := cr.c.typeLen
+		if w > 8 {
+			for i := range dst {
+				hi, lo := beToInt128(raw[i*w : (i+1)*w])
+				if hi != lo>>63 {
+					return nil, errors.New("decimal value does not fit 64 bits")
+				}
+				dst[i] = lo
+			}
+		} else {
+			for i := range dst {
+				_, dst[i] = beToInt128(raw[i*w : (i+1)*w])
+			}
+		}
+	case kFLBA128:
+		dst := as[[2]uint64](out)
+		w := cr.c.typeLen
+		for i := range dst {
+			hi, lo := beToInt128(raw[i*w : (i+1)*w])
+			dst[i] = [2]uint64{uint64(lo), uint64(hi)}
+		}
+	default:
+		return nil, fmt.Errorf("unexpected column kind %d", k)
+	}
+	return out, nil
+}
+
+func floorDiv(x, d int64) int64 {
+	q := x / d
+	if x%d != 0 && x < 0 {
+		q--
+	}
+	return q
+}
+
+// beToInt128 decodes a big-endian two's complement integer of 1..16 bytes.
+func beToInt128(b []byte) (hi, lo int64) {
+	var buf [16]byte
+	fill := byte(0)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		fill = 0xff
+	}
+	pad := 16 - len(b)
+	for i := 0; i < pad; i++ {
+		buf[i] = fill
+	}
+	copy(buf[pad:], b)
+	var h, l uint64
+	for i := 0; i < 8; i++ {
+		h = h<<8 | uint64(buf[i])
+		l = l<<8 | uint64(buf[8+i])
+	}
+	return int64(h), int64(l)
+}
+
+// as reinterprets a byte slice as a slice of T (little-endian layout).
+func as[T any](b []byte) []T {
+	var z T
+	sz := int(unsafe.Sizeof(z))
+	if len(b) < sz {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/sz)
+}
+
+// read decodes the next n rows of the column into a new Arrow array.
+func (cr *colReader) read(ctx context.Context, mem memory.Allocator, n int) (arr arrow.Array, err error) {
+	var valid *memory.Buffer
+	ok := false
+	defer func() {
+		if !ok && valid != nil {
+			valid.Release()
+		}
+	}()
+	if cr.c.optional {
+		valid = memory.NewResizableBuffer(mem)
+		valid.Resize(int(bitutil.BytesForBits(int64(n))))
+	}
+	var data arrow.ArrayData
+	if cr.c.kind == kBinary {
+		data, err = cr.readBinary(ctx, mem, valid, n)
+	} else {
+		data, err = cr.readFixed(ctx, mem, valid, n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok = true
+	if valid != nil {
+		valid.Release()
+	}
+	arr = array.MakeFromData(data)
+	data.Release()
+	return arr, nil
+}
+
+func (cr *colReader) validBytes(valid *memory.Buffer) []byte {
+	if valid == nil {
+		return nil
+	}
+	return valid.Bytes()
+}
+
+func (cr *colReader) readFixed(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int) (arrow.ArrayData, error) {
+	k := cr.c.kind
+	ow := k.outWidth()
+	vbuf := memory.NewResizableBuffer(mem)
+	ok := false
+	defer func() {
+		if !ok {
+			vbuf.Release()
+		}
+	}()
+	var out []byte
+	if k == kBool {
+		vbuf.Resize(int(bitutil.BytesForBits(int64(n))))
+		if cap(cr.boolVals) < n {
+			cr.boolVals = make([]byte, n)
+		}
+		out = cr.boolVals[:n]
+	} else {
+		vbuf.Resize(n * ow)
+		out = vbuf.Bytes()
+	}
+	vb := cr.validBytes(valid)
+	nulls, filled := 0, 0
+	for filled < n {
+		if cr.page == nil || cr.rowPos >= cr.rows {
+			if err := cr.nextPage(ctx); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		k := min(n-filled, cr.rows-cr.rowPos)
+		dst := out[filled*ow : (filled+k)*ow]
+		if cr.pageNulls == 0 {
+			if cr.idx == nil {
+				copy(dst, cr.fixed[cr.valPos*ow:(cr.valPos+k)*ow])
+			} else {
+				gatherW(ow, dst, cr.fixed, cr.idx[cr.valPos:cr.valPos+k])
+			}
+			if vb != nil {
+				bitutil.SetBitsTo(vb, int64(filled), int64(k), true)
+			}
+			cr.valPos += k
+		} else {
+			var nn int
+			cr.valPos, nn = scatterW(ow, dst, cr.fixed, cr.idx, cr.valPos, cr.defs[cr.rowPos:cr.rowPos+k], vb, filled)
+			nulls += nn
+		}
+		cr.rowPos += k
+		filled += k
+	}
+	if k == kBool {
+		bits := vbuf.Bytes()
+		for i := range bits {
+			bits[i] = 0
+		}
+		for i, v := range out {
+			if v != 0 {
+				bitutil.SetBit(bits, i)
+			}
+		}
+	}
+	ok = true
+	var vv *memory.Buffer
+	if nulls > 0 {
+		vv = valid
+	}
+	var d arrow.ArrayData = array.NewData(cr.c.typ, n, []*memory.Buffer{vv, vbuf}, nil, nulls, 0)
+	vbuf.Release()
+	return d, nil
+}
+
+func gatherW(ow int, dst, src []byte, idx []int32) {
+	switch ow {
+	case 1:
+		gather(dst, src, idx)
+	case 2:
+		gather(as[uint16](dst), as[uint16](src), idx)
+	case 4:
+		gather(as[uint32](dst), as[uint32](src), idx)
+	case 8:
+		gather(as[uint64](dst), as[uint64](src), idx)
+	case 16:
+		gather(as[[2]uint64](dst), as[[2]uint64](src), idx)
+	}
+}
+
+func gather[T any](dst, src []T, idx []int32) {
+	dst = dst[:len(idx)]
+	for i, j := range idx {
+		dst[i] = src[j]
+	}
+}
+
+func scatterW(ow int, dst, src []byte, idx []int32, vpos int, defs, valid []byte, off int) (int, int) {
+	switch ow {
+	case 1:
+		return scatter(dst, src, idx, vpos, defs, valid, off)
+	case 2:
+		return scatter(as[uint16](dst), as[uint16](src), idx, vpos, defs, valid, off)
+	case 4:
+		return scatter(as[uint32](dst), as[uint32](src), idx, vpos, defs, valid, off)
+	case 8:
+		return scatter(as[uint64](dst), as[uint64](src), idx, vpos, defs, valid, off)
+	default:
+		return scatter(as[[2]uint64](dst), as[[2]uint64](src), idx, vpos, defs, valid, off)
+	}
+}
+
+// scatter places the non-null values of a run of definition levels (1 =
+// present) into dst, zeroing null slots and setting validity bits from off.
+func scatter[T any](dst, src []T, idx []int32, vpos int, defs, valid []byte, off int) (int, int) {
+	var zero T
+	nulls := 0
+	dst = dst[:len(defs)]
+	for i, d := range defs {
+		if d != 0 {
+			j := vpos
+			if idx != nil {
+				j = int(idx[vpos])
+			}
+			dst[i] = src[j]
+			vpos++
+			bitutil.SetBit(valid, off+i)
+		} else {
+			dst[i] = zero
+			bitutil.ClearBit(valid, off+i)
+			nulls++
+		}
+	}
+	return vpos, nulls
+}
+
+func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int) (arrow.ArrayData, error) {
+	obuf := memory.NewResizableBuffer(mem)
+	dbuf := memory.NewResizableBuffer(mem)
+	ok := false
+	defer func() {
+		if !ok {
+			obuf.Release()
+			dbuf.Release()
+		}
+	}()
+	obuf.Resize((n + 1) * 4)
+	offs := as[int32](obuf.Bytes())[:n+1]
+	offs[0] = 0
+	vb := cr.validBytes(valid)
+	var dat []byte // full capacity of dbuf
+	dlen := 0
+	grow := func(need int) error {
+		if dlen+need <= len(dat) {
+			return nil
+		}
+		c := max(2*len(dat), dlen+need, 256)
+		if c > math.MaxInt32 {
+			if dlen+need > math.MaxInt32 {
+				return errors.New("batch string data exceeds 2 GiB")
+			}
+			c = math.MaxInt32
+		}
+		dbuf.Reserve(c)
+		dat = dbuf.Buf()
+		return nil
+	}
+	nulls, filled := 0, 0
+	for filled < n {
+		if cr.page == nil || cr.rowPos >= cr.rows {
+			if err := cr.nextPage(ctx); err != nil {
+				return nil, err
+			}
+			if len(dat) == 0 && cr.rows > 0 {
+				// Size the first allocation from the source's average width.
+				avg := 8
+				if cnt := len(cr.boff) - 1; cnt > 0 {
+					avg = int(cr.boff[cnt]-cr.boff[0])/cnt + 1
+				}
+				if err := grow(avg * n); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		k := min(n-filled, cr.rows-cr.rowPos)
+		if cr.pageNulls == 0 && cr.idx == nil {
+			s, e := cr.boff[cr.valPos], cr.boff[cr.valPos+k]
+			if err := grow(int(e - s)); err != nil {
+				return nil, err
+			}
+			copy(dat[dlen:], cr.bdata[s:e])
+			base := int32(dlen) - int32(s)
+			for i, o := range cr.boff[cr.valPos+1 : cr.valPos+k+1] {
+				offs[filled+i+1] = base + int32(o)
+			}
+			dlen += int(e - s)
+			if vb != nil {
+				bitutil.SetBitsTo(vb, int64(filled), int64(k), true)
+			}
+			cr.valPos += k
+		} else if cr.pageNulls == 0 && cr.dictMaxLen <= 8 {
+			// Dictionary of short values: fixed 8-byte moves, no per-value
+			// capacity checks (the dictionary data is padded by 8 bytes).
+			if err := grow(k*cr.dictMaxLen + 8); err != nil {
+				return nil, err
+			}
+			doff, ddata := cr.dictOff, cr.dictData
+			o := offs[filled+1 : filled+k+1]
+			for i, j := range cr.idx[cr.valPos : cr.valPos+k] {
+				s, e := doff[j], doff[j+1]
+				binary.LittleEndian.PutUint64(dat[dlen:dlen+8], binary.LittleEndian.Uint64(ddata[s:s+8]))
+				dlen += int(e - s)
+				o[i] = int32(dlen)
+			}
+			if vb != nil {
+				bitutil.SetBitsTo(vb, int64(filled), int64(k), true)
+			}
+			cr.valPos += k
+		} else {
+			var defs []byte
+			if cr.pageNulls != 0 {
+				defs = cr.defs[cr.rowPos : cr.rowPos+k]
+			}
+			for i := 0; i < k; i++ {
+				if defs != nil && defs[i] == 0 {
+					bitutil.ClearBit(vb, filled+i)
+					nulls++
+					offs[filled+i+1] = int32(dlen)
+					continue
+				}
+				j := cr.valPos
+				if cr.idx != nil {
+					j = int(cr.idx[j])
+				}
+				cr.valPos++
+				s, e := cr.boff[j], cr.boff[j+1]
+				l := int(e - s)
+				if dlen+l > len(dat) {
+					if err := grow(l); err != nil {
+						return nil, err
+					}
+				}
+				copy(dat[dlen:dlen+l], cr.bdata[s:e])
+				dlen += l
+				offs[filled+i+1] = int32(dlen)
+				if vb != nil {
+					bitutil.SetBit(vb, filled+i)
+				}
+			}
+		}
+		cr.rowPos += k
+		filled += k
+	}
+	dbuf.ResizeNoShrink(dlen)
+	ok = true
+	var vv *memory.Buffer
+	if nulls > 0 {
+		vv = valid
+	}
+	var d arrow.ArrayData = array.NewData(cr.c.typ, n, []*memory.Buffer{vv, obuf, dbuf}, nil, nulls, 0)
+	obuf.Release()
+	dbuf.Release()
+	return d, nil
+}

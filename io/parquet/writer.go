@@ -1,0 +1,156 @@
+package parquet
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// DefaultRowGroupRows is the row group size used when
+// WriterOptions.RowGroupRows is not positive.
+const DefaultRowGroupRows = 1 << 20
+
+// WriterOptions configures a Writer.
+type WriterOptions struct {
+	// Compression is "", "snappy" (the default), "zstd", "gzip" or "none".
+	Compression string
+	// RowGroupRows is the maximum number of rows per row group
+	// (DefaultRowGroupRows if <= 0).
+	RowGroupRows int64
+}
+
+// Writer writes record batches of one schema as a Parquet file. Decimal64
+// columns are stored as DECIMAL(p,s) on INT32/INT64, date32 as DATE and
+// strings (plain or dictionary arrays) as STRING. Not safe for concurrent use.
+type Writer struct {
+	schema  *arrow.Schema // user schema
+	wschema *arrow.Schema // schema handed to pqarrow (decimal64 as decimal128)
+	fw      *pqarrow.FileWriter
+	conv    bool
+	mem     memory.Allocator
+	closed  bool
+}
+
+// NewWriter starts a Parquet file with the given schema on w.
+func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, error) {
+	var codec compress.Compression
+	switch strings.ToLower(opts.Compression) {
+	case "", "snappy":
+		codec = compress.Codecs.Snappy
+	case "zstd":
+		codec = compress.Codecs.Zstd
+	case "gzip":
+		codec = compress.Codecs.Gzip
+	case "none", "uncompressed":
+		codec = compress.Codecs.Uncompressed
+	default:
+		return nil, fmt.Errorf("parquet writer: unknown compression %q", opts.Compression)
+	}
+	rows := opts.RowGroupRows
+	if rows <= 0 {
+		rows = DefaultRowGroupRows
+	}
+	fields := make([]arrow.Field, schema.NumFields())
+	conv := false
+	for i, fld := range schema.Fields() {
+		if d, ok := fld.Type.(*arrow.Decimal64Type); ok {
+			fld.Type = &arrow.Decimal128Type{Precision: d.Precision, Scale: d.Scale}
+			conv = true
+		}
+		fields[i] = fld
+	}
+	wschema := arrow.NewSchema(fields, nil)
+	mem := memory.DefaultAllocator
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(codec),
+		parquet.WithMaxRowGroupLength(rows),
+		parquet.WithStoreDecimalAsInteger(true),
+		parquet.WithAllocator(mem),
+	)
+	fw, err := pqarrow.NewFileWriter(wschema, writeOnly{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem)))
+	if err != nil {
+		return nil, fmt.Errorf("parquet writer: %w", err)
+	}
+	return &Writer{schema: schema, wschema: wschema, fw: fw, conv: conv, mem: mem}, nil
+}
+
+// Write appends the rows of b, which must have the writer's schema.
+func (w *Writer) Write(b arrow.RecordBatch) error {
+	if w.closed {
+		return errors.New("parquet writer: write after close")
+	}
+	if !b.Schema().Equal(w.schema) {
+		return fmt.Errorf("parquet writer: batch schema %s does not match %s", b.Schema(), w.schema)
+	}
+	if b.NumRows() == 0 {
+		return nil
+	}
+	rec := b
+	if w.conv {
+		cols := make([]arrow.Array, b.NumCols())
+		for i, c := range b.Columns() {
+			if d, ok := c.(*array.Decimal64); ok {
+				cols[i] = widenDecimal64(w.mem, d, w.wschema.Field(i).Type)
+			} else {
+				c.Retain()
+				cols[i] = c
+			}
+		}
+		rec = array.NewRecordBatch(w.wschema, cols, b.NumRows())
+		for _, c := range cols {
+			c.Release()
+		}
+		defer rec.Release()
+	}
+	if err := w.fw.WriteBuffered(rec); err != nil {
+		return fmt.Errorf("parquet writer: %w", err)
+	}
+	return nil
+}
+
+// widenDecimal64 converts a decimal64 array to decimal128 of the same
+// precision and scale, keeping its offset and validity bitmap.
+func widenDecimal64(mem memory.Allocator, d *array.Decimal64, typ arrow.DataType) arrow.Array {
+	n, off := d.Len(), d.Data().Offset()
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize((off + n) * 16)
+	dst := as[decimal128.Num](buf.Bytes())[off:]
+	for i := 0; i < n; i++ {
+		dst[i] = decimal128.FromI64(int64(d.Value(i)))
+	}
+	bufs := []*memory.Buffer{nil, buf}
+	if d.NullN() > 0 {
+		bufs[0] = d.Data().Buffers()[0]
+	}
+	data := array.NewData(typ, n, bufs, nil, d.NullN(), off)
+	buf.Release()
+	defer data.Release()
+	return array.MakeFromData(data)
+}
+
+// writeOnly hides any Close method of the destination so that closing the
+// Parquet writer never closes it.
+type writeOnly struct{ w io.Writer }
+
+func (o writeOnly) Write(p []byte) (int, error) { return o.w.Write(p) }
+
+// Close writes the footer. It does not close the underlying io.Writer.
+func (w *Writer) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	if err := w.fw.Close(); err != nil {
+		return fmt.Errorf("parquet writer: %w", err)
+	}
+	return nil
+}

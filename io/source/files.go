@@ -1,0 +1,64 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// ListFiles expands path into data files: a regular file is returned as is; a
+// directory is walked recursively in sorted order, skipping entries whose name
+// starts with "_" or "." (markers, temporary and hidden files), and keeping
+// files whose name ends in ext ("" keeps every file).
+func ListFiles(path, ext string) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("path %s does not exist: %w", path, fs.ErrNotExist)
+		}
+		return nil, fmt.Errorf("list %s: %w", path, err)
+	}
+	if !st.IsDir() {
+		return []string{path}, nil
+	}
+	var out []string
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == path {
+			return nil
+		}
+		name := d.Name()
+		if strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if ext == "" || strings.HasSuffix(name, ext) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", path, err)
+	}
+	if len(out) == 0 {
+		if ext == "" {
+			return nil, fmt.Errorf("directory %s contains no data files", path)
+		}
+		return nil, fmt.Errorf("directory %s contains no %s files", path, ext)
+	}
+	// WalkDir visits entries in lexical order already; sort to make the
+	// contract explicit and independent of the walk.
+	sort.Strings(out)
+	return out, nil
+}

@@ -1,0 +1,143 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec/expr"
+)
+
+var binaryOps = map[BinaryOp]expr.BinaryOp{
+	OpAdd: expr.Add, OpSub: expr.Sub, OpMul: expr.Mul, OpDiv: expr.Div, OpMod: expr.Mod,
+	OpEq: expr.Eq, OpNotEq: expr.NotEq, OpLt: expr.Lt, OpLtEq: expr.LtEq, OpGt: expr.Gt, OpGtEq: expr.GtEq,
+	OpAnd: expr.And, OpOr: expr.Or,
+}
+
+// compileExpr turns a resolved logical expression into a physical one that
+// reads the columns of a batch laid out as input.
+func compileExpr(e Expr, input []*Attribute) (expr.Expr, error) {
+	switch x := e.(type) {
+	case *Attribute:
+		for i, a := range input {
+			if a.ID == x.ID {
+				return expr.Column(i, x.Name, x.Type), nil
+			}
+		}
+		return nil, fmt.Errorf("internal error: column %s is not in the operator's input %s", x, attrList(input))
+	case *Literal:
+		return expr.Literal(literalValue(x.Value), x.Type)
+	case *Alias:
+		return compileExpr(x.E, input)
+	case *Binary:
+		l, err := compileExpr(x.L, input)
+		if err != nil {
+			return nil, err
+		}
+		r, err := compileExpr(x.R, input)
+		if err != nil {
+			return nil, err
+		}
+		out, err := expr.Binary(binaryOps[x.Op], l, r)
+		if err != nil {
+			return nil, err
+		}
+		if x.Type != nil && !arrow.TypeEqual(out.DataType(), x.Type) {
+			return nil, fmt.Errorf("internal error: %s evaluates to %s, analyzer typed it %s", stripIDs(x.String()), TypeName(out.DataType()), TypeName(x.Type))
+		}
+		return out, nil
+	case *Unary:
+		in, err := compileExpr(x.E, input)
+		if err != nil {
+			return nil, err
+		}
+		switch x.Op {
+		case OpNot:
+			return expr.Not(in)
+		case OpNegate:
+			return expr.Negate(in)
+		case OpIsNull:
+			return expr.IsNull(in), nil
+		default:
+			return expr.IsNotNull(in), nil
+		}
+	case *Cast:
+		in, err := compileExpr(x.E, input)
+		if err != nil {
+			return nil, err
+		}
+		if arrow.TypeEqual(in.DataType(), x.To) {
+			return in, nil
+		}
+		return expr.Cast(in, x.To)
+	case *CaseWhen:
+		whens := make([]expr.Expr, len(x.Whens))
+		thens := make([]expr.Expr, len(x.Thens))
+		for i := range x.Whens {
+			w, err := compileExpr(x.Whens[i], input)
+			if err != nil {
+				return nil, err
+			}
+			t, err := compileExpr(x.Thens[i], input)
+			if err != nil {
+				return nil, err
+			}
+			whens[i], thens[i] = w, t
+		}
+		var els expr.Expr
+		if x.Else != nil {
+			var err error
+			if els, err = compileExpr(x.Else, input); err != nil {
+				return nil, err
+			}
+		}
+		return expr.CaseWhen(whens, thens, els)
+	case *Like:
+		in, err := compileExpr(x.E, input)
+		if err != nil {
+			return nil, err
+		}
+		return expr.Like(in, x.Pattern)
+	case *Func:
+		args := make([]expr.Expr, len(x.Args))
+		for i, a := range x.Args {
+			c, err := compileExpr(a, input)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = c
+		}
+		switch strings.ToLower(x.Name) {
+		case "upper":
+			return expr.Upper(args[0]), nil
+		case "lower":
+			return expr.Lower(args[0]), nil
+		case "substring":
+			pos, _ := intValue(x.Args[1].(*Literal).Value)
+			length := int64(math.MaxInt32)
+			if len(x.Args) > 2 {
+				length, _ = intValue(x.Args[2].(*Literal).Value)
+			}
+			return expr.Substring(args[0], pos, length), nil
+		case "year":
+			return expr.Year(args[0])
+		}
+		return nil, fmt.Errorf("function %s has no implementation", x.Name)
+	case *AggregateCall:
+		return nil, fmt.Errorf("internal error: aggregate %s outside an aggregation", stripIDs(x.String()))
+	}
+	return nil, fmt.Errorf("internal error: cannot compile %T %s", e, e)
+}
+
+// literalValue converts a row-form literal to what expr.Literal accepts.
+func literalValue(v any) any {
+	if iv, ok := intValue(v); ok {
+		return iv
+	}
+	if f, ok := v.(float32); ok {
+		return float64(f)
+	}
+	return v
+}

@@ -1,0 +1,64 @@
+package planner
+
+// dedupRight gives the right side of a join fresh attribute IDs where they
+// collide with the left side's, as happens when a table is joined with itself:
+// every attribute the right side defines (scan columns, aliases) is
+// re-instanced and the references above it are rewritten.
+func (a *Analyzer) dedupRight(left, right Plan) (Plan, error) {
+	seen := map[int64]bool{}
+	for _, at := range left.Output() {
+		seen[at.ID] = true
+	}
+	conflict := false
+	for _, at := range right.Output() {
+		conflict = conflict || seen[at.ID]
+	}
+	if !conflict {
+		return right, nil
+	}
+	remap := map[int64]int64{}
+	rewrite := func(e Expr) Expr {
+		out, _ := Transform(e, func(x Expr) (Expr, bool) {
+			switch v := x.(type) {
+			case *Attribute:
+				if id, ok := remap[v.ID]; ok {
+					c := *v
+					c.ID = id
+					return &c, true
+				}
+			case *Alias:
+				id, ok := remap[v.ID]
+				if !ok {
+					id = a.IDs.Next()
+					remap[v.ID] = id
+				}
+				return &Alias{E: v.E, Name: v.Name, ID: id}, true
+			}
+			return x, false
+		})
+		return out
+	}
+	out, _, err := TransformUp(right, func(n Plan) (Plan, bool, error) {
+		if s, ok := n.(*Scan); ok {
+			c := *s
+			c.Attrs = make([]*Attribute, len(s.Attrs))
+			for i, at := range s.Attrs {
+				na := *at
+				na.ID = a.IDs.Next()
+				remap[at.ID] = na.ID
+				c.Attrs[i] = &na
+			}
+			n = &c
+		}
+		exprs := n.Expressions()
+		if len(exprs) == 0 {
+			return n, true, nil
+		}
+		ne := make([]Expr, len(exprs))
+		for i, e := range exprs {
+			ne[i] = rewrite(e)
+		}
+		return n.WithExpressions(ne), true, nil
+	})
+	return out, err
+}

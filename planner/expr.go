@@ -1,0 +1,495 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/values"
+)
+
+// Expr is a logical expression. Expressions are immutable: rewrites build new
+// ones with WithChildren. DataType is nil until the analyzer resolves it.
+type Expr interface {
+	fmt.Stringer
+	Children() []Expr
+	WithChildren(children []Expr) Expr
+	DataType() arrow.DataType
+	Nullable() bool
+}
+
+// UnresolvedColumn names a column that the analyzer has yet to find, optionally
+// qualified ("l.l_orderkey").
+type UnresolvedColumn struct{ Name string }
+
+func (e *UnresolvedColumn) String() string           { return e.Name }
+func (e *UnresolvedColumn) Children() []Expr         { return nil }
+func (e *UnresolvedColumn) WithChildren([]Expr) Expr { return e }
+func (e *UnresolvedColumn) DataType() arrow.DataType { return nil }
+func (e *UnresolvedColumn) Nullable() bool           { return true }
+
+// Star stands for every column of the input (SELECT *), optionally of one qualifier.
+type Star struct{ Qualifier string }
+
+func (e *Star) String() string {
+	if e.Qualifier != "" {
+		return e.Qualifier + ".*"
+	}
+	return "*"
+}
+func (e *Star) Children() []Expr         { return nil }
+func (e *Star) WithChildren([]Expr) Expr { return e }
+func (e *Star) DataType() arrow.DataType { return nil }
+func (e *Star) Nullable() bool           { return true }
+
+// Attribute is a resolved column: a unique ID within the query, a name, an
+// optional qualifier (table name or alias), its type and nullability.
+type Attribute struct {
+	ID        int64
+	Name      string
+	Qualifier string
+	Type      arrow.DataType
+	Null      bool
+}
+
+func (e *Attribute) String() string           { return fmt.Sprintf("%s#%d", e.Name, e.ID) }
+func (e *Attribute) Children() []Expr         { return nil }
+func (e *Attribute) WithChildren([]Expr) Expr { return e }
+func (e *Attribute) DataType() arrow.DataType { return e.Type }
+func (e *Attribute) Nullable() bool           { return e.Null }
+
+// withNullable returns a copy of the attribute with the given nullability.
+func (e *Attribute) withNullable(n bool) *Attribute {
+	c := *e
+	c.Null = n
+	return &c
+}
+
+// Literal is a constant: a Go value in the row form of package values (nil
+// for null) and its type.
+type Literal struct {
+	Value any
+	Type  arrow.DataType
+}
+
+func (e *Literal) String() string {
+	switch v := e.Value.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return "'" + strings.ReplaceAll(v, "'", "\\'") + "'"
+	}
+	if e.Type != nil && e.Type.ID() == arrow.DATE32 {
+		return "DATE '" + values.FormatValue(e.Value) + "'"
+	}
+	return values.FormatValue(e.Value)
+}
+func (e *Literal) Children() []Expr         { return nil }
+func (e *Literal) WithChildren([]Expr) Expr { return e }
+func (e *Literal) DataType() arrow.DataType { return e.Type }
+func (e *Literal) Nullable() bool           { return e.Value == nil }
+
+// BinaryOp is an arithmetic, comparison or logical operator.
+type BinaryOp int
+
+// The binary operators.
+const (
+	OpAdd BinaryOp = iota
+	OpSub
+	OpMul
+	OpDiv
+	OpMod
+	OpEq
+	OpNotEq
+	OpLt
+	OpLtEq
+	OpGt
+	OpGtEq
+	OpAnd
+	OpOr
+)
+
+var binaryOpText = [...]string{"+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "AND", "OR"}
+
+func (o BinaryOp) String() string { return binaryOpText[o] }
+
+// IsComparison reports whether o compares its operands.
+func (o BinaryOp) IsComparison() bool { return o >= OpEq && o <= OpGtEq }
+
+// IsArithmetic reports whether o is + - * / %.
+func (o BinaryOp) IsArithmetic() bool { return o <= OpMod }
+
+// Binary applies an operator to two operands. Type is the result type once resolved.
+type Binary struct {
+	Op   BinaryOp
+	L, R Expr
+	Type arrow.DataType
+}
+
+func (e *Binary) String() string   { return fmt.Sprintf("(%s %s %s)", e.L, e.Op, e.R) }
+func (e *Binary) Children() []Expr { return []Expr{e.L, e.R} }
+func (e *Binary) WithChildren(c []Expr) Expr {
+	return &Binary{Op: e.Op, L: c[0], R: c[1], Type: e.Type}
+}
+func (e *Binary) DataType() arrow.DataType { return e.Type }
+func (e *Binary) Nullable() bool {
+	if e.Op == OpDiv || e.Op == OpMod {
+		return true
+	}
+	return e.L.Nullable() || e.R.Nullable()
+}
+
+// UnaryOp is a one-operand operator.
+type UnaryOp int
+
+// The unary operators.
+const (
+	OpNot UnaryOp = iota
+	OpNegate
+	OpIsNull
+	OpIsNotNull
+)
+
+// Unary applies NOT, unary minus, IS NULL or IS NOT NULL.
+type Unary struct {
+	Op UnaryOp
+	E  Expr
+}
+
+func (e *Unary) String() string {
+	switch e.Op {
+	case OpNot:
+		return fmt.Sprintf("(NOT %s)", e.E)
+	case OpNegate:
+		return fmt.Sprintf("(- %s)", e.E)
+	case OpIsNull:
+		return fmt.Sprintf("(%s IS NULL)", e.E)
+	default:
+		return fmt.Sprintf("(%s IS NOT NULL)", e.E)
+	}
+}
+func (e *Unary) Children() []Expr           { return []Expr{e.E} }
+func (e *Unary) WithChildren(c []Expr) Expr { return &Unary{Op: e.Op, E: c[0]} }
+func (e *Unary) DataType() arrow.DataType {
+	switch e.Op {
+	case OpNegate:
+		return e.E.DataType()
+	default:
+		return arrow.FixedWidthTypes.Boolean
+	}
+}
+func (e *Unary) Nullable() bool {
+	if e.Op == OpIsNull || e.Op == OpIsNotNull {
+		return false
+	}
+	return e.E.Nullable()
+}
+
+// Cast converts its operand to type To (ANSI: invalid input is an error).
+type Cast struct {
+	E  Expr
+	To arrow.DataType
+}
+
+func (e *Cast) String() string             { return fmt.Sprintf("CAST(%s AS %s)", e.E, TypeName(e.To)) }
+func (e *Cast) Children() []Expr           { return []Expr{e.E} }
+func (e *Cast) WithChildren(c []Expr) Expr { return &Cast{E: c[0], To: e.To} }
+func (e *Cast) DataType() arrow.DataType   { return e.To }
+func (e *Cast) Nullable() bool             { return e.E.Nullable() }
+
+// Alias names the value of an expression. ID is the attribute ID of the output
+// column it defines (assigned by the analyzer).
+type Alias struct {
+	E    Expr
+	Name string
+	ID   int64
+}
+
+func (e *Alias) String() string   { return fmt.Sprintf("%s AS %s#%d", e.E, e.Name, e.ID) }
+func (e *Alias) Children() []Expr { return []Expr{e.E} }
+func (e *Alias) WithChildren(c []Expr) Expr {
+	return &Alias{E: c[0], Name: e.Name, ID: e.ID}
+}
+func (e *Alias) DataType() arrow.DataType { return e.E.DataType() }
+func (e *Alias) Nullable() bool           { return e.E.Nullable() }
+
+// CaseWhen is CASE WHEN w1 THEN t1 ... ELSE e END; Else may be nil (null).
+type CaseWhen struct {
+	Whens, Thens []Expr
+	Else         Expr
+}
+
+func (e *CaseWhen) String() string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for i := range e.Whens {
+		fmt.Fprintf(&b, " WHEN %s THEN %s", e.Whens[i], e.Thens[i])
+	}
+	if e.Else != nil {
+		fmt.Fprintf(&b, " ELSE %s", e.Else)
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+func (e *CaseWhen) Children() []Expr {
+	c := append(append([]Expr{}, e.Whens...), e.Thens...)
+	if e.Else != nil {
+		c = append(c, e.Else)
+	}
+	return c
+}
+func (e *CaseWhen) WithChildren(c []Expr) Expr {
+	n := len(e.Whens)
+	out := &CaseWhen{Whens: c[:n:n], Thens: c[n : 2*n : 2*n]}
+	if len(c) > 2*n {
+		out.Else = c[2*n]
+	}
+	return out
+}
+func (e *CaseWhen) DataType() arrow.DataType {
+	for _, t := range e.Thens {
+		if t.DataType() != nil && t.DataType().ID() != arrow.NULL {
+			return t.DataType()
+		}
+	}
+	if e.Else != nil {
+		return e.Else.DataType()
+	}
+	if len(e.Thens) > 0 {
+		return e.Thens[0].DataType()
+	}
+	return nil
+}
+func (e *CaseWhen) Nullable() bool {
+	if e.Else == nil {
+		return true
+	}
+	for _, t := range e.Thens {
+		if t.Nullable() {
+			return true
+		}
+	}
+	return e.Else.Nullable()
+}
+
+// Like matches a string against a SQL LIKE pattern.
+type Like struct {
+	E       Expr
+	Pattern string
+}
+
+func (e *Like) String() string             { return fmt.Sprintf("(%s LIKE '%s')", e.E, e.Pattern) }
+func (e *Like) Children() []Expr           { return []Expr{e.E} }
+func (e *Like) WithChildren(c []Expr) Expr { return &Like{E: c[0], Pattern: e.Pattern} }
+func (e *Like) DataType() arrow.DataType   { return arrow.FixedWidthTypes.Boolean }
+func (e *Like) Nullable() bool             { return e.E.Nullable() }
+
+// Func is a call of a scalar function by name (upper, lower, substring, year, ...).
+type Func struct {
+	Name string
+	Args []Expr
+	Type arrow.DataType
+}
+
+func (e *Func) String() string {
+	parts := make([]string, len(e.Args))
+	for i, a := range e.Args {
+		parts[i] = a.String()
+	}
+	return fmt.Sprintf("%s(%s)", e.Name, strings.Join(parts, ", "))
+}
+func (e *Func) Children() []Expr { return e.Args }
+func (e *Func) WithChildren(c []Expr) Expr {
+	return &Func{Name: e.Name, Args: c, Type: e.Type}
+}
+func (e *Func) DataType() arrow.DataType { return e.Type }
+func (e *Func) Nullable() bool {
+	for _, a := range e.Args {
+		if a.Nullable() {
+			return true
+		}
+	}
+	return false
+}
+
+// AggFunc is an aggregate function.
+type AggFunc int
+
+// The aggregate functions.
+const (
+	AggCount AggFunc = iota
+	AggSum
+	AggAvg
+	AggMin
+	AggMax
+)
+
+var aggNames = [...]string{"count", "sum", "avg", "min", "max"}
+
+func (f AggFunc) String() string { return aggNames[f] }
+
+// AggregateCall is an aggregate function call; Arg is nil for count(*).
+type AggregateCall struct {
+	Func AggFunc
+	Arg  Expr
+	Type arrow.DataType
+}
+
+func (e *AggregateCall) String() string {
+	if e.Arg == nil {
+		return e.Func.String() + "(1)"
+	}
+	return fmt.Sprintf("%s(%s)", e.Func, e.Arg)
+}
+func (e *AggregateCall) Children() []Expr {
+	if e.Arg == nil {
+		return nil
+	}
+	return []Expr{e.Arg}
+}
+func (e *AggregateCall) WithChildren(c []Expr) Expr {
+	out := &AggregateCall{Func: e.Func, Type: e.Type}
+	if len(c) > 0 {
+		out.Arg = c[0]
+	}
+	return out
+}
+func (e *AggregateCall) DataType() arrow.DataType { return e.Type }
+func (e *AggregateCall) Nullable() bool           { return e.Func != AggCount }
+
+// SortOrder is one key of an ORDER BY.
+type SortOrder struct {
+	E          Expr
+	Desc       bool
+	NullsFirst bool
+}
+
+func (e *SortOrder) String() string {
+	dir, nulls := "ASC", "NULLS LAST"
+	if e.Desc {
+		dir = "DESC"
+	}
+	if e.NullsFirst {
+		nulls = "NULLS FIRST"
+	}
+	return fmt.Sprintf("%s %s %s", e.E, dir, nulls)
+}
+func (e *SortOrder) Children() []Expr { return []Expr{e.E} }
+func (e *SortOrder) WithChildren(c []Expr) Expr {
+	return &SortOrder{E: c[0], Desc: e.Desc, NullsFirst: e.NullsFirst}
+}
+func (e *SortOrder) DataType() arrow.DataType { return e.E.DataType() }
+func (e *SortOrder) Nullable() bool           { return e.E.Nullable() }
+
+// Transform rewrites an expression bottom-up: fn is applied to every node after
+// its children were rewritten. It returns the new expression and whether
+// anything changed.
+func Transform(e Expr, fn func(Expr) (Expr, bool)) (Expr, bool) {
+	kids := e.Children()
+	changed := false
+	if len(kids) > 0 {
+		nk := make([]Expr, len(kids))
+		for i, k := range kids {
+			var c bool
+			nk[i], c = Transform(k, fn)
+			changed = changed || c
+		}
+		if changed {
+			e = e.WithChildren(nk)
+		}
+	}
+	ne, c := fn(e)
+	return ne, changed || c
+}
+
+// Walk visits e and its descendants in pre-order; fn returns false to skip a subtree.
+func Walk(e Expr, fn func(Expr) bool) {
+	if !fn(e) {
+		return
+	}
+	for _, c := range e.Children() {
+		Walk(c, fn)
+	}
+}
+
+// References returns the IDs of the attributes e reads.
+func References(e Expr) map[int64]bool {
+	refs := map[int64]bool{}
+	Walk(e, func(x Expr) bool {
+		if a, ok := x.(*Attribute); ok {
+			refs[a.ID] = true
+		}
+		return true
+	})
+	return refs
+}
+
+// containsAggregate reports whether e has an aggregate function call.
+func containsAggregate(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		if _, ok := x.(*AggregateCall); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// SplitConjuncts flattens a tree of ANDs into its operands.
+func SplitConjuncts(e Expr) []Expr {
+	if b, ok := e.(*Binary); ok && b.Op == OpAnd {
+		return append(SplitConjuncts(b.L), SplitConjuncts(b.R)...)
+	}
+	return []Expr{e}
+}
+
+// And combines conjuncts with AND; nil for none.
+func And(es ...Expr) Expr {
+	var out Expr
+	for _, e := range es {
+		if out == nil {
+			out = e
+		} else {
+			out = &Binary{Op: OpAnd, L: out, R: e, Type: arrow.FixedWidthTypes.Boolean}
+		}
+	}
+	return out
+}
+
+// outputName is the column name an expression gets in a result when not aliased.
+func outputName(e Expr) string {
+	switch x := e.(type) {
+	case *Attribute:
+		return x.Name
+	case *Alias:
+		return x.Name
+	case *UnresolvedColumn:
+		if i := strings.LastIndexByte(x.Name, '.'); i >= 0 {
+			return x.Name[i+1:]
+		}
+		return x.Name
+	}
+	return stripIDs(e.String())
+}
+
+// stripIDs removes the "#id" suffixes of attributes from expression text, so
+// generated column names read like the user's expression.
+func stripIDs(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '#' {
+			j := i + 1
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j > i+1 {
+				i = j - 1
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

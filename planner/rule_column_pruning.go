@@ -1,0 +1,206 @@
+package planner
+
+// ColumnPruning removes the columns no ancestor needs: unused projections and
+// aggregate outputs are dropped, scans read only the columns that are used,
+// and projections that pass their input through unchanged disappear.
+func ColumnPruning() Rule {
+	return Rule{Name: "ColumnPruning", Apply: func(p Plan) (Plan, bool, error) {
+		np, changed := prune(p, nil)
+		return np, changed, nil
+	}}
+}
+
+// prune rewrites p so that it produces at least the attributes in required
+// (nil: keep p's output as it is) and reads nothing more than it needs.
+func prune(p Plan, required map[int64]bool) (Plan, bool) {
+	switch n := p.(type) {
+	case *Project:
+		list := n.List
+		changed := false
+		if required != nil {
+			var kept []Expr
+			for _, e := range n.List {
+				if required[namedID(e)] {
+					kept = append(kept, e)
+				}
+			}
+			if len(kept) < len(n.List) {
+				list, changed = kept, true
+			}
+		}
+		need := map[int64]bool{}
+		for _, e := range list {
+			addRefs(need, e)
+		}
+		child, c := prune(n.Child, need)
+		changed = changed || c
+		if isPassThrough(list, child) {
+			return child, true
+		}
+		if !changed {
+			return n, false
+		}
+		return &Project{List: list, Child: child}, true
+	case *Filter:
+		need := copySet(required, n.Child)
+		addRefs(need, n.Cond)
+		child, c := prune(n.Child, need)
+		if !c {
+			return n, false
+		}
+		return &Filter{Cond: n.Cond, Child: child}, true
+	case *Aggregate:
+		list := n.List
+		changed := false
+		if required != nil {
+			var kept []Expr
+			for _, e := range n.List {
+				if required[namedID(e)] {
+					kept = append(kept, e)
+				}
+			}
+			if len(kept) < len(n.List) && len(kept) > 0 {
+				list, changed = kept, true
+			}
+		}
+		need := map[int64]bool{}
+		for _, g := range n.Groups {
+			addRefs(need, g)
+		}
+		for _, e := range list {
+			addRefs(need, e)
+		}
+		child, c := prune(n.Child, need)
+		if !changed && !c {
+			return n, false
+		}
+		return &Aggregate{Groups: n.Groups, List: list, Child: child}, true
+	case *Sort:
+		need := copySet(required, n.Child)
+		for _, o := range n.Orders {
+			addRefs(need, o)
+		}
+		child, c := prune(n.Child, need)
+		if !c {
+			return n, false
+		}
+		return &Sort{Orders: n.Orders, Child: child}, true
+	case *Limit:
+		child, c := prune(n.Child, required)
+		if !c {
+			return n, false
+		}
+		return &Limit{N: n.N, Child: child}, true
+	case *SubqueryAlias:
+		child, c := prune(n.Child, required)
+		if !c {
+			return n, false
+		}
+		return &SubqueryAlias{Alias: n.Alias, Child: child}, true
+	case *Join:
+		need := copySet(required, n)
+		if n.Cond != nil {
+			addRefs(need, n.Cond)
+		}
+		l, lc := prune(n.Left, need)
+		r, rc := prune(n.Right, need)
+		if !lc && !rc {
+			return n, false
+		}
+		return &Join{Left: l, Right: r, Kind: n.Kind, Cond: n.Cond}, true
+	case *Scan:
+		if required == nil {
+			return n, false
+		}
+		var cols []int
+		for i, a := range n.Attrs {
+			if required[a.ID] {
+				cols = append(cols, i)
+			}
+		}
+		if len(cols) == 0 {
+			// Keep one column so that the scan still yields its rows.
+			cols = []int{narrowestColumn(n.Attrs)}
+		}
+		if sameInts(cols, n.Columns) || (n.Columns == nil && len(cols) == len(n.Attrs)) {
+			return n, false
+		}
+		s := *n
+		s.Columns = cols
+		return &s, true
+	}
+	return p, false
+}
+
+// namedID is the attribute ID an output expression defines.
+func namedID(e Expr) int64 {
+	switch x := e.(type) {
+	case *Attribute:
+		return x.ID
+	case *Alias:
+		return x.ID
+	}
+	return -1
+}
+
+func addRefs(set map[int64]bool, e Expr) {
+	for id := range References(e) {
+		set[id] = true
+	}
+}
+
+// copySet copies required, or takes all of p's output when required is nil.
+func copySet(required map[int64]bool, p Plan) map[int64]bool {
+	out := map[int64]bool{}
+	if required == nil {
+		for _, a := range p.Output() {
+			out[a.ID] = true
+		}
+		return out
+	}
+	for k := range required {
+		out[k] = true
+	}
+	return out
+}
+
+// isPassThrough reports whether a projection list just repeats its child's output.
+func isPassThrough(list []Expr, child Plan) bool {
+	out := child.Output()
+	if len(list) != len(out) {
+		return false
+	}
+	for i, e := range list {
+		a, ok := e.(*Attribute)
+		if !ok || a.ID != out[i].ID || a.Name != out[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
+func narrowestColumn(attrs []*Attribute) int {
+	best, bestW := 0, 1<<30
+	for i, a := range attrs {
+		w := 16
+		if fw, ok := a.Type.(interface{ BitWidth() int }); ok {
+			w = fw.BitWidth()
+		}
+		if w < bestW {
+			best, bestW = i, w
+		}
+	}
+	return best
+}
+
+func sameInts(a, b []int) bool {
+	if len(a) != len(b) || b == nil {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

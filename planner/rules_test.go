@@ -1,0 +1,232 @@
+package planner
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// applyRule runs one rule once and reports whether it fired.
+func applyRule(t *testing.T, r Rule, p Plan) (Plan, bool) {
+	t.Helper()
+	out, changed, err := r.Apply(p)
+	if err != nil {
+		t.Fatalf("%s: %v", r.Name, err)
+	}
+	if changed && !sameColumns(Schema(p), Schema(out)) {
+		t.Fatalf("%s changed the schema: %s -> %s", r.Name, Schema(p), Schema(out))
+	}
+	return out, changed
+}
+
+func i32(v int32) Expr { return lit(v, arrow.PrimitiveTypes.Int32) }
+
+func findNode[T Plan](p Plan) (T, bool) {
+	var zero T
+	if n, ok := p.(T); ok {
+		return n, true
+	}
+	for _, c := range p.Children() {
+		if n, ok := findNode[T](c); ok {
+			return n, true
+		}
+	}
+	return zero, false
+}
+
+func TestConstantFoldingFires(t *testing.T) {
+	p := analyze(t, &Project{List: []Expr{
+		&Alias{E: bin(OpAdd, i32(1), bin(OpMul, i32(2), i32(3))), Name: "seven"},
+		&Alias{E: bin(OpAnd, lit(true, arrow.FixedWidthTypes.Boolean), bin(OpGt, col("l_linenumber"), i32(1))), Name: "cond"},
+	}, Child: &UnresolvedRelation{Name: "lineitem"}})
+	out, fired := applyRule(t, ConstantFolding(), p)
+	if !fired {
+		t.Fatal("ConstantFolding did not fire")
+	}
+	list := out.(*Project).List
+	if l, ok := list[0].(*Alias).E.(*Literal); !ok || l.Value != int32(7) {
+		t.Fatalf("1 + 2 * 3 folded to %s", list[0])
+	}
+	if _, ok := list[1].(*Alias).E.(*Binary); !ok || strings.Contains(list[1].String(), "true") {
+		t.Fatalf("true AND x not simplified: %s", list[1])
+	}
+	if _, again := applyRule(t, ConstantFolding(), out); again {
+		t.Fatal("ConstantFolding should reach a fixpoint")
+	}
+}
+
+func TestConstantFoldingRemovesTrueFilter(t *testing.T) {
+	p := analyze(t, &Filter{Cond: bin(OpLt, i32(1), i32(2)), Child: &UnresolvedRelation{Name: "orders"}})
+	out, fired := applyRule(t, ConstantFolding(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	if _, ok := out.(*Scan); !ok {
+		t.Fatalf("a filter on 1 < 2 should vanish, got\n%s", Format(out))
+	}
+}
+
+func TestCombineFiltersFires(t *testing.T) {
+	p := analyze(t, &Filter{Cond: bin(OpGt, col("o_custkey"), i32(5)),
+		Child: &Filter{Cond: bin(OpLt, col("o_custkey"), i32(50)), Child: &UnresolvedRelation{Name: "orders"}}})
+	out, fired := applyRule(t, CombineFilters(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	f := out.(*Filter)
+	if _, nested := f.Child.(*Filter); nested || len(SplitConjuncts(f.Cond)) != 2 {
+		t.Fatalf("filters not merged:\n%s", Format(out))
+	}
+}
+
+func TestPushDownPredicatesIntoScanThroughProjectAndJoin(t *testing.T) {
+	j := &Join{Left: &UnresolvedRelation{Name: "lineitem"}, Right: &UnresolvedRelation{Name: "orders"}, Kind: InnerJoin,
+		Cond: bin(OpEq, col("l_orderkey"), col("o_orderkey"))}
+	proj := &Project{List: []Expr{col("l_orderkey"), col("o_custkey"), &Alias{E: bin(OpAdd, col("l_linenumber"), i32(1)), Name: "ln1"}}, Child: j}
+	cond := bin(OpAnd, bin(OpGt, col("ln1"), i32(3)), bin(OpEq, col("o_custkey"), i32(7)))
+	p := analyze(t, &Filter{Cond: cond, Child: proj})
+	out, fired := applyRule(t, PushDownPredicates(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	if _, ok := out.(*Filter); ok {
+		t.Fatalf("filter stayed on top:\n%s", Format(out))
+	}
+	scans := 0
+	var walk func(Plan)
+	walk = func(n Plan) {
+		if s, ok := n.(*Scan); ok {
+			scans++
+			if len(s.Filters) != 1 {
+				t.Errorf("scan %s has filters %v, want one", s.Source.Describe(), s.Filters)
+			}
+		}
+		for _, c := range n.Children() {
+			walk(c)
+		}
+	}
+	walk(out)
+	if scans != 2 {
+		t.Fatalf("want 2 scans, got %d", scans)
+	}
+	// The alias ln1 was substituted: the lineitem scan filters on l_linenumber + 1.
+	if !strings.Contains(Format(out), "PushedFilters: [((l_linenumber#") {
+		t.Fatalf("alias not substituted:\n%s", Format(out))
+	}
+}
+
+func TestPushDownPredicatesKeepsRightSideFilterAboveLeftJoin(t *testing.T) {
+	j := &Join{Left: &UnresolvedRelation{Name: "orders"}, Right: &UnresolvedRelation{Name: "lineitem"}, Kind: LeftJoin,
+		Cond: bin(OpEq, col("l_orderkey"), col("o_orderkey"))}
+	p := analyze(t, &Filter{Cond: bin(OpAnd, bin(OpGt, col("l_linenumber"), i32(3)), bin(OpGt, col("o_custkey"), i32(3))), Child: j})
+	out, fired := applyRule(t, PushDownPredicates(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	f, ok := out.(*Filter)
+	if !ok || !strings.Contains(f.Cond.String(), "l_linenumber") || strings.Contains(f.Cond.String(), "o_custkey") {
+		t.Fatalf("only the left side's conjunct may move below a left join:\n%s", Format(out))
+	}
+}
+
+func TestPushDownThroughAggregateGroupingColumns(t *testing.T) {
+	agg := &Aggregate{Groups: []Expr{col("o_custkey")}, List: []Expr{col("o_custkey"), &Alias{E: &AggregateCall{Func: AggCount}, Name: "n"}},
+		Child: &UnresolvedRelation{Name: "orders"}}
+	p := analyze(t, &Filter{Cond: bin(OpAnd, bin(OpGt, col("o_custkey"), i32(3)), bin(OpGt, col("n"), lit(int64(1), arrow.PrimitiveTypes.Int64))), Child: agg})
+	out, fired := applyRule(t, PushDownPredicates(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	f, ok := out.(*Filter)
+	if !ok || strings.Contains(f.Cond.String(), "o_custkey") {
+		t.Fatalf("the grouping-column conjunct should move below the aggregate:\n%s", Format(out))
+	}
+	s, _ := findNode[*Scan](out)
+	if len(s.Filters) != 1 {
+		t.Fatalf("scan filters %v", s.Filters)
+	}
+}
+
+func TestColumnPruningNarrowsScan(t *testing.T) {
+	p := analyze(t, &Project{List: []Expr{col("l_quantity")},
+		Child: &Filter{Cond: bin(OpGt, col("l_linenumber"), i32(1)), Child: &UnresolvedRelation{Name: "lineitem"}}})
+	out, fired := applyRule(t, ColumnPruning(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	s, _ := findNode[*Scan](out)
+	if got := len(s.Output()); got != 2 {
+		t.Fatalf("scan reads %d columns, want 2 (l_quantity, l_linenumber):\n%s", got, Format(out))
+	}
+	if _, again := applyRule(t, ColumnPruning(), out); again {
+		t.Fatal("ColumnPruning should reach a fixpoint")
+	}
+}
+
+func TestColumnPruningDropsUnusedAggregateOutputs(t *testing.T) {
+	agg := &Aggregate{Groups: []Expr{col("o_custkey")}, List: []Expr{col("o_custkey"),
+		&Alias{E: &AggregateCall{Func: AggMax, Arg: col("o_orderdate")}, Name: "last"},
+		&Alias{E: &AggregateCall{Func: AggCount}, Name: "n"}},
+		Child: &UnresolvedRelation{Name: "orders"}}
+	p := analyze(t, &Project{List: []Expr{col("n")}, Child: agg})
+	out, fired := applyRule(t, ColumnPruning(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	a, _ := findNode[*Aggregate](out)
+	if len(a.List) != 1 {
+		t.Fatalf("aggregate keeps %d outputs, want 1:\n%s", len(a.List), Format(out))
+	}
+	s, _ := findNode[*Scan](out)
+	if len(s.Output()) != 1 || s.Output()[0].Name != "o_custkey" {
+		t.Fatalf("scan should read only o_custkey:\n%s", Format(out))
+	}
+}
+
+func TestLimitPushdownFires(t *testing.T) {
+	p := analyze(t, &Limit{N: 10, Child: &Project{List: []Expr{col("o_custkey")}, Child: &UnresolvedRelation{Name: "orders"}}})
+	out, fired := applyRule(t, LimitPushdown(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	s, _ := findNode[*Scan](out)
+	if s.Limit != 10 {
+		t.Fatalf("scan limit %d, want 10:\n%s", s.Limit, Format(out))
+	}
+	if _, ok := out.(*Project); !ok {
+		t.Fatalf("limit should move below the projection:\n%s", Format(out))
+	}
+	// Left join: the limit also bounds the left side.
+	j := analyze(t, &Limit{N: 5, Child: &Join{Left: &UnresolvedRelation{Name: "orders"}, Right: &UnresolvedRelation{Name: "lineitem"}, Kind: LeftJoin,
+		Cond: bin(OpEq, col("l_orderkey"), col("o_orderkey"))}})
+	out, fired = applyRule(t, LimitPushdown(), j)
+	if !fired {
+		t.Fatal("did not fire on a left join")
+	}
+	if jn, _ := findNode[*Join](out); jn == nil {
+		t.Fatal("join lost")
+	} else if _, ok := jn.Left.(*Limit); !ok {
+		t.Fatalf("left side not limited:\n%s", Format(out))
+	}
+}
+
+func TestOptimizerReachesFixpointAndKeepsSchema(t *testing.T) {
+	j := &Join{Left: &UnresolvedRelation{Name: "lineitem"}, Right: &UnresolvedRelation{Name: "orders"}, Kind: InnerJoin,
+		Cond: bin(OpEq, col("l_orderkey"), col("o_orderkey"))}
+	p := analyze(t, &Limit{N: 3, Child: &Project{List: []Expr{col("o_custkey")},
+		Child: &Filter{Cond: bin(OpGt, col("l_linenumber"), bin(OpAdd, i32(1), i32(1))), Child: &Filter{Cond: bin(OpGt, col("o_custkey"), i32(2)), Child: j}}}})
+	o := NewOptimizer()
+	out, err := o.Optimize(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameColumns(Schema(p), Schema(out)) {
+		t.Fatal("schema changed")
+	}
+	for _, r := range []string{"ConstantFolding", "CombineFilters", "PushDownPredicates", "ColumnPruning", "LimitPushdown"} {
+		if o.Fired[r] == 0 {
+			t.Errorf("rule %s did not fire on\n%s", r, Format(p))
+		}
+	}
+}
