@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/planner"
@@ -51,7 +52,12 @@ func (df *DataFrame) prepare(env *exec.Env) (*query, error) {
 func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, op exec.Operator) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	budget := exec.NewBudget(df.s.mem, df.s.memLimit, cancel)
+	mem := df.s.mem
+	if mem == memory.DefaultAllocator {
+		// Recycle the query's batch buffers instead of zeroing fresh pages.
+		mem = exec.NewPool(0)
+	}
+	budget := exec.NewBudget(mem, df.s.memLimit, cancel)
 	q, err := df.prepare(exec.NewEnv(budget))
 	if err != nil {
 		return err

@@ -47,7 +47,8 @@ func WithMemoryLimit(bytes int64) Option { return func(s *Session) { s.memLimit 
 // WithOptimizer turns the logical optimizer on (the default) or off.
 func WithOptimizer(on bool) Option { return func(s *Session) { s.optimize = on } }
 
-// WithAllocator sets the allocator queries take their memory from.
+// WithAllocator sets the allocator queries take their memory from. With the
+// default allocator each query recycles its buffers through an exec.Pool.
 func WithAllocator(mem memory.Allocator) Option { return func(s *Session) { s.mem = mem } }
 
 // NewSession returns a session with the sample tables registered as
