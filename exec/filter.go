@@ -107,3 +107,24 @@ func (s *filterStream) Close() error { return s.in.Close() }
 func ApplyFilter(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) (arrow.RecordBatch, error) {
 	return applyFilter(env, pred, b, idx)
 }
+
+// FilterSelect evaluates pred over b and returns the columns cols of the rows
+// where it is true, as a batch of schema. Only the kept columns are copied.
+func FilterSelect(env *Env, pred expr.Expr, b arrow.RecordBatch, schema *arrow.Schema, cols []int, idx *[]int32) (arrow.RecordBatch, error) {
+	m, err := pred.Eval(env.Mem, b)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Release()
+	mask, ok := m.(*array.Boolean)
+	if !ok {
+		return nil, fmt.Errorf("filter predicate %s returned %s", pred, m.DataType())
+	}
+	*idx = kernels.MaskIndices(mask, *idx)
+	out := selectColumns(b, schema, cols)
+	if len(*idx) == int(b.NumRows()) {
+		return out, nil
+	}
+	defer out.Release()
+	return kernels.TakeBatch(env.Mem, out, *idx)
+}

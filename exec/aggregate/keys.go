@@ -63,6 +63,25 @@ func pack(b []byte) uint64 {
 	return v
 }
 
+// packAll stores in dst the packed form of every string given by offsets
+// (relative to base) into data.
+func packAll(dst []uint64, data []byte, offs []int32, base int32) {
+	dst = dst[:len(offs)-1]
+	for i := range dst {
+		s, e := int(offs[i]-base), int(offs[i+1]-base)
+		l := e - s
+		switch {
+		case l > 7:
+			dst[i] = longString
+		case s+8 <= len(data):
+			w := binary.LittleEndian.Uint64(data[s : s+8])
+			dst[i] = w&(1<<(8*uint(l))-1) | uint64(l)<<56
+		default:
+			dst[i] = pack(data[s:e])
+		}
+	}
+}
+
 // normFloat maps -0 to +0 and every NaN to one NaN, so equal keys group together.
 func normFloat(f float64) uint64 {
 	if f == 0 {
@@ -195,9 +214,7 @@ func (c *keyCol) load(a arrow.Array, hs []uint64) error {
 	case *array.String:
 		c.sd, c.so, c.sidx = x.ValueBytes(), x.ValueOffsets(), nil
 		c.sbase = c.so[0]
-		for i := range n {
-			bv[i] = pack(c.sd[c.so[i]-c.sbase : c.so[i+1]-c.sbase])
-		}
+		packAll(bv, c.sd, c.so[:n+1], c.sbase)
 	case *array.Dictionary:
 		dict, ok := x.Dictionary().(*array.String)
 		if !ok {
@@ -245,7 +262,7 @@ func (c *keyCol) load(a arrow.Array, hs []uint64) error {
 	switch c.kind {
 	case kindFixed:
 		for i, v := range bv {
-			hs[i] = combine(hs[i], mix64(v))
+			hs[i] = combine(hs[i], v*prime2)
 		}
 	case kindDec128:
 		for i := range hs {
@@ -256,7 +273,7 @@ func (c *keyCol) load(a arrow.Array, hs []uint64) error {
 			if v == longString {
 				hs[i] = combine(hs[i], hashLong(c.rowBytes(i)))
 			} else {
-				hs[i] = combine(hs[i], mix64(v))
+				hs[i] = combine(hs[i], v*prime2)
 			}
 		}
 	}
@@ -320,7 +337,7 @@ func (c *keyCol) add(i int) {
 type table struct {
 	cols   []*keyCol
 	hashes []uint64 // per group
-	slots  []uint32 // group id + 1; 0 is empty
+	slots  []uint64 // high 32 bits of the hash, low 32 bits group id + 1; 0 is empty
 	mask   uint64
 	n      int
 
@@ -329,7 +346,7 @@ type table struct {
 }
 
 func newTable(types []arrow.DataType) (*table, error) {
-	t := &table{slots: make([]uint32, 64), mask: 63}
+	t := &table{slots: make([]uint64, 64), mask: 63}
 	for i, dt := range types {
 		c, err := newKeyCol(dt)
 		if err != nil {
@@ -371,7 +388,12 @@ func (t *table) lookup(cols []arrow.Array, n int) ([]uint32, error) {
 		hs[i] = mix64(hs[i])
 	}
 	cs := t.cols
+	wide := false // a decimal128 key needs the general comparison
+	for _, c := range cs {
+		wide = wide || c.kind == kindDec128
+	}
 	for i, h := range hs {
+		tag := h >> 32 << 32
 		pos := h & t.mask
 		for {
 			s := t.slots[pos]
@@ -382,20 +404,31 @@ func (t *table) lookup(cols []arrow.Array, n int) ([]uint32, error) {
 				for _, c := range cs {
 					c.add(i)
 				}
-				t.slots[pos] = g + 1
+				t.slots[pos] = tag | uint64(g+1)
 				gids[i] = g
 				if uint64(t.n)*2 > t.mask {
 					t.grow()
 				}
 				break
 			}
-			g := s - 1
-			if t.hashes[g] == h {
+			if s>>32<<32 == tag {
+				g := uint32(s) - 1
 				eq := true
-				for _, c := range cs {
-					if !c.equal(g, i) {
-						eq = false
-						break
+				if wide {
+					for _, c := range cs {
+						if !c.equal(g, i) {
+							eq = false
+							break
+						}
+					}
+				} else {
+					for _, c := range cs {
+						v := c.bv[i]
+						if c.vals[g] != v || c.null[g] != c.bnull[i] ||
+							(v == longString && c.kind == kindString && !bytes.Equal(c.sdata[c.soffs[g]:c.soffs[g+1]], c.rowBytes(i))) {
+							eq = false
+							break
+						}
 					}
 				}
 				if eq {
@@ -411,14 +444,14 @@ func (t *table) lookup(cols []arrow.Array, n int) ([]uint32, error) {
 
 func (t *table) grow() {
 	size := (t.mask + 1) * 2
-	t.slots = make([]uint32, size)
+	t.slots = make([]uint64, size)
 	t.mask = size - 1
 	for g, h := range t.hashes {
 		pos := h & t.mask
 		for t.slots[pos] != 0 {
 			pos = (pos + 1) & t.mask
 		}
-		t.slots[pos] = uint32(g) + 1
+		t.slots[pos] = h>>32<<32 | uint64(g+1)
 	}
 }
 

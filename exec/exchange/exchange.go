@@ -9,7 +9,11 @@
 // stream of a run is closed the producers are stopped, every buffered batch is
 // released, and the next Execute starts a fresh run (so an operator can be
 // collected more than once). Executing the same partition twice within one run
-// is an error.
+// is an error. Channels are bounded, so the output partitions of a
+// HashRepartition must be consumed concurrently (as exec.Collect does): a
+// stream that stays open without being read eventually holds back every
+// producer. A stream closed early no longer holds anything back: batches for
+// it are dropped and released.
 package exchange
 
 import (

@@ -186,7 +186,7 @@ func (b *binaryExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.
 	if isAllNull(l) || isAllNull(r) {
 		return nullArray(mem, b.t, n), nil
 	}
-	if !arrow.TypeEqual(l.DataType(), valueType(b.l.DataType())) || !arrow.TypeEqual(r.DataType(), valueType(b.r.DataType())) {
+	if l.DataType().ID() != valueType(b.l.DataType()).ID() || r.DataType().ID() != valueType(b.r.DataType()).ID() {
 		return nil, fmt.Errorf("%s: operands evaluated to %s and %s, declared %s and %s", b,
 			sqlType(l.DataType()), sqlType(r.DataType()), sqlType(b.l.DataType()), sqlType(b.r.DataType()))
 	}

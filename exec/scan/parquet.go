@@ -233,16 +233,17 @@ func (st *parquetStream) Next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
+		var out arrow.RecordBatch
 		if spec.Predicate != nil {
-			fb, err := exec.ApplyFilter(st.s.env, spec.Predicate, b, &st.idx)
+			out, err = exec.FilterSelect(st.s.env, spec.Predicate, b, st.s.out, spec.Output, &st.idx)
 			b.Release()
 			if err != nil {
 				return nil, err
 			}
-			b = fb
+		} else {
+			out = exec.SelectColumns(b, st.s.out, spec.Output)
+			b.Release()
 		}
-		out := exec.SelectColumns(b, st.s.out, spec.Output)
-		b.Release()
 		if out.NumRows() == 0 {
 			out.Release()
 			continue
