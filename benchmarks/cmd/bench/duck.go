@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// q1SQL and q6SQL are TPC-H Q1 and Q6 over one lineitem Parquet file (%s is the quoted path).
+const (
+	q1SQL = `SELECT l_returnflag, l_linestatus,
+  sum(l_quantity) AS sum_qty,
+  sum(l_extendedprice) AS sum_base_price,
+  sum(l_extendedprice * (1 - l_discount)) AS sum_disc_price,
+  sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) AS sum_charge,
+  avg(l_quantity) AS avg_qty,
+  avg(l_extendedprice) AS avg_price,
+  avg(l_discount) AS avg_disc,
+  count(*) AS count_order
+FROM read_parquet(%s)
+WHERE l_shipdate <= DATE '1998-09-02'
+GROUP BY l_returnflag, l_linestatus
+ORDER BY l_returnflag, l_linestatus`
+
+	q6SQL = `SELECT sum(l_extendedprice * l_discount) AS revenue
+FROM read_parquet(%s)
+WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01'
+  AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24`
+)
+
+// sqlString quotes s as a SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// duck is an in-memory DuckDB connection with a fixed thread count.
+type duck struct {
+	db   *sql.DB
+	conn *sql.Conn
+}
+
+// openDuck opens an in-memory DuckDB database on one connection using threads threads.
+func openDuck(ctx context.Context, threads int) (*duck, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("duckdb connection: %w", err)
+	}
+	d := &duck{db: db, conn: conn}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET threads=%d", threads)); err != nil {
+		d.close()
+		return nil, fmt.Errorf("duckdb SET threads=%d: %w", threads, err)
+	}
+	return d, nil
+}
+
+func (d *duck) close() error {
+	err := d.conn.Close()
+	if err2 := d.db.Close(); err == nil {
+		err = err2
+	}
+	return err
+}
+
+func (d *duck) exec(ctx context.Context, stmt string) error {
+	if _, err := d.conn.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("duckdb: %w\nstatement: %s", err, stmt)
+	}
+	return nil
+}
+
+// query runs a query and returns its answer as a table.
+func (d *duck) query(ctx context.Context, q string) (table, error) {
+	rows, err := d.conn.QueryContext(ctx, q)
+	if err != nil {
+		return table{}, fmt.Errorf("duckdb query: %w\n%s", err, q)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return table{}, fmt.Errorf("duckdb columns: %w", err)
+	}
+	t := table{cols: cols}
+	raw := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return table{}, fmt.Errorf("duckdb scan: %w", err)
+		}
+		row := make([]value, len(cols))
+		for i, v := range raw {
+			row[i], err = duckValue(v)
+			if err != nil {
+				return table{}, fmt.Errorf("duckdb column %s: %w", cols[i], err)
+			}
+		}
+		t.rows = append(t.rows, row)
+	}
+	if err := rows.Err(); err != nil {
+		return table{}, fmt.Errorf("duckdb rows: %w", err)
+	}
+	return t, nil
+}
+
+// duckValue normalises a value returned by the DuckDB driver.
+func duckValue(v any) (value, error) {
+	switch x := v.(type) {
+	case nil:
+		return value{null: true}, nil
+	case string:
+		return strValue(x), nil
+	case int64:
+		return intValue(x), nil
+	case int32:
+		return intValue(int64(x)), nil
+	case float64:
+		return floatValue(x), nil
+	case *big.Int:
+		return decValue(x, 0), nil
+	case duckdb.Decimal:
+		return decValue(x.Value, int32(x.Scale)), nil
+	case time.Time:
+		return strValue(x.Format(time.DateOnly)), nil
+	default:
+		return value{}, fmt.Errorf("unsupported DuckDB value type %T", v)
+	}
+}
+
+// duckRunner returns a function that runs the named query on DuckDB over path.
+func duckRunner(d *duck, path, name string) (func(ctx context.Context) (table, error), error) {
+	var q string
+	switch name {
+	case "q1":
+		q = fmt.Sprintf(q1SQL, sqlString(path))
+	case "q6":
+		q = fmt.Sprintf(q6SQL, sqlString(path))
+	default:
+		return nil, fmt.Errorf("unknown query %q", name)
+	}
+	return func(ctx context.Context) (table, error) { return d.query(ctx, q) }, nil
+}

@@ -1,0 +1,268 @@
+// Command bench measures gspark side by side with DuckDB on TPC-H Q1 and Q6 over
+// a lineitem Parquet file, checks that both engines (and a plain Go reference)
+// return the same answers, measures the bare Parquet decode of Q1's columns as
+// the scan's speed limit, and rewrites the marked section of RESULTS.md.
+//
+// Run from the benchmarks directory:
+//
+//	go run ./cmd/bench -sf 1 -runs 3 [-out RESULTS.md] [-queries q1,q6,scan]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// config holds the harness settings.
+type config struct {
+	sf         int
+	runs       int
+	out        string   // results file; empty: do not write
+	queries    []string // subset of q1, q6, scan
+	dataDir    string
+	lineitem   string // explicit lineitem file; empty: dataDir/sf<N>/lineitem.parquet, generated when missing
+	partitions int    // gspark partitions
+	threads    int    // DuckDB threads
+	workers    int    // goroutines of the scan baselines
+	command    string // as shown in the results
+}
+
+func main() {
+	var cfg config
+	var queries string
+	flag.IntVar(&cfg.sf, "sf", 1, "TPC-H scale factor (whole numbers; the data is generated when missing)")
+	flag.IntVar(&cfg.runs, "runs", 3, "timed runs per query and engine (after one warm-up)")
+	flag.StringVar(&cfg.out, "out", "RESULTS.md", "results file whose marked section is rewritten (empty: none)")
+	flag.StringVar(&queries, "queries", "q1,q6,scan", "comma-separated subset of q1,q6,scan")
+	flag.StringVar(&cfg.dataDir, "data", "data", "data directory")
+	flag.StringVar(&cfg.lineitem, "lineitem", "", "use this lineitem Parquet file instead of generated data")
+	flag.IntVar(&cfg.partitions, "partitions", 2, "gspark partitions")
+	flag.IntVar(&cfg.threads, "threads", 2, "DuckDB threads")
+	flag.IntVar(&cfg.workers, "workers", 2, "goroutines of the scan baselines")
+	flag.Parse()
+	cfg.queries = strings.Split(queries, ",")
+	cfg.command = strings.Join(append([]string{"go run ./cmd/bench"}, os.Args[1:]...), " ")
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, cfg, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// errMismatch marks a disagreement between engines.
+var errMismatch = errors.New("answers disagree")
+
+// run executes the harness described by cfg, printing progress to log.
+func run(ctx context.Context, cfg config, log io.Writer) error {
+	for _, q := range cfg.queries {
+		if !slices.Contains([]string{"q1", "q6", "scan"}, q) {
+			return fmt.Errorf("unknown query %q (want q1, q6 or scan)", q)
+		}
+	}
+	if cfg.runs < 1 {
+		return fmt.Errorf("runs must be at least 1, got %d", cfg.runs)
+	}
+	d, err := openDuck(ctx, cfg.threads)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	path := cfg.lineitem
+	dataNote := path
+	if path == "" {
+		path = lineitemPath(cfg.dataDir, cfg.sf)
+		if err := ensureLineitem(ctx, d, path, cfg.sf, log); err != nil {
+			return err
+		}
+		dataNote = fmt.Sprintf("TPC-H lineitem SF %d (dbgen via go-tpc, converted by DuckDB: snappy, 122880-row groups)", cfg.sf)
+	}
+	if st, err := os.Stat(path); err == nil {
+		dataNote += fmt.Sprintf(", %s, %.1f MiB", path, float64(st.Size())/(1<<20))
+	}
+	rep := report{when: time.Now(), command: cfg.command, data: dataNote, load: loadAverage()}
+
+	// A plain Go reference over a parquet-go decode checks both engines.
+	var ref []*q1Columns
+	if slices.Contains(cfg.queries, "q1") || slices.Contains(cfg.queries, "q6") {
+		if ref, err = scanParquetGo(ctx, path, cfg.workers); err != nil {
+			return err
+		}
+	}
+	for _, q := range []string{"q1", "q6"} {
+		if !slices.Contains(cfg.queries, q) {
+			continue
+		}
+		row, err := runQuery(ctx, cfg, d, path, q, ref, log)
+		if err != nil {
+			return err
+		}
+		rep.rows = append(rep.rows, row)
+	}
+	if slices.Contains(cfg.queries, "scan") {
+		rows, err := runScans(ctx, cfg, path, log)
+		if err != nil {
+			return err
+		}
+		rep.scans = rows
+	}
+	fmt.Fprint(log, rep.markdown())
+	if cfg.out != "" {
+		if err := writeResults(cfg.out, rep); err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "wrote %s\n", cfg.out)
+	}
+	return nil
+}
+
+// runQuery measures one query on both engines and checks the answers against
+// each other and against the Go reference.
+func runQuery(ctx context.Context, cfg config, d *duck, path, q string, ref []*q1Columns, log io.Writer) (resultRow, error) {
+	row := resultRow{query: strings.ToUpper(q)}
+	want := referenceQ1(ref)
+	if q == "q6" {
+		want = referenceQ6(ref)
+	}
+	duckRun, err := duckRunner(d, path, q)
+	if err != nil {
+		return row, err
+	}
+	duckAns, duckTime, err := measure(ctx, cfg.runs, duckRun)
+	if err != nil {
+		return row, fmt.Errorf("DuckDB %s: %w", q, err)
+	}
+	if err := compareTables(q, "DuckDB", duckAns, "Go reference", want); err != nil {
+		return row, fmt.Errorf("%w: %w", errMismatch, err)
+	}
+	row.duckdb = duckTime.median
+	fmt.Fprintf(log, "%s DuckDB median %s ms (%s)\n", q, ms(duckTime.median), duckTime.spread())
+	gRun, err := gsparkRunner(path, q, cfg.partitions)
+	if err != nil {
+		return row, err
+	}
+	gAns, gTime, err := measure(ctx, cfg.runs, gRun)
+	if err != nil {
+		return row, fmt.Errorf("gspark %s: %w", q, err)
+	}
+	if err := compareTables(q, "gspark", gAns, "DuckDB", duckAns); err != nil {
+		return row, fmt.Errorf("%w: %w", errMismatch, err)
+	}
+	if err := compareTables(q, "gspark", gAns, "Go reference", want); err != nil {
+		return row, fmt.Errorf("%w: %w", errMismatch, err)
+	}
+	row.gspark = gTime.median
+	row.notes = fmt.Sprintf("answers agree (gspark = DuckDB = Go reference, %d row(s)); runs gspark %s, DuckDB %s ms",
+		len(gAns.rows), gTime.spread(), duckTime.spread())
+	fmt.Fprintf(log, "%s gspark median %s ms (%s)\n", q, ms(gTime.median), gTime.spread())
+	return row, nil
+}
+
+// runScans measures the two scan baselines.
+func runScans(ctx context.Context, cfg config, path string, log io.Writer) ([]scanRow, error) {
+	var rows int64
+	pg, err := medianOf(ctx, cfg.runs, func(ctx context.Context) error {
+		parts, err := scanParquetGo(ctx, path, cfg.workers)
+		rows = 0
+		for _, p := range parts {
+			rows += int64(p.rows())
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("parquet-go scan: %w", err)
+	}
+	fmt.Fprintf(log, "scan parquet-go median %s ms (%s)\n", ms(pg.median), pg.spread())
+	out := []scanRow{{
+		reader: fmt.Sprintf("parquet-go → Go slices, %d goroutines", cfg.workers),
+		median: pg.median, rows: rows,
+		notes: "decoded page buffers (Page.Data; Int64Reader/Int32Reader when a page offers one), dictionary pages gathered, strings dictionary-coded; runs " + pg.spread() + " ms",
+	}}
+	const batch = 64 * 1024
+	var arrowRows int64
+	ar, err := medianOf(ctx, cfg.runs, func(ctx context.Context) error {
+		var err error
+		arrowRows, err = scanArrow(ctx, path, cfg.workers, batch)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pqarrow scan: %w", err)
+	}
+	fmt.Fprintf(log, "scan pqarrow median %s ms (%s)\n", ms(ar.median), ar.spread())
+	out = append(out, scanRow{
+		reader: fmt.Sprintf("arrow-go pqarrow → Arrow batches, %d goroutines", cfg.workers),
+		median: ar.median, rows: arrowRows,
+		notes: fmt.Sprintf("FileReader Parallel=true, BatchSize=%d; runs %s ms", batch, ar.spread()),
+	})
+	var gsRows int64
+	gs, err := medianOf(ctx, cfg.runs, func(ctx context.Context) error {
+		var err error
+		gsRows, err = scanGspark(ctx, path, cfg.workers)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gspark scan: %w", err)
+	}
+	fmt.Fprintf(log, "scan gspark median %s ms (%s)\n", ms(gs.median), gs.spread())
+	out = append(out, scanRow{
+		reader: fmt.Sprintf("gspark io/parquet → Arrow batches, %d goroutines", cfg.workers),
+		median: gs.median, rows: gsRows,
+		notes: "the engine's own decoder (parquet-go pages into Arrow buffers, pooled allocator), row groups split as the scan splits them; runs " + gs.spread() + " ms",
+	})
+	return out, nil
+}
+
+// measure runs fn once to warm up and then runs times, returning the last answer
+// and the timing.
+func measure(ctx context.Context, runs int, fn func(ctx context.Context) (table, error)) (table, timing, error) {
+	var last table
+	med, err := medianOf(ctx, runs, func(ctx context.Context) error {
+		var err error
+		last, err = fn(ctx)
+		return err
+	})
+	return last, med, err
+}
+
+// timing is the outcome of repeated runs.
+type timing struct {
+	median, min, max time.Duration
+}
+
+// spread renders the fastest and slowest run.
+func (t timing) spread() string { return ms(t.min) + "–" + ms(t.max) }
+
+// medianOf runs fn once to warm up, then runs times, and returns the median,
+// fastest and slowest wall times.
+func medianOf(ctx context.Context, runs int, fn func(ctx context.Context) error) (timing, error) {
+	if err := fn(ctx); err != nil {
+		return timing{}, err
+	}
+	times := make([]time.Duration, runs)
+	for i := range times {
+		if err := ctx.Err(); err != nil {
+			return timing{}, err
+		}
+		start := time.Now()
+		if err := fn(ctx); err != nil {
+			return timing{}, err
+		}
+		times[i] = time.Since(start)
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	t := timing{median: times[runs/2], min: times[0], max: times[runs-1]}
+	if runs%2 == 0 {
+		t.median = (times[runs/2-1] + times[runs/2]) / 2
+	}
+	return t, nil
+}
