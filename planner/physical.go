@@ -70,8 +70,20 @@ func sameAttrs(a, b []*Attribute) bool {
 	return true
 }
 
-// project evaluates a list of named expressions over ph.
+// project evaluates a list of named expressions over ph. Subexpressions the
+// list repeats are computed once, by a projection below it.
 func (pp *PhysicalPlanner) project(ph physical, list []Expr) (physical, error) {
+	if first, rewritten, ok := pp.hoistCommon(list, ph.attrs); ok {
+		inner, err := pp.projectOnce(ph, first)
+		if err != nil {
+			return physical{}, err
+		}
+		ph, list = inner, rewritten
+	}
+	return pp.projectOnce(ph, list)
+}
+
+func (pp *PhysicalPlanner) projectOnce(ph physical, list []Expr) (physical, error) {
 	exprs := make([]expr.Expr, len(list))
 	names := make([]string, len(list))
 	nullable := make([]bool, len(list))

@@ -1,0 +1,129 @@
+package planner
+
+import "sort"
+
+// commonSubexpressions returns the non-trivial subexpressions that occur more
+// than once in list at positions every row evaluates (not inside a CASE branch
+// or the right side of AND/OR, whose evaluation is conditional), largest
+// first, leaving out those that only occur inside a larger one.
+func commonSubexpressions(list []Expr) []Expr {
+	count := map[string]int{}
+	first := map[string]Expr{}
+	size := map[string]int{}
+	var visit func(e Expr) int
+	visit = func(e Expr) int {
+		n := 1
+		switch x := e.(type) {
+		case *Attribute, *Literal:
+			return 1
+		case *Alias:
+			return visit(x.E)
+		case *CaseWhen, *AggregateCall:
+			return 1 // conditional or not a scalar: leave alone
+		case *Binary:
+			if x.Op == OpAnd || x.Op == OpOr {
+				n += visit(x.L) + 1
+			} else {
+				n += visit(x.L) + visit(x.R)
+			}
+		default:
+			for _, c := range e.Children() {
+				n += visit(c)
+			}
+		}
+		k := e.String()
+		count[k]++
+		if _, ok := first[k]; !ok {
+			first[k], size[k] = e, n
+		}
+		return n
+	}
+	for _, e := range list {
+		visit(e)
+	}
+	var cands []string
+	for k, c := range count {
+		if c > 1 {
+			cands = append(cands, k)
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if size[cands[i]] != size[cands[j]] {
+			return size[cands[i]] > size[cands[j]]
+		}
+		return cands[i] < cands[j]
+	})
+	// Drop a candidate whose every occurrence is inside a chosen larger one.
+	var out []Expr
+	inside := map[string]int{}
+	for _, k := range cands {
+		if count[k]-inside[k] < 2 {
+			continue
+		}
+		out = append(out, first[k])
+		// Occurrences of k's subexpressions within k's occurrences are covered.
+		occ := count[k] - inside[k]
+		Walk(first[k], func(x Expr) bool {
+			if x != first[k] {
+				inside[x.String()] += occ
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// hoistCommon rewrites list so that each common subexpression is computed
+// once: it returns the expressions of a first projection (the input
+// attributes list reads, then the common subexpressions as new columns) and
+// list rewritten over that projection's output. ok is false when there is
+// nothing to share.
+func (pp *PhysicalPlanner) hoistCommon(list []Expr, input []*Attribute) (first, rewritten []Expr, ok bool) {
+	common := commonSubexpressions(list)
+	if len(common) == 0 {
+		return nil, nil, false
+	}
+	for _, a := range input {
+		first = append(first, a)
+	}
+	repl := map[string]*Attribute{}
+	for _, c := range common {
+		a := pp.tempAttr("cse", c.DataType(), c.Nullable())
+		// A common subexpression may contain an earlier, larger one's
+		// columns only through the input, so it is computed from the input.
+		first = append(first, &Alias{E: c, Name: a.Name, ID: a.ID})
+		repl[c.String()] = a
+	}
+	rewritten = make([]Expr, len(list))
+	for i, e := range list {
+		if _, named := e.(*Alias); named {
+			rewritten[i] = replaceTopDown(e, repl)
+		} else {
+			rewritten[i] = e // keep an unnamed item's own output name
+		}
+	}
+	return first, rewritten, true
+}
+
+// replaceTopDown replaces the outermost subexpressions of e found in repl.
+func replaceTopDown(e Expr, repl map[string]*Attribute) Expr {
+	if _, isAlias := e.(*Alias); !isAlias {
+		if a, ok := repl[e.String()]; ok {
+			return a
+		}
+	}
+	kids := e.Children()
+	if len(kids) == 0 {
+		return e
+	}
+	nk := make([]Expr, len(kids))
+	changed := false
+	for i, k := range kids {
+		nk[i] = replaceTopDown(k, repl)
+		changed = changed || nk[i] != k
+	}
+	if !changed {
+		return e
+	}
+	return e.WithChildren(nk)
+}
