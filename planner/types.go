@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/values"
 )
 
 // ParseType parses a Spark SQL type name: boolean, tinyint/byte, smallint/short,
@@ -57,52 +59,6 @@ func ParseType(name string) (arrow.DataType, error) {
 		return arrow.BinaryTypes.String, nil
 	}
 	return nil, fmt.Errorf("unknown type %q", name)
-}
-
-// DecimalType returns the Arrow type for DECIMAL(p,s): decimal64 when p ≤ 18,
-// decimal128 otherwise.
-func DecimalType(p, s int32) arrow.DataType {
-	if p <= 18 {
-		return &arrow.Decimal64Type{Precision: p, Scale: s}
-	}
-	return &arrow.Decimal128Type{Precision: p, Scale: s}
-}
-
-// TypeName renders an Arrow type with its Spark SQL name.
-func TypeName(t arrow.DataType) string {
-	switch tt := t.(type) {
-	case nil:
-		return "?"
-	case *arrow.BooleanType:
-		return "boolean"
-	case *arrow.Int8Type:
-		return "tinyint"
-	case *arrow.Int16Type:
-		return "smallint"
-	case *arrow.Int32Type:
-		return "int"
-	case *arrow.Int64Type:
-		return "bigint"
-	case *arrow.Float32Type:
-		return "float"
-	case *arrow.Float64Type:
-		return "double"
-	case *arrow.StringType, *arrow.LargeStringType:
-		return "string"
-	case *arrow.BinaryType:
-		return "binary"
-	case *arrow.Date32Type:
-		return "date"
-	case *arrow.TimestampType:
-		return "timestamp"
-	case *arrow.Decimal64Type:
-		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)
-	case *arrow.Decimal128Type:
-		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)
-	case *arrow.NullType:
-		return "void"
-	}
-	return t.String()
 }
 
 func isInteger(t arrow.DataType) bool {
@@ -218,3 +174,10 @@ func widerDecimal(a, b arrow.DataType) arrow.DataType {
 	}
 	return DecimalType(p, s)
 }
+
+// DecimalType returns the Arrow type for DECIMAL(p,s): decimal64 when p ≤ 18,
+// decimal128 otherwise.
+func DecimalType(p, s int32) arrow.DataType { return values.DecimalType(p, s) }
+
+// TypeName renders an Arrow type with its Spark SQL name.
+func TypeName(t arrow.DataType) string { return values.TypeName(t) }

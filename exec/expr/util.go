@@ -2,7 +2,6 @@ package expr
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -11,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/kernels"
+	"github.com/gspark/gspark/values"
 )
 
 // ErrOverflow is wrapped by errors for results that do not fit their type.
@@ -189,47 +189,6 @@ func nullArray(mem memory.Allocator, t arrow.DataType, n int) arrow.Array {
 	return array.MakeArrayOfNull(mem, t, n)
 }
 
-// sqlType names t as Spark SQL does, for messages.
-func sqlType(t arrow.DataType) string {
-	switch tt := valueType(t).(type) {
-	case *arrow.Int8Type:
-		return "tinyint"
-	case *arrow.Int16Type:
-		return "smallint"
-	case *arrow.Int32Type:
-		return "int"
-	case *arrow.Int64Type:
-		return "bigint"
-	case *arrow.Float32Type:
-		return "float"
-	case *arrow.Float64Type:
-		return "double"
-	case *arrow.StringType:
-		return "string"
-	case *arrow.BooleanType:
-		return "boolean"
-	case *arrow.Date32Type:
-		return "date"
-	case *arrow.TimestampType:
-		return "timestamp"
-	case *arrow.Decimal64Type:
-		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)
-	case *arrow.Decimal128Type:
-		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)
-	case *arrow.NullType:
-		return "void"
-	}
-	return t.String()
-}
-
-// decimalType returns decimal64 for precision ≤ 18, decimal128 otherwise.
-func decimalType(p, s int32) arrow.DataType {
-	if p <= 18 {
-		return &arrow.Decimal64Type{Precision: p, Scale: s}
-	}
-	return &arrow.Decimal128Type{Precision: p, Scale: s}
-}
-
 // decimalPS returns precision and scale of a decimal type; ok false otherwise.
 func decimalPS(t arrow.DataType) (p, s int32, ok bool) {
 	switch tt := t.(type) {
@@ -257,3 +216,9 @@ func isDecimal(t arrow.DataType) bool {
 	_, _, ok := decimalPS(t)
 	return ok
 }
+
+// sqlType names t as Spark SQL does, for messages.
+func sqlType(t arrow.DataType) string { return values.TypeName(valueType(t)) }
+
+// decimalType returns decimal64 for precision ≤ 18, decimal128 otherwise.
+func decimalType(p, s int32) arrow.DataType { return values.DecimalType(p, s) }

@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal"
+
+	"github.com/gspark/gspark/values"
 )
 
 // Reader reads CSV text into record batches of a fixed schema.
@@ -64,37 +66,6 @@ func supported(t arrow.DataType) bool {
 		return true
 	}
 	return false
-}
-
-// sparkTypeName names t as Spark does in messages.
-func sparkTypeName(t arrow.DataType) string {
-	switch tt := t.(type) {
-	case *arrow.BooleanType:
-		return "boolean"
-	case *arrow.Int8Type:
-		return "tinyint"
-	case *arrow.Int16Type:
-		return "smallint"
-	case *arrow.Int32Type:
-		return "int"
-	case *arrow.Int64Type:
-		return "bigint"
-	case *arrow.Float32Type:
-		return "float"
-	case *arrow.Float64Type:
-		return "double"
-	case *arrow.StringType:
-		return "string"
-	case *arrow.Date32Type:
-		return "date"
-	case *arrow.TimestampType:
-		return "timestamp"
-	case *arrow.Decimal64Type:
-		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)
-	case *arrow.Decimal128Type:
-		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)
-	}
-	return t.String()
 }
 
 func (r *Reader) newColumn(f arrow.Field, b array.Builder) column {
@@ -255,3 +226,6 @@ func (r *Reader) Close() error {
 	}
 	return nil
 }
+
+// sparkTypeName names t as Spark does in messages.
+func sparkTypeName(t arrow.DataType) string { return values.TypeName(t) }
