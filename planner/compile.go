@@ -2,8 +2,6 @@ package planner
 
 import (
 	"fmt"
-	"math"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -109,22 +107,7 @@ func compileExpr(e Expr, input []*Attribute) (expr.Expr, error) {
 			}
 			args[i] = c
 		}
-		switch strings.ToLower(x.Name) {
-		case "upper":
-			return expr.Upper(args[0]), nil
-		case "lower":
-			return expr.Lower(args[0]), nil
-		case "substring":
-			pos, _ := intValue(x.Args[1].(*Literal).Value)
-			length := int64(math.MaxInt32)
-			if len(x.Args) > 2 {
-				length, _ = intValue(x.Args[2].(*Literal).Value)
-			}
-			return expr.Substring(args[0], pos, length), nil
-		case "year":
-			return expr.Year(args[0])
-		}
-		return nil, fmt.Errorf("function %s has no implementation", x.Name)
+		return compileFunc(x, args)
 	case *AggregateCall:
 		return nil, fmt.Errorf("internal error: aggregate %s outside an aggregation", stripIDs(x.String()))
 	}

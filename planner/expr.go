@@ -290,6 +290,10 @@ type Func struct {
 	Name string
 	Args []Expr
 	Type arrow.DataType
+	// MayBeNull marks a function that can return null for non-null
+	// arguments (e.g. nullif, to_date on bad text); otherwise a result is
+	// null only when an argument is.
+	MayBeNull bool
 }
 
 func (e *Func) String() string {
@@ -301,10 +305,13 @@ func (e *Func) String() string {
 }
 func (e *Func) Children() []Expr { return e.Args }
 func (e *Func) WithChildren(c []Expr) Expr {
-	return &Func{Name: e.Name, Args: c, Type: e.Type}
+	return &Func{Name: e.Name, Args: c, Type: e.Type, MayBeNull: e.MayBeNull}
 }
 func (e *Func) DataType() arrow.DataType { return e.Type }
 func (e *Func) Nullable() bool {
+	if e.MayBeNull {
+		return true
+	}
 	for _, a := range e.Args {
 		if a.Nullable() {
 			return true

@@ -86,56 +86,6 @@ func typeCheck(e Expr) (Expr, error) {
 	return e, nil
 }
 
-// functionNames lists the scalar functions the analyzer knows, for suggestions.
-var functionNames = []string{"upper", "lower", "substring", "year"}
-
-func typeFunc(f *Func) (Expr, error) {
-	name := strings.ToLower(f.Name)
-	argc := func(n int) error {
-		if len(f.Args) != n {
-			return analysisErr("function %s takes %d arguments, got %d", name, n, len(f.Args))
-		}
-		return nil
-	}
-	switch name {
-	case "upper", "lower":
-		if err := argc(1); err != nil {
-			return nil, err
-		}
-		if !isString(f.Args[0].DataType()) {
-			return nil, analysisErr("%s needs a string argument, %s has type %s", name, stripIDs(f.Args[0].String()), TypeName(f.Args[0].DataType()))
-		}
-		return &Func{Name: name, Args: f.Args, Type: arrow.BinaryTypes.String}, nil
-	case "substring", "substr":
-		if len(f.Args) != 2 && len(f.Args) != 3 {
-			return nil, analysisErr("function substring takes 2 or 3 arguments, got %d", len(f.Args))
-		}
-		if !isString(f.Args[0].DataType()) {
-			return nil, analysisErr("substring needs a string argument, %s has type %s", stripIDs(f.Args[0].String()), TypeName(f.Args[0].DataType()))
-		}
-		for _, a := range f.Args[1:] {
-			l, ok := a.(*Literal)
-			if !ok || !isInteger(l.Type) {
-				return nil, analysisErr("substring position and length must be integer literals, got %s", stripIDs(a.String()))
-			}
-		}
-		return &Func{Name: "substring", Args: f.Args, Type: arrow.BinaryTypes.String}, nil
-	case "year":
-		if err := argc(1); err != nil {
-			return nil, err
-		}
-		t := f.Args[0].DataType()
-		arg := f.Args[0]
-		if isString(t) {
-			arg = castTo(arg, arrow.FixedWidthTypes.Date32)
-		} else if t.ID() != arrow.DATE32 && t.ID() != arrow.TIMESTAMP {
-			return nil, analysisErr("year needs a date argument, %s has type %s", stripIDs(f.Args[0].String()), TypeName(t))
-		}
-		return &Func{Name: name, Args: []Expr{arg}, Type: arrow.PrimitiveTypes.Int32}, nil
-	}
-	return nil, analysisErr("unknown function %s%s", f.Name, suggest(f.Name, functionNames))
-}
-
 func typeAggregate(a *AggregateCall) (Expr, error) {
 	if a.Arg == nil {
 		if a.Func != AggCount {

@@ -1,0 +1,149 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec/expr"
+)
+
+// FunctionDef describes a scalar function: how the analyzer checks and types
+// a call, and how the physical planner compiles it. Both the DataFrame API
+// (F.Call / named helpers) and SQL reach functions through this registry.
+type FunctionDef struct {
+	// Name is the lower-case name; Aliases are other names for it.
+	Name    string
+	Aliases []string
+	// MinArgs and MaxArgs bound the argument count; MaxArgs < 0 means any number.
+	MinArgs, MaxArgs int
+	// Resolve checks the resolved arguments, inserting casts where Spark
+	// coerces implicitly, and returns the typed call (a *Func with Type set,
+	// or any other expression the call rewrites to).
+	Resolve func(name string, args []Expr) (Expr, error)
+	// Compile builds the physical expression; args are the compiled
+	// arguments and call is the typed logical call (for literal parameters).
+	Compile func(call *Func, args []expr.Expr) (expr.Expr, error)
+}
+
+// FunctionRegistry maps function names to their definitions.
+type FunctionRegistry struct {
+	defs  map[string]*FunctionDef
+	names []string
+}
+
+// newRegistry indexes defs by name and alias.
+func newRegistry(defs ...[]FunctionDef) *FunctionRegistry {
+	r := &FunctionRegistry{defs: map[string]*FunctionDef{}}
+	for _, group := range defs {
+		for i := range group {
+			d := &group[i]
+			for _, n := range append([]string{d.Name}, d.Aliases...) {
+				if _, dup := r.defs[n]; dup {
+					panic(fmt.Sprintf("planner: function %s registered twice", n)) // a programming error caught by every test run
+				}
+				r.defs[n] = d
+				r.names = append(r.names, n)
+			}
+		}
+	}
+	sort.Strings(r.names)
+	return r
+}
+
+// builtins is the registry of every built-in scalar function, built once.
+var builtins = sync.OnceValue(func() *FunctionRegistry {
+	return newRegistry(coreFunctions(), stringFunctions(), mathFunctions(), dateFunctions())
+})
+
+// Builtins returns the registry of built-in scalar functions.
+func Builtins() *FunctionRegistry { return builtins() }
+
+// Lookup returns the definition of the named function (case-insensitive).
+func (r *FunctionRegistry) Lookup(name string) (*FunctionDef, bool) {
+	d, ok := r.defs[strings.ToLower(name)]
+	return d, ok
+}
+
+// Names lists every function name and alias, sorted.
+func (r *FunctionRegistry) Names() []string { return append([]string(nil), r.names...) }
+
+func typeFunc(f *Func) (Expr, error) {
+	r := Builtins()
+	d, ok := r.Lookup(f.Name)
+	if !ok {
+		return nil, analysisErr("unknown function %s%s", f.Name, suggest(strings.ToLower(f.Name), r.names))
+	}
+	n := len(f.Args)
+	if n < d.MinArgs || (d.MaxArgs >= 0 && n > d.MaxArgs) {
+		want := fmt.Sprintf("%d", d.MinArgs)
+		switch {
+		case d.MaxArgs < 0:
+			want = fmt.Sprintf("at least %d", d.MinArgs)
+		case d.MaxArgs != d.MinArgs:
+			want = fmt.Sprintf("%d to %d", d.MinArgs, d.MaxArgs)
+		}
+		return nil, analysisErr("function %s takes %s argument(s), got %d", d.Name, want, n)
+	}
+	return d.Resolve(d.Name, f.Args)
+}
+
+func compileFunc(f *Func, args []expr.Expr) (expr.Expr, error) {
+	d, ok := Builtins().Lookup(f.Name)
+	if !ok {
+		return nil, fmt.Errorf("function %s has no implementation", f.Name)
+	}
+	return d.Compile(f, args)
+}
+
+// ArgError reports an argument of the wrong type, naming the function, the
+// argument and its type.
+func ArgError(fn string, arg Expr, want string) error {
+	return analysisErr("%s needs %s, %s has type %s", fn, want, stripIDs(arg.String()), TypeName(arg.DataType()))
+}
+
+// IntLiteralArg returns the value of an integer literal argument.
+func IntLiteralArg(fn string, arg Expr) (int64, error) {
+	l, ok := arg.(*Literal)
+	if ok && l.Value != nil {
+		if v, ok := intValue(l.Value); ok {
+			return v, nil
+		}
+	}
+	return 0, analysisErr("%s needs an integer literal here, got %s", fn, stripIDs(arg.String()))
+}
+
+// StringLiteralArg returns the value of a string literal argument.
+func StringLiteralArg(fn string, arg Expr) (string, error) {
+	if l, ok := arg.(*Literal); ok {
+		if s, ok := l.Value.(string); ok {
+			return s, nil
+		}
+	}
+	return "", analysisErr("%s needs a string literal here, got %s", fn, stripIDs(arg.String()))
+}
+
+// CastTo returns e converted to t (e itself when it already has type t).
+func CastTo(e Expr, t arrow.DataType) Expr { return castTo(e, t) }
+
+// IsString, IsInteger, IsFloat, IsDecimal and IsNumeric classify types for
+// function definitions.
+func IsString(t arrow.DataType) bool { return isString(t) }
+
+// IsInteger reports whether t is a signed integer type.
+func IsInteger(t arrow.DataType) bool { return isInteger(t) }
+
+// IsFloat reports whether t is float or double.
+func IsFloat(t arrow.DataType) bool { return isFloat(t) }
+
+// IsDecimal reports whether t is a decimal type.
+func IsDecimal(t arrow.DataType) bool { return isDecimal(t) }
+
+// IsNumeric reports whether t is an integer, floating or decimal type.
+func IsNumeric(t arrow.DataType) bool { return isNumeric(t) }
+
+// CommonType is the type both a and b widen to, as Spark coerces them.
+func CommonType(a, b arrow.DataType) (arrow.DataType, bool) { return commonType(a, b) }

@@ -1,0 +1,66 @@
+package planner
+
+import (
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec/expr"
+)
+
+// coreFunctions are the string and date functions of the engine foundation.
+func coreFunctions() []FunctionDef {
+	return []FunctionDef{
+		{Name: "upper", Aliases: []string{"ucase"}, MinArgs: 1, MaxArgs: 1, Resolve: resolveString1, Compile: func(_ *Func, a []expr.Expr) (expr.Expr, error) {
+			return expr.Upper(a[0]), nil
+		}},
+		{Name: "lower", Aliases: []string{"lcase"}, MinArgs: 1, MaxArgs: 1, Resolve: resolveString1, Compile: func(_ *Func, a []expr.Expr) (expr.Expr, error) {
+			return expr.Lower(a[0]), nil
+		}},
+		{Name: "substring", Aliases: []string{"substr"}, MinArgs: 2, MaxArgs: 3, Resolve: resolveSubstring, Compile: compileSubstring},
+		{Name: "year", MinArgs: 1, MaxArgs: 1, Resolve: resolveDatePart, Compile: func(_ *Func, a []expr.Expr) (expr.Expr, error) {
+			return expr.Year(a[0])
+		}},
+	}
+}
+
+func resolveString1(name string, args []Expr) (Expr, error) {
+	if !isString(args[0].DataType()) {
+		return nil, ArgError(name, args[0], "a string argument")
+	}
+	return &Func{Name: name, Args: args, Type: arrow.BinaryTypes.String}, nil
+}
+
+func resolveSubstring(name string, args []Expr) (Expr, error) {
+	if !isString(args[0].DataType()) {
+		return nil, ArgError(name, args[0], "a string argument")
+	}
+	for _, a := range args[1:] {
+		if _, err := IntLiteralArg(name, a); err != nil {
+			return nil, analysisErr("substring position and length must be integer literals, got %s", stripIDs(a.String()))
+		}
+	}
+	return &Func{Name: name, Args: args, Type: arrow.BinaryTypes.String}, nil
+}
+
+func compileSubstring(call *Func, a []expr.Expr) (expr.Expr, error) {
+	pos, _ := intValue(call.Args[1].(*Literal).Value)
+	length := int64(math.MaxInt32)
+	if len(call.Args) > 2 {
+		length, _ = intValue(call.Args[2].(*Literal).Value)
+	}
+	return expr.Substring(a[0], pos, length), nil
+}
+
+// resolveDatePart types a function of one date: strings are cast to date,
+// timestamps are accepted as they are.
+func resolveDatePart(name string, args []Expr) (Expr, error) {
+	arg := args[0]
+	t := arg.DataType()
+	if isString(t) {
+		arg = castTo(arg, arrow.FixedWidthTypes.Date32)
+	} else if t.ID() != arrow.DATE32 && t.ID() != arrow.TIMESTAMP {
+		return nil, ArgError(name, args[0], "a date argument")
+	}
+	return &Func{Name: name, Args: []Expr{arg}, Type: arrow.PrimitiveTypes.Int32}, nil
+}

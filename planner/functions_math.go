@@ -1,0 +1,4 @@
+package planner
+
+// mathFunctions are the built-in math functions.
+func mathFunctions() []FunctionDef { return nil }
