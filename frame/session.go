@@ -119,7 +119,7 @@ func (s *Session) lookup(name string) (planner.Source, planner.Plan, error) {
 			return nil, nil, fmt.Errorf("table %s: %w", name, err)
 		}
 		t.src = src
-		s.tables[key] = t
+		s.tables[strings.ToLower(t.name)] = t // under its full name, not the short one it was found by
 	}
 	return t.src, nil, nil
 }

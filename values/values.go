@@ -41,7 +41,7 @@ func (d Decimal) Rat() *big.Rat {
 // dates and timestamps; Decimal for decimals. Dictionary arrays yield the value
 // of their dictionary. Other types yield the array's string form of the element.
 func Value(arr arrow.Array, i int) any {
-	if arr.IsNull(i) {
+	if arr.DataType().ID() == arrow.NULL || arr.IsNull(i) {
 		return nil
 	}
 	switch a := arr.(type) {

@@ -78,3 +78,11 @@ func TestValueAndFormat(t *testing.T) {
 		t.Errorf("double prints as %q", got)
 	}
 }
+
+func TestNullTypedColumnIsNil(t *testing.T) {
+	a := array.NewNull(2)
+	defer a.Release()
+	if v := Value(a, 1); v != nil {
+		t.Fatalf("a NULL-typed value is %#v, want nil", v)
+	}
+}

@@ -36,5 +36,6 @@ func newRoot() *cobra.Command {
 	root.PersistentFlags().IntVar(&g.partitions, "partitions", 0, "partitions queries run with (default: number of CPUs)")
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", "memory limit per query, e.g. 512MB or 2GiB (default: none)")
 	root.AddCommand(newDemo(&g))
+	root.AddCommand(newSQL(&g))
 	return root
 }

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/spf13/cobra"
+
+	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/frame"
+	"github.com/gspark/gspark/values"
+)
+
+// sqlOptions are the flags of the sql command.
+type sqlOptions struct {
+	expr   string
+	file   string
+	format string
+}
+
+func newSQL(g *globalFlags) *cobra.Command {
+	var o sqlOptions
+	cmd := &cobra.Command{
+		Use:   "sql (-e SQL | -f FILE)",
+		Short: "Run SQL statements over the sample tables and temp views",
+		Long: "Run a script of ;-separated Spark SQL statements (SELECT/WITH queries, CREATE TEMP VIEW,\n" +
+			"EXPLAIN [EXTENDED], SHOW TABLES, DESCRIBE) and print each result.\n" +
+			"With --format table a \"(N rows, time)\" line per result goes to stderr; csv and json\n" +
+			"write only data to stdout.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			script, err := o.script()
+			if err != nil {
+				return err
+			}
+			f, err := formatter(o.format)
+			if err != nil {
+				return err
+			}
+			s, err := g.session()
+			if err != nil {
+				return err
+			}
+			return runSQL(cmd.Context(), s, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	cmd.Flags().StringVarP(&o.expr, "execute", "e", "", "SQL text to run")
+	cmd.Flags().StringVarP(&o.file, "file", "f", "", "file of SQL statements to run")
+	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, csv or json")
+	return cmd
+}
+
+func (o *sqlOptions) script() (string, error) {
+	switch {
+	case o.expr != "" && o.file != "":
+		return "", errors.New("give either -e SQL or -f FILE, not both")
+	case o.expr != "":
+		return o.expr, nil
+	case o.file != "":
+		b, err := os.ReadFile(o.file)
+		if err != nil {
+			return "", fmt.Errorf("-f: %w", err)
+		}
+		return string(b), nil
+	}
+	return "", errors.New("give the SQL to run with -e SQL or -f FILE")
+}
+
+// resultWriter prints one statement's result.
+type resultWriter func(w io.Writer, schema *arrow.Schema, rows [][]any) error
+
+// outputFormat is how results are printed; summary adds a "(N rows, time)"
+// line on stderr after each result.
+type outputFormat struct {
+	write   resultWriter
+	summary bool
+}
+
+func formatter(name string) (outputFormat, error) {
+	switch name {
+	case "table", "":
+		return outputFormat{write: writeTable, summary: true}, nil
+	case "csv":
+		return outputFormat{write: writeCSV}, nil
+	case "json":
+		return outputFormat{write: writeJSON}, nil
+	}
+	return outputFormat{}, fmt.Errorf("--format: unknown format %q (want table, csv or json)", name)
+}
+
+// runSQL runs a script, printing each result to out in format f and the
+// summary lines, if f has them, to errOut.
+func runSQL(ctx context.Context, s *frame.Session, script string, f outputFormat, out, errOut io.Writer) error {
+	n := 0
+	return s.ExecSQL(ctx, script, func(stmt string, df *frame.DataFrame) error {
+		start := time.Now()
+		bs, err := df.CollectBatches(ctx)
+		if err != nil {
+			return err
+		}
+		rows := values.Rows(bs)
+		exec.ReleaseAll(bs)
+		schema := df.Schema()
+		for c, fld := range schema.Fields() {
+			if fld.Type.ID() == arrow.NULL { // a NULL-typed column holds only nulls
+				for _, r := range rows {
+					r[c] = nil
+				}
+			}
+		}
+		if f.summary && n > 0 {
+			fmt.Fprintln(out)
+		}
+		n++
+		if err := f.write(out, schema, rows); err != nil {
+			return err
+		}
+		if f.summary {
+			noun := "rows"
+			if len(rows) == 1 {
+				noun = "row"
+			}
+			fmt.Fprintf(errOut, "(%d %s, %s)\n", len(rows), noun, time.Since(start).Round(time.Microsecond))
+		}
+		return nil
+	})
+}
+
+func writeTable(w io.Writer, schema *arrow.Schema, rows [][]any) error {
+	cols := make([]string, schema.NumFields())
+	for i, f := range schema.Fields() {
+		cols[i] = f.Name
+	}
+	fr := make([]frame.Row, len(rows))
+	for i, r := range rows {
+		fr[i] = r
+	}
+	_, err := io.WriteString(w, frame.FormatRows(cols, fr))
+	return err
+}
+
+// cellText renders a value for CSV: dates as yyyy-mm-dd, null as an empty field.
+func cellText(t arrow.DataType, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		if t.ID() == arrow.DATE32 || t.ID() == arrow.DATE64 {
+			return x.Format("2006-01-02")
+		}
+		return x.Format("2006-01-02 15:04:05.999999")
+	}
+	return values.FormatValue(v)
+}
+
+func writeCSV(w io.Writer, schema *arrow.Schema, rows [][]any) error {
+	cw := csv.NewWriter(w)
+	cols := make([]string, schema.NumFields())
+	for i, f := range schema.Fields() {
+		cols[i] = f.Name
+	}
+	if err := cw.Write(cols); err != nil {
+		return err
+	}
+	rec := make([]string, len(cols))
+	for _, r := range rows {
+		for i, v := range r {
+			rec[i] = cellText(schema.Field(i).Type, v)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// jsonValue renders a value as JSON: numbers as numbers (decimals exactly),
+// dates as "yyyy-mm-dd", non-finite doubles as strings, null as null.
+func jsonValue(t arrow.DataType, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return []byte("null"), nil
+	case values.Decimal:
+		return []byte(x.String()), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return json.Marshal(values.FormatDouble(x))
+		}
+		return []byte(strconv.FormatFloat(x, 'g', -1, 64)), nil
+	case float32:
+		f := float64(x)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return json.Marshal(values.FormatDouble(f))
+		}
+		return []byte(strconv.FormatFloat(f, 'g', -1, 32)), nil
+	case time.Time:
+		return json.Marshal(cellText(t, x))
+	case []byte:
+		return json.Marshal(fmt.Sprintf("%X", x))
+	case bool, string, int8, int16, int32, int64, uint8, uint16, uint32, uint64:
+		return json.Marshal(x)
+	}
+	return json.Marshal(fmt.Sprint(v))
+}
+
+func writeJSON(w io.Writer, schema *arrow.Schema, rows [][]any) error {
+	keys := make([][]byte, schema.NumFields())
+	for i, f := range schema.Fields() {
+		k, err := json.Marshal(f.Name)
+		if err != nil {
+			return err
+		}
+		keys[i] = k
+	}
+	buf := []byte("[")
+	for ri, r := range rows {
+		if ri > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, "\n  {"...)
+		for i, v := range r {
+			if i > 0 {
+				buf = append(buf, ", "...)
+			}
+			val, err := jsonValue(schema.Field(i).Type, v)
+			if err != nil {
+				return fmt.Errorf("column %s: %w", schema.Field(i).Name, err)
+			}
+			buf = append(buf, keys[i]...)
+			buf = append(buf, ": "...)
+			buf = append(buf, val...)
+		}
+		buf = append(buf, '}')
+	}
+	if len(rows) > 0 {
+		buf = append(buf, '\n')
+	}
+	buf = append(buf, "]\n"...)
+	_, err := w.Write(buf)
+	return err
+}

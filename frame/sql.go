@@ -1,0 +1,246 @@
+package frame
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/sql"
+)
+
+// SQL runs one SQL statement, like spark.sql. A query stays lazy: the result
+// is a DataFrame whose analysis errors, like syntax errors, surface through
+// Err. Other statements (CREATE TEMP VIEW, EXPLAIN, SHOW TABLES, DESCRIBE)
+// take effect at once and return their result as a DataFrame.
+func (s *Session) SQL(query string) *DataFrame {
+	stmts, err := sql.Parse(query)
+	if err != nil {
+		return &DataFrame{s: s, err: err}
+	}
+	if len(stmts) != 1 {
+		return &DataFrame{s: s, err: fmt.Errorf("SQL runs one statement, got %d; use ExecSQL for scripts", len(stmts))}
+	}
+	return s.statementFrame(stmts[0])
+}
+
+// ExecSQL runs a script of ;-separated statements in order. Each statement
+// with a result (queries, EXPLAIN, SHOW TABLES, DESCRIBE) is handed to emit
+// with its source text, which typically runs it; CREATE TEMP VIEW registers
+// the view and emits nothing. It stops at the first error, from parsing the
+// script (before anything runs), analyzing a statement or emit.
+func (s *Session) ExecSQL(ctx context.Context, script string, emit func(stmt string, df *DataFrame) error) error {
+	stmts, err := sql.Parse(script)
+	if err != nil {
+		return err
+	}
+	for i, st := range stmts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		df := s.statementFrame(st)
+		if df.err != nil {
+			return fmt.Errorf("statement %d (%s): %w", i+1, abbreviate(st.SQL()), df.err)
+		}
+		if _, ok := st.(*sql.CreateView); ok {
+			continue
+		}
+		if err := emit(st.SQL(), df); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func abbreviate(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:57]) + "..."
+	}
+	return s
+}
+
+// sqlFrame analyzes a parsed query plan and lowers the parser's Prune nodes.
+func (s *Session) sqlFrame(p planner.Plan) *DataFrame {
+	a := s.analyzer()
+	p, _, _ = planner.TransformUp(p, func(n planner.Plan) (planner.Plan, bool, error) {
+		if r, ok := n.(*planner.UnresolvedRelation); ok && r.Name == sql.OneRowRelation {
+			return a.NewScan(newStringTable("one_row", []string{"__dummy"}, [][]string{{""}}), ""), true, nil
+		}
+		return n, false, nil
+	})
+	ap, err := a.Analyze(p)
+	if err != nil {
+		return &DataFrame{s: s, err: err}
+	}
+	ap = sql.Lower(ap)
+	if !s.optimize && hasCrossJoin(ap) {
+		// FROM a, b WHERE a.k = b.k needs the WHERE's equalities in the
+		// join, which predicate pushdown puts there even without the optimizer.
+		if pushed, _, err := planner.PushDownPredicates().Apply(ap); err == nil {
+			ap = pushed
+		}
+	}
+	return &DataFrame{s: s, plan: ap}
+}
+
+func hasCrossJoin(p planner.Plan) bool {
+	if j, ok := p.(*planner.Join); ok && j.Cond == nil {
+		return true
+	}
+	for _, c := range p.Children() {
+		if hasCrossJoin(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// statementFrame runs a statement, lazily for queries.
+func (s *Session) statementFrame(st sql.Statement) *DataFrame {
+	switch x := st.(type) {
+	case *sql.Query:
+		return s.sqlFrame(x.Plan)
+	case *sql.CreateView:
+		df := s.sqlFrame(x.Query)
+		if df.err != nil {
+			return df
+		}
+		if !x.Replace {
+			if s.tableExists(x.Name) {
+				return &DataFrame{s: s, err: fmt.Errorf("view %s already exists; use CREATE OR REPLACE TEMP VIEW", x.Name)}
+			}
+		}
+		if err := df.CreateOrReplaceTempView(x.Name); err != nil {
+			return &DataFrame{s: s, err: err}
+		}
+		return s.memFrame("result", nil, nil)
+	case *sql.Explain:
+		df := s.sqlFrame(x.Query)
+		if df.err != nil {
+			return df
+		}
+		text, err := df.Explain(x.Extended)
+		if err != nil {
+			return &DataFrame{s: s, err: err}
+		}
+		var rows [][]string
+		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			rows = append(rows, []string{line})
+		}
+		return s.memFrame("explain", []string{"plan"}, rows)
+	case *sql.ShowTables:
+		var rows [][]string
+		seen := map[string]bool{}
+		for _, n := range s.Tables() {
+			if !seen[n] {
+				seen[n] = true
+				rows = append(rows, []string{n})
+			}
+		}
+		return s.memFrame("tables", []string{"tableName"}, rows)
+	case *sql.Describe:
+		df := s.Table(x.Name)
+		if df.err != nil {
+			return df
+		}
+		var rows [][]string
+		for _, f := range df.Schema().Fields() {
+			rows = append(rows, []string{f.Name, planner.TypeName(f.Type)})
+		}
+		return s.memFrame("describe", []string{"col_name", "data_type"}, rows)
+	}
+	return &DataFrame{s: s, err: fmt.Errorf("unsupported statement %T", st)}
+}
+
+// tableExists reports whether name itself (not the samples.name it may stand
+// for) is a table or view of the catalog.
+func (s *Session) tableExists(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tables[strings.ToLower(name)]
+	return ok && strings.EqualFold(t.name, name)
+}
+
+// memFrame is a DataFrame over a small table of non-null strings held in memory.
+func (s *Session) memFrame(name string, cols []string, rows [][]string) *DataFrame {
+	src := newStringTable(name, cols, rows)
+	return s.newFrame(s.analyzer().NewScan(src, name))
+}
+
+// stringTable is a planner.Source over rows of strings kept in memory; the
+// batch is built from the query's allocator when scanned.
+type stringTable struct {
+	name   string
+	schema *arrow.Schema
+	rows   [][]string
+}
+
+func newStringTable(name string, cols []string, rows [][]string) *stringTable {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = arrow.Field{Name: c, Type: arrow.BinaryTypes.String}
+	}
+	return &stringTable{name: name, schema: arrow.NewSchema(fields, nil), rows: rows}
+}
+
+// Describe implements planner.Source.
+func (t *stringTable) Describe() string { return "memory " + t.name }
+
+// Schema implements planner.Source.
+func (t *stringTable) Schema() *arrow.Schema { return t.schema }
+
+// EstimatedRows implements planner.Source.
+func (t *stringTable) EstimatedRows() int64 { return int64(len(t.rows)) }
+
+// Operator implements planner.Source with a one-file scan whose only batch
+// holds every row.
+func (t *stringTable) Operator(env *exec.Env, req planner.ScanRequest) (exec.Operator, error) {
+	open := func(ctx context.Context, _ string) (exec.BatchReader, error) {
+		return &stringBatchReader{t: t, env: env}, nil
+	}
+	return exec.NewFileScan(env, exec.FileScanSpec{
+		Format: "Memory", Files: []string{t.name}, Open: open, Schema: t.schema, ReadColumns: req.ReadColumns,
+		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions,
+	}), nil
+}
+
+type stringBatchReader struct {
+	t    *stringTable
+	env  *exec.Env
+	done bool
+}
+
+func (r *stringBatchReader) Next() (arrow.RecordBatch, error) {
+	if r.done || len(r.t.rows) == 0 {
+		return nil, io.EOF
+	}
+	r.done = true
+	cols := make([]arrow.Array, r.t.schema.NumFields())
+	for c := range cols {
+		b := array.NewStringBuilder(r.env.Mem)
+		for _, row := range r.t.rows {
+			b.Append(row[c])
+		}
+		cols[c] = b.NewArray()
+		b.Release()
+	}
+	rb := array.NewRecordBatch(r.t.schema, cols, int64(len(r.t.rows)))
+	for _, a := range cols {
+		a.Release()
+	}
+	return rb, nil
+}
+
+func (r *stringBatchReader) Close() error { return nil }
+
+// FormatRows renders rows under a header as an aligned text table, as Show
+// does without truncation.
+func FormatRows(cols []string, rows []Row) string {
+	return formatTable(cols, rows, 0, false, 0)
+}

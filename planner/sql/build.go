@@ -1,0 +1,289 @@
+package sql
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gspark/gspark/planner"
+)
+
+// hiddenPrefix names the extra columns computed for ORDER BY and HAVING.
+const hiddenPrefix = "__hidden_"
+
+// ordinal returns n when e is a positive integer literal (a select-list position).
+func ordinal(e planner.Expr) (int, bool) {
+	lit, ok := e.(*planner.Literal)
+	if !ok {
+		return 0, false
+	}
+	switch v := lit.Value.(type) {
+	case int32:
+		return int(v), true
+	case int64:
+		return int(v), true
+	}
+	return 0, false
+}
+
+func containsAggregate(e planner.Expr) bool {
+	found := false
+	planner.Walk(e, func(x planner.Expr) bool {
+		if _, ok := x.(*planner.AggregateCall); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// builder turns a selectCore into a plan, collecting hidden columns.
+type builder struct {
+	c      *selectCore
+	agg    bool
+	hidden []planner.Expr // aliased hidden items
+	byText map[string]string
+}
+
+// hide adds e as a hidden item (once per distinct expression) and returns a reference to it.
+func (b *builder) hide(e planner.Expr) planner.Expr {
+	key := e.String()
+	if name, ok := b.byText[key]; ok {
+		return &planner.UnresolvedColumn{Name: name}
+	}
+	name := fmt.Sprintf("%s%d", hiddenPrefix, len(b.hidden))
+	b.byText[key] = name
+	b.hidden = append(b.hidden, &planner.Alias{E: e, Name: name})
+	return &planner.UnresolvedColumn{Name: name}
+}
+
+func (b *builder) hasStar() bool {
+	for _, it := range b.c.items {
+		if _, ok := it.e.(*planner.Star); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isAlias reports whether name is the alias of a select item.
+func (b *builder) isAlias(name string) bool {
+	for _, it := range b.c.items {
+		if it.alias != "" && strings.EqualFold(it.alias, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// selectsColumn reports whether a select item is the plain column name.
+func (b *builder) selectsColumn(name string) bool {
+	for _, it := range b.c.items {
+		if uc, ok := it.e.(*planner.UnresolvedColumn); ok && it.alias == "" && strings.EqualFold(uc.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// itemRef refers to select item i (0-based) from above the projection.
+func (b *builder) itemRef(i int) planner.Expr {
+	it := b.c.items[i]
+	if it.alias != "" {
+		return &planner.UnresolvedColumn{Name: it.alias}
+	}
+	if uc, ok := it.e.(*planner.UnresolvedColumn); ok {
+		return uc
+	}
+	return b.hide(it.e)
+}
+
+// matchItem finds a select item whose expression is e, textually.
+func (b *builder) matchItem(e planner.Expr) (int, bool) {
+	if _, ok := e.(*planner.Literal); ok {
+		return 0, false
+	}
+	s := e.String()
+	for i, it := range b.c.items {
+		if _, ok := it.e.(*planner.Star); !ok && it.e.String() == s {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func (b *builder) ordinalRef(n int, clause string) (planner.Expr, error) {
+	if b.hasStar() {
+		return nil, fmt.Errorf("%s position %d with * in the select list is not supported yet", clause, n)
+	}
+	if n < 1 || n > len(b.c.items) {
+		return nil, fmt.Errorf("%s position %d is not in the select list (valid: 1..%d)", clause, n, len(b.c.items))
+	}
+	return b.itemRef(n - 1), nil
+}
+
+// refersToAlias reports whether e reads a select alias.
+func (b *builder) refersToAlias(e planner.Expr) bool {
+	found := false
+	planner.Walk(e, func(x planner.Expr) bool {
+		if uc, ok := x.(*planner.UnresolvedColumn); ok && b.isAlias(uc.Name) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// aboveAggregate rewrites a HAVING or ORDER BY expression of an aggregate
+// query to read the aggregate's output: select items by alias, other
+// aggregates and grouping columns as hidden items.
+func (b *builder) aboveAggregate(e planner.Expr) planner.Expr {
+	if i, ok := b.matchItem(e); ok {
+		return b.itemRef(i)
+	}
+	switch x := e.(type) {
+	case *planner.UnresolvedColumn:
+		if b.isAlias(x.Name) || b.selectsColumn(x.Name) {
+			return x
+		}
+		return b.hide(x)
+	case *planner.AggregateCall:
+		return b.hide(x)
+	}
+	kids := e.Children()
+	if len(kids) == 0 {
+		return e
+	}
+	nk := make([]planner.Expr, len(kids))
+	for i, k := range kids {
+		nk[i] = b.aboveAggregate(k)
+	}
+	return e.WithChildren(nk)
+}
+
+// aboveProject rewrites an ORDER BY expression of a plain query: select
+// items and aliases are read from the projection's output, other
+// expressions are computed as hidden items.
+func (b *builder) aboveProject(e planner.Expr) planner.Expr {
+	if i, ok := b.matchItem(e); ok {
+		return b.itemRef(i)
+	}
+	if uc, ok := e.(*planner.UnresolvedColumn); ok && (b.isAlias(uc.Name) || b.selectsColumn(uc.Name) || b.hasStar()) {
+		return uc
+	}
+	if b.refersToAlias(e) {
+		return e
+	}
+	if _, ok := e.(*planner.Literal); ok {
+		return e
+	}
+	return b.hide(e)
+}
+
+// build makes the plan of a SELECT with its ORDER BY.
+func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
+	b := &builder{c: c, byText: map[string]string{}}
+	b.agg = c.grouped || c.having != nil
+	for _, it := range c.items {
+		b.agg = b.agg || containsAggregate(it.e)
+	}
+	plan := c.from
+	if c.where != nil {
+		if containsAggregate(c.where) {
+			return nil, fmt.Errorf("aggregate functions are not allowed in WHERE: %s; use HAVING", c.where)
+		}
+		plan = &planner.Filter{Cond: c.where, Child: plan}
+	}
+	list := make([]planner.Expr, len(c.items))
+	for i, it := range c.items {
+		list[i] = it.e
+		if it.alias != "" {
+			list[i] = &planner.Alias{E: it.e, Name: it.alias}
+		}
+	}
+	var having planner.Expr
+	var sorts []*planner.SortOrder
+	if b.agg {
+		groups := make([]planner.Expr, len(c.groups))
+		for i, g := range c.groups {
+			if n, ok := ordinal(g); ok {
+				if b.hasStar() || n < 1 || n > len(c.items) {
+					return nil, fmt.Errorf("GROUP BY position %d is not in the select list", n)
+				}
+				g = c.items[n-1].e
+				if containsAggregate(g) {
+					return nil, fmt.Errorf("GROUP BY position %d refers to an aggregate, %s", n, g)
+				}
+			} else if uc, ok := g.(*planner.UnresolvedColumn); ok && b.isAlias(uc.Name) {
+				// GROUP BY a select alias, as Spark allows, unless it names the same column.
+				for _, it := range c.items {
+					if it.alias != "" && strings.EqualFold(it.alias, uc.Name) {
+						if ic, ok := it.e.(*planner.UnresolvedColumn); !ok || !strings.EqualFold(ic.Name, uc.Name) {
+							if !containsAggregate(it.e) {
+								g = it.e
+							}
+						}
+						break
+					}
+				}
+			}
+			groups[i] = g
+		}
+		if c.having != nil {
+			having = b.aboveAggregate(c.having)
+		}
+		for _, o := range orders {
+			e := o.e
+			if n, ok := ordinal(e); ok {
+				r, err := b.ordinalRef(n, "ORDER BY")
+				if err != nil {
+					return nil, err
+				}
+				e = r
+			} else {
+				e = b.aboveAggregate(e)
+			}
+			sorts = append(sorts, &planner.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst})
+		}
+		plan = &planner.Aggregate{Groups: groups, List: append(list, b.hidden...), Child: plan}
+		if having != nil {
+			plan = &planner.Filter{Cond: having, Child: plan}
+		}
+	} else {
+		for _, o := range orders {
+			e := o.e
+			if n, ok := ordinal(e); ok {
+				r, err := b.ordinalRef(n, "ORDER BY")
+				if err != nil {
+					return nil, err
+				}
+				e = r
+			} else {
+				e = b.aboveProject(e)
+			}
+			sorts = append(sorts, &planner.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst})
+		}
+		if len(b.hidden) > 0 && b.hasStar() {
+			// With * the hidden columns cannot be pruned by position: sort
+			// below the projection instead, on the input's columns.
+			sorts = sorts[:0]
+			for _, o := range orders {
+				if _, ok := ordinal(o.e); ok || b.refersToAlias(o.e) {
+					return nil, fmt.Errorf("ORDER BY %s: ordering by a select alias or position together with * and expressions outside the select list is not supported yet", o.e)
+				}
+				sorts = append(sorts, &planner.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst})
+			}
+			return &planner.Project{List: list, Child: &planner.Sort{Orders: sorts, Child: plan}}, nil
+		}
+		plan = &planner.Project{List: append(list, b.hidden...), Child: plan}
+	}
+	if len(sorts) > 0 {
+		plan = &planner.Sort{Orders: sorts, Child: plan}
+	}
+	if len(b.hidden) > 0 {
+		if b.hasStar() {
+			return nil, fmt.Errorf("ORDER BY or HAVING on expressions outside the select list is not supported together with * yet")
+		}
+		plan = &Prune{Keep: len(c.items), Child: plan}
+	}
+	return plan, nil
+}

@@ -1,0 +1,250 @@
+package sql
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// tokenKind classifies a token.
+type tokenKind int
+
+const (
+	tkEOF    tokenKind = iota
+	tkWord             // an identifier or keyword, unquoted
+	tkQuoted           // a `backtick` identifier
+	tkString           // a 'string' or "string" literal
+	tkNumber           // a numeric literal, with its suffix if any
+	tkOp               // punctuation and operators
+)
+
+// token is one lexical token; pos is its byte offset in the source.
+type token struct {
+	kind tokenKind
+	text string // raw text (for strings and quoted identifiers: the value)
+	pos  int
+}
+
+// is reports whether t is the keyword kw (case-insensitive, unquoted words only).
+func (t token) is(kw string) bool { return t.kind == tkWord && strings.EqualFold(t.text, kw) }
+
+// isOp reports whether t is the operator op.
+func (t token) isOp(op string) bool { return t.kind == tkOp && t.text == op }
+
+// describe renders the token for error messages.
+func (t token) describe() string {
+	switch t.kind {
+	case tkEOF:
+		return "end of input"
+	case tkString:
+		return "'" + strings.ReplaceAll(t.text, "'", "''") + "'"
+	case tkQuoted:
+		return "'`" + t.text + "`'"
+	}
+	return "'" + t.text + "'"
+}
+
+// SyntaxError is a parse error at a position of the source text.
+type SyntaxError struct {
+	Line, Column int    // 1-based; the column counts characters
+	Msg          string // e.g. "expected FROM, found 'WHERE'"
+	SourceLine   string // the source line holding the error
+}
+
+// Error renders the message followed by the source line and a caret under the error position.
+func (e *SyntaxError) Error() string {
+	var caret strings.Builder
+	i := 0
+	for _, r := range e.SourceLine {
+		if i >= e.Column-1 {
+			break
+		}
+		if r == '\t' {
+			caret.WriteByte('\t')
+		} else {
+			caret.WriteByte(' ')
+		}
+		i++
+	}
+	for ; i < e.Column-1; i++ {
+		caret.WriteByte(' ')
+	}
+	return fmt.Sprintf("syntax error at line %d, column %d: %s\n%s\n%s^", e.Line, e.Column, e.Msg, e.SourceLine, caret.String())
+}
+
+// errorAt builds a SyntaxError at byte offset pos of src.
+func errorAt(src string, pos int, msg string) *SyntaxError {
+	pos = min(max(pos, 0), len(src))
+	line := 1 + strings.Count(src[:pos], "\n")
+	start := strings.LastIndexByte(src[:pos], '\n') + 1
+	end := strings.IndexByte(src[pos:], '\n')
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += pos
+	}
+	text := strings.TrimRight(src[start:end], "\r")
+	col := 1 + utf8.RuneCountInString(src[start:pos])
+	return &SyntaxError{Line: line, Column: col, Msg: msg, SourceLine: text}
+}
+
+// lex splits src into tokens, ending with a tkEOF token.
+func lex(src string) ([]token, error) {
+	var toks []token
+	i := 0
+	for {
+		// Skip white space and comments.
+		for i < len(src) {
+			c := src[i]
+			switch {
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+				i++
+			case c == '-' && i+1 < len(src) && src[i+1] == '-':
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+			case c == '/' && i+1 < len(src) && src[i+1] == '*':
+				end := strings.Index(src[i+2:], "*/")
+				if end < 0 {
+					return nil, errorAt(src, i, "unterminated /* comment")
+				}
+				i += 2 + end + 2
+			default:
+				goto tok
+			}
+		}
+	tok:
+		if i >= len(src) {
+			toks = append(toks, token{kind: tkEOF, pos: len(src)})
+			return toks, nil
+		}
+		start := i
+		c := src[i]
+		switch {
+		case c == '\'' || c == '"':
+			s, n, ok := scanQuoted(src[i:], c)
+			if !ok {
+				return nil, errorAt(src, start, "unterminated string literal")
+			}
+			toks = append(toks, token{kind: tkString, text: s, pos: start})
+			i += n
+		case c == '`':
+			s, n, ok := scanQuoted(src[i:], '`')
+			if !ok {
+				return nil, errorAt(src, start, "unterminated `quoted` identifier")
+			}
+			if s == "" {
+				return nil, errorAt(src, start, "empty `quoted` identifier")
+			}
+			toks = append(toks, token{kind: tkQuoted, text: s, pos: start})
+			i += n
+		case isDigit(c) || (c == '.' && i+1 < len(src) && isDigit(src[i+1])):
+			for i < len(src) && isDigit(src[i]) {
+				i++
+			}
+			if i < len(src) && src[i] == '.' {
+				i++
+				for i < len(src) && isDigit(src[i]) {
+					i++
+				}
+			}
+			if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
+				j := i + 1
+				if j < len(src) && (src[j] == '+' || src[j] == '-') {
+					j++
+				}
+				if j < len(src) && isDigit(src[j]) {
+					for j < len(src) && isDigit(src[j]) {
+						j++
+					}
+					i = j
+				}
+			}
+			// A type suffix (10L, 1.5D, 2BD, ...) is part of the number.
+			for i < len(src) && isWordByte(src, i) {
+				_, w := utf8.DecodeRuneInString(src[i:])
+				i += w
+			}
+			toks = append(toks, token{kind: tkNumber, text: src[start:i], pos: start})
+		case isWordStart(src, i):
+			for i < len(src) && isWordByte(src, i) {
+				_, w := utf8.DecodeRuneInString(src[i:])
+				i += w
+			}
+			toks = append(toks, token{kind: tkWord, text: src[start:i], pos: start})
+		default:
+			op := ""
+			for _, cand := range []string{"<=>", "<>", "!=", "<=", ">=", "==", "||", "::"} {
+				if strings.HasPrefix(src[i:], cand) {
+					op = cand
+					break
+				}
+			}
+			if op == "" && strings.IndexByte("+-*/%=<>(),.;", c) >= 0 {
+				op = string(c)
+			}
+			if op == "" {
+				r, _ := utf8.DecodeRuneInString(src[i:])
+				return nil, errorAt(src, start, fmt.Sprintf("unexpected character %q", r))
+			}
+			toks = append(toks, token{kind: tkOp, text: op, pos: start})
+			i += len(op)
+		}
+	}
+}
+
+// scanQuoted reads a literal quoted with q starting at s[0]; a doubled quote
+// stands for one quote, and in strings a backslash escapes the next character.
+func scanQuoted(s string, q byte) (string, int, bool) {
+	var b strings.Builder
+	i := 1
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == q && i+1 < len(s) && s[i+1] == q:
+			b.WriteByte(q)
+			i += 2
+		case c == q:
+			return b.String(), i + 1, true
+		case c == '\\' && q != '`' && i+1 < len(s):
+			switch s[i+1] {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+				b.WriteByte('\r')
+			case '0':
+				b.WriteByte(0)
+			default:
+				b.WriteByte(s[i+1])
+			}
+			i += 2
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return "", 0, false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isWordStart(s string, i int) bool {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
+}
+
+func isWordByte(s string, i int) bool {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return c == '_' || c == '$' || isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}

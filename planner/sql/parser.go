@@ -1,0 +1,1510 @@
+package sql
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/values"
+)
+
+// maxDepth bounds the nesting of expressions and subqueries, so that hostile
+// input cannot exhaust the stack.
+const maxDepth = 200
+
+// reserved words end a select item or table reference instead of naming an alias.
+var reserved = map[string]bool{
+	"ALL": true, "AND": true, "ANTI": true, "AS": true, "ASC": true, "BETWEEN": true, "BY": true, "CASE": true, "CAST": true,
+	"CROSS": true, "DESC": true, "DISTINCT": true, "ELSE": true, "END": true, "EXCEPT": true, "FALSE": true,
+	"FROM": true, "FULL": true, "GROUP": true, "HAVING": true, "IN": true, "INNER": true, "INTERSECT": true,
+	"INTERVAL": true, "IS": true, "JOIN": true, "LEFT": true, "LIKE": true, "LIMIT": true, "NATURAL": true,
+	"NOT": true, "NULL": true, "ON": true, "OR": true, "ORDER": true, "OUTER": true, "RIGHT": true, "SELECT": true,
+	"SEMI": true, "THEN": true, "TRUE": true, "UNION": true, "USING": true, "WHEN": true, "WHERE": true, "WITH": true,
+	"WINDOW": true, "LATERAL": true, "QUALIFY": true, "OFFSET": true,
+}
+
+// Parse parses a script of statements separated by semicolons.
+func Parse(text string) ([]Statement, error) {
+	toks, err := lex(text)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{src: text, toks: toks}
+	var out []Statement
+	for {
+		for p.peek().isOp(";") {
+			p.next()
+		}
+		if p.peek().kind == tkEOF {
+			return out, nil
+		}
+		start := p.peek().pos
+		st, err := p.statement()
+		if err != nil {
+			return nil, err
+		}
+		if t := p.peek(); !t.isOp(";") && t.kind != tkEOF {
+			return nil, p.expected("';' or end of input")
+		}
+		text := strings.TrimSpace(text[start:p.peek().pos])
+		switch s := st.(type) {
+		case *Query:
+			s.Text = text
+		case *CreateView:
+			s.Text = text
+		case *Explain:
+			s.Text = text
+		case *ShowTables:
+			s.Text = text
+		case *Describe:
+			s.Text = text
+		}
+		out = append(out, st)
+	}
+}
+
+// ParseQuery parses a single query (SELECT, WITH or a parenthesized query)
+// into an unresolved logical plan. The plan may hold Prune nodes: analyze it,
+// then apply Lower.
+func ParseQuery(text string) (planner.Plan, error) {
+	toks, err := lex(text)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{src: text, toks: toks}
+	q, err := p.query()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek().isOp(";") {
+		p.next()
+	}
+	if p.peek().kind != tkEOF {
+		return nil, p.expected("end of input")
+	}
+	return q, nil
+}
+
+type parser struct {
+	src   string
+	toks  []token
+	i     int
+	depth int
+	ctes  []map[string]planner.Plan
+}
+
+func (p *parser) peek() token { return p.toks[p.i] }
+
+func (p *parser) peekAt(k int) token {
+	if p.i+k < len(p.toks) {
+		return p.toks[p.i+k]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
+func (p *parser) next() token {
+	t := p.toks[p.i]
+	if t.kind != tkEOF {
+		p.i++
+	}
+	return t
+}
+
+// errAt is a syntax error at token t.
+func (p *parser) errAt(t token, format string, args ...any) error {
+	return errorAt(p.src, t.pos, fmt.Sprintf(format, args...))
+}
+
+// expected is "expected what, found <next token>".
+func (p *parser) expected(what string) error {
+	t := p.peek()
+	return p.errAt(t, "expected %s, found %s", what, t.describe())
+}
+
+func (p *parser) acceptKw(kw string) bool {
+	if p.peek().is(kw) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+func (p *parser) acceptOp(op string) bool {
+	if p.peek().isOp(op) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+func (p *parser) expectKw(kw string) error {
+	if !p.acceptKw(kw) {
+		return p.expected(kw)
+	}
+	return nil
+}
+
+func (p *parser) expectOp(op string) error {
+	if !p.acceptOp(op) {
+		return p.expected("'" + op + "'")
+	}
+	return nil
+}
+
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > maxDepth {
+		return p.errAt(p.peek(), "expression or query nested too deeply (more than %d levels)", maxDepth)
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// ident reads an identifier (a word that is not reserved, or a quoted name).
+func (p *parser) ident(what string) (string, error) {
+	t := p.peek()
+	if t.kind == tkQuoted || (t.kind == tkWord && !reserved[strings.ToUpper(t.text)]) {
+		p.next()
+		return t.text, nil
+	}
+	return "", p.expected(what)
+}
+
+// qualifiedName reads name(.name)*.
+func (p *parser) qualifiedName(what string) (string, error) {
+	first, err := p.ident(what)
+	if err != nil {
+		return "", err
+	}
+	parts := []string{first}
+	for p.peek().isOp(".") {
+		p.next()
+		n, err := p.ident(what)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, n)
+	}
+	return strings.Join(parts, "."), nil
+}
+
+func (p *parser) statement() (Statement, error) {
+	t := p.peek()
+	switch {
+	case t.is("SELECT"), t.is("WITH"), t.isOp("("):
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		return &Query{Plan: q}, nil
+	case t.is("CREATE"):
+		p.next()
+		replace := false
+		if p.acceptKw("OR") {
+			if err := p.expectKw("REPLACE"); err != nil {
+				return nil, err
+			}
+			replace = true
+		}
+		if !p.acceptKw("TEMP") && !p.acceptKw("TEMPORARY") {
+			if p.peek().is("VIEW") || p.peek().is("TABLE") {
+				return nil, p.errAt(p.peek(), "only CREATE TEMP VIEW is supported yet, found %s", p.peek().describe())
+			}
+			return nil, p.expected("TEMP or TEMPORARY")
+		}
+		if err := p.expectKw("VIEW"); err != nil {
+			return nil, err
+		}
+		name, err := p.qualifiedName("view name")
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectKw("AS"); err != nil {
+			return nil, err
+		}
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		return &CreateView{Name: name, Replace: replace, Query: q}, nil
+	case t.is("EXPLAIN"):
+		p.next()
+		ext := p.acceptKw("EXTENDED")
+		if !ext && (p.peek().is("FORMATTED") || p.peek().is("CODEGEN") || p.peek().is("COST")) {
+			return nil, p.errAt(p.peek(), "EXPLAIN %s is not supported yet", strings.ToUpper(p.peek().text))
+		}
+		t := p.peek()
+		if !(t.is("SELECT") || t.is("WITH") || t.isOp("(")) {
+			return nil, p.expected("a query after EXPLAIN")
+		}
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		return &Explain{Extended: ext, Query: q}, nil
+	case t.is("SHOW"):
+		p.next()
+		if err := p.expectKw("TABLES"); err != nil {
+			return nil, err
+		}
+		return &ShowTables{}, nil
+	case t.is("DESCRIBE"), t.is("DESC"):
+		p.next()
+		p.acceptKw("TABLE")
+		name, err := p.qualifiedName("table name")
+		if err != nil {
+			return nil, err
+		}
+		return &Describe{Name: name}, nil
+	}
+	return nil, p.expected("SELECT, WITH, CREATE, EXPLAIN, SHOW or DESCRIBE")
+}
+
+// query parses [WITH ctes] body [ORDER BY ...] [LIMIT n].
+func (p *parser) query() (planner.Plan, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	if p.peek().is("WITH") {
+		p.next()
+		scope := map[string]planner.Plan{}
+		p.ctes = append(p.ctes, scope)
+		defer func() { p.ctes = p.ctes[:len(p.ctes)-1] }()
+		for {
+			if p.peek().is("RECURSIVE") {
+				return nil, p.errAt(p.peek(), "WITH RECURSIVE is not supported")
+			}
+			name, err := p.ident("CTE name")
+			if err != nil {
+				return nil, err
+			}
+			if p.peek().isOp("(") {
+				return nil, p.errAt(p.peek(), "column lists in WITH are not supported yet")
+			}
+			if err := p.expectKw("AS"); err != nil {
+				return nil, err
+			}
+			if err := p.expectOp("("); err != nil {
+				return nil, err
+			}
+			q, err := p.query()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectOp(")"); err != nil {
+				return nil, err
+			}
+			scope[strings.ToLower(name)] = q
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	var core *selectCore
+	var plan planner.Plan
+	switch t := p.peek(); {
+	case t.is("SELECT"):
+		c, err := p.selectCore()
+		if err != nil {
+			return nil, err
+		}
+		core = c
+	case t.isOp("("):
+		p.next()
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+		plan = q
+	default:
+		return nil, p.expected("SELECT or '('")
+	}
+	if t := p.peek(); t.is("UNION") || t.is("EXCEPT") || t.is("INTERSECT") || t.is("MINUS") {
+		return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
+	}
+	var orders []orderItem
+	if p.peek().is("ORDER") {
+		p.next()
+		if err := p.expectKw("BY"); err != nil {
+			return nil, err
+		}
+		for {
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			o := orderItem{e: e}
+			if p.acceptKw("DESC") {
+				o.desc = true
+			} else {
+				p.acceptKw("ASC")
+			}
+			o.nullsFirst = !o.desc
+			if p.acceptKw("NULLS") {
+				switch {
+				case p.acceptKw("FIRST"):
+					o.nullsFirst = true
+				case p.acceptKw("LAST"):
+					o.nullsFirst = false
+				default:
+					return nil, p.expected("FIRST or LAST")
+				}
+			}
+			orders = append(orders, o)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	limit := int64(-1)
+	if p.peek().is("LIMIT") {
+		p.next()
+		t := p.peek()
+		if p.peek().is("ALL") {
+			p.next()
+		} else {
+			if t.kind != tkNumber {
+				return nil, p.expected("a row count after LIMIT")
+			}
+			n, err := strconv.ParseInt(t.text, 10, 64)
+			if err != nil || n < 0 {
+				return nil, p.errAt(t, "LIMIT needs a non-negative integer, found %s", t.describe())
+			}
+			p.next()
+			limit = n
+		}
+	}
+	if p.peek().is("OFFSET") {
+		return nil, p.errAt(p.peek(), "OFFSET is not supported yet")
+	}
+	if core != nil {
+		var err error
+		plan, err = core.build(orders)
+		if err != nil {
+			return nil, err
+		}
+	} else if len(orders) > 0 {
+		so := make([]*planner.SortOrder, len(orders))
+		for i, o := range orders {
+			if _, ok := ordinal(o.e); ok {
+				return nil, fmt.Errorf("ORDER BY position over a parenthesized query is not supported yet")
+			}
+			so[i] = &planner.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst}
+		}
+		plan = &planner.Sort{Orders: so, Child: plan}
+	}
+	if limit >= 0 {
+		plan = &planner.Limit{N: limit, Child: plan}
+	}
+	return plan, nil
+}
+
+type orderItem struct {
+	e          planner.Expr
+	desc       bool
+	nullsFirst bool
+}
+
+// selectItem is one expression of a select list.
+type selectItem struct {
+	e     planner.Expr // without the alias; a *planner.Star for * and t.*
+	alias string       // "" when none was given
+}
+
+// selectCore is a parsed SELECT ... FROM ... WHERE ... GROUP BY ... HAVING.
+type selectCore struct {
+	items   []selectItem
+	from    planner.Plan
+	where   planner.Expr
+	groups  []planner.Expr
+	grouped bool
+	having  planner.Expr
+}
+
+func (p *parser) selectCore() (*selectCore, error) {
+	p.next() // SELECT
+	if p.peek().is("DISTINCT") {
+		return nil, p.errAt(p.peek(), "SELECT DISTINCT is not supported yet")
+	}
+	p.acceptKw("ALL")
+	c := &selectCore{}
+	for {
+		it, err := p.selectItem()
+		if err != nil {
+			return nil, err
+		}
+		c.items = append(c.items, it)
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	var err error
+	if p.acceptKw("FROM") {
+		if c.from, err = p.fromList(); err != nil {
+			return nil, err
+		}
+	} else if t := p.peek(); t.is("WHERE") || t.is("GROUP") || t.is("HAVING") || t.is("ORDER") || t.is("LIMIT") ||
+		t.kind == tkEOF || t.isOp(";") || t.isOp(")") {
+		// SELECT without FROM reads one row without columns.
+		c.from = &planner.UnresolvedRelation{Name: OneRowRelation}
+	} else {
+		return nil, p.expected("',' or FROM")
+	}
+	if p.acceptKw("WHERE") {
+		if c.where, err = p.expr(); err != nil {
+			return nil, err
+		}
+	}
+	if p.peek().is("GROUP") {
+		p.next()
+		if err := p.expectKw("BY"); err != nil {
+			return nil, err
+		}
+		c.grouped = true
+		for {
+			if t := p.peek(); t.is("ROLLUP") || t.is("CUBE") || t.is("GROUPING") {
+				return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
+			}
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			c.groups = append(c.groups, e)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	if p.acceptKw("HAVING") {
+		if c.having, err = p.expr(); err != nil {
+			return nil, err
+		}
+	}
+	if t := p.peek(); t.is("WINDOW") || t.is("QUALIFY") {
+		return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
+	}
+	return c, nil
+}
+
+func (p *parser) selectItem() (selectItem, error) {
+	t := p.peek()
+	if t.isOp("*") {
+		p.next()
+		return selectItem{e: &planner.Star{}}, nil
+	}
+	// t.* and a.b.*
+	if t.kind == tkWord || t.kind == tkQuoted {
+		k := 0
+		var parts []string
+		for {
+			w := p.peekAt(k)
+			if !(w.kind == tkQuoted || (w.kind == tkWord && !reserved[strings.ToUpper(w.text)])) || !p.peekAt(k+1).isOp(".") {
+				break
+			}
+			parts = append(parts, w.text)
+			k += 2
+			if p.peekAt(k).isOp("*") {
+				p.i += k + 1
+				return selectItem{e: &planner.Star{Qualifier: strings.Join(parts, ".")}}, nil
+			}
+		}
+	}
+	e, err := p.expr()
+	if err != nil {
+		return selectItem{}, err
+	}
+	it := selectItem{e: e}
+	if p.acceptKw("AS") {
+		if p.peek().kind == tkString {
+			it.alias = p.next().text
+		} else if it.alias, err = p.ident("alias"); err != nil {
+			return selectItem{}, err
+		}
+	} else if t := p.peek(); t.kind == tkQuoted || (t.kind == tkWord && !reserved[strings.ToUpper(t.text)]) {
+		it.alias = p.next().text
+	}
+	return it, nil
+}
+
+// fromList parses comma-separated relations; commas make inner joins
+// without condition, which the optimizer completes from the WHERE clause.
+func (p *parser) fromList() (planner.Plan, error) {
+	left, err := p.joinedRelation()
+	if err != nil {
+		return nil, err
+	}
+	for p.acceptOp(",") {
+		right, err := p.joinedRelation()
+		if err != nil {
+			return nil, err
+		}
+		left = &planner.Join{Left: left, Right: right, Kind: planner.InnerJoin}
+	}
+	return left, nil
+}
+
+func (p *parser) joinedRelation() (planner.Plan, error) {
+	left, err := p.relation()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		kind := planner.InnerJoin
+		cross := false
+		switch {
+		case t.is("JOIN"):
+			p.next()
+		case t.is("INNER"):
+			p.next()
+			if err := p.expectKw("JOIN"); err != nil {
+				return nil, err
+			}
+		case t.is("LEFT"):
+			p.next()
+			if n := p.peek(); n.is("SEMI") || n.is("ANTI") {
+				return nil, p.errAt(n, "LEFT %s JOIN is not supported yet", strings.ToUpper(n.text))
+			}
+			p.acceptKw("OUTER")
+			if err := p.expectKw("JOIN"); err != nil {
+				return nil, err
+			}
+			kind = planner.LeftJoin
+		case t.is("CROSS"):
+			p.next()
+			if err := p.expectKw("JOIN"); err != nil {
+				return nil, err
+			}
+			cross = true
+		case t.is("RIGHT"), t.is("FULL"), t.is("NATURAL"), t.is("SEMI"), t.is("ANTI"):
+			return nil, p.errAt(t, "%s JOIN is not supported yet", strings.ToUpper(t.text))
+		default:
+			return left, nil
+		}
+		right, err := p.relation()
+		if err != nil {
+			return nil, err
+		}
+		j := &planner.Join{Left: left, Right: right, Kind: kind}
+		if !cross {
+			if p.peek().is("USING") {
+				return nil, p.errAt(p.peek(), "JOIN ... USING is not supported yet; use ON")
+			}
+			if err := p.expectKw("ON"); err != nil {
+				return nil, err
+			}
+			if j.Cond, err = p.expr(); err != nil {
+				return nil, err
+			}
+		}
+		left = j
+	}
+}
+
+// relation parses a table name or a parenthesized subquery, with an optional alias.
+func (p *parser) relation() (planner.Plan, error) {
+	var plan planner.Plan
+	if p.peek().isOp("(") {
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		defer p.leave()
+		open := p.next()
+		t := p.peek()
+		if t.is("SELECT") || t.is("WITH") || t.isOp("(") && p.looksLikeQuery() {
+			q, err := p.query()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectOp(")"); err != nil {
+				return nil, err
+			}
+			alias, err := p.optAlias()
+			if err != nil {
+				return nil, err
+			}
+			if alias == "" {
+				// Spark allows an anonymous subquery in FROM.
+				return q, nil
+			}
+			return &planner.SubqueryAlias{Alias: alias, Child: q}, nil
+		}
+		r, err := p.fromList()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+		if a, err := p.optAlias(); err != nil || a != "" {
+			if err == nil {
+				err = p.errAt(open, "an alias on a parenthesized join is not supported")
+			}
+			return nil, err
+		}
+		return r, nil
+	}
+	name, err := p.qualifiedName("table name or subquery")
+	if err != nil {
+		return nil, err
+	}
+	alias, err := p.optAlias()
+	if err != nil {
+		return nil, err
+	}
+	if !strings.Contains(name, ".") {
+		for i := len(p.ctes) - 1; i >= 0; i-- {
+			if q, ok := p.ctes[i][strings.ToLower(name)]; ok {
+				if alias == "" {
+					alias = name
+				}
+				return &planner.SubqueryAlias{Alias: alias, Child: q}, nil
+			}
+		}
+	}
+	plan = &planner.UnresolvedRelation{Name: name}
+	if alias != "" {
+		plan = &planner.SubqueryAlias{Alias: alias, Child: plan}
+	}
+	return plan, nil
+}
+
+// looksLikeQuery reports whether the tokens after the current '(' start a
+// query (possibly behind more parentheses).
+func (p *parser) looksLikeQuery() bool {
+	k := 0
+	for p.peekAt(k).isOp("(") {
+		k++
+	}
+	t := p.peekAt(k)
+	return t.is("SELECT") || t.is("WITH")
+}
+
+func (p *parser) optAlias() (string, error) {
+	if p.acceptKw("AS") {
+		return p.ident("alias")
+	}
+	if t := p.peek(); t.kind == tkQuoted || (t.kind == tkWord && !reserved[strings.ToUpper(t.text)]) {
+		p.next()
+		if p.peek().isOp("(") {
+			return "", p.errAt(p.peek(), "column aliases of a table are not supported yet")
+		}
+		return t.text, nil
+	}
+	return "", nil
+}
+
+// ---- expressions ----
+
+func (p *parser) expr() (planner.Expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	return p.orExpr()
+}
+
+func (p *parser) orExpr() (planner.Expr, error) {
+	l, err := p.andExpr()
+	if err != nil {
+		return nil, err
+	}
+	for p.acceptKw("OR") {
+		r, err := p.andExpr()
+		if err != nil {
+			return nil, err
+		}
+		l = &planner.Binary{Op: planner.OpOr, L: l, R: r}
+	}
+	return l, nil
+}
+
+func (p *parser) andExpr() (planner.Expr, error) {
+	l, err := p.notExpr()
+	if err != nil {
+		return nil, err
+	}
+	for p.acceptKw("AND") {
+		r, err := p.notExpr()
+		if err != nil {
+			return nil, err
+		}
+		l = &planner.Binary{Op: planner.OpAnd, L: l, R: r}
+	}
+	return l, nil
+}
+
+func (p *parser) notExpr() (planner.Expr, error) {
+	if p.peek().is("NOT") {
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		defer p.leave()
+		p.next()
+		e, err := p.notExpr()
+		if err != nil {
+			return nil, err
+		}
+		return &planner.Unary{Op: planner.OpNot, E: e}, nil
+	}
+	if p.peek().is("EXISTS") && p.peekAt(1).isOp("(") {
+		return nil, p.errAt(p.peek(), "EXISTS subqueries are not supported yet")
+	}
+	return p.predicate()
+}
+
+var comparisons = map[string]planner.BinaryOp{
+	"=": planner.OpEq, "==": planner.OpEq, "<>": planner.OpNotEq, "!=": planner.OpNotEq,
+	"<": planner.OpLt, "<=": planner.OpLtEq, ">": planner.OpGt, ">=": planner.OpGtEq,
+}
+
+func (p *parser) predicate() (planner.Expr, error) {
+	l, err := p.additive()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		if t.isOp("<=>") {
+			return nil, p.errAt(t, "the null-safe equality <=> is not supported yet")
+		}
+		op, ok := comparisons[t.text]
+		if t.kind != tkOp || !ok {
+			break
+		}
+		p.next()
+		r, err := p.additive()
+		if err != nil {
+			return nil, err
+		}
+		l = &planner.Binary{Op: op, L: l, R: r}
+	}
+	for {
+		t := p.peek()
+		not := false
+		if t.is("NOT") {
+			n := p.peekAt(1)
+			if !(n.is("BETWEEN") || n.is("IN") || n.is("LIKE") || n.is("ILIKE") || n.is("RLIKE")) {
+				return l, nil
+			}
+			p.next()
+			not = true
+			t = p.peek()
+		}
+		var e planner.Expr
+		switch {
+		case t.is("BETWEEN"):
+			p.next()
+			lo, err := p.additive()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectKw("AND"); err != nil {
+				return nil, err
+			}
+			hi, err := p.additive()
+			if err != nil {
+				return nil, err
+			}
+			e = &planner.Binary{Op: planner.OpAnd,
+				L: &planner.Binary{Op: planner.OpGtEq, L: l, R: lo},
+				R: &planner.Binary{Op: planner.OpLtEq, L: l, R: hi}}
+		case t.is("IN"):
+			p.next()
+			if err := p.expectOp("("); err != nil {
+				return nil, err
+			}
+			if p.peek().is("SELECT") || p.peek().is("WITH") {
+				return nil, p.errAt(p.peek(), "IN (subquery) is not supported yet")
+			}
+			var list []planner.Expr
+			for {
+				x, err := p.expr()
+				if err != nil {
+					return nil, err
+				}
+				list = append(list, x)
+				if !p.acceptOp(",") {
+					break
+				}
+			}
+			if err := p.expectOp(")"); err != nil {
+				return nil, err
+			}
+			// x IN (a, b) is x = a OR x = b; NOT IN is handled below as its negation.
+			for _, x := range list {
+				eq := &planner.Binary{Op: planner.OpEq, L: l, R: x}
+				if e == nil {
+					e = eq
+				} else {
+					e = &planner.Binary{Op: planner.OpOr, L: e, R: eq}
+				}
+			}
+			if not {
+				// NOT (x = a OR x = b) is x != a AND x != b, also under three-valued logic.
+				e = nil
+				for _, x := range list {
+					ne := &planner.Binary{Op: planner.OpNotEq, L: l, R: x}
+					if e == nil {
+						e = ne
+					} else {
+						e = &planner.Binary{Op: planner.OpAnd, L: e, R: ne}
+					}
+				}
+				not = false
+			}
+		case t.is("LIKE"):
+			p.next()
+			pt := p.peek()
+			if pt.kind != tkString {
+				return nil, p.expected("a string pattern after LIKE")
+			}
+			p.next()
+			if p.peek().is("ESCAPE") {
+				return nil, p.errAt(p.peek(), "LIKE ... ESCAPE is not supported yet")
+			}
+			e = &planner.Like{E: l, Pattern: pt.text}
+		case t.is("ILIKE"), t.is("RLIKE"), t.is("REGEXP"):
+			return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
+		case t.is("IS"):
+			if not {
+				return nil, p.expected("BETWEEN, IN or LIKE after NOT")
+			}
+			p.next()
+			isNot := p.acceptKw("NOT")
+			switch {
+			case p.acceptKw("NULL"):
+				if isNot {
+					e = &planner.Unary{Op: planner.OpIsNotNull, E: l}
+				} else {
+					e = &planner.Unary{Op: planner.OpIsNull, E: l}
+				}
+			case p.peek().is("TRUE") || p.peek().is("FALSE") || p.peek().is("DISTINCT") || p.peek().is("UNKNOWN"):
+				return nil, p.errAt(p.peek(), "IS %s is not supported yet", strings.ToUpper(p.peek().text))
+			default:
+				return nil, p.expected("NULL")
+			}
+		default:
+			return l, nil
+		}
+		if not {
+			e = &planner.Unary{Op: planner.OpNot, E: e}
+		}
+		l = e
+	}
+}
+
+func (p *parser) additive() (planner.Expr, error) {
+	l, err := p.multiplicative()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		var op planner.BinaryOp
+		switch {
+		case t.isOp("+"):
+			op = planner.OpAdd
+		case t.isOp("-"):
+			op = planner.OpSub
+		case t.isOp("||"):
+			p.next()
+			r, err := p.multiplicative()
+			if err != nil {
+				return nil, err
+			}
+			l = &planner.Func{Name: "concat", Args: []planner.Expr{l, r}}
+			continue
+		default:
+			return l, nil
+		}
+		p.next()
+		if p.peek().is("INTERVAL") {
+			l, err = p.intervalArith(l, op == planner.OpSub, t)
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		r, err := p.multiplicative()
+		if err != nil {
+			return nil, err
+		}
+		l = &planner.Binary{Op: op, L: l, R: r}
+	}
+}
+
+// intervalArith folds DATE literal ± INTERVAL n unit into a DATE literal.
+func (p *parser) intervalArith(l planner.Expr, sub bool, opTok token) (planner.Expr, error) {
+	p.next() // INTERVAL
+	nt := p.peek()
+	neg := false
+	if nt.isOp("-") {
+		p.next()
+		neg = true
+		nt = p.peek()
+	}
+	var text string
+	switch nt.kind {
+	case tkNumber, tkString:
+		text = strings.TrimSpace(nt.text)
+	default:
+		return nil, p.expected("an interval amount such as '90' or 90")
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil || n > 1e6 || n < -1e6 {
+		return nil, p.errAt(nt, "interval amount %s is not an integer in range", nt.describe())
+	}
+	p.next()
+	if neg {
+		n = -n
+	}
+	ut := p.peek()
+	var days, months int
+	switch strings.TrimSuffix(strings.ToUpper(ut.text), "S") {
+	case "DAY":
+		days = n
+	case "WEEK":
+		days = 7 * n
+	case "MONTH":
+		months = n
+	case "YEAR":
+		months = 12 * n
+	default:
+		return nil, p.expected("DAY, WEEK, MONTH or YEAR")
+	}
+	if ut.kind != tkWord {
+		return nil, p.expected("DAY, WEEK, MONTH or YEAR")
+	}
+	p.next()
+	lit, ok := l.(*planner.Literal)
+	if !ok || lit.Type == nil || lit.Type.ID() != arrow.DATE32 || lit.Value == nil {
+		return nil, p.errAt(opTok, "INTERVAL arithmetic is only supported on DATE literals yet, not on %s", l)
+	}
+	d := lit.Value.(time.Time)
+	if sub {
+		days, months = -days, -months
+	}
+	return &planner.Literal{Value: addMonths(d, months).AddDate(0, 0, days), Type: arrow.FixedWidthTypes.Date32}, nil
+}
+
+// addMonths adds months to a date, clamping the day to the end of the
+// resulting month as Spark's add_months does (Jan 31 + 1 month = Feb 28/29).
+func addMonths(d time.Time, months int) time.Time {
+	if months == 0 {
+		return d
+	}
+	y, m, day := d.Date()
+	total := int(m) - 1 + months
+	ny := y + total/12
+	nm := total % 12
+	if nm < 0 {
+		nm += 12
+		ny--
+	}
+	last := time.Date(ny, time.Month(nm+2), 0, 0, 0, 0, 0, time.UTC).Day()
+	return time.Date(ny, time.Month(nm+1), min(day, last), 0, 0, 0, 0, time.UTC)
+}
+
+func (p *parser) multiplicative() (planner.Expr, error) {
+	l, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := p.peek()
+		var op planner.BinaryOp
+		switch {
+		case t.isOp("*"):
+			op = planner.OpMul
+		case t.isOp("/"):
+			op = planner.OpDiv
+		case t.isOp("%"):
+			op = planner.OpMod
+		default:
+			return l, nil
+		}
+		p.next()
+		r, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		l = &planner.Binary{Op: op, L: l, R: r}
+	}
+}
+
+func (p *parser) unary() (planner.Expr, error) {
+	t := p.peek()
+	if t.isOp("-") || t.isOp("+") {
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		defer p.leave()
+		p.next()
+		e, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		if t.isOp("+") {
+			return e, nil
+		}
+		if lit, ok := e.(*planner.Literal); ok {
+			if n, ok := negateLiteral(lit); ok {
+				return n, nil
+			}
+		}
+		return &planner.Unary{Op: planner.OpNegate, E: e}, nil
+	}
+	return p.postfix()
+}
+
+// negateLiteral folds the minus sign into a numeric literal.
+func negateLiteral(l *planner.Literal) (*planner.Literal, bool) {
+	switch v := l.Value.(type) {
+	case int8:
+		if v != math.MinInt8 {
+			return &planner.Literal{Value: -v, Type: l.Type}, true
+		}
+	case int16:
+		if v != math.MinInt16 {
+			return &planner.Literal{Value: -v, Type: l.Type}, true
+		}
+	case int32:
+		if v != math.MinInt32 {
+			return &planner.Literal{Value: -v, Type: l.Type}, true
+		}
+	case int64:
+		if v != math.MinInt64 {
+			return &planner.Literal{Value: -v, Type: l.Type}, true
+		}
+	case float32:
+		return &planner.Literal{Value: -v, Type: l.Type}, true
+	case float64:
+		return &planner.Literal{Value: -v, Type: l.Type}, true
+	case values.Decimal:
+		return &planner.Literal{Value: values.Decimal{Unscaled: v.Unscaled.Negate(), Scale: v.Scale}, Type: l.Type}, true
+	}
+	return nil, false
+}
+
+// postfix handles the :: cast shorthand after a primary expression.
+func (p *parser) postfix() (planner.Expr, error) {
+	e, err := p.primary()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek().isOp("::") {
+		p.next()
+		t, err := p.typeName()
+		if err != nil {
+			return nil, err
+		}
+		e = &planner.Cast{E: e, To: t}
+	}
+	return e, nil
+}
+
+var aggregates = map[string]planner.AggFunc{
+	"count": planner.AggCount, "sum": planner.AggSum, "avg": planner.AggAvg, "mean": planner.AggAvg,
+	"min": planner.AggMin, "max": planner.AggMax,
+}
+
+func (p *parser) primary() (planner.Expr, error) {
+	t := p.peek()
+	switch t.kind {
+	case tkEOF:
+		return nil, p.expected("an expression")
+	case tkNumber:
+		p.next()
+		lit, err := numberLiteral(t.text)
+		if err != nil {
+			return nil, p.errAt(t, "%v", err)
+		}
+		return lit, nil
+	case tkString:
+		p.next()
+		s := t.text
+		for p.peek().kind == tkString { // adjacent literals concatenate
+			s += p.next().text
+		}
+		return &planner.Literal{Value: s, Type: arrow.BinaryTypes.String}, nil
+	case tkOp:
+		if t.isOp("(") {
+			if n := p.peekAt(1); n.is("SELECT") || n.is("WITH") {
+				return nil, p.errAt(n, "scalar subqueries are not supported yet")
+			}
+			p.next()
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectOp(")"); err != nil {
+				return nil, err
+			}
+			return e, nil
+		}
+		return nil, p.expected("an expression")
+	case tkQuoted:
+		return p.columnRef()
+	}
+	// A word.
+	up := strings.ToUpper(t.text)
+	next := p.peekAt(1)
+	switch up {
+	case "TRUE", "FALSE":
+		p.next()
+		return &planner.Literal{Value: up == "TRUE", Type: arrow.FixedWidthTypes.Boolean}, nil
+	case "NULL":
+		p.next()
+		return &planner.Literal{Type: arrow.Null}, nil
+	case "DATE", "TIMESTAMP":
+		if next.kind == tkString {
+			p.next()
+			p.next()
+			return temporalLiteral(up, next.text, func(msg string) error { return p.errAt(next, "%s", msg) })
+		}
+	case "INTERVAL":
+		return nil, p.errAt(t, "INTERVAL is only supported added to or subtracted from a DATE literal yet")
+	case "CASE":
+		return p.caseExpr()
+	case "CAST", "TRY_CAST":
+		if next.isOp("(") {
+			if up == "TRY_CAST" {
+				return nil, p.errAt(t, "TRY_CAST is not supported yet")
+			}
+			p.next()
+			p.next()
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectKw("AS"); err != nil {
+				return nil, err
+			}
+			typ, err := p.typeName()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectOp(")"); err != nil {
+				return nil, err
+			}
+			return &planner.Cast{E: e, To: typ}, nil
+		}
+	case "EXTRACT":
+		if next.isOp("(") {
+			p.next()
+			p.next()
+			ft := p.peek()
+			if ft.kind != tkWord && ft.kind != tkString {
+				return nil, p.expected("a field such as YEAR")
+			}
+			p.next()
+			field := strings.ToLower(ft.text)
+			if err := p.expectKw("FROM"); err != nil {
+				return nil, err
+			}
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectOp(")"); err != nil {
+				return nil, err
+			}
+			return &planner.Func{Name: field, Args: []planner.Expr{e}}, nil
+		}
+	}
+	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF") {
+		return p.call()
+	}
+	if reserved[up] {
+		return nil, p.expected("an expression")
+	}
+	return p.columnRef()
+}
+
+// columnRef reads a possibly qualified column name.
+func (p *parser) columnRef() (planner.Expr, error) {
+	name, err := p.qualifiedName("a column name")
+	if err != nil {
+		return nil, err
+	}
+	if p.peek().isOp(".") && p.peekAt(1).isOp("*") {
+		return nil, p.errAt(p.peek(), "%s.* is only allowed in a select list", name)
+	}
+	return &planner.UnresolvedColumn{Name: name}, nil
+}
+
+// call parses name(args): aggregates, substring's FROM/FOR form and scalar functions.
+func (p *parser) call() (planner.Expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	nameTok := p.next()
+	name := strings.ToLower(nameTok.text)
+	p.next() // (
+	if p.peek().is("DISTINCT") {
+		return nil, p.errAt(p.peek(), "%s(DISTINCT ...) is not supported yet", name)
+	}
+	p.acceptKw("ALL")
+	var args []planner.Expr
+	star := false
+	if p.peek().isOp("*") && p.peekAt(1).isOp(")") {
+		p.next()
+		star = true
+	} else if !p.peek().isOp(")") {
+		for {
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, e)
+			if (name == "substring" || name == "substr") && len(args) == 1 && p.peek().is("FROM") {
+				p.next()
+				pos, err := p.expr()
+				if err != nil {
+					return nil, err
+				}
+				args = append(args, pos)
+				if p.acceptKw("FOR") {
+					n, err := p.expr()
+					if err != nil {
+						return nil, err
+					}
+					args = append(args, n)
+				}
+				break
+			}
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+	}
+	if err := p.expectOp(")"); err != nil {
+		return nil, err
+	}
+	if p.peek().is("OVER") {
+		return nil, p.errAt(p.peek(), "window functions (OVER) are not supported yet")
+	}
+	if p.peek().is("FILTER") && p.peekAt(1).isOp("(") {
+		return nil, p.errAt(p.peek(), "aggregate FILTER clauses are not supported yet")
+	}
+	if f, ok := aggregates[name]; ok {
+		if star {
+			if f != planner.AggCount {
+				return nil, p.errAt(nameTok, "%s(*) is not allowed; only count(*)", name)
+			}
+			return &planner.AggregateCall{Func: f}, nil
+		}
+		if len(args) != 1 {
+			return nil, p.errAt(nameTok, "%s takes exactly one argument, got %d", name, len(args))
+		}
+		if lit, ok := args[0].(*planner.Literal); ok && f == planner.AggCount && lit.Value != nil {
+			return &planner.AggregateCall{Func: f}, nil // count(1) counts rows
+		}
+		return &planner.AggregateCall{Func: f, Arg: args[0]}, nil
+	}
+	if star {
+		return nil, p.errAt(nameTok, "%s(*) is not allowed", name)
+	}
+	return &planner.Func{Name: name, Args: args}, nil
+}
+
+func (p *parser) caseExpr() (planner.Expr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	p.next() // CASE
+	var operand planner.Expr
+	if !p.peek().is("WHEN") {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		operand = e
+	}
+	cw := &planner.CaseWhen{}
+	for p.acceptKw("WHEN") {
+		w, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		if operand != nil {
+			w = &planner.Binary{Op: planner.OpEq, L: operand, R: w}
+		}
+		if err := p.expectKw("THEN"); err != nil {
+			return nil, err
+		}
+		th, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		cw.Whens = append(cw.Whens, w)
+		cw.Thens = append(cw.Thens, th)
+	}
+	if len(cw.Whens) == 0 {
+		return nil, p.expected("WHEN")
+	}
+	if p.acceptKw("ELSE") {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		cw.Else = e
+	}
+	if err := p.expectKw("END"); err != nil {
+		return nil, err
+	}
+	return cw, nil
+}
+
+// typeName reads a type such as int, decimal(15, 2) or varchar(10).
+func (p *parser) typeName() (arrow.DataType, error) {
+	t := p.peek()
+	if t.kind != tkWord {
+		return nil, p.expected("a type name")
+	}
+	p.next()
+	text := t.text
+	if p.peek().isOp("(") {
+		p.next()
+		var parts []string
+		for {
+			n := p.peek()
+			if n.kind != tkNumber {
+				return nil, p.expected("a number")
+			}
+			p.next()
+			parts = append(parts, n.text)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+		text += "(" + strings.Join(parts, ",") + ")"
+	}
+	typ, err := planner.ParseType(text)
+	if err != nil {
+		return nil, p.errAt(t, "%v", err)
+	}
+	return typ, nil
+}
+
+// numberLiteral types a numeric literal as Spark does: integers are INT when
+// they fit 32 bits, else BIGINT, else DECIMAL; numbers with a point are
+// exact DECIMALs; numbers with an exponent are DOUBLEs. Suffixes: L (bigint),
+// S (smallint), Y (tinyint), D (double), F (float), BD (decimal).
+func numberLiteral(text string) (*planner.Literal, error) {
+	body := text
+	suffix := ""
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if !(isDigit(c) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') || ((c == 'e' || c == 'E') && (i+1 >= len(text) || !(isDigit(text[i+1]) || text[i+1] == '+' || text[i+1] == '-'))) {
+			body, suffix = text[:i], strings.ToUpper(text[i:])
+			break
+		}
+	}
+	hasExp := strings.ContainsAny(body, "eE")
+	hasPoint := strings.Contains(body, ".")
+	bad := func() error { return fmt.Errorf("invalid number %s", text) }
+	switch suffix {
+	case "":
+	case "L", "S", "Y":
+		if hasExp || hasPoint {
+			return nil, bad()
+		}
+		bits := map[string]int{"L": 64, "S": 16, "Y": 8}[suffix]
+		n, err := strconv.ParseInt(body, 10, bits)
+		if err != nil {
+			return nil, fmt.Errorf("number %s is out of range", text)
+		}
+		switch suffix {
+		case "L":
+			return &planner.Literal{Value: n, Type: arrow.PrimitiveTypes.Int64}, nil
+		case "S":
+			return &planner.Literal{Value: int16(n), Type: arrow.PrimitiveTypes.Int16}, nil
+		}
+		return &planner.Literal{Value: int8(n), Type: arrow.PrimitiveTypes.Int8}, nil
+	case "D", "F":
+		f, err := strconv.ParseFloat(body, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return nil, bad()
+		}
+		if suffix == "F" {
+			return &planner.Literal{Value: float32(f), Type: arrow.PrimitiveTypes.Float32}, nil
+		}
+		return &planner.Literal{Value: f, Type: arrow.PrimitiveTypes.Float64}, nil
+	case "BD":
+		if hasExp {
+			return nil, bad()
+		}
+		return decimalLiteral(body)
+	default:
+		return nil, bad()
+	}
+	if hasExp {
+		f, err := strconv.ParseFloat(body, 64)
+		if err != nil {
+			return nil, fmt.Errorf("number %s is out of the range of DOUBLE", text)
+		}
+		return &planner.Literal{Value: f, Type: arrow.PrimitiveTypes.Float64}, nil
+	}
+	if hasPoint {
+		return decimalLiteral(body)
+	}
+	n, err := strconv.ParseInt(body, 10, 64)
+	if err != nil {
+		return decimalLiteral(body)
+	}
+	if n <= math.MaxInt32 {
+		return &planner.Literal{Value: int32(n), Type: arrow.PrimitiveTypes.Int32}, nil
+	}
+	return &planner.Literal{Value: n, Type: arrow.PrimitiveTypes.Int64}, nil
+}
+
+// decimalLiteral makes an exact DECIMAL(p, s) literal: s digits after the
+// point and p = max(significant digits, s), like Spark (0.05 is DECIMAL(2,2)).
+func decimalLiteral(text string) (*planner.Literal, error) {
+	d, err := values.ParseDecimal(text)
+	if err != nil {
+		return nil, err
+	}
+	digits := int32(len(d.Unscaled.Abs().BigInt().String()))
+	prec := max(digits, d.Scale)
+	if prec > 38 {
+		return nil, fmt.Errorf("decimal literal %s has more than 38 digits", text)
+	}
+	return &planner.Literal{Value: d, Type: planner.DecimalType(prec, d.Scale)}, nil
+}
+
+// temporalLiteral parses DATE 'yyyy-mm-dd' and TIMESTAMP 'yyyy-mm-dd[ hh:mm:ss[.ffffff]]' (UTC).
+func temporalLiteral(kind, text string, fail func(string) error) (planner.Expr, error) {
+	s := strings.TrimSpace(text)
+	if kind == "DATE" {
+		t, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			return nil, fail(fmt.Sprintf("invalid DATE literal '%s': want yyyy-mm-dd", text))
+		}
+		return &planner.Literal{Value: t, Type: arrow.FixedWidthTypes.Date32}, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return &planner.Literal{Value: t.Truncate(time.Microsecond).UTC(), Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}}, nil
+		}
+	}
+	return nil, fail(fmt.Sprintf("invalid TIMESTAMP literal '%s': want yyyy-mm-dd hh:mm:ss[.ffffff]", text))
+}

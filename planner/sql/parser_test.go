@@ -1,0 +1,320 @@
+package sql
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/values"
+)
+
+// parseExpr parses "SELECT <e> FROM t" and returns the select expression.
+func parseExpr(t *testing.T, e string) planner.Expr {
+	t.Helper()
+	p, err := ParseQuery("SELECT " + e + " FROM t")
+	if err != nil {
+		t.Fatalf("%s: %v", e, err)
+	}
+	pr, ok := p.(*planner.Project)
+	if !ok {
+		if ag, ok := p.(*planner.Aggregate); ok {
+			return ag.List[0]
+		}
+		t.Fatalf("%s: want a Project, got %s", e, planner.Format(p))
+	}
+	return pr.List[0]
+}
+
+func TestPrecedence(t *testing.T) {
+	cases := map[string]string{
+		"a OR b AND c":                "(a OR (b AND c))",
+		"a AND b OR c AND d":          "((a AND b) OR (c AND d))",
+		"NOT a = b AND c":             "((NOT (a = b)) AND c)",
+		"NOT NOT a":                   "(NOT (NOT a))",
+		"a + b * c - d / e % f":       "((a + (b * c)) - ((d / e) % f))",
+		"(a + b) * c":                 "((a + b) * c)",
+		"-a * b":                      "((- a) * b)",
+		"- - 3":                       "3",
+		"-2147483648":                 "-2147483648",
+		"a = 1 OR b <> 2":             "((a = 1) OR (b != 2))",
+		"a == 1 AND b != 2":           "((a = 1) AND (b != 2))",
+		"a < 1 AND b <= 2":            "((a < 1) AND (b <= 2))",
+		"a > 1 AND b >= 2":            "((a > 1) AND (b >= 2))",
+		"a + 1 > b * 2":               "((a + 1) > (b * 2))",
+		"x BETWEEN 1 AND 2 AND y":     "(((x >= 1) AND (x <= 2)) AND y)",
+		"x NOT BETWEEN a+1 AND b":     "(NOT ((x >= (a + 1)) AND (x <= b)))",
+		"x IN (1, 2, 3)":              "(((x = 1) OR (x = 2)) OR (x = 3))",
+		"x NOT IN (1, 2)":             "((x != 1) AND (x != 2))",
+		"x LIKE 'a%' OR y":            "((x LIKE 'a%') OR y)",
+		"x NOT LIKE '_b'":             "(NOT (x LIKE '_b'))",
+		"x IS NULL AND y IS NOT NULL": "((x IS NULL) AND (y IS NOT NULL))",
+		"a + 1 IS NULL":               "((a + 1) IS NULL)",
+		"t.a + `weird col`":           "(t.a + weird col)",
+		"CASE WHEN a THEN 1 WHEN b THEN 2 ELSE 3 END":            "CASE WHEN a THEN 1 WHEN b THEN 2 ELSE 3 END",
+		"CASE x WHEN 1 THEN 'one' END":                           "CASE WHEN (x = 1) THEN 'one' END",
+		"CAST(a AS decimal(15, 2))":                              "CAST(a AS decimal(15,2))",
+		"a::bigint":                                              "CAST(a AS bigint)",
+		"upper(substr(name, 1, 2))":                              "upper(substr(name, 1, 2))",
+		"substring(name FROM 2 FOR 3)":                           "substring(name, 2, 3)",
+		"substring(name FROM 2)":                                 "substring(name, 2)",
+		"EXTRACT(YEAR FROM d)":                                   "year(d)",
+		"'a' || 'b'":                                             "concat('a', 'b')",
+		"DATE '1998-12-01' - INTERVAL '90' DAY":                  "DATE '1998-09-02'",
+		"DATE '1994-01-01' + INTERVAL '1' YEAR":                  "DATE '1995-01-01'",
+		"DATE '2024-01-31' + INTERVAL 1 MONTH":                   "DATE '2024-02-29'",
+		"DATE '2024-03-31' - INTERVAL '3' months":                "DATE '2023-12-31'",
+		"DATE '2024-02-29' + interval 1 year":                    "DATE '2025-02-28'",
+		"DATE '2024-01-01' + INTERVAL 2 WEEKS":                   "DATE '2024-01-15'",
+		"DATE '2024-01-01' + INTERVAL -1 DAY + INTERVAL 1 MONTH": "DATE '2024-01-31'",
+	}
+	for in, want := range cases {
+		if got := parseExpr(t, in).String(); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", in, got, want)
+		}
+	}
+}
+
+func TestLiteralTypes(t *testing.T) {
+	cases := []struct {
+		in    string
+		typ   arrow.DataType
+		value string
+	}{
+		{"42", arrow.PrimitiveTypes.Int32, "42"},
+		{"2147483647", arrow.PrimitiveTypes.Int32, "2147483647"},
+		{"2147483648", arrow.PrimitiveTypes.Int64, "2147483648"},
+		{"-5", arrow.PrimitiveTypes.Int32, "-5"},
+		{"10L", arrow.PrimitiveTypes.Int64, "10"},
+		{"7S", arrow.PrimitiveTypes.Int16, "7"},
+		{"7Y", arrow.PrimitiveTypes.Int8, "7"},
+		{"99999999999999999999", planner.DecimalType(20, 0), "99999999999999999999"},
+		{"0.05", planner.DecimalType(2, 2), "0.05"},
+		{"123.450", planner.DecimalType(6, 3), "123.450"},
+		{".5", planner.DecimalType(1, 1), "0.5"},
+		{"-0.06", planner.DecimalType(2, 2), "-0.06"},
+		{"1.5BD", planner.DecimalType(2, 1), "1.5"},
+		{"1e3", arrow.PrimitiveTypes.Float64, "1000.0"},
+		{"2.5E-1", arrow.PrimitiveTypes.Float64, "0.25"},
+		{"1.5D", arrow.PrimitiveTypes.Float64, "1.5"},
+		{"1.5F", arrow.PrimitiveTypes.Float32, "1.5"},
+		{"'it''s'", arrow.BinaryTypes.String, "'it\\'s'"},
+		{`"dq"`, arrow.BinaryTypes.String, "'dq'"},
+		{"'a' 'b'", arrow.BinaryTypes.String, "'ab'"},
+		{"TRUE", arrow.FixedWidthTypes.Boolean, "true"},
+		{"false", arrow.FixedWidthTypes.Boolean, "false"},
+		{"NULL", arrow.Null, "NULL"},
+		{"DATE '1998-12-01'", arrow.FixedWidthTypes.Date32, "DATE '1998-12-01'"},
+		{"TIMESTAMP '2024-01-02 03:04:05.5'", &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, "2024-01-02 03:04:05.5"},
+	}
+	for _, c := range cases {
+		e := parseExpr(t, c.in)
+		lit, ok := e.(*planner.Literal)
+		if !ok {
+			t.Errorf("%s: want a literal, got %T %s", c.in, e, e)
+			continue
+		}
+		if !arrow.TypeEqual(lit.Type, c.typ) {
+			t.Errorf("%s: type %s, want %s", c.in, lit.Type, c.typ)
+		}
+		if got := lit.String(); got != c.value {
+			t.Errorf("%s: value %s, want %s", c.in, got, c.value)
+		}
+	}
+	if d := parseExpr(t, "0.05").(*planner.Literal).Value.(values.Decimal); d.Scale != 2 || d.Unscaled.LowBits() != 5 {
+		t.Errorf("0.05 = %+v", d)
+	}
+}
+
+func TestAggregateCalls(t *testing.T) {
+	p, err := ParseQuery("SELECT count(*), COUNT(1), count(x), Sum(x), avg(x), mean(x), min(x), max(x), lower(x) FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag, ok := p.(*planner.Aggregate)
+	if !ok {
+		t.Fatalf("want an Aggregate, got %s", planner.Format(p))
+	}
+	var got []string
+	for _, e := range ag.List {
+		got = append(got, e.String())
+	}
+	want := "count(1), count(1), count(x), sum(x), avg(x), avg(x), min(x), max(x), lower(x)"
+	if strings.Join(got, ", ") != want {
+		t.Errorf("got %s\nwant %s", strings.Join(got, ", "), want)
+	}
+}
+
+func TestClauses(t *testing.T) {
+	cases := map[string]string{
+		// select list, aliases, stars, FROM forms
+		"SELECT *, t.*, a AS x, b y FROM samples.lineitem AS t": "Project [*, t.*, a AS x#0, b AS y#0]\n+- SubqueryAlias t\n   +- UnresolvedRelation samples.lineitem\n",
+		"select a from (select a from t) s":                     "Project [a]\n+- SubqueryAlias s\n   +- Project [a]\n      +- UnresolvedRelation t\n",
+		"select a from t1 join t2 on x = y left outer join t3 l on l.k = x cross join t4": "Project [a]\n+- Join Inner\n   +- Join LeftOuter (l.k = x)\n      +- Join Inner (x = y)\n" +
+			"         +- UnresolvedRelation t1\n         +- UnresolvedRelation t2\n      +- SubqueryAlias l\n         +- UnresolvedRelation t3\n   +- UnresolvedRelation t4\n",
+		"select a from t1, t2 where x = y": "Project [a]\n+- Filter (x = y)\n   +- Join Inner\n      +- UnresolvedRelation t1\n      +- UnresolvedRelation t2\n",
+		// GROUP BY, HAVING, ORDER BY, LIMIT
+		"select g, sum(v) as s from t where v > 0 group by g having sum(v) > 10 order by s desc limit 5": "Limit 5\n+- Sort [s DESC NULLS LAST]\n   +- Filter (s > 10)\n      +- Aggregate [g] [g, sum(v) AS s#0]\n         +- Filter (v > 0)\n            +- UnresolvedRelation t\n",
+		"select g from t group by g having count(*) > 1 order by max(v)":                                 "Prune hidden columns\n+- Sort [__hidden_1 ASC NULLS FIRST]\n   +- Filter (__hidden_0 > 1)\n      +- Aggregate [g] [g, count(1) AS __hidden_0#0, max(v) AS __hidden_1#0]\n         +- UnresolvedRelation t\n",
+		"select upper(g) as u, count(*) from t group by 1 order by 2":                                    "Prune hidden columns\n+- Sort [__hidden_0 ASC NULLS FIRST]\n   +- Aggregate [upper(g)] [upper(g) AS u#0, count(1), count(1) AS __hidden_0#0]\n      +- UnresolvedRelation t\n",
+		"select upper(g) as u, count(*) as n from t group by u order by n":                               "Sort [n ASC NULLS FIRST]\n+- Aggregate [upper(g)] [upper(g) AS u#0, count(1) AS n#0]\n   +- UnresolvedRelation t\n",
+		"select a from t order by b desc nulls first, a asc nulls last":                                  "Prune hidden columns\n+- Sort [__hidden_0 DESC NULLS FIRST, a ASC NULLS LAST]\n   +- Project [a, b AS __hidden_0#0]\n      +- UnresolvedRelation t\n",
+		"select * from t order by b + 1":                                                                 "Project [*]\n+- Sort [(b + 1) ASC NULLS FIRST]\n   +- UnresolvedRelation t\n",
+		"select a + 1 as x from t order by x, 1":                                                         "Sort [x ASC NULLS FIRST, x ASC NULLS FIRST]\n+- Project [(a + 1) AS x#0]\n   +- UnresolvedRelation t\n",
+		// CTEs are inlined as aliased subqueries, visible to later CTEs.
+		"with a as (select x from t), b as (select x from a) select x from b": "Project [x]\n+- SubqueryAlias b\n   +- Project [x]\n      +- SubqueryAlias a\n         +- Project [x]\n            +- UnresolvedRelation t\n",
+		"select 1 as one where true":                                          "Project [1 AS one#0]\n+- Filter true\n   +- UnresolvedRelation __one_row__\n",
+		"(select a from t) order by a limit 1":                                "Limit 1\n+- Sort [a ASC NULLS FIRST]\n   +- Project [a]\n      +- UnresolvedRelation t\n",
+	}
+	for in, want := range cases {
+		p, err := ParseQuery(in)
+		if err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if got := planner.Format(p); got != want {
+			t.Errorf("%s:\ngot\n%s\nwant\n%s", in, got, want)
+		}
+	}
+}
+
+func TestStatements(t *testing.T) {
+	stmts, err := Parse(`
+-- a script
+CREATE OR REPLACE TEMPORARY VIEW v AS SELECT a FROM t;
+create temp view db.w as with c as (select 1 from t) select * from c;;
+EXPLAIN select a from v;
+explain extended select a from v;
+SHOW TABLES;
+describe table samples.lineitem;
+desc v
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 7 {
+		t.Fatalf("want 7 statements, got %d", len(stmts))
+	}
+	if v, ok := stmts[0].(*CreateView); !ok || v.Name != "v" || !v.Replace || v.SQL() != "CREATE OR REPLACE TEMPORARY VIEW v AS SELECT a FROM t" {
+		t.Errorf("statement 0: %#v", stmts[0])
+	}
+	if v, ok := stmts[1].(*CreateView); !ok || v.Name != "db.w" || v.Replace {
+		t.Errorf("statement 1: %#v", stmts[1])
+	}
+	if e, ok := stmts[2].(*Explain); !ok || e.Extended {
+		t.Errorf("statement 2: %#v", stmts[2])
+	}
+	if e, ok := stmts[3].(*Explain); !ok || !e.Extended {
+		t.Errorf("statement 3: %#v", stmts[3])
+	}
+	if _, ok := stmts[4].(*ShowTables); !ok {
+		t.Errorf("statement 4: %#v", stmts[4])
+	}
+	if d, ok := stmts[5].(*Describe); !ok || d.Name != "samples.lineitem" {
+		t.Errorf("statement 5: %#v", stmts[5])
+	}
+	if d, ok := stmts[6].(*Describe); !ok || d.Name != "v" || d.SQL() != "desc v" {
+		t.Errorf("statement 6: %#v", stmts[6])
+	}
+	if stmts, err := Parse("  ;\n -- nothing\n ; "); err != nil || len(stmts) != 0 {
+		t.Errorf("empty script: %v %v", stmts, err)
+	}
+}
+
+func TestSyntaxErrors(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"SELECT a FORM t", "syntax error at line 1, column 15: expected ',' or FROM, found 't'\nSELECT a FORM t\n              ^"},
+		{"SELECT a FROM t WHRE a = 1", "syntax error at line 1, column 22: expected ';' or end of input, found 'a'\nSELECT a FROM t WHRE a = 1\n                     ^"},
+		{"select a,\nfrom t", "syntax error at line 2, column 1: expected an expression, found 'from'\nfrom t\n^"},
+		{"select a from t\nwhere a = = 1", "syntax error at line 2, column 11: expected an expression, found '='\nwhere a = = 1\n          ^"},
+		{"select a from t where", "syntax error at line 1, column 22: expected an expression, found end of input\nselect a from t where\n                     ^"},
+		{"select (a + b from t", "syntax error at line 1, column 15: expected ')', found 'from'\nselect (a + b from t\n              ^"},
+		{"select 'abc from t", "syntax error at line 1, column 8: unterminated string literal\nselect 'abc from t\n       ^"},
+		{"select a /* open", "syntax error at line 1, column 10: unterminated /* comment\nselect a /* open\n         ^"},
+		{"select a # b from t", "syntax error at line 1, column 10: unexpected character '#'\nselect a # b from t\n         ^"},
+		{"\tselect a from t limit x", "syntax error at line 1, column 24: expected a row count after LIMIT, found 'x'\n\tselect a from t limit x\n\t                      ^"},
+		{"select cast(a as int32) from t", "syntax error at line 1, column 18: unknown type \"int32\"\nselect cast(a as int32) from t\n                 ^"},
+		{"select date '2024-13-01' from t", "syntax error at line 1, column 13: invalid DATE literal '2024-13-01': want yyyy-mm-dd\nselect date '2024-13-01' from t\n            ^"},
+		{"select distinct a from t", "syntax error at line 1, column 8: SELECT DISTINCT is not supported yet\nselect distinct a from t\n       ^"},
+		{"select d - interval 1 day from t", "syntax error at line 1, column 10: INTERVAL arithmetic is only supported on DATE literals yet, not on d\nselect d - interval 1 day from t\n         ^"},
+		{"select 1 2 3", "syntax error at line 1, column 10: expected ',' or FROM, found '2'\nselect 1 2 3\n         ^"},
+		{"select a from t union select b from u", "syntax error at line 1, column 17: UNION is not supported yet\nselect a from t union select b from u\n                ^"},
+		{"drop table t", "syntax error at line 1, column 1: expected SELECT, WITH, CREATE, EXPLAIN, SHOW or DESCRIBE, found 'drop'\ndrop table t\n^"},
+		{"select é from t where x = 'ü' and", "syntax error at line 1, column 34: expected an expression, found end of input\nselect é from t where x = 'ü' and\n                                 ^"},
+	}
+	for _, c := range cases {
+		_, err := Parse(c.in)
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("%q: want a SyntaxError, got %v", c.in, err)
+			continue
+		}
+		if err.Error() != c.want {
+			t.Errorf("%q:\ngot\n%s\nwant\n%s", c.in, err, c.want)
+		}
+	}
+	// Semantic errors found while building the plan are plain errors.
+	for _, in := range []string{"select a from t group by 3", "select sum(a) from t where sum(a) > 1", "select a from t order by 0"} {
+		if _, err := ParseQuery(in); err == nil {
+			t.Errorf("%q should fail", in)
+		}
+	}
+}
+
+func TestDeepNestingFails(t *testing.T) {
+	in := "select " + strings.Repeat("(", 10000) + "1" + strings.Repeat(")", 10000) + " from t"
+	if _, err := Parse(in); err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+		t.Errorf("want a nesting error, got %v", err)
+	}
+	in = "select " + strings.Repeat("-", 10000) + "1 from t"
+	if _, err := Parse(in); err == nil {
+		t.Error("deep unary minus should fail")
+	}
+	in = "select " + strings.Repeat("not ", 10000) + "a from t"
+	if _, err := Parse(in); err == nil {
+		t.Error("deep NOT should fail")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"select a, b as c, t.* from samples.lineitem t where a between 1 and 2 and b in (1, 2) group by 1 having count(*) > 1 order by 2 desc nulls last limit 10",
+		"with x as (select * from t) select count(*) from x, y where x.a = y.b",
+		"select case when a like 'x%' then cast(b as decimal(10,2)) else -1.5e3 end from t left join u on t.k = u.k",
+		"create or replace temp view v as select date '1998-12-01' - interval '90' day from t; show tables; describe v",
+		"explain extended select extract(year from d), substring(s from 1 for 2), `q``x` from (select * from t) s -- c\n/* c */",
+		"select 'it''s', \"dq\", 10L, 1.5BD, .5, 0x from t",
+		"select a from t where not a is not null or a not like '_' and a not in (1) and a not between 1 and 2",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		stmts, err := Parse(s)
+		if err != nil {
+			var se *SyntaxError
+			if errors.As(err, &se) {
+				if se.Line < 1 || se.Column < 1 || !strings.Contains(err.Error(), "^") {
+					t.Fatalf("bad position in %v", err)
+				}
+			}
+			return
+		}
+		for _, st := range stmts {
+			_ = st.SQL()
+			var p planner.Plan
+			switch x := st.(type) {
+			case *Query:
+				p = x.Plan
+			case *CreateView:
+				p = x.Query
+			case *Explain:
+				p = x.Query
+			}
+			if p != nil {
+				_ = planner.Format(p)
+			}
+		}
+	})
+}

@@ -1,0 +1,122 @@
+// Package sql parses the Spark SQL dialect into the logical plans of package
+// planner, the same unresolved plans the DataFrame API builds, so that both
+// surfaces share the analyzer's semantics.
+package sql
+
+import (
+	"github.com/gspark/gspark/planner"
+)
+
+// OneRowRelation is the table name a SELECT without FROM reads: the
+// session resolves it to a single row without columns.
+const OneRowRelation = "__one_row__"
+
+// Statement is one parsed SQL statement: *Query, *CreateView, *Explain,
+// *ShowTables or *Describe.
+type Statement interface {
+	// SQL returns the statement's source text.
+	SQL() string
+	statement()
+}
+
+// Query is a SELECT (or WITH, or parenthesized) query; Plan is unresolved
+// and may hold Prune nodes, which Lower replaces once the plan is analyzed.
+type Query struct {
+	Plan planner.Plan
+	Text string
+}
+
+// CreateView is CREATE [OR REPLACE] TEMP[ORARY] VIEW Name AS Query.
+type CreateView struct {
+	Name    string
+	Replace bool
+	Query   planner.Plan
+	Text    string
+}
+
+// Explain is EXPLAIN [EXTENDED] query.
+type Explain struct {
+	Extended bool
+	Query    planner.Plan
+	Text     string
+}
+
+// ShowTables is SHOW TABLES.
+type ShowTables struct{ Text string }
+
+// Describe is DESCRIBE [TABLE] Name.
+type Describe struct {
+	Name string
+	Text string
+}
+
+// SQL implements Statement.
+func (s *Query) SQL() string { return s.Text }
+
+// SQL implements Statement.
+func (s *CreateView) SQL() string { return s.Text }
+
+// SQL implements Statement.
+func (s *Explain) SQL() string { return s.Text }
+
+// SQL implements Statement.
+func (s *ShowTables) SQL() string { return s.Text }
+
+// SQL implements Statement.
+func (s *Describe) SQL() string { return s.Text }
+
+func (*Query) statement()      {}
+func (*CreateView) statement() {}
+func (*Explain) statement()    {}
+func (*ShowTables) statement() {}
+func (*Describe) statement()   {}
+
+// Prune keeps the first Keep output columns of its child. The parser puts it
+// above a projection or aggregation that computes extra, hidden columns for
+// ORDER BY or HAVING; the analyzer passes it through (its output is a prefix
+// of its child's) and Lower turns it into a Project of the kept columns.
+type Prune struct {
+	Keep  int
+	Child planner.Plan
+}
+
+// Output implements planner.Plan: the first Keep columns of the child.
+func (p *Prune) Output() []*planner.Attribute {
+	out := p.Child.Output()
+	return out[:min(p.Keep, len(out))]
+}
+
+// Children implements planner.Plan.
+func (p *Prune) Children() []planner.Plan { return []planner.Plan{p.Child} }
+
+// WithChildren implements planner.Plan.
+func (p *Prune) WithChildren(c []planner.Plan) planner.Plan {
+	return &Prune{Keep: p.Keep, Child: c[0]}
+}
+
+// Expressions implements planner.Plan: Prune has none.
+func (p *Prune) Expressions() []planner.Expr { return nil }
+
+// WithExpressions implements planner.Plan.
+func (p *Prune) WithExpressions([]planner.Expr) planner.Plan { return p }
+
+// String implements planner.Plan.
+func (p *Prune) String() string { return "Prune hidden columns" }
+
+// Lower replaces the Prune nodes of an analyzed plan with Projects of the
+// columns they keep, leaving a plan of planner nodes only.
+func Lower(p planner.Plan) planner.Plan {
+	out, _, _ := planner.TransformUp(p, func(n planner.Plan) (planner.Plan, bool, error) {
+		pr, ok := n.(*Prune)
+		if !ok {
+			return n, false, nil
+		}
+		attrs := pr.Output()
+		list := make([]planner.Expr, len(attrs))
+		for i, a := range attrs {
+			list[i] = a
+		}
+		return &planner.Project{List: list, Child: pr.Child}, true, nil
+	})
+	return out
+}
