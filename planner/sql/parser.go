@@ -875,7 +875,14 @@ func (p *parser) predicate() (planner.Expr, error) {
 				return nil, p.errAt(p.peek(), "LIKE ... ESCAPE is not supported yet")
 			}
 			e = &planner.Like{E: l, Pattern: pt.text}
-		case t.is("ILIKE"), t.is("RLIKE"), t.is("REGEXP"):
+		case t.is("RLIKE"), t.is("REGEXP"):
+			p.next()
+			pat, err := p.additive()
+			if err != nil {
+				return nil, err
+			}
+			e = &planner.Func{Name: "rlike", Args: []planner.Expr{l, pat}}
+		case t.is("ILIKE"):
 			return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
 		case t.is("IS"):
 			if not {
@@ -1201,6 +1208,29 @@ func (p *parser) primary() (planner.Expr, error) {
 			}
 			return &planner.Cast{E: e, To: typ}, nil
 		}
+	case "TRIM":
+		if next.isOp("(") {
+			return p.trimCall()
+		}
+	case "POSITION":
+		if next.isOp("(") {
+			// POSITION(sub IN s) is locate(sub, s); the plain call form falls through.
+			save := p.i
+			p.next()
+			p.next()
+			sub, err := p.additive()
+			if err == nil && p.acceptKw("IN") {
+				str, err := p.expr()
+				if err != nil {
+					return nil, err
+				}
+				if err := p.expectOp(")"); err != nil {
+					return nil, err
+				}
+				return &planner.Func{Name: "locate", Args: []planner.Expr{sub, str}}, nil
+			}
+			p.i = save
+		}
 	case "EXTRACT":
 		if next.isOp("(") {
 			p.next()
@@ -1507,4 +1537,59 @@ func temporalLiteral(kind, text string, fail func(string) error) (planner.Expr, 
 		}
 	}
 	return nil, fail(fmt.Sprintf("invalid TIMESTAMP literal '%s': want yyyy-mm-dd hh:mm:ss[.ffffff]", text))
+}
+
+// trimCall parses TRIM(s), TRIM(chars FROM s) and TRIM(BOTH|LEADING|TRAILING
+// [chars] FROM s) into trim, ltrim or rtrim, whose two-argument form takes
+// the characters first, as Spark's does.
+func (p *parser) trimCall() (planner.Expr, error) {
+	p.next() // TRIM
+	p.next() // (
+	name := "trim"
+	switch {
+	case p.acceptKw("BOTH"):
+	case p.acceptKw("LEADING"):
+		name = "ltrim"
+	case p.acceptKw("TRAILING"):
+		name = "rtrim"
+	}
+	if p.acceptKw("FROM") { // TRIM(LEADING FROM s)
+		str, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+		return &planner.Func{Name: name, Args: []planner.Expr{str}}, nil
+	}
+	first, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	if p.acceptKw("FROM") {
+		str, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+		return &planner.Func{Name: name, Args: []planner.Expr{first, str}}, nil
+	}
+	args := []planner.Expr{first}
+	for p.acceptOp(",") {
+		x, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, x)
+	}
+	if err := p.expectOp(")"); err != nil {
+		return nil, err
+	}
+	if name != "trim" {
+		return nil, p.expected("FROM after TRIM(LEADING|TRAILING ...")
+	}
+	return &planner.Func{Name: name, Args: args}, nil
 }

@@ -318,3 +318,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestStringSyntaxForms(t *testing.T) {
+	for in, want := range map[string]string{
+		"select trim(both 'x' from s) from t":      "trim('x', s)",
+		"select trim(leading from s) from t":       "ltrim(s)",
+		"select trim(trailing 'ab' from s) from t": "rtrim('ab', s)",
+		"select trim(s) from t":                    "trim(s)",
+		"select position('b' in s) from t":         "locate('b', s)",
+		"select position('b', s) from t":           "position('b', s)",
+		"select s from t where s rlike 'a+'":       "rlike(s, 'a+')",
+		"select s from t where s regexp 'a+'":      "rlike(s, 'a+')",
+	} {
+		p, err := ParseQuery(in)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if got := planner.Format(p); !strings.Contains(got, want) {
+			t.Errorf("%s: plan lacks %s:\n%s", in, want, got)
+		}
+	}
+}
