@@ -5,6 +5,14 @@
 // dense group ids whose keys are kept in typed buffers; every aggregate then
 // updates typed per-group state in one loop per batch. Dictionary-encoded
 // string keys are grouped by value and output as plain strings.
+//
+// Two cases get faster paths. Keys from a tiny domain (one-byte strings,
+// booleans, small integers) are resolved through direct-index arrays that
+// cache the hash table's answers (see smallKeys). Batches with at least
+// eight rows per group are counted once per batch, and their sums and
+// min/max are spread over four interleaved accumulators per group, so rows
+// of one group do not wait on each other; a column summed twice in a batch
+// (sum and avg) is read once.
 package aggregate
 
 import (
@@ -12,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -173,13 +182,13 @@ func newAccumulator(sp Spec, in arrow.DataType, merge bool) (accumulator, error)
 	}
 	switch rt.ID() {
 	case arrow.INT8:
-		return &minMaxNum[int8]{isMax: isMax, dt: rt}, nil
+		return newMinMaxInt[int8](isMax, rt, math.MinInt8, math.MaxInt8), nil
 	case arrow.INT16:
-		return &minMaxNum[int16]{isMax: isMax, dt: rt}, nil
+		return newMinMaxInt[int16](isMax, rt, math.MinInt16, math.MaxInt16), nil
 	case arrow.INT32, arrow.DATE32:
-		return &minMaxNum[int32]{isMax: isMax, dt: rt}, nil
+		return newMinMaxInt[int32](isMax, rt, math.MinInt32, math.MaxInt32), nil
 	case arrow.INT64, arrow.TIMESTAMP, arrow.DECIMAL64:
-		return &minMaxNum[int64]{isMax: isMax, dt: rt}, nil
+		return newMinMaxInt[int64](isMax, rt, math.MinInt64, math.MaxInt64), nil
 	case arrow.FLOAT32:
 		return &minMaxNum[float32]{isMax: isMax, dt: rt}, nil
 	case arrow.FLOAT64:
@@ -344,16 +353,20 @@ func (o *op) Execute(ctx context.Context, p int) (exec.Stream, error) {
 		return nil, fmt.Errorf("%s: %w", o, err)
 	}
 	accs := make([]accumulator, len(o.aggs))
+	rows := &batchRows{}
 	for i, sp := range o.aggs {
 		if accs[i], err = newAccumulator(sp, o.inTypes[i], o.final); err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", o, sp.Name, err)
+		}
+		if a, ok := accs[i].(interface{ setRows(*batchRows) }); ok {
+			a.setRows(rows)
 		}
 	}
 	in, err := o.child.Execute(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	return &aggStream{o: o, ctx: ctx, in: in, t: t, accs: accs}, nil
+	return &aggStream{o: o, ctx: ctx, in: in, t: t, accs: accs, rows: rows}, nil
 }
 
 type aggStream struct {
@@ -362,6 +375,7 @@ type aggStream struct {
 	in    exec.Stream
 	t     *table
 	accs  []accumulator
+	rows  *batchRows
 	built bool
 	next  int
 	ngrp  int
@@ -411,6 +425,7 @@ func (s *aggStream) consume(b arrow.RecordBatch, keys, args []arrow.Array) error
 		return err
 	}
 	ng := s.t.groups()
+	s.rows.reset(gids, ng)
 	for i, a := range s.accs {
 		a.grow(ng)
 		args = args[:0]

@@ -343,6 +343,11 @@ type table struct {
 
 	rowHash []uint64
 	gids    []uint32
+	small   *smallKeys // nil once the keys left the small domain
+	// kv replaces slots when the key is one fixed-width column: per slot the
+	// key word and group id + 1 (bit 32 set for the null key), so a probe
+	// reads one cache line.
+	kv []uint64
 }
 
 func newTable(types []arrow.DataType) (*table, error) {
@@ -353,6 +358,10 @@ func newTable(types []arrow.DataType) (*table, error) {
 			return nil, fmt.Errorf("group column %d: %w", i, err)
 		}
 		t.cols = append(t.cols, c)
+	}
+	t.small = newSmallKeys(types)
+	if len(t.cols) == 1 && t.cols[0].kind == kindFixed {
+		t.slots, t.kv = nil, make([]uint64, 2*64)
 	}
 	return t, nil
 }
@@ -375,19 +384,52 @@ func (t *table) lookup(cols []arrow.Array, n int) ([]uint32, error) {
 		clear(gids)
 		return gids, nil
 	}
+	if sk := t.small; sk != nil {
+		d, isBytes := sk.byteCols(cols)
+		if isBytes && sk.probeBytes(d, gids) {
+			return gids, nil
+		}
+		codes, ok := sk.encode(cols, n)
+		if ok {
+			if !sk.probe(codes, gids) {
+				if err := t.lookupHash(cols, gids); err != nil {
+					return nil, err
+				}
+				sk.learn(codes, gids)
+			}
+			if isBytes {
+				sk.learnBytes(d, gids)
+			}
+			return gids, nil
+		}
+		t.small = nil
+	}
+	if err := t.lookupHash(cols, gids); err != nil {
+		return nil, err
+	}
+	return gids, nil
+}
+
+// lookupHash is lookup through the hash table.
+func (t *table) lookupHash(cols []arrow.Array, gids []uint32) error {
+	n := len(gids)
 	hs := t.rowHash[:n]
 	for i := range hs {
 		hs[i] = tableSeed
 	}
 	for k, c := range t.cols {
 		if err := c.load(cols[k], hs); err != nil {
-			return nil, fmt.Errorf("group column %d: %w", k, err)
+			return fmt.Errorf("group column %d: %w", k, err)
 		}
 	}
 	for i := range hs {
 		hs[i] = mix64(hs[i])
 	}
 	cs := t.cols
+	if t.kv != nil {
+		t.lookupFixed(cs[0], hs, gids)
+		return nil
+	}
 	wide := false // a decimal128 key needs the general comparison
 	for _, c := range cs {
 		wide = wide || c.kind == kindDec128
@@ -439,10 +481,63 @@ func (t *table) lookup(cols []arrow.Array, n int) ([]uint32, error) {
 			pos = (pos + 1) & t.mask
 		}
 	}
-	return gids, nil
+	return nil
+}
+
+// lookupFixed is the probe loop of lookupHash over kv.
+func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) {
+	kv, mask := t.kv, t.mask
+	bv, bnull := c.bv[:len(hs)], c.bnull[:len(hs)]
+	for i, h := range hs {
+		v := bv[i]
+		var nb uint64
+		if bnull[i] {
+			nb = 1 << 32
+		}
+		pos := h & mask
+		for {
+			e := kv[2*pos+1]
+			if e == 0 {
+				g := uint32(t.n)
+				t.n++
+				t.hashes = append(t.hashes, h)
+				c.add(i)
+				kv[2*pos], kv[2*pos+1] = v, uint64(g+1)|nb
+				gids[i] = g
+				if uint64(t.n)*2 > mask {
+					t.grow()
+					kv, mask = t.kv, t.mask
+				}
+				break
+			}
+			if kv[2*pos] == v && e&(1<<32) == nb {
+				gids[i] = uint32(e) - 1
+				break
+			}
+			pos = (pos + 1) & mask
+		}
+	}
 }
 
 func (t *table) grow() {
+	if t.kv != nil {
+		size := (t.mask + 1) * 2
+		t.kv = make([]uint64, 2*size)
+		t.mask = size - 1
+		c := t.cols[0]
+		for g, h := range t.hashes {
+			pos := h & t.mask
+			for t.kv[2*pos+1] != 0 {
+				pos = (pos + 1) & t.mask
+			}
+			var nb uint64
+			if c.null[g] {
+				nb = 1 << 32
+			}
+			t.kv[2*pos], t.kv[2*pos+1] = c.vals[g], uint64(g+1)|nb
+		}
+		return
+	}
 	size := (t.mask + 1) * 2
 	t.slots = make([]uint64, size)
 	t.mask = size - 1
