@@ -264,6 +264,11 @@ func TestSQLSmallCases(t *testing.T) {
 		{"order by group column not selected", "select count(*) as n from t group by grp order by grp desc", "n", "1;2;3"},
 		{"no from", "select 1 + 1 as two, upper('x'), date '2024-01-31' + interval 1 month as d", "two|upper('x')|d", "2,X,2024-02-29 00:00:00 +0000 UTC"},
 		{"no from where", "select 1 as one where 1 = 2", "one", ""},
+		{"distinct", "select distinct grp from t order by grp", "grp", "a;b;c"},
+		{"distinct by position", "select distinct grp as g from t order by 1 desc", "g", "c;b;a"},
+		{"union all", "select grp from t where id <= 2 union all select grp from t where id >= 5 order by grp", "grp", "a;a;b;c"},
+		{"union distinct", "select grp from t union select grp from t where id = 5 order by grp", "grp", "a;b;c"},
+		{"union of a parenthesized query", "select id from t where id = 1 union all (select id from t where id = 6) order by id desc limit 1", "id", "6"},
 	}
 	for _, parts := range []int{1, 3} {
 		s := smallSession(t, parts)

@@ -152,6 +152,10 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 			return nil, err
 		}
 		return &Join{Left: n.Left, Right: right, Kind: n.Kind, Cond: c}, nil
+	case *Union:
+		return a.resolveUnion(n)
+	case *Distinct:
+		return DistinctOf(n.Child), nil
 	case *Limit:
 		if n.N < 0 {
 			return nil, analysisErr("limit must be non-negative, got %d", n.N)

@@ -152,6 +152,8 @@ func (pp *PhysicalPlanner) plan(p Plan) (physical, error) {
 		return physical{op: xsort.NewLimit(op, n.N, 0, true), attrs: child.attrs}, nil
 	case *Join:
 		return pp.planJoin(n)
+	case *Union:
+		return pp.planUnion(n)
 	case *UnresolvedRelation:
 		return physical{}, fmt.Errorf("internal error: unresolved table %s reached the physical planner", n.Name)
 	}
@@ -584,4 +586,28 @@ func estimateRows(p Plan) float64 {
 		return estimateRows(kids[0])
 	}
 	return 1e9
+}
+
+func (pp *PhysicalPlanner) planUnion(u *Union) (physical, error) {
+	attrs := u.Output()
+	ops := make([]exec.Operator, len(u.Inputs))
+	for i, in := range u.Inputs {
+		ph, err := pp.plan(in)
+		if err != nil {
+			return physical{}, err
+		}
+		// Each input produces exactly its own output, in order.
+		if ops[i], err = pp.projectTo(ph, in.Output()); err != nil {
+			return physical{}, err
+		}
+	}
+	fields := make([]arrow.Field, len(attrs))
+	for i, a := range attrs {
+		fields[i] = arrow.Field{Name: a.Name, Type: a.Type, Nullable: a.Null}
+	}
+	op, err := exec.NewUnion(arrow.NewSchema(fields, nil), ops...)
+	if err != nil {
+		return physical{}, err
+	}
+	return physical{op: op, attrs: attrs}, nil
 }

@@ -108,6 +108,38 @@ func prune(p Plan, required map[int64]bool) (Plan, bool) {
 			return n, false
 		}
 		return &Join{Left: l, Right: r, Kind: n.Kind, Cond: n.Cond}, true
+	case *Union:
+		out := n.Output()
+		var keep []int
+		for i, a := range out {
+			if required == nil || required[a.ID] {
+				keep = append(keep, i)
+			}
+		}
+		if len(keep) == 0 {
+			keep = []int{0} // rows still flow through one column
+		}
+		narrowed := len(keep) < len(out)
+		changed := narrowed
+		inputs := make([]Plan, len(n.Inputs))
+		for i, in := range n.Inputs {
+			child := in
+			if narrowed {
+				io := in.Output()
+				list := make([]Expr, len(keep))
+				for j, k := range keep {
+					list[j] = io[k]
+				}
+				child = &Project{List: list, Child: in}
+			}
+			c, cc := prune(child, nil)
+			inputs[i] = c
+			changed = changed || cc
+		}
+		if !changed {
+			return n, false
+		}
+		return &Union{Inputs: inputs}, true
 	case *Scan:
 		if required == nil {
 			return n, false

@@ -15,6 +15,22 @@ func LimitPushdown() Rule {
 				return &Project{List: c.List, Child: &Limit{N: l.N, Child: c.Child}}, true, nil
 			case *Limit:
 				return &Limit{N: min(l.N, c.N), Child: c.Child}, true, nil
+			case *Union:
+				// Each input needs to give no more than N rows.
+				inputs := make([]Plan, len(c.Inputs))
+				changed := false
+				for i, in := range c.Inputs {
+					if il, ok := in.(*Limit); ok && il.N <= l.N {
+						inputs[i] = in
+						continue
+					}
+					inputs[i] = &Limit{N: l.N, Child: in}
+					changed = true
+				}
+				if !changed {
+					return n, false, nil
+				}
+				return &Limit{N: l.N, Child: &Union{Inputs: inputs}}, true, nil
 			case *Join:
 				if c.Kind != LeftJoin {
 					return n, false, nil

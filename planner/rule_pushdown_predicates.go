@@ -38,6 +38,27 @@ func pushFilter(f *Filter) (Plan, bool, error) {
 		return &Project{List: c.List, Child: &Filter{Cond: cond, Child: c.Child}}, true, nil
 	case *Sort:
 		return &Sort{Orders: c.Orders, Child: &Filter{Cond: f.Cond, Child: c.Child}}, true, nil
+	case *Union:
+		// The filter applies to every input, its columns renamed by position.
+		out := c.Output()
+		inputs := make([]Plan, len(c.Inputs))
+		for i, in := range c.Inputs {
+			io := in.Output()
+			byID := map[int64]Expr{}
+			for k, a := range out {
+				byID[a.ID] = io[k]
+			}
+			cond, _ := Transform(f.Cond, func(e Expr) (Expr, bool) {
+				if a, ok := e.(*Attribute); ok {
+					if sub, ok := byID[a.ID]; ok {
+						return sub, true
+					}
+				}
+				return e, false
+			})
+			inputs[i] = &Filter{Cond: cond, Child: in}
+		}
+		return &Union{Inputs: inputs}, true, nil
 	case *SubqueryAlias:
 		return &SubqueryAlias{Alias: c.Alias, Child: &Filter{Cond: f.Cond, Child: c.Child}}, true, nil
 	case *Aggregate:

@@ -181,6 +181,9 @@ func (b *builder) aboveProject(e planner.Expr) planner.Expr {
 
 // build makes the plan of a SELECT with its ORDER BY.
 func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
+	if c.distinct {
+		return c.buildDistinct(orders)
+	}
 	b := &builder{c: c, byText: map[string]string{}}
 	b.agg = c.grouped || c.having != nil
 	for _, it := range c.items {
@@ -286,4 +289,40 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 		plan = &Prune{Keep: len(c.items), Child: plan}
 	}
 	return plan, nil
+}
+
+// buildDistinct plans SELECT DISTINCT: the select list made distinct, then
+// ordered by output columns (names, aliases or positions), as Spark requires.
+func (c *selectCore) buildDistinct(orders []orderItem) (planner.Plan, error) {
+	inner := *c
+	inner.distinct = false
+	plan, err := inner.build(nil)
+	if err != nil {
+		return nil, err
+	}
+	plan = &planner.Distinct{Child: plan}
+	if len(orders) == 0 {
+		return plan, nil
+	}
+	sorts := make([]*planner.SortOrder, len(orders))
+	for i, o := range orders {
+		e := o.e
+		if n, ok := ordinal(e); ok {
+			if n < 1 || n > len(c.items) {
+				return nil, fmt.Errorf("ORDER BY position %d is not in the select list", n)
+			}
+			it := c.items[n-1]
+			switch {
+			case it.alias != "":
+				e = &planner.UnresolvedColumn{Name: it.alias}
+			default:
+				if _, isCol := it.e.(*planner.UnresolvedColumn); !isCol {
+					return nil, fmt.Errorf("ORDER BY position %d of a SELECT DISTINCT must name a column or an alias", n)
+				}
+				e = it.e
+			}
+		}
+		sorts[i] = &planner.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst}
+	}
+	return &planner.Sort{Orders: sorts, Child: plan}, nil
 }

@@ -330,8 +330,34 @@ func (p *parser) query() (planner.Plan, error) {
 	default:
 		return nil, p.expected("SELECT or '('")
 	}
-	if t := p.peek(); t.is("UNION") || t.is("EXCEPT") || t.is("INTERSECT") || t.is("MINUS") {
-		return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
+	for {
+		t := p.peek()
+		if t.is("EXCEPT") || t.is("INTERSECT") || t.is("MINUS") {
+			return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
+		}
+		if !t.is("UNION") {
+			break
+		}
+		p.next()
+		all := p.acceptKw("ALL")
+		if !all {
+			p.acceptKw("DISTINCT")
+		}
+		if core != nil {
+			left, err := core.build(nil)
+			if err != nil {
+				return nil, err
+			}
+			plan, core = left, nil
+		}
+		right, err := p.setTerm()
+		if err != nil {
+			return nil, err
+		}
+		plan = &planner.Union{Inputs: []planner.Plan{plan, right}}
+		if !all {
+			plan = &planner.Distinct{Child: plan}
+		}
 	}
 	var orders []orderItem
 	if p.peek().is("ORDER") {
@@ -424,21 +450,23 @@ type selectItem struct {
 
 // selectCore is a parsed SELECT ... FROM ... WHERE ... GROUP BY ... HAVING.
 type selectCore struct {
-	items   []selectItem
-	from    planner.Plan
-	where   planner.Expr
-	groups  []planner.Expr
-	grouped bool
-	having  planner.Expr
+	items    []selectItem
+	from     planner.Plan
+	where    planner.Expr
+	groups   []planner.Expr
+	grouped  bool
+	having   planner.Expr
+	distinct bool
 }
 
 func (p *parser) selectCore() (*selectCore, error) {
 	p.next() // SELECT
-	if p.peek().is("DISTINCT") {
-		return nil, p.errAt(p.peek(), "SELECT DISTINCT is not supported yet")
-	}
-	p.acceptKw("ALL")
 	c := &selectCore{}
+	if p.acceptKw("DISTINCT") {
+		c.distinct = true
+	} else {
+		p.acceptKw("ALL")
+	}
 	for {
 		it, err := p.selectItem()
 		if err != nil {
@@ -1592,4 +1620,28 @@ func (p *parser) trimCall() (planner.Expr, error) {
 		return nil, p.expected("FROM after TRIM(LEADING|TRAILING ...")
 	}
 	return &planner.Func{Name: name, Args: args}, nil
+}
+
+// setTerm parses the right operand of a set operation: a SELECT without its
+// own ORDER BY or LIMIT, or a parenthesized query.
+func (p *parser) setTerm() (planner.Plan, error) {
+	switch t := p.peek(); {
+	case t.is("SELECT"):
+		c, err := p.selectCore()
+		if err != nil {
+			return nil, err
+		}
+		return c.build(nil)
+	case t.isOp("("):
+		p.next()
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+		return q, nil
+	}
+	return nil, p.expected("SELECT or '(' after UNION")
 }

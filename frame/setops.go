@@ -1,0 +1,94 @@
+package frame
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gspark/gspark/planner"
+)
+
+// Union returns the rows of df followed by the rows of other, matching
+// columns by position and keeping duplicates (Spark's union, SQL's UNION ALL).
+// Column types widen to a common type; a pair without one is an error that
+// names both columns.
+func (df *DataFrame) Union(other *DataFrame) *DataFrame {
+	if other.err != nil {
+		return &DataFrame{s: df.s, err: other.err}
+	}
+	return df.derive(func() (planner.Plan, error) {
+		return &planner.Union{Inputs: []planner.Plan{df.plan, other.plan}}, nil
+	})
+}
+
+// UnionAll is Union.
+func (df *DataFrame) UnionAll(other *DataFrame) *DataFrame { return df.Union(other) }
+
+// UnionByName is Union with other's columns matched to df's by name
+// (case-insensitive). With allowMissingColumns, a column only one side has is
+// filled with nulls on the other; without it, that is an error.
+func (df *DataFrame) UnionByName(other *DataFrame, allowMissingColumns bool) *DataFrame {
+	if other.err != nil {
+		return &DataFrame{s: df.s, err: other.err}
+	}
+	return df.derive(func() (planner.Plan, error) {
+		left, right := df.plan.Output(), other.plan.Output()
+		find := func(attrs []*planner.Attribute, name string) *planner.Attribute {
+			for _, a := range attrs {
+				if strings.EqualFold(a.Name, name) {
+					return a
+				}
+			}
+			return nil
+		}
+		var llist, rlist []planner.Expr
+		for _, a := range left {
+			llist = append(llist, a)
+			if b := find(right, a.Name); b != nil {
+				rlist = append(rlist, b)
+			} else if allowMissingColumns {
+				rlist = append(rlist, &planner.Alias{E: &planner.Literal{Type: a.Type}, Name: a.Name})
+			} else {
+				return nil, fmt.Errorf("unionByName: column %s is missing on the right side (right has %s)", a.Name, names(right))
+			}
+		}
+		for _, b := range right {
+			if find(left, b.Name) != nil {
+				continue
+			}
+			if !allowMissingColumns {
+				return nil, fmt.Errorf("unionByName: column %s is missing on the left side (left has %s)", b.Name, names(left))
+			}
+			llist = append(llist, &planner.Alias{E: &planner.Literal{Type: b.Type}, Name: b.Name})
+			rlist = append(rlist, b)
+		}
+		return &planner.Union{Inputs: []planner.Plan{
+			&planner.Project{List: llist, Child: df.plan},
+			&planner.Project{List: rlist, Child: other.plan},
+		}}, nil
+	})
+}
+
+// Distinct keeps one copy of each distinct row (nulls compare equal, as in
+// GROUP BY).
+func (df *DataFrame) Distinct() *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		return &planner.Distinct{Child: df.plan}, nil
+	})
+}
+
+// DropDuplicates is Distinct: with no columns it compares whole rows. A
+// subset of columns is not supported yet (it needs the first() aggregate).
+func (df *DataFrame) DropDuplicates(cols ...string) *DataFrame {
+	if len(cols) > 0 {
+		return &DataFrame{s: df.s, err: fmt.Errorf("dropDuplicates(%s): dropping duplicates on a subset of columns is not supported yet", strings.Join(cols, ", "))}
+	}
+	return df.Distinct()
+}
+
+func names(attrs []*planner.Attribute) string {
+	s := make([]string, len(attrs))
+	for i, a := range attrs {
+		s[i] = a.Name
+	}
+	return "[" + strings.Join(s, ", ") + "]"
+}
