@@ -212,15 +212,36 @@ func (df *DataFrame) Alias(name string) *DataFrame {
 
 func joinKind(how string) (planner.JoinKind, error) {
 	switch strings.ToLower(strings.ReplaceAll(how, "_", "")) {
-	case "", "inner":
+	case "", "inner", "cross":
 		return planner.InnerJoin, nil
 	case "left", "leftouter":
 		return planner.LeftJoin, nil
+	case "right", "rightouter":
+		return planner.RightJoin, nil
+	case "full", "outer", "fullouter":
+		return planner.FullJoin, nil
+	case "semi", "leftsemi":
+		return planner.LeftSemiJoin, nil
+	case "anti", "leftanti":
+		return planner.LeftAntiJoin, nil
 	}
-	return 0, fmt.Errorf("unsupported join type %q: supported are inner, left (left_outer)", how)
+	return 0, fmt.Errorf("unsupported join type %q: supported are inner, cross, left (left_outer), right (right_outer), full (outer, full_outer), left_semi (semi) and left_anti (anti)", how)
 }
 
-// Join joins with other where on holds; how is "inner" (default) or "left".
+// CrossJoin pairs every row of df with every row of other.
+func (df *DataFrame) CrossJoin(other *DataFrame) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		if other.err != nil {
+			return nil, other.err
+		}
+		return &planner.Join{Left: df.plan, Right: other.plan, Kind: planner.InnerJoin}, nil
+	})
+}
+
+// Join joins with other where on holds; how names the kind as Spark does:
+// "inner" (default), "cross", "left", "right", "full", "left_semi" or
+// "left_anti". Conditions may mix equalities between the sides (hash join)
+// with any other predicate; without an equality the join runs as a nested loop.
 func (df *DataFrame) Join(other *DataFrame, on Column, how string) *DataFrame {
 	return df.derive(func() (planner.Plan, error) {
 		if other.err != nil {
@@ -271,13 +292,33 @@ func (df *DataFrame) JoinUsing(other *DataFrame, cols []string, how string) *Dat
 			}
 			conds = append(conds, &planner.Binary{Op: planner.OpEq, L: l, R: r})
 			keys[l.ID], keys[r.ID] = true, true
-			list = append(list, l)
+			switch kind {
+			case planner.RightJoin:
+				list = append(list, r)
+			case planner.FullJoin:
+				list = append(list, &planner.Alias{E: &planner.Func{Name: "coalesce", Args: []planner.Expr{l, r}}, Name: l.Name})
+			default:
+				list = append(list, l)
+			}
 		}
 		j := &planner.Join{Left: df.plan, Right: other.plan, Kind: kind, Cond: planner.And(conds...)}
 		for _, a := range df.plan.Output() {
 			if !keys[a.ID] {
 				list = append(list, a)
 			}
+		}
+		// Take the join's own attributes, whose nullability the kind decides.
+		joined := map[int64]*planner.Attribute{}
+		for _, a := range j.Output() {
+			joined[a.ID] = a
+		}
+		for i, e := range list {
+			if a, ok := e.(*planner.Attribute); ok && joined[a.ID] != nil {
+				list[i] = joined[a.ID]
+			}
+		}
+		if kind == planner.LeftSemiJoin || kind == planner.LeftAntiJoin {
+			return &planner.Project{List: list, Child: j}, nil
 		}
 		for _, a := range j.Output()[len(df.plan.Output()):] {
 			if !keys[a.ID] {

@@ -479,51 +479,78 @@ func (pp *PhysicalPlanner) planJoin(j *Join) (physical, error) {
 			residual = append(residual, c)
 		}
 	}
-	if len(lkeys) == 0 {
-		return physical{}, fmt.Errorf("join %s has no equality condition between its sides; only equi-joins are supported", stripIDs(j.String()))
-	}
-	if len(residual) > 0 && j.Kind != InnerJoin {
-		return physical{}, fmt.Errorf("left join condition %s: only equality conditions between the two sides are supported in a left join", stripIDs(And(residual...).String()))
-	}
-	left, lcols, err := pp.keyColumns(left, lkeys)
-	if err != nil {
-		return physical{}, err
-	}
-	right, rcols, err := pp.keyColumns(right, rkeys)
-	if err != nil {
-		return physical{}, err
-	}
-	kind := join.Inner
+	kind := execJoinKind(j.Kind)
 	build := join.BuildRight
-	if j.Kind == LeftJoin {
-		kind = join.Left
-	} else if estimateRows(j.Left) < estimateRows(j.Right) {
-		build = join.BuildLeft
-	}
-	op, err := join.NewHashJoin(pp.Env, left.op, right.op, lcols, rcols, kind, build)
-	if err != nil {
-		return physical{}, err
-	}
-	rattrs := right.attrs
-	if j.Kind == LeftJoin {
-		rattrs = make([]*Attribute, len(right.attrs))
-		for i, a := range right.attrs {
-			rattrs[i] = a.withNullable(true)
+	switch j.Kind {
+	case InnerJoin, FullJoin:
+		if estimateRows(j.Left) < estimateRows(j.Right) {
+			build = join.BuildLeft
 		}
+	case RightJoin:
+		build = join.BuildLeft // the preserved right side streams
 	}
-	out := physical{op: op, attrs: append(append([]*Attribute{}, left.attrs...), rattrs...)}
-	if len(residual) > 0 {
-		pred, err := compileExpr(And(residual...), out.attrs)
-		if err != nil {
+	var op exec.Operator
+	if len(lkeys) == 0 {
+		// No equality between the sides: a nested-loop join over the pairs.
+		var cond expr.Expr
+		if len(residual) > 0 {
+			if cond, err = compileExpr(And(residual...), append(append([]*Attribute{}, left.attrs...), right.attrs...)); err != nil {
+				return physical{}, err
+			}
+		}
+		if op, err = join.NewNestedLoopJoin(pp.Env, left.op, right.op, kind, cond, build); err != nil {
 			return physical{}, err
 		}
-		f, err := exec.NewFilter(pp.Env, out.op, pred)
-		if err != nil {
+	} else {
+		var lcols, rcols []int
+		if left, lcols, err = pp.keyColumns(left, lkeys); err != nil {
 			return physical{}, err
 		}
-		out.op = f
+		if right, rcols, err = pp.keyColumns(right, rkeys); err != nil {
+			return physical{}, err
+		}
+		spec := join.Spec{LeftKeys: lcols, RightKeys: rcols, Kind: kind, Build: build}
+		if len(residual) > 0 {
+			if spec.Residual, err = compileExpr(And(residual...), append(append([]*Attribute{}, left.attrs...), right.attrs...)); err != nil {
+				return physical{}, err
+			}
+		}
+		if op, err = join.NewHashJoinWith(pp.Env, left.op, right.op, spec); err != nil {
+			return physical{}, err
+		}
 	}
-	return out, nil
+	nullable := func(attrs []*Attribute, null bool) []*Attribute {
+		if !null {
+			return attrs
+		}
+		out := make([]*Attribute, len(attrs))
+		for i, a := range attrs {
+			out[i] = a.withNullable(true)
+		}
+		return out
+	}
+	attrs := nullable(left.attrs, j.Kind == RightJoin || j.Kind == FullJoin)
+	if j.Kind.outputsRight() {
+		attrs = append(append([]*Attribute{}, attrs...), nullable(right.attrs, j.Kind == LeftJoin || j.Kind == FullJoin)...)
+	}
+	return physical{op: op, attrs: attrs}, nil
+}
+
+// execJoinKind is the operator's name for a join kind.
+func execJoinKind(k JoinKind) join.Kind {
+	switch k {
+	case LeftJoin:
+		return join.Left
+	case RightJoin:
+		return join.Right
+	case FullJoin:
+		return join.Full
+	case LeftSemiJoin:
+		return join.LeftSemi
+	case LeftAntiJoin:
+		return join.LeftAnti
+	}
+	return join.Inner
 }
 
 // keyColumns finds (or computes, by appending columns) the join keys of one side.

@@ -186,18 +186,43 @@ func (p *Limit) String() string              { return fmt.Sprintf("Limit %d", p.
 // JoinKind is the kind of a join.
 type JoinKind int
 
-// The join kinds.
+// The join kinds, as Spark has them. A cross join is an inner join without
+// a condition.
 const (
 	InnerJoin JoinKind = iota
 	LeftJoin
+	RightJoin
+	FullJoin
+	LeftSemiJoin
+	LeftAntiJoin
 )
 
 func (k JoinKind) String() string {
-	if k == LeftJoin {
+	switch k {
+	case LeftJoin:
 		return "LeftOuter"
+	case RightJoin:
+		return "RightOuter"
+	case FullJoin:
+		return "FullOuter"
+	case LeftSemiJoin:
+		return "LeftSemi"
+	case LeftAntiJoin:
+		return "LeftAnti"
 	}
 	return "Inner"
 }
+
+// leftPreserved reports whether every left row reaches the output of a join
+// of kind k whatever the right side holds (so a condition on the left side
+// alone must not filter the left input below it).
+func (k JoinKind) leftPreserved() bool { return k == LeftJoin || k == FullJoin || k == LeftAntiJoin }
+
+// rightPreserved is leftPreserved for the right side.
+func (k JoinKind) rightPreserved() bool { return k == RightJoin || k == FullJoin }
+
+// outputsRight reports whether the join produces the right side's columns.
+func (k JoinKind) outputsRight() bool { return k != LeftSemiJoin && k != LeftAntiJoin }
 
 // Join combines rows of Left and Right for which Cond holds (Cond nil: all pairs).
 type Join struct {
@@ -208,9 +233,18 @@ type Join struct {
 
 // Output implements Plan: the left columns then the right ones (nullable for a left join).
 func (p *Join) Output() []*Attribute {
-	out := append([]*Attribute{}, p.Left.Output()...)
+	var out []*Attribute
+	for _, a := range p.Left.Output() {
+		if p.Kind == RightJoin || p.Kind == FullJoin {
+			a = a.withNullable(true)
+		}
+		out = append(out, a)
+	}
+	if !p.Kind.outputsRight() {
+		return out
+	}
 	for _, a := range p.Right.Output() {
-		if p.Kind == LeftJoin {
+		if p.Kind == LeftJoin || p.Kind == FullJoin {
 			a = a.withNullable(true)
 		}
 		out = append(out, a)

@@ -87,12 +87,15 @@ func pushFilter(f *Filter) (Plan, bool, error) {
 	case *Join:
 		left, right := outputIDs(c.Left), outputIDs(c.Right)
 		var toLeft, toRight, toJoin, keep []Expr
+		// A filter above a join may move into a side whose rows the join
+		// cannot resurrect with nulls: not into the null-supplying side of
+		// an outer join.
 		for _, cj := range SplitConjuncts(f.Cond) {
 			refs := References(cj)
 			switch {
-			case subset(refs, left):
+			case len(refs) > 0 && subset(refs, left) && !c.Kind.rightPreserved():
 				toLeft = append(toLeft, cj)
-			case subset(refs, right) && c.Kind == InnerJoin:
+			case len(refs) > 0 && subset(refs, right) && !c.Kind.leftPreserved() && c.Kind.outputsRight():
 				toRight = append(toRight, cj)
 			case c.Kind == InnerJoin:
 				toJoin = append(toJoin, cj)
@@ -141,9 +144,13 @@ func pushJoinCondition(j *Join) (Plan, bool, error) {
 		switch {
 		case len(refs) == 0:
 			keep = append(keep, cj)
-		case subset(refs, left) && j.Kind == InnerJoin:
+		// A condition on one side only restricts which rows of that side
+		// can match: it may filter that side's input unless the join keeps
+		// that side's unmatched rows (an anti join keeps the left rows that
+		// fail it).
+		case subset(refs, left) && !j.Kind.leftPreserved():
 			toLeft = append(toLeft, cj)
-		case subset(refs, right):
+		case subset(refs, right) && !j.Kind.rightPreserved():
 			toRight = append(toRight, cj)
 		default:
 			keep = append(keep, cj)

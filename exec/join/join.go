@@ -1,5 +1,6 @@
-// Package join implements the hash join operator: one side is read completely
-// into a hash table, the other streams through it batch at a time.
+// Package join implements the hash join and the nested-loop join, for every
+// join kind of Spark: one side is read completely into a table, the other
+// streams through it batch at a time.
 package join
 
 import (
@@ -9,8 +10,10 @@ import (
 	"hash/maphash"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -18,6 +21,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/kernels"
 )
 
@@ -25,72 +29,137 @@ import (
 type Kind int
 
 const (
-	// Inner keeps the pairs of rows whose keys are equal.
+	// Inner keeps the pairs of rows that match.
 	Inner Kind = iota
 	// Left keeps every left row, with nulls on the right when nothing matches.
 	Left
+	// Right keeps every right row, with nulls on the left when nothing matches.
+	Right
+	// Full keeps every row of both sides, null-extended when nothing matches.
+	Full
+	// LeftSemi keeps (once) the left rows that match at least one right row;
+	// its output holds the left columns only.
+	LeftSemi
+	// LeftAnti keeps the left rows that match no right row (a left row with a
+	// null key matches nothing, so it is kept); left columns only.
+	LeftAnti
 )
 
-// String returns the name of the join kind.
+// String returns the Spark name of the join kind.
 func (k Kind) String() string {
 	switch k {
 	case Inner:
 		return "Inner"
 	case Left:
-		return "Left"
+		return "LeftOuter"
+	case Right:
+		return "RightOuter"
+	case Full:
+		return "FullOuter"
+	case LeftSemi:
+		return "LeftSemi"
+	case LeftAnti:
+		return "LeftAnti"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// Side names the input a hash join builds its table from.
+// Side names the input a join builds its table from.
 type Side int
 
 const (
-	// BuildLeft builds the hash table from the left input and streams the right.
+	// BuildLeft builds the table from the left input and streams the right.
 	BuildLeft Side = iota
-	// BuildRight builds the hash table from the right input and streams the left.
+	// BuildRight builds the table from the right input and streams the left.
 	BuildRight
 )
 
 // String returns "left" or "right".
 func (s Side) String() string {
-	if s == BuildLeft {
+	switch s {
+	case BuildLeft:
 		return "left"
+	case BuildRight:
+		return "right"
 	}
-	return "right"
+	return fmt.Sprintf("Side(%d)", int(s))
 }
 
+// Spec describes an equi-join: LeftKeys[i] = RightKeys[i] (column indices of
+// equal types) for every i, AND Residual when it is not nil.
+type Spec struct {
+	// LeftKeys and RightKeys are the key column indices, pairwise of equal types.
+	LeftKeys, RightKeys []int
+	// NullSafe[i] gives key i <=> semantics (null equals null); nil means
+	// ordinary equality for every key, where a null key matches nothing.
+	NullSafe []bool
+	// Kind is the join kind.
+	Kind Kind
+	// Build is the side read into the hash table; the other side streams.
+	Build Side
+	// Residual is a boolean condition over the joined row (left columns then
+	// right columns); a pair matches only when it is true. nil means none.
+	Residual expr.Expr
+}
+
+// hashJoin implements both the hash join and the nested-loop join (nested
+// set, no keys): one side is read completely into a table shared by the
+// streams of a run, the other side streams through it partition by partition.
+//
+// Right, full and build-left semi/anti joins must also emit build rows after
+// the whole probe side has been seen. Every stream records the build rows its
+// matching pairs touch in a bitmap shared by the run (atomic bit sets); when a
+// stream reaches the end of its probe partition it marks the partition done,
+// and the stream finishing the last partition of the run emits the build-side
+// tail. No stream ever waits for another, so consumers may read partitions in
+// any order, concurrently (exec.Collect) or one after another, without
+// deadlock. See Execute for how long a run lasts; a run abandoned by a stream
+// closed early has no tail. Two runs of one operator must not overlap.
 type hashJoin struct {
 	env          *exec.Env
 	left, right  exec.Operator
 	lkeys, rkeys []int
+	nullSafe     []bool
 	kind         Kind
 	build        Side
-	schema       *arrow.Schema
+	cond         expr.Expr // residual of the hash join, condition of the nested loop
+	nested       bool
+	schema       *arrow.Schema // output
+	pairSchema   *arrow.Schema // left columns then right columns, for cond
 	seed         maphash.Seed
+
+	probeOuter bool // emit probe rows without a match, null-extended
+	buildOuter bool // emit build rows without a match, null-extended
+	probeSemi  bool // emit probe rows with (semi) or without (anti) a match
+	buildSemi  bool // emit build rows with (semi) or without (anti) a match
+	anti       bool
 
 	mu  sync.Mutex
 	cur *table // the table of the current run, nil between runs
 }
 
 // NewHashJoin joins left and right on lkeys[i] == rkeys[i] (column indices of
-// equal types). Output columns are left's then right's; its partitions are the
-// probe side's, the other side being built once per run into a shared table.
+// equal types). Output columns are left's then right's (left's only for semi
+// and anti joins); its partitions are the probe side's, the other side being
+// built once per run into a shared table. It is NewHashJoinWith without
+// residual or null-safe keys.
 func NewHashJoin(env *exec.Env, left, right exec.Operator, lkeys, rkeys []int, kind Kind, build Side) (exec.Operator, error) {
-	if env == nil || left == nil || right == nil {
-		return nil, errors.New("hash join: nil env or input")
+	return NewHashJoinWith(env, left, right, Spec{LeftKeys: lkeys, RightKeys: rkeys, Kind: kind, Build: build})
+}
+
+// NewHashJoinWith returns the hash join described by spec. Every kind works
+// with either build side.
+func NewHashJoinWith(env *exec.Env, left, right exec.Operator, spec Spec) (exec.Operator, error) {
+	j, err := newJoin("hash join", env, left, right, spec.Kind, spec.Build, spec.Residual)
+	if err != nil {
+		return nil, err
 	}
-	if kind != Inner && kind != Left {
-		return nil, fmt.Errorf("hash join: unknown join kind %d", int(kind))
-	}
-	if build != BuildLeft && build != BuildRight {
-		return nil, fmt.Errorf("hash join: unknown build side %d", int(build))
-	}
-	if kind == Left && build == BuildLeft {
-		return nil, errors.New("hash join: left join must build the right side")
-	}
+	lkeys, rkeys := spec.LeftKeys, spec.RightKeys
 	if len(lkeys) == 0 || len(lkeys) != len(rkeys) {
 		return nil, fmt.Errorf("hash join: %d left keys and %d right keys", len(lkeys), len(rkeys))
+	}
+	if spec.NullSafe != nil && len(spec.NullSafe) != len(lkeys) {
+		return nil, fmt.Errorf("hash join: %d null-safe flags for %d keys", len(spec.NullSafe), len(lkeys))
 	}
 	ls, rs := left.Schema(), right.Schema()
 	for i := range lkeys {
@@ -109,22 +178,79 @@ func NewHashJoin(env *exec.Env, left, right exec.Operator, lkeys, rkeys []int, k
 			return nil, fmt.Errorf("hash join: key %s: %w", ls.Field(lkeys[i]).Name, err)
 		}
 	}
+	j.lkeys, j.rkeys = slices.Clone(lkeys), slices.Clone(rkeys)
+	for _, ns := range spec.NullSafe {
+		if ns {
+			j.nullSafe = slices.Clone(spec.NullSafe)
+			break
+		}
+	}
+	return j, nil
+}
+
+// NewNestedLoopJoin joins every left row with every right row for which cond
+// (a boolean expression over left columns then right columns) is true; a nil
+// cond gives the cross product. The build side is read once per run into a
+// shared table and the other side streams; pairs are evaluated in chunks of at
+// most env.BatchSize. Every kind works with either build side.
+func NewNestedLoopJoin(env *exec.Env, left, right exec.Operator, kind Kind, cond expr.Expr, build Side) (exec.Operator, error) {
+	j, err := newJoin("nested loop join", env, left, right, kind, build, cond)
+	if err != nil {
+		return nil, err
+	}
+	j.nested = true
+	return j, nil
+}
+
+// newJoin checks the parts common to both joins and derives the schemas.
+func newJoin(what string, env *exec.Env, left, right exec.Operator, kind Kind, build Side, cond expr.Expr) (*hashJoin, error) {
+	if env == nil || left == nil || right == nil {
+		return nil, fmt.Errorf("%s: nil env or input", what)
+	}
+	if kind < Inner || kind > LeftAnti {
+		return nil, fmt.Errorf("%s: unknown join kind %d", what, int(kind))
+	}
+	if build != BuildLeft && build != BuildRight {
+		return nil, fmt.Errorf("%s: unknown build side %d", what, int(build))
+	}
+	if env.BatchSize <= 0 {
+		return nil, fmt.Errorf("%s: batch size %d", what, env.BatchSize)
+	}
+	if cond != nil && cond.DataType().ID() != arrow.BOOL {
+		return nil, fmt.Errorf("%s: condition %s is %s, not boolean", what, cond, cond.DataType())
+	}
+	ls, rs := left.Schema(), right.Schema()
 	fields := make([]arrow.Field, 0, ls.NumFields()+rs.NumFields())
-	fields = append(fields, ls.Fields()...)
-	for _, f := range rs.Fields() {
-		if kind == Left {
+	for _, f := range ls.Fields() {
+		if kind == Right || kind == Full {
 			f.Nullable = true
 		}
 		fields = append(fields, f)
 	}
-	if env.BatchSize <= 0 {
-		return nil, fmt.Errorf("hash join: batch size %d", env.BatchSize)
+	for _, f := range rs.Fields() {
+		if kind == Left || kind == Full {
+			f.Nullable = true
+		}
+		fields = append(fields, f)
 	}
-	return &hashJoin{
-		env: env, left: left, right: right,
-		lkeys: append([]int(nil), lkeys...), rkeys: append([]int(nil), rkeys...),
-		kind: kind, build: build, schema: arrow.NewSchema(fields, nil), seed: maphash.MakeSeed(),
-	}, nil
+	j := &hashJoin{
+		env: env, left: left, right: right, kind: kind, build: build, cond: cond,
+		pairSchema: arrow.NewSchema(fields, nil), seed: maphash.MakeSeed(),
+	}
+	j.schema = j.pairSchema
+	switch kind {
+	case Left:
+		j.probeOuter, j.buildOuter = build == BuildRight, build == BuildLeft
+	case Right:
+		j.probeOuter, j.buildOuter = build == BuildLeft, build == BuildRight
+	case Full:
+		j.probeOuter, j.buildOuter = true, true
+	case LeftSemi, LeftAnti:
+		j.schema = ls
+		j.anti = kind == LeftAnti
+		j.probeSemi, j.buildSemi = build == BuildRight, build == BuildLeft
+	}
+	return j, nil
 }
 
 // keyType maps dictionary<_, string> to string, so either may join the other.
@@ -155,7 +281,30 @@ func (j *hashJoin) Children() []exec.Operator { return []exec.Operator{j.left, j
 
 // String implements exec.Operator.
 func (j *hashJoin) String() string {
-	return fmt.Sprintf("HashJoin(%s, build=%s, keys=%s=%s)", j.kind, j.build, intList(j.lkeys), intList(j.rkeys))
+	if j.nested {
+		cond := "cross"
+		if j.cond != nil {
+			cond = "cond=" + j.cond.String()
+		}
+		return fmt.Sprintf("NestedLoopJoin(%s, build=%s, %s)", j.kind, j.build, cond)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "HashJoin(%s, build=%s, keys=%s=%s", j.kind, j.build, intList(j.lkeys), intList(j.rkeys))
+	if j.nullSafe != nil {
+		s := make([]string, len(j.nullSafe))
+		for i, ns := range j.nullSafe {
+			s[i] = "="
+			if ns {
+				s[i] = "<=>"
+			}
+		}
+		fmt.Fprintf(&b, ", ops=[%s]", strings.Join(s, ","))
+	}
+	if j.cond != nil {
+		fmt.Fprintf(&b, ", residual=%s", j.cond)
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 func intList(xs []int) string {
@@ -194,34 +343,82 @@ func (j *hashJoin) buildKeys() []int {
 	return j.rkeys
 }
 
+// trackProbe reports whether streams must remember which probe rows matched.
+func (j *hashJoin) trackProbe() bool { return j.probeOuter || j.probeSemi }
+
+// trackBuild reports whether the run must remember which build rows matched.
+func (j *hashJoin) trackBuild() bool { return j.buildOuter || j.buildSemi }
+
 // Execute implements exec.Operator. The build side is read on the first Next
-// of the first stream of a run; the table is dropped when the last stream
-// of the run closes.
+// of the first stream of a run. For the kinds without a build-side tail a run
+// is the set of streams open at the same time, and the table is dropped when
+// the last of them closes. For the kinds with one, a run lasts until every
+// partition has been opened and closed, or one of its streams is closed
+// before its end or after its context is cancelled. While no stream of an
+// unfinished run is open, an Execute with the run's context continues it
+// (exec.Collect and the exchange give every partition one context and may
+// open a partition after another one has finished), and an Execute with
+// another context, or of a partition already opened, starts the next run.
+// A consumer that reads only some partitions to their end and never executes
+// the join again leaves the table allocated.
 func (j *hashJoin) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := exec.CheckPartition(j, p); err != nil {
 		return nil, err
 	}
 	j.mu.Lock()
 	t := j.cur
+	if t != nil && j.trackBuild() && (t.opened[p] || t.refs == 0 && !sameContext(t.ctx, ctx)) {
+		// Partition p was already part of the current run, or the run is
+		// idle and this call comes from another consumer: start the next one.
+		j.cur = nil
+		if t.refs == 0 {
+			t.release()
+		}
+		t = nil
+	}
 	if t == nil {
-		t = &table{}
+		n := j.Partitions()
+		t = &table{ctx: ctx, done: make([]bool, n), opened: make([]bool, n)}
 		j.cur = t
+	}
+	if !t.opened[p] {
+		t.opened[p] = true
+		t.nopened++
 	}
 	t.refs++
 	j.mu.Unlock()
 	ps, err := j.probeOp().Execute(ctx, p)
 	if err != nil {
-		j.unref(t)
+		j.unref(t, true)
 		return nil, err
 	}
-	return &stream{j: j, t: t, ctx: ctx, probe: ps}, nil
+	return &stream{j: j, t: t, ctx: ctx, probe: ps, part: p}, nil
 }
 
-func (j *hashJoin) unref(t *table) {
+// sameContext reports whether a and b are the same context; contexts of
+// incomparable dynamic types are never the same.
+func sameContext(a, b context.Context) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
+}
+
+// unref drops a reference to the table of a run; abandoned says the stream
+// did not reach its end.
+func (j *hashJoin) unref(t *table, abandoned bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	t.refs--
-	if t.refs == 0 {
+	if abandoned {
+		t.abandoned = true
+	}
+	if t.refs > 0 {
+		return
+	}
+	if !j.trackBuild() || t.nopened == len(t.opened) || t.abandoned || j.cur != t {
 		t.release()
 		if j.cur == t {
 			j.cur = nil
@@ -229,10 +426,33 @@ func (j *hashJoin) unref(t *table) {
 	}
 }
 
+// finish marks probe partition p of the run done and reports whether the
+// caller finished the last one and so must emit the build-side tail.
+func (j *hashJoin) finish(t *table, p int) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if !t.done[p] {
+		t.done[p] = true
+		t.ndone++
+	}
+	if t.ndone == len(t.done) && !t.tailOwned {
+		t.tailOwned = true
+		return true
+	}
+	return false
+}
+
 // table is the build side of one run: its columns concatenated, its keys and
-// a chained hash table over row ids.
+// a chained hash table over row ids (no keys for a nested-loop join).
 type table struct {
-	refs int // guarded by hashJoin.mu
+	refs      int             // guarded by hashJoin.mu
+	done      []bool          // probe partitions read to the end; guarded by hashJoin.mu
+	ndone     int             // guarded by hashJoin.mu
+	ctx       context.Context // of the first Execute of the run
+	tailOwned bool            // a stream has taken the build-side tail; guarded by hashJoin.mu
+	opened    []bool          // partitions opened in the run; guarded by hashJoin.mu
+	nopened   int             // guarded by hashJoin.mu
+	abandoned bool            // a stream was closed before its end; guarded by hashJoin.mu
 
 	once    sync.Once
 	err     error
@@ -242,6 +462,7 @@ type table struct {
 	buckets []int32
 	next    []int32
 	mask    uint64
+	matched []uint32 // bit i: build row i matched; set atomically by every stream
 }
 
 func (t *table) release() {
@@ -252,8 +473,20 @@ func (t *table) release() {
 	}
 	t.cols = nil
 	t.keys = keySet{}
-	t.buckets, t.next = nil, nil
+	t.buckets, t.next, t.matched = nil, nil, nil
 }
+
+// mark records that build row i matched.
+func (t *table) mark(i int32) {
+	w, bit := &t.matched[i>>5], uint32(1)<<(i&31)
+	if atomic.LoadUint32(w)&bit == 0 {
+		atomic.OrUint32(w, bit)
+	}
+}
+
+// isMarked reports whether build row i matched; only read once every probe
+// partition is done, after the marks happened-before through hashJoin.mu.
+func (t *table) isMarked(i int) bool { return atomic.LoadUint32(&t.matched[i>>5])&(1<<(i&31)) != 0 }
 
 // load reads every partition of the build side concurrently and builds the table.
 func (t *table) load(ctx context.Context, j *hashJoin) error {
@@ -283,14 +516,14 @@ func (t *table) load(ctx context.Context, j *hashJoin) error {
 	}
 	defer func() { exec.ReleaseAll(batches) }()
 	if err != nil {
-		return fmt.Errorf("hash join build side: %w", err)
+		return fmt.Errorf("%s build side: %w", j.what(), err)
 	}
 	rows := 0
 	for _, b := range batches {
 		rows += int(b.NumRows())
 	}
 	if rows > math.MaxInt32 {
-		return fmt.Errorf("hash join build side: %d rows exceed the limit of %d", rows, math.MaxInt32)
+		return fmt.Errorf("%s build side: %d rows exceed the limit of %d", j.what(), rows, math.MaxInt32)
 	}
 	schema := op.Schema()
 	t.cols = make([]arrow.Array, schema.NumFields())
@@ -305,7 +538,7 @@ func (t *table) load(ctx context.Context, j *hashJoin) error {
 		}
 		a, err := array.Concatenate(arrs, j.env.Mem)
 		if err != nil {
-			return fmt.Errorf("hash join build side: column %s: %w", schema.Field(c).Name, err)
+			return fmt.Errorf("%s build side: column %s: %w", j.what(), schema.Field(c).Name, err)
 		}
 		t.cols[c] = a
 		if err := ctx.Err(); err != nil {
@@ -315,11 +548,17 @@ func (t *table) load(ctx context.Context, j *hashJoin) error {
 	exec.ReleaseAll(batches)
 	batches = nil
 	t.rows = rows
+	if j.trackBuild() {
+		t.matched = make([]uint32, (rows+31)/32)
+	}
+	if j.nested {
+		return nil
+	}
 	keyArrs := make([]arrow.Array, len(j.buildKeys()))
 	for i, c := range j.buildKeys() {
 		keyArrs[i] = t.cols[c]
 	}
-	if err := t.keys.load(keyArrs, j.seed); err != nil {
+	if err := t.keys.load(keyArrs, j.nullSafe, j.seed); err != nil {
 		return fmt.Errorf("hash join build side: %w", err)
 	}
 	size := 1
@@ -350,43 +589,81 @@ func (t *table) load(ctx context.Context, j *hashJoin) error {
 	return nil
 }
 
+func (j *hashJoin) what() string {
+	if j.nested {
+		return "nested loop join"
+	}
+	return "hash join"
+}
+
+// The phases of a stream.
+const (
+	phaseProbe = iota // streaming probe batches
+	phaseTail         // emitting the build-side tail
+	phaseDone
+)
+
 // stream probes one partition of the probe side against the shared table.
 type stream struct {
 	j      *hashJoin
 	t      *table
 	ctx    context.Context
 	probe  exec.Stream
+	part   int
 	closed bool
+	phase  int
 
 	batch   arrow.RecordBatch // current probe batch, nil when one must be read
 	keys    keySet
-	row     int   // next probe row to start
-	chain   int32 // next build row in the chain of the current probe row, -1 when none
-	inRow   bool  // a probe row's chain is being walked
-	matched bool  // the current probe row has matched at least once
+	row     int    // next probe row to start
+	chain   int32  // hash: next build row in the chain of the current probe row, -1 when none
+	inRow   bool   // hash: a probe row's chain is being walked
+	bpos    int    // nested loop: next build row for the current probe row
+	pm      []bool // per row of batch: matched at least once (when tracked)
+	tailRow int    // next probe row to consider for the probe-side tail
+	bTail   int    // next build row to consider for the build-side tail
 	pIdx    []int32
 	bIdx    []int32
+	keep    []int32
 }
 
 // Next implements exec.Stream.
 func (s *stream) Next() (arrow.RecordBatch, error) {
-	if s.closed {
+	if s.closed || s.phase == phaseDone {
 		return nil, io.EOF
 	}
 	if err := s.ctx.Err(); err != nil {
 		return nil, err
 	}
-	t := s.t
-	t.once.Do(func() { t.err = t.load(s.ctx, s.j) })
+	t, j := s.t, s.j
+	t.once.Do(func() { t.err = t.load(s.ctx, j) })
 	if t.err != nil {
 		return nil, t.err
 	}
 	for {
+		if s.phase == phaseTail {
+			out, err := s.buildTail()
+			if out == nil && err == nil {
+				s.phase = phaseDone
+				return nil, io.EOF
+			}
+			return out, err
+		}
 		if s.batch == nil {
-			if t.rows == 0 && s.j.kind == Inner {
+			if t.rows == 0 && !j.probeOuter && !(j.probeSemi && j.anti) {
+				// Nothing can come out of this partition.
+				s.phase = phaseDone
 				return nil, io.EOF
 			}
 			b, err := s.probe.Next()
+			if errors.Is(err, io.EOF) {
+				s.phase = phaseDone
+				if j.trackBuild() && j.finish(t, s.part) {
+					s.phase = phaseTail
+					continue
+				}
+				return nil, io.EOF
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -394,28 +671,43 @@ func (s *stream) Next() (arrow.RecordBatch, error) {
 				b.Release()
 				continue
 			}
-			keyArrs := make([]arrow.Array, len(s.j.probeKeys()))
-			for i, c := range s.j.probeKeys() {
-				keyArrs[i] = b.Column(c)
+			if !j.nested {
+				keyArrs := make([]arrow.Array, len(j.probeKeys()))
+				for i, c := range j.probeKeys() {
+					keyArrs[i] = b.Column(c)
+				}
+				if err := s.keys.load(keyArrs, j.nullSafe, j.seed); err != nil {
+					b.Release()
+					return nil, fmt.Errorf("hash join probe side: %w", err)
+				}
 			}
-			if err := s.keys.load(keyArrs, s.j.seed); err != nil {
-				b.Release()
-				return nil, fmt.Errorf("hash join probe side: %w", err)
+			s.batch, s.row, s.inRow, s.bpos, s.tailRow = b, 0, false, 0, 0
+			if j.trackProbe() {
+				s.pm = grow(s.pm, int(b.NumRows()))
+				clear(s.pm)
 			}
-			s.batch, s.row, s.inRow = b, 0, false
 		}
-		s.match()
-		var out arrow.RecordBatch
-		var err error
-		if len(s.pIdx) > 0 {
-			out, err = s.gather()
-		}
-		if s.row >= int(s.batch.NumRows()) {
+		if s.row < int(s.batch.NumRows()) {
+			if j.nested {
+				s.matchNested()
+			} else {
+				s.matchHash()
+			}
+			if len(s.pIdx) > 0 {
+				out, err := s.pairs()
+				if out != nil || err != nil {
+					return out, err
+				}
+			}
+		} else {
+			if j.trackProbe() {
+				out, err := s.probeTail()
+				if out != nil || err != nil {
+					return out, err
+				}
+			}
 			s.batch.Release()
 			s.batch = nil
-		}
-		if out != nil || err != nil {
-			return out, err
 		}
 		if err := s.ctx.Err(); err != nil {
 			return nil, err
@@ -423,21 +715,29 @@ func (s *stream) Next() (arrow.RecordBatch, error) {
 	}
 }
 
-// match walks probe rows from s.row, filling pIdx/bIdx with at most BatchSize
-// pairs; for a left join an unmatched probe row gets build index -1.
-func (s *stream) match() {
+// skipRow reports whether probe row r needs no more candidates: a semi or
+// anti probe row is settled by its first match.
+func (s *stream) skipRow(r int) bool { return s.j.probeSemi && s.pm[r] }
+
+// matchHash walks probe rows from s.row, filling pIdx/bIdx with at most
+// BatchSize candidate pairs of equal keys.
+func (s *stream) matchHash() {
 	t, ks := s.t, &s.keys
 	limit := s.j.env.BatchSize
-	left := s.j.kind == Left
+	// Without a residual the first equal key settles a semi or anti probe row.
+	first := s.j.probeSemi && s.j.cond == nil
 	n := int(s.batch.NumRows())
 	p, b := s.pIdx[:0], s.bIdx[:0]
 	for s.row < n && len(p) < limit {
 		r := s.row
 		if !s.inRow {
-			s.inRow, s.matched, s.chain = true, false, -1
+			s.inRow, s.chain = true, -1
 			if !ks.null[r] && t.rows > 0 {
 				s.chain = t.buckets[ks.hash[r]&t.mask]
 			}
+		}
+		if s.skipRow(r) {
+			s.chain = -1
 		}
 		h := ks.hash[r]
 		c := s.chain
@@ -445,7 +745,10 @@ func (s *stream) match() {
 			if t.keys.hash[c] == h && equal(ks, r, &t.keys, int(c)) {
 				p = append(p, int32(r))
 				b = append(b, c)
-				s.matched = true
+				if first {
+					c = -1
+					break
+				}
 			}
 			c = t.next[c]
 		}
@@ -453,65 +756,234 @@ func (s *stream) match() {
 		if c >= 0 {
 			break // output full in the middle of a chain
 		}
-		if left && !s.matched {
-			if len(p) >= limit {
-				break
-			}
-			p = append(p, int32(r))
-			b = append(b, -1)
-		}
 		s.inRow = false
 		s.row++
 	}
 	s.pIdx, s.bIdx = p, b
 }
 
-// gather builds the output batch of the pending index pairs.
-func (s *stream) gather() (arrow.RecordBatch, error) {
-	mem := s.j.env.Mem
-	nl, nr := s.j.left.Schema().NumFields(), s.j.right.Schema().NumFields()
-	cols := make([]arrow.Array, 0, nl+nr)
+// matchNested pairs probe rows from s.row with build rows from s.bpos,
+// filling pIdx/bIdx with at most BatchSize candidates.
+func (s *stream) matchNested() {
+	rows := s.t.rows
+	limit := s.j.env.BatchSize
+	first := s.j.probeSemi && s.j.cond == nil
+	n := int(s.batch.NumRows())
+	p, b := s.pIdx[:0], s.bIdx[:0]
+	for s.row < n && len(p) < limit {
+		r := s.row
+		if rows == 0 || s.skipRow(r) {
+			s.row, s.bpos = s.row+1, 0
+			continue
+		}
+		end := rows
+		if first {
+			end = 1
+		}
+		k := min(end-s.bpos, limit-len(p))
+		for i := range k {
+			p = append(p, int32(r))
+			b = append(b, int32(s.bpos+i))
+		}
+		s.bpos += k
+		if s.bpos >= end {
+			s.row, s.bpos = s.row+1, 0
+		}
+	}
+	s.pIdx, s.bIdx = p, b
+}
+
+// pairs evaluates the candidate pairs in pIdx/bIdx, records the matches and
+// returns the matching pairs when the join outputs pairs (nil when none).
+func (s *stream) pairs() (arrow.RecordBatch, error) {
+	j, t := s.j, s.t
+	defer func() { s.pIdx, s.bIdx = s.pIdx[:0], s.bIdx[:0] }()
+	semi := j.probeSemi || j.buildSemi
+	if j.cond == nil && semi {
+		s.record(nil, true)
+		return nil, nil
+	}
+	lSrc, rSrc, lIdx, rIdx := s.sides(s.batch.Columns(), t.cols, s.pIdx, s.bIdx)
+	b, err := s.assemble(j.pairSchema, lSrc, rSrc, lIdx, rIdx, true)
+	if err != nil {
+		return nil, err
+	}
+	if j.cond == nil {
+		s.record(nil, true)
+		return b, nil
+	}
+	defer b.Release()
+	m, err := j.cond.Eval(j.env.Mem, b)
+	if err != nil {
+		return nil, fmt.Errorf("%s condition %s: %w", j.what(), j.cond, err)
+	}
+	defer m.Release()
+	mask, ok := m.(*array.Boolean)
+	if !ok || m.Len() != int(b.NumRows()) {
+		return nil, fmt.Errorf("%s condition %s returned %d values of %s for %d rows", j.what(), j.cond, m.Len(), m.DataType(), b.NumRows())
+	}
+	s.keep = kernels.MaskIndices(mask, s.keep)
+	s.record(s.keep, false)
+	if semi || len(s.keep) == 0 {
+		return nil, nil
+	}
+	if len(s.keep) == int(b.NumRows()) {
+		b.Retain()
+		return b, nil
+	}
+	return takeBatch(j.env.Mem, b, s.keep)
+}
+
+// takeBatch gathers the rows idx of b, dictionary columns included.
+func takeBatch(mem memory.Allocator, b arrow.RecordBatch, idx []int32) (arrow.RecordBatch, error) {
+	cols := make([]arrow.Array, 0, b.NumCols())
 	defer func() {
 		for _, c := range cols {
 			c.Release()
 		}
 	}()
-	probeCols := func() error {
-		for c := range s.batch.NumCols() {
-			a, err := takeArray(mem, s.batch.Column(int(c)), s.pIdx)
-			if err != nil {
-				return fmt.Errorf("hash join: column %s: %w", s.batch.ColumnName(int(c)), err)
-			}
-			cols = append(cols, a)
+	for c := range int(b.NumCols()) {
+		a, err := takeArray(mem, b.Column(c), idx)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", b.ColumnName(c), err)
 		}
-		return nil
+		cols = append(cols, a)
 	}
-	buildCols := func() error {
-		for c, col := range s.t.cols {
-			a, err := takeArray(mem, col, s.bIdx)
-			if err != nil {
-				return fmt.Errorf("hash join: column %s: %w", s.j.buildOp().Schema().Field(c).Name, err)
+	return array.NewRecordBatch(b.Schema(), cols, int64(len(idx))), nil
+}
+
+// record marks the probe and build rows of the matching candidates: those at
+// positions keep, or all of them when all is set.
+func (s *stream) record(keep []int32, all bool) {
+	j, t := s.j, s.t
+	tp, tb := j.trackProbe(), j.trackBuild()
+	if all {
+		if tp {
+			for _, r := range s.pIdx {
+				s.pm[r] = true
 			}
-			cols = append(cols, a)
 		}
-		return nil
+		if tb {
+			for _, b := range s.bIdx {
+				t.mark(b)
+			}
+		}
+		return
 	}
-	var err error
+	for _, k := range keep {
+		if tp {
+			s.pm[s.pIdx[k]] = true
+		}
+		if tb {
+			t.mark(s.bIdx[k])
+		}
+	}
+}
+
+// probeTail returns the next batch of probe rows settled at the end of the
+// probe batch: unmatched ones null-extended for an outer join, the matched
+// (semi) or unmatched (anti) ones for a semi or anti join. nil when done.
+func (s *stream) probeTail() (arrow.RecordBatch, error) {
+	j := s.j
+	want := j.probeSemi && !j.anti
+	n := int(s.batch.NumRows())
+	p := s.pIdx[:0]
+	for s.tailRow < n && len(p) < j.env.BatchSize {
+		if s.pm[s.tailRow] == want {
+			p = append(p, int32(s.tailRow))
+		}
+		s.tailRow++
+	}
+	s.pIdx = p
+	defer func() { s.pIdx = s.pIdx[:0] }()
+	if len(p) == 0 {
+		return nil, nil
+	}
+	if j.probeSemi {
+		// The probe side is the left one.
+		return s.assemble(j.schema, s.batch.Columns(), nil, p, nil, false)
+	}
+	lSrc, rSrc, lIdx, rIdx := s.sides(s.batch.Columns(), nil, p, nil)
+	return s.assemble(j.schema, lSrc, rSrc, lIdx, rIdx, true)
+}
+
+// buildTail returns the next batch of build rows settled once the whole probe
+// side is done: unmatched ones null-extended for an outer join, the matched
+// (semi) or unmatched (anti) ones for a semi or anti join. nil when done.
+func (s *stream) buildTail() (arrow.RecordBatch, error) {
+	j, t := s.j, s.t
+	want := j.buildSemi && !j.anti
+	b := s.bIdx[:0]
+	for s.bTail < t.rows && len(b) < j.env.BatchSize {
+		if t.isMarked(s.bTail) == want {
+			b = append(b, int32(s.bTail))
+		}
+		s.bTail++
+	}
+	s.bIdx = b
+	defer func() { s.bIdx = s.bIdx[:0] }()
+	if len(b) == 0 {
+		return nil, nil
+	}
+	if j.buildSemi {
+		// The build side is the left one.
+		return s.assemble(j.schema, t.cols, nil, b, nil, false)
+	}
+	lSrc, rSrc, lIdx, rIdx := s.sides(nil, t.cols, nil, b)
+	return s.assemble(j.schema, lSrc, rSrc, lIdx, rIdx, true)
+}
+
+// sides maps probe/build columns and indices to left/right.
+func (s *stream) sides(probe, build []arrow.Array, pIdx, bIdx []int32) (lSrc, rSrc []arrow.Array, lIdx, rIdx []int32) {
 	if s.j.build == BuildLeft {
-		if err = buildCols(); err == nil {
-			err = probeCols()
-		}
-	} else {
-		if err = probeCols(); err == nil {
-			err = buildCols()
-		}
+		return build, probe, bIdx, pIdx
 	}
-	n := len(s.pIdx)
-	s.pIdx, s.bIdx = s.pIdx[:0], s.bIdx[:0]
-	if err != nil {
+	return probe, build, pIdx, bIdx
+}
+
+// assemble gathers a batch of schema: the left columns lSrc[lIdx], then, when
+// withRight, the right columns rSrc[rIdx]. A nil source (with nil indices)
+// gives null columns as long as the other side's indices.
+func (s *stream) assemble(schema *arrow.Schema, lSrc, rSrc []arrow.Array, lIdx, rIdx []int32, withRight bool) (arrow.RecordBatch, error) {
+	mem := s.j.env.Mem
+	n := max(len(lIdx), len(rIdx))
+	cols := make([]arrow.Array, 0, schema.NumFields())
+	ok := false
+	defer func() {
+		if !ok {
+			for _, c := range cols {
+				c.Release()
+			}
+		}
+	}()
+	add := func(src []arrow.Array, idx []int32, fields []arrow.Field) error {
+		for c, f := range fields {
+			if src == nil {
+				cols = append(cols, array.MakeArrayOfNull(mem, f.Type, n))
+				continue
+			}
+			a, err := takeArray(mem, src[c], idx)
+			if err != nil {
+				return fmt.Errorf("%s: column %s: %w", s.j.what(), f.Name, err)
+			}
+			cols = append(cols, a)
+		}
+		return nil
+	}
+	if err := add(lSrc, lIdx, s.j.left.Schema().Fields()); err != nil {
 		return nil, err
 	}
-	return array.NewRecordBatch(s.j.schema, cols, int64(n)), nil
+	if withRight {
+		if err := add(rSrc, rIdx, s.j.right.Schema().Fields()); err != nil {
+			return nil, err
+		}
+	}
+	out := array.NewRecordBatch(schema, cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
+	ok = true
+	return out, nil
 }
 
 // Close implements exec.Stream.
@@ -525,7 +997,8 @@ func (s *stream) Close() error {
 		s.batch = nil
 	}
 	err := s.probe.Close()
-	s.j.unref(s.t)
+	// A stream closed before its end or with its context cancelled abandons the run.
+	s.j.unref(s.t, s.phase != phaseDone || s.ctx.Err() != nil)
 	return err
 }
 

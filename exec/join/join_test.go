@@ -275,7 +275,7 @@ func TestHashJoinHandComputed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := op.String(), "HashJoin(Left, build=right, keys=[0]=[0])"; got != want {
+	if got, want := op.String(), "HashJoin(LeftOuter, build=right, keys=[0]=[0])"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 	if !op.Schema().Field(2).Nullable || !op.Schema().Field(3).Nullable {
@@ -287,8 +287,11 @@ func TestHashJoinHandComputed(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	if _, err := NewHashJoin(env, left, right, []int{0}, []int{0}, Left, BuildLeft); err == nil {
-		t.Error("left join building the left side: no error")
+	if _, err := NewHashJoin(env, left, right, []int{0}, []int{0}, Kind(99), BuildLeft); err == nil {
+		t.Error("unknown join kind: no error")
+	}
+	if _, err := NewHashJoin(env, left, right, []int{0}, []int{0}, Inner, Side(7)); err == nil {
+		t.Error("unknown build side: no error")
 	}
 	if _, err := NewHashJoin(env, left, right, []int{1}, []int{1}, Inner, BuildLeft); err == nil {
 		t.Error("keys of different types: no error")

@@ -28,7 +28,13 @@ type keyCol struct {
 	offs  []int32  // kindString offsets
 	data  []byte   // kindString bytes
 	dict  []int32  // kindString dictionary indices, nil for plain strings
+	// nulls flags the null rows of a null-safe key column (null equals
+	// null); nil for ordinary columns, whose nulls go to keySet.null.
+	nulls []bool
 }
+
+// isNull reports whether row i is null in a null-safe key column.
+func (k *keyCol) isNull(i int) bool { return k.nulls != nil && k.nulls[i] }
 
 // str returns the bytes of row i of a string key column.
 func (k *keyCol) str(i int) []byte {
@@ -55,7 +61,8 @@ func grow[T any](s []T, n int) []T {
 }
 
 // load normalizes the key arrays of one batch into ks, reusing its buffers.
-func (ks *keySet) load(arrs []arrow.Array, seed maphash.Seed) error {
+// nullSafe[c] (nil: all false) makes column c compare null as equal to null.
+func (ks *keySet) load(arrs []arrow.Array, nullSafe []bool, seed maphash.Seed) error {
 	n := 0
 	if len(arrs) > 0 {
 		n = arrs[0].Len()
@@ -67,8 +74,28 @@ func (ks *keySet) load(arrs []arrow.Array, seed maphash.Seed) error {
 	clear(ks.null)
 	ks.hash = grow(ks.hash, n)
 	for c, a := range arrs {
-		if err := ks.cols[c].load(a, ks.null); err != nil {
+		k := &ks.cols[c]
+		null := ks.null
+		if c < len(nullSafe) && nullSafe[c] {
+			k.nulls = grow(k.nulls, n)
+			clear(k.nulls)
+			null = k.nulls
+		} else {
+			k.nulls = nil
+		}
+		if err := k.load(a, null); err != nil {
 			return err
+		}
+		if k.nulls != nil && k.kind != kindString {
+			// Null slots hold arbitrary bytes: give them one value so they hash alike.
+			for i, isNull := range k.nulls {
+				if isNull {
+					k.fixed[i] = 0
+					if k.kind == kindDec128 {
+						k.hi[i] = 0
+					}
+				}
+			}
 		}
 	}
 	ks.nulls = 0
@@ -300,12 +327,18 @@ func (ks *keySet) computeHash(seed maphash.Seed) {
 					dh[d] = maphash.Bytes(seed, k.data[k.offs[d]:k.offs[d+1]])
 				}
 				for i, j := range k.dict[:len(h)] {
-					if j >= 0 && int(j) < nd {
+					if k.isNull(i) {
+						h[i] = mix(h[i]*31 + golden)
+					} else if j >= 0 && int(j) < nd {
 						h[i] = mix(h[i]*31 + dh[j])
 					}
 				}
 			} else {
 				for i := range h {
+					if k.isNull(i) {
+						h[i] = mix(h[i]*31 + golden)
+						continue
+					}
 					h[i] = mix(h[i]*31 + maphash.Bytes(seed, k.data[k.offs[i]:k.offs[i+1]]))
 				}
 			}
@@ -317,6 +350,15 @@ func (ks *keySet) computeHash(seed maphash.Seed) {
 func equal(p *keySet, i int, b *keySet, j int) bool {
 	for c := range p.cols {
 		pk, bk := &p.cols[c], &b.cols[c]
+		if pk.nulls != nil {
+			pn, bn := pk.nulls[i], bk.nulls[j]
+			if pn || bn {
+				if pn != bn {
+					return false
+				}
+				continue
+			}
+		}
 		switch pk.kind {
 		case kindFixed:
 			if pk.fixed[i] != bk.fixed[j] {

@@ -599,23 +599,37 @@ func (p *parser) joinedRelation() (planner.Plan, error) {
 			if err := p.expectKw("JOIN"); err != nil {
 				return nil, err
 			}
-		case t.is("LEFT"):
+		case t.is("LEFT"), t.is("SEMI"), t.is("ANTI"):
 			p.next()
-			if n := p.peek(); n.is("SEMI") || n.is("ANTI") {
-				return nil, p.errAt(n, "LEFT %s JOIN is not supported yet", strings.ToUpper(n.text))
+			kind = planner.LeftJoin
+			switch {
+			case t.is("SEMI") || p.acceptKw("SEMI"):
+				kind = planner.LeftSemiJoin
+			case t.is("ANTI") || p.acceptKw("ANTI"):
+				kind = planner.LeftAntiJoin
+			default:
+				p.acceptKw("OUTER")
+			}
+			if err := p.expectKw("JOIN"); err != nil {
+				return nil, err
+			}
+		case t.is("RIGHT"), t.is("FULL"):
+			p.next()
+			kind = planner.RightJoin
+			if t.is("FULL") {
+				kind = planner.FullJoin
 			}
 			p.acceptKw("OUTER")
 			if err := p.expectKw("JOIN"); err != nil {
 				return nil, err
 			}
-			kind = planner.LeftJoin
 		case t.is("CROSS"):
 			p.next()
 			if err := p.expectKw("JOIN"); err != nil {
 				return nil, err
 			}
 			cross = true
-		case t.is("RIGHT"), t.is("FULL"), t.is("NATURAL"), t.is("SEMI"), t.is("ANTI"):
+		case t.is("NATURAL"):
 			return nil, p.errAt(t, "%s JOIN is not supported yet", strings.ToUpper(t.text))
 		default:
 			return left, nil
