@@ -124,7 +124,7 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 		if err := checkAggregateList(groups, list); err != nil {
 			return nil, err
 		}
-		return &Aggregate{Groups: groups, List: list, Child: n.Child}, nil
+		return a.rewriteDistinctAggregates(&Aggregate{Groups: groups, List: list, Child: n.Child})
 	case *Sort:
 		orders := make([]*SortOrder, len(n.Orders))
 		for i, o := range n.Orders {

@@ -330,40 +330,184 @@ const (
 	AggAvg
 	AggMin
 	AggMax
+	AggStddevSamp
+	AggStddevPop
+	AggVarSamp
+	AggVarPop
+	AggFirst
+	AggLast
+	AggBoolAnd
+	AggBoolOr
+	AggCountIf
+	AggAnyValue
+	AggCorr
+	AggCovarSamp
+	AggCovarPop
+	AggMaxBy
+	AggMinBy
+	AggApproxCountDistinct
 )
 
-var aggNames = [...]string{"count", "sum", "avg", "min", "max"}
+func (f AggFunc) String() string {
+	switch f {
+	case AggCount:
+		return "count"
+	case AggSum:
+		return "sum"
+	case AggAvg:
+		return "avg"
+	case AggMin:
+		return "min"
+	case AggMax:
+		return "max"
+	case AggStddevSamp:
+		return "stddev_samp"
+	case AggStddevPop:
+		return "stddev_pop"
+	case AggVarSamp:
+		return "var_samp"
+	case AggVarPop:
+		return "var_pop"
+	case AggFirst:
+		return "first"
+	case AggLast:
+		return "last"
+	case AggBoolAnd:
+		return "bool_and"
+	case AggBoolOr:
+		return "bool_or"
+	case AggCountIf:
+		return "count_if"
+	case AggAnyValue:
+		return "any_value"
+	case AggCorr:
+		return "corr"
+	case AggCovarSamp:
+		return "covar_samp"
+	case AggCovarPop:
+		return "covar_pop"
+	case AggMaxBy:
+		return "max_by"
+	case AggMinBy:
+		return "min_by"
+	case AggApproxCountDistinct:
+		return "approx_count_distinct"
+	}
+	return fmt.Sprintf("AggFunc(%d)", int(f))
+}
 
-func (f AggFunc) String() string { return aggNames[f] }
+// TwoArgs reports whether the aggregate takes two arguments.
+func (f AggFunc) TwoArgs() bool {
+	return f == AggCorr || f == AggCovarSamp || f == AggCovarPop || f == AggMaxBy || f == AggMinBy
+}
+
+// LookupAggregate returns the aggregate function a (case-insensitive) SQL
+// name denotes, with Spark's aliases.
+func LookupAggregate(name string) (AggFunc, bool) {
+	switch strings.ToLower(name) {
+	case "count":
+		return AggCount, true
+	case "sum":
+		return AggSum, true
+	case "avg", "mean":
+		return AggAvg, true
+	case "min":
+		return AggMin, true
+	case "max":
+		return AggMax, true
+	case "stddev", "std", "stddev_samp":
+		return AggStddevSamp, true
+	case "stddev_pop":
+		return AggStddevPop, true
+	case "variance", "var_samp":
+		return AggVarSamp, true
+	case "var_pop":
+		return AggVarPop, true
+	case "first", "first_value":
+		return AggFirst, true
+	case "last", "last_value":
+		return AggLast, true
+	case "bool_and", "every":
+		return AggBoolAnd, true
+	case "bool_or", "some", "any":
+		return AggBoolOr, true
+	case "count_if":
+		return AggCountIf, true
+	case "any_value":
+		return AggAnyValue, true
+	case "corr":
+		return AggCorr, true
+	case "covar_samp":
+		return AggCovarSamp, true
+	case "covar_pop":
+		return AggCovarPop, true
+	case "max_by":
+		return AggMaxBy, true
+	case "min_by":
+		return AggMinBy, true
+	case "approx_count_distinct":
+		return AggApproxCountDistinct, true
+	}
+	return 0, false
+}
 
 // AggregateCall is an aggregate function call; Arg is nil for count(*).
+// Arg2 is the second argument of two-argument aggregates (corr, max_by, …).
 type AggregateCall struct {
 	Func AggFunc
 	Arg  Expr
+	Arg2 Expr
 	Type arrow.DataType
+	// Distinct aggregates each distinct value of Arg once (count(DISTINCT x)).
+	Distinct bool
+	// IgnoreNulls makes first/last/any_value skip nulls.
+	IgnoreNulls bool
 }
 
 func (e *AggregateCall) String() string {
 	if e.Arg == nil {
 		return e.Func.String() + "(1)"
 	}
-	return fmt.Sprintf("%s(%s)", e.Func, e.Arg)
+	var b strings.Builder
+	b.WriteString(e.Func.String() + "(")
+	if e.Distinct {
+		b.WriteString("DISTINCT ")
+	}
+	b.WriteString(e.Arg.String())
+	if e.Arg2 != nil {
+		b.WriteString(", " + e.Arg2.String())
+	}
+	if e.IgnoreNulls {
+		b.WriteString(") IGNORE NULLS")
+		return b.String()
+	}
+	b.WriteString(")")
+	return b.String()
 }
 func (e *AggregateCall) Children() []Expr {
-	if e.Arg == nil {
+	switch {
+	case e.Arg == nil:
 		return nil
+	case e.Arg2 == nil:
+		return []Expr{e.Arg}
 	}
-	return []Expr{e.Arg}
+	return []Expr{e.Arg, e.Arg2}
 }
 func (e *AggregateCall) WithChildren(c []Expr) Expr {
-	out := &AggregateCall{Func: e.Func, Type: e.Type}
+	out := *e
+	out.Arg, out.Arg2 = nil, nil
 	if len(c) > 0 {
 		out.Arg = c[0]
 	}
-	return out
+	if len(c) > 1 {
+		out.Arg2 = c[1]
+	}
+	return &out
 }
 func (e *AggregateCall) DataType() arrow.DataType { return e.Type }
-func (e *AggregateCall) Nullable() bool           { return e.Func != AggCount }
+func (e *AggregateCall) Nullable() bool {
+	return e.Func != AggCount && e.Func != AggCountIf && e.Func != AggApproxCountDistinct
+}
 
 // SortOrder is one key of an ORDER BY.
 type SortOrder struct {

@@ -285,11 +285,11 @@ func (pp *PhysicalPlanner) planAggregate(n *Aggregate) (physical, error) {
 			if _, seen := callIndex[c.String()]; !seen {
 				callIndex[c.String()] = len(calls)
 				calls = append(calls, c)
-				if c.Arg != nil {
-					if _, seen := inputIndex[c.Arg.String()]; !seen {
-						inputIndex[c.Arg.String()] = len(pre)
-						a := pp.tempAttr(outputName(c.Arg), c.Arg.DataType(), c.Arg.Nullable())
-						pre = append(pre, &Alias{E: c.Arg, Name: a.Name, ID: a.ID})
+				for _, arg := range c.Children() {
+					if _, seen := inputIndex[arg.String()]; !seen {
+						inputIndex[arg.String()] = len(pre)
+						a := pp.tempAttr(outputName(arg), arg.DataType(), arg.Nullable())
+						pre = append(pre, &Alias{E: arg, Name: a.Name, ID: a.ID})
 					}
 				}
 			}
@@ -310,29 +310,17 @@ func (pp *PhysicalPlanner) planAggregate(n *Aggregate) (physical, error) {
 	inTypes := make([]arrow.DataType, len(calls))
 	resultAttrs := make([]*Attribute, len(calls))
 	for i, c := range calls {
-		spec := aggregate.Spec{Name: fmt.Sprintf("agg%d", i)}
-		switch c.Func {
-		case AggCount:
-			spec.Func = aggregate.Count
-			if c.Arg == nil {
-				spec.Func = aggregate.CountStar
-			}
-		case AggSum:
-			spec.Func = aggregate.Sum
-		case AggAvg:
-			spec.Func = aggregate.Avg
-		case AggMin:
-			spec.Func = aggregate.Min
-		case AggMax:
-			spec.Func = aggregate.Max
-		}
+		spec := aggregate.Spec{Name: fmt.Sprintf("agg%d", i), Func: execAggFunc(c.Func, c.Arg == nil), IgnoreNulls: c.IgnoreNulls}
 		inTypes[i] = arrow.PrimitiveTypes.Int64
 		if c.Arg != nil {
 			spec.Input = inputIndex[c.Arg.String()]
 			inTypes[i] = c.Arg.DataType()
 		}
+		if c.Arg2 != nil {
+			spec.Input2 = inputIndex[c.Arg2.String()]
+		}
 		specs[i] = spec
-		resultAttrs[i] = pp.tempAttr(spec.Name, c.Type, c.Func != AggCount)
+		resultAttrs[i] = pp.tempAttr(spec.Name, c.Type, c.Nullable())
 	}
 	groupCols := make([]int, k)
 	for i := range groupCols {
@@ -637,4 +625,57 @@ func (pp *PhysicalPlanner) planUnion(u *Union) (physical, error) {
 		return physical{}, err
 	}
 	return physical{op: op, attrs: attrs}, nil
+}
+
+// execAggFunc is the operator's name for an aggregate function; star marks
+// count(*).
+func execAggFunc(f AggFunc, star bool) aggregate.Func {
+	switch f {
+	case AggCount:
+		if star {
+			return aggregate.CountStar
+		}
+		return aggregate.Count
+	case AggSum:
+		return aggregate.Sum
+	case AggAvg:
+		return aggregate.Avg
+	case AggMin:
+		return aggregate.Min
+	case AggMax:
+		return aggregate.Max
+	case AggStddevSamp:
+		return aggregate.StddevSamp
+	case AggStddevPop:
+		return aggregate.StddevPop
+	case AggVarSamp:
+		return aggregate.VarSamp
+	case AggVarPop:
+		return aggregate.VarPop
+	case AggFirst:
+		return aggregate.First
+	case AggLast:
+		return aggregate.Last
+	case AggBoolAnd:
+		return aggregate.BoolAnd
+	case AggBoolOr:
+		return aggregate.BoolOr
+	case AggCountIf:
+		return aggregate.CountIf
+	case AggAnyValue:
+		return aggregate.AnyValue
+	case AggCorr:
+		return aggregate.Corr
+	case AggCovarSamp:
+		return aggregate.CovarSamp
+	case AggCovarPop:
+		return aggregate.CovarPop
+	case AggMaxBy:
+		return aggregate.MaxBy
+	case AggMinBy:
+		return aggregate.MinBy
+	case AggApproxCountDistinct:
+		return aggregate.ApproxCountDistinct
+	}
+	return aggregate.Count
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
+	"github.com/gspark/gspark/exec/aggregate"
 	"github.com/gspark/gspark/values"
 )
 
@@ -93,11 +94,45 @@ func typeAggregate(a *AggregateCall) (Expr, error) {
 		}
 		return &AggregateCall{Func: AggCount, Type: arrow.PrimitiveTypes.Int64}, nil
 	}
-	t, err := AggregateResultType(a.Func, a.Arg.DataType())
+	if a.Func.TwoArgs() != (a.Arg2 != nil) {
+		want := 1
+		if a.Func.TwoArgs() {
+			want = 2
+		}
+		return nil, analysisErr("%s takes %d argument(s)", a.Func, want)
+	}
+	out := *a
+	switch a.Func {
+	case AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggCorr, AggCovarSamp, AggCovarPop:
+		// Spark computes these over doubles.
+		for _, arg := range []*Expr{&out.Arg, &out.Arg2} {
+			if *arg == nil {
+				continue
+			}
+			if t := (*arg).DataType(); !isNumeric(t) && t.ID() != arrow.NULL {
+				return nil, analysisErr("%s needs numeric arguments, %s has type %s", a.Func, stripIDs((*arg).String()), TypeName(t))
+			}
+			*arg = castTo(*arg, arrow.PrimitiveTypes.Float64)
+		}
+	case AggBoolAnd, AggBoolOr, AggCountIf:
+		if t := a.Arg.DataType(); t.ID() == arrow.NULL {
+			out.Arg = castTo(a.Arg, arrow.FixedWidthTypes.Boolean)
+		} else if t.ID() != arrow.BOOL {
+			return nil, analysisErr("%s needs a boolean argument, %s has type %s", a.Func, stripIDs(a.Arg.String()), TypeName(t))
+		}
+	}
+	var t arrow.DataType
+	var err error
+	if out.Arg2 != nil {
+		t, err = aggregate.ResultType2(execAggFunc(out.Func, false), out.Arg.DataType(), out.Arg2.DataType())
+	} else {
+		t, err = AggregateResultType(out.Func, out.Arg.DataType())
+	}
 	if err != nil {
 		return nil, analysisErr("%s(%s): %v", a.Func, stripIDs(a.Arg.String()), err)
 	}
-	return &AggregateCall{Func: a.Func, Arg: a.Arg, Type: t}, nil
+	out.Type = t
+	return &out, nil
 }
 
 // AggregateResultType is the Spark result type of an aggregate over in.
@@ -129,6 +164,12 @@ func AggregateResultType(f AggFunc, in arrow.DataType) (arrow.DataType, error) {
 		default:
 			return in, nil
 		}
+	default:
+		t, err := aggregate.ResultType(execAggFunc(f, false), in)
+		if err != nil {
+			return nil, analysisErr("%v", err)
+		}
+		return t, nil
 	}
 	return nil, analysisErr("type %s is not supported", TypeName(in))
 }

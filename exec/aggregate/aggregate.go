@@ -13,6 +13,11 @@
 // min/max are spread over four interleaved accumulators per group, so rows
 // of one group do not wait on each other; a column summed twice in a batch
 // (sum and avg) is read once.
+//
+// Besides count, sum, avg, min and max it computes Spark's statistical
+// aggregates (stddev, variance, covariance, correlation), first/last/
+// any_value, bool_and/bool_or, count_if, max_by/min_by and
+// approx_count_distinct (HyperLogLog), all in both phases.
 package aggregate
 
 import (
@@ -39,9 +44,36 @@ const (
 	Avg
 	Min
 	Max
+	StddevSamp          // stddev_samp(double)
+	StddevPop           // stddev_pop(double)
+	VarSamp             // var_samp(double)
+	VarPop              // var_pop(double)
+	First               // first(x[, ignoreNulls]): the value of the first row
+	Last                // last(x[, ignoreNulls]): the value of the last row
+	BoolAnd             // bool_and(bool)
+	BoolOr              // bool_or(bool)
+	CountIf             // count_if(bool): the number of true values
+	AnyValue            // any_value(x[, ignoreNulls]): computed as first
+	Corr                // corr(double, double); Input2 is the second argument
+	CovarSamp           // covar_samp(double, double)
+	CovarPop            // covar_pop(double, double)
+	MaxBy               // max_by(x, ord): x of the row with the greatest ord (Input2)
+	MinBy               // min_by(x, ord): x of the row with the least ord (Input2)
+	ApproxCountDistinct // approx_count_distinct(x): HyperLogLog estimate
 )
 
-var funcNames = [...]string{"count", "count_star", "sum", "avg", "min", "max"}
+var funcNames = [...]string{"count", "count_star", "sum", "avg", "min", "max",
+	"stddev_samp", "stddev_pop", "var_samp", "var_pop", "first", "last", "bool_and", "bool_or",
+	"count_if", "any_value", "corr", "covar_samp", "covar_pop", "max_by", "min_by", "approx_count_distinct"}
+
+// TwoInputs reports whether f reads a second column, Spec.Input2.
+func (f Func) TwoInputs() bool {
+	switch f {
+	case Corr, CovarSamp, CovarPop, MaxBy, MinBy:
+		return true
+	}
+	return false
+}
 
 // String returns the function's lower-case name.
 func (f Func) String() string {
@@ -51,11 +83,24 @@ func (f Func) String() string {
 	return funcNames[f]
 }
 
-// Spec is one aggregate: a function of an input column, named Name in the output.
+// Spec is one aggregate: a function of an input column (and of Input2 for
+// functions whose TwoInputs is true), named Name in the output.
 type Spec struct {
-	Func  Func
-	Input int    // column index in the child's schema
-	Name  string // result column name
+	Func   Func
+	Input  int    // column index in the child's schema
+	Name   string // result column name
+	Input2 int    // second argument's column index (corr, covar_*, max_by/min_by ordering)
+	// IgnoreNulls makes first, last and any_value skip null values.
+	IgnoreNulls bool
+}
+
+// dictOK reports whether f accepts a dictionary-encoded string input.
+func dictOK(f Func) bool {
+	switch f {
+	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct:
+		return true
+	}
+	return false
 }
 
 func decimalType(p, s int32) arrow.DataType {
@@ -86,7 +131,12 @@ func valueType(in arrow.DataType) arrow.DataType {
 // count → int64; sum: ints → int64, floats → float64, decimal(p,s) →
 // decimal(min(38,p+10),s); avg: ints/floats → float64, decimal(p,s) →
 // decimal(min(38,p+4),min(38,s+4)); min/max → the input type. Decimal results
-// are decimal64 up to precision 18, decimal128 above.
+// are decimal64 up to precision 18, decimal128 above. The statistical
+// functions (stddev_*, var_*, corr, covar_*) take and return float64;
+// first/last/any_value/max_by/min_by return the input type; bool_and/bool_or
+// take and return bool; count_if takes bool and returns int64;
+// approx_count_distinct returns int64. For two-input functions this checks
+// only the first input: use ResultType2.
 func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 	switch f {
 	case Count, CountStar:
@@ -113,10 +163,25 @@ func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 			}
 			return decimalType(min(38, p+4), min(38, s+4)), nil
 		}
-	case Min, Max:
+	case Min, Max, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct:
 		switch in.ID() {
 		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
 			arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.DATE32, arrow.TIMESTAMP, arrow.BOOL:
+			if f == ApproxCountDistinct {
+				return arrow.PrimitiveTypes.Int64, nil
+			}
+			return in, nil
+		}
+	case StddevSamp, StddevPop, VarSamp, VarPop, Corr, CovarSamp, CovarPop:
+		if in.ID() == arrow.FLOAT64 {
+			return in, nil
+		}
+		return nil, fmt.Errorf("%s of %s is not supported: the input must be cast to double", f, in)
+	case BoolAnd, BoolOr, CountIf:
+		if in.ID() == arrow.BOOL {
+			if f == CountIf {
+				return arrow.PrimitiveTypes.Int64, nil
+			}
 			return in, nil
 		}
 	default:
@@ -125,15 +190,63 @@ func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 	return nil, fmt.Errorf("%s of %s is not supported", f, in)
 }
 
-// stateFields returns the partial state columns of spec over input type in.
-func stateFields(sp Spec, in arrow.DataType) ([]arrow.Field, error) {
-	rt, err := ResultType(sp.Func, in)
+// ResultType2 returns the result type of f over inputs of types in and in2
+// (Spec.Input and Spec.Input2). corr and covar_* need two float64 inputs;
+// max_by/min_by return in and order by in2, which may be any type the
+// engine has except a dictionary (NaN orders above every number, true above
+// false).
+// For one-input functions in2 is ignored and this is ResultType(f, in).
+func ResultType2(f Func, in, in2 arrow.DataType) (arrow.DataType, error) {
+	rt, err := ResultType(f, in)
+	if err != nil || !f.TwoInputs() {
+		return rt, err
+	}
+	if in2 == nil {
+		return nil, fmt.Errorf("%s: missing second input type", f)
+	}
+	switch f {
+	case Corr, CovarSamp, CovarPop:
+		if in2.ID() != arrow.FLOAT64 {
+			return nil, fmt.Errorf("%s of (%s, %s) is not supported: the inputs must be cast to double", f, in, in2)
+		}
+	default:
+		if _, err := newOrdStore(in2); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return rt, nil
+}
+
+// stateFields returns the partial state columns of spec over input types in
+// and in2 (the second input, nil for one-input functions).
+func stateFields(sp Spec, in, in2 arrow.DataType) ([]arrow.Field, error) {
+	rt, err := ResultType2(sp.Func, in, in2)
 	if err != nil {
 		return nil, err
 	}
+	f64 := arrow.PrimitiveTypes.Float64
+	fields := func(ts []arrow.DataType, names ...string) []arrow.Field {
+		out := make([]arrow.Field, len(names))
+		for i, n := range names {
+			out[i] = arrow.Field{Name: sp.Name + "$" + n, Type: ts[i], Nullable: true}
+		}
+		return out
+	}
 	switch sp.Func {
-	case Count, CountStar:
-		return []arrow.Field{{Name: sp.Name + "$count", Type: rt, Nullable: true}}, nil
+	case Count, CountStar, CountIf:
+		return []arrow.Field{{Name: sp.Name + "$count", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil
+	case StddevSamp, StddevPop, VarSamp, VarPop:
+		return fields([]arrow.DataType{f64, f64, f64}, "n", "avg", "m2"), nil
+	case CovarSamp, CovarPop:
+		return fields([]arrow.DataType{f64, f64, f64, f64}, "n", "xavg", "yavg", "ck"), nil
+	case Corr:
+		return fields([]arrow.DataType{f64, f64, f64, f64, f64, f64}, "n", "xavg", "yavg", "ck", "xm2", "ym2"), nil
+	case First, Last, AnyValue:
+		return fields([]arrow.DataType{rt, arrow.PrimitiveTypes.Int64}, "value", "seq"), nil
+	case MaxBy, MinBy:
+		return fields([]arrow.DataType{rt, valueType(in2), arrow.PrimitiveTypes.Int64}, "value", "ord", "seq"), nil
+	case ApproxCountDistinct:
+		return fields([]arrow.DataType{hllStateType()}, "hll"), nil
 	case Avg:
 		st := rt
 		if p, s := decimalParams(valueType(in)); p > 0 {
@@ -147,15 +260,35 @@ func stateFields(sp Spec, in arrow.DataType) ([]arrow.Field, error) {
 	return []arrow.Field{{Name: sp.Name + "$" + sp.Func.String(), Type: rt, Nullable: true}}, nil
 }
 
-// newAccumulator returns the state of sp over input type in; merge selects
-// final mode (inputs are partial states).
-func newAccumulator(sp Spec, in arrow.DataType, merge bool) (accumulator, error) {
-	rt, err := ResultType(sp.Func, in)
+// newAccumulator returns the state of sp over input types in and in2;
+// merge selects final mode (inputs are partial states).
+func newAccumulator(sp Spec, in, in2 arrow.DataType, merge bool) (accumulator, error) {
+	rt, err := ResultType2(sp.Func, in, in2)
 	if err != nil {
 		return nil, err
 	}
-	isMax := sp.Func == Max
+	isMax := sp.Func == Max || sp.Func == BoolOr
 	switch sp.Func {
+	case CountIf:
+		if merge {
+			return &countAcc{merge: true}, nil
+		}
+		return &countIfAcc{}, nil
+	case StddevSamp, StddevPop, VarSamp, VarPop, Corr, CovarSamp, CovarPop:
+		return &momentsAcc{f: sp.Func, merge: merge, two: sp.Func.TwoInputs(), corr: sp.Func == Corr}, nil
+	case First, Last, AnyValue, MaxBy, MinBy:
+		a := &pickAcc{f: sp.Func, merge: merge, ignoreNulls: sp.IgnoreNulls}
+		if a.vals, err = newValueStore(rt); err != nil {
+			return nil, err
+		}
+		if sp.Func == MaxBy || sp.Func == MinBy {
+			if a.ord, err = newOrdStore(valueType(in2)); err != nil {
+				return nil, err
+			}
+		}
+		return a, nil
+	case ApproxCountDistinct:
+		return &hllAcc{merge: merge}, nil
 	case Count:
 		return &countAcc{merge: merge}, nil
 	case CountStar:
@@ -211,6 +344,7 @@ type op struct {
 	groups   []int // key column indexes in the child
 	aggs     []Spec
 	inTypes  []arrow.DataType // original input types
+	inTypes2 []arrow.DataType // original second input types (nil for one-input functions)
 	argCols  [][]int          // per spec, the child columns it reads
 	keyTypes []arrow.DataType
 	schema   *arrow.Schema
@@ -219,7 +353,16 @@ type op struct {
 // NewPartial aggregates each child partition on its own (same number of
 // partitions as child). Output: the group columns (dictionary keys become
 // strings) followed by the partial state columns of every spec ("<Name>$sum",
-// "<Name>$count", "<Name>$min", ...).
+// "<Name>$count", "<Name>$min", ...). The other functions' states, all
+// nullable: stddev_*/var_*: $n, $avg, $m2 (float64); covar_*: $n, $xavg,
+// $yavg, $ck; corr: those and $xm2, $ym2; first/last/any_value: $value (the
+// result type) and $seq (int64: partition index << 40 + row position, null
+// while the group has no value); max_by/min_by: $value, $ord (the ordering
+// type), $seq; bool_and/bool_or: $bool_and/$bool_or; count_if: $count;
+// approx_count_distinct: $hll (fixed_size_binary[512], one byte per
+// HyperLogLog register). The sequence numbers make first, last and the ties
+// of max_by/min_by deterministic: rows count in partition order, then row
+// order, whatever order the exchange delivers the states in.
 func NewPartial(env *exec.Env, child exec.Operator, groupCols []int, aggs []Spec) (exec.Operator, error) {
 	cs := child.Schema()
 	o := &op{env: env, child: child, groups: append([]int(nil), groupCols...), aggs: append([]Spec(nil), aggs...)}
@@ -239,6 +382,7 @@ func NewPartial(env *exec.Env, child exec.Operator, groupCols []int, aggs []Spec
 	}
 	for _, sp := range aggs {
 		in := arrow.DataType(arrow.PrimitiveTypes.Int64)
+		var in2 arrow.DataType
 		var cols []int
 		if sp.Func != CountStar {
 			if sp.Input < 0 || sp.Input >= cs.NumFields() {
@@ -247,14 +391,25 @@ func NewPartial(env *exec.Env, child exec.Operator, groupCols []int, aggs []Spec
 			in = cs.Field(sp.Input).Type
 			cols = []int{sp.Input}
 		}
-		sf, err := stateFields(sp, in)
+		if sp.Func.TwoInputs() {
+			if sp.Input2 < 0 || sp.Input2 >= cs.NumFields() {
+				return nil, fmt.Errorf("partial aggregate %s: second input column %d out of range (%d columns)", sp.Name, sp.Input2, cs.NumFields())
+			}
+			in2 = cs.Field(sp.Input2).Type
+			if _, isDict := in2.(*arrow.DictionaryType); isDict {
+				return nil, fmt.Errorf("partial aggregate %s: %s with a dictionary second input is not supported", sp.Name, sp.Func)
+			}
+			cols = append(cols, sp.Input2)
+		}
+		sf, err := stateFields(sp, in, in2)
 		if err != nil {
 			return nil, fmt.Errorf("partial aggregate %s: %w", sp.Name, err)
 		}
-		if _, isDict := in.(*arrow.DictionaryType); isDict && sp.Func != Min && sp.Func != Max && sp.Func != Count {
+		if _, isDict := in.(*arrow.DictionaryType); isDict && !dictOK(sp.Func) {
 			return nil, fmt.Errorf("partial aggregate %s: %s over a dictionary column is not supported", sp.Name, sp.Func)
 		}
 		o.inTypes = append(o.inTypes, in)
+		o.inTypes2 = append(o.inTypes2, in2)
 		o.argCols = append(o.argCols, cols)
 		fields = append(fields, sf...)
 	}
@@ -265,7 +420,9 @@ func NewPartial(env *exec.Env, child exec.Operator, groupCols []int, aggs []Spec
 // NewFinal merges partial states produced by NewPartial (possibly behind an
 // exchange that put equal keys in one partition). The first numGroupCols child
 // columns are the keys; inputTypes[i] is the type of aggs[i]'s original input
-// column (int64 for CountStar). Output: group columns then one column per spec
+// column (int64 for CountStar). The second input type of a two-input function
+// is float64 for corr/covar_* and, for max_by/min_by, the type of the child's
+// "<Name>$ord" state column. Output: group columns then one column per spec
 // named Spec.Name with type ResultType. With no group columns and a single
 // partition it always emits exactly one row.
 func NewFinal(env *exec.Env, child exec.Operator, numGroupCols int, aggs []Spec, inputTypes []arrow.DataType) (exec.Operator, error) {
@@ -291,7 +448,17 @@ func NewFinal(env *exec.Env, child exec.Operator, numGroupCols int, aggs []Spec,
 	}
 	col := numGroupCols
 	for i, sp := range aggs {
-		sf, err := stateFields(sp, inputTypes[i])
+		var in2 arrow.DataType
+		switch sp.Func {
+		case Corr, CovarSamp, CovarPop:
+			in2 = arrow.PrimitiveTypes.Float64
+		case MaxBy, MinBy:
+			if col+1 < cs.NumFields() {
+				in2 = cs.Field(col + 1).Type
+			}
+		}
+		o.inTypes2 = append(o.inTypes2, in2)
+		sf, err := stateFields(sp, inputTypes[i], in2)
 		if err != nil {
 			return nil, fmt.Errorf("final aggregate %s: %w", sp.Name, err)
 		}
@@ -306,7 +473,7 @@ func NewFinal(env *exec.Env, child exec.Operator, numGroupCols int, aggs []Spec,
 			cols = append(cols, col)
 			col++
 		}
-		rt, _ := ResultType(sp.Func, inputTypes[i])
+		rt, _ := ResultType2(sp.Func, inputTypes[i], in2)
 		o.argCols = append(o.argCols, cols)
 		fields = append(fields, arrow.Field{Name: sp.Name, Type: rt, Nullable: true})
 	}
@@ -334,9 +501,14 @@ func (o *op) String() string {
 	}
 	specs := make([]string, len(o.aggs))
 	for i, sp := range o.aggs {
-		if sp.Func == CountStar {
+		switch {
+		case sp.Func == CountStar:
 			specs[i] = fmt.Sprintf("count(*) AS %s", sp.Name)
-		} else {
+		case sp.Func.TwoInputs():
+			specs[i] = fmt.Sprintf("%s(#%d, #%d) AS %s", sp.Func, sp.Input, sp.Input2, sp.Name)
+		case sp.IgnoreNulls:
+			specs[i] = fmt.Sprintf("%s(#%d) IGNORE NULLS AS %s", sp.Func, sp.Input, sp.Name)
+		default:
 			specs[i] = fmt.Sprintf("%s(#%d) AS %s", sp.Func, sp.Input, sp.Name)
 		}
 	}
@@ -355,8 +527,11 @@ func (o *op) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	accs := make([]accumulator, len(o.aggs))
 	rows := &batchRows{}
 	for i, sp := range o.aggs {
-		if accs[i], err = newAccumulator(sp, o.inTypes[i], o.final); err != nil {
+		if accs[i], err = newAccumulator(sp, o.inTypes[i], o.inTypes2[i], o.final); err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", o, sp.Name, err)
+		}
+		if a, ok := accs[i].(interface{ setPartition(int) }); ok {
+			a.setPartition(p)
 		}
 		if a, ok := accs[i].(interface{ setRows(*batchRows) }); ok {
 			a.setRows(rows)

@@ -483,6 +483,7 @@ func (p *parser) selectCore() (*selectCore, error) {
 			return nil, err
 		}
 	} else if t := p.peek(); t.is("WHERE") || t.is("GROUP") || t.is("HAVING") || t.is("ORDER") || t.is("LIMIT") ||
+		t.is("UNION") || t.is("EXCEPT") || t.is("INTERSECT") || t.is("MINUS") ||
 		t.kind == tkEOF || t.isOp(";") || t.isOp(")") {
 		// SELECT without FROM reads one row without columns.
 		c.from = &planner.UnresolvedRelation{Name: OneRowRelation}
@@ -1164,11 +1165,6 @@ func (p *parser) postfix() (planner.Expr, error) {
 	return e, nil
 }
 
-var aggregates = map[string]planner.AggFunc{
-	"count": planner.AggCount, "sum": planner.AggSum, "avg": planner.AggAvg, "mean": planner.AggAvg,
-	"min": planner.AggMin, "max": planner.AggMax,
-}
-
 func (p *parser) primary() (planner.Expr, error) {
 	t := p.peek()
 	switch t.kind {
@@ -1326,10 +1322,16 @@ func (p *parser) call() (planner.Expr, error) {
 	nameTok := p.next()
 	name := strings.ToLower(nameTok.text)
 	p.next() // (
+	distinct := false
 	if p.peek().is("DISTINCT") {
-		return nil, p.errAt(p.peek(), "%s(DISTINCT ...) is not supported yet", name)
+		if _, isAgg := planner.LookupAggregate(name); !isAgg {
+			return nil, p.errAt(p.peek(), "DISTINCT is only allowed in aggregate functions")
+		}
+		p.next()
+		distinct = true
+	} else {
+		p.acceptKw("ALL")
 	}
-	p.acceptKw("ALL")
 	var args []planner.Expr
 	star := false
 	if p.peek().isOp("*") && p.peekAt(1).isOp(")") {
@@ -1366,26 +1368,57 @@ func (p *parser) call() (planner.Expr, error) {
 	if err := p.expectOp(")"); err != nil {
 		return nil, err
 	}
+	ignoreNulls := false
+	if p.peek().is("IGNORE") && p.peekAt(1).is("NULLS") {
+		p.next()
+		p.next()
+		ignoreNulls = true
+	} else if p.peek().is("RESPECT") && p.peekAt(1).is("NULLS") {
+		p.next()
+		p.next()
+	}
 	if p.peek().is("OVER") {
 		return nil, p.errAt(p.peek(), "window functions (OVER) are not supported yet")
 	}
 	if p.peek().is("FILTER") && p.peekAt(1).isOp("(") {
 		return nil, p.errAt(p.peek(), "aggregate FILTER clauses are not supported yet")
 	}
-	if f, ok := aggregates[name]; ok {
+	if f, ok := planner.LookupAggregate(name); ok {
 		if star {
-			if f != planner.AggCount {
+			if f != planner.AggCount || distinct {
 				return nil, p.errAt(nameTok, "%s(*) is not allowed; only count(*)", name)
 			}
 			return &planner.AggregateCall{Func: f}, nil
 		}
-		if len(args) != 1 {
-			return nil, p.errAt(nameTok, "%s takes exactly one argument, got %d", name, len(args))
+		want := 1
+		if f.TwoArgs() {
+			want = 2
 		}
-		if lit, ok := args[0].(*planner.Literal); ok && f == planner.AggCount && lit.Value != nil {
+		if (f == planner.AggFirst || f == planner.AggLast || f == planner.AggAnyValue) && len(args) == 2 {
+			// first(x, ignoreNulls) with a boolean literal, as Spark allows.
+			var b, isBool bool
+			if lit, ok := args[1].(*planner.Literal); ok {
+				b, isBool = lit.Value.(bool)
+			}
+			if !isBool {
+				return nil, p.errAt(nameTok, "the second argument of %s must be a boolean literal", name)
+			}
+			ignoreNulls, args = ignoreNulls || b, args[:1]
+		}
+		if len(args) != want {
+			return nil, p.errAt(nameTok, "%s takes %d argument(s), got %d", name, want, len(args))
+		}
+		if lit, ok := args[0].(*planner.Literal); ok && f == planner.AggCount && lit.Value != nil && !distinct {
 			return &planner.AggregateCall{Func: f}, nil // count(1) counts rows
 		}
-		return &planner.AggregateCall{Func: f, Arg: args[0]}, nil
+		call := &planner.AggregateCall{Func: f, Arg: args[0], Distinct: distinct, IgnoreNulls: ignoreNulls}
+		if want == 2 {
+			call.Arg2 = args[1]
+		}
+		return call, nil
+	}
+	if ignoreNulls {
+		return nil, p.errAt(nameTok, "IGNORE NULLS is only allowed for first, last and any_value")
 	}
 	if star {
 		return nil, p.errAt(nameTok, "%s(*) is not allowed", name)

@@ -1,0 +1,69 @@
+package frame_test
+
+import (
+	"context"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gspark/gspark/frame"
+	F "github.com/gspark/gspark/frame/functions"
+)
+
+// Values from Spark's SQL function documentation where it gives them, the
+// rest computed by hand over the people table.
+func TestMoreAggregatesThroughTheAPIAndSQL(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			p := people(t, s)
+			if err := p.CreateOrReplaceTempView("people"); err != nil {
+				t.Fatal(err)
+			}
+			// qty is 3, 5, NULL, 7: distinct count 3, sample stddev 2, population variance 8/3.
+			if d := collect(t, p.Agg(F.CountDistinct(F.Col("qty")), F.Min(F.Col("qty")))); d[0][0] != int64(3) || d[0][1] != int32(3) {
+				t.Fatalf("count(distinct qty), min(qty): %v", d[0])
+			}
+			df := p.Agg(F.Count(F.Col("qty")), F.StddevSamp(F.Col("qty")), F.VarPop(F.Col("qty")),
+				F.First(F.Col("name"), true), F.MaxBy(F.Col("name"), F.Col("qty")), F.CountIf(F.Col("qty").Gt(F.Lit(4))),
+				F.ApproxCountDistinct(F.Col("name")), F.BoolAnd(F.Col("qty").Gt(F.Lit(0))))
+			rows := collect(t, df)
+			r := rows[0]
+			if r[0] != int64(3) || r[1] != 2.0 || math.Abs(r[2].(float64)-8.0/3) > 1e-12 || r[4] != "Carol" || r[5] != int64(2) || r[6] != int64(3) || r[7] != true {
+				t.Fatalf("got %v", r)
+			}
+			if r[3] != "alice" && name[len("partitions="):len("partitions=")+1] == "1" {
+				t.Fatalf("first ignoring nulls with one partition: %v", r[3])
+			}
+			sqlRows, err := s.SQL(`select count(qty) as n, stddev(qty) as sd, var_pop(qty) as vp,
+				count_if(qty > 4) as ci, max_by(name, qty) as mb, approx_count_distinct(name) as acd, bool_and(qty > 0) as ba
+				from people`).Collect(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []any{int64(3), 2.0, r[2], int64(2), "Carol", int64(3), true}
+			if !reflect.DeepEqual([]any(sqlRows[0]), want) {
+				t.Fatalf("SQL got %v, want %v", sqlRows[0], want)
+			}
+			// Spark docs: corr over (3,2), (3,3), (6,4) is 0.8660254037844387; covar_pop 1.0.
+			c := collect(t, s.SQL(`select corr(a, b), covar_pop(a, b) from (select 3 as a, 2 as b union all select 3, 3 union all select 6, 4)`))
+			if math.Abs(c[0][0].(float64)-0.8660254037844387) > 1e-15 || c[0][1] != 1.0 {
+				t.Fatalf("corr/covar: %v", c[0])
+			}
+			// Grouped count(DISTINCT) next to min/max.
+			g := collect(t, s.SQL(`select qty is null as missing, count(distinct name) as names, max(id) as top from people group by qty is null order by missing`))
+			if got := strRows(g); !reflect.DeepEqual(got, [][]string{{"false", "2", "4"}, {"true", "1", "3"}}) {
+				t.Fatalf("grouped distinct: %v", got)
+			}
+		})
+	}
+}
+
+func TestMixingDistinctAndPlainAggregatesIsAClearError(t *testing.T) {
+	s := frame.NewSession()
+	p := people(t, s)
+	err := p.Agg(F.CountDistinct(F.Col("qty")), F.Sum(F.Col("qty"))).Err()
+	if err == nil || !strings.Contains(err.Error(), "DISTINCT") || !strings.Contains(err.Error(), "not supported yet") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -1,0 +1,88 @@
+package functions
+
+import (
+	"github.com/gspark/gspark/frame"
+	"github.com/gspark/gspark/planner"
+)
+
+// CountDistinct counts the distinct non-null values of c.
+func CountDistinct(c frame.Column) frame.Column {
+	return frame.AggOf(planner.AggCount, true, false, c)
+}
+
+// SumDistinct sums the distinct non-null values of c.
+func SumDistinct(c frame.Column) frame.Column { return frame.AggOf(planner.AggSum, true, false, c) }
+
+// Stddev is the sample standard deviation (stddev_samp).
+func Stddev(c frame.Column) frame.Column { return StddevSamp(c) }
+
+// StddevSamp is the sample standard deviation of c as a double.
+func StddevSamp(c frame.Column) frame.Column {
+	return frame.AggOf(planner.AggStddevSamp, false, false, c)
+}
+
+// StddevPop is the population standard deviation of c.
+func StddevPop(c frame.Column) frame.Column {
+	return frame.AggOf(planner.AggStddevPop, false, false, c)
+}
+
+// Variance is the sample variance (var_samp).
+func Variance(c frame.Column) frame.Column { return VarSamp(c) }
+
+// VarSamp is the sample variance of c.
+func VarSamp(c frame.Column) frame.Column { return frame.AggOf(planner.AggVarSamp, false, false, c) }
+
+// VarPop is the population variance of c.
+func VarPop(c frame.Column) frame.Column { return frame.AggOf(planner.AggVarPop, false, false, c) }
+
+// First is the first value of c in each group (by partition, then row
+// order); with ignoreNulls the first non-null one.
+func First(c frame.Column, ignoreNulls bool) frame.Column {
+	return frame.AggOf(planner.AggFirst, false, ignoreNulls, c)
+}
+
+// Last is the last value of c in each group; with ignoreNulls the last non-null one.
+func Last(c frame.Column, ignoreNulls bool) frame.Column {
+	return frame.AggOf(planner.AggLast, false, ignoreNulls, c)
+}
+
+// AnyValue is some value of c in each group.
+func AnyValue(c frame.Column) frame.Column { return frame.AggOf(planner.AggAnyValue, false, false, c) }
+
+// BoolAnd is true when every non-null value of the boolean c is true.
+func BoolAnd(c frame.Column) frame.Column { return frame.AggOf(planner.AggBoolAnd, false, false, c) }
+
+// BoolOr is true when some value of the boolean c is true.
+func BoolOr(c frame.Column) frame.Column { return frame.AggOf(planner.AggBoolOr, false, false, c) }
+
+// CountIf counts the rows where the boolean c is true.
+func CountIf(c frame.Column) frame.Column { return frame.AggOf(planner.AggCountIf, false, false, c) }
+
+// Corr is the Pearson correlation of x and y.
+func Corr(x, y frame.Column) frame.Column { return frame.AggOf(planner.AggCorr, false, false, x, y) }
+
+// CovarSamp is the sample covariance of x and y.
+func CovarSamp(x, y frame.Column) frame.Column {
+	return frame.AggOf(planner.AggCovarSamp, false, false, x, y)
+}
+
+// CovarPop is the population covariance of x and y.
+func CovarPop(x, y frame.Column) frame.Column {
+	return frame.AggOf(planner.AggCovarPop, false, false, x, y)
+}
+
+// MaxBy is the value of c on the row where ord is largest.
+func MaxBy(c, ord frame.Column) frame.Column {
+	return frame.AggOf(planner.AggMaxBy, false, false, c, ord)
+}
+
+// MinBy is the value of c on the row where ord is smallest.
+func MinBy(c, ord frame.Column) frame.Column {
+	return frame.AggOf(planner.AggMinBy, false, false, c, ord)
+}
+
+// ApproxCountDistinct estimates the number of distinct values of c with
+// HyperLogLog (relative standard deviation 0.05, as Spark's default).
+func ApproxCountDistinct(c frame.Column) frame.Column {
+	return frame.AggOf(planner.AggApproxCountDistinct, false, false, c)
+}
