@@ -70,7 +70,7 @@ func (s *Session) sqlFrame(p planner.Plan) *DataFrame {
 	a := s.analyzer()
 	p, _, _ = planner.TransformUp(p, func(n planner.Plan) (planner.Plan, bool, error) {
 		if r, ok := n.(*planner.UnresolvedRelation); ok && r.Name == sql.OneRowRelation {
-			return a.NewScan(newStringTable("one_row", []string{"__dummy"}, [][]string{{""}}), ""), true, nil
+			return a.NewScan(newStringTable("one_row", []string{"__dummy"}, [][]*string{{new(string)}}), ""), true, nil
 		}
 		return n, false, nil
 	})
@@ -169,6 +169,18 @@ func (s *Session) tableExists(name string) bool {
 
 // memFrame is a DataFrame over a small table of non-null strings held in memory.
 func (s *Session) memFrame(name string, cols []string, rows [][]string) *DataFrame {
+	ptrs := make([][]*string, len(rows))
+	for i, r := range rows {
+		ptrs[i] = make([]*string, len(r))
+		for j := range r {
+			ptrs[i][j] = &r[j]
+		}
+	}
+	return s.memFrameNullable(name, cols, ptrs)
+}
+
+// memFrameNullable is memFrame with nil for a null.
+func (s *Session) memFrameNullable(name string, cols []string, rows [][]*string) *DataFrame {
 	src := newStringTable(name, cols, rows)
 	return s.newFrame(s.analyzer().NewScan(src, name))
 }
@@ -178,13 +190,13 @@ func (s *Session) memFrame(name string, cols []string, rows [][]string) *DataFra
 type stringTable struct {
 	name   string
 	schema *arrow.Schema
-	rows   [][]string
+	rows   [][]*string
 }
 
-func newStringTable(name string, cols []string, rows [][]string) *stringTable {
+func newStringTable(name string, cols []string, rows [][]*string) *stringTable {
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
-		fields[i] = arrow.Field{Name: c, Type: arrow.BinaryTypes.String}
+		fields[i] = arrow.Field{Name: c, Type: arrow.BinaryTypes.String, Nullable: true}
 	}
 	return &stringTable{name: name, schema: arrow.NewSchema(fields, nil), rows: rows}
 }
@@ -225,7 +237,11 @@ func (r *stringBatchReader) Next() (arrow.RecordBatch, error) {
 	for c := range cols {
 		b := array.NewStringBuilder(r.env.Mem)
 		for _, row := range r.t.rows {
-			b.Append(row[c])
+			if row[c] == nil {
+				b.AppendNull()
+			} else {
+				b.Append(*row[c])
+			}
 		}
 		cols[c] = b.NewArray()
 		b.Release()

@@ -1,0 +1,159 @@
+package frame
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/planner"
+)
+
+// Cache runs the DataFrame once and keeps its result in memory as Arrow
+// batches, partition by partition; the DataFrame it returns reads them, so
+// later actions skip the work above. Spark's cache is lazy; this one is
+// eager so that the run can be cancelled through ctx. Unpersist frees it.
+func (df *DataFrame) Cache(ctx context.Context) (*DataFrame, error) {
+	if df.err != nil {
+		return nil, df.err
+	}
+	var parts [][]arrow.RecordBatch
+	var schema *arrow.Schema
+	err := df.run(ctx, func(ctx context.Context, op exec.Operator) error {
+		schema = op.Schema()
+		parts = make([][]arrow.RecordBatch, op.Partitions())
+		g, gctx := errgroup.WithContext(ctx)
+		for p := range parts {
+			g.Go(func() error {
+				s, err := op.Execute(gctx, p)
+				if err != nil {
+					return err
+				}
+				return exec.Drain(gctx, s, func(b arrow.RecordBatch) error {
+					b.Retain()
+					parts[p] = append(parts[p], b)
+					return nil
+				})
+			})
+		}
+		return g.Wait()
+	})
+	if err != nil {
+		for _, bs := range parts {
+			exec.ReleaseAll(bs)
+		}
+		return nil, err
+	}
+	src := &cachedTable{schema: schema, parts: parts}
+	for _, bs := range parts {
+		for _, b := range bs {
+			src.rows += b.NumRows()
+		}
+	}
+	// The cached columns keep the names and types of df's output.
+	return df.s.newFrame(df.s.analyzer().NewScan(src, "")), nil
+}
+
+// Persist is Cache.
+func (df *DataFrame) Persist(ctx context.Context) (*DataFrame, error) { return df.Cache(ctx) }
+
+// Unpersist frees the batches of a DataFrame returned by Cache; reading it
+// afterwards is an error. It does nothing to other DataFrames.
+func (df *DataFrame) Unpersist() {
+	if df.err != nil {
+		return
+	}
+	if s, ok := df.plan.(*planner.Scan); ok {
+		if c, ok := s.Source.(*cachedTable); ok {
+			c.release()
+		}
+	}
+}
+
+// cachedTable is a planner.Source over record batches held in memory.
+type cachedTable struct {
+	schema *arrow.Schema
+	rows   int64
+	mu     sync.Mutex
+	parts  [][]arrow.RecordBatch // nil once released
+}
+
+// Describe implements planner.Source.
+func (c *cachedTable) Describe() string {
+	return fmt.Sprintf("cache (%d rows in %d partitions)", c.rows, len(c.parts))
+}
+
+// Schema implements planner.Source.
+func (c *cachedTable) Schema() *arrow.Schema { return c.schema }
+
+// EstimatedRows implements planner.Source.
+func (c *cachedTable) EstimatedRows() int64 { return c.rows }
+
+func (c *cachedTable) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, bs := range c.parts {
+		exec.ReleaseAll(bs)
+	}
+	c.parts = nil
+}
+
+// Operator implements planner.Source: each cached partition is one "file"
+// of a whole-file scan, which applies the requested columns and predicate.
+func (c *cachedTable) Operator(env *exec.Env, req planner.ScanRequest) (exec.Operator, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.parts == nil {
+		return nil, fmt.Errorf("the cached DataFrame was unpersisted")
+	}
+	names := make([]string, len(c.parts))
+	parts := map[string][]arrow.RecordBatch{}
+	for i, bs := range c.parts {
+		names[i] = fmt.Sprintf("partition %d", i)
+		parts[names[i]] = bs
+	}
+	open := func(ctx context.Context, name string) (exec.BatchReader, error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.parts == nil {
+			return nil, fmt.Errorf("the cached DataFrame was unpersisted")
+		}
+		bs := parts[name]
+		for _, b := range bs {
+			b.Retain()
+		}
+		return &batchList{batches: append([]arrow.RecordBatch(nil), bs...)}, nil
+	}
+	return exec.NewFileScan(env, exec.FileScanSpec{
+		Format: "Cached", Files: names, Open: open, Schema: c.schema, ReadColumns: req.ReadColumns,
+		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: max(req.Partitions, len(names)),
+	}), nil
+}
+
+// batchList hands out retained batches one by one.
+type batchList struct {
+	batches []arrow.RecordBatch
+	next    int
+}
+
+func (l *batchList) Next() (arrow.RecordBatch, error) {
+	if l.next >= len(l.batches) {
+		return nil, io.EOF
+	}
+	b := l.batches[l.next]
+	l.batches[l.next] = nil
+	l.next++
+	return b, nil
+}
+
+func (l *batchList) Close() error {
+	for _, b := range l.batches[l.next:] {
+		b.Release()
+	}
+	l.next = len(l.batches)
+	return nil
+}

@@ -1,0 +1,87 @@
+package frame
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/values"
+)
+
+// Describe computes count, mean, stddev, min and max of the named columns
+// (every numeric and string column when none are named) and returns them as
+// a DataFrame of strings with a first column "summary", as Spark's describe
+// does. It runs a query, so it takes a context.
+func (df *DataFrame) Describe(ctx context.Context, cols ...string) (*DataFrame, error) {
+	if df.err != nil {
+		return nil, df.err
+	}
+	var attrs []*planner.Attribute
+	input := df.plan.Output()
+	if len(cols) == 0 {
+		for _, a := range input {
+			if planner.IsNumeric(a.Type) || planner.IsString(a.Type) {
+				attrs = append(attrs, a)
+			}
+		}
+	}
+	for _, c := range cols {
+		var found *planner.Attribute
+		for _, a := range input {
+			if strings.EqualFold(c, a.Name) {
+				found = a
+				break
+			}
+		}
+		if found == nil {
+			return nil, fmt.Errorf("%w: describe: unknown column %s (columns: %s)", planner.ErrAnalysis, c, names(input))
+		}
+		attrs = append(attrs, found)
+	}
+	stats := []string{"count", "mean", "stddev", "min", "max"}
+	var aggs []Column
+	for _, a := range attrs {
+		c := Column{expr: a}
+		numeric := planner.IsNumeric(a.Type)
+		for _, st := range stats {
+			switch {
+			case st == "count":
+				aggs = append(aggs, Agg(planner.AggCount, c))
+			case st == "mean" && numeric:
+				aggs = append(aggs, Agg(planner.AggAvg, c).Cast("double"))
+			case st == "stddev" && numeric:
+				aggs = append(aggs, AggOf(planner.AggStddevSamp, false, false, c))
+			case st == "min":
+				aggs = append(aggs, Agg(planner.AggMin, c))
+			case st == "max":
+				aggs = append(aggs, Agg(planner.AggMax, c))
+			default:
+				aggs = append(aggs, Lit(nil))
+			}
+		}
+	}
+	rows, err := df.Agg(aggs...).Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]*string, len(stats))
+	for i, st := range stats {
+		name := st
+		out[i] = []*string{&name}
+		for j := range attrs {
+			v := rows[0][j*len(stats)+i]
+			if v == nil {
+				out[i] = append(out[i], nil)
+				continue
+			}
+			text := values.FormatValue(v)
+			out[i] = append(out[i], &text)
+		}
+	}
+	header := []string{"summary"}
+	for _, a := range attrs {
+		header = append(header, a.Name)
+	}
+	return df.s.memFrameNullable("describe", header, out), nil
+}
