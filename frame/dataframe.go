@@ -270,6 +270,12 @@ func (df *DataFrame) JoinUsing(other *DataFrame, cols []string, how string) *Dat
 		if err != nil {
 			return nil, err
 		}
+		// A self join needs the right side's columns told apart before the
+		// condition names them.
+		right, err := df.s.analyzer().DedupRight(df.plan, other.plan)
+		if err != nil {
+			return nil, err
+		}
 		find := func(p planner.Plan, name, side string) (*planner.Attribute, error) {
 			for _, a := range p.Output() {
 				if strings.EqualFold(a.Name, name) {
@@ -286,7 +292,7 @@ func (df *DataFrame) JoinUsing(other *DataFrame, cols []string, how string) *Dat
 			if err != nil {
 				return nil, err
 			}
-			r, err := find(other.plan, c, "right")
+			r, err := find(right, c, "right")
 			if err != nil {
 				return nil, err
 			}
@@ -301,7 +307,7 @@ func (df *DataFrame) JoinUsing(other *DataFrame, cols []string, how string) *Dat
 				list = append(list, l)
 			}
 		}
-		j := &planner.Join{Left: df.plan, Right: other.plan, Kind: kind, Cond: planner.And(conds...)}
+		j := &planner.Join{Left: df.plan, Right: right, Kind: kind, Cond: planner.And(conds...)}
 		for _, a := range df.plan.Output() {
 			if !keys[a.ID] {
 				list = append(list, a)

@@ -167,3 +167,13 @@ func TestJoinUsingOuterKinds(t *testing.T) {
 		t.Errorf("semi join columns %v", cols)
 	}
 }
+
+func TestSelfJoinUsing(t *testing.T) {
+	s := frame.NewSession(frame.WithPartitions(2))
+	p := people(t, s)
+	j := p.JoinUsing(p.Filter(F.Col("id").Gt(F.Lit(1))), []string{"id"}, "inner").Select(F.Col("id"))
+	got := sortedStrRows(collect(t, j))
+	if want := []string{"2", "3", "4"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("self join using id: %v, want %v", got, want)
+	}
+}

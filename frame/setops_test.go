@@ -78,3 +78,29 @@ func TestUnionErrorsNameTheColumns(t *testing.T) {
 		t.Fatalf("want a missing column error, got %v", err)
 	}
 }
+
+func TestIntersectAndExceptTreatNullsAsEqual(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			p := people(t, s)
+			// names: alice, NULL, bob, Carol; the second input: NULL, bob, zed, bob.
+			a := p.Select(F.Col("name"))
+			b := p.Filter(F.Col("id").Geq(F.Lit(2))).Select(F.Col("name")).
+				Union(p.Filter(F.Col("id").Eq(F.Lit(3))).Select(F.Lit("zed").Alias("name"))).
+				Union(p.Filter(F.Col("id").Eq(F.Lit(3))).Select(F.Col("name")))
+			if got := sortedStrRows(collect(t, a.Intersect(b))); !reflect.DeepEqual(got, []string{"Carol", "NULL", "bob"}) {
+				t.Fatalf("intersect: %v", got)
+			}
+			if got := sortedStrRows(collect(t, a.Except(b))); !reflect.DeepEqual(got, []string{"alice"}) {
+				t.Fatalf("except: %v", got)
+			}
+			// Duplicates collapse, as SQL's INTERSECT/EXCEPT DISTINCT do.
+			if got := sortedStrRows(collect(t, b.Intersect(b))); !reflect.DeepEqual(got, []string{"Carol", "NULL", "bob", "zed"}) {
+				t.Fatalf("self intersect: %v", got)
+			}
+			if err := a.Intersect(p).Err(); err == nil || !strings.Contains(err.Error(), "same number of columns") {
+				t.Fatalf("want a column count error, got %v", err)
+			}
+		})
+	}
+}

@@ -62,3 +62,8 @@ func (a *Analyzer) dedupRight(left, right Plan) (Plan, error) {
 	})
 	return out, err
 }
+
+// DedupRight returns right with fresh attribute IDs wherever they collide
+// with left's, so that a condition built over both sides (a self join) can
+// tell them apart before the join itself is analyzed.
+func (a *Analyzer) DedupRight(left, right Plan) (Plan, error) { return a.dedupRight(left, right) }
