@@ -84,6 +84,11 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 			return nil, err
 		}
 		for _, e := range list {
+			if containsWindow(e) {
+				return a.extractWindows(list, n.Child)
+			}
+		}
+		for _, e := range list {
 			if containsAggregate(e) {
 				return nil, analysisErr("aggregate function %s is not allowed in Select; use GroupBy/Agg", stripIDs(e.String()))
 			}
@@ -99,6 +104,9 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 		}
 		if containsAggregate(c) {
 			return nil, analysisErr("aggregate function in Filter condition %s", stripIDs(c.String()))
+		}
+		if containsWindow(c) {
+			return nil, analysisErr("window function in Filter condition %s; compute it in a subquery first", stripIDs(c.String()))
 		}
 		return &Filter{Cond: c, Child: n.Child}, nil
 	case *Aggregate:
@@ -121,6 +129,11 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		for _, e := range list {
+			if containsWindow(e) {
+				return nil, analysisErr("window function %s in an aggregation is not supported; aggregate in a subquery first", stripIDs(e.String()))
+			}
+		}
 		if err := checkAggregateList(groups, list); err != nil {
 			return nil, err
 		}
@@ -131,6 +144,9 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 			r, err := a.resolveExpr(o.E, n.Child.Output(), "Sort")
 			if err != nil {
 				return nil, err
+			}
+			if containsWindow(r) {
+				return nil, analysisErr("window function in Sort key %s; select it and sort by its name", stripIDs(r.String()))
 			}
 			orders[i] = &SortOrder{E: r, Desc: o.Desc, NullsFirst: o.NullsFirst}
 		}

@@ -154,6 +154,8 @@ func (pp *PhysicalPlanner) plan(p Plan) (physical, error) {
 		return pp.planJoin(n)
 	case *Union:
 		return pp.planUnion(n)
+	case *Window:
+		return pp.planWindow(n)
 	case *UnresolvedRelation:
 		return physical{}, fmt.Errorf("internal error: unresolved table %s reached the physical planner", n.Name)
 	}

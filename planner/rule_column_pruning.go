@@ -85,6 +85,8 @@ func prune(p Plan, required map[int64]bool) (Plan, bool) {
 			return n, false
 		}
 		return &Sort{Orders: n.Orders, Child: child}, true
+	case *Window:
+		return pruneWindow(n, required)
 	case *Limit:
 		child, c := prune(n.Child, required)
 		if !c {

@@ -61,6 +61,8 @@ func pushFilter(f *Filter) (Plan, bool, error) {
 		return &Union{Inputs: inputs}, true, nil
 	case *SubqueryAlias:
 		return &SubqueryAlias{Alias: c.Alias, Child: &Filter{Cond: f.Cond, Child: c.Child}}, true, nil
+	case *Window:
+		return pushFilterWindow(f, c)
 	case *Aggregate:
 		groupAttrs := map[int64]bool{}
 		for _, g := range c.Groups {

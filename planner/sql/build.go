@@ -28,8 +28,11 @@ func ordinal(e planner.Expr) (int, bool) {
 func containsAggregate(e planner.Expr) bool {
 	found := false
 	planner.Walk(e, func(x planner.Expr) bool {
-		if _, ok := x.(*planner.AggregateCall); ok {
+		switch x.(type) {
+		case *planner.AggregateCall:
 			found = true
+		case *planner.WindowExpr:
+			return false // a window's aggregate is evaluated by the window
 		}
 		return !found
 	})

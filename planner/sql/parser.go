@@ -1378,7 +1378,7 @@ func (p *parser) call() (planner.Expr, error) {
 		p.next()
 	}
 	if p.peek().is("OVER") {
-		return nil, p.errAt(p.peek(), "window functions (OVER) are not supported yet")
+		return p.windowCall(nameTok, name, args, star, distinct, ignoreNulls)
 	}
 	if p.peek().is("FILTER") && p.peekAt(1).isOp("(") {
 		return nil, p.errAt(p.peek(), "aggregate FILTER clauses are not supported yet")
