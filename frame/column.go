@@ -142,6 +142,10 @@ func (c Column) Mod(other any) Column { return c.binary(planner.OpMod, other) }
 // Eq is c = other (null when either side is null).
 func (c Column) Eq(other any) Column { return c.binary(planner.OpEq, other) }
 
+// EqNullSafe is c <=> other: equality where two nulls are equal and a null
+// never equals a value; it is never null itself.
+func (c Column) EqNullSafe(other any) Column { return c.binary(planner.OpNullSafeEq, other) }
+
 // NotEq is c != other.
 func (c Column) NotEq(other any) Column { return c.binary(planner.OpNotEq, other) }
 

@@ -177,3 +177,27 @@ func TestSelfJoinUsing(t *testing.T) {
 		t.Fatalf("self join using id: %v, want %v", got, want)
 	}
 }
+
+func TestNullSafeJoinKeys(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			l := readKV(t, s, "l.csv", joinLeftCSV, "a", arrow.BinaryTypes.String).Alias("l")
+			r := readKV(t, s, "r.csv", joinRightCSV, "b", arrow.PrimitiveTypes.Int64).Alias("r")
+			var got []string
+			for _, row := range strRows(collect(t, l.Join(r, F.Col("l.k").EqNullSafe(F.Col("r.k")), "inner"))) {
+				got = append(got, strings.Join(row, "|"))
+			}
+			sort.Strings(got)
+			want := naiveJoin("inner", parseKV(joinLeftCSV), parseKV(joinRightCSV), func(a, b kv) bool {
+				return (a.k == nil && b.k == nil) || (a.k != nil && b.k != nil && *a.k == *b.k)
+			})
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("null-safe join:\n got %v\nwant %v", got, want)
+			}
+			plan, _ := l.Join(r, F.Col("l.k").EqNullSafe(F.Col("r.k")), "inner").Explain(false)
+			if !strings.Contains(plan, "HashJoin") || !strings.Contains(plan, "<=>") {
+				t.Fatalf("a null-safe key must hash-join:\n%s", plan)
+			}
+		})
+	}
+}

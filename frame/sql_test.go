@@ -265,6 +265,8 @@ func TestSQLSmallCases(t *testing.T) {
 		{"no from", "select 1 + 1 as two, upper('x'), date '2024-01-31' + interval 1 month as d", "two|upper('x')|d", "2,X,2024-02-29 00:00:00 +0000 UTC"},
 		{"no from where", "select 1 as one where 1 = 2", "one", ""},
 		{"distinct", "select distinct grp from t order by grp", "grp", "a;b;c"},
+		{"null-safe equality", "select id, name <=> null as n, name <=> 'apple' as a from t where id <= 2 or id = 6 order by id", "id|n|a", "1,false,true;2,false,false;6,true,false"},
+		{"null-safe join", "select a.id, b.id from t a join t b on a.name <=> b.name where a.id = 6 order by b.id", "id|id", "6,6"},
 		{"right join", "select a.id, b.id from t a right join t b on a.id = b.id - 4 order by b.id", "id|id", "NULL,1;NULL,2;NULL,3;NULL,4;1,5;2,6"},
 		{"full join", "select a.id, b.id from t a full outer join t b on a.id = b.id + 5 order by a.id nulls last, b.id", "id|id", "1,NULL;2,NULL;3,NULL;4,NULL;5,NULL;6,1;NULL,2;NULL,3;NULL,4;NULL,5;NULL,6"},
 		{"left semi join", "select id from t a left semi join t b on a.grp = b.grp and b.id > a.id order by id", "id", "1;2;3"},

@@ -38,6 +38,9 @@ func compileExpr(e Expr, input []*Attribute) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if x.Op == OpNullSafeEq {
+			return nullSafeEqual(l, r)
+		}
 		out, err := expr.Binary(binaryOps[x.Op], l, r)
 		if err != nil {
 			return nil, err
@@ -123,4 +126,18 @@ func literalValue(v any) any {
 		return float64(f)
 	}
 	return v
+}
+
+// nullSafeEqual compiles l <=> r as CASE WHEN l IS NULL THEN r IS NULL
+// WHEN r IS NULL THEN false ELSE l = r END.
+func nullSafeEqual(l, r expr.Expr) (expr.Expr, error) {
+	eq, err := expr.Binary(expr.Eq, l, r)
+	if err != nil {
+		return nil, err
+	}
+	f, err := expr.Literal(false, arrow.FixedWidthTypes.Boolean)
+	if err != nil {
+		return nil, err
+	}
+	return expr.CaseWhen([]expr.Expr{expr.IsNull(l), expr.IsNull(r)}, []expr.Expr{expr.IsNull(r), f}, eq)
 }

@@ -108,14 +108,16 @@ const (
 	OpGtEq
 	OpAnd
 	OpOr
+	// OpNullSafeEq is <=>: like = but null <=> null is true and null <=> x false.
+	OpNullSafeEq
 )
 
-var binaryOpText = [...]string{"+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "AND", "OR"}
+var binaryOpText = [...]string{"+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "AND", "OR", "<=>"}
 
 func (o BinaryOp) String() string { return binaryOpText[o] }
 
 // IsComparison reports whether o compares its operands.
-func (o BinaryOp) IsComparison() bool { return o >= OpEq && o <= OpGtEq }
+func (o BinaryOp) IsComparison() bool { return o >= OpEq && o <= OpGtEq || o == OpNullSafeEq }
 
 // IsArithmetic reports whether o is + - * / %.
 func (o BinaryOp) IsArithmetic() bool { return o <= OpMod }
@@ -134,6 +136,9 @@ func (e *Binary) WithChildren(c []Expr) Expr {
 }
 func (e *Binary) DataType() arrow.DataType { return e.Type }
 func (e *Binary) Nullable() bool {
+	if e.Op == OpNullSafeEq {
+		return false
+	}
 	if e.Op == OpDiv || e.Op == OpMod {
 		return true
 	}

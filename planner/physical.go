@@ -227,7 +227,7 @@ func sourceFilters(conds []Expr) []source.Filter {
 				out = append(out, source.Filter{Column: a.Name, Op: op})
 			}
 		case *Binary:
-			if !x.Op.IsComparison() {
+			if !x.Op.IsComparison() || x.Op == OpNullSafeEq {
 				continue
 			}
 			a, aok := x.L.(*Attribute)
@@ -451,18 +451,21 @@ func (pp *PhysicalPlanner) planJoin(j *Join) (physical, error) {
 	}
 	lids, rids := outputIDs(j.Left), outputIDs(j.Right)
 	var lkeys, rkeys []Expr
+	var nullSafe []bool
 	var residual []Expr
 	if j.Cond != nil {
 		for _, c := range SplitConjuncts(j.Cond) {
 			b, ok := c.(*Binary)
-			if ok && b.Op == OpEq {
+			if ok && (b.Op == OpEq || b.Op == OpNullSafeEq) {
 				lr, rr := References(b.L), References(b.R)
 				switch {
 				case len(lr) > 0 && len(rr) > 0 && subset(lr, lids) && subset(rr, rids):
 					lkeys, rkeys = append(lkeys, b.L), append(rkeys, b.R)
+					nullSafe = append(nullSafe, b.Op == OpNullSafeEq)
 					continue
 				case len(lr) > 0 && len(rr) > 0 && subset(lr, rids) && subset(rr, lids):
 					lkeys, rkeys = append(lkeys, b.R), append(rkeys, b.L)
+					nullSafe = append(nullSafe, b.Op == OpNullSafeEq)
 					continue
 				}
 			}
@@ -499,7 +502,7 @@ func (pp *PhysicalPlanner) planJoin(j *Join) (physical, error) {
 		if right, rcols, err = pp.keyColumns(right, rkeys); err != nil {
 			return physical{}, err
 		}
-		spec := join.Spec{LeftKeys: lcols, RightKeys: rcols, Kind: kind, Build: build}
+		spec := join.Spec{LeftKeys: lcols, RightKeys: rcols, NullSafe: nullSafe, Kind: kind, Build: build}
 		if len(residual) > 0 {
 			if spec.Residual, err = compileExpr(And(residual...), append(append([]*Attribute{}, left.attrs...), right.attrs...)); err != nil {
 				return physical{}, err

@@ -810,6 +810,7 @@ func (p *parser) notExpr() (planner.Expr, error) {
 var comparisons = map[string]planner.BinaryOp{
 	"=": planner.OpEq, "==": planner.OpEq, "<>": planner.OpNotEq, "!=": planner.OpNotEq,
 	"<": planner.OpLt, "<=": planner.OpLtEq, ">": planner.OpGt, ">=": planner.OpGtEq,
+	"<=>": planner.OpNullSafeEq,
 }
 
 func (p *parser) predicate() (planner.Expr, error) {
@@ -819,9 +820,6 @@ func (p *parser) predicate() (planner.Expr, error) {
 	}
 	for {
 		t := p.peek()
-		if t.isOp("<=>") {
-			return nil, p.errAt(t, "the null-safe equality <=> is not supported yet")
-		}
 		op, ok := comparisons[t.text]
 		if t.kind != tkOp || !ok {
 			break
