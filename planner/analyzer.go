@@ -170,6 +170,8 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 		return &Join{Left: n.Left, Right: right, Kind: n.Kind, Cond: c}, nil
 	case *Union:
 		return a.resolveUnion(n)
+	case *Repartition:
+		return a.resolveRepartition(n)
 	case *Distinct:
 		return DistinctOf(n.Child), nil
 	case *Limit:

@@ -154,6 +154,8 @@ func (pp *PhysicalPlanner) plan(p Plan) (physical, error) {
 		return pp.planJoin(n)
 	case *Union:
 		return pp.planUnion(n)
+	case *Repartition:
+		return pp.planRepartition(n)
 	case *Window:
 		return pp.planWindow(n)
 	case *UnresolvedRelation:
@@ -683,4 +685,26 @@ func execAggFunc(f AggFunc, star bool) aggregate.Func {
 		return aggregate.ApproxCountDistinct
 	}
 	return aggregate.Count
+}
+
+func (pp *PhysicalPlanner) planRepartition(r *Repartition) (physical, error) {
+	child, err := pp.plan(r.Child)
+	if err != nil {
+		return physical{}, err
+	}
+	if r.Coalesce {
+		return physical{op: exec.NewCoalesce(child.op, r.N), attrs: child.attrs}, nil
+	}
+	keys := r.Keys
+	if len(keys) == 0 {
+		// No keys: spread the rows by all of their columns.
+		for _, a := range child.attrs {
+			keys = append(keys, a)
+		}
+	}
+	withKeys, cols, err := pp.keyColumns(child, keys)
+	if err != nil {
+		return physical{}, err
+	}
+	return physical{op: exchange.NewHashRepartition(pp.Env, withKeys.op, cols, r.N), attrs: withKeys.attrs}, nil
 }

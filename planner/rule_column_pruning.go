@@ -110,6 +110,16 @@ func prune(p Plan, required map[int64]bool) (Plan, bool) {
 			return n, false
 		}
 		return &Join{Left: l, Right: r, Kind: n.Kind, Cond: n.Cond}, true
+	case *Repartition:
+		need := copySet(required, n.Child)
+		for _, k := range n.Keys {
+			addRefs(need, k)
+		}
+		child, c := prune(n.Child, need)
+		if !c {
+			return n, false
+		}
+		return n.WithChildren([]Plan{child}), true
 	case *Union:
 		out := n.Output()
 		var keep []int

@@ -38,6 +38,9 @@ func pushFilter(f *Filter) (Plan, bool, error) {
 		return &Project{List: c.List, Child: &Filter{Cond: cond, Child: c.Child}}, true, nil
 	case *Sort:
 		return &Sort{Orders: c.Orders, Child: &Filter{Cond: f.Cond, Child: c.Child}}, true, nil
+	case *Repartition:
+		// Filtering commutes with moving rows between partitions.
+		return c.WithChildren([]Plan{&Filter{Cond: f.Cond, Child: c.Child}}), true, nil
 	case *Union:
 		// The filter applies to every input, its columns renamed by position.
 		out := c.Output()
