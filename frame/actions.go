@@ -25,7 +25,10 @@ type query struct {
 }
 
 // prepare optimizes and physically plans the DataFrame for an environment.
-func (df *DataFrame) prepare(env *exec.Env) (*query, error) {
+func (df *DataFrame) prepare(env *exec.Env) (*query, error) { return df.prepareWith(env, false) }
+
+// prepareWith is prepare, with every operator metered when metered is set.
+func (df *DataFrame) prepareWith(env *exec.Env, metered bool) (*query, error) {
 	if df.err != nil {
 		return nil, df.err
 	}
@@ -38,7 +41,7 @@ func (df *DataFrame) prepare(env *exec.Env) (*query, error) {
 		}
 		q.optimized, q.fired = p, o.Fired
 	}
-	pp := &planner.PhysicalPlanner{Env: env, Partitions: df.s.partitions}
+	pp := &planner.PhysicalPlanner{Env: env, Partitions: df.s.partitions, Metered: metered}
 	op, err := pp.Plan(q.optimized)
 	if err != nil {
 		return nil, err

@@ -17,7 +17,8 @@ import (
 // SQL runs one SQL statement, like spark.sql. A query stays lazy: the result
 // is a DataFrame whose analysis errors, like syntax errors, surface through
 // Err. Other statements (CREATE TEMP VIEW, EXPLAIN, SHOW TABLES, DESCRIBE)
-// take effect at once and return their result as a DataFrame.
+// take effect at once and return their result as a DataFrame; EXPLAIN
+// ANALYZE, which runs its query, needs a context: use ExecSQL for it.
 func (s *Session) SQL(query string) *DataFrame {
 	stmts, err := sql.Parse(query)
 	if err != nil {
@@ -26,7 +27,10 @@ func (s *Session) SQL(query string) *DataFrame {
 	if len(stmts) != 1 {
 		return &DataFrame{s: s, err: fmt.Errorf("SQL runs one statement, got %d; use ExecSQL for scripts", len(stmts))}
 	}
-	return s.statementFrame(stmts[0])
+	if ex, ok := stmts[0].(*sql.Explain); ok && ex.Analyze {
+		return &DataFrame{s: s, err: fmt.Errorf("EXPLAIN ANALYZE runs the query: use ExecSQL, which takes a context")}
+	}
+	return s.statementFrame(context.Background(), stmts[0])
 }
 
 // ExecSQL runs a script of ;-separated statements in order. Each statement
@@ -43,7 +47,7 @@ func (s *Session) ExecSQL(ctx context.Context, script string, emit func(stmt str
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		df := s.statementFrame(st)
+		df := s.statementFrame(ctx, st)
 		if df.err != nil {
 			return fmt.Errorf("statement %d (%s): %w", i+1, abbreviate(st.SQL()), df.err)
 		}
@@ -102,7 +106,7 @@ func hasCrossJoin(p planner.Plan) bool {
 }
 
 // statementFrame runs a statement, lazily for queries.
-func (s *Session) statementFrame(st sql.Statement) *DataFrame {
+func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFrame {
 	switch x := st.(type) {
 	case *sql.Query:
 		return s.sqlFrame(x.Plan)
@@ -125,7 +129,13 @@ func (s *Session) statementFrame(st sql.Statement) *DataFrame {
 		if df.err != nil {
 			return df
 		}
-		text, err := df.Explain(x.Extended)
+		var text string
+		var err error
+		if x.Analyze {
+			text, err = df.ExplainAnalyze(ctx)
+		} else {
+			text, err = df.Explain(x.Extended)
+		}
 		if err != nil {
 			return &DataFrame{s: s, err: err}
 		}

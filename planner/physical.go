@@ -21,6 +21,9 @@ type PhysicalPlanner struct {
 	Env *exec.Env
 	// Partitions is the parallelism of scans and hash exchanges.
 	Partitions int
+	// Metered wraps the operator of every logical node in an exec.Metered,
+	// whose counts EXPLAIN ANALYZE prints.
+	Metered bool
 	ids        int64
 }
 
@@ -104,6 +107,17 @@ func (pp *PhysicalPlanner) tempAttr(name string, t arrow.DataType, nullable bool
 }
 
 func (pp *PhysicalPlanner) plan(p Plan) (physical, error) {
+	ph, err := pp.planNode(p)
+	if err != nil || !pp.Metered {
+		return ph, err
+	}
+	if _, done := ph.op.(*exec.Metered); !done {
+		ph.op = exec.NewMetered(ph.op)
+	}
+	return ph, nil
+}
+
+func (pp *PhysicalPlanner) planNode(p Plan) (physical, error) {
 	switch n := p.(type) {
 	case *Scan:
 		return pp.planScan(n)

@@ -237,6 +237,7 @@ func (p *parser) statement() (Statement, error) {
 	case t.is("EXPLAIN"):
 		p.next()
 		ext := p.acceptKw("EXTENDED")
+		analyze := !ext && p.acceptKw("ANALYZE")
 		if !ext && (p.peek().is("FORMATTED") || p.peek().is("CODEGEN") || p.peek().is("COST")) {
 			return nil, p.errAt(p.peek(), "EXPLAIN %s is not supported yet", strings.ToUpper(p.peek().text))
 		}
@@ -248,7 +249,7 @@ func (p *parser) statement() (Statement, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Explain{Extended: ext, Query: q}, nil
+		return &Explain{Extended: ext, Analyze: analyze, Query: q}, nil
 	case t.is("SHOW"):
 		p.next()
 		if err := p.expectKw("TABLES"); err != nil {

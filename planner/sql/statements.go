@@ -34,9 +34,11 @@ type CreateView struct {
 	Text    string
 }
 
-// Explain is EXPLAIN [EXTENDED] query.
+// Explain is EXPLAIN [EXTENDED | ANALYZE] query.
 type Explain struct {
 	Extended bool
+	// Analyze runs the query and reports what each operator did.
+	Analyze bool
 	Query    planner.Plan
 	Text     string
 }
