@@ -24,7 +24,7 @@ type PhysicalPlanner struct {
 	// Metered wraps the operator of every logical node in an exec.Metered,
 	// whose counts EXPLAIN ANALYZE prints.
 	Metered bool
-	ids        int64
+	ids     int64
 }
 
 // physical is an operator with the attribute each of its columns carries.

@@ -39,8 +39,8 @@ type Explain struct {
 	Extended bool
 	// Analyze runs the query and reports what each operator did.
 	Analyze bool
-	Query    planner.Plan
-	Text     string
+	Query   planner.Plan
+	Text    string
 }
 
 // ShowTables is SHOW TABLES.
