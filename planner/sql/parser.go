@@ -366,32 +366,9 @@ func (p *parser) query() (planner.Plan, error) {
 		if err := p.expectKw("BY"); err != nil {
 			return nil, err
 		}
-		for {
-			e, err := p.expr()
-			if err != nil {
-				return nil, err
-			}
-			o := orderItem{e: e}
-			if p.acceptKw("DESC") {
-				o.desc = true
-			} else {
-				p.acceptKw("ASC")
-			}
-			o.nullsFirst = !o.desc
-			if p.acceptKw("NULLS") {
-				switch {
-				case p.acceptKw("FIRST"):
-					o.nullsFirst = true
-				case p.acceptKw("LAST"):
-					o.nullsFirst = false
-				default:
-					return nil, p.expected("FIRST or LAST")
-				}
-			}
-			orders = append(orders, o)
-			if !p.acceptOp(",") {
-				break
-			}
+		var err error
+		if orders, err = p.orderItems(); err != nil {
+			return nil, err
 		}
 	}
 	limit := int64(-1)
@@ -1690,4 +1667,37 @@ func (p *parser) setTerm() (planner.Plan, error) {
 		return q, nil
 	}
 	return nil, p.expected("SELECT or '(' after UNION")
+}
+
+// orderItems parses the items of an ORDER BY: expressions with ASC/DESC and
+// NULLS FIRST/LAST (Spark's default: nulls first ascending, last descending).
+func (p *parser) orderItems() ([]orderItem, error) {
+	var orders []orderItem
+	for {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		o := orderItem{e: e}
+		if p.acceptKw("DESC") {
+			o.desc = true
+		} else {
+			p.acceptKw("ASC")
+		}
+		o.nullsFirst = !o.desc
+		if p.acceptKw("NULLS") {
+			switch {
+			case p.acceptKw("FIRST"):
+				o.nullsFirst = true
+			case p.acceptKw("LAST"):
+				o.nullsFirst = false
+			default:
+				return nil, p.expected("FIRST or LAST")
+			}
+		}
+		orders = append(orders, o)
+		if !p.acceptOp(",") {
+			return orders, nil
+		}
+	}
 }

@@ -158,32 +158,12 @@ func (p *parser) windowSpec(fn planner.Expr) (planner.Expr, error) {
 		if err := p.expectKw("BY"); err != nil {
 			return nil, err
 		}
-		for {
-			e, err := p.expr()
-			if err != nil {
-				return nil, err
-			}
-			o := &planner.SortOrder{E: e}
-			if p.acceptKw("DESC") {
-				o.Desc = true
-			} else {
-				p.acceptKw("ASC")
-			}
-			o.NullsFirst = !o.Desc
-			if p.acceptKw("NULLS") {
-				switch {
-				case p.acceptKw("FIRST"):
-					o.NullsFirst = true
-				case p.acceptKw("LAST"):
-					o.NullsFirst = false
-				default:
-					return nil, p.expected("FIRST or LAST")
-				}
-			}
-			w.OrderBy = append(w.OrderBy, o)
-			if !p.acceptOp(",") {
-				break
-			}
+		items, err := p.orderItems()
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range items {
+			w.OrderBy = append(w.OrderBy, &planner.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst})
 		}
 	}
 	if p.peek().is("ROWS") || p.peek().is("RANGE") {
