@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/apache/arrow-go/v18/arrow"
-
 	"github.com/gspark/gspark/planner"
 )
 
@@ -98,77 +96,24 @@ func names(attrs []*planner.Attribute) string {
 // Intersect keeps the distinct rows of df that also occur in other, matching
 // columns by position; nulls compare equal, as in Spark's intersect.
 func (df *DataFrame) Intersect(other *DataFrame) *DataFrame {
-	return df.setJoin(other, planner.LeftSemiJoin, "intersect")
+	return df.setJoin(other, true)
 }
 
 // Except keeps the distinct rows of df that do not occur in other (SQL's
 // EXCEPT DISTINCT, Spark's subtract); nulls compare equal.
 func (df *DataFrame) Except(other *DataFrame) *DataFrame {
-	return df.setJoin(other, planner.LeftAntiJoin, "except")
+	return df.setJoin(other, false)
 }
 
 // Subtract is Except.
 func (df *DataFrame) Subtract(other *DataFrame) *DataFrame { return df.Except(other) }
 
-// setJoin is Distinct(df) semi- or anti-joined with other on null-safe
-// equality of every column. a <=> b is written as two plain equalities,
-// (a IS NULL) = (b IS NULL) and coalesce(a, d) = coalesce(b, d) for a
-// constant d, so the join still hashes on its keys.
-func (df *DataFrame) setJoin(other *DataFrame, kind planner.JoinKind, op string) *DataFrame {
+// setJoin plans INTERSECT or EXCEPT (DISTINCT) of df and other.
+func (df *DataFrame) setJoin(other *DataFrame, intersect bool) *DataFrame {
 	if other.err != nil {
 		return &DataFrame{s: df.s, err: other.err}
 	}
 	return df.derive(func() (planner.Plan, error) {
-		rplan, err := df.s.analyzer().DedupRight(df.plan, other.plan)
-		if err != nil {
-			return nil, err
-		}
-		left, right := df.plan.Output(), rplan.Output()
-		if len(left) != len(right) {
-			return nil, fmt.Errorf("%w: %s can only combine inputs with the same number of columns: %d and %d", planner.ErrAnalysis, op, len(left), len(right))
-		}
-		dl := &planner.Distinct{Child: df.plan}
-		var conds []planner.Expr
-		for i := range left {
-			l, r := planner.Expr(left[i]), planner.Expr(right[i])
-			t, ok := planner.CommonType(left[i].Type, right[i].Type)
-			if !ok {
-				return nil, fmt.Errorf("%w: %s column %d: %s has type %s, but %s has type %s", planner.ErrAnalysis, op, i+1,
-					left[i].Name, planner.TypeName(left[i].Type), right[i].Name, planner.TypeName(right[i].Type))
-			}
-			fill, err := neutralValue(t)
-			if err != nil {
-				return nil, fmt.Errorf("%s column %s: %w", op, left[i].Name, err)
-			}
-			coalesce := func(e planner.Expr) planner.Expr {
-				return &planner.Func{Name: "coalesce", Args: []planner.Expr{planner.CastTo(e, t), fill}}
-			}
-			conds = append(conds,
-				&planner.Binary{Op: planner.OpEq, L: &planner.Unary{Op: planner.OpIsNull, E: l}, R: &planner.Unary{Op: planner.OpIsNull, E: r}},
-				&planner.Binary{Op: planner.OpEq, L: coalesce(l), R: coalesce(r)})
-		}
-		return &planner.Join{Left: dl, Right: rplan, Kind: kind, Cond: planner.And(conds...)}, nil
+		return &planner.SetOp{Intersect: intersect, Left: df.plan, Right: other.plan}, nil
 	})
-}
-
-// neutralValue is a constant of type t that stands in for null in a
-// null-safe comparison.
-func neutralValue(t arrow.DataType) (planner.Expr, error) {
-	var c Column
-	switch {
-	case planner.IsNumeric(t):
-		c = Lit(0).CastTo(t)
-	case planner.IsString(t):
-		c = Lit("")
-	case t.ID() == arrow.BOOL:
-		c = Lit(false)
-	case t.ID() == arrow.DATE32, t.ID() == arrow.TIMESTAMP:
-		c = Lit("1970-01-01").CastTo(t)
-	default:
-		return nil, fmt.Errorf("type %s is not supported in set operations yet", planner.TypeName(t))
-	}
-	if c.err != nil {
-		return nil, c.err
-	}
-	return c.expr, nil
 }

@@ -172,6 +172,8 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 		return a.resolveUnion(n)
 	case *Repartition:
 		return a.resolveRepartition(n)
+	case *SetOp:
+		return a.resolveSetOp(n)
 	case *Distinct:
 		return DistinctOf(n.Child), nil
 	case *Limit:

@@ -21,7 +21,7 @@ const maxDepth = 200
 // reserved words end a select item or table reference instead of naming an alias.
 var reserved = map[string]bool{
 	"ALL": true, "AND": true, "ANTI": true, "AS": true, "ASC": true, "BETWEEN": true, "BY": true, "CASE": true, "CAST": true,
-	"CROSS": true, "DESC": true, "DISTINCT": true, "ELSE": true, "END": true, "EXCEPT": true, "FALSE": true,
+	"CROSS": true, "DESC": true, "DISTINCT": true, "ELSE": true, "END": true, "EXCEPT": true, "MINUS": true, "FALSE": true,
 	"FROM": true, "FULL": true, "GROUP": true, "HAVING": true, "IN": true, "INNER": true, "INTERSECT": true,
 	"INTERVAL": true, "IS": true, "JOIN": true, "LEFT": true, "LIKE": true, "LIMIT": true, "NATURAL": true,
 	"NOT": true, "NULL": true, "ON": true, "OR": true, "ORDER": true, "OUTER": true, "RIGHT": true, "SELECT": true,
@@ -331,18 +331,29 @@ func (p *parser) query() (planner.Plan, error) {
 	default:
 		return nil, p.expected("SELECT or '('")
 	}
+	// Set operations: INTERSECT binds tighter than UNION and EXCEPT, which
+	// apply left to right, as in standard SQL and Spark.
+	type setOp struct {
+		kind string // UNION, EXCEPT or INTERSECT
+		all  bool
+	}
+	var operands []planner.Plan
+	var ops []setOp
 	for {
 		t := p.peek()
-		if t.is("EXCEPT") || t.is("INTERSECT") || t.is("MINUS") {
-			return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
-		}
-		if !t.is("UNION") {
+		if !(t.is("UNION") || t.is("EXCEPT") || t.is("MINUS") || t.is("INTERSECT")) {
 			break
 		}
 		p.next()
-		all := p.acceptKw("ALL")
-		if !all {
+		op := setOp{kind: strings.ToUpper(t.text)}
+		if op.kind == "MINUS" {
+			op.kind = "EXCEPT"
+		}
+		op.all = p.acceptKw("ALL")
+		if !op.all {
 			p.acceptKw("DISTINCT")
+		} else if op.kind != "UNION" {
+			return nil, p.errAt(t, "%s ALL is not supported yet", op.kind)
 		}
 		if core != nil {
 			left, err := core.build(nil)
@@ -351,13 +362,36 @@ func (p *parser) query() (planner.Plan, error) {
 			}
 			plan, core = left, nil
 		}
+		if len(operands) == 0 {
+			operands = append(operands, plan)
+		}
 		right, err := p.setTerm()
 		if err != nil {
 			return nil, err
 		}
-		plan = &planner.Union{Inputs: []planner.Plan{plan, right}}
-		if !all {
-			plan = &planner.Distinct{Child: plan}
+		operands, ops = append(operands, right), append(ops, op)
+	}
+	if len(ops) > 0 {
+		// Fold the INTERSECTs first, then the rest left to right.
+		terms := []planner.Plan{operands[0]}
+		var rest []setOp
+		for i, op := range ops {
+			if op.kind == "INTERSECT" {
+				terms[len(terms)-1] = &planner.SetOp{Intersect: true, Left: terms[len(terms)-1], Right: operands[i+1]}
+				continue
+			}
+			terms, rest = append(terms, operands[i+1]), append(rest, op)
+		}
+		plan = terms[0]
+		for i, op := range rest {
+			switch {
+			case op.kind == "EXCEPT":
+				plan = &planner.SetOp{Left: plan, Right: terms[i+1]}
+			case op.all:
+				plan = &planner.Union{Inputs: []planner.Plan{plan, terms[i+1]}}
+			default:
+				plan = &planner.Distinct{Child: &planner.Union{Inputs: []planner.Plan{plan, terms[i+1]}}}
+			}
 		}
 	}
 	var orders []orderItem
