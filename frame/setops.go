@@ -76,13 +76,43 @@ func (df *DataFrame) Distinct() *DataFrame {
 	})
 }
 
-// DropDuplicates is Distinct: with no columns it compares whole rows. A
-// subset of columns is not supported yet (it needs the first() aggregate).
+// DropDuplicates keeps one row per distinct combination of cols (whole rows
+// when none are named): the first row of each group in partition and row
+// order, with the other columns taken from that row.
 func (df *DataFrame) DropDuplicates(cols ...string) *DataFrame {
-	if len(cols) > 0 {
-		return &DataFrame{s: df.s, err: fmt.Errorf("dropDuplicates(%s): dropping duplicates on a subset of columns is not supported yet", strings.Join(cols, ", "))}
+	if len(cols) == 0 {
+		return df.Distinct()
 	}
-	return df.Distinct()
+	return df.derive(func() (planner.Plan, error) {
+		out := df.plan.Output()
+		keys := map[int64]bool{}
+		var groups []planner.Expr
+		for _, c := range cols {
+			var found *planner.Attribute
+			for _, a := range out {
+				if strings.EqualFold(a.Name, c) {
+					found = a
+					break
+				}
+			}
+			if found == nil {
+				return nil, fmt.Errorf("%w: dropDuplicates: unknown column %s (columns: %s)", planner.ErrAnalysis, c, names(out))
+			}
+			keys[found.ID] = true
+			groups = append(groups, found)
+		}
+		// Every other column takes first() of its group; first() orders rows
+		// by partition and position, so all columns come from the same row.
+		var list []planner.Expr
+		for _, a := range out {
+			if keys[a.ID] {
+				list = append(list, a)
+				continue
+			}
+			list = append(list, &planner.Alias{E: &planner.AggregateCall{Func: planner.AggFirst, Arg: a}, Name: a.Name})
+		}
+		return &planner.Aggregate{Groups: groups, List: list, Child: df.plan}, nil
+	})
 }
 
 func names(attrs []*planner.Attribute) string {

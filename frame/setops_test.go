@@ -104,3 +104,24 @@ func TestIntersectAndExceptTreatNullsAsEqual(t *testing.T) {
 		})
 	}
 }
+
+func TestDropDuplicatesOnSubsetKeepsWholeRows(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			orders := s.Table("samples.orders").Select(F.Col("o_orderstatus"), F.Col("o_orderkey"), F.Col("o_custkey"))
+			d := orders.DropDuplicates("o_orderstatus")
+			rows := collect(t, d)
+			if len(rows) != 3 {
+				t.Fatalf("%d rows, want one per status (3)", len(rows))
+			}
+			// Each kept row must be a real row of the input: its key and
+			// customer belong together.
+			for _, r := range rows {
+				check := collect(t, orders.Filter(F.Col("o_orderkey").Eq(F.Lit(r[1])).And(F.Col("o_custkey").Eq(F.Lit(r[2]))).And(F.Col("o_orderstatus").Eq(F.Lit(r[0])))))
+				if len(check) != 1 {
+					t.Fatalf("kept row %v is not an input row", r)
+				}
+			}
+		})
+	}
+}
