@@ -170,6 +170,16 @@ func (pp *PhysicalPlanner) planNode(p Plan) (physical, error) {
 		return pp.planUnion(n)
 	case *Repartition:
 		return pp.planRepartition(n)
+	case *Sample:
+		child, err := pp.plan(n.Child)
+		if err != nil {
+			return physical{}, err
+		}
+		op, err := exec.NewSample(pp.Env, child.op, n.Lower, n.Upper, n.Seed)
+		if err != nil {
+			return physical{}, err
+		}
+		return physical{op: op, attrs: child.attrs}, nil
 	case *Window:
 		return pp.planWindow(n)
 	case *UnresolvedRelation:

@@ -110,6 +110,13 @@ func prune(p Plan, required map[int64]bool) (Plan, bool) {
 			return n, false
 		}
 		return &Join{Left: l, Right: r, Kind: n.Kind, Cond: n.Cond}, true
+	case *Sample:
+		// Which rows are drawn depends on the rows only, not the columns.
+		child, c := prune(n.Child, required)
+		if !c {
+			return n, false
+		}
+		return n.WithChildren([]Plan{child}), true
 	case *Repartition:
 		need := copySet(required, n.Child)
 		for _, k := range n.Keys {
