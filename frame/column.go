@@ -199,6 +199,19 @@ func (c Column) Cast(typeName string) Column {
 	return c.CastTo(t)
 }
 
+// TryCast is Cast, but a value that cannot be converted becomes null
+// instead of failing the query (Spark's try_cast).
+func (c Column) TryCast(typeName string) Column {
+	t, err := planner.ParseType(typeName)
+	if err != nil {
+		return ErrColumn(err)
+	}
+	if c.err != nil {
+		return c
+	}
+	return Column{expr: &planner.Cast{E: c.expr, To: t, Try: true}}
+}
+
 // CastTo converts c to an Arrow type.
 func (c Column) CastTo(t arrow.DataType) Column {
 	if c.err != nil {

@@ -269,6 +269,7 @@ func TestSQLSmallCases(t *testing.T) {
 		{"except", "select grp from t except select grp from t where id = 5 order by grp", "grp", "a;b"},
 		{"minus keeps a null no one else has", "select name from t minus select name from t where id <= 5 order by name", "name", "NULL"},
 		{"intersect binds tighter", "select grp from t where id = 2 union select grp from t intersect select grp from t where id = 5 order by grp", "grp", "b;c"},
+		{"try_cast", "select try_cast(name as int) as a, try_cast('12' as int) as b, try_cast('1e99' as double) as c from t where id = 1", "a|b|c", "NULL,12,1e+99"},
 		{"null-safe equality", "select id, name <=> null as n, name <=> 'apple' as a from t where id <= 2 or id = 6 order by id", "id|n|a", "1,false,true;2,false,false;6,true,false"},
 		{"null-safe join", "select a.id, b.id from t a join t b on a.name <=> b.name where a.id = 6 order by b.id", "id|id", "6,6"},
 		{"right join", "select a.id, b.id from t a right join t b on a.id = b.id - 4 order by b.id", "id|id", "NULL,1;NULL,2;NULL,3;NULL,4;1,5;2,6"},

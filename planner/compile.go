@@ -72,6 +72,9 @@ func compileExpr(e Expr, input []*Attribute) (expr.Expr, error) {
 		if arrow.TypeEqual(in.DataType(), x.To) {
 			return in, nil
 		}
+		if x.Try {
+			return expr.TryCast(in, x.To)
+		}
 		return expr.Cast(in, x.To)
 	case *CaseWhen:
 		whens := make([]expr.Expr, len(x.Whens))

@@ -195,13 +195,21 @@ func (e *Unary) Nullable() bool {
 type Cast struct {
 	E  Expr
 	To arrow.DataType
+	// Try makes a value that cannot be converted null instead of an error
+	// (try_cast).
+	Try bool
 }
 
-func (e *Cast) String() string             { return fmt.Sprintf("CAST(%s AS %s)", e.E, TypeName(e.To)) }
+func (e *Cast) String() string {
+	if e.Try {
+		return fmt.Sprintf("TRY_CAST(%s AS %s)", e.E, TypeName(e.To))
+	}
+	return fmt.Sprintf("CAST(%s AS %s)", e.E, TypeName(e.To))
+}
 func (e *Cast) Children() []Expr           { return []Expr{e.E} }
-func (e *Cast) WithChildren(c []Expr) Expr { return &Cast{E: c[0], To: e.To} }
+func (e *Cast) WithChildren(c []Expr) Expr { return &Cast{E: c[0], To: e.To, Try: e.Try} }
 func (e *Cast) DataType() arrow.DataType   { return e.To }
-func (e *Cast) Nullable() bool             { return e.E.Nullable() }
+func (e *Cast) Nullable() bool             { return e.Try || e.E.Nullable() }
 
 // Alias names the value of an expression. ID is the attribute ID of the output
 // column it defines (assigned by the analyzer).

@@ -1235,9 +1235,6 @@ func (p *parser) primary() (planner.Expr, error) {
 		return p.caseExpr()
 	case "CAST", "TRY_CAST":
 		if next.isOp("(") {
-			if up == "TRY_CAST" {
-				return nil, p.errAt(t, "TRY_CAST is not supported yet")
-			}
 			p.next()
 			p.next()
 			e, err := p.expr()
@@ -1254,7 +1251,7 @@ func (p *parser) primary() (planner.Expr, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			return &planner.Cast{E: e, To: typ}, nil
+			return &planner.Cast{E: e, To: typ, Try: up == "TRY_CAST"}, nil
 		}
 	case "TRIM":
 		if next.isOp("(") {
