@@ -10,9 +10,10 @@ import (
 	"testing"
 )
 
-// TestCrossCheckTiny runs the whole harness on a small DuckDB-made lineitem file:
-// DuckDB and gspark must agree with each other and with the Go
-// reference on Q1 and Q6, and the results file must be rewritten between markers.
+// TestCrossCheckTiny runs the whole harness on small DuckDB-made lineitem and
+// orders files: DuckDB and gspark must agree with each other and with the Go
+// reference on Q1 and Q6, with each other on the group-by and join queries, and
+// the results file must be rewritten between markers.
 func TestCrossCheckTiny(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs DuckDB and the engine; skipped with -short")
@@ -27,6 +28,10 @@ func TestCrossCheckTiny(t *testing.T) {
 	if err := writeTinyLineitem(ctx, d, path, 30000, 4000); err != nil {
 		t.Fatal(err)
 	}
+	// 30000 lineitem rows have l_orderkey 1..7500; orders 1..6000 leave some unmatched.
+	if err := writeTinyOrders(ctx, d, filepath.Join(dir, "orders.parquet"), 6000, 1000); err != nil {
+		t.Fatal(err)
+	}
 	d.close()
 
 	out := filepath.Join(dir, "RESULTS.md")
@@ -35,17 +40,18 @@ func TestCrossCheckTiny(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	cfg := config{runs: 1, out: out, queries: []string{"q1", "q6", "scan"}, lineitem: path,
+	cfg := config{runs: 1, out: out, queries: allQueries, lineitem: path,
 		partitions: 2, threads: 2, workers: 2, command: "test"}
 	if err := run(ctx, cfg, &log); err != nil {
 		t.Fatalf("%v\nlog:\n%s", err, log.String())
 	}
+	t.Log(log.String())
 	got, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := string(got)
-	for _, want := range []string{"intro kept", "trailer kept", "| Q1 |", "| Q6 |", "parquet-go", "pqarrow", "| 30000 |"} {
+	for _, want := range []string{"intro kept", "trailer kept", "| Q1 |", "| Q6 |", "| groupby-low |", "| groupby-high |", "| join |", "parquet-go", "pqarrow", "| 30000 |"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("results file lacks %q:\n%s", want, s)
 		}

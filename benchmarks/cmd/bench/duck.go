@@ -33,6 +33,27 @@ WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01'
   AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24`
 )
 
+// The group-by and join queries over lineitem (%[1]s) and orders (%[2]s), each
+// ordered so that the answers can be compared row by row. groupby-high reduces
+// its 1.5M groups to one row; sum(c) keeps the inner count(*) live.
+const (
+	groupbyLowSQL = `SELECT l_returnflag, l_linestatus, l_shipmode,
+  count(*) AS count_order, sum(l_quantity) AS sum_qty, avg(l_extendedprice) AS avg_price
+FROM read_parquet(%[1]s)
+GROUP BY l_returnflag, l_linestatus, l_shipmode
+ORDER BY l_returnflag, l_linestatus, l_shipmode`
+
+	groupbyHighSQL = `SELECT count(*) AS groups, sum(s) AS sum_qty, max(s) AS max_qty, sum(c) AS sum_count
+FROM (SELECT l_orderkey, sum(l_quantity) AS s, count(*) AS c
+  FROM read_parquet(%[1]s)
+  GROUP BY l_orderkey)`
+
+	joinSQL = `SELECT o_orderpriority, count(*) AS count_lines, sum(l_extendedprice) AS sum_price
+FROM read_parquet(%[1]s) JOIN read_parquet(%[2]s) ON l_orderkey = o_orderkey
+GROUP BY o_orderpriority
+ORDER BY o_orderpriority`
+)
+
 // sqlString quotes s as a SQL string literal.
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
@@ -136,14 +157,22 @@ func duckValue(v any) (value, error) {
 	}
 }
 
-// duckRunner returns a function that runs the named query on DuckDB over path.
-func duckRunner(d *duck, path, name string) (func(ctx context.Context) (table, error), error) {
+// duckRunner returns a function that runs the named query on DuckDB over the
+// files of in.
+func duckRunner(d *duck, in inputs, name string) (func(ctx context.Context) (table, error), error) {
 	var q string
+	li, ord := sqlString(in.lineitem), sqlString(in.orders)
 	switch name {
 	case "q1":
-		q = fmt.Sprintf(q1SQL, sqlString(path))
+		q = fmt.Sprintf(q1SQL, li)
 	case "q6":
-		q = fmt.Sprintf(q6SQL, sqlString(path))
+		q = fmt.Sprintf(q6SQL, li)
+	case "groupby-low":
+		q = fmt.Sprintf(groupbyLowSQL, li)
+	case "groupby-high":
+		q = fmt.Sprintf(groupbyHighSQL, li)
+	case "join":
+		q = fmt.Sprintf(joinSQL, li, ord)
 	default:
 		return nil, fmt.Errorf("unknown query %q", name)
 	}

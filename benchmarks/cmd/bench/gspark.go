@@ -18,10 +18,11 @@ import (
 )
 
 // gsparkRunner returns a function that builds the named query over the Parquet
-// file at path in a session with the given number of partitions and collects it.
+// files of in, in a session with the given number of partitions, and collects it.
 // Building the DataFrame is part of each timed run.
-func gsparkRunner(path, name string, partitions int) (func(ctx context.Context) (table, error), error) {
+func gsparkRunner(in inputs, name string, partitions int) (func(ctx context.Context) (table, error), error) {
 	s := frame.NewSession(frame.WithPartitions(partitions))
+	path := in.lineitem
 	var build func() *frame.DataFrame
 	switch name {
 	case "q1":
@@ -48,6 +49,35 @@ func gsparkRunner(path, name string, partitions int) (func(ctx context.Context) 
 				And(F.Col("l_discount").Between(F.Decimal("0.05"), F.Decimal("0.07"))).
 				And(F.Col("l_quantity").Lt(F.Lit(24)))).
 				Agg(F.Sum(F.Col("l_extendedprice").Mul(F.Col("l_discount"))).Alias("revenue"))
+		}
+	case "groupby-low":
+		build = func() *frame.DataFrame {
+			return s.Read().Parquet(path).
+				GroupBy(F.Col("l_returnflag"), F.Col("l_linestatus"), F.Col("l_shipmode")).
+				Agg(F.CountStar().Alias("count_order"),
+					F.Sum(F.Col("l_quantity")).Alias("sum_qty"),
+					F.Avg(F.Col("l_extendedprice")).Alias("avg_price")).
+				OrderBy(F.Col("l_returnflag"), F.Col("l_linestatus"), F.Col("l_shipmode"))
+		}
+	case "groupby-high":
+		build = func() *frame.DataFrame {
+			return s.Read().Parquet(path).
+				GroupBy(F.Col("l_orderkey")).
+				Agg(F.Sum(F.Col("l_quantity")).Alias("s"), F.CountStar().Alias("c")).
+				Agg(F.CountStar().Alias("groups"),
+					F.Sum(F.Col("s")).Alias("sum_qty"),
+					F.Max(F.Col("s")).Alias("max_qty"),
+					F.Sum(F.Col("c")).Alias("sum_count"))
+		}
+	case "join":
+		build = func() *frame.DataFrame {
+			li := s.Read().Parquet(path)
+			orders := s.Read().Parquet(in.orders)
+			return li.Join(orders, F.Col("l_orderkey").Eq(F.Col("o_orderkey")), "inner").
+				GroupBy(F.Col("o_orderpriority")).
+				Agg(F.CountStar().Alias("count_lines"),
+					F.Sum(F.Col("l_extendedprice")).Alias("sum_price")).
+				OrderBy(F.Col("o_orderpriority"))
 		}
 	default:
 		return nil, fmt.Errorf("unknown query %q", name)

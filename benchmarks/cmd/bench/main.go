@@ -1,11 +1,13 @@
 // Command bench measures gspark side by side with DuckDB on TPC-H Q1 and Q6 over
-// a lineitem Parquet file, checks that both engines (and a plain Go reference)
-// return the same answers, measures the bare Parquet decode of Q1's columns as
-// the scan's speed limit, and rewrites the marked section of RESULTS.md.
+// a lineitem Parquet file, and on a low- and a high-cardinality group-by and a
+// lineitem ⋈ orders join; it checks that both engines (and, for Q1/Q6, a plain
+// Go reference) return the same answers, measures the bare Parquet decode of
+// Q1's columns as the scan's speed limit, and rewrites the marked section of
+// RESULTS.md.
 //
 // Run from the benchmarks directory:
 //
-//	go run ./cmd/bench -sf 1 -runs 3 [-out RESULTS.md] [-queries q1,q6,scan]
+//	go run ./cmd/bench -sf 1 -runs 3 [-out RESULTS.md] [-queries q1,q6,scan,groupby-low,groupby-high,join]
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -27,9 +30,10 @@ type config struct {
 	sf         int
 	runs       int
 	out        string   // results file; empty: do not write
-	queries    []string // subset of q1, q6, scan
+	queries    []string // subset of allQueries
 	dataDir    string
 	lineitem   string // explicit lineitem file; empty: dataDir/sf<N>/lineitem.parquet, generated when missing
+	orders     string // explicit orders file; empty: next to an explicit lineitem, else dataDir/sf<N>/orders.parquet, generated when missing
 	partitions int    // gspark partitions
 	threads    int    // DuckDB threads
 	workers    int    // goroutines of the scan baselines
@@ -42,9 +46,10 @@ func main() {
 	flag.IntVar(&cfg.sf, "sf", 1, "TPC-H scale factor (whole numbers; the data is generated when missing)")
 	flag.IntVar(&cfg.runs, "runs", 3, "timed runs per query and engine (after one warm-up)")
 	flag.StringVar(&cfg.out, "out", "RESULTS.md", "results file whose marked section is rewritten (empty: none)")
-	flag.StringVar(&queries, "queries", "q1,q6,scan", "comma-separated subset of q1,q6,scan")
+	flag.StringVar(&queries, "queries", "q1,q6,scan", "comma-separated subset of "+strings.Join(allQueries, ","))
 	flag.StringVar(&cfg.dataDir, "data", "data", "data directory")
 	flag.StringVar(&cfg.lineitem, "lineitem", "", "use this lineitem Parquet file instead of generated data")
+	flag.StringVar(&cfg.orders, "orders", "", "use this orders Parquet file (join) instead of generated data; default with -lineitem: orders.parquet next to it")
 	flag.IntVar(&cfg.partitions, "partitions", 2, "gspark partitions")
 	flag.IntVar(&cfg.threads, "threads", 2, "DuckDB threads")
 	flag.IntVar(&cfg.workers, "workers", 2, "goroutines of the scan baselines")
@@ -60,14 +65,26 @@ func main() {
 	}
 }
 
+// allQueries are the query names -queries accepts, in the order they run.
+var allQueries = []string{"q1", "q6", "groupby-low", "groupby-high", "join", "scan"}
+
+// referenceQueries have a plain Go reference answer.
+var referenceQueries = []string{"q1", "q6"}
+
+// inputs are the Parquet files the queries read.
+type inputs struct {
+	lineitem string
+	orders   string // empty when no query needs it
+}
+
 // errMismatch marks a disagreement between engines.
 var errMismatch = errors.New("answers disagree")
 
 // run executes the harness described by cfg, printing progress to log.
 func run(ctx context.Context, cfg config, log io.Writer) error {
 	for _, q := range cfg.queries {
-		if !slices.Contains([]string{"q1", "q6", "scan"}, q) {
-			return fmt.Errorf("unknown query %q (want q1, q6 or scan)", q)
+		if !slices.Contains(allQueries, q) {
+			return fmt.Errorf("unknown query %q (want one of %s)", q, strings.Join(allQueries, ", "))
 		}
 	}
 	if cfg.runs < 1 {
@@ -90,6 +107,28 @@ func run(ctx context.Context, cfg config, log io.Writer) error {
 	if st, err := os.Stat(path); err == nil {
 		dataNote += fmt.Sprintf(", %s, %.1f MiB", path, float64(st.Size())/(1<<20))
 	}
+	in := inputs{lineitem: path}
+	if slices.Contains(cfg.queries, "join") {
+		in.orders = cfg.orders
+		switch {
+		case in.orders != "":
+			dataNote += "; orders: " + in.orders
+		case cfg.lineitem != "":
+			in.orders = filepath.Join(filepath.Dir(cfg.lineitem), "orders.parquet")
+			dataNote += "; orders: " + in.orders
+		default:
+			in.orders = ordersPath(cfg.dataDir, cfg.sf)
+			if err := ensureOrders(ctx, d, in.orders, cfg.sf, log); err != nil {
+				return err
+			}
+			dataNote += fmt.Sprintf("; TPC-H orders SF %d (same generation), %s", cfg.sf, in.orders)
+		}
+		st, err := os.Stat(in.orders)
+		if err != nil {
+			return fmt.Errorf("orders file for the join: %w", err)
+		}
+		dataNote += fmt.Sprintf(", %.1f MiB", float64(st.Size())/(1<<20))
+	}
 	rep := report{when: time.Now(), command: cfg.command, data: dataNote, load: loadAverage()}
 
 	// A plain Go reference over a parquet-go decode checks both engines.
@@ -99,11 +138,11 @@ func run(ctx context.Context, cfg config, log io.Writer) error {
 			return err
 		}
 	}
-	for _, q := range []string{"q1", "q6"} {
-		if !slices.Contains(cfg.queries, q) {
+	for _, q := range allQueries {
+		if q == "scan" || !slices.Contains(cfg.queries, q) {
 			continue
 		}
-		row, err := runQuery(ctx, cfg, d, path, q, ref, log)
+		row, err := runQuery(ctx, cfg, d, in, q, ref, log)
 		if err != nil {
 			return err
 		}
@@ -127,14 +166,18 @@ func run(ctx context.Context, cfg config, log io.Writer) error {
 }
 
 // runQuery measures one query on both engines and checks the answers against
-// each other and against the Go reference.
-func runQuery(ctx context.Context, cfg config, d *duck, path, q string, ref []*q1Columns, log io.Writer) (resultRow, error) {
-	row := resultRow{query: strings.ToUpper(q)}
-	want := referenceQ1(ref)
-	if q == "q6" {
-		want = referenceQ6(ref)
+// each other and, for Q1 and Q6, against the Go reference.
+func runQuery(ctx context.Context, cfg config, d *duck, in inputs, q string, ref []*q1Columns, log io.Writer) (resultRow, error) {
+	row := resultRow{query: q}
+	hasRef := slices.Contains(referenceQueries, q)
+	var want table
+	switch q {
+	case "q1":
+		row.query, want = "Q1", referenceQ1(ref)
+	case "q6":
+		row.query, want = "Q6", referenceQ6(ref)
 	}
-	duckRun, err := duckRunner(d, path, q)
+	duckRun, err := duckRunner(d, in, q)
 	if err != nil {
 		return row, err
 	}
@@ -142,12 +185,14 @@ func runQuery(ctx context.Context, cfg config, d *duck, path, q string, ref []*q
 	if err != nil {
 		return row, fmt.Errorf("DuckDB %s: %w", q, err)
 	}
-	if err := compareTables(q, "DuckDB", duckAns, "Go reference", want); err != nil {
-		return row, fmt.Errorf("%w: %w", errMismatch, err)
+	if hasRef {
+		if err := compareTables(q, "DuckDB", duckAns, "Go reference", want); err != nil {
+			return row, fmt.Errorf("%w: %w", errMismatch, err)
+		}
 	}
 	row.duckdb = duckTime.median
 	fmt.Fprintf(log, "%s DuckDB median %s ms (%s)\n", q, ms(duckTime.median), duckTime.spread())
-	gRun, err := gsparkRunner(path, q, cfg.partitions)
+	gRun, err := gsparkRunner(in, q, cfg.partitions)
 	if err != nil {
 		return row, err
 	}
@@ -158,12 +203,16 @@ func runQuery(ctx context.Context, cfg config, d *duck, path, q string, ref []*q
 	if err := compareTables(q, "gspark", gAns, "DuckDB", duckAns); err != nil {
 		return row, fmt.Errorf("%w: %w", errMismatch, err)
 	}
-	if err := compareTables(q, "gspark", gAns, "Go reference", want); err != nil {
-		return row, fmt.Errorf("%w: %w", errMismatch, err)
+	agree := "gspark = DuckDB"
+	if hasRef {
+		if err := compareTables(q, "gspark", gAns, "Go reference", want); err != nil {
+			return row, fmt.Errorf("%w: %w", errMismatch, err)
+		}
+		agree += " = Go reference"
 	}
 	row.gspark = gTime.median
-	row.notes = fmt.Sprintf("answers agree (gspark = DuckDB = Go reference, %d row(s)); runs gspark %s, DuckDB %s ms",
-		len(gAns.rows), gTime.spread(), duckTime.spread())
+	row.notes = fmt.Sprintf("answers agree (%s, %d row(s)); runs gspark %s, DuckDB %s ms",
+		agree, len(gAns.rows), gTime.spread(), duckTime.spread())
 	fmt.Fprintf(log, "%s gspark median %s ms (%s)\n", q, ms(gTime.median), gTime.spread())
 	return row, nil
 }
