@@ -131,6 +131,19 @@ func (s *Session) registerView(name string, p planner.Plan) {
 	s.tables[strings.ToLower(name)] = tableEntry{name: name, plan: p}
 }
 
+// dropView removes a temporary view; it reports whether one was there
+// (tables backed by files or samples are not views and stay).
+func (s *Session) dropView(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tables[strings.ToLower(name)]
+	if !ok || t.plan == nil {
+		return false
+	}
+	delete(s.tables, strings.ToLower(name))
+	return true
+}
+
 // RegisterSource adds a table backed by a source to the catalog.
 func (s *Session) RegisterSource(name string, src planner.Source) {
 	s.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -51,7 +52,8 @@ func (s *Session) ExecSQL(ctx context.Context, script string, emit func(stmt str
 		if df.err != nil {
 			return fmt.Errorf("statement %d (%s): %w", i+1, abbreviate(st.SQL()), df.err)
 		}
-		if _, ok := st.(*sql.CreateView); ok {
+		switch st.(type) {
+		case *sql.CreateView, *sql.DropView:
 			continue
 		}
 		if err := emit(st.SQL(), df); err != nil {
@@ -154,6 +156,21 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 			}
 		}
 		return s.memFrame("tables", []string{"tableName"}, rows)
+	case *sql.ShowFunctions:
+		var rows [][]string
+		for _, n := range planner.Builtins().Names() {
+			rows = append(rows, []string{n})
+		}
+		for _, n := range planner.AggregateNames() {
+			rows = append(rows, []string{n})
+		}
+		sort.Slice(rows, func(i, j int) bool { return rows[i][0] < rows[j][0] })
+		return s.memFrame("functions", []string{"function"}, rows)
+	case *sql.DropView:
+		if !s.dropView(x.Name) && !x.IfExists {
+			return &DataFrame{s: s, err: fmt.Errorf("%w: view %s does not exist", planner.ErrAnalysis, x.Name)}
+		}
+		return s.memFrame("result", nil, nil)
 	case *sql.Describe:
 		df := s.Table(x.Name)
 		if df.err != nil {

@@ -415,3 +415,33 @@ func TestFormatRows(t *testing.T) {
 		t.Errorf("FormatRows:\n%s", got)
 	}
 }
+
+func TestShowFunctionsAndDropView(t *testing.T) {
+	s := frame.NewSession(frame.WithPartitions(1))
+	var names []string
+	err := s.ExecSQL(context.Background(), "create temp view v as select 1 as x; show functions; drop view v; drop view if exists v", func(_ string, df *frame.DataFrame) error {
+		rows, err := df.Collect(context.Background())
+		for _, r := range rows {
+			names = append(names, r[0].(string))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := "," + strings.Join(names, ",") + ","
+	for _, want := range []string{",concat_ws,", ",stddev,", ",date_add,", ",approx_count_distinct,"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("SHOW FUNCTIONS lacks %s", want)
+		}
+	}
+	if err := s.SQL("select * from v").Err(); err == nil {
+		t.Fatal("the dropped view is still there")
+	}
+	if err := s.SQL("drop view v").Err(); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("dropping a missing view: %v", err)
+	}
+	if err := s.SQL("drop view samples.lineitem").Err(); err == nil {
+		t.Fatal("a sample table is not a view to drop")
+	}
+}

@@ -464,6 +464,13 @@ func LookupAggregate(name string) (AggFunc, bool) {
 	return 0, false
 }
 
+// AggregateNames lists the SQL names LookupAggregate knows, aliases included.
+func AggregateNames() []string {
+	return []string{"any", "any_value", "approx_count_distinct", "avg", "bool_and", "bool_or", "corr", "count", "count_if",
+		"covar_pop", "covar_samp", "every", "first", "first_value", "last", "last_value", "max", "max_by", "mean", "min",
+		"min_by", "some", "std", "stddev", "stddev_pop", "stddev_samp", "sum", "var_pop", "var_samp", "variance"}
+}
+
 // AggregateCall is an aggregate function call; Arg is nil for count(*).
 // Arg2 is the second argument of two-argument aggregates (corr, max_by, …).
 type AggregateCall struct {

@@ -40,3 +40,14 @@ func TestFunctionRegistry(t *testing.T) {
 		t.Fatalf("lower(s): %v %v", typed, err)
 	}
 }
+
+func TestAggregateNamesAllResolve(t *testing.T) {
+	for _, n := range AggregateNames() {
+		if _, ok := LookupAggregate(n); !ok {
+			t.Errorf("AggregateNames lists %s, which LookupAggregate does not know", n)
+		}
+		if _, ok := Builtins().Lookup(n); ok {
+			t.Errorf("%s is both an aggregate and a scalar function", n)
+		}
+	}
+}

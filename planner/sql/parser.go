@@ -64,6 +64,10 @@ func Parse(text string) ([]Statement, error) {
 			s.Text = text
 		case *Describe:
 			s.Text = text
+		case *ShowFunctions:
+			s.Text = text
+		case *DropView:
+			s.Text = text
 		}
 		out = append(out, st)
 	}
@@ -252,10 +256,32 @@ func (p *parser) statement() (Statement, error) {
 		return &Explain{Extended: ext, Analyze: analyze, Query: q}, nil
 	case t.is("SHOW"):
 		p.next()
+		if p.acceptKw("FUNCTIONS") {
+			return &ShowFunctions{}, nil
+		}
 		if err := p.expectKw("TABLES"); err != nil {
 			return nil, err
 		}
 		return &ShowTables{}, nil
+	case t.is("DROP"):
+		p.next()
+		p.acceptKw("TEMPORARY")
+		p.acceptKw("TEMP")
+		if err := p.expectKw("VIEW"); err != nil {
+			return nil, err
+		}
+		ifExists := false
+		if p.acceptKw("IF") {
+			if err := p.expectKw("EXISTS"); err != nil {
+				return nil, err
+			}
+			ifExists = true
+		}
+		name, err := p.qualifiedName("view name")
+		if err != nil {
+			return nil, err
+		}
+		return &DropView{Name: name, IfExists: ifExists}, nil
 	case t.is("DESCRIBE"), t.is("DESC"):
 		p.next()
 		p.acceptKw("TABLE")
@@ -265,7 +291,7 @@ func (p *parser) statement() (Statement, error) {
 		}
 		return &Describe{Name: name}, nil
 	}
-	return nil, p.expected("SELECT, WITH, CREATE, EXPLAIN, SHOW or DESCRIBE")
+	return nil, p.expected("SELECT, WITH, CREATE, DROP, EXPLAIN, SHOW or DESCRIBE")
 }
 
 // query parses [WITH ctes] body [ORDER BY ...] [LIMIT n].

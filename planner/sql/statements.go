@@ -46,6 +46,16 @@ type Explain struct {
 // ShowTables is SHOW TABLES.
 type ShowTables struct{ Text string }
 
+// ShowFunctions is SHOW FUNCTIONS: the scalar and aggregate functions.
+type ShowFunctions struct{ Text string }
+
+// DropView is DROP VIEW [IF EXISTS] name.
+type DropView struct {
+	Name     string
+	IfExists bool
+	Text     string
+}
+
 // Describe is DESCRIBE [TABLE] Name.
 type Describe struct {
 	Name string
@@ -67,11 +77,19 @@ func (s *ShowTables) SQL() string { return s.Text }
 // SQL implements Statement.
 func (s *Describe) SQL() string { return s.Text }
 
-func (*Query) statement()      {}
-func (*CreateView) statement() {}
-func (*Explain) statement()    {}
-func (*ShowTables) statement() {}
-func (*Describe) statement()   {}
+// SQL implements Statement.
+func (s *ShowFunctions) SQL() string { return s.Text }
+
+// SQL implements Statement.
+func (s *DropView) SQL() string { return s.Text }
+
+func (*Query) statement()         {}
+func (*CreateView) statement()    {}
+func (*Explain) statement()       {}
+func (*ShowTables) statement()    {}
+func (*Describe) statement()      {}
+func (*ShowFunctions) statement() {}
+func (*DropView) statement()      {}
 
 // Prune keeps the first Keep output columns of its child. The parser puts it
 // above a projection or aggregation that computes extra, hidden columns for
