@@ -18,9 +18,3 @@ func selectColumns(b arrow.RecordBatch, schema *arrow.Schema, cols []int) arrow.
 	}
 	return newBatch(schema, arrs, b.NumRows())
 }
-
-// SelectColumns returns a batch of schema holding the columns cols of b
-// (shared, not copied).
-func SelectColumns(b arrow.RecordBatch, schema *arrow.Schema, cols []int) arrow.RecordBatch {
-	return selectColumns(b, schema, cols)
-}

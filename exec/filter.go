@@ -80,18 +80,27 @@ func (s *filterStream) Next() (arrow.RecordBatch, error) {
 	}
 }
 
-// applyFilter evaluates pred over b and returns the rows where it is true.
-func applyFilter(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) (arrow.RecordBatch, error) {
+// maskIndices evaluates pred over b into *idx: the positions of the rows
+// where it is true.
+func maskIndices(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) error {
 	m, err := pred.Eval(env.Mem, b)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer m.Release()
 	mask, ok := m.(*array.Boolean)
 	if !ok {
-		return nil, fmt.Errorf("filter predicate %s returned %s", pred, m.DataType())
+		return fmt.Errorf("filter predicate %s returned %s", pred, m.DataType())
 	}
 	*idx = kernels.MaskIndices(mask, *idx)
+	return nil
+}
+
+// applyFilter evaluates pred over b and returns the rows where it is true.
+func applyFilter(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) (arrow.RecordBatch, error) {
+	if err := maskIndices(env, pred, b, idx); err != nil {
+		return nil, err
+	}
 	if len(*idx) == int(b.NumRows()) {
 		b.Retain()
 		return b, nil
@@ -101,30 +110,56 @@ func applyFilter(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) (a
 
 func (s *filterStream) Close() error { return s.in.Close() }
 
-// ApplyFilter evaluates pred over b and returns the rows where it is true
-// (b itself, retained, when every row passes). idx is scratch space reused
-// across calls.
-func ApplyFilter(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) (arrow.RecordBatch, error) {
-	return applyFilter(env, pred, b, idx)
+// ScanOutput turns the batches a scan reads into what it produces: a fused
+// predicate keeps the matching rows (copying only the output columns), the
+// output columns are selected, and a per-partition limit ends the stream.
+type ScanOutput struct {
+	env     *Env
+	pred    expr.Expr
+	schema  *arrow.Schema
+	cols    []int
+	limit   int64
+	emitted int64
+	idx     []int32
 }
 
-// FilterSelect evaluates pred over b and returns the columns cols of the rows
-// where it is true, as a batch of schema. Only the kept columns are copied.
-func FilterSelect(env *Env, pred expr.Expr, b arrow.RecordBatch, schema *arrow.Schema, cols []int, idx *[]int32) (arrow.RecordBatch, error) {
-	m, err := pred.Eval(env.Mem, b)
-	if err != nil {
-		return nil, err
+// NewScanOutput shapes batches into schema's columns cols (positions in the
+// read batch) where pred (nil: every row) holds, up to limit rows (< 0: all).
+func NewScanOutput(env *Env, pred expr.Expr, schema *arrow.Schema, cols []int, limit int64) *ScanOutput {
+	return &ScanOutput{env: env, pred: pred, schema: schema, cols: cols, limit: limit}
+}
+
+// Done reports whether the limit has been reached.
+func (s *ScanOutput) Done() bool { return s.limit >= 0 && s.emitted >= s.limit }
+
+// Shape consumes b and returns the output batch, or nil when no row of b is
+// produced.
+func (s *ScanOutput) Shape(b arrow.RecordBatch) (arrow.RecordBatch, error) {
+	defer b.Release()
+	out := selectColumns(b, s.schema, s.cols)
+	if s.pred != nil {
+		if err := maskIndices(s.env, s.pred, b, &s.idx); err != nil {
+			out.Release()
+			return nil, err
+		}
+		if len(s.idx) < int(b.NumRows()) {
+			taken, err := kernels.TakeBatch(s.env.Mem, out, s.idx)
+			out.Release()
+			if err != nil {
+				return nil, err
+			}
+			out = taken
+		}
 	}
-	defer m.Release()
-	mask, ok := m.(*array.Boolean)
-	if !ok {
-		return nil, fmt.Errorf("filter predicate %s returned %s", pred, m.DataType())
+	if out.NumRows() == 0 {
+		out.Release()
+		return nil, nil
 	}
-	*idx = kernels.MaskIndices(mask, *idx)
-	out := selectColumns(b, schema, cols)
-	if len(*idx) == int(b.NumRows()) {
-		return out, nil
+	if s.limit >= 0 && s.emitted+out.NumRows() > s.limit {
+		sl := out.NewSlice(0, s.limit-s.emitted)
+		out.Release()
+		out = sl
 	}
-	defer out.Release()
-	return kernels.TakeBatch(env.Mem, out, *idx)
+	s.emitted += out.NumRows()
+	return out, nil
 }

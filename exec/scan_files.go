@@ -85,17 +85,16 @@ func (s *FileScan) Execute(ctx context.Context, p int) (Stream, error) {
 	if err := checkPartition(s, p); err != nil {
 		return nil, err
 	}
-	return &fileStream{s: s, ctx: ctx, files: s.parts[p]}, nil
+	return &fileStream{s: s, ctx: ctx, files: s.parts[p], out: NewScanOutput(s.env, s.spec.Predicate, s.out, s.spec.Output, s.spec.Limit)}, nil
 }
 
 type fileStream struct {
-	s       *FileScan
-	ctx     context.Context
-	files   []string
-	next    int
-	cur     BatchReader
-	emitted int64
-	idx     []int32
+	s     *FileScan
+	ctx   context.Context
+	files []string
+	next  int
+	cur   BatchReader
+	out   *ScanOutput
 }
 
 func (st *fileStream) Next() (arrow.RecordBatch, error) {
@@ -104,7 +103,7 @@ func (st *fileStream) Next() (arrow.RecordBatch, error) {
 		if err := st.ctx.Err(); err != nil {
 			return nil, err
 		}
-		if spec.Limit >= 0 && st.emitted >= spec.Limit {
+		if st.out.Done() {
 			return nil, io.EOF
 		}
 		if st.cur == nil {
@@ -132,28 +131,10 @@ func (st *fileStream) Next() (arrow.RecordBatch, error) {
 		}
 		rb := selectColumns(b, st.s.read, spec.ReadColumns)
 		b.Release()
-		b = rb
-		if spec.Predicate != nil {
-			fb, err := applyFilter(st.s.env, spec.Predicate, b, &st.idx)
-			b.Release()
-			if err != nil {
-				return nil, err
-			}
-			b = fb
+		out, err := st.out.Shape(rb)
+		if err != nil || out != nil {
+			return out, err
 		}
-		out := selectColumns(b, st.s.out, spec.Output)
-		b.Release()
-		if out.NumRows() == 0 {
-			out.Release()
-			continue
-		}
-		if spec.Limit >= 0 && st.emitted+out.NumRows() > spec.Limit {
-			sl := out.NewSlice(0, spec.Limit-st.emitted)
-			out.Release()
-			out = sl
-		}
-		st.emitted += out.NumRows()
-		return out, nil
 	}
 }
 

@@ -157,7 +157,8 @@ func (s *Parquet) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := exec.CheckPartition(s, p); err != nil {
 		return nil, err
 	}
-	return &parquetStream{s: s, ctx: ctx, units: s.parts[p], openFile: -1}, nil
+	out := exec.NewScanOutput(s.env, s.spec.Predicate, s.out, s.spec.Output, s.spec.Limit)
+	return &parquetStream{s: s, ctx: ctx, units: s.parts[p], openFile: -1, out: out}, nil
 }
 
 type parquetStream struct {
@@ -168,8 +169,7 @@ type parquetStream struct {
 	file     *parquet.File
 	openFile int
 	rg       *parquet.RowGroupReader
-	emitted  int64
-	idx      []int32
+	out      *exec.ScanOutput
 }
 
 func (st *parquetStream) openUnit(u unit) error {
@@ -202,12 +202,11 @@ func (st *parquetStream) openUnit(u unit) error {
 }
 
 func (st *parquetStream) Next() (arrow.RecordBatch, error) {
-	spec := &st.s.spec
 	for {
 		if err := st.ctx.Err(); err != nil {
 			return nil, err
 		}
-		if spec.Limit >= 0 && st.emitted >= spec.Limit {
+		if st.out.Done() {
 			return nil, io.EOF
 		}
 		if st.rg == nil {
@@ -233,28 +232,10 @@ func (st *parquetStream) Next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		var out arrow.RecordBatch
-		if spec.Predicate != nil {
-			out, err = exec.FilterSelect(st.s.env, spec.Predicate, b, st.s.out, spec.Output, &st.idx)
-			b.Release()
-			if err != nil {
-				return nil, err
-			}
-		} else {
-			out = exec.SelectColumns(b, st.s.out, spec.Output)
-			b.Release()
+		out, err := st.out.Shape(b)
+		if err != nil || out != nil {
+			return out, err
 		}
-		if out.NumRows() == 0 {
-			out.Release()
-			continue
-		}
-		if spec.Limit >= 0 && st.emitted+out.NumRows() > spec.Limit {
-			sl := out.NewSlice(0, spec.Limit-st.emitted)
-			out.Release()
-			out = sl
-		}
-		st.emitted += out.NumRows()
-		return out, nil
 	}
 }
 
