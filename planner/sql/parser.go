@@ -796,32 +796,22 @@ func (p *parser) expr() (planner.Expr, error) {
 	return p.orExpr()
 }
 
-func (p *parser) orExpr() (planner.Expr, error) {
-	l, err := p.andExpr()
-	if err != nil {
-		return nil, err
-	}
-	for p.acceptKw("OR") {
-		r, err := p.andExpr()
-		if err != nil {
-			return nil, err
-		}
-		l = &planner.Binary{Op: planner.OpOr, L: l, R: r}
-	}
-	return l, nil
-}
+func (p *parser) orExpr() (planner.Expr, error) { return p.chain(p.andExpr, "OR", planner.OpOr) }
 
-func (p *parser) andExpr() (planner.Expr, error) {
-	l, err := p.notExpr()
+func (p *parser) andExpr() (planner.Expr, error) { return p.chain(p.notExpr, "AND", planner.OpAnd) }
+
+// chain parses operand { kw operand }, folding to the left with op.
+func (p *parser) chain(operand func() (planner.Expr, error), kw string, op planner.BinaryOp) (planner.Expr, error) {
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.acceptKw("AND") {
-		r, err := p.notExpr()
+	for p.acceptKw(kw) {
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		l = &planner.Binary{Op: planner.OpAnd, L: l, R: r}
+		l = &planner.Binary{Op: op, L: l, R: r}
 	}
 	return l, nil
 }
