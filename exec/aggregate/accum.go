@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // ErrOverflow is returned when a sum or average does not fit its result type.
@@ -184,7 +186,7 @@ func (a *countAcc) update(gids []uint32, cols []arrow.Array) error {
 	switch {
 	case a.merge:
 		c := cols[0]
-		vals := fixedValues[int64](c)
+		vals := kernels.FixedValues[int64](c)
 		for i, g := range gids {
 			if c.IsValid(i) {
 				cnt[g] += vals[i]
@@ -250,13 +252,13 @@ func (a *sumIntAcc) update(gids []uint32, cols []arrow.Array) error {
 	c := cols[0]
 	switch c.(type) {
 	case *array.Int8:
-		return sumInts(a.sum, a.seen, gids, fixedValues[int8](c), c)
+		return sumInts(a.sum, a.seen, gids, kernels.FixedValues[int8](c), c)
 	case *array.Int16:
-		return sumInts(a.sum, a.seen, gids, fixedValues[int16](c), c)
+		return sumInts(a.sum, a.seen, gids, kernels.FixedValues[int16](c), c)
 	case *array.Int32:
-		return sumInts(a.sum, a.seen, gids, fixedValues[int32](c), c)
+		return sumInts(a.sum, a.seen, gids, kernels.FixedValues[int32](c), c)
 	case *array.Int64:
-		return sumInts(a.sum, a.seen, gids, fixedValues[int64](c), c)
+		return sumInts(a.sum, a.seen, gids, kernels.FixedValues[int64](c), c)
 	}
 	return fmt.Errorf("sum: unsupported input type %s", c.DataType())
 }
@@ -300,17 +302,17 @@ func (a *sumFloatAcc) update(gids []uint32, cols []arrow.Array) error {
 	c := cols[0]
 	switch c.(type) {
 	case *array.Int8:
-		sumFloats(a.sum, a.seen, gids, fixedValues[int8](c), c)
+		sumFloats(a.sum, a.seen, gids, kernels.FixedValues[int8](c), c)
 	case *array.Int16:
-		sumFloats(a.sum, a.seen, gids, fixedValues[int16](c), c)
+		sumFloats(a.sum, a.seen, gids, kernels.FixedValues[int16](c), c)
 	case *array.Int32:
-		sumFloats(a.sum, a.seen, gids, fixedValues[int32](c), c)
+		sumFloats(a.sum, a.seen, gids, kernels.FixedValues[int32](c), c)
 	case *array.Int64:
-		sumFloats(a.sum, a.seen, gids, fixedValues[int64](c), c)
+		sumFloats(a.sum, a.seen, gids, kernels.FixedValues[int64](c), c)
 	case *array.Float32:
-		sumFloats(a.sum, a.seen, gids, fixedValues[float32](c), c)
+		sumFloats(a.sum, a.seen, gids, kernels.FixedValues[float32](c), c)
 	case *array.Float64:
-		sumFloats(a.sum, a.seen, gids, fixedValues[float64](c), c)
+		sumFloats(a.sum, a.seen, gids, kernels.FixedValues[float64](c), c)
 	default:
 		return fmt.Errorf("sum: unsupported input type %s", c.DataType())
 	}
@@ -365,7 +367,7 @@ func (a *sumDecAcc) update(gids []uint32, cols []arrow.Array) error {
 	}
 	switch c.(type) {
 	case *array.Decimal64:
-		vals := fixedValues[int64](c)[:len(gids)]
+		vals := kernels.FixedValues[int64](c)[:len(gids)]
 		small, seen := a.small, a.seen
 		if hist != nil {
 			a.sum64Lanes(c.Data(), gids, vals, hist)
@@ -399,7 +401,7 @@ func (a *sumDecAcc) update(gids []uint32, cols []arrow.Array) error {
 			}
 		}
 	case *array.Decimal128:
-		vals := fixedValues[decimal128.Num](c)[:len(gids)]
+		vals := kernels.FixedValues[decimal128.Num](c)[:len(gids)]
 		if hist != nil {
 			return a.sum128Lanes(c.Data(), gids, vals, hist)
 		}
@@ -888,7 +890,7 @@ func (a *minMaxNum[T]) update(gids []uint32, cols []arrow.Array) error {
 	if !arrow.TypeEqual(c.DataType(), a.dt) {
 		return fmt.Errorf("min/max: input type %s, expected %s", c.DataType(), a.dt)
 	}
-	in := fixedValues[T](c)[:len(gids)]
+	in := kernels.FixedValues[T](c)[:len(gids)]
 	vals, seen := a.vals, a.seen
 	noNulls := c.NullN() == 0
 	if a.lanes && noNulls {

@@ -11,6 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // --- central moments: stddev, variance, covariance, correlation ---
@@ -43,7 +45,7 @@ func float64Col(f Func, c arrow.Array) ([]float64, error) {
 	if _, ok := c.(*array.Float64); !ok {
 		return nil, fmt.Errorf("%s: input type %s, expected double (the planner casts numeric inputs)", f, c.DataType())
 	}
-	return fixedValues[float64](c), nil
+	return kernels.FixedValues[float64](c), nil
 }
 
 func (a *momentsAcc) update(gids []uint32, cols []arrow.Array) error {
@@ -276,7 +278,7 @@ func (a *pickAcc) update(gids []uint32, cols []arrow.Array) error {
 	var seqCol arrow.Array
 	if a.merge {
 		seqCol = cols[len(cols)-1]
-		seqs = fixedValues[int64](seqCol)
+		seqs = kernels.FixedValues[int64](seqCol)
 	} else {
 		a.seqBuf = growTo(a.seqBuf[:0], len(gids))
 		base := a.part<<seqShift + a.rows
@@ -380,7 +382,7 @@ func (s *fixedStore[T]) set(col arrow.Array, gs []uint32, rows []int32) error {
 	if !arrow.TypeEqual(col.DataType(), s.dt) {
 		return fmt.Errorf("input type %s, expected %s", col.DataType(), s.dt)
 	}
-	in := fixedValues[T](col)
+	in := kernels.FixedValues[T](col)
 	for _, g := range gs {
 		r := int(rows[g])
 		s.valid[g] = col.IsValid(r)
@@ -543,7 +545,7 @@ func (o *ordFixed[T]) pick(a *pickAcc, gids []uint32, ord arrow.Array, seqs []in
 	if !arrow.TypeEqual(ord.DataType(), o.dt) {
 		return fmt.Errorf("%s: ordering type %s, expected %s", a.f, ord.DataType(), o.dt)
 	}
-	in := fixedValues[T](ord)
+	in := kernels.FixedValues[T](ord)
 	noNulls := ord.NullN() == 0
 	for i, g := range gids {
 		if !noNulls && !ord.IsValid(i) {
@@ -617,7 +619,7 @@ const (
 func hllStateType() arrow.DataType { return &arrow.FixedSizeBinaryType{ByteWidth: hllRegisters} }
 
 // hashWord hashes a 64-bit value.
-func hashWord(v uint64) uint64 { return mix64((v ^ hllSeed) * prime1) }
+func hashWord(v uint64) uint64 { return kernels.Mix64((v ^ hllSeed) * prime1) }
 
 // hllAcc keeps a HyperLogLog sketch of 8-bit registers per group.
 type hllAcc struct {
@@ -635,25 +637,25 @@ func (a *hllAcc) hashes(c arrow.Array) error {
 	hs := a.hs[:n]
 	switch c := c.(type) {
 	case *array.Int8:
-		hashInts(hs, fixedValues[int8](c))
+		hashInts(hs, kernels.FixedValues[int8](c))
 	case *array.Int16:
-		hashInts(hs, fixedValues[int16](c))
+		hashInts(hs, kernels.FixedValues[int16](c))
 	case *array.Int32:
-		hashInts(hs, fixedValues[int32](c))
+		hashInts(hs, kernels.FixedValues[int32](c))
 	case *array.Date32:
-		hashInts(hs, fixedValues[int32](c))
+		hashInts(hs, kernels.FixedValues[int32](c))
 	case *array.Int64, *array.Timestamp, *array.Decimal64:
-		hashInts(hs, fixedValues[int64](c))
+		hashInts(hs, kernels.FixedValues[int64](c))
 	case *array.Float32:
-		for i, v := range fixedValues[float32](c)[:n] {
-			hs[i] = hashWord(normFloat(float64(v)))
+		for i, v := range kernels.FixedValues[float32](c)[:n] {
+			hs[i] = hashWord(kernels.FloatKeyBits(float64(v)))
 		}
 	case *array.Float64:
-		for i, v := range fixedValues[float64](c)[:n] {
-			hs[i] = hashWord(normFloat(v))
+		for i, v := range kernels.FixedValues[float64](c)[:n] {
+			hs[i] = hashWord(kernels.FloatKeyBits(v))
 		}
 	case *array.Decimal128:
-		for i, v := range fixedValues[decimal128.Num](c)[:n] {
+		for i, v := range kernels.FixedValues[decimal128.Num](c)[:n] {
 			hs[i] = hashWord(v.LowBits() ^ hashWord(uint64(v.HighBits())))
 		}
 	case *array.Boolean:
@@ -809,7 +811,7 @@ func (o *ordDec128) pick(a *pickAcc, gids []uint32, ord arrow.Array, seqs []int6
 	if !arrow.TypeEqual(ord.DataType(), o.dt) {
 		return fmt.Errorf("%s: ordering type %s, expected %s", a.f, ord.DataType(), o.dt)
 	}
-	in := fixedValues[decimal128.Num](ord)
+	in := kernels.FixedValues[decimal128.Num](ord)
 	for i, g := range gids {
 		if !ord.IsValid(i) {
 			continue

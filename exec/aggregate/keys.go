@@ -11,6 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // Hashing constants (odd 64-bit multipliers) and the table's seed, which
@@ -26,15 +28,6 @@ const (
 	longString = ^uint64(0)
 )
 
-func mix64(x uint64) uint64 {
-	x ^= x >> 33
-	x *= 0xFF51AFD7ED558CCD
-	x ^= x >> 33
-	x *= 0xC4CEB9FE1A85EC53
-	x ^= x >> 33
-	return x
-}
-
 func combine(h, v uint64) uint64 { return bits.RotateLeft64(h*prime1, 23) ^ v }
 
 func hashLong(b []byte) uint64 {
@@ -47,7 +40,7 @@ func hashLong(b []byte) uint64 {
 	for i, c := range b {
 		tail |= uint64(c) << (8 * i)
 	}
-	return mix64(bits.RotateLeft64(h^(tail*prime3), 27) * prime1)
+	return kernels.Mix64(bits.RotateLeft64(h^(tail*prime3), 27) * prime1)
 }
 
 // pack returns the packed form of a string: its bytes and length in one
@@ -80,31 +73,6 @@ func packAll(dst []uint64, data []byte, offs []int32, base int32) {
 			dst[i] = pack(data[s:e])
 		}
 	}
-}
-
-// normFloat maps -0 to +0 and every NaN to one NaN, so equal keys group together.
-func normFloat(f float64) uint64 {
-	if f == 0 {
-		return 0
-	}
-	if f != f {
-		return 0x7FF8000000000001
-	}
-	return math.Float64bits(f)
-}
-
-// fixedValues returns the values of a fixed-width array of element type T,
-// honoring the array's offset.
-func fixedValues[T any](a arrow.Array) []T {
-	d := a.Data()
-	buf := d.Buffers()[1]
-	n := d.Len()
-	if buf == nil || n == 0 {
-		return nil
-	}
-	var zero T
-	all := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(buf.Bytes()))), buf.Len()/int(unsafe.Sizeof(zero)))
-	return all[d.Offset() : d.Offset()+n]
 }
 
 type keyKind uint8
@@ -184,20 +152,20 @@ func (c *keyCol) load(a arrow.Array, hs []uint64) error {
 	bv := c.bv
 	switch x := a.(type) {
 	case *array.Int8:
-		widen(bv, fixedValues[int8](a))
+		widen(bv, kernels.FixedValues[int8](a))
 	case *array.Int16:
-		widen(bv, fixedValues[int16](a))
+		widen(bv, kernels.FixedValues[int16](a))
 	case *array.Int32, *array.Date32:
-		widen(bv, fixedValues[int32](a))
+		widen(bv, kernels.FixedValues[int32](a))
 	case *array.Int64, *array.Timestamp, *array.Decimal64:
-		copy(bv, fixedValues[uint64](a))
+		copy(bv, kernels.FixedValues[uint64](a))
 	case *array.Float32:
-		for i, v := range fixedValues[float32](a) {
-			bv[i] = normFloat(float64(v))
+		for i, v := range kernels.FixedValues[float32](a) {
+			bv[i] = kernels.FloatKeyBits(float64(v))
 		}
 	case *array.Float64:
-		for i, v := range fixedValues[float64](a) {
-			bv[i] = normFloat(v)
+		for i, v := range kernels.FixedValues[float64](a) {
+			bv[i] = kernels.FloatKeyBits(v)
 		}
 	case *array.Boolean:
 		for i := range n {
@@ -266,7 +234,7 @@ func (c *keyCol) load(a arrow.Array, hs []uint64) error {
 		}
 	case kindDec128:
 		for i := range hs {
-			hs[i] = combine(hs[i], mix64(bv[2*i]^mix64(bv[2*i+1]+prime2)))
+			hs[i] = combine(hs[i], kernels.Mix64(bv[2*i]^kernels.Mix64(bv[2*i+1]+prime2)))
 		}
 	case kindString:
 		for i, v := range bv {
@@ -423,7 +391,7 @@ func (t *table) lookupHash(cols []arrow.Array, gids []uint32) error {
 		}
 	}
 	for i := range hs {
-		hs[i] = mix64(hs[i])
+		hs[i] = kernels.Mix64(hs[i])
 	}
 	cs := t.cols
 	if t.kv != nil {

@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // Slots of a small-domain key column: a byte value (a one-byte string, a
@@ -137,21 +139,21 @@ func (sk *smallKeys) encodeCol(c *smallCol, a arrow.Array, codes []uint32) bool 
 		dslot := sk.dictSlots(dict)
 		switch ix := x.Indices().(type) {
 		case *array.Int8:
-			return encodeDict(c, codes, fixedValues[int8](ix), dslot, valid, off)
+			return encodeDict(c, codes, kernels.FixedValues[int8](ix), dslot, valid, off)
 		case *array.Uint8:
-			return encodeDict(c, codes, fixedValues[uint8](ix), dslot, valid, off)
+			return encodeDict(c, codes, kernels.FixedValues[uint8](ix), dslot, valid, off)
 		case *array.Int16:
-			return encodeDict(c, codes, fixedValues[int16](ix), dslot, valid, off)
+			return encodeDict(c, codes, kernels.FixedValues[int16](ix), dslot, valid, off)
 		case *array.Uint16:
-			return encodeDict(c, codes, fixedValues[uint16](ix), dslot, valid, off)
+			return encodeDict(c, codes, kernels.FixedValues[uint16](ix), dslot, valid, off)
 		case *array.Int32:
-			return encodeDict(c, codes, fixedValues[int32](ix), dslot, valid, off)
+			return encodeDict(c, codes, kernels.FixedValues[int32](ix), dslot, valid, off)
 		case *array.Uint32:
-			return encodeDict(c, codes, fixedValues[uint32](ix), dslot, valid, off)
+			return encodeDict(c, codes, kernels.FixedValues[uint32](ix), dslot, valid, off)
 		case *array.Int64:
-			return encodeDict(c, codes, fixedValues[int64](ix), dslot, valid, off)
+			return encodeDict(c, codes, kernels.FixedValues[int64](ix), dslot, valid, off)
 		case *array.Uint64:
-			return encodeDict(c, codes, fixedValues[uint64](ix), dslot, valid, off)
+			return encodeDict(c, codes, kernels.FixedValues[uint64](ix), dslot, valid, off)
 		}
 		return false
 	case *array.Boolean:
@@ -169,13 +171,13 @@ func (sk *smallKeys) encodeCol(c *smallCol, a arrow.Array, codes []uint32) bool 
 			codes[i] = codes[i]<<b | uint32(v-1)
 		}
 	case *array.Int8:
-		return encodeInts(c, codes, fixedValues[int8](a), valid, off, 0xFF)
+		return encodeInts(c, codes, kernels.FixedValues[int8](a), valid, off, 0xFF)
 	case *array.Int16:
-		return encodeInts(c, codes, fixedValues[int16](a), valid, off, 0)
+		return encodeInts(c, codes, kernels.FixedValues[int16](a), valid, off, 0)
 	case *array.Int32:
-		return encodeInts(c, codes, fixedValues[int32](a), valid, off, 0)
+		return encodeInts(c, codes, kernels.FixedValues[int32](a), valid, off, 0)
 	case *array.Int64:
-		return encodeInts(c, codes, fixedValues[int64](a), valid, off, 0)
+		return encodeInts(c, codes, kernels.FixedValues[int64](a), valid, off, 0)
 	default:
 		return false
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // keyGen describes one key column of a generated batch: its type and how a
@@ -291,7 +293,7 @@ func TestFixedKeyNullVersusZero(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range hs {
-			hs[i] = mix64(hs[i]) & tb.mask
+			hs[i] = kernels.Mix64(hs[i]) & tb.mask
 		}
 		return hs
 	}

@@ -3,12 +3,13 @@ package exchange
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 	"math/bits"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // Mixing constants (odd 64-bit multipliers).
@@ -18,16 +19,6 @@ const (
 	prime3   = 0x165667B19E3779F9
 	nullHash = 0x2545F4914F6CDD1D
 )
-
-// mix64 is a 64-bit finalizer with good avalanche.
-func mix64(x uint64) uint64 {
-	x ^= x >> 33
-	x *= 0xFF51AFD7ED558CCD
-	x ^= x >> 33
-	x *= 0xC4CEB9FE1A85EC53
-	x ^= x >> 33
-	return x
-}
 
 // hashBytes hashes a byte string with the given seed.
 func hashBytes(b []byte, seed uint64) uint64 {
@@ -41,18 +32,7 @@ func hashBytes(b []byte, seed uint64) uint64 {
 		tail |= uint64(c) << (8 * i)
 	}
 	h = bits.RotateLeft64(h^(tail*prime3), 27) * prime1
-	return mix64(h)
-}
-
-// normFloat maps -0 to +0 and every NaN to one NaN so equal values hash equally.
-func normFloat(f float64) uint64 {
-	if f == 0 {
-		return 0
-	}
-	if f != f {
-		return 0x7FF8000000000001
-	}
-	return math.Float64bits(f)
+	return kernels.Mix64(h)
 }
 
 // hashColumns combines into hs[i] (which must have length rows) the hash of
@@ -68,7 +48,7 @@ func hashColumns(cols []arrow.Array, seed uint64, hs []uint64) error {
 		}
 	}
 	for i := range hs {
-		hs[i] = mix64(hs[i])
+		hs[i] = kernels.Mix64(hs[i])
 	}
 	return nil
 }
@@ -79,7 +59,7 @@ func hashFixed[T any](vals []T, conv func(T) uint64, c arrow.Array, hs []uint64)
 	vals = vals[:len(hs)]
 	if c.NullN() == 0 {
 		for i, v := range vals {
-			hs[i] = combine(hs[i], mix64(conv(v)))
+			hs[i] = combine(hs[i], kernels.Mix64(conv(v)))
 		}
 		return
 	}
@@ -87,7 +67,7 @@ func hashFixed[T any](vals []T, conv func(T) uint64, c arrow.Array, hs []uint64)
 		if c.IsNull(i) {
 			hs[i] = combine(hs[i], nullHash)
 		} else {
-			hs[i] = combine(hs[i], mix64(conv(v)))
+			hs[i] = combine(hs[i], kernels.Mix64(conv(v)))
 		}
 	}
 }
@@ -107,9 +87,9 @@ func hashColumn(c arrow.Array, seed uint64, hs []uint64) error {
 	case *array.Timestamp:
 		hashFixed(a.TimestampValues(), func(v arrow.Timestamp) uint64 { return uint64(int64(v)) }, c, hs)
 	case *array.Float32:
-		hashFixed(a.Float32Values(), func(v float32) uint64 { return normFloat(float64(v)) }, c, hs)
+		hashFixed(a.Float32Values(), func(v float32) uint64 { return kernels.FloatKeyBits(float64(v)) }, c, hs)
 	case *array.Float64:
-		hashFixed(a.Float64Values(), normFloat, c, hs)
+		hashFixed(a.Float64Values(), kernels.FloatKeyBits, c, hs)
 	case *array.Decimal64:
 		hashFixed(a.Values(), func(v decimal.Decimal64) uint64 { return uint64(v) }, c, hs)
 	case *array.Decimal128:
@@ -119,7 +99,7 @@ func hashColumn(c arrow.Array, seed uint64, hs []uint64) error {
 				continue
 			}
 			v := a.Value(i)
-			hs[i] = combine(hs[i], mix64(v.LowBits()^mix64(uint64(v.HighBits())+prime2)))
+			hs[i] = combine(hs[i], kernels.Mix64(v.LowBits()^kernels.Mix64(uint64(v.HighBits())+prime2)))
 		}
 	case *array.Boolean:
 		for i := range hs {
@@ -127,9 +107,9 @@ func hashColumn(c arrow.Array, seed uint64, hs []uint64) error {
 			case c.IsNull(i):
 				hs[i] = combine(hs[i], nullHash)
 			case a.Value(i):
-				hs[i] = combine(hs[i], mix64(1))
+				hs[i] = combine(hs[i], kernels.Mix64(1))
 			default:
-				hs[i] = combine(hs[i], mix64(0))
+				hs[i] = combine(hs[i], kernels.Mix64(0))
 			}
 		}
 	case *array.String:

@@ -1014,14 +1014,7 @@ func takeArray(mem memory.Allocator, arr arrow.Array, idx []int32) (arrow.Array,
 		return nil, err
 	}
 	defer ix.Release()
-	dict := dictValues(d)
+	dict := kernels.DictionaryValues(d)
 	defer dict.Release()
 	return array.NewDictionaryArray(d.DataType(), ix, dict), nil
-}
-
-// dictValues returns the dictionary of d as a new reference the caller
-// releases. Unlike d.Dictionary it does not cache into d, so it is safe on
-// arrays other goroutines read.
-func dictValues(d *array.Dictionary) arrow.Array {
-	return array.MakeFromData(d.Data().Dictionary())
 }

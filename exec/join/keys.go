@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // keyKind is the physical representation a key column is normalized to.
@@ -203,7 +205,7 @@ func (k *keyCol) load(a arrow.Array, null []bool) error {
 		k.kind = kindString
 		k.offs, k.data = stringBuffers(arr)
 	case *array.Dictionary:
-		dv := dictValues(arr)
+		dv := kernels.DictionaryValues(arr)
 		defer dv.Release()
 		dict, ok := dv.(*array.String)
 		if !ok {

@@ -9,6 +9,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // rowCmp compares rows i and j of the columns it was built over: negative
@@ -74,7 +76,7 @@ func stringCmp(a *array.String, desc bool) rowCmp {
 
 // dictStrings compares a dictionary<_, string> array through its indices.
 func dictStrings(a *array.Dictionary, desc bool) (rowCmp, error) {
-	dv := dictValues(a)
+	dv := kernels.DictionaryValues(a)
 	defer dv.Release()
 	dict, ok := dv.(*array.String)
 	if !ok {
@@ -162,7 +164,7 @@ func keyCmp(arr arrow.Array, k Key) (rowCmp, error) {
 	nulls := arr.NullN()
 	var dict arrow.Array
 	if d, ok := arr.(*array.Dictionary); ok {
-		dict = dictValues(d)
+		dict = kernels.DictionaryValues(d)
 		defer dict.Release()
 		if dict.NullN() > 0 {
 			nulls = 1

@@ -19,6 +19,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 func mixK1(k uint32) uint32 {
@@ -139,31 +140,31 @@ func (e *hashExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Ar
 				}
 			}
 		case arrow.INT8:
-			hashInts(h, a, fixedValues[int8](a), nulls)
+			hashInts(h, a, kernels.FixedValues[int8](a), nulls)
 		case arrow.INT16:
-			hashInts(h, a, fixedValues[int16](a), nulls)
+			hashInts(h, a, kernels.FixedValues[int16](a), nulls)
 		case arrow.INT32, arrow.DATE32:
-			hashInts(h, a, fixedValues[int32](a), nulls)
+			hashInts(h, a, kernels.FixedValues[int32](a), nulls)
 		case arrow.INT64, arrow.TIMESTAMP, arrow.DECIMAL64:
-			for i, v := range fixedValues[int64](a) {
+			for i, v := range kernels.FixedValues[int64](a) {
 				if !nulls || a.IsValid(i) {
 					h[i] = hashLong(v, h[i])
 				}
 			}
 		case arrow.FLOAT32:
-			for i, f := range fixedValues[float32](a) {
+			for i, f := range kernels.FixedValues[float32](a) {
 				if !nulls || a.IsValid(i) {
 					h[i] = hashInt(floatBits(f), h[i])
 				}
 			}
 		case arrow.FLOAT64:
-			for i, f := range fixedValues[float64](a) {
+			for i, f := range kernels.FixedValues[float64](a) {
 				if !nulls || a.IsValid(i) {
 					h[i] = hashLong(doubleBits(f), h[i])
 				}
 			}
 		case arrow.DECIMAL128:
-			for i, d := range fixedValues[decimal128.Num](a) {
+			for i, d := range kernels.FixedValues[decimal128.Num](a) {
 				if !nulls || a.IsValid(i) {
 					scratch = javaBigIntBytes(d, scratch)
 					h[i] = hashBytes(scratch, h[i])

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 type extremum struct {
@@ -144,7 +145,7 @@ func pickFixed[T arrow.FixedWidthType](mem memory.Allocator, t arrow.DataType, a
 	}
 	vals := make([][]T, len(args))
 	for k, a := range args {
-		vals[k] = fixedValues[T](a)
+		vals[k] = kernels.FixedValues[T](a)
 	}
 	for i := range out {
 		best := -1

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // RoundMode is how Round drops digits.
@@ -148,15 +149,15 @@ func (e *roundExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.A
 	v := andValidity(mem, n, x)
 	switch x.DataType().ID() {
 	case arrow.INT8:
-		return e.roundInts(mem, int64s(fixedValues[int8](x)), v, math.MinInt8, math.MaxInt8)
+		return e.roundInts(mem, int64s(kernels.FixedValues[int8](x)), v, math.MinInt8, math.MaxInt8)
 	case arrow.INT16:
-		return e.roundInts(mem, int64s(fixedValues[int16](x)), v, math.MinInt16, math.MaxInt16)
+		return e.roundInts(mem, int64s(kernels.FixedValues[int16](x)), v, math.MinInt16, math.MaxInt16)
 	case arrow.INT32:
-		return e.roundInts(mem, int64s(fixedValues[int32](x)), v, math.MinInt32, math.MaxInt32)
+		return e.roundInts(mem, int64s(kernels.FixedValues[int32](x)), v, math.MinInt32, math.MaxInt32)
 	case arrow.INT64:
-		return e.roundInts(mem, fixedValues[int64](x), v, math.MinInt64, math.MaxInt64)
+		return e.roundInts(mem, kernels.FixedValues[int64](x), v, math.MinInt64, math.MaxInt64)
 	case arrow.FLOAT64:
-		xs := fixedValues[float64](x)
+		xs := kernels.FixedValues[float64](x)
 		if e.mode >= Floor {
 			return floorDoubles(mem, xs, e.mode, v), nil
 		}
@@ -167,7 +168,7 @@ func (e *roundExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.A
 		}
 		return v.finish(e.t, buf), nil
 	case arrow.FLOAT32:
-		xs := fixedValues[float32](x)
+		xs := kernels.FixedValues[float32](x)
 		if e.mode >= Floor {
 			ds := make([]float64, len(xs))
 			for i, f := range xs {

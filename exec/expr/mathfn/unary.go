@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // DoubleFn is a function of one DOUBLE returning a DOUBLE; ok false makes
@@ -90,7 +91,7 @@ func (u *doubleUnary) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow
 	n := in.Len()
 	v := andValidity(mem, n, in)
 	buf, out := newFixed[float64](mem, n)
-	xs := fixedValues[float64](in)
+	xs := kernels.FixedValues[float64](in)
 	for i, x := range xs {
 		r, ok := u.f(x)
 		out[i] = r
@@ -170,7 +171,7 @@ func (b *doubleBinary) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arro
 	n := int(batch.NumRows())
 	v := andValidity(mem, n, in...)
 	buf, out := newFixed[float64](mem, n)
-	xs, ys := fixedValues[float64](in[0]), fixedValues[float64](in[1])
+	xs, ys := kernels.FixedValues[float64](in[0]), kernels.FixedValues[float64](in[1])
 	if xs == nil || ys == nil { // an all-null (NULL-typed) argument
 		clear(out)
 		return v.finish(arrow.PrimitiveTypes.Float64, buf), nil
@@ -201,7 +202,7 @@ func (e *nanvl) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array
 	n := x.Len()
 	v := andValidity(mem, n, x)
 	buf, out := newFixed[float64](mem, n)
-	xs := fixedValues[float64](x)
+	xs := kernels.FixedValues[float64](x)
 	copy(out, xs)
 	anyNaN := false
 	for i, f := range xs {
@@ -218,7 +219,7 @@ func (e *nanvl) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array
 			return nil, err
 		}
 		defer y.Release()
-		ys := fixedValues[float64](y)
+		ys := kernels.FixedValues[float64](y)
 		for i, f := range xs {
 			if f == f || !v.valid(i) {
 				continue
@@ -257,7 +258,7 @@ func (e *isNaN) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array
 	buf.Resize(int(bitutil.BytesForBits(int64(n))))
 	bits := buf.Bytes()
 	clear(bits)
-	for i, f := range fixedValues[float64](x) {
+	for i, f := range kernels.FixedValues[float64](x) {
 		if f != f && x.IsValid(i) {
 			bitutil.SetBit(bits, i)
 		}
@@ -303,19 +304,19 @@ func (e *absExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Arr
 		return absInt[int64](mem, e, x, v, 0)
 	case arrow.FLOAT32:
 		buf, out := newFixed[float32](mem, x.Len())
-		for i, f := range fixedValues[float32](x) {
+		for i, f := range kernels.FixedValues[float32](x) {
 			out[i] = float32(math.Abs(float64(f)))
 		}
 		return v.finish(dt, buf), nil
 	case arrow.FLOAT64:
 		buf, out := newFixed[float64](mem, x.Len())
-		for i, f := range fixedValues[float64](x) {
+		for i, f := range kernels.FixedValues[float64](x) {
 			out[i] = math.Abs(f)
 		}
 		return v.finish(dt, buf), nil
 	}
 	buf, out := newFixed[decimal128.Num](mem, x.Len())
-	for i, d := range fixedValues[decimal128.Num](x) {
+	for i, d := range kernels.FixedValues[decimal128.Num](x) {
 		out[i] = d.Abs()
 	}
 	return v.finish(dt, buf), nil
@@ -327,7 +328,7 @@ type signedInt interface {
 
 func absInt[T signedInt](mem memory.Allocator, e *absExpr, x arrow.Array, v *validity, minVal T) (arrow.Array, error) {
 	buf, out := newFixed[T](mem, x.Len())
-	for i, a := range fixedValues[T](x) {
+	for i, a := range kernels.FixedValues[T](x) {
 		if a < 0 {
 			if minVal != 0 && a == minVal && v.valid(i) {
 				buf.Release()

@@ -76,18 +76,6 @@ func callString(name string, args ...expr.Expr) string {
 	return name + "(" + strings.Join(parts, ", ") + ")"
 }
 
-// fixedValues returns the n values of the fixed-width array a as a []T view
-// (T must have the physical width of a's type).
-func fixedValues[T arrow.FixedWidthType](a arrow.Array) []T {
-	bufs := a.Data().Buffers()
-	if a.Len() == 0 || len(bufs) < 2 || bufs[1] == nil {
-		return nil
-	}
-	v := arrow.GetData[T](bufs[1].Bytes())
-	off := a.Data().Offset()
-	return v[off : off+a.Len()]
-}
-
 // validity is an output validity bitmap under construction; buf is nil
 // while every row is valid.
 type validity struct {
@@ -180,9 +168,9 @@ func newFixed[T arrow.FixedWidthType](mem memory.Allocator, n int) (*memory.Buff
 func decimalNums(a arrow.Array) []decimal128.Num {
 	switch a.DataType().ID() {
 	case arrow.DECIMAL128:
-		return fixedValues[decimal128.Num](a)
+		return kernels.FixedValues[decimal128.Num](a)
 	case arrow.DECIMAL64:
-		v := fixedValues[int64](a)
+		v := kernels.FixedValues[int64](a)
 		out := make([]decimal128.Num, len(v))
 		for i, x := range v {
 			out[i] = decimal128.FromI64(x)

@@ -1,0 +1,55 @@
+package kernels
+
+import (
+	"math"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// FixedValues returns the values of a fixed-width array as a slice of T
+// (which must match the element width), honoring the array's offset; nil for
+// an empty array.
+func FixedValues[T any](a arrow.Array) []T {
+	d := a.Data()
+	bufs := d.Buffers()
+	n := d.Len()
+	if n == 0 || len(bufs) < 2 || bufs[1] == nil {
+		return nil
+	}
+	var zero T
+	all := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(bufs[1].Bytes()))), bufs[1].Len()/int(unsafe.Sizeof(zero)))
+	return all[d.Offset() : d.Offset()+n]
+}
+
+// DictionaryValues returns the dictionary of d as a new array (the caller
+// releases it). Unlike d.Dictionary(), which caches its result in d, it is
+// safe when several goroutines read the same dictionary array.
+func DictionaryValues(d *array.Dictionary) arrow.Array {
+	return array.MakeFromData(d.Data().Dictionary())
+}
+
+// FloatKeyBits are the bits of f with -0 mapped to +0 and every NaN to one
+// NaN, so that values equal as keys (Spark's grouping and join semantics)
+// have equal bits.
+func FloatKeyBits(f float64) uint64 {
+	if f == 0 {
+		return 0
+	}
+	if f != f {
+		return 0x7FF8000000000001
+	}
+	return math.Float64bits(f)
+}
+
+// Mix64 is a 64-bit finalizer (MurmurHash3's fmix64): it spreads every input
+// bit over the whole output, for hash tables and partitioning.
+func Mix64(x uint64) uint64 {
+	x ^= x >> 33
+	x *= 0xFF51AFD7ED558CCD
+	x ^= x >> 33
+	x *= 0xC4CEB9FE1A85EC53
+	x ^= x >> 33
+	return x
+}
