@@ -20,6 +20,9 @@ type FunctionDef struct {
 	Aliases []string
 	// MinArgs and MaxArgs bound the argument count; MaxArgs < 0 means any number.
 	MinArgs, MaxArgs int
+	// Nondeterministic marks a function with a value per row even over
+	// literal arguments (rand): constant folding leaves its calls alone.
+	Nondeterministic bool
 	// Resolve checks the resolved arguments, inserting casts where Spark
 	// coerces implicitly, and returns the typed call (a *Func with Type set,
 	// or any other expression the call rewrites to).

@@ -71,8 +71,8 @@ func mathFunctions() []FunctionDef {
 		{Name: "if", MinArgs: 3, MaxArgs: 3, Resolve: func(name string, args []Expr) (Expr, error) {
 			return resolveConditional(name, args, true)
 		}, Compile: rewritten},
-		{Name: "rand", Aliases: []string{"random"}, MinArgs: 0, MaxArgs: 1, Resolve: resolveRand, Compile: compileRand(false)},
-		{Name: "randn", MinArgs: 0, MaxArgs: 1, Resolve: resolveRand, Compile: compileRand(true)},
+		{Name: "rand", Aliases: []string{"random"}, MinArgs: 0, MaxArgs: 1, Nondeterministic: true, Resolve: resolveRand, Compile: compileRand(false)},
+		{Name: "randn", MinArgs: 0, MaxArgs: 1, Nondeterministic: true, Resolve: resolveRand, Compile: compileRand(true)},
 		{Name: "hash", MinArgs: 1, MaxArgs: -1, Resolve: resolveHash, Compile: func(_ *Func, a []expr.Expr) (expr.Expr, error) {
 			return mathfn.Hash(a...)
 		}},
@@ -410,21 +410,14 @@ func compileNullIf(call *Func, a []expr.Expr) (expr.Expr, error) {
 }
 
 // resolveRand types rand/randn([seed]): the seed an integer literal or NULL
-// (0); without one a random seed is drawn, as Spark does. The seed is kept
-// as an Alias of its literal so that constant folding, which folds calls
-// whose arguments are all literals, leaves the call alone (it has a value
-// per row).
+// (0); without one a random seed is drawn, as Spark does.
 func resolveRand(name string, args []Expr) (Expr, error) {
 	seed := rand.Int64()
 	if len(args) == 1 {
-		a := args[0]
-		if al, ok := a.(*Alias); ok { // already resolved
-			a = al.E
-		}
-		if l, ok := a.(*Literal); ok && l.Value == nil {
+		if l, ok := args[0].(*Literal); ok && l.Value == nil {
 			seed = 0
 		} else {
-			s, err := IntLiteralArg(name, a)
+			s, err := IntLiteralArg(name, args[0])
 			if err != nil {
 				return nil, err
 			}
@@ -432,13 +425,12 @@ func resolveRand(name string, args []Expr) (Expr, error) {
 		}
 	}
 	lit := &Literal{Value: seed, Type: arrow.PrimitiveTypes.Int64}
-	call := &Func{Name: name, Args: []Expr{&Alias{E: lit, Name: "seed"}}, Type: arrow.PrimitiveTypes.Float64}
-	return &Alias{E: call, Name: stripIDs((&Func{Name: name, Args: []Expr{lit}}).String())}, nil
+	return &Func{Name: name, Args: []Expr{lit}, Type: arrow.PrimitiveTypes.Float64}, nil
 }
 
 func compileRand(gaussian bool) func(*Func, []expr.Expr) (expr.Expr, error) {
 	return func(call *Func, _ []expr.Expr) (expr.Expr, error) {
-		seed, _ := intValue(call.Args[0].(*Alias).E.(*Literal).Value)
+		seed, _ := intValue(call.Args[0].(*Literal).Value)
 		if gaussian {
 			return mathfn.Randn(seed), nil
 		}

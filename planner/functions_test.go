@@ -51,3 +51,16 @@ func TestAggregateNamesAllResolve(t *testing.T) {
 		}
 	}
 }
+
+func TestConstantFoldingLeavesNondeterministicCalls(t *testing.T) {
+	call, err := typeFunc(&Func{Name: "rand", Args: []Expr{lit(int64(11), arrow.PrimitiveTypes.Int64)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, changed := foldExpr(call); changed {
+		t.Fatalf("rand(11) was folded to %s", out)
+	}
+	if out, changed := foldExpr(&Func{Name: "abs", Args: []Expr{lit(int64(-3), arrow.PrimitiveTypes.Int64)}, Type: arrow.PrimitiveTypes.Int64}); !changed || out.(*Literal).Value != int64(3) {
+		t.Fatalf("abs(-3) should fold to 3, got %v", out)
+	}
+}
