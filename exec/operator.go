@@ -40,6 +40,8 @@ type Env struct {
 	Mem memory.Allocator
 	// BatchSize is the target number of rows in a batch.
 	BatchSize int
+	// Progress, if not nil, counts the query's source work as scans finish it.
+	Progress *Progress
 }
 
 // NewEnv returns an Env with the given allocator (the Go allocator if nil) and

@@ -51,6 +51,7 @@ func NewFileScan(env *Env, spec FileScanSpec) *FileScan {
 	for i, f := range spec.Files {
 		parts[i%n] = append(parts[i%n], f)
 	}
+	env.Progress.Plan(len(spec.Files))
 	readFields := make([]arrow.Field, len(spec.ReadColumns))
 	for i, c := range spec.ReadColumns {
 		readFields[i] = spec.Schema.Field(c)
@@ -121,6 +122,7 @@ func (st *fileStream) Next() (arrow.RecordBatch, error) {
 		if errors.Is(err, io.EOF) {
 			cerr := st.cur.Close()
 			st.cur = nil
+			st.s.env.Progress.Finish(1)
 			if cerr != nil {
 				return nil, cerr
 			}

@@ -61,7 +61,9 @@ func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, 
 		mem = exec.NewPool(0)
 	}
 	budget := exec.NewBudget(mem, df.s.memLimit, cancel)
-	q, err := df.prepare(exec.NewEnv(budget))
+	env := exec.NewEnv(budget)
+	env.Progress, _ = ctx.Value(progressKey{}).(*exec.Progress)
+	q, err := df.prepare(env)
 	if err != nil {
 		return err
 	}
@@ -70,6 +72,14 @@ func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, 
 		return cause
 	}
 	return err
+}
+
+type progressKey struct{}
+
+// WithProgress returns a context under which queries count their source work
+// (row groups, files) in p as they run, for progress bars.
+func WithProgress(ctx context.Context, p *exec.Progress) context.Context {
+	return context.WithValue(ctx, progressKey{}, p)
 }
 
 // CollectBatches runs the query and returns its result as Arrow record

@@ -95,3 +95,20 @@ func TestQueriesReleaseAllMemory(t *testing.T) {
 		mem.AssertSize(t, 0)
 	}
 }
+
+func TestProgressCountsSourceWork(t *testing.T) {
+	s := frame.NewSession(frame.WithPartitions(3))
+	var p exec.Progress
+	ctx := frame.WithProgress(context.Background(), &p)
+	if _, err := q1(s).Collect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done, total := p.Counts()
+	if total == 0 || done != total {
+		t.Fatalf("progress after the query: %d of %d units", done, total)
+	}
+	// Without the context value nothing is counted and nothing fails.
+	if _, err := q1(s).Collect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}

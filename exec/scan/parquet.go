@@ -97,6 +97,7 @@ func NewParquet(env *exec.Env, spec ParquetSpec) *Parquet {
 	if len(nonEmpty) == 0 {
 		nonEmpty = [][]unit{nil}
 	}
+	env.Progress.Plan(len(units))
 	readFields := make([]arrow.Field, len(spec.ReadColumns))
 	for i, c := range spec.ReadColumns {
 		readFields[i] = spec.Schema.Field(c)
@@ -170,6 +171,7 @@ type parquetStream struct {
 	openFile int
 	rg       *parquet.RowGroupReader
 	out      *exec.ScanOutput
+	finished bool // the unit before next was counted as finished
 }
 
 func (st *parquetStream) openUnit(u unit) error {
@@ -210,11 +212,16 @@ func (st *parquetStream) Next() (arrow.RecordBatch, error) {
 			return nil, io.EOF
 		}
 		if st.rg == nil {
+			if st.next > 0 && !st.finished {
+				st.finished = true
+				st.s.env.Progress.Finish(1)
+			}
 			if st.next >= len(st.units) {
 				return nil, io.EOF
 			}
 			u := st.units[st.next]
 			st.next++
+			st.finished = false
 			if err := st.openUnit(u); err != nil {
 				return nil, err
 			}
