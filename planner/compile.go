@@ -114,6 +114,16 @@ func compileExpr(e Expr, input []*Attribute) (expr.Expr, error) {
 			args[i] = c
 		}
 		return compileFunc(x, args)
+	case *UDF:
+		args := make([]expr.Expr, len(x.Args))
+		for i, a := range x.Args {
+			c, err := compileExpr(a, input)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = c
+		}
+		return expr.UDF(x.Name, x.Type, args, x.Fn), nil
 	case *AggregateCall:
 		return nil, fmt.Errorf("internal error: aggregate %s outside an aggregation", stripIDs(x.String()))
 	}

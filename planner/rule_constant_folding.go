@@ -78,6 +78,9 @@ func foldExpr(e Expr) (Expr, bool) {
 	if len(e.Children()) == 0 || e.DataType() == nil {
 		return e, false
 	}
+	if _, ok := e.(*UDF); ok {
+		return e, false
+	}
 	if f, ok := e.(*Func); ok {
 		if d, ok := Builtins().Lookup(f.Name); ok && d.Nondeterministic {
 			return e, false

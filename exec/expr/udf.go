@@ -1,0 +1,63 @@
+package expr
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// udf evaluates its arguments and hands the arrays to a Go function.
+type udf struct {
+	name string
+	typ  arrow.DataType
+	args []Expr
+	fn   func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error)
+}
+
+// UDF returns an expression calling fn over the evaluated arguments; fn must
+// return an array of type typ with one element per row.
+func UDF(name string, typ arrow.DataType, args []Expr, fn func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error)) Expr {
+	return &udf{name: name, typ: typ, args: args, fn: fn}
+}
+
+func (u *udf) DataType() arrow.DataType { return u.typ }
+
+func (u *udf) String() string {
+	parts := make([]string, len(u.args))
+	for i, a := range u.args {
+		parts[i] = a.String()
+	}
+	return fmt.Sprintf("%s(%s)", u.name, strings.Join(parts, ", "))
+}
+
+func (u *udf) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
+	vals := make([]arrow.Array, 0, len(u.args))
+	defer func() {
+		for _, v := range vals {
+			v.Release()
+		}
+	}()
+	for _, a := range u.args {
+		v, err := a.Eval(mem, batch)
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, v)
+	}
+	out, err := u.fn(mem, vals)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", u, err)
+	}
+	if out == nil {
+		return nil, fmt.Errorf("%s: the function returned no array", u)
+	}
+	if int64(out.Len()) != batch.NumRows() || !arrow.TypeEqual(out.DataType(), u.typ) {
+		got := out.DataType()
+		n := out.Len()
+		out.Release()
+		return nil, fmt.Errorf("%s: the function returned %d values of type %s, want %d of type %s", u, n, got, batch.NumRows(), u.typ)
+	}
+	return out, nil
+}
