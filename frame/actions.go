@@ -24,22 +24,45 @@ type query struct {
 	fired     map[string]int
 }
 
-// prepare optimizes and physically plans the DataFrame for an environment.
-func (df *DataFrame) prepare(env *exec.Env) (*query, error) { return df.prepareWith(env, false) }
+// prepare optimizes and physically plans the DataFrame for an environment;
+// with a context it first runs the query's uncorrelated scalar subqueries,
+// without one (EXPLAIN) it leaves them as placeholders.
+func (df *DataFrame) prepare(ctx context.Context, env *exec.Env) (*query, error) {
+	return df.prepareWith(ctx, env, false)
+}
 
 // prepareWith is prepare, with every operator metered when metered is set.
-func (df *DataFrame) prepareWith(env *exec.Env, metered bool) (*query, error) {
+func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered bool) (*query, error) {
 	if df.err != nil {
 		return nil, df.err
 	}
-	q := &query{optimized: df.plan}
+	p, fired, err := planner.Decorrelate(df.plan)
+	if err != nil {
+		return nil, err
+	}
+	if len(fired) > 0 && !df.s.optimize && hasCrossJoin(p) {
+		// A subquery's FROM a, b WHERE a.k = b.k needs its equalities in the join.
+		if pushed, _, err := planner.PushDownPredicates().Apply(p); err == nil {
+			p = pushed
+		}
+	}
+	if ctx != nil {
+		// Values first, so that the optimizer can push them into scans.
+		if p, err = df.s.evalScalarSubqueries(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	q := &query{optimized: p, fired: fired}
 	if df.s.optimize {
 		o := planner.NewOptimizer()
-		p, err := o.Optimize(df.plan)
+		p, err := o.Optimize(p)
 		if err != nil {
 			return nil, err
 		}
-		q.optimized, q.fired = p, o.Fired
+		q.optimized = p
+		for k, v := range o.Fired {
+			q.fired[k] += v
+		}
 	}
 	pp := &planner.PhysicalPlanner{Env: env, Partitions: df.s.partitions, Metered: metered}
 	op, err := pp.Plan(q.optimized)
@@ -48,6 +71,36 @@ func (df *DataFrame) prepareWith(env *exec.Env, metered bool) (*query, error) {
 	}
 	q.op = op
 	return q, nil
+}
+
+// evalScalarSubqueries runs the uncorrelated scalar subqueries left in p and
+// puts their values in their place.
+func (s *Session) evalScalarSubqueries(ctx context.Context, p planner.Plan) (planner.Plan, error) {
+	subs := planner.ScalarSubqueries(p)
+	if len(subs) == 0 {
+		return p, nil
+	}
+	vals := map[int64]*planner.Literal{}
+	for _, sq := range subs {
+		bs, err := s.newFrame(&planner.Limit{N: 2, Child: sq.Plan}).CollectBatches(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("scalar subquery: %w", err)
+		}
+		var n int64
+		var v any
+		for _, b := range bs {
+			if n == 0 && b.NumRows() > 0 {
+				v = values.Value(b.Column(0), 0)
+			}
+			n += b.NumRows()
+		}
+		exec.ReleaseAll(bs)
+		if n > 1 {
+			return nil, fmt.Errorf("a scalar subquery returned more than one row: %s", planner.Format(sq.Plan))
+		}
+		vals[sq.ID] = &planner.Literal{Value: v, Type: sq.DataType()}
+	}
+	return planner.ReplaceScalarSubqueries(p, vals), nil
 }
 
 // run executes the DataFrame, handing every partition's stream to consume
@@ -63,7 +116,7 @@ func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, 
 	budget := exec.NewBudget(mem, df.s.memLimit, cancel)
 	env := exec.NewEnv(budget)
 	env.Progress, _ = ctx.Value(progressKey{}).(*exec.Progress)
-	q, err := df.prepare(env)
+	q, err := df.prepare(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -206,7 +259,7 @@ func formatTable(cols []string, rows []Row, truncate int, more bool, n int) stri
 // Explain returns the physical plan, or with extended also the analyzed and
 // optimized logical plans, as Spark's explain does.
 func (df *DataFrame) Explain(extended bool) (string, error) {
-	q, err := df.prepare(exec.NewEnv(df.s.mem))
+	q, err := df.prepare(nil, exec.NewEnv(df.s.mem))
 	if err != nil {
 		return "", err
 	}
@@ -218,7 +271,7 @@ func (df *DataFrame) Explain(extended bool) (string, error) {
 		b.WriteString(planner.Format(q.optimized))
 		if len(q.fired) > 0 {
 			var fired []string
-			for _, r := range planner.DefaultRules() {
+			for _, r := range append(planner.SubqueryRules(), planner.DefaultRules()...) {
 				if n := q.fired[r.Name]; n > 0 {
 					fired = append(fired, fmt.Sprintf("%s×%d", r.Name, n))
 				}
@@ -234,7 +287,7 @@ func (df *DataFrame) Explain(extended bool) (string, error) {
 
 // OptimizedPlan returns the plan after the optimizer, and how often each rule fired.
 func (df *DataFrame) OptimizedPlan() (planner.Plan, map[string]int, error) {
-	q, err := df.prepare(exec.NewEnv(df.s.mem))
+	q, err := df.prepare(nil, exec.NewEnv(df.s.mem))
 	if err != nil {
 		return nil, nil, err
 	}

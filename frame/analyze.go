@@ -29,7 +29,7 @@ func (df *DataFrame) ExplainAnalyze(ctx context.Context) (string, error) {
 		mem = exec.NewPool(0)
 	}
 	budget := exec.NewBudget(mem, df.s.memLimit, cancel)
-	q, err := df.prepareWith(exec.NewEnv(budget), true)
+	q, err := df.prepareWith(ctx, exec.NewEnv(budget), true)
 	if err != nil {
 		return "", err
 	}

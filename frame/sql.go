@@ -74,7 +74,7 @@ func abbreviate(s string) string {
 // sqlFrame analyzes a parsed query plan and lowers the parser's Prune nodes.
 func (s *Session) sqlFrame(p planner.Plan) *DataFrame {
 	a := s.analyzer()
-	p, _, _ = planner.TransformUp(p, func(n planner.Plan) (planner.Plan, bool, error) {
+	p, _, _ = planner.TransformUpWithSubqueries(p, func(n planner.Plan) (planner.Plan, bool, error) {
 		if r, ok := n.(*planner.UnresolvedRelation); ok && r.Name == sql.OneRowRelation {
 			return a.NewScan(newStringTable("one_row", []string{"__dummy"}, [][]*string{{new(string)}}), ""), true, nil
 		}

@@ -32,6 +32,9 @@ func (g *IDs) Next() int64 { return g.n.Add(1) }
 type Analyzer struct {
 	Catalog Catalog
 	IDs     *IDs
+	// outer holds the inputs of the enclosing queries, innermost first,
+	// while a subquery is analyzed.
+	outer [][]*Attribute
 }
 
 func analysisErr(format string, args ...any) error {
@@ -233,7 +236,20 @@ func (a *Analyzer) resolveList(list []Expr, in []*Attribute, where string, allow
 func (a *Analyzer) resolveExpr(e Expr, in []*Attribute, where string) (Expr, error) {
 	switch x := e.(type) {
 	case *UnresolvedColumn:
-		return lookupColumn(x.Name, in, where)
+		r, err := lookupColumn(x.Name, in, where)
+		var unknown *unknownColumnError
+		if err != nil && errors.As(err, &unknown) {
+			for _, scope := range a.outer {
+				if o, oerr := lookupColumn(x.Name, scope, where); oerr == nil {
+					return &OuterRef{Attr: o.(*Attribute)}, nil
+				}
+			}
+		}
+		return r, err
+	case *OuterRef:
+		return x, nil
+	case *Subquery:
+		return a.resolveSubquery(x, in, where)
 	case *Attribute:
 		for _, att := range in {
 			if att.ID == x.ID {
@@ -286,7 +302,7 @@ func lookupColumn(name string, in []*Attribute, where string) (Expr, error) {
 		for i, att := range in {
 			names[i] = att.Name
 		}
-		return nil, analysisErr("unknown column %s in %s%s", name, where, suggest(name, names))
+		return nil, &unknownColumnError{analysisErr("unknown column %s in %s%s", name, where, suggest(name, names))}
 	}
 	same := true
 	for _, f := range found[1:] {
@@ -301,6 +317,12 @@ func lookupColumn(name string, in []*Attribute, where string) (Expr, error) {
 	}
 	return nil, analysisErr("column %s in %s is ambiguous: could be %s", name, where, strings.Join(quals, " or "))
 }
+
+// unknownColumnError is the error for a name no input column has.
+type unknownColumnError struct{ err error }
+
+func (e *unknownColumnError) Error() string { return e.err.Error() }
+func (e *unknownColumnError) Unwrap() error { return e.err }
 
 // suggest returns "; did you mean X?" for the candidate nearest to name, or "".
 func suggest(name string, candidates []string) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
 )
@@ -124,6 +125,11 @@ func compileExpr(e Expr, input []*Attribute) (expr.Expr, error) {
 			args[i] = c
 		}
 		return expr.UDF(x.Name, x.Type, args, x.Fn), nil
+	case *Subquery:
+		if x.Kind == ScalarSubquery {
+			return unevaluated{x}, nil
+		}
+		return nil, fmt.Errorf("internal error: %s was not rewritten into a join", x)
 	case *AggregateCall:
 		return nil, fmt.Errorf("internal error: aggregate %s outside an aggregation", stripIDs(x.String()))
 	}
@@ -153,4 +159,13 @@ func nullSafeEqual(l, r expr.Expr) (expr.Expr, error) {
 		return nil, err
 	}
 	return expr.CaseWhen([]expr.Expr{expr.IsNull(l), expr.IsNull(r)}, []expr.Expr{expr.IsNull(r), f}, eq)
+}
+
+// unevaluated stands for a scalar subquery in a plan shown but not run (EXPLAIN).
+type unevaluated struct{ s *Subquery }
+
+func (u unevaluated) DataType() arrow.DataType { return u.s.DataType() }
+func (u unevaluated) String() string           { return u.s.String() }
+func (u unevaluated) Eval(memory.Allocator, arrow.RecordBatch) (arrow.Array, error) {
+	return nil, fmt.Errorf("internal error: %s was not evaluated before the query ran", u.s)
 }

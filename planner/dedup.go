@@ -16,6 +16,13 @@ func (a *Analyzer) dedupRight(left, right Plan) (Plan, error) {
 	if !conflict {
 		return right, nil
 	}
+	return a.reinstance(right)
+}
+
+// reinstance gives every attribute p defines (scan columns, aliases) a fresh
+// ID and rewrites the references above it, including outer references in
+// nested subqueries.
+func (a *Analyzer) reinstance(right Plan) (Plan, error) {
 	remap := map[int64]int64{}
 	rewrite := func(e Expr) Expr {
 		out, _ := Transform(e, func(x Expr) (Expr, bool) {
@@ -33,6 +40,8 @@ func (a *Analyzer) dedupRight(left, right Plan) (Plan, error) {
 					remap[v.ID] = id
 				}
 				return &Alias{E: v.E, Name: v.Name, ID: id}, true
+			case *Subquery:
+				return remapOuterRefs(v, remap), true
 			}
 			return x, false
 		})

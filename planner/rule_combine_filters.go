@@ -10,7 +10,8 @@ func CombineFilters() Rule {
 				return n, false, nil
 			}
 			inner, ok := f.Child.(*Filter)
-			if !ok {
+			if !ok || len(subqueriesIn(f.Cond)) > 0 {
+				// A filter holding a subquery stays apart (see pushFilter).
 				return n, false, nil
 			}
 			return &Filter{Cond: And(inner.Cond, f.Cond), Child: inner.Child}, true, nil

@@ -19,6 +19,22 @@ func PushDownPredicates() Rule {
 }
 
 func pushFilter(f *Filter) (Plan, bool, error) {
+	if len(subqueriesIn(f.Cond)) > 0 {
+		// Conditions with subqueries stay for the subquery rules (or until
+		// their values are known); the others move on below them.
+		var with, without []Expr
+		for _, c := range SplitConjuncts(f.Cond) {
+			if len(subqueriesIn(c)) > 0 {
+				with = append(with, c)
+			} else {
+				without = append(without, c)
+			}
+		}
+		if len(without) == 0 {
+			return f, false, nil
+		}
+		return &Filter{Cond: And(with...), Child: &Filter{Cond: And(without...), Child: f.Child}}, true, nil
+	}
 	switch c := f.Child.(type) {
 	case *Project:
 		aliases := map[int64]Expr{}

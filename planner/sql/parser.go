@@ -829,9 +829,6 @@ func (p *parser) notExpr() (planner.Expr, error) {
 		}
 		return &planner.Unary{Op: planner.OpNot, E: e}, nil
 	}
-	if p.peek().is("EXISTS") && p.peekAt(1).isOp("(") {
-		return nil, p.errAt(p.peek(), "EXISTS subqueries are not supported yet")
-	}
 	return p.predicate()
 }
 
@@ -894,8 +891,20 @@ func (p *parser) predicate() (planner.Expr, error) {
 			if err := p.expectOp("("); err != nil {
 				return nil, err
 			}
-			if p.peek().is("SELECT") || p.peek().is("WITH") {
-				return nil, p.errAt(p.peek(), "IN (subquery) is not supported yet")
+			if p.looksLikeQuery() {
+				sub, err := p.query()
+				if err != nil {
+					return nil, err
+				}
+				if err := p.expectOp(")"); err != nil {
+					return nil, err
+				}
+				e = &planner.Subquery{Kind: planner.InSubquery, Plan: sub, Value: l}
+				if not {
+					e = &planner.Unary{Op: planner.OpNot, E: e}
+				}
+				l = e
+				continue
 			}
 			var list []planner.Expr
 			for {
@@ -1212,10 +1221,17 @@ func (p *parser) primary() (planner.Expr, error) {
 		return &planner.Literal{Value: s, Type: arrow.BinaryTypes.String}, nil
 	case tkOp:
 		if t.isOp("(") {
-			if n := p.peekAt(1); n.is("SELECT") || n.is("WITH") {
-				return nil, p.errAt(n, "scalar subqueries are not supported yet")
-			}
 			p.next()
+			if p.peek().is("SELECT") || p.peek().is("WITH") {
+				sub, err := p.query()
+				if err != nil {
+					return nil, err
+				}
+				if err := p.expectOp(")"); err != nil {
+					return nil, err
+				}
+				return &planner.Subquery{Kind: planner.ScalarSubquery, Plan: sub}, nil
+			}
 			e, err := p.expr()
 			if err != nil {
 				return nil, err
@@ -1233,6 +1249,19 @@ func (p *parser) primary() (planner.Expr, error) {
 	up := strings.ToUpper(t.text)
 	next := p.peekAt(1)
 	switch up {
+	case "EXISTS":
+		if next.isOp("(") {
+			p.next()
+			p.next()
+			sub, err := p.query()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectOp(")"); err != nil {
+				return nil, err
+			}
+			return &planner.Subquery{Kind: planner.ExistsSubquery, Plan: sub}, nil
+		}
 	case "TRUE", "FALSE":
 		p.next()
 		return &planner.Literal{Value: up == "TRUE", Type: arrow.FixedWidthTypes.Boolean}, nil

@@ -126,7 +126,7 @@ func (p *Prune) String() string { return "Prune hidden columns" }
 // Lower replaces the Prune nodes of an analyzed plan with Projects of the
 // columns they keep, leaving a plan of planner nodes only.
 func Lower(p planner.Plan) planner.Plan {
-	out, _, _ := planner.TransformUp(p, func(n planner.Plan) (planner.Plan, bool, error) {
+	out, _, _ := planner.TransformUpWithSubqueries(p, func(n planner.Plan) (planner.Plan, bool, error) {
 		pr, ok := n.(*Prune)
 		if !ok {
 			return n, false, nil
