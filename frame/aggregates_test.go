@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gspark/gspark/frame"
 	F "github.com/gspark/gspark/frame/functions"
 )
 
@@ -59,11 +58,32 @@ func TestMoreAggregatesThroughTheAPIAndSQL(t *testing.T) {
 	}
 }
 
-func TestMixingDistinctAndPlainAggregatesIsAClearError(t *testing.T) {
-	s := frame.NewSession()
-	p := people(t, s)
-	err := p.Agg(F.CountDistinct(F.Col("qty")), F.Sum(F.Col("qty"))).Err()
-	if err == nil || !strings.Contains(err.Error(), "DISTINCT") || !strings.Contains(err.Error(), "not supported yet") {
-		t.Fatalf("got %v", err)
+// Distinct and plain aggregates in one aggregation (an Expand step):
+// values by hand over people's qty 3, 5, NULL, 7 and the grouping sample.
+func TestMixingDistinctAndPlainAggregates(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			p := people(t, s)
+			got := collect(t, p.Agg(F.CountDistinct(F.Col("qty")), F.Sum(F.Col("qty")), F.CountStar(), F.First(F.Col("name"), true).IsNotNull()))
+			if !reflect.DeepEqual([]any(got[0]), []any{int64(3), int64(15), int64(4), true}) {
+				t.Fatalf("global: %v", got[0])
+			}
+			// No rows: counts are 0, sums null.
+			empty := collect(t, p.Filter(F.Col("qty").Gt(F.Lit(100))).Agg(F.CountDistinct(F.Col("qty")), F.CountStar(), F.Sum(F.Col("qty"))))
+			if !reflect.DeepEqual([]any(empty[0]), []any{int64(0), int64(0), nil}) {
+				t.Fatalf("empty: %v", empty[0])
+			}
+			gs := groupingSession(t, s.Partitions(), true)
+			rows, err := gs.SQL(`SELECT a, count(DISTINCT b), count(DISTINCT x % 2), sum(x), count(*), avg(DISTINCT x)
+			  FROM (SELECT * FROM s UNION ALL SELECT * FROM s) GROUP BY a`).Collect(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// p: b {u,v}, x%2 {1,0}, sum 6, 4 rows, avg distinct 1.5; q: b {u}, x%2 {1,0}, sum 14, 4 rows, 3.5
+			want := []string{"p,2,2,6,4,1.5", "q,1,2,14,4,3.5"}
+			if got := sortedRows(rows); strings.Join(got, ";") != strings.Join(want, ";") {
+				t.Fatalf("grouped: got %v, want %v", got, want)
+			}
+		})
 	}
 }

@@ -340,6 +340,18 @@ func (df *DataFrame) GroupBy(cols ...Column) *GroupedData {
 	return &GroupedData{df: df, cols: cols}
 }
 
+// Rollup groups the rows by ROLLUP(cols…): by all the columns, then by
+// ever shorter prefixes, down to the grand total; the columns a row is not
+// grouped by are null (F.Grouping tells them from null values).
+func (df *DataFrame) Rollup(cols ...Column) *GroupedData {
+	return &GroupedData{df: df, cols: cols, sets: planner.RollupSets(len(cols))}
+}
+
+// Cube groups the rows by CUBE(cols…): by every subset of the columns.
+func (df *DataFrame) Cube(cols ...Column) *GroupedData {
+	return &GroupedData{df: df, cols: cols, sets: planner.CubeSets(len(cols))}
+}
+
 // Agg aggregates the whole DataFrame as one group.
 func (df *DataFrame) Agg(cols ...Column) *DataFrame { return df.GroupBy().Agg(cols...) }
 
@@ -356,6 +368,7 @@ func (df *DataFrame) CreateOrReplaceTempView(name string) error {
 type GroupedData struct {
 	df   *DataFrame
 	cols []Column
+	sets [][]int // grouping sets (Rollup, Cube), nil for a plain GroupBy
 }
 
 // Agg computes aggregates per group; the result has the grouping columns first.
@@ -369,7 +382,7 @@ func (g *GroupedData) Agg(aggs ...Column) *DataFrame {
 		if err != nil {
 			return nil, err
 		}
-		return &planner.Aggregate{Groups: groups, List: append(append([]planner.Expr{}, groups...), list...), Child: g.df.plan}, nil
+		return &planner.Aggregate{Groups: groups, List: append(append([]planner.Expr{}, groups...), list...), GroupingSets: g.sets, Child: g.df.plan}, nil
 	})
 }
 

@@ -137,6 +137,9 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 				return nil, analysisErr("window function %s in an aggregation is not supported; aggregate in a subquery first", stripIDs(e.String()))
 			}
 		}
+		if n.GroupingSets != nil {
+			return a.resolveGroupingSets(groups, list, n.GroupingSets, n.Child)
+		}
 		if err := checkAggregateList(groups, list); err != nil {
 			return nil, err
 		}

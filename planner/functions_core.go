@@ -21,7 +21,19 @@ func coreFunctions() []FunctionDef {
 		{Name: "year", MinArgs: 1, MaxArgs: 1, Resolve: resolveDatePart, Compile: func(_ *Func, a []expr.Expr) (expr.Expr, error) {
 			return expr.Year(a[0])
 		}},
+		// grouping and grouping_id are rewritten with GROUPING SETS, ROLLUP
+		// and CUBE (see resolveGroupingSets); anywhere else they are errors.
+		{Name: "grouping", MinArgs: 1, MaxArgs: 1, Resolve: func(name string, args []Expr) (Expr, error) {
+			return &Func{Name: name, Args: args, Type: arrow.PrimitiveTypes.Int8}, nil
+		}, Compile: outsideGroupingSets},
+		{Name: "grouping_id", MinArgs: 0, MaxArgs: -1, Resolve: func(name string, args []Expr) (Expr, error) {
+			return &Func{Name: name, Args: args, Type: arrow.PrimitiveTypes.Int64}, nil
+		}, Compile: outsideGroupingSets},
 	}
+}
+
+func outsideGroupingSets(call *Func, _ []expr.Expr) (expr.Expr, error) {
+	return nil, analysisErr("%s() is allowed only in the select list, HAVING or ORDER BY of an aggregation with GROUPING SETS, ROLLUP or CUBE", call.Name)
 }
 
 func resolveString1(name string, args []Expr) (Expr, error) {

@@ -182,6 +182,29 @@ func (pp *PhysicalPlanner) planNode(p Plan) (physical, error) {
 		return physical{op: op, attrs: child.attrs}, nil
 	case *Window:
 		return pp.planWindow(n)
+	case *Expand:
+		child, err := pp.plan(n.Child)
+		if err != nil {
+			return physical{}, err
+		}
+		prs := make([][]expr.Expr, len(n.Projections))
+		for i, pr := range n.Projections {
+			prs[i] = make([]expr.Expr, len(pr))
+			for j, e := range pr {
+				c, err := compileExpr(e, child.attrs)
+				if err != nil {
+					return physical{}, err
+				}
+				prs[i][j] = c
+			}
+		}
+		names := make([]string, len(n.Attrs))
+		types := make([]arrow.DataType, len(n.Attrs))
+		nullable := make([]bool, len(n.Attrs))
+		for i, a := range n.Attrs {
+			names[i], types[i], nullable[i] = a.Name, a.Type, a.Null
+		}
+		return physical{op: exec.NewExpand(pp.Env, child.op, prs, names, types, nullable), attrs: n.Attrs}, nil
 	case *UnresolvedRelation:
 		return physical{}, fmt.Errorf("internal error: unresolved table %s reached the physical planner", n.Name)
 	}

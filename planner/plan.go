@@ -122,20 +122,24 @@ func (p *Filter) String() string { return "Filter " + p.Cond.String() }
 type Aggregate struct {
 	Groups []Expr
 	List   []Expr
-	Child  Plan
+	// GroupingSets, when not nil, lists the grouping sets (positions in
+	// Groups) of GROUPING SETS, ROLLUP or CUBE; the analyzer rewrites such an
+	// aggregation into a plain one over an Expand.
+	GroupingSets [][]int
+	Child        Plan
 }
 
 func (p *Aggregate) Output() []*Attribute { return namedOutput(p.List) }
 func (p *Aggregate) Children() []Plan     { return []Plan{p.Child} }
 func (p *Aggregate) WithChildren(c []Plan) Plan {
-	return &Aggregate{Groups: p.Groups, List: p.List, Child: c[0]}
+	return &Aggregate{Groups: p.Groups, List: p.List, GroupingSets: p.GroupingSets, Child: c[0]}
 }
 func (p *Aggregate) Expressions() []Expr {
 	return append(append([]Expr{}, p.Groups...), p.List...)
 }
 func (p *Aggregate) WithExpressions(e []Expr) Plan {
 	n := len(p.Groups)
-	return &Aggregate{Groups: e[:n:n], List: e[n:], Child: p.Child}
+	return &Aggregate{Groups: e[:n:n], List: e[n:], GroupingSets: p.GroupingSets, Child: p.Child}
 }
 func (p *Aggregate) String() string {
 	return fmt.Sprintf("Aggregate [%s] %s", strings.Trim(exprList(p.Groups), "[]"), exprList(p.List))

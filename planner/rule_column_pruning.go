@@ -159,6 +159,16 @@ func prune(p Plan, required map[int64]bool) (Plan, bool) {
 			return n, false
 		}
 		return &Union{Inputs: inputs}, true
+	case *Expand:
+		need := map[int64]bool{}
+		for _, e := range n.Expressions() {
+			addRefs(need, e)
+		}
+		child, c := prune(n.Child, need)
+		if !c {
+			return n, false
+		}
+		return n.WithChildren([]Plan{child}), true
 	case *Scan:
 		if required == nil {
 			return n, false

@@ -59,3 +59,11 @@ func Min(c frame.Column) frame.Column { return frame.Agg(planner.AggMin, c) }
 
 // Max is the largest non-null value of c.
 func Max(c frame.Column) frame.Column { return frame.Agg(planner.AggMax, c) }
+
+// Grouping is 1 where a Rollup or Cube row aggregates over c (c shows null
+// there), 0 where the row is grouped by c.
+func Grouping(c frame.Column) frame.Column { return frame.Call("grouping", c) }
+
+// GroupingID is the grouping set of a Rollup or Cube row as a bit mask: bit
+// n-1-i is 1 when the row aggregates over grouping column i.
+func GroupingID() frame.Column { return frame.Call("grouping_id") }

@@ -151,6 +151,10 @@ func (b *builder) aboveAggregate(e planner.Expr) planner.Expr {
 		return b.hide(x)
 	case *planner.AggregateCall:
 		return b.hide(x)
+	case *planner.Func:
+		if n := strings.ToLower(x.Name); n == "grouping" || n == "grouping_id" {
+			return b.hide(x) // computed by the aggregation, like an aggregate
+		}
 	}
 	kids := e.Children()
 	if len(kids) == 0 {
@@ -250,7 +254,7 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 			}
 			sorts = append(sorts, &planner.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst})
 		}
-		plan = &planner.Aggregate{Groups: groups, List: append(list, b.hidden...), Child: plan}
+		plan = &planner.Aggregate{Groups: groups, List: append(list, b.hidden...), GroupingSets: c.sets, Child: plan}
 		if having != nil {
 			plan = &planner.Filter{Cond: having, Child: plan}
 		}

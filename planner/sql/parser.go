@@ -199,6 +199,101 @@ func (p *parser) qualifiedName(what string) (string, error) {
 	return strings.Join(parts, "."), nil
 }
 
+func (p *parser) statement() (Statement, error) {
+	t := p.peek()
+	switch {
+	case t.is("SELECT"), t.is("WITH"), t.isOp("("):
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		return &Query{Plan: q}, nil
+	case t.is("CREATE"):
+		p.next()
+		replace := false
+		if p.acceptKw("OR") {
+			if err := p.expectKw("REPLACE"); err != nil {
+				return nil, err
+			}
+			replace = true
+		}
+		if !p.acceptKw("TEMP") && !p.acceptKw("TEMPORARY") {
+			if p.peek().is("VIEW") || p.peek().is("TABLE") {
+				return nil, p.errAt(p.peek(), "only CREATE TEMP VIEW is supported yet, found %s", p.peek().describe())
+			}
+			return nil, p.expected("TEMP or TEMPORARY")
+		}
+		if err := p.expectKw("VIEW"); err != nil {
+			return nil, err
+		}
+		name, err := p.qualifiedName("view name")
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectKw("AS"); err != nil {
+			return nil, err
+		}
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		return &CreateView{Name: name, Replace: replace, Query: q}, nil
+	case t.is("EXPLAIN"):
+		p.next()
+		ext := p.acceptKw("EXTENDED")
+		analyze := !ext && p.acceptKw("ANALYZE")
+		if !ext && (p.peek().is("FORMATTED") || p.peek().is("CODEGEN") || p.peek().is("COST")) {
+			return nil, p.errAt(p.peek(), "EXPLAIN %s is not supported yet", strings.ToUpper(p.peek().text))
+		}
+		t := p.peek()
+		if !(t.is("SELECT") || t.is("WITH") || t.isOp("(")) {
+			return nil, p.expected("a query after EXPLAIN")
+		}
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		return &Explain{Extended: ext, Analyze: analyze, Query: q}, nil
+	case t.is("SHOW"):
+		p.next()
+		if p.acceptKw("FUNCTIONS") {
+			return &ShowFunctions{}, nil
+		}
+		if err := p.expectKw("TABLES"); err != nil {
+			return nil, err
+		}
+		return &ShowTables{}, nil
+	case t.is("DROP"):
+		p.next()
+		p.acceptKw("TEMPORARY")
+		p.acceptKw("TEMP")
+		if err := p.expectKw("VIEW"); err != nil {
+			return nil, err
+		}
+		ifExists := false
+		if p.acceptKw("IF") {
+			if err := p.expectKw("EXISTS"); err != nil {
+				return nil, err
+			}
+			ifExists = true
+		}
+		name, err := p.qualifiedName("view name")
+		if err != nil {
+			return nil, err
+		}
+		return &DropView{Name: name, IfExists: ifExists}, nil
+	case t.is("DESCRIBE"), t.is("DESC"):
+		p.next()
+		p.acceptKw("TABLE")
+		name, err := p.qualifiedName("table name")
+		if err != nil {
+			return nil, err
+		}
+		return &Describe{Name: name}, nil
+	}
+	return nil, p.expected("SELECT, WITH, CREATE, DROP, EXPLAIN, SHOW or DESCRIBE")
+}
+
 // query parses [WITH ctes] body [ORDER BY ...] [LIMIT n].
 func (p *parser) query() (planner.Plan, error) {
 	if err := p.enter(); err != nil {
@@ -398,6 +493,7 @@ type selectCore struct {
 	where    planner.Expr
 	groups   []planner.Expr
 	grouped  bool
+	sets     [][]int // GROUPING SETS, ROLLUP or CUBE: positions in groups
 	having   planner.Expr
 	distinct bool
 }
@@ -444,18 +540,8 @@ func (p *parser) selectCore() (*selectCore, error) {
 			return nil, err
 		}
 		c.grouped = true
-		for {
-			if t := p.peek(); t.is("ROLLUP") || t.is("CUBE") || t.is("GROUPING") {
-				return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
-			}
-			e, err := p.expr()
-			if err != nil {
-				return nil, err
-			}
-			c.groups = append(c.groups, e)
-			if !p.acceptOp(",") {
-				break
-			}
+		if err := p.groupBy(c); err != nil {
+			return nil, err
 		}
 	}
 	if p.acceptKw("HAVING") {
@@ -467,6 +553,104 @@ func (p *parser) selectCore() (*selectCore, error) {
 		return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
 	}
 	return c, nil
+}
+
+// groupBy parses the GROUP BY list: expressions, or one of ROLLUP (…),
+// CUBE (…), GROUPING SETS ((…), …), or expressions followed by WITH ROLLUP
+// or WITH CUBE.
+func (p *parser) groupBy(c *selectCore) error {
+	t := p.peek()
+	switch {
+	case (t.is("ROLLUP") || t.is("CUBE")) && p.peekAt(1).isOp("("):
+		p.next()
+		p.next()
+		list, err := p.exprList()
+		if err != nil {
+			return err
+		}
+		if err := p.expectOp(")"); err != nil {
+			return err
+		}
+		c.groups = list
+		if t.is("ROLLUP") {
+			c.sets = planner.RollupSets(len(list))
+		} else {
+			c.sets = planner.CubeSets(len(list))
+		}
+		return nil
+	case t.is("GROUPING") && p.peekAt(1).is("SETS"):
+		p.next()
+		p.next()
+		if err := p.expectOp("("); err != nil {
+			return err
+		}
+		index := map[string]int{}
+		for {
+			var items []planner.Expr
+			if p.acceptOp("(") {
+				if !p.peek().isOp(")") {
+					list, err := p.exprList()
+					if err != nil {
+						return err
+					}
+					items = list
+				}
+				if err := p.expectOp(")"); err != nil {
+					return err
+				}
+			} else {
+				e, err := p.expr()
+				if err != nil {
+					return err
+				}
+				items = []planner.Expr{e}
+			}
+			set := []int{}
+			for _, e := range items {
+				k, ok := index[e.String()]
+				if !ok {
+					k = len(c.groups)
+					index[e.String()] = k
+					c.groups = append(c.groups, e)
+				}
+				set = append(set, k)
+			}
+			c.sets = append(c.sets, set)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		return p.expectOp(")")
+	}
+	list, err := p.exprList()
+	if err != nil {
+		return err
+	}
+	c.groups = list
+	if p.peek().is("WITH") && (p.peekAt(1).is("ROLLUP") || p.peekAt(1).is("CUBE")) {
+		p.next()
+		if p.next().is("ROLLUP") {
+			c.sets = planner.RollupSets(len(list))
+		} else {
+			c.sets = planner.CubeSets(len(list))
+		}
+	}
+	return nil
+}
+
+// exprList parses expressions separated by commas.
+func (p *parser) exprList() ([]planner.Expr, error) {
+	var out []planner.Expr
+	for {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+		if !p.acceptOp(",") {
+			return out, nil
+		}
+	}
 }
 
 func (p *parser) selectItem() (selectItem, error) {
@@ -1337,8 +1521,38 @@ func (p *parser) call() (planner.Expr, error) {
 	if p.peek().is("OVER") {
 		return p.windowCall(nameTok, name, args, star, distinct, ignoreNulls)
 	}
+	var filter planner.Expr
 	if p.peek().is("FILTER") && p.peekAt(1).isOp("(") {
-		return nil, p.errAt(p.peek(), "aggregate FILTER clauses are not supported yet")
+		filterTok := p.next()
+		p.next()
+		if err := p.expectKw("WHERE"); err != nil {
+			return nil, err
+		}
+		cond, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+		f, ok := planner.LookupAggregate(name)
+		if !ok {
+			return nil, p.errAt(filterTok, "FILTER applies to aggregate functions only, not %s", name)
+		}
+		if (f == planner.AggFirst || f == planner.AggLast || f == planner.AggAnyValue) && !ignoreNulls {
+			return nil, p.errAt(filterTok, "FILTER with %s needs IGNORE NULLS", name)
+		}
+		filter = cond
+	}
+	if filter != nil {
+		// agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every
+		// aggregate skips the nulls it gets for the rows c rejects.
+		if star {
+			star, args = false, []planner.Expr{&planner.Literal{Value: int32(1), Type: arrow.PrimitiveTypes.Int32}}
+		}
+		for i, a := range args {
+			args[i] = &planner.CaseWhen{Whens: []planner.Expr{filter}, Thens: []planner.Expr{a}}
+		}
 	}
 	if f, ok := planner.LookupAggregate(name); ok {
 		if star {
