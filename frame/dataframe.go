@@ -270,68 +270,7 @@ func (df *DataFrame) JoinUsing(other *DataFrame, cols []string, how string) *Dat
 		if err != nil {
 			return nil, err
 		}
-		// A self join needs the right side's columns told apart before the
-		// condition names them.
-		right, err := df.s.analyzer().DedupRight(df.plan, other.plan)
-		if err != nil {
-			return nil, err
-		}
-		find := func(p planner.Plan, name, side string) (*planner.Attribute, error) {
-			for _, a := range p.Output() {
-				if strings.EqualFold(a.Name, name) {
-					return a, nil
-				}
-			}
-			return nil, fmt.Errorf("%w: USING column %s is not in the %s side of the join", planner.ErrAnalysis, name, side)
-		}
-		var conds []planner.Expr
-		keys := map[int64]bool{}
-		var list []planner.Expr
-		for _, c := range cols {
-			l, err := find(df.plan, c, "left")
-			if err != nil {
-				return nil, err
-			}
-			r, err := find(right, c, "right")
-			if err != nil {
-				return nil, err
-			}
-			conds = append(conds, &planner.Binary{Op: planner.OpEq, L: l, R: r})
-			keys[l.ID], keys[r.ID] = true, true
-			switch kind {
-			case planner.RightJoin:
-				list = append(list, r)
-			case planner.FullJoin:
-				list = append(list, &planner.Alias{E: &planner.Func{Name: "coalesce", Args: []planner.Expr{l, r}}, Name: l.Name})
-			default:
-				list = append(list, l)
-			}
-		}
-		j := &planner.Join{Left: df.plan, Right: right, Kind: kind, Cond: planner.And(conds...)}
-		for _, a := range df.plan.Output() {
-			if !keys[a.ID] {
-				list = append(list, a)
-			}
-		}
-		// Take the join's own attributes, whose nullability the kind decides.
-		joined := map[int64]*planner.Attribute{}
-		for _, a := range j.Output() {
-			joined[a.ID] = a
-		}
-		for i, e := range list {
-			if a, ok := e.(*planner.Attribute); ok && joined[a.ID] != nil {
-				list[i] = joined[a.ID]
-			}
-		}
-		if kind == planner.LeftSemiJoin || kind == planner.LeftAntiJoin {
-			return &planner.Project{List: list, Child: j}, nil
-		}
-		for _, a := range j.Output()[len(df.plan.Output()):] {
-			if !keys[a.ID] {
-				list = append(list, a)
-			}
-		}
-		return &planner.Project{List: list, Child: j}, nil
+		return &planner.UsingJoin{Left: df.plan, Right: other.plan, Kind: kind, Cols: cols}, nil
 	})
 }
 

@@ -174,6 +174,8 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 			return nil, err
 		}
 		return &Join{Left: n.Left, Right: right, Kind: n.Kind, Cond: c}, nil
+	case *UsingJoin:
+		return a.resolveUsingJoin(n)
 	case *Union:
 		return a.resolveUnion(n)
 	case *Repartition:

@@ -620,6 +620,7 @@ func (p *parser) joinedRelation() (planner.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	natural := false
 	for {
 		t := p.peek()
 		kind := planner.InnerJoin
@@ -663,18 +664,48 @@ func (p *parser) joinedRelation() (planner.Plan, error) {
 			}
 			cross = true
 		case t.is("NATURAL"):
-			return nil, p.errAt(t, "%s JOIN is not supported yet", strings.ToUpper(t.text))
+			p.next()
+			natural = true
+			continue
 		default:
+			if natural {
+				return nil, p.expected("JOIN after NATURAL")
+			}
 			return left, nil
 		}
 		right, err := p.relation()
 		if err != nil {
 			return nil, err
 		}
+		if natural {
+			if cross {
+				return nil, p.errAt(t, "NATURAL CROSS JOIN is not allowed")
+			}
+			left, natural = &planner.UsingJoin{Left: left, Right: right, Kind: kind, Natural: true}, false
+			continue
+		}
 		j := &planner.Join{Left: left, Right: right, Kind: kind}
 		if !cross {
-			if p.peek().is("USING") {
-				return nil, p.errAt(p.peek(), "JOIN ... USING is not supported yet; use ON")
+			if p.acceptKw("USING") {
+				if err := p.expectOp("("); err != nil {
+					return nil, err
+				}
+				var cols []string
+				for {
+					c, err := p.ident("column name")
+					if err != nil {
+						return nil, err
+					}
+					cols = append(cols, c)
+					if !p.acceptOp(",") {
+						break
+					}
+				}
+				if err := p.expectOp(")"); err != nil {
+					return nil, err
+				}
+				left = &planner.UsingJoin{Left: left, Right: right, Kind: kind, Cols: cols}
+				continue
 			}
 			if err := p.expectKw("ON"); err != nil {
 				return nil, err
