@@ -22,7 +22,9 @@ func newDemo(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return runDemo(cmd.Context(), s, cmd.OutOrStdout())
+			ctx, stop := interruptible(cmd.Context())
+			defer stop()
+			return runDemo(ctx, s, cmd.OutOrStdout())
 		},
 	}
 }

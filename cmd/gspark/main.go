@@ -1,5 +1,6 @@
-// Command gspark is the command line of the gspark engine: the demo job over
-// the built-in sample data, and (as they arrive) the SQL shell and batch jobs.
+// Command gspark is the command line of the gspark engine: an interactive SQL
+// shell, non-interactive SQL scripts (gspark sql) and the demo job over the
+// built-in sample data.
 package main
 
 import (
@@ -12,9 +13,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := newRoot().ExecuteContext(ctx); err != nil {
+	if err := newRoot().ExecuteContext(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "gspark:", err)
 		os.Exit(1)
 	}
@@ -25,16 +24,39 @@ type globalFlags struct {
 	memoryLimit string
 }
 
+// interruptible returns ctx cancelled by Ctrl-C (SIGINT), for commands that
+// stop as a whole when interrupted.
+func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(ctx, os.Interrupt)
+}
+
 func newRoot() *cobra.Command {
 	var g globalFlags
+	var format string
 	root := &cobra.Command{
-		Use:           "gspark",
-		Short:         "gspark is a Spark-like compute engine for one machine",
+		Use:   "gspark",
+		Short: "gspark is a Spark-like compute engine for one machine",
+		Long: "gspark is a Spark-like compute engine for one machine.\n\n" +
+			"Without a command it opens the interactive SQL shell; with its standard input\n" +
+			"not a terminal it runs the ;-separated statements read from it instead.",
+		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := formatter(format)
+			if err != nil {
+				return err
+			}
+			s, err := g.session()
+			if err != nil {
+				return err
+			}
+			return runShell(cmd.Context(), s, f, os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
 	}
 	root.PersistentFlags().IntVar(&g.partitions, "partitions", 0, "partitions queries run with (default: number of CPUs)")
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", "memory limit per query, e.g. 512MB or 2GiB (default: none)")
+	root.Flags().StringVar(&format, "format", "table", "output format of statements piped to standard input: table, csv or json")
 	root.AddCommand(newDemo(&g))
 	root.AddCommand(newSQL(&g))
 	return root

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -34,7 +35,7 @@ func newSQL(g *globalFlags) *cobra.Command {
 		Short: "Run SQL statements over the sample tables and temp views",
 		Long: "Run a script of ;-separated Spark SQL statements (SELECT/WITH queries, CREATE TEMP VIEW,\n" +
 			"EXPLAIN [EXTENDED], SHOW TABLES, DESCRIBE) and print each result.\n" +
-			"With --format table a \"(N rows, time)\" line per result goes to stderr; csv and json\n" +
+			"With --format table an \"N rows (time)\" line per result goes to stderr; csv and json\n" +
 			"write only data to stdout.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -50,7 +51,9 @@ func newSQL(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return runSQL(cmd.Context(), s, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			ctx, stop := interruptible(cmd.Context())
+			defer stop()
+			return runSQL(ctx, s, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	cmd.Flags().StringVarP(&o.expr, "execute", "e", "", "SQL text to run")
@@ -78,8 +81,8 @@ func (o *sqlOptions) script() (string, error) {
 // resultWriter prints one statement's result.
 type resultWriter func(w io.Writer, schema *arrow.Schema, rows [][]any) error
 
-// outputFormat is how results are printed; summary adds a "(N rows, time)"
-// line on stderr after each result.
+// outputFormat is how results are printed; summary adds an "N rows (time)"
+// line after each result.
 type outputFormat struct {
 	write   resultWriter
 	summary bool
@@ -97,55 +100,83 @@ func formatter(name string) (outputFormat, error) {
 	return outputFormat{}, fmt.Errorf("--format: unknown format %q (want table, csv or json)", name)
 }
 
+// printer runs statements and prints their results.
+type printer struct {
+	f          outputFormat
+	out        io.Writer // results
+	summaryOut io.Writer // the summary lines, if f has them
+	progress   io.Writer // where progress bars are drawn; nil for none
+	limit      int       // rows printed per result; < 0 for all
+	n          int       // results printed so far
+}
+
+// newPrinter returns a printer of every row to out, with the summary lines
+// and progress bars (when errOut is a terminal) on errOut.
+func newPrinter(f outputFormat, out, errOut io.Writer) *printer {
+	p := &printer{f: f, out: out, summaryOut: errOut, limit: -1}
+	if progressWanted(errOut) {
+		p.progress = errOut
+	}
+	return p
+}
+
 // runSQL runs a script, printing each result to out in format f and the
 // summary lines, if f has them, to errOut.
 func runSQL(ctx context.Context, s *frame.Session, script string, f outputFormat, out, errOut io.Writer) error {
-	n := 0
+	return newPrinter(f, out, errOut).run(ctx, s, script)
+}
+
+// run runs the statements of script in order, stopping at the first error.
+func (p *printer) run(ctx context.Context, s *frame.Session, script string) error {
 	return s.ExecSQL(ctx, script, func(stmt string, df *frame.DataFrame) error {
-		start := time.Now()
-		bs, err := df.CollectBatches(ctx)
-		if err != nil {
-			return err
-		}
-		rows := values.Rows(bs)
-		exec.ReleaseAll(bs)
-		schema := df.Schema()
-		for c, fld := range schema.Fields() {
-			if fld.Type.ID() == arrow.NULL { // a NULL-typed column holds only nulls
-				for _, r := range rows {
-					r[c] = nil
-				}
-			}
-		}
-		if f.summary && n > 0 {
-			fmt.Fprintln(out)
-		}
-		n++
-		if err := f.write(out, schema, rows); err != nil {
-			return err
-		}
-		if f.summary {
-			noun := "rows"
-			if len(rows) == 1 {
-				noun = "row"
-			}
-			fmt.Fprintf(errOut, "(%d %s, %s)\n", len(rows), noun, time.Since(start).Round(time.Microsecond))
-		}
-		return nil
+		return p.emit(ctx, stmt, df)
 	})
 }
 
-func writeTable(w io.Writer, schema *arrow.Schema, rows [][]any) error {
-	cols := make([]string, schema.NumFields())
-	for i, f := range schema.Fields() {
-		cols[i] = f.Name
+// emit runs one statement's DataFrame and prints its result.
+func (p *printer) emit(ctx context.Context, stmt string, df *frame.DataFrame) error {
+	start := time.Now()
+	prog := new(exec.Progress)
+	stop := func() {}
+	if p.progress != nil {
+		stop = startProgress(p.progress, prog, progressDelay, progressTick)
 	}
-	fr := make([]frame.Row, len(rows))
-	for i, r := range rows {
-		fr[i] = r
+	bs, err := df.CollectBatches(frame.WithProgress(ctx, prog))
+	stop()
+	if err != nil {
+		return err
 	}
-	_, err := io.WriteString(w, frame.FormatRows(cols, fr))
-	return err
+	rows, total := collectRows(bs, p.limit)
+	exec.ReleaseAll(bs)
+	elapsed := time.Since(start)
+	schema := df.Schema()
+	if p.f.summary && p.n > 0 {
+		fmt.Fprintln(p.out)
+	}
+	p.n++
+	if p.f.summary && isExplain(stmt, schema) {
+		// A plan reads better as plain lines than as a one-column table.
+		var b strings.Builder
+		for _, r := range rows {
+			fmt.Fprintln(&b, r[0])
+		}
+		_, err := io.WriteString(p.out, b.String())
+		return err
+	}
+	if err := p.f.write(p.out, schema, rows); err != nil {
+		return err
+	}
+	if p.f.summary {
+		fmt.Fprintln(p.summaryOut, summaryLine(total, len(rows), elapsed))
+	}
+	return nil
+}
+
+// isExplain reports whether stmt is an EXPLAIN whose result is its plan text.
+func isExplain(stmt string, schema *arrow.Schema) bool {
+	f := strings.Fields(stmt)
+	return len(f) > 0 && strings.EqualFold(f[0], "explain") &&
+		schema.NumFields() == 1 && schema.Field(0).Name == "plan"
 }
 
 // cellText renders a value for CSV: dates as yyyy-mm-dd, null as an empty field.
@@ -164,6 +195,7 @@ func cellText(t arrow.DataType, v any) string {
 
 func writeCSV(w io.Writer, schema *arrow.Schema, rows [][]any) error {
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180 ends records with CRLF
 	cols := make([]string, schema.NumFields())
 	for i, f := range schema.Fields() {
 		cols[i] = f.Name

@@ -5,55 +5,13 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// buildSQLBinary compiles the command with the sql subcommand registered: if
-// newRoot does not add it yet, the build overlays a main.go that does.
-func buildSQLBinary(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "gspark")
-	args := []string{"build", "-o", bin}
-	src, err := os.ReadFile("main.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(src), "newSQL(") {
-		const anchor = "root.AddCommand(newDemo(&g))"
-		if !strings.Contains(string(src), anchor) {
-			t.Fatalf("main.go registers neither newSQL nor %s", anchor)
-		}
-		patched := strings.Replace(string(src), anchor, anchor+"\n\troot.AddCommand(newSQL(&g))", 1)
-		mainPath := filepath.Join(dir, "main.go")
-		if err := os.WriteFile(mainPath, []byte(patched), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		abs, err := filepath.Abs("main.go")
-		if err != nil {
-			t.Fatal(err)
-		}
-		overlay, err := json.Marshal(map[string]map[string]string{"Replace": {abs: mainPath}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ov := filepath.Join(dir, "overlay.json")
-		if err := os.WriteFile(ov, overlay, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, "-overlay", ov)
-	}
-	cmd := exec.Command("go", append(args, ".")...)
-	cmd.Env = os.Environ()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 func runBin(t *testing.T, bin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
@@ -65,18 +23,18 @@ func runBin(t *testing.T, bin string, args ...string) (stdout, stderr string, er
 }
 
 func TestSQLCommandBinary(t *testing.T) {
-	bin := buildSQLBinary(t)
+	bin := buildBinary(t)
 
 	t.Run("table", func(t *testing.T) {
 		out, errOut, err := runBin(t, bin, "--partitions", "2", "sql", "-e", "select species, count(*) as n from samples.iris group by species order by species")
 		if err != nil {
 			t.Fatalf("%v\n%s", err, errOut)
 		}
-		want := "+----------+---+\n|species   |n  |\n+----------+---+\n|setosa    |50 |\n|versicolor|50 |\n|virginica |50 |\n+----------+---+\n"
+		want := "+------------+----+\n| species    |  n |\n+------------+----+\n| setosa     | 50 |\n| versicolor | 50 |\n| virginica  | 50 |\n+------------+----+\n"
 		if out != want {
 			t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
 		}
-		if !strings.HasPrefix(errOut, "(3 rows, ") {
+		if !strings.HasPrefix(errOut, "3 rows (") {
 			t.Errorf("stderr: %q", errOut)
 		}
 	})
@@ -87,7 +45,7 @@ func TestSQLCommandBinary(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, errOut)
 		}
-		want := "n_nationkey,quoted,n_name\n0,\"say \"\"hi\"\", ok\",ALGERIA\n1,\"say \"\"hi\"\", ok\",ARGENTINA\n"
+		want := "n_nationkey,quoted,n_name\r\n0,\"say \"\"hi\"\", ok\",ALGERIA\r\n1,\"say \"\"hi\"\", ok\",ARGENTINA\r\n"
 		if out != want {
 			t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
 		}
@@ -140,7 +98,7 @@ func TestSQLCommandBinary(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, errOut)
 		}
-		want := "n\n6\ncol_name,data_type\nsepal_length,double\nsepal_width,double\npetal_length,double\npetal_width,double\nspecies,string\n"
+		want := "n\r\n6\r\ncol_name,data_type\r\nsepal_length,double\r\nsepal_width,double\r\npetal_length,double\r\npetal_width,double\r\nspecies,string\r\n"
 		if out != want {
 			t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
 		}
@@ -157,6 +115,23 @@ func TestSQLCommandBinary(t *testing.T) {
 		}
 		if out != "" {
 			t.Errorf("stdout should be empty, got %q", out)
+		}
+	})
+
+	t.Run("file with an error", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "bad.sql")
+		script := "select 1 as a;\nselect n_name\nfrom nation\nwhere = 1;\n"
+		if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, err := runBin(t, bin, "sql", "-f", path, "--format", "csv")
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+			t.Fatalf("want a non-zero exit, got %v", err)
+		}
+		want := "syntax error at line 4, column 7: expected an expression, found '='\nwhere = 1;\n      ^"
+		if !strings.Contains(errOut, want) || out != "" {
+			t.Errorf("stdout %q, stderr:\n%s\nwant it to contain:\n%s", out, errOut, want)
 		}
 	})
 
@@ -183,7 +158,7 @@ func TestSQLCommandInProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out, "tableName\n") || !strings.HasSuffix(out, "r_name\nAFRICA\n") {
+	if !strings.HasPrefix(out, "tableName\r\n") || !strings.HasSuffix(out, "r_name\r\nAFRICA\r\n") {
 		t.Errorf("output:\n%s", out)
 	}
 	out, _, err = run("-e", "select r_regionkey from region where r_regionkey < 0", "--format", "json")
