@@ -180,6 +180,13 @@ func (df *DataFrame) Limit(n int) *DataFrame {
 	})
 }
 
+// Offset skips the first n rows (in the order of an OrderBy before it).
+func (df *DataFrame) Offset(n int) *DataFrame {
+	return df.derive(func() (planner.Plan, error) {
+		return &planner.Offset{N: int64(n), Child: df.plan}, nil
+	})
+}
+
 // OrderBy sorts the rows globally. Columns without a direction sort
 // ascending with nulls first, as in Spark.
 func (df *DataFrame) OrderBy(cols ...Column) *DataFrame {

@@ -138,12 +138,29 @@ func (df *DataFrame) Except(other *DataFrame) *DataFrame {
 // Subtract is Except.
 func (df *DataFrame) Subtract(other *DataFrame) *DataFrame { return df.Except(other) }
 
+// IntersectAll keeps the rows of df that occur in other, duplicates
+// included: a row m times in df and n times in other is kept min(m, n) times.
+func (df *DataFrame) IntersectAll(other *DataFrame) *DataFrame {
+	return df.setJoinAll(other, true, true)
+}
+
+// ExceptAll keeps the rows of df not matched in other, duplicates included:
+// a row m times in df and n times in other is kept max(m - n, 0) times.
+func (df *DataFrame) ExceptAll(other *DataFrame) *DataFrame {
+	return df.setJoinAll(other, false, true)
+}
+
 // setJoin plans INTERSECT or EXCEPT (DISTINCT) of df and other.
 func (df *DataFrame) setJoin(other *DataFrame, intersect bool) *DataFrame {
+	return df.setJoinAll(other, intersect, false)
+}
+
+// setJoinAll plans INTERSECT or EXCEPT, DISTINCT or ALL, of df and other.
+func (df *DataFrame) setJoinAll(other *DataFrame, intersect, all bool) *DataFrame {
 	if other.err != nil {
 		return &DataFrame{s: df.s, err: other.err}
 	}
 	return df.derive(func() (planner.Plan, error) {
-		return &planner.SetOp{Intersect: intersect, Left: df.plan, Right: other.plan}, nil
+		return &planner.SetOp{Intersect: intersect, All: all, Left: df.plan, Right: other.plan}, nil
 	})
 }

@@ -2,8 +2,12 @@ package frame_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/gspark/gspark/frame"
+	F "github.com/gspark/gspark/frame/functions"
 )
 
 func TestSQLUsingAndNaturalJoins(t *testing.T) {
@@ -48,5 +52,76 @@ func TestSQLUsingAndNaturalJoins(t *testing.T) {
 	s := subquerySession(t, 1, true)
 	if err := s.SQL(`SELECT * FROM t JOIN u USING (nosuch)`).Err(); err == nil || !strings.Contains(err.Error(), "USING column nosuch") {
 		t.Errorf("unknown USING column: %v", err)
+	}
+}
+
+func TestIntersectAndExceptAll(t *testing.T) {
+	ctx := context.Background()
+	script := `CREATE TEMP VIEW l AS SELECT 1 AS a UNION ALL SELECT 1 UNION ALL SELECT 1 UNION ALL SELECT 2
+	  UNION ALL SELECT CAST(NULL AS INT) UNION ALL SELECT CAST(NULL AS INT) UNION ALL SELECT 3;
+	CREATE TEMP VIEW r AS SELECT 1 AS a UNION ALL SELECT 1 UNION ALL SELECT CAST(NULL AS INT) UNION ALL SELECT 4`
+	cases := []struct{ sql, want string }{
+		// l: 1×3, 2, NULL×2, 3; r: 1×2, NULL, 4 (by hand)
+		{`SELECT * FROM l INTERSECT ALL SELECT * FROM r`, "1;1;NULL"},
+		{`SELECT * FROM l EXCEPT ALL SELECT * FROM r`, "1;2;3;NULL"},
+		{`SELECT * FROM l INTERSECT SELECT * FROM r`, "1;NULL"},
+		{`SELECT * FROM l MINUS ALL SELECT * FROM r`, "1;2;3;NULL"},
+		{`SELECT * FROM r EXCEPT ALL SELECT * FROM l`, "4"},
+	}
+	for _, parts := range []int{1, 4} {
+		for _, opt := range []bool{true, false} {
+			s := subquerySession(t, parts, opt)
+			if err := s.ExecSQL(ctx, script, nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cases {
+				rows, err := s.SQL(c.sql).Collect(ctx)
+				if err != nil {
+					t.Fatalf("%s: %v", c.sql, err)
+				}
+				if got := strings.Join(sortedRows(rows), ";"); got != c.want {
+					t.Errorf("%s (partitions=%d optimizer=%v): got %s, want %s", c.sql, parts, opt, got, c.want)
+				}
+			}
+			rows, err := s.Table("l").IntersectAll(s.Table("r")).Collect(ctx)
+			if err != nil || strings.Join(sortedRows(rows), ";") != "1;1;NULL" {
+				t.Errorf("IntersectAll: %v %v", sortedRows(rows), err)
+			}
+			rows, err = s.Table("l").ExceptAll(s.Table("r")).Collect(ctx)
+			if err != nil || strings.Join(sortedRows(rows), ";") != "1;2;3;NULL" {
+				t.Errorf("ExceptAll: %v %v", sortedRows(rows), err)
+			}
+		}
+	}
+}
+
+func TestOffset(t *testing.T) {
+	ctx := context.Background()
+	for _, parts := range []int{1, 4} {
+		for _, opt := range []bool{true, false} {
+			s := frame.NewSession(frame.WithPartitions(parts), frame.WithOptimizer(opt))
+			for sql, want := range map[string]string{
+				`SELECT n_nationkey FROM samples.nation ORDER BY n_nationkey LIMIT 3 OFFSET 5`:  "5;6;7",
+				`SELECT n_nationkey FROM samples.nation ORDER BY n_nationkey DESC OFFSET 22`:    "2;1;0",
+				`SELECT n_nationkey FROM samples.nation ORDER BY n_nationkey LIMIT 2 OFFSET 30`: "",
+				`SELECT count(*) FROM (SELECT * FROM samples.nation ORDER BY n_name OFFSET 20)`: "5",
+			} {
+				rows, err := s.SQL(sql).Collect(ctx)
+				if err != nil {
+					t.Fatalf("%s: %v", sql, err)
+				}
+				var got []string
+				for _, r := range rows {
+					got = append(got, fmt.Sprint(r[0]))
+				}
+				if strings.Join(got, ";") != want {
+					t.Errorf("%s (partitions=%d optimizer=%v): got %v, want %s", sql, parts, opt, got, want)
+				}
+			}
+			rows, err := s.Table("samples.region").OrderBy(F.Col("r_regionkey")).Offset(3).Collect(ctx)
+			if err != nil || len(rows) != 2 || fmt.Sprint(rows[0][0]) != "3" {
+				t.Errorf("DataFrame.Offset: %v %v", rows, err)
+			}
+		}
 	}
 }

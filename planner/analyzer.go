@@ -189,6 +189,11 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 			return nil, analysisErr("limit must be non-negative, got %d", n.N)
 		}
 		return n, nil
+	case *Offset:
+		if n.N < 0 {
+			return nil, analysisErr("offset must be non-negative, got %d", n.N)
+		}
+		return n, nil
 	}
 	return p, nil
 }

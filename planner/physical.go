@@ -164,6 +164,16 @@ func (pp *PhysicalPlanner) planNode(p Plan) (physical, error) {
 			op = exchange.NewGather(pp.Env, xsort.NewLimit(op, n.N, 0, false))
 		}
 		return physical{op: xsort.NewLimit(op, n.N, 0, true), attrs: child.attrs}, nil
+	case *Offset:
+		child, err := pp.plan(n.Child)
+		if err != nil {
+			return physical{}, err
+		}
+		op := child.op
+		if op.Partitions() > 1 {
+			op = exchange.NewGather(pp.Env, op)
+		}
+		return physical{op: xsort.NewLimit(op, -1, n.N, true), attrs: child.attrs}, nil
 	case *Join:
 		return pp.planJoin(n)
 	case *Union:

@@ -93,6 +93,12 @@ func prune(p Plan, required map[int64]bool) (Plan, bool) {
 			return n, false
 		}
 		return &Limit{N: n.N, Child: child}, true
+	case *Offset:
+		child, c := prune(n.Child, required)
+		if !c {
+			return n, false
+		}
+		return &Offset{N: n.N, Child: child}, true
 	case *SubqueryAlias:
 		child, c := prune(n.Child, required)
 		if !c {

@@ -15,6 +15,9 @@ func LimitPushdown() Rule {
 				return &Project{List: c.List, Child: &Limit{N: l.N, Child: c.Child}}, true, nil
 			case *Limit:
 				return &Limit{N: min(l.N, c.N), Child: c.Child}, true, nil
+			case *Offset:
+				// The first n rows after skipping m are among the first n + m.
+				return &Offset{N: c.N, Child: &Limit{N: l.N + c.N, Child: c.Child}}, true, nil
 			case *Union:
 				// Each input needs to give no more than N rows.
 				inputs := make([]Plan, len(c.Inputs))

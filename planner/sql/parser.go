@@ -283,8 +283,6 @@ func (p *parser) query() (planner.Plan, error) {
 		op.all = p.acceptKw("ALL")
 		if !op.all {
 			p.acceptKw("DISTINCT")
-		} else if op.kind != "UNION" {
-			return nil, p.errAt(t, "%s ALL is not supported yet", op.kind)
 		}
 		if core != nil {
 			left, err := core.build(nil)
@@ -308,7 +306,7 @@ func (p *parser) query() (planner.Plan, error) {
 		var rest []setOp
 		for i, op := range ops {
 			if op.kind == "INTERSECT" {
-				terms[len(terms)-1] = &planner.SetOp{Intersect: true, Left: terms[len(terms)-1], Right: operands[i+1]}
+				terms[len(terms)-1] = &planner.SetOp{Intersect: true, All: op.all, Left: terms[len(terms)-1], Right: operands[i+1]}
 				continue
 			}
 			terms, rest = append(terms, operands[i+1]), append(rest, op)
@@ -317,7 +315,7 @@ func (p *parser) query() (planner.Plan, error) {
 		for i, op := range rest {
 			switch {
 			case op.kind == "EXCEPT":
-				plan = &planner.SetOp{Left: plan, Right: terms[i+1]}
+				plan = &planner.SetOp{All: op.all, Left: plan, Right: terms[i+1]}
 			case op.all:
 				plan = &planner.Union{Inputs: []planner.Plan{plan, terms[i+1]}}
 			default:
@@ -354,8 +352,16 @@ func (p *parser) query() (planner.Plan, error) {
 			limit = n
 		}
 	}
+	offset := int64(0)
 	if p.peek().is("OFFSET") {
-		return nil, p.errAt(p.peek(), "OFFSET is not supported yet")
+		p.next()
+		t := p.peek()
+		n, err := strconv.ParseInt(t.text, 10, 64)
+		if t.kind != tkNumber || err != nil || n < 0 {
+			return nil, p.errAt(t, "OFFSET needs a non-negative integer, found %s", t.describe())
+		}
+		p.next()
+		offset = n
 	}
 	if core != nil {
 		var err error
@@ -372,6 +378,9 @@ func (p *parser) query() (planner.Plan, error) {
 			so[i] = &planner.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst}
 		}
 		plan = &planner.Sort{Orders: so, Child: plan}
+	}
+	if offset > 0 {
+		plan = &planner.Offset{N: offset, Child: plan}
 	}
 	if limit >= 0 {
 		plan = &planner.Limit{N: limit, Child: plan}
