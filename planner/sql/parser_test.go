@@ -239,7 +239,6 @@ func TestSyntaxErrors(t *testing.T) {
 		{"select date '2024-13-01' from t", "syntax error at line 1, column 13: invalid DATE literal '2024-13-01': want yyyy-mm-dd\nselect date '2024-13-01' from t\n            ^"},
 		{"select d - interval 1 day from t", "syntax error at line 1, column 10: INTERVAL arithmetic is only supported on DATE literals yet, not on d\nselect d - interval 1 day from t\n         ^"},
 		{"select 1 2 3", "syntax error at line 1, column 10: expected ',' or FROM, found '2'\nselect 1 2 3\n         ^"},
-		{"select a from t intersect all select b from u", "syntax error at line 1, column 17: INTERSECT ALL is not supported yet\nselect a from t intersect all select b from u\n                ^"},
 		{"drop table t", "syntax error at line 1, column 6: expected VIEW, found 'table'\ndrop table t\n     ^"},
 		{"select é from t where x = 'ü' and", "syntax error at line 1, column 34: expected an expression, found end of input\nselect é from t where x = 'ü' and\n                                 ^"},
 	}
