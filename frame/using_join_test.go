@@ -125,3 +125,35 @@ func TestOffset(t *testing.T) {
 		}
 	}
 }
+
+func TestQualifyAndNamedWindows(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct{ sql, want string }{
+		// The largest w per k (by hand over u): 1→100, 2→201, NULL→300, 4→400.
+		{`SELECT k, w FROM u QUALIFY row_number() OVER (PARTITION BY k ORDER BY w DESC) = 1`,
+			"1,100;2,201;4,400;NULL,300"},
+		{`SELECT k, w, rank() OVER (PARTITION BY k ORDER BY w) AS r FROM u QUALIFY r > 1`, "2,201,2"},
+		{`SELECT k, w, sum(w) OVER w1 AS s, max(w) OVER w1 AS m FROM u WHERE k IS NOT NULL
+		  WINDOW w1 AS (PARTITION BY k ORDER BY w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+			"1,100,100,100;2,200,200,200;2,201,401,201;4,400,400,400"},
+		{`SELECT k, v FROM t WINDOW w AS (PARTITION BY k) QUALIFY count(*) OVER w > 1`, "1,10;1,20"},
+	}
+	for _, parts := range []int{1, 4} {
+		for _, opt := range []bool{true, false} {
+			s := subquerySession(t, parts, opt)
+			for _, c := range cases {
+				rows, err := s.SQL(c.sql).Collect(ctx)
+				if err != nil {
+					t.Fatalf("%s: %v", c.sql, err)
+				}
+				if got := strings.Join(sortedRows(rows), ";"); got != c.want {
+					t.Errorf("%s (partitions=%d optimizer=%v): got %s, want %s", c.sql, parts, opt, got, c.want)
+				}
+			}
+		}
+	}
+	s := subquerySession(t, 1, true)
+	if err := s.SQL(`SELECT sum(w) OVER nosuch FROM u`).Err(); err == nil || !strings.Contains(err.Error(), "window nosuch is not defined") {
+		t.Errorf("unknown window name: %v", err)
+	}
+}

@@ -191,6 +191,13 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 	if c.distinct {
 		return c.buildDistinct(orders)
 	}
+	for i := range orders {
+		e, err := resolveWindowRefs(orders[i].e, c.windows)
+		if err != nil {
+			return nil, err
+		}
+		orders[i].e = e
+	}
 	b := &builder{c: c, byText: map[string]string{}}
 	b.agg = c.grouped || c.having != nil
 	for _, it := range c.items {
@@ -258,6 +265,9 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 		if having != nil {
 			plan = &planner.Filter{Cond: having, Child: plan}
 		}
+		if c.qualify != nil {
+			return nil, fmt.Errorf("QUALIFY together with GROUP BY or aggregates is not supported yet; aggregate in a subquery first")
+		}
 	} else {
 		for _, o := range orders {
 			e := o.e
@@ -284,7 +294,17 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 			}
 			return &planner.Project{List: list, Child: &planner.Sort{Orders: sorts, Child: plan}}, nil
 		}
+		var qualify planner.Expr
+		if c.qualify != nil {
+			qualify = b.aboveProject(c.qualify)
+			if len(b.hidden) > 0 && b.hasStar() {
+				return nil, fmt.Errorf("QUALIFY on window functions outside the select list is not supported together with * yet")
+			}
+		}
 		plan = &planner.Project{List: append(list, b.hidden...), Child: plan}
+		if qualify != nil {
+			plan = &planner.Filter{Cond: qualify, Child: plan}
+		}
 	}
 	if len(sorts) > 0 {
 		plan = &planner.Sort{Orders: sorts, Child: plan}

@@ -409,6 +409,8 @@ type selectCore struct {
 	grouped  bool
 	sets     [][]int // GROUPING SETS, ROLLUP or CUBE: positions in groups
 	having   planner.Expr
+	qualify  planner.Expr
+	windows  map[string]*planner.WindowExpr // the WINDOW clause
 	distinct bool
 }
 
@@ -463,9 +465,45 @@ func (p *parser) selectCore() (*selectCore, error) {
 			return nil, err
 		}
 	}
-	if t := p.peek(); t.is("WINDOW") || t.is("QUALIFY") {
-		return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
+	named := map[string]*planner.WindowExpr{}
+	if p.acceptKw("WINDOW") {
+		for {
+			name, err := p.ident("window name")
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectKw("AS"); err != nil {
+				return nil, err
+			}
+			spec, err := p.windowSpec(nil)
+			if err != nil {
+				return nil, err
+			}
+			named[strings.ToLower(name)] = spec.(*planner.WindowExpr)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
 	}
+	if p.acceptKw("QUALIFY") {
+		if c.qualify, err = p.expr(); err != nil {
+			return nil, err
+		}
+	}
+	// Windows named in OVER w take their specification from the WINDOW clause.
+	for i := range c.items {
+		if c.items[i].e, err = resolveWindowRefs(c.items[i].e, named); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range []*planner.Expr{&c.qualify, &c.where, &c.having} {
+		if *e != nil {
+			if *e, err = resolveWindowRefs(*e, named); err != nil {
+				return nil, err
+			}
+		}
+	}
+	c.windows = named
 	return c, nil
 }
 

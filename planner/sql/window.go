@@ -3,6 +3,8 @@ package sql
 import (
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/gspark/gspark/exec/window"
 	"github.com/gspark/gspark/planner"
 )
@@ -130,7 +132,47 @@ func (p *parser) windowCall(nameTok token, name string, args []planner.Expr, sta
 		return nil, p.errAt(nameTok, "%s is not a window or aggregate function", name)
 	}
 	p.next() // OVER
+	if t := p.peek(); !t.isOp("(") {
+		name, err := p.ident("a window name or (")
+		if err != nil {
+			return nil, err
+		}
+		return &windowRef{name: name, fn: fn, tok: t, p: p}, nil
+	}
 	return p.windowSpec(fn)
+}
+
+// windowRef is OVER name: a window function whose specification is in the
+// query's WINDOW clause (see resolveWindowRefs).
+type windowRef struct {
+	name string
+	fn   planner.Expr
+	tok  token
+	p    *parser
+}
+
+func (w *windowRef) String() string                           { return w.fn.String() + " OVER " + w.name }
+func (w *windowRef) Children() []planner.Expr                 { return nil }
+func (w *windowRef) WithChildren([]planner.Expr) planner.Expr { return w }
+func (w *windowRef) DataType() arrow.DataType                 { return nil }
+func (w *windowRef) Nullable() bool                           { return true }
+
+// resolveWindowRefs replaces every OVER name in e by the named window.
+func resolveWindowRefs(e planner.Expr, named map[string]*planner.WindowExpr) (planner.Expr, error) {
+	var err error
+	out, _ := planner.Transform(e, func(x planner.Expr) (planner.Expr, bool) {
+		r, ok := x.(*windowRef)
+		if !ok || err != nil {
+			return x, false
+		}
+		spec, ok := named[strings.ToLower(r.name)]
+		if !ok {
+			err = r.p.errAt(r.tok, "window %s is not defined in a WINDOW clause of this query", r.name)
+			return x, false
+		}
+		return &planner.WindowExpr{Func: r.fn, PartitionBy: spec.PartitionBy, OrderBy: spec.OrderBy, Frame: spec.Frame}, true
+	})
+	return out, err
 }
 
 // windowSpec parses "(PARTITION BY ... ORDER BY ... frame)".
