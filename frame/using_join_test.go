@@ -157,3 +157,59 @@ func TestQualifyAndNamedWindows(t *testing.T) {
 		t.Errorf("unknown window name: %v", err)
 	}
 }
+
+func TestValuesAndColumnAliases(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession(frame.WithPartitions(2))
+	cases := []struct{ sql, want string }{
+		{`SELECT * FROM VALUES (1, 'a'), (2, 'b')`, "1,a;2,b"},
+		{`SELECT * FROM VALUES (1, 'a'), (2, NULL) AS t(id, name) WHERE id > 1`, "2,NULL"},
+		{`SELECT col1 + col2 FROM VALUES (1, 2.5), (3, 4)`, "3.5;7.0"},
+		{`SELECT x.b FROM (SELECT 1, 2) AS x(a, b)`, "2"},
+		{`SELECT v.a FROM (VALUES 1, 2, 3) v(a) WHERE v.a <> 2`, "1;3"},
+		{`SELECT * FROM VALUES (1) AS t(a) UNION ALL VALUES (2)`, "1;2"},
+	}
+	for _, c := range cases {
+		rows, err := s.SQL(c.sql).Collect(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", c.sql, err)
+		}
+		if got := strings.Join(sortedRows(rows), ";"); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.sql, got, c.want)
+		}
+	}
+	if cols := s.SQL(`SELECT * FROM VALUES (1, 2) AS t(a, b)`).Columns(); strings.Join(cols, ",") != "a,b" {
+		t.Errorf("columns: %v", cols)
+	}
+	for sql, want := range map[string]string{
+		`SELECT * FROM VALUES (1, 2), (3)`:    "needs 2 values",
+		`SELECT * FROM VALUES (1, 2) AS t(a)`: "names 1 columns, but the relation has 2",
+	} {
+		if err := s.SQL(sql).Err(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want an error containing %q, got %v", sql, want, err)
+		}
+	}
+}
+
+func TestIsDistinctFromAndIsTrue(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession(frame.WithPartitions(1))
+	// Rows (a, b): (1,1) (1,2) (1,NULL) (NULL,NULL); by hand.
+	from := ` FROM VALUES (1, 1), (1, 2), (1, NULL), (NULL, NULL) AS t(a, b)`
+	for q, want := range map[string]string{
+		`SELECT a IS DISTINCT FROM b`:     "false;false;true;true",
+		`SELECT a IS NOT DISTINCT FROM b`: "false;false;true;true",
+		`SELECT (a = b) IS TRUE`:          "false;false;false;true",
+		`SELECT (a = b) IS NOT FALSE`:     "false;true;true;true",
+		`SELECT (a = b) IS UNKNOWN`:       "false;false;true;true",
+		`SELECT (a = b) IS NOT UNKNOWN`:   "false;false;true;true",
+	} {
+		rows, err := s.SQL(q + from).Collect(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if got := strings.Join(sortedRows(rows), ";"); got != want {
+			t.Errorf("%s: got %s, want %s", q, got, want)
+		}
+	}
+}

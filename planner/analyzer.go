@@ -176,6 +176,8 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 		return &Join{Left: n.Left, Right: right, Kind: n.Kind, Cond: c}, nil
 	case *UsingJoin:
 		return a.resolveUsingJoin(n)
+	case *RenameColumns:
+		return a.resolveRenameColumns(n)
 	case *Union:
 		return a.resolveUnion(n)
 	case *Repartition:

@@ -249,6 +249,12 @@ func (p *parser) query() (planner.Plan, error) {
 			return nil, err
 		}
 		core = c
+	case t.is("VALUES"):
+		v, err := p.values()
+		if err != nil {
+			return nil, err
+		}
+		plan = v
 	case t.isOp("("):
 		p.next()
 		q, err := p.query()
@@ -775,7 +781,7 @@ func (p *parser) relation() (planner.Plan, error) {
 		defer p.leave()
 		open := p.next()
 		t := p.peek()
-		if t.is("SELECT") || t.is("WITH") || t.isOp("(") && p.looksLikeQuery() {
+		if t.is("SELECT") || t.is("WITH") || t.is("VALUES") || t.isOp("(") && p.looksLikeQuery() {
 			q, err := p.query()
 			if err != nil {
 				return nil, err
@@ -783,15 +789,8 @@ func (p *parser) relation() (planner.Plan, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			alias, err := p.optAlias()
-			if err != nil {
-				return nil, err
-			}
-			if alias == "" {
-				// Spark allows an anonymous subquery in FROM.
-				return q, nil
-			}
-			return &planner.SubqueryAlias{Alias: alias, Child: q}, nil
+			// Spark allows an anonymous subquery in FROM.
+			return p.aliased(q)
 		}
 		r, err := p.fromList()
 		if err != nil {
@@ -808,6 +807,13 @@ func (p *parser) relation() (planner.Plan, error) {
 		}
 		return r, nil
 	}
+	if p.peek().is("VALUES") {
+		v, err := p.values()
+		if err != nil {
+			return nil, err
+		}
+		return p.aliased(v)
+	}
 	name, err := p.qualifiedName("table name or subquery")
 	if err != nil {
 		return nil, err
@@ -815,6 +821,9 @@ func (p *parser) relation() (planner.Plan, error) {
 	alias, err := p.optAlias()
 	if err != nil {
 		return nil, err
+	}
+	if alias != "" && p.peek().isOp("(") {
+		return nil, p.errAt(p.peek(), "column aliases of a table are not supported yet; alias the columns in a subquery")
 	}
 	if !strings.Contains(name, ".") {
 		for i := len(p.ctes) - 1; i >= 0; i-- {
@@ -850,12 +859,80 @@ func (p *parser) optAlias() (string, error) {
 	}
 	if t := p.peek(); t.kind == tkQuoted || (t.kind == tkWord && !reserved[strings.ToUpper(t.text)]) {
 		p.next()
-		if p.peek().isOp("(") {
-			return "", p.errAt(p.peek(), "column aliases of a table are not supported yet")
-		}
 		return t.text, nil
 	}
 	return "", nil
+}
+
+// aliased parses the optional alias of a derived table, with an optional
+// column list: (…) AS t, (…) t(a, b), VALUES … AS t(a, b).
+func (p *parser) aliased(plan planner.Plan) (planner.Plan, error) {
+	alias, err := p.optAlias()
+	if err != nil || alias == "" {
+		return plan, err
+	}
+	if p.acceptOp("(") {
+		var names []string
+		for {
+			n, err := p.ident("column name")
+			if err != nil {
+				return nil, err
+			}
+			names = append(names, n)
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		if err := p.expectOp(")"); err != nil {
+			return nil, err
+		}
+		plan = &planner.RenameColumns{Names: names, Child: plan}
+	}
+	return &planner.SubqueryAlias{Alias: alias, Child: plan}, nil
+}
+
+// values parses VALUES (e, …), (e, …) …: one row per tuple, columns named
+// col1, col2, … and typed as their union is.
+func (p *parser) values() (planner.Plan, error) {
+	p.next() // VALUES
+	var inputs []planner.Plan
+	width := -1
+	for {
+		t := p.peek()
+		var row []planner.Expr
+		if p.acceptOp("(") {
+			list, err := p.exprList()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectOp(")"); err != nil {
+				return nil, err
+			}
+			row = list
+		} else {
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			row = []planner.Expr{e}
+		}
+		if width >= 0 && len(row) != width {
+			return nil, p.errAt(t, "every row of VALUES needs %d values, this one has %d", width, len(row))
+		}
+		width = len(row)
+		list := make([]planner.Expr, len(row))
+		for i, e := range row {
+			list[i] = &planner.Alias{E: e, Name: fmt.Sprintf("col%d", i+1)}
+		}
+		inputs = append(inputs, &planner.Project{List: list, Child: &planner.UnresolvedRelation{Name: OneRowRelation}})
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	if len(inputs) == 1 {
+		return inputs[0], nil
+	}
+	return &planner.Union{Inputs: inputs}, nil
 }
 
 // ---- expressions ----
@@ -1047,8 +1124,34 @@ func (p *parser) predicate() (planner.Expr, error) {
 				} else {
 					e = &planner.Unary{Op: planner.OpIsNull, E: l}
 				}
-			case p.peek().is("TRUE") || p.peek().is("FALSE") || p.peek().is("DISTINCT") || p.peek().is("UNKNOWN"):
-				return nil, p.errAt(p.peek(), "IS %s is not supported yet", strings.ToUpper(p.peek().text))
+			case p.acceptKw("DISTINCT"):
+				// a IS DISTINCT FROM b is NOT (a <=> b).
+				if err := p.expectKw("FROM"); err != nil {
+					return nil, err
+				}
+				r, err := p.additive()
+				if err != nil {
+					return nil, err
+				}
+				e = &planner.Binary{Op: planner.OpNullSafeEq, L: l, R: r}
+				if !isNot {
+					e = &planner.Unary{Op: planner.OpNot, E: e}
+				}
+			case p.peek().is("TRUE") || p.peek().is("FALSE") || p.peek().is("UNKNOWN"):
+				// IS TRUE is true only for true, never null: coalesce(x = TRUE, false).
+				v := p.next()
+				var test planner.Expr
+				if v.is("UNKNOWN") {
+					test = &planner.Unary{Op: planner.OpIsNull, E: l}
+				} else {
+					lit := &planner.Literal{Value: v.is("TRUE"), Type: arrow.FixedWidthTypes.Boolean}
+					test = &planner.Func{Name: "coalesce", Args: []planner.Expr{&planner.Binary{Op: planner.OpEq, L: l, R: lit},
+						&planner.Literal{Value: false, Type: arrow.FixedWidthTypes.Boolean}}}
+				}
+				e = test
+				if isNot {
+					e = &planner.Unary{Op: planner.OpNot, E: test}
+				}
 			default:
 				return nil, p.expected("NULL")
 			}
@@ -1833,6 +1936,8 @@ func (p *parser) setTerm() (planner.Plan, error) {
 			return nil, err
 		}
 		return c.build(nil)
+	case t.is("VALUES"):
+		return p.values()
 	case t.isOp("("):
 		p.next()
 		q, err := p.query()
