@@ -16,8 +16,12 @@ func DecimalType(p, s int32) arrow.DataType {
 }
 
 // TypeName renders an Arrow type with its Spark SQL name, for plans and
-// error messages.
+// error messages; nested types as Spark's simpleString (array<int>,
+// struct<a:int,b:string>, map<string,int>), extension types by their name.
 func TypeName(t arrow.DataType) string {
+	if s, ok := nestedTypeName(t); ok {
+		return s
+	}
 	switch tt := t.(type) {
 	case nil:
 		return "?"

@@ -38,11 +38,16 @@ func (d Decimal) Rat() *big.Rat {
 
 // Value returns element i of arr as a Go value: nil for null; bool; int8,
 // int16, int32, int64; float32, float64; string; []byte; time.Time (UTC) for
-// dates and timestamps; Decimal for decimals. Dictionary arrays yield the value
+// dates and timestamps; Decimal for decimals; []any for arrays; Struct for
+// structs; Map for maps; for extension arrays the array's RowValue when it is
+// a Valuer, else the value of its storage. Dictionary arrays yield the value
 // of their dictionary. Other types yield the array's string form of the element.
 func Value(arr arrow.Array, i int) any {
 	if arr.DataType().ID() == arrow.NULL || arr.IsNull(i) {
 		return nil
+	}
+	if v, ok := nestedValue(arr, i); ok {
+		return v
 	}
 	switch a := arr.(type) {
 	case *array.Boolean:
@@ -106,7 +111,9 @@ func Rows(batches []arrow.RecordBatch) [][]any {
 	return out
 }
 
-// FormatValue renders a row-form value as Spark's Show prints it.
+// FormatValue renders a row-form value as Spark's Show prints it: arrays as
+// [1, 2, null], structs as {1, a}, maps as {a -> 1, b -> 2} (nested nulls
+// print as null, a top-level null as NULL).
 func FormatValue(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -122,6 +129,8 @@ func FormatValue(v any) string {
 		return FormatDouble(x)
 	case float32:
 		return FormatDouble(float64(x))
+	case []any:
+		return formatList(x)
 	default:
 		return fmt.Sprint(x)
 	}

@@ -60,11 +60,20 @@ const (
 	MaxBy               // max_by(x, ord): x of the row with the greatest ord (Input2)
 	MinBy               // min_by(x, ord): x of the row with the least ord (Input2)
 	ApproxCountDistinct // approx_count_distinct(x): HyperLogLog estimate
+	// The collecting functions are in collect.go and percentile.go.
+	CollectList           // collect_list(x): array of the non-null values
+	CollectSet            // collect_set(x): array of the distinct non-null values
+	PercentileApprox      // percentile_approx(x, p): Spec.Percentages[0]
+	PercentileApproxArray // percentile_approx(x, array(p...)): Spec.Percentages
+	Percentile            // percentile(x, p): exact, interpolated, double
+	PercentileArray       // percentile(x, array(p...)): array<double>
+	Median                // median(x): percentile(x, 0.5)
 )
 
 var funcNames = [...]string{"count", "count_star", "sum", "avg", "min", "max",
 	"stddev_samp", "stddev_pop", "var_samp", "var_pop", "first", "last", "bool_and", "bool_or",
-	"count_if", "any_value", "corr", "covar_samp", "covar_pop", "max_by", "min_by", "approx_count_distinct"}
+	"count_if", "any_value", "corr", "covar_samp", "covar_pop", "max_by", "min_by", "approx_count_distinct",
+	"collect_list", "collect_set", "percentile_approx", "percentile_approx", "percentile", "percentile", "median"}
 
 // TwoInputs reports whether f reads a second column, Spec.Input2.
 func (f Func) TwoInputs() bool {
@@ -92,12 +101,17 @@ type Spec struct {
 	Input2 int    // second argument's column index (corr, covar_*, max_by/min_by ordering)
 	// IgnoreNulls makes first, last and any_value skip null values.
 	IgnoreNulls bool
+	// Percentages are the literal percentages of percentile_approx and
+	// percentile (one for the scalar forms), each in [0, 1].
+	Percentages []float64
+	// Accuracy is percentile_approx's accuracy (0: the default, 10000).
+	Accuracy int64
 }
 
 // dictOK reports whether f accepts a dictionary-encoded string input.
 func dictOK(f Func) bool {
 	switch f {
-	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct:
+	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct, CollectList, CollectSet:
 		return true
 	}
 	return false
@@ -135,8 +149,10 @@ func valueType(in arrow.DataType) arrow.DataType {
 // functions (stddev_*, var_*, corr, covar_*) take and return float64;
 // first/last/any_value/max_by/min_by return the input type; bool_and/bool_or
 // take and return bool; count_if takes bool and returns int64;
-// approx_count_distinct returns int64. For two-input functions this checks
-// only the first input: use ResultType2.
+// approx_count_distinct returns int64; collect_list/collect_set return an
+// array of the input type, percentile_approx the input type (its array form
+// an array of it), percentile and median double (array form array<double>).
+// For two-input functions this checks only the first input: use ResultType2.
 func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 	switch f {
 	case Count, CountStar:
@@ -145,6 +161,9 @@ func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 	in = valueType(in)
 	if in == nil {
 		return nil, fmt.Errorf("%s: missing input type", f)
+	}
+	if isCollect(f) {
+		return collectResultType(f, in)
 	}
 	switch f {
 	case Sum, Avg:
@@ -232,6 +251,9 @@ func stateFields(sp Spec, in, in2 arrow.DataType) ([]arrow.Field, error) {
 		}
 		return out
 	}
+	if isCollect(sp.Func) {
+		return collectStateFields(sp, in)
+	}
 	switch sp.Func {
 	case Count, CountStar, CountIf:
 		return []arrow.Field{{Name: sp.Name + "$count", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil
@@ -266,6 +288,9 @@ func newAccumulator(sp Spec, in, in2 arrow.DataType, merge bool) (accumulator, e
 	rt, err := ResultType2(sp.Func, in, in2)
 	if err != nil {
 		return nil, err
+	}
+	if isCollect(sp.Func) {
+		return newCollectAcc(sp, in, merge)
 	}
 	isMax := sp.Func == Max || sp.Func == BoolOr
 	switch sp.Func {
@@ -360,9 +385,11 @@ type op struct {
 // while the group has no value); max_by/min_by: $value, $ord (the ordering
 // type), $seq; bool_and/bool_or: $bool_and/$bool_or; count_if: $count;
 // approx_count_distinct: $hll (fixed_size_binary[512], one byte per
-// HyperLogLog register). The sequence numbers make first, last and the ties
-// of max_by/min_by deterministic: rows count in partition order, then row
-// order, whatever order the exchange delivers the states in.
+// HyperLogLog register); collect_list, collect_set and the percentiles:
+// $list (the group's non-null values, as an array). The sequence numbers
+// make first, last and the ties of max_by/min_by deterministic: rows count
+// in partition order, then row order, whatever order the exchange delivers
+// the states in.
 func NewPartial(env *exec.Env, child exec.Operator, groupCols []int, aggs []Spec) (exec.Operator, error) {
 	cs := child.Schema()
 	o := &op{env: env, child: child, groups: append([]int(nil), groupCols...), aggs: append([]Spec(nil), aggs...)}

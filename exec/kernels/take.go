@@ -10,8 +10,13 @@ import (
 )
 
 // Take returns a new array holding arr[idx[0]], arr[idx[1]], ... . Every index
-// must be in range. A negative index produces a null.
+// must be in range. A negative index produces a null. Besides flat types it
+// gathers lists, maps, fixed-size lists, structs, dictionaries, extension
+// arrays and the null type, nested to any depth.
 func Take(mem memory.Allocator, arr arrow.Array, idx []int32) (arrow.Array, error) {
+	if out, ok, err := takeNested(mem, arr, idx); ok {
+		return out, err
+	}
 	data := arr.Data()
 	n := len(idx)
 	validity, nulls := takeValidity(mem, arr, idx)
