@@ -28,3 +28,17 @@ func AggOf(f planner.AggFunc, distinct, ignoreNulls bool, args ...Column) Column
 	}
 	return Column{expr: call}
 }
+
+// PercentileOf makes a percentile aggregate column (percentile_approx,
+// percentile, median) over c at the given percentages; array asks for the
+// array form (one value per percentage) and accuracy is percentile_approx's
+// (0: the default, 10000).
+func PercentileOf(f planner.AggFunc, c Column, percentages []float64, array bool, accuracy int64) Column {
+	if c.err != nil {
+		return c
+	}
+	if !f.IsPercentile() {
+		return Column{err: fmt.Errorf("%w: %s is not a percentile aggregate", planner.ErrAnalysis, f)}
+	}
+	return Column{expr: &planner.AggregateCall{Func: f, Arg: c.expr, Percentages: percentages, ArrayResult: array, Accuracy: accuracy}}
+}

@@ -86,6 +86,9 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		if p, ok, err := a.extractGenerator(list, n.Child); ok || err != nil {
+			return p, err
+		}
 		for _, e := range list {
 			if containsWindow(e) {
 				return a.extractWindows(list, n.Child)

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"strconv"
 	"fmt"
 	"strings"
 
@@ -359,6 +360,11 @@ const (
 	AggMaxBy
 	AggMinBy
 	AggApproxCountDistinct
+	AggCollectList
+	AggCollectSet
+	AggPercentileApprox
+	AggPercentile
+	AggMedian
 )
 
 func (f AggFunc) String() string {
@@ -405,6 +411,16 @@ func (f AggFunc) String() string {
 		return "min_by"
 	case AggApproxCountDistinct:
 		return "approx_count_distinct"
+	case AggCollectList:
+		return "collect_list"
+	case AggCollectSet:
+		return "collect_set"
+	case AggPercentileApprox:
+		return "percentile_approx"
+	case AggPercentile:
+		return "percentile"
+	case AggMedian:
+		return "median"
 	}
 	return fmt.Sprintf("AggFunc(%d)", int(f))
 }
@@ -460,15 +476,26 @@ func LookupAggregate(name string) (AggFunc, bool) {
 		return AggMinBy, true
 	case "approx_count_distinct":
 		return AggApproxCountDistinct, true
+	case "collect_list", "array_agg":
+		return AggCollectList, true
+	case "collect_set":
+		return AggCollectSet, true
+	case "percentile_approx", "approx_percentile":
+		return AggPercentileApprox, true
+	case "percentile":
+		return AggPercentile, true
+	case "median":
+		return AggMedian, true
 	}
 	return 0, false
 }
 
 // AggregateNames lists the SQL names LookupAggregate knows, aliases included.
 func AggregateNames() []string {
-	return []string{"any", "any_value", "approx_count_distinct", "avg", "bool_and", "bool_or", "corr", "count", "count_if",
-		"covar_pop", "covar_samp", "every", "first", "first_value", "last", "last_value", "max", "max_by", "mean", "min",
-		"min_by", "some", "std", "stddev", "stddev_pop", "stddev_samp", "sum", "var_pop", "var_samp", "variance"}
+	return []string{"any", "any_value", "approx_count_distinct", "approx_percentile", "array_agg", "avg", "bool_and", "bool_or",
+		"collect_list", "collect_set", "corr", "count", "count_if", "covar_pop", "covar_samp", "every", "first", "first_value",
+		"last", "last_value", "max", "max_by", "mean", "median", "min", "min_by", "percentile", "percentile_approx", "some",
+		"std", "stddev", "stddev_pop", "stddev_samp", "sum", "var_pop", "var_samp", "variance"}
 }
 
 // AggregateCall is an aggregate function call; Arg is nil for count(*).
@@ -482,6 +509,18 @@ type AggregateCall struct {
 	Distinct bool
 	// IgnoreNulls makes first/last/any_value skip nulls.
 	IgnoreNulls bool
+	// Percentages are the literal percentages of percentile_approx and
+	// percentile (0.5 for median); ArrayResult marks the array form, which
+	// returns one value per percentage. Accuracy is percentile_approx's
+	// (0: the default).
+	Percentages []float64
+	ArrayResult bool
+	Accuracy    int64
+}
+
+// IsPercentile reports whether f takes literal percentages.
+func (f AggFunc) IsPercentile() bool {
+	return f == AggPercentileApprox || f == AggPercentile || f == AggMedian
 }
 
 func (e *AggregateCall) String() string {
@@ -496,6 +535,20 @@ func (e *AggregateCall) String() string {
 	b.WriteString(e.Arg.String())
 	if e.Arg2 != nil {
 		b.WriteString(", " + e.Arg2.String())
+	}
+	if e.Func == AggPercentileApprox || e.Func == AggPercentile {
+		ps := make([]string, len(e.Percentages))
+		for i, p := range e.Percentages {
+			ps[i] = strconv.FormatFloat(p, 'g', -1, 64)
+		}
+		if e.ArrayResult {
+			fmt.Fprintf(&b, ", array(%s)", strings.Join(ps, ", "))
+		} else {
+			b.WriteString(", " + strings.Join(ps, ", "))
+		}
+		if e.Accuracy > 0 {
+			fmt.Fprintf(&b, ", %d", e.Accuracy)
+		}
 	}
 	if e.IgnoreNulls {
 		b.WriteString(") IGNORE NULLS")

@@ -59,7 +59,7 @@ func newRegistry(defs ...[]FunctionDef) *FunctionRegistry {
 
 // builtins is the registry of every built-in scalar function, built once.
 var builtins = sync.OnceValue(func() *FunctionRegistry {
-	return newRegistry(coreFunctions(), stringFunctions(), mathFunctions(), dateFunctions(), arrayFunctions())
+	return newRegistry(coreFunctions(), stringFunctions(), mathFunctions(), dateFunctions(), arrayFunctions(), generatorFunctions())
 })
 
 // Builtins returns the registry of built-in scalar functions.

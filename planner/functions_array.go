@@ -10,15 +10,10 @@ import (
 )
 
 // arrayFunctions are the built-in functions over arrays, maps and structs.
-//
-// Functions whose result is an array, map or struct are marked
-// Nondeterministic: constant folding would otherwise turn a call over
-// literals into a literal of a nested type, which no literal expression
-// can hold yet.
 func arrayFunctions() []FunctionDef {
 	i32 := arrow.PrimitiveTypes.Int32
 	return []FunctionDef{
-		{Name: "split", MinArgs: 2, MaxArgs: 3, Nondeterministic: true, Resolve: resolveSplit, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "split", MinArgs: 2, MaxArgs: 3, Resolve: resolveSplit, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			if isNullLit(call.Args[1]) || (len(call.Args) > 2 && isNullLit(call.Args[2])) {
 				return expr.Literal(nil, call.Type)
 			}
@@ -29,7 +24,7 @@ func arrayFunctions() []FunctionDef {
 			}
 			return arrayfn.Split(a[0], pattern, int(limit))
 		}},
-		{Name: "array", MinArgs: 0, MaxArgs: -1, Nondeterministic: true, Resolve: resolveArray, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "array", MinArgs: 0, MaxArgs: -1, Resolve: resolveArray, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.Array(call.Type.(*arrow.ListType).Elem(), a...)
 		}},
 		{Name: "size", Aliases: []string{"cardinality"}, MinArgs: 1, MaxArgs: 1, Resolve: resolveCollection(i32, false), Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
@@ -38,42 +33,42 @@ func arrayFunctions() []FunctionDef {
 		{Name: "array_contains", MinArgs: 2, MaxArgs: 2, Resolve: resolveArrayContains, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.ArrayContains(a[0], a[1])
 		}},
-		{Name: "element_at", MinArgs: 2, MaxArgs: 2, Nondeterministic: true, Resolve: resolveElementAt, Compile: compileElementAt(false)},
-		{Name: "try_element_at", MinArgs: 2, MaxArgs: 2, Nondeterministic: true, Resolve: resolveElementAt, Compile: compileElementAt(true)},
-		{Name: "struct", MinArgs: 1, MaxArgs: -1, Nondeterministic: true, Resolve: resolveStruct, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "element_at", MinArgs: 2, MaxArgs: 2, Resolve: resolveElementAt, Compile: compileElementAt(false)},
+		{Name: "try_element_at", MinArgs: 2, MaxArgs: 2, Resolve: resolveElementAt, Compile: compileElementAt(true)},
+		{Name: "struct", MinArgs: 1, MaxArgs: -1, Resolve: resolveStruct, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.Struct(structNames(call.Type), a...)
 		}},
-		{Name: "named_struct", MinArgs: 2, MaxArgs: -1, Nondeterministic: true, Resolve: resolveNamedStruct, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "named_struct", MinArgs: 2, MaxArgs: -1, Resolve: resolveNamedStruct, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			var vals []expr.Expr
 			for i := 1; i < len(a); i += 2 {
 				vals = append(vals, a[i])
 			}
 			return arrayfn.Struct(structNames(call.Type), vals...)
 		}},
-		{Name: "map", MinArgs: 0, MaxArgs: -1, Nondeterministic: true, Resolve: resolveMap, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "map", MinArgs: 0, MaxArgs: -1, Resolve: resolveMap, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			mt := call.Type.(*arrow.MapType)
 			return arrayfn.Map(mt.KeyType(), mt.ItemType(), a...)
 		}},
-		{Name: "map_keys", MinArgs: 1, MaxArgs: 1, Nondeterministic: true, Resolve: resolveMapPart, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "map_keys", MinArgs: 1, MaxArgs: 1, Resolve: resolveMapPart, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.MapKeys(a[0])
 		}},
-		{Name: "map_values", MinArgs: 1, MaxArgs: 1, Nondeterministic: true, Resolve: resolveMapPart, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "map_values", MinArgs: 1, MaxArgs: 1, Resolve: resolveMapPart, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.MapValues(a[0])
 		}},
-		{Name: "sort_array", MinArgs: 1, MaxArgs: 2, Nondeterministic: true, Resolve: resolveSortArray, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "sort_array", MinArgs: 1, MaxArgs: 2, Resolve: resolveSortArray, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			asc := true
 			if len(call.Args) > 1 {
 				asc = call.Args[1].(*Literal).Value.(bool)
 			}
 			return arrayfn.SortArray(a[0], asc)
 		}},
-		{Name: "array_distinct", MinArgs: 1, MaxArgs: 1, Nondeterministic: true, Resolve: resolveSameArray, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "array_distinct", MinArgs: 1, MaxArgs: 1, Resolve: resolveSameArray, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.ArrayDistinct(a[0])
 		}},
-		{Name: "array_min", MinArgs: 1, MaxArgs: 1, Nondeterministic: true, Resolve: resolveArrayElem, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "array_min", MinArgs: 1, MaxArgs: 1, Resolve: resolveArrayElem, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.ArrayMin(a[0])
 		}},
-		{Name: "array_max", MinArgs: 1, MaxArgs: 1, Nondeterministic: true, Resolve: resolveArrayElem, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: "array_max", MinArgs: 1, MaxArgs: 1, Resolve: resolveArrayElem, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.ArrayMax(a[0])
 		}},
 		{Name: "array_join", MinArgs: 2, MaxArgs: 3, Resolve: resolveArrayJoin, Compile: func(call *Func, a []expr.Expr) (expr.Expr, error) {

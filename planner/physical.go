@@ -164,6 +164,8 @@ func (pp *PhysicalPlanner) planNode(p Plan) (physical, error) {
 			op = exchange.NewGather(pp.Env, xsort.NewLimit(op, n.N, 0, false))
 		}
 		return physical{op: xsort.NewLimit(op, n.N, 0, true), attrs: child.attrs}, nil
+	case *Generate:
+		return pp.planGenerate(n)
 	case *Offset:
 		child, err := pp.plan(n.Child)
 		if err != nil {
@@ -371,7 +373,8 @@ func (pp *PhysicalPlanner) planAggregate(n *Aggregate) (physical, error) {
 	inTypes := make([]arrow.DataType, len(calls))
 	resultAttrs := make([]*Attribute, len(calls))
 	for i, c := range calls {
-		spec := aggregate.Spec{Name: fmt.Sprintf("agg%d", i), Func: execAggFunc(c.Func, c.Arg == nil), IgnoreNulls: c.IgnoreNulls}
+		spec := aggregate.Spec{Name: fmt.Sprintf("agg%d", i), Func: execAggOf(c), IgnoreNulls: c.IgnoreNulls,
+			Percentages: c.Percentages, Accuracy: c.Accuracy}
 		inTypes[i] = arrow.PrimitiveTypes.Int64
 		if c.Arg != nil {
 			spec.Input = inputIndex[c.Arg.String()]
@@ -740,8 +743,30 @@ func execAggFunc(f AggFunc, star bool) aggregate.Func {
 		return aggregate.MinBy
 	case AggApproxCountDistinct:
 		return aggregate.ApproxCountDistinct
+	case AggCollectList:
+		return aggregate.CollectList
+	case AggCollectSet:
+		return aggregate.CollectSet
+	case AggPercentileApprox:
+		return aggregate.PercentileApprox
+	case AggPercentile:
+		return aggregate.Percentile
+	case AggMedian:
+		return aggregate.Median
 	}
 	return aggregate.Count
+}
+
+// execAggOf is execAggFunc for a call, telling the array forms of the
+// percentiles apart.
+func execAggOf(c *AggregateCall) aggregate.Func {
+	switch {
+	case c.Func == AggPercentileApprox && c.ArrayResult:
+		return aggregate.PercentileApproxArray
+	case c.Func == AggPercentile && c.ArrayResult:
+		return aggregate.PercentileArray
+	}
+	return execAggFunc(c.Func, c.Arg == nil)
 }
 
 func (pp *PhysicalPlanner) planRepartition(r *Repartition) (physical, error) {

@@ -165,6 +165,14 @@ func prune(p Plan, required map[int64]bool) (Plan, bool) {
 			return n, false
 		}
 		return &Union{Inputs: inputs}, true
+	case *Generate:
+		need := copySet(required, n.Child)
+		addRefs(need, n.Input)
+		child, c := prune(n.Child, need)
+		if !c {
+			return n, false
+		}
+		return n.WithChildren([]Plan{child}), true
 	case *Expand:
 		need := map[int64]bool{}
 		for _, e := range n.Expressions() {

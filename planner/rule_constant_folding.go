@@ -81,6 +81,11 @@ func foldExpr(e Expr) (Expr, bool) {
 	if _, ok := e.(*UDF); ok {
 		return e, false
 	}
+	switch e.DataType().(type) {
+	case arrow.NestedType:
+		// No literal holds an array, map or struct value.
+		return e, false
+	}
 	if f, ok := e.(*Func); ok {
 		if d, ok := Builtins().Lookup(f.Name); ok && d.Nondeterministic {
 			return e, false

@@ -123,9 +123,27 @@ func typeAggregate(a *AggregateCall) (Expr, error) {
 	}
 	var t arrow.DataType
 	var err error
-	if out.Arg2 != nil {
+	switch {
+	case a.Func.IsPercentile():
+		if len(out.Percentages) == 0 {
+			return nil, analysisErr("%s needs a percentage", a.Func)
+		}
+		for _, p := range out.Percentages {
+			if p < 0 || p > 1 || p != p {
+				return nil, analysisErr("%s: the percentage %g must be between 0.0 and 1.0", a.Func, p)
+			}
+		}
+		if a.Func != AggPercentileApprox {
+			// percentile and median compute over doubles, as Spark does.
+			if t := out.Arg.DataType(); !isNumeric(t) && t.ID() != arrow.NULL {
+				return nil, analysisErr("%s needs a numeric argument, %s has type %s", a.Func, stripIDs(a.Arg.String()), TypeName(t))
+			}
+			out.Arg = castTo(out.Arg, arrow.PrimitiveTypes.Float64)
+		}
+		t, err = aggregate.ResultType(execAggOf(&out), out.Arg.DataType())
+	case out.Arg2 != nil:
 		t, err = aggregate.ResultType2(execAggFunc(out.Func, false), out.Arg.DataType(), out.Arg2.DataType())
-	} else {
+	default:
 		t, err = AggregateResultType(out.Func, out.Arg.DataType())
 	}
 	if err != nil {

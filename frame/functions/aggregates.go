@@ -86,3 +86,42 @@ func MinBy(c, ord frame.Column) frame.Column {
 func ApproxCountDistinct(c frame.Column) frame.Column {
 	return frame.AggOf(planner.AggApproxCountDistinct, false, false, c)
 }
+
+// CollectList gathers the non-null values of c in each group into an array.
+func CollectList(c frame.Column) frame.Column {
+	return frame.AggOf(planner.AggCollectList, false, false, c)
+}
+
+// CollectSet gathers the distinct non-null values of c in each group into an array.
+func CollectSet(c frame.Column) frame.Column {
+	return frame.AggOf(planner.AggCollectSet, false, false, c)
+}
+
+// PercentileApprox is the approximate percentile of c at p in [0, 1]: the
+// smallest value of c such that at least a fraction p of the values are ≤
+// it, within the given accuracy (larger is more exact; 0: 10000).
+func PercentileApprox(c frame.Column, p float64, accuracy int64) frame.Column {
+	return frame.PercentileOf(planner.AggPercentileApprox, c, []float64{p}, false, accuracy)
+}
+
+// Percentile is the exact percentile of c at p in [0, 1], interpolated
+// linearly between the nearest values, as a double.
+func Percentile(c frame.Column, p float64) frame.Column {
+	return frame.PercentileOf(planner.AggPercentile, c, []float64{p}, false, 0)
+}
+
+// Median is the exact median of c as a double (percentile at 0.5).
+func Median(c frame.Column) frame.Column {
+	return frame.PercentileOf(planner.AggMedian, c, []float64{0.5}, false, 0)
+}
+
+// Explode makes one row per element of the array c (or per entry of the
+// map c, as key and value columns); rows whose array is null or empty
+// disappear. It must be a whole item of a Select.
+func Explode(c frame.Column) frame.Column { return frame.Call("explode", c) }
+
+// ExplodeOuter is Explode that keeps rows with a null or empty array, with a null element.
+func ExplodeOuter(c frame.Column) frame.Column { return frame.Call("explode_outer", c) }
+
+// PosExplode is Explode with the element's 0-based position in a pos column first.
+func PosExplode(c frame.Column) frame.Column { return frame.Call("posexplode", c) }

@@ -1662,6 +1662,9 @@ func (p *parser) call() (planner.Expr, error) {
 			}
 			ignoreNulls, args = ignoreNulls || b, args[:1]
 		}
+		if f.IsPercentile() {
+			return p.percentileCall(nameTok, f, args, distinct)
+		}
 		if len(args) != want {
 			return nil, p.errAt(nameTok, "%s takes %d argument(s), got %d", name, want, len(args))
 		}
@@ -1983,4 +1986,44 @@ func (p *parser) orderItems() ([]orderItem, error) {
 			return orders, nil
 		}
 	}
+}
+
+// percentileCall builds percentile_approx(x, p [, accuracy]), percentile(x,
+// p) and median(x), where p is a literal percentage or array of them.
+func (p *parser) percentileCall(nameTok token, f planner.AggFunc, args []planner.Expr, distinct bool) (planner.Expr, error) {
+	call := &planner.AggregateCall{Func: f, Distinct: distinct}
+	maxArgs := 2
+	switch f {
+	case planner.AggMedian:
+		maxArgs = 1
+		call.Percentages = []float64{0.5}
+	case planner.AggPercentileApprox:
+		maxArgs = 3
+	}
+	if len(args) < min(2, maxArgs) || len(args) > maxArgs {
+		return nil, p.errAt(nameTok, "%s takes %d to %d arguments, got %d", f, min(2, maxArgs), maxArgs, len(args))
+	}
+	call.Arg = args[0]
+	if len(args) > 1 {
+		pct := args[1]
+		items := []planner.Expr{pct}
+		if fn, ok := pct.(*planner.Func); ok && strings.EqualFold(fn.Name, "array") {
+			items, call.ArrayResult = fn.Args, true
+		}
+		for _, it := range items {
+			v, ok := planner.LiteralFloat(it)
+			if !ok {
+				return nil, p.errAt(nameTok, "the percentage of %s must be a numeric literal or an array of them, got %s", f, it)
+			}
+			call.Percentages = append(call.Percentages, v)
+		}
+	}
+	if len(args) > 2 {
+		acc, ok := planner.LiteralFloat(args[2])
+		if !ok || acc <= 0 || acc != float64(int64(acc)) {
+			return nil, p.errAt(nameTok, "the accuracy of %s must be a positive integer literal, got %s", f, args[2])
+		}
+		call.Accuracy = int64(acc)
+	}
+	return call, nil
 }
