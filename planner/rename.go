@@ -19,7 +19,9 @@ func (p *RenameColumns) Output() []*Attribute { return nil }
 func (p *RenameColumns) Children() []Plan { return []Plan{p.Child} }
 
 // WithChildren implements Plan.
-func (p *RenameColumns) WithChildren(c []Plan) Plan { return &RenameColumns{Names: p.Names, Child: c[0]} }
+func (p *RenameColumns) WithChildren(c []Plan) Plan {
+	return &RenameColumns{Names: p.Names, Child: c[0]}
+}
 
 // Expressions implements Plan.
 func (p *RenameColumns) Expressions() []Expr { return nil }
