@@ -40,7 +40,8 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 	if err != nil {
 		return nil, err
 	}
-	if len(fired) > 0 && !df.s.optimize && hasCrossJoin(p) {
+	optimize := df.s.optimizerOn()
+	if len(fired) > 0 && !optimize && hasCrossJoin(p) {
 		// A subquery's FROM a, b WHERE a.k = b.k needs its equalities in the join.
 		if pushed, _, err := planner.PushDownPredicates().Apply(p); err == nil {
 			p = pushed
@@ -53,7 +54,7 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 		}
 	}
 	q := &query{optimized: p, fired: fired}
-	if df.s.optimize {
+	if optimize {
 		o := planner.NewOptimizer()
 		p, err := o.Optimize(p)
 		if err != nil {
@@ -64,7 +65,7 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 			q.fired[k] += v
 		}
 	}
-	pp := &planner.PhysicalPlanner{Env: env, Partitions: df.s.partitions, Metered: metered}
+	pp := &planner.PhysicalPlanner{Env: env, Partitions: df.s.partitionCount(), Metered: metered}
 	op, err := pp.Plan(q.optimized)
 	if err != nil {
 		return nil, err
@@ -113,7 +114,7 @@ func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, 
 		// Recycle the query's batch buffers instead of zeroing fresh pages.
 		mem = exec.NewPool(0)
 	}
-	budget := exec.NewBudget(mem, df.s.memLimit, cancel)
+	budget := exec.NewBudget(mem, df.s.memoryLimit(), cancel)
 	env := exec.NewEnv(budget)
 	env.Progress, _ = ctx.Value(progressKey{}).(*exec.Progress)
 	q, err := df.prepare(ctx, env)

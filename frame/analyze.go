@@ -28,7 +28,7 @@ func (df *DataFrame) ExplainAnalyze(ctx context.Context) (string, error) {
 	if mem == memory.DefaultAllocator {
 		mem = exec.NewPool(0)
 	}
-	budget := exec.NewBudget(mem, df.s.memLimit, cancel)
+	budget := exec.NewBudget(mem, df.s.memoryLimit(), cancel)
 	q, err := df.prepareWith(ctx, exec.NewEnv(budget), true)
 	if err != nil {
 		return "", err

@@ -1,13 +1,17 @@
 package frame
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/io/csv"
+	"github.com/gspark/gspark/io/json"
 	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/planner"
 )
@@ -17,6 +21,7 @@ type DataFrameReader struct {
 	s      *Session
 	opts   map[string]string
 	schema *arrow.Schema
+	format string
 }
 
 // Read returns a reader for files.
@@ -54,16 +59,49 @@ func expand(paths []string, ext string) ([]string, error) {
 }
 
 // Parquet reads Parquet files; each path is a file, a directory of part files or a glob.
-func (r *DataFrameReader) Parquet(paths ...string) *DataFrame {
-	files, err := expand(paths, ".parquet")
-	if err != nil {
-		return r.fail(err)
-	}
-	src, err := planner.NewParquetFiles(files)
+func (r *DataFrameReader) Parquet(paths ...string) *DataFrame { return r.load("parquet", paths) }
+
+// load is a DataFrame over the source of format at paths.
+func (r *DataFrameReader) load(format string, paths []string) *DataFrame {
+	src, err := r.source(format, paths)
 	if err != nil {
 		return r.fail(err)
 	}
 	return r.s.newFrame(r.s.analyzer().NewScan(src, ""))
+}
+
+// source opens the files at paths as a source of format parquet, csv or
+// json, with the reader's options and schema.
+func (r *DataFrameReader) source(format string, paths []string) (planner.Source, error) {
+	switch format {
+	case "parquet":
+		files, err := expand(paths, ".parquet")
+		if err != nil {
+			return nil, err
+		}
+		return planner.NewParquetFiles(files)
+	case "csv":
+		opts, err := r.csvOptions()
+		if err != nil {
+			return nil, err
+		}
+		files, err := expand(paths, ".csv")
+		if err != nil {
+			return nil, err
+		}
+		return planner.NewCSVFiles(files, r.schema, opts)
+	case "json":
+		mode, err := json.ParseMode(r.opts["mode"])
+		if err != nil {
+			return nil, err
+		}
+		files, err := expand(paths, ".json")
+		if err != nil {
+			return nil, err
+		}
+		return newJSONSource(files, r.schema, json.Options{Mode: mode})
+	}
+	return nil, fmt.Errorf("unknown data source format %q (want parquet, csv or json)", format)
 }
 
 func (r *DataFrameReader) boolOpt(key string, def bool) (bool, error) {
@@ -121,18 +159,116 @@ func (r *DataFrameReader) csvOptions() (csv.Options, error) {
 }
 
 // CSV reads CSV files; each path is a file, a directory or a glob.
-func (r *DataFrameReader) CSV(paths ...string) *DataFrame {
-	opts, err := r.csvOptions()
-	if err != nil {
-		return r.fail(err)
+func (r *DataFrameReader) CSV(paths ...string) *DataFrame { return r.load("csv", paths) }
+
+// JSON reads JSON Lines files (one object per line); each path is a file, a
+// directory or a glob. Without Schema the columns are inferred from the first
+// 1000 lines, sorted by name as Spark does; nested objects and arrays are
+// read as strings of JSON text. Option "mode" takes FAILFAST (the default),
+// PERMISSIVE or DROPMALFORMED.
+func (r *DataFrameReader) JSON(paths ...string) *DataFrame { return r.load("json", paths) }
+
+// Format sets the format Load reads: "parquet", "csv" or "json".
+func (r *DataFrameReader) Format(name string) *DataFrameReader {
+	r.format = strings.ToLower(name)
+	return r
+}
+
+// Load reads paths in the format set by Format (Parquet by default, as
+// Spark's default data source).
+func (r *DataFrameReader) Load(paths ...string) *DataFrame {
+	if r.format == "" {
+		return r.load("parquet", paths)
 	}
-	files, err := expand(paths, ".csv")
-	if err != nil {
-		return r.fail(err)
+	return r.load(r.format, paths)
+}
+
+// jsonSource is a table stored as JSON Lines files with one schema.
+type jsonSource struct {
+	files  []string
+	schema *arrow.Schema
+	opts   json.Options
+}
+
+// newJSONSource is a source over files; a nil schema is inferred from the
+// first lines of the files, read in order.
+func newJSONSource(files []string, schema *arrow.Schema, opts json.Options) (*jsonSource, error) {
+	if schema == nil {
+		inf := json.NewInference(opts)
+		for _, name := range files {
+			if inf.Done() {
+				break
+			}
+			f, err := os.Open(name)
+			if err != nil {
+				return nil, err
+			}
+			err = inf.Add(f, name)
+			f.Close()
+			if err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if schema, err = inf.Schema(); err != nil {
+			return nil, fmt.Errorf("%w in %s", err, strings.Join(files, ", "))
+		}
 	}
-	src, err := planner.NewCSVFiles(files, r.schema, opts)
-	if err != nil {
-		return r.fail(err)
+	return &jsonSource{files: files, schema: schema, opts: opts}, nil
+}
+
+// Describe implements planner.Source.
+func (s *jsonSource) Describe() string { return "json " + strings.Join(s.files, ", ") }
+
+// Schema implements planner.Source.
+func (s *jsonSource) Schema() *arrow.Schema { return s.schema }
+
+// EstimatedRows implements planner.Source: a guess from the files' sizes.
+func (s *jsonSource) EstimatedRows() int64 {
+	var size int64
+	for _, f := range s.files {
+		if st, err := os.Stat(f); err == nil {
+			size += st.Size()
+		}
 	}
-	return r.s.newFrame(r.s.analyzer().NewScan(src, ""))
+	return size / 64
+}
+
+// Operator implements planner.Source: files are parsed whole, the requested
+// columns picked after parsing.
+func (s *jsonSource) Operator(env *exec.Env, req planner.ScanRequest) (exec.Operator, error) {
+	opts := s.opts
+	opts.Mem = env.Mem
+	opts.BatchSize = env.BatchSize
+	open := func(ctx context.Context, path string) (exec.BatchReader, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		r, err := json.NewReader(f, path, s.schema, opts)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		return &jsonFileReader{r: r, f: f}, nil
+	}
+	return exec.NewFileScan(env, exec.FileScanSpec{
+		Format: "JSON", Files: s.files, Open: open, Schema: s.schema, ReadColumns: req.ReadColumns,
+		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions,
+	}), nil
+}
+
+type jsonFileReader struct {
+	r *json.Reader
+	f *os.File
+}
+
+func (c *jsonFileReader) Next() (arrow.RecordBatch, error) { return c.r.Next() }
+
+func (c *jsonFileReader) Close() error {
+	err := c.r.Close()
+	if ferr := c.f.Close(); err == nil {
+		err = ferr
+	}
+	return err
 }

@@ -2,8 +2,10 @@ package frame
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -15,11 +17,16 @@ import (
 
 // Session is the entry point: it holds the options every query runs with and
 // the catalog of tables (the built-in samples and registered temp views).
-// A Session is safe for concurrent use.
+// A Session is safe for concurrent use; SQL's SET changes its options for
+// the queries planned afterwards.
 type Session struct {
+	// settings guards partitions, memLimit, optimize and broadcast, which SET
+	// may change while queries run; read them through the accessors.
+	settings   sync.RWMutex
 	partitions int
 	memLimit   int64
 	optimize   bool
+	broadcast  int64
 	mem        memory.Allocator
 	ids        planner.IDs
 
@@ -44,6 +51,17 @@ func WithPartitions(n int) Option { return func(s *Session) { s.partitions = max
 // A query over the limit fails with an error saying so.
 func WithMemoryLimit(bytes int64) Option { return func(s *Session) { s.memLimit = bytes } }
 
+// DefaultBroadcastThreshold is the default size in bytes under which a join
+// side is broadcast, Spark's 10 MiB.
+const DefaultBroadcastThreshold = 10 << 20
+
+// WithBroadcastThreshold sets the size in bytes under which the build side of
+// a join is broadcast to every partition instead of shuffled; -1 disables
+// broadcasting (default DefaultBroadcastThreshold).
+func WithBroadcastThreshold(bytes int64) Option {
+	return func(s *Session) { s.broadcast = max(bytes, -1) }
+}
+
 // WithOptimizer turns the logical optimizer on (the default) or off.
 func WithOptimizer(on bool) Option { return func(s *Session) { s.optimize = on } }
 
@@ -54,7 +72,8 @@ func WithAllocator(mem memory.Allocator) Option { return func(s *Session) { s.me
 // NewSession returns a session with the sample tables registered as
 // samples.<name> (the TPC-H tables at scale factor 0.01 and iris).
 func NewSession(opts ...Option) *Session {
-	s := &Session{partitions: runtime.GOMAXPROCS(0), optimize: true, mem: memory.DefaultAllocator, tables: map[string]tableEntry{}}
+	s := &Session{partitions: runtime.GOMAXPROCS(0), optimize: true, broadcast: DefaultBroadcastThreshold,
+		mem: memory.DefaultAllocator, tables: map[string]tableEntry{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -69,7 +88,36 @@ func NewSession(opts ...Option) *Session {
 }
 
 // Partitions is the number of partitions queries run with.
-func (s *Session) Partitions() int { return s.partitions }
+func (s *Session) Partitions() int { return s.partitionCount() }
+
+// BroadcastThreshold is the size in bytes under which a join side is
+// broadcast; -1 when broadcasting is disabled.
+func (s *Session) BroadcastThreshold() int64 {
+	s.settings.RLock()
+	defer s.settings.RUnlock()
+	return s.broadcast
+}
+
+// partitionCount reads the partition count under the settings lock.
+func (s *Session) partitionCount() int {
+	s.settings.RLock()
+	defer s.settings.RUnlock()
+	return s.partitions
+}
+
+// memoryLimit reads the per-query memory limit under the settings lock.
+func (s *Session) memoryLimit() int64 {
+	s.settings.RLock()
+	defer s.settings.RUnlock()
+	return s.memLimit
+}
+
+// optimizerOn reads whether the optimizer runs, under the settings lock.
+func (s *Session) optimizerOn() bool {
+	s.settings.RLock()
+	defer s.settings.RUnlock()
+	return s.optimize
+}
 
 // Tables lists the names of the tables and views in the catalog, sorted.
 func (s *Session) Tables() []string {
@@ -98,7 +146,9 @@ func (c catalog) LookupTable(name string) (planner.Source, planner.Plan, bool) {
 
 func (c catalog) TableNames() []string { return c.s.Tables() }
 
-// lookup finds a table: a source, or the plan of a temp view.
+// lookup finds a table: a source, or the plan of a temp view. A name
+// format.path that is not in the catalog, with format parquet, csv or json,
+// reads the files at path (a direct file query such as parquet.`/data/x`).
 func (s *Session) lookup(name string) (planner.Source, planner.Plan, error) {
 	key := strings.ToLower(name)
 	s.mu.Lock()
@@ -108,6 +158,15 @@ func (s *Session) lookup(name string) (planner.Source, planner.Plan, error) {
 		t, ok = s.tables["samples."+key]
 	}
 	if !ok {
+		if format, path, isFile := fileRelation(name); isFile {
+			s.mu.Unlock()
+			defer s.mu.Lock()
+			src, err := s.Read().source(format, []string{path})
+			if err != nil {
+				return nil, nil, fmt.Errorf("unknown table %s: %w", name, err)
+			}
+			return src, nil, nil
+		}
 		return nil, nil, fmt.Errorf("unknown table %s", name)
 	}
 	if t.plan != nil {
@@ -122,6 +181,17 @@ func (s *Session) lookup(name string) (planner.Source, planner.Plan, error) {
 		s.tables[strings.ToLower(t.name)] = t // under its full name, not the short one it was found by
 	}
 	return t.src, nil, nil
+}
+
+// fileRelation splits a direct file query's table name format.path; ok is
+// false unless format is parquet, csv or json and path is not empty.
+func fileRelation(name string) (format, path string, ok bool) {
+	format, path, ok = strings.Cut(name, ".")
+	format = strings.ToLower(format)
+	if !ok || path == "" || (format != "parquet" && format != "csv" && format != "json") {
+		return "", "", false
+	}
+	return format, path, true
 }
 
 // registerView stores a temp view's analyzed plan under name.
@@ -153,4 +223,112 @@ func (s *Session) RegisterSource(name string, src planner.Source) {
 
 func (s *Session) analyzer() *planner.Analyzer {
 	return &planner.Analyzer{Catalog: catalog{s}, IDs: &s.ids}
+}
+
+// The keys SET accepts; Spark's names and gspark's aliases.
+const (
+	confShufflePartitions = "spark.sql.shuffle.partitions"
+	confPartitions        = "gspark.partitions"
+	confMemoryLimit       = "gspark.memory.limit"
+	confSparkBroadcast    = "spark.sql.autoBroadcastJoinThreshold"
+	confBroadcast         = "gspark.broadcast.threshold"
+)
+
+// confKeys lists the settings in the order SET shows them.
+func confKeys() []string {
+	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast}
+}
+
+// canonicalKey returns the known key that key names, case-insensitively.
+func canonicalKey(key string) (string, error) {
+	for _, k := range confKeys() {
+		if strings.EqualFold(k, key) {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("unknown setting %q; known settings: %s", key, strings.Join(confKeys(), ", "))
+}
+
+// SetConf changes a session setting, as SQL's SET key=value does:
+// spark.sql.shuffle.partitions or gspark.partitions (an integer ≥ 1),
+// gspark.memory.limit (bytes such as 536870912, 512MB or 2GiB; 0 for none),
+// spark.sql.autoBroadcastJoinThreshold or gspark.broadcast.threshold (bytes;
+// -1 disables broadcast joins). Queries planned afterwards use the new value.
+func (s *Session) SetConf(key, value string) error {
+	k, err := canonicalKey(key)
+	if err != nil {
+		return err
+	}
+	value = strings.TrimSpace(value)
+	switch k {
+	case confShufflePartitions, confPartitions:
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 1 {
+			return fmt.Errorf("%s: %q is not an integer ≥ 1", k, value)
+		}
+		s.settings.Lock()
+		s.partitions = n
+		s.settings.Unlock()
+	case confMemoryLimit:
+		n, err := ParseBytes(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		s.settings.Lock()
+		s.memLimit = n
+		s.settings.Unlock()
+	case confSparkBroadcast, confBroadcast:
+		var n int64
+		if i, err := strconv.ParseInt(value, 10, 64); err == nil && i < 0 {
+			n = -1
+		} else if n, err = ParseBytes(value); err != nil {
+			return fmt.Errorf("%s: %w (or -1 to disable)", k, err)
+		}
+		s.settings.Lock()
+		s.broadcast = n
+		s.settings.Unlock()
+	}
+	return nil
+}
+
+// Conf returns the current value of a setting SetConf accepts, as text.
+func (s *Session) Conf(key string) (string, error) {
+	k, err := canonicalKey(key)
+	if err != nil {
+		return "", err
+	}
+	s.settings.RLock()
+	defer s.settings.RUnlock()
+	switch k {
+	case confShufflePartitions, confPartitions:
+		return strconv.Itoa(s.partitions), nil
+	case confMemoryLimit:
+		return strconv.FormatInt(s.memLimit, 10), nil
+	}
+	return strconv.FormatInt(s.broadcast, 10), nil
+}
+
+// ParseBytes reads a size in bytes: a plain number (1048576) or one with a
+// unit, decimal (KB, MB, GB, TB) or binary (KiB, MiB, GiB, TiB; K, M, G, T
+// alone are binary too), case-insensitive, e.g. 512MB, 2GiB, 1.5g.
+func ParseBytes(text string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(text))
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"TIB", 1 << 40}, {"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10},
+		{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3},
+		{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
+	mult := 1.0
+	for _, u := range units {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 || math.IsNaN(f) || f*mult >= math.MaxInt64 {
+		return 0, fmt.Errorf("invalid size %q (want bytes, e.g. 1048576, 512MB or 2GiB)", text)
+	}
+	return int64(f * mult), nil
 }

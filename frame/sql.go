@@ -17,9 +17,10 @@ import (
 
 // SQL runs one SQL statement, like spark.sql. A query stays lazy: the result
 // is a DataFrame whose analysis errors, like syntax errors, surface through
-// Err. Other statements (CREATE TEMP VIEW, EXPLAIN, SHOW TABLES, DESCRIBE)
-// take effect at once and return their result as a DataFrame; EXPLAIN
-// ANALYZE, which runs its query, needs a context: use ExecSQL for it.
+// Err. Other statements (CREATE TEMP VIEW, EXPLAIN, SHOW TABLES, DESCRIBE,
+// SET) take effect at once and return their result as a DataFrame. The
+// statements that run a query — EXPLAIN ANALYZE, CREATE TABLE … AS and
+// INSERT OVERWRITE DIRECTORY — need a context: use ExecSQL for them.
 func (s *Session) SQL(query string) *DataFrame {
 	stmts, err := sql.Parse(query)
 	if err != nil {
@@ -28,17 +29,26 @@ func (s *Session) SQL(query string) *DataFrame {
 	if len(stmts) != 1 {
 		return &DataFrame{s: s, err: fmt.Errorf("SQL runs one statement, got %d; use ExecSQL for scripts", len(stmts))}
 	}
-	if ex, ok := stmts[0].(*sql.Explain); ok && ex.Analyze {
-		return &DataFrame{s: s, err: fmt.Errorf("EXPLAIN ANALYZE runs the query: use ExecSQL, which takes a context")}
+	switch x := stmts[0].(type) {
+	case *sql.Explain:
+		if x.Analyze {
+			return &DataFrame{s: s, err: fmt.Errorf("EXPLAIN ANALYZE runs the query: use ExecSQL, which takes a context")}
+		}
+	case *sql.CreateTableAs:
+		return &DataFrame{s: s, err: fmt.Errorf("CREATE TABLE … AS writes the query's result: use ExecSQL, which takes a context")}
+	case *sql.InsertOverwriteDirectory:
+		return &DataFrame{s: s, err: fmt.Errorf("INSERT OVERWRITE DIRECTORY writes the query's result: use ExecSQL, which takes a context")}
 	}
 	return s.statementFrame(context.Background(), stmts[0])
 }
 
 // ExecSQL runs a script of ;-separated statements in order. Each statement
-// with a result (queries, EXPLAIN, SHOW TABLES, DESCRIBE) is handed to emit
-// with its source text, which typically runs it; CREATE TEMP VIEW registers
-// the view and emits nothing. It stops at the first error, from parsing the
-// script (before anything runs), analyzing a statement or emit.
+// with a result (queries, EXPLAIN, SHOW TABLES, DESCRIBE, SET and SET key) is
+// handed to emit with its source text, which typically runs it; commands
+// (CREATE TEMP VIEW, DROP VIEW, SET key=value, and CREATE TABLE … AS and
+// INSERT OVERWRITE DIRECTORY, which write their query's result with ctx)
+// take effect and emit nothing. It stops at the first error, from parsing
+// the script (before anything runs), analyzing or running a statement or emit.
 func (s *Session) ExecSQL(ctx context.Context, script string, emit func(stmt string, df *DataFrame) error) error {
 	stmts, err := sql.Parse(script)
 	if err != nil {
@@ -52,9 +62,13 @@ func (s *Session) ExecSQL(ctx context.Context, script string, emit func(stmt str
 		if df.err != nil {
 			return fmt.Errorf("statement %d (%s): %w", i+1, abbreviate(st.SQL()), df.err)
 		}
-		switch st.(type) {
-		case *sql.CreateView, *sql.DropView:
+		switch x := st.(type) {
+		case *sql.CreateView, *sql.DropView, *sql.CreateSourceView, *sql.CreateTableAs, *sql.InsertOverwriteDirectory:
 			continue
+		case *sql.Set:
+			if x.HasValue {
+				continue
+			}
 		}
 		if err := emit(st.SQL(), df); err != nil {
 			return err
@@ -74,18 +88,34 @@ func abbreviate(s string) string {
 // sqlFrame analyzes a parsed query plan and lowers the parser's Prune nodes.
 func (s *Session) sqlFrame(p planner.Plan) *DataFrame {
 	a := s.analyzer()
-	p, _, _ = planner.TransformUpWithSubqueries(p, func(n planner.Plan) (planner.Plan, bool, error) {
-		if r, ok := n.(*planner.UnresolvedRelation); ok && r.Name == sql.OneRowRelation {
+	p, _, err := planner.TransformUpWithSubqueries(p, func(n planner.Plan) (planner.Plan, bool, error) {
+		r, ok := n.(*planner.UnresolvedRelation)
+		if !ok {
+			return n, false, nil
+		}
+		if r.Name == sql.OneRowRelation {
 			return a.NewScan(newStringTable("one_row", []string{"__dummy"}, [][]*string{{new(string)}}), ""), true, nil
+		}
+		// A direct file query is resolved here, where an unreadable path
+		// can be reported; the catalog lookup would only say "unknown table".
+		if _, _, isFile := fileRelation(r.Name); isFile && !s.tableExists(r.Name) {
+			src, _, err := s.lookup(r.Name)
+			if err != nil {
+				return nil, false, fmt.Errorf("%w: %w", planner.ErrAnalysis, err)
+			}
+			return a.NewScan(src, r.Name[strings.LastIndexByte(r.Name, '.')+1:]), true, nil
 		}
 		return n, false, nil
 	})
+	if err != nil {
+		return &DataFrame{s: s, err: err}
+	}
 	ap, err := a.Analyze(p)
 	if err != nil {
 		return &DataFrame{s: s, err: err}
 	}
 	ap = sql.Lower(ap)
-	if !s.optimize && hasCrossJoin(ap) {
+	if !s.optimizerOn() && hasCrossJoin(ap) {
 		// FROM a, b WHERE a.k = b.k needs the WHERE's equalities in the
 		// join, which predicate pushdown puts there even without the optimizer.
 		if pushed, _, err := planner.PushDownPredicates().Apply(ap); err == nil {
@@ -126,6 +156,66 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 			return &DataFrame{s: s, err: err}
 		}
 		return s.memFrame("result", nil, nil)
+	case *sql.CreateSourceView:
+		if !x.Replace && s.tableExists(x.Name) {
+			return &DataFrame{s: s, err: fmt.Errorf("view %s already exists; use CREATE OR REPLACE TEMP VIEW", x.Name)}
+		}
+		r := s.Read()
+		for k, v := range x.Options {
+			if k != "path" {
+				r.Option(k, v)
+			}
+		}
+		df := r.load(x.Format, []string{x.Options["path"]})
+		if df.err != nil {
+			return &DataFrame{s: s, err: fmt.Errorf("view %s: %w", x.Name, df.err)}
+		}
+		if err := df.CreateOrReplaceTempView(x.Name); err != nil {
+			return &DataFrame{s: s, err: err}
+		}
+		return s.memFrame("result", nil, nil)
+	case *sql.CreateTableAs:
+		if err := s.createTableAs(ctx, x); err != nil {
+			return &DataFrame{s: s, err: err}
+		}
+		return s.memFrame("result", nil, nil)
+	case *sql.InsertOverwriteDirectory:
+		df := s.sqlFrame(x.Query)
+		if df.err != nil {
+			return df
+		}
+		w := df.Write().Mode("overwrite").Format(x.Format)
+		for k, v := range x.Options {
+			w.Option(k, v)
+		}
+		if err := w.Save(ctx, x.Path); err != nil {
+			return &DataFrame{s: s, err: err}
+		}
+		return s.memFrame("result", nil, nil)
+	case *sql.Set:
+		if x.HasValue {
+			if err := s.SetConf(x.Key, x.Value); err != nil {
+				return &DataFrame{s: s, err: err}
+			}
+			return s.memFrame("result", nil, nil)
+		}
+		keys := confKeys()
+		if x.Key != "" {
+			k, err := canonicalKey(x.Key)
+			if err != nil {
+				return &DataFrame{s: s, err: err}
+			}
+			keys = []string{k}
+		}
+		var rows [][]string
+		for _, k := range keys {
+			v, err := s.Conf(k)
+			if err != nil {
+				return &DataFrame{s: s, err: err}
+			}
+			rows = append(rows, []string{k, v})
+		}
+		return s.memFrame("settings", []string{"key", "value"}, rows)
 	case *sql.Explain:
 		df := s.sqlFrame(x.Query)
 		if df.err != nil {
@@ -133,9 +223,15 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 		}
 		var text string
 		var err error
-		if x.Analyze {
+		switch {
+		case x.Analyze:
 			text, err = df.ExplainAnalyze(ctx)
-		} else {
+		case x.Formatted:
+			text, err = df.Explain(false)
+			if err == nil {
+				text = formatExplain(text)
+			}
+		default:
 			text, err = df.Explain(x.Extended)
 		}
 		if err != nil {
@@ -183,6 +279,127 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 		return s.memFrame("describe", []string{"col_name", "data_type"}, rows)
 	}
 	return &DataFrame{s: s, err: fmt.Errorf("unsupported statement %T", st)}
+}
+
+// createTableAs writes the result of x's query to x.Location (which must not
+// exist yet) and registers x.Name as a view over the written files.
+func (s *Session) createTableAs(ctx context.Context, x *sql.CreateTableAs) error {
+	if s.tableExists(x.Name) {
+		if x.IfNotExists {
+			return nil
+		}
+		return fmt.Errorf("%w: table %s already exists", planner.ErrAnalysis, x.Name)
+	}
+	df := s.sqlFrame(x.Query)
+	if df.err != nil {
+		return df.err
+	}
+	w := df.Write().Mode("error").Format(x.Format)
+	r := s.Read()
+	for k, v := range x.Options {
+		w.Option(k, v)
+		r.Option(k, v)
+	}
+	if err := w.Save(ctx, x.Location); err != nil {
+		return fmt.Errorf("table %s: %w", x.Name, err)
+	}
+	if x.Format != "parquet" {
+		// Read text formats back with the written schema, not an inferred one.
+		r.Schema(plainSchema(df.Schema()))
+	}
+	back := r.load(x.Format, []string{x.Location})
+	if back.err != nil {
+		return fmt.Errorf("table %s: reading back %s: %w", x.Name, x.Location, back.err)
+	}
+	return back.CreateOrReplaceTempView(x.Name)
+}
+
+// plainSchema replaces dictionary-encoded columns by their value type, as
+// the text formats write them.
+func plainSchema(s *arrow.Schema) *arrow.Schema {
+	fields := append([]arrow.Field(nil), s.Fields()...)
+	for i, f := range fields {
+		if d, ok := f.Type.(*arrow.DictionaryType); ok {
+			fields[i].Type = d.ValueType
+		}
+		fields[i].Nullable = true
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// formatExplain renders the physical plan part of an Explain text as Spark's
+// EXPLAIN FORMATTED does: the operator tree with each operator numbered (in
+// post-order, leaves first) and then each operator's details by number.
+func formatExplain(text string) string {
+	type node struct {
+		depth int
+		desc  string
+		parts string
+		id    int
+	}
+	var nodes []*node
+	inPlan := false
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		if strings.HasPrefix(line, "== ") {
+			inPlan = strings.HasPrefix(line, "== Physical Plan")
+			continue
+		}
+		if !inPlan || strings.TrimSpace(line) == "" {
+			continue
+		}
+		trimmed := strings.TrimLeft(line, " ")
+		n := &node{depth: (len(line) - len(trimmed)) / 2, desc: trimmed}
+		if i := strings.LastIndex(trimmed, " [partitions="); i >= 0 && strings.HasSuffix(trimmed, "]") {
+			n.desc, n.parts = trimmed[:i], strings.TrimSuffix(trimmed[i+len(" [partitions="):], "]")
+		}
+		nodes = append(nodes, n)
+	}
+	// Post-order numbering: a node's number comes after its subtree's.
+	next := 1
+	var number func(i int) int
+	number = func(i int) int {
+		j := i + 1
+		for j < len(nodes) && nodes[j].depth > nodes[i].depth {
+			j = number(j)
+		}
+		nodes[i].id = next
+		next++
+		return j
+	}
+	for i := 0; i < len(nodes); {
+		i = number(i)
+	}
+	var b strings.Builder
+	b.WriteString("== Physical Plan ==\n")
+	for _, n := range nodes {
+		name := n.desc
+		if i := strings.IndexAny(name, " ([{"); i > 0 {
+			name = name[:i]
+		}
+		if n.depth > 0 {
+			b.WriteString(strings.Repeat("   ", n.depth-1) + "+- ")
+		}
+		fmt.Fprintf(&b, "%s (%d)\n", name, n.id)
+	}
+	byID := make([]*node, len(nodes))
+	for _, n := range nodes {
+		byID[n.id-1] = n
+	}
+	for _, n := range byID {
+		name := n.desc
+		detail := ""
+		if i := strings.IndexAny(name, " ([{"); i > 0 {
+			name, detail = name[:i], strings.TrimSpace(name[i:])
+		}
+		fmt.Fprintf(&b, "\n(%d) %s\n", n.id, name)
+		if detail != "" {
+			fmt.Fprintf(&b, "Arguments: %s\n", detail)
+		}
+		if n.parts != "" {
+			fmt.Fprintf(&b, "Partitions: %s\n", n.parts)
+		}
+	}
+	return b.String()
 }
 
 // tableExists reports whether name itself (not the samples.name it may stand

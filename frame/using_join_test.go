@@ -162,7 +162,7 @@ func TestValuesAndColumnAliases(t *testing.T) {
 	ctx := context.Background()
 	s := frame.NewSession(frame.WithPartitions(2))
 	cases := []struct{ sql, want string }{
-		{`SELECT * FROM VALUES (1, 'a'), (2, 'b')`, "1,a;2,b"},
+		{`VALUES (1, 'a'), (2, 'b')`, "1,a;2,b"},
 		{`SELECT * FROM VALUES (1, 'a'), (2, NULL) AS t(id, name) WHERE id > 1`, "2,NULL"},
 		{`SELECT col1 + col2 FROM VALUES (1, 2.5), (3, 4)`, "3.5;7.0"},
 		{`SELECT x.b FROM (SELECT 1, 2) AS x(a, b)`, "2"},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/io/csv"
+	"github.com/gspark/gspark/io/json"
 	"github.com/gspark/gspark/io/parquet"
 	"github.com/gspark/gspark/io/source"
 )
@@ -21,9 +22,10 @@ import (
 // partition. The write is atomic: files go to a temporary directory that is
 // renamed into place only when every partition succeeded.
 type DataFrameWriter struct {
-	df   *DataFrame
-	mode string
-	opts map[string]string
+	df     *DataFrame
+	mode   string
+	opts   map[string]string
+	format string
 }
 
 // Write returns a writer for the DataFrame (save mode "error" by default).
@@ -65,6 +67,33 @@ func (w *DataFrameWriter) CSV(ctx context.Context, dir string) error {
 	return w.save(ctx, dir, ".csv", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
 		return csv.NewWriter(f, s, opts)
 	})
+}
+
+// JSON writes the DataFrame as JSON Lines part files under dir, one object a
+// row with null fields left out.
+func (w *DataFrameWriter) JSON(ctx context.Context, dir string) error {
+	return w.save(ctx, dir, ".json", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+		return json.NewWriter(f, s)
+	})
+}
+
+// Format sets the format Save writes: "parquet" (the default), "csv" or "json".
+func (w *DataFrameWriter) Format(name string) *DataFrameWriter {
+	w.format = strings.ToLower(name)
+	return w
+}
+
+// Save writes the DataFrame under dir in the format set by Format.
+func (w *DataFrameWriter) Save(ctx context.Context, dir string) error {
+	switch w.format {
+	case "", "parquet":
+		return w.Parquet(ctx, dir)
+	case "csv":
+		return w.CSV(ctx, dir)
+	case "json":
+		return w.JSON(ctx, dir)
+	}
+	return fmt.Errorf("unknown data source format %q (want parquet, csv or json)", w.format)
 }
 
 func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {

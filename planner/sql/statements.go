@@ -11,12 +11,14 @@ import (
 // session resolves it to a single row without columns.
 const OneRowRelation = "__one_row__"
 
-// Statement is one parsed SQL statement: *Query, *CreateView, *Explain,
-// *ShowTables or *Describe.
+// Statement is one parsed SQL statement: *Query, *CreateView,
+// *CreateSourceView, *CreateTableAs, *InsertOverwriteDirectory, *Explain,
+// *ShowTables, *ShowFunctions, *DropView, *Describe or *Set.
 type Statement interface {
 	// SQL returns the statement's source text.
 	SQL() string
 	statement()
+	setText(string)
 }
 
 // Query is a SELECT (or WITH, or parenthesized) query; Plan is unresolved
@@ -34,9 +36,12 @@ type CreateView struct {
 	Text    string
 }
 
-// Explain is EXPLAIN [EXTENDED | ANALYZE] query.
+// Explain is EXPLAIN [EXTENDED | FORMATTED | ANALYZE] query.
 type Explain struct {
 	Extended bool
+	// Formatted asks for Spark's formatted physical plan: a numbered
+	// operator tree, then each operator's details.
+	Formatted bool
 	// Analyze runs the query and reports what each operator did.
 	Analyze bool
 	Query   planner.Plan
@@ -62,8 +67,64 @@ type Describe struct {
 	Text string
 }
 
+// CreateSourceView is CREATE [OR REPLACE] TEMP[ORARY] VIEW Name USING
+// Format OPTIONS (path '…', key 'value', …): a view over files.
+type CreateSourceView struct {
+	Name    string
+	Replace bool
+	// Format is the data source, lower case: parquet, csv or json.
+	Format string
+	// Options holds the OPTIONS with lower-case keys, path included.
+	Options map[string]string
+	Text    string
+}
+
+// CreateTableAs is CREATE TABLE [IF NOT EXISTS] Name USING Format
+// [OPTIONS (…)] LOCATION 'path' [AS] query: it writes the query's result to
+// Location (which must not exist) and registers Name over the written files.
+type CreateTableAs struct {
+	Name        string
+	IfNotExists bool
+	Format      string
+	Options     map[string]string
+	Location    string
+	Query       planner.Plan
+	Text        string
+}
+
+// InsertOverwriteDirectory is INSERT OVERWRITE [LOCAL] DIRECTORY ['path']
+// USING Format [OPTIONS (…)] query: it replaces the directory Path with the
+// query's result. Path may also come from OPTIONS (path '…').
+type InsertOverwriteDirectory struct {
+	Path    string
+	Format  string
+	Options map[string]string
+	Query   planner.Plan
+	Text    string
+}
+
+// Set is SET (list the settings), SET key (show one) or SET key=value.
+type Set struct {
+	Key      string
+	Value    string
+	HasValue bool
+	Text     string
+}
+
 // SQL implements Statement.
 func (s *Query) SQL() string { return s.Text }
+
+// SQL implements Statement.
+func (s *CreateSourceView) SQL() string { return s.Text }
+
+// SQL implements Statement.
+func (s *CreateTableAs) SQL() string { return s.Text }
+
+// SQL implements Statement.
+func (s *InsertOverwriteDirectory) SQL() string { return s.Text }
+
+// SQL implements Statement.
+func (s *Set) SQL() string { return s.Text }
 
 // SQL implements Statement.
 func (s *CreateView) SQL() string { return s.Text }
@@ -83,13 +144,29 @@ func (s *ShowFunctions) SQL() string { return s.Text }
 // SQL implements Statement.
 func (s *DropView) SQL() string { return s.Text }
 
-func (*Query) statement()         {}
-func (*CreateView) statement()    {}
-func (*Explain) statement()       {}
-func (*ShowTables) statement()    {}
-func (*Describe) statement()      {}
-func (*ShowFunctions) statement() {}
-func (*DropView) statement()      {}
+func (*Query) statement()                    {}
+func (*CreateSourceView) statement()         {}
+func (*CreateTableAs) statement()            {}
+func (*InsertOverwriteDirectory) statement() {}
+func (*Set) statement()                      {}
+
+func (s *Query) setText(t string)                    { s.Text = t }
+func (s *CreateView) setText(t string)               { s.Text = t }
+func (s *CreateSourceView) setText(t string)         { s.Text = t }
+func (s *CreateTableAs) setText(t string)            { s.Text = t }
+func (s *InsertOverwriteDirectory) setText(t string) { s.Text = t }
+func (s *Explain) setText(t string)                  { s.Text = t }
+func (s *ShowTables) setText(t string)               { s.Text = t }
+func (s *ShowFunctions) setText(t string)            { s.Text = t }
+func (s *DropView) setText(t string)                 { s.Text = t }
+func (s *Describe) setText(t string)                 { s.Text = t }
+func (s *Set) setText(t string)                      { s.Text = t }
+func (*CreateView) statement()                       {}
+func (*Explain) statement()                          {}
+func (*ShowTables) statement()                       {}
+func (*Describe) statement()                         {}
+func (*ShowFunctions) statement()                    {}
+func (*DropView) statement()                         {}
 
 // Prune keeps the first Keep output columns of its child. The parser puts it
 // above a projection or aggregation that computes extra, hidden columns for

@@ -1,0 +1,160 @@
+package sql
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gspark/gspark/planner"
+)
+
+func parseOne(t *testing.T, text string) Statement {
+	t.Helper()
+	stmts, err := Parse(text)
+	if err != nil {
+		t.Fatalf("%s: %v", text, err)
+	}
+	if len(stmts) != 1 {
+		t.Fatalf("%s: %d statements", text, len(stmts))
+	}
+	return stmts[0]
+}
+
+func TestParseSourceView(t *testing.T) {
+	st := parseOne(t, "create or replace temporary view v using CSV options (path '/d/x.csv', header 'true', 'inferSchema' true, sep=';', spark.x.y 1.5) ;")
+	v, ok := st.(*CreateSourceView)
+	if !ok {
+		t.Fatalf("%T", st)
+	}
+	want := map[string]string{"path": "/d/x.csv", "header": "true", "inferschema": "true", "sep": ";", "spark.x.y": "1.5"}
+	if v.Name != "v" || !v.Replace || v.Format != "csv" || fmt.Sprint(v.Options) != fmt.Sprint(want) {
+		t.Fatalf("%+v", v)
+	}
+	if v.SQL() != "create or replace temporary view v using CSV options (path '/d/x.csv', header 'true', 'inferSchema' true, sep=';', spark.x.y 1.5)" {
+		t.Fatalf("text %q", v.SQL())
+	}
+	v = parseOne(t, "CREATE TEMP VIEW w USING json OPTIONS (path \"/a\")").(*CreateSourceView)
+	if v.Replace || v.Format != "json" || v.Options["path"] != "/a" {
+		t.Fatalf("%+v", v)
+	}
+}
+
+func TestParseCTASAndInsert(t *testing.T) {
+	ct := parseOne(t, "CREATE TABLE IF NOT EXISTS db.t USING parquet OPTIONS (compression 'zstd') LOCATION '/out/t' AS SELECT a FROM s").(*CreateTableAs)
+	if ct.Name != "db.t" || !ct.IfNotExists || ct.Format != "parquet" || ct.Location != "/out/t" || ct.Options["compression"] != "zstd" || ct.Query == nil {
+		t.Fatalf("%+v", ct)
+	}
+	ct = parseOne(t, "CREATE TABLE t USING csv LOCATION '/o' OPTIONS (header true) SELECT 1").(*CreateTableAs)
+	if ct.Location != "/o" || ct.Options["header"] != "true" {
+		t.Fatalf("%+v", ct)
+	}
+	ct = parseOne(t, "CREATE TABLE t USING json OPTIONS (path '/p') AS (SELECT 1)").(*CreateTableAs)
+	if ct.Location != "/p" || len(ct.Options) != 0 {
+		t.Fatalf("%+v", ct)
+	}
+	ins := parseOne(t, "INSERT OVERWRITE LOCAL DIRECTORY '/tmp/o' USING csv OPTIONS (header 'true') WITH x AS (SELECT 1 AS a) SELECT * FROM x").(*InsertOverwriteDirectory)
+	if ins.Path != "/tmp/o" || ins.Format != "csv" || ins.Options["header"] != "true" || ins.Query == nil {
+		t.Fatalf("%+v", ins)
+	}
+	ins = parseOne(t, "INSERT OVERWRITE DIRECTORY USING parquet OPTIONS (path '/q') SELECT 1").(*InsertOverwriteDirectory)
+	if ins.Path != "/q" || len(ins.Options) != 0 {
+		t.Fatalf("%+v", ins)
+	}
+}
+
+func TestParseSetAndExplain(t *testing.T) {
+	cases := map[string]string{
+		"SET":                                             `"" "" false`,
+		"SET spark.sql.shuffle.partitions":                `"spark.sql.shuffle.partitions" "" false`,
+		"SET spark.sql.shuffle.partitions=4":              `"spark.sql.shuffle.partitions" "4" true`,
+		"set gspark.memory.limit = 512MB ":                `"gspark.memory.limit" "512MB" true`,
+		"SET gspark.memory.limit = '2 GiB'":               `"gspark.memory.limit" "2 GiB" true`,
+		"SET `spark.sql.autoBroadcastJoinThreshold` = -1": `"spark.sql.autoBroadcastJoinThreshold" "-1" true`,
+	}
+	for text, want := range cases {
+		s := parseOne(t, text).(*Set)
+		if got := fmt.Sprintf("%q %q %v", s.Key, s.Value, s.HasValue); got != want {
+			t.Errorf("%s: %s, want %s", text, got, want)
+		}
+	}
+	stmts, err := Parse("SET a=1; SET b; SELECT 1")
+	if err != nil || len(stmts) != 3 || stmts[0].SQL() != "SET a=1" || stmts[1].SQL() != "SET b" {
+		t.Fatalf("%v %v", stmts, err)
+	}
+	e := parseOne(t, "EXPLAIN FORMATTED SELECT 1").(*Explain)
+	if !e.Formatted || e.Extended || e.Analyze {
+		t.Fatalf("%+v", e)
+	}
+	e = parseOne(t, "EXPLAIN ANALYZE SELECT 1").(*Explain)
+	if e.Formatted || !e.Analyze {
+		t.Fatalf("%+v", e)
+	}
+}
+
+func TestDirectFileQueryName(t *testing.T) {
+	q := parseOne(t, "SELECT * FROM parquet.`/data/x.parquet` AS p").(*Query)
+	var names []string
+	planner.TransformUp(q.Plan, func(n planner.Plan) (planner.Plan, bool, error) {
+		if r, ok := n.(*planner.UnresolvedRelation); ok {
+			names = append(names, r.Name)
+		}
+		return n, false, nil
+	})
+	if fmt.Sprint(names) != "[parquet./data/x.parquet]" {
+		t.Fatalf("names %v", names)
+	}
+}
+
+func TestStatementErrors(t *testing.T) {
+	cases := []struct{ text, msg string }{
+		{"CREATE TEMP VIEW v USING csv OPTIONS (header 'true')", "line 1, column 18: view v USING csv needs OPTIONS (path '…')"},
+		{"CREATE TEMP VIEW v USING avro OPTIONS (path '/x')", "column 26: unknown data source avro"},
+		{"CREATE TEMP VIEW v USING csv OPTIONS (path '/x', PATH '/y')", "column 50: duplicate option PATH"},
+		{"CREATE TEMP VIEW v USING csv OPTIONS (path '/x'", "expected ')'"},
+		{"CREATE TEMP VIEW v USING csv OPTIONS (path)", "expected an option value"},
+		{"CREATE VIEW v AS SELECT 1", "only temporary views are supported"},
+		{"CREATE OR REPLACE TABLE t USING csv LOCATION '/x' AS SELECT 1", "CREATE OR REPLACE TABLE is not supported"},
+		{"CREATE TABLE t USING csv AS SELECT 1", "column 14: table t needs a LOCATION"},
+		{"CREATE TABLE t (a INT) USING csv", "column definitions are not supported"},
+		{"CREATE TABLE t USING csv LOCATION '/x'", "expected AS SELECT"},
+		{"CREATE TABLE t USING csv LOCATION x AS SELECT 1", "expected a quoted path after LOCATION"},
+		{"CREATE TABLE t USING csv LOCATION '/x' PARTITIONED BY (a) AS SELECT 1", "PARTITIONED is not supported"},
+		{"CREATE TABLE t USING csv LOCATION '/x' OPTIONS (path '/y') AS SELECT 1", "both LOCATION and OPTIONS"},
+		{"INSERT INTO t SELECT 1", "only INSERT OVERWRITE DIRECTORY"},
+		{"INSERT OVERWRITE DIRECTORY USING csv SELECT 1", "needs a path"},
+		{"INSERT OVERWRITE DIRECTORY '/x' SELECT 1", "expected USING"},
+		{"INSERT OVERWRITE DIRECTORY '/x' USING csv", "expected a query"},
+		{"SET = 4", "SET needs a key"},
+		{"SET a b = 4", "invalid SET key"},
+		{"EXPLAIN COST SELECT 1", "EXPLAIN COST is not supported"},
+		{"EXPLAIN FORMATTED SHOW TABLES", "expected a query after EXPLAIN"},
+		{"UPDATE t SET a = 1", "expected SELECT, WITH, CREATE, INSERT"},
+	}
+	for _, c := range cases {
+		_, err := Parse(c.text)
+		var se *SyntaxError
+		if err == nil || !strings.Contains(err.Error(), c.msg) || !errors.As(err, &se) {
+			t.Errorf("%s: error %v, want %q", c.text, err, c.msg)
+		}
+	}
+}
+
+// TestStatementPrefixesNeverPanic parses every prefix of some statements:
+// each must parse or fail with a positioned error.
+func TestStatementPrefixesNeverPanic(t *testing.T) {
+	for _, text := range []string{
+		"CREATE OR REPLACE TEMP VIEW v USING csv OPTIONS (path '/x', header = true, n -1)",
+		"CREATE TABLE IF NOT EXISTS t USING json OPTIONS (a.b 'c') LOCATION '/l' AS SELECT 1",
+		"INSERT OVERWRITE LOCAL DIRECTORY '/d' USING parquet OPTIONS ('k' 'v') SELECT * FROM parquet.`/p`",
+		"SET `a.b` = 'v'; EXPLAIN FORMATTED SELECT 1",
+	} {
+		for i := range len(text) {
+			_, err := Parse(text[:i])
+			var se *SyntaxError
+			if err != nil && !errors.As(err, &se) {
+				t.Errorf("%q: unpositioned error %v", text[:i], err)
+			}
+		}
+	}
+}
