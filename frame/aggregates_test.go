@@ -2,6 +2,7 @@ package frame_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -83,6 +84,45 @@ func TestMixingDistinctAndPlainAggregates(t *testing.T) {
 			want := []string{"p,2,2,6,4,1.5", "q,1,2,14,4,3.5"}
 			if got := sortedRows(rows); strings.Join(got, ";") != strings.Join(want, ";") {
 				t.Fatalf("grouped: got %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// Several DISTINCT aggregates over different arguments, and min/max next to
+// them (by hand; these once shared one grouping and gave wrong counts).
+func TestSeveralDistinctAggregates(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			rows := collect(t, s.SQL(`SELECT count(DISTINCT x % 2), count(DISTINCT x), min(x) + max(x), count(DISTINCT k)
+			  FROM VALUES (1, 'a'), (2, 'a'), (3, 'b'), (3, NULL) AS t(x, k)`))
+			if got := fmt.Sprint(rows[0]); got != "[2 3 4 2]" {
+				t.Fatalf("got %s", got)
+			}
+			rows = collect(t, s.SQL(`SELECT k1, count(DISTINCT k2), sum(DISTINCT m) FROM VALUES ('a', 1, 1.5), ('a', 2, 2.5), ('a', 2, 1.5), ('b', 1, 1.0) AS t(k1, k2, m) GROUP BY k1 ORDER BY k1`))
+			if got := fmt.Sprint(rows); got != "[[a 2 4.0] [b 1 1.0]]" {
+				t.Fatalf("grouped: got %s", got)
+			}
+		})
+	}
+}
+
+func TestWhereNullKeepsNoRow(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			if rows := collect(t, s.SQL(`SELECT 1 AS x WHERE NULL`)); len(rows) != 0 {
+				t.Fatalf("got %v", rows)
+			}
+		})
+	}
+}
+
+func TestAggregatesOfNull(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			rows := collect(t, s.SQL(`SELECT sum(NULL), count(NULL), max(NULL), avg(NULL) FROM VALUES (1), (2) AS t(x)`))
+			if got := fmt.Sprint(rows); got != "[[<nil> 0 <nil> <nil>]]" {
+				t.Fatalf("got %s", got)
 			}
 		})
 	}

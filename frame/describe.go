@@ -3,6 +3,7 @@ package frame
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gspark/gspark/planner"
@@ -14,6 +15,24 @@ import (
 // a DataFrame of strings with a first column "summary", as Spark's describe
 // does. It runs a query, so it takes a context.
 func (df *DataFrame) Describe(ctx context.Context, cols ...string) (*DataFrame, error) {
+	return df.summarize(ctx, []string{"count", "mean", "stddev", "min", "max"}, cols)
+}
+
+// Summary computes the given statistics of every numeric and string column,
+// as Spark's summary does: count, mean, stddev, min, max and approximate
+// percentiles written like "75%"; without statistics it computes count,
+// mean, stddev, min, 25%, 50%, 75% and max. Percentiles, mean and stddev
+// are null for string columns.
+func (df *DataFrame) Summary(ctx context.Context, statistics ...string) (*DataFrame, error) {
+	if len(statistics) == 0 {
+		statistics = []string{"count", "mean", "stddev", "min", "25%", "50%", "75%", "max"}
+	}
+	return df.summarize(ctx, statistics, nil)
+}
+
+// summarize computes statistics of the named columns (every numeric and
+// string column when none are named).
+func (df *DataFrame) summarize(ctx context.Context, stats, cols []string) (*DataFrame, error) {
 	if df.err != nil {
 		return nil, df.err
 	}
@@ -39,7 +58,18 @@ func (df *DataFrame) Describe(ctx context.Context, cols ...string) (*DataFrame, 
 		}
 		attrs = append(attrs, found)
 	}
-	stats := []string{"count", "mean", "stddev", "min", "max"}
+	percent := map[string]float64{}
+	for _, st := range stats {
+		switch st {
+		case "count", "mean", "stddev", "min", "max", "count_distinct", "approx_count_distinct":
+			continue
+		}
+		p, err := strconv.ParseFloat(strings.TrimSuffix(st, "%"), 64)
+		if !strings.HasSuffix(st, "%") || err != nil || p < 0 || p > 100 {
+			return nil, fmt.Errorf("%w: summary: unknown statistic %q (count, mean, stddev, min, max, count_distinct, approx_count_distinct or a percentile like 75%%)", planner.ErrAnalysis, st)
+		}
+		percent[st] = p / 100
+	}
 	var aggs []Column
 	for _, a := range attrs {
 		c := Column{expr: a}
@@ -56,6 +86,12 @@ func (df *DataFrame) Describe(ctx context.Context, cols ...string) (*DataFrame, 
 				aggs = append(aggs, Agg(planner.AggMin, c))
 			case st == "max":
 				aggs = append(aggs, Agg(planner.AggMax, c))
+			case st == "count_distinct":
+				aggs = append(aggs, AggOf(planner.AggCount, true, false, c))
+			case st == "approx_count_distinct":
+				aggs = append(aggs, AggOf(planner.AggApproxCountDistinct, false, false, c))
+			case numeric && percent[st] >= 0 && strings.HasSuffix(st, "%"):
+				aggs = append(aggs, PercentileOf(planner.AggPercentileApprox, c, []float64{percent[st]}, false, 0))
 			default:
 				aggs = append(aggs, Lit(nil))
 			}

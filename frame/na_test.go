@@ -3,6 +3,7 @@ package frame_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	F "github.com/gspark/gspark/frame/functions"
@@ -60,6 +61,34 @@ func TestDescribe(t *testing.T) {
 			want := [][]string{{"count", "3", "3"}, {"mean", "5.0", "NULL"}, {"stddev", "2.0", "NULL"}, {"min", "3", "Carol"}, {"max", "7", "bob"}}
 			if got := strRows(collect(t, d)); !reflect.DeepEqual(got, want) {
 				t.Fatalf("describe:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+func TestSummary(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			d, err := people(t, s).Select(F.Col("qty"), F.Col("name")).Summary(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// qty 3, 5, 7 (one null): the approximate percentiles are values of the
+			// column: 25% → 3 (1 of 3 values ≤ 3), 50% → 5, 75% → 7.
+			want := [][]string{{"count", "3", "3"}, {"mean", "5.0", "NULL"}, {"stddev", "2.0", "NULL"}, {"min", "3", "Carol"},
+				{"25%", "3", "NULL"}, {"50%", "5", "NULL"}, {"75%", "7", "NULL"}, {"max", "7", "bob"}}
+			if got := strRows(collect(t, d)); !reflect.DeepEqual(got, want) {
+				t.Fatalf("summary:\n got %v\nwant %v", got, want)
+			}
+			d, err = people(t, s).Select(F.Col("qty")).Summary(context.Background(), "count_distinct", "90%")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strRows(collect(t, d)); !reflect.DeepEqual(got, [][]string{{"count_distinct", "3"}, {"90%", "7"}}) {
+				t.Fatalf("summary with statistics: %v", got)
+			}
+			if _, err := people(t, s).Summary(context.Background(), "median"); err == nil || !strings.Contains(err.Error(), "unknown statistic") {
+				t.Fatalf("unknown statistic: %v", err)
 			}
 		})
 	}

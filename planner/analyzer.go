@@ -108,6 +108,9 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 		if err := expectBoolean(c, "Filter"); err != nil {
 			return nil, err
 		}
+		if c.DataType().ID() == arrow.NULL {
+			c = castTo(c, arrow.FixedWidthTypes.Boolean) // WHERE NULL keeps no row
+		}
 		if containsAggregate(c) {
 			return nil, analysisErr("aggregate function in Filter condition %s", stripIDs(c.String()))
 		}

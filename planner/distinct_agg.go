@@ -10,8 +10,8 @@ import (
 // (count(DISTINCT x), sum(DISTINCT x), …) as two aggregations: the inner one
 // groups by the grouping expressions and the distinct arguments, so each
 // distinct value survives once; the outer one aggregates those values per
-// group. Every aggregate of the list must then be DISTINCT (mixing them with
-// plain aggregates needs an expand step that is not built yet).
+// group. That holds when every aggregate is DISTINCT over the same
+// arguments; other mixes go through rewriteMixedAggregates.
 func (a *Analyzer) rewriteDistinctAggregates(n *Aggregate) (Plan, error) {
 	var calls []*AggregateCall
 	for _, e := range n.List {
@@ -30,8 +30,18 @@ func (a *Analyzer) rewriteDistinctAggregates(n *Aggregate) (Plan, error) {
 	if !distinct {
 		return n, nil
 	}
+	// Two aggregations suffice when every call is DISTINCT over the same
+	// arguments; otherwise each set of arguments needs its own copy of the
+	// rows (an Expand).
+	argKey := func(c *AggregateCall) string {
+		key := ""
+		for _, arg := range c.Children() {
+			key += arg.String() + ";"
+		}
+		return key
+	}
 	for _, c := range calls {
-		if !c.Distinct && !(c.Func == AggMin || c.Func == AggMax) {
+		if !c.Distinct || argKey(c) != argKey(calls[0]) {
 			return a.rewriteMixedAggregates(n, calls)
 		}
 	}

@@ -102,6 +102,13 @@ func typeAggregate(a *AggregateCall) (Expr, error) {
 		return nil, analysisErr("%s takes %d argument(s)", a.Func, want)
 	}
 	out := *a
+	if t := a.Arg.DataType(); t.ID() == arrow.NULL {
+		switch a.Func {
+		case AggCount, AggSum, AggAvg, AggMin, AggMax, AggFirst, AggLast, AggAnyValue, AggCollectList, AggCollectSet:
+			// sum(NULL), count(NULL), …: an all-null column of some type.
+			out.Arg = castTo(a.Arg, arrow.PrimitiveTypes.Float64)
+		}
+	}
 	switch a.Func {
 	case AggStddevSamp, AggStddevPop, AggVarSamp, AggVarPop, AggCorr, AggCovarSamp, AggCovarPop:
 		// Spark computes these over doubles.
