@@ -65,7 +65,7 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 			q.fired[k] += v
 		}
 	}
-	pp := &planner.PhysicalPlanner{Env: env, Partitions: df.s.partitionCount(), Metered: metered}
+	pp := &planner.PhysicalPlanner{Env: env, Partitions: df.s.partitionCount(), Metered: metered, BroadcastThreshold: df.s.BroadcastThreshold()}
 	op, err := pp.Plan(q.optimized)
 	if err != nil {
 		return nil, err

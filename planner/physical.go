@@ -24,7 +24,12 @@ type PhysicalPlanner struct {
 	// Metered wraps the operator of every logical node in an exec.Metered,
 	// whose counts EXPLAIN ANALYZE prints.
 	Metered bool
-	ids     int64
+	// BroadcastThreshold is the estimated size in bytes up to which a hash
+	// join's build side is one table shared by every partition (a broadcast
+	// join); above it both sides are hash-partitioned by the keys and each
+	// partition builds its own table. Negative: always broadcast.
+	BroadcastThreshold int64
+	ids                int64
 }
 
 // physical is an operator with the attribute each of its columns carries.
@@ -570,8 +575,31 @@ func (pp *PhysicalPlanner) planJoin(j *Join) (physical, error) {
 				return physical{}, err
 			}
 		}
-		if op, err = join.NewHashJoinWith(pp.Env, left.op, right.op, spec); err != nil {
-			return physical{}, err
+		buildSide := j.Right
+		if build == join.BuildLeft {
+			buildSide = j.Left
+		}
+		est := estimateBytes(buildSide)
+		sameKeys := true
+		for i := range lcols {
+			sameKeys = sameKeys && arrow.TypeEqual(left.op.Schema().Field(lcols[i]).Type, right.op.Schema().Field(rcols[i]).Type)
+		}
+		if pp.Partitions > 1 && sameKeys && pp.BroadcastThreshold >= 0 && est > float64(pp.BroadcastThreshold) {
+			// Too big to share: hash-partition both sides by the keys and
+			// build one table per partition, in parallel.
+			lx := exchange.NewHashRepartition(pp.Env, left.op, lcols, pp.Partitions)
+			rx := exchange.NewHashRepartition(pp.Env, right.op, rcols, pp.Partitions)
+			label := fmt.Sprintf("PartitionedJoin(est. build %s > threshold %s)", byteSize(est), byteSize(float64(pp.BroadcastThreshold)))
+			if op, err = exec.NewPartitionWise(label, []exec.Operator{lx, rx}, func(parts []exec.Operator) (exec.Operator, error) {
+				return join.NewHashJoinWith(pp.Env, parts[0], parts[1], spec)
+			}); err != nil {
+				return physical{}, err
+			}
+		} else {
+			if op, err = join.NewHashJoinWith(pp.Env, left.op, right.op, spec); err != nil {
+				return physical{}, err
+			}
+			op = exec.NewLabeled(fmt.Sprintf("BroadcastJoin(est. build %s)", byteSize(est)), op)
 		}
 	}
 	nullable := func(attrs []*Attribute, null bool) []*Attribute {
@@ -640,6 +668,33 @@ func (pp *PhysicalPlanner) keyColumns(ph physical, keys []Expr) (physical, []int
 
 // estimateRows guesses a plan's row count from its sources: filters keep a
 // half, aggregates a tenth; unknown sources count as large.
+// estimateBytes guesses the size of p's output from its estimated rows and
+// the widths of its columns (strings and nested values count 32 bytes).
+func estimateBytes(p Plan) float64 {
+	width := 0
+	for _, a := range p.Output() {
+		if fw, ok := a.Type.(arrow.FixedWidthDataType); ok {
+			width += max(fw.BitWidth()/8, 1)
+		} else {
+			width += 32
+		}
+	}
+	return estimateRows(p) * float64(max(width, 1))
+}
+
+// byteSize renders a byte count for EXPLAIN.
+func byteSize(b float64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", b/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", b/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", b/(1<<10))
+	}
+	return fmt.Sprintf("%.0f B", b)
+}
+
 func estimateRows(p Plan) float64 {
 	switch n := p.(type) {
 	case *Scan:
