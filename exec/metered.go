@@ -32,9 +32,14 @@ func (m *Metered) Partitions() int { return m.Op.Partitions() }
 func (m *Metered) Children() []Operator { return m.Op.Children() }
 
 // String implements Operator: the wrapped operator with its counts so far.
+// An operator that spilled (a Spiller) also shows the bytes and files it wrote.
 func (m *Metered) String() string {
-	return fmt.Sprintf("%s (rows=%d, batches=%d, time=%s)", m.Op.String(), m.rows.Load(), m.batches.Load(),
-		time.Duration(m.nanos.Load()).Round(time.Microsecond))
+	spilled := ""
+	if sp, ok := m.Op.(Spiller); ok && sp.SpilledBytes() > 0 {
+		spilled = fmt.Sprintf(", spilled=%d bytes in %d files", sp.SpilledBytes(), sp.SpillFiles())
+	}
+	return fmt.Sprintf("%s (rows=%d, batches=%d, time=%s%s)", m.Op.String(), m.rows.Load(), m.batches.Load(),
+		time.Duration(m.nanos.Load()).Round(time.Microsecond), spilled)
 }
 
 // Rows is the number of rows produced so far.
@@ -68,3 +73,19 @@ func (s *meteredStream) Next() (arrow.RecordBatch, error) {
 }
 
 func (s *meteredStream) Close() error { return s.in.Close() }
+
+// SpilledBytes implements Spiller: the wrapped operator's, 0 when it never spills.
+func (m *Metered) SpilledBytes() int64 {
+	if sp, ok := m.Op.(Spiller); ok {
+		return sp.SpilledBytes()
+	}
+	return 0
+}
+
+// SpillFiles implements Spiller: the wrapped operator's, 0 when it never spills.
+func (m *Metered) SpillFiles() int64 {
+	if sp, ok := m.Op.(Spiller); ok {
+		return sp.SpillFiles()
+	}
+	return 0
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -42,15 +43,25 @@ type Env struct {
 	BatchSize int
 	// Progress, if not nil, counts the query's source work as scans finish it.
 	Progress *Progress
+	// Budget, if not nil, is the query's memory budget: spillable operators
+	// write their state to disk once Budget.ShouldSpill reports pressure.
+	Budget *Budget
+	// TempDir is the directory of spill files (os.TempDir() when empty).
+	TempDir string
+	// Spill, if not nil, counts the bytes and files every operator of the
+	// query spilled.
+	Spill *SpillStats
 }
 
-// NewEnv returns an Env with the given allocator (the Go allocator if nil) and
-// the default batch size.
+// NewEnv returns an Env with the given allocator (the Go allocator if nil),
+// the default batch size, spill files in os.TempDir() and a fresh spill
+// counter; when mem is a *Budget it is also the Env's Budget.
 func NewEnv(mem memory.Allocator) *Env {
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	return &Env{Mem: mem, BatchSize: DefaultBatchSize}
+	b, _ := mem.(*Budget)
+	return &Env{Mem: mem, BatchSize: DefaultBatchSize, Budget: b, TempDir: os.TempDir(), Spill: &SpillStats{}}
 }
 
 // ErrPartition is returned by Execute for a partition number out of range.

@@ -1,6 +1,8 @@
 // Package join implements the hash join and the nested-loop join, for every
 // join kind of Spark: one side is read completely into a table, the other
-// streams through it batch at a time.
+// streams through it batch at a time. Under memory pressure a hash join
+// partitions both sides to disk by key and joins the partitions one at a
+// time (see spill.go).
 package join
 
 import (
@@ -23,6 +25,7 @@ import (
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/kernels"
+	"github.com/gspark/gspark/exec/spill"
 )
 
 // Kind is the type of a join.
@@ -136,6 +139,9 @@ type hashJoin struct {
 
 	mu  sync.Mutex
 	cur *table // the table of the current run, nil between runs
+
+	stats     exec.SpillStats // what the join spilled, over all runs
+	leafBytes int64           // when > 0, the target size of spilled build partitions (tests)
 }
 
 // NewHashJoin joins left and right on lkeys[i] == rkeys[i] (column indices of
@@ -360,7 +366,8 @@ func (j *hashJoin) trackBuild() bool { return j.buildOuter || j.buildSemi }
 // open a partition after another one has finished), and an Execute with
 // another context, or of a partition already opened, starts the next run.
 // A consumer that reads only some partitions to their end and never executes
-// the join again leaves the table allocated.
+// the join again leaves the table allocated (and, when the build side
+// spilled, its files on disk).
 func (j *hashJoin) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := exec.CheckPartition(j, p); err != nil {
 		return nil, err
@@ -463,6 +470,8 @@ type table struct {
 	next    []int32
 	mask    uint64
 	matched []uint32 // bit i: build row i matched; set atomically by every stream
+
+	spilled *spilledBuild // the build side partitioned to disk; nil when in memory
 }
 
 func (t *table) release() {
@@ -474,6 +483,10 @@ func (t *table) release() {
 	t.cols = nil
 	t.keys = keySet{}
 	t.buckets, t.next, t.matched = nil, nil, nil
+	if t.spilled != nil {
+		t.spilled.release()
+		t.spilled = nil
+	}
 }
 
 // mark records that build row i matched.
@@ -488,11 +501,23 @@ func (t *table) mark(i int32) {
 // partition is done, after the marks happened-before through hashJoin.mu.
 func (t *table) isMarked(i int) bool { return atomic.LoadUint32(&t.matched[i>>5])&(1<<(i&31)) != 0 }
 
-// load reads every partition of the build side concurrently and builds the table.
+// load reads every partition of the build side concurrently and builds the
+// table. Under memory pressure (env.ShouldSpill) a hash join partitions the
+// build side to disk instead (see spilledBuild).
 func (t *table) load(ctx context.Context, j *hashJoin) error {
 	op := j.buildOp()
 	n := op.Partitions()
 	parts := make([][]arrow.RecordBatch, n)
+	var (
+		mu   sync.Mutex
+		part *partitioner // not nil once the build side spills
+		held int64        // bytes of the batches in parts
+	)
+	defer func() {
+		if part != nil {
+			part.abort()
+		}
+	}()
 	g, gctx := errgroup.WithContext(ctx)
 	for p := range n {
 		g.Go(func() error {
@@ -501,23 +526,64 @@ func (t *table) load(ctx context.Context, j *hashJoin) error {
 				return err
 			}
 			return exec.Drain(gctx, s, func(b arrow.RecordBatch) error {
-				if b.NumRows() > 0 {
-					b.Retain()
-					parts[p] = append(parts[p], b)
+				if b.NumRows() == 0 {
+					return nil
 				}
-				return nil
+				mu.Lock()
+				defer mu.Unlock()
+				if part != nil {
+					return part.add(b)
+				}
+				b.Retain()
+				parts[p] = append(parts[p], b)
+				held += spill.Size(b)
+				// Building the table copies what is held.
+				if j.nested || !j.env.ShouldSpillWith(held) {
+					return nil
+				}
+				part = j.newPartitioner(gctx, j.buildOp().Schema(), j.buildKeys(), j.root())
+				return part.addAll(parts)
 			})
 		})
 	}
 	err := g.Wait()
-	var batches []arrow.RecordBatch
+	if err == nil && part == nil && !j.nested && held > 0 {
+		rows := int64(0)
+		for _, bs := range parts {
+			for _, b := range bs {
+				rows += b.NumRows()
+			}
+		}
+		// The table needs a copy of the rows and about 32 bytes a row of
+		// keys, hashes and chains.
+		if j.env.ShouldSpillWith(held + 32*rows) {
+			part = j.newPartitioner(ctx, j.buildOp().Schema(), j.buildKeys(), j.root())
+			err = part.addAll(parts)
+		}
+	}
+	var batches []arrow.RecordBatch // what parts still hold
 	for _, bs := range parts {
 		batches = append(batches, bs...)
 	}
-	defer func() { exec.ReleaseAll(batches) }()
 	if err != nil {
+		exec.ReleaseAll(batches)
 		return fmt.Errorf("%s build side: %w", j.what(), err)
 	}
+	if part != nil {
+		sb, err := j.finishBuild(ctx, part)
+		part = nil
+		if err != nil {
+			return fmt.Errorf("%s build side: %w", j.what(), err)
+		}
+		t.spilled = sb
+		return nil
+	}
+	return t.build(ctx, j, batches)
+}
+
+// build makes the table of the build rows of batches, releasing them.
+func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBatch) error {
+	defer func() { exec.ReleaseAll(batches) }()
 	rows := 0
 	for _, b := range batches {
 		rows += int(b.NumRows())
@@ -525,7 +591,7 @@ func (t *table) load(ctx context.Context, j *hashJoin) error {
 	if rows > math.MaxInt32 {
 		return fmt.Errorf("%s build side: %d rows exceed the limit of %d", j.what(), rows, math.MaxInt32)
 	}
-	schema := op.Schema()
+	schema := j.buildOp().Schema()
 	t.cols = make([]arrow.Array, schema.NumFields())
 	for c := range t.cols {
 		if len(batches) == 0 {
@@ -625,6 +691,7 @@ type stream struct {
 	pIdx    []int32
 	bIdx    []int32
 	keep    []int32
+	sp      *spillProbe // joining leaf by leaf, when the build side spilled
 }
 
 // Next implements exec.Stream.
@@ -640,6 +707,9 @@ func (s *stream) Next() (arrow.RecordBatch, error) {
 	if t.err != nil {
 		return nil, t.err
 	}
+	if t.spilled != nil {
+		return s.nextSpilled()
+	}
 	for {
 		if s.phase == phaseTail {
 			out, err := s.buildTail()
@@ -649,19 +719,31 @@ func (s *stream) Next() (arrow.RecordBatch, error) {
 			}
 			return out, err
 		}
+		out, err := s.probeNext()
+		if errors.Is(err, io.EOF) {
+			s.phase = phaseDone
+			if j.trackBuild() && j.finish(t, s.part) {
+				s.phase = phaseTail
+				continue
+			}
+			return nil, io.EOF
+		}
+		return out, err
+	}
+}
+
+// probeNext returns the next batch of the probe phase: the pairs and the
+// settled probe rows of the probe partition against s.t; io.EOF at its end.
+func (s *stream) probeNext() (arrow.RecordBatch, error) {
+	t, j := s.t, s.j
+	for {
 		if s.batch == nil {
 			if t.rows == 0 && !j.probeOuter && !(j.probeSemi && j.anti) {
 				// Nothing can come out of this partition.
-				s.phase = phaseDone
 				return nil, io.EOF
 			}
 			b, err := s.probe.Next()
 			if errors.Is(err, io.EOF) {
-				s.phase = phaseDone
-				if j.trackBuild() && j.finish(t, s.part) {
-					s.phase = phaseTail
-					continue
-				}
 				return nil, io.EOF
 			}
 			if err != nil {
@@ -995,6 +1077,10 @@ func (s *stream) Close() error {
 	if s.batch != nil {
 		s.batch.Release()
 		s.batch = nil
+	}
+	if s.sp != nil {
+		s.sp.release()
+		s.sp = nil
 	}
 	err := s.probe.Close()
 	// A stream closed before its end or with its context cancelled abandons the run.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -181,41 +182,54 @@ func TestHashJoinKindsMatchReference(t *testing.T) {
 				for _, pc := range partCombos {
 					for _, withResid := range []bool{false, true} {
 						for _, nullSafe := range []bool{false, true} {
-							name := fmt.Sprintf("%s/%s/build-%s/%dx%d/resid=%v/nullsafe=%v", kc.name, kind, build, pc[0], pc[1], withResid, nullSafe)
-							t.Run(name, func(t *testing.T) {
-								nl, nr := r.IntN(120), r.IntN(120)
-								if r.IntN(10) == 0 {
-									nl = 0
+							for _, spilling := range []bool{false, true} {
+								if spilling && (pc[0] == 2 || withResid != nullSafe) {
+									continue // the other combinations cover spilling
 								}
-								if r.IntN(10) == 0 {
-									nr = 0
-								}
-								lrows, rrows := genRows(r, nl, kc.lgen), genRows(r, nr, kc.rgen)
-								left := source(t, mem, r, kc.left, lrows, pc[0], nil)
-								right := source(t, mem, r, kc.right, rrows, pc[1], kc.rdict)
-								env := &exec.Env{Mem: mem, BatchSize: 1 + r.IntN(20)}
-								spec := Spec{LeftKeys: kc.lkeys, RightKeys: kc.rkeys, Kind: kind, Build: build}
-								var refResid func(lr, rr []any) bool
-								if withResid {
-									spec.Residual, refResid = kc.resid(t), kc.refResid
-								}
-								if nullSafe {
-									spec.NullSafe = make([]bool, len(kc.lkeys))
-									for i := range spec.NullSafe {
-										spec.NullSafe[i] = r.IntN(3) > 0
+								name := fmt.Sprintf("%s/%s/build-%s/%dx%d/resid=%v/nullsafe=%v/spill=%v", kc.name, kind, build, pc[0], pc[1], withResid, nullSafe, spilling)
+								t.Run(name, func(t *testing.T) {
+									nl, nr := r.IntN(120), r.IntN(120)
+									if r.IntN(10) == 0 {
+										nl = 0
 									}
-								}
-								op, err := NewHashJoinWith(env, left, right, spec)
-								if err != nil {
-									t.Fatal(err)
-								}
-								want := refJoin(exectest.Rows(t, left), exectest.Rows(t, right), kc.lkeys, kc.rkeys, spec.NullSafe, kind, refResid, kc.left.NumFields(), kc.right.NumFields())
-								for run := range 2 { // a second run rebuilds the table
-									if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
-										t.Fatalf("run %d: %d rows, want %d\ngot  %v\nwant %v", run, len(got), len(want), got, want)
+									if r.IntN(10) == 0 {
+										nr = 0
 									}
-								}
-							})
+									lrows, rrows := genRows(r, nl, kc.lgen), genRows(r, nr, kc.rgen)
+									left := source(t, mem, r, kc.left, lrows, pc[0], nil)
+									right := source(t, mem, r, kc.right, rrows, pc[1], kc.rdict)
+									env := testEnv(t, mem, 1+r.IntN(20), spilling)
+									spec := Spec{LeftKeys: kc.lkeys, RightKeys: kc.rkeys, Kind: kind, Build: build}
+									var refResid func(lr, rr []any) bool
+									if withResid {
+										spec.Residual, refResid = kc.resid(t), kc.refResid
+									}
+									if nullSafe {
+										spec.NullSafe = make([]bool, len(kc.lkeys))
+										for i := range spec.NullSafe {
+											spec.NullSafe[i] = r.IntN(3) > 0
+										}
+									}
+									op, err := NewHashJoinWith(env, left, right, spec)
+									if err != nil {
+										t.Fatal(err)
+									}
+									if spilling {
+										op.(*hashJoin).leafBytes = []int64{0, 300, 1000}[r.IntN(3)]
+									}
+									want := refJoin(exectest.Rows(t, left), exectest.Rows(t, right), kc.lkeys, kc.rkeys, spec.NullSafe, kind, refResid, kc.left.NumFields(), kc.right.NumFields())
+									for run := range 2 { // a second run rebuilds the table
+										if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
+											t.Fatalf("run %d: %d rows, want %d\ngot  %v\nwant %v", run, len(got), len(want), got, want)
+										}
+										buildRows := nr
+										if build == BuildLeft {
+											buildRows = nl
+										}
+										checkSpilled(t, op, env, spilling && buildRows > 0)
+									}
+								})
+							}
 						}
 					}
 				}
@@ -404,37 +418,41 @@ func TestBuildTailEmittedOnce(t *testing.T) {
 	left := source(t, mem, r, ls, genRows(r, 120, gen), 7, nil)
 	right := source(t, mem, r, rs, genRows(r, 120, gen), 7, nil)
 	lrows, rrows := exectest.Rows(t, left), exectest.Rows(t, right)
-	env := &exec.Env{Mem: mem, BatchSize: 8}
-	for name, op := range tailJoins(t, env, left, right) {
-		t.Run(name, func(t *testing.T) {
-			j := op.(*hashJoin)
-			want := refJoin(lrows, rrows, []int{0}, []int{0}, nil, j.kind, nil, 1, 1)
-			for i := range 2 {
-				if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
-					t.Fatalf("collect %d: %d rows, want %d", i, len(got), len(want))
+	for _, spilling := range []bool{false, true} {
+		env := testEnv(t, mem, 8, spilling)
+		for name, op := range tailJoins(t, env, left, right) {
+			t.Run(fmt.Sprintf("%s/spill=%v", name, spilling), func(t *testing.T) {
+				j := op.(*hashJoin)
+				j.leafBytes = 200
+				want := refJoin(lrows, rrows, []int{0}, []int{0}, nil, j.kind, nil, 1, 1)
+				for i := range 2 {
+					if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
+						t.Fatalf("collect %d: %d rows, want %d", i, len(got), len(want))
+					}
 				}
-			}
-			if got := readInterleaved(t, op); !slices.Equal(got, want) {
-				t.Fatalf("interleaved: %d rows, want %d", len(got), len(want))
-			}
-			if got := readSequential(t, op); !slices.Equal(got, want) {
-				t.Fatalf("all open, read in turn: %d rows, want %d", len(got), len(want))
-			}
-			if got := readOneByOne(t, op); !slices.Equal(got, want) {
-				t.Fatalf("opened one after another: %d rows, want %d", len(got), len(want))
-			}
-			// A run of which only partition 0 is read, then a full run.
-			s, err := op.Execute(t.Context(), 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := exec.Drain(t.Context(), s, func(arrow.RecordBatch) error { return nil }); err != nil {
-				t.Fatal(err)
-			}
-			if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
-				t.Fatalf("after a partial run: %d rows, want %d", len(got), len(want))
-			}
-		})
+				if got := readInterleaved(t, op); !slices.Equal(got, want) {
+					t.Fatalf("interleaved: %d rows, want %d", len(got), len(want))
+				}
+				if got := readSequential(t, op); !slices.Equal(got, want) {
+					t.Fatalf("all open, read in turn: %d rows, want %d", len(got), len(want))
+				}
+				if got := readOneByOne(t, op); !slices.Equal(got, want) {
+					t.Fatalf("opened one after another: %d rows, want %d", len(got), len(want))
+				}
+				// A run of which only partition 0 is read, then a full run.
+				s, err := op.Execute(t.Context(), 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := exec.Drain(t.Context(), s, func(arrow.RecordBatch) error { return nil }); err != nil {
+					t.Fatal(err)
+				}
+				if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
+					t.Fatalf("after a partial run: %d rows, want %d", len(got), len(want))
+				}
+				checkSpilled(t, op, env, spilling && !j.nested)
+			})
+		}
 	}
 }
 
@@ -579,90 +597,93 @@ func TestJoinKindsEmptySides(t *testing.T) {
 func TestJoinKindsEarlyCloseCancelAndFailure(t *testing.T) {
 	mem := exectest.Alloc(t)
 	left, right := bigSources(t, mem, 3)
-	env := &exec.Env{Mem: mem, BatchSize: 16}
-	nlEnv := &exec.Env{Mem: mem, BatchSize: 512}
-	boom := errors.New("boom")
-	resid := binary(t, expr.NotEq, expr.Column(0, "l", arrow.PrimitiveTypes.Int64), expr.Column(1, "r", arrow.PrimitiveTypes.Int64))
-	badResid := expr.Column(7, "missing", arrow.FixedWidthTypes.Boolean)
-	type mk func(l, r exec.Operator, res expr.Expr) (exec.Operator, error)
-	makers := map[string]mk{}
-	for _, kind := range allKinds {
-		for _, build := range []Side{BuildLeft, BuildRight} {
-			makers[fmt.Sprintf("hash/%s/%s", kind, build)] = func(l, r exec.Operator, res expr.Expr) (exec.Operator, error) {
-				return NewHashJoinWith(env, l, r, Spec{LeftKeys: []int{0}, RightKeys: []int{0}, Kind: kind, Build: build, Residual: res})
-			}
-			makers[fmt.Sprintf("nested/%s/%s", kind, build)] = func(l, r exec.Operator, res expr.Expr) (exec.Operator, error) {
-				if res == nil {
-					res = resid
+	for _, spilling := range []bool{false, true} {
+		env := testEnv(t, mem, 16, spilling)
+		nlEnv := &exec.Env{Mem: mem, BatchSize: 512}
+		boom := errors.New("boom")
+		resid := binary(t, expr.NotEq, expr.Column(0, "l", arrow.PrimitiveTypes.Int64), expr.Column(1, "r", arrow.PrimitiveTypes.Int64))
+		badResid := expr.Column(7, "missing", arrow.FixedWidthTypes.Boolean)
+		type mk func(l, r exec.Operator, res expr.Expr) (exec.Operator, error)
+		makers := map[string]mk{}
+		for _, kind := range allKinds {
+			for _, build := range []Side{BuildLeft, BuildRight} {
+				makers[fmt.Sprintf("hash/%s/%s", kind, build)] = func(l, r exec.Operator, res expr.Expr) (exec.Operator, error) {
+					return NewHashJoinWith(env, l, r, Spec{LeftKeys: []int{0}, RightKeys: []int{0}, Kind: kind, Build: build, Residual: res})
 				}
-				return NewNestedLoopJoin(nlEnv, l, r, kind, res, build)
+				makers[fmt.Sprintf("nested/%s/%s", kind, build)] = func(l, r exec.Operator, res expr.Expr) (exec.Operator, error) {
+					if res == nil {
+						res = resid
+					}
+					return NewNestedLoopJoin(nlEnv, l, r, kind, res, build)
+				}
 			}
 		}
-	}
-	for name, make := range makers {
-		t.Run(name, func(t *testing.T) {
-			op, err := make(left, right, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Every stream open, one batch read from each, then all closed.
-			var ss []exec.Stream
-			for p := range op.Partitions() {
-				s, err := op.Execute(t.Context(), p)
+		for name, make := range makers {
+			t.Run(fmt.Sprintf("%s/spill=%v", name, spilling), func(t *testing.T) {
+				op, err := make(left, right, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				ss = append(ss, s)
+				// Every stream open, one batch read from each, then all closed.
+				var ss []exec.Stream
+				for p := range op.Partitions() {
+					s, err := op.Execute(t.Context(), p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ss = append(ss, s)
+					if b, err := s.Next(); err == nil {
+						b.Release()
+					} else if !errors.Is(err, io.EOF) {
+						t.Fatal(err)
+					}
+				}
+				for _, s := range ss {
+					if err := s.Close(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				// Cancelled before and during a run.
+				ctx, cancel := context.WithCancel(t.Context())
+				cancel()
+				if _, err := exec.Collect(ctx, op); !errors.Is(err, context.Canceled) {
+					t.Errorf("cancelled: got %v, want context.Canceled", err)
+				}
+				ctx, cancel = context.WithCancel(t.Context())
+				s, err := op.Execute(ctx, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if b, err := s.Next(); err == nil {
 					b.Release()
-				} else if !errors.Is(err, io.EOF) {
-					t.Fatal(err)
 				}
-			}
-			for _, s := range ss {
-				if err := s.Close(); err != nil {
-					t.Fatal(err)
+				cancel()
+				if _, err := s.Next(); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+					t.Errorf("cancelled mid-stream: got %v", err)
 				}
-			}
-			// Cancelled before and during a run.
-			ctx, cancel := context.WithCancel(t.Context())
-			cancel()
-			if _, err := exec.Collect(ctx, op); !errors.Is(err, context.Canceled) {
-				t.Errorf("cancelled: got %v, want context.Canceled", err)
-			}
-			ctx, cancel = context.WithCancel(t.Context())
-			s, err := op.Execute(ctx, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if b, err := s.Next(); err == nil {
-				b.Release()
-			}
-			cancel()
-			if _, err := s.Next(); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
-				t.Errorf("cancelled mid-stream: got %v", err)
-			}
-			s.Close()
-			// Failing inputs and a failing residual.
-			for what, in := range map[string][2]exec.Operator{
-				"left":  {failing{left, boom}, right},
-				"right": {left, failing{right, boom}},
-			} {
-				op, err := make(in[0], in[1], nil)
+				s.Close()
+				// Failing inputs and a failing residual.
+				for what, in := range map[string][2]exec.Operator{
+					"left":  {failing{left, boom}, right},
+					"right": {left, failing{right, boom}},
+				} {
+					op, err := make(in[0], in[1], nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := exec.Collect(t.Context(), op); !errors.Is(err, boom) {
+						t.Errorf("failing %s side: got %v", what, err)
+					}
+				}
+				op, err = make(left, right, badResid)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := exec.Collect(t.Context(), op); !errors.Is(err, boom) {
-					t.Errorf("failing %s side: got %v", what, err)
+				if _, err := exec.Collect(t.Context(), op); err == nil {
+					t.Error("failing residual: no error")
 				}
-			}
-			op, err = make(left, right, badResid)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := exec.Collect(t.Context(), op); err == nil {
-				t.Error("failing residual: no error")
-			}
-		})
+				checkSpilled(t, op, env, spilling && strings.HasPrefix(name, "hash/"))
+			})
+		}
 	}
 }

@@ -1,4 +1,6 @@
 // Package sort implements ordering operators: a global sort, top-N and limit.
+// Under memory pressure the global sort becomes an external merge sort over
+// sorted runs spilled to disk.
 package sort
 
 import (
@@ -17,6 +19,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/kernels"
+	"github.com/gspark/gspark/exec/spill"
 )
 
 // Key is one sort key: a column index, its direction and where its nulls go
@@ -77,11 +80,15 @@ type sortOp struct {
 	child exec.Operator
 	keys  []Key
 	limit int64
+	stats exec.SpillStats
 }
 
 // NewSort returns a global sort of child by keys: one output partition. Child
 // partitions are sorted concurrently, then merged; rows with equal keys keep
-// their partition order and, within a partition, their input order.
+// their partition order and, within a partition, their input order. Under
+// memory pressure (env.ShouldSpill) a partition sorts the rows it holds and
+// writes them to a spill file as one run; the runs and the rows left in
+// memory are then merged, streaming, with one batch of each run in memory.
 func NewSort(env *exec.Env, child exec.Operator, keys []Key) (exec.Operator, error) {
 	if env == nil || child == nil {
 		return nil, errors.New("sort: nil env or child")
@@ -146,6 +153,7 @@ type sortStream struct {
 	cols    []arrow.Array // every input row, concatenated
 	perm    []int32       // output order, global row ids
 	pos     int
+	merge   *merger // the merge of the sorted runs, when the sort spilled
 }
 
 func (st *sortStream) Next() (arrow.RecordBatch, error) {
@@ -162,6 +170,14 @@ func (st *sortStream) Next() (arrow.RecordBatch, error) {
 			st.release()
 			return nil, err
 		}
+	}
+	if st.merge != nil {
+		b, err := st.merge.next()
+		if err != nil {
+			st.done = true
+			st.release()
+		}
+		return b, err
 	}
 	if st.pos >= len(st.perm) {
 		st.done = true
@@ -190,6 +206,10 @@ func (st *sortStream) release() {
 		}
 	}
 	st.cols, st.perm = nil, nil
+	if st.merge != nil {
+		st.merge.close()
+		st.merge = nil
+	}
 }
 
 // run reads every child partition concurrently (a top-N keeps only the first
@@ -204,16 +224,38 @@ func (st *sortStream) run() error {
 			releaseCols(cols)
 		}
 	}()
+	runs := make([][]*spill.File, n) // the runs each partition spilled
+	spilled := false
+	defer func() {
+		if !spilled {
+			for _, fs := range runs {
+				removeFiles(fs)
+			}
+		}
+	}()
 	g, gctx := errgroup.WithContext(st.ctx)
 	for p := range n {
 		g.Go(func() error {
-			cols, err := op.readPartition(gctx, p)
-			parts[p] = cols
+			cols, files, err := op.readPartition(gctx, p)
+			parts[p], runs[p] = cols, files
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
+	}
+	var held int64
+	for p, fs := range runs {
+		if len(fs) > 0 {
+			spilled = true
+		}
+		held += spill.ArraysSize(parts[p])
+	}
+	if spilled || op.limit < 0 && n > 1 && op.env.ShouldSpillWith(held) {
+		// Merge instead of concatenating the partitions, which would pass
+		// the threshold.
+		spilled = true
+		return st.mergeSpilled(parts, runs)
 	}
 	bounds := make([]int, n+1)
 	for p, cols := range parts {
@@ -237,14 +279,24 @@ func (st *sortStream) run() error {
 
 // readPartition drains partition p of the child into concatenated columns.
 // For a top-N it compacts to the first limit rows whenever enough rows pile up.
-func (op *sortOp) readPartition(ctx context.Context, p int) ([]arrow.Array, error) {
+// A sort under memory pressure spills what it holds as sorted runs, returned
+// in input order (removed on error).
+func (op *sortOp) readPartition(ctx context.Context, p int) (_ []arrow.Array, _ []*spill.File, err error) {
 	schema := op.Schema()
 	s, err := op.child.Execute(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var runs []*spill.File
+	defer func() {
+		if err != nil {
+			removeFiles(runs)
+		}
+	}()
 	var batches []arrow.RecordBatch
 	defer func() { exec.ReleaseAll(batches) }()
+	var held int64 // bytes of batches
+	minRun := op.minRunBytes()
 	var kept []arrow.Array // compacted top rows so far (top-N only)
 	defer func() { releaseCols(kept) }()
 	pending := int64(0)
@@ -291,26 +343,93 @@ func (op *sortOp) readPartition(ctx context.Context, p int) ([]arrow.Array, erro
 		if op.limit >= 0 && pending >= threshold {
 			return compact()
 		}
+		held += spill.Size(b)
+		if op.limit < 0 && held >= minRun && op.env.ShouldSpillWith(held) {
+			f, err := op.spillRun(ctx, batches)
+			exec.ReleaseAll(batches)
+			batches, held = nil, 0
+			if err != nil {
+				return err
+			}
+			runs = append(runs, f)
+		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if op.limit >= 0 && len(batches) > 0 {
 		if err := compact(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if op.limit >= 0 {
 		out := kept
 		kept = nil
-		return out, nil
+		return out, nil, nil
+	}
+	if op.limit < 0 && held > 0 && op.env.ShouldSpillWith(held) {
+		// Concatenating what is held would pass the threshold: spill it too.
+		f, err := op.spillRun(ctx, batches)
+		exec.ReleaseAll(batches)
+		batches = nil
+		if err != nil {
+			return nil, nil, err
+		}
+		runs = append(runs, f)
 	}
 	parts := make([][]arrow.Array, len(batches))
 	for i, b := range batches {
 		parts[i] = b.Columns()
 	}
-	return concatCols(op.env.Mem, schema, parts)
+	cols, err := concatCols(op.env.Mem, schema, parts)
+	return cols, runs, err
+}
+
+func removeFiles(fs []*spill.File) {
+	for _, f := range fs {
+		_ = f.Remove()
+	}
+}
+
+// mergeSpilled sorts the rows each partition still holds and starts the
+// merge of every partition's runs, in input order: partition by partition,
+// its spilled runs and then its rows in memory. It takes the columns of parts
+// (setting them to nil) and the files of runs.
+func (st *sortStream) mergeSpilled(parts [][]arrow.Array, files [][]*spill.File) error {
+	op := st.op
+	var runs []run
+	for p := range parts {
+		for _, f := range files[p] {
+			runs = append(runs, run{file: f})
+		}
+		files[p] = nil
+		cols := parts[p]
+		parts[p] = nil
+		n := colsLen(cols)
+		if n == 0 {
+			releaseCols(cols)
+			continue
+		}
+		// Owned by runs from here on.
+		mr := &memRun{mem: op.env.Mem, schema: op.Schema(), cols: cols, batchSize: op.runBatch()}
+		runs = append(runs, run{mem: mr})
+		perm, err := sortRanges(st.ctx, cols, op.keys, []int{0, n}, -1)
+		if err != nil {
+			releaseRuns(runs)
+			for _, fs := range files {
+				removeFiles(fs)
+			}
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		mr.perm = perm
+	}
+	m, err := op.mergeRuns(st.ctx, runs)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	st.merge = m
+	return nil
 }
 
 func colsLen(cols []arrow.Array) int {
