@@ -115,7 +115,7 @@ func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, 
 		mem = exec.NewPool(0)
 	}
 	budget := exec.NewBudget(mem, df.s.memoryLimit(), cancel)
-	env := exec.NewEnv(budget)
+	env := df.s.newEnv(budget)
 	env.Progress, _ = ctx.Value(progressKey{}).(*exec.Progress)
 	q, err := df.prepare(ctx, env)
 	if err != nil {

@@ -29,7 +29,8 @@ func (df *DataFrame) ExplainAnalyze(ctx context.Context) (string, error) {
 		mem = exec.NewPool(0)
 	}
 	budget := exec.NewBudget(mem, df.s.memoryLimit(), cancel)
-	q, err := df.prepareWith(ctx, exec.NewEnv(budget), true)
+	env := df.s.newEnv(budget)
+	q, err := df.prepareWith(ctx, env, true)
 	if err != nil {
 		return "", err
 	}
@@ -63,6 +64,10 @@ func (df *DataFrame) ExplainAnalyze(ctx context.Context) (string, error) {
 	var b strings.Builder
 	b.WriteString("== Physical Plan (analyzed) ==\n")
 	b.WriteString(exec.Format(q.op))
-	fmt.Fprintf(&b, "\n%d rows in %s, peak memory %d bytes\n", rows, elapsed.Round(time.Microsecond), budget.Peak())
+	fmt.Fprintf(&b, "\n%d rows in %s, peak memory %d bytes", rows, elapsed.Round(time.Microsecond), budget.Peak())
+	if n := env.Spill.Bytes(); n > 0 {
+		fmt.Fprintf(&b, ", spilled %d bytes in %d files", n, env.Spill.Files())
+	}
+	b.WriteString("\n")
 	return b.String(), nil
 }

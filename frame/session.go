@@ -3,6 +3,7 @@ package frame
 import (
 	"fmt"
 	"math"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/planner"
 	"github.com/gspark/gspark/samples"
 )
@@ -20,13 +22,16 @@ import (
 // A Session is safe for concurrent use; SQL's SET changes its options for
 // the queries planned afterwards.
 type Session struct {
-	// settings guards partitions, memLimit, optimize and broadcast, which SET
-	// may change while queries run; read them through the accessors.
+	// settings guards partitions, memLimit, optimize, broadcast, spill and
+	// tempDir, which SET may change while queries run; read them through the
+	// accessors.
 	settings   sync.RWMutex
 	partitions int
 	memLimit   int64
 	optimize   bool
 	broadcast  int64
+	spill      int64 // bytes; autoSpill: a fraction of memLimit; -1: never
+	tempDir    string
 	mem        memory.Allocator
 	ids        planner.IDs
 
@@ -43,6 +48,21 @@ type tableEntry struct {
 
 // Option configures a Session.
 type Option func(*Session)
+
+// autoSpill is the default spill threshold: exec.DefaultSpillFraction of
+// the memory limit (no spilling without a limit).
+const autoSpill = -2
+
+// WithSpillThreshold sets how many bytes a query may hold before its sorts
+// and hash joins spill to disk: 0 spills always (same answers, slower),
+// -1 never; the default is 60% of the memory limit.
+func WithSpillThreshold(bytes int64) Option {
+	return func(s *Session) { s.spill = max(bytes, -1) }
+}
+
+// WithTempDir sets the directory spill files go to (default: the system's
+// temporary directory); they are removed when the operator finishes.
+func WithTempDir(dir string) Option { return func(s *Session) { s.tempDir = dir } }
 
 // WithPartitions sets how many partitions queries run with (default GOMAXPROCS).
 func WithPartitions(n int) Option { return func(s *Session) { s.partitions = max(n, 1) } }
@@ -72,7 +92,7 @@ func WithAllocator(mem memory.Allocator) Option { return func(s *Session) { s.me
 // NewSession returns a session with the sample tables registered as
 // samples.<name> (the TPC-H tables at scale factor 0.01 and iris).
 func NewSession(opts ...Option) *Session {
-	s := &Session{partitions: runtime.GOMAXPROCS(0), optimize: true, broadcast: DefaultBroadcastThreshold,
+	s := &Session{partitions: runtime.GOMAXPROCS(0), optimize: true, broadcast: DefaultBroadcastThreshold, spill: autoSpill,
 		mem: memory.DefaultAllocator, tables: map[string]tableEntry{}}
 	for _, o := range opts {
 		o(s)
@@ -110,6 +130,19 @@ func (s *Session) memoryLimit() int64 {
 	s.settings.RLock()
 	defer s.settings.RUnlock()
 	return s.memLimit
+}
+
+// newEnv makes the environment of one query over budget, with the
+// session's spill settings.
+func (s *Session) newEnv(budget *exec.Budget) *exec.Env {
+	s.settings.RLock()
+	defer s.settings.RUnlock()
+	if s.spill != autoSpill {
+		budget.SetSpillThreshold(s.spill)
+	}
+	env := exec.NewEnv(budget)
+	env.TempDir = s.tempDir
+	return env
 }
 
 // optimizerOn reads whether the optimizer runs, under the settings lock.
@@ -232,11 +265,13 @@ const (
 	confMemoryLimit       = "gspark.memory.limit"
 	confSparkBroadcast    = "spark.sql.autoBroadcastJoinThreshold"
 	confBroadcast         = "gspark.broadcast.threshold"
+	confSpill             = "gspark.spill.threshold"
+	confLocalDir          = "spark.local.dir"
 )
 
 // confKeys lists the settings in the order SET shows them.
 func confKeys() []string {
-	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast}
+	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir}
 }
 
 // canonicalKey returns the known key that key names, case-insensitively.
@@ -253,7 +288,10 @@ func canonicalKey(key string) (string, error) {
 // spark.sql.shuffle.partitions or gspark.partitions (an integer ≥ 1),
 // gspark.memory.limit (bytes such as 536870912, 512MB or 2GiB; 0 for none),
 // spark.sql.autoBroadcastJoinThreshold or gspark.broadcast.threshold (bytes;
-// -1 disables broadcast joins). Queries planned afterwards use the new value.
+// -1 disables broadcast joins), gspark.spill.threshold (bytes a query may
+// hold before sorts and joins spill; auto: 60% of the memory limit; -1
+// never) and spark.local.dir (where spill files go). Queries planned
+// afterwards use the new value.
 func (s *Session) SetConf(key, value string) error {
 	k, err := canonicalKey(key)
 	if err != nil {
@@ -287,6 +325,22 @@ func (s *Session) SetConf(key, value string) error {
 		s.settings.Lock()
 		s.broadcast = n
 		s.settings.Unlock()
+	case confSpill:
+		n := int64(autoSpill)
+		if !strings.EqualFold(value, "auto") {
+			if i, err := strconv.ParseInt(value, 10, 64); err == nil && i < 0 {
+				n = -1
+			} else if n, err = ParseBytes(value); err != nil {
+				return fmt.Errorf("%s: %w (or auto, or -1 never to spill)", k, err)
+			}
+		}
+		s.settings.Lock()
+		s.spill = n
+		s.settings.Unlock()
+	case confLocalDir:
+		s.settings.Lock()
+		s.tempDir = value
+		s.settings.Unlock()
 	}
 	return nil
 }
@@ -304,6 +358,16 @@ func (s *Session) Conf(key string) (string, error) {
 		return strconv.Itoa(s.partitions), nil
 	case confMemoryLimit:
 		return strconv.FormatInt(s.memLimit, 10), nil
+	case confSpill:
+		if s.spill == autoSpill {
+			return "auto", nil
+		}
+		return strconv.FormatInt(s.spill, 10), nil
+	case confLocalDir:
+		if s.tempDir == "" {
+			return os.TempDir(), nil
+		}
+		return s.tempDir, nil
 	}
 	return strconv.FormatInt(s.broadcast, 10), nil
 }

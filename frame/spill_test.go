@@ -1,0 +1,75 @@
+package frame_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gspark/gspark/frame"
+)
+
+// With a spill threshold of 0 every sort and hash join writes its data to
+// disk and reads it back: the answers must not change, and no spill file
+// may stay behind.
+func TestSpillingGivesTheSameAnswers(t *testing.T) {
+	ctx := context.Background()
+	queries := []string{
+		`SELECT l_orderkey, l_linenumber, l_comment FROM samples.lineitem ORDER BY l_comment, l_orderkey, l_linenumber`,
+		`SELECT o_orderkey, c_name, o_totalprice FROM samples.orders JOIN samples.customer ON o_custkey = c_custkey ORDER BY o_totalprice DESC, o_orderkey`,
+		`SELECT c_custkey, count(o_orderkey) FROM samples.customer LEFT JOIN samples.orders ON o_custkey = c_custkey GROUP BY c_custkey ORDER BY c_custkey`,
+		`SELECT c_custkey FROM samples.customer LEFT ANTI JOIN samples.orders ON o_custkey = c_custkey ORDER BY c_custkey`,
+		`SELECT s_name, count(*) FROM samples.lineitem JOIN samples.supplier ON l_suppkey = s_suppkey JOIN samples.orders ON l_orderkey = o_orderkey
+		  WHERE o_orderstatus = 'F' GROUP BY s_name ORDER BY 2 DESC, 1`,
+	}
+	for _, parts := range []int{1, 4} {
+		dir := t.TempDir()
+		plain := frame.NewSession(frame.WithPartitions(parts))
+		spilling := frame.NewSession(frame.WithPartitions(parts), frame.WithSpillThreshold(0), frame.WithTempDir(dir))
+		for _, q := range queries {
+			want, err := plain.SQL(q).Collect(ctx)
+			if err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			got, err := spilling.SQL(q).Collect(ctx)
+			if err != nil {
+				t.Fatalf("%s (spilling): %v", q, err)
+			}
+			if len(want) == 0 || strings.Join(rowStrings(got), ";") != strings.Join(rowStrings(want), ";") {
+				t.Errorf("%s (partitions=%d): spilling changed the answer (%d rows, want %d)", q, parts, len(got), len(want))
+			}
+			report, err := spilling.SQL(q).ExplainAnalyze(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(report, "spilled") {
+				t.Errorf("%s: EXPLAIN ANALYZE shows no spilled bytes:\n%s", q, report)
+			}
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Fatalf("%s: %d spill files left in %s", q, len(left), dir)
+			}
+		}
+	}
+	// A real memory limit below what the sort holds in memory (5 MiB at its peak): it spills at 60% of the limit and finishes.
+	dir := t.TempDir()
+	s := frame.NewSession(frame.WithPartitions(2), frame.WithMemoryLimit(6<<20), frame.WithTempDir(dir))
+	report, err := s.SQL(queries[0]).ExplainAnalyze(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(report, "spilled") {
+		t.Errorf("under a 6 MiB limit the sort did not spill:\n%s", report)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("%d spill files left", len(left))
+	}
+}
+
+// rowStrings renders rows in order.
+func rowStrings(rows []frame.Row) []string {
+	out := make([]string, len(rows))
+	for i, r := range strRows(rows) {
+		out[i] = strings.Join(r, ",")
+	}
+	return out
+}
