@@ -268,6 +268,12 @@ func (a *Analyzer) resolveExpr(e Expr, in []*Attribute, where string) (Expr, err
 		return x, nil
 	case *Subquery:
 		return a.resolveSubquery(x, in, where)
+	case *UDF:
+		if x.ID == 0 {
+			c := *x
+			c.ID = a.IDs.Next()
+			e = &c
+		}
 	case *Attribute:
 		for _, att := range in {
 			if att.ID == x.ID {

@@ -834,10 +834,8 @@ func (pp *PhysicalPlanner) planRepartition(r *Repartition) (physical, error) {
 	}
 	keys := r.Keys
 	if len(keys) == 0 {
-		// No keys: spread the rows by all of their columns.
-		for _, a := range child.attrs {
-			keys = append(keys, a)
-		}
+		// No keys: deal the rows out in turn, as Spark does.
+		return physical{op: exchange.NewRoundRobin(pp.Env, child.op, r.N), attrs: child.attrs}, nil
 	}
 	withKeys, cols, err := pp.keyColumns(child, keys)
 	if err != nil {

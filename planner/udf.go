@@ -21,6 +21,9 @@ type UDF struct {
 	Args []Expr
 	Type arrow.DataType
 	Fn   UDFFunc
+	// ID tells calls of different functions under one name apart (the
+	// analyzer sets it), since expressions compare by their text.
+	ID int64
 }
 
 func (e *UDF) String() string {
@@ -28,7 +31,7 @@ func (e *UDF) String() string {
 	for i, a := range e.Args {
 		parts[i] = a.String()
 	}
-	return fmt.Sprintf("%s(%s)", e.Name, strings.Join(parts, ", "))
+	return fmt.Sprintf("%s#%d(%s)", e.Name, e.ID, strings.Join(parts, ", "))
 }
 
 // Children implements Expr.
@@ -36,7 +39,7 @@ func (e *UDF) Children() []Expr { return e.Args }
 
 // WithChildren implements Expr.
 func (e *UDF) WithChildren(c []Expr) Expr {
-	return &UDF{Name: e.Name, Args: c, Type: e.Type, Fn: e.Fn}
+	return &UDF{Name: e.Name, Args: c, Type: e.Type, Fn: e.Fn, ID: e.ID}
 }
 
 // DataType implements Expr.

@@ -373,6 +373,7 @@ type op struct {
 	argCols  [][]int          // per spec, the child columns it reads
 	keyTypes []arrow.DataType
 	schema   *arrow.Schema
+	spilled  exec.SpillStats // what spilling final aggregations wrote
 }
 
 // NewPartial aggregates each child partition on its own (same number of
@@ -547,33 +548,46 @@ func (o *op) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := exec.CheckPartition(o, p); err != nil {
 		return nil, err
 	}
-	t, err := newTable(o.keyTypes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", o, err)
-	}
-	accs := make([]accumulator, len(o.aggs))
-	rows := &batchRows{}
-	for i, sp := range o.aggs {
-		if accs[i], err = newAccumulator(sp, o.inTypes[i], o.inTypes2[i], o.final); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", o, sp.Name, err)
-		}
-		if a, ok := accs[i].(interface{ setPartition(int) }); ok {
-			a.setPartition(p)
-		}
-		if a, ok := accs[i].(interface{ setRows(*batchRows) }); ok {
-			a.setRows(rows)
-		}
+	s := &aggStream{o: o, ctx: ctx, part: p}
+	if err := s.reset(); err != nil {
+		return nil, err
 	}
 	in, err := o.child.Execute(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	return &aggStream{o: o, ctx: ctx, in: in, t: t, accs: accs, rows: rows}, nil
+	s.in = in
+	return s, nil
+}
+
+// reset gives the stream an empty table and fresh accumulators.
+func (s *aggStream) reset() error {
+	o := s.o
+	t, err := newTable(o.keyTypes)
+	if err != nil {
+		return fmt.Errorf("%s: %w", o, err)
+	}
+	accs := make([]accumulator, len(o.aggs))
+	rows := &batchRows{}
+	for i, sp := range o.aggs {
+		if accs[i], err = newAccumulator(sp, o.inTypes[i], o.inTypes2[i], o.final); err != nil {
+			return fmt.Errorf("%s: %s: %w", o, sp.Name, err)
+		}
+		if a, ok := accs[i].(interface{ setPartition(int) }); ok {
+			a.setPartition(s.part)
+		}
+		if a, ok := accs[i].(interface{ setRows(*batchRows) }); ok {
+			a.setRows(rows)
+		}
+	}
+	s.t, s.accs, s.rows = t, accs, rows
+	return nil
 }
 
 type aggStream struct {
 	o     *op
 	ctx   context.Context
+	part  int
 	in    exec.Stream
 	t     *table
 	accs  []accumulator
@@ -581,6 +595,9 @@ type aggStream struct {
 	built bool
 	next  int
 	ngrp  int
+	// Spilling (final aggregation only, see spill.go).
+	noSpill bool
+	sp      *aggSpill
 }
 
 func (s *aggStream) build() error {
@@ -598,11 +615,21 @@ func (s *aggStream) build() error {
 		if err != nil {
 			return err
 		}
-		err = s.consume(b, keys, args)
+		if s.sp != nil {
+			err = s.sp.route(b)
+		} else {
+			err = s.consume(b, keys, args)
+		}
 		b.Release()
 		if err != nil {
 			return fmt.Errorf("%s: %w", o, err)
 		}
+		if err := s.maybeSpill(); err != nil {
+			return fmt.Errorf("%s: %w", o, err)
+		}
+	}
+	if s.sp != nil {
+		return s.sp.finish()
 	}
 	s.ngrp = s.t.groups()
 	if o.final && len(o.groups) == 0 && o.Partitions() == 1 && s.ngrp == 0 {
@@ -654,6 +681,9 @@ func (s *aggStream) Next() (arrow.RecordBatch, error) {
 	if err := s.ctx.Err(); err != nil {
 		return nil, err
 	}
+	if s.sp != nil {
+		return s.sp.next()
+	}
 	if s.next >= s.ngrp {
 		return nil, io.EOF
 	}
@@ -663,6 +693,12 @@ func (s *aggStream) Next() (arrow.RecordBatch, error) {
 	}
 	lo, hi := s.next, min(s.next+size, s.ngrp)
 	s.next = hi
+	return s.emit(lo, hi, s.o.final)
+}
+
+// emit builds the output batch of groups [lo, hi): results when final is
+// set, partial states (the input layout of a final aggregation) otherwise.
+func (s *aggStream) emit(lo, hi int, final bool) (arrow.RecordBatch, error) {
 	mem := s.o.env.Mem
 	cols := make([]arrow.Array, 0, s.o.schema.NumFields())
 	release := func() {
@@ -674,7 +710,7 @@ func (s *aggStream) Next() (arrow.RecordBatch, error) {
 		cols = append(cols, c.array(mem, lo, hi))
 	}
 	for i, a := range s.accs {
-		if s.o.final {
+		if final {
 			r, err := a.result(mem, lo, hi)
 			if err != nil {
 				release()
@@ -691,7 +727,11 @@ func (s *aggStream) Next() (arrow.RecordBatch, error) {
 		cols = append(cols, st...)
 	}
 	defer release()
-	return arrayRecord(s.o.schema, cols, hi-lo), nil
+	schema := s.o.schema
+	if s.o.final && !final {
+		schema = s.o.child.Schema() // a final aggregation's states, as it reads them
+	}
+	return arrayRecord(schema, cols, hi-lo), nil
 }
 
 func (s *aggStream) Close() error {
@@ -701,5 +741,9 @@ func (s *aggStream) Close() error {
 	err := s.in.Close()
 	s.in = nil
 	s.t, s.accs = nil, nil
+	if s.sp != nil {
+		s.sp.close()
+		s.sp = nil
+	}
 	return err
 }

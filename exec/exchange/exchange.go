@@ -117,6 +117,64 @@ func (h *HashRepartition) route(r *run, sc *scratch, b arrow.RecordBatch) error 
 	return nil
 }
 
+// RoundRobin deals the rows of all child partitions to n partitions in turn
+// (Spark's repartition without columns): child partition i sends its rows to
+// i, i+1, … modulo n, so the result depends only on the input's partitioning
+// and order, and works for columns of any type.
+type RoundRobin struct {
+	core
+}
+
+// NewRoundRobin deals the rows of child to n partitions in turn.
+func NewRoundRobin(env *exec.Env, child exec.Operator, n int) exec.Operator {
+	rr := &RoundRobin{}
+	rr.core = core{env: env, child: child, n: max(n, 1), self: rr, route: rr.route}
+	return rr
+}
+
+// String implements exec.Operator.
+func (rr *RoundRobin) String() string { return fmt.Sprintf("RoundRobinRepartition(n=%d)", rr.n) }
+
+// Execute implements exec.Operator.
+func (rr *RoundRobin) Execute(ctx context.Context, p int) (exec.Stream, error) {
+	return rr.execute(ctx, p)
+}
+
+func (rr *RoundRobin) route(r *run, sc *scratch, b arrow.RecordBatch) error {
+	rows := int(b.NumRows())
+	if rr.n == 1 {
+		return r.send(0, b)
+	}
+	if len(sc.idx) != rr.n {
+		sc.idx = make([][]int32, rr.n)
+	}
+	for d := range sc.idx {
+		sc.idx[d] = sc.idx[d][:0]
+	}
+	d := sc.next % rr.n
+	for i := 0; i < rows; i++ {
+		sc.idx[d] = append(sc.idx[d], int32(i))
+		if d++; d == rr.n {
+			d = 0
+		}
+	}
+	sc.next = d
+	defer b.Release()
+	for d, idx := range sc.idx {
+		if len(idx) == 0 {
+			continue
+		}
+		piece, err := kernels.TakeBatch(rr.env.Mem, b, idx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", rr, err)
+		}
+		if err := r.send(d, piece); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Gather merges all child partitions into one partition.
 type Gather struct {
 	core
@@ -159,6 +217,7 @@ type scratch struct {
 	hashes []uint64
 	cols   []arrow.Array
 	idx    [][]int32
+	next   int // RoundRobin: the destination of the producer's next row
 }
 
 // Schema implements exec.Operator.
@@ -242,7 +301,7 @@ func (c *core) produce(r *run, i int) error {
 		return err
 	}
 	defer s.Close()
-	sc := &scratch{}
+	sc := &scratch{next: i}
 	for {
 		if err := r.ctx.Err(); err != nil {
 			return err

@@ -336,3 +336,58 @@ func TestCancel(t *testing.T) {
 		s.Close()
 	}
 }
+
+func TestRoundRobin(t *testing.T) {
+	for _, parts := range []int{1, 3} {
+		for _, n := range []int{1, 4} {
+			t.Run(fmt.Sprintf("p%d_n%d", parts, n), func(t *testing.T) {
+				mem := exectest.Alloc(t)
+				env := exec.NewEnv(mem)
+				src, total := source(t, mem, parts, 6)
+				op := exchange.NewRoundRobin(env, src, n)
+				if op.Partitions() != n || op.String() != fmt.Sprintf("RoundRobinRepartition(n=%d)", n) {
+					t.Fatalf("partitions %d, %s", op.Partitions(), op)
+				}
+				counts := make([]int, n)
+				ids := map[int64]bool{}
+				var mu sync.Mutex
+				var wg sync.WaitGroup
+				for p := 0; p < n; p++ {
+					s, err := op.Execute(t.Context(), p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						err := exec.Drain(t.Context(), s, func(b arrow.RecordBatch) error {
+							mu.Lock()
+							defer mu.Unlock()
+							counts[p] += int(b.NumRows())
+							col := b.Column(0).(*array.Int64)
+							for i := 0; i < col.Len(); i++ {
+								ids[col.Value(i)] = true
+							}
+							return nil
+						})
+						if err != nil {
+							t.Error(err)
+						}
+					}()
+				}
+				wg.Wait()
+				if len(ids) != total {
+					t.Fatalf("got %d distinct rows, want %d", len(ids), total)
+				}
+				// Every producer deals its rows in turn: partitions differ by at most one row per producer.
+				lo, hi := counts[0], counts[0]
+				for _, c := range counts {
+					lo, hi = min(lo, c), max(hi, c)
+				}
+				if hi-lo > parts {
+					t.Errorf("rows per partition %v are not dealt evenly", counts)
+				}
+			})
+		}
+	}
+}
