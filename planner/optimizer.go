@@ -18,6 +18,7 @@ func DefaultRules() []Rule {
 	return []Rule{
 		ConstantFolding(),
 		CombineFilters(),
+		FactorDisjunctions(),
 		PushDownPredicates(),
 		LimitPushdown(),
 		ColumnPruning(),

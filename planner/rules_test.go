@@ -230,3 +230,31 @@ func TestOptimizerReachesFixpointAndKeepsSchema(t *testing.T) {
 		}
 	}
 }
+
+func TestFactorDisjunctionsFires(t *testing.T) {
+	// (l_orderkey = o_orderkey AND l_quantity > 1) OR (l_orderkey = o_orderkey AND o_custkey = 7)
+	key := bin(OpEq, col("l_orderkey"), col("o_orderkey"))
+	cond := bin(OpOr, bin(OpAnd, key, bin(OpGt, col("l_linenumber"), i32(1))), bin(OpAnd, key, bin(OpEq, col("o_custkey"), i32(7))))
+	j := &Join{Left: &UnresolvedRelation{Name: "lineitem"}, Right: &UnresolvedRelation{Name: "orders"}, Kind: InnerJoin}
+	p := analyze(t, &Filter{Cond: cond, Child: j})
+	out, fired := applyRule(t, FactorDisjunctions(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	f := out.(*Filter)
+	cs := SplitConjuncts(f.Cond)
+	if len(cs) != 2 || !strings.HasPrefix(stripIDs(cs[0].String()), "(l_orderkey = o_orderkey)") || !strings.Contains(cs[1].String(), " OR ") {
+		t.Fatalf("factored condition: %s", stripIDs(f.Cond.String()))
+	}
+	// Once factored, pushdown makes the equality a join key.
+	out, _ = applyRule(t, PushDownPredicates(), out)
+	if jn, ok := findNode[*Join](out); !ok || jn.Cond == nil || !strings.Contains(stripIDs(jn.Cond.String()), "l_orderkey = o_orderkey") {
+		t.Fatalf("the key did not reach the join:\n%s", Format(out))
+	}
+	// A branch that is only the common part makes the OR true.
+	p = analyze(t, &Filter{Cond: bin(OpOr, key, bin(OpAnd, key, bin(OpEq, col("o_custkey"), i32(7)))), Child: j})
+	out, _ = applyRule(t, FactorDisjunctions(), p)
+	if got := stripIDs(out.(*Filter).Cond.String()); got != "(l_orderkey = o_orderkey)" {
+		t.Fatalf("got %s", got)
+	}
+}
