@@ -20,6 +20,7 @@ func DefaultRules() []Rule {
 		CombineFilters(),
 		FactorDisjunctions(),
 		PushDownPredicates(),
+		ReorderJoins(),
 		LimitPushdown(),
 		ColumnPruning(),
 	}

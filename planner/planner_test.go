@@ -57,7 +57,11 @@ func testCatalog() fakeCatalog {
 		{Name: "o_orderdate", Type: arrow.FixedWidthTypes.Date32},
 		{Name: "o_comment", Type: arrow.BinaryTypes.String, Nullable: true},
 	}, nil)
-	return fakeCatalog{"lineitem": &fakeSource{li, 60000}, "orders": &fakeSource{ord, 15000}}
+	cust := arrow.NewSchema([]arrow.Field{
+		{Name: "c_custkey", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "c_name", Type: arrow.BinaryTypes.String},
+	}, nil)
+	return fakeCatalog{"lineitem": &fakeSource{li, 60000}, "orders": &fakeSource{ord, 15000}, "customer": &fakeSource{cust, 1500}}
 }
 
 func newAnalyzer() *Analyzer { return &Analyzer{Catalog: testCatalog(), IDs: &IDs{}} }

@@ -258,3 +258,31 @@ func TestFactorDisjunctionsFires(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+func TestReorderJoinsAvoidsCrossJoins(t *testing.T) {
+	// FROM lineitem, customer, orders WHERE l_orderkey = o_orderkey AND c_custkey = o_custkey:
+	// in FROM order lineitem and customer would be crossed first.
+	from := &Join{Left: &Join{Left: &UnresolvedRelation{Name: "lineitem"}, Right: &UnresolvedRelation{Name: "customer"}, Kind: InnerJoin},
+		Right: &UnresolvedRelation{Name: "orders"}, Kind: InnerJoin}
+	cond := bin(OpAnd, bin(OpEq, col("l_orderkey"), col("o_orderkey")), bin(OpEq, col("c_custkey"), col("o_custkey")))
+	p := analyze(t, &Filter{Cond: cond, Child: from})
+	p, _ = applyRule(t, PushDownPredicates(), p)
+	out, fired := applyRule(t, ReorderJoins(), p)
+	if !fired {
+		t.Fatalf("did not fire:\n%s", Format(p))
+	}
+	var walk func(Plan)
+	walk = func(n Plan) {
+		if j, ok := n.(*Join); ok && j.Cond == nil {
+			t.Errorf("a cross join is left:\n%s", Format(out))
+		}
+		for _, c := range n.Children() {
+			walk(c)
+		}
+	}
+	walk(out)
+	// Applied again it changes nothing: the optimizer reaches a fixpoint.
+	if _, again := applyRule(t, ReorderJoins(), out); again {
+		t.Fatalf("fired twice:\n%s", Format(out))
+	}
+}

@@ -1,0 +1,142 @@
+package planner
+
+// ReorderJoins rebuilds every tree of inner and cross joins so that each
+// join has an equality condition where one exists: FROM part, supplier,
+// partsupp WHERE p_partkey = ps_partkey AND s_suppkey = ps_suppkey would
+// otherwise cross part with supplier first. Greedily, the largest input
+// (by estimate) stays the streaming side and the others join it one by one,
+// always one connected to what is joined so far by an equality, the
+// smallest first; only inputs with no connection are crossed, last. A
+// projection on top keeps the original column order.
+func ReorderJoins() Rule {
+	return Rule{Name: "ReorderJoins", Apply: func(p Plan) (Plan, bool, error) {
+		return TransformDown(p, func(n Plan) (Plan, bool, error) {
+			j, ok := n.(*Join)
+			if !ok || j.Kind != InnerJoin {
+				return n, false, nil
+			}
+			var leaves []Plan
+			var conds []Expr
+			flattenInner(j, &leaves, &conds)
+			if len(leaves) < 3 {
+				return n, false, nil
+			}
+			out, err := greedyJoin(leaves, conds)
+			if err != nil || Format(out) == Format(n) {
+				return n, false, err
+			}
+			// Keep the original column order.
+			list := make([]Expr, 0, len(n.Output()))
+			for _, a := range n.Output() {
+				list = append(list, a)
+			}
+			res := Plan(&Project{List: list, Child: out})
+			if isPassThrough(list, out) {
+				res = out
+			}
+			if Format(res) == Format(n) {
+				return n, false, nil
+			}
+			return res, true, nil
+		})
+	}}
+}
+
+// flattenInner collects the inputs and conditions of a tree of inner joins.
+func flattenInner(p Plan, leaves *[]Plan, conds *[]Expr) {
+	if j, ok := p.(*Join); ok && j.Kind == InnerJoin {
+		flattenInner(j.Left, leaves, conds)
+		flattenInner(j.Right, leaves, conds)
+		if j.Cond != nil {
+			*conds = append(*conds, SplitConjuncts(j.Cond)...)
+		}
+		return
+	}
+	*leaves = append(*leaves, p)
+}
+
+// greedyJoin joins leaves left-deep as ReorderJoins describes.
+func greedyJoin(leaves []Plan, conds []Expr) (Plan, error) {
+	ids := make([]map[int64]bool, len(leaves))
+	for i, l := range leaves {
+		ids[i] = map[int64]bool{}
+		for _, a := range l.Output() {
+			ids[i][a.ID] = true
+		}
+	}
+	used := make([]bool, len(conds))
+	placed := make([]bool, len(leaves))
+	have := map[int64]bool{}
+	// The largest input streams; the first of equals keeps the order stable.
+	start := 0
+	for i := range leaves {
+		if estimateRows(leaves[i]) > estimateRows(leaves[start]) {
+			start = i
+		}
+	}
+	cur := leaves[start]
+	placed[start] = true
+	for id := range ids[start] {
+		have[id] = true
+	}
+	connects := func(i int) bool {
+		for k, c := range conds {
+			if used[k] {
+				continue
+			}
+			b, ok := c.(*Binary)
+			if !ok || (b.Op != OpEq && b.Op != OpNullSafeEq) {
+				continue
+			}
+			l, r := References(b.L), References(b.R)
+			if len(l) > 0 && len(r) > 0 && (subset(l, have) && subset(r, ids[i]) || subset(r, have) && subset(l, ids[i])) {
+				return true
+			}
+		}
+		return false
+	}
+	for range len(leaves) - 1 {
+		next := -1
+		for i := range leaves {
+			if placed[i] || !connects(i) {
+				continue
+			}
+			if next < 0 || estimateRows(leaves[i]) < estimateRows(leaves[next]) {
+				next = i
+			}
+		}
+		if next < 0 { // nothing connected: cross the smallest
+			for i := range leaves {
+				if !placed[i] && (next < 0 || estimateRows(leaves[i]) < estimateRows(leaves[next])) {
+					next = i
+				}
+			}
+		}
+		placed[next] = true
+		for id := range ids[next] {
+			have[id] = true
+		}
+		var mine []Expr
+		for k, c := range conds {
+			if !used[k] && subset(References(c), have) {
+				used[k] = true
+				mine = append(mine, c)
+			}
+		}
+		j := &Join{Left: cur, Right: leaves[next], Kind: InnerJoin}
+		if len(mine) > 0 {
+			j.Cond = And(mine...)
+		}
+		cur = j
+	}
+	var rest []Expr
+	for k, c := range conds {
+		if !used[k] {
+			rest = append(rest, c)
+		}
+	}
+	if len(rest) > 0 {
+		cur = &Filter{Cond: And(rest...), Child: cur}
+	}
+	return cur, nil
+}
