@@ -165,6 +165,54 @@ func sltValue(arr arrow.Array, i int) string {
 		}
 		return x.Format("2006-01-02 15:04:05.999999")
 	}
+	return sltNested(v)
+}
+
+// sltNested renders a row-form value, including arrays ([1, NULL]), structs
+// ({1, a}, field names omitted) and maps ({a -> 1, b -> 2}, in the map's
+// entry order). Elements follow the scalar rules; a date-or-timestamp at
+// midnight prints as a date.
+func sltNested(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case bool:
+		return strconv.FormatBool(x)
+	case float64:
+		return sltFloat(x)
+	case float32:
+		return sltFloat(float64(x))
+	case string:
+		if x == "" {
+			return "(empty)"
+		}
+		return x
+	case values.Decimal:
+		return x.String()
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return x.Format("2006-01-02 15:04:05.999999")
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = sltNested(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case values.Struct:
+		parts := make([]string, len(x.Values))
+		for i, e := range x.Values {
+			parts[i] = sltNested(e)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case values.Map:
+		parts := make([]string, len(x.Keys))
+		for i, k := range x.Keys {
+			parts[i] = sltNested(k) + " -> " + sltNested(x.Values[i])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
 	return fmt.Sprint(v)
 }
 
@@ -459,6 +507,26 @@ func TestSLTValues(t *testing.T) {
 		t.Errorf("got %q\nwant %q", res.rows, want)
 	}
 	if res.types != "TBIIIRRTTTTTRR" {
+		t.Errorf("types %q", res.types)
+	}
+}
+
+// TestSLTNestedValues checks the canonical formatting of arrays, structs and
+// maps, nested values and their NULLs, through a real query.
+func TestSLTNestedValues(t *testing.T) {
+	s := frame.NewSession(frame.WithPartitions(1))
+	r := &sltRecord{query: true, sortMode: "nosort", sqlLines: []string{
+		"SELECT array(1, NULL, 3), array('a', ''), array(1.5D), named_struct('x', 1, 'y', array(DATE '2024-01-02')), " +
+			"map('b', 2, 'a', NULL), array(map('k', struct(1.25, 'v'))), CASE WHEN false THEN array(1) END, array()"}}
+	res := runRecord(context.Background(), s, r)
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	want := "[1, NULL, 3]\t[a, (empty)]\t[1.500]\t{1, [2024-01-02]}\t{b -> 2, a -> NULL}\t[{k -> {1.25, v}}]\tNULL\t[]"
+	if len(res.rows) != 1 || res.rows[0] != want {
+		t.Errorf("got %q\nwant %q", res.rows, want)
+	}
+	if res.types != "TTTTTTTT" {
 		t.Errorf("types %q", res.types)
 	}
 }

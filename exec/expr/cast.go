@@ -475,10 +475,15 @@ func toFloat64s(a arrow.Array, valid []byte, to arrow.DataType) ([]float64, erro
 			if !bitValid(valid, 0, i) {
 				continue
 			}
-			s := string(trimSpace(data[offs[i]:offs[i+1]]))
+			raw := trimSpace(data[offs[i]:offs[i+1]])
+			if f, ok := specialFloat(raw); ok {
+				out[i] = f
+				continue
+			}
+			s := string(raw)
 			t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s, "d"), "D"), "f"), "F")
 			f, err := strconv.ParseFloat(t, 64)
-			if err != nil && !isRangeErr(err) || strings.ContainsAny(t, "_xXpP") {
+			if err != nil && !isRangeErr(err) || strings.ContainsAny(t, "_xXpPiInN") {
 				return nil, invalid(s, to)
 			}
 			out[i] = f
@@ -493,6 +498,41 @@ func toFloat64s(a arrow.Array, valid []byte, to arrow.DataType) ([]float64, erro
 		}
 	}
 	return out, nil
+}
+
+// specialFloat recognizes the text forms of infinity and NaN that Spark
+// accepts when casting a string to a floating-point type, in any letter case:
+// inf, +inf, infinity, +infinity, -inf, -infinity and nan (also signed, as
+// Java's parser allows).
+func specialFloat(b []byte) (float64, bool) {
+	if len(b) < 3 || len(b) > 9 {
+		return 0, false
+	}
+	sign := 1.0
+	body := b
+	switch b[0] {
+	case '+':
+		body = b[1:]
+	case '-':
+		sign, body = -1, b[1:]
+	}
+	var buf [8]byte
+	if len(body) > len(buf) {
+		return 0, false
+	}
+	for i, c := range body {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	switch string(buf[:len(body)]) {
+	case "inf", "infinity":
+		return math.Inf(int(sign)), true
+	case "nan":
+		return math.NaN(), true
+	}
+	return 0, false
 }
 
 func isRangeErr(err error) bool {

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
+	"golang.org/x/text/transform"
 )
 
 // stringInput evaluates e and checks it yields strings (NULL type allowed).
@@ -221,10 +224,13 @@ type caseMapExpr struct {
 	upper bool
 }
 
-// Upper returns e in upper case (Unicode simple case mapping).
+// Upper returns e in upper case as Java's String.toUpperCase does: ASCII
+// letters byte by byte, other text with Unicode full case mapping (ß → SS).
 func Upper(e Expr) Expr { return &caseMapExpr{e: e, upper: true} }
 
-// Lower returns e in lower case (Unicode simple case mapping).
+// Lower returns e in lower case as Java's String.toLowerCase does: ASCII
+// letters byte by byte, other text with Unicode full case mapping (final
+// sigma becomes ς).
 func Lower(e Expr) Expr { return &caseMapExpr{e: e} }
 
 func (c *caseMapExpr) DataType() arrow.DataType { return arrow.BinaryTypes.String }
@@ -241,28 +247,32 @@ func (c *caseMapExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow
 		return nil, err
 	}
 	defer a.Release()
+	var caser *cases.Caser // made on the first non-ASCII string; not safe to share across goroutines
 	out, err := mapStrings(mem, a, func(s, dst []byte) []byte {
-		for len(s) > 0 {
-			ch := s[0]
-			if ch < utf8.RuneSelf {
-				if c.upper && 'a' <= ch && ch <= 'z' {
+		if !isASCII(s) {
+			if caser == nil {
+				cs := cases.Lower(language.Und)
+				if c.upper {
+					cs = cases.Upper(language.Und)
+				}
+				caser = &cs
+			}
+			return appendTransformed(caser, dst, s)
+		}
+		if c.upper {
+			for _, ch := range s {
+				if 'a' <= ch && ch <= 'z' {
 					ch -= 'a' - 'A'
-				} else if !c.upper && 'A' <= ch && ch <= 'Z' {
-					ch += 'a' - 'A'
 				}
 				dst = append(dst, ch)
-				s = s[1:]
-				continue
 			}
-			r, size := utf8.DecodeRune(s)
-			if r == utf8.RuneError && size == 1 {
-				dst = append(dst, s[0])
-			} else if c.upper {
-				dst = utf8.AppendRune(dst, unicode.ToUpper(r))
-			} else {
-				dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			return dst
+		}
+		for _, ch := range s {
+			if 'A' <= ch && ch <= 'Z' {
+				ch += 'a' - 'A'
 			}
-			s = s[size:]
+			dst = append(dst, ch)
 		}
 		return dst
 	})
@@ -270,6 +280,36 @@ func (c *caseMapExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow
 		return nil, fmt.Errorf("%s: %w", c, err)
 	}
 	return out, nil
+}
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s []byte) bool {
+	for _, ch := range s {
+		if ch >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// appendTransformed appends t applied to src to dst, growing dst as needed;
+// text t cannot transform is appended unchanged.
+func appendTransformed(t transform.Transformer, dst, src []byte) []byte {
+	t.Reset()
+	dst = slices.Grow(dst, len(src)+len(src)/2+4)
+	for {
+		nDst, nSrc, err := t.Transform(dst[len(dst):cap(dst)], src, true)
+		dst = dst[:len(dst)+nDst]
+		src = src[nSrc:]
+		switch err {
+		case nil:
+			return dst
+		case transform.ErrShortDst:
+			dst = slices.Grow(dst, 2*len(src)+8)
+		default:
+			return append(dst, src...)
+		}
+	}
 }
 
 type substringExpr struct {

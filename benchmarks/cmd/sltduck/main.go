@@ -265,7 +265,8 @@ func sorted(rows [][]string, mode string) []string {
 
 // format renders a DuckDB value canonically: NULL, true/false, plain
 // integers, floating point with 3 decimals, decimals exactly at their scale,
-// dates YYYY-MM-DD, timestamps YYYY-MM-DD HH:MM:SS[.ffffff], "" as (empty).
+// dates YYYY-MM-DD, timestamps YYYY-MM-DD HH:MM:SS[.ffffff], "" as (empty);
+// lists, structs and maps as formatNested does.
 func format(v any, dbType string) string {
 	switch x := v.(type) {
 	case nil:
@@ -289,6 +290,8 @@ func format(v any, dbType string) string {
 		return x
 	case []byte:
 		return fmt.Sprintf("%X", x)
+	case []any, map[string]any, duckdb.Map, duckdb.OrderedMap:
+		return formatNested(x, dbType)
 	case time.Time:
 		x = x.UTC()
 		if strings.EqualFold(dbType, "DATE") {
