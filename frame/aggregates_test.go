@@ -127,3 +127,18 @@ func TestAggregatesOfNull(t *testing.T) {
 		})
 	}
 }
+
+func TestGroupAndOrderByNull(t *testing.T) {
+	for name, s := range sessions() {
+		t.Run(name, func(t *testing.T) {
+			rows := collect(t, s.SQL(`SELECT count(*) FROM VALUES (1), (2) AS t(x) GROUP BY NULL`))
+			if fmt.Sprint(rows) != "[[2]]" {
+				t.Fatalf("GROUP BY NULL: %v", rows)
+			}
+			rows = collect(t, s.SQL(`SELECT x FROM VALUES (2), (1) AS t(x) ORDER BY NULL, x`))
+			if fmt.Sprint(rows) != "[[1] [2]]" {
+				t.Fatalf("ORDER BY NULL, x: %v", rows)
+			}
+		})
+	}
+}

@@ -119,3 +119,23 @@ func TestAggregateFilter(t *testing.T) {
 		t.Errorf("FILTER on a scalar function: %v", err)
 	}
 }
+
+func TestGroupingSetsDuplicatesAndGroupingIDArgs(t *testing.T) {
+	ctx := context.Background()
+	s := groupingSession(t, 2, true)
+	for q, want := range map[string]string{
+		// Spark keeps a grouping set listed twice twice.
+		`SELECT a, count(*) FROM s GROUP BY GROUPING SETS ((a), (a))`: "p,2;p,2;q,2;q,2",
+		// grouping_id(b, a): bit 1 for b, bit 0 for a.
+		`SELECT a, b, grouping_id(b, a) FROM s GROUP BY ROLLUP(a, b)`: "NULL,NULL,3;p,NULL,2;p,u,0;p,v,0;q,NULL,0;q,NULL,2;q,u,0",
+		`SELECT x.p FROM s AS x(p, q, r) WHERE x.r = 1`:               "p",
+	} {
+		rows, err := s.SQL(q).Collect(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if got := strings.Join(sortedRows(rows), ";"); got != want {
+			t.Errorf("%s: got %s, want %s", q, got, want)
+		}
+	}
+}

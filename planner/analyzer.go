@@ -132,6 +132,9 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 			if al, ok := r.(*Alias); ok {
 				r = al.E // a grouping expression's name belongs to the output list
 			}
+			if r.DataType().ID() == arrow.NULL {
+				r = castTo(r, arrow.PrimitiveTypes.Int32) // GROUP BY NULL: one group
+			}
 			groups[i] = r
 		}
 		list, err := a.resolveList(n.List, in, "Aggregate", true)
@@ -159,6 +162,9 @@ func (a *Analyzer) resolveNode(p Plan) (Plan, error) {
 			}
 			if containsWindow(r) {
 				return nil, analysisErr("window function in Sort key %s; select it and sort by its name", stripIDs(r.String()))
+			}
+			if r.DataType().ID() == arrow.NULL {
+				r = castTo(r, arrow.PrimitiveTypes.Int32) // ORDER BY NULL: every row ties
 			}
 			orders[i] = &SortOrder{E: r, Desc: o.Desc, NullsFirst: o.NullsFirst}
 		}

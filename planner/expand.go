@@ -139,6 +139,19 @@ func (a *Analyzer) resolveGroupingSets(groups, list []Expr, sets [][]int, child 
 	}
 	gid := &Attribute{ID: a.IDs.Next(), Name: "spark_grouping_id", Type: arrow.PrimitiveTypes.Int64}
 	attrs := append(append(append([]*Attribute{}, in...), gattrs...), gid)
+	// A set listed twice yields its groups twice (as Spark does): a position
+	// column then tells the copies apart.
+	var pos *Attribute
+	seen := map[int64]bool{}
+	for _, s := range sets {
+		id := groupingID(s, n)
+		if seen[id] {
+			pos = &Attribute{ID: a.IDs.Next(), Name: "_gen_grouping_pos", Type: arrow.PrimitiveTypes.Int32}
+			attrs = append(attrs, pos)
+			break
+		}
+		seen[id] = true
+	}
 	projections := make([][]Expr, len(sets))
 	ids := make([]int64, len(sets))
 	for k, s := range sets {
@@ -156,6 +169,9 @@ func (a *Analyzer) resolveGroupingSets(groups, list []Expr, sets [][]int, child 
 		}
 		ids[k] = groupingID(s, n)
 		row = append(row, &Literal{Value: ids[k], Type: arrow.PrimitiveTypes.Int64})
+		if pos != nil {
+			row = append(row, &Literal{Value: int32(k), Type: arrow.PrimitiveTypes.Int32})
+		}
 		projections[k] = row
 	}
 	byText := map[string]int{}
@@ -190,10 +206,28 @@ func (a *Analyzer) resolveGroupingSets(groups, list []Expr, sets [][]int, child 
 					}
 					return &CaseWhen{Whens: []Expr{orAll(hits)}, Thens: []Expr{one}, Else: zero}, true
 				case "grouping_id":
-					if len(v.Args) > 0 {
-						ferr = analysisErr("grouping_id() with arguments is not supported; use grouping_id()")
+					if len(v.Args) == 0 {
+						return gid, true
 					}
-					return gid, true
+					// grouping_id(c1, …, cm): the grouping bits of those columns, c1 highest.
+					m := len(v.Args)
+					var whens, thens []Expr
+					for _, id := range ids {
+						var val int64
+						for k, arg := range v.Args {
+							i, ok := byText[arg.String()]
+							if !ok {
+								ferr = analysisErr("grouping_id(%s): the argument must be one of the grouping expressions", stripIDs(arg.String()))
+								return v, true
+							}
+							if id&(1<<(n-1-i)) != 0 {
+								val |= 1 << (m - 1 - k)
+							}
+						}
+						whens = append(whens, &Binary{Op: OpEq, L: gid, R: &Literal{Value: id, Type: arrow.PrimitiveTypes.Int64}, Type: arrow.FixedWidthTypes.Boolean})
+						thens = append(thens, &Literal{Value: val, Type: arrow.PrimitiveTypes.Int64})
+					}
+					return &CaseWhen{Whens: whens, Thens: thens}, true
 				}
 			}
 			if i, ok := byText[x.String()]; ok {
@@ -211,6 +245,9 @@ func (a *Analyzer) resolveGroupingSets(groups, list []Expr, sets [][]int, child 
 		return nil, ferr
 	}
 	newGroups := append(attrsAsExprs(gattrs), gid)
+	if pos != nil {
+		newGroups = append(newGroups, pos)
+	}
 	if err := checkAggregateList(newGroups, newList); err != nil {
 		return nil, err
 	}

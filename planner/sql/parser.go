@@ -822,24 +822,50 @@ func (p *parser) relation() (planner.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	var cols []string
 	if alias != "" && p.peek().isOp("(") {
-		return nil, p.errAt(p.peek(), "column aliases of a table are not supported yet; alias the columns in a subquery")
+		if cols, err = p.columnList(); err != nil {
+			return nil, err
+		}
 	}
+	plan = &planner.UnresolvedRelation{Name: name}
 	if !strings.Contains(name, ".") {
 		for i := len(p.ctes) - 1; i >= 0; i-- {
 			if q, ok := p.ctes[i][strings.ToLower(name)]; ok {
 				if alias == "" {
 					alias = name
 				}
-				return &planner.SubqueryAlias{Alias: alias, Child: q}, nil
+				plan = q
+				break
 			}
 		}
 	}
-	plan = &planner.UnresolvedRelation{Name: name}
+	if cols != nil {
+		plan = &planner.RenameColumns{Names: cols, Child: plan}
+	}
 	if alias != "" {
 		plan = &planner.SubqueryAlias{Alias: alias, Child: plan}
 	}
 	return plan, nil
+}
+
+// columnList parses (a, b, …) after a table alias.
+func (p *parser) columnList() ([]string, error) {
+	if err := p.expectOp("("); err != nil {
+		return nil, err
+	}
+	var names []string
+	for {
+		n, err := p.ident("column name")
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+		if !p.acceptOp(",") {
+			break
+		}
+	}
+	return names, p.expectOp(")")
 }
 
 // looksLikeQuery reports whether the tokens after the current '(' start a
@@ -871,19 +897,9 @@ func (p *parser) aliased(plan planner.Plan) (planner.Plan, error) {
 	if err != nil || alias == "" {
 		return plan, err
 	}
-	if p.acceptOp("(") {
-		var names []string
-		for {
-			n, err := p.ident("column name")
-			if err != nil {
-				return nil, err
-			}
-			names = append(names, n)
-			if !p.acceptOp(",") {
-				break
-			}
-		}
-		if err := p.expectOp(")"); err != nil {
+	if p.peek().isOp("(") {
+		names, err := p.columnList()
+		if err != nil {
 			return nil, err
 		}
 		plan = &planner.RenameColumns{Names: names, Child: plan}
