@@ -147,3 +147,12 @@ func TestSubqueryErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSubqueryTwoLevelsOutIsAClearError(t *testing.T) {
+	s := subquerySession(t, 1, true)
+	_, err := s.SQL(`SELECT count(*) FROM (VALUES (1)) t(x) WHERE NOT EXISTS (SELECT 1 FROM (VALUES (2)) s(y)
+	  WHERE NOT EXISTS (SELECT 1 FROM (VALUES (3)) u(z) WHERE u.z > t.x))`).Collect(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "two or more levels out") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -147,6 +147,9 @@ func RewritePredicateSubqueries() Rule {
 					}
 					conds = append(conds, eq)
 				}
+				if err := checkCorrelationDepth(conds, child, inner); err != nil {
+					return nil, false, err
+				}
 				kind := LeftSemiJoin
 				if ps.not {
 					kind = LeftAntiJoin
@@ -285,6 +288,9 @@ func RewriteCorrelatedScalarSubqueries() Rule {
 				if err != nil {
 					return nil, false, err
 				}
+				if err := checkCorrelationDepth(conds, child, agg); err != nil {
+					return nil, false, err
+				}
 				child = &Join{Left: child, Right: agg, Kind: LeftJoin, Cond: And(conds...)}
 				values[s.ID] = value.withNullable(true)
 			}
@@ -396,4 +402,22 @@ func decorrelateScalar(p Plan) (Plan, *Attribute, []Expr, error) {
 		return agg, agg.Output()[0], conds, nil
 	}
 	return nil, nil, nil, analysisErr("a correlated scalar subquery must compute an aggregate (… SELECT max(x) FROM … WHERE inner = outer), got %s", nodeName(p))
+}
+
+// checkCorrelationDepth reports a correlated condition that reads a column
+// of neither side of the join it becomes: one of a query two or more
+// levels out, which the rewrites do not support.
+func checkCorrelationDepth(conds []Expr, left, right Plan) error {
+	ids := map[int64]bool{}
+	for _, p := range []Plan{left, right} {
+		for _, a := range p.Output() {
+			ids[a.ID] = true
+		}
+	}
+	for _, c := range conds {
+		if !subset(References(c), ids) {
+			return analysisErr("a subquery referring to a query two or more levels out is not supported: %s", stripIDs(c.String()))
+		}
+	}
+	return nil
 }
