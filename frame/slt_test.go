@@ -320,14 +320,20 @@ func indentBlock(lines []string) string {
 type sltConfig struct {
 	partitions int
 	optimize   bool
+	spill      bool // every sort, hash join and aggregation spills to disk
 }
 
 func (c sltConfig) String() string {
+	if c.spill {
+		return fmt.Sprintf("p%d_opt_%v_spill", c.partitions, c.optimize)
+	}
 	return fmt.Sprintf("p%d_opt_%v", c.partitions, c.optimize)
 }
 
 // TestSLT runs every testdata/slt/*.slt file in a fresh session per
-// configuration: 1, 4 and 7 partitions, optimizer on and off.
+// configuration: 1, 4 and 7 partitions, optimizer on and off, and 4
+// partitions with a spill threshold of 0, so that every sort, hash join and
+// aggregation goes through disk (and must leave no file behind).
 func TestSLT(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(sltDir, "*.slt"))
 	if err != nil {
@@ -336,7 +342,7 @@ func TestSLT(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatalf("no .slt files in %s", sltDir)
 	}
-	configs := []sltConfig{{1, true}, {1, false}, {4, true}, {4, false}, {7, true}, {7, false}}
+	configs := []sltConfig{{1, true, false}, {1, false, false}, {4, true, false}, {4, false, false}, {7, true, false}, {7, false, false}, {4, true, true}}
 	if *rewrite {
 		configs = configs[:1]
 	}
@@ -369,7 +375,17 @@ func TestSLT(t *testing.T) {
 // mismatch (except those rewrite mode regenerates).
 func runFile(t *testing.T, name string, recs []*sltRecord, cfg sltConfig) []sltResult {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	s := frame.NewSession(frame.WithPartitions(cfg.partitions), frame.WithOptimizer(cfg.optimize), frame.WithAllocator(mem))
+	opts := []frame.Option{frame.WithPartitions(cfg.partitions), frame.WithOptimizer(cfg.optimize), frame.WithAllocator(mem)}
+	if cfg.spill {
+		dir := t.TempDir()
+		opts = append(opts, frame.WithSpillThreshold(0), frame.WithTempDir(dir))
+		defer func() {
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Errorf("%s: %d spill files left behind", name, len(left))
+			}
+		}()
+	}
+	s := frame.NewSession(opts...)
 	ctx := context.Background()
 	results := make([]sltResult, len(recs))
 	for i, r := range recs {
