@@ -540,14 +540,11 @@ func (pp *PhysicalPlanner) planJoin(j *Join) (physical, error) {
 		}
 	}
 	kind := execJoinKind(j.Kind)
+	// Build the table from the smaller side, whatever the kind: the join
+	// emits a preserved build side's unmatched rows after the probe.
 	build := join.BuildRight
-	switch j.Kind {
-	case InnerJoin, FullJoin:
-		if estimateRows(j.Left) < estimateRows(j.Right) {
-			build = join.BuildLeft
-		}
-	case RightJoin:
-		build = join.BuildLeft // the preserved right side streams
+	if estimateRows(j.Left) < estimateRows(j.Right) {
+		build = join.BuildLeft
 	}
 	var op exec.Operator
 	if len(lkeys) == 0 {
