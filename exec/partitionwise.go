@@ -125,3 +125,39 @@ func NewLabeled(label string, op Operator) *Labeled { return &Labeled{Operator: 
 
 // String implements Operator.
 func (l *Labeled) String() string { return l.label + " " + l.Operator.String() }
+
+// PerPartition runs, for each partition p of its output, partition p of
+// ops[p]: operators that differ only in per-partition details (rand's seed
+// is seed+p, as in Spark) over the same child. Every op must have the same
+// schema and partition count.
+type PerPartition struct {
+	ops []Operator
+}
+
+// NewPerPartition combines ops, one per partition.
+func NewPerPartition(ops []Operator) (*PerPartition, error) {
+	if len(ops) == 0 || len(ops) != ops[0].Partitions() {
+		return nil, fmt.Errorf("per-partition operator: %d operators for %d partitions", len(ops), ops[0].Partitions())
+	}
+	return &PerPartition{ops: ops}, nil
+}
+
+// Schema implements Operator.
+func (pp *PerPartition) Schema() *arrow.Schema { return pp.ops[0].Schema() }
+
+// Partitions implements Operator.
+func (pp *PerPartition) Partitions() int { return len(pp.ops) }
+
+// Children implements Operator.
+func (pp *PerPartition) Children() []Operator { return pp.ops[0].Children() }
+
+// String implements Operator: partition 0's operator.
+func (pp *PerPartition) String() string { return pp.ops[0].String() + " (per partition)" }
+
+// Execute implements Operator.
+func (pp *PerPartition) Execute(ctx context.Context, p int) (Stream, error) {
+	if err := checkPartition(pp, p); err != nil {
+		return nil, err
+	}
+	return pp.ops[p].Execute(ctx, p)
+}

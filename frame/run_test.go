@@ -112,3 +112,32 @@ func TestProgressCountsSourceWork(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// rand(seed) gives every partition its own stream seeded with seed+p (as
+// Spark does), so a query's random values depend only on the seed and the
+// partitioning, not on how partitions were scheduled.
+func TestRandIsReproduciblePerPartitioning(t *testing.T) {
+	ctx := context.Background()
+	for _, parts := range []int{1, 3} {
+		s := frame.NewSession(frame.WithPartitions(parts))
+		q := `SELECT o_orderkey, rand(42) AS r, randn(7) AS g FROM samples.orders WHERE rand(1) < 0.5 ORDER BY o_orderkey`
+		first, err := s.SQL(q).Collect(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for run := 0; run < 3; run++ {
+			again, err := s.SQL(q).Collect(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(again) != len(first) || len(first) == 0 {
+				t.Fatalf("partitions=%d: %d rows, then %d", parts, len(first), len(again))
+			}
+			for i := range first {
+				if first[i][0] != again[i][0] || first[i][1] != again[i][1] || first[i][2] != again[i][2] {
+					t.Fatalf("partitions=%d: run %d differs at row %d: %v vs %v", parts, run, i, first[i], again[i])
+				}
+			}
+		}
+	}
+}

@@ -92,18 +92,24 @@ func (pp *PhysicalPlanner) project(ph physical, list []Expr) (physical, error) {
 }
 
 func (pp *PhysicalPlanner) projectOnce(ph physical, list []Expr) (physical, error) {
-	exprs := make([]expr.Expr, len(list))
-	names := make([]string, len(list))
-	nullable := make([]bool, len(list))
 	attrs := namedOutput(list)
-	for i, e := range list {
-		c, err := compileExpr(e, ph.attrs)
-		if err != nil {
-			return physical{}, err
+	op, err := pp.perPartition(ph, list, func(list []Expr) (exec.Operator, error) {
+		exprs := make([]expr.Expr, len(list))
+		names := make([]string, len(list))
+		nullable := make([]bool, len(list))
+		for i, e := range list {
+			c, err := compileExpr(e, ph.attrs)
+			if err != nil {
+				return nil, err
+			}
+			exprs[i], names[i], nullable[i] = c, attrs[i].Name, attrs[i].Null
 		}
-		exprs[i], names[i], nullable[i] = c, attrs[i].Name, attrs[i].Null
+		return exec.NewProject(pp.Env, ph.op, exprs, names, nullable), nil
+	})
+	if err != nil {
+		return physical{}, err
 	}
-	return physical{op: exec.NewProject(pp.Env, ph.op, exprs, names, nullable), attrs: attrs}, nil
+	return physical{op: op, attrs: attrs}, nil
 }
 
 func (pp *PhysicalPlanner) tempAttr(name string, t arrow.DataType, nullable bool) *Attribute {
@@ -143,11 +149,13 @@ func (pp *PhysicalPlanner) planNode(p Plan) (physical, error) {
 		if err != nil {
 			return physical{}, err
 		}
-		pred, err := compileExpr(n.Cond, child.attrs)
-		if err != nil {
-			return physical{}, err
-		}
-		f, err := exec.NewFilter(pp.Env, child.op, pred)
+		f, err := pp.perPartition(child, []Expr{n.Cond}, func(es []Expr) (exec.Operator, error) {
+			pred, err := compileExpr(es[0], child.attrs)
+			if err != nil {
+				return nil, err
+			}
+			return exec.NewFilter(pp.Env, child.op, pred)
+		})
 		if err != nil {
 			return physical{}, err
 		}
