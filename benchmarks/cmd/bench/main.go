@@ -1,4 +1,8 @@
-// Command bench measures gspark side by side with DuckDB on TPC-H Q1 and Q6 over
+// Command bench measures gspark side by side with DuckDB. With -suite tpch it
+// runs the 22 TPC-H queries of ../testdata/tpch over all eight tables
+// (generated when missing), checks that both engines' answers agree and
+// rewrites the TPC-H section of RESULTS.md; by default (-suite micro) it
+// measures TPC-H Q1 and Q6 over
 // a lineitem Parquet file, and on a low- and a high-cardinality group-by and a
 // lineitem ⋈ orders join; it checks that both engines (and, for Q1/Q6, a plain
 // Go reference) return the same answers, measures the bare Parquet decode of
@@ -8,6 +12,7 @@
 // Run from the benchmarks directory:
 //
 //	go run ./cmd/bench -sf 1 -runs 3 [-out RESULTS.md] [-queries q1,q6,scan,groupby-low,groupby-high,join]
+//	go run ./cmd/bench -sf 1 -runs 3 -suite tpch [-queries q01,q06]
 package main
 
 import (
@@ -38,6 +43,11 @@ type config struct {
 	threads    int    // DuckDB threads
 	workers    int    // goroutines of the scan baselines
 	command    string // as shown in the results
+	suite      string // "micro" (the default set above) or "tpch"
+	tpchDir    string // directory of the TPC-H queries qNN.sql
+	timeout    time.Duration
+	memLimit   int64 // gspark's per-query memory limit in the tpch suite (0: none)
+	startup    bool  // measure `gspark sql -e "SELECT 1"` (suite tpch)
 }
 
 func main() {
@@ -53,13 +63,39 @@ func main() {
 	flag.IntVar(&cfg.partitions, "partitions", 2, "gspark partitions")
 	flag.IntVar(&cfg.threads, "threads", 2, "DuckDB threads")
 	flag.IntVar(&cfg.workers, "workers", 2, "goroutines of the scan baselines")
+	flag.StringVar(&cfg.suite, "suite", "micro", "micro: the queries of -queries; tpch: the 22 TPC-H queries over all eight tables (-queries may pick a subset, e.g. q01,q06)")
+	flag.StringVar(&cfg.tpchDir, "tpch-queries", "../testdata/tpch", "directory of the TPC-H queries q01.sql ... q22.sql (suite tpch)")
+	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Minute, "longest a gspark TPC-H query may run before it is reported as a timeout (suite tpch)")
+	flag.Int64Var(&cfg.memLimit, "memory", 12<<30, "gspark's per-query memory limit in bytes (suite tpch; 0: none)")
+	flag.BoolVar(&cfg.startup, "startup", true, "also build ../cmd/gspark and time `gspark sql -e \"SELECT 1\"` (suite tpch)")
 	flag.Parse()
+	queriesSet := false
+	flag.Visit(func(f *flag.Flag) { queriesSet = queriesSet || f.Name == "queries" })
 	cfg.queries = strings.Split(queries, ",")
-	cfg.command = strings.Join(append([]string{"go run ./cmd/bench"}, os.Args[1:]...), " ")
+	args := []string{"go run ./cmd/bench"}
+	for _, a := range os.Args[1:] {
+		if a == "" || strings.ContainsAny(a, " '\"") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		args = append(args, a)
+	}
+	cfg.command = strings.Join(args, " ")
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, cfg, os.Stdout); err != nil {
+	var err error
+	switch cfg.suite {
+	case "micro":
+		err = run(ctx, cfg, os.Stdout)
+	case "tpch":
+		if !queriesSet {
+			cfg.queries = nil
+		}
+		err = runTPCH(ctx, cfg, os.Stdout)
+	default:
+		err = fmt.Errorf("unknown suite %q (want micro or tpch)", cfg.suite)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

@@ -87,8 +87,15 @@ func (r report) markdown() string {
 // spliceResults returns old with the marked section replaced by section; when
 // old has no markers the section is appended. Text outside the markers is kept.
 func spliceResults(old, section string) (string, error) {
-	start := strings.Index(old, startMarker)
-	end := strings.Index(old, endMarker)
+	return spliceMarked(old, section, startMarker, endMarker)
+}
+
+// spliceMarked returns old with the part between the markers start and end
+// (inclusive) replaced by section; when old has neither marker the section is
+// appended. Text outside the markers is kept.
+func spliceMarked(old, section, startMark, endMark string) (string, error) {
+	start := strings.Index(old, startMark)
+	end := strings.Index(old, endMark)
 	switch {
 	case start < 0 && end < 0:
 		if old != "" && !strings.HasSuffix(old, "\n") {
@@ -99,9 +106,9 @@ func spliceResults(old, section string) (string, error) {
 		}
 		return old + section, nil
 	case start < 0 || end < start:
-		return "", errors.New("results file has unbalanced bench markers")
+		return "", fmt.Errorf("results file has unbalanced markers %s / %s", startMark, endMark)
 	}
-	rest := old[end+len(endMarker):]
+	rest := old[end+len(endMark):]
 	rest = strings.TrimPrefix(rest, "\n")
 	return old[:start] + section + rest, nil
 }

@@ -1,0 +1,619 @@
+// Package clustering holds gspark's clustering estimators with Spark ML's
+// names, params and semantics: KMeans (k-means|| initialization, Lloyd
+// iterations), BisectingKMeans and GaussianMixture (EM). Register adds their loaders to an ml.Registry.
+package clustering
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/frame"
+	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/linalg"
+	"github.com/gspark/gspark/ml/optim"
+	"github.com/gspark/gspark/ml/param"
+)
+
+const classPrefix = "gspark.ml.clustering."
+
+// Register adds the loaders of this package's stages to r and returns r.
+func Register(r *ml.Registry) *ml.Registry {
+	r.Register(classPrefix+"KMeans", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+		k := newKMeans(md.UID)
+		return k, md.ApplyParams(k.Params())
+	})
+	r.Register(classPrefix+"KMeansModel", loadKMeansModel)
+	r.Register(classPrefix+"GaussianMixture", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+		g := newGaussianMixture(md.UID)
+		return g, md.ApplyParams(g.Params())
+	})
+	r.Register(classPrefix+"GaussianMixtureModel", loadGaussianMixtureModel)
+	r.Register(classPrefix+"BisectingKMeans", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+		b := newBisectingKMeans(md.UID)
+		return b, md.ApplyParams(b.Params())
+	})
+	r.Register(classPrefix+"BisectingKMeansModel", loadBisectingKMeansModel)
+	return r
+}
+
+type kmParams struct {
+	featuresCol, predictionCol, weightCol, initMode, distanceMeasure param.Param[string]
+	k, maxIter, initSteps                                            param.Param[int]
+	tol                                                              param.Param[float64]
+	seed                                                             param.Param[int64]
+}
+
+func defineKM(ps *param.Params) kmParams {
+	return kmParams{
+		featuresCol:     param.Define(ps, "featuresCol", "features column name", param.WithDefault("features")),
+		predictionCol:   param.Define(ps, "predictionCol", "cluster index column name", param.WithDefault("prediction")),
+		weightCol:       param.Define[string](ps, "weightCol", "weight column name (all weights 1 if unset)"),
+		initMode:        param.Define(ps, "initMode", "initialization: k-means|| or random", param.WithDefault("k-means||"), param.WithValidator(param.OneOf("k-means||", "random"))),
+		distanceMeasure: param.Define(ps, "distanceMeasure", "distance measure: euclidean", param.WithDefault("euclidean"), param.WithValidator(param.OneOf("euclidean"))),
+		k:               param.Define(ps, "k", "number of clusters (> 1)", param.WithDefault(2), param.WithValidator(param.Gt(1))),
+		maxIter:         param.Define(ps, "maxIter", "maximum number of iterations (>= 0)", param.WithDefault(20), param.WithValidator(param.GtEq(0))),
+		initSteps:       param.Define(ps, "initSteps", "number of k-means|| steps (> 0)", param.WithDefault(2), param.WithValidator(param.Gt(0))),
+		tol:             param.Define(ps, "tol", "convergence tolerance: every center moves less than tol", param.WithDefault(1e-4), param.WithValidator(param.GtEq(0.0))),
+		seed:            param.Define(ps, "seed", "random seed", param.WithDefault(int64(-1689246527))),
+	}
+}
+
+// KMeans clusters vectors into k groups by Lloyd's algorithm from a
+// k-means|| (or random) initialization, as Spark's KMeans: each k-means||
+// step samples every point with probability 2k·cost/Σcost, and the
+// candidates, weighted by the points closest to them, are reduced to k
+// centers by a local weighted k-means++. Iterations stop when no center
+// moves by more than tol (Euclidean), or after maxIter. Every pass runs per
+// partition in parallel. The random draws depend on the seed and each row's
+// position, not on the partitioning (Spark's depend on the partition), so
+// the result is the same for 1 or n partitions up to rounding.
+type KMeans struct {
+	ml.StageBase
+	kmParams
+}
+
+// NewKMeans returns an estimator with Spark's defaults (k = 2).
+func NewKMeans() *KMeans { return newKMeans(param.UID("KMeans")) }
+
+func newKMeans(uid string) *KMeans {
+	k := &KMeans{StageBase: ml.NewStageBase(uid)}
+	k.kmParams = defineKM(k.Params())
+	return k
+}
+
+// SetK sets the number of clusters.
+func (km *KMeans) SetK(k int) *KMeans { km.k.Set(km.Params(), k); return km }
+
+// SetMaxIter sets the iteration limit.
+func (km *KMeans) SetMaxIter(n int) *KMeans { km.maxIter.Set(km.Params(), n); return km }
+
+// SetTol sets the convergence tolerance.
+func (km *KMeans) SetTol(v float64) *KMeans { km.tol.Set(km.Params(), v); return km }
+
+// SetSeed sets the random seed.
+func (km *KMeans) SetSeed(s int64) *KMeans { km.seed.Set(km.Params(), s); return km }
+
+// SetInitMode sets the initialization: "k-means||" or "random".
+func (km *KMeans) SetInitMode(m string) *KMeans { km.initMode.Set(km.Params(), m); return km }
+
+// SetInitSteps sets the number of k-means|| steps.
+func (km *KMeans) SetInitSteps(n int) *KMeans { km.initSteps.Set(km.Params(), n); return km }
+
+// SetFeaturesCol sets the features column.
+func (km *KMeans) SetFeaturesCol(c string) *KMeans { km.featuresCol.Set(km.Params(), c); return km }
+
+// SetPredictionCol sets the cluster index column.
+func (km *KMeans) SetPredictionCol(c string) *KMeans {
+	km.predictionCol.Set(km.Params(), c)
+	return km
+}
+
+// SetWeightCol sets the instance weight column.
+func (km *KMeans) SetWeightCol(c string) *KMeans { km.weightCol.Set(km.Params(), c); return km }
+
+// ClassName implements ml.Stage.
+func (km *KMeans) ClassName() string { return classPrefix + "KMeans" }
+
+func (p kmParams) schema(ps *param.Params, in *arrow.Schema, fit bool) (*arrow.Schema, error) {
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	c := optim.Columns{UID: ps.UID(), FeaturesCol: p.featuresCol.Get(ps)}
+	if fit {
+		c.WeightCol = p.weightCol.Get(ps)
+	}
+	if err := c.Check(in); err != nil {
+		return nil, err
+	}
+	return ml.AppendColumn(in, ps.UID(), arrow.Field{Name: p.predictionCol.Get(ps), Type: arrow.PrimitiveTypes.Int32, Nullable: true})
+}
+
+// TransformSchema implements ml.Stage.
+func (km *KMeans) TransformSchema(in *arrow.Schema) (*arrow.Schema, error) {
+	return km.schema(km.Params(), in, true)
+}
+
+// Copy implements ml.Stage.
+func (km *KMeans) Copy(extra param.ParamMap) (ml.Stage, error) {
+	b, err := km.CopyBase(extra)
+	if err != nil {
+		return nil, err
+	}
+	c := *km
+	c.StageBase = b
+	return &c, nil
+}
+
+// Save implements ml.Stage.
+func (km *KMeans) Save(path string) error { return ml.Save(km, path) }
+
+// Fit implements ml.Estimator.
+func (km *KMeans) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model, error) {
+	m, err := km.FitKMeans(ctx, df)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// KMeansSummary describes a fit: the cost (sum of weighted squared
+// distances to the nearest final center), the weight of each cluster and the
+// number of Lloyd iterations run.
+type KMeansSummary struct {
+	TrainingCost float64
+	ClusterSizes []float64
+	NumIter      int
+}
+
+// FitKMeans is Fit returning the concrete model type.
+func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansModel, error) {
+	if err := df.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := km.TransformSchema(df.Schema()); err != nil {
+		return nil, err
+	}
+	ps := km.Params()
+	uid := km.UID()
+	blocks, err := optim.ReadBlocks(ctx, df, optim.Columns{UID: uid, FeaturesCol: km.featuresCol.Get(ps), WeightCol: km.weightCol.Get(ps)})
+	if err != nil {
+		return nil, err
+	}
+	k, seed := km.k.Get(ps), km.seed.Get(ps)
+	var centers [][]float64
+	if km.initMode.Get(ps) == "random" {
+		centers = initRandom(blocks, k, seed)
+	} else {
+		centers, err = initParallel(ctx, blocks, k, km.initSteps.Get(ps), seed)
+		if err != nil {
+			return nil, err
+		}
+	}
+	d := blocks[0].D
+	tol := km.tol.Get(ps)
+	iter := 0
+	for ; iter < km.maxIter.Get(ps); iter++ {
+		K := len(centers)
+		acc, err := optim.Reduce(ctx, blocks, K*d+K, func(b *optim.Block, a []float64) {
+			for i := 0; i < b.N; i++ {
+				x := b.Row(i)
+				c, _ := closest(centers, x)
+				w := b.W[i]
+				row := a[c*d : c*d+d]
+				for j, v := range x {
+					row[j] += w * v
+				}
+				a[K*d+c] += w
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		converged := true
+		for c := range centers {
+			w := acc[K*d+c]
+			if w == 0 {
+				continue // an empty cluster keeps its center, as in Spark
+			}
+			nc := make([]float64, d)
+			for j := range nc {
+				nc[j] = acc[c*d+j] / w
+			}
+			if sqDist(nc, centers[c]) > tol*tol {
+				converged = false
+			}
+			centers[c] = nc
+		}
+		if converged {
+			iter++
+			break
+		}
+	}
+	sum, err := summarize(ctx, blocks, centers)
+	if err != nil {
+		return nil, err
+	}
+	sum.NumIter = iter
+	m := newKMeansModel(uid, centers)
+	if err := ps.CopyValuesTo(m.Params()); err != nil {
+		return nil, err
+	}
+	m.summary = sum
+	return m, nil
+}
+
+func summarize(ctx context.Context, blocks []*optim.Block, centers [][]float64) (*KMeansSummary, error) {
+	K := len(centers)
+	acc, err := optim.Reduce(ctx, blocks, K+1, func(b *optim.Block, a []float64) {
+		for i := 0; i < b.N; i++ {
+			c, dist := closest(centers, b.Row(i))
+			a[c] += b.W[i]
+			a[K] += b.W[i] * dist
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &KMeansSummary{TrainingCost: acc[K], ClusterSizes: acc[:K]}, nil
+}
+
+// closest returns the index of the center nearest x and the squared distance.
+func closest(centers [][]float64, x []float64) (int, float64) {
+	best, bd := 0, math.Inf(1)
+	for c, ctr := range centers {
+		if d := sqDist(ctr, x); d < bd {
+			best, bd = c, d
+		}
+	}
+	return best, bd
+}
+
+func sqDist(a, b []float64) float64 {
+	s := 0.0
+	for i, v := range a {
+		d := v - b[i]
+		s += d * d
+	}
+	return s
+}
+
+// rowAt returns global row i (in block order) of the blocks.
+func rowAt(blocks []*optim.Block, i int) []float64 {
+	for _, b := range blocks {
+		if i < b.N {
+			return b.Row(i)
+		}
+		i -= b.N
+	}
+	return nil
+}
+
+func totalRows(blocks []*optim.Block) int {
+	n := 0
+	for _, b := range blocks {
+		n += b.N
+	}
+	return n
+}
+
+// initRandom picks k distinct rows uniformly (fewer when there are fewer rows).
+func initRandom(blocks []*optim.Block, k int, seed int64) [][]float64 {
+	n := totalRows(blocks)
+	r := rand.New(rand.NewPCG(uint64(seed), 0x6b6d65616e73))
+	perm := r.Perm(n)
+	var out [][]float64
+	for _, i := range perm[:min(k, n)] {
+		out = append(out, append([]float64(nil), rowAt(blocks, i)...))
+	}
+	return out
+}
+
+// initParallel is k-means||.
+func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed int64) ([][]float64, error) {
+	n := totalRows(blocks)
+	r := rand.New(rand.NewPCG(uint64(seed), 0x6b6d65616e73))
+	centers := [][]float64{append([]float64(nil), rowAt(blocks, r.IntN(n))...)}
+	costs := make([][]float64, len(blocks))
+	for p, b := range blocks {
+		costs[p] = make([]float64, b.N)
+		for i := range costs[p] {
+			costs[p][i] = math.Inf(1)
+		}
+	}
+	offsets := make([]int, len(blocks))
+	for p := 1; p < len(blocks); p++ {
+		offsets[p] = offsets[p-1] + blocks[p-1].N
+	}
+	newFrom := 0
+	index := map[*optim.Block]int{}
+	for p, b := range blocks {
+		index[b] = p
+	}
+	for step := 0; step < steps; step++ {
+		// Update each point's cost with the centers added last step, and sum.
+		fresh := centers[newFrom:]
+		acc, err := optim.Reduce(ctx, blocks, 1, func(b *optim.Block, a []float64) {
+			cs := costs[index[b]]
+			for i := 0; i < b.N; i++ {
+				_, d := closest(fresh, b.Row(i))
+				cs[i] = math.Min(cs[i], d)
+				a[0] += b.W[i] * cs[i]
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		total := acc[0]
+		newFrom = len(centers)
+		if total == 0 {
+			break
+		}
+		picked := make([][][]float64, len(blocks))
+		if _, err := optim.Reduce(ctx, blocks, 0, func(b *optim.Block, _ []float64) {
+			p := index[b]
+			for i := 0; i < b.N; i++ {
+				// The draw depends on the seed, the step and the row's global
+				// position only, so the result does not depend on the partitioning.
+				u := uniform(uint64(seed), uint64(step), uint64(offsets[p]+i))
+				if u < 2*b.W[i]*costs[p][i]*float64(k)/total {
+					picked[p] = append(picked[p], append([]float64(nil), b.Row(i)...))
+				}
+			}
+		}); err != nil {
+			return nil, err
+		}
+		for _, ps := range picked {
+			centers = append(centers, ps...)
+		}
+	}
+	centers = distinct(centers)
+	if len(centers) <= k {
+		return centers, nil
+	}
+	// Weight every candidate by the points closest to it, then reduce the
+	// candidates to k centers with a local weighted k-means++.
+	weights, err := optim.Reduce(ctx, blocks, len(centers), func(b *optim.Block, a []float64) {
+		for i := 0; i < b.N; i++ {
+			c, _ := closest(centers, b.Row(i))
+			a[c] += b.W[i]
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return localKMeansPP(centers, weights, k, 30, r), nil
+}
+
+// uniform returns a number in [0, 1) determined by its arguments
+// (splitmix64 finalization of their mix).
+func uniform(seed, step, row uint64) float64 {
+	z := seed ^ (step+1)*0x9e3779b97f4a7c15 ^ (row+1)*0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	z ^= z >> 31
+	return float64(z>>11) / (1 << 53)
+}
+
+func distinct(pts [][]float64) [][]float64 {
+	var out [][]float64
+outer:
+	for _, p := range pts {
+		for _, q := range out {
+			if sqDist(p, q) == 0 {
+				continue outer
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// localKMeansPP runs weighted k-means++ seeding and Lloyd iterations on a
+// small set of weighted points.
+func localKMeansPP(pts [][]float64, w []float64, k, iters int, r *rand.Rand) [][]float64 {
+	d := len(pts[0])
+	pick := func(weights []float64) int {
+		total := 0.0
+		for _, v := range weights {
+			total += v
+		}
+		t := r.Float64() * total
+		for i, v := range weights {
+			t -= v
+			if t < 0 {
+				return i
+			}
+		}
+		return len(weights) - 1
+	}
+	centers := [][]float64{append([]float64(nil), pts[pick(w)]...)}
+	dist := make([]float64, len(pts))
+	for i, p := range pts {
+		dist[i] = sqDist(p, centers[0])
+	}
+	probs := make([]float64, len(pts))
+	for len(centers) < k {
+		for i := range probs {
+			probs[i] = w[i] * dist[i]
+		}
+		c := append([]float64(nil), pts[pick(probs)]...)
+		centers = append(centers, c)
+		for i, p := range pts {
+			dist[i] = math.Min(dist[i], sqDist(p, c))
+		}
+	}
+	for it := 0; it < iters; it++ {
+		sums := make([]float64, k*d)
+		cnt := make([]float64, k)
+		for i, p := range pts {
+			c, _ := closest(centers, p)
+			for j, v := range p {
+				sums[c*d+j] += w[i] * v
+			}
+			cnt[c] += w[i]
+		}
+		moved := false
+		for c := range centers {
+			if cnt[c] == 0 {
+				// An empty cluster takes a random point, as Spark's local k-means does.
+				centers[c] = append([]float64(nil), pts[r.IntN(len(pts))]...)
+				moved = true
+				continue
+			}
+			for j := 0; j < d; j++ {
+				v := sums[c*d+j] / cnt[c]
+				if v != centers[c][j] {
+					moved = true
+				}
+				centers[c][j] = v
+			}
+		}
+		if !moved {
+			break
+		}
+	}
+	return centers
+}
+
+// KMeansModel assigns each vector to its nearest cluster center.
+type KMeansModel struct {
+	ml.StageBase
+	kmParams
+	centers [][]float64
+	summary *KMeansSummary
+}
+
+func newKMeansModel(uid string, centers [][]float64) *KMeansModel {
+	m := &KMeansModel{StageBase: ml.NewStageBase(uid), centers: centers}
+	m.kmParams = defineKM(m.Params())
+	return m
+}
+
+// ClusterCenters returns the centers.
+func (m *KMeansModel) ClusterCenters() []linalg.Vector {
+	out := make([]linalg.Vector, len(m.centers))
+	for i, c := range m.centers {
+		out[i] = linalg.Dense(append([]float64(nil), c...)...)
+	}
+	return out
+}
+
+// Summary returns the training summary, nil for a loaded model.
+func (m *KMeansModel) Summary() *KMeansSummary { return m.summary }
+
+// HasSummary reports whether the model has a training summary.
+func (m *KMeansModel) HasSummary() bool { return m.summary != nil }
+
+// Predict returns the index of the center nearest x.
+func (m *KMeansModel) Predict(x linalg.Vector) (int, error) {
+	if x.Size() != len(m.centers[0]) {
+		return 0, fmt.Errorf("%s: vector has size %d, expected %d", m.UID(), x.Size(), len(m.centers[0]))
+	}
+	c, _ := closest(m.centers, x.ToArray())
+	return c, nil
+}
+
+// SetFeaturesCol sets the features column.
+func (m *KMeansModel) SetFeaturesCol(c string) *KMeansModel {
+	m.featuresCol.Set(m.Params(), c)
+	return m
+}
+
+// SetPredictionCol sets the cluster index column.
+func (m *KMeansModel) SetPredictionCol(c string) *KMeansModel {
+	m.predictionCol.Set(m.Params(), c)
+	return m
+}
+
+// ClassName implements ml.Stage.
+func (m *KMeansModel) ClassName() string { return classPrefix + "KMeansModel" }
+
+// TransformSchema implements ml.Stage.
+func (m *KMeansModel) TransformSchema(in *arrow.Schema) (*arrow.Schema, error) {
+	return m.schema(m.Params(), in, false)
+}
+
+// Transform adds the cluster index column (int32; null for a null vector).
+func (m *KMeansModel) Transform(df *frame.DataFrame) (*frame.DataFrame, error) {
+	if err := df.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := m.TransformSchema(df.Schema()); err != nil {
+		return nil, err
+	}
+	uid, fc := m.UID(), m.featuresCol.Get(m.Params())
+	centers := m.centers
+	d := len(centers[0])
+	fn := func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error) {
+		vc, err := linalg.Vectors(args[0])
+		if err != nil {
+			return nil, fmt.Errorf("%s: column %q: %w", uid, fc, err)
+		}
+		b := array.NewInt32Builder(mem)
+		defer b.Release()
+		b.Reserve(vc.Len())
+		buf := make([]float64, d)
+		for i := 0; i < vc.Len(); i++ {
+			if vc.IsNull(i) {
+				b.AppendNull()
+				continue
+			}
+			if vc.Size(i) != d {
+				return nil, fmt.Errorf("%s: vector in column %q has size %d, expected %d", uid, fc, vc.Size(i), d)
+			}
+			x := vc.DenseValues(i)
+			if x == nil {
+				clear(buf)
+				vc.AddTo(i, 1, buf)
+				x = buf
+			}
+			c, _ := closest(centers, x)
+			b.Append(int32(c))
+		}
+		return b.NewArray(), nil
+	}
+	res := df.WithColumn(m.predictionCol.Get(m.Params()), frame.UDF("kmeansPredict", arrow.PrimitiveTypes.Int32, fn, frame.Col(fc)))
+	return res, res.Err()
+}
+
+// Copy implements ml.Stage.
+func (m *KMeansModel) Copy(extra param.ParamMap) (ml.Stage, error) {
+	b, err := m.CopyBase(extra)
+	if err != nil {
+		return nil, err
+	}
+	c := *m
+	c.StageBase = b
+	return &c, nil
+}
+
+// ExtraMetadata implements ml.ExtraMetadata: the centers.
+func (m *KMeansModel) ExtraMetadata() map[string]any {
+	return map[string]any{"clusterCenters": m.centers}
+}
+
+// Save implements ml.Stage.
+func (m *KMeansModel) Save(path string) error { return ml.Save(m, path) }
+
+func loadKMeansModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	var centers [][]float64
+	if err := md.GetExtra("clusterCenters", &centers); err != nil {
+		return nil, err
+	}
+	if len(centers) == 0 {
+		return nil, fmt.Errorf("%s: model has no centers", md.UID)
+	}
+	for _, c := range centers {
+		if len(c) != len(centers[0]) {
+			return nil, fmt.Errorf("%s: centers of different sizes", md.UID)
+		}
+	}
+	m := newKMeansModel(md.UID, centers)
+	return m, md.ApplyParams(m.Params())
+}

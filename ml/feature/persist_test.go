@@ -1,0 +1,81 @@
+package feature
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/param"
+)
+
+// TestEveryStageRoundTrips saves and loads every stage with some params set,
+// and checks that the registry knows every class and Copy keeps the UID.
+func TestEveryStageRoundTrips(t *testing.T) {
+	stages := []ml.Stage{
+		NewVectorAssembler().SetInputCols("a", "b").SetHandleInvalid("skip"),
+		NewStandardScaler().SetInputCol("f").SetWithMean(true),
+		NewMinMaxScaler().SetInputCol("f").SetMin(-1),
+		NewMaxAbsScaler().SetInputCol("f"),
+		NewNormalizer().SetInputCol("f").SetP(1),
+		NewStringIndexer().SetInputCols("a", "b").SetOutputCols("c", "d").SetStringOrderType("alphabetAsc"),
+		NewIndexToString().SetInputCol("i").SetLabels("x", "y"),
+		NewOneHotEncoder().SetInputCol("i").SetDropLast(false),
+		NewImputer().SetInputCols("a").SetOutputCols("b").SetStrategy("median").SetMissingValue(-1),
+		NewBucketizer().SetInputCol("x").SetSplits(-1, 0, 1),
+		NewQuantileDiscretizer().SetInputCol("x").SetNumBuckets(4),
+		NewTokenizer().SetInputCol("t"),
+		NewRegexTokenizer().SetInputCol("t").SetPattern(`\W`),
+		NewStopWordsRemover().SetInputCol("t").SetStopWords("a", "the"),
+		NewHashingTF().SetInputCol("t").SetNumFeatures(16),
+		NewIDF().SetInputCol("f").SetMinDocFreq(2),
+		NewCountVectorizer().SetInputCol("t").SetMinDF(0.5),
+		NewPCA().SetInputCol("f").SetK(3),
+		NewPolynomialExpansion().SetInputCol("f").SetDegree(3),
+		NewSQLTransformer().SetStatement("SELECT * FROM __THIS__"),
+		NewStringIndexerModel([]string{"a", "b"}).SetInputCol("s"),
+		NewCountVectorizerModel("x", "y").SetInputCol("t"),
+		NewBinarizer().SetInputCol("x").SetThreshold(0.5),
+		NewNGram().SetInputCol("t").SetN(3),
+		NewElementwiseProduct().SetInputCol("f").SetScalingVec(1, 2),
+		NewVectorSlicer().SetInputCol("f").SetIndices(0, 2),
+		NewVarianceThresholdSelector().SetFeaturesCol("f").SetVarianceThreshold(1),
+		NewRobustScaler().SetInputCol("f").SetLower(0.1).SetWithCentering(true),
+	}
+	reg := Register(ml.NewRegistry())
+	classes := reg.Classes()
+	for _, st := range stages {
+		if err := st.Params().Err(); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(classes, st.ClassName()) {
+			t.Errorf("registry lacks %s", st.ClassName())
+		}
+		if !strings.HasPrefix(st.UID(), strings.TrimPrefix(st.ClassName(), classPrefix)+"_") {
+			t.Errorf("uid %s of %s", st.UID(), st.ClassName())
+		}
+		got := roundTrip(t, st)
+		if got.ClassName() != st.ClassName() {
+			t.Errorf("loaded %s as %s", st.ClassName(), got.ClassName())
+		}
+		cp, err := st.Copy(param.ParamMap{"inputCol": "copied"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cp.UID() != st.UID() {
+			t.Errorf("copy of %s has uid %s", st.UID(), cp.UID())
+		}
+		if st.Params().IsDefined("inputCol") {
+			if v, _ := cp.Params().Get("inputCol"); v != "copied" {
+				t.Errorf("copy of %s: inputCol %v", st.UID(), v)
+			}
+			if v, _ := st.Params().Get("inputCol"); v == "copied" {
+				t.Errorf("copy of %s changed the original", st.UID())
+			}
+		}
+	}
+	// Every registered class appears in the list above or is a fitted model tested elsewhere.
+	if len(classes) != 39 { // 37 feature classes plus Pipeline and PipelineModel
+		t.Errorf("registry has %d classes: %v", len(classes), classes)
+	}
+}

@@ -1,0 +1,333 @@
+package optim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Func evaluates a smooth objective at x, writing its gradient into grad
+// (same length as x) and returning its value.
+type Func func(x, grad []float64) (float64, error)
+
+// Config sets Minimize's limits: MaxIter iterations (default 100), Tol the
+// convergence tolerance on the relative change of the objective and on the
+// (pseudo-)gradient (default 1e-6), M the number of corrections kept
+// (default 10).
+type Config struct {
+	MaxIter int
+	Tol     float64
+	M       int
+	// Precond, when set, is a positive diagonal guess of the inverse
+	// Hessian (e.g. 1/(curvature + penalty) per coordinate), used as the
+	// initial matrix of the L-BFGS recursion (scaled by sᵀy/yᵀ·Precond·y).
+	// It speeds up badly scaled problems and does not change the minimizer.
+	Precond []float64
+}
+
+// Result is the outcome of Minimize: the minimizer X, the objective value
+// (smooth part plus L1 penalty), the objective after each iteration and the
+// number of iterations.
+type Result struct {
+	X          []float64
+	Value      float64
+	History    []float64
+	Iterations int
+	Converged  bool
+}
+
+// Minimize minimizes f(x) + Σ l1[i]·|x[i]| from x0 with L-BFGS; when any
+// l1[i] > 0 it runs OWL-QN (orthant-wise limited-memory quasi-Newton), which
+// steps within the orthant of the current point and projects back onto it.
+// l1 may be nil. ctx is checked every iteration.
+func Minimize(ctx context.Context, f Func, x0, l1 []float64, cfg Config) (*Result, error) {
+	n := len(x0)
+	if l1 != nil && len(l1) != n {
+		return nil, fmt.Errorf("optim: l1 has length %d, want %d", len(l1), n)
+	}
+	if cfg.MaxIter <= 0 {
+		cfg.MaxIter = 100
+	}
+	if cfg.Tol <= 0 {
+		cfg.Tol = 1e-6
+	}
+	if cfg.M <= 0 {
+		cfg.M = 10
+	}
+	if cfg.Precond != nil {
+		if len(cfg.Precond) != n {
+			return nil, fmt.Errorf("optim: Precond has length %d, want %d", len(cfg.Precond), n)
+		}
+		for _, v := range cfg.Precond {
+			if !(v > 0) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("optim: invalid Precond value %v", v)
+			}
+		}
+	}
+	hasL1 := false
+	for _, v := range l1 {
+		if v < 0 || math.IsNaN(v) {
+			return nil, fmt.Errorf("optim: invalid L1 weight %v", v)
+		}
+		hasL1 = hasL1 || v > 0
+	}
+	penalty := func(x []float64) float64 {
+		if !hasL1 {
+			return 0
+		}
+		s := 0.0
+		for i, v := range x {
+			s += l1[i] * math.Abs(v)
+		}
+		return s
+	}
+	x := append([]float64(nil), x0...)
+	g := make([]float64, n)
+	fx, err := f(x, g)
+	if err != nil {
+		return nil, err
+	}
+	if math.IsNaN(fx) || math.IsInf(fx, 0) {
+		return nil, errors.New("optim: the objective is not finite at the starting point")
+	}
+	fx += penalty(x)
+	res := &Result{History: []float64{fx}}
+	pg := make([]float64, n)
+	d := make([]float64, n)
+	xn := make([]float64, n)
+	gn := make([]float64, n)
+	var ss, ys [][]float64
+	var rhos []float64
+	alpha := make([]float64, cfg.M)
+	pseudo := func(x, g, pg []float64) {
+		copy(pg, g)
+		if !hasL1 {
+			return
+		}
+		for i := range x {
+			c := l1[i]
+			if c == 0 {
+				continue
+			}
+			switch {
+			case x[i] < 0:
+				pg[i] = g[i] - c
+			case x[i] > 0:
+				pg[i] = g[i] + c
+			case g[i]+c < 0:
+				pg[i] = g[i] + c
+			case g[i]-c > 0:
+				pg[i] = g[i] - c
+			default:
+				pg[i] = 0
+			}
+		}
+	}
+	for iter := 0; iter < cfg.MaxIter; iter++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		pseudo(x, g, pg)
+		if normInf(pg) <= cfg.Tol*1e-3*math.Max(1, math.Abs(fx)) {
+			res.Converged = true
+			break
+		}
+		// Two-loop recursion: d = −H·pg.
+		for i := range d {
+			d[i] = -pg[i]
+		}
+		k := len(ss)
+		for j := k - 1; j >= 0; j-- {
+			alpha[j] = rhos[j] * dot(ss[j], d)
+			axpy(-alpha[j], ys[j], d)
+		}
+		switch {
+		case cfg.Precond != nil && k > 0:
+			yDy := 0.0
+			for i, v := range ys[k-1] {
+				yDy += v * v * cfg.Precond[i]
+			}
+			gamma := dot(ss[k-1], ys[k-1]) / yDy
+			for i := range d {
+				d[i] *= gamma * cfg.Precond[i]
+			}
+		case cfg.Precond != nil:
+			for i := range d {
+				d[i] *= cfg.Precond[i]
+			}
+		case k > 0:
+			gamma := dot(ss[k-1], ys[k-1]) / dot(ys[k-1], ys[k-1])
+			for i := range d {
+				d[i] *= gamma
+			}
+		}
+		for j := 0; j < k; j++ {
+			beta := rhos[j] * dot(ys[j], d)
+			axpy(alpha[j]-beta, ss[j], d)
+		}
+		if hasL1 {
+			for i := range d {
+				if d[i]*pg[i] >= 0 {
+					d[i] = 0
+				}
+			}
+		}
+		dg := dot(d, pg)
+		if dg >= 0 { // not a descent direction: restart from steepest descent
+			for i := range d {
+				d[i] = -pg[i]
+			}
+			ss, ys, rhos = ss[:0], ys[:0], rhos[:0]
+			dg = dot(d, pg)
+		}
+		step := 1.0
+		if k == 0 && cfg.Precond == nil {
+			step = math.Min(1, 1/math.Max(norm2(pg), 1e-300))
+		}
+		var fn float64
+		accepted := false
+		if hasL1 {
+			fn, accepted, err = backtrack(f, x, d, pg, fx, step, l1, penalty, xn, gn)
+		} else {
+			fn, accepted, err = wolfe(f, x, d, fx, dg, step, xn, gn)
+		}
+		if err != nil {
+			return nil, err
+		}
+		res.Iterations = iter + 1
+		if !accepted {
+			// No decrease is possible along d at machine precision: x is
+			// as good as this method can make it.
+			res.Converged = true
+			break
+		}
+		s := make([]float64, n)
+		y := make([]float64, n)
+		for i := range s {
+			s[i] = xn[i] - x[i]
+			y[i] = gn[i] - g[i]
+		}
+		if sy := dot(s, y); sy > 1e-12*norm2(s)*norm2(y) && sy > 0 {
+			if len(ss) == cfg.M {
+				ss, ys, rhos = ss[1:], ys[1:], rhos[1:]
+			}
+			ss, ys, rhos = append(ss, s), append(ys, y), append(rhos, 1/sy)
+		}
+		fprev := fx
+		copy(x, xn)
+		copy(g, gn)
+		fx = fn
+		res.History = append(res.History, fx)
+		if math.Abs(fprev-fx) <= cfg.Tol*math.Max(math.Max(math.Abs(fx), math.Abs(fprev)), 1e-12) {
+			res.Converged = true
+			break
+		}
+	}
+	res.X, res.Value = x, fx
+	return res, nil
+}
+
+// backtrack is OWL-QN's line search: halve the step until the point,
+// projected onto the orthant of x, decreases the objective enough
+// (Armijo along the pseudo-gradient). It leaves the point in xn and the
+// smooth gradient in gn.
+func backtrack(f Func, x, d, pg []float64, fx, step float64, l1 []float64, penalty func([]float64) float64, xn, gn []float64) (float64, bool, error) {
+	for ls := 0; ls < 60; ls++ {
+		for i := range x {
+			xn[i] = x[i] + step*d[i]
+			if l1[i] == 0 {
+				continue
+			}
+			orth := x[i]
+			if orth == 0 {
+				orth = -pg[i]
+			}
+			if xn[i]*orth <= 0 {
+				xn[i] = 0
+			}
+		}
+		v, err := f(xn, gn)
+		if err != nil {
+			return 0, false, err
+		}
+		fn := v + penalty(xn)
+		decrease := 0.0
+		for i := range xn {
+			decrease += pg[i] * (xn[i] - x[i])
+		}
+		if !math.IsNaN(fn) && fn <= fx+1e-4*decrease {
+			return fn, true, nil
+		}
+		step *= 0.5
+	}
+	return 0, false, nil
+}
+
+// wolfe finds a step satisfying the weak Wolfe conditions (sufficient
+// decrease, and curvature so the L-BFGS update stays positive definite) by
+// bracketing and bisection; it leaves the point in xn and its gradient in
+// gn. When no such step is found it falls back to the best step with
+// sufficient decrease, if any.
+func wolfe(f Func, x, d []float64, fx, dg, step float64, xn, gn []float64) (float64, bool, error) {
+	const c1, c2 = 1e-4, 0.9
+	lo, hi := 0.0, math.Inf(1)
+	bestStep, bestF := 0.0, fx
+	for ls := 0; ls < 60; ls++ {
+		for i := range x {
+			xn[i] = x[i] + step*d[i]
+		}
+		fn, err := f(xn, gn)
+		if err != nil {
+			return 0, false, err
+		}
+		switch {
+		case math.IsNaN(fn) || fn > fx+c1*step*dg:
+			hi = step
+		case dot(gn, d) < c2*dg:
+			if fn < bestF {
+				bestStep, bestF = step, fn
+			}
+			lo = step
+		default:
+			return fn, true, nil
+		}
+		if math.IsInf(hi, 1) {
+			step = 2 * lo
+		} else {
+			step = (lo + hi) / 2
+		}
+	}
+	if bestStep == 0 {
+		return 0, false, nil
+	}
+	for i := range x {
+		xn[i] = x[i] + bestStep*d[i]
+	}
+	fn, err := f(xn, gn)
+	return fn, err == nil, err
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+func axpy(a float64, x, y []float64) {
+	for i, v := range x {
+		y[i] += a * v
+	}
+}
+
+func norm2(a []float64) float64 { return math.Sqrt(dot(a, a)) }
+
+func normInf(a []float64) float64 {
+	m := 0.0
+	for _, v := range a {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
+}
