@@ -318,18 +318,7 @@ func (m *RandomForestClassificationModel) Transform(df *frame.DataFrame) (*frame
 			return vb.NewArray(), nil
 		}
 	}
-	out := df
-	for kind, col := range []string{m.rawPredictionCol.Get(ps), m.probabilityCol.Get(ps), m.predictionCol.Get(ps)} {
-		if col == "" {
-			continue
-		}
-		typ := arrow.DataType(linalg.VectorType())
-		if kind == 2 {
-			typ = arrow.PrimitiveTypes.Float64
-		}
-		out = out.WithColumn(col, frame.UDF("randomForest", typ, udf(kind), frame.Col(fc)))
-	}
-	return out, out.Err()
+	return withPredictionColumns(df, "randomForest", fc, [3]string{m.rawPredictionCol.Get(ps), m.probabilityCol.Get(ps), m.predictionCol.Get(ps)}, udf)
 }
 
 // Copy implements ml.Stage.

@@ -323,18 +323,7 @@ func (m *DecisionTreeClassificationModel) Transform(df *frame.DataFrame) (*frame
 			return vb.NewArray(), nil
 		}
 	}
-	out := df
-	for kind, col := range []string{m.rawPredictionCol.Get(ps), m.probabilityCol.Get(ps), m.predictionCol.Get(ps)} {
-		if col == "" {
-			continue
-		}
-		typ := arrow.DataType(linalg.VectorType())
-		if kind == 2 {
-			typ = arrow.PrimitiveTypes.Float64
-		}
-		out = out.WithColumn(col, frame.UDF("decisionTree", typ, udf(kind), frame.Col(fc)))
-	}
-	return out, out.Err()
+	return withPredictionColumns(df, "decisionTree", fc, [3]string{m.rawPredictionCol.Get(ps), m.probabilityCol.Get(ps), m.predictionCol.Get(ps)}, udf)
 }
 
 // Copy implements ml.Stage.
