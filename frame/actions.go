@@ -272,7 +272,7 @@ func (df *DataFrame) Explain(extended bool) (string, error) {
 		b.WriteString(planner.Format(q.optimized))
 		if len(q.fired) > 0 {
 			var fired []string
-			for _, r := range append(planner.SubqueryRules(), planner.DefaultRules()...) {
+			for _, r := range append(append(planner.SubqueryRules(), planner.NewOptimizer().Once...), planner.DefaultRules()...) {
 				if n := q.fired[r.Name]; n > 0 {
 					fired = append(fired, fmt.Sprintf("%s×%d", r.Name, n))
 				}

@@ -31,18 +31,32 @@ const maxPasses = 100
 
 // Optimizer runs rules to a fixpoint.
 type Optimizer struct {
+	// Once are rules applied once, before the passes of Rules.
+	Once  []Rule
 	Rules []Rule
 	// Fired counts how often each rule changed the plan in the last run.
 	Fired map[string]int
 }
 
 // NewOptimizer returns an optimizer with the default rules.
-func NewOptimizer() *Optimizer { return &Optimizer{Rules: DefaultRules()} }
+func NewOptimizer() *Optimizer {
+	return &Optimizer{Once: []Rule{InferDisjunctionFilters()}, Rules: DefaultRules()}
+}
 
 // Optimize applies the rules pass after pass until none changes the plan.
 func (o *Optimizer) Optimize(p Plan) (Plan, error) {
 	o.Fired = map[string]int{}
 	want := Schema(p)
+	for _, r := range o.Once {
+		np, changed, err := r.Apply(p)
+		if err != nil {
+			return nil, fmt.Errorf("optimizer rule %s: %w", r.Name, err)
+		}
+		if changed {
+			o.Fired[r.Name]++
+			p = np
+		}
+	}
 	for pass := 0; pass < maxPasses; pass++ {
 		changedAny := false
 		for _, r := range o.Rules {

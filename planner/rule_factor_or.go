@@ -1,5 +1,7 @@
 package planner
 
+import "github.com/apache/arrow-go/v18/arrow"
+
 // FactorDisjunctions pulls the conditions every branch of an OR shares out
 // of it: (a AND b) OR (a AND c) becomes a AND (b OR c). TPC-H Q19 joins this
 // way: each branch repeats p_partkey = l_partkey, which only once factored
@@ -100,6 +102,107 @@ func factorConjuncts(e Expr) (Expr, bool) {
 func containsString(es []Expr, k string) bool {
 	for _, e := range es {
 		if e.String() == k {
+			return true
+		}
+	}
+	return false
+}
+
+// InferDisjunctionFilters adds to a filter holding an OR what the OR implies
+// for single columns, which pushdown can then take to the scans:
+// (n1 = 'A' AND n2 = 'B') OR (n1 = 'B' AND n2 = 'A') implies n1 = 'A' OR
+// n1 = 'B' (TPC-H Q7's nations). The OR stays. It runs once, before the
+// optimizer's passes, since the filters it adds move away from the OR.
+func InferDisjunctionFilters() Rule {
+	return Rule{Name: "InferDisjunctionFilters", Apply: func(p Plan) (Plan, bool, error) {
+		return TransformUp(p, func(n Plan) (Plan, bool, error) {
+			f, ok := n.(*Filter)
+			if !ok {
+				return n, false, nil
+			}
+			conj := SplitConjuncts(f.Cond)
+			out := append([]Expr(nil), conj...)
+			for _, c := range conj {
+				ds := splitDisjuncts(c)
+				if len(ds) < 2 {
+					continue
+				}
+				branches := make([][]Expr, len(ds))
+				for i, d := range ds {
+					branches[i] = SplitConjuncts(d)
+				}
+				for _, d := range impliedPerColumn(branches) {
+					if !containsString(out, d.String()) {
+						out = append(out, d)
+					}
+				}
+			}
+			if len(out) == len(conj) {
+				return n, false, nil
+			}
+			return &Filter{Cond: And(out...), Child: f.Child}, true, nil
+		})
+	}}
+}
+
+// impliedPerColumn returns, for every column that each branch constrains
+// on its own (conjuncts reading only that column), the OR over the branches
+// of those constraints: a condition the disjunction implies.
+func impliedPerColumn(branches [][]Expr) []Expr {
+	single := func(c Expr) (int64, bool) {
+		refs := References(c)
+		if len(refs) != 1 || len(subqueriesIn(c)) > 0 {
+			return 0, false
+		}
+		for id := range refs {
+			return id, true
+		}
+		return 0, false
+	}
+	var cols []int64
+	for _, c := range branches[0] {
+		if id, ok := single(c); ok && !slicesContains(cols, id) {
+			cols = append(cols, id)
+		}
+	}
+	var out []Expr
+	for _, id := range cols {
+		var ors []Expr
+		for _, br := range branches {
+			var mine []Expr
+			for _, c := range br {
+				if cid, ok := single(c); ok && cid == id {
+					mine = append(mine, c)
+				}
+			}
+			if len(mine) == 0 {
+				ors = nil
+				break
+			}
+			ors = append(ors, And(mine...))
+		}
+		if len(ors) == 0 {
+			continue
+		}
+		same := true
+		for _, o := range ors[1:] {
+			same = same && o.String() == ors[0].String()
+		}
+		if same {
+			continue // common to every branch: FactorDisjunctions takes it out
+		}
+		d := ors[0]
+		for _, o := range ors[1:] {
+			d = &Binary{Op: OpOr, L: d, R: o, Type: arrow.FixedWidthTypes.Boolean}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func slicesContains(s []int64, v int64) bool {
+	for _, x := range s {
+		if x == v {
 			return true
 		}
 	}

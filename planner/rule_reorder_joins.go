@@ -6,7 +6,8 @@ package planner
 // otherwise cross part with supplier first. It keeps the written order
 // except where that order would cross two inputs: the inputs join left-deep
 // in order, each step taking the first input not yet joined that an
-// equality connects to what is joined so far; inputs with no connection are
+// equality connects to what is joined so far (a tiny one, such as a
+// filtered nation, before the others); inputs with no connection are
 // crossed in order, last. (Without column statistics the written order is
 // the better guide to selective joins than table sizes: TPC-H Q5 joins
 // customer to the rest by nation alone if customer goes early by size.) A
@@ -58,6 +59,10 @@ func flattenInner(p Plan, leaves *[]Plan, conds *[]Expr) {
 	*leaves = append(*leaves, p)
 }
 
+// tinyRows is the estimated size up to which ReorderJoins joins a connected
+// input before the written order would.
+const tinyRows = 100
+
 // greedyJoin joins leaves left-deep as ReorderJoins describes.
 func greedyJoin(leaves []Plan, conds []Expr) (Plan, error) {
 	ids := make([]map[int64]bool, len(leaves))
@@ -93,8 +98,16 @@ func greedyJoin(leaves []Plan, conds []Expr) (Plan, error) {
 	}
 	for range len(leaves) - 1 {
 		next := -1
+		// A tiny connected input (a filtered dimension such as one nation)
+		// goes first: it can only shrink what is joined so far.
 		for i := range leaves {
-			if !placed[i] && connects(i) {
+			if !placed[i] && connects(i) && estimateRows(leaves[i]) <= tinyRows {
+				next = i
+				break
+			}
+		}
+		for i := range leaves {
+			if next < 0 && !placed[i] && connects(i) {
 				next = i
 				break
 			}

@@ -44,6 +44,7 @@ const (
 	likePrefix
 	likeSuffix
 	likeContains
+	likeSegments
 	likeRegexp
 )
 
@@ -53,6 +54,9 @@ type likeExpr struct {
 	kind    likeKind
 	lit     []byte
 	re      *regexp.Regexp
+	// likeSegments: prefix%seg1%…%segN%suffix, with only % wildcards.
+	prefix, suffix []byte
+	segs           [][]byte
 }
 
 // Like returns e LIKE pattern: % matches any sequence, _ one character, and
@@ -113,6 +117,21 @@ func Like(e Expr, pattern string) (Expr, error) {
 		l.kind, l.lit = likeContains, []byte(parts[1])
 	case onlyPct(0, np):
 		l.kind, l.lit = likePrefix, nil
+	case !strings.Contains(strings.Join(wildParts(parts, isWild), ""), "_"):
+		// Literal runs between % wildcards: found in order with bytes.Index.
+		l.kind = likeSegments
+		first, last := 0, np
+		if !isWild[0] {
+			l.prefix, first = []byte(parts[0]), 1
+		}
+		if !isWild[np-1] {
+			l.suffix, last = []byte(parts[np-1]), np-1
+		}
+		for i := first; i < last; i++ {
+			if !isWild[i] {
+				l.segs = append(l.segs, []byte(parts[i]))
+			}
+		}
 	default:
 		var re strings.Builder
 		re.WriteString(`^(?s:`)
@@ -175,6 +194,8 @@ func (l *likeExpr) match(mem memory.Allocator, a arrow.Array) (arrow.Array, erro
 			m = bytes.HasSuffix(s, l.lit)
 		case likeContains:
 			m = bytes.Contains(s, l.lit)
+		case likeSegments:
+			m = l.matchSegments(s)
 		default:
 			m = l.re.Match(s)
 		}
@@ -183,6 +204,35 @@ func (l *likeExpr) match(mem memory.Allocator, a arrow.Array) (arrow.Array, erro
 		}
 	}
 	return makeArray(l.DataType(), n, nulls, valid, out), nil
+}
+
+// matchSegments matches prefix%seg1%…%segN%suffix: each segment at its
+// first place after the previous one (the leftmost match leaves the most
+// room for the rest, so it finds a match whenever one exists).
+func (l *likeExpr) matchSegments(s []byte) bool {
+	if len(s) < len(l.prefix)+len(l.suffix) || !bytes.HasPrefix(s, l.prefix) || !bytes.HasSuffix(s, l.suffix) {
+		return false
+	}
+	rest := s[len(l.prefix) : len(s)-len(l.suffix)]
+	for _, seg := range l.segs {
+		i := bytes.Index(rest, seg)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(seg):]
+	}
+	return true
+}
+
+// wildParts returns the wildcard parts of a split pattern.
+func wildParts(parts []string, isWild []bool) []string {
+	var out []string
+	for i, p := range parts {
+		if isWild[i] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // mapStrings builds a string array with one output per valid input row,
