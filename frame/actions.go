@@ -36,7 +36,7 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 	if df.err != nil {
 		return nil, df.err
 	}
-	p, fired, err := planner.Decorrelate(df.plan)
+	p, fired, err := planner.Decorrelate(df.plan, &df.s.ids)
 	if err != nil {
 		return nil, err
 	}

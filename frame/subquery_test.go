@@ -123,7 +123,12 @@ func TestSubqueryRulesFire(t *testing.T) {
 			t.Errorf("%s: rule %s did not fire (fired: %v)", sql, rule, fired)
 		}
 	}
-	plan, _ := s.SQL(`SELECT v FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k)`).Explain(true)
+	// A correlated aggregate reads only the rows whose keys the outer query has.
+	plan, _ := s.SQL(`SELECT v FROM t WHERE v < (SELECT max(w) FROM u WHERE u.k = t.k)`).Explain(false)
+	if !strings.Contains(plan, "LeftSemi") {
+		t.Errorf("the correlated aggregate is not restricted to the outer keys:\n%s", plan)
+	}
+	plan, _ = s.SQL(`SELECT v FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k)`).Explain(true)
 	if !strings.Contains(plan, "LeftSemi") && !strings.Contains(plan, "left semi") && !strings.Contains(strings.ToLower(plan), "semi") {
 		t.Errorf("EXISTS did not become a semi join:\n%s", plan)
 	}

@@ -286,3 +286,26 @@ func TestReorderJoinsAvoidsCrossJoins(t *testing.T) {
 		t.Fatalf("fired twice:\n%s", Format(out))
 	}
 }
+
+func TestInferDisjunctionFiltersFires(t *testing.T) {
+	// (l_linenumber = 1 AND o_custkey = 2) OR (l_linenumber = 3 AND o_custkey = 4)
+	// implies l_linenumber = 1 OR l_linenumber = 3, and o_custkey = 2 OR o_custkey = 4.
+	b1 := bin(OpAnd, bin(OpEq, col("l_linenumber"), i32(1)), bin(OpEq, col("o_custkey"), i32(2)))
+	b2 := bin(OpAnd, bin(OpEq, col("l_linenumber"), i32(3)), bin(OpEq, col("o_custkey"), i32(4)))
+	j := &Join{Left: &UnresolvedRelation{Name: "lineitem"}, Right: &UnresolvedRelation{Name: "orders"}, Kind: InnerJoin}
+	p := analyze(t, &Filter{Cond: bin(OpOr, b1, b2), Child: j})
+	out, fired := applyRule(t, InferDisjunctionFilters(), p)
+	if !fired {
+		t.Fatal("did not fire")
+	}
+	got := stripIDs(out.(*Filter).Cond.String())
+	for _, want := range []string{"((l_linenumber = 1) OR (l_linenumber = 3))", "((o_custkey = 2) OR (o_custkey = 4))"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("%s is missing from %s", want, got)
+		}
+	}
+	// Applied again it adds nothing.
+	if _, again := applyRule(t, InferDisjunctionFilters(), out); again {
+		t.Fatal("fired twice")
+	}
+}
