@@ -21,6 +21,7 @@ func DefaultRules() []Rule {
 		FactorDisjunctions(),
 		PushDownPredicates(),
 		ReorderJoins(),
+		PushDownSemiJoins(),
 		LimitPushdown(),
 		ColumnPruning(),
 	}

@@ -309,3 +309,30 @@ func TestInferDisjunctionFiltersFires(t *testing.T) {
 		t.Fatal("fired twice")
 	}
 }
+
+func TestPushDownSemiJoinsFires(t *testing.T) {
+	// (orders ⋈ lineitem) ⋉ customer on o_custkey: the semi join reads only
+	// orders, and lineitem is the larger side, so it moves onto orders.
+	inner := &Join{Left: &UnresolvedRelation{Name: "orders"}, Right: &UnresolvedRelation{Name: "lineitem"}, Kind: InnerJoin,
+		Cond: bin(OpEq, col("o_orderkey"), col("l_orderkey"))}
+	semi := &Join{Left: inner, Right: &UnresolvedRelation{Name: "customer"}, Kind: LeftSemiJoin, Cond: bin(OpEq, col("o_custkey"), col("c_custkey"))}
+	p := analyze(t, semi)
+	out, fired := applyRule(t, PushDownSemiJoins(), p)
+	if !fired {
+		t.Fatalf("did not fire:\n%s", Format(p))
+	}
+	top, ok := out.(*Join)
+	if !ok || top.Kind != InnerJoin {
+		t.Fatalf("the inner join is not on top:\n%s", Format(out))
+	}
+	if l, ok := top.Left.(*Join); !ok || l.Kind != LeftSemiJoin {
+		t.Fatalf("the semi join did not move onto orders:\n%s", Format(out))
+	}
+	// Onto the larger side it does not go.
+	swapped := &Join{Left: &UnresolvedRelation{Name: "lineitem"}, Right: &UnresolvedRelation{Name: "orders"}, Kind: InnerJoin,
+		Cond: bin(OpEq, col("o_orderkey"), col("l_orderkey"))}
+	p = analyze(t, &Join{Left: swapped, Right: &UnresolvedRelation{Name: "customer"}, Kind: LeftSemiJoin, Cond: bin(OpEq, col("l_linenumber"), col("c_custkey"))})
+	if _, fired := applyRule(t, PushDownSemiJoins(), p); fired {
+		t.Fatalf("moved onto the larger side:\n%s", Format(p))
+	}
+}
