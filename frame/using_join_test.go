@@ -213,3 +213,17 @@ func TestIsDistinctFromAndIsTrue(t *testing.T) {
 		}
 	}
 }
+
+func TestIntervalOnColumns(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession(frame.WithPartitions(2))
+	rows, err := s.SQL(`SELECT d + INTERVAL 3 DAY, d - INTERVAL 1 MONTH, d + INTERVAL 1 YEAR, d - INTERVAL 2 WEEK
+	  FROM VALUES (DATE '2024-03-31') AS t(d)`).Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By hand; add_months clamps Mar 31 - 1 month to Feb 29 (2024 is a leap year), as Spark does.
+	if got := strings.Join(strRows(rows)[0], " "); got != "2024-04-03 2024-02-29 2025-03-31 2024-03-17" {
+		t.Fatalf("got %s", got)
+	}
+}

@@ -1264,14 +1264,19 @@ func (p *parser) intervalArith(l planner.Expr, sub bool, opTok token) (planner.E
 		return nil, p.expected("DAY, WEEK, MONTH or YEAR")
 	}
 	p.next()
-	lit, ok := l.(*planner.Literal)
-	if !ok || lit.Type == nil || lit.Type.ID() != arrow.DATE32 || lit.Value == nil {
-		return nil, p.errAt(opTok, "INTERVAL arithmetic is only supported on DATE literals yet, not on %s", l)
-	}
-	d := lit.Value.(time.Time)
 	if sub {
 		days, months = -days, -months
 	}
+	lit, ok := l.(*planner.Literal)
+	if !ok || lit.Type == nil || lit.Type.ID() != arrow.DATE32 || lit.Value == nil {
+		// Over a column (a date): date_add for days, add_months for months.
+		amount := func(n int) planner.Expr { return &planner.Literal{Value: int32(n), Type: arrow.PrimitiveTypes.Int32} }
+		if months != 0 {
+			return &planner.Func{Name: "add_months", Args: []planner.Expr{l, amount(months)}}, nil
+		}
+		return &planner.Func{Name: "date_add", Args: []planner.Expr{l, amount(days)}}, nil
+	}
+	d := lit.Value.(time.Time)
 	return &planner.Literal{Value: addMonths(d, months).AddDate(0, 0, days), Type: arrow.FixedWidthTypes.Date32}, nil
 }
 
