@@ -105,3 +105,73 @@ func ReadStrings(ctx context.Context, dir string, names ...string) ([][]string, 
 	}
 	return out, nil
 }
+
+// WriteVectorRows saves one Parquet row per vector of rows under dir/data:
+// a vector column named vecName and, when scalarName is not empty, a double
+// column of scalars beside it (one per row) — e.g. a model's coefficient
+// rows and intercepts, or cluster centers.
+func WriteVectorRows(dir, vecName string, rows [][]float64, scalarName string, scalars []float64) error {
+	mem := memory.NewGoAllocator()
+	fields := []arrow.Field{{Name: vecName, Type: linalg.VectorType(), Nullable: true}}
+	vb := linalg.NewVectorBuilder(mem)
+	for _, r := range rows {
+		vb.AppendDense(r)
+	}
+	cols := []arrow.Array{vb.NewArray()}
+	vb.Release()
+	if scalarName != "" {
+		if len(scalars) != len(rows) {
+			cols[0].Release()
+			return fmt.Errorf("model data: %d %s for %d %s", len(scalars), scalarName, len(rows), vecName)
+		}
+		fields = append(fields, arrow.Field{Name: scalarName, Type: arrow.PrimitiveTypes.Float64})
+		fb := array.NewFloat64Builder(mem)
+		fb.AppendValues(scalars, nil)
+		cols = append(cols, fb.NewArray())
+		fb.Release()
+	}
+	for _, c := range cols {
+		defer c.Release()
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(len(rows)))
+	defer rec.Release()
+	return WriteData(dir, rec)
+}
+
+// ReadVectorRows reads what WriteVectorRows wrote: the vectors, and the
+// scalars when scalarName is not empty.
+func ReadVectorRows(ctx context.Context, dir, vecName, scalarName string) ([][]float64, []float64, error) {
+	rec, err := ReadData(ctx, dir, memory.NewGoAllocator())
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rec.Release()
+	vi := FieldIndex(rec.Schema(), vecName)
+	if vi < 0 {
+		return nil, nil, fmt.Errorf("model data has no column %q", vecName)
+	}
+	vc, err := linalg.Vectors(rec.Column(vi))
+	if err != nil {
+		return nil, nil, fmt.Errorf("model data %q: %w", vecName, err)
+	}
+	rows := make([][]float64, rec.NumRows())
+	for i := range rows {
+		v, ok := vc.At(i)
+		if !ok {
+			return nil, nil, fmt.Errorf("model data %q: row %d is null", vecName, i)
+		}
+		rows[i] = v.ToArray()
+	}
+	if scalarName == "" {
+		return rows, nil, nil
+	}
+	si := FieldIndex(rec.Schema(), scalarName)
+	if si < 0 {
+		return nil, nil, fmt.Errorf("model data has no column %q", scalarName)
+	}
+	sc, ok := rec.Column(si).(*array.Float64)
+	if !ok || sc.NullN() > 0 {
+		return nil, nil, fmt.Errorf("model data %q is not a column of doubles", scalarName)
+	}
+	return rows, append([]float64(nil), sc.Float64Values()...), nil
+}

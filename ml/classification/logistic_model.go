@@ -276,24 +276,26 @@ func (m *LogisticRegressionModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 	return &c, nil
 }
 
-// ExtraMetadata implements ml.ExtraMetadata: the model data.
+// ExtraMetadata implements ml.ExtraMetadata: whether the model is multinomial.
 func (m *LogisticRegressionModel) ExtraMetadata() map[string]any {
-	return map[string]any{"coefficientMatrix": m.coef, "interceptVector": m.icpt, "isMultinomial": m.multinomial}
+	return map[string]any{"isMultinomial": m.multinomial}
+}
+
+// WriteData implements ml.DataWriter: one Parquet row per row of the
+// coefficient matrix, with its intercept.
+func (m *LogisticRegressionModel) WriteData(dir string) error {
+	return ml.WriteVectorRows(dir, "coefficients", m.coef, "intercept", m.icpt)
 }
 
 // Save implements ml.Stage.
 func (m *LogisticRegressionModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadLogisticRegressionModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var coef [][]float64
-	var icpt []float64
+func loadLogisticRegressionModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	coef, icpt, err := ml.ReadVectorRows(ctx, dir, "coefficients", "intercept")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
 	var multi bool
-	if err := md.GetExtra("coefficientMatrix", &coef); err != nil {
-		return nil, err
-	}
-	if err := md.GetExtra("interceptVector", &icpt); err != nil {
-		return nil, err
-	}
 	if err := md.GetExtra("isMultinomial", &multi); err != nil {
 		return nil, err
 	}

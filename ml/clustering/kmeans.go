@@ -593,18 +593,18 @@ func (m *KMeansModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 	return &c, nil
 }
 
-// ExtraMetadata implements ml.ExtraMetadata: the centers.
-func (m *KMeansModel) ExtraMetadata() map[string]any {
-	return map[string]any{"clusterCenters": m.centers}
+// WriteData implements ml.DataWriter: one Parquet row per cluster center.
+func (m *KMeansModel) WriteData(dir string) error {
+	return ml.WriteVectorRows(dir, "clusterCenter", m.centers, "", nil)
 }
 
 // Save implements ml.Stage.
 func (m *KMeansModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadKMeansModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var centers [][]float64
-	if err := md.GetExtra("clusterCenters", &centers); err != nil {
-		return nil, err
+func loadKMeansModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	centers, _, err := ml.ReadVectorRows(ctx, dir, "clusterCenter", "")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
 	if len(centers) == 0 {
 		return nil, fmt.Errorf("%s: model has no centers", md.UID)

@@ -553,23 +553,22 @@ func (m *LinearRegressionModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 	return &c, nil
 }
 
-// ExtraMetadata implements ml.ExtraMetadata: the model data.
-func (m *LinearRegressionModel) ExtraMetadata() map[string]any {
-	return map[string]any{"coefficients": m.coef, "intercept": m.intercept}
+// WriteData implements ml.DataWriter: coefficients and intercept as one Parquet row.
+func (m *LinearRegressionModel) WriteData(dir string) error {
+	return ml.WriteVectorRows(dir, "coefficients", [][]float64{m.coef}, "intercept", []float64{m.intercept})
 }
 
 // Save implements ml.Stage.
 func (m *LinearRegressionModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadLinearRegressionModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var coef []float64
-	var b float64
-	if err := md.GetExtra("coefficients", &coef); err != nil {
-		return nil, err
+func loadLinearRegressionModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	coef, b, err := ml.ReadVectorRows(ctx, dir, "coefficients", "intercept")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
-	if err := md.GetExtra("intercept", &b); err != nil {
-		return nil, err
+	if len(coef) != 1 {
+		return nil, fmt.Errorf("%s: model data has %d rows, want 1", md.UID, len(coef))
 	}
-	m := newLinearRegressionModel(md.UID, coef, b)
+	m := newLinearRegressionModel(md.UID, coef[0], b[0])
 	return m, md.ApplyParams(m.Params())
 }

@@ -186,6 +186,10 @@ func TestLinearRegressionTransformAndSave(t *testing.T) {
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
 	}
+	// The coefficients are Parquet data beside the JSON metadata, as Spark lays them out.
+	if parts, _ := filepath.Glob(filepath.Join(dir, "data", "*.parquet")); len(parts) != 1 {
+		t.Fatalf("model data files: %v", parts)
+	}
 	reg := Register(ml.NewRegistry())
 	back, err := ml.LoadAs[*LinearRegressionModel](ctx, dir, reg)
 	if err != nil {
