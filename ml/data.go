@@ -106,72 +106,112 @@ func ReadStrings(ctx context.Context, dir string, names ...string) ([][]string, 
 	return out, nil
 }
 
+// WriteColumns saves n rows under dir/data as Parquet: a vector column per
+// name of vecNames (vecs[i] holds its n vectors), then a double column per
+// name of numNames (nums[i] holds its n values). Models keep their data so.
+func WriteColumns(dir string, n int, vecNames []string, vecs [][][]float64, numNames []string, nums [][]float64) error {
+	mem := memory.NewGoAllocator()
+	var fields []arrow.Field
+	var cols []arrow.Array
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	for i, name := range vecNames {
+		if len(vecs[i]) != n {
+			return fmt.Errorf("model data %q: %d vectors for %d rows", name, len(vecs[i]), n)
+		}
+		fields = append(fields, arrow.Field{Name: name, Type: linalg.VectorType(), Nullable: true})
+		vb := linalg.NewVectorBuilder(mem)
+		for _, v := range vecs[i] {
+			vb.AppendDense(v)
+		}
+		cols = append(cols, vb.NewArray())
+		vb.Release()
+	}
+	for i, name := range numNames {
+		if len(nums[i]) != n {
+			return fmt.Errorf("model data %q: %d values for %d rows", name, len(nums[i]), n)
+		}
+		fields = append(fields, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64})
+		fb := array.NewFloat64Builder(mem)
+		fb.AppendValues(nums[i], nil)
+		cols = append(cols, fb.NewArray())
+		fb.Release()
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
+	defer rec.Release()
+	return WriteData(dir, rec)
+}
+
+// ReadColumns reads, by name, columns written by WriteColumns, and the
+// number of rows.
+func ReadColumns(ctx context.Context, dir string, vecNames, numNames []string) ([][][]float64, [][]float64, int, error) {
+	rec, err := ReadData(ctx, dir, memory.NewGoAllocator())
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	defer rec.Release()
+	n := int(rec.NumRows())
+	vecs := make([][][]float64, len(vecNames))
+	for i, name := range vecNames {
+		idx := FieldIndex(rec.Schema(), name)
+		if idx < 0 {
+			return nil, nil, 0, fmt.Errorf("model data has no column %q", name)
+		}
+		vc, err := linalg.Vectors(rec.Column(idx))
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("model data %q: %w", name, err)
+		}
+		vecs[i] = make([][]float64, n)
+		for r := range vecs[i] {
+			v, ok := vc.At(r)
+			if !ok {
+				return nil, nil, 0, fmt.Errorf("model data %q: row %d is null", name, r)
+			}
+			vecs[i][r] = v.ToArray()
+		}
+	}
+	nums := make([][]float64, len(numNames))
+	for i, name := range numNames {
+		idx := FieldIndex(rec.Schema(), name)
+		if idx < 0 {
+			return nil, nil, 0, fmt.Errorf("model data has no column %q", name)
+		}
+		col, ok := rec.Column(idx).(*array.Float64)
+		if !ok || col.NullN() > 0 {
+			return nil, nil, 0, fmt.Errorf("model data %q is not a column of doubles", name)
+		}
+		nums[i] = append([]float64(nil), col.Float64Values()...)
+	}
+	return vecs, nums, n, nil
+}
+
 // WriteVectorRows saves one Parquet row per vector of rows under dir/data:
 // a vector column named vecName and, when scalarName is not empty, a double
 // column of scalars beside it (one per row) — e.g. a model's coefficient
 // rows and intercepts, or cluster centers.
 func WriteVectorRows(dir, vecName string, rows [][]float64, scalarName string, scalars []float64) error {
-	mem := memory.NewGoAllocator()
-	fields := []arrow.Field{{Name: vecName, Type: linalg.VectorType(), Nullable: true}}
-	vb := linalg.NewVectorBuilder(mem)
-	for _, r := range rows {
-		vb.AppendDense(r)
+	if scalarName == "" {
+		return WriteColumns(dir, len(rows), []string{vecName}, [][][]float64{rows}, nil, nil)
 	}
-	cols := []arrow.Array{vb.NewArray()}
-	vb.Release()
-	if scalarName != "" {
-		if len(scalars) != len(rows) {
-			cols[0].Release()
-			return fmt.Errorf("model data: %d %s for %d %s", len(scalars), scalarName, len(rows), vecName)
-		}
-		fields = append(fields, arrow.Field{Name: scalarName, Type: arrow.PrimitiveTypes.Float64})
-		fb := array.NewFloat64Builder(mem)
-		fb.AppendValues(scalars, nil)
-		cols = append(cols, fb.NewArray())
-		fb.Release()
-	}
-	for _, c := range cols {
-		defer c.Release()
-	}
-	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(len(rows)))
-	defer rec.Release()
-	return WriteData(dir, rec)
+	return WriteColumns(dir, len(rows), []string{vecName}, [][][]float64{rows}, []string{scalarName}, [][]float64{scalars})
 }
 
 // ReadVectorRows reads what WriteVectorRows wrote: the vectors, and the
 // scalars when scalarName is not empty.
 func ReadVectorRows(ctx context.Context, dir, vecName, scalarName string) ([][]float64, []float64, error) {
-	rec, err := ReadData(ctx, dir, memory.NewGoAllocator())
+	var numNames []string
+	if scalarName != "" {
+		numNames = []string{scalarName}
+	}
+	vecs, nums, _, err := ReadColumns(ctx, dir, []string{vecName}, numNames)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rec.Release()
-	vi := FieldIndex(rec.Schema(), vecName)
-	if vi < 0 {
-		return nil, nil, fmt.Errorf("model data has no column %q", vecName)
-	}
-	vc, err := linalg.Vectors(rec.Column(vi))
-	if err != nil {
-		return nil, nil, fmt.Errorf("model data %q: %w", vecName, err)
-	}
-	rows := make([][]float64, rec.NumRows())
-	for i := range rows {
-		v, ok := vc.At(i)
-		if !ok {
-			return nil, nil, fmt.Errorf("model data %q: row %d is null", vecName, i)
-		}
-		rows[i] = v.ToArray()
-	}
 	if scalarName == "" {
-		return rows, nil, nil
+		return vecs[0], nil, nil
 	}
-	si := FieldIndex(rec.Schema(), scalarName)
-	if si < 0 {
-		return nil, nil, fmt.Errorf("model data has no column %q", scalarName)
-	}
-	sc, ok := rec.Column(si).(*array.Float64)
-	if !ok || sc.NullN() > 0 {
-		return nil, nil, fmt.Errorf("model data %q is not a column of doubles", scalarName)
-	}
-	return rows, append([]float64(nil), sc.Float64Values()...), nil
+	return vecs[0], nums[0], nil
 }

@@ -334,18 +334,23 @@ func (m *RandomForestClassificationModel) Copy(extra param.ParamMap) (ml.Stage, 
 
 // ExtraMetadata implements ml.ExtraMetadata: the trees.
 func (m *RandomForestClassificationModel) ExtraMetadata() map[string]any {
-	return map[string]any{"trees": m.trees, "numFeatures": m.d, "numClasses": m.classes}
+	return map[string]any{"numFeatures": m.d, "numClasses": m.classes}
+}
+
+// WriteData implements ml.DataWriter: the trees as Parquet, one row per node.
+func (m *RandomForestClassificationModel) WriteData(dir string) error {
+	return optim.WriteTrees(dir, m.trees, nil)
 }
 
 // Save implements ml.Stage.
 func (m *RandomForestClassificationModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadRandomForestClassificationModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var trees [][]optim.TreeNode
-	var d, k int
-	if err := md.GetExtra("trees", &trees); err != nil {
-		return nil, err
+func loadRandomForestClassificationModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	trees, _, err := optim.ReadTrees(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
+	var d, k int
 	if err := md.GetExtra("numFeatures", &d); err != nil {
 		return nil, err
 	}

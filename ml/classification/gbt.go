@@ -291,22 +291,23 @@ func (m *GBTClassificationModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 
 // ExtraMetadata implements ml.ExtraMetadata: the trees and their weights.
 func (m *GBTClassificationModel) ExtraMetadata() map[string]any {
-	return map[string]any{"trees": m.trees, "treeWeights": m.weights, "numFeatures": m.d}
+	return map[string]any{"numFeatures": m.d}
+}
+
+// WriteData implements ml.DataWriter: the trees as Parquet, one row per node.
+func (m *GBTClassificationModel) WriteData(dir string) error {
+	return optim.WriteTrees(dir, m.trees, m.weights)
 }
 
 // Save implements ml.Stage.
 func (m *GBTClassificationModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadGBTClassificationModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var trees [][]optim.TreeNode
-	var weights []float64
+func loadGBTClassificationModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	trees, weights, err := optim.ReadTrees(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
 	var d int
-	if err := md.GetExtra("trees", &trees); err != nil {
-		return nil, err
-	}
-	if err := md.GetExtra("treeWeights", &weights); err != nil {
-		return nil, err
-	}
 	if err := md.GetExtra("numFeatures", &d); err != nil {
 		return nil, err
 	}

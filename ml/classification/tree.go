@@ -339,18 +339,27 @@ func (m *DecisionTreeClassificationModel) Copy(extra param.ParamMap) (ml.Stage, 
 
 // ExtraMetadata implements ml.ExtraMetadata: the nodes.
 func (m *DecisionTreeClassificationModel) ExtraMetadata() map[string]any {
-	return map[string]any{"nodes": m.nodes, "numFeatures": m.d, "numClasses": m.classes}
+	return map[string]any{"numFeatures": m.d, "numClasses": m.classes}
+}
+
+// WriteData implements ml.DataWriter: the trees as Parquet, one row per node.
+func (m *DecisionTreeClassificationModel) WriteData(dir string) error {
+	return optim.WriteTrees(dir, [][]optim.TreeNode{m.nodes}, nil)
 }
 
 // Save implements ml.Stage.
 func (m *DecisionTreeClassificationModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadDecisionTreeClassificationModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var nodes []optim.TreeNode
-	var d, k int
-	if err := md.GetExtra("nodes", &nodes); err != nil {
-		return nil, err
+func loadDecisionTreeClassificationModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	trees, _, err := optim.ReadTrees(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
+	if len(trees) != 1 {
+		return nil, fmt.Errorf("%s: model data has %d trees, want 1", md.UID, len(trees))
+	}
+	nodes := trees[0]
+	var d, k int
 	if err := md.GetExtra("numFeatures", &d); err != nil {
 		return nil, err
 	}

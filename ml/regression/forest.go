@@ -272,18 +272,23 @@ func (m *RandomForestRegressionModel) Copy(extra param.ParamMap) (ml.Stage, erro
 
 // ExtraMetadata implements ml.ExtraMetadata: the trees.
 func (m *RandomForestRegressionModel) ExtraMetadata() map[string]any {
-	return map[string]any{"trees": m.trees, "numFeatures": m.d}
+	return map[string]any{"numFeatures": m.d}
+}
+
+// WriteData implements ml.DataWriter: the trees as Parquet, one row per node.
+func (m *RandomForestRegressionModel) WriteData(dir string) error {
+	return optim.WriteTrees(dir, m.trees, nil)
 }
 
 // Save implements ml.Stage.
 func (m *RandomForestRegressionModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadRandomForestRegressionModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var trees [][]optim.TreeNode
-	var d int
-	if err := md.GetExtra("trees", &trees); err != nil {
-		return nil, err
+func loadRandomForestRegressionModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	trees, _, err := optim.ReadTrees(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
+	var d int
 	if err := md.GetExtra("numFeatures", &d); err != nil {
 		return nil, err
 	}
