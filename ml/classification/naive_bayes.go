@@ -476,35 +476,41 @@ func (m *NaiveBayesModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 	return &c, nil
 }
 
-// ExtraMetadata implements ml.ExtraMetadata: the model data.
+// ExtraMetadata implements ml.ExtraMetadata: the kind of model.
 func (m *NaiveBayesModel) ExtraMetadata() map[string]any {
-	md := map[string]any{"pi": m.pi, "theta": m.theta, "kind": m.kind}
+	return map[string]any{"kind": m.kind}
+}
+
+// WriteData implements ml.DataWriter: one Parquet row per class with its
+// log prior pi, theta and, for the gaussian kind, sigma.
+func (m *NaiveBayesModel) WriteData(dir string) error {
+	names, vecs := []string{"theta"}, [][][]float64{m.theta}
 	if m.sigma != nil {
-		md["sigma"] = m.sigma
+		names, vecs = append(names, "sigma"), append(vecs, m.sigma)
 	}
-	return md
+	return ml.WriteColumns(dir, len(m.pi), names, vecs, []string{"pi"}, [][]float64{m.pi})
 }
 
 // Save implements ml.Stage.
 func (m *NaiveBayesModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadNaiveBayesModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var pi []float64
-	var theta, sigma [][]float64
+func loadNaiveBayesModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
 	var kind string
-	if err := md.GetExtra("pi", &pi); err != nil {
-		return nil, err
-	}
-	if err := md.GetExtra("theta", &theta); err != nil {
-		return nil, err
-	}
 	if err := md.GetExtra("kind", &kind); err != nil {
 		return nil, err
 	}
+	names := []string{"theta"}
 	if kind == "gaussian" {
-		if err := md.GetExtra("sigma", &sigma); err != nil {
-			return nil, err
-		}
+		names = append(names, "sigma")
+	}
+	vecs, nums, _, err := ml.ReadColumns(ctx, dir, names, []string{"pi"})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	pi, theta := nums[0], vecs[0]
+	var sigma [][]float64
+	if kind == "gaussian" {
+		sigma = vecs[1]
 	}
 	if len(pi) == 0 || len(theta) != len(pi) || (kind == "gaussian" && len(sigma) != len(pi)) {
 		return nil, fmt.Errorf("%s: inconsistent naive Bayes model data", md.UID)

@@ -471,18 +471,29 @@ func (m *BisectingKMeansModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 	return &c, nil
 }
 
-// ExtraMetadata implements ml.ExtraMetadata: the tree.
-func (m *BisectingKMeansModel) ExtraMetadata() map[string]any {
-	return map[string]any{"nodes": m.nodes}
+// WriteData implements ml.DataWriter: the cluster tree as Parquet, one row
+// per node (center, children, leaf cluster index).
+func (m *BisectingKMeansModel) WriteData(dir string) error {
+	centers := make([][]float64, len(m.nodes))
+	left, right, leaf := make([]float64, len(m.nodes)), make([]float64, len(m.nodes)), make([]float64, len(m.nodes))
+	for i, n := range m.nodes {
+		centers[i], left[i], right[i], leaf[i] = n.Center, float64(n.Left), float64(n.Right), float64(n.Leaf)
+	}
+	return ml.WriteColumns(dir, len(m.nodes), []string{"center"}, [][][]float64{centers},
+		[]string{"left", "right", "leaf"}, [][]float64{left, right, leaf})
 }
 
 // Save implements ml.Stage.
 func (m *BisectingKMeansModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadBisectingKMeansModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var nodes []BisectNode
-	if err := md.GetExtra("nodes", &nodes); err != nil {
-		return nil, err
+func loadBisectingKMeansModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	vecs, nums, n, err := ml.ReadColumns(ctx, dir, []string{"center"}, []string{"left", "right", "leaf"})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	nodes := make([]BisectNode, n)
+	for i := range nodes {
+		nodes[i] = BisectNode{Center: vecs[0][i], Left: int(nums[0][i]), Right: int(nums[1][i]), Leaf: int(nums[2][i])}
 	}
 	if len(nodes) == 0 {
 		return nil, fmt.Errorf("%s: empty cluster tree", md.UID)

@@ -473,22 +473,21 @@ func (m *GaussianMixtureModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 	return &c, nil
 }
 
-// ExtraMetadata implements ml.ExtraMetadata: weights, means, covariances.
-func (m *GaussianMixtureModel) ExtraMetadata() map[string]any {
-	return map[string]any{"weights": m.weights, "means": m.Means(), "covariances": m.Covariances()}
+// WriteData implements ml.DataWriter: one Parquet row per component (weight, mean, covariance).
+func (m *GaussianMixtureModel) WriteData(dir string) error {
+	return ml.WriteColumns(dir, len(m.weights), []string{"mean", "cov"}, [][][]float64{m.Means(), m.Covariances()},
+		[]string{"weight"}, [][]float64{m.weights})
 }
 
 // Save implements ml.Stage.
 func (m *GaussianMixtureModel) Save(path string) error { return ml.Save(m, path) }
 
-func loadGaussianMixtureModel(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	var weights []float64
-	var means, covs [][]float64
-	for k, dst := range map[string]any{"weights": &weights, "means": &means, "covariances": &covs} {
-		if err := md.GetExtra(k, dst); err != nil {
-			return nil, err
-		}
+func loadGaussianMixtureModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	vecs, nums, _, err := ml.ReadColumns(ctx, dir, []string{"mean", "cov"}, []string{"weight"})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
+	weights, means, covs := nums[0], vecs[0], vecs[1]
 	if len(weights) == 0 || len(means) != len(weights) || len(covs) != len(weights) {
 		return nil, fmt.Errorf("%s: inconsistent mixture data", md.UID)
 	}
