@@ -10,6 +10,7 @@ import (
 	"github.com/gspark/gspark/ml/clustering"
 	"github.com/gspark/gspark/ml/feature"
 	"github.com/gspark/gspark/ml/regression"
+	"github.com/gspark/gspark/ml/tuning"
 )
 
 // Registry returns a new registry with the loaders of every stage.
@@ -19,6 +20,7 @@ func Registry() *ml.Registry {
 	regression.Register(r)
 	classification.Register(r)
 	clustering.Register(r)
+	tuning.Register(r)
 	return r
 }
 

@@ -2,13 +2,18 @@ package all
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/evaluation"
 	"github.com/gspark/gspark/ml/feature"
+	"github.com/gspark/gspark/ml/regression"
+	"github.com/gspark/gspark/ml/tuning"
 )
 
 func TestLoadAnyStage(t *testing.T) {
@@ -35,5 +40,56 @@ func TestLoadAnyStage(t *testing.T) {
 	lp, ok := st.(*ml.Pipeline)
 	if !ok || len(lp.Stages()) != 2 || lp.Stages()[1].Params().ExplainParams() != p.Stages()[1].Params().ExplainParams() {
 		t.Fatalf("loaded %T %v", st, st)
+	}
+}
+
+// Cross-validation and train/validation-split models save their metrics and
+// best model (under bestModel) and load back as themselves.
+func TestTuningModelsSaveAndLoad(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession(frame.WithPartitions(2))
+	df := s.Table("samples.iris")
+	pipeline := ml.NewPipeline(
+		feature.NewVectorAssembler().SetInputCols("petal_length", "petal_width").SetOutputCol("features"),
+		regression.NewLinearRegression().SetLabelCol("sepal_length"),
+	)
+	grid := tuning.NewParamGridBuilder().AddGrid("regParam", 0.0, 0.5).Build()
+	eval := evaluation.NewRegressionEvaluator().SetLabelCol("sepal_length")
+	cv, err := tuning.NewCrossValidator().SetEstimator(pipeline).SetEstimatorParamMaps(grid).SetEvaluator(eval).SetNumFolds(3).SetSeed(5).FitCV(ctx, df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tvs, err := tuning.NewTrainValidationSplit().SetEstimator(pipeline).SetEstimatorParamMaps(grid).SetEvaluator(eval).SetSeed(5).Fit(ctx, df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []ml.Model{cv, tvs} {
+		dir := filepath.Join(t.TempDir(), "m")
+		if err := m.Save(dir); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Load(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.ClassName() != m.ClassName() || back.UID() != m.UID() {
+			t.Fatalf("loaded %s %s, saved %s %s", back.ClassName(), back.UID(), m.ClassName(), m.UID())
+		}
+		if lcv, ok := back.(*tuning.CrossValidatorModel); ok && fmt.Sprint(lcv.AvgMetrics()) != fmt.Sprint(cv.AvgMetrics()) {
+			t.Fatalf("avgMetrics %v, saved %v", lcv.AvgMetrics(), cv.AvgMetrics())
+		}
+		a, err := m.Transform(df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := back.(ml.Transformer).Transform(df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ea, _ := eval.Evaluate(ctx, a)
+		eb, _ := eval.Evaluate(ctx, b)
+		if ea != eb || ea == 0 {
+			t.Fatalf("%s: rmse %v after loading, %v before", m.ClassName(), eb, ea)
+		}
 	}
 }

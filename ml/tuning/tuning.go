@@ -10,6 +10,7 @@ package tuning
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -361,8 +362,54 @@ func (m *CrossValidatorModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 	return &c, nil
 }
 
-// Save saves the best model at path (loading it gives that model).
-func (m *CrossValidatorModel) Save(path string) error { return m.best.Save(path) }
+// ExtraMetadata implements ml.ExtraMetadata: the metrics and the index of
+// the best param map.
+func (m *CrossValidatorModel) ExtraMetadata() map[string]any {
+	return map[string]any{"avgMetrics": m.avgMetrics, "foldMetrics": m.foldMetrics, "bestIndex": m.bestIndex}
+}
+
+// WriteData implements ml.DataWriter: the best model, saved under bestModel.
+func (m *CrossValidatorModel) WriteData(dir string) error {
+	return ml.WriteStage(m.best, filepath.Join(dir, "bestModel"))
+}
+
+// Save writes the model at path: its metrics, and the best model under
+// bestModel, as Spark lays it out; ml/all.Load reads it back.
+func (m *CrossValidatorModel) Save(path string) error { return ml.Save(m, path) }
+
+func loadCrossValidatorModel(ctx context.Context, dir string, md *ml.Metadata, reg *ml.Registry) (ml.Stage, error) {
+	best, err := loadBest(ctx, dir, md, reg)
+	if err != nil {
+		return nil, err
+	}
+	m := &CrossValidatorModel{StageBase: ml.NewStageBase(md.UID), best: best}
+	for k, dst := range map[string]any{"avgMetrics": &m.avgMetrics, "foldMetrics": &m.foldMetrics, "bestIndex": &m.bestIndex} {
+		if err := md.GetExtra(k, dst); err != nil {
+			return nil, err
+		}
+	}
+	return m, md.ApplyParams(m.Params())
+}
+
+// loadBest loads the best model a tuning model saved under bestModel.
+func loadBest(ctx context.Context, dir string, md *ml.Metadata, reg *ml.Registry) (ml.Model, error) {
+	st, err := reg.Load(ctx, filepath.Join(dir, "bestModel"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	best, ok := st.(ml.Model)
+	if !ok {
+		return nil, fmt.Errorf("%s: the saved best model is a %s, not a model", md.UID, st.ClassName())
+	}
+	return best, nil
+}
+
+// Register adds the loaders of the tuning models to r.
+func Register(r *ml.Registry) *ml.Registry {
+	r.Register((&CrossValidatorModel{}).ClassName(), loadCrossValidatorModel)
+	r.Register((&TrainValidationSplitModel{}).ClassName(), loadTrainValidationSplitModel)
+	return r
+}
 
 // TrainValidationSplit evaluates each param map once: the rows are split at
 // random (seeded) into trainRatio for fitting and the rest for evaluation;
@@ -519,5 +566,31 @@ func (m *TrainValidationSplitModel) Copy(extra param.ParamMap) (ml.Stage, error)
 	return &c, nil
 }
 
-// Save saves the best model at path (loading it gives that model).
-func (m *TrainValidationSplitModel) Save(path string) error { return m.best.Save(path) }
+// ExtraMetadata implements ml.ExtraMetadata: the metrics and the index of
+// the best param map.
+func (m *TrainValidationSplitModel) ExtraMetadata() map[string]any {
+	return map[string]any{"validationMetrics": m.metrics, "bestIndex": m.bestIndex}
+}
+
+// WriteData implements ml.DataWriter: the best model, saved under bestModel.
+func (m *TrainValidationSplitModel) WriteData(dir string) error {
+	return ml.WriteStage(m.best, filepath.Join(dir, "bestModel"))
+}
+
+// Save writes the model at path: its metrics, and the best model under
+// bestModel; ml/all.Load reads it back.
+func (m *TrainValidationSplitModel) Save(path string) error { return ml.Save(m, path) }
+
+func loadTrainValidationSplitModel(ctx context.Context, dir string, md *ml.Metadata, reg *ml.Registry) (ml.Stage, error) {
+	best, err := loadBest(ctx, dir, md, reg)
+	if err != nil {
+		return nil, err
+	}
+	m := &TrainValidationSplitModel{StageBase: ml.NewStageBase(md.UID), best: best}
+	for k, dst := range map[string]any{"validationMetrics": &m.metrics, "bestIndex": &m.bestIndex} {
+		if err := md.GetExtra(k, dst); err != nil {
+			return nil, err
+		}
+	}
+	return m, md.ApplyParams(m.Params())
+}
