@@ -93,3 +93,52 @@ func TestTuningModelsSaveAndLoad(t *testing.T) {
 		}
 	}
 }
+
+// The validators themselves save their estimator (a pipeline here), their
+// evaluator and param maps, and a loaded one fits the same model.
+func TestValidatorsSaveAndLoad(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession(frame.WithPartitions(2))
+	df := s.Table("samples.iris")
+	pipeline := ml.NewPipeline(
+		feature.NewVectorAssembler().SetInputCols("petal_length", "petal_width").SetOutputCol("features"),
+		regression.NewLinearRegression().SetLabelCol("sepal_length"),
+	)
+	// An int param and a float param: both must come back with their types.
+	grid := tuning.NewParamGridBuilder().AddGrid("regParam", 0.0, 0.5).AddGrid("maxIter", 50, 100).Build()
+	eval := evaluation.NewRegressionEvaluator().SetLabelCol("sepal_length").SetMetricName("mae")
+	cv := tuning.NewCrossValidator().SetEstimator(pipeline).SetEstimatorParamMaps(grid).SetEvaluator(eval).SetNumFolds(4).SetSeed(9)
+	tvs := tuning.NewTrainValidationSplit().SetEstimator(pipeline).SetEstimatorParamMaps(grid).SetEvaluator(eval).SetTrainRatio(0.6).SetSeed(9)
+	for _, est := range []ml.Estimator{cv, tvs} {
+		dir := filepath.Join(t.TempDir(), "v")
+		if err := est.Save(dir); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Load(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		le, ok := back.(ml.Estimator)
+		if !ok || back.UID() != est.UID() || back.Params().ExplainParams() != est.Params().ExplainParams() {
+			t.Fatalf("loaded %T:\n%s\nsaved:\n%s", back, back.Params().ExplainParams(), est.Params().ExplainParams())
+		}
+		m1, err := est.Fit(ctx, df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, err := le.Fit(ctx, df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := m1.Transform(df)
+		b, _ := m2.Transform(df)
+		ea, _ := eval.Evaluate(ctx, a)
+		eb, _ := eval.Evaluate(ctx, b)
+		if ea != eb {
+			t.Fatalf("%s: the loaded validator's model scores %v, the saved one's %v", est.ClassName(), eb, ea)
+		}
+	}
+	if err := tuning.NewCrossValidator().Save(filepath.Join(t.TempDir(), "x")); err == nil {
+		t.Fatal("saving a cross-validator without estimator and evaluator should fail")
+	}
+}

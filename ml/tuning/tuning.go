@@ -197,8 +197,10 @@ type CrossValidator struct {
 
 // NewCrossValidator returns a cross-validator with Spark's defaults
 // (numFolds 3, parallelism 1).
-func NewCrossValidator() *CrossValidator {
-	cv := &CrossValidator{validatorParams: newValidatorParams(param.UID("cv"))}
+func NewCrossValidator() *CrossValidator { return newCrossValidator(param.UID("cv")) }
+
+func newCrossValidator(uid string) *CrossValidator {
+	cv := &CrossValidator{validatorParams: newValidatorParams(uid)}
 	cv.numFolds = param.Define(cv.Params(), "numFolds", "number of folds (>= 2)", param.WithDefault(3), param.WithValidator(param.GtEq(2)))
 	return cv
 }
@@ -245,11 +247,6 @@ func (cv *CrossValidator) Copy(extra param.ParamMap) (ml.Stage, error) {
 	c := *cv
 	c.StageBase = b
 	return &c, nil
-}
-
-// Save is not supported yet: it returns an error.
-func (cv *CrossValidator) Save(string) error {
-	return fmt.Errorf("%s: saving a CrossValidator is not supported", cv.UID())
 }
 
 // Fit implements ml.Estimator.
@@ -408,6 +405,8 @@ func loadBest(ctx context.Context, dir string, md *ml.Metadata, reg *ml.Registry
 func Register(r *ml.Registry) *ml.Registry {
 	r.Register((&CrossValidatorModel{}).ClassName(), loadCrossValidatorModel)
 	r.Register((&TrainValidationSplitModel{}).ClassName(), loadTrainValidationSplitModel)
+	r.Register((&CrossValidator{}).ClassName(), loadCrossValidator)
+	r.Register((&TrainValidationSplit{}).ClassName(), loadTrainValidationSplit)
 	return r
 }
 
@@ -422,7 +421,11 @@ type TrainValidationSplit struct {
 // NewTrainValidationSplit returns a splitter with Spark's defaults
 // (trainRatio 0.75, parallelism 1).
 func NewTrainValidationSplit() *TrainValidationSplit {
-	t := &TrainValidationSplit{validatorParams: newValidatorParams(param.UID("tvs"))}
+	return newTrainValidationSplit(param.UID("tvs"))
+}
+
+func newTrainValidationSplit(uid string) *TrainValidationSplit {
+	t := &TrainValidationSplit{validatorParams: newValidatorParams(uid)}
 	t.trainRatio = param.Define(t.Params(), "trainRatio", "share of rows used for fitting, in (0, 1)", param.WithDefault(0.75),
 		param.WithValidator(func(v float64) error {
 			if !(v > 0 && v < 1) {
@@ -481,11 +484,6 @@ func (t *TrainValidationSplit) Copy(extra param.ParamMap) (ml.Stage, error) {
 	c := *t
 	c.StageBase = b
 	return &c, nil
-}
-
-// Save is not supported yet: it returns an error.
-func (t *TrainValidationSplit) Save(string) error {
-	return fmt.Errorf("%s: saving a TrainValidationSplit is not supported", t.UID())
 }
 
 // Fit implements ml.Estimator.
