@@ -5,14 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math"
-	"math/bits"
-	"strconv"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/decimal128"
+
+	"github.com/gspark/gspark/io/textfmt"
 )
 
 // Writer writes record batches as CSV text.
@@ -22,12 +18,9 @@ type Writer struct {
 	schema  *arrow.Schema
 	scratch []byte
 	line    []byte
-	fmts    []formatter
+	fmts    []textfmt.Formatter
 	closed  bool
 }
-
-// formatter appends the text of row i to dst; null reports a null value.
-type formatter func(dst []byte, i int) (out []byte, null bool)
 
 // NewWriter returns a Writer of CSV text to w for batches of schema, starting
 // with a header line when opts.Header. Values are written as Spark writes
@@ -147,197 +140,6 @@ func (w *Writer) appendField(dst, v []byte) []byte {
 	return append(dst, q)
 }
 
-func (w *Writer) formatter(arr arrow.Array) (formatter, error) {
-	switch a := arr.(type) {
-	case *array.Boolean:
-		return func(dst []byte, i int) ([]byte, bool) {
-			if a.IsNull(i) {
-				return dst, true
-			}
-			return strconv.AppendBool(dst, a.Value(i)), false
-		}, nil
-	case *array.Int8:
-		return intFormatter(a, a.Int8Values()), nil
-	case *array.Int16:
-		return intFormatter(a, a.Int16Values()), nil
-	case *array.Int32:
-		return intFormatter(a, a.Int32Values()), nil
-	case *array.Int64:
-		return intFormatter(a, a.Int64Values()), nil
-	case *array.Float32:
-		vals := a.Float32Values()
-		return func(dst []byte, i int) ([]byte, bool) {
-			if a.IsNull(i) {
-				return dst, true
-			}
-			return appendDouble(dst, float64(vals[i]), 32), false
-		}, nil
-	case *array.Float64:
-		vals := a.Float64Values()
-		return func(dst []byte, i int) ([]byte, bool) {
-			if a.IsNull(i) {
-				return dst, true
-			}
-			return appendDouble(dst, vals[i], 64), false
-		}, nil
-	case *array.String:
-		return func(dst []byte, i int) ([]byte, bool) {
-			if a.IsNull(i) {
-				return dst, true
-			}
-			return append(dst, a.Value(i)...), false
-		}, nil
-	case *array.Date32:
-		vals := a.Date32Values()
-		layout := w.cfg.DateFormat
-		return func(dst []byte, i int) ([]byte, bool) {
-			if a.IsNull(i) {
-				return dst, true
-			}
-			return time.Unix(int64(vals[i])*86400, 0).UTC().AppendFormat(dst, layout), false
-		}, nil
-	case *array.Timestamp:
-		vals := a.TimestampValues()
-		unit := a.DataType().(*arrow.TimestampType).Unit
-		layout := w.cfg.writeTSFormat
-		return func(dst []byte, i int) ([]byte, bool) {
-			if a.IsNull(i) {
-				return dst, true
-			}
-			return vals[i].ToTime(unit).UTC().AppendFormat(dst, layout), false
-		}, nil
-	case *array.Decimal64:
-		scale := a.DataType().(*arrow.Decimal64Type).Scale
-		return func(dst []byte, i int) ([]byte, bool) {
-			if a.IsNull(i) {
-				return dst, true
-			}
-			return appendDecimal(dst, decimal128.FromI64(int64(a.Value(i))), scale), false
-		}, nil
-	case *array.Decimal128:
-		scale := a.DataType().(*arrow.Decimal128Type).Scale
-		return func(dst []byte, i int) ([]byte, bool) {
-			if a.IsNull(i) {
-				return dst, true
-			}
-			return appendDecimal(dst, a.Value(i), scale), false
-		}, nil
-	case *array.Dictionary:
-		inner, err := w.formatter(a.Dictionary())
-		if err != nil {
-			return nil, err
-		}
-		return func(dst []byte, i int) ([]byte, bool) {
-			if a.IsNull(i) {
-				return dst, true
-			}
-			return inner(dst, a.GetValueIndex(i))
-		}, nil
-	}
-	return nil, fmt.Errorf("unsupported type %s", arr.DataType())
-}
-
-func intFormatter[T int8 | int16 | int32 | int64](a arrow.Array, vals []T) formatter {
-	return func(dst []byte, i int) ([]byte, bool) {
-		if a.IsNull(i) {
-			return dst, true
-		}
-		return strconv.AppendInt(dst, int64(vals[i]), 10), false
-	}
-}
-
-// appendDouble appends f as Java's Double.toString (or Float.toString for
-// bits 32) writes it: the shortest text that round-trips, in plain notation
-// for magnitudes in [1e-3, 1e7) and as d.dddE±n otherwise.
-func appendDouble(dst []byte, f float64, bits int) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
-	case f == 0:
-		if math.Signbit(f) {
-			return append(dst, "-0.0"...)
-		}
-		return append(dst, "0.0"...)
-	}
-	a := math.Abs(f)
-	if a >= 1e-3 && a < 1e7 {
-		start := len(dst)
-		dst = strconv.AppendFloat(dst, f, 'f', -1, bits)
-		if bytes.IndexByte(dst[start:], '.') < 0 {
-			dst = append(dst, '.', '0')
-		}
-		return dst
-	}
-	var tmp [40]byte
-	s := strconv.AppendFloat(tmp[:0], f, 'E', -1, bits)
-	e := bytes.IndexByte(s, 'E')
-	mant, exp := s[:e], s[e+1:]
-	dst = append(dst, mant...)
-	if bytes.IndexByte(mant, '.') < 0 {
-		dst = append(dst, '.', '0')
-	}
-	dst = append(dst, 'E')
-	if exp[0] == '-' {
-		dst = append(dst, '-')
-	}
-	exp = exp[1:]
-	for len(exp) > 1 && exp[0] == '0' {
-		exp = exp[1:]
-	}
-	return append(dst, exp...)
-}
-
-// appendDecimal appends the unscaled value n with scale fractional digits.
-func appendDecimal(dst []byte, n decimal128.Num, scale int32) []byte {
-	if n.Sign() < 0 {
-		dst = append(dst, '-')
-		n = n.Negate()
-	}
-	hi, lo := uint64(n.HighBits()), n.LowBits()
-	// Peel off base-1e18 chunks (|n| < 2^127 < 1e39, so three suffice).
-	var buf [60]byte
-	pos := len(buf)
-	for {
-		var r uint64
-		qhi := hi / 1e18
-		lo, r = bits.Div64(hi%1e18, lo, 1e18)
-		hi = qhi
-		last := hi == 0 && lo == 0
-		for j := 0; j < 18; j++ {
-			if last && r == 0 && j > 0 {
-				break
-			}
-			pos--
-			buf[pos] = byte('0' + r%10)
-			r /= 10
-		}
-		if last {
-			break
-		}
-	}
-	digits := buf[pos:]
-	if scale <= 0 {
-		dst = append(dst, digits...)
-		for ; scale < 0; scale++ {
-			if !(len(digits) == 1 && digits[0] == '0') {
-				dst = append(dst, '0')
-			}
-		}
-		return dst
-	}
-	s := int(scale)
-	if len(digits) <= s {
-		dst = append(dst, '0', '.')
-		for k := len(digits); k < s; k++ {
-			dst = append(dst, '0')
-		}
-		return append(dst, digits...)
-	}
-	dst = append(dst, digits[:len(digits)-s]...)
-	dst = append(dst, '.')
-	return append(dst, digits[len(digits)-s:]...)
+func (w *Writer) formatter(arr arrow.Array) (textfmt.Formatter, error) {
+	return textfmt.New(arr, textfmt.Options{DateLayout: w.cfg.DateFormat, TimestampLayout: w.cfg.writeTSFormat})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/exectest"
+	"github.com/gspark/gspark/io/textfmt"
 )
 
 // readAll reads every row of data as strings (ValueStr, "<nil>" for null).
@@ -369,7 +370,7 @@ func TestFormatHelpersAgainstReference(t *testing.T) {
 			n = decimal128.FromI64(rng.Int64() >> rng.IntN(64) * int64(1-2*rng.IntN(2)))
 		}
 		scale := int32(rng.IntN(20))
-		if got, want := string(appendDecimal(nil, n, scale)), n.ToString(scale); got != want {
+		if got, want := string(textfmt.AppendDecimal(nil, n, scale)), n.ToString(scale); got != want {
 			t.Fatalf("%v scale %d: %s, want %s", n, scale, got, want)
 		}
 	}
