@@ -119,48 +119,22 @@ func (g *GBTClassifier) FitGBT(ctx context.Context, df *frame.DataFrame) (*GBTCl
 	}
 	cfg := optim.TreeConfig{MaxDepth: g.maxDepth.Get(ps), MaxBins: g.maxBins.Get(ps),
 		MinInstancesPerNode: g.minInstancesPerNode.Get(ps), MinInfoGain: g.minInfoGain.Get(ps), Impurity: "variance"}
-	work := make([]*optim.Block, len(blocks))
-	F := make([][]float64, len(blocks))
-	for p, b := range blocks {
-		y := make([]float64, b.N)
-		for i, v := range b.Y {
+	for _, b := range blocks {
+		for _, v := range b.Y {
 			if v != 0 && v != 1 {
 				return nil, fmt.Errorf("%s: GBTClassifier supports binary labels 0 and 1 only, got %v in column %q", uid, v, g.labelCol.Get(ps))
 			}
-			y[i] = 2*v - 1
 		}
-		work[p] = &optim.Block{N: b.N, D: b.D, X: b.X, W: b.W, Y: y}
-		F[p] = make([]float64, b.N)
 	}
-	step := g.stepSize.Get(ps)
-	var trees [][]optim.TreeNode
-	var weights []float64
-	for it := 0; it < g.maxIter.Get(ps); it++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if it > 0 {
-			for p, b := range blocks {
-				for i, v := range b.Y {
-					yp := 2*v - 1
-					work[p].Y[i] = 4 * yp / (1 + math.Exp(2*yp*F[p][i]))
-				}
-			}
-		}
-		nodes, err := optim.GrowTree(ctx, work, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", uid, err)
-		}
-		w := 1.0
-		if it > 0 {
-			w = step
-		}
-		trees, weights = append(trees, nodes), append(weights, w)
-		for p, b := range blocks {
-			for i := 0; i < b.N; i++ {
-				F[p][i] += w * optim.PredictTree(nodes, b.Row(i)).Prediction
-			}
-		}
+	// Spark's logistic loss on labels ±1: pseudo-residual 4y/(1+exp(2yF)).
+	trees, weights, err := optim.Boost(ctx, blocks, cfg, g.maxIter.Get(ps), g.stepSize.Get(ps),
+		func(v float64) float64 { return 2*v - 1 },
+		func(v, f float64) float64 {
+			y := 2*v - 1
+			return 4 * y / (1 + math.Exp(2*y*f))
+		})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
 	}
 	m := newGBTClassificationModel(uid, trees, weights, blocks[0].D)
 	return m, ps.CopyValuesTo(m.Params())

@@ -120,51 +120,22 @@ func (g *GBTRegressor) FitGBT(ctx context.Context, df *frame.DataFrame) (*GBTReg
 	}
 	cfg := optim.TreeConfig{MaxDepth: g.maxDepth.Get(ps), MaxBins: g.maxBins.Get(ps),
 		MinInstancesPerNode: g.minInstancesPerNode.Get(ps), MinInfoGain: g.minInfoGain.Get(ps), Impurity: "variance"}
-	step, absolute := g.stepSize.Get(ps), g.lossType.Get(ps) == "absolute"
-	// work holds the blocks with the current targets; F the predictions.
-	work := make([]*optim.Block, len(blocks))
-	F := make([][]float64, len(blocks))
-	for p, b := range blocks {
-		work[p] = &optim.Block{N: b.N, D: b.D, X: b.X, W: b.W, Y: append([]float64(nil), b.Y...)}
-		F[p] = make([]float64, b.N)
-	}
-	var trees [][]optim.TreeNode
-	var weights []float64
-	for it := 0; it < g.maxIter.Get(ps); it++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if it > 0 {
-			for p, b := range blocks {
-				for i, y := range b.Y {
-					r := y - F[p][i]
-					if absolute {
-						if r < 0 {
-							r = -1
-						} else {
-							r = 1
-						}
-					} else {
-						r *= 2
-					}
-					work[p].Y[i] = r
-				}
+	absolute := g.lossType.Get(ps) == "absolute"
+	// Pseudo-residuals: 2(y − F) for squared loss, sign(y − F) for absolute.
+	trees, weights, err := optim.Boost(ctx, blocks, cfg, g.maxIter.Get(ps), g.stepSize.Get(ps),
+		func(y float64) float64 { return y },
+		func(y, f float64) float64 {
+			r := y - f
+			switch {
+			case !absolute:
+				return 2 * r
+			case r < 0:
+				return -1
 			}
-		}
-		nodes, err := optim.GrowTree(ctx, work, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", uid, err)
-		}
-		w := 1.0
-		if it > 0 {
-			w = step
-		}
-		trees, weights = append(trees, nodes), append(weights, w)
-		for p, b := range blocks {
-			for i := 0; i < b.N; i++ {
-				F[p][i] += w * optim.PredictTree(nodes, b.Row(i)).Prediction
-			}
-		}
+			return 1
+		})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
 	}
 	m := newGBTRegressionModel(uid, trees, weights, blocks[0].D)
 	return m, ps.CopyValuesTo(m.Params())
