@@ -2,12 +2,9 @@ package planner
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-
-	"github.com/gspark/gspark/values"
 )
 
 // Expand emits, for every input row, one row per projection: the input
@@ -260,29 +257,4 @@ func orAll(es []Expr) Expr {
 		out = &Binary{Op: OpOr, L: out, R: e, Type: arrow.FixedWidthTypes.Boolean}
 	}
 	return out
-}
-
-// LiteralFloat returns the value of a numeric literal as a float64.
-func LiteralFloat(e Expr) (float64, bool) {
-	if c, ok := e.(*Cast); ok {
-		e = c.E
-	}
-	l, ok := e.(*Literal)
-	if !ok {
-		return 0, false
-	}
-	switch v := l.Value.(type) {
-	case float64:
-		return v, true
-	case float32:
-		return float64(v), true
-	case values.Decimal:
-		// Through the text, for the double nearest the exact value.
-		f, err := strconv.ParseFloat(v.String(), 64)
-		return f, err == nil
-	}
-	if n, ok := intValue(l.Value); ok {
-		return float64(n), true
-	}
-	return 0, false
 }

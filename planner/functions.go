@@ -3,12 +3,14 @@ package planner
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/values"
 )
 
 // FunctionDef describes a scalar function: how the analyzer checks and types
@@ -150,3 +152,28 @@ func IsNumeric(t arrow.DataType) bool { return isNumeric(t) }
 
 // CommonType is the type both a and b widen to, as Spark coerces them.
 func CommonType(a, b arrow.DataType) (arrow.DataType, bool) { return commonType(a, b) }
+
+// LiteralFloat returns the value of a numeric literal as a float64.
+func LiteralFloat(e Expr) (float64, bool) {
+	if c, ok := e.(*Cast); ok {
+		e = c.E
+	}
+	l, ok := e.(*Literal)
+	if !ok {
+		return 0, false
+	}
+	switch v := l.Value.(type) {
+	case float64:
+		return v, true
+	case float32:
+		return float64(v), true
+	case values.Decimal:
+		// Through the text, for the double nearest the exact value.
+		f, err := strconv.ParseFloat(v.String(), 64)
+		return f, err == nil
+	}
+	if n, ok := intValue(l.Value); ok {
+		return float64(n), true
+	}
+	return 0, false
+}
