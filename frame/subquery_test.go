@@ -75,6 +75,9 @@ func TestSubqueries(t *testing.T) {
 		{"correlated scalar over an expression", `SELECT k, v FROM t WHERE v < (SELECT 0.1 * avg(w) FROM u WHERE t.k = u.k)`,
 			[]string{"2,5"}},
 		{"uncorrelated scalar", `SELECT k FROM t WHERE v > (SELECT avg(v) FROM t)`, []string{"1"}},
+		// Correlated on an outer expression, not a column: u.k = t.k + 1.
+		{"correlated on an expression", `SELECT k, (SELECT max(w) FROM u WHERE u.k = t.k + 1) AS m FROM t`,
+			[]string{"1,201", "1,201", "2,NULL", "3,400", "NULL,NULL"}},
 		{"scalar of no rows is null", `SELECT (SELECT w FROM u WHERE w > 1000) AS x`, []string{"NULL"}},
 		{"scalar in having", `SELECT k, sum(v) FROM t GROUP BY k HAVING sum(v) > (SELECT min(v) FROM t) ORDER BY k`,
 			[]string{"1,30", "NULL,7"}},

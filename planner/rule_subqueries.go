@@ -484,11 +484,17 @@ func (a *Analyzer) restrictToOuterKeys(agg Plan, conds []Expr, outer Plan) (Plan
 	var outerIdx []int
 	var inner []*Attribute
 	for _, c := range conds {
-		b := c.(*Binary)
+		b, ok := c.(*Binary)
+		if !ok {
+			return agg, nil
+		}
 		o, ok1 := b.L.(*Attribute)
 		in, ok2 := b.R.(*Attribute)
-		i, ok3 := pos[o.ID]
-		if !ok1 || !ok2 || !ok3 {
+		if !ok1 || !ok2 {
+			return agg, nil // an outer expression, not a column: aggregate everything
+		}
+		i, ok := pos[o.ID]
+		if !ok {
 			return agg, nil
 		}
 		outerIdx = append(outerIdx, i)
