@@ -38,3 +38,15 @@ func TestExpandEmitsEveryProjectionOfEveryBatch(t *testing.T) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
 }
+
+func TestPerPartitionChecksItsOperators(t *testing.T) {
+	if _, err := exec.NewPerPartition(nil); err == nil {
+		t.Fatal("no operators should be an error")
+	}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "a", Type: arrow.PrimitiveTypes.Int64}}, nil)
+	src := exec.NewMemorySource(schema, [][]arrow.RecordBatch{nil, nil})
+	defer src.Release()
+	if _, err := exec.NewPerPartition([]exec.Operator{src}); err == nil {
+		t.Fatal("one operator for two partitions should be an error")
+	}
+}

@@ -136,7 +136,10 @@ type PerPartition struct {
 
 // NewPerPartition combines ops, one per partition.
 func NewPerPartition(ops []Operator) (*PerPartition, error) {
-	if len(ops) == 0 || len(ops) != ops[0].Partitions() {
+	if len(ops) == 0 {
+		return nil, fmt.Errorf("per-partition operator: no operators")
+	}
+	if len(ops) != ops[0].Partitions() {
 		return nil, fmt.Errorf("per-partition operator: %d operators for %d partitions", len(ops), ops[0].Partitions())
 	}
 	return &PerPartition{ops: ops}, nil
