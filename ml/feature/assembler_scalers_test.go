@@ -1,6 +1,8 @@
 package feature
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -273,4 +275,21 @@ func TestVectorSizeMismatch(t *testing.T) {
 	df3 := vectorFrame(t, s, []linalg.Vector{linalg.Dense(1, 2), linalg.Dense(3)}, 2)
 	_, err = NewStandardScaler().SetInputCol("features").Fit(ctx, df3)
 	wantErr(t, err, "has size")
+}
+
+func TestCanceledFitAndBadFrame(t *testing.T) {
+	s, _ := newSession(t)
+	df := vectorFrame(t, s, []linalg.Vector{linalg.Dense(1), linalg.Dense(2)}, 2)
+	c, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := NewStandardScaler().SetInputCol("features").Fit(c, df); !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled fit: %v", err)
+	}
+	bad := df.Select(frame.Col("nope"))
+	if _, err := NewStandardScaler().SetInputCol("features").Fit(ctx, bad); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("bad frame fit: %v", err)
+	}
+	if _, err := NewNormalizer().SetInputCol("features").Transform(bad); err == nil {
+		t.Fatal("bad frame transform")
+	}
 }

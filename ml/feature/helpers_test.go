@@ -300,3 +300,15 @@ func mustTransform(t *testing.T, tr ml.Transformer, df *frame.DataFrame) *frame.
 	}
 	return out
 }
+
+// strs returns the strings of an array<string> cell (nil for a null cell).
+func strs(v any) []string {
+	if v == nil {
+		return nil
+	}
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
