@@ -1,0 +1,35 @@
+package aggregate
+
+import (
+	"errors"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// ErrOverflow is returned when a sum or average does not fit its result type.
+var ErrOverflow = errors.New("arithmetic overflow")
+
+// accumulator holds the state of one aggregate for every group. update takes,
+// per row, the group id and the row's input (partial mode: the input column,
+// or none for count(*)) or partial state columns (final mode).
+type accumulator interface {
+	grow(n int)
+	update(gids []uint32, cols []arrow.Array) error
+	state(mem memory.Allocator, lo, hi int) ([]arrow.Array, error)
+	result(mem memory.Allocator, lo, hi int) (arrow.Array, error)
+}
+
+func growTo[T any](s []T, n int) []T {
+	if len(s) >= n {
+		return s
+	}
+	if cap(s) >= n {
+		t := s[:n]
+		clear(t[len(s):])
+		return t
+	}
+	t := make([]T, n, max(n, 2*cap(s)))
+	copy(t, s)
+	return t
+}
