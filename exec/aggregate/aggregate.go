@@ -31,6 +31,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // Func is an aggregate function.
@@ -124,16 +125,6 @@ func decimalType(p, s int32) arrow.DataType {
 	return &arrow.Decimal128Type{Precision: p, Scale: s}
 }
 
-func decimalParams(dt arrow.DataType) (p, s int32) {
-	switch t := dt.(type) {
-	case *arrow.Decimal64Type:
-		return t.Precision, t.Scale
-	case *arrow.Decimal128Type:
-		return t.Precision, t.Scale
-	}
-	return 0, 0
-}
-
 func valueType(in arrow.DataType) arrow.DataType {
 	if d, ok := in.(*arrow.DictionaryType); ok {
 		return d.ValueType
@@ -176,7 +167,7 @@ func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 		case arrow.FLOAT32, arrow.FLOAT64:
 			return arrow.PrimitiveTypes.Float64, nil
 		case arrow.DECIMAL64, arrow.DECIMAL128:
-			p, s := decimalParams(in)
+			p, s := kernels.DecimalParams(in)
 			if f == Sum {
 				return decimalType(min(38, p+10), s), nil
 			}
@@ -271,7 +262,7 @@ func stateFields(sp Spec, in, in2 arrow.DataType) ([]arrow.Field, error) {
 		return fields([]arrow.DataType{hllStateType()}, "hll"), nil
 	case Avg:
 		st := rt
-		if p, s := decimalParams(valueType(in)); p > 0 {
+		if p, s := kernels.DecimalParams(valueType(in)); p > 0 {
 			st = decimalType(min(38, p+10), s)
 		}
 		return []arrow.Field{
@@ -325,12 +316,12 @@ func newAccumulator(sp Spec, in, in2 arrow.DataType, merge bool) (accumulator, e
 		case arrow.FLOAT64:
 			return &sumFloatAcc{}, nil
 		default:
-			p, _ := decimalParams(rt)
+			p, _ := kernels.DecimalParams(rt)
 			return &sumDecAcc{dt: rt, prec: p}, nil
 		}
 	case Avg:
 		a := &avgAcc{merge: merge, res: rt, cnt: countAcc{merge: merge}}
-		if p, s := decimalParams(valueType(in)); p > 0 {
+		if p, s := kernels.DecimalParams(valueType(in)); p > 0 {
 			st := decimalType(min(38, p+10), s)
 			a.dsum = &sumDecAcc{dt: st, prec: min(38, p+10)}
 		} else {

@@ -269,7 +269,7 @@ func toFloat64Array(mem memory.Allocator, src arrow.Array) (arrow.Array, error) 
 			valid[i] = src.IsValid(i)
 		}
 	}
-	return newFixedArray(mem, arrow.PrimitiveTypes.Float64, out, n, valid), nil
+	return kernels.NewFixedArray(mem, arrow.PrimitiveTypes.Float64, out, n, valid), nil
 }
 
 func convert[T int8 | int16 | int32 | int64 | float32 | float64](dst []float64, src []T) {

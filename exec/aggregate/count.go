@@ -58,7 +58,7 @@ func (a *countAcc) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, error
 }
 
 func (a *countAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
-	return newFixedArray(mem, arrow.PrimitiveTypes.Int64, a.cnt[lo:hi], hi-lo, nil), nil
+	return kernels.NewFixedArray(mem, arrow.PrimitiveTypes.Int64, a.cnt[lo:hi], hi-lo, nil), nil
 }
 
 // countIfAcc counts the rows whose boolean input is true.

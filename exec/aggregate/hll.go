@@ -145,7 +145,7 @@ func (a *hllAcc) update(gids []uint32, cols []arrow.Array) error {
 }
 
 func (a *hllAcc) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, error) {
-	return []arrow.Array{newFixedArray(mem, hllStateType(), a.regs[lo*hllRegisters:hi*hllRegisters], hi-lo, nil)}, nil
+	return []arrow.Array{kernels.NewFixedArray(mem, hllStateType(), a.regs[lo*hllRegisters:hi*hllRegisters], hi-lo, nil)}, nil
 }
 
 func (a *hllAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
@@ -153,7 +153,7 @@ func (a *hllAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
 	for g := lo; g < hi; g++ {
 		out[g-lo] = hllEstimate(a.regs[g*hllRegisters : (g+1)*hllRegisters])
 	}
-	return newFixedArray(mem, arrow.PrimitiveTypes.Int64, out, hi-lo, nil), nil
+	return kernels.NewFixedArray(mem, arrow.PrimitiveTypes.Int64, out, hi-lo, nil), nil
 }
 
 // hllEstimate returns the cardinality estimate of one sketch with Ertl's

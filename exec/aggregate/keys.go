@@ -548,21 +548,21 @@ func (c *keyCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
 		}
 		return b.NewArray()
 	case *arrow.Decimal128Type:
-		return newFixedArray(mem, dt, c.vals[2*lo:2*hi], hi-lo, invert(valid))
+		return kernels.NewFixedArray(mem, dt, c.vals[2*lo:2*hi], hi-lo, invert(valid))
 	case *arrow.Int8Type:
-		return newFixedArray(mem, dt, narrow[int8](c.vals[lo:hi]), hi-lo, invert(valid))
+		return kernels.NewFixedArray(mem, dt, narrow[int8](c.vals[lo:hi]), hi-lo, invert(valid))
 	case *arrow.Int16Type:
-		return newFixedArray(mem, dt, narrow[int16](c.vals[lo:hi]), hi-lo, invert(valid))
+		return kernels.NewFixedArray(mem, dt, narrow[int16](c.vals[lo:hi]), hi-lo, invert(valid))
 	case *arrow.Int32Type, *arrow.Date32Type:
-		return newFixedArray(mem, dt, narrow[int32](c.vals[lo:hi]), hi-lo, invert(valid))
+		return kernels.NewFixedArray(mem, dt, narrow[int32](c.vals[lo:hi]), hi-lo, invert(valid))
 	case *arrow.Float32Type:
 		f := make([]float32, hi-lo)
 		for i, v := range c.vals[lo:hi] {
 			f[i] = float32(math.Float64frombits(v))
 		}
-		return newFixedArray(mem, dt, f, hi-lo, invert(valid))
+		return kernels.NewFixedArray(mem, dt, f, hi-lo, invert(valid))
 	default: // int64, float64, timestamp, decimal64: the word is the value
-		return newFixedArray(mem, dt, c.vals[lo:hi], hi-lo, invert(valid))
+		return kernels.NewFixedArray(mem, dt, c.vals[lo:hi], hi-lo, invert(valid))
 	}
 }
 

@@ -135,7 +135,7 @@ func (a *minMaxNum[T]) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, e
 }
 
 func (a *minMaxNum[T]) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
-	return newFixedArray(mem, a.dt, a.vals[lo:hi], hi-lo, validFromSeen(a.seen[lo:hi])), nil
+	return kernels.NewFixedArray(mem, a.dt, a.vals[lo:hi], hi-lo, validFromSeen(a.seen[lo:hi])), nil
 }
 
 type minMaxDec128 struct {
@@ -171,7 +171,7 @@ func (a *minMaxDec128) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, e
 }
 
 func (a *minMaxDec128) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
-	return newFixedArray(mem, a.dt, a.vals[lo:hi], hi-lo, validFromSeen(a.seen[lo:hi])), nil
+	return kernels.NewFixedArray(mem, a.dt, a.vals[lo:hi], hi-lo, validFromSeen(a.seen[lo:hi])), nil
 }
 
 type minMaxBool struct {

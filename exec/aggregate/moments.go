@@ -148,13 +148,13 @@ func (a *momentsAcc) mergeStates(gids []uint32, cols []arrow.Array) error {
 func (a *momentsAcc) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, error) {
 	f64 := arrow.PrimitiveTypes.Float64
 	n := hi - lo
-	out := []arrow.Array{newFixedArray(mem, f64, a.n[lo:hi], n, nil), newFixedArray(mem, f64, a.xavg[lo:hi], n, nil)}
+	out := []arrow.Array{kernels.NewFixedArray(mem, f64, a.n[lo:hi], n, nil), kernels.NewFixedArray(mem, f64, a.xavg[lo:hi], n, nil)}
 	if !a.two {
-		return append(out, newFixedArray(mem, f64, a.xm[lo:hi], n, nil)), nil
+		return append(out, kernels.NewFixedArray(mem, f64, a.xm[lo:hi], n, nil)), nil
 	}
-	out = append(out, newFixedArray(mem, f64, a.yavg[lo:hi], n, nil), newFixedArray(mem, f64, a.ck[lo:hi], n, nil))
+	out = append(out, kernels.NewFixedArray(mem, f64, a.yavg[lo:hi], n, nil), kernels.NewFixedArray(mem, f64, a.ck[lo:hi], n, nil))
 	if a.corr {
-		out = append(out, newFixedArray(mem, f64, a.xm[lo:hi], n, nil), newFixedArray(mem, f64, a.ym[lo:hi], n, nil))
+		out = append(out, kernels.NewFixedArray(mem, f64, a.xm[lo:hi], n, nil), kernels.NewFixedArray(mem, f64, a.ym[lo:hi], n, nil))
 	}
 	return out, nil
 }
@@ -195,5 +195,5 @@ func (a *momentsAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, erro
 			out[i] = a.ck[g] / math.Sqrt(a.xm[g]*a.ym[g])
 		}
 	}
-	return newFixedArray(mem, arrow.PrimitiveTypes.Float64, out, hi-lo, validFromSeen(valid)), nil
+	return kernels.NewFixedArray(mem, arrow.PrimitiveTypes.Float64, out, hi-lo, validFromSeen(valid)), nil
 }

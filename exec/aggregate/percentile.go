@@ -102,9 +102,9 @@ func pctTyped[T, R any](a *collectAcc, mem memory.Allocator, lo, hi int, vals []
 	}
 	rt := a.elem
 	if !a.pct.array {
-		return newFixedArray(mem, rt, out, n, validFromSeen(valid)), nil
+		return kernels.NewFixedArray(mem, rt, out, n, validFromSeen(valid)), nil
 	}
-	child := newFixedArray(mem, rt, out, len(out), nil)
+	child := kernels.NewFixedArray(mem, rt, out, len(out), nil)
 	defer child.Release()
 	offs := make([]int32, n+1)
 	k := int32(len(a.pct.ps))

@@ -211,9 +211,9 @@ func (a *approxAcc[T]) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, e
 		}
 		offs[g-lo+1] = int32(len(vals))
 	}
-	vc := newFixedArray(mem, a.dt, vals, len(vals), nil)
+	vc := kernels.NewFixedArray(mem, a.dt, vals, len(vals), nil)
 	defer vc.Release()
-	wc := newFixedArray(mem, arrow.PrimitiveTypes.Int64, wts, len(wts), nil)
+	wc := kernels.NewFixedArray(mem, arrow.PrimitiveTypes.Int64, wts, len(wts), nil)
 	defer wc.Release()
 	return []arrow.Array{listOf(mem, arrow.ListOf(a.dt), offs, nil, vc), listOf(mem, arrow.ListOf(arrow.PrimitiveTypes.Int64), offs, nil, wc)}, nil
 }
@@ -261,9 +261,9 @@ func (a *approxAcc[T]) result(mem memory.Allocator, lo, hi int) (arrow.Array, er
 		}
 	}
 	if !a.pct.array {
-		return newFixedArray(mem, a.dt, out, n, validFromSeen(valid)), nil
+		return kernels.NewFixedArray(mem, a.dt, out, n, validFromSeen(valid)), nil
 	}
-	child := newFixedArray(mem, a.dt, out, len(out), nil)
+	child := kernels.NewFixedArray(mem, a.dt, out, len(out), nil)
 	defer child.Release()
 	offs := make([]int32, n+1)
 	k := int32(len(a.pct.ps))

@@ -120,7 +120,7 @@ func (a *pickAcc) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, error)
 	if a.ord != nil {
 		out = append(out, a.ord.array(mem, lo, hi, valid))
 	}
-	return append(out, newFixedArray(mem, arrow.PrimitiveTypes.Int64, a.seq[lo:hi], hi-lo, valid)), nil
+	return append(out, kernels.NewFixedArray(mem, arrow.PrimitiveTypes.Int64, a.seq[lo:hi], hi-lo, valid)), nil
 }
 
 func (a *pickAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
@@ -215,7 +215,7 @@ func (o *ordFixed[T]) pick(a *pickAcc, gids []uint32, ord arrow.Array, seqs []in
 }
 
 func (o *ordFixed[T]) array(mem memory.Allocator, lo, hi int, valid []bool) arrow.Array {
-	return newFixedArray(mem, o.dt, o.cur[lo:hi], hi-lo, valid)
+	return kernels.NewFixedArray(mem, o.dt, o.cur[lo:hi], hi-lo, valid)
 }
 
 type ordString struct{ cur [][]byte }
@@ -281,7 +281,7 @@ func (o *ordDec128) pick(a *pickAcc, gids []uint32, ord arrow.Array, seqs []int6
 }
 
 func (o *ordDec128) array(mem memory.Allocator, lo, hi int, valid []bool) arrow.Array {
-	return newFixedArray(mem, o.dt, o.cur[lo:hi], hi-lo, valid)
+	return kernels.NewFixedArray(mem, o.dt, o.cur[lo:hi], hi-lo, valid)
 }
 
 // ordBool orders false before true.

@@ -60,7 +60,7 @@ func (a *sumIntAcc) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, erro
 }
 
 func (a *sumIntAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
-	return newFixedArray(mem, arrow.PrimitiveTypes.Int64, a.sum[lo:hi], hi-lo, validFromSeen(a.seen[lo:hi])), nil
+	return kernels.NewFixedArray(mem, arrow.PrimitiveTypes.Int64, a.sum[lo:hi], hi-lo, validFromSeen(a.seen[lo:hi])), nil
 }
 
 // --- sum of floats (also the sum state of avg over ints and floats) ---
@@ -116,7 +116,7 @@ func (a *sumFloatAcc) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, er
 }
 
 func (a *sumFloatAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
-	return newFixedArray(mem, arrow.PrimitiveTypes.Float64, a.sum[lo:hi], hi-lo, validFromSeen(a.seen[lo:hi])), nil
+	return kernels.NewFixedArray(mem, arrow.PrimitiveTypes.Float64, a.sum[lo:hi], hi-lo, validFromSeen(a.seen[lo:hi])), nil
 }
 
 // --- sum of decimals: 128-bit accumulators ---
@@ -421,19 +421,6 @@ func (a *sumDecAcc) sum128Lanes(col arrow.ArrayData, gids []uint32, vals []decim
 	return nil
 }
 
-// decimalArray builds a decimal array of type dt (decimal64 or decimal128) for
-// the given values; values must fit dt's precision.
-func decimalArray(mem memory.Allocator, dt arrow.DataType, vals []decimal128.Num, valid []bool) arrow.Array {
-	if _, ok := dt.(*arrow.Decimal64Type); ok {
-		v64 := make([]int64, len(vals))
-		for i, v := range vals {
-			v64[i] = int64(v.LowBits())
-		}
-		return newFixedArray(mem, dt, v64, len(vals), valid)
-	}
-	return newFixedArray(mem, dt, vals, len(vals), valid)
-}
-
 func (a *sumDecAcc) nums(lo, hi int) ([]decimal128.Num, error) {
 	out := make([]decimal128.Num, hi-lo)
 	for g := lo; g < hi; g++ {
@@ -465,5 +452,5 @@ func (a *sumDecAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error
 	if err != nil {
 		return nil, err
 	}
-	return decimalArray(mem, a.dt, vals, validFromSeen(a.seen[lo:hi])), nil
+	return kernels.DecimalArray(mem, a.dt, vals, validFromSeen(a.seen[lo:hi])), nil
 }

@@ -67,7 +67,7 @@ func (s *fixedStore[T]) set(col arrow.Array, gs []uint32, rows []int32) error {
 }
 
 func (s *fixedStore[T]) array(mem memory.Allocator, lo, hi int) arrow.Array {
-	return newFixedArray(mem, s.dt, s.vals[lo:hi], hi-lo, validFromSeen(s.valid[lo:hi]))
+	return kernels.NewFixedArray(mem, s.dt, s.vals[lo:hi], hi-lo, validFromSeen(s.valid[lo:hi]))
 }
 
 type boolStore struct{ vals, valid []bool }

@@ -3,5 +3,8 @@
 // (filter), for every fixed-width type (decimal64 included), booleans,
 // strings and binaries, with and without nulls, and for the nested types:
 // lists, maps, fixed-size lists and structs (gathered recursively, to any
-// depth), dictionaries, extension arrays and the null type.
+// depth), dictionaries, extension arrays and the null type. It also holds the
+// small value helpers operators share: typed views of fixed-width buffers and
+// arrays built from them, key hashing, and decimal parameters, arrays and
+// HALF_UP division.
 package kernels

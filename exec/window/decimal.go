@@ -5,21 +5,11 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/decimal"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/gspark/gspark/exec/aggregate"
+	"github.com/gspark/gspark/exec/kernels"
 )
-
-func decimalScale(dt arrow.DataType) (p, s int32) {
-	switch t := dt.(type) {
-	case *arrow.Decimal64Type:
-		return t.Precision, t.Scale
-	case *arrow.Decimal128Type:
-		return t.Precision, t.Scale
-	}
-	return 0, 0
-}
 
 // decimalSumAvg evaluates sum or avg of a decimal input over the frames,
 // with Spark's result types; a result beyond its precision is an overflow error.
@@ -29,8 +19,8 @@ func (g *group) decimalSumAvg(sp Spec, in arrow.Array, lo, hi []int32) (arrow.Ar
 	if err != nil {
 		return nil, err
 	}
-	rp, rs := decimalScale(rt)
-	_, s := decimalScale(in.DataType())
+	rp, rs := kernels.DecimalParams(rt)
+	_, s := kernels.DecimalParams(in.DataType())
 	v := make([]decimal128.Num, n)
 	switch a := in.(type) {
 	case *array.Decimal64:
@@ -104,14 +94,9 @@ func (g *group) decimalSumAvg(sp Spec, in arrow.Array, lo, hi []int32) (arrow.Ar
 			continue
 		}
 		if sp.Func == Avg {
-			up := rs - s
-			if !sums[i].FitsInPrecision(38 - up) {
+			q, ok := kernels.DivHalfUp(sums[i], int(rs-s), int64(cnt[hi[i]]-cnt[lo[i]]))
+			if !ok {
 				return nil, fmt.Errorf("decimal avg: %w", aggregate.ErrOverflow)
-			}
-			c := int64(cnt[hi[i]] - cnt[lo[i]])
-			q, rem := sums[i].IncreaseScaleBy(up).Div(decimal128.FromI64(c))
-			if rem.Abs().Add(rem.Abs()).GreaterEqual(decimal128.FromI64(c)) {
-				q = q.Add(decimal128.FromI64(int64(sums[i].Sign())))
 			}
 			sums[i] = q
 		}
@@ -119,24 +104,5 @@ func (g *group) decimalSumAvg(sp Spec, in arrow.Array, lo, hi []int32) (arrow.Ar
 			return nil, fmt.Errorf("decimal %s: %w", sp.Func, aggregate.ErrOverflow)
 		}
 	}
-	switch t := rt.(type) {
-	case *arrow.Decimal64Type:
-		b := array.NewDecimal64Builder(g.mem, t)
-		defer b.Release()
-		b.Reserve(n)
-		for i, x := range sums {
-			if valid[i] {
-				b.UnsafeAppend(decimal.Decimal64(int64(x.LowBits())))
-			} else {
-				b.UnsafeAppendBoolToBitmap(false)
-			}
-		}
-		return b.NewArray(), nil
-	case *arrow.Decimal128Type:
-		b := array.NewDecimal128Builder(g.mem, t)
-		defer b.Release()
-		b.AppendValues(sums, valid)
-		return b.NewArray(), nil
-	}
-	return nil, fmt.Errorf("unsupported result type %s", rt)
+	return kernels.DecimalArray(g.mem, rt, sums, valid), nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/exectest"
+	"github.com/gspark/gspark/exec/kernels"
 	xsort "github.com/gspark/gspark/exec/sort"
 	"github.com/gspark/gspark/values"
 )
@@ -52,7 +53,7 @@ func TestDecimalSumAvg(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := exectest.Rows(t, op)
-			_, scale := decimalScale(it)
+			_, scale := kernels.DecimalParams(it)
 			for _, row := range got {
 				p, o := row[0].(int64), row[1].(int32)
 				var part [][]any
