@@ -37,7 +37,7 @@ type sltRecord struct {
 	end       int    // 0-based index just past the record's last line
 	query     bool   // a query (else a statement)
 	wantErr   bool   // the record expects an error
-	errSubstr string // the error message must contain this (may be empty)
+	errSubstr string // the error message must contain this (required for error records)
 	types     string // the column types of a query: one letter per column
 	sortMode  string // "nosort", "rowsort" or "valuesort"
 	sqlLines  []string
@@ -94,6 +94,9 @@ func parseSLT(name string, lines []string) ([]*sltRecord, error) {
 				r.expected = append(r.expected, strings.TrimRight(lines[i], "\r"))
 				i++
 			}
+		}
+		if r.wantErr && r.errSubstr == "" {
+			return nil, fmt.Errorf("%s:%d: an error record needs the fragment its message must contain, as in 'query error division by zero'", name, r.line)
 		}
 		r.end = i
 		recs = append(recs, r)
@@ -386,22 +389,33 @@ func runFile(t *testing.T, name string, recs []*sltRecord, cfg sltConfig) []sltR
 		}()
 	}
 	s := frame.NewSession(opts...)
-	ctx := context.Background()
-	results := make([]sltResult, len(recs))
-	for i, r := range recs {
-		res := runRecord(ctx, s, r)
-		results[i] = res
-		if *rewrite && r.query && !r.wantErr && res.err == nil {
-			continue // regenerated below
-		}
-		if msg := checkRecord(r, res); msg != "" {
-			t.Errorf("%s:%d: %s\n  SQL: %s\n%s", name, r.line, cfg, strings.ReplaceAll(r.sql(), "\n", "\n       "), msg)
-		}
+	results, failures := runRecords(context.Background(), s, name, cfg.String(), recs, *rewrite)
+	for _, f := range failures {
+		t.Error(f)
 	}
 	if n := mem.CurrentAlloc(); n != 0 {
 		t.Errorf("%s: %s: %d bytes of Arrow memory not released", name, cfg, n)
 	}
 	return results
+}
+
+// runRecords runs recs in order in s and returns their results and a message
+// per record whose outcome does not match its expectation. With skipQueries,
+// successful queries are not checked (rewrite mode regenerates them).
+func runRecords(ctx context.Context, s *frame.Session, name, cfg string, recs []*sltRecord, skipQueries bool) ([]sltResult, []string) {
+	results := make([]sltResult, len(recs))
+	var failures []string
+	for i, r := range recs {
+		res := runRecord(ctx, s, r)
+		results[i] = res
+		if skipQueries && r.query && !r.wantErr && res.err == nil {
+			continue
+		}
+		if msg := checkRecord(r, res); msg != "" {
+			failures = append(failures, fmt.Sprintf("%s:%d: %s\n  SQL: %s\n%s", name, r.line, cfg, strings.ReplaceAll(r.sql(), "\n", "\n       "), msg))
+		}
+	}
+	return results, failures
 }
 
 // rewriteFile writes path again with every successful query's type string
@@ -449,7 +463,7 @@ FROM v
 query error division by zero
 SELECT 1 / 0
 
-statement error
+statement error unknown
 SELECT nope
 
 query R valuesort
@@ -474,7 +488,7 @@ SELECT 1.5
 		{3, false, false, "", "", "nosort", 2, nil},
 		{7, true, false, "", "IT", "rowsort", 2, []string{"1\tx"}},
 		{13, true, true, "division by zero", "", "nosort", 1, nil},
-		{16, false, true, "", "", "nosort", 1, nil},
+		{16, false, true, "unknown", "", "nosort", 1, nil},
 		{19, true, false, "", "R", "valuesort", 1, nil},
 	}
 	for i, w := range want {
@@ -485,7 +499,7 @@ SELECT 1.5
 			t.Errorf("record %d: got %+v, want %+v", i, *r, w)
 		}
 	}
-	for _, bad := range []string{"query IT upsidedown\nSELECT 1", "select 1", "query I\n\n"} {
+	for _, bad := range []string{"query IT upsidedown\nSELECT 1", "select 1", "query I\n\n", "query error\nSELECT 1 / 0", "statement error \nSELECT nope"} {
 		if _, err := parseSLT("bad.slt", strings.Split(bad, "\n")); err == nil {
 			t.Errorf("parseSLT(%q): expected an error", bad)
 		}
@@ -544,5 +558,38 @@ func TestSLTNestedValues(t *testing.T) {
 	}
 	if res.types != "TTTTTTTT" {
 		t.Errorf("types %q", res.types)
+	}
+}
+
+// TestSLTErrorMessage runs a small file through the runner: an error record
+// passes only when the error's message contains the record's fragment.
+func TestSLTErrorMessage(t *testing.T) {
+	text := `query error division by zero
+SELECT 1 / 0
+
+query error no such column
+SELECT 1 / 0
+
+query error division by zero
+SELECT 1
+
+query I
+SELECT 2
+----
+2
+`
+	recs, err := parseSLT("err.slt", strings.Split(text, "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, failures := runRecords(context.Background(), frame.NewSession(frame.WithPartitions(1)), "err.slt", "p1", recs, false)
+	if len(failures) != 2 {
+		t.Fatalf("got %d failures, want 2 (lines 4 and 7):\n%s", len(failures), strings.Join(failures, "\n"))
+	}
+	if !strings.HasPrefix(failures[0], "err.slt:4:") || !strings.Contains(failures[0], `expected an error containing "no such column"`) {
+		t.Errorf("a wrong message must fail: %s", failures[0])
+	}
+	if !strings.HasPrefix(failures[1], "err.slt:7:") || !strings.Contains(failures[1], "expected an error, got success") {
+		t.Errorf("success must fail an error record: %s", failures[1])
 	}
 }
