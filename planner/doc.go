@@ -1,6 +1,6 @@
 // Package planner holds no code: its subpackages take a query from a logical
-// plan to exec operators, each owning one stage. Imports point one way, from
-// the top of this list to the bottom:
+// plan to exec operators, each owning one stage. Each imports only packages
+// listed below it:
 //
 //   - physical: the physical planner (logical plan → exec operators with a
 //     partitioning), the file sources (Parquet, CSV);

@@ -346,14 +346,10 @@ func (e *unknownColumnError) Unwrap() error { return e.err }
 // checkAggregateList verifies that every column an aggregate's output reads
 // outside an aggregate function is a grouping expression.
 func checkAggregateList(groups, list []logical.Expr) error {
-	keys := map[string]bool{}
-	for _, g := range groups {
-		keys[g.String()] = true
-	}
 	var bad logical.Expr
 	var visit func(e logical.Expr)
 	visit = func(e logical.Expr) {
-		if bad != nil || keys[e.String()] {
+		if bad != nil || logical.IndexOf(groups, e) >= 0 {
 			return
 		}
 		switch x := e.(type) {

@@ -1,8 +1,6 @@
 package analyzer
 
 import (
-	"fmt"
-
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/planner/functions"
@@ -36,23 +34,16 @@ func (a *Analyzer) rewriteDistinctAggregates(n *logical.Aggregate) (logical.Plan
 	// Two aggregations suffice when every call is DISTINCT over the same
 	// arguments; otherwise each set of arguments needs its own copy of the
 	// rows (an Expand).
-	argKey := func(c *logical.AggregateCall) string {
-		key := ""
-		for _, arg := range c.Children() {
-			key += arg.String() + ";"
-		}
-		return key
-	}
 	for _, c := range calls {
-		if !c.Distinct || argKey(c) != argKey(calls[0]) {
+		if !c.Distinct || !logical.EqualLists(c.Children(), calls[0].Children()) {
 			return a.rewriteMixedAggregates(n, calls)
 		}
 	}
 	// Inner aggregation: the groups and every argument, as named columns.
 	var innerList []logical.Expr
-	byText := map[string]*logical.Attribute{}
+	var byExpr logical.ExprMap[*logical.Attribute]
 	add := func(e logical.Expr) *logical.Attribute {
-		if at, ok := byText[e.String()]; ok {
+		if at, ok := byExpr.Get(e); ok {
 			return at
 		}
 		at := &logical.Attribute{ID: a.IDs.Next(), Name: logical.OutputName(e), Type: e.DataType(), Null: e.Nullable()}
@@ -62,7 +53,7 @@ func (a *Analyzer) rewriteDistinctAggregates(n *logical.Aggregate) (logical.Plan
 		} else {
 			innerList = append(innerList, &logical.Alias{E: e, Name: at.Name, ID: at.ID})
 		}
-		byText[e.String()] = at
+		byExpr.Set(e, at)
 		return at
 	}
 	outerGroups := make([]logical.Expr, len(n.Groups))
@@ -89,15 +80,15 @@ func (a *Analyzer) rewriteDistinctAggregates(n *logical.Aggregate) (logical.Plan
 				out := *c
 				out.Distinct = false
 				if c.Arg != nil {
-					out.Arg = byText[c.Arg.String()]
+					out.Arg, _ = byExpr.Get(c.Arg)
 				}
 				if c.Arg2 != nil {
-					out.Arg2 = byText[c.Arg2.String()]
+					out.Arg2, _ = byExpr.Get(c.Arg2)
 				}
 				return &out, true
 			}
 			if _, isAlias := x.(*logical.Alias); !isAlias {
-				if at, ok := byText[x.String()]; ok {
+				if at, ok := byExpr.Get(x); ok {
 					return at, true
 				}
 			}
@@ -130,37 +121,38 @@ func (a *Analyzer) rewriteMixedAggregates(n *logical.Aggregate, calls []*logical
 	}
 	gid := &logical.Attribute{ID: a.IDs.Next(), Name: "gid", Type: int32T}
 	attrs, slots = append(attrs, gid), append(slots, nil)
-	slotOf := map[string]int{} // "set:expr" → attribute position
+	// Each distinct argument list is a set (1, 2, …; 0 holds the plain
+	// aggregates' arguments); slotOf[set] maps an argument to its attribute.
+	slotOf := map[int]*logical.ExprMap[int]{}
 	setOf := map[*logical.AggregateCall]int{}
-	var setKeys []string
-	setIndex := map[string]int{}
+	var setKeys [][]logical.Expr
+	setOfSlot := make([]int, len(attrs))
 	for _, c := range calls {
 		set := 0
 		if c.Distinct {
-			key := ""
-			for _, arg := range c.Children() {
-				key += arg.String() + ";"
+			set = -1
+			for k, key := range setKeys {
+				if logical.EqualLists(key, c.Children()) {
+					set = k + 1
+					break
+				}
 			}
-			k, ok := setIndex[key]
-			if !ok {
-				setKeys = append(setKeys, key)
-				k = len(setKeys)
-				setIndex[key] = k
+			if set < 0 {
+				setKeys = append(setKeys, c.Children())
+				set = len(setKeys)
 			}
-			set = k
 		}
 		setOf[c] = set
+		if slotOf[set] == nil {
+			slotOf[set] = &logical.ExprMap[int]{}
+		}
 		for _, arg := range c.Children() {
-			key := fmt.Sprintf("%d:%s", set, arg.String())
-			if _, ok := slotOf[key]; !ok {
-				slotOf[key] = len(attrs)
+			if _, ok := slotOf[set].Get(arg); !ok {
+				slotOf[set].Set(arg, len(attrs))
 				attrs, slots = append(attrs, newAttr(arg, logical.OutputName(arg))), append(slots, arg)
+				setOfSlot = append(setOfSlot, set)
 			}
 		}
-	}
-	setOfSlot := make([]int, len(attrs))
-	for key, i := range slotOf {
-		fmt.Sscanf(key, "%d:", &setOfSlot[i])
 	}
 	projections := make([][]logical.Expr, len(setKeys)+1)
 	for k := range projections {
@@ -192,7 +184,8 @@ func (a *Analyzer) rewriteMixedAggregates(n *logical.Aggregate, calls []*logical
 		if e == nil {
 			return nil
 		}
-		return attrs[slotOf[fmt.Sprintf("%d:%s", setOf[c], e.String())]]
+		i, _ := slotOf[setOf[c]].Get(e)
+		return attrs[i]
 	}
 	plainResult := map[*logical.AggregateCall]*logical.Attribute{}
 	for _, c := range calls {
@@ -215,9 +208,9 @@ func (a *Analyzer) rewriteMixedAggregates(n *logical.Aggregate, calls []*logical
 		cond := &logical.Binary{Op: logical.OpEq, L: gid, R: &logical.Literal{Value: int32(k), Type: int32T}, Type: arrow.FixedWidthTypes.Boolean}
 		return TypeCheck(&logical.CaseWhen{Whens: []logical.Expr{cond}, Thens: []logical.Expr{e}})
 	}
-	byText := map[string]*logical.Attribute{}
+	var byExpr logical.ExprMap[*logical.Attribute]
 	for i, g := range n.Groups {
-		byText[g.String()] = groupAttr[i]
+		byExpr.Set(g, groupAttr[i])
 	}
 	var ferr error
 	outerList := make([]logical.Expr, len(n.List))
@@ -226,7 +219,7 @@ func (a *Analyzer) rewriteMixedAggregates(n *logical.Aggregate, calls []*logical
 			c, ok := x.(*logical.AggregateCall)
 			if !ok {
 				if _, isAlias := x.(*logical.Alias); !isAlias {
-					if at, ok := byText[x.String()]; ok {
+					if at, ok := byExpr.Get(x); ok {
 						return at, true
 					}
 				}

@@ -86,9 +86,9 @@ func (a *Analyzer) resolveGroupingSets(groups, list []logical.Expr, sets [][]int
 		}
 		projections[k] = row
 	}
-	byText := map[string]int{}
+	var groupIndex logical.ExprMap[int]
 	for i, g := range groups {
-		byText[g.String()] = i
+		groupIndex.Set(g, i)
 	}
 	var ferr error
 	replace := func(e logical.Expr) logical.Expr {
@@ -99,7 +99,7 @@ func (a *Analyzer) resolveGroupingSets(groups, list []logical.Expr, sets [][]int
 			case *logical.Func:
 				switch strings.ToLower(v.Name) {
 				case "grouping":
-					i, ok := byText[v.Args[0].String()]
+					i, ok := groupIndex.Get(v.Args[0])
 					if !ok {
 						ferr = logical.AnalysisErr("grouping(%s): the argument must be one of the grouping expressions", logical.StripIDs(v.Args[0].String()))
 						return v, true
@@ -127,7 +127,7 @@ func (a *Analyzer) resolveGroupingSets(groups, list []logical.Expr, sets [][]int
 					for _, id := range ids {
 						var val int64
 						for k, arg := range v.Args {
-							i, ok := byText[arg.String()]
+							i, ok := groupIndex.Get(arg)
 							if !ok {
 								ferr = logical.AnalysisErr("grouping_id(%s): the argument must be one of the grouping expressions", logical.StripIDs(arg.String()))
 								return v, true
@@ -142,7 +142,7 @@ func (a *Analyzer) resolveGroupingSets(groups, list []logical.Expr, sets [][]int
 					return &logical.CaseWhen{Whens: whens, Thens: thens}, true
 				}
 			}
-			if i, ok := byText[x.String()]; ok {
+			if i, ok := groupIndex.Get(x); ok {
 				return gattrs[i], true
 			}
 			return x, false

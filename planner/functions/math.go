@@ -101,6 +101,7 @@ func rewritten(call *logical.Func, _ []expr.Expr) (expr.Expr, error) {
 // conditional for the optimizer too: common subexpression elimination never
 // hoists a CASE branch, so it is evaluated only on the rows that take it.
 func lazyCall(name string, args []logical.Expr, cw *logical.CaseWhen) logical.Expr {
+	// The column keeps the name Spark derives from the call's text.
 	return &logical.Alias{E: cw, Name: logical.StripIDs((&logical.Func{Name: name, Args: args}).String())}
 }
 

@@ -47,7 +47,7 @@ func newRegistry(defs ...[]FunctionDef) *FunctionRegistry {
 			d := &group[i]
 			for _, n := range append([]string{d.Name}, d.Aliases...) {
 				if _, dup := r.defs[n]; dup {
-					panic(fmt.Sprintf("planner: function %s registered twice", n)) // a programming error caught by every test run
+					panic(fmt.Sprintf("functions: function %s registered twice", n)) // a programming error caught by every test run
 				}
 				r.defs[n] = d
 				r.names = append(r.names, n)
@@ -58,12 +58,15 @@ func newRegistry(defs ...[]FunctionDef) *FunctionRegistry {
 	return r
 }
 
-// builtins is the registry of every built-in scalar function, built once.
+// builtins is the registry of every built-in scalar function, built once and
+// read-only from then on.
 var builtins = sync.OnceValue(func() *FunctionRegistry {
 	return newRegistry(coreFunctions(), stringFunctions(), mathFunctions(), dateFunctions(), arrayFunctions(), generatorFunctions())
 })
 
-// Builtins returns the registry of built-in scalar functions.
+// Builtins returns the registry of built-in scalar functions. It is built on
+// first use and never changes afterwards, so it is shared without locking;
+// callers must not modify the definitions it returns.
 func Builtins() *FunctionRegistry { return builtins() }
 
 // Lookup returns the definition of the named function (case-insensitive).

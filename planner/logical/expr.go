@@ -770,6 +770,8 @@ func OutputName(e Expr) string {
 		}
 		return x.Name
 	}
+	// Spark names an unaliased column by its expression's text, so the
+	// text is the name here (not an identity: compare with Equal).
 	return StripIDs(e.String())
 }
 

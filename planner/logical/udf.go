@@ -22,7 +22,7 @@ type UDF struct {
 	Type arrow.DataType
 	Fn   UDFFunc
 	// ID tells calls of different functions under one name apart (the
-	// analyzer sets it), since expressions compare by their text.
+	// analyzer sets it): Equal tells calls apart by Name and ID.
 	ID int64
 }
 

@@ -77,24 +77,3 @@ func Decorrelate(p logical.Plan, ids *logical.IDs) (logical.Plan, map[string]int
 	out, err := run(p)
 	return out, fired, err
 }
-
-// asPredicateSubquery recognizes EXISTS (…), x IN (…) and their negations.
-func asPredicateSubquery(e logical.Expr) (*logical.Subquery, bool) {
-	not := false
-	if u, ok := e.(*logical.Unary); ok && u.Op == logical.OpNot {
-		e, not = u.E, true
-	}
-	if s, ok := e.(*logical.Subquery); ok && s.Kind != logical.ScalarSubquery {
-		return s, not
-	}
-	return nil, false
-}
-
-func containsPredicateSubquery(e logical.Expr) bool {
-	for _, s := range logical.SubqueriesIn(e) {
-		if s.Kind != logical.ScalarSubquery {
-			return true
-		}
-	}
-	return false
-}

@@ -53,16 +53,11 @@ func factorConjuncts(e logical.Expr) (logical.Expr, bool) {
 		}
 		var common []logical.Expr
 		for _, x := range branches[0] {
-			k := x.String()
 			inAll := true
 			for _, br := range branches[1:] {
-				found := false
-				for _, y := range br {
-					found = found || y.String() == k
-				}
-				inAll = inAll && found
+				inAll = inAll && logical.IndexOf(br, x) >= 0
 			}
-			if inAll && !containsString(common, k) {
+			if inAll && logical.IndexOf(common, x) < 0 {
 				common = append(common, x)
 			}
 		}
@@ -77,7 +72,7 @@ func factorConjuncts(e logical.Expr) (logical.Expr, bool) {
 		for _, br := range branches {
 			var left []logical.Expr
 			for _, y := range br {
-				if !containsString(common, y.String()) {
+				if logical.IndexOf(common, y) < 0 {
 					left = append(left, y)
 				}
 			}
@@ -99,13 +94,4 @@ func factorConjuncts(e logical.Expr) (logical.Expr, bool) {
 		return e, false
 	}
 	return logical.And(out...), true
-}
-
-func containsString(es []logical.Expr, k string) bool {
-	for _, e := range es {
-		if e.String() == k {
-			return true
-		}
-	}
-	return false
 }

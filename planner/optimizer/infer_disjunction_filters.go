@@ -30,7 +30,7 @@ func InferDisjunctionFilters() Rule {
 					branches[i] = logical.SplitConjuncts(d)
 				}
 				for _, d := range impliedPerColumn(branches) {
-					if !containsString(out, d.String()) {
+					if logical.IndexOf(out, d) < 0 {
 						out = append(out, d)
 					}
 				}
@@ -84,7 +84,7 @@ func impliedPerColumn(branches [][]logical.Expr) []logical.Expr {
 		}
 		same := true
 		for _, o := range ors[1:] {
-			same = same && o.String() == ors[0].String()
+			same = same && logical.Equal(o, ors[0])
 		}
 		if same {
 			continue // common to every branch: FactorDisjunctions takes it out

@@ -30,7 +30,7 @@ func ReorderJoins() Rule {
 				return n, false, nil
 			}
 			out, err := greedyJoin(leaves, conds)
-			if err != nil || logical.Format(out) == logical.Format(n) {
+			if err != nil || sameJoinTree(out, n) {
 				return n, false, err
 			}
 			// Keep the original column order.
@@ -42,12 +42,32 @@ func ReorderJoins() Rule {
 			if isPassThrough(list, out) {
 				res = out
 			}
-			if logical.Format(res) == logical.Format(n) {
+			if sameJoinTree(res, n) {
 				return n, false, nil
 			}
 			return res, true, nil
 		})
 	}}
+}
+
+// sameJoinTree reports whether two trees built by greedyJoin (or the
+// original join tree) are the same: inner joins, a filter and a projection
+// with equal expressions over the very same inputs, which greedyJoin reuses
+// without copying.
+func sameJoinTree(a, b logical.Plan) bool {
+	switch x := a.(type) {
+	case *logical.Join:
+		y, ok := b.(*logical.Join)
+		return ok && x.Kind == y.Kind && logical.Equal(x.Cond, y.Cond) &&
+			sameJoinTree(x.Left, y.Left) && sameJoinTree(x.Right, y.Right)
+	case *logical.Filter:
+		y, ok := b.(*logical.Filter)
+		return ok && logical.Equal(x.Cond, y.Cond) && sameJoinTree(x.Child, y.Child)
+	case *logical.Project:
+		y, ok := b.(*logical.Project)
+		return ok && logical.EqualLists(x.List, y.List) && sameJoinTree(x.Child, y.Child)
+	}
+	return a == b
 }
 
 // flattenInner collects the inputs and conditions of a tree of inner joins.

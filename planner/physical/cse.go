@@ -11,9 +11,15 @@ import (
 // or the right side of AND/OR, whose evaluation is conditional), largest
 // first, leaving out those that only occur inside a larger one.
 func commonSubexpressions(list []logical.Expr) []logical.Expr {
-	count := map[string]int{}
-	first := map[string]logical.Expr{}
-	size := map[string]int{}
+	// Subexpressions are told apart structurally; distinct ones are numbered
+	// in the order they are first met.
+	type seen struct {
+		expr        logical.Expr
+		count, size int
+		inside      int // occurrences within a chosen larger candidate
+	}
+	var index logical.ExprMap[int]
+	var subs []*seen
 	var visit func(e logical.Expr) int
 	visit = func(e logical.Expr) int {
 		n := 1
@@ -35,41 +41,39 @@ func commonSubexpressions(list []logical.Expr) []logical.Expr {
 				n += visit(c)
 			}
 		}
-		k := e.String()
-		count[k]++
-		if _, ok := first[k]; !ok {
-			first[k], size[k] = e, n
+		i, ok := index.Get(e)
+		if !ok {
+			i = len(subs)
+			index.Set(e, i)
+			subs = append(subs, &seen{expr: e, size: n})
 		}
+		subs[i].count++
 		return n
 	}
 	for _, e := range list {
 		visit(e)
 	}
-	var cands []string
-	for k, c := range count {
-		if c > 1 {
-			cands = append(cands, k)
+	var cands []*seen
+	for _, s := range subs {
+		if s.count > 1 {
+			cands = append(cands, s)
 		}
 	}
-	sort.Slice(cands, func(i, j int) bool {
-		if size[cands[i]] != size[cands[j]] {
-			return size[cands[i]] > size[cands[j]]
-		}
-		return cands[i] < cands[j]
-	})
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].size > cands[j].size })
 	// Drop a candidate whose every occurrence is inside a chosen larger one.
 	var out []logical.Expr
-	inside := map[string]int{}
 	for _, k := range cands {
-		if count[k]-inside[k] < 2 {
+		if k.count-k.inside < 2 {
 			continue
 		}
-		out = append(out, first[k])
+		out = append(out, k.expr)
 		// Occurrences of k's subexpressions within k's occurrences are covered.
-		occ := count[k] - inside[k]
-		logical.Walk(first[k], func(x logical.Expr) bool {
-			if x != first[k] {
-				inside[x.String()] += occ
+		occ := k.count - k.inside
+		logical.Walk(k.expr, func(x logical.Expr) bool {
+			if x != k.expr {
+				if i, ok := index.Get(x); ok {
+					subs[i].inside += occ
+				}
 			}
 			return true
 		})
@@ -90,18 +94,18 @@ func (pp *PhysicalPlanner) hoistCommon(list []logical.Expr, input []*logical.Att
 	for _, a := range input {
 		first = append(first, a)
 	}
-	repl := map[string]*logical.Attribute{}
+	var repl logical.ExprMap[*logical.Attribute]
 	for _, c := range common {
 		a := pp.tempAttr("cse", c.DataType(), c.Nullable())
 		// A common subexpression may contain an earlier, larger one's
 		// columns only through the input, so it is computed from the input.
 		first = append(first, &logical.Alias{E: c, Name: a.Name, ID: a.ID})
-		repl[c.String()] = a
+		repl.Set(c, a)
 	}
 	rewritten = make([]logical.Expr, len(list))
 	for i, e := range list {
 		if _, named := e.(*logical.Alias); named {
-			rewritten[i] = replaceTopDown(e, repl)
+			rewritten[i] = replaceTopDown(e, &repl)
 		} else {
 			rewritten[i] = e // keep an unnamed item's own output name
 		}
@@ -110,9 +114,9 @@ func (pp *PhysicalPlanner) hoistCommon(list []logical.Expr, input []*logical.Att
 }
 
 // replaceTopDown replaces the outermost subexpressions of e found in repl.
-func replaceTopDown(e logical.Expr, repl map[string]*logical.Attribute) logical.Expr {
+func replaceTopDown(e logical.Expr, repl *logical.ExprMap[*logical.Attribute]) logical.Expr {
 	if _, isAlias := e.(*logical.Alias); !isAlias {
-		if a, ok := repl[e.String()]; ok {
+		if a, ok := repl.Get(e); ok {
 			return a
 		}
 	}

@@ -352,20 +352,19 @@ func (pp *PhysicalPlanner) planAggregate(n *logical.Aggregate) (physical, error)
 		pre = append(pre, &logical.Alias{E: g, Name: a.Name, ID: a.ID})
 	}
 	var calls []*logical.AggregateCall
-	callIndex := map[string]int{}
-	inputIndex := map[string]int{}
+	var callIndex, inputIndex logical.ExprMap[int]
 	for _, e := range n.List {
 		logical.Walk(e, func(x logical.Expr) bool {
 			c, ok := x.(*logical.AggregateCall)
 			if !ok {
 				return true
 			}
-			if _, seen := callIndex[c.String()]; !seen {
-				callIndex[c.String()] = len(calls)
+			if _, seen := callIndex.Get(c); !seen {
+				callIndex.Set(c, len(calls))
 				calls = append(calls, c)
 				for _, arg := range c.Children() {
-					if _, seen := inputIndex[arg.String()]; !seen {
-						inputIndex[arg.String()] = len(pre)
+					if _, seen := inputIndex.Get(arg); !seen {
+						inputIndex.Set(arg, len(pre))
 						a := pp.tempAttr(logical.OutputName(arg), arg.DataType(), arg.Nullable())
 						pre = append(pre, &logical.Alias{E: arg, Name: a.Name, ID: a.ID})
 					}
@@ -392,11 +391,11 @@ func (pp *PhysicalPlanner) planAggregate(n *logical.Aggregate) (physical, error)
 			Percentages: c.Percentages, Accuracy: c.Accuracy}
 		inTypes[i] = arrow.PrimitiveTypes.Int64
 		if c.Arg != nil {
-			spec.Input = inputIndex[c.Arg.String()]
+			spec.Input, _ = inputIndex.Get(c.Arg)
 			inTypes[i] = c.Arg.DataType()
 		}
 		if c.Arg2 != nil {
-			spec.Input2 = inputIndex[c.Arg2.String()]
+			spec.Input2, _ = inputIndex.Get(c.Arg2)
 		}
 		specs[i] = spec
 		resultAttrs[i] = pp.tempAttr(spec.Name, c.Type, c.Nullable())
@@ -421,31 +420,32 @@ func (pp *PhysicalPlanner) planAggregate(n *logical.Aggregate) (physical, error)
 	}
 	finalAttrs := append(append([]*logical.Attribute{}, groupAttrs...), resultAttrs...)
 	// Post-projection: the aggregate's output list over keys and results.
-	groupKey := map[string]*logical.Attribute{}
+	var groupKey logical.ExprMap[*logical.Attribute]
 	for i, g := range n.Groups {
-		groupKey[g.String()] = groupAttrs[i]
+		groupKey.Set(g, groupAttrs[i])
 	}
 	post := make([]logical.Expr, len(n.List))
 	for i, e := range n.List {
-		post[i] = replaceAggregates(e, groupKey, callIndex, resultAttrs)
+		post[i] = replaceAggregates(e, &groupKey, &callIndex, resultAttrs)
 	}
 	return pp.project(physical{op: final, attrs: finalAttrs}, post)
 }
 
 // replaceAggregates rewrites an aggregate output expression in terms of the
 // final aggregation's columns.
-func replaceAggregates(e logical.Expr, groups map[string]*logical.Attribute, calls map[string]int, results []*logical.Attribute) logical.Expr {
+func replaceAggregates(e logical.Expr, groups *logical.ExprMap[*logical.Attribute], calls *logical.ExprMap[int], results []*logical.Attribute) logical.Expr {
 	if al, ok := e.(*logical.Alias); ok {
 		return &logical.Alias{E: replaceAggregates(al.E, groups, calls, results), Name: al.Name, ID: al.ID}
 	}
-	if a, ok := groups[e.String()]; ok {
+	if a, ok := groups.Get(e); ok {
 		if orig, isAttr := e.(*logical.Attribute); isAttr {
 			return &logical.Alias{E: a, Name: orig.Name, ID: orig.ID}
 		}
 		return a
 	}
 	if c, ok := e.(*logical.AggregateCall); ok {
-		return results[calls[c.String()]]
+		i, _ := calls.Get(c)
+		return results[i]
 	}
 	kids := e.Children()
 	if len(kids) == 0 {

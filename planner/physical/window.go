@@ -40,7 +40,7 @@ func (pp *PhysicalPlanner) planWindow(n *logical.Window) (physical, error) {
 			}
 		}
 		for j, x := range extra {
-			if x.(*logical.Alias).E.String() == e.String() {
+			if logical.Equal(x.(*logical.Alias).E, e) {
 				return len(attrs) + j
 			}
 		}
@@ -142,12 +142,7 @@ func samePartitioning(n *logical.Window, w *logical.WindowExpr) bool {
 	if cw == nil || len(cw.PartitionBy) == 0 || len(cw.PartitionBy) != len(w.PartitionBy) {
 		return false
 	}
-	for i, p := range w.PartitionBy {
-		if p.String() != cw.PartitionBy[i].String() {
-			return false
-		}
-	}
-	return true
+	return logical.EqualLists(w.PartitionBy, cw.PartitionBy)
 }
 
 // constantArray evaluates a constant expression to a one-element array

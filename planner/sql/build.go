@@ -41,20 +41,19 @@ func containsAggregate(e logical.Expr) bool {
 
 // builder turns a selectCore into a plan, collecting hidden columns.
 type builder struct {
-	c      *selectCore
-	agg    bool
-	hidden []logical.Expr // aliased hidden items
-	byText map[string]string
+	c        *selectCore
+	agg      bool
+	hidden   []logical.Expr          // aliased hidden items
+	hiddenOf logical.ExprMap[string] // hidden item name by expression
 }
 
 // hide adds e as a hidden item (once per distinct expression) and returns a reference to it.
 func (b *builder) hide(e logical.Expr) logical.Expr {
-	key := e.String()
-	if name, ok := b.byText[key]; ok {
+	if name, ok := b.hiddenOf.Get(e); ok {
 		return &logical.UnresolvedColumn{Name: name}
 	}
 	name := fmt.Sprintf("%s%d", hiddenPrefix, len(b.hidden))
-	b.byText[key] = name
+	b.hiddenOf.Set(e, name)
 	b.hidden = append(b.hidden, &logical.Alias{E: e, Name: name})
 	return &logical.UnresolvedColumn{Name: name}
 }
@@ -100,14 +99,13 @@ func (b *builder) itemRef(i int) logical.Expr {
 	return b.hide(it.e)
 }
 
-// matchItem finds a select item whose expression is e, textually.
+// matchItem finds a select item whose expression is e (structurally equal).
 func (b *builder) matchItem(e logical.Expr) (int, bool) {
 	if _, ok := e.(*logical.Literal); ok {
 		return 0, false
 	}
-	s := e.String()
 	for i, it := range b.c.items {
-		if _, ok := it.e.(*logical.Star); !ok && it.e.String() == s {
+		if _, ok := it.e.(*logical.Star); !ok && logical.Equal(it.e, e) {
 			return i, true
 		}
 	}
@@ -198,7 +196,7 @@ func (c *selectCore) build(orders []orderItem) (logical.Plan, error) {
 		}
 		orders[i].e = e
 	}
-	b := &builder{c: c, byText: map[string]string{}}
+	b := &builder{c: c}
 	b.agg = c.grouped || c.having != nil
 	for _, it := range c.items {
 		b.agg = b.agg || containsAggregate(it.e)

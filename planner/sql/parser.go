@@ -543,7 +543,7 @@ func (p *parser) groupBy(c *selectCore) error {
 		if err := p.expectOp("("); err != nil {
 			return err
 		}
-		index := map[string]int{}
+		var index logical.ExprMap[int]
 		for {
 			var items []logical.Expr
 			if p.acceptOp("(") {
@@ -566,10 +566,10 @@ func (p *parser) groupBy(c *selectCore) error {
 			}
 			set := []int{}
 			for _, e := range items {
-				k, ok := index[e.String()]
+				k, ok := index.Get(e)
 				if !ok {
 					k = len(c.groups)
-					index[e.String()] = k
+					index.Set(e, k)
 					c.groups = append(c.groups, e)
 				}
 				set = append(set, k)
