@@ -106,3 +106,31 @@ func rankOver(part string, order string) logical.Expr {
 	return &logical.WindowExpr{Func: &logical.WindowFunction{Func: window.Rank},
 		PartitionBy: []logical.Expr{col(part)}, OrderBy: []*logical.SortOrder{{E: col(order), Desc: true}}}
 }
+
+// applyRule runs one rule once and reports whether it fired.
+func applyRule(t *testing.T, r Rule, p logical.Plan) (logical.Plan, bool) {
+	t.Helper()
+	out, changed, err := r.Apply(p)
+	if err != nil {
+		t.Fatalf("%s: %v", r.Name, err)
+	}
+	if changed && !sameColumns(logical.Schema(p), logical.Schema(out)) {
+		t.Fatalf("%s changed the schema: %s -> %s", r.Name, logical.Schema(p), logical.Schema(out))
+	}
+	return out, changed
+}
+
+func i32(v int32) logical.Expr { return lit(v, arrow.PrimitiveTypes.Int32) }
+
+func findNode[T logical.Plan](p logical.Plan) (T, bool) {
+	var zero T
+	if n, ok := p.(T); ok {
+		return n, true
+	}
+	for _, c := range p.Children() {
+		if n, ok := findNode[T](c); ok {
+			return n, true
+		}
+	}
+	return zero, false
+}
