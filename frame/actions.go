@@ -10,7 +10,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
+	"github.com/gspark/gspark/planner/optimizer"
+	"github.com/gspark/gspark/planner/physical"
 	"github.com/gspark/gspark/values"
 )
 
@@ -19,7 +21,7 @@ type Row []any
 
 // query is a DataFrame planned for execution.
 type query struct {
-	optimized planner.Plan
+	optimized logical.Plan
 	op        exec.Operator
 	fired     map[string]int
 }
@@ -36,14 +38,14 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 	if df.err != nil {
 		return nil, df.err
 	}
-	p, fired, err := planner.Decorrelate(df.plan, &df.s.ids)
+	p, fired, err := optimizer.Decorrelate(df.plan, &df.s.ids)
 	if err != nil {
 		return nil, err
 	}
 	optimize := df.s.optimizerOn()
 	if len(fired) > 0 && !optimize && hasCrossJoin(p) {
 		// A subquery's FROM a, b WHERE a.k = b.k needs its equalities in the join.
-		if pushed, _, err := planner.PushDownPredicates().Apply(p); err == nil {
+		if pushed, _, err := optimizer.PushDownPredicates().Apply(p); err == nil {
 			p = pushed
 		}
 	}
@@ -55,7 +57,7 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 	}
 	q := &query{optimized: p, fired: fired}
 	if optimize {
-		o := planner.NewOptimizer()
+		o := optimizer.NewOptimizer()
 		p, err := o.Optimize(p)
 		if err != nil {
 			return nil, err
@@ -65,7 +67,7 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 			q.fired[k] += v
 		}
 	}
-	pp := &planner.PhysicalPlanner{Env: env, Partitions: df.s.partitionCount(), Metered: metered, BroadcastThreshold: df.s.BroadcastThreshold()}
+	pp := &physical.PhysicalPlanner{Env: env, Partitions: df.s.partitionCount(), Metered: metered, BroadcastThreshold: df.s.BroadcastThreshold()}
 	op, err := pp.Plan(q.optimized)
 	if err != nil {
 		return nil, err
@@ -76,14 +78,14 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 
 // evalScalarSubqueries runs the uncorrelated scalar subqueries left in p and
 // puts their values in their place.
-func (s *Session) evalScalarSubqueries(ctx context.Context, p planner.Plan) (planner.Plan, error) {
-	subs := planner.ScalarSubqueries(p)
+func (s *Session) evalScalarSubqueries(ctx context.Context, p logical.Plan) (logical.Plan, error) {
+	subs := logical.ScalarSubqueries(p)
 	if len(subs) == 0 {
 		return p, nil
 	}
-	vals := map[int64]*planner.Literal{}
+	vals := map[int64]*logical.Literal{}
 	for _, sq := range subs {
-		bs, err := s.newFrame(&planner.Limit{N: 2, Child: sq.Plan}).CollectBatches(ctx)
+		bs, err := s.newFrame(&logical.Limit{N: 2, Child: sq.Plan}).CollectBatches(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("scalar subquery: %w", err)
 		}
@@ -97,11 +99,11 @@ func (s *Session) evalScalarSubqueries(ctx context.Context, p planner.Plan) (pla
 		}
 		exec.ReleaseAll(bs)
 		if n > 1 {
-			return nil, fmt.Errorf("a scalar subquery returned more than one row: %s", planner.Format(sq.Plan))
+			return nil, fmt.Errorf("a scalar subquery returned more than one row: %s", logical.Format(sq.Plan))
 		}
-		vals[sq.ID] = &planner.Literal{Value: v, Type: sq.DataType()}
+		vals[sq.ID] = &logical.Literal{Value: v, Type: sq.DataType()}
 	}
-	return planner.ReplaceScalarSubqueries(p, vals), nil
+	return logical.ReplaceScalarSubqueries(p, vals), nil
 }
 
 // run executes the DataFrame, handing every partition's stream to consume
@@ -169,7 +171,7 @@ func (df *DataFrame) Collect(ctx context.Context) ([]Row, error) {
 
 // Count runs the query and returns its number of rows.
 func (df *DataFrame) Count(ctx context.Context) (int64, error) {
-	rows, err := df.Agg(Agg(planner.AggCount, Col("*")).Alias("count")).Collect(ctx)
+	rows, err := df.Agg(Agg(logical.AggCount, Col("*")).Alias("count")).Collect(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -267,12 +269,12 @@ func (df *DataFrame) Explain(extended bool) (string, error) {
 	var b strings.Builder
 	if extended {
 		b.WriteString("== Analyzed Logical Plan ==\n")
-		b.WriteString(planner.Format(df.plan))
+		b.WriteString(logical.Format(df.plan))
 		b.WriteString("\n== Optimized Logical Plan ==\n")
-		b.WriteString(planner.Format(q.optimized))
+		b.WriteString(logical.Format(q.optimized))
 		if len(q.fired) > 0 {
 			var fired []string
-			for _, r := range append(append(planner.SubqueryRules(), planner.NewOptimizer().Once...), planner.DefaultRules()...) {
+			for _, r := range append(append(optimizer.SubqueryRules(), optimizer.NewOptimizer().Once...), optimizer.DefaultRules()...) {
 				if n := q.fired[r.Name]; n > 0 {
 					fired = append(fired, fmt.Sprintf("%s×%d", r.Name, n))
 				}
@@ -287,7 +289,7 @@ func (df *DataFrame) Explain(extended bool) (string, error) {
 }
 
 // OptimizedPlan returns the plan after the optimizer, and how often each rule fired.
-func (df *DataFrame) OptimizedPlan() (planner.Plan, map[string]int, error) {
+func (df *DataFrame) OptimizedPlan() (logical.Plan, map[string]int, error) {
 	q, err := df.prepare(nil, exec.NewEnv(df.s.mem))
 	if err != nil {
 		return nil, nil, err

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gspark/gspark/exec"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // Cache runs the DataFrame once and keeps its result in memory as Arrow
@@ -67,14 +67,14 @@ func (df *DataFrame) Unpersist() {
 	if df.err != nil {
 		return
 	}
-	if s, ok := df.plan.(*planner.Scan); ok {
+	if s, ok := df.plan.(*logical.Scan); ok {
 		if c, ok := s.Source.(*cachedTable); ok {
 			c.release()
 		}
 	}
 }
 
-// cachedTable is a planner.Source over record batches held in memory.
+// cachedTable is a logical.Source over record batches held in memory.
 type cachedTable struct {
 	schema *arrow.Schema
 	rows   int64
@@ -82,15 +82,15 @@ type cachedTable struct {
 	parts  [][]arrow.RecordBatch // nil once released
 }
 
-// Describe implements planner.Source.
+// Describe implements logical.Source.
 func (c *cachedTable) Describe() string {
 	return fmt.Sprintf("cache (%d rows in %d partitions)", c.rows, len(c.parts))
 }
 
-// Schema implements planner.Source.
+// Schema implements logical.Source.
 func (c *cachedTable) Schema() *arrow.Schema { return c.schema }
 
-// EstimatedRows implements planner.Source.
+// EstimatedRows implements logical.Source.
 func (c *cachedTable) EstimatedRows() int64 { return c.rows }
 
 func (c *cachedTable) release() {
@@ -102,9 +102,9 @@ func (c *cachedTable) release() {
 	c.parts = nil
 }
 
-// Operator implements planner.Source: each cached partition is one "file"
+// Operator implements logical.Source: each cached partition is one "file"
 // of a whole-file scan, which applies the requested columns and predicate.
-func (c *cachedTable) Operator(env *exec.Env, req planner.ScanRequest) (exec.Operator, error) {
+func (c *cachedTable) Operator(env *exec.Env, req logical.ScanRequest) (exec.Operator, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.parts == nil {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
 )
 
@@ -15,18 +15,18 @@ import (
 // invalid input (a bad type name, an unsupported literal) carries an error that
 // the DataFrame using it reports.
 type Column struct {
-	expr planner.Expr
+	expr logical.Expr
 	err  error
 }
 
 // ColumnOf wraps a logical expression as a Column.
-func ColumnOf(e planner.Expr) Column { return Column{expr: e} }
+func ColumnOf(e logical.Expr) Column { return Column{expr: e} }
 
 // ErrColumn returns a Column that carries err.
 func ErrColumn(err error) Column { return Column{err: err} }
 
 // Expr returns the column's logical expression.
-func (c Column) Expr() planner.Expr { return c.expr }
+func (c Column) Expr() logical.Expr { return c.expr }
 
 // Err returns the error the column carries, if any.
 func (c Column) Err() error { return c.err }
@@ -43,12 +43,12 @@ func (c Column) String() string {
 // alias t, and "*" to all columns.
 func Col(name string) Column {
 	if name == "*" {
-		return Column{expr: &planner.Star{}}
+		return Column{expr: &logical.Star{}}
 	}
 	if len(name) > 2 && name[len(name)-2:] == ".*" {
-		return Column{expr: &planner.Star{Qualifier: name[:len(name)-2]}}
+		return Column{expr: &logical.Star{Qualifier: name[:len(name)-2]}}
 	}
-	return Column{expr: &planner.UnresolvedColumn{Name: name}}
+	return Column{expr: &logical.UnresolvedColumn{Name: name}}
 }
 
 // Lit makes a literal column from a Go value: nil, bool, int (int when it
@@ -60,37 +60,37 @@ func Lit(v any) Column {
 	case Column:
 		return x
 	case nil:
-		return Column{expr: &planner.Literal{Type: arrow.Null}}
+		return Column{expr: &logical.Literal{Type: arrow.Null}}
 	case bool:
-		return Column{expr: &planner.Literal{Value: x, Type: arrow.FixedWidthTypes.Boolean}}
+		return Column{expr: &logical.Literal{Value: x, Type: arrow.FixedWidthTypes.Boolean}}
 	case int:
 		if x >= math.MinInt32 && x <= math.MaxInt32 {
-			return Column{expr: &planner.Literal{Value: int32(x), Type: arrow.PrimitiveTypes.Int32}}
+			return Column{expr: &logical.Literal{Value: int32(x), Type: arrow.PrimitiveTypes.Int32}}
 		}
-		return Column{expr: &planner.Literal{Value: int64(x), Type: arrow.PrimitiveTypes.Int64}}
+		return Column{expr: &logical.Literal{Value: int64(x), Type: arrow.PrimitiveTypes.Int64}}
 	case int8:
-		return Column{expr: &planner.Literal{Value: x, Type: arrow.PrimitiveTypes.Int8}}
+		return Column{expr: &logical.Literal{Value: x, Type: arrow.PrimitiveTypes.Int8}}
 	case int16:
-		return Column{expr: &planner.Literal{Value: x, Type: arrow.PrimitiveTypes.Int16}}
+		return Column{expr: &logical.Literal{Value: x, Type: arrow.PrimitiveTypes.Int16}}
 	case int32:
-		return Column{expr: &planner.Literal{Value: x, Type: arrow.PrimitiveTypes.Int32}}
+		return Column{expr: &logical.Literal{Value: x, Type: arrow.PrimitiveTypes.Int32}}
 	case int64:
-		return Column{expr: &planner.Literal{Value: x, Type: arrow.PrimitiveTypes.Int64}}
+		return Column{expr: &logical.Literal{Value: x, Type: arrow.PrimitiveTypes.Int64}}
 	case float32:
-		return Column{expr: &planner.Literal{Value: x, Type: arrow.PrimitiveTypes.Float32}}
+		return Column{expr: &logical.Literal{Value: x, Type: arrow.PrimitiveTypes.Float32}}
 	case float64:
-		return Column{expr: &planner.Literal{Value: x, Type: arrow.PrimitiveTypes.Float64}}
+		return Column{expr: &logical.Literal{Value: x, Type: arrow.PrimitiveTypes.Float64}}
 	case string:
-		return Column{expr: &planner.Literal{Value: x, Type: arrow.BinaryTypes.String}}
+		return Column{expr: &logical.Literal{Value: x, Type: arrow.BinaryTypes.String}}
 	case time.Time:
-		return Column{expr: &planner.Literal{Value: x.UTC(), Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}}}
+		return Column{expr: &logical.Literal{Value: x.UTC(), Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}}}
 	case values.Decimal:
 		digits := int32(len(x.Unscaled.Abs().BigInt().String()))
 		p := max(digits, x.Scale)
 		if p > 38 {
 			return ErrColumn(fmt.Errorf("decimal literal %s has more than 38 digits", x))
 		}
-		return Column{expr: &planner.Literal{Value: x, Type: planner.DecimalType(p, x.Scale)}}
+		return Column{expr: &logical.Literal{Value: x, Type: logical.DecimalType(p, x.Scale)}}
 	}
 	return ErrColumn(fmt.Errorf("unsupported literal %v of type %T", v, v))
 }
@@ -101,7 +101,7 @@ func DateLit(s string) Column {
 	if err != nil {
 		return ErrColumn(fmt.Errorf("invalid date literal %q: want yyyy-mm-dd", s))
 	}
-	return Column{expr: &planner.Literal{Value: t, Type: arrow.FixedWidthTypes.Date32}}
+	return Column{expr: &logical.Literal{Value: t, Type: arrow.FixedWidthTypes.Date32}}
 }
 
 // DecimalLit makes an exact DECIMAL literal from its text, e.g. "0.06" is DECIMAL(2,2).
@@ -113,7 +113,7 @@ func DecimalLit(s string) Column {
 	return Lit(d)
 }
 
-func (c Column) binary(op planner.BinaryOp, other any) Column {
+func (c Column) binary(op logical.BinaryOp, other any) Column {
 	o := Lit(other)
 	if c.err != nil {
 		return c
@@ -121,78 +121,78 @@ func (c Column) binary(op planner.BinaryOp, other any) Column {
 	if o.err != nil {
 		return o
 	}
-	return Column{expr: &planner.Binary{Op: op, L: c.expr, R: o.expr}}
+	return Column{expr: &logical.Binary{Op: op, L: c.expr, R: o.expr}}
 }
 
 // Add is c + other (a Column or a Go value).
-func (c Column) Add(other any) Column { return c.binary(planner.OpAdd, other) }
+func (c Column) Add(other any) Column { return c.binary(logical.OpAdd, other) }
 
 // Sub is c - other.
-func (c Column) Sub(other any) Column { return c.binary(planner.OpSub, other) }
+func (c Column) Sub(other any) Column { return c.binary(logical.OpSub, other) }
 
 // Mul is c * other.
-func (c Column) Mul(other any) Column { return c.binary(planner.OpMul, other) }
+func (c Column) Mul(other any) Column { return c.binary(logical.OpMul, other) }
 
 // Div is c / other; integer operands divide as doubles, like Spark's "/".
-func (c Column) Div(other any) Column { return c.binary(planner.OpDiv, other) }
+func (c Column) Div(other any) Column { return c.binary(logical.OpDiv, other) }
 
 // Mod is c % other.
-func (c Column) Mod(other any) Column { return c.binary(planner.OpMod, other) }
+func (c Column) Mod(other any) Column { return c.binary(logical.OpMod, other) }
 
 // Eq is c = other (null when either side is null).
-func (c Column) Eq(other any) Column { return c.binary(planner.OpEq, other) }
+func (c Column) Eq(other any) Column { return c.binary(logical.OpEq, other) }
 
 // EqNullSafe is c <=> other: equality where two nulls are equal and a null
 // never equals a value; it is never null itself.
-func (c Column) EqNullSafe(other any) Column { return c.binary(planner.OpNullSafeEq, other) }
+func (c Column) EqNullSafe(other any) Column { return c.binary(logical.OpNullSafeEq, other) }
 
 // NotEq is c != other.
-func (c Column) NotEq(other any) Column { return c.binary(planner.OpNotEq, other) }
+func (c Column) NotEq(other any) Column { return c.binary(logical.OpNotEq, other) }
 
 // Lt is c < other.
-func (c Column) Lt(other any) Column { return c.binary(planner.OpLt, other) }
+func (c Column) Lt(other any) Column { return c.binary(logical.OpLt, other) }
 
 // Leq is c <= other.
-func (c Column) Leq(other any) Column { return c.binary(planner.OpLtEq, other) }
+func (c Column) Leq(other any) Column { return c.binary(logical.OpLtEq, other) }
 
 // Gt is c > other.
-func (c Column) Gt(other any) Column { return c.binary(planner.OpGt, other) }
+func (c Column) Gt(other any) Column { return c.binary(logical.OpGt, other) }
 
 // Geq is c >= other.
-func (c Column) Geq(other any) Column { return c.binary(planner.OpGtEq, other) }
+func (c Column) Geq(other any) Column { return c.binary(logical.OpGtEq, other) }
 
 // And is c AND other with SQL three-valued logic.
-func (c Column) And(other Column) Column { return c.binary(planner.OpAnd, other) }
+func (c Column) And(other Column) Column { return c.binary(logical.OpAnd, other) }
 
 // Or is c OR other with SQL three-valued logic.
-func (c Column) Or(other Column) Column { return c.binary(planner.OpOr, other) }
+func (c Column) Or(other Column) Column { return c.binary(logical.OpOr, other) }
 
 // Between is lo <= c AND c <= hi.
 func (c Column) Between(lo, hi any) Column { return c.Geq(lo).And(c.Leq(hi)) }
 
-func (c Column) unary(op planner.UnaryOp) Column {
+func (c Column) unary(op logical.UnaryOp) Column {
 	if c.err != nil {
 		return c
 	}
-	return Column{expr: &planner.Unary{Op: op, E: c.expr}}
+	return Column{expr: &logical.Unary{Op: op, E: c.expr}}
 }
 
 // Not is NOT c.
-func (c Column) Not() Column { return c.unary(planner.OpNot) }
+func (c Column) Not() Column { return c.unary(logical.OpNot) }
 
 // Negate is -c.
-func (c Column) Negate() Column { return c.unary(planner.OpNegate) }
+func (c Column) Negate() Column { return c.unary(logical.OpNegate) }
 
 // IsNull is true where c is null.
-func (c Column) IsNull() Column { return c.unary(planner.OpIsNull) }
+func (c Column) IsNull() Column { return c.unary(logical.OpIsNull) }
 
 // IsNotNull is true where c is not null.
-func (c Column) IsNotNull() Column { return c.unary(planner.OpIsNotNull) }
+func (c Column) IsNotNull() Column { return c.unary(logical.OpIsNotNull) }
 
 // Cast converts c to a Spark SQL type given by name ("int", "double",
 // "decimal(15,2)", "date", "string", ...).
 func (c Column) Cast(typeName string) Column {
-	t, err := planner.ParseType(typeName)
+	t, err := logical.ParseType(typeName)
 	if err != nil {
 		return ErrColumn(err)
 	}
@@ -202,14 +202,14 @@ func (c Column) Cast(typeName string) Column {
 // TryCast is Cast, but a value that cannot be converted becomes null
 // instead of failing the query (Spark's try_cast).
 func (c Column) TryCast(typeName string) Column {
-	t, err := planner.ParseType(typeName)
+	t, err := logical.ParseType(typeName)
 	if err != nil {
 		return ErrColumn(err)
 	}
 	if c.err != nil {
 		return c
 	}
-	return Column{expr: &planner.Cast{E: c.expr, To: t, Try: true}}
+	return Column{expr: &logical.Cast{E: c.expr, To: t, Try: true}}
 }
 
 // CastTo converts c to an Arrow type.
@@ -217,7 +217,7 @@ func (c Column) CastTo(t arrow.DataType) Column {
 	if c.err != nil {
 		return c
 	}
-	return Column{expr: &planner.Cast{E: c.expr, To: t}}
+	return Column{expr: &logical.Cast{E: c.expr, To: t}}
 }
 
 // Alias names the column.
@@ -225,7 +225,7 @@ func (c Column) Alias(name string) Column {
 	if c.err != nil {
 		return c
 	}
-	return Column{expr: &planner.Alias{E: c.expr, Name: name}}
+	return Column{expr: &logical.Alias{E: c.expr, Name: name}}
 }
 
 // As is Alias.
@@ -236,7 +236,7 @@ func (c Column) Like(pattern string) Column {
 	if c.err != nil {
 		return c
 	}
-	return Column{expr: &planner.Like{E: c.expr, Pattern: pattern}}
+	return Column{expr: &logical.Like{E: c.expr, Pattern: pattern}}
 }
 
 // Substr is substring(c, pos, length) with Spark's 1-based positions.
@@ -248,7 +248,7 @@ func (c Column) order(desc, nullsFirst bool) Column {
 	if c.err != nil {
 		return c
 	}
-	return Column{expr: &planner.SortOrder{E: c.expr, Desc: desc, NullsFirst: nullsFirst}}
+	return Column{expr: &logical.SortOrder{E: c.expr, Desc: desc, NullsFirst: nullsFirst}}
 }
 
 // Asc sorts ascending with nulls first (Spark's default).
@@ -265,7 +265,7 @@ func (c Column) DescNullsFirst() Column { return c.order(true, true) }
 
 // When adds a branch to a CASE expression begun with functions.When.
 func (c Column) When(cond Column, value any) Column {
-	cw, ok := c.expr.(*planner.CaseWhen)
+	cw, ok := c.expr.(*logical.CaseWhen)
 	if c.err != nil {
 		return c
 	}
@@ -279,12 +279,12 @@ func (c Column) When(cond Column, value any) Column {
 	if v.err != nil {
 		return v
 	}
-	return Column{expr: &planner.CaseWhen{Whens: append(append([]planner.Expr{}, cw.Whens...), cond.expr), Thens: append(append([]planner.Expr{}, cw.Thens...), v.expr)}}
+	return Column{expr: &logical.CaseWhen{Whens: append(append([]logical.Expr{}, cw.Whens...), cond.expr), Thens: append(append([]logical.Expr{}, cw.Thens...), v.expr)}}
 }
 
 // Otherwise sets the ELSE value of a CASE expression.
 func (c Column) Otherwise(value any) Column {
-	cw, ok := c.expr.(*planner.CaseWhen)
+	cw, ok := c.expr.(*logical.CaseWhen)
 	if c.err != nil {
 		return c
 	}
@@ -295,7 +295,7 @@ func (c Column) Otherwise(value any) Column {
 	if v.err != nil {
 		return v
 	}
-	return Column{expr: &planner.CaseWhen{Whens: cw.Whens, Thens: cw.Thens, Else: v.expr}}
+	return Column{expr: &logical.CaseWhen{Whens: cw.Whens, Thens: cw.Thens, Else: v.expr}}
 }
 
 // When starts a CASE expression: When(cond, value).When(...).Otherwise(...).
@@ -307,28 +307,28 @@ func When(cond Column, value any) Column {
 	if v.err != nil {
 		return v
 	}
-	return Column{expr: &planner.CaseWhen{Whens: []planner.Expr{cond.expr}, Thens: []planner.Expr{v.expr}}}
+	return Column{expr: &logical.CaseWhen{Whens: []logical.Expr{cond.expr}, Thens: []logical.Expr{v.expr}}}
 }
 
 // Call invokes a scalar function by name.
 func Call(name string, args ...Column) Column {
-	exprs := make([]planner.Expr, len(args))
+	exprs := make([]logical.Expr, len(args))
 	for i, a := range args {
 		if a.err != nil {
 			return a
 		}
 		exprs[i] = a.expr
 	}
-	return Column{expr: &planner.Func{Name: name, Args: exprs}}
+	return Column{expr: &logical.Func{Name: name, Args: exprs}}
 }
 
 // Agg makes an aggregate function column; arg is ignored for count(*) when star is true.
-func Agg(f planner.AggFunc, arg Column) Column {
+func Agg(f logical.AggFunc, arg Column) Column {
 	if arg.err != nil {
 		return arg
 	}
-	if _, ok := arg.expr.(*planner.Star); ok && f == planner.AggCount {
-		return Column{expr: &planner.AggregateCall{Func: f}}
+	if _, ok := arg.expr.(*logical.Star); ok && f == logical.AggCount {
+		return Column{expr: &logical.AggregateCall{Func: f}}
 	}
-	return Column{expr: &planner.AggregateCall{Func: f, Arg: arg.expr}}
+	return Column{expr: &logical.AggregateCall{Func: f, Arg: arg.expr}}
 }

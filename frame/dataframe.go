@@ -6,19 +6,19 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // DataFrame is a lazy, immutable query: a logical plan bound to a session.
 // Transformations return new DataFrames; nothing runs until an action.
 type DataFrame struct {
 	s    *Session
-	plan planner.Plan
+	plan logical.Plan
 	err  error
 }
 
 // newFrame analyzes p and wraps it; analysis errors stick to the DataFrame.
-func (s *Session) newFrame(p planner.Plan) *DataFrame {
+func (s *Session) newFrame(p logical.Plan) *DataFrame {
 	ap, err := s.analyzer().Analyze(p)
 	if err != nil {
 		return &DataFrame{s: s, err: err}
@@ -26,7 +26,7 @@ func (s *Session) newFrame(p planner.Plan) *DataFrame {
 	return &DataFrame{s: s, plan: ap}
 }
 
-func (df *DataFrame) derive(build func() (planner.Plan, error)) *DataFrame {
+func (df *DataFrame) derive(build func() (logical.Plan, error)) *DataFrame {
 	if df.err != nil {
 		return df
 	}
@@ -45,17 +45,17 @@ func (df *DataFrame) Err() error { return df.err }
 func (df *DataFrame) Session() *Session { return df.s }
 
 // Plan returns the analyzed logical plan.
-func (df *DataFrame) Plan() planner.Plan { return df.plan }
+func (df *DataFrame) Plan() logical.Plan { return df.plan }
 
 // FromPlan wraps an unresolved or analyzed logical plan as a DataFrame.
-func (s *Session) FromPlan(p planner.Plan) *DataFrame { return s.newFrame(p) }
+func (s *Session) FromPlan(p logical.Plan) *DataFrame { return s.newFrame(p) }
 
 // Schema returns the Arrow schema of the result (nil if the DataFrame carries an error).
 func (df *DataFrame) Schema() *arrow.Schema {
 	if df.err != nil {
 		return nil
 	}
-	return planner.Schema(df.plan)
+	return logical.Schema(df.plan)
 }
 
 // Columns returns the result's column names.
@@ -71,8 +71,8 @@ func (df *DataFrame) Columns() []string {
 	return names
 }
 
-func exprs(cols []Column) ([]planner.Expr, error) {
-	out := make([]planner.Expr, len(cols))
+func exprs(cols []Column) ([]logical.Expr, error) {
+	out := make([]logical.Expr, len(cols))
 	for i, c := range cols {
 		if c.err != nil {
 			return nil, c.err
@@ -87,12 +87,12 @@ func exprs(cols []Column) ([]planner.Expr, error) {
 
 // Select computes a list of columns.
 func (df *DataFrame) Select(cols ...Column) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		list, err := exprs(cols)
 		if err != nil {
 			return nil, err
 		}
-		return &planner.Project{List: list, Child: df.plan}, nil
+		return &logical.Project{List: list, Child: df.plan}, nil
 	})
 }
 
@@ -107,11 +107,11 @@ func (df *DataFrame) SelectCols(names ...string) *DataFrame {
 
 // Filter keeps the rows where cond is true.
 func (df *DataFrame) Filter(cond Column) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		if cond.err != nil {
 			return nil, cond.err
 		}
-		return &planner.Filter{Cond: cond.expr, Child: df.plan}, nil
+		return &logical.Filter{Cond: cond.expr, Child: df.plan}, nil
 	})
 }
 
@@ -120,46 +120,46 @@ func (df *DataFrame) Where(cond Column) *DataFrame { return df.Filter(cond) }
 
 // WithColumn adds a column, or replaces the column of that name.
 func (df *DataFrame) WithColumn(name string, c Column) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		if c.err != nil {
 			return nil, c.err
 		}
-		var list []planner.Expr
+		var list []logical.Expr
 		replaced := false
 		for _, a := range df.plan.Output() {
 			if strings.EqualFold(a.Name, name) {
-				list = append(list, &planner.Alias{E: c.expr, Name: name})
+				list = append(list, &logical.Alias{E: c.expr, Name: name})
 				replaced = true
 				continue
 			}
 			list = append(list, a)
 		}
 		if !replaced {
-			list = append(list, &planner.Alias{E: c.expr, Name: name})
+			list = append(list, &logical.Alias{E: c.expr, Name: name})
 		}
-		return &planner.Project{List: list, Child: df.plan}, nil
+		return &logical.Project{List: list, Child: df.plan}, nil
 	})
 }
 
 // WithColumnRenamed renames a column; renaming a column that does not exist is a no-op, as in Spark.
 func (df *DataFrame) WithColumnRenamed(existing, newName string) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
-		var list []planner.Expr
+	return df.derive(func() (logical.Plan, error) {
+		var list []logical.Expr
 		for _, a := range df.plan.Output() {
 			if strings.EqualFold(a.Name, existing) {
-				list = append(list, &planner.Alias{E: a, Name: newName})
+				list = append(list, &logical.Alias{E: a, Name: newName})
 				continue
 			}
 			list = append(list, a)
 		}
-		return &planner.Project{List: list, Child: df.plan}, nil
+		return &logical.Project{List: list, Child: df.plan}, nil
 	})
 }
 
 // Drop removes columns by name; unknown names are ignored, as in Spark.
 func (df *DataFrame) Drop(names ...string) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
-		var list []planner.Expr
+	return df.derive(func() (logical.Plan, error) {
+		var list []logical.Expr
 	outer:
 		for _, a := range df.plan.Output() {
 			for _, n := range names {
@@ -169,40 +169,40 @@ func (df *DataFrame) Drop(names ...string) *DataFrame {
 			}
 			list = append(list, a)
 		}
-		return &planner.Project{List: list, Child: df.plan}, nil
+		return &logical.Project{List: list, Child: df.plan}, nil
 	})
 }
 
 // Limit keeps the first n rows.
 func (df *DataFrame) Limit(n int) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
-		return &planner.Limit{N: int64(n), Child: df.plan}, nil
+	return df.derive(func() (logical.Plan, error) {
+		return &logical.Limit{N: int64(n), Child: df.plan}, nil
 	})
 }
 
 // Offset skips the first n rows (in the order of an OrderBy before it).
 func (df *DataFrame) Offset(n int) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
-		return &planner.Offset{N: int64(n), Child: df.plan}, nil
+	return df.derive(func() (logical.Plan, error) {
+		return &logical.Offset{N: int64(n), Child: df.plan}, nil
 	})
 }
 
 // OrderBy sorts the rows globally. Columns without a direction sort
 // ascending with nulls first, as in Spark.
 func (df *DataFrame) OrderBy(cols ...Column) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
-		orders := make([]*planner.SortOrder, len(cols))
+	return df.derive(func() (logical.Plan, error) {
+		orders := make([]*logical.SortOrder, len(cols))
 		for i, c := range cols {
 			if c.err != nil {
 				return nil, c.err
 			}
-			if o, ok := c.expr.(*planner.SortOrder); ok {
+			if o, ok := c.expr.(*logical.SortOrder); ok {
 				orders[i] = o
 			} else {
-				orders[i] = &planner.SortOrder{E: c.expr, NullsFirst: true}
+				orders[i] = &logical.SortOrder{E: c.expr, NullsFirst: true}
 			}
 		}
-		return &planner.Sort{Orders: orders, Child: df.plan}, nil
+		return &logical.Sort{Orders: orders, Child: df.plan}, nil
 	})
 }
 
@@ -212,36 +212,36 @@ func (df *DataFrame) Sort(cols ...Column) *DataFrame { return df.OrderBy(cols...
 // Alias qualifies the DataFrame's columns with a name, so that "name.col"
 // refers to them (useful to tell the sides of a join apart).
 func (df *DataFrame) Alias(name string) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
-		return &planner.SubqueryAlias{Alias: name, Child: df.plan}, nil
+	return df.derive(func() (logical.Plan, error) {
+		return &logical.SubqueryAlias{Alias: name, Child: df.plan}, nil
 	})
 }
 
-func joinKind(how string) (planner.JoinKind, error) {
+func joinKind(how string) (logical.JoinKind, error) {
 	switch strings.ToLower(strings.ReplaceAll(how, "_", "")) {
 	case "", "inner", "cross":
-		return planner.InnerJoin, nil
+		return logical.InnerJoin, nil
 	case "left", "leftouter":
-		return planner.LeftJoin, nil
+		return logical.LeftJoin, nil
 	case "right", "rightouter":
-		return planner.RightJoin, nil
+		return logical.RightJoin, nil
 	case "full", "outer", "fullouter":
-		return planner.FullJoin, nil
+		return logical.FullJoin, nil
 	case "semi", "leftsemi":
-		return planner.LeftSemiJoin, nil
+		return logical.LeftSemiJoin, nil
 	case "anti", "leftanti":
-		return planner.LeftAntiJoin, nil
+		return logical.LeftAntiJoin, nil
 	}
 	return 0, fmt.Errorf("unsupported join type %q: supported are inner, cross, left (left_outer), right (right_outer), full (outer, full_outer), left_semi (semi) and left_anti (anti)", how)
 }
 
 // CrossJoin pairs every row of df with every row of other.
 func (df *DataFrame) CrossJoin(other *DataFrame) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		if other.err != nil {
 			return nil, other.err
 		}
-		return &planner.Join{Left: df.plan, Right: other.plan, Kind: planner.InnerJoin}, nil
+		return &logical.Join{Left: df.plan, Right: other.plan, Kind: logical.InnerJoin}, nil
 	})
 }
 
@@ -250,7 +250,7 @@ func (df *DataFrame) CrossJoin(other *DataFrame) *DataFrame {
 // "left_anti". Conditions may mix equalities between the sides (hash join)
 // with any other predicate; without an equality the join runs as a nested loop.
 func (df *DataFrame) Join(other *DataFrame, on Column, how string) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		if other.err != nil {
 			return nil, other.err
 		}
@@ -261,7 +261,7 @@ func (df *DataFrame) Join(other *DataFrame, on Column, how string) *DataFrame {
 		if err != nil {
 			return nil, err
 		}
-		return &planner.Join{Left: df.plan, Right: other.plan, Kind: kind, Cond: on.expr}, nil
+		return &logical.Join{Left: df.plan, Right: other.plan, Kind: kind, Cond: on.expr}, nil
 	})
 }
 
@@ -269,7 +269,7 @@ func (df *DataFrame) Join(other *DataFrame, on Column, how string) *DataFrame {
 // result has one copy of each key column first, then the other columns of
 // the left side, then those of the right side (Spark's USING join).
 func (df *DataFrame) JoinUsing(other *DataFrame, cols []string, how string) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		if other.err != nil {
 			return nil, other.err
 		}
@@ -277,7 +277,7 @@ func (df *DataFrame) JoinUsing(other *DataFrame, cols []string, how string) *Dat
 		if err != nil {
 			return nil, err
 		}
-		return &planner.UsingJoin{Left: df.plan, Right: other.plan, Kind: kind, Cols: cols}, nil
+		return &logical.UsingJoin{Left: df.plan, Right: other.plan, Kind: kind, Cols: cols}, nil
 	})
 }
 
@@ -290,12 +290,12 @@ func (df *DataFrame) GroupBy(cols ...Column) *GroupedData {
 // ever shorter prefixes, down to the grand total; the columns a row is not
 // grouped by are null (F.Grouping tells them from null values).
 func (df *DataFrame) Rollup(cols ...Column) *GroupedData {
-	return &GroupedData{df: df, cols: cols, sets: planner.RollupSets(len(cols))}
+	return &GroupedData{df: df, cols: cols, sets: logical.RollupSets(len(cols))}
 }
 
 // Cube groups the rows by CUBE(cols…): by every subset of the columns.
 func (df *DataFrame) Cube(cols ...Column) *GroupedData {
-	return &GroupedData{df: df, cols: cols, sets: planner.CubeSets(len(cols))}
+	return &GroupedData{df: df, cols: cols, sets: logical.CubeSets(len(cols))}
 }
 
 // Agg aggregates the whole DataFrame as one group.
@@ -319,7 +319,7 @@ type GroupedData struct {
 
 // Agg computes aggregates per group; the result has the grouping columns first.
 func (g *GroupedData) Agg(aggs ...Column) *DataFrame {
-	return g.df.derive(func() (planner.Plan, error) {
+	return g.df.derive(func() (logical.Plan, error) {
 		groups, err := exprs(g.cols)
 		if err != nil {
 			return nil, err
@@ -328,11 +328,11 @@ func (g *GroupedData) Agg(aggs ...Column) *DataFrame {
 		if err != nil {
 			return nil, err
 		}
-		return &planner.Aggregate{Groups: groups, List: append(append([]planner.Expr{}, groups...), list...), GroupingSets: g.sets, Child: g.df.plan}, nil
+		return &logical.Aggregate{Groups: groups, List: append(append([]logical.Expr{}, groups...), list...), GroupingSets: g.sets, Child: g.df.plan}, nil
 	})
 }
 
 // Count counts the rows of each group into a column named count.
 func (g *GroupedData) Count() *DataFrame {
-	return g.Agg(Agg(planner.AggCount, Col("*")).Alias("count"))
+	return g.Agg(Agg(logical.AggCount, Col("*")).Alias("count"))
 }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
 )
 
@@ -36,17 +36,17 @@ func (df *DataFrame) summarize(ctx context.Context, stats, cols []string) (*Data
 	if df.err != nil {
 		return nil, df.err
 	}
-	var attrs []*planner.Attribute
+	var attrs []*logical.Attribute
 	input := df.plan.Output()
 	if len(cols) == 0 {
 		for _, a := range input {
-			if planner.IsNumeric(a.Type) || planner.IsString(a.Type) {
+			if logical.IsNumeric(a.Type) || logical.IsString(a.Type) {
 				attrs = append(attrs, a)
 			}
 		}
 	}
 	for _, c := range cols {
-		var found *planner.Attribute
+		var found *logical.Attribute
 		for _, a := range input {
 			if strings.EqualFold(c, a.Name) {
 				found = a
@@ -54,7 +54,7 @@ func (df *DataFrame) summarize(ctx context.Context, stats, cols []string) (*Data
 			}
 		}
 		if found == nil {
-			return nil, fmt.Errorf("%w: describe: unknown column %s (columns: %s)", planner.ErrAnalysis, c, names(input))
+			return nil, fmt.Errorf("%w: describe: unknown column %s (columns: %s)", logical.ErrAnalysis, c, names(input))
 		}
 		attrs = append(attrs, found)
 	}
@@ -66,32 +66,32 @@ func (df *DataFrame) summarize(ctx context.Context, stats, cols []string) (*Data
 		}
 		p, err := strconv.ParseFloat(strings.TrimSuffix(st, "%"), 64)
 		if !strings.HasSuffix(st, "%") || err != nil || p < 0 || p > 100 {
-			return nil, fmt.Errorf("%w: summary: unknown statistic %q (count, mean, stddev, min, max, count_distinct, approx_count_distinct or a percentile like 75%%)", planner.ErrAnalysis, st)
+			return nil, fmt.Errorf("%w: summary: unknown statistic %q (count, mean, stddev, min, max, count_distinct, approx_count_distinct or a percentile like 75%%)", logical.ErrAnalysis, st)
 		}
 		percent[st] = p / 100
 	}
 	var aggs []Column
 	for _, a := range attrs {
 		c := Column{expr: a}
-		numeric := planner.IsNumeric(a.Type)
+		numeric := logical.IsNumeric(a.Type)
 		for _, st := range stats {
 			switch {
 			case st == "count":
-				aggs = append(aggs, Agg(planner.AggCount, c))
+				aggs = append(aggs, Agg(logical.AggCount, c))
 			case st == "mean" && numeric:
-				aggs = append(aggs, Agg(planner.AggAvg, c).Cast("double"))
+				aggs = append(aggs, Agg(logical.AggAvg, c).Cast("double"))
 			case st == "stddev" && numeric:
-				aggs = append(aggs, AggOf(planner.AggStddevSamp, false, false, c))
+				aggs = append(aggs, AggOf(logical.AggStddevSamp, false, false, c))
 			case st == "min":
-				aggs = append(aggs, Agg(planner.AggMin, c))
+				aggs = append(aggs, Agg(logical.AggMin, c))
 			case st == "max":
-				aggs = append(aggs, Agg(planner.AggMax, c))
+				aggs = append(aggs, Agg(logical.AggMax, c))
 			case st == "count_distinct":
-				aggs = append(aggs, AggOf(planner.AggCount, true, false, c))
+				aggs = append(aggs, AggOf(logical.AggCount, true, false, c))
 			case st == "approx_count_distinct":
-				aggs = append(aggs, AggOf(planner.AggApproxCountDistinct, false, false, c))
+				aggs = append(aggs, AggOf(logical.AggApproxCountDistinct, false, false, c))
 			case numeric && percent[st] >= 0 && strings.HasSuffix(st, "%"):
-				aggs = append(aggs, PercentileOf(planner.AggPercentileApprox, c, []float64{percent[st]}, false, 0))
+				aggs = append(aggs, PercentileOf(logical.AggPercentileApprox, c, []float64{percent[st]}, false, 0))
 			default:
 				aggs = append(aggs, Lit(nil))
 			}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // NAFunctions handles missing values of a DataFrame, like Spark's df.na.
@@ -34,7 +34,7 @@ func (n NAFunctions) scope(cols []string) (map[int64]bool, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("%w: unknown column %s (columns: %s)", planner.ErrAnalysis, c, names(out))
+			return nil, fmt.Errorf("%w: unknown column %s (columns: %s)", logical.ErrAnalysis, c, names(out))
 		}
 	}
 	return in, nil
@@ -46,9 +46,9 @@ func (n NAFunctions) scope(cols []string) (map[int64]bool, error) {
 func fillable(v any, t arrow.DataType) bool {
 	switch v.(type) {
 	case int, int8, int16, int32, int64, float32, float64:
-		return planner.IsNumeric(t)
+		return logical.IsNumeric(t)
 	case string:
-		return planner.IsString(t)
+		return logical.IsString(t)
 	case bool:
 		return t.ID() == arrow.BOOL
 	}
@@ -60,7 +60,7 @@ func fillable(v any, t arrow.DataType) bool {
 // column's type (Spark's na.fill / fillna).
 func (n NAFunctions) Fill(value any, cols ...string) *DataFrame {
 	df := n.df
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		in, err := n.scope(cols)
 		if err != nil {
 			return nil, err
@@ -70,7 +70,7 @@ func (n NAFunctions) Fill(value any, cols ...string) *DataFrame {
 		default:
 			return nil, fmt.Errorf("na.fill: unsupported value %v of type %T (use a number, string or bool)", value, value)
 		}
-		var list []planner.Expr
+		var list []logical.Expr
 		for _, a := range df.plan.Output() {
 			if !in[a.ID] || !fillable(value, a.Type) {
 				list = append(list, a)
@@ -80,9 +80,9 @@ func (n NAFunctions) Fill(value any, cols ...string) *DataFrame {
 			if fill.err != nil {
 				return nil, fill.err
 			}
-			list = append(list, &planner.Alias{E: &planner.Func{Name: "coalesce", Args: []planner.Expr{a, fill.expr}}, Name: a.Name})
+			list = append(list, &logical.Alias{E: &logical.Func{Name: "coalesce", Args: []logical.Expr{a, fill.expr}}, Name: a.Name})
 		}
-		return &planner.Project{List: list, Child: df.plan}, nil
+		return &logical.Project{List: list, Child: df.plan}, nil
 	})
 }
 
@@ -103,36 +103,36 @@ func (n NAFunctions) Drop(how string, cols ...string) *DataFrame {
 // cols (all columns when none are named); minNonNulls < 0 means all of them.
 func (n NAFunctions) DropThresh(minNonNulls int, cols ...string) *DataFrame {
 	df := n.df
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		in, err := n.scope(cols)
 		if err != nil {
 			return nil, err
 		}
-		var checks []planner.Expr
+		var checks []logical.Expr
 		for _, a := range df.plan.Output() {
 			if in[a.ID] {
-				checks = append(checks, &planner.Unary{Op: planner.OpIsNotNull, E: a})
+				checks = append(checks, &logical.Unary{Op: logical.OpIsNotNull, E: a})
 			}
 		}
 		if minNonNulls < 0 || minNonNulls >= len(checks) {
-			return &planner.Filter{Cond: planner.And(checks...), Child: df.plan}, nil
+			return &logical.Filter{Cond: logical.And(checks...), Child: df.plan}, nil
 		}
 		if minNonNulls == 0 {
 			return df.plan, nil
 		}
 		// Count the non-null values: sum of CASE WHEN c IS NOT NULL THEN 1 ELSE 0 END.
-		var count planner.Expr
+		var count logical.Expr
 		for _, c := range checks {
-			one := &planner.CaseWhen{Whens: []planner.Expr{c}, Thens: []planner.Expr{&planner.Literal{Value: int32(1), Type: arrow.PrimitiveTypes.Int32}},
-				Else: &planner.Literal{Value: int32(0), Type: arrow.PrimitiveTypes.Int32}}
+			one := &logical.CaseWhen{Whens: []logical.Expr{c}, Thens: []logical.Expr{&logical.Literal{Value: int32(1), Type: arrow.PrimitiveTypes.Int32}},
+				Else: &logical.Literal{Value: int32(0), Type: arrow.PrimitiveTypes.Int32}}
 			if count == nil {
 				count = one
 			} else {
-				count = &planner.Binary{Op: planner.OpAdd, L: count, R: one}
+				count = &logical.Binary{Op: logical.OpAdd, L: count, R: one}
 			}
 		}
-		cond := &planner.Binary{Op: planner.OpGtEq, L: count, R: &planner.Literal{Value: int32(minNonNulls), Type: arrow.PrimitiveTypes.Int32}}
-		return &planner.Filter{Cond: cond, Child: df.plan}, nil
+		cond := &logical.Binary{Op: logical.OpGtEq, L: count, R: &logical.Literal{Value: int32(minNonNulls), Type: arrow.PrimitiveTypes.Int32}}
+		return &logical.Filter{Cond: cond, Child: df.plan}, nil
 	})
 }
 
@@ -140,14 +140,14 @@ func (n NAFunctions) DropThresh(minNonNulls int, cols ...string) *DataFrame {
 // named): each key of replacement found in a column becomes its value.
 func (n NAFunctions) Replace(replacement map[any]any, cols ...string) *DataFrame {
 	df := n.df
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		in, err := n.scope(cols)
 		if err != nil {
 			return nil, err
 		}
-		var list []planner.Expr
+		var list []logical.Expr
 		for _, a := range df.plan.Output() {
-			var whens, thens []planner.Expr
+			var whens, thens []logical.Expr
 			if in[a.ID] {
 				for from, to := range replacement {
 					if !fillable(from, a.Type) {
@@ -157,7 +157,7 @@ func (n NAFunctions) Replace(replacement map[any]any, cols ...string) *DataFrame
 					if f.err != nil || t.err != nil {
 						return nil, fmt.Errorf("na.replace %v → %v in %s: %w", from, to, a.Name, firstErr(f.err, t.err))
 					}
-					whens = append(whens, &planner.Binary{Op: planner.OpEq, L: a, R: f.expr})
+					whens = append(whens, &logical.Binary{Op: logical.OpEq, L: a, R: f.expr})
 					thens = append(thens, t.expr)
 				}
 			}
@@ -165,9 +165,9 @@ func (n NAFunctions) Replace(replacement map[any]any, cols ...string) *DataFrame
 				list = append(list, a)
 				continue
 			}
-			list = append(list, &planner.Alias{E: &planner.CaseWhen{Whens: whens, Thens: thens, Else: a}, Name: a.Name})
+			list = append(list, &logical.Alias{E: &logical.CaseWhen{Whens: whens, Thens: thens, Else: a}, Name: a.Name})
 		}
-		return &planner.Project{List: list, Child: df.plan}, nil
+		return &logical.Project{List: list, Child: df.plan}, nil
 	})
 }
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
 )
 
@@ -44,19 +44,19 @@ func (p *PivotedData) Agg(aggs ...Column) *DataFrame {
 		return &DataFrame{s: p.g.df.s, err: p.pivot.err}
 	}
 	if len(p.values) == 0 {
-		return &DataFrame{s: p.g.df.s, err: fmt.Errorf("%w: pivot needs at least one value (or use PivotDistinct)", planner.ErrAnalysis)}
+		return &DataFrame{s: p.g.df.s, err: fmt.Errorf("%w: pivot needs at least one value (or use PivotDistinct)", logical.ErrAnalysis)}
 	}
 	var cols []Column
 	for _, v := range p.values {
-		var cond planner.Expr
+		var cond logical.Expr
 		if v == nil {
-			cond = &planner.Unary{Op: planner.OpIsNull, E: p.pivot.expr}
+			cond = &logical.Unary{Op: logical.OpIsNull, E: p.pivot.expr}
 		} else {
 			lit := Lit(v)
 			if lit.err != nil {
 				return &DataFrame{s: p.g.df.s, err: lit.err}
 			}
-			cond = &planner.Binary{Op: planner.OpEq, L: p.pivot.expr, R: lit.expr}
+			cond = &logical.Binary{Op: logical.OpEq, L: p.pivot.expr, R: lit.expr}
 		}
 		label := "null"
 		if v != nil {
@@ -67,15 +67,15 @@ func (p *PivotedData) Agg(aggs ...Column) *DataFrame {
 				return &DataFrame{s: p.g.df.s, err: a.err}
 			}
 			inner, name := a.expr, ""
-			if al, ok := inner.(*planner.Alias); ok {
+			if al, ok := inner.(*logical.Alias); ok {
 				inner, name = al.E, al.Name
 			}
 			if name == "" {
 				name = inner.String()
 			}
 			found := false
-			rewritten, _ := planner.TransformDownExpr(inner, func(x planner.Expr) (planner.Expr, bool) {
-				c, ok := x.(*planner.AggregateCall)
+			rewritten, _ := logical.TransformDownExpr(inner, func(x logical.Expr) (logical.Expr, bool) {
+				c, ok := x.(*logical.AggregateCall)
 				if !ok {
 					return x, false
 				}
@@ -85,17 +85,17 @@ func (p *PivotedData) Agg(aggs ...Column) *DataFrame {
 				if arg == nil { // count(*) counts the rows holding the value
 					arg = Lit(1).expr
 				}
-				out.Arg = &planner.CaseWhen{Whens: []planner.Expr{cond}, Thens: []planner.Expr{arg}}
+				out.Arg = &logical.CaseWhen{Whens: []logical.Expr{cond}, Thens: []logical.Expr{arg}}
 				return &out, true
 			})
 			if !found {
-				return &DataFrame{s: p.g.df.s, err: fmt.Errorf("%w: pivot: %s is not an aggregate", planner.ErrAnalysis, inner)}
+				return &DataFrame{s: p.g.df.s, err: fmt.Errorf("%w: pivot: %s is not an aggregate", logical.ErrAnalysis, inner)}
 			}
 			colName := label
 			if len(aggs) > 1 {
 				colName = label + "_" + name
 			}
-			cols = append(cols, Column{expr: &planner.Alias{E: rewritten, Name: colName}})
+			cols = append(cols, Column{expr: &logical.Alias{E: rewritten, Name: colName}})
 		}
 	}
 	return p.g.Agg(cols...)
@@ -107,7 +107,7 @@ func (p *PivotedData) Agg(aggs ...Column) *DataFrame {
 // share a common type (Spark's unpivot / melt).
 func (df *DataFrame) Unpivot(ids, valueCols []string, variableColumn, valueColumn string) *DataFrame {
 	if len(valueCols) == 0 {
-		return &DataFrame{s: df.s, err: fmt.Errorf("%w: unpivot needs at least one value column", planner.ErrAnalysis)}
+		return &DataFrame{s: df.s, err: fmt.Errorf("%w: unpivot needs at least one value column", logical.ErrAnalysis)}
 	}
 	var inputs []*DataFrame
 	for _, v := range valueCols {

@@ -13,7 +13,8 @@ import (
 	"github.com/gspark/gspark/io/csv"
 	"github.com/gspark/gspark/io/json"
 	"github.com/gspark/gspark/io/source"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
+	"github.com/gspark/gspark/planner/physical"
 )
 
 // DataFrameReader loads DataFrames from files; options use Spark's names.
@@ -72,14 +73,14 @@ func (r *DataFrameReader) load(format string, paths []string) *DataFrame {
 
 // source opens the files at paths as a source of format parquet, csv or
 // json, with the reader's options and schema.
-func (r *DataFrameReader) source(format string, paths []string) (planner.Source, error) {
+func (r *DataFrameReader) source(format string, paths []string) (logical.Source, error) {
 	switch format {
 	case "parquet":
 		files, err := expand(paths, ".parquet")
 		if err != nil {
 			return nil, err
 		}
-		return planner.NewParquetFiles(files)
+		return physical.NewParquetFiles(files)
 	case "csv":
 		opts, err := r.csvOptions()
 		if err != nil {
@@ -89,7 +90,7 @@ func (r *DataFrameReader) source(format string, paths []string) (planner.Source,
 		if err != nil {
 			return nil, err
 		}
-		return planner.NewCSVFiles(files, r.schema, opts)
+		return physical.NewCSVFiles(files, r.schema, opts)
 	case "json":
 		mode, err := json.ParseMode(r.opts["mode"])
 		if err != nil {
@@ -217,13 +218,13 @@ func newJSONSource(files []string, schema *arrow.Schema, opts json.Options) (*js
 	return &jsonSource{files: files, schema: schema, opts: opts}, nil
 }
 
-// Describe implements planner.Source.
+// Describe implements logical.Source.
 func (s *jsonSource) Describe() string { return "json " + strings.Join(s.files, ", ") }
 
-// Schema implements planner.Source.
+// Schema implements logical.Source.
 func (s *jsonSource) Schema() *arrow.Schema { return s.schema }
 
-// EstimatedRows implements planner.Source: a guess from the files' sizes.
+// EstimatedRows implements logical.Source: a guess from the files' sizes.
 func (s *jsonSource) EstimatedRows() int64 {
 	var size int64
 	for _, f := range s.files {
@@ -234,9 +235,9 @@ func (s *jsonSource) EstimatedRows() int64 {
 	return size / 64
 }
 
-// Operator implements planner.Source: files are parsed whole, the requested
+// Operator implements logical.Source: files are parsed whole, the requested
 // columns picked after parsing.
-func (s *jsonSource) Operator(env *exec.Env, req planner.ScanRequest) (exec.Operator, error) {
+func (s *jsonSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Operator, error) {
 	opts := s.opts
 	opts.Mem = env.Mem
 	opts.BatchSize = env.BatchSize

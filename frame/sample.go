@@ -3,18 +3,18 @@ package frame
 import (
 	"fmt"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // Sample keeps each row with probability fraction (without replacement).
 // The draw is seeded by seed and the partition, so the same seed over the
 // same input and partitioning gives the same rows.
 func (df *DataFrame) Sample(fraction float64, seed int64) *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		if fraction < 0 || fraction > 1 {
-			return nil, fmt.Errorf("%w: sample fraction must be in [0, 1], got %g", planner.ErrAnalysis, fraction)
+			return nil, fmt.Errorf("%w: sample fraction must be in [0, 1], got %g", logical.ErrAnalysis, fraction)
 		}
-		return &planner.Sample{Lower: 0, Upper: fraction, Seed: seed, Child: df.plan}, nil
+		return &logical.Sample{Lower: 0, Upper: fraction, Seed: seed, Child: df.plan}, nil
 	})
 }
 
@@ -29,12 +29,12 @@ func (df *DataFrame) RandomSplit(weights []float64, seed int64) ([]*DataFrame, e
 	var total float64
 	for _, w := range weights {
 		if w < 0 {
-			return nil, fmt.Errorf("%w: randomSplit weights must be non-negative, got %v", planner.ErrAnalysis, weights)
+			return nil, fmt.Errorf("%w: randomSplit weights must be non-negative, got %v", logical.ErrAnalysis, weights)
 		}
 		total += w
 	}
 	if len(weights) == 0 || total <= 0 {
-		return nil, fmt.Errorf("%w: randomSplit needs positive weights, got %v", planner.ErrAnalysis, weights)
+		return nil, fmt.Errorf("%w: randomSplit needs positive weights, got %v", logical.ErrAnalysis, weights)
 	}
 	out := make([]*DataFrame, len(weights))
 	lower := 0.0
@@ -44,8 +44,8 @@ func (df *DataFrame) RandomSplit(weights []float64, seed int64) ([]*DataFrame, e
 			upper = 1 // no row may fall through rounding
 		}
 		lo, hi := lower, upper
-		out[i] = df.derive(func() (planner.Plan, error) {
-			return &planner.Sample{Lower: lo, Upper: hi, Seed: seed, Child: df.plan}, nil
+		out[i] = df.derive(func() (logical.Plan, error) {
+			return &logical.Sample{Lower: lo, Upper: hi, Seed: seed, Child: df.plan}, nil
 		})
 		lower = upper
 	}

@@ -13,7 +13,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/analyzer"
+	"github.com/gspark/gspark/planner/logical"
+	"github.com/gspark/gspark/planner/physical"
 	"github.com/gspark/gspark/samples"
 )
 
@@ -33,7 +35,7 @@ type Session struct {
 	spill      int64 // bytes; autoSpill: a fraction of memLimit; -1: never
 	tempDir    string
 	mem        memory.Allocator
-	ids        planner.IDs
+	ids        logical.IDs
 
 	mu     sync.Mutex
 	tables map[string]tableEntry
@@ -41,9 +43,9 @@ type Session struct {
 
 type tableEntry struct {
 	name string
-	plan planner.Plan                   // a temp view
-	open func() (planner.Source, error) // a lazily opened source
-	src  planner.Source
+	plan logical.Plan                   // a temp view
+	open func() (logical.Source, error) // a lazily opened source
+	src  logical.Source
 }
 
 // Option configures a Session.
@@ -100,8 +102,8 @@ func NewSession(opts ...Option) *Session {
 	for _, t := range samples.Tables() {
 		t := t
 		name := "samples." + t.Name
-		s.tables[strings.ToLower(name)] = tableEntry{name: name, open: func() (planner.Source, error) {
-			return planner.NewParquetBytes(name, t.Data)
+		s.tables[strings.ToLower(name)] = tableEntry{name: name, open: func() (logical.Source, error) {
+			return physical.NewParquetBytes(name, t.Data)
 		}}
 	}
 	return s
@@ -166,13 +168,13 @@ func (s *Session) Tables() []string {
 
 // Table returns a DataFrame over a catalog table or temp view.
 func (s *Session) Table(name string) *DataFrame {
-	return s.newFrame(&planner.UnresolvedRelation{Name: name})
+	return s.newFrame(&logical.UnresolvedRelation{Name: name})
 }
 
 // catalog adapts the session's tables to the planner.
 type catalog struct{ s *Session }
 
-func (c catalog) LookupTable(name string) (planner.Source, planner.Plan, bool) {
+func (c catalog) LookupTable(name string) (logical.Source, logical.Plan, bool) {
 	src, view, err := c.s.lookup(name)
 	return src, view, err == nil
 }
@@ -182,7 +184,7 @@ func (c catalog) TableNames() []string { return c.s.Tables() }
 // lookup finds a table: a source, or the plan of a temp view. A name
 // format.path that is not in the catalog, with format parquet, csv or json,
 // reads the files at path (a direct file query such as parquet.`/data/x`).
-func (s *Session) lookup(name string) (planner.Source, planner.Plan, error) {
+func (s *Session) lookup(name string) (logical.Source, logical.Plan, error) {
 	key := strings.ToLower(name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -228,7 +230,7 @@ func fileRelation(name string) (format, path string, ok bool) {
 }
 
 // registerView stores a temp view's analyzed plan under name.
-func (s *Session) registerView(name string, p planner.Plan) {
+func (s *Session) registerView(name string, p logical.Plan) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tables[strings.ToLower(name)] = tableEntry{name: name, plan: p}
@@ -248,14 +250,14 @@ func (s *Session) dropView(name string) bool {
 }
 
 // RegisterSource adds a table backed by a source to the catalog.
-func (s *Session) RegisterSource(name string, src planner.Source) {
+func (s *Session) RegisterSource(name string, src logical.Source) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tables[strings.ToLower(name)] = tableEntry{name: name, src: src}
 }
 
-func (s *Session) analyzer() *planner.Analyzer {
-	return &planner.Analyzer{Catalog: catalog{s}, IDs: &s.ids}
+func (s *Session) analyzer() *analyzer.Analyzer {
+	return &analyzer.Analyzer{Catalog: catalog{s}, IDs: &s.ids}
 }
 
 // The keys SET accepts; Spark's names and gspark's aliases.

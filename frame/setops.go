@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // Union returns the rows of df followed by the rows of other, matching
@@ -15,8 +15,8 @@ func (df *DataFrame) Union(other *DataFrame) *DataFrame {
 	if other.err != nil {
 		return &DataFrame{s: df.s, err: other.err}
 	}
-	return df.derive(func() (planner.Plan, error) {
-		return &planner.Union{Inputs: []planner.Plan{df.plan, other.plan}}, nil
+	return df.derive(func() (logical.Plan, error) {
+		return &logical.Union{Inputs: []logical.Plan{df.plan, other.plan}}, nil
 	})
 }
 
@@ -30,9 +30,9 @@ func (df *DataFrame) UnionByName(other *DataFrame, allowMissingColumns bool) *Da
 	if other.err != nil {
 		return &DataFrame{s: df.s, err: other.err}
 	}
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		left, right := df.plan.Output(), other.plan.Output()
-		find := func(attrs []*planner.Attribute, name string) *planner.Attribute {
+		find := func(attrs []*logical.Attribute, name string) *logical.Attribute {
 			for _, a := range attrs {
 				if strings.EqualFold(a.Name, name) {
 					return a
@@ -40,13 +40,13 @@ func (df *DataFrame) UnionByName(other *DataFrame, allowMissingColumns bool) *Da
 			}
 			return nil
 		}
-		var llist, rlist []planner.Expr
+		var llist, rlist []logical.Expr
 		for _, a := range left {
 			llist = append(llist, a)
 			if b := find(right, a.Name); b != nil {
 				rlist = append(rlist, b)
 			} else if allowMissingColumns {
-				rlist = append(rlist, &planner.Alias{E: &planner.Literal{Type: a.Type}, Name: a.Name})
+				rlist = append(rlist, &logical.Alias{E: &logical.Literal{Type: a.Type}, Name: a.Name})
 			} else {
 				return nil, fmt.Errorf("unionByName: column %s is missing on the right side (right has %s)", a.Name, names(right))
 			}
@@ -58,12 +58,12 @@ func (df *DataFrame) UnionByName(other *DataFrame, allowMissingColumns bool) *Da
 			if !allowMissingColumns {
 				return nil, fmt.Errorf("unionByName: column %s is missing on the left side (left has %s)", b.Name, names(left))
 			}
-			llist = append(llist, &planner.Alias{E: &planner.Literal{Type: b.Type}, Name: b.Name})
+			llist = append(llist, &logical.Alias{E: &logical.Literal{Type: b.Type}, Name: b.Name})
 			rlist = append(rlist, b)
 		}
-		return &planner.Union{Inputs: []planner.Plan{
-			&planner.Project{List: llist, Child: df.plan},
-			&planner.Project{List: rlist, Child: other.plan},
+		return &logical.Union{Inputs: []logical.Plan{
+			&logical.Project{List: llist, Child: df.plan},
+			&logical.Project{List: rlist, Child: other.plan},
 		}}, nil
 	})
 }
@@ -71,8 +71,8 @@ func (df *DataFrame) UnionByName(other *DataFrame, allowMissingColumns bool) *Da
 // Distinct keeps one copy of each distinct row (nulls compare equal, as in
 // GROUP BY).
 func (df *DataFrame) Distinct() *DataFrame {
-	return df.derive(func() (planner.Plan, error) {
-		return &planner.Distinct{Child: df.plan}, nil
+	return df.derive(func() (logical.Plan, error) {
+		return &logical.Distinct{Child: df.plan}, nil
 	})
 }
 
@@ -83,12 +83,12 @@ func (df *DataFrame) DropDuplicates(cols ...string) *DataFrame {
 	if len(cols) == 0 {
 		return df.Distinct()
 	}
-	return df.derive(func() (planner.Plan, error) {
+	return df.derive(func() (logical.Plan, error) {
 		out := df.plan.Output()
 		keys := map[int64]bool{}
-		var groups []planner.Expr
+		var groups []logical.Expr
 		for _, c := range cols {
-			var found *planner.Attribute
+			var found *logical.Attribute
 			for _, a := range out {
 				if strings.EqualFold(a.Name, c) {
 					found = a
@@ -96,26 +96,26 @@ func (df *DataFrame) DropDuplicates(cols ...string) *DataFrame {
 				}
 			}
 			if found == nil {
-				return nil, fmt.Errorf("%w: dropDuplicates: unknown column %s (columns: %s)", planner.ErrAnalysis, c, names(out))
+				return nil, fmt.Errorf("%w: dropDuplicates: unknown column %s (columns: %s)", logical.ErrAnalysis, c, names(out))
 			}
 			keys[found.ID] = true
 			groups = append(groups, found)
 		}
 		// Every other column takes first() of its group; first() orders rows
 		// by partition and position, so all columns come from the same row.
-		var list []planner.Expr
+		var list []logical.Expr
 		for _, a := range out {
 			if keys[a.ID] {
 				list = append(list, a)
 				continue
 			}
-			list = append(list, &planner.Alias{E: &planner.AggregateCall{Func: planner.AggFirst, Arg: a}, Name: a.Name})
+			list = append(list, &logical.Alias{E: &logical.AggregateCall{Func: logical.AggFirst, Arg: a}, Name: a.Name})
 		}
-		return &planner.Aggregate{Groups: groups, List: list, Child: df.plan}, nil
+		return &logical.Aggregate{Groups: groups, List: list, Child: df.plan}, nil
 	})
 }
 
-func names(attrs []*planner.Attribute) string {
+func names(attrs []*logical.Attribute) string {
 	s := make([]string, len(attrs))
 	for i, a := range attrs {
 		s[i] = a.Name
@@ -160,7 +160,7 @@ func (df *DataFrame) setJoinAll(other *DataFrame, intersect, all bool) *DataFram
 	if other.err != nil {
 		return &DataFrame{s: df.s, err: other.err}
 	}
-	return df.derive(func() (planner.Plan, error) {
-		return &planner.SetOp{Intersect: intersect, All: all, Left: df.plan, Right: other.plan}, nil
+	return df.derive(func() (logical.Plan, error) {
+		return &logical.SetOp{Intersect: intersect, All: all, Left: df.plan, Right: other.plan}, nil
 	})
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/exec"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/functions"
+	"github.com/gspark/gspark/planner/logical"
+	"github.com/gspark/gspark/planner/optimizer"
 	"github.com/gspark/gspark/planner/sql"
 )
 
@@ -86,10 +88,10 @@ func abbreviate(s string) string {
 }
 
 // sqlFrame analyzes a parsed query plan and lowers the parser's Prune nodes.
-func (s *Session) sqlFrame(p planner.Plan) *DataFrame {
+func (s *Session) sqlFrame(p logical.Plan) *DataFrame {
 	a := s.analyzer()
-	p, _, err := planner.TransformUpWithSubqueries(p, func(n planner.Plan) (planner.Plan, bool, error) {
-		r, ok := n.(*planner.UnresolvedRelation)
+	p, _, err := logical.TransformUpWithSubqueries(p, func(n logical.Plan) (logical.Plan, bool, error) {
+		r, ok := n.(*logical.UnresolvedRelation)
 		if !ok {
 			return n, false, nil
 		}
@@ -101,7 +103,7 @@ func (s *Session) sqlFrame(p planner.Plan) *DataFrame {
 		if _, _, isFile := fileRelation(r.Name); isFile && !s.tableExists(r.Name) {
 			src, _, err := s.lookup(r.Name)
 			if err != nil {
-				return nil, false, fmt.Errorf("%w: %w", planner.ErrAnalysis, err)
+				return nil, false, fmt.Errorf("%w: %w", logical.ErrAnalysis, err)
 			}
 			return a.NewScan(src, r.Name[strings.LastIndexByte(r.Name, '.')+1:]), true, nil
 		}
@@ -118,15 +120,15 @@ func (s *Session) sqlFrame(p planner.Plan) *DataFrame {
 	if !s.optimizerOn() && hasCrossJoin(ap) {
 		// FROM a, b WHERE a.k = b.k needs the WHERE's equalities in the
 		// join, which predicate pushdown puts there even without the optimizer.
-		if pushed, _, err := planner.PushDownPredicates().Apply(ap); err == nil {
+		if pushed, _, err := optimizer.PushDownPredicates().Apply(ap); err == nil {
 			ap = pushed
 		}
 	}
 	return &DataFrame{s: s, plan: ap}
 }
 
-func hasCrossJoin(p planner.Plan) bool {
-	if j, ok := p.(*planner.Join); ok && j.Cond == nil {
+func hasCrossJoin(p logical.Plan) bool {
+	if j, ok := p.(*logical.Join); ok && j.Cond == nil {
 		return true
 	}
 	for _, c := range p.Children() {
@@ -254,17 +256,17 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 		return s.memFrame("tables", []string{"tableName"}, rows)
 	case *sql.ShowFunctions:
 		var rows [][]string
-		for _, n := range planner.Builtins().Names() {
+		for _, n := range functions.Builtins().Names() {
 			rows = append(rows, []string{n})
 		}
-		for _, n := range planner.AggregateNames() {
+		for _, n := range logical.AggregateNames() {
 			rows = append(rows, []string{n})
 		}
 		sort.Slice(rows, func(i, j int) bool { return rows[i][0] < rows[j][0] })
 		return s.memFrame("functions", []string{"function"}, rows)
 	case *sql.DropView:
 		if !s.dropView(x.Name) && !x.IfExists {
-			return &DataFrame{s: s, err: fmt.Errorf("%w: view %s does not exist", planner.ErrAnalysis, x.Name)}
+			return &DataFrame{s: s, err: fmt.Errorf("%w: view %s does not exist", logical.ErrAnalysis, x.Name)}
 		}
 		return s.memFrame("result", nil, nil)
 	case *sql.Describe:
@@ -274,7 +276,7 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 		}
 		var rows [][]string
 		for _, f := range df.Schema().Fields() {
-			rows = append(rows, []string{f.Name, planner.TypeName(f.Type)})
+			rows = append(rows, []string{f.Name, logical.TypeName(f.Type)})
 		}
 		return s.memFrame("describe", []string{"col_name", "data_type"}, rows)
 	}
@@ -288,7 +290,7 @@ func (s *Session) createTableAs(ctx context.Context, x *sql.CreateTableAs) error
 		if x.IfNotExists {
 			return nil
 		}
-		return fmt.Errorf("%w: table %s already exists", planner.ErrAnalysis, x.Name)
+		return fmt.Errorf("%w: table %s already exists", logical.ErrAnalysis, x.Name)
 	}
 	df := s.sqlFrame(x.Query)
 	if df.err != nil {
@@ -429,7 +431,7 @@ func (s *Session) memFrameNullable(name string, cols []string, rows [][]*string)
 	return s.newFrame(s.analyzer().NewScan(src, name))
 }
 
-// stringTable is a planner.Source over rows of strings kept in memory; the
+// stringTable is a logical.Source over rows of strings kept in memory; the
 // batch is built from the query's allocator when scanned.
 type stringTable struct {
 	name   string
@@ -445,18 +447,18 @@ func newStringTable(name string, cols []string, rows [][]*string) *stringTable {
 	return &stringTable{name: name, schema: arrow.NewSchema(fields, nil), rows: rows}
 }
 
-// Describe implements planner.Source.
+// Describe implements logical.Source.
 func (t *stringTable) Describe() string { return "memory " + t.name }
 
-// Schema implements planner.Source.
+// Schema implements logical.Source.
 func (t *stringTable) Schema() *arrow.Schema { return t.schema }
 
-// EstimatedRows implements planner.Source.
+// EstimatedRows implements logical.Source.
 func (t *stringTable) EstimatedRows() int64 { return int64(len(t.rows)) }
 
-// Operator implements planner.Source with a one-file scan whose only batch
+// Operator implements logical.Source with a one-file scan whose only batch
 // holds every row.
-func (t *stringTable) Operator(env *exec.Env, req planner.ScanRequest) (exec.Operator, error) {
+func (t *stringTable) Operator(env *exec.Env, req logical.ScanRequest) (exec.Operator, error) {
 	open := func(ctx context.Context, _ string) (exec.BatchReader, error) {
 		return &stringBatchReader{t: t, env: env}, nil
 	}

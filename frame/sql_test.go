@@ -13,7 +13,7 @@ import (
 
 	"github.com/gspark/gspark/frame"
 	F "github.com/gspark/gspark/frame/functions"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/sql"
 )
 
@@ -320,7 +320,7 @@ func TestSQLCommaJoinWithoutOptimizer(t *testing.T) {
 func TestSQLLazyErrors(t *testing.T) {
 	s := frame.NewSession(frame.WithPartitions(1))
 	df := s.SQL("select l_quantityy from samples.lineitem")
-	if !errors.Is(df.Err(), planner.ErrAnalysis) || !strings.Contains(df.Err().Error(), "did you mean l_quantity") {
+	if !errors.Is(df.Err(), logical.ErrAnalysis) || !strings.Contains(df.Err().Error(), "did you mean l_quantity") {
 		t.Errorf("want an analysis error with a suggestion, got %v", df.Err())
 	}
 	df = s.SQL("select frobnicate(l_quantity) from lineitem")

@@ -8,15 +8,15 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gspark/gspark/exec"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // UDF makes a column computed by a Go function over whole Arrow columns (a
 // vectorized user-defined function): fn receives one array per argument
 // column, batch by batch, and returns an array of type typ with one value
 // per row. It runs inside the query, in parallel over partitions.
-func UDF(name string, typ arrow.DataType, fn planner.UDFFunc, args ...Column) Column {
-	exprs := make([]planner.Expr, len(args))
+func UDF(name string, typ arrow.DataType, fn logical.UDFFunc, args ...Column) Column {
+	exprs := make([]logical.Expr, len(args))
 	for i, a := range args {
 		if a.err != nil {
 			return a
@@ -26,7 +26,7 @@ func UDF(name string, typ arrow.DataType, fn planner.UDFFunc, args ...Column) Co
 	if fn == nil || typ == nil {
 		return Column{err: fmt.Errorf("UDF %s needs a function and a result type", name)}
 	}
-	return Column{expr: &planner.UDF{Name: name, Args: exprs, Type: typ, Fn: fn}}
+	return Column{expr: &logical.UDF{Name: name, Args: exprs, Type: typ, Fn: fn}}
 }
 
 // AggregatePartitions runs df and folds the batches of each partition, on

@@ -6,7 +6,7 @@ import (
 	"math"
 
 	"github.com/gspark/gspark/exec/window"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // Frame boundary values for Window.RowsBetween and Window.RangeBetween, as in
@@ -21,8 +21,8 @@ const (
 // Window.partitionBy(...).orderBy(...).rowsBetween(...). The zero value is
 // the whole input as one partition, unordered.
 type Window struct {
-	partition []planner.Expr
-	order     []*planner.SortOrder
+	partition []logical.Expr
+	order     []*logical.SortOrder
 	frame     *window.Frame
 	err       error
 }
@@ -51,9 +51,9 @@ func (w Window) OrderBy(cols ...Column) Window {
 			out.err = errors.Join(out.err, c.err)
 			continue
 		}
-		so, ok := c.expr.(*planner.SortOrder)
+		so, ok := c.expr.(*logical.SortOrder)
 		if !ok {
-			so = &planner.SortOrder{E: c.expr, NullsFirst: true}
+			so = &logical.SortOrder{E: c.expr, NullsFirst: true}
 		}
 		out.order = append(out.order, so)
 	}
@@ -100,18 +100,18 @@ func (c Column) Over(w Window) Column {
 		return ErrColumn(w.err)
 	}
 	e := c.expr
-	al, aliased := e.(*planner.Alias)
+	al, aliased := e.(*logical.Alias)
 	if aliased {
 		e = al.E
 	}
 	switch e.(type) {
-	case *planner.WindowFunction, *planner.AggregateCall:
+	case *logical.WindowFunction, *logical.AggregateCall:
 	default:
 		return ErrColumn(fmt.Errorf("%s is not a window or aggregate function", c))
 	}
-	var out planner.Expr = &planner.WindowExpr{Func: e, PartitionBy: w.partition, OrderBy: w.order, Frame: w.frame}
+	var out logical.Expr = &logical.WindowExpr{Func: e, PartitionBy: w.partition, OrderBy: w.order, Frame: w.frame}
 	if aliased {
-		out = &planner.Alias{E: out, Name: al.Name}
+		out = &logical.Alias{E: out, Name: al.Name}
 	}
 	return Column{expr: out}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/frame"
 	F "github.com/gspark/gspark/frame/functions"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // rowsSource is an in-memory table whose rows are dealt round-robin over the
@@ -29,7 +29,7 @@ type rowsSource struct {
 func (s *rowsSource) Describe() string      { return "rows" }
 func (s *rowsSource) Schema() *arrow.Schema { return s.schema }
 func (s *rowsSource) EstimatedRows() int64  { return int64(len(s.rows)) }
-func (s *rowsSource) Operator(env *exec.Env, req planner.ScanRequest) (exec.Operator, error) {
+func (s *rowsSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Operator, error) {
 	n := max(req.Partitions, 1)
 	fields := make([]arrow.Field, len(req.ReadColumns))
 	for i, c := range req.ReadColumns {

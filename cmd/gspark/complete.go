@@ -6,7 +6,8 @@ import (
 	"unicode"
 
 	"github.com/gspark/gspark/frame"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/functions"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // sqlKeywords are the keywords the shell completes. Two-word entries complete
@@ -36,8 +37,8 @@ var windowFunctions = []string{"cume_dist", "dense_rank", "lag", "lead", "nth_va
 
 // functionNames lists the functions SQL can call: scalar, aggregate and window.
 func functionNames() []string {
-	names := planner.Builtins().Names()
-	names = append(names, planner.AggregateNames()...)
+	names := functions.Builtins().Names()
+	names = append(names, logical.AggregateNames()...)
 	return append(names, windowFunctions...)
 }
 

@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	"github.com/gspark/gspark/frame"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/functions"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // complete runs the completer on line with the cursor at the end of before
@@ -105,8 +106,8 @@ func TestCompleterMatchesReference(t *testing.T) {
 	stmt := " from samples.orders"
 	cols := s.Table("samples.orders").Columns()
 	names := append([]string{}, cols...)
-	names = append(names, planner.Builtins().Names()...)
-	names = append(names, planner.AggregateNames()...)
+	names = append(names, functions.Builtins().Names()...)
+	names = append(names, logical.AggregateNames()...)
 	names = append(names, "row_number", "dense_rank", "ntile")
 	for _, k := range sqlKeywords {
 		names = append(names, strings.ToLower(k))
@@ -129,10 +130,10 @@ func TestCompleterMatchesReference(t *testing.T) {
 			for _, k := range sqlKeywords {
 				add(strings.ToLower(k) + " ")
 			}
-			for _, f := range planner.Builtins().Names() {
+			for _, f := range functions.Builtins().Names() {
 				add(f + "(")
 			}
-			for _, f := range planner.AggregateNames() {
+			for _, f := range logical.AggregateNames() {
 				add(f + "(")
 			}
 			for _, f := range windowFunctions {

@@ -4,7 +4,7 @@ package functions
 
 import (
 	"github.com/gspark/gspark/frame"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // Col refers to a column by name ("t.c" for a qualified one, "*" for all).
@@ -40,25 +40,25 @@ func Substring(c frame.Column, pos, length int) frame.Column {
 func Year(c frame.Column) frame.Column { return frame.Call("year", c) }
 
 // Count counts the non-null values of c; Count(Col("*")) counts rows.
-func Count(c frame.Column) frame.Column { return frame.Agg(planner.AggCount, c) }
+func Count(c frame.Column) frame.Column { return frame.Agg(logical.AggCount, c) }
 
 // CountStar counts rows (count(*)).
-func CountStar() frame.Column { return frame.Agg(planner.AggCount, frame.Col("*")).Alias("count(1)") }
+func CountStar() frame.Column { return frame.Agg(logical.AggCount, frame.Col("*")).Alias("count(1)") }
 
 // Sum adds the non-null values of c.
-func Sum(c frame.Column) frame.Column { return frame.Agg(planner.AggSum, c) }
+func Sum(c frame.Column) frame.Column { return frame.Agg(logical.AggSum, c) }
 
 // Avg is the mean of the non-null values of c.
-func Avg(c frame.Column) frame.Column { return frame.Agg(planner.AggAvg, c) }
+func Avg(c frame.Column) frame.Column { return frame.Agg(logical.AggAvg, c) }
 
 // Mean is Avg.
 func Mean(c frame.Column) frame.Column { return Avg(c) }
 
 // Min is the smallest non-null value of c.
-func Min(c frame.Column) frame.Column { return frame.Agg(planner.AggMin, c) }
+func Min(c frame.Column) frame.Column { return frame.Agg(logical.AggMin, c) }
 
 // Max is the largest non-null value of c.
-func Max(c frame.Column) frame.Column { return frame.Agg(planner.AggMax, c) }
+func Max(c frame.Column) frame.Column { return frame.Agg(logical.AggMax, c) }
 
 // Grouping is 1 where a Rollup or Cube row aggregates over c (c shows null
 // there), 0 where the row is grouped by c.

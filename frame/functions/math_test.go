@@ -20,7 +20,7 @@ import (
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/frame"
 	F "github.com/gspark/gspark/frame/functions"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
 )
 
@@ -62,7 +62,7 @@ func mathSession(t *testing.T, partitions int) *frame.Session {
 		{Name: "id", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 		{Name: "n", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 		{Name: "x", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-		{Name: "d", Type: planner.DecimalType(10, 3), Nullable: true},
+		{Name: "d", Type: logical.DecimalType(10, 3), Nullable: true},
 		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
 	}, nil)
 	df := s.Read().Option("header", "true").Schema(schema).CSV(paths...)
@@ -188,7 +188,7 @@ func TestMathResultTypes(t *testing.T) {
 		if err := df.Err(); err != nil {
 			t.Fatalf("%s: %v", c.sql, err)
 		}
-		if got := planner.TypeName(df.Schema().Field(0).Type); got != c.want {
+		if got := logical.TypeName(df.Schema().Field(0).Type); got != c.want {
 			t.Errorf("%s: type %s, want %s", c.sql, got, c.want)
 		}
 	}
@@ -446,7 +446,7 @@ func TestMathErrors(t *testing.T) {
 		"SELECT rand(x) FROM t",
 	}
 	for _, q := range analysis {
-		if _, err := s.SQL(q).Collect(context.Background()); !errors.Is(err, planner.ErrAnalysis) {
+		if _, err := s.SQL(q).Collect(context.Background()); !errors.Is(err, logical.ErrAnalysis) {
 			t.Errorf("%s: got %v, want an analysis error", q, err)
 		}
 	}

@@ -3,11 +3,11 @@ package functions
 import (
 	"github.com/gspark/gspark/exec/window"
 	"github.com/gspark/gspark/frame"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 func windowFunc(f window.Func, arg frame.Column, n int64, ignoreNulls bool) frame.Column {
-	wf := &planner.WindowFunction{Func: f, N: n, IgnoreNulls: ignoreNulls}
+	wf := &logical.WindowFunction{Func: f, N: n, IgnoreNulls: ignoreNulls}
 	if arg.Expr() != nil || arg.Err() != nil {
 		if arg.Err() != nil {
 			return arg
@@ -44,7 +44,7 @@ func offsetFunc(f window.Func, c frame.Column, offset int, def any) frame.Column
 	if d.Err() != nil {
 		return d
 	}
-	wf := *col.Expr().(*planner.WindowFunction)
+	wf := *col.Expr().(*logical.WindowFunction)
 	wf.Default = d.Expr()
 	return frame.ColumnOf(&wf)
 }

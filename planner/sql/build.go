@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // hiddenPrefix names the extra columns computed for ORDER BY and HAVING.
 const hiddenPrefix = "__hidden_"
 
 // ordinal returns n when e is a positive integer literal (a select-list position).
-func ordinal(e planner.Expr) (int, bool) {
-	lit, ok := e.(*planner.Literal)
+func ordinal(e logical.Expr) (int, bool) {
+	lit, ok := e.(*logical.Literal)
 	if !ok {
 		return 0, false
 	}
@@ -25,13 +25,13 @@ func ordinal(e planner.Expr) (int, bool) {
 	return 0, false
 }
 
-func containsAggregate(e planner.Expr) bool {
+func containsAggregate(e logical.Expr) bool {
 	found := false
-	planner.Walk(e, func(x planner.Expr) bool {
+	logical.Walk(e, func(x logical.Expr) bool {
 		switch x.(type) {
-		case *planner.AggregateCall:
+		case *logical.AggregateCall:
 			found = true
-		case *planner.WindowExpr:
+		case *logical.WindowExpr:
 			return false // a window's aggregate is evaluated by the window
 		}
 		return !found
@@ -41,27 +41,26 @@ func containsAggregate(e planner.Expr) bool {
 
 // builder turns a selectCore into a plan, collecting hidden columns.
 type builder struct {
-	c      *selectCore
-	agg    bool
-	hidden []planner.Expr // aliased hidden items
-	byText map[string]string
+	c        *selectCore
+	agg      bool
+	hidden   []logical.Expr          // aliased hidden items
+	hiddenOf logical.ExprMap[string] // hidden item name by expression
 }
 
 // hide adds e as a hidden item (once per distinct expression) and returns a reference to it.
-func (b *builder) hide(e planner.Expr) planner.Expr {
-	key := e.String()
-	if name, ok := b.byText[key]; ok {
-		return &planner.UnresolvedColumn{Name: name}
+func (b *builder) hide(e logical.Expr) logical.Expr {
+	if name, ok := b.hiddenOf.Get(e); ok {
+		return &logical.UnresolvedColumn{Name: name}
 	}
 	name := fmt.Sprintf("%s%d", hiddenPrefix, len(b.hidden))
-	b.byText[key] = name
-	b.hidden = append(b.hidden, &planner.Alias{E: e, Name: name})
-	return &planner.UnresolvedColumn{Name: name}
+	b.hiddenOf.Set(e, name)
+	b.hidden = append(b.hidden, &logical.Alias{E: e, Name: name})
+	return &logical.UnresolvedColumn{Name: name}
 }
 
 func (b *builder) hasStar() bool {
 	for _, it := range b.c.items {
-		if _, ok := it.e.(*planner.Star); ok {
+		if _, ok := it.e.(*logical.Star); ok {
 			return true
 		}
 	}
@@ -81,7 +80,7 @@ func (b *builder) isAlias(name string) bool {
 // selectsColumn reports whether a select item is the plain column name.
 func (b *builder) selectsColumn(name string) bool {
 	for _, it := range b.c.items {
-		if uc, ok := it.e.(*planner.UnresolvedColumn); ok && it.alias == "" && strings.EqualFold(uc.Name, name) {
+		if uc, ok := it.e.(*logical.UnresolvedColumn); ok && it.alias == "" && strings.EqualFold(uc.Name, name) {
 			return true
 		}
 	}
@@ -89,32 +88,31 @@ func (b *builder) selectsColumn(name string) bool {
 }
 
 // itemRef refers to select item i (0-based) from above the projection.
-func (b *builder) itemRef(i int) planner.Expr {
+func (b *builder) itemRef(i int) logical.Expr {
 	it := b.c.items[i]
 	if it.alias != "" {
-		return &planner.UnresolvedColumn{Name: it.alias}
+		return &logical.UnresolvedColumn{Name: it.alias}
 	}
-	if uc, ok := it.e.(*planner.UnresolvedColumn); ok {
+	if uc, ok := it.e.(*logical.UnresolvedColumn); ok {
 		return uc
 	}
 	return b.hide(it.e)
 }
 
-// matchItem finds a select item whose expression is e, textually.
-func (b *builder) matchItem(e planner.Expr) (int, bool) {
-	if _, ok := e.(*planner.Literal); ok {
+// matchItem finds a select item whose expression is e (structurally equal).
+func (b *builder) matchItem(e logical.Expr) (int, bool) {
+	if _, ok := e.(*logical.Literal); ok {
 		return 0, false
 	}
-	s := e.String()
 	for i, it := range b.c.items {
-		if _, ok := it.e.(*planner.Star); !ok && it.e.String() == s {
+		if _, ok := it.e.(*logical.Star); !ok && logical.Equal(it.e, e) {
 			return i, true
 		}
 	}
 	return 0, false
 }
 
-func (b *builder) ordinalRef(n int, clause string) (planner.Expr, error) {
+func (b *builder) ordinalRef(n int, clause string) (logical.Expr, error) {
 	if b.hasStar() {
 		return nil, fmt.Errorf("%s position %d with * in the select list is not supported yet", clause, n)
 	}
@@ -125,10 +123,10 @@ func (b *builder) ordinalRef(n int, clause string) (planner.Expr, error) {
 }
 
 // refersToAlias reports whether e reads a select alias.
-func (b *builder) refersToAlias(e planner.Expr) bool {
+func (b *builder) refersToAlias(e logical.Expr) bool {
 	found := false
-	planner.Walk(e, func(x planner.Expr) bool {
-		if uc, ok := x.(*planner.UnresolvedColumn); ok && b.isAlias(uc.Name) {
+	logical.Walk(e, func(x logical.Expr) bool {
+		if uc, ok := x.(*logical.UnresolvedColumn); ok && b.isAlias(uc.Name) {
 			found = true
 		}
 		return !found
@@ -139,19 +137,19 @@ func (b *builder) refersToAlias(e planner.Expr) bool {
 // aboveAggregate rewrites a HAVING or ORDER BY expression of an aggregate
 // query to read the aggregate's output: select items by alias, other
 // aggregates and grouping columns as hidden items.
-func (b *builder) aboveAggregate(e planner.Expr) planner.Expr {
+func (b *builder) aboveAggregate(e logical.Expr) logical.Expr {
 	if i, ok := b.matchItem(e); ok {
 		return b.itemRef(i)
 	}
 	switch x := e.(type) {
-	case *planner.UnresolvedColumn:
+	case *logical.UnresolvedColumn:
 		if b.isAlias(x.Name) || b.selectsColumn(x.Name) {
 			return x
 		}
 		return b.hide(x)
-	case *planner.AggregateCall:
+	case *logical.AggregateCall:
 		return b.hide(x)
-	case *planner.Func:
+	case *logical.Func:
 		if n := strings.ToLower(x.Name); n == "grouping" || n == "grouping_id" {
 			return b.hide(x) // computed by the aggregation, like an aggregate
 		}
@@ -160,7 +158,7 @@ func (b *builder) aboveAggregate(e planner.Expr) planner.Expr {
 	if len(kids) == 0 {
 		return e
 	}
-	nk := make([]planner.Expr, len(kids))
+	nk := make([]logical.Expr, len(kids))
 	for i, k := range kids {
 		nk[i] = b.aboveAggregate(k)
 	}
@@ -170,24 +168,24 @@ func (b *builder) aboveAggregate(e planner.Expr) planner.Expr {
 // aboveProject rewrites an ORDER BY expression of a plain query: select
 // items and aliases are read from the projection's output, other
 // expressions are computed as hidden items.
-func (b *builder) aboveProject(e planner.Expr) planner.Expr {
+func (b *builder) aboveProject(e logical.Expr) logical.Expr {
 	if i, ok := b.matchItem(e); ok {
 		return b.itemRef(i)
 	}
-	if uc, ok := e.(*planner.UnresolvedColumn); ok && (b.isAlias(uc.Name) || b.selectsColumn(uc.Name) || b.hasStar()) {
+	if uc, ok := e.(*logical.UnresolvedColumn); ok && (b.isAlias(uc.Name) || b.selectsColumn(uc.Name) || b.hasStar()) {
 		return uc
 	}
 	if b.refersToAlias(e) {
 		return e
 	}
-	if _, ok := e.(*planner.Literal); ok {
+	if _, ok := e.(*logical.Literal); ok {
 		return e
 	}
 	return b.hide(e)
 }
 
 // build makes the plan of a SELECT with its ORDER BY.
-func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
+func (c *selectCore) build(orders []orderItem) (logical.Plan, error) {
 	if c.distinct {
 		return c.buildDistinct(orders)
 	}
@@ -198,7 +196,7 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 		}
 		orders[i].e = e
 	}
-	b := &builder{c: c, byText: map[string]string{}}
+	b := &builder{c: c}
 	b.agg = c.grouped || c.having != nil
 	for _, it := range c.items {
 		b.agg = b.agg || containsAggregate(it.e)
@@ -208,19 +206,19 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 		if containsAggregate(c.where) {
 			return nil, fmt.Errorf("aggregate functions are not allowed in WHERE: %s; use HAVING", c.where)
 		}
-		plan = &planner.Filter{Cond: c.where, Child: plan}
+		plan = &logical.Filter{Cond: c.where, Child: plan}
 	}
-	list := make([]planner.Expr, len(c.items))
+	list := make([]logical.Expr, len(c.items))
 	for i, it := range c.items {
 		list[i] = it.e
 		if it.alias != "" {
-			list[i] = &planner.Alias{E: it.e, Name: it.alias}
+			list[i] = &logical.Alias{E: it.e, Name: it.alias}
 		}
 	}
-	var having planner.Expr
-	var sorts []*planner.SortOrder
+	var having logical.Expr
+	var sorts []*logical.SortOrder
 	if b.agg {
-		groups := make([]planner.Expr, len(c.groups))
+		groups := make([]logical.Expr, len(c.groups))
 		for i, g := range c.groups {
 			if n, ok := ordinal(g); ok {
 				if b.hasStar() || n < 1 || n > len(c.items) {
@@ -230,11 +228,11 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 				if containsAggregate(g) {
 					return nil, fmt.Errorf("GROUP BY position %d refers to an aggregate, %s", n, g)
 				}
-			} else if uc, ok := g.(*planner.UnresolvedColumn); ok && b.isAlias(uc.Name) {
+			} else if uc, ok := g.(*logical.UnresolvedColumn); ok && b.isAlias(uc.Name) {
 				// GROUP BY a select alias, as Spark allows, unless it names the same column.
 				for _, it := range c.items {
 					if it.alias != "" && strings.EqualFold(it.alias, uc.Name) {
-						if ic, ok := it.e.(*planner.UnresolvedColumn); !ok || !strings.EqualFold(ic.Name, uc.Name) {
+						if ic, ok := it.e.(*logical.UnresolvedColumn); !ok || !strings.EqualFold(ic.Name, uc.Name) {
 							if !containsAggregate(it.e) {
 								g = it.e
 							}
@@ -259,11 +257,11 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 			} else {
 				e = b.aboveAggregate(e)
 			}
-			sorts = append(sorts, &planner.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst})
+			sorts = append(sorts, &logical.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst})
 		}
-		plan = &planner.Aggregate{Groups: groups, List: append(list, b.hidden...), GroupingSets: c.sets, Child: plan}
+		plan = &logical.Aggregate{Groups: groups, List: append(list, b.hidden...), GroupingSets: c.sets, Child: plan}
 		if having != nil {
-			plan = &planner.Filter{Cond: having, Child: plan}
+			plan = &logical.Filter{Cond: having, Child: plan}
 		}
 		if c.qualify != nil {
 			return nil, fmt.Errorf("QUALIFY together with GROUP BY or aggregates is not supported yet; aggregate in a subquery first")
@@ -280,7 +278,7 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 			} else {
 				e = b.aboveProject(e)
 			}
-			sorts = append(sorts, &planner.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst})
+			sorts = append(sorts, &logical.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst})
 		}
 		if len(b.hidden) > 0 && b.hasStar() {
 			// With * the hidden columns cannot be pruned by position: sort
@@ -290,24 +288,24 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 				if _, ok := ordinal(o.e); ok || b.refersToAlias(o.e) {
 					return nil, fmt.Errorf("ORDER BY %s: ordering by a select alias or position together with * and expressions outside the select list is not supported yet", o.e)
 				}
-				sorts = append(sorts, &planner.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst})
+				sorts = append(sorts, &logical.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst})
 			}
-			return &planner.Project{List: list, Child: &planner.Sort{Orders: sorts, Child: plan}}, nil
+			return &logical.Project{List: list, Child: &logical.Sort{Orders: sorts, Child: plan}}, nil
 		}
-		var qualify planner.Expr
+		var qualify logical.Expr
 		if c.qualify != nil {
 			qualify = b.aboveProject(c.qualify)
 			if len(b.hidden) > 0 && b.hasStar() {
 				return nil, fmt.Errorf("QUALIFY on window functions outside the select list is not supported together with * yet")
 			}
 		}
-		plan = &planner.Project{List: append(list, b.hidden...), Child: plan}
+		plan = &logical.Project{List: append(list, b.hidden...), Child: plan}
 		if qualify != nil {
-			plan = &planner.Filter{Cond: qualify, Child: plan}
+			plan = &logical.Filter{Cond: qualify, Child: plan}
 		}
 	}
 	if len(sorts) > 0 {
-		plan = &planner.Sort{Orders: sorts, Child: plan}
+		plan = &logical.Sort{Orders: sorts, Child: plan}
 	}
 	if len(b.hidden) > 0 {
 		if b.hasStar() {
@@ -320,18 +318,18 @@ func (c *selectCore) build(orders []orderItem) (planner.Plan, error) {
 
 // buildDistinct plans SELECT DISTINCT: the select list made distinct, then
 // ordered by output columns (names, aliases or positions), as Spark requires.
-func (c *selectCore) buildDistinct(orders []orderItem) (planner.Plan, error) {
+func (c *selectCore) buildDistinct(orders []orderItem) (logical.Plan, error) {
 	inner := *c
 	inner.distinct = false
 	plan, err := inner.build(nil)
 	if err != nil {
 		return nil, err
 	}
-	plan = &planner.Distinct{Child: plan}
+	plan = &logical.Distinct{Child: plan}
 	if len(orders) == 0 {
 		return plan, nil
 	}
-	sorts := make([]*planner.SortOrder, len(orders))
+	sorts := make([]*logical.SortOrder, len(orders))
 	for i, o := range orders {
 		e := o.e
 		if n, ok := ordinal(e); ok {
@@ -341,15 +339,15 @@ func (c *selectCore) buildDistinct(orders []orderItem) (planner.Plan, error) {
 			it := c.items[n-1]
 			switch {
 			case it.alias != "":
-				e = &planner.UnresolvedColumn{Name: it.alias}
+				e = &logical.UnresolvedColumn{Name: it.alias}
 			default:
-				if _, isCol := it.e.(*planner.UnresolvedColumn); !isCol {
+				if _, isCol := it.e.(*logical.UnresolvedColumn); !isCol {
 					return nil, fmt.Errorf("ORDER BY position %d of a SELECT DISTINCT must name a column or an alias", n)
 				}
 				e = it.e
 			}
 		}
-		sorts[i] = &planner.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst}
+		sorts[i] = &logical.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst}
 	}
-	return &planner.Sort{Orders: sorts, Child: plan}, nil
+	return &logical.Sort{Orders: sorts, Child: plan}, nil
 }

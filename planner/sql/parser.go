@@ -10,7 +10,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/functions"
+	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
 )
 
@@ -76,7 +77,7 @@ func Parse(text string) ([]Statement, error) {
 // ParseQuery parses a single query (SELECT, WITH or a parenthesized query)
 // into an unresolved logical plan. The plan may hold Prune nodes: analyze it,
 // then apply Lower.
-func ParseQuery(text string) (planner.Plan, error) {
+func ParseQuery(text string) (logical.Plan, error) {
 	toks, err := lex(text)
 	if err != nil {
 		return nil, err
@@ -100,7 +101,7 @@ type parser struct {
 	toks  []token
 	i     int
 	depth int
-	ctes  []map[string]planner.Plan
+	ctes  []map[string]logical.Plan
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -200,14 +201,14 @@ func (p *parser) qualifiedName(what string) (string, error) {
 }
 
 // query parses [WITH ctes] body [ORDER BY ...] [LIMIT n].
-func (p *parser) query() (planner.Plan, error) {
+func (p *parser) query() (logical.Plan, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
 	defer p.leave()
 	if p.peek().is("WITH") {
 		p.next()
-		scope := map[string]planner.Plan{}
+		scope := map[string]logical.Plan{}
 		p.ctes = append(p.ctes, scope)
 		defer func() { p.ctes = p.ctes[:len(p.ctes)-1] }()
 		for {
@@ -241,7 +242,7 @@ func (p *parser) query() (planner.Plan, error) {
 		}
 	}
 	var core *selectCore
-	var plan planner.Plan
+	var plan logical.Plan
 	switch t := p.peek(); {
 	case t.is("SELECT"):
 		c, err := p.selectCore()
@@ -274,7 +275,7 @@ func (p *parser) query() (planner.Plan, error) {
 		kind string // UNION, EXCEPT or INTERSECT
 		all  bool
 	}
-	var operands []planner.Plan
+	var operands []logical.Plan
 	var ops []setOp
 	for {
 		t := p.peek()
@@ -308,11 +309,11 @@ func (p *parser) query() (planner.Plan, error) {
 	}
 	if len(ops) > 0 {
 		// Fold the INTERSECTs first, then the rest left to right.
-		terms := []planner.Plan{operands[0]}
+		terms := []logical.Plan{operands[0]}
 		var rest []setOp
 		for i, op := range ops {
 			if op.kind == "INTERSECT" {
-				terms[len(terms)-1] = &planner.SetOp{Intersect: true, All: op.all, Left: terms[len(terms)-1], Right: operands[i+1]}
+				terms[len(terms)-1] = &logical.SetOp{Intersect: true, All: op.all, Left: terms[len(terms)-1], Right: operands[i+1]}
 				continue
 			}
 			terms, rest = append(terms, operands[i+1]), append(rest, op)
@@ -321,11 +322,11 @@ func (p *parser) query() (planner.Plan, error) {
 		for i, op := range rest {
 			switch {
 			case op.kind == "EXCEPT":
-				plan = &planner.SetOp{All: op.all, Left: plan, Right: terms[i+1]}
+				plan = &logical.SetOp{All: op.all, Left: plan, Right: terms[i+1]}
 			case op.all:
-				plan = &planner.Union{Inputs: []planner.Plan{plan, terms[i+1]}}
+				plan = &logical.Union{Inputs: []logical.Plan{plan, terms[i+1]}}
 			default:
-				plan = &planner.Distinct{Child: &planner.Union{Inputs: []planner.Plan{plan, terms[i+1]}}}
+				plan = &logical.Distinct{Child: &logical.Union{Inputs: []logical.Plan{plan, terms[i+1]}}}
 			}
 		}
 	}
@@ -376,47 +377,47 @@ func (p *parser) query() (planner.Plan, error) {
 			return nil, err
 		}
 	} else if len(orders) > 0 {
-		so := make([]*planner.SortOrder, len(orders))
+		so := make([]*logical.SortOrder, len(orders))
 		for i, o := range orders {
 			if _, ok := ordinal(o.e); ok {
 				return nil, fmt.Errorf("ORDER BY position over a parenthesized query is not supported yet")
 			}
-			so[i] = &planner.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst}
+			so[i] = &logical.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst}
 		}
-		plan = &planner.Sort{Orders: so, Child: plan}
+		plan = &logical.Sort{Orders: so, Child: plan}
 	}
 	if offset > 0 {
-		plan = &planner.Offset{N: offset, Child: plan}
+		plan = &logical.Offset{N: offset, Child: plan}
 	}
 	if limit >= 0 {
-		plan = &planner.Limit{N: limit, Child: plan}
+		plan = &logical.Limit{N: limit, Child: plan}
 	}
 	return plan, nil
 }
 
 type orderItem struct {
-	e          planner.Expr
+	e          logical.Expr
 	desc       bool
 	nullsFirst bool
 }
 
 // selectItem is one expression of a select list.
 type selectItem struct {
-	e     planner.Expr // without the alias; a *planner.Star for * and t.*
+	e     logical.Expr // without the alias; a *logical.Star for * and t.*
 	alias string       // "" when none was given
 }
 
 // selectCore is a parsed SELECT ... FROM ... WHERE ... GROUP BY ... HAVING.
 type selectCore struct {
 	items    []selectItem
-	from     planner.Plan
-	where    planner.Expr
-	groups   []planner.Expr
+	from     logical.Plan
+	where    logical.Expr
+	groups   []logical.Expr
 	grouped  bool
 	sets     [][]int // GROUPING SETS, ROLLUP or CUBE: positions in groups
-	having   planner.Expr
-	qualify  planner.Expr
-	windows  map[string]*planner.WindowExpr // the WINDOW clause
+	having   logical.Expr
+	qualify  logical.Expr
+	windows  map[string]*logical.WindowExpr // the WINDOW clause
 	distinct bool
 }
 
@@ -447,7 +448,7 @@ func (p *parser) selectCore() (*selectCore, error) {
 		t.is("UNION") || t.is("EXCEPT") || t.is("INTERSECT") || t.is("MINUS") ||
 		t.kind == tkEOF || t.isOp(";") || t.isOp(")") {
 		// SELECT without FROM reads one row without columns.
-		c.from = &planner.UnresolvedRelation{Name: OneRowRelation}
+		c.from = &logical.UnresolvedRelation{Name: OneRowRelation}
 	} else {
 		return nil, p.expected("',' or FROM")
 	}
@@ -471,7 +472,7 @@ func (p *parser) selectCore() (*selectCore, error) {
 			return nil, err
 		}
 	}
-	named := map[string]*planner.WindowExpr{}
+	named := map[string]*logical.WindowExpr{}
 	if p.acceptKw("WINDOW") {
 		for {
 			name, err := p.ident("window name")
@@ -485,7 +486,7 @@ func (p *parser) selectCore() (*selectCore, error) {
 			if err != nil {
 				return nil, err
 			}
-			named[strings.ToLower(name)] = spec.(*planner.WindowExpr)
+			named[strings.ToLower(name)] = spec.(*logical.WindowExpr)
 			if !p.acceptOp(",") {
 				break
 			}
@@ -502,7 +503,7 @@ func (p *parser) selectCore() (*selectCore, error) {
 			return nil, err
 		}
 	}
-	for _, e := range []*planner.Expr{&c.qualify, &c.where, &c.having} {
+	for _, e := range []*logical.Expr{&c.qualify, &c.where, &c.having} {
 		if *e != nil {
 			if *e, err = resolveWindowRefs(*e, named); err != nil {
 				return nil, err
@@ -531,9 +532,9 @@ func (p *parser) groupBy(c *selectCore) error {
 		}
 		c.groups = list
 		if t.is("ROLLUP") {
-			c.sets = planner.RollupSets(len(list))
+			c.sets = logical.RollupSets(len(list))
 		} else {
-			c.sets = planner.CubeSets(len(list))
+			c.sets = logical.CubeSets(len(list))
 		}
 		return nil
 	case t.is("GROUPING") && p.peekAt(1).is("SETS"):
@@ -542,9 +543,9 @@ func (p *parser) groupBy(c *selectCore) error {
 		if err := p.expectOp("("); err != nil {
 			return err
 		}
-		index := map[string]int{}
+		var index logical.ExprMap[int]
 		for {
-			var items []planner.Expr
+			var items []logical.Expr
 			if p.acceptOp("(") {
 				if !p.peek().isOp(")") {
 					list, err := p.exprList()
@@ -561,14 +562,14 @@ func (p *parser) groupBy(c *selectCore) error {
 				if err != nil {
 					return err
 				}
-				items = []planner.Expr{e}
+				items = []logical.Expr{e}
 			}
 			set := []int{}
 			for _, e := range items {
-				k, ok := index[e.String()]
+				k, ok := index.Get(e)
 				if !ok {
 					k = len(c.groups)
-					index[e.String()] = k
+					index.Set(e, k)
 					c.groups = append(c.groups, e)
 				}
 				set = append(set, k)
@@ -588,17 +589,17 @@ func (p *parser) groupBy(c *selectCore) error {
 	if p.peek().is("WITH") && (p.peekAt(1).is("ROLLUP") || p.peekAt(1).is("CUBE")) {
 		p.next()
 		if p.next().is("ROLLUP") {
-			c.sets = planner.RollupSets(len(list))
+			c.sets = logical.RollupSets(len(list))
 		} else {
-			c.sets = planner.CubeSets(len(list))
+			c.sets = logical.CubeSets(len(list))
 		}
 	}
 	return nil
 }
 
 // exprList parses expressions separated by commas.
-func (p *parser) exprList() ([]planner.Expr, error) {
-	var out []planner.Expr
+func (p *parser) exprList() ([]logical.Expr, error) {
+	var out []logical.Expr
 	for {
 		e, err := p.expr()
 		if err != nil {
@@ -615,7 +616,7 @@ func (p *parser) selectItem() (selectItem, error) {
 	t := p.peek()
 	if t.isOp("*") {
 		p.next()
-		return selectItem{e: &planner.Star{}}, nil
+		return selectItem{e: &logical.Star{}}, nil
 	}
 	// t.* and a.b.*
 	if t.kind == tkWord || t.kind == tkQuoted {
@@ -630,7 +631,7 @@ func (p *parser) selectItem() (selectItem, error) {
 			k += 2
 			if p.peekAt(k).isOp("*") {
 				p.i += k + 1
-				return selectItem{e: &planner.Star{Qualifier: strings.Join(parts, ".")}}, nil
+				return selectItem{e: &logical.Star{Qualifier: strings.Join(parts, ".")}}, nil
 			}
 		}
 	}
@@ -653,7 +654,7 @@ func (p *parser) selectItem() (selectItem, error) {
 
 // fromList parses comma-separated relations; commas make inner joins
 // without condition, which the optimizer completes from the WHERE clause.
-func (p *parser) fromList() (planner.Plan, error) {
+func (p *parser) fromList() (logical.Plan, error) {
 	left, err := p.joinedRelation()
 	if err != nil {
 		return nil, err
@@ -663,12 +664,12 @@ func (p *parser) fromList() (planner.Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		left = &planner.Join{Left: left, Right: right, Kind: planner.InnerJoin}
+		left = &logical.Join{Left: left, Right: right, Kind: logical.InnerJoin}
 	}
 	return left, nil
 }
 
-func (p *parser) joinedRelation() (planner.Plan, error) {
+func (p *parser) joinedRelation() (logical.Plan, error) {
 	left, err := p.relation()
 	if err != nil {
 		return nil, err
@@ -676,7 +677,7 @@ func (p *parser) joinedRelation() (planner.Plan, error) {
 	natural := false
 	for {
 		t := p.peek()
-		kind := planner.InnerJoin
+		kind := logical.InnerJoin
 		cross := false
 		switch {
 		case t.is("JOIN"):
@@ -688,12 +689,12 @@ func (p *parser) joinedRelation() (planner.Plan, error) {
 			}
 		case t.is("LEFT"), t.is("SEMI"), t.is("ANTI"):
 			p.next()
-			kind = planner.LeftJoin
+			kind = logical.LeftJoin
 			switch {
 			case t.is("SEMI") || p.acceptKw("SEMI"):
-				kind = planner.LeftSemiJoin
+				kind = logical.LeftSemiJoin
 			case t.is("ANTI") || p.acceptKw("ANTI"):
-				kind = planner.LeftAntiJoin
+				kind = logical.LeftAntiJoin
 			default:
 				p.acceptKw("OUTER")
 			}
@@ -702,9 +703,9 @@ func (p *parser) joinedRelation() (planner.Plan, error) {
 			}
 		case t.is("RIGHT"), t.is("FULL"):
 			p.next()
-			kind = planner.RightJoin
+			kind = logical.RightJoin
 			if t.is("FULL") {
-				kind = planner.FullJoin
+				kind = logical.FullJoin
 			}
 			p.acceptKw("OUTER")
 			if err := p.expectKw("JOIN"); err != nil {
@@ -734,10 +735,10 @@ func (p *parser) joinedRelation() (planner.Plan, error) {
 			if cross {
 				return nil, p.errAt(t, "NATURAL CROSS JOIN is not allowed")
 			}
-			left, natural = &planner.UsingJoin{Left: left, Right: right, Kind: kind, Natural: true}, false
+			left, natural = &logical.UsingJoin{Left: left, Right: right, Kind: kind, Natural: true}, false
 			continue
 		}
-		j := &planner.Join{Left: left, Right: right, Kind: kind}
+		j := &logical.Join{Left: left, Right: right, Kind: kind}
 		if !cross {
 			if p.acceptKw("USING") {
 				if err := p.expectOp("("); err != nil {
@@ -757,7 +758,7 @@ func (p *parser) joinedRelation() (planner.Plan, error) {
 				if err := p.expectOp(")"); err != nil {
 					return nil, err
 				}
-				left = &planner.UsingJoin{Left: left, Right: right, Kind: kind, Cols: cols}
+				left = &logical.UsingJoin{Left: left, Right: right, Kind: kind, Cols: cols}
 				continue
 			}
 			if err := p.expectKw("ON"); err != nil {
@@ -772,8 +773,8 @@ func (p *parser) joinedRelation() (planner.Plan, error) {
 }
 
 // relation parses a table name or a parenthesized subquery, with an optional alias.
-func (p *parser) relation() (planner.Plan, error) {
-	var plan planner.Plan
+func (p *parser) relation() (logical.Plan, error) {
+	var plan logical.Plan
 	if p.peek().isOp("(") {
 		if err := p.enter(); err != nil {
 			return nil, err
@@ -828,7 +829,7 @@ func (p *parser) relation() (planner.Plan, error) {
 			return nil, err
 		}
 	}
-	plan = &planner.UnresolvedRelation{Name: name}
+	plan = &logical.UnresolvedRelation{Name: name}
 	if !strings.Contains(name, ".") {
 		for i := len(p.ctes) - 1; i >= 0; i-- {
 			if q, ok := p.ctes[i][strings.ToLower(name)]; ok {
@@ -841,10 +842,10 @@ func (p *parser) relation() (planner.Plan, error) {
 		}
 	}
 	if cols != nil {
-		plan = &planner.RenameColumns{Names: cols, Child: plan}
+		plan = &logical.RenameColumns{Names: cols, Child: plan}
 	}
 	if alias != "" {
-		plan = &planner.SubqueryAlias{Alias: alias, Child: plan}
+		plan = &logical.SubqueryAlias{Alias: alias, Child: plan}
 	}
 	return plan, nil
 }
@@ -892,7 +893,7 @@ func (p *parser) optAlias() (string, error) {
 
 // aliased parses the optional alias of a derived table, with an optional
 // column list: (…) AS t, (…) t(a, b), VALUES … AS t(a, b).
-func (p *parser) aliased(plan planner.Plan) (planner.Plan, error) {
+func (p *parser) aliased(plan logical.Plan) (logical.Plan, error) {
 	alias, err := p.optAlias()
 	if err != nil || alias == "" {
 		return plan, err
@@ -902,20 +903,20 @@ func (p *parser) aliased(plan planner.Plan) (planner.Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		plan = &planner.RenameColumns{Names: names, Child: plan}
+		plan = &logical.RenameColumns{Names: names, Child: plan}
 	}
-	return &planner.SubqueryAlias{Alias: alias, Child: plan}, nil
+	return &logical.SubqueryAlias{Alias: alias, Child: plan}, nil
 }
 
 // values parses VALUES (e, …), (e, …) …: one row per tuple, columns named
 // col1, col2, … and typed as their union is.
-func (p *parser) values() (planner.Plan, error) {
+func (p *parser) values() (logical.Plan, error) {
 	p.next() // VALUES
-	var inputs []planner.Plan
+	var inputs []logical.Plan
 	width := -1
 	for {
 		t := p.peek()
-		var row []planner.Expr
+		var row []logical.Expr
 		if p.acceptOp("(") {
 			list, err := p.exprList()
 			if err != nil {
@@ -930,17 +931,17 @@ func (p *parser) values() (planner.Plan, error) {
 			if err != nil {
 				return nil, err
 			}
-			row = []planner.Expr{e}
+			row = []logical.Expr{e}
 		}
 		if width >= 0 && len(row) != width {
 			return nil, p.errAt(t, "every row of VALUES needs %d values, this one has %d", width, len(row))
 		}
 		width = len(row)
-		list := make([]planner.Expr, len(row))
+		list := make([]logical.Expr, len(row))
 		for i, e := range row {
-			list[i] = &planner.Alias{E: e, Name: fmt.Sprintf("col%d", i+1)}
+			list[i] = &logical.Alias{E: e, Name: fmt.Sprintf("col%d", i+1)}
 		}
-		inputs = append(inputs, &planner.Project{List: list, Child: &planner.UnresolvedRelation{Name: OneRowRelation}})
+		inputs = append(inputs, &logical.Project{List: list, Child: &logical.UnresolvedRelation{Name: OneRowRelation}})
 		if !p.acceptOp(",") {
 			break
 		}
@@ -948,12 +949,12 @@ func (p *parser) values() (planner.Plan, error) {
 	if len(inputs) == 1 {
 		return inputs[0], nil
 	}
-	return &planner.Union{Inputs: inputs}, nil
+	return &logical.Union{Inputs: inputs}, nil
 }
 
 // ---- expressions ----
 
-func (p *parser) expr() (planner.Expr, error) {
+func (p *parser) expr() (logical.Expr, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -961,12 +962,12 @@ func (p *parser) expr() (planner.Expr, error) {
 	return p.orExpr()
 }
 
-func (p *parser) orExpr() (planner.Expr, error) { return p.chain(p.andExpr, "OR", planner.OpOr) }
+func (p *parser) orExpr() (logical.Expr, error) { return p.chain(p.andExpr, "OR", logical.OpOr) }
 
-func (p *parser) andExpr() (planner.Expr, error) { return p.chain(p.notExpr, "AND", planner.OpAnd) }
+func (p *parser) andExpr() (logical.Expr, error) { return p.chain(p.notExpr, "AND", logical.OpAnd) }
 
 // chain parses operand { kw operand }, folding to the left with op.
-func (p *parser) chain(operand func() (planner.Expr, error), kw string, op planner.BinaryOp) (planner.Expr, error) {
+func (p *parser) chain(operand func() (logical.Expr, error), kw string, op logical.BinaryOp) (logical.Expr, error) {
 	l, err := operand()
 	if err != nil {
 		return nil, err
@@ -976,12 +977,12 @@ func (p *parser) chain(operand func() (planner.Expr, error), kw string, op plann
 		if err != nil {
 			return nil, err
 		}
-		l = &planner.Binary{Op: op, L: l, R: r}
+		l = &logical.Binary{Op: op, L: l, R: r}
 	}
 	return l, nil
 }
 
-func (p *parser) notExpr() (planner.Expr, error) {
+func (p *parser) notExpr() (logical.Expr, error) {
 	if p.peek().is("NOT") {
 		if err := p.enter(); err != nil {
 			return nil, err
@@ -992,18 +993,18 @@ func (p *parser) notExpr() (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &planner.Unary{Op: planner.OpNot, E: e}, nil
+		return &logical.Unary{Op: logical.OpNot, E: e}, nil
 	}
 	return p.predicate()
 }
 
-var comparisons = map[string]planner.BinaryOp{
-	"=": planner.OpEq, "==": planner.OpEq, "<>": planner.OpNotEq, "!=": planner.OpNotEq,
-	"<": planner.OpLt, "<=": planner.OpLtEq, ">": planner.OpGt, ">=": planner.OpGtEq,
-	"<=>": planner.OpNullSafeEq,
+var comparisons = map[string]logical.BinaryOp{
+	"=": logical.OpEq, "==": logical.OpEq, "<>": logical.OpNotEq, "!=": logical.OpNotEq,
+	"<": logical.OpLt, "<=": logical.OpLtEq, ">": logical.OpGt, ">=": logical.OpGtEq,
+	"<=>": logical.OpNullSafeEq,
 }
 
-func (p *parser) predicate() (planner.Expr, error) {
+func (p *parser) predicate() (logical.Expr, error) {
 	l, err := p.additive()
 	if err != nil {
 		return nil, err
@@ -1019,7 +1020,7 @@ func (p *parser) predicate() (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &planner.Binary{Op: op, L: l, R: r}
+		l = &logical.Binary{Op: op, L: l, R: r}
 	}
 	for {
 		t := p.peek()
@@ -1033,7 +1034,7 @@ func (p *parser) predicate() (planner.Expr, error) {
 			not = true
 			t = p.peek()
 		}
-		var e planner.Expr
+		var e logical.Expr
 		switch {
 		case t.is("BETWEEN"):
 			p.next()
@@ -1048,9 +1049,9 @@ func (p *parser) predicate() (planner.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			e = &planner.Binary{Op: planner.OpAnd,
-				L: &planner.Binary{Op: planner.OpGtEq, L: l, R: lo},
-				R: &planner.Binary{Op: planner.OpLtEq, L: l, R: hi}}
+			e = &logical.Binary{Op: logical.OpAnd,
+				L: &logical.Binary{Op: logical.OpGtEq, L: l, R: lo},
+				R: &logical.Binary{Op: logical.OpLtEq, L: l, R: hi}}
 		case t.is("IN"):
 			p.next()
 			if err := p.expectOp("("); err != nil {
@@ -1064,14 +1065,14 @@ func (p *parser) predicate() (planner.Expr, error) {
 				if err := p.expectOp(")"); err != nil {
 					return nil, err
 				}
-				e = &planner.Subquery{Kind: planner.InSubquery, Plan: sub, Value: l}
+				e = &logical.Subquery{Kind: logical.InSubquery, Plan: sub, Value: l}
 				if not {
-					e = &planner.Unary{Op: planner.OpNot, E: e}
+					e = &logical.Unary{Op: logical.OpNot, E: e}
 				}
 				l = e
 				continue
 			}
-			var list []planner.Expr
+			var list []logical.Expr
 			for {
 				x, err := p.expr()
 				if err != nil {
@@ -1087,22 +1088,22 @@ func (p *parser) predicate() (planner.Expr, error) {
 			}
 			// x IN (a, b) is x = a OR x = b; NOT IN is handled below as its negation.
 			for _, x := range list {
-				eq := &planner.Binary{Op: planner.OpEq, L: l, R: x}
+				eq := &logical.Binary{Op: logical.OpEq, L: l, R: x}
 				if e == nil {
 					e = eq
 				} else {
-					e = &planner.Binary{Op: planner.OpOr, L: e, R: eq}
+					e = &logical.Binary{Op: logical.OpOr, L: e, R: eq}
 				}
 			}
 			if not {
 				// NOT (x = a OR x = b) is x != a AND x != b, also under three-valued logic.
 				e = nil
 				for _, x := range list {
-					ne := &planner.Binary{Op: planner.OpNotEq, L: l, R: x}
+					ne := &logical.Binary{Op: logical.OpNotEq, L: l, R: x}
 					if e == nil {
 						e = ne
 					} else {
-						e = &planner.Binary{Op: planner.OpAnd, L: e, R: ne}
+						e = &logical.Binary{Op: logical.OpAnd, L: e, R: ne}
 					}
 				}
 				not = false
@@ -1117,14 +1118,14 @@ func (p *parser) predicate() (planner.Expr, error) {
 			if p.peek().is("ESCAPE") {
 				return nil, p.errAt(p.peek(), "LIKE ... ESCAPE is not supported yet")
 			}
-			e = &planner.Like{E: l, Pattern: pt.text}
+			e = &logical.Like{E: l, Pattern: pt.text}
 		case t.is("RLIKE"), t.is("REGEXP"):
 			p.next()
 			pat, err := p.additive()
 			if err != nil {
 				return nil, err
 			}
-			e = &planner.Func{Name: "rlike", Args: []planner.Expr{l, pat}}
+			e = &logical.Func{Name: "rlike", Args: []logical.Expr{l, pat}}
 		case t.is("ILIKE"):
 			return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
 		case t.is("IS"):
@@ -1136,9 +1137,9 @@ func (p *parser) predicate() (planner.Expr, error) {
 			switch {
 			case p.acceptKw("NULL"):
 				if isNot {
-					e = &planner.Unary{Op: planner.OpIsNotNull, E: l}
+					e = &logical.Unary{Op: logical.OpIsNotNull, E: l}
 				} else {
-					e = &planner.Unary{Op: planner.OpIsNull, E: l}
+					e = &logical.Unary{Op: logical.OpIsNull, E: l}
 				}
 			case p.acceptKw("DISTINCT"):
 				// a IS DISTINCT FROM b is NOT (a <=> b).
@@ -1149,24 +1150,24 @@ func (p *parser) predicate() (planner.Expr, error) {
 				if err != nil {
 					return nil, err
 				}
-				e = &planner.Binary{Op: planner.OpNullSafeEq, L: l, R: r}
+				e = &logical.Binary{Op: logical.OpNullSafeEq, L: l, R: r}
 				if !isNot {
-					e = &planner.Unary{Op: planner.OpNot, E: e}
+					e = &logical.Unary{Op: logical.OpNot, E: e}
 				}
 			case p.peek().is("TRUE") || p.peek().is("FALSE") || p.peek().is("UNKNOWN"):
 				// IS TRUE is true only for true, never null: coalesce(x = TRUE, false).
 				v := p.next()
-				var test planner.Expr
+				var test logical.Expr
 				if v.is("UNKNOWN") {
-					test = &planner.Unary{Op: planner.OpIsNull, E: l}
+					test = &logical.Unary{Op: logical.OpIsNull, E: l}
 				} else {
-					lit := &planner.Literal{Value: v.is("TRUE"), Type: arrow.FixedWidthTypes.Boolean}
-					test = &planner.Func{Name: "coalesce", Args: []planner.Expr{&planner.Binary{Op: planner.OpEq, L: l, R: lit},
-						&planner.Literal{Value: false, Type: arrow.FixedWidthTypes.Boolean}}}
+					lit := &logical.Literal{Value: v.is("TRUE"), Type: arrow.FixedWidthTypes.Boolean}
+					test = &logical.Func{Name: "coalesce", Args: []logical.Expr{&logical.Binary{Op: logical.OpEq, L: l, R: lit},
+						&logical.Literal{Value: false, Type: arrow.FixedWidthTypes.Boolean}}}
 				}
 				e = test
 				if isNot {
-					e = &planner.Unary{Op: planner.OpNot, E: test}
+					e = &logical.Unary{Op: logical.OpNot, E: test}
 				}
 			default:
 				return nil, p.expected("NULL")
@@ -1175,39 +1176,39 @@ func (p *parser) predicate() (planner.Expr, error) {
 			return l, nil
 		}
 		if not {
-			e = &planner.Unary{Op: planner.OpNot, E: e}
+			e = &logical.Unary{Op: logical.OpNot, E: e}
 		}
 		l = e
 	}
 }
 
-func (p *parser) additive() (planner.Expr, error) {
+func (p *parser) additive() (logical.Expr, error) {
 	l, err := p.multiplicative()
 	if err != nil {
 		return nil, err
 	}
 	for {
 		t := p.peek()
-		var op planner.BinaryOp
+		var op logical.BinaryOp
 		switch {
 		case t.isOp("+"):
-			op = planner.OpAdd
+			op = logical.OpAdd
 		case t.isOp("-"):
-			op = planner.OpSub
+			op = logical.OpSub
 		case t.isOp("||"):
 			p.next()
 			r, err := p.multiplicative()
 			if err != nil {
 				return nil, err
 			}
-			l = &planner.Func{Name: "concat", Args: []planner.Expr{l, r}}
+			l = &logical.Func{Name: "concat", Args: []logical.Expr{l, r}}
 			continue
 		default:
 			return l, nil
 		}
 		p.next()
 		if p.peek().is("INTERVAL") {
-			l, err = p.intervalArith(l, op == planner.OpSub, t)
+			l, err = p.intervalArith(l, op == logical.OpSub, t)
 			if err != nil {
 				return nil, err
 			}
@@ -1217,12 +1218,12 @@ func (p *parser) additive() (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &planner.Binary{Op: op, L: l, R: r}
+		l = &logical.Binary{Op: op, L: l, R: r}
 	}
 }
 
 // intervalArith folds DATE literal ± INTERVAL n unit into a DATE literal.
-func (p *parser) intervalArith(l planner.Expr, sub bool, opTok token) (planner.Expr, error) {
+func (p *parser) intervalArith(l logical.Expr, sub bool, opTok token) (logical.Expr, error) {
 	p.next() // INTERVAL
 	nt := p.peek()
 	neg := false
@@ -1267,17 +1268,17 @@ func (p *parser) intervalArith(l planner.Expr, sub bool, opTok token) (planner.E
 	if sub {
 		days, months = -days, -months
 	}
-	lit, ok := l.(*planner.Literal)
+	lit, ok := l.(*logical.Literal)
 	if !ok || lit.Type == nil || lit.Type.ID() != arrow.DATE32 || lit.Value == nil {
 		// Over a column (a date): date_add for days, add_months for months.
-		amount := func(n int) planner.Expr { return &planner.Literal{Value: int32(n), Type: arrow.PrimitiveTypes.Int32} }
+		amount := func(n int) logical.Expr { return &logical.Literal{Value: int32(n), Type: arrow.PrimitiveTypes.Int32} }
 		if months != 0 {
-			return &planner.Func{Name: "add_months", Args: []planner.Expr{l, amount(months)}}, nil
+			return &logical.Func{Name: "add_months", Args: []logical.Expr{l, amount(months)}}, nil
 		}
-		return &planner.Func{Name: "date_add", Args: []planner.Expr{l, amount(days)}}, nil
+		return &logical.Func{Name: "date_add", Args: []logical.Expr{l, amount(days)}}, nil
 	}
 	d := lit.Value.(time.Time)
-	return &planner.Literal{Value: addMonths(d, months).AddDate(0, 0, days), Type: arrow.FixedWidthTypes.Date32}, nil
+	return &logical.Literal{Value: addMonths(d, months).AddDate(0, 0, days), Type: arrow.FixedWidthTypes.Date32}, nil
 }
 
 // addMonths adds months to a date, clamping the day to the end of the
@@ -1298,21 +1299,21 @@ func addMonths(d time.Time, months int) time.Time {
 	return time.Date(ny, time.Month(nm+1), min(day, last), 0, 0, 0, 0, time.UTC)
 }
 
-func (p *parser) multiplicative() (planner.Expr, error) {
+func (p *parser) multiplicative() (logical.Expr, error) {
 	l, err := p.unary()
 	if err != nil {
 		return nil, err
 	}
 	for {
 		t := p.peek()
-		var op planner.BinaryOp
+		var op logical.BinaryOp
 		switch {
 		case t.isOp("*"):
-			op = planner.OpMul
+			op = logical.OpMul
 		case t.isOp("/"):
-			op = planner.OpDiv
+			op = logical.OpDiv
 		case t.isOp("%"):
-			op = planner.OpMod
+			op = logical.OpMod
 		default:
 			return l, nil
 		}
@@ -1321,11 +1322,11 @@ func (p *parser) multiplicative() (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &planner.Binary{Op: op, L: l, R: r}
+		l = &logical.Binary{Op: op, L: l, R: r}
 	}
 }
 
-func (p *parser) unary() (planner.Expr, error) {
+func (p *parser) unary() (logical.Expr, error) {
 	t := p.peek()
 	if t.isOp("-") || t.isOp("+") {
 		if err := p.enter(); err != nil {
@@ -1340,47 +1341,47 @@ func (p *parser) unary() (planner.Expr, error) {
 		if t.isOp("+") {
 			return e, nil
 		}
-		if lit, ok := e.(*planner.Literal); ok {
+		if lit, ok := e.(*logical.Literal); ok {
 			if n, ok := negateLiteral(lit); ok {
 				return n, nil
 			}
 		}
-		return &planner.Unary{Op: planner.OpNegate, E: e}, nil
+		return &logical.Unary{Op: logical.OpNegate, E: e}, nil
 	}
 	return p.postfix()
 }
 
 // negateLiteral folds the minus sign into a numeric literal.
-func negateLiteral(l *planner.Literal) (*planner.Literal, bool) {
+func negateLiteral(l *logical.Literal) (*logical.Literal, bool) {
 	switch v := l.Value.(type) {
 	case int8:
 		if v != math.MinInt8 {
-			return &planner.Literal{Value: -v, Type: l.Type}, true
+			return &logical.Literal{Value: -v, Type: l.Type}, true
 		}
 	case int16:
 		if v != math.MinInt16 {
-			return &planner.Literal{Value: -v, Type: l.Type}, true
+			return &logical.Literal{Value: -v, Type: l.Type}, true
 		}
 	case int32:
 		if v != math.MinInt32 {
-			return &planner.Literal{Value: -v, Type: l.Type}, true
+			return &logical.Literal{Value: -v, Type: l.Type}, true
 		}
 	case int64:
 		if v != math.MinInt64 {
-			return &planner.Literal{Value: -v, Type: l.Type}, true
+			return &logical.Literal{Value: -v, Type: l.Type}, true
 		}
 	case float32:
-		return &planner.Literal{Value: -v, Type: l.Type}, true
+		return &logical.Literal{Value: -v, Type: l.Type}, true
 	case float64:
-		return &planner.Literal{Value: -v, Type: l.Type}, true
+		return &logical.Literal{Value: -v, Type: l.Type}, true
 	case values.Decimal:
-		return &planner.Literal{Value: values.Decimal{Unscaled: v.Unscaled.Negate(), Scale: v.Scale}, Type: l.Type}, true
+		return &logical.Literal{Value: values.Decimal{Unscaled: v.Unscaled.Negate(), Scale: v.Scale}, Type: l.Type}, true
 	}
 	return nil, false
 }
 
 // postfix handles the :: cast shorthand after a primary expression.
-func (p *parser) postfix() (planner.Expr, error) {
+func (p *parser) postfix() (logical.Expr, error) {
 	e, err := p.primary()
 	if err != nil {
 		return nil, err
@@ -1391,12 +1392,12 @@ func (p *parser) postfix() (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		e = &planner.Cast{E: e, To: t}
+		e = &logical.Cast{E: e, To: t}
 	}
 	return e, nil
 }
 
-func (p *parser) primary() (planner.Expr, error) {
+func (p *parser) primary() (logical.Expr, error) {
 	t := p.peek()
 	switch t.kind {
 	case tkEOF:
@@ -1414,7 +1415,7 @@ func (p *parser) primary() (planner.Expr, error) {
 		for p.peek().kind == tkString { // adjacent literals concatenate
 			s += p.next().text
 		}
-		return &planner.Literal{Value: s, Type: arrow.BinaryTypes.String}, nil
+		return &logical.Literal{Value: s, Type: arrow.BinaryTypes.String}, nil
 	case tkOp:
 		if t.isOp("(") {
 			p.next()
@@ -1426,7 +1427,7 @@ func (p *parser) primary() (planner.Expr, error) {
 				if err := p.expectOp(")"); err != nil {
 					return nil, err
 				}
-				return &planner.Subquery{Kind: planner.ScalarSubquery, Plan: sub}, nil
+				return &logical.Subquery{Kind: logical.ScalarSubquery, Plan: sub}, nil
 			}
 			e, err := p.expr()
 			if err != nil {
@@ -1456,14 +1457,14 @@ func (p *parser) primary() (planner.Expr, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			return &planner.Subquery{Kind: planner.ExistsSubquery, Plan: sub}, nil
+			return &logical.Subquery{Kind: logical.ExistsSubquery, Plan: sub}, nil
 		}
 	case "TRUE", "FALSE":
 		p.next()
-		return &planner.Literal{Value: up == "TRUE", Type: arrow.FixedWidthTypes.Boolean}, nil
+		return &logical.Literal{Value: up == "TRUE", Type: arrow.FixedWidthTypes.Boolean}, nil
 	case "NULL":
 		p.next()
-		return &planner.Literal{Type: arrow.Null}, nil
+		return &logical.Literal{Type: arrow.Null}, nil
 	case "DATE", "TIMESTAMP":
 		if next.kind == tkString {
 			p.next()
@@ -1492,7 +1493,7 @@ func (p *parser) primary() (planner.Expr, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			return &planner.Cast{E: e, To: typ, Try: up == "TRY_CAST"}, nil
+			return &logical.Cast{E: e, To: typ, Try: up == "TRY_CAST"}, nil
 		}
 	case "TRIM":
 		if next.isOp("(") {
@@ -1513,7 +1514,7 @@ func (p *parser) primary() (planner.Expr, error) {
 				if err := p.expectOp(")"); err != nil {
 					return nil, err
 				}
-				return &planner.Func{Name: "locate", Args: []planner.Expr{sub, str}}, nil
+				return &logical.Func{Name: "locate", Args: []logical.Expr{sub, str}}, nil
 			}
 			p.i = save
 		}
@@ -1537,7 +1538,7 @@ func (p *parser) primary() (planner.Expr, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			return &planner.Func{Name: field, Args: []planner.Expr{e}}, nil
+			return &logical.Func{Name: field, Args: []logical.Expr{e}}, nil
 		}
 	}
 	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF") {
@@ -1550,7 +1551,7 @@ func (p *parser) primary() (planner.Expr, error) {
 }
 
 // columnRef reads a possibly qualified column name.
-func (p *parser) columnRef() (planner.Expr, error) {
+func (p *parser) columnRef() (logical.Expr, error) {
 	name, err := p.qualifiedName("a column name")
 	if err != nil {
 		return nil, err
@@ -1558,11 +1559,11 @@ func (p *parser) columnRef() (planner.Expr, error) {
 	if p.peek().isOp(".") && p.peekAt(1).isOp("*") {
 		return nil, p.errAt(p.peek(), "%s.* is only allowed in a select list", name)
 	}
-	return &planner.UnresolvedColumn{Name: name}, nil
+	return &logical.UnresolvedColumn{Name: name}, nil
 }
 
 // call parses name(args): aggregates, substring's FROM/FOR form and scalar functions.
-func (p *parser) call() (planner.Expr, error) {
+func (p *parser) call() (logical.Expr, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -1572,7 +1573,7 @@ func (p *parser) call() (planner.Expr, error) {
 	p.next() // (
 	distinct := false
 	if p.peek().is("DISTINCT") {
-		if _, isAgg := planner.LookupAggregate(name); !isAgg {
+		if _, isAgg := logical.LookupAggregate(name); !isAgg {
 			return nil, p.errAt(p.peek(), "DISTINCT is only allowed in aggregate functions")
 		}
 		p.next()
@@ -1580,7 +1581,7 @@ func (p *parser) call() (planner.Expr, error) {
 	} else {
 		p.acceptKw("ALL")
 	}
-	var args []planner.Expr
+	var args []logical.Expr
 	star := false
 	if p.peek().isOp("*") && p.peekAt(1).isOp(")") {
 		p.next()
@@ -1628,7 +1629,7 @@ func (p *parser) call() (planner.Expr, error) {
 	if p.peek().is("OVER") {
 		return p.windowCall(nameTok, name, args, star, distinct, ignoreNulls)
 	}
-	var filter planner.Expr
+	var filter logical.Expr
 	if p.peek().is("FILTER") && p.peekAt(1).isOp("(") {
 		filterTok := p.next()
 		p.next()
@@ -1642,11 +1643,11 @@ func (p *parser) call() (planner.Expr, error) {
 		if err := p.expectOp(")"); err != nil {
 			return nil, err
 		}
-		f, ok := planner.LookupAggregate(name)
+		f, ok := logical.LookupAggregate(name)
 		if !ok {
 			return nil, p.errAt(filterTok, "FILTER applies to aggregate functions only, not %s", name)
 		}
-		if (f == planner.AggFirst || f == planner.AggLast || f == planner.AggAnyValue) && !ignoreNulls {
+		if (f == logical.AggFirst || f == logical.AggLast || f == logical.AggAnyValue) && !ignoreNulls {
 			return nil, p.errAt(filterTok, "FILTER with %s needs IGNORE NULLS", name)
 		}
 		filter = cond
@@ -1655,27 +1656,27 @@ func (p *parser) call() (planner.Expr, error) {
 		// agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every
 		// aggregate skips the nulls it gets for the rows c rejects.
 		if star {
-			star, args = false, []planner.Expr{&planner.Literal{Value: int32(1), Type: arrow.PrimitiveTypes.Int32}}
+			star, args = false, []logical.Expr{&logical.Literal{Value: int32(1), Type: arrow.PrimitiveTypes.Int32}}
 		}
 		for i, a := range args {
-			args[i] = &planner.CaseWhen{Whens: []planner.Expr{filter}, Thens: []planner.Expr{a}}
+			args[i] = &logical.CaseWhen{Whens: []logical.Expr{filter}, Thens: []logical.Expr{a}}
 		}
 	}
-	if f, ok := planner.LookupAggregate(name); ok {
+	if f, ok := logical.LookupAggregate(name); ok {
 		if star {
-			if f != planner.AggCount || distinct {
+			if f != logical.AggCount || distinct {
 				return nil, p.errAt(nameTok, "%s(*) is not allowed; only count(*)", name)
 			}
-			return &planner.AggregateCall{Func: f}, nil
+			return &logical.AggregateCall{Func: f}, nil
 		}
 		want := 1
 		if f.TwoArgs() {
 			want = 2
 		}
-		if (f == planner.AggFirst || f == planner.AggLast || f == planner.AggAnyValue) && len(args) == 2 {
+		if (f == logical.AggFirst || f == logical.AggLast || f == logical.AggAnyValue) && len(args) == 2 {
 			// first(x, ignoreNulls) with a boolean literal, as Spark allows.
 			var b, isBool bool
-			if lit, ok := args[1].(*planner.Literal); ok {
+			if lit, ok := args[1].(*logical.Literal); ok {
 				b, isBool = lit.Value.(bool)
 			}
 			if !isBool {
@@ -1689,10 +1690,10 @@ func (p *parser) call() (planner.Expr, error) {
 		if len(args) != want {
 			return nil, p.errAt(nameTok, "%s takes %d argument(s), got %d", name, want, len(args))
 		}
-		if lit, ok := args[0].(*planner.Literal); ok && f == planner.AggCount && lit.Value != nil && !distinct {
-			return &planner.AggregateCall{Func: f}, nil // count(1) counts rows
+		if lit, ok := args[0].(*logical.Literal); ok && f == logical.AggCount && lit.Value != nil && !distinct {
+			return &logical.AggregateCall{Func: f}, nil // count(1) counts rows
 		}
-		call := &planner.AggregateCall{Func: f, Arg: args[0], Distinct: distinct, IgnoreNulls: ignoreNulls}
+		call := &logical.AggregateCall{Func: f, Arg: args[0], Distinct: distinct, IgnoreNulls: ignoreNulls}
 		if want == 2 {
 			call.Arg2 = args[1]
 		}
@@ -1704,16 +1705,16 @@ func (p *parser) call() (planner.Expr, error) {
 	if star {
 		return nil, p.errAt(nameTok, "%s(*) is not allowed", name)
 	}
-	return &planner.Func{Name: name, Args: args}, nil
+	return &logical.Func{Name: name, Args: args}, nil
 }
 
-func (p *parser) caseExpr() (planner.Expr, error) {
+func (p *parser) caseExpr() (logical.Expr, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
 	defer p.leave()
 	p.next() // CASE
-	var operand planner.Expr
+	var operand logical.Expr
 	if !p.peek().is("WHEN") {
 		e, err := p.expr()
 		if err != nil {
@@ -1721,14 +1722,14 @@ func (p *parser) caseExpr() (planner.Expr, error) {
 		}
 		operand = e
 	}
-	cw := &planner.CaseWhen{}
+	cw := &logical.CaseWhen{}
 	for p.acceptKw("WHEN") {
 		w, err := p.expr()
 		if err != nil {
 			return nil, err
 		}
 		if operand != nil {
-			w = &planner.Binary{Op: planner.OpEq, L: operand, R: w}
+			w = &logical.Binary{Op: logical.OpEq, L: operand, R: w}
 		}
 		if err := p.expectKw("THEN"); err != nil {
 			return nil, err
@@ -1783,7 +1784,7 @@ func (p *parser) typeName() (arrow.DataType, error) {
 		}
 		text += "(" + strings.Join(parts, ",") + ")"
 	}
-	typ, err := planner.ParseType(text)
+	typ, err := logical.ParseType(text)
 	if err != nil {
 		return nil, p.errAt(t, "%v", err)
 	}
@@ -1794,7 +1795,7 @@ func (p *parser) typeName() (arrow.DataType, error) {
 // they fit 32 bits, else BIGINT, else DECIMAL; numbers with a point are
 // exact DECIMALs; numbers with an exponent are DOUBLEs. Suffixes: L (bigint),
 // S (smallint), Y (tinyint), D (double), F (float), BD (decimal).
-func numberLiteral(text string) (*planner.Literal, error) {
+func numberLiteral(text string) (*logical.Literal, error) {
 	body := text
 	suffix := ""
 	for i := 0; i < len(text); i++ {
@@ -1820,20 +1821,20 @@ func numberLiteral(text string) (*planner.Literal, error) {
 		}
 		switch suffix {
 		case "L":
-			return &planner.Literal{Value: n, Type: arrow.PrimitiveTypes.Int64}, nil
+			return &logical.Literal{Value: n, Type: arrow.PrimitiveTypes.Int64}, nil
 		case "S":
-			return &planner.Literal{Value: int16(n), Type: arrow.PrimitiveTypes.Int16}, nil
+			return &logical.Literal{Value: int16(n), Type: arrow.PrimitiveTypes.Int16}, nil
 		}
-		return &planner.Literal{Value: int8(n), Type: arrow.PrimitiveTypes.Int8}, nil
+		return &logical.Literal{Value: int8(n), Type: arrow.PrimitiveTypes.Int8}, nil
 	case "D", "F":
 		f, err := strconv.ParseFloat(body, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			return nil, bad()
 		}
 		if suffix == "F" {
-			return &planner.Literal{Value: float32(f), Type: arrow.PrimitiveTypes.Float32}, nil
+			return &logical.Literal{Value: float32(f), Type: arrow.PrimitiveTypes.Float32}, nil
 		}
-		return &planner.Literal{Value: f, Type: arrow.PrimitiveTypes.Float64}, nil
+		return &logical.Literal{Value: f, Type: arrow.PrimitiveTypes.Float64}, nil
 	case "BD":
 		if hasExp {
 			return nil, bad()
@@ -1847,7 +1848,7 @@ func numberLiteral(text string) (*planner.Literal, error) {
 		if err != nil {
 			return nil, fmt.Errorf("number %s is out of the range of DOUBLE", text)
 		}
-		return &planner.Literal{Value: f, Type: arrow.PrimitiveTypes.Float64}, nil
+		return &logical.Literal{Value: f, Type: arrow.PrimitiveTypes.Float64}, nil
 	}
 	if hasPoint {
 		return decimalLiteral(body)
@@ -1857,14 +1858,14 @@ func numberLiteral(text string) (*planner.Literal, error) {
 		return decimalLiteral(body)
 	}
 	if n <= math.MaxInt32 {
-		return &planner.Literal{Value: int32(n), Type: arrow.PrimitiveTypes.Int32}, nil
+		return &logical.Literal{Value: int32(n), Type: arrow.PrimitiveTypes.Int32}, nil
 	}
-	return &planner.Literal{Value: n, Type: arrow.PrimitiveTypes.Int64}, nil
+	return &logical.Literal{Value: n, Type: arrow.PrimitiveTypes.Int64}, nil
 }
 
 // decimalLiteral makes an exact DECIMAL(p, s) literal: s digits after the
 // point and p = max(significant digits, s), like Spark (0.05 is DECIMAL(2,2)).
-func decimalLiteral(text string) (*planner.Literal, error) {
+func decimalLiteral(text string) (*logical.Literal, error) {
 	d, err := values.ParseDecimal(text)
 	if err != nil {
 		return nil, err
@@ -1874,22 +1875,22 @@ func decimalLiteral(text string) (*planner.Literal, error) {
 	if prec > 38 {
 		return nil, fmt.Errorf("decimal literal %s has more than 38 digits", text)
 	}
-	return &planner.Literal{Value: d, Type: planner.DecimalType(prec, d.Scale)}, nil
+	return &logical.Literal{Value: d, Type: logical.DecimalType(prec, d.Scale)}, nil
 }
 
 // temporalLiteral parses DATE 'yyyy-mm-dd' and TIMESTAMP 'yyyy-mm-dd[ hh:mm:ss[.ffffff]]' (UTC).
-func temporalLiteral(kind, text string, fail func(string) error) (planner.Expr, error) {
+func temporalLiteral(kind, text string, fail func(string) error) (logical.Expr, error) {
 	s := strings.TrimSpace(text)
 	if kind == "DATE" {
 		t, err := time.Parse("2006-01-02", s)
 		if err != nil {
 			return nil, fail(fmt.Sprintf("invalid DATE literal '%s': want yyyy-mm-dd", text))
 		}
-		return &planner.Literal{Value: t, Type: arrow.FixedWidthTypes.Date32}, nil
+		return &logical.Literal{Value: t, Type: arrow.FixedWidthTypes.Date32}, nil
 	}
 	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return &planner.Literal{Value: t.Truncate(time.Microsecond).UTC(), Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}}, nil
+			return &logical.Literal{Value: t.Truncate(time.Microsecond).UTC(), Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}}, nil
 		}
 	}
 	return nil, fail(fmt.Sprintf("invalid TIMESTAMP literal '%s': want yyyy-mm-dd hh:mm:ss[.ffffff]", text))
@@ -1898,7 +1899,7 @@ func temporalLiteral(kind, text string, fail func(string) error) (planner.Expr, 
 // trimCall parses TRIM(s), TRIM(chars FROM s) and TRIM(BOTH|LEADING|TRAILING
 // [chars] FROM s) into trim, ltrim or rtrim, whose two-argument form takes
 // the characters first, as Spark's does.
-func (p *parser) trimCall() (planner.Expr, error) {
+func (p *parser) trimCall() (logical.Expr, error) {
 	p.next() // TRIM
 	p.next() // (
 	name := "trim"
@@ -1917,7 +1918,7 @@ func (p *parser) trimCall() (planner.Expr, error) {
 		if err := p.expectOp(")"); err != nil {
 			return nil, err
 		}
-		return &planner.Func{Name: name, Args: []planner.Expr{str}}, nil
+		return &logical.Func{Name: name, Args: []logical.Expr{str}}, nil
 	}
 	first, err := p.expr()
 	if err != nil {
@@ -1931,9 +1932,9 @@ func (p *parser) trimCall() (planner.Expr, error) {
 		if err := p.expectOp(")"); err != nil {
 			return nil, err
 		}
-		return &planner.Func{Name: name, Args: []planner.Expr{first, str}}, nil
+		return &logical.Func{Name: name, Args: []logical.Expr{first, str}}, nil
 	}
-	args := []planner.Expr{first}
+	args := []logical.Expr{first}
 	for p.acceptOp(",") {
 		x, err := p.expr()
 		if err != nil {
@@ -1947,12 +1948,12 @@ func (p *parser) trimCall() (planner.Expr, error) {
 	if name != "trim" {
 		return nil, p.expected("FROM after TRIM(LEADING|TRAILING ...")
 	}
-	return &planner.Func{Name: name, Args: args}, nil
+	return &logical.Func{Name: name, Args: args}, nil
 }
 
 // setTerm parses the right operand of a set operation: a SELECT without its
 // own ORDER BY or LIMIT, or a parenthesized query.
-func (p *parser) setTerm() (planner.Plan, error) {
+func (p *parser) setTerm() (logical.Plan, error) {
 	switch t := p.peek(); {
 	case t.is("SELECT"):
 		c, err := p.selectCore()
@@ -2011,14 +2012,14 @@ func (p *parser) orderItems() ([]orderItem, error) {
 
 // percentileCall builds percentile_approx(x, p [, accuracy]), percentile(x,
 // p) and median(x), where p is a literal percentage or array of them.
-func (p *parser) percentileCall(nameTok token, f planner.AggFunc, args []planner.Expr, distinct bool) (planner.Expr, error) {
-	call := &planner.AggregateCall{Func: f, Distinct: distinct}
+func (p *parser) percentileCall(nameTok token, f logical.AggFunc, args []logical.Expr, distinct bool) (logical.Expr, error) {
+	call := &logical.AggregateCall{Func: f, Distinct: distinct}
 	maxArgs := 2
 	switch f {
-	case planner.AggMedian:
+	case logical.AggMedian:
 		maxArgs = 1
 		call.Percentages = []float64{0.5}
-	case planner.AggPercentileApprox:
+	case logical.AggPercentileApprox:
 		maxArgs = 3
 	}
 	if len(args) < min(2, maxArgs) || len(args) > maxArgs {
@@ -2027,12 +2028,12 @@ func (p *parser) percentileCall(nameTok token, f planner.AggFunc, args []planner
 	call.Arg = args[0]
 	if len(args) > 1 {
 		pct := args[1]
-		items := []planner.Expr{pct}
-		if fn, ok := pct.(*planner.Func); ok && strings.EqualFold(fn.Name, "array") {
+		items := []logical.Expr{pct}
+		if fn, ok := pct.(*logical.Func); ok && strings.EqualFold(fn.Name, "array") {
 			items, call.ArrayResult = fn.Args, true
 		}
 		for _, it := range items {
-			v, ok := planner.LiteralFloat(it)
+			v, ok := functions.LiteralFloat(it)
 			if !ok {
 				return nil, p.errAt(nameTok, "the percentage of %s must be a numeric literal or an array of them, got %s", f, it)
 			}
@@ -2040,7 +2041,7 @@ func (p *parser) percentileCall(nameTok token, f planner.AggFunc, args []planner
 		}
 	}
 	if len(args) > 2 {
-		acc, ok := planner.LiteralFloat(args[2])
+		acc, ok := functions.LiteralFloat(args[2])
 		if !ok || acc <= 0 || acc != float64(int64(acc)) {
 			return nil, p.errAt(nameTok, "the accuracy of %s must be a positive integer literal, got %s", f, args[2])
 		}

@@ -7,23 +7,23 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
 )
 
 // parseExpr parses "SELECT <e> FROM t" and returns the select expression.
-func parseExpr(t *testing.T, e string) planner.Expr {
+func parseExpr(t *testing.T, e string) logical.Expr {
 	t.Helper()
 	p, err := ParseQuery("SELECT " + e + " FROM t")
 	if err != nil {
 		t.Fatalf("%s: %v", e, err)
 	}
-	pr, ok := p.(*planner.Project)
+	pr, ok := p.(*logical.Project)
 	if !ok {
-		if ag, ok := p.(*planner.Aggregate); ok {
+		if ag, ok := p.(*logical.Aggregate); ok {
 			return ag.List[0]
 		}
-		t.Fatalf("%s: want a Project, got %s", e, planner.Format(p))
+		t.Fatalf("%s: want a Project, got %s", e, logical.Format(p))
 	}
 	return pr.List[0]
 }
@@ -90,12 +90,12 @@ func TestLiteralTypes(t *testing.T) {
 		{"10L", arrow.PrimitiveTypes.Int64, "10"},
 		{"7S", arrow.PrimitiveTypes.Int16, "7"},
 		{"7Y", arrow.PrimitiveTypes.Int8, "7"},
-		{"99999999999999999999", planner.DecimalType(20, 0), "99999999999999999999"},
-		{"0.05", planner.DecimalType(2, 2), "0.05"},
-		{"123.450", planner.DecimalType(6, 3), "123.450"},
-		{".5", planner.DecimalType(1, 1), "0.5"},
-		{"-0.06", planner.DecimalType(2, 2), "-0.06"},
-		{"1.5BD", planner.DecimalType(2, 1), "1.5"},
+		{"99999999999999999999", logical.DecimalType(20, 0), "99999999999999999999"},
+		{"0.05", logical.DecimalType(2, 2), "0.05"},
+		{"123.450", logical.DecimalType(6, 3), "123.450"},
+		{".5", logical.DecimalType(1, 1), "0.5"},
+		{"-0.06", logical.DecimalType(2, 2), "-0.06"},
+		{"1.5BD", logical.DecimalType(2, 1), "1.5"},
 		{"1e3", arrow.PrimitiveTypes.Float64, "1000.0"},
 		{"2.5E-1", arrow.PrimitiveTypes.Float64, "0.25"},
 		{"1.5D", arrow.PrimitiveTypes.Float64, "1.5"},
@@ -111,7 +111,7 @@ func TestLiteralTypes(t *testing.T) {
 	}
 	for _, c := range cases {
 		e := parseExpr(t, c.in)
-		lit, ok := e.(*planner.Literal)
+		lit, ok := e.(*logical.Literal)
 		if !ok {
 			t.Errorf("%s: want a literal, got %T %s", c.in, e, e)
 			continue
@@ -123,7 +123,7 @@ func TestLiteralTypes(t *testing.T) {
 			t.Errorf("%s: value %s, want %s", c.in, got, c.value)
 		}
 	}
-	if d := parseExpr(t, "0.05").(*planner.Literal).Value.(values.Decimal); d.Scale != 2 || d.Unscaled.LowBits() != 5 {
+	if d := parseExpr(t, "0.05").(*logical.Literal).Value.(values.Decimal); d.Scale != 2 || d.Unscaled.LowBits() != 5 {
 		t.Errorf("0.05 = %+v", d)
 	}
 }
@@ -133,9 +133,9 @@ func TestAggregateCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ag, ok := p.(*planner.Aggregate)
+	ag, ok := p.(*logical.Aggregate)
 	if !ok {
-		t.Fatalf("want an Aggregate, got %s", planner.Format(p))
+		t.Fatalf("want an Aggregate, got %s", logical.Format(p))
 	}
 	var got []string
 	for _, e := range ag.List {
@@ -174,7 +174,7 @@ func TestClauses(t *testing.T) {
 			t.Errorf("%s: %v", in, err)
 			continue
 		}
-		if got := planner.Format(p); got != want {
+		if got := logical.Format(p); got != want {
 			t.Errorf("%s:\ngot\n%s\nwant\n%s", in, got, want)
 		}
 	}
@@ -300,7 +300,7 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, st := range stmts {
 			_ = st.SQL()
-			var p planner.Plan
+			var p logical.Plan
 			switch x := st.(type) {
 			case *Query:
 				p = x.Plan
@@ -310,7 +310,7 @@ func FuzzParse(f *testing.F) {
 				p = x.Query
 			}
 			if p != nil {
-				_ = planner.Format(p)
+				_ = logical.Format(p)
 			}
 		}
 	})
@@ -331,7 +331,7 @@ func TestStringSyntaxForms(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", in, err)
 		}
-		if got := planner.Format(p); !strings.Contains(got, want) {
+		if got := logical.Format(p); !strings.Contains(got, want) {
 			t.Errorf("%s: plan lacks %s:\n%s", in, want, got)
 		}
 	}

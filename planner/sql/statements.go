@@ -4,7 +4,7 @@
 package sql
 
 import (
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // OneRowRelation is the table name a SELECT without FROM reads: the
@@ -24,7 +24,7 @@ type Statement interface {
 // Query is a SELECT (or WITH, or parenthesized) query; Plan is unresolved
 // and may hold Prune nodes, which Lower replaces once the plan is analyzed.
 type Query struct {
-	Plan planner.Plan
+	Plan logical.Plan
 	Text string
 }
 
@@ -32,7 +32,7 @@ type Query struct {
 type CreateView struct {
 	Name    string
 	Replace bool
-	Query   planner.Plan
+	Query   logical.Plan
 	Text    string
 }
 
@@ -44,7 +44,7 @@ type Explain struct {
 	Formatted bool
 	// Analyze runs the query and reports what each operator did.
 	Analyze bool
-	Query   planner.Plan
+	Query   logical.Plan
 	Text    string
 }
 
@@ -88,7 +88,7 @@ type CreateTableAs struct {
 	Format      string
 	Options     map[string]string
 	Location    string
-	Query       planner.Plan
+	Query       logical.Plan
 	Text        string
 }
 
@@ -99,7 +99,7 @@ type InsertOverwriteDirectory struct {
 	Path    string
 	Format  string
 	Options map[string]string
-	Query   planner.Plan
+	Query   logical.Plan
 	Text    string
 }
 
@@ -174,46 +174,46 @@ func (*DropView) statement()                         {}
 // of its child's) and Lower turns it into a Project of the kept columns.
 type Prune struct {
 	Keep  int
-	Child planner.Plan
+	Child logical.Plan
 }
 
-// Output implements planner.Plan: the first Keep columns of the child.
-func (p *Prune) Output() []*planner.Attribute {
+// Output implements logical.Plan: the first Keep columns of the child.
+func (p *Prune) Output() []*logical.Attribute {
 	out := p.Child.Output()
 	return out[:min(p.Keep, len(out))]
 }
 
-// Children implements planner.Plan.
-func (p *Prune) Children() []planner.Plan { return []planner.Plan{p.Child} }
+// Children implements logical.Plan.
+func (p *Prune) Children() []logical.Plan { return []logical.Plan{p.Child} }
 
-// WithChildren implements planner.Plan.
-func (p *Prune) WithChildren(c []planner.Plan) planner.Plan {
+// WithChildren implements logical.Plan.
+func (p *Prune) WithChildren(c []logical.Plan) logical.Plan {
 	return &Prune{Keep: p.Keep, Child: c[0]}
 }
 
-// Expressions implements planner.Plan: Prune has none.
-func (p *Prune) Expressions() []planner.Expr { return nil }
+// Expressions implements logical.Plan: Prune has none.
+func (p *Prune) Expressions() []logical.Expr { return nil }
 
-// WithExpressions implements planner.Plan.
-func (p *Prune) WithExpressions([]planner.Expr) planner.Plan { return p }
+// WithExpressions implements logical.Plan.
+func (p *Prune) WithExpressions([]logical.Expr) logical.Plan { return p }
 
-// String implements planner.Plan.
+// String implements logical.Plan.
 func (p *Prune) String() string { return "Prune hidden columns" }
 
 // Lower replaces the Prune nodes of an analyzed plan with Projects of the
 // columns they keep, leaving a plan of planner nodes only.
-func Lower(p planner.Plan) planner.Plan {
-	out, _, _ := planner.TransformUpWithSubqueries(p, func(n planner.Plan) (planner.Plan, bool, error) {
+func Lower(p logical.Plan) logical.Plan {
+	out, _, _ := logical.TransformUpWithSubqueries(p, func(n logical.Plan) (logical.Plan, bool, error) {
 		pr, ok := n.(*Prune)
 		if !ok {
 			return n, false, nil
 		}
 		attrs := pr.Output()
-		list := make([]planner.Expr, len(attrs))
+		list := make([]logical.Expr, len(attrs))
 		for i, a := range attrs {
 			list[i] = a
 		}
-		return &planner.Project{List: list, Child: pr.Child}, true, nil
+		return &logical.Project{List: list, Child: pr.Child}, true, nil
 	})
 	return out
 }

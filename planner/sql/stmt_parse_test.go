@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 func parseOne(t *testing.T, text string) Statement {
@@ -95,8 +95,8 @@ func TestParseSetAndExplain(t *testing.T) {
 func TestDirectFileQueryName(t *testing.T) {
 	q := parseOne(t, "SELECT * FROM parquet.`/data/x.parquet` AS p").(*Query)
 	var names []string
-	planner.TransformUp(q.Plan, func(n planner.Plan) (planner.Plan, bool, error) {
-		if r, ok := n.(*planner.UnresolvedRelation); ok {
+	logical.TransformUp(q.Plan, func(n logical.Plan) (logical.Plan, bool, error) {
+		if r, ok := n.(*logical.UnresolvedRelation); ok {
 			names = append(names, r.Name)
 		}
 		return n, false, nil

@@ -6,7 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec/window"
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 // windowFuncs maps the SQL names of the ranking, offset and value window
@@ -19,8 +19,8 @@ var windowFuncs = map[string]window.Func{
 }
 
 // literalInt returns the value of an integer literal.
-func literalInt(e planner.Expr) (int64, bool) {
-	l, ok := e.(*planner.Literal)
+func literalInt(e logical.Expr) (int64, bool) {
+	l, ok := e.(*logical.Literal)
 	if !ok {
 		return 0, false
 	}
@@ -39,13 +39,13 @@ func literalInt(e planner.Expr) (int64, bool) {
 
 // windowCall parses the OVER clause after a function call and builds the
 // window expression.
-func (p *parser) windowCall(nameTok token, name string, args []planner.Expr, star, distinct, ignoreNulls bool) (planner.Expr, error) {
+func (p *parser) windowCall(nameTok token, name string, args []logical.Expr, star, distinct, ignoreNulls bool) (logical.Expr, error) {
 	if distinct {
 		return nil, p.errAt(nameTok, "DISTINCT is not supported in window functions")
 	}
-	var fn planner.Expr
+	var fn logical.Expr
 	if wf, ok := windowFuncs[name]; ok {
-		f := &planner.WindowFunction{Func: wf, IgnoreNulls: ignoreNulls}
+		f := &logical.WindowFunction{Func: wf, IgnoreNulls: ignoreNulls}
 		intArg := func(i int, what string) error {
 			n, ok := literalInt(args[i])
 			if !ok {
@@ -80,13 +80,13 @@ func (p *parser) windowCall(nameTok token, name string, args []planner.Expr, sta
 				}
 			}
 			if len(args) > 2 {
-				if l, ok := args[2].(*planner.Literal); !ok || l.Value != nil {
+				if l, ok := args[2].(*logical.Literal); !ok || l.Value != nil {
 					f.Default = args[2]
 				}
 			}
 		case window.FirstValue, window.LastValue:
 			if len(args) == 2 {
-				l, ok := args[1].(*planner.Literal)
+				l, ok := args[1].(*logical.Literal)
 				b, isBool := false, false
 				if ok {
 					b, isBool = l.Value.(bool)
@@ -110,22 +110,22 @@ func (p *parser) windowCall(nameTok token, name string, args []planner.Expr, sta
 			}
 		}
 		fn = f
-	} else if af, ok := planner.LookupAggregate(name); ok {
+	} else if af, ok := logical.LookupAggregate(name); ok {
 		if ignoreNulls {
 			return nil, p.errAt(nameTok, "IGNORE NULLS is not allowed for %s", name)
 		}
 		switch {
-		case star && af == planner.AggCount:
-			fn = &planner.AggregateCall{Func: af}
+		case star && af == logical.AggCount:
+			fn = &logical.AggregateCall{Func: af}
 		case star:
 			return nil, p.errAt(nameTok, "%s(*) is not allowed; only count(*)", name)
 		case len(args) != 1:
 			return nil, p.errAt(nameTok, "%s takes 1 argument in a window, got %d", name, len(args))
 		default:
-			if l, ok := args[0].(*planner.Literal); ok && af == planner.AggCount && l.Value != nil {
-				fn = &planner.AggregateCall{Func: af}
+			if l, ok := args[0].(*logical.Literal); ok && af == logical.AggCount && l.Value != nil {
+				fn = &logical.AggregateCall{Func: af}
 			} else {
-				fn = &planner.AggregateCall{Func: af, Arg: args[0]}
+				fn = &logical.AggregateCall{Func: af, Arg: args[0]}
 			}
 		}
 	} else {
@@ -146,21 +146,21 @@ func (p *parser) windowCall(nameTok token, name string, args []planner.Expr, sta
 // query's WINDOW clause (see resolveWindowRefs).
 type windowRef struct {
 	name string
-	fn   planner.Expr
+	fn   logical.Expr
 	tok  token
 	p    *parser
 }
 
 func (w *windowRef) String() string                           { return w.fn.String() + " OVER " + w.name }
-func (w *windowRef) Children() []planner.Expr                 { return nil }
-func (w *windowRef) WithChildren([]planner.Expr) planner.Expr { return w }
+func (w *windowRef) Children() []logical.Expr                 { return nil }
+func (w *windowRef) WithChildren([]logical.Expr) logical.Expr { return w }
 func (w *windowRef) DataType() arrow.DataType                 { return nil }
 func (w *windowRef) Nullable() bool                           { return true }
 
 // resolveWindowRefs replaces every OVER name in e by the named window.
-func resolveWindowRefs(e planner.Expr, named map[string]*planner.WindowExpr) (planner.Expr, error) {
+func resolveWindowRefs(e logical.Expr, named map[string]*logical.WindowExpr) (logical.Expr, error) {
 	var err error
-	out, _ := planner.Transform(e, func(x planner.Expr) (planner.Expr, bool) {
+	out, _ := logical.Transform(e, func(x logical.Expr) (logical.Expr, bool) {
 		r, ok := x.(*windowRef)
 		if !ok || err != nil {
 			return x, false
@@ -170,17 +170,17 @@ func resolveWindowRefs(e planner.Expr, named map[string]*planner.WindowExpr) (pl
 			err = r.p.errAt(r.tok, "window %s is not defined in a WINDOW clause of this query", r.name)
 			return x, false
 		}
-		return &planner.WindowExpr{Func: r.fn, PartitionBy: spec.PartitionBy, OrderBy: spec.OrderBy, Frame: spec.Frame}, true
+		return &logical.WindowExpr{Func: r.fn, PartitionBy: spec.PartitionBy, OrderBy: spec.OrderBy, Frame: spec.Frame}, true
 	})
 	return out, err
 }
 
 // windowSpec parses "(PARTITION BY ... ORDER BY ... frame)".
-func (p *parser) windowSpec(fn planner.Expr) (planner.Expr, error) {
+func (p *parser) windowSpec(fn logical.Expr) (logical.Expr, error) {
 	if err := p.expectOp("("); err != nil {
 		return nil, err
 	}
-	w := &planner.WindowExpr{Func: fn}
+	w := &logical.WindowExpr{Func: fn}
 	if p.acceptKw("PARTITION") {
 		if err := p.expectKw("BY"); err != nil {
 			return nil, err
@@ -205,7 +205,7 @@ func (p *parser) windowSpec(fn planner.Expr) (planner.Expr, error) {
 			return nil, err
 		}
 		for _, o := range items {
-			w.OrderBy = append(w.OrderBy, &planner.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst})
+			w.OrderBy = append(w.OrderBy, &logical.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst})
 		}
 	}
 	if p.peek().is("ROWS") || p.peek().is("RANGE") {

@@ -3,7 +3,7 @@ package sql
 import (
 	"testing"
 
-	"github.com/gspark/gspark/planner"
+	"github.com/gspark/gspark/planner/logical"
 )
 
 func TestParseWindow(t *testing.T) {
@@ -22,7 +22,7 @@ func TestParseWindow(t *testing.T) {
 	}
 	for in, want := range cases {
 		e := parseExpr(t, in)
-		if al, ok := e.(*planner.Alias); ok {
+		if al, ok := e.(*logical.Alias); ok {
 			e = al.E
 		}
 		if got := e.String(); got != want {
@@ -34,8 +34,8 @@ func TestParseWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := p.(*planner.Project); !ok {
-		t.Fatalf("want a Project, got %s", planner.Format(p))
+	if _, ok := p.(*logical.Project); !ok {
+		t.Fatalf("want a Project, got %s", logical.Format(p))
 	}
 }
 

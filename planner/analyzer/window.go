@@ -1,0 +1,183 @@
+package analyzer
+
+import (
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec/window"
+	"github.com/gspark/gspark/planner/compile"
+	"github.com/gspark/gspark/planner/logical"
+)
+
+// checkWindow validates a resolved window expression and fills in its default
+// frame and the lag/lead default's cast.
+func checkWindow(w *logical.WindowExpr) (*logical.WindowExpr, error) {
+	for _, c := range w.Children() {
+		if logical.ContainsWindow(c) {
+			return nil, logical.AnalysisErr("window functions cannot be nested: %s", logical.StripIDs(w.String()))
+		}
+	}
+	for _, c := range w.Children()[1:] {
+		if logical.ContainsAggregate(c) {
+			return nil, logical.AnalysisErr("aggregate function in window specification %s", logical.StripIDs(w.String()))
+		}
+	}
+	f, err := compile.WindowFuncOf(w.Func)
+	if err != nil {
+		return nil, err
+	}
+	out := *w
+	// Inputs are evaluated on plain values: dictionary columns are decoded.
+	switch x := w.Func.(type) {
+	case *logical.WindowFunction:
+		if x.Arg != nil {
+			if d, ok := x.Arg.DataType().(*arrow.DictionaryType); ok {
+				nf := *x
+				nf.Arg = logical.CastTo(x.Arg, d.ValueType)
+				out.Func, w = &nf, &logical.WindowExpr{Func: &nf, PartitionBy: w.PartitionBy, OrderBy: w.OrderBy, Frame: w.Frame}
+			}
+		}
+	case *logical.AggregateCall:
+		if x.Arg != nil {
+			if d, ok := x.Arg.DataType().(*arrow.DictionaryType); ok {
+				na := *x
+				na.Arg = logical.CastTo(x.Arg, d.ValueType)
+				out.Func, w = &na, &logical.WindowExpr{Func: &na, PartitionBy: w.PartitionBy, OrderBy: w.OrderBy, Frame: w.Frame}
+			}
+		}
+	}
+	if wf, ok := w.Func.(*logical.WindowFunction); ok {
+		if wf.Arg != nil && logical.ContainsAggregate(wf.Arg) {
+			return nil, logical.AnalysisErr("aggregate function in window function argument %s", logical.StripIDs(w.String()))
+		}
+		if (f < window.FirstValue) && len(w.OrderBy) == 0 {
+			return nil, logical.AnalysisErr("window function %s requires an ORDER BY in its window", f)
+		}
+		if f.NeedsInput() && wf.Arg == nil {
+			return nil, logical.AnalysisErr("window function %s needs an argument", f)
+		}
+		if (f == window.Ntile || f == window.NthValue) && wf.N <= 0 {
+			return nil, logical.AnalysisErr("window function %s needs a positive argument, got %d", f, wf.N)
+		}
+		if wf.Default != nil {
+			if _, ok := stripCasts(wf.Default).(*logical.Literal); !ok {
+				return nil, logical.AnalysisErr("the default of %s must be a literal, got %s", f, logical.StripIDs(wf.Default.String()))
+			}
+			nf := *wf
+			nf.Default = logical.CastTo(wf.Default, wf.Arg.DataType())
+			out.Func = &nf
+		}
+	} else if ac := w.Func.(*logical.AggregateCall); ac.Arg != nil && logical.ContainsAggregate(ac.Arg) {
+		return nil, logical.AnalysisErr("aggregate function calls cannot be nested: %s", logical.StripIDs(w.String()))
+	}
+	if out.DataType() == nil {
+		return nil, logical.AnalysisErr("window function %s of this argument type is not supported", logical.StripIDs(w.Func.String()))
+	}
+	if ac, ok := w.Func.(*logical.AggregateCall); ok && ac.Arg != nil {
+		rt, err := window.ResultType(f, ac.Arg.DataType())
+		if err != nil {
+			return nil, logical.AnalysisErr("window %s: %v", logical.StripIDs(w.Func.String()), err)
+		}
+		if !arrow.TypeEqual(rt, ac.Type) {
+			return nil, logical.AnalysisErr("window %s: result type %s is not supported", logical.StripIDs(w.Func.String()), logical.TypeName(ac.Type))
+		}
+	}
+	if out.Frame == nil {
+		fr := window.DefaultFrame(len(w.OrderBy) > 0)
+		out.Frame = &fr
+	}
+	fr := *out.Frame
+	if fr.Start.Kind == window.UnboundedFollowing || fr.End.Kind == window.UnboundedPreceding {
+		return nil, logical.AnalysisErr("invalid window frame %s", fr)
+	}
+	if fr.Range && (isOffset(fr.Start) || isOffset(fr.End)) {
+		if len(w.OrderBy) != 1 {
+			return nil, logical.AnalysisErr("a RANGE window frame with offsets needs exactly one ORDER BY expression: %s", logical.StripIDs(w.String()))
+		}
+		t := w.OrderBy[0].E.DataType()
+		switch t.ID() {
+		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.FLOAT32, arrow.FLOAT64:
+		case arrow.DECIMAL64:
+			scale := math.Pow10(int(t.(*arrow.Decimal64Type).Scale))
+			for _, b := range []*window.Bound{&fr.Start, &fr.End} {
+				b.Offset = int64(float64(b.Offset) * scale)
+			}
+		default:
+			return nil, logical.AnalysisErr("a RANGE window frame with offsets needs a numeric or date ORDER BY expression, %s has type %s",
+				logical.StripIDs(w.OrderBy[0].E.String()), logical.TypeName(t))
+		}
+		out.Frame = &fr
+	}
+	return &out, nil
+}
+
+func isOffset(b window.Bound) bool { return b.Kind == window.Preceding || b.Kind == window.Following }
+
+func stripCasts(e logical.Expr) logical.Expr {
+	for {
+		c, ok := e.(*logical.Cast)
+		if !ok {
+			return e
+		}
+		e = c.E
+	}
+}
+
+// extractWindows rewrites a Project whose list has window expressions into a
+// Project of attributes over one Window node per distinct window
+// specification, like Spark's ExtractWindowExpressions.
+func (a *Analyzer) extractWindows(list []logical.Expr, child logical.Plan) (logical.Plan, error) {
+	var keys []string
+	groups := map[string][]logical.Expr{}
+	add := func(w *logical.WindowExpr, name string, id int64) (*logical.Attribute, error) {
+		cw, err := checkWindow(w)
+		if err != nil {
+			return nil, err
+		}
+		k := cw.Spec()
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], &logical.Alias{E: cw, Name: name, ID: id})
+		return &logical.Attribute{ID: id, Name: name, Type: cw.DataType(), Null: cw.Nullable()}, nil
+	}
+	out := make([]logical.Expr, len(list))
+	for i, e := range list {
+		if al, ok := e.(*logical.Alias); ok {
+			if w, ok := al.E.(*logical.WindowExpr); ok {
+				att, err := add(w, al.Name, al.ID)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = att
+				continue
+			}
+		}
+		var err error
+		r, _ := logical.Transform(e, func(x logical.Expr) (logical.Expr, bool) {
+			w, ok := x.(*logical.WindowExpr)
+			if !ok || err != nil {
+				return x, false
+			}
+			var att *logical.Attribute
+			att, err = add(w, logical.OutputName(w), a.IDs.Next())
+			if err != nil {
+				return x, false
+			}
+			return att, true
+		})
+		if err != nil {
+			return nil, err
+		}
+		if logical.ContainsAggregate(r) {
+			return nil, logical.AnalysisErr("aggregate function %s is not allowed in Select outside a window; use GroupBy/Agg", logical.StripIDs(r.String()))
+		}
+		out[i] = r
+	}
+	p := child
+	for _, k := range keys {
+		p = &logical.Window{Exprs: groups[k], Child: p}
+	}
+	return &logical.Project{List: out, Child: p}, nil
+}

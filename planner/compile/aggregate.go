@@ -1,0 +1,81 @@
+package compile
+
+import (
+	"github.com/gspark/gspark/exec/aggregate"
+	"github.com/gspark/gspark/planner/logical"
+)
+
+// ExecAggFunc is the operator's name for an aggregate function; star marks
+// count(*).
+func ExecAggFunc(f logical.AggFunc, star bool) aggregate.Func {
+	switch f {
+	case logical.AggCount:
+		if star {
+			return aggregate.CountStar
+		}
+		return aggregate.Count
+	case logical.AggSum:
+		return aggregate.Sum
+	case logical.AggAvg:
+		return aggregate.Avg
+	case logical.AggMin:
+		return aggregate.Min
+	case logical.AggMax:
+		return aggregate.Max
+	case logical.AggStddevSamp:
+		return aggregate.StddevSamp
+	case logical.AggStddevPop:
+		return aggregate.StddevPop
+	case logical.AggVarSamp:
+		return aggregate.VarSamp
+	case logical.AggVarPop:
+		return aggregate.VarPop
+	case logical.AggFirst:
+		return aggregate.First
+	case logical.AggLast:
+		return aggregate.Last
+	case logical.AggBoolAnd:
+		return aggregate.BoolAnd
+	case logical.AggBoolOr:
+		return aggregate.BoolOr
+	case logical.AggCountIf:
+		return aggregate.CountIf
+	case logical.AggAnyValue:
+		return aggregate.AnyValue
+	case logical.AggCorr:
+		return aggregate.Corr
+	case logical.AggCovarSamp:
+		return aggregate.CovarSamp
+	case logical.AggCovarPop:
+		return aggregate.CovarPop
+	case logical.AggMaxBy:
+		return aggregate.MaxBy
+	case logical.AggMinBy:
+		return aggregate.MinBy
+	case logical.AggApproxCountDistinct:
+		return aggregate.ApproxCountDistinct
+	case logical.AggCollectList:
+		return aggregate.CollectList
+	case logical.AggCollectSet:
+		return aggregate.CollectSet
+	case logical.AggPercentileApprox:
+		return aggregate.PercentileApprox
+	case logical.AggPercentile:
+		return aggregate.Percentile
+	case logical.AggMedian:
+		return aggregate.Median
+	}
+	return aggregate.Count
+}
+
+// ExecAggOf is execAggFunc for a call, telling the array forms of the
+// percentiles apart.
+func ExecAggOf(c *logical.AggregateCall) aggregate.Func {
+	switch {
+	case c.Func == logical.AggPercentileApprox && c.ArrayResult:
+		return aggregate.PercentileApproxArray
+	case c.Func == logical.AggPercentile && c.ArrayResult:
+		return aggregate.PercentileArray
+	}
+	return ExecAggFunc(c.Func, c.Arg == nil)
+}

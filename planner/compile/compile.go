@@ -1,0 +1,175 @@
+package compile
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/planner/functions"
+	"github.com/gspark/gspark/planner/logical"
+)
+
+var binaryOps = map[logical.BinaryOp]expr.BinaryOp{
+	logical.OpAdd: expr.Add, logical.OpSub: expr.Sub, logical.OpMul: expr.Mul, logical.OpDiv: expr.Div, logical.OpMod: expr.Mod,
+	logical.OpEq: expr.Eq, logical.OpNotEq: expr.NotEq, logical.OpLt: expr.Lt, logical.OpLtEq: expr.LtEq, logical.OpGt: expr.Gt, logical.OpGtEq: expr.GtEq,
+	logical.OpAnd: expr.And, logical.OpOr: expr.Or,
+}
+
+// CompileExpr turns a resolved logical expression into a physical one that
+// reads the columns of a batch laid out as input.
+func CompileExpr(e logical.Expr, input []*logical.Attribute) (expr.Expr, error) {
+	switch x := e.(type) {
+	case *logical.Attribute:
+		for i, a := range input {
+			if a.ID == x.ID {
+				return expr.Column(i, x.Name, x.Type), nil
+			}
+		}
+		return nil, fmt.Errorf("internal error: column %s is not in the operator's input %s", x, logical.AttrList(input))
+	case *logical.Literal:
+		return expr.Literal(LiteralValue(x.Value), x.Type)
+	case *logical.Alias:
+		return CompileExpr(x.E, input)
+	case *logical.Binary:
+		l, err := CompileExpr(x.L, input)
+		if err != nil {
+			return nil, err
+		}
+		r, err := CompileExpr(x.R, input)
+		if err != nil {
+			return nil, err
+		}
+		if x.Op == logical.OpNullSafeEq {
+			return nullSafeEqual(l, r)
+		}
+		out, err := expr.Binary(binaryOps[x.Op], l, r)
+		if err != nil {
+			return nil, err
+		}
+		if x.Type != nil && !arrow.TypeEqual(out.DataType(), x.Type) {
+			return nil, fmt.Errorf("internal error: %s evaluates to %s, analyzer typed it %s", logical.StripIDs(x.String()), logical.TypeName(out.DataType()), logical.TypeName(x.Type))
+		}
+		return out, nil
+	case *logical.Unary:
+		in, err := CompileExpr(x.E, input)
+		if err != nil {
+			return nil, err
+		}
+		switch x.Op {
+		case logical.OpNot:
+			return expr.Not(in)
+		case logical.OpNegate:
+			return expr.Negate(in)
+		case logical.OpIsNull:
+			return expr.IsNull(in), nil
+		default:
+			return expr.IsNotNull(in), nil
+		}
+	case *logical.Cast:
+		in, err := CompileExpr(x.E, input)
+		if err != nil {
+			return nil, err
+		}
+		if arrow.TypeEqual(in.DataType(), x.To) {
+			return in, nil
+		}
+		if x.Try {
+			return expr.TryCast(in, x.To)
+		}
+		return expr.Cast(in, x.To)
+	case *logical.CaseWhen:
+		whens := make([]expr.Expr, len(x.Whens))
+		thens := make([]expr.Expr, len(x.Thens))
+		for i := range x.Whens {
+			w, err := CompileExpr(x.Whens[i], input)
+			if err != nil {
+				return nil, err
+			}
+			t, err := CompileExpr(x.Thens[i], input)
+			if err != nil {
+				return nil, err
+			}
+			whens[i], thens[i] = w, t
+		}
+		var els expr.Expr
+		if x.Else != nil {
+			var err error
+			if els, err = CompileExpr(x.Else, input); err != nil {
+				return nil, err
+			}
+		}
+		return expr.CaseWhen(whens, thens, els)
+	case *logical.Like:
+		in, err := CompileExpr(x.E, input)
+		if err != nil {
+			return nil, err
+		}
+		return expr.Like(in, x.Pattern)
+	case *logical.Func:
+		args := make([]expr.Expr, len(x.Args))
+		for i, a := range x.Args {
+			c, err := CompileExpr(a, input)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = c
+		}
+		return functions.CompileFunc(x, args)
+	case *logical.UDF:
+		args := make([]expr.Expr, len(x.Args))
+		for i, a := range x.Args {
+			c, err := CompileExpr(a, input)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = c
+		}
+		return expr.UDF(x.Name, x.Type, args, x.Fn), nil
+	case *logical.Subquery:
+		if x.Kind == logical.ScalarSubquery {
+			return unevaluated{x}, nil
+		}
+		return nil, fmt.Errorf("internal error: %s was not rewritten into a join", x)
+	case *logical.AggregateCall:
+		return nil, fmt.Errorf("internal error: aggregate %s outside an aggregation", logical.StripIDs(x.String()))
+	}
+	return nil, fmt.Errorf("internal error: cannot compile %T %s", e, e)
+}
+
+// LiteralValue converts a row-form literal to what expr.Literal accepts.
+func LiteralValue(v any) any {
+	if iv, ok := logical.IntValue(v); ok {
+		return iv
+	}
+	if f, ok := v.(float32); ok {
+		return float64(f)
+	}
+	return v
+}
+
+// nullSafeEqual compiles l <=> r as CASE WHEN l IS NULL THEN r IS NULL
+// WHEN r IS NULL THEN false ELSE l = r END.
+func nullSafeEqual(l, r expr.Expr) (expr.Expr, error) {
+	eq, err := expr.Binary(expr.Eq, l, r)
+	if err != nil {
+		return nil, err
+	}
+	f, err := expr.Literal(false, arrow.FixedWidthTypes.Boolean)
+	if err != nil {
+		return nil, err
+	}
+	return expr.CaseWhen([]expr.Expr{expr.IsNull(l), expr.IsNull(r)}, []expr.Expr{expr.IsNull(r), f}, eq)
+}
+
+// unevaluated stands for a scalar subquery in a plan shown but not run (EXPLAIN).
+type unevaluated struct{ s *logical.Subquery }
+
+func (u unevaluated) DataType() arrow.DataType { return u.s.DataType() }
+
+func (u unevaluated) String() string { return u.s.String() }
+
+func (u unevaluated) Eval(memory.Allocator, arrow.RecordBatch) (arrow.Array, error) {
+	return nil, fmt.Errorf("internal error: %s was not evaluated before the query ran", u.s)
+}

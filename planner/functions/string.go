@@ -1,0 +1,284 @@
+package functions
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/expr/strfn"
+	"github.com/gspark/gspark/planner/logical"
+)
+
+// stringFunctions are the built-in string functions (upper, lower and
+// substring are core functions).
+func stringFunctions() []FunctionDef {
+	str := arrow.BinaryTypes.String
+	i32 := arrow.PrimitiveTypes.Int32
+	return []FunctionDef{
+		{Name: "concat", MinArgs: 0, MaxArgs: -1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Concat(a...)
+		})},
+		{Name: "concat_ws", MinArgs: 1, MaxArgs: -1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.ConcatWs(a[0], a[1:]...)
+		})},
+		{Name: "length", Aliases: []string{"char_length", "character_length", "len"}, MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(i32, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Length(a[0])
+		})},
+		strfnTrimDef("trim", strfn.TrimBoth),
+		strfnTrimDef("btrim", strfn.TrimBoth),
+		strfnTrimDef("ltrim", strfn.TrimLeading),
+		strfnTrimDef("rtrim", strfn.TrimTrailing),
+		{Name: "lpad", MinArgs: 2, MaxArgs: 3, Resolve: strfnResolve(str, strfnSIS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Lpad(a[0], a[1], strfnOpt(a, 2))
+		})},
+		{Name: "rpad", MinArgs: 2, MaxArgs: 3, Resolve: strfnResolve(str, strfnSIS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Rpad(a[0], a[1], strfnOpt(a, 2))
+		})},
+		{Name: "instr", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(i32, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Instr(a[0], a[1])
+		})},
+		{Name: "locate", Aliases: []string{"position"}, MinArgs: 2, MaxArgs: 3, Resolve: strfnResolve(i32, strfnSSI), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Locate(a[0], a[1], strfnOpt(a, 2))
+		})},
+		{Name: "replace", MinArgs: 2, MaxArgs: 3, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Replace(a[0], a[1], strfnOpt(a, 2))
+		})},
+		{Name: "initcap", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.InitCap(a[0])
+		})},
+		{Name: "reverse", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Reverse(a[0])
+		})},
+		{Name: "repeat", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(str, strfnSIS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Repeat(a[0], a[1])
+		})},
+		{Name: "left", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(str, strfnSIS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Left(a[0], a[1])
+		})},
+		{Name: "right", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(str, strfnSIS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Right(a[0], a[1])
+		})},
+		{Name: "ascii", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(i32, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Ascii(a[0])
+		})},
+		{Name: "translate", MinArgs: 3, MaxArgs: 3, Resolve: strfnResolveLits(str, 1, 2), Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			if null, ok := strfnNullLit(call, str, 1, 2); ok {
+				return null, nil
+			}
+			from, _ := StringLiteralArg(call.Name, call.Args[1])
+			to, _ := StringLiteralArg(call.Name, call.Args[2])
+			return strfn.Translate(a[0], from, to)
+		}},
+		{Name: "regexp_replace", MinArgs: 3, MaxArgs: 4, Resolve: strfnResolveLits(str, 1, 2, 3), Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			if null, ok := strfnNullLit(call, str, 1, 2, 3); ok {
+				return null, nil
+			}
+			pattern, _ := StringLiteralArg(call.Name, call.Args[1])
+			rep, _ := StringLiteralArg(call.Name, call.Args[2])
+			pos := int64(1)
+			if len(call.Args) > 3 {
+				pos, _ = IntLiteralArg(call.Name, call.Args[3])
+			}
+			return strfn.RegexpReplace(a[0], pattern, rep, int(pos))
+		}},
+		{Name: "regexp_extract", MinArgs: 2, MaxArgs: 3, Resolve: strfnResolveLits(str, 1, 2), Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			if null, ok := strfnNullLit(call, str, 1, 2); ok {
+				return null, nil
+			}
+			pattern, _ := StringLiteralArg(call.Name, call.Args[1])
+			idx := int64(1)
+			if len(call.Args) > 2 {
+				idx, _ = IntLiteralArg(call.Name, call.Args[2])
+			}
+			return strfn.RegexpExtract(a[0], pattern, int(idx))
+		}},
+		{Name: "rlike", Aliases: []string{"regexp", "regexp_like"}, MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveLits(arrow.FixedWidthTypes.Boolean, 1), Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			if null, ok := strfnNullLit(call, arrow.FixedWidthTypes.Boolean, 1); ok {
+				return null, nil
+			}
+			pattern, _ := StringLiteralArg(call.Name, call.Args[1])
+			return strfn.RLike(a[0], pattern)
+		}},
+		{Name: "format_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveFormatNumber, Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.FormatNumber(a[0], a[1])
+		})},
+	}
+}
+
+// strfnResolveFormatNumber types format_number(x, d): integers widen to
+// bigint, float to double and strings cast to double; decimals stay. The
+// result is null when d is negative. A format pattern as d is not
+// supported.
+func strfnResolveFormatNumber(name string, args []logical.Expr) (logical.Expr, error) {
+	x, d := args[0], args[1]
+	switch t := x.DataType(); {
+	case logical.IsInteger(t):
+		x = logical.CastTo(x, arrow.PrimitiveTypes.Int64)
+	case logical.IsFloat(t) || t.ID() == arrow.STRING || t.ID() == arrow.NULL:
+		x = logical.CastTo(x, arrow.PrimitiveTypes.Float64)
+	case logical.IsDecimal(t):
+	default:
+		return nil, ArgError(name, args[0], "a numeric argument")
+	}
+	switch t := d.DataType(); {
+	case logical.IsInteger(t) || t.ID() == arrow.NULL:
+		d = logical.CastTo(d, arrow.PrimitiveTypes.Int32)
+	case t.ID() == arrow.STRING:
+		return nil, logical.AnalysisErr("format_number with a format pattern (%s) is not supported yet; give the number of decimal places", logical.StripIDs(d.String()))
+	default:
+		return nil, ArgError(name, args[1], "an integer argument")
+	}
+	return &logical.Func{Name: name, Args: []logical.Expr{x, d}, Type: arrow.BinaryTypes.String, MayBeNull: true}, nil
+}
+
+// Argument kinds of the string functions: 's' a string, 'i' an int.
+const (
+	strfnS   = "s"   // every argument a string
+	strfnSIS = "sis" // string, int, then strings
+	strfnSSI = "ssi" // string, string, then ints
+)
+
+// strfnKind returns the kind of argument i under the pattern kinds; the last
+// kind repeats.
+func strfnKind(kinds string, i int) byte { return kinds[min(i, len(kinds)-1)] }
+
+// strfnResolve types a string function returning t whose arguments are
+// coerced by kinds: Spark implicitly casts numbers, booleans and datetimes
+// to string, and strings or other integers to int (ANSI cast: a value out
+// of the int range is an error).
+func strfnResolve(t arrow.DataType, kinds string) func(string, []logical.Expr) (logical.Expr, error) {
+	return func(name string, args []logical.Expr) (logical.Expr, error) {
+		out := make([]logical.Expr, len(args))
+		for i, a := range args {
+			var err error
+			if strfnKind(kinds, i) == 'i' {
+				out[i], err = strfnIntArg(name, a)
+			} else {
+				out[i], err = strfnStringArg(name, a)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		return &logical.Func{Name: name, Args: out, Type: t}, nil
+	}
+}
+
+// strfnStringArg coerces a to string.
+func strfnStringArg(name string, a logical.Expr) (logical.Expr, error) {
+	t := a.DataType()
+	if d, ok := t.(*arrow.DictionaryType); ok && d.ValueType.ID() == arrow.STRING {
+		return a, nil // the kernels decode dictionaries
+	}
+	switch {
+	case t.ID() == arrow.STRING:
+		return a, nil
+	case t.ID() == arrow.NULL || logical.IsNumeric(t) || t.ID() == arrow.BOOL || t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP:
+		return logical.CastTo(a, arrow.BinaryTypes.String), nil
+	}
+	return nil, ArgError(name, a, "a string argument")
+}
+
+// strfnIntArg coerces a to int.
+func strfnIntArg(name string, a logical.Expr) (logical.Expr, error) {
+	t := a.DataType()
+	if t.ID() == arrow.NULL || logical.IsInteger(t) || t.ID() == arrow.STRING {
+		return logical.CastTo(a, arrow.PrimitiveTypes.Int32), nil
+	}
+	return nil, ArgError(name, a, "an integer argument")
+}
+
+// strfnConsts wraps a Compile function so that non-null string and int
+// literal arguments reach the kernels as constants read once, not as
+// columns of copies.
+func strfnConsts(f func(a []expr.Expr) (expr.Expr, error)) func(*logical.Func, []expr.Expr) (expr.Expr, error) {
+	return func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+		args := append([]expr.Expr(nil), a...)
+		for i, arg := range call.Args {
+			l, ok := arg.(*logical.Literal)
+			if !ok || l.Value == nil || i >= len(args) {
+				continue
+			}
+			var err error
+			switch v := l.Value.(type) {
+			case string:
+				if l.Type.ID() == arrow.STRING {
+					args[i], err = strfn.StringConst(v)
+				}
+			case int32:
+				if l.Type.ID() == arrow.INT32 {
+					args[i], err = strfn.IntConst(v)
+				}
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		return f(args)
+	}
+}
+
+// strfnOpt returns a[i], or nil when absent.
+func strfnOpt(a []expr.Expr, i int) expr.Expr {
+	if i < len(a) {
+		return a[i]
+	}
+	return nil
+}
+
+// strfnTrimDef defines trim, ltrim and rtrim, whose two-argument form is
+// (trimStr, str) as in Spark, and btrim, whose form is (str, trimStr).
+func strfnTrimDef(name string, mode strfn.TrimMode) FunctionDef {
+	return FunctionDef{Name: name, MinArgs: 1, MaxArgs: 2, Resolve: strfnResolve(arrow.BinaryTypes.String, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		if len(a) == 2 && name != "btrim" {
+			return strfn.Trim(name, mode, a[1], a[0])
+		}
+		return strfn.Trim(name, mode, a[0], strfnOpt(a, 1))
+	})}
+}
+
+// strfnResolveLits types a function whose first argument is a string and
+// whose arguments at lits are literals read when compiling (regexp
+// patterns, translate maps, group indexes): strings, or the int of the
+// optional last position; a NULL literal makes the result NULL.
+func strfnResolveLits(t arrow.DataType, lits ...int) func(string, []logical.Expr) (logical.Expr, error) {
+	return func(name string, args []logical.Expr) (logical.Expr, error) {
+		first, err := strfnStringArg(name, args[0])
+		if err != nil {
+			return nil, err
+		}
+		out := append([]logical.Expr{first}, args[1:]...)
+		for _, i := range lits {
+			if i >= len(args) {
+				continue
+			}
+			a := args[i]
+			if l, ok := a.(*logical.Literal); ok && l.Value == nil {
+				continue
+			}
+			isInt := (name == "regexp_replace" && i == 3) || (name == "regexp_extract" && i == 2)
+			if isInt {
+				if _, err := IntLiteralArg(name, a); err != nil {
+					return nil, err
+				}
+			} else if _, err := StringLiteralArg(name, a); err != nil {
+				return nil, err
+			}
+		}
+		return &logical.Func{Name: name, Args: out, Type: t}, nil
+	}
+}
+
+// strfnNullLit returns a NULL of type t when one of the literal
+// arguments at lits is NULL.
+func strfnNullLit(call *logical.Func, t arrow.DataType, lits ...int) (expr.Expr, bool) {
+	for _, i := range lits {
+		if i >= len(call.Args) {
+			continue
+		}
+		if l, ok := call.Args[i].(*logical.Literal); ok && l.Value == nil {
+			e, err := expr.Literal(nil, t)
+			return e, err == nil
+		}
+	}
+	return nil, false
+}
