@@ -19,6 +19,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/gspark/gspark/benchmarks/internal/tpch"
+	"github.com/gspark/gspark/internal/answers"
 )
 
 func main() {
@@ -63,7 +64,7 @@ func run(ctx context.Context, data, queries, out string) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		path := filepath.Join(out, name+".csv")
-		if err := tpch.WriteCSV(path, t); err != nil {
+		if err := answers.WriteFile(path, t); err != nil {
 			return err
 		}
 		fmt.Printf("%s: %d rows -> %s\n", name, len(t.Rows), path)
