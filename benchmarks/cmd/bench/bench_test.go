@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gspark/gspark/internal/answers"
 )
 
 // TestCrossCheckTiny runs the whole harness on small DuckDB-made lineitem and
@@ -78,62 +80,49 @@ func TestReferenceHandComputed(t *testing.T) {
 	add("N", "O", 3000, 30000, 6, 8, day19980902) // last day included
 	add("R", "F", 100, 100, 0, 0, day19980902+1)  // excluded from Q1
 	q1 := referenceQ1([]*q1Columns{c})
-	if len(q1.rows) != 2 {
-		t.Fatalf("Q1 groups: got %d, want 2", len(q1.rows))
+	if len(q1.Rows) != 2 {
+		t.Fatalf("Q1 groups: got %d, want 2", len(q1.Rows))
 	}
-	a := q1.rows[0]
+	a := q1.Rows[0]
 	// A|F: sum_disc_price = 200.50 * 0.90 = 180.4500, charge = 180.450000.
-	if a[0].str != "A" || a[1].str != "F" || a[4].exact.FloatString(4) != "180.4500" || a[5].exact.FloatString(6) != "180.450000" {
+	if a[0].String() != "A" || a[1].String() != "F" || a[4].String() != "180.4500" || a[5].String() != "180.450000" {
 		t.Errorf("A|F row: %v", a)
 	}
-	n := q1.rows[1]
+	n := q1.Rows[1]
 	// N|O: qty 40.00; base 400.00; disc price 95 + 282 = 377.0000;
 	// charge 95*1.02 + 282*1.08 = 96.9 + 304.56 = 401.460000; avg_disc 0.055.
-	if n[2].exact.FloatString(2) != "40.00" || n[3].exact.FloatString(2) != "400.00" ||
-		n[4].exact.FloatString(4) != "377.0000" || n[5].exact.FloatString(6) != "401.460000" ||
-		!sameValue(n[8], floatValue(0.055)) || n[9].exact.Cmp(big.NewRat(2, 1)) != 0 {
+	if n[2].String() != "40.00" || n[3].String() != "400.00" ||
+		n[4].String() != "377.0000" || n[5].String() != "401.460000" ||
+		!answers.Same(n[8], answers.Float(0.055)) || n[9].String() != "2" {
 		t.Errorf("N|O row: %v", n)
 	}
 	q6 := referenceQ6([]*q1Columns{c})
 	// Only the first row is in 1994 with discount 0.05..0.07 and quantity < 24: 100.00 * 0.05.
-	if got := q6.rows[0][0].exact.FloatString(4); got != "5.0000" {
+	if got := q6.Rows[0][0].String(); got != "5.0000" {
 		t.Errorf("Q6 revenue: got %s, want 5.0000", got)
 	}
 }
 
-// TestSameValue checks the comparison rules.
-func TestSameValue(t *testing.T) {
-	cases := []struct {
-		a, b value
-		want bool
-	}{
-		{strValue("A"), strValue("A"), true},
-		{strValue("A"), strValue("B"), false},
-		{decValue(big.NewInt(12345), 2), ratValue(big.NewRat(12345, 100), 2), true},
-		{decValue(big.NewInt(12345), 2), decValue(big.NewInt(12346), 2), false},
-		{decValue(big.NewInt(123450), 3), decValue(big.NewInt(12345), 2), true},
-		{floatValue(1.0), floatValue(1.0 + 1e-12), true},
-		{floatValue(1.0), floatValue(1.0 + 1e-6), false},
-		// A decimal rounded to 6 digits vs the exact float quotient.
-		{decValue(big.NewInt(50001), 6), floatValue(0.0500014), true},
-		{decValue(big.NewInt(50001), 6), floatValue(0.050002), false},
-		{intValue(7), floatValue(7), true},
-		{value{null: true}, value{null: true}, true},
-		{value{null: true}, intValue(0), false},
-		{strValue("1"), intValue(1), false},
+// TestCompareTables checks that the benchmark's comparison is in order and
+// exact for decimals.
+func TestCompareTables(t *testing.T) {
+	cols := []answers.Column{{Name: "k"}, {Name: "v"}}
+	mk := func(rows ...[]answers.Value) answers.Table { return answers.Table{Columns: cols, Rows: rows} }
+	cent := func(n int64) answers.Value { return answers.Decimal(big.NewInt(n), 2) }
+	a := []answers.Value{answers.Str("a"), cent(5658655440073)}
+	b := []answers.Value{answers.Str("b"), answers.Float(0.5)}
+	if err := compareTables("q", "x", mk(a, b), "y", mk(a, b)); err != nil {
+		t.Errorf("equal answers: %v", err)
 	}
-	for i, c := range cases {
-		if got := sameValue(c.a, c.b); got != c.want {
-			t.Errorf("case %d: sameValue(%s, %s) = %v, want %v", i, c.a, c.b, got, c.want)
+	for name, got := range map[string]answers.Table{
+		"one cent":    mk([]answers.Value{answers.Str("a"), cent(5658655440074)}, b),
+		"order":       mk(b, a),
+		"row count":   mk(a),
+		"float value": mk(a, []answers.Value{answers.Str("b"), answers.Float(0.5001)}),
+	} {
+		if err := compareTables("q", "x", got, "y", mk(a, b)); err == nil {
+			t.Errorf("%s: accepted", name)
 		}
-	}
-	x := table{cols: []string{"v"}, rows: [][]value{{intValue(1)}}}
-	y := table{cols: []string{"v"}, rows: [][]value{{intValue(2)}}}
-	if err := compareTables("q", "a", x, "b", y); err == nil {
-		t.Error("compareTables accepted different answers")
-	}
-	if err := compareTables("q", "a", x, "b", table{}); err == nil {
-		t.Error("compareTables accepted different row counts")
 	}
 }
 

@@ -4,11 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math/big"
 	"strings"
-	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/gspark/gspark/benchmarks/internal/tpch"
+	"github.com/gspark/gspark/internal/answers"
 )
 
 // q1SQL and q6SQL are TPC-H Q1 and Q6 over one lineitem Parquet file (%s is the quoted path).
@@ -97,69 +96,18 @@ func (d *duck) exec(ctx context.Context, stmt string) error {
 	return nil
 }
 
-// query runs a query and returns its answer as a table.
-func (d *duck) query(ctx context.Context, q string) (table, error) {
-	rows, err := d.conn.QueryContext(ctx, q)
+// query runs a query and returns its answer.
+func (d *duck) query(ctx context.Context, q string) (answers.Table, error) {
+	t, err := tpch.DuckQuery(ctx, d.conn, q)
 	if err != nil {
-		return table{}, fmt.Errorf("duckdb query: %w\n%s", err, q)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return table{}, fmt.Errorf("duckdb columns: %w", err)
-	}
-	t := table{cols: cols}
-	raw := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range raw {
-		ptrs[i] = &raw[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return table{}, fmt.Errorf("duckdb scan: %w", err)
-		}
-		row := make([]value, len(cols))
-		for i, v := range raw {
-			row[i], err = duckValue(v)
-			if err != nil {
-				return table{}, fmt.Errorf("duckdb column %s: %w", cols[i], err)
-			}
-		}
-		t.rows = append(t.rows, row)
-	}
-	if err := rows.Err(); err != nil {
-		return table{}, fmt.Errorf("duckdb rows: %w", err)
+		return answers.Table{}, fmt.Errorf("%w\n%s", err, q)
 	}
 	return t, nil
 }
 
-// duckValue normalises a value returned by the DuckDB driver.
-func duckValue(v any) (value, error) {
-	switch x := v.(type) {
-	case nil:
-		return value{null: true}, nil
-	case string:
-		return strValue(x), nil
-	case int64:
-		return intValue(x), nil
-	case int32:
-		return intValue(int64(x)), nil
-	case float64:
-		return floatValue(x), nil
-	case *big.Int:
-		return decValue(x, 0), nil
-	case duckdb.Decimal:
-		return decValue(x.Value, int32(x.Scale)), nil
-	case time.Time:
-		return strValue(x.Format(time.DateOnly)), nil
-	default:
-		return value{}, fmt.Errorf("unsupported DuckDB value type %T", v)
-	}
-}
-
 // duckRunner returns a function that runs the named query on DuckDB over the
 // files of in.
-func duckRunner(d *duck, in inputs, name string) (func(ctx context.Context) (table, error), error) {
+func duckRunner(d *duck, in inputs, name string) (func(ctx context.Context) (answers.Table, error), error) {
 	var q string
 	li, ord := sqlString(in.lineitem), sqlString(in.orders)
 	switch name {
@@ -176,5 +124,5 @@ func duckRunner(d *duck, in inputs, name string) (func(ctx context.Context) (tab
 	default:
 		return nil, fmt.Errorf("unknown query %q", name)
 	}
-	return func(ctx context.Context) (table, error) { return d.query(ctx, q) }, nil
+	return func(ctx context.Context) (answers.Table, error) { return d.query(ctx, q) }, nil
 }

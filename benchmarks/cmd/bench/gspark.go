@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -14,13 +13,13 @@ import (
 
 	"github.com/gspark/gspark/frame"
 	F "github.com/gspark/gspark/frame/functions"
-	"github.com/gspark/gspark/values"
+	"github.com/gspark/gspark/internal/answers"
 )
 
 // gsparkRunner returns a function that builds the named query over the Parquet
 // files of in, in a session with the given number of partitions, and collects it.
 // Building the DataFrame is part of each timed run.
-func gsparkRunner(in inputs, name string, partitions int) (func(ctx context.Context) (table, error), error) {
+func gsparkRunner(in inputs, name string, partitions int) (func(ctx context.Context) (answers.Table, error), error) {
 	s := frame.NewSession(frame.WithPartitions(partitions))
 	path := in.lineitem
 	var build func() *frame.DataFrame
@@ -82,46 +81,27 @@ func gsparkRunner(in inputs, name string, partitions int) (func(ctx context.Cont
 	default:
 		return nil, fmt.Errorf("unknown query %q", name)
 	}
-	return func(ctx context.Context) (table, error) {
-		rows, err := build().Collect(ctx)
+	return func(ctx context.Context) (answers.Table, error) {
+		df := build()
+		rows, err := df.Collect(ctx)
 		if err != nil {
-			return table{}, fmt.Errorf("gspark %s: %w", name, err)
+			return answers.Table{}, fmt.Errorf("gspark %s: %w", name, err)
 		}
-		t := table{}
+		t := answers.Table{}
+		for _, c := range df.Columns() {
+			t.Columns = append(t.Columns, answers.Column{Name: c})
+		}
 		for i, r := range rows {
-			row := make([]value, len(r))
+			row := make([]answers.Value, len(r))
 			for j, v := range r {
-				row[j], err = gsparkValue(v)
-				if err != nil {
-					return table{}, fmt.Errorf("gspark %s row %d column %d: %w", name, i, j, err)
+				if row[j], err = answers.FromGo(v); err != nil {
+					return answers.Table{}, fmt.Errorf("gspark %s row %d column %d: %w", name, i, j, err)
 				}
 			}
-			t.rows = append(t.rows, row)
+			t.Rows = append(t.Rows, row)
 		}
 		return t, nil
 	}, nil
-}
-
-// gsparkValue normalises a value of a collected gspark row.
-func gsparkValue(v any) (value, error) {
-	switch x := v.(type) {
-	case nil:
-		return value{null: true}, nil
-	case string:
-		return strValue(x), nil
-	case int64:
-		return intValue(x), nil
-	case int32:
-		return intValue(int64(x)), nil
-	case float64:
-		return floatValue(x), nil
-	case values.Decimal:
-		return ratValue(x.Rat(), x.Scale), nil
-	case time.Time:
-		return strValue(x.UTC().Format(time.DateOnly)), nil
-	default:
-		return value{}, fmt.Errorf("unsupported gspark value type %T", v)
-	}
 }
 
 // scanGspark decodes Q1's seven columns with gspark's own Parquet reader into

@@ -28,6 +28,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/gspark/gspark/internal/answers"
 )
 
 // config holds the harness settings.
@@ -206,7 +208,7 @@ func run(ctx context.Context, cfg config, log io.Writer) error {
 func runQuery(ctx context.Context, cfg config, d *duck, in inputs, q string, ref []*q1Columns, log io.Writer) (resultRow, error) {
 	row := resultRow{query: q}
 	hasRef := slices.Contains(referenceQueries, q)
-	var want table
+	var want answers.Table
 	switch q {
 	case "q1":
 		row.query, want = "Q1", referenceQ1(ref)
@@ -248,7 +250,7 @@ func runQuery(ctx context.Context, cfg config, d *duck, in inputs, q string, ref
 	}
 	row.gspark = gTime.median
 	row.notes = fmt.Sprintf("answers agree (%s, %d row(s)); runs gspark %s, DuckDB %s ms",
-		agree, len(gAns.rows), gTime.spread(), duckTime.spread())
+		agree, len(gAns.Rows), gTime.spread(), duckTime.spread())
 	fmt.Fprintf(log, "%s gspark median %s ms (%s)\n", q, ms(gTime.median), gTime.spread())
 	return row, nil
 }
@@ -309,8 +311,8 @@ func runScans(ctx context.Context, cfg config, path string, log io.Writer) ([]sc
 
 // measure runs fn once to warm up and then runs times, returning the last answer
 // and the timing.
-func measure(ctx context.Context, runs int, fn func(ctx context.Context) (table, error)) (table, timing, error) {
-	var last table
+func measure(ctx context.Context, runs int, fn func(ctx context.Context) (answers.Table, error)) (answers.Table, timing, error) {
+	var last answers.Table
 	med, err := medianOf(ctx, runs, func(ctx context.Context) error {
 		var err error
 		last, err = fn(ctx)

@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/parquet-go/parquet-go"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/gspark/gspark/internal/answers"
 )
 
 // scanColumnNames are the seven lineitem columns TPC-H Q1 reads.
@@ -355,7 +357,7 @@ const (
 
 // referenceQ1 computes TPC-H Q1 row by row over decoded columns, exactly
 // (decimal sums in 128-bit integers), averages as floats of the exact quotient.
-func referenceQ1(parts []*q1Columns) table {
+func referenceQ1(parts []*q1Columns) answers.Table {
 	type acc struct {
 		qty, price, discPrice, charge, disc int128
 		n                                   int64
@@ -391,26 +393,26 @@ func referenceQ1(parts []*q1Columns) table {
 		}
 		return keys[i][1] < keys[j][1]
 	})
-	t := table{cols: []string{"l_returnflag", "l_linestatus", "sum_qty", "sum_base_price", "sum_disc_price", "sum_charge", "avg_qty", "avg_price", "avg_disc", "count_order"}}
-	avg := func(s int128, scale int32, n int64) value {
-		r := decValue(s.big(), scale).exact
+	t := answers.Table{Columns: referenceColumns("l_returnflag", "l_linestatus", "sum_qty", "sum_base_price", "sum_disc_price", "sum_charge", "avg_qty", "avg_price", "avg_disc", "count_order")}
+	avg := func(s int128, scale int32, n int64) answers.Value {
+		r := new(big.Rat).SetFrac(s.big(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
 		r.Quo(r, new(big.Rat).SetInt64(n))
 		f, _ := r.Float64()
-		return floatValue(f)
+		return answers.Float(f)
 	}
 	for _, k := range keys {
 		a := groups[k]
-		t.rows = append(t.rows, []value{
-			strValue(k[0]), strValue(k[1]),
-			decValue(a.qty.big(), 2), decValue(a.price.big(), 2), decValue(a.discPrice.big(), 4), decValue(a.charge.big(), 6),
-			avg(a.qty, 2, a.n), avg(a.price, 2, a.n), avg(a.disc, 2, a.n), intValue(a.n),
+		t.Rows = append(t.Rows, []answers.Value{
+			answers.Str(k[0]), answers.Str(k[1]),
+			answers.Decimal(a.qty.big(), 2), answers.Decimal(a.price.big(), 2), answers.Decimal(a.discPrice.big(), 4), answers.Decimal(a.charge.big(), 6),
+			avg(a.qty, 2, a.n), avg(a.price, 2, a.n), avg(a.disc, 2, a.n), answers.Int(a.n),
 		})
 	}
 	return t
 }
 
 // referenceQ6 computes TPC-H Q6 row by row over decoded columns, exactly.
-func referenceQ6(parts []*q1Columns) table {
+func referenceQ6(parts []*q1Columns) answers.Table {
 	var sum int128
 	var n int64
 	for _, c := range parts {
@@ -422,11 +424,20 @@ func referenceQ6(parts []*q1Columns) table {
 			}
 		}
 	}
-	v := value{null: true}
+	v := answers.Null()
 	if n > 0 {
-		v = decValue(sum.big(), 4)
+		v = answers.Decimal(sum.big(), 4)
 	}
-	return table{cols: []string{"revenue"}, rows: [][]value{{v}}}
+	return answers.Table{Columns: referenceColumns("revenue"), Rows: [][]answers.Value{{v}}}
+}
+
+// referenceColumns names the columns of a Go reference answer.
+func referenceColumns(names ...string) []answers.Column {
+	cols := make([]answers.Column, len(names))
+	for i, n := range names {
+		cols[i] = answers.Column{Name: n}
+	}
+	return cols
 }
 
 // pageInt32s returns a page's decoded INT32 values (or dictionary indexes).

@@ -16,7 +16,7 @@ import (
 
 	"github.com/gspark/gspark/benchmarks/internal/tpch"
 	"github.com/gspark/gspark/frame"
-	"github.com/gspark/gspark/values"
+	"github.com/gspark/gspark/internal/answers"
 )
 
 // Markers delimiting the TPC-H section of RESULTS.md.
@@ -142,7 +142,7 @@ func runTPCH(ctx context.Context, cfg config, log io.Writer) error {
 // runTPCHQuery measures one query on DuckDB and, when it can run it, gspark.
 func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, name, text string, log io.Writer) (tpchRow, error) {
 	row := tpchRow{query: strings.ToUpper(name[:1]) + name[1:]}
-	var want tpch.Table
+	var want answers.Table
 	dt, err := medianOf(ctx, cfg.runs, func(ctx context.Context) error {
 		var err error
 		want, err = tpch.DuckQuery(ctx, d.conn, text)
@@ -154,7 +154,7 @@ func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, na
 	row.duckdb, row.rows = dt.median, len(want.Rows)
 	fmt.Fprintf(log, "%s DuckDB median %s ms (%s), %d rows\n", name, ms(dt.median), dt.spread(), len(want.Rows))
 
-	var got tpch.Table
+	var got answers.Table
 	run := func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 		defer cancel()
@@ -175,7 +175,7 @@ func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, na
 		fmt.Fprintf(log, "%s gspark %s\n", name, row.status)
 		return row, nil
 	}
-	if err := tpch.Compare(got, want, tpch.OrderKeys()[name]); err != nil {
+	if err := answers.Compare(got, want, tpch.OrderKeys()[name]); err != nil {
 		row.status = "MISMATCH: " + firstLine(err.Error())
 		fmt.Fprintf(log, "%s gspark and DuckDB disagree:\n%v\n", name, err)
 		return row, nil
@@ -191,55 +191,29 @@ func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, na
 	return row, nil
 }
 
-// gsparkTPCH runs a query through the SQL API and returns its canonical answer.
-func gsparkTPCH(ctx context.Context, s *frame.Session, text string) (tpch.Table, error) {
+// gsparkTPCH runs a query through the SQL API and returns its answer.
+func gsparkTPCH(ctx context.Context, s *frame.Session, text string) (answers.Table, error) {
 	df := s.SQL(text)
 	if err := df.Err(); err != nil {
-		return tpch.Table{}, err
+		return answers.Table{}, err
 	}
 	rows, err := df.Collect(ctx)
 	if err != nil {
-		return tpch.Table{}, err
+		return answers.Table{}, err
 	}
-	t := tpch.Table{Cols: df.Columns(), Rows: make([][]tpch.Cell, len(rows))}
+	t := answers.Table{Rows: make([][]answers.Value, len(rows))}
+	for _, c := range df.Columns() {
+		t.Columns = append(t.Columns, answers.Column{Name: c})
+	}
 	for i, r := range rows {
-		t.Rows[i] = make([]tpch.Cell, len(r))
+		t.Rows[i] = make([]answers.Value, len(r))
 		for j, v := range r {
-			if t.Rows[i][j], err = gsparkCell(v); err != nil {
-				return tpch.Table{}, fmt.Errorf("row %d column %s: %w", i, t.Cols[j], err)
+			if t.Rows[i][j], err = answers.FromGo(v); err != nil {
+				return answers.Table{}, fmt.Errorf("row %d column %s: %w", i, t.Columns[j].Name, err)
 			}
 		}
 	}
 	return t, nil
-}
-
-// gsparkCell converts a collected gspark value to a canonical cell.
-func gsparkCell(v any) (tpch.Cell, error) {
-	switch x := v.(type) {
-	case nil:
-		return tpch.Cell{Null: true}, nil
-	case string:
-		return tpch.Str(x), nil
-	case bool:
-		return tpch.Str(fmt.Sprint(x)), nil
-	case int8:
-		return tpch.Int(int64(x)), nil
-	case int16:
-		return tpch.Int(int64(x)), nil
-	case int32:
-		return tpch.Int(int64(x)), nil
-	case int64:
-		return tpch.Int(x), nil
-	case float32:
-		return tpch.Float(float64(x)), nil
-	case float64:
-		return tpch.Float(x), nil
-	case values.Decimal:
-		return tpch.Decimal(x.Unscaled.BigInt(), x.Scale), nil
-	case time.Time:
-		return tpch.Date(x), nil
-	}
-	return tpch.Cell{}, fmt.Errorf("unsupported gspark value type %T", v)
 }
 
 // timeRuns runs fn runs times (no warm-up) and returns the median, fastest and

@@ -3,13 +3,15 @@ package tpch
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"math/big"
 	"path/filepath"
 	"strings"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/gspark/gspark/internal/answers"
 )
 
 // Querier is what DuckQuery needs of a DuckDB connection (*sql.Conn or *sql.DB).
@@ -49,73 +51,66 @@ func DuckVersion(ctx context.Context, q Querier) (string, error) {
 	return v, rows.Err()
 }
 
-// DuckQuery runs query and returns its answer in canonical cells.
-func DuckQuery(ctx context.Context, q Querier, query string) (Table, error) {
+// DuckQuery runs query and returns its answer, each column typed with
+// DuckDB's name of its type (e.g. DECIMAL(38,2), DOUBLE, VARCHAR).
+func DuckQuery(ctx context.Context, q Querier, query string) (answers.Table, error) {
 	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
-		return Table{}, fmt.Errorf("duckdb: %w", err)
+		return answers.Table{}, fmt.Errorf("duckdb: %w", err)
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
+	types, err := rows.ColumnTypes()
 	if err != nil {
-		return Table{}, fmt.Errorf("duckdb columns: %w", err)
+		return answers.Table{}, fmt.Errorf("duckdb columns: %w", err)
 	}
-	t := Table{Cols: cols}
-	raw := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
+	t := answers.Table{Columns: make([]answers.Column, len(types))}
+	kinds := make([]answers.Kind, len(types))
+	for i, ct := range types {
+		t.Columns[i] = answers.Column{Name: ct.Name(), Type: ct.DatabaseTypeName()}
+		if kinds[i], err = answers.KindOf(ct.DatabaseTypeName()); err != nil {
+			return answers.Table{}, fmt.Errorf("duckdb column %s: %w", ct.Name(), err)
+		}
+	}
+	raw := make([]any, len(types))
+	ptrs := make([]any, len(types))
 	for i := range raw {
 		ptrs[i] = &raw[i]
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return Table{}, fmt.Errorf("duckdb scan: %w", err)
+			return answers.Table{}, fmt.Errorf("duckdb scan: %w", err)
 		}
-		row := make([]Cell, len(cols))
+		row := make([]answers.Value, len(types))
 		for i, v := range raw {
-			if row[i], err = DuckCell(v); err != nil {
-				return Table{}, fmt.Errorf("duckdb column %s: %w", cols[i], err)
+			if row[i], err = DuckValue(v, kinds[i]); err != nil {
+				return answers.Table{}, fmt.Errorf("duckdb column %s: %w", t.Columns[i].Name, err)
 			}
 		}
 		t.Rows = append(t.Rows, row)
 	}
 	if err := rows.Err(); err != nil {
-		return Table{}, fmt.Errorf("duckdb rows: %w", err)
+		return answers.Table{}, fmt.Errorf("duckdb rows: %w", err)
 	}
 	return t, nil
 }
 
-// DuckCell converts a value of the DuckDB driver to a canonical cell.
-func DuckCell(v any) (Cell, error) {
+// DuckValue converts a value of the DuckDB driver in a column of the given
+// kind to an answer value: DuckDB's decimals exactly, a time in a DATE or
+// TIMESTAMP column as a date or timestamp, everything else as answers.FromGo does.
+func DuckValue(v any, kind answers.Kind) (answers.Value, error) {
 	switch x := v.(type) {
-	case nil:
-		return Cell{Null: true}, nil
-	case string:
-		return Str(x), nil
-	case bool:
-		return Str(fmt.Sprint(x)), nil
-	case int8:
-		return Int(int64(x)), nil
-	case int16:
-		return Int(int64(x)), nil
-	case int32:
-		return Int(int64(x)), nil
-	case int64:
-		return Int(x), nil
-	case uint32:
-		return Int(int64(x)), nil
-	case uint64:
-		return BigInt(new(big.Int).SetUint64(x)), nil
-	case float32:
-		return Float(float64(x)), nil
-	case float64:
-		return Float(x), nil
-	case *big.Int:
-		return BigInt(x), nil
 	case duckdb.Decimal:
-		return Decimal(x.Value, int32(x.Scale)), nil
+		if x.Value == nil {
+			return answers.Value{}, errors.New("DuckDB decimal without a value")
+		}
+		return answers.Decimal(x.Value, int32(x.Scale)), nil
 	case time.Time:
-		return Date(x), nil
-	default:
-		return Cell{}, fmt.Errorf("unsupported DuckDB value type %T", v)
+		switch kind {
+		case answers.KindDate:
+			return answers.Date(x), nil
+		case answers.KindTimestamp:
+			return answers.Timestamp(x), nil
+		}
 	}
+	return answers.FromGo(v)
 }
