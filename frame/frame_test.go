@@ -149,6 +149,7 @@ func q1(s *frame.Session) *frame.DataFrame {
 // TestQ1AgainstNaive checks Q1 against exact rational arithmetic over the rows
 // read by arrow-go's reader, for every partitioning and with the optimizer on and off.
 func TestQ1AgainstNaive(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	li := readSample(t, "lineitem")
 	type acc struct {
 		qty, base, disc, charge, discount *big.Rat
@@ -206,7 +207,6 @@ func TestQ1AgainstNaive(t *testing.T) {
 			}
 		})
 	}
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 }
 
 func mustDate(s string) time.Time {

@@ -16,7 +16,10 @@ func (df *DataFrame) Repartition(n int, cols ...Column) *DataFrame {
 }
 
 // Coalesce reduces the number of partitions to n by reading several
-// partitions one after another, without moving rows.
+// partitions one after another, without moving rows. Over the output of an
+// exchange (a repartition, an aggregation, a partitioned join), whose
+// partitions must be read together, it gathers them into one partition, or
+// deals their rows to n partitions in turn.
 func (df *DataFrame) Coalesce(n int) *DataFrame {
 	return df.derive(func() (logical.Plan, error) {
 		return &logical.Repartition{N: n, Coalesce: true, Child: df.plan}, nil

@@ -1,9 +1,11 @@
 package frame_test
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gspark/gspark/frame"
 	F "github.com/gspark/gspark/frame/functions"
@@ -35,5 +37,26 @@ func TestRepartitionAndCoalesce(t *testing.T) {
 				t.Fatalf("plan:\n%s", coal)
 			}
 		})
+	}
+}
+
+// TestCoalesceAfterAnExchange coalesces the output of a hash repartition
+// holding more batches than the exchange buffers: the exchange's producers
+// wait until every output partition makes room, so reading its partitions one
+// after another used to stall the query until its context ended.
+func TestCoalesceAfterAnExchange(t *testing.T) {
+	s := frame.NewSession(frame.WithPartitions(4))
+	li := s.Table("samples.lineitem")
+	want, err := li.Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{1, 3} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		got, err := li.Repartition(8, F.Col("l_orderkey")).Coalesce(n).Count(ctx)
+		cancel()
+		if err != nil || got != want {
+			t.Fatalf("Coalesce(%d): %d rows, %v; want %d", n, got, err, want)
+		}
 	}
 }

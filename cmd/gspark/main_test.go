@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // binaries holds the command built once for the package's tests.
@@ -21,11 +23,14 @@ type binaries struct {
 var built binaries
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
-	}
-	os.Exit(code)
+	// Fail the tests if a goroutine is still running once they have
+	// finished; remove the built binary either way.
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		if built.dir != "" {
+			os.RemoveAll(built.dir)
+		}
+		os.Exit(code)
+	}))
 }
 
 // buildBinary compiles the gspark command into a temporary directory, once

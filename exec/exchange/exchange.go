@@ -1,6 +1,7 @@
 // Package exchange moves record batches between partitions: hash
 // repartitioning and gathering into one partition. These operators are the
-// only places in the engine that run goroutines.
+// only ones whose goroutines outlive a call: their producers run until the
+// last output stream of a run is closed.
 //
 // Runs: the first Execute of any output partition starts one producer
 // goroutine per child partition, using a context derived from that first

@@ -17,15 +17,22 @@ import (
 )
 
 // Alloc returns a checked allocator; at the end of the test it asserts that
-// every byte allocated was released and that no goroutine was left running.
+// every byte allocated was released and that no goroutine started after the
+// call to Alloc is still running (goroutines get a moment to finish; see
+// goleak.VerifyNone).
+//
+// The goroutine check compares against the goroutines alive when Alloc is
+// called, so it is only sound in a test that does not run in parallel with
+// others (no t.Parallel in it or its ancestors): the goroutines of a
+// concurrently running test would count as leaks. Such a test must not use
+// Alloc; the package's TestMain (goleak.VerifyTestMain) still covers it.
 func Alloc(t testing.TB) *memory.CheckedAllocator {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	before := goleak.IgnoreCurrent()
 	t.Cleanup(func() {
 		mem.AssertSize(t, 0)
-		if tt, ok := t.(*testing.T); ok {
-			goleak.VerifyNone(tt, goleak.IgnoreCurrent())
-		}
+		goleak.VerifyNone(t, before)
 	})
 	return mem
 }

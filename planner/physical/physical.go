@@ -710,12 +710,41 @@ func (pp *PhysicalPlanner) planUnion(u *logical.Union) (physical, error) {
 	return physical{op: op, attrs: attrs}, nil
 }
 
+// belowExchange reports whether op is, or reads from, an exchange with more
+// than one output partition.
+func belowExchange(op exec.Operator) bool {
+	if m, ok := op.(*exec.Metered); ok {
+		op = m.Op
+	}
+	switch op.(type) {
+	case *exchange.HashRepartition, *exchange.RoundRobin:
+		if op.Partitions() > 1 {
+			return true
+		}
+	}
+	for _, c := range op.Children() {
+		if belowExchange(c) {
+			return true
+		}
+	}
+	return false
+}
+
 func (pp *PhysicalPlanner) planRepartition(r *logical.Repartition) (physical, error) {
 	child, err := pp.plan(r.Child)
 	if err != nil {
 		return physical{}, err
 	}
 	if r.Coalesce {
+		if r.N < child.op.Partitions() && belowExchange(child.op) {
+			// A coalesce reads its input's partitions one after another,
+			// but an exchange's producers wait until every output partition
+			// makes room: exchange instead, reading them all at once.
+			if r.N <= 1 {
+				return physical{op: exchange.NewGather(pp.Env, child.op), attrs: child.attrs}, nil
+			}
+			return physical{op: exchange.NewRoundRobin(pp.Env, child.op, r.N), attrs: child.attrs}, nil
+		}
 		return physical{op: exec.NewCoalesce(child.op, r.N), attrs: child.attrs}, nil
 	}
 	keys := r.Keys
