@@ -1,4 +1,4 @@
-package planner
+package optimizer
 
 import (
 	"testing"
