@@ -70,6 +70,7 @@ type column struct {
 // concurrent use; each ReadRowGroup returns an independent reader.
 type File struct {
 	name    string
+	r       io.ReaderAt
 	pf      *pq.File
 	closer  io.Closer
 	schema  *arrow.Schema
@@ -143,7 +144,7 @@ func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	for i, c := range cols {
 		fields[i] = arrow.Field{Name: c.name, Type: c.typ, Nullable: c.optional}
 	}
-	return &File{name: name, pf: pf, schema: arrow.NewSchema(fields, nil), cols: cols}, nil
+	return &File{name: name, r: r, pf: pf, schema: arrow.NewSchema(fields, nil), cols: cols}, nil
 }
 
 // mapSchema maps the flat Parquet schema to Arrow column descriptions.
