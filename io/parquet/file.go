@@ -1,7 +1,10 @@
 // Package parquet reads Parquet files straight into Arrow arrays and writes
-// Arrow record batches as Parquet. Reading decodes pages with parquet-go and
-// copies fixed-width values into Arrow buffers in bulk; row groups are the
-// unit of parallelism and may be read concurrently from one File.
+// Arrow record batches as Parquet. Reading takes the footer from parquet-go,
+// reads and decompresses the pages of each column chunk itself, decodes
+// values with parquet-go's encodings (DELTA_BINARY_PACKED with its own
+// decoder) and copies fixed-width values into Arrow buffers in bulk; row
+// groups are the unit of parallelism and may be read concurrently from one
+// File.
 package parquet
 
 import (

@@ -85,6 +85,37 @@ func duckDigest(rows [][]any) string {
 	return hex.EncodeToString(sum[:])
 }
 
+func TestDeltaInt32WideDeltas(t *testing.T) {
+	// COPY (SELECT * FROM (VALUES (2147483647), (-2147483648), (0), (5)) t(x))
+	//   TO 'delta_int32_v2.parquet' (FORMAT parquet, PARQUET_VERSION V2)
+	// The deltas -4294967295, 2147483648, 5 need miniblocks of bit width 33.
+	got := readFixture(t, "delta_int32_v2.parquet")
+	want := [][]any{{int64(2147483647)}, {int64(-2147483648)}, {int64(0)}, {int64(5)}}
+	compareRows(t, got, want)
+}
+
+func TestDeltaExtremes(t *testing.T) {
+	got := readFixture(t, "delta_extremes_v2.parquet")
+	var want [][]any
+	for i := int64(0); i < 300; i++ {
+		var i32 int64
+		var i64 any
+		if i%2 == 0 {
+			i32, i64 = math.MaxInt32-i, math.MaxInt64-i
+		} else {
+			i32, i64 = math.MinInt32+i, math.MinInt64+i
+		}
+		if i%7 == 3 {
+			i64 = nil
+		}
+		want = append(want, []any{i32, i64})
+	}
+	compareRows(t, got, want)
+	if d := duckDigest(got); d != "4dee978113612d68dd1b83a09610e32f" {
+		t.Errorf("digest %s differs from DuckDB's", d)
+	}
+}
+
 // lz4Want are the rows of lz4Rows in benchmarks/cmd/iofixtures.
 func lz4Want(extraNull bool) [][]any {
 	hexmd5 := func(i int64) string {

@@ -20,14 +20,19 @@ import (
 
 // chunkPages reads the pages of one column chunk: it frames the pages itself
 // (page headers, checksums, decompression, definition levels) and decodes
-// values with parquet-go's encodings.
+// values with parquet-go's encodings, except DELTA_BINARY_PACKED, which it
+// decodes itself.
 //
-// parquet-go's own page reader (FilePages) is not used because it reads
-// valid files wrongly without an error: a page whose decompressed size
-// equals its uncompressed_page_size keeps the pooled buffer it handed to the
-// codec, even when the codec returned its output in a new slice (the LZ4_RAW
-// codec does whenever the buffer is under three times the compressed size),
-// so the page is decoded from stale memory.
+// parquet-go's own page reader (FilePages) is not used because it reads two
+// kinds of valid files wrongly without an error:
+//   - a page whose decompressed size equals its uncompressed_page_size keeps
+//     the pooled buffer it handed to the codec, even when the codec returned
+//     its output in a new slice (the LZ4_RAW codec does whenever the buffer
+//     is under three times the compressed size), so the page is decoded from
+//     stale memory;
+//   - DELTA_BINARY_PACKED INT32 values are unpacked into 32-bit integers,
+//     although writers compute the deltas in 64 bits and may use miniblocks
+//     of bit width 33.
 type chunkPages struct {
 	c     *column
 	codec format.CompressionCodec
@@ -390,6 +395,27 @@ func (p *chunkPages) decodeValues(v *dataPage, enc format.Encoding, src []byte, 
 			v.fixed = src[:n*w]
 			return nil
 		}
+	}
+	if enc == format.DeltaBinaryPacked {
+		switch phys {
+		case format.Int32:
+			out, err := decodeDelta(p.i32[:0], src, n)
+			p.i32 = out[:0]
+			if err != nil {
+				return err
+			}
+			v.fixed = bytesOf(out)
+			return nil
+		case format.Int64:
+			out, err := decodeDelta(p.i64[:0], src, n)
+			p.i64 = out[:0]
+			if err != nil {
+				return err
+			}
+			v.fixed = bytesOf(out)
+			return nil
+		}
+		return fmt.Errorf("encoding %s on %s", enc, phys)
 	}
 	e := pq.LookupEncoding(enc)
 	var err error
