@@ -8,14 +8,13 @@ import (
 	"io"
 	"unsafe"
 
+	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding/plain"
 	"github.com/parquet-go/parquet-go/encoding/rle"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/pierrec/lz4/v4"
-
-	pq "github.com/parquet-go/parquet-go"
 )
 
 // chunkPages reads the pages of one column chunk: it frames the pages itself
