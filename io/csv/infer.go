@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/io/source"
 )
 
 // Inference candidates, narrowest first.
@@ -30,7 +32,12 @@ func InferSchema(r io.Reader, name string, opts Options) (*arrow.Schema, error) 
 	if err != nil {
 		return nil, err
 	}
-	sc := newScanner(r, name, cfg)
+	text, release, err := source.Decompress(r, name)
+	if err != nil {
+		return nil, fmt.Errorf("csv: %w", err)
+	}
+	defer release()
+	sc := newScanner(text, name, cfg)
 	ok, err := sc.next()
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal"
 
+	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/values"
 )
 
@@ -21,6 +22,7 @@ type Reader struct {
 	cols    []column
 	started bool
 	err     error
+	release func() // releases the decompressor
 }
 
 // column appends parsed field text to one builder; parse reports false when
@@ -34,7 +36,8 @@ type column struct {
 }
 
 // NewReader returns a Reader that parses r (file name name, used in errors)
-// into batches of schema, skipping the first line when opts.Header.
+// into batches of schema, skipping the first line when opts.Header. A name
+// ending in .gz, .zst or .bz2 means r is compressed (see source.Decompress).
 // Supported types: bool, int8..int64, float32/64, string, date32, timestamp,
 // decimal64 and decimal128.
 func NewReader(r io.Reader, name string, schema *arrow.Schema, opts Options) (*Reader, error) {
@@ -50,7 +53,11 @@ func NewReader(r io.Reader, name string, schema *arrow.Schema, opts Options) (*R
 			return nil, fmt.Errorf("csv: %s: unsupported type %s of column %s", name, f.Type, f.Name)
 		}
 	}
-	rd := &Reader{cfg: cfg, sc: newScanner(r, name, cfg), schema: schema}
+	text, release, err := source.Decompress(r, name)
+	if err != nil {
+		return nil, fmt.Errorf("csv: %w", err)
+	}
+	rd := &Reader{cfg: cfg, sc: newScanner(text, name, cfg), schema: schema, release: release}
 	rd.bld = array.NewRecordBuilder(cfg.Mem, schema)
 	rd.cols = make([]column, schema.NumFields())
 	for i, f := range schema.Fields() {
@@ -220,6 +227,10 @@ func (r *Reader) Close() error {
 	if r.bld != nil {
 		r.bld.Release()
 		r.bld = nil
+	}
+	if r.release != nil {
+		r.release()
+		r.release = nil
 	}
 	if r.err == nil {
 		r.err = fmt.Errorf("csv: %s: reader closed", r.sc.name)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/io/source"
 )
 
 // Kinds of values seen in a field during inference.
@@ -35,10 +37,16 @@ func NewInference(opts Options) *Inference {
 // Done reports whether enough lines were sampled.
 func (inf *Inference) Done() bool { return inf.rows >= inf.opts.SamplingRows }
 
-// Add samples lines of r (file name name, used in errors) until the end of r
-// or until Done. Malformed lines fail with FailFast and are skipped otherwise.
+// Add samples lines of r (file name name, used in errors; a name ending in
+// .gz, .zst or .bz2 means r is compressed) until the end of r or until Done.
+// Malformed lines fail with FailFast and are skipped otherwise.
 func (inf *Inference) Add(r io.Reader, name string) error {
-	sc := newScanner(r, name)
+	text, release, err := source.Decompress(r, name)
+	if err != nil {
+		return fmt.Errorf("json: %w", err)
+	}
+	defer release()
+	sc := newScanner(text, name)
 	for !inf.Done() {
 		ok, err := sc.next()
 		if ok && err != nil && isParseError(err) {

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
+	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/values"
 )
 
@@ -29,6 +30,8 @@ type Reader struct {
 	index  map[string]int
 	slot   []int // per column: index into sc.members of its value, or -1
 	err    error
+	// release releases the decompressor.
+	release func()
 }
 
 // column converts one field's value (kind, bytes) and appends it. check
@@ -43,13 +46,18 @@ type column struct {
 }
 
 // NewReader returns a Reader that parses r (file name name, used in errors)
-// into batches of schema.
+// into batches of schema. A name ending in .gz, .zst or .bz2 means r is
+// compressed (see source.Decompress).
 func NewReader(r io.Reader, name string, schema *arrow.Schema, opts Options) (*Reader, error) {
 	opts = opts.withDefaults()
 	if schema == nil || schema.NumFields() == 0 {
 		return nil, fmt.Errorf("json: %s: schema has no columns", name)
 	}
-	rd := &Reader{opts: opts, sc: newScanner(r, name), name: name, schema: schema, index: map[string]int{}}
+	text, release, err := source.Decompress(r, name)
+	if err != nil {
+		return nil, fmt.Errorf("json: %w", err)
+	}
+	rd := &Reader{opts: opts, sc: newScanner(text, name), name: name, schema: schema, index: map[string]int{}, release: release}
 	rd.bld = array.NewRecordBuilder(opts.Mem, schema)
 	rd.cols = make([]column, schema.NumFields())
 	rd.slot = make([]int, schema.NumFields())
@@ -455,6 +463,10 @@ func (r *Reader) Close() error {
 	if r.bld != nil {
 		r.bld.Release()
 		r.bld = nil
+	}
+	if r.release != nil {
+		r.release()
+		r.release = nil
 	}
 	if r.err == nil {
 		r.err = fmt.Errorf("json: %s: reader closed", r.name)

@@ -1,7 +1,10 @@
 // Package parquet reads Parquet files straight into Arrow arrays and writes
-// Arrow record batches as Parquet. Reading decodes pages with parquet-go and
-// copies fixed-width values into Arrow buffers in bulk; row groups are the
-// unit of parallelism and may be read concurrently from one File.
+// Arrow record batches as Parquet. Reading takes the footer from parquet-go,
+// reads and decompresses the pages of each column chunk itself, decodes
+// values with parquet-go's encodings (DELTA_BINARY_PACKED with its own
+// decoder) and copies fixed-width values into Arrow buffers in bulk; row
+// groups are the unit of parallelism and may be read concurrently from one
+// File.
 package parquet
 
 import (
@@ -70,6 +73,7 @@ type column struct {
 // concurrent use; each ReadRowGroup returns an independent reader.
 type File struct {
 	name    string
+	r       io.ReaderAt
 	pf      *pq.File
 	closer  io.Closer
 	schema  *arrow.Schema
@@ -143,7 +147,7 @@ func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	for i, c := range cols {
 		fields[i] = arrow.Field{Name: c.name, Type: c.typ, Nullable: c.optional}
 	}
-	return &File{name: name, pf: pf, schema: arrow.NewSchema(fields, nil), cols: cols}, nil
+	return &File{name: name, r: r, pf: pf, schema: arrow.NewSchema(fields, nil), cols: cols}, nil
 }
 
 // mapSchema maps the flat Parquet schema to Arrow column descriptions.

@@ -13,8 +13,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	pq "github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/encoding"
 )
 
 // DefaultBatchSize is the number of rows per batch when ReadOptions.BatchSize
@@ -89,9 +87,14 @@ func (f *File) ReadRowGroup(ctx context.Context, rg int, opts ReadOptions) (r *R
 			r, err = nil, fmt.Errorf("read %s: row group %d: corrupt file: %v", f.name, rg, p)
 		}
 	}()
-	chunks := f.pf.RowGroups()[rg].ColumnChunks()
+	chunks := f.pf.Metadata().RowGroups[rg].Columns
 	for _, c := range sel {
-		r.cols = append(r.cols, &colReader{c: &f.cols[c], pages: chunks[c].Pages()})
+		pages, err := newChunkPages(f.r, &f.cols[c], &chunks[c])
+		if err != nil {
+			r.Close()
+			return nil, fmt.Errorf("read %s: row group %d: column %s: %w", f.name, rg, f.cols[c].name, err)
+		}
+		r.cols = append(r.cols, &colReader{c: &f.cols[c], pages: pages})
 	}
 	return r, nil
 }
@@ -148,26 +151,23 @@ func (r *RowGroupReader) wrap(cr *colReader, err error) error {
 	return fmt.Errorf("read %s: row group %d: %w", r.f.name, r.rg, err)
 }
 
-// Close releases the pages held by the reader. It is safe to call twice.
+// Close releases the buffers held by the reader. It is safe to call twice.
 func (r *RowGroupReader) Close() error {
 	if r.closed {
 		return nil
 	}
 	r.closed = true
-	var first error
 	for _, cr := range r.cols {
-		if err := cr.close(); err != nil && first == nil {
-			first = r.wrap(cr, err)
-		}
+		cr.close()
 	}
-	return first
+	return nil
 }
 
 // colReader decodes one column chunk page by page.
 type colReader struct {
-	c     *column
-	pages pq.Pages
-	page  pq.Page
+	c        *column
+	pages    *chunkPages
+	havePage bool
 
 	rows, rowPos, valPos, pageNulls int
 	defs                            []byte
@@ -181,7 +181,7 @@ type colReader struct {
 
 	scratch []byte // converted values of the current page
 
-	dict       pq.Dictionary // dictionary the cached decode belongs to
+	dictGen    int // chunkPages.dictGen of the cached decode (0: none)
 	dictLen    int
 	dictFixed  []byte
 	dictData   []byte
@@ -191,17 +191,9 @@ type colReader struct {
 	boolVals []byte // per-batch 0/1 booleans before packing
 }
 
-func (cr *colReader) close() error {
-	if cr.page != nil {
-		pq.Release(cr.page)
-		cr.page = nil
-	}
-	if cr.pages == nil {
-		return nil
-	}
-	err := cr.pages.Close()
+func (cr *colReader) close() {
 	cr.pages = nil
-	return err
+	cr.havePage = false
 }
 
 // nextPage loads the next data page and sets up the value source.
@@ -209,51 +201,28 @@ func (cr *colReader) nextPage(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if cr.page != nil {
-		pq.Release(cr.page)
-		cr.page = nil
-	}
+	cr.havePage = false
 	if cr.pages == nil {
 		return errors.New("reader closed")
 	}
-	p, err := cr.pages.ReadPage()
+	p, err := cr.pages.next()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return errors.New("column chunk has fewer values than the row group has rows")
-		}
 		return err
 	}
-	cr.page = p
-	cr.rows = int(p.NumValues())
+	cr.havePage = true
+	cr.rows = p.rows
 	cr.rowPos, cr.valPos = 0, 0
-	cr.pageNulls = int(p.NumNulls())
-	cr.defs = nil
-	if cr.c.optional {
-		cr.defs = p.DefinitionLevels()
-		if len(cr.defs) != cr.rows {
-			return fmt.Errorf("page has %d definition levels for %d values", len(cr.defs), cr.rows)
-		}
-	} else if cr.pageNulls != 0 {
-		return errors.New("required column page has nulls")
-	}
+	cr.pageNulls = p.nulls
+	cr.defs = p.defs
 	nonNull := cr.rows - cr.pageNulls
-	if nonNull < 0 {
-		return errors.New("page has more nulls than values")
-	}
-	data := p.Data()
-	if d := p.Dictionary(); d != nil {
-		if d != cr.dict {
-			if err := cr.loadDict(d); err != nil {
+	if p.idx != nil {
+		if cr.dictGen != cr.pages.dictGen {
+			if err := cr.loadDict(&cr.pages.dict); err != nil {
 				return fmt.Errorf("dictionary: %w", err)
 			}
+			cr.dictGen = cr.pages.dictGen
 		}
-		if data.Kind() != encoding.Int32 {
-			return errors.New("dictionary page without int32 indices")
-		}
-		cr.idx = data.Int32()
-		if len(cr.idx) < nonNull {
-			return fmt.Errorf("page has %d dictionary indices for %d non-null values", len(cr.idx), nonNull)
-		}
+		cr.idx = p.idx
 		// Indices are not pre-validated: every gather is bounds-checked, and
 		// Next turns an out-of-range index into an error (buffers released).
 		cr.fixed, cr.bdata, cr.boff = cr.dictFixed, cr.dictData, cr.dictOff
@@ -261,19 +230,18 @@ func (cr *colReader) nextPage(ctx context.Context) error {
 	}
 	cr.idx = nil
 	if cr.c.kind == kBinary {
-		cr.bdata, cr.boff, err = byteArrays(data, nonNull)
+		cr.bdata, cr.boff, err = byteArrays(p.bdata, p.boff, nonNull)
 		return err
 	}
-	cr.fixed, err = cr.convert(data, nonNull, &cr.scratch)
+	cr.fixed, err = cr.convert(p.fixed, nonNull, &cr.scratch)
 	return err
 }
 
-func (cr *colReader) loadDict(d pq.Dictionary) error {
-	n := d.Len()
-	data := d.Page().Data()
-	cr.dict, cr.dictLen = nil, 0
+func (cr *colReader) loadDict(d *dictValues) error {
+	n := d.n
+	cr.dictGen, cr.dictLen = 0, 0
 	if cr.c.kind == kBinary {
-		bd, bo, err := byteArrays(data, n)
+		bd, bo, err := byteArrays(d.bdata, d.boff, n)
 		if err != nil {
 			return err
 		}
@@ -291,20 +259,19 @@ func (cr *colReader) loadDict(d pq.Dictionary) error {
 		}
 	} else {
 		var tmp []byte
-		fx, err := cr.convert(data, n, &tmp)
+		fx, err := cr.convert(d.fixed, n, &tmp)
 		if err != nil {
 			return err
 		}
 		cr.dictFixed = append(cr.dictFixed[:0], fx[:n*cr.c.kind.outWidth()]...)
 	}
-	cr.dict, cr.dictLen = d, n
+	cr.dictLen = n
 	return nil
 }
 
 // byteArrays returns the data and n+1 offsets of n byte-array values,
 // checking that the offsets are ordered and in bounds.
-func byteArrays(v encoding.Values, n int) ([]byte, []uint32, error) {
-	data, off := v.Data()
+func byteArrays(data []byte, off []uint32, n int) ([]byte, []uint32, error) {
 	if n == 0 {
 		return data, []uint32{0}, nil
 	}
@@ -327,8 +294,7 @@ func byteArrays(v encoding.Values, n int) ([]byte, []uint32, error) {
 
 // convert turns n physical values into Arrow layout, without copying when
 // the layouts agree.
-func (cr *colReader) convert(v encoding.Values, n int, scratch *[]byte) ([]byte, error) {
-	raw, _ := v.Data()
+func (cr *colReader) convert(raw []byte, n int, scratch *[]byte) ([]byte, error) {
 	k := cr.c.kind
 	ow := k.outWidth()
 	in := 0
@@ -523,7 +489,7 @@ func (cr *colReader) readFixed(ctx context.Context, mem memory.Allocator, valid 
 	vb := cr.validBytes(valid)
 	nulls, filled := 0, 0
 	for filled < n {
-		if cr.page == nil || cr.rowPos >= cr.rows {
+		if !cr.havePage || cr.rowPos >= cr.rows {
 			if err := cr.nextPage(ctx); err != nil {
 				return nil, err
 			}
@@ -664,7 +630,7 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 	}
 	nulls, filled := 0, 0
 	for filled < n {
-		if cr.page == nil || cr.rowPos >= cr.rows {
+		if !cr.havePage || cr.rowPos >= cr.rows {
 			if err := cr.nextPage(ctx); err != nil {
 				return nil, err
 			}

@@ -13,7 +13,9 @@ import (
 // ListFiles expands path into data files: a regular file is returned as is; a
 // directory is walked recursively in sorted order, skipping entries whose name
 // starts with "_" or "." (markers, temporary and hidden files), and keeping
-// files whose name ends in ext ("" keeps every file).
+// files whose name ends in ext, alone or followed by a compression suffix
+// that Decompress reads (ext ".csv" keeps a.csv and a.csv.gz; "" keeps every
+// file).
 func ListFiles(path, ext string) ([]string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -43,7 +45,7 @@ func ListFiles(path, ext string) ([]string, error) {
 		if d.IsDir() {
 			return nil
 		}
-		if ext == "" || strings.HasSuffix(name, ext) {
+		if ext == "" || hasExt(name, ext) {
 			out = append(out, p)
 		}
 		return nil
@@ -61,4 +63,14 @@ func ListFiles(path, ext string) ([]string, error) {
 	// contract explicit and independent of the walk.
 	sort.Strings(out)
 	return out, nil
+}
+
+// hasExt reports whether name ends in ext, possibly followed by a
+// compression suffix.
+func hasExt(name, ext string) bool {
+	if strings.HasSuffix(name, ext) {
+		return true
+	}
+	c := CompressedExt(name)
+	return c != "" && strings.HasSuffix(name[:len(name)-len(c)], ext)
 }

@@ -1,0 +1,508 @@
+package parquet
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"unsafe"
+
+	pq "github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress"
+	"github.com/parquet-go/parquet-go/encoding/plain"
+	"github.com/parquet-go/parquet-go/encoding/rle"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+	"github.com/pierrec/lz4/v4"
+)
+
+// chunkPages reads the pages of one column chunk: it frames the pages itself
+// (page headers, checksums, decompression, definition levels) and decodes
+// values with parquet-go's encodings, except DELTA_BINARY_PACKED, which it
+// decodes itself.
+//
+// parquet-go's own page reader (FilePages) is not used because it reads two
+// kinds of valid files wrongly without an error:
+//   - a page whose decompressed size equals its uncompressed_page_size keeps
+//     the pooled buffer it handed to the codec, even when the codec returned
+//     its output in a new slice (the LZ4_RAW codec does whenever the buffer
+//     is under three times the compressed size), so the page is decoded from
+//     stale memory;
+//   - DELTA_BINARY_PACKED INT32 values are unpacked into 32-bit integers,
+//     although writers compute the deltas in 64 bits and may use miniblocks
+//     of bit width 33.
+type chunkPages struct {
+	c     *column
+	codec format.CompressionCodec
+	dec   compress.Codec // for codecs other than UNCOMPRESSED and LZ4_RAW
+	rbuf  *bufio.Reader
+	thr   *thrift.Decoder
+	left  int64 // values of the chunk not yet returned
+
+	raw    []byte // page bytes as stored
+	unz    []byte // decompressed page (or values section of a v2 page)
+	levels []byte
+
+	i32   []int32
+	i64   []int64
+	f32   []float32
+	f64   []float64
+	bytes []byte
+	offs  []uint32
+	idx   []int32
+
+	dict    dictValues
+	hasDict bool
+	dictGen int // incremented each time a dictionary page is read
+}
+
+// dictValues is a decoded dictionary page: n values, fixed-width in physical
+// layout or byte arrays.
+type dictValues struct {
+	n     int
+	fixed []byte
+	bdata []byte
+	boff  []uint32
+}
+
+// dataPage is one decoded data page of a flat column.
+type dataPage struct {
+	rows  int    // rows (= values, nulls included)
+	nulls int    // rows with definition level 0
+	defs  []byte // one level per row when the column is optional
+	idx   []int32
+	fixed []byte // fixed-width values in physical layout (booleans bit-packed)
+	bdata []byte
+	boff  []uint32
+}
+
+// readBufferSize bounds the read-ahead buffer of each column chunk.
+const readBufferSize = 256 << 10
+
+func newChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk) (*chunkPages, error) {
+	md := &cc.MetaData
+	if cc.CryptoMetadata.Value != nil || len(cc.EncryptedColumnMetadata) > 0 {
+		return nil, errors.New("encrypted column chunks are not supported")
+	}
+	if cc.FilePath != "" {
+		return nil, fmt.Errorf("column chunk in another file (%s) not supported", cc.FilePath)
+	}
+	start := md.DataPageOffset
+	if md.DictionaryPageOffset > 0 && md.DictionaryPageOffset < start {
+		start = md.DictionaryPageOffset
+	}
+	if start < 0 || md.TotalCompressedSize < 0 || md.NumValues < 0 {
+		return nil, errors.New("invalid column chunk offsets")
+	}
+	p := &chunkPages{c: c, codec: md.Codec, left: md.NumValues}
+	switch md.Codec {
+	case format.Uncompressed, format.Lz4Raw:
+	case format.Snappy, format.Gzip, format.Brotli, format.Zstd:
+		p.dec = pq.LookupCompressionCodec(md.Codec)
+	default:
+		return nil, fmt.Errorf("compression codec %s not supported", md.Codec)
+	}
+	sec := io.NewSectionReader(r, start, md.TotalCompressedSize)
+	p.rbuf = bufio.NewReaderSize(sec, int(min(max(md.TotalCompressedSize, 16), readBufferSize)))
+	var proto thrift.CompactProtocol
+	p.thr = thrift.NewDecoder(proto.NewReader(p.rbuf))
+	return p, nil
+}
+
+// next returns the next data page, reading any dictionary page before it.
+// The page's slices stay valid until the next call.
+func (p *chunkPages) next() (*dataPage, error) {
+	for {
+		if p.left <= 0 {
+			return nil, errors.New("column chunk has fewer values than the row group has rows")
+		}
+		var h format.PageHeader
+		if err := p.thr.Decode(&h); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, errors.New("column chunk ends before its last page")
+			}
+			return nil, fmt.Errorf("page header: %w", err)
+		}
+		if h.CompressedPageSize < 0 || h.UncompressedPageSize < 0 {
+			return nil, fmt.Errorf("page header has negative sizes (%d, %d)", h.CompressedPageSize, h.UncompressedPageSize)
+		}
+		if cap(p.raw) < int(h.CompressedPageSize) {
+			p.raw = make([]byte, h.CompressedPageSize)
+		}
+		raw := p.raw[:h.CompressedPageSize]
+		if _, err := io.ReadFull(p.rbuf, raw); err != nil {
+			return nil, fmt.Errorf("page data: %w", err)
+		}
+		if h.CRC != 0 && crc32.ChecksumIEEE(raw) != uint32(h.CRC) {
+			return nil, fmt.Errorf("page checksum mismatch (crc32 %08x, header says %08x)", crc32.ChecksumIEEE(raw), uint32(h.CRC))
+		}
+		switch h.Type {
+		case format.DictionaryPage:
+			if err := p.readDict(&h, raw); err != nil {
+				return nil, fmt.Errorf("dictionary page: %w", err)
+			}
+		case format.DataPage:
+			dp, err := p.readV1(&h, raw)
+			if err != nil {
+				return nil, fmt.Errorf("data page: %w", err)
+			}
+			return dp, nil
+		case format.DataPageV2:
+			dp, err := p.readV2(&h, raw)
+			if err != nil {
+				return nil, fmt.Errorf("data page v2: %w", err)
+			}
+			return dp, nil
+		case format.IndexPage:
+		default:
+			return nil, fmt.Errorf("unknown page type %d", h.Type)
+		}
+	}
+}
+
+// decompress returns the n bytes that src decompresses to.
+func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
+	if n == 0 && len(src) == 0 {
+		// An empty section some writers store without codec framing (a
+		// v2 page holding only nulls).
+		return src, nil
+	}
+	switch {
+	case p.codec == format.Uncompressed:
+		if len(src) != n {
+			return nil, fmt.Errorf("uncompressed page holds %d bytes, header says %d", len(src), n)
+		}
+		return src, nil
+	case p.codec == format.Lz4Raw:
+		if cap(p.unz) < n {
+			p.unz = make([]byte, n)
+		}
+		out := p.unz[:n]
+		k, err := lz4.UncompressBlock(src, out)
+		if err != nil {
+			return nil, fmt.Errorf("LZ4_RAW: %w", err)
+		}
+		if k != n {
+			return nil, fmt.Errorf("LZ4_RAW page decompressed to %d bytes, header says %d", k, n)
+		}
+		return out, nil
+	default:
+		if cap(p.unz) < n {
+			p.unz = make([]byte, n)
+		}
+		// Codecs may return their output in a new slice: use what they
+		// return, never the buffer passed in.
+		out, err := p.dec.Decode(p.unz[:n], src)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.codec, err)
+		}
+		if len(out) != n {
+			return nil, fmt.Errorf("%s page decompressed to %d bytes, header says %d", p.codec, len(out), n)
+		}
+		if cap(out) > cap(p.unz) {
+			p.unz = out[:0]
+		}
+		return out, nil
+	}
+}
+
+func (p *chunkPages) readDict(h *format.PageHeader, raw []byte) error {
+	dh, ok := h.DictionaryPageHeader.Get()
+	if !ok {
+		return errors.New("missing dictionary page header")
+	}
+	if dh.Encoding != format.Plain && dh.Encoding != format.PlainDictionary {
+		return fmt.Errorf("dictionary encoding %s not supported", dh.Encoding)
+	}
+	if dh.NumValues < 0 {
+		return errors.New("negative dictionary size")
+	}
+	data, err := p.decompress(raw, int(h.UncompressedPageSize))
+	if err != nil {
+		return err
+	}
+	n := int(dh.NumValues)
+	var v dataPage
+	if err := p.decodeValues(&v, format.Plain, data, n); err != nil {
+		return err
+	}
+	// The dictionary outlives the page buffers: keep copies.
+	d := &p.dict
+	d.n = n
+	if p.c.kind == kBinary {
+		d.bdata = append(d.bdata[:0], v.bdata...)
+		d.boff = append(d.boff[:0], v.boff...)
+		d.fixed = d.fixed[:0]
+	} else {
+		d.fixed = append(d.fixed[:0], v.fixed...)
+	}
+	p.hasDict = true
+	p.dictGen++
+	return nil
+}
+
+func (p *chunkPages) readV1(h *format.PageHeader, raw []byte) (*dataPage, error) {
+	dh, ok := h.DataPageHeader.Get()
+	if !ok {
+		return nil, errors.New("missing data page header")
+	}
+	if dh.NumValues < 0 {
+		return nil, errors.New("negative value count")
+	}
+	data, err := p.decompress(raw, int(h.UncompressedPageSize))
+	if err != nil {
+		return nil, err
+	}
+	dp := &dataPage{rows: int(dh.NumValues)}
+	if p.c.optional {
+		if dh.DefinitionLevelEncoding != format.RLE {
+			return nil, fmt.Errorf("definition level encoding %s not supported", dh.DefinitionLevelEncoding)
+		}
+		if len(data) < 4 {
+			return nil, errors.New("definition levels truncated")
+		}
+		n := int(uint32(data[0]) | uint32(data[1])<<8 | uint32(data[2])<<16 | uint32(data[3])<<24)
+		if n < 0 || n > len(data)-4 {
+			return nil, errors.New("definition levels length out of bounds")
+		}
+		if err := p.decodeDefs(dp, data[4:4+n]); err != nil {
+			return nil, err
+		}
+		data = data[4+n:]
+	}
+	return dp, p.finishData(dp, dh.Encoding, data)
+}
+
+func (p *chunkPages) readV2(h *format.PageHeader, raw []byte) (*dataPage, error) {
+	dh, ok := h.DataPageHeaderV2.Get()
+	if !ok {
+		return nil, errors.New("missing data page v2 header")
+	}
+	if dh.NumValues < 0 || dh.NumNulls < 0 || dh.NumRows < 0 || dh.DefinitionLevelsByteLength < 0 || dh.RepetitionLevelsByteLength < 0 {
+		return nil, errors.New("negative count in header")
+	}
+	if dh.NumRows != dh.NumValues {
+		return nil, fmt.Errorf("%d values in %d rows in a flat column", dh.NumValues, dh.NumRows)
+	}
+	rl, dl := int(dh.RepetitionLevelsByteLength), int(dh.DefinitionLevelsByteLength)
+	if rl+dl > len(raw) || rl+dl > int(h.UncompressedPageSize) {
+		return nil, errors.New("level lengths exceed the page size")
+	}
+	dp := &dataPage{rows: int(dh.NumValues)}
+	// Flat columns have no repetition levels; some writers still write
+	// (zero) levels, which are skipped.
+	if p.c.optional {
+		if err := p.decodeDefs(dp, raw[rl:rl+dl]); err != nil {
+			return nil, err
+		}
+		if dp.nulls != int(dh.NumNulls) {
+			return nil, fmt.Errorf("%d null definition levels, header says %d nulls", dp.nulls, dh.NumNulls)
+		}
+	} else if dh.NumNulls != 0 {
+		return nil, errors.New("required column page has nulls")
+	}
+	vals := raw[rl+dl:]
+	n := int(h.UncompressedPageSize) - rl - dl
+	compressed := !dh.IsCompressed.Valid || dh.IsCompressed.V
+	if compressed {
+		var err error
+		if vals, err = p.decompress(vals, n); err != nil {
+			return nil, err
+		}
+	} else if len(vals) != n {
+		return nil, fmt.Errorf("uncompressed values section holds %d bytes, header says %d", len(vals), n)
+	}
+	return dp, p.finishData(dp, dh.Encoding, vals)
+}
+
+// decodeDefs decodes the RLE/bit-packed definition levels (bit width 1) of
+// dp.rows rows and counts the nulls.
+func (p *chunkPages) decodeDefs(dp *dataPage, src []byte) error {
+	enc := rle.Encoding{BitWidth: 1}
+	lv, err := enc.DecodeLevels(p.levels[:0], src)
+	if cap(lv) > cap(p.levels) {
+		p.levels = lv[:0]
+	}
+	if err != nil {
+		return fmt.Errorf("definition levels: %w", err)
+	}
+	if len(lv) < dp.rows {
+		return fmt.Errorf("%d definition levels for %d values", len(lv), dp.rows)
+	}
+	dp.defs = lv[:dp.rows]
+	for _, d := range dp.defs {
+		if d == 0 {
+			dp.nulls++
+		}
+	}
+	return nil
+}
+
+func (p *chunkPages) finishData(dp *dataPage, enc format.Encoding, data []byte) error {
+	if int64(dp.rows) > p.left {
+		return fmt.Errorf("page has %d values, column chunk has %d left", dp.rows, p.left)
+	}
+	p.left -= int64(dp.rows)
+	return p.decodeValues(dp, enc, data, dp.rows-dp.nulls)
+}
+
+// decodeValues decodes n non-null values encoded with enc into v.
+func (p *chunkPages) decodeValues(v *dataPage, enc format.Encoding, src []byte, n int) error {
+	phys := p.c.phys
+	if enc == format.PlainDictionary || enc == format.RLEDictionary {
+		if !p.hasDict {
+			return errors.New("dictionary-encoded page without a dictionary page")
+		}
+		idx, err := pq.LookupEncoding(format.RLEDictionary).DecodeInt32(p.idx[:0], src)
+		if cap(idx) > cap(p.idx) {
+			p.idx = idx[:0]
+		}
+		if err != nil {
+			return fmt.Errorf("dictionary indices: %w", err)
+		}
+		if len(idx) < n {
+			return fmt.Errorf("%d dictionary indices for %d values", len(idx), n)
+		}
+		v.idx = idx[:n]
+		return nil
+	}
+	if enc == format.Plain {
+		switch phys {
+		case format.Boolean:
+			if len(src)*8 < n {
+				return fmt.Errorf("%d bytes of booleans for %d values", len(src), n)
+			}
+			v.fixed = src
+			return nil
+		case format.ByteArray:
+			b, o, err := (&plain.Encoding{}).DecodeByteArray(p.bytes[:0], src, p.offs[:0])
+			p.keepBytes(b, o)
+			if err != nil {
+				return err
+			}
+			if len(o) != n+1 {
+				return fmt.Errorf("page holds %d byte arrays, header says %d", len(o)-1, n)
+			}
+			v.bdata, v.boff = b, o
+			return nil
+		default:
+			w := p.physWidth()
+			if len(src) < n*w {
+				return fmt.Errorf("%d bytes of values for %d values of %d bytes", len(src), n, w)
+			}
+			v.fixed = src[:n*w]
+			return nil
+		}
+	}
+	if enc == format.DeltaBinaryPacked {
+		switch phys {
+		case format.Int32:
+			out, err := decodeDelta(p.i32[:0], src, n)
+			p.i32 = out[:0]
+			if err != nil {
+				return err
+			}
+			v.fixed = bytesOf(out)
+			return nil
+		case format.Int64:
+			out, err := decodeDelta(p.i64[:0], src, n)
+			p.i64 = out[:0]
+			if err != nil {
+				return err
+			}
+			v.fixed = bytesOf(out)
+			return nil
+		}
+		return fmt.Errorf("encoding %s on %s", enc, phys)
+	}
+	e := pq.LookupEncoding(enc)
+	var err error
+	switch phys {
+	case format.Boolean:
+		var b []byte
+		b, err = e.DecodeBoolean(p.bytes[:0], src)
+		p.keepBytes(b, nil)
+		v.fixed = b
+	case format.Int32:
+		var out []int32
+		out, err = e.DecodeInt32(p.i32[:0], src)
+		p.i32 = out[:0]
+		v.fixed = bytesOf(out)
+	case format.Int64:
+		var out []int64
+		out, err = e.DecodeInt64(p.i64[:0], src)
+		p.i64 = out[:0]
+		v.fixed = bytesOf(out)
+	case format.Float:
+		var out []float32
+		out, err = e.DecodeFloat(p.f32[:0], src)
+		p.f32 = out[:0]
+		v.fixed = bytesOf(out)
+	case format.Double:
+		var out []float64
+		out, err = e.DecodeDouble(p.f64[:0], src)
+		p.f64 = out[:0]
+		v.fixed = bytesOf(out)
+	case format.FixedLenByteArray:
+		var b []byte
+		b, err = e.DecodeFixedLenByteArray(p.bytes[:0], src, p.c.typeLen)
+		p.keepBytes(b, nil)
+		v.fixed = b
+	case format.ByteArray:
+		var b []byte
+		var o []uint32
+		b, o, err = e.DecodeByteArray(p.bytes[:0], src, p.offs[:0])
+		p.keepBytes(b, o)
+		v.bdata, v.boff = b, o
+		if err == nil && len(o) < n+1 {
+			err = fmt.Errorf("page holds %d byte arrays, header says %d", len(o)-1, n)
+		}
+		return err
+	default:
+		return fmt.Errorf("physical type %s not supported", phys)
+	}
+	if err != nil {
+		return err
+	}
+	if phys == format.Boolean {
+		if len(v.fixed)*8 < n {
+			return fmt.Errorf("%d bytes of booleans for %d values", len(v.fixed), n)
+		}
+	} else if w := p.physWidth(); len(v.fixed) < n*w {
+		return fmt.Errorf("%d bytes of values for %d values of %d bytes", len(v.fixed), n, w)
+	}
+	return nil
+}
+
+// keepBytes keeps grown decode buffers for the next page.
+func (p *chunkPages) keepBytes(b []byte, o []uint32) {
+	if cap(b) > cap(p.bytes) {
+		p.bytes = b[:0]
+	}
+	if cap(o) > cap(p.offs) {
+		p.offs = o[:0]
+	}
+}
+
+// physWidth is the byte width of one physical value of a fixed-width type.
+func (p *chunkPages) physWidth() int {
+	switch p.c.phys {
+	case format.Int32, format.Float:
+		return 4
+	case format.Int64, format.Double:
+		return 8
+	case format.FixedLenByteArray:
+		return p.c.typeLen
+	}
+	return 0
+}
+
+// bytesOf views a slice of fixed-width numbers as its bytes.
+func bytesOf[T int32 | int64 | float32 | float64](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	var z T
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(z)))
+}
