@@ -44,7 +44,7 @@ func (f *Filter) Execute(ctx context.Context, p int) (Stream, error) {
 	if err := checkPartition(f, p); err != nil {
 		return nil, err
 	}
-	in, err := f.child.Execute(ctx, p)
+	in, err := Open(ctx, f.child, p)
 	if err != nil {
 		return nil, err
 	}

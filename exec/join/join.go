@@ -394,7 +394,7 @@ func (j *hashJoin) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	}
 	t.refs++
 	j.mu.Unlock()
-	ps, err := j.probeOp().Execute(ctx, p)
+	ps, err := exec.Open(ctx, j.probeOp(), p)
 	if err != nil {
 		j.unref(t, true)
 		return nil, err
@@ -520,8 +520,9 @@ func (t *table) load(ctx context.Context, j *hashJoin) error {
 	}()
 	g, gctx := errgroup.WithContext(ctx)
 	for p := range n {
-		g.Go(func() error {
-			s, err := op.Execute(gctx, p)
+		g.Go(func() (err error) {
+			defer exec.Recover(&err, j)
+			s, err := exec.Open(gctx, op, p)
 			if err != nil {
 				return err
 			}
