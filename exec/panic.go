@@ -3,58 +3,22 @@ package exec
 import (
 	"context"
 	"errors"
-	"fmt"
-	"runtime/debug"
+	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec/fault"
 )
 
 // ErrInternal is matched (errors.Is) by every *InternalError: a query failed
 // because of a bug inside the engine or a panicking user function, not
 // because of its input.
-var ErrInternal = errors.New("internal error")
+var ErrInternal = fault.ErrInternal
 
-// InternalError is a panic inside a query turned into an error: the query
-// fails and is cancelled, its memory and spill files are released, and the
-// process goes on.
-type InternalError struct {
-	// Op names the operator, or the part of the engine, that panicked.
-	Op string
-	// Value is the value the code panicked with.
-	Value any
-	// Stack is the stack of the panicking goroutine.
-	Stack []byte
-}
-
-// Error implements error.
-func (e *InternalError) Error() string {
-	return fmt.Sprintf("internal error in %s: %v", e.Op, e.Value)
-}
-
-// Is makes errors.Is(err, ErrInternal) true.
-func (e *InternalError) Is(target error) bool { return target == ErrInternal }
-
-// Unwrap returns the panic value when it is an error (a runtime.Error, say).
-func (e *InternalError) Unwrap() error {
-	if err, ok := e.Value.(error); ok {
-		return err
-	}
-	return nil
-}
-
-// NewInternalError makes the error of a panic with value v in where (an
-// Operator, or a string naming a part of the engine), with the current
-// goroutine's stack. An *InternalError value is returned as it is.
-func NewInternalError(v any, where any) *InternalError {
-	if ie, ok := v.(*InternalError); ok {
-		return ie
-	}
-	name := "gspark"
-	if where != nil {
-		name = fmt.Sprint(where)
-	}
-	return &InternalError{Op: name, Value: v, Stack: debug.Stack()}
-}
+// InternalError is a panic inside a query turned into an error (see package
+// fault): it names the operator, and the function when a user function
+// panicked, and carries the panic value and the stack.
+type InternalError = fault.InternalError
 
 // Recover, deferred at the top of a goroutine or of any function that must
 // not let a panic through, turns a panic into an *InternalError naming where
@@ -62,7 +26,7 @@ func NewInternalError(v any, where any) *InternalError {
 // *err. It must be deferred directly: defer exec.Recover(&err, op).
 func Recover(err *error, where any) {
 	if v := recover(); v != nil {
-		*err = NewInternalError(v, where)
+		*err = fault.New(v, where)
 	}
 }
 
@@ -99,11 +63,17 @@ func (g *guarded) Next() (b arrow.RecordBatch, err error) {
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			b, g.failed = nil, NewInternalError(v, g.op)
+			b, g.failed = nil, fault.New(v, g.op)
 			err = g.failed
 		}
 	}()
-	return g.in.Next()
+	b, err = g.in.Next()
+	if err != nil && !errors.Is(err, io.EOF) {
+		// An internal error raised by a function inside the operator
+		// learns which operator it was.
+		err = fault.WithOp(err, g.op)
+	}
+	return b, err
 }
 
 func (g *guarded) Close() (err error) {
