@@ -123,7 +123,10 @@ func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, 
 	if err != nil {
 		return err
 	}
-	err = consume(ctx, q.op)
+	// The state operators share across partitions lives as long as the action.
+	run := exec.NewExecution()
+	defer run.Close()
+	err = consume(exec.WithExecution(ctx, run), q.op)
 	if cause := context.Cause(ctx); cause != nil && errors.Is(cause, exec.ErrMemoryLimit) {
 		return cause
 	}

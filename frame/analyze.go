@@ -38,7 +38,9 @@ func (df *DataFrame) ExplainAnalyze(ctx context.Context) (_ string, err error) {
 	start := time.Now()
 	var rows int64
 	counts := make([]int64, q.op.Partitions())
-	g, gctx := errgroup.WithContext(ctx)
+	run := exec.NewExecution()
+	defer run.Close()
+	g, gctx := errgroup.WithContext(exec.WithExecution(ctx, run))
 	for p := range counts {
 		g.Go(func() (err error) {
 			defer exec.Recover(&err, q.op)
