@@ -55,7 +55,7 @@ func (s *coalesceStream) Next() (arrow.RecordBatch, error) {
 			if s.next >= s.c.child.Partitions() {
 				return nil, io.EOF
 			}
-			st, err := s.c.child.Execute(s.ctx, s.next)
+			st, err := Open(s.ctx, s.c.child, s.next)
 			if err != nil {
 				return nil, err
 			}

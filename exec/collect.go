@@ -9,14 +9,22 @@ import (
 
 // Collect executes every partition of op concurrently and returns all batches,
 // ordered by partition and, within a partition, by arrival. The caller releases
-// the batches. On error every partition is cancelled and nothing is returned.
+// the batches. On error every partition is cancelled and nothing is returned;
+// a panic in an operator is such an error (an *InternalError). Without an
+// Execution in ctx, Collect runs op as an execution of its own.
 func Collect(ctx context.Context, op Operator) ([]arrow.RecordBatch, error) {
+	if ExecutionFrom(ctx) == nil {
+		e := NewExecution()
+		defer e.Close()
+		ctx = WithExecution(ctx, e)
+	}
 	n := op.Partitions()
 	parts := make([][]arrow.RecordBatch, n)
 	g, gctx := errgroup.WithContext(ctx)
 	for p := 0; p < n; p++ {
-		g.Go(func() error {
-			s, err := op.Execute(gctx, p)
+		g.Go(func() (err error) {
+			defer Recover(&err, op)
+			s, err := Open(gctx, op, p)
 			if err != nil {
 				return err
 			}

@@ -55,7 +55,7 @@ func (e *Expand) Execute(ctx context.Context, part int) (Stream, error) {
 	if err := checkPartition(e, part); err != nil {
 		return nil, err
 	}
-	in, err := e.child.Execute(ctx, part)
+	in, err := Open(ctx, e.child, part)
 	if err != nil {
 		return nil, err
 	}

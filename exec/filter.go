@@ -44,7 +44,7 @@ func (f *Filter) Execute(ctx context.Context, p int) (Stream, error) {
 	if err := checkPartition(f, p); err != nil {
 		return nil, err
 	}
-	in, err := f.child.Execute(ctx, p)
+	in, err := Open(ctx, f.child, p)
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +67,7 @@ func (s *filterStream) Next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err := applyFilter(s.f.env, s.f.pred, b, &s.idx)
-		b.Release()
+		out, err := s.apply(b)
 		if err != nil {
 			return nil, err
 		}
@@ -78,6 +77,12 @@ func (s *filterStream) Next() (arrow.RecordBatch, error) {
 		}
 		return out, nil
 	}
+}
+
+// apply filters b and releases it, even when the predicate panics.
+func (s *filterStream) apply(b arrow.RecordBatch) (arrow.RecordBatch, error) {
+	defer b.Release()
+	return applyFilter(s.f.env, s.f.pred, b, &s.idx)
 }
 
 // maskIndices evaluates pred over b into *idx: the positions of the rows
@@ -129,6 +134,20 @@ func NewScanOutput(env *Env, pred expr.Expr, schema *arrow.Schema, cols []int, l
 	return &ScanOutput{env: env, pred: pred, schema: schema, cols: cols, limit: limit}
 }
 
+// mask evaluates the predicate over b into s.idx, releasing out when it
+// fails or panics.
+func (s *ScanOutput) mask(b, out arrow.RecordBatch) (err error) {
+	ok := false
+	defer func() {
+		if !ok {
+			out.Release()
+		}
+	}()
+	err = maskIndices(s.env, s.pred, b, &s.idx)
+	ok = err == nil
+	return err
+}
+
 // Done reports whether the limit has been reached.
 func (s *ScanOutput) Done() bool { return s.limit >= 0 && s.emitted >= s.limit }
 
@@ -138,8 +157,7 @@ func (s *ScanOutput) Shape(b arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer b.Release()
 	out := selectColumns(b, s.schema, s.cols)
 	if s.pred != nil {
-		if err := maskIndices(s.env, s.pred, b, &s.idx); err != nil {
-			out.Release()
+		if err := s.mask(b, out); err != nil {
 			return nil, err
 		}
 		if len(s.idx) < int(b.NumRows()) {

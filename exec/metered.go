@@ -48,7 +48,7 @@ func (m *Metered) Rows() int64 { return m.rows.Load() }
 // Execute implements Operator.
 func (m *Metered) Execute(ctx context.Context, p int) (Stream, error) {
 	start := time.Now()
-	s, err := m.Op.Execute(ctx, p)
+	s, err := Open(ctx, m.Op, p)
 	m.nanos.Add(int64(time.Since(start)))
 	if err != nil {
 		return nil, err

@@ -80,7 +80,7 @@ func (pw *PartitionWise) Execute(ctx context.Context, p int) (Stream, error) {
 	for _, v := range pw.views[p] {
 		v.setContext(ctx)
 	}
-	return pw.ops[p].Execute(ctx, 0)
+	return Open(ctx, pw.ops[p], 0)
 }
 
 // partitionView shows one partition of an operator as a one-partition operator.
@@ -110,7 +110,7 @@ func (v *partitionView) Execute(ctx context.Context, p int) (Stream, error) {
 		ctx = v.ctx
 	}
 	v.mu.Unlock()
-	return v.op.Execute(ctx, v.p)
+	return Open(ctx, v.op, v.p)
 }
 
 // Labeled shows an operator under a label in EXPLAIN and is otherwise the
@@ -162,5 +162,5 @@ func (pp *PerPartition) Execute(ctx context.Context, p int) (Stream, error) {
 	if err := checkPartition(pp, p); err != nil {
 		return nil, err
 	}
-	return pp.ops[p].Execute(ctx, p)
+	return Open(ctx, pp.ops[p], p)
 }

@@ -50,7 +50,7 @@ func (p *Project) Execute(ctx context.Context, part int) (Stream, error) {
 	if err := checkPartition(p, part); err != nil {
 		return nil, err
 	}
-	in, err := p.child.Execute(ctx, part)
+	in, err := Open(ctx, p.child, part)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func (s *Sample) Execute(ctx context.Context, p int) (Stream, error) {
 	if err := checkPartition(s, p); err != nil {
 		return nil, err
 	}
-	in, err := s.child.Execute(ctx, p)
+	in, err := Open(ctx, s.child, p)
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func (u *Union) Execute(ctx context.Context, p int) (Stream, error) {
 	}
 	for _, c := range u.children {
 		if p < c.Partitions() {
-			s, err := c.Execute(ctx, p)
+			s, err := Open(ctx, c, p)
 			if err != nil {
 				return nil, err
 			}

@@ -34,7 +34,8 @@ func (df *DataFrame) prepare(ctx context.Context, env *exec.Env) (*query, error)
 }
 
 // prepareWith is prepare, with every operator metered when metered is set.
-func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered bool) (*query, error) {
+func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered bool) (_ *query, err error) {
+	defer exec.Recover(&err, "query planning")
 	if df.err != nil {
 		return nil, df.err
 	}
@@ -106,9 +107,10 @@ func (s *Session) evalScalarSubqueries(ctx context.Context, p logical.Plan) (log
 	return logical.ReplaceScalarSubqueries(p, vals), nil
 }
 
-// run executes the DataFrame, handing every partition's stream to consume
-// (called concurrently, one goroutine per partition).
-func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, op exec.Operator) error) error {
+// run executes the DataFrame, handing its physical plan to consume, which
+// runs its partitions. A panic on the way becomes an *exec.InternalError.
+func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, op exec.Operator) error) (err error) {
+	defer exec.Recover(&err, "query")
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	mem := df.s.mem
@@ -123,7 +125,10 @@ func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, 
 	if err != nil {
 		return err
 	}
-	err = consume(ctx, q.op)
+	// The state operators share across partitions lives as long as the action.
+	run := exec.NewExecution()
+	defer run.Close()
+	err = consume(exec.WithExecution(ctx, run), q.op)
 	if cause := context.Cause(ctx); cause != nil && errors.Is(cause, exec.ErrMemoryLimit) {
 		return cause
 	}
@@ -155,7 +160,8 @@ func (df *DataFrame) CollectBatches(ctx context.Context) ([]arrow.RecordBatch, e
 }
 
 // Collect runs the query and returns its rows.
-func (df *DataFrame) Collect(ctx context.Context) ([]Row, error) {
+func (df *DataFrame) Collect(ctx context.Context) (_ []Row, err error) {
+	defer exec.Recover(&err, "Collect")
 	bs, err := df.CollectBatches(ctx)
 	if err != nil {
 		return nil, err
@@ -190,7 +196,8 @@ func (df *DataFrame) Show(ctx context.Context, n int) error {
 
 // ShowString renders the first n rows as Spark's show() does; cells longer
 // than truncate characters are cut (truncate ≤ 0: never).
-func (df *DataFrame) ShowString(ctx context.Context, n, truncate int) (string, error) {
+func (df *DataFrame) ShowString(ctx context.Context, n, truncate int) (_ string, err error) {
+	defer exec.Recover(&err, "Show")
 	if n <= 0 {
 		n = 20
 	}

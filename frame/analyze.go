@@ -18,7 +18,8 @@ import (
 // physical plan annotated with what each operator did: rows and batches
 // produced and the time spent in it (its inputs' time included), followed by
 // the total time and the most memory the query held (EXPLAIN ANALYZE).
-func (df *DataFrame) ExplainAnalyze(ctx context.Context) (string, error) {
+func (df *DataFrame) ExplainAnalyze(ctx context.Context) (_ string, err error) {
+	defer exec.Recover(&err, "EXPLAIN ANALYZE")
 	if df.err != nil {
 		return "", df.err
 	}
@@ -37,10 +38,13 @@ func (df *DataFrame) ExplainAnalyze(ctx context.Context) (string, error) {
 	start := time.Now()
 	var rows int64
 	counts := make([]int64, q.op.Partitions())
-	g, gctx := errgroup.WithContext(ctx)
+	run := exec.NewExecution()
+	defer run.Close()
+	g, gctx := errgroup.WithContext(exec.WithExecution(ctx, run))
 	for p := range counts {
-		g.Go(func() error {
-			s, err := q.op.Execute(gctx, p)
+		g.Go(func() (err error) {
+			defer exec.Recover(&err, q.op)
+			s, err := exec.Open(gctx, q.op, p)
 			if err != nil {
 				return err
 			}

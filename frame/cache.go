@@ -28,8 +28,9 @@ func (df *DataFrame) Cache(ctx context.Context) (*DataFrame, error) {
 		parts = make([][]arrow.RecordBatch, op.Partitions())
 		g, gctx := errgroup.WithContext(ctx)
 		for p := range parts {
-			g.Go(func() error {
-				s, err := op.Execute(gctx, p)
+			g.Go(func() (err error) {
+				defer exec.Recover(&err, op)
+				s, err := exec.Open(gctx, op, p)
 				if err != nil {
 					return err
 				}

@@ -39,9 +39,10 @@ func AggregatePartitions[T any](ctx context.Context, df *DataFrame, zero func(pa
 		accs = make([]T, op.Partitions())
 		g, gctx := errgroup.WithContext(ctx)
 		for p := range accs {
-			g.Go(func() error {
+			g.Go(func() (err error) {
+				defer exec.Recover(&err, "AggregatePartitions")
 				acc := zero(p)
-				s, err := op.Execute(gctx, p)
+				s, err := exec.Open(gctx, op, p)
 				if err != nil {
 					return err
 				}

@@ -135,6 +135,7 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 }
 
 func writePart(ctx context.Context, op exec.Operator, p int, txn *source.Txn, ext string, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {
+	defer exec.Recover(&err, strings.TrimPrefix(ext, ".")+" writer")
 	f, err := txn.Create(txn.PartName(p, ext))
 	if err != nil {
 		return err
@@ -148,7 +149,7 @@ func writePart(ctx context.Context, op exec.Operator, p int, txn *source.Txn, ex
 	if err != nil {
 		return err
 	}
-	s, err := op.Execute(ctx, p)
+	s, err := exec.Open(ctx, op, p)
 	if err != nil {
 		bw.Close()
 		return err

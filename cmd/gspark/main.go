@@ -5,16 +5,22 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gspark/gspark/exec"
 )
 
 func main() {
-	if err := newRoot().ExecuteContext(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "gspark:", err)
+	root := newRoot()
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		debug, _ := root.PersistentFlags().GetBool("debug")
+		reportError(os.Stderr, "gspark: ", err, debug)
 		os.Exit(1)
 	}
 }
@@ -22,6 +28,7 @@ func main() {
 type globalFlags struct {
 	partitions  int
 	memoryLimit string
+	debug       bool
 }
 
 // interruptible returns ctx cancelled by Ctrl-C (SIGINT), for commands that
@@ -51,13 +58,30 @@ func newRoot() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return runShell(cmd.Context(), s, f, os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runShell(cmd.Context(), s, f, os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr(), g.debug)
 		},
 	}
 	root.PersistentFlags().IntVar(&g.partitions, "partitions", 0, "partitions queries run with (default: number of CPUs)")
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", "memory limit per query, e.g. 512MB or 2GiB (default: none)")
+	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "print the stack of internal errors (panics inside the engine) to stderr")
 	root.Flags().StringVar(&format, "format", "table", "output format of statements piped to standard input: table, csv or json")
 	root.AddCommand(newDemo(&g))
 	root.AddCommand(newSQL(&g))
 	return root
+}
+
+// reportError prints err after prefix. An internal error (a panic inside the
+// engine or in a user function, which failed only its query) gets a hint,
+// and with debug the stack of the panic.
+func reportError(w io.Writer, prefix string, err error, debug bool) {
+	fmt.Fprintln(w, prefix+err.Error())
+	var ie *exec.InternalError
+	if !errors.As(err, &ie) {
+		return
+	}
+	if !debug {
+		fmt.Fprintln(w, "This is a bug in gspark or in a user function; the query was cancelled. Run with --debug to print the stack.")
+		return
+	}
+	fmt.Fprintf(w, "panic: %v\n\n%s", ie.Value, ie.Stack)
 }

@@ -39,13 +39,13 @@ var errInterrupted = errors.New("interrupted")
 
 // runShell runs the interactive shell when in is a terminal; otherwise it
 // runs the statements read from in, stopping at the first that fails.
-func runShell(ctx context.Context, s *frame.Session, f outputFormat, in *os.File, out, errOut io.Writer) error {
+func runShell(ctx context.Context, s *frame.Session, f outputFormat, in *os.File, out, errOut io.Writer, debug bool) error {
 	if !term.IsTerminal(int(in.Fd())) {
 		ctx, stop := interruptible(ctx)
 		defer stop()
 		return runStatements(ctx, s, in, newPrinter(f, out, errOut))
 	}
-	sh := &shell{s: s, out: out, errOut: errOut}
+	sh := &shell{s: s, out: out, errOut: errOut, debug: debug}
 	sh.print = &printer{f: outputFormat{write: writeTable, summary: true}, out: out, summaryOut: out, limit: defaultMaxRows}
 	if progressWanted(errOut) {
 		sh.print.progress = errOut
@@ -89,6 +89,7 @@ type shell struct {
 	out    io.Writer
 	errOut io.Writer
 	print  *printer
+	debug  bool // print the stack of internal errors
 
 	mu      sync.Mutex
 	pending string                  // earlier lines of the unfinished statement
@@ -238,7 +239,7 @@ func (sh *shell) execute(ctx context.Context, stmt string) {
 	case errors.Is(context.Cause(qctx), errInterrupted):
 		fmt.Fprintf(sh.errOut, "Query cancelled after %.3f s.\n", time.Since(start).Seconds())
 	default:
-		fmt.Fprintln(sh.errOut, "Error:", err)
+		reportError(sh.errOut, "Error: ", err, sh.debug)
 	}
 }
 

@@ -127,7 +127,10 @@ func runSQL(ctx context.Context, s *frame.Session, script string, f outputFormat
 }
 
 // run runs the statements of script in order, stopping at the first error.
-func (p *printer) run(ctx context.Context, s *frame.Session, script string) error {
+// A panic while parsing, planning or printing a statement is an internal
+// error too, so that the shell goes on.
+func (p *printer) run(ctx context.Context, s *frame.Session, script string) (err error) {
+	defer exec.Recover(&err, "SQL statement")
 	return s.ExecSQL(ctx, script, func(stmt string, df *frame.DataFrame) error {
 		return p.emit(ctx, stmt, df)
 	})

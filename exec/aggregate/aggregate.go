@@ -543,7 +543,7 @@ func (o *op) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := s.reset(); err != nil {
 		return nil, err
 	}
-	in, err := o.child.Execute(ctx, p)
+	in, err := exec.Open(ctx, o.child, p)
 	if err != nil {
 		return nil, err
 	}

@@ -295,9 +295,11 @@ func (c *core) start(ctx context.Context) *run {
 	return r
 }
 
-// produce reads child partition i and routes its batches until EOF, error or cancellation.
-func (c *core) produce(r *run, i int) error {
-	s, err := c.child.Execute(r.ctx, i)
+// produce reads child partition i and routes its batches until EOF, error or
+// cancellation; a panic while routing becomes an *exec.InternalError.
+func (c *core) produce(r *run, i int) (err error) {
+	defer exec.Recover(&err, c.self)
+	s, err := exec.Open(r.ctx, c.child, i)
 	if err != nil {
 		return err
 	}

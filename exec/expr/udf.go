@@ -1,11 +1,14 @@
 package expr
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/fault"
 )
 
 // udf evaluates its arguments and hands the arrays to a Go function.
@@ -46,7 +49,10 @@ func (u *udf) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, 
 		}
 		vals = append(vals, v)
 	}
-	out, err := u.fn(mem, vals)
+	out, err := u.call(mem, vals)
+	if errors.Is(err, fault.ErrInternal) {
+		return nil, err // names the function already
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", u, err)
 	}
@@ -60,4 +66,15 @@ func (u *udf) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, 
 		return nil, fmt.Errorf("%s: the function returned %d values of type %s, want %d of type %s", u, n, got, batch.NumRows(), u.typ)
 	}
 	return out, nil
+}
+
+// call runs the user's function; a panic in it becomes a *fault.InternalError
+// naming the function (the operator that evaluates it adds its own name).
+func (u *udf) call(mem memory.Allocator, args []arrow.Array) (out arrow.Array, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, fault.InFunc(v, "UDF "+u.String())
+		}
+	}()
+	return u.fn(mem, args)
 }

@@ -107,7 +107,7 @@ func (e *Explode) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := exec.CheckPartition(e, p); err != nil {
 		return nil, err
 	}
-	in, err := e.child.Execute(ctx, p)
+	in, err := exec.Open(ctx, e.child, p)
 	if err != nil {
 		return nil, err
 	}

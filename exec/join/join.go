@@ -117,7 +117,8 @@ type Spec struct {
 // tail. No stream ever waits for another, so consumers may read partitions in
 // any order, concurrently (exec.Collect) or one after another, without
 // deadlock. See Execute for how long a run lasts; a run abandoned by a stream
-// closed early has no tail. Two runs of one operator must not overlap.
+// closed early has no tail. Each execution of the plan (exec.Execution) has
+// its own runs, so executions may overlap.
 type hashJoin struct {
 	env          *exec.Env
 	left, right  exec.Operator
@@ -137,8 +138,9 @@ type hashJoin struct {
 	buildSemi  bool // emit build rows with (semi) or without (anti) a match
 	anti       bool
 
-	mu  sync.Mutex
-	cur *table // the table of the current run, nil between runs
+	mu      sync.Mutex      // guards the bookkeeping of every table of the join
+	own     *exec.Execution // the run of streams executed without an execution; nil when none
+	ownStop func() bool     // stops the end of own with its context
 
 	stats     exec.SpillStats // what the join spilled, over all runs
 	leafBytes int64           // when > 0, the target size of spilled build partitions (tests)
@@ -355,46 +357,32 @@ func (j *hashJoin) trackProbe() bool { return j.probeOuter || j.probeSemi }
 // trackBuild reports whether the run must remember which build rows matched.
 func (j *hashJoin) trackBuild() bool { return j.buildOuter || j.buildSemi }
 
-// Execute implements exec.Operator. The build side is read on the first Next
-// of the first stream of a run. For the kinds without a build-side tail a run
-// is the set of streams open at the same time, and the table is dropped when
-// the last of them closes. For the kinds with one, a run lasts until every
-// partition has been opened and closed, or one of its streams is closed
-// before its end or after its context is cancelled. While no stream of an
-// unfinished run is open, an Execute with the run's context continues it
-// (exec.Collect and the exchange give every partition one context and may
-// open a partition after another one has finished), and an Execute with
-// another context, or of a partition already opened, starts the next run.
-// A consumer that reads only some partitions to their end and never executes
-// the join again leaves the table allocated (and, when the build side
-// spilled, its files on disk).
+// Execute implements exec.Operator. The build side is read once per
+// execution of the plan, on the first Next of any of its streams, into a
+// table that every probe partition of that execution shares. The table
+// belongs to the exec.Execution in ctx (see exec.Execution), so a plan
+// executed twice builds twice, and it is freed as soon as it can no longer be
+// used: when every partition has been opened and closed, when a stream is
+// closed before its end or after its context is cancelled (the run is then
+// abandoned: streams still open finish with it, new ones start a fresh run),
+// or at the latest when the execution ends. For the kinds with a build-side
+// tail, executing a partition that the run has already opened starts a fresh
+// run.
+//
+// Streams executed without an execution in their context (a caller driving
+// partitions by hand) share the join's own run, which ends the same way, or
+// when the context of the Execute that started it is done; the table of an
+// unfinished own run is also dropped, between its streams, by the kinds
+// without a tail and when the join is executed as part of an execution.
 func (j *hashJoin) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := exec.CheckPartition(j, p); err != nil {
 		return nil, err
 	}
-	j.mu.Lock()
-	t := j.cur
-	if t != nil && j.trackBuild() && (t.opened[p] || t.refs == 0 && !sameContext(t.ctx, ctx)) {
-		// Partition p was already part of the current run, or the run is
-		// idle and this call comes from another consumer: start the next one.
-		j.cur = nil
-		if t.refs == 0 {
-			t.release()
-		}
-		t = nil
+	t, err := j.open(ctx, p)
+	if err != nil {
+		return nil, err
 	}
-	if t == nil {
-		n := j.Partitions()
-		t = &table{ctx: ctx, done: make([]bool, n), opened: make([]bool, n)}
-		j.cur = t
-	}
-	if !t.opened[p] {
-		t.opened[p] = true
-		t.nopened++
-	}
-	t.refs++
-	j.mu.Unlock()
-	ps, err := j.probeOp().Execute(ctx, p)
+	ps, err := exec.Open(ctx, j.probeOp(), p)
 	if err != nil {
 		j.unref(t, true)
 		return nil, err
@@ -402,15 +390,75 @@ func (j *hashJoin) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	return &stream{j: j, t: t, ctx: ctx, probe: ps, part: p}, nil
 }
 
-// sameContext reports whether a and b are the same context; contexts of
-// incomparable dynamic types are never the same.
-func sameContext(a, b context.Context) (same bool) {
-	defer func() {
-		if recover() != nil {
-			same = false
+// open returns the table of the run that partition p joins, with a
+// reference taken.
+func (j *hashJoin) open(ctx context.Context, p int) (*table, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e := exec.ExecutionFrom(ctx)
+	own := e == nil
+	switch {
+	case own && j.own == nil:
+		e = exec.NewExecution()
+		j.own, j.ownStop = e, context.AfterFunc(ctx, e.Close)
+	case own:
+		e = j.own
+	case j.own != nil:
+		// The plan runs as a whole now: an idle own run is over.
+		if t, _ := j.own.State(j).(*table); t == nil || t.refs == 0 {
+			if t != nil {
+				t.retired = true
+				j.settle(t)
+			}
+			j.dropOwn()
 		}
-	}()
-	return a == b
+	}
+	t, _ := e.State(j).(*table)
+	if t == nil || t.retired || t.opened[p] && j.trackBuild() {
+		if t != nil && !t.retired {
+			t.retired = true
+			j.settle(t)
+		}
+		n := j.Partitions()
+		t = &table{j: j, run: e, keepIdle: !own || j.trackBuild(), done: make([]bool, n), opened: make([]bool, n)}
+		if !e.SetState(j, t) {
+			if !own {
+				return nil, fmt.Errorf("%s: executed after the end of its execution", j)
+			}
+			// The own run's context ended meanwhile: this stream runs alone.
+			t.retired = true
+		}
+	}
+	if !t.opened[p] {
+		t.opened[p] = true
+		t.nopened++
+	}
+	t.refs++
+	return t, nil
+}
+
+// dropOwn forgets the join's own run; j.mu is held.
+func (j *hashJoin) dropOwn() {
+	if j.ownStop != nil {
+		j.ownStop()
+	}
+	j.own, j.ownStop = nil, nil
+}
+
+// settle frees t once no stream uses it and no stream can join it any more;
+// j.mu is held.
+func (j *hashJoin) settle(t *table) {
+	if t.refs > 0 || t.freed {
+		return
+	}
+	if !t.retired && !t.abandoned && t.nopened < len(t.opened) && t.keepIdle {
+		return
+	}
+	t.retired, t.freed = true, true
+	t.release()
+	if t.run == j.own {
+		j.dropOwn()
+	}
 }
 
 // unref drops a reference to the table of a run; abandoned says the stream
@@ -420,17 +468,17 @@ func (j *hashJoin) unref(t *table, abandoned bool) {
 	defer j.mu.Unlock()
 	t.refs--
 	if abandoned {
-		t.abandoned = true
+		t.abandoned, t.retired = true, true
 	}
-	if t.refs > 0 {
-		return
-	}
-	if !j.trackBuild() || t.nopened == len(t.opened) || t.abandoned || j.cur != t {
-		t.release()
-		if j.cur == t {
-			j.cur = nil
-		}
-	}
+	j.settle(t)
+}
+
+// Release implements exec.SharedState: the run's execution has ended.
+func (t *table) Release() {
+	t.j.mu.Lock()
+	defer t.j.mu.Unlock()
+	t.retired = true
+	t.j.settle(t)
 }
 
 // finish marks probe partition p of the run done and reports whether the
@@ -449,17 +497,25 @@ func (j *hashJoin) finish(t *table, p int) bool {
 	return false
 }
 
-// table is the build side of one run: its columns concatenated, its keys and
-// a chained hash table over row ids (no keys for a nested-loop join).
+// table is the build side of one run of the join: its columns concatenated,
+// its keys and a chained hash table over row ids (no keys for a nested-loop
+// join), with the bookkeeping of the streams that share it. It is the
+// exec.SharedState of the join in its execution.
 type table struct {
-	refs      int             // guarded by hashJoin.mu
-	done      []bool          // probe partitions read to the end; guarded by hashJoin.mu
-	ndone     int             // guarded by hashJoin.mu
-	ctx       context.Context // of the first Execute of the run
-	tailOwned bool            // a stream has taken the build-side tail; guarded by hashJoin.mu
-	opened    []bool          // partitions opened in the run; guarded by hashJoin.mu
-	nopened   int             // guarded by hashJoin.mu
-	abandoned bool            // a stream was closed before its end; guarded by hashJoin.mu
+	j   *hashJoin
+	run *exec.Execution // the execution the table belongs to
+
+	// Guarded by hashJoin.mu:
+	refs      int    // streams using the table
+	done      []bool // probe partitions read to the end
+	ndone     int
+	tailOwned bool   // a stream has taken the build-side tail
+	opened    []bool // partitions opened in the run
+	nopened   int
+	abandoned bool // a stream was closed before its end
+	keepIdle  bool // the table outlives its streams until the run ends
+	retired   bool // no stream may join the run any more
+	freed     bool
 
 	once    sync.Once
 	err     error
@@ -520,8 +576,9 @@ func (t *table) load(ctx context.Context, j *hashJoin) error {
 	}()
 	g, gctx := errgroup.WithContext(ctx)
 	for p := range n {
-		g.Go(func() error {
-			s, err := op.Execute(gctx, p)
+		g.Go(func() (err error) {
+			defer exec.Recover(&err, j)
+			s, err := exec.Open(gctx, op, p)
 			if err != nil {
 				return err
 			}

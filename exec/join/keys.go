@@ -3,7 +3,6 @@ package join
 import (
 	"fmt"
 	"hash/maphash"
-	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -130,12 +129,6 @@ func markNulls(a arrow.Array, null []bool) {
 	}
 }
 
-func widen[T int8 | int16 | int32 | int64](dst []uint64, src []T) {
-	for i, v := range src {
-		dst[i] = uint64(int64(v))
-	}
-}
-
 func (k *keyCol) load(a arrow.Array, null []bool) error {
 	markNulls(a, null)
 	n := a.Len()
@@ -144,27 +137,27 @@ func (k *keyCol) load(a arrow.Array, null []bool) error {
 	case *array.Int8:
 		k.kind = kindFixed
 		k.fixed = grow(k.fixed, n)
-		widen(k.fixed, arr.Int8Values())
+		kernels.Widen(k.fixed, arr.Int8Values())
 	case *array.Int16:
 		k.kind = kindFixed
 		k.fixed = grow(k.fixed, n)
-		widen(k.fixed, arr.Int16Values())
+		kernels.Widen(k.fixed, arr.Int16Values())
 	case *array.Int32:
 		k.kind = kindFixed
 		k.fixed = grow(k.fixed, n)
-		widen(k.fixed, arr.Int32Values())
+		kernels.Widen(k.fixed, arr.Int32Values())
 	case *array.Int64:
 		k.kind = kindFixed
 		k.fixed = grow(k.fixed, n)
-		widen(k.fixed, arr.Int64Values())
+		kernels.Widen(k.fixed, arr.Int64Values())
 	case *array.Date32:
 		k.kind = kindFixed
 		k.fixed = grow(k.fixed, n)
-		widen(k.fixed, arrow.Int32Traits.CastFromBytes(arrow.Date32Traits.CastToBytes(arr.Date32Values())))
+		kernels.Widen(k.fixed, arrow.Int32Traits.CastFromBytes(arrow.Date32Traits.CastToBytes(arr.Date32Values())))
 	case *array.Timestamp:
 		k.kind = kindFixed
 		k.fixed = grow(k.fixed, n)
-		widen(k.fixed, arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(arr.TimestampValues())))
+		kernels.Widen(k.fixed, arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(arr.TimestampValues())))
 	case *array.Decimal64:
 		k.kind = kindFixed
 		k.fixed = grow(k.fixed, n)
@@ -183,13 +176,13 @@ func (k *keyCol) load(a arrow.Array, null []bool) error {
 		k.kind = kindFixed
 		k.fixed = grow(k.fixed, n)
 		for i, v := range arr.Float32Values() {
-			k.fixed[i] = floatKey(float64(v))
+			k.fixed[i] = kernels.FloatKeyBits(float64(v))
 		}
 	case *array.Float64:
 		k.kind = kindFixed
 		k.fixed = grow(k.fixed, n)
 		for i, v := range arr.Float64Values() {
-			k.fixed[i] = floatKey(v)
+			k.fixed[i] = kernels.FloatKeyBits(v)
 		}
 	case *array.Boolean:
 		k.kind = kindFixed
@@ -203,7 +196,7 @@ func (k *keyCol) load(a arrow.Array, null []bool) error {
 		}
 	case *array.String:
 		k.kind = kindString
-		k.offs, k.data = stringBuffers(arr)
+		k.offs, k.data = kernels.StringBuffers(arr)
 	case *array.Dictionary:
 		dv := kernels.DictionaryValues(arr)
 		defer dv.Release()
@@ -212,7 +205,7 @@ func (k *keyCol) load(a arrow.Array, null []bool) error {
 			return fmt.Errorf("unsupported join key type %s", a.DataType())
 		}
 		k.kind = kindString
-		k.offs, k.data = stringBuffers(dict)
+		k.offs, k.data = kernels.StringBuffers(dict)
 		k.dict = grow(k.dict, n)
 		if err := dictIndices(arr.Indices(), k.dict); err != nil {
 			return err
@@ -228,32 +221,6 @@ func (k *keyCol) load(a arrow.Array, null []bool) error {
 		return fmt.Errorf("unsupported join key type %s", a.DataType())
 	}
 	return nil
-}
-
-// stringBuffers returns the offsets of arr and the bytes they index (the
-// whole values buffer, so the offsets need no rebasing for sliced arrays).
-func stringBuffers(arr *array.String) ([]int32, []byte) {
-	offs := arr.ValueOffsets()
-	if len(offs) == 0 {
-		offs = []int32{0, 0}[:1]
-	}
-	var data []byte
-	if bufs := arr.Data().Buffers(); len(bufs) > 2 && bufs[2] != nil {
-		data = bufs[2].Bytes()
-	}
-	return offs, data
-}
-
-// floatKey maps a float to bits that are equal exactly when Spark considers
-// the values equal: -0.0 equals 0.0 and NaN equals NaN.
-func floatKey(v float64) uint64 {
-	switch {
-	case v == 0:
-		return 0
-	case math.IsNaN(v):
-		return 0x7ff8000000000001
-	}
-	return math.Float64bits(v)
 }
 
 // dictIndices copies the indices of a dictionary array into dst as int32.
@@ -291,16 +258,6 @@ func dictIndices(idx arrow.Array, dst []int32) error {
 	return nil
 }
 
-// mix is a 64-bit finalizer spreading every input bit over the output.
-func mix(h uint64) uint64 {
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	h ^= h >> 33
-	return h
-}
-
 const golden = 0x9e3779b97f4a7c15
 
 // computeHash fills ks.hash column by column.
@@ -314,11 +271,11 @@ func (ks *keySet) computeHash(seed maphash.Seed) {
 		switch k.kind {
 		case kindFixed:
 			for i, v := range k.fixed[:len(h)] {
-				h[i] = mix(h[i]*31 + v)
+				h[i] = kernels.Mix64(h[i]*31 + v)
 			}
 		case kindDec128:
 			for i, v := range k.fixed[:len(h)] {
-				h[i] = mix(mix(h[i]*31+v) ^ k.hi[i])
+				h[i] = kernels.Mix64(kernels.Mix64(h[i]*31+v) ^ k.hi[i])
 			}
 		case kindString:
 			if k.dict != nil {
@@ -330,18 +287,18 @@ func (ks *keySet) computeHash(seed maphash.Seed) {
 				}
 				for i, j := range k.dict[:len(h)] {
 					if k.isNull(i) {
-						h[i] = mix(h[i]*31 + golden)
+						h[i] = kernels.Mix64(h[i]*31 + golden)
 					} else if j >= 0 && int(j) < nd {
-						h[i] = mix(h[i]*31 + dh[j])
+						h[i] = kernels.Mix64(h[i]*31 + dh[j])
 					}
 				}
 			} else {
 				for i := range h {
 					if k.isNull(i) {
-						h[i] = mix(h[i]*31 + golden)
+						h[i] = kernels.Mix64(h[i]*31 + golden)
 						continue
 					}
-					h[i] = mix(h[i]*31 + maphash.Bytes(seed, k.data[k.offs[i]:k.offs[i+1]]))
+					h[i] = kernels.Mix64(h[i]*31 + maphash.Bytes(seed, k.data[k.offs[i]:k.offs[i+1]]))
 				}
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/exec/spill"
 )
 
@@ -38,7 +39,7 @@ const (
 
 // digit is the partition of hash h at level l of the tree.
 func digit(h uint64, l int) int {
-	return int(mix(h+uint64(l+1)*golden) >> (64 - fanBits))
+	return int(kernels.Mix64(h+uint64(l+1)*golden) >> (64 - fanBits))
 }
 
 // node is a node of the partition tree: inner nodes route by digit(h, level).

@@ -90,3 +90,26 @@ func Mix64(x uint64) uint64 {
 	x ^= x >> 33
 	return x
 }
+
+// StringBuffers returns the offsets of a (one more than its length, so a
+// single 0 for an empty array without an offsets buffer) and the bytes they
+// index: the whole values buffer, so that the offsets of a sliced array need
+// no rebasing. Value i is data[offs[i]:offs[i+1]].
+func StringBuffers(a *array.String) (offs []int32, data []byte) {
+	offs = a.ValueOffsets()
+	if len(offs) == 0 {
+		offs = []int32{0}
+	}
+	if bufs := a.Data().Buffers(); len(bufs) > 2 && bufs[2] != nil {
+		data = bufs[2].Bytes()
+	}
+	return offs, data
+}
+
+// Widen stores the values of src, sign-extended to 64 bits, in dst (at
+// least as long as src), for keys compared and hashed as uint64.
+func Widen[T int8 | int16 | int32 | int64](dst []uint64, src []T) {
+	for i, v := range src {
+		dst[i] = uint64(int64(v))
+	}
+}

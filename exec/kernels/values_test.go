@@ -49,3 +49,34 @@ func TestValueHelpers(t *testing.T) {
 	vals.Release()
 	d.Release()
 }
+
+func TestStringBuffersAndWiden(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b := array.NewStringBuilder(mem)
+	b.AppendValues([]string{"a", "bc", "", "def"}, nil)
+	a := b.NewStringArray()
+	b.Release()
+	defer a.Release()
+	sl := array.NewSlice(a, 1, 4).(*array.String)
+	defer sl.Release()
+	offs, data := StringBuffers(sl)
+	var got []string
+	for i := range sl.Len() {
+		got = append(got, string(data[offs[i]:offs[i+1]]))
+	}
+	if len(got) != 3 || got[0] != "bc" || got[1] != "" || got[2] != "def" {
+		t.Errorf("values of a slice through its buffers: %q", got)
+	}
+	eb := array.NewStringBuilder(memory.NewGoAllocator())
+	empty := eb.NewStringArray()
+	eb.Release()
+	if offs, _ := StringBuffers(empty); len(offs) != 1 || offs[0] != 0 {
+		t.Errorf("offsets of an empty array: %v", offs)
+	}
+	dst := make([]uint64, 3)
+	Widen(dst, []int8{-1, 0, 5})
+	if dst[0] != math.MaxUint64 || dst[1] != 0 || dst[2] != 5 {
+		t.Errorf("Widen sign-extends: %v", dst)
+	}
+}

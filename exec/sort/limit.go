@@ -65,7 +65,7 @@ func (l *limitOp) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if l.n == 0 {
 		return ls, nil // the child is never opened
 	}
-	s, err := l.child.Execute(ctx, p)
+	s, err := exec.Open(ctx, l.child, p)
 	if err != nil {
 		return nil, err
 	}

@@ -235,7 +235,8 @@ func (st *sortStream) run() error {
 	}()
 	g, gctx := errgroup.WithContext(st.ctx)
 	for p := range n {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer exec.Recover(&err, op)
 			cols, files, err := op.readPartition(gctx, p)
 			parts[p], runs[p] = cols, files
 			return err
@@ -283,7 +284,7 @@ func (st *sortStream) run() error {
 // in input order (removed on error).
 func (op *sortOp) readPartition(ctx context.Context, p int) (_ []arrow.Array, _ []*spill.File, err error) {
 	schema := op.Schema()
-	s, err := op.child.Execute(ctx, p)
+	s, err := exec.Open(ctx, op.child, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -295,6 +296,9 @@ func (op *sortOp) readPartition(ctx context.Context, p int) (_ []arrow.Array, _ 
 	}()
 	var batches []arrow.RecordBatch
 	defer func() { exec.ReleaseAll(batches) }()
+	// Deferred last so that it runs first: a panic below becomes err, and
+	// the runs are removed.
+	defer exec.Recover(&err, op)
 	var held int64 // bytes of batches
 	minRun := op.minRunBytes()
 	var kept []arrow.Array // compacted top rows so far (top-N only)
@@ -510,7 +514,8 @@ func sortRanges(ctx context.Context, cols []arrow.Array, keys []Key, bounds []in
 		if len(run) < 2 {
 			continue
 		}
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer exec.Recover(&err, "sort")
 			if err := ctx.Err(); err != nil {
 				return err
 			}

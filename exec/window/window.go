@@ -231,7 +231,7 @@ func drainBatches(ctx context.Context, st exec.Stream) ([]arrow.RecordBatch, err
 // sorted from memory, so that the child runs under the stream's context.
 func (s *windowStream) read() ([]arrow.Array, error) {
 	op := s.op
-	st, err := op.child.Execute(s.ctx, s.p)
+	st, err := exec.Open(s.ctx, op.child, s.p)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +250,7 @@ func (s *windowStream) read() ([]arrow.Array, error) {
 		if err != nil {
 			return nil, fmt.Errorf("window: %w", err)
 		}
-		sst, err := srt.Execute(s.ctx, 0)
+		sst, err := exec.Open(s.ctx, srt, 0)
 		if err != nil {
 			return nil, err
 		}
