@@ -100,7 +100,7 @@ func (s *Session) evalScalarSubqueries(ctx context.Context, p logical.Plan) (log
 		}
 		exec.ReleaseAll(bs)
 		if n > 1 {
-			return nil, fmt.Errorf("scalar subquery returned more than one row: the subquery selecting %s must return at most one row when used as a value", scalarSubqueryColumn(sq))
+			return nil, fmt.Errorf("scalar subquery returned more than one row: the subquery selecting %s must return at most one row when used as an expression", scalarSubqueryColumn(sq))
 		}
 		vals[sq.ID] = &logical.Literal{Value: v, Type: sq.DataType()}
 	}

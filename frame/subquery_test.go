@@ -159,7 +159,7 @@ func TestSubqueryErrors(t *testing.T) {
 func TestScalarSubqueryTooManyRowsMessage(t *testing.T) {
 	s := subquerySession(t, 2, true)
 	_, err := s.SQL(`SELECT (SELECT w * 10 AS ten_w FROM u) AS x`).Collect(context.Background())
-	want := "scalar subquery returned more than one row: the subquery selecting ten_w must return at most one row when used as a value"
+	want := "scalar subquery returned more than one row: the subquery selecting ten_w must return at most one row when used as an expression"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("got %v, want %q", err, want)
 	}
