@@ -100,11 +100,21 @@ func (s *Session) evalScalarSubqueries(ctx context.Context, p logical.Plan) (log
 		}
 		exec.ReleaseAll(bs)
 		if n > 1 {
-			return nil, fmt.Errorf("a scalar subquery returned more than one row: %s", logical.Format(sq.Plan))
+			return nil, fmt.Errorf("scalar subquery returned more than one row: the subquery selecting %s must return at most one row when used as an expression", scalarSubqueryColumn(sq))
 		}
 		vals[sq.ID] = &logical.Literal{Value: v, Type: sq.DataType()}
 	}
 	return logical.ReplaceScalarSubqueries(p, vals), nil
+}
+
+// scalarSubqueryColumn names the one column of a scalar subquery as the user
+// wrote it, for messages: never a plan or its column ids.
+func scalarSubqueryColumn(sq *logical.Subquery) string {
+	out := sq.Plan.Output()
+	if len(out) == 0 {
+		return "none"
+	}
+	return logical.StripIDs(out[0].Name)
 }
 
 // run executes the DataFrame, handing its physical plan to consume, which

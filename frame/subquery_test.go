@@ -156,6 +156,21 @@ func TestSubqueryErrors(t *testing.T) {
 	}
 }
 
+func TestScalarSubqueryTooManyRowsMessage(t *testing.T) {
+	s := subquerySession(t, 2, true)
+	_, err := s.SQL(`SELECT (SELECT w * 10 AS ten_w FROM u) AS x`).Collect(context.Background())
+	want := "scalar subquery returned more than one row: the subquery selecting ten_w must return at most one row when used as an expression"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	// No plan nodes or column ids.
+	for _, internal := range []string{"#", "Project", "Scan"} {
+		if strings.Contains(err.Error(), internal) {
+			t.Errorf("error %q shows plan internals (%q)", err, internal)
+		}
+	}
+}
+
 func TestSubqueryTwoLevelsOutIsAClearError(t *testing.T) {
 	s := subquerySession(t, 1, true)
 	_, err := s.SQL(`SELECT count(*) FROM (VALUES (1)) t(x) WHERE NOT EXISTS (SELECT 1 FROM (VALUES (2)) s(y)

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -75,6 +76,7 @@ func castKind(t arrow.DataType) kind {
 type castExpr struct {
 	e  Expr
 	to arrow.DataType
+	fn string // the function the cast stands for (to_date), if any
 }
 
 // Cast converts e to type to with Spark's ANSI rules: values that do not fit
@@ -86,9 +88,40 @@ func Cast(e Expr, to arrow.DataType) (Expr, error) {
 	return &castExpr{e: e, to: to}, nil
 }
 
+// CastAs is Cast for function fn that converts its argument as a cast does
+// (to_date(s), to_timestamp(s)): its text and its errors name fn and the
+// value, not a CAST the user did not write.
+func CastAs(fn string, e Expr, to arrow.DataType) (Expr, error) {
+	c, err := Cast(e, to)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
+	}
+	c.(*castExpr).fn = fn
+	return c, nil
+}
+
 func (c *castExpr) DataType() arrow.DataType { return c.to }
 func (c *castExpr) String() string {
+	if c.fn != "" {
+		return c.fn + "(" + c.e.String() + ")"
+	}
 	return "CAST(" + c.e.String() + " AS " + strings.ToUpper(sqlType(c.to)) + ")"
+}
+
+// invalidTemporal is the error for text s that is not a date or timestamp.
+func (c *castExpr) invalidTemporal(s string) error {
+	if c.fn == "" {
+		return invalid(s, c.to)
+	}
+	datePart := s
+	if i := strings.IndexAny(s, " T"); i >= 0 {
+		datePart = s[:i]
+	}
+	why := DateTextError(datePart)
+	if why == nil {
+		why = errors.New("expected the form yyyy-mm-dd hh:mm:ss[.ffffff]")
+	}
+	return InvalidValuef("'%s' is not a valid %s: %v (use try_cast to get null instead)", s, sqlType(c.to), why)
 }
 
 func (c *castExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
@@ -252,13 +285,13 @@ func (c *castExpr) convert(mem memory.Allocator, a arrow.Array, valid []byte) ([
 				if tk == kDate {
 					d, ok := parseDate(s)
 					if !ok {
-						return fail(invalid(string(s), c.to))
+						return fail(c.invalidTemporal(string(s)))
 					}
 					arrow.GetData[int32](od)[i] = int32(d)
 				} else {
 					t, ok := parseTimestamp(s)
 					if !ok {
-						return fail(invalid(string(s), c.to))
+						return fail(c.invalidTemporal(string(s)))
 					}
 					arrow.GetData[int64](od)[i] = t
 				}

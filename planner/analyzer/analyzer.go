@@ -146,7 +146,7 @@ func (a *Analyzer) resolveNode(p logical.Plan) (logical.Plan, error) {
 		for i, o := range n.Orders {
 			r, err := a.resolveExpr(o.E, n.Child.Output(), "Sort")
 			if err != nil {
-				return nil, err
+				return nil, notSelectedByDistinct(err, n.Child)
 			}
 			if logical.ContainsWindow(r) {
 				return nil, logical.AnalysisErr("window function in Sort key %s; select it and sort by its name", logical.StripIDs(r.String()))
@@ -198,6 +198,48 @@ func (a *Analyzer) resolveNode(p logical.Plan) (logical.Plan, error) {
 		return n, nil
 	}
 	return p, nil
+}
+
+// notSelectedByDistinct turns the unknown-column error of a sort key over a
+// SELECT DISTINCT into Spark's rule when the column exists below the
+// DISTINCT: ORDER BY may only use the columns the DISTINCT keeps.
+func notSelectedByDistinct(err error, child logical.Plan) error {
+	var unknown *unknownColumnError
+	if !errors.As(err, &unknown) || unknown.name == "" {
+		return err
+	}
+	agg, ok := child.(*logical.Aggregate)
+	if !ok || !isDistinct(agg) {
+		return err
+	}
+	for p := agg.Child; p != nil; {
+		if _, lerr := lookupColumn(unknown.name, p.Output(), "Sort"); lerr == nil {
+			return logical.AnalysisErr("ORDER BY column %s is not in the select list; with SELECT DISTINCT, ORDER BY may only use selected columns", unknown.name)
+		}
+		kids := p.Children()
+		if len(kids) != 1 {
+			break
+		}
+		p = kids[0]
+	}
+	return err
+}
+
+// isDistinct reports whether agg is DISTINCT over its input: it groups by
+// every input column and outputs just those (logical.DistinctOf).
+func isDistinct(agg *logical.Aggregate) bool {
+	in := agg.Child.Output()
+	if len(agg.Groups) != len(in) || len(agg.List) != len(in) {
+		return false
+	}
+	for i, att := range in {
+		g, gok := agg.Groups[i].(*logical.Attribute)
+		l, lok := agg.List[i].(*logical.Attribute)
+		if !gok || !lok || g.ID != att.ID || l.ID != att.ID {
+			return false
+		}
+	}
+	return true
 }
 
 func expectBoolean(e logical.Expr, where string) error {
@@ -320,7 +362,7 @@ func lookupColumn(name string, in []*logical.Attribute, where string) (logical.E
 		for i, att := range in {
 			names[i] = att.Name
 		}
-		return nil, &unknownColumnError{logical.AnalysisErr("unknown column %s in %s%s", name, where, logical.Suggest(name, names))}
+		return nil, &unknownColumnError{name: name, err: logical.AnalysisErr("unknown column %s in %s%s", name, where, logical.Suggest(name, names))}
 	}
 	same := true
 	for _, f := range found[1:] {
@@ -337,7 +379,10 @@ func lookupColumn(name string, in []*logical.Attribute, where string) (logical.E
 }
 
 // unknownColumnError is the error for a name no input column has.
-type unknownColumnError struct{ err error }
+type unknownColumnError struct {
+	name string
+	err  error
+}
 
 func (e *unknownColumnError) Error() string { return e.err.Error() }
 

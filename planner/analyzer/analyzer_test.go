@@ -98,6 +98,34 @@ func TestAnalyzerUnknownColumnSuggests(t *testing.T) {
 	}
 }
 
+func TestAnalyzerDistinctOrderByUnselectedColumn(t *testing.T) {
+	distinct := func(order string) logical.Plan {
+		return &logical.Sort{
+			Orders: []*logical.SortOrder{{E: col(order)}},
+			Child:  &logical.Distinct{Child: &logical.Project{List: []logical.Expr{col("c_custkey")}, Child: &logical.UnresolvedRelation{Name: "customer"}}},
+		}
+	}
+	// c_name exists below the DISTINCT: Spark's rule, not "unknown column".
+	_, err := newAnalyzer().Analyze(distinct("c_name"))
+	want := "ORDER BY column c_name is not in the select list; with SELECT DISTINCT, ORDER BY may only use selected columns"
+	if err == nil || !errors.Is(err, logical.ErrAnalysis) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	// A name no table has stays an unknown column.
+	_, err = newAnalyzer().Analyze(distinct("c_nam"))
+	if err == nil || !strings.Contains(err.Error(), "unknown column c_nam in Sort") {
+		t.Fatalf("got %v", err)
+	}
+	// Without DISTINCT the sort key is an ordinary unknown column here.
+	_, err = newAnalyzer().Analyze(&logical.Sort{
+		Orders: []*logical.SortOrder{{E: col("c_name")}},
+		Child:  &logical.Project{List: []logical.Expr{col("c_custkey")}, Child: &logical.UnresolvedRelation{Name: "customer"}},
+	})
+	if err == nil || !strings.Contains(err.Error(), "unknown column c_name in Sort") {
+		t.Fatalf("got %v", err)
+	}
+}
+
 func TestAnalyzerUnknownTableSuggests(t *testing.T) {
 	_, err := newAnalyzer().Analyze(&logical.UnresolvedRelation{Name: "lineitems"})
 	if err == nil || !strings.Contains(err.Error(), "unknown table lineitems; did you mean lineitem?") {

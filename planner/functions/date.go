@@ -274,7 +274,7 @@ func compileParse(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 		if arrow.TypeEqual(a[0].DataType(), call.Type) {
 			return a[0], nil
 		}
-		return expr.Cast(a[0], call.Type)
+		return expr.CastAs(call.Name, a[0], call.Type)
 	}
 	pattern := call.Args[1].(*logical.Literal).Value.(string)
 	switch call.Name {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
@@ -1884,7 +1885,11 @@ func temporalLiteral(kind, text string, fail func(string) error) (logical.Expr, 
 	if kind == "DATE" {
 		t, err := time.Parse("2006-01-02", s)
 		if err != nil {
-			return nil, fail(fmt.Sprintf("invalid DATE literal '%s': want yyyy-mm-dd", text))
+			why := expr.DateTextError(s) // a day or month out of range, or the wrong form
+			if why == nil {
+				why = errors.New("expected the form yyyy-mm-dd")
+			}
+			return nil, fail(fmt.Sprintf("invalid DATE literal '%s': %v", text, why))
 		}
 		return &logical.Literal{Value: t, Type: arrow.FixedWidthTypes.Date32}, nil
 	}

@@ -46,7 +46,7 @@ type config struct {
 	workers    int    // goroutines of the scan baselines
 	command    string // as shown in the results
 	suite      string // "micro" (the default set above) or "tpch"
-	tpchDir    string // directory of the TPC-H queries qNN.sql
+	tpchDir    string // directory of the TPC-H queries qNN.sql and order_keys.txt
 	timeout    time.Duration
 	memLimit   int64 // gspark's per-query memory limit in the tpch suite (0: none)
 	startup    bool  // measure `gspark sql -e "SELECT 1"` (suite tpch)
@@ -66,7 +66,7 @@ func main() {
 	flag.IntVar(&cfg.threads, "threads", 2, "DuckDB threads")
 	flag.IntVar(&cfg.workers, "workers", 2, "goroutines of the scan baselines")
 	flag.StringVar(&cfg.suite, "suite", "micro", "micro: the queries of -queries; tpch: the 22 TPC-H queries over all eight tables (-queries may pick a subset, e.g. q01,q06)")
-	flag.StringVar(&cfg.tpchDir, "tpch-queries", "../testdata/tpch", "directory of the TPC-H queries q01.sql ... q22.sql (suite tpch)")
+	flag.StringVar(&cfg.tpchDir, "tpch-queries", "../testdata/tpch", "directory of the TPC-H queries q01.sql ... q22.sql and their ORDER BY keys, order_keys.txt (suite tpch)")
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Minute, "longest a gspark TPC-H query may run before it is reported as a timeout (suite tpch)")
 	flag.Int64Var(&cfg.memLimit, "memory", 12<<30, "gspark's per-query memory limit in bytes (suite tpch; 0: none)")
 	flag.BoolVar(&cfg.startup, "startup", true, "also build ../cmd/gspark and time `gspark sql -e \"SELECT 1\"` (suite tpch)")

@@ -73,6 +73,10 @@ func runTPCH(ctx context.Context, cfg config, log io.Writer) error {
 		}
 		names = cfg.queries
 	}
+	orderKeys, err := answers.ReadOrderKeysFile(filepath.Join(cfg.tpchDir, answers.OrderKeysFile))
+	if err != nil {
+		return err
+	}
 	d, err := openDuck(ctx, cfg.threads)
 	if err != nil {
 		return err
@@ -110,7 +114,7 @@ func runTPCH(ctx context.Context, cfg config, log io.Writer) error {
 		if err != nil {
 			return err
 		}
-		row, err := runTPCHQuery(ctx, cfg, d, s, name, text, log)
+		row, err := runTPCHQuery(ctx, cfg, d, s, name, text, orderKeys[name], log)
 		if err != nil {
 			return err
 		}
@@ -139,8 +143,9 @@ func runTPCH(ctx context.Context, cfg config, log io.Writer) error {
 	return nil
 }
 
-// runTPCHQuery measures one query on DuckDB and, when it can run it, gspark.
-func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, name, text string, log io.Writer) (tpchRow, error) {
+// runTPCHQuery measures one query on DuckDB and, when it can run it, gspark,
+// whose answer must agree with DuckDB's (orderKeys: its ORDER BY columns).
+func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, name, text string, orderKeys []int, log io.Writer) (tpchRow, error) {
 	row := tpchRow{query: strings.ToUpper(name[:1]) + name[1:]}
 	var want answers.Table
 	dt, err := medianOf(ctx, cfg.runs, func(ctx context.Context) error {
@@ -175,7 +180,7 @@ func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, na
 		fmt.Fprintf(log, "%s gspark %s\n", name, row.status)
 		return row, nil
 	}
-	if err := answers.Compare(got, want, tpch.OrderKeys()[name]); err != nil {
+	if err := answers.Compare(got, want, orderKeys); err != nil {
 		row.status = "MISMATCH: " + firstLine(err.Error())
 		fmt.Fprintf(log, "%s gspark and DuckDB disagree:\n%v\n", name, err)
 		return row, nil

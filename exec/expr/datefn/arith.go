@@ -267,7 +267,11 @@ func MakeDate(y, m, d expr.Expr) (expr.Expr, error) {
 			}
 			if !ok {
 				if isValid(valid, i) {
-					return invalidf("make_date(%d, %d, %d): no such date", yy, mm, dd)
+					// The kernel's error names the call; this says what is wrong.
+					if why := expr.CheckDate(yy, mm, dd); why != nil {
+						return invalidf("invalid date: %v", why)
+					}
+					return invalidf("year %d is out of the date range", yy)
 				}
 				r = 0
 			}

@@ -213,8 +213,15 @@ func TestArithErrors(t *testing.T) {
 	defer m2.Release()
 	d2 := int32Array(mem, 30, 1)
 	defer d2.Release()
-	if _, err := evalOn(t, mem, e, y, m2, d2); !errors.Is(err, expr.ErrInvalidCast) {
-		t.Fatalf("make_date(2019, 2, 30): %v", err)
+	// One prefix (the call), then the cause: 2019 is not a leap year.
+	want := "make_date(c0, c1, c2): invalid date: February 2019 has 28 days, not 30"
+	if _, err := evalOn(t, mem, e, y, m2, d2); !errors.Is(err, expr.ErrInvalidCast) || err.Error() != want {
+		t.Fatalf("make_date(2019, 2, 30): got %v, want %q", err, want)
+	}
+	lits, _ := MakeDate(intLit(t, 2023), intLit(t, 2), intLit(t, 29))
+	want = "make_date(2023, 2, 29): invalid date: February 2023 has 28 days, not 29"
+	if _, err := scalar(t, mem, lits); !errors.Is(err, expr.ErrInvalidCast) || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
 	}
 
 	cases := []struct {

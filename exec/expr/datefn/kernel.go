@@ -254,8 +254,9 @@ func checkArg(fn string, e expr.Expr, ids ...arrow.Type) error {
 func int32s(a arrow.Array) []int32 { return arrow.GetValues[int32](a.Data(), 1) }
 func int64s(a arrow.Array) []int64 { return arrow.GetValues[int64](a.Data(), 1) }
 
+// invalidf is an expr.ErrInvalidCast error that reads as just its message.
 func invalidf(format string, args ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), expr.ErrInvalidCast)
+	return expr.InvalidValuef(format, args...)
 }
 
 func overflowf(format string, args ...any) error {
