@@ -76,8 +76,42 @@ func newRuns() *cobra.Command {
 			return compareRuns(cmd.OutOrStdout(), runs)
 		},
 	}
-	cmd.AddCommand(list, show, compare)
+	var output string
+	report := &cobra.Command{
+		Use:   "report RUN",
+		Short: "Write a self-contained HTML report of a run, with charts of its metrics",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := openRuns(dir)
+			if err != nil {
+				return err
+			}
+			r, err := s.Run(args[0])
+			if err != nil {
+				return err
+			}
+			if output == "" || output == "-" {
+				return tracking.WriteReport(cmd.OutOrStdout(), r)
+			}
+			return writeReportFile(output, r)
+		},
+	}
+	report.Flags().StringVarP(&output, "output", "o", "", "file to write (default: standard output)")
+	cmd.AddCommand(list, show, compare, report)
 	return cmd
+}
+
+// writeReportFile writes run r's HTML report to path.
+func writeReportFile(path string, r *tracking.RunRecord) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := tracking.WriteReport(f, r); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // openRuns opens an existing tracking directory (reading never creates one).

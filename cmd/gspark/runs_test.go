@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -102,6 +103,21 @@ func TestRunsCommands(t *testing.T) {
 			if !strings.Contains(out, s) {
 				t.Errorf("show lacks %q:\n%s", s, out)
 			}
+		}
+	})
+
+	t.Run("report", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "a.html")
+		if _, errOut, err := runBin(t, bin, "runs", "report", "--dir", dir, "-o", file, a.ID()); err != nil {
+			t.Fatalf("%v\n%s", err, errOut)
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := string(data)
+		if !strings.HasPrefix(page, "<!DOCTYPE html>") || strings.Count(page, `<img alt="auc" src="data:image/svg`) != 1 {
+			t.Errorf("report: want an HTML page with one embedded chart (auc):\n%.400s", page)
 		}
 	})
 
