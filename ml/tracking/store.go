@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -98,8 +99,12 @@ type runMeta struct {
 }
 
 // Store is a directory of experiments and runs in MLflow's FileStore layout.
+// Its methods are safe for concurrent use. Two processes starting the first
+// run of the same new experiment at once may each create it (MLflow's
+// FileStore has the same race); within one Store that cannot happen.
 type Store struct {
-	root string // absolute
+	root string     // absolute
+	mu   sync.Mutex // serializes finding-or-creating an experiment
 }
 
 // Open opens the store in dir, creating dir with the Default experiment
@@ -262,20 +267,9 @@ func (s *Store) StartRun(ctx context.Context, experimentName, runName string) (*
 	if experimentName == "" {
 		experimentName = DefaultExperiment
 	}
-	exp, err := s.findExperiment(experimentName)
+	expID, err := s.experimentID(experimentName)
 	if err != nil {
 		return nil, err
-	}
-	expID := ""
-	if exp != nil && exp.Name == experimentName {
-		expID = exp.ID
-	} else {
-		if expID, err = newExperimentID(); err != nil {
-			return nil, err
-		}
-		if err := s.createExperiment(expID, experimentName); err != nil {
-			return nil, err
-		}
 	}
 	id, err := newRunID()
 	if err != nil {
@@ -310,6 +304,25 @@ func (s *Store) StartRun(ctx context.Context, experimentName, runName string) (*
 		}
 	}
 	return r, nil
+}
+
+// experimentID returns the id of the active experiment named name,
+// creating the experiment when there is none.
+func (s *Store) experimentID(name string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, err := s.findExperiment(name)
+	if err != nil {
+		return "", err
+	}
+	if exp != nil && exp.Name == name {
+		return exp.ID, nil
+	}
+	id, err := newExperimentID()
+	if err != nil {
+		return "", err
+	}
+	return id, s.createExperiment(id, name)
 }
 
 func currentUser() string {

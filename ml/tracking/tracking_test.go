@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -429,3 +430,73 @@ func (l *nopLogger) LogMetric(_ string, v float64, step int64) error {
 }
 func (l *nopLogger) SetTag(string, string) error      { return nil }
 func (l *nopLogger) LogArtifact(string, string) error { return nil }
+
+// TestConcurrentRuns starts runs of one new experiment and logs to one run
+// from many goroutines: one experiment is created and no line is lost.
+func TestConcurrentRuns(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "mlruns"))
+	must(t, err)
+	r, err := s.StartRun(context.Background(), "shared", "one")
+	must(t, err)
+	const n = 16
+	errs := make(chan error, 2*n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, err := s.StartRun(context.Background(), "parallel", "")
+			errs <- err
+		}()
+		go func() {
+			defer wg.Done()
+			errs <- r.LogMetric("x", float64(i), int64(i))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		must(t, err)
+	}
+	exps, err := s.Experiments()
+	must(t, err)
+	count := 0
+	for _, e := range exps {
+		if e.Name == "parallel" {
+			count++
+		}
+	}
+	if count != 1 {
+		t.Errorf("%d experiments named parallel, want 1", count)
+	}
+	runs, err := s.Runs("parallel")
+	must(t, err)
+	if len(runs) != n {
+		t.Errorf("%d runs in parallel, want %d", len(runs), n)
+	}
+	got, err := s.Run(r.ID())
+	must(t, err)
+	if len(got.Metrics["x"]) != n {
+		t.Errorf("%d values of x, want %d", len(got.Metrics["x"]), n)
+	}
+}
+
+// TestLegacyIntegerExperimentID reads an experiment whose meta.yaml has an
+// integer experiment_id, as MLflow before 1.0 wrote it (file_store.py casts
+// it to a string when reading).
+func TestLegacyIntegerExperimentID(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mlruns")
+	s, err := Open(dir)
+	must(t, err)
+	must(t, os.MkdirAll(filepath.Join(dir, "1"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "1", "meta.yaml"), []byte("artifact_location: ./mlruns/1\nexperiment_id: 1\nlifecycle_stage: active\nname: old\n"), 0o644))
+	exps, err := s.Experiments()
+	must(t, err)
+	found := false
+	for _, e := range exps {
+		found = found || e.ID == "1" && e.Name == "old"
+	}
+	if !found {
+		t.Errorf("experiments %+v lack the legacy one", exps)
+	}
+}
