@@ -67,6 +67,7 @@ func newRoot() *cobra.Command {
 	root.Flags().StringVar(&format, "format", "table", "output format of statements piped to standard input: table, csv or json")
 	root.AddCommand(newDemo(&g))
 	root.AddCommand(newSQL(&g))
+	root.AddCommand(newRuns())
 	return root
 }
 

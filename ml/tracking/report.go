@@ -1,0 +1,144 @@
+package tracking
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// reportPage is the HTML of a run report; charts are SVG images embedded as
+// data URIs, so the file stands alone.
+var reportPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Run {{.Name}}</title>
+<style>
+body{font-family:sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin-bottom:1.5em}
+td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+figure{display:inline-block;margin:0 1em 1em 0}
+</style></head><body>
+<h1>Run {{.Name}}</h1>
+<table>{{range .Info}}<tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>{{end}}</table>
+{{if .Params}}<h2>Params</h2><table><tr><th>param</th><th>value</th></tr>
+{{range .Params}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td></tr>
+{{end}}</table>{{end}}
+{{if .Metrics}}<h2>Metrics</h2><table><tr><th>metric</th><th>latest</th><th>step</th><th>values</th></tr>
+{{range .Metrics}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td></tr>
+{{end}}</table>{{end}}
+{{range .Charts}}<figure><img alt="{{.Key}}" src="{{.Src}}"><figcaption>{{.Key}}</figcaption></figure>
+{{end}}
+{{if .Tags}}<h2>Tags</h2><table><tr><th>tag</th><th>value</th></tr>
+{{range .Tags}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td></tr>
+{{end}}</table>{{end}}
+</body></html>
+`))
+
+type reportChart struct {
+	Key string
+	Src template.URL
+}
+
+// WriteReport writes a self-contained HTML report of run r: its
+// description, params, latest metrics and tags, and a chart of every metric
+// logged more than once (its value by step; a cross-validation's
+// avgMetrics by grid point), drawn with gonum/plot.
+func WriteReport(w io.Writer, r *RunRecord) error {
+	data := struct {
+		Name                  string
+		Info, Params, Metrics [][]string
+		Tags                  [][]string
+		Charts                []reportChart
+	}{Name: r.Name}
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	data.Info = [][]string{
+		{"run id", r.ID}, {"experiment", r.ExperimentID}, {"status", r.Status}, {"user", r.UserID},
+		{"start", ts(r.StartTime)}, {"end", ts(r.EndTime)}, {"artifacts", r.ArtifactURI},
+	}
+	for _, k := range sortedKeys(r.Params) {
+		data.Params = append(data.Params, []string{k, r.Params[k]})
+	}
+	for _, k := range sortedKeys(r.Tags) {
+		data.Tags = append(data.Tags, []string{k, r.Tags[k]})
+	}
+	for _, k := range r.MetricKeys() {
+		m, _ := r.Latest(k)
+		h := r.Metrics[k]
+		data.Metrics = append(data.Metrics, []string{k, strconv.FormatFloat(m.Value, 'g', -1, 64), strconv.FormatInt(m.Step, 10), strconv.Itoa(len(h))})
+		if len(h) < 2 {
+			continue
+		}
+		svg, err := metricChart(k, h)
+		if err != nil {
+			return err
+		}
+		if svg == nil {
+			continue
+		}
+		data.Charts = append(data.Charts, reportChart{Key: k, Src: template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg))})
+	}
+	if err := reportPage.Execute(w, data); err != nil {
+		return fmt.Errorf("tracking: report of run %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// metricChart draws a metric's history, value by step, as SVG; nil when
+// no value is finite.
+func metricChart(key string, history []Metric) ([]byte, error) {
+	var pts plotter.XYs
+	for _, m := range history {
+		if !math.IsNaN(m.Value) && !math.IsInf(m.Value, 0) {
+			pts = append(pts, plotter.XY{X: float64(m.Step), Y: m.Value})
+		}
+	}
+	if len(pts) == 0 {
+		return nil, nil
+	}
+	p := plot.New()
+	p.Title.Text = key
+	p.X.Label.Text = "step"
+	if strings.HasSuffix(key, ".avgMetrics") {
+		p.X.Label.Text = "grid point"
+	}
+	p.Y.Label.Text = "value"
+	line, points, err := plotter.NewLinePoints(pts)
+	if err != nil {
+		return nil, fmt.Errorf("tracking: chart of metric %q: %w", key, err)
+	}
+	p.Add(plotter.NewGrid(), line, points)
+	wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "svg")
+	if err != nil {
+		return nil, fmt.Errorf("tracking: chart of metric %q: %w", key, err)
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("tracking: chart of metric %q: %w", key, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
