@@ -119,8 +119,8 @@ func comparable(t arrow.DataType) bool {
 
 // decimalResultType applies Spark's decimal precision rules.
 func decimalResultType(op BinaryOp, l, r arrow.DataType) arrow.DataType {
-	p1, s1, _ := decimalPS(l)
-	p2, s2, _ := decimalPS(r)
+	p1, s1 := kernels.DecimalParams(l)
+	p2, s2 := kernels.DecimalParams(r)
 	var p, s int32
 	switch op {
 	case Add, Sub:
