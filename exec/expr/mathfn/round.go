@@ -105,7 +105,7 @@ func newRound(x expr.Expr, scale int32, mode RoundMode, scaled bool, out arrow.D
 			want = arrow.PrimitiveTypes.Int64
 		}
 	case arrow.DECIMAL64, arrow.DECIMAL128:
-		p, s := decimalPS(in)
+		p, s := kernels.DecimalParams(in)
 		var rp, rs int32
 		if !scaled {
 			rp, rs = FloorDecimalType(p, s)
@@ -126,7 +126,7 @@ func newRound(x expr.Expr, scale int32, mode RoundMode, scaled bool, out arrow.D
 }
 
 func isDecimalPS(t arrow.DataType, p, s int32) bool {
-	tp, ts := decimalPS(t)
+	tp, ts := kernels.DecimalParams(t)
 	return (t.ID() == arrow.DECIMAL64 || t.ID() == arrow.DECIMAL128) && tp == p && ts == s && (p > 18) == (t.ID() == arrow.DECIMAL128)
 }
 
@@ -269,8 +269,8 @@ func javaLong(f float64) int64 {
 }
 
 func (e *roundExpr) roundDecimals(mem memory.Allocator, x arrow.Array, v *validity) (arrow.Array, error) {
-	_, s := decimalPS(x.DataType())
-	rp, rs := decimalPS(e.t)
+	_, s := kernels.DecimalParams(x.DataType())
+	rp, rs := kernels.DecimalParams(e.t)
 	xs := decimalNums(x)
 	out := make([]decimal128.Num, len(xs))
 	target := e.scale
