@@ -20,6 +20,15 @@ import (
 	"github.com/gspark/gspark/exec/kernels"
 )
 
+var (
+	stringType = arrow.BinaryTypes.String
+	int32Type  = arrow.PrimitiveTypes.Int32
+	boolType   = arrow.FixedWidthTypes.Boolean
+)
+
+// maxLen is the largest string a result may hold.
+const maxLen = math.MaxInt32
+
 // errTooLarge is returned when a string result does not fit an Arrow string
 // array (2 GiB of data per batch).
 var errTooLarge = fmt.Errorf("string result exceeds 2 GiB: %w", expr.ErrOverflow)
