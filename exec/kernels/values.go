@@ -109,7 +109,18 @@ func StringBuffers(a *array.String) (offs []int32, data []byte) {
 // Widen stores the values of src, sign-extended to 64 bits, in dst (at
 // least as long as src), for keys compared and hashed as uint64.
 func Widen[T int8 | int16 | int32 | int64](dst []uint64, src []T) {
+	dst = dst[:len(src)] // one bounds check for the loop
 	for i, v := range src {
 		dst[i] = uint64(int64(v))
 	}
+}
+
+// Grow returns s with length n, reusing its backing array when its capacity
+// allows (the elements kept are not cleared) and allocating a new zeroed
+// slice otherwise: for per-batch scratch slices.
+func Grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
