@@ -16,16 +16,7 @@ func decode(mem memory.Allocator, arr arrow.Array) (arrow.Array, error) {
 		arr.Retain()
 		return arr, nil
 	}
-	n := d.Len()
-	idx := make([]int32, n)
-	for i := range idx {
-		if d.IsNull(i) {
-			idx[i] = -1
-		} else {
-			idx[i] = int32(d.GetValueIndex(i))
-		}
-	}
-	return kernels.Take(mem, d.Dictionary(), idx)
+	return kernels.DecodeDictionary(mem, d)
 }
 
 // evalDecoded evaluates e and expands dictionaries.

@@ -67,6 +67,23 @@ func DictionaryValues(d *array.Dictionary) arrow.Array {
 	return array.MakeFromData(d.Data().Dictionary())
 }
 
+// DecodeDictionary returns the values of the dictionary array d as a plain
+// array of its value type (the caller releases it), null where d is null. It
+// reads the dictionary through DictionaryValues, so several goroutines may
+// decode the same array.
+func DecodeDictionary(mem memory.Allocator, d *array.Dictionary) (arrow.Array, error) {
+	idx := make([]int32, d.Len())
+	for i := range idx {
+		idx[i] = -1
+		if d.IsValid(i) {
+			idx[i] = int32(d.GetValueIndex(i))
+		}
+	}
+	dict := DictionaryValues(d)
+	defer dict.Release()
+	return Take(mem, dict, idx)
+}
+
 // FloatKeyBits are the bits of f with -0 mapped to +0 and every NaN to one
 // NaN, so that values equal as keys (Spark's grouping and join semantics)
 // have equal bits.

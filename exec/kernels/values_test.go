@@ -99,3 +99,32 @@ func TestGrow(t *testing.T) {
 		t.Errorf("Grow of nil to 0: %v", g)
 	}
 }
+
+func TestDecodeDictionary(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	db := array.NewDictionaryBuilder(mem, &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}).(*array.BinaryDictionaryBuilder)
+	for _, s := range []string{"x", "y", "", "x"} {
+		if s == "" {
+			db.AppendNull()
+			continue
+		}
+		if err := db.AppendString(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := db.NewDictionaryArray()
+	db.Release()
+	defer d.Release()
+	sl := array.NewSlice(d, 1, 4).(*array.Dictionary)
+	defer sl.Release()
+	got, err := DecodeDictionary(mem, sl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Release()
+	s, ok := got.(*array.String)
+	if !ok || s.Len() != 3 || s.Value(0) != "y" || !s.IsNull(1) || s.Value(2) != "x" || s.NullN() != 1 {
+		t.Errorf("decoded slice of [x y null x] from 1: %v", got)
+	}
+}

@@ -158,15 +158,7 @@ func decode(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
 		return a, nil
 	}
 	defer a.Release()
-	idx := make([]int32, d.Len())
-	for i := range idx {
-		if d.IsNull(i) {
-			idx[i] = -1
-		} else {
-			idx[i] = int32(d.GetValueIndex(i))
-		}
-	}
-	return kernels.Take(mem, d.Dictionary(), idx)
+	return kernels.DecodeDictionary(mem, d)
 }
 
 func releaseAll(as []arrow.Array) {

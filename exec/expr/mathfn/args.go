@@ -25,15 +25,7 @@ func evalArg(mem memory.Allocator, e expr.Expr, batch arrow.RecordBatch) (arrow.
 		return a, nil
 	}
 	defer a.Release()
-	idx := make([]int32, d.Len())
-	for i := range idx {
-		if d.IsNull(i) {
-			idx[i] = -1
-		} else {
-			idx[i] = int32(d.GetValueIndex(i))
-		}
-	}
-	out, err := kernels.Take(mem, d.Dictionary(), idx)
+	out, err := kernels.DecodeDictionary(mem, d)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e, err)
 	}

@@ -155,14 +155,7 @@ func evalArg(mem memory.Allocator, e expr.Expr, want arrow.Type, batch arrow.Rec
 		return nil, col{}, err
 	}
 	if d, ok := a.(*array.Dictionary); ok {
-		idx := make([]int32, d.Len())
-		for i := range idx {
-			idx[i] = -1
-			if d.IsValid(i) {
-				idx[i] = int32(d.GetValueIndex(i))
-			}
-		}
-		plain, err := kernels.Take(mem, d.Dictionary(), idx)
+		plain, err := kernels.DecodeDictionary(mem, d)
 		a.Release()
 		if err != nil {
 			return nil, col{}, err
