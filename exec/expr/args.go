@@ -1,6 +1,9 @@
 package expr
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -19,8 +22,10 @@ func decode(mem memory.Allocator, arr arrow.Array) (arrow.Array, error) {
 	return kernels.DecodeDictionary(mem, d)
 }
 
-// evalDecoded evaluates e and expands dictionaries.
-func evalDecoded(mem memory.Allocator, e Expr, batch arrow.RecordBatch) (arrow.Array, error) {
+// EvalArg evaluates the argument e of a function on batch, a
+// dictionary-encoded result expanded to a plain array, which the caller
+// releases.
+func EvalArg(mem memory.Allocator, e Expr, batch arrow.RecordBatch) (arrow.Array, error) {
 	a, err := e.Eval(mem, batch)
 	if err != nil {
 		return nil, err
@@ -29,16 +34,21 @@ func evalDecoded(mem memory.Allocator, e Expr, batch arrow.RecordBatch) (arrow.A
 		return a, nil
 	}
 	defer a.Release()
-	return decode(mem, a)
+	out, err := decode(mem, a)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e, err)
+	}
+	return out, nil
 }
 
-// evalAll evaluates es in order; on error it releases what was produced.
-func evalAll(mem memory.Allocator, batch arrow.RecordBatch, es ...Expr) ([]arrow.Array, error) {
+// EvalArgs evaluates es in order as EvalArg does; on error it releases what
+// was produced. The caller releases the arrays (ReleaseAll).
+func EvalArgs(mem memory.Allocator, batch arrow.RecordBatch, es ...Expr) ([]arrow.Array, error) {
 	out := make([]arrow.Array, len(es))
 	for i, e := range es {
-		a, err := evalDecoded(mem, e, batch)
+		a, err := EvalArg(mem, e, batch)
 		if err != nil {
-			releaseAll(out)
+			ReleaseAll(out)
 			return nil, err
 		}
 		out[i] = a
@@ -46,10 +56,21 @@ func evalAll(mem memory.Allocator, batch arrow.RecordBatch, es ...Expr) ([]arrow
 	return out, nil
 }
 
-func releaseAll(as []arrow.Array) {
+// ReleaseAll releases every non-nil array of as.
+func ReleaseAll(as []arrow.Array) {
 	for _, a := range as {
 		if a != nil {
 			a.Release()
 		}
 	}
+}
+
+// CallString renders a function call, name(arg, arg, ...), as the String
+// methods of function expressions and their messages show it.
+func CallString(name string, args ...Expr) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = a.String()
+	}
+	return name + "(" + strings.Join(parts, ", ") + ")"
 }

@@ -93,7 +93,7 @@ func (c *castExpr) String() string {
 }
 
 func (c *castExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	a, err := evalDecoded(mem, c.e, batch)
+	a, err := EvalArg(mem, c.e, batch)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func (n *notExpr) DataType() arrow.DataType { return arrow.FixedWidthTypes.Boole
 func (n *notExpr) String() string           { return "(NOT " + n.e.String() + ")" }
 
 func (n *notExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	a, err := evalDecoded(mem, n.e, batch)
+	a, err := EvalArg(mem, n.e, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (n *negateExpr) DataType() arrow.DataType { return n.e.DataType() }
 func (n *negateExpr) String() string           { return "(- " + n.e.String() + ")" }
 
 func (n *negateExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	a, err := evalDecoded(mem, n.e, batch)
+	a, err := EvalArg(mem, n.e, batch)
 	if err != nil {
 		return nil, err
 	}

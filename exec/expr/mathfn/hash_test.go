@@ -219,7 +219,7 @@ func TestHashRandom(t *testing.T) {
 			}
 			expectValues(t, e.String(), got, want)
 			got.Release()
-			releaseAll(arrs)
+			expr.ReleaseAll(arrs)
 		}
 	}
 }
@@ -231,7 +231,7 @@ func TestHashSparkExample(t *testing.T) {
 	s := build(mem, str, []any{"Spark"})
 	a := build(mem, i32, []any{int64(123)})
 	b := build(mem, i32, []any{int64(2)})
-	defer releaseAll([]arrow.Array{s, a, b})
+	defer expr.ReleaseAll([]arrow.Array{s, a, b})
 	e, _ := Hash(col(0, s), col(1, a), col(2, b))
 	got, err := eval(mem, e, 1, s, a, b)
 	if err != nil {

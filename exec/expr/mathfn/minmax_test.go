@@ -102,7 +102,7 @@ func TestGreatestLeastRandom(t *testing.T) {
 					}
 					expectValues(t, e.String()+" "+typ.String(), got, want)
 					got.Release()
-					releaseAll(arrs)
+					expr.ReleaseAll(arrs)
 				}
 			}
 		}
@@ -119,7 +119,7 @@ func TestGreatestLeastSparkExamples(t *testing.T) {
 		arrs[i] = build(mem, i32, []any{v})
 		cols[i] = col(i, arrs[i])
 	}
-	defer releaseAll(arrs)
+	defer expr.ReleaseAll(arrs)
 	g, _ := Greatest(cols...)
 	l, _ := Least(cols...)
 	for e, want := range map[expr.Expr]int32{g: 10, l: 2} {

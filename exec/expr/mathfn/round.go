@@ -12,6 +12,7 @@ import (
 
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/kernels"
+	"github.com/gspark/gspark/values"
 )
 
 // RoundMode is how Round drops digits.
@@ -71,7 +72,7 @@ type roundExpr struct {
 // defines on decimals only (RoundFloor/RoundCeil); x must be a decimal then.
 func Round(x expr.Expr, scale int32, mode RoundMode, out arrow.DataType) (expr.Expr, error) {
 	if mode >= Floor && !isDecimalType(x.DataType()) {
-		return nil, fmt.Errorf("%s(%s, %d) needs a DECIMAL, not %s", mode.name(), x, scale, typeName(x.DataType()))
+		return nil, fmt.Errorf("%s(%s, %d) needs a DECIMAL, not %s", mode.name(), x, scale, values.TypeName(x.DataType()))
 	}
 	return newRound(x, scale, mode, true, out)
 }
@@ -113,14 +114,14 @@ func newRound(x expr.Expr, scale int32, mode RoundMode, scaled bool, out arrow.D
 			rp, rs = RoundDecimalType(p, s, scale)
 		}
 		if out == nil || !isDecimalPS(out, rp, rs) {
-			return nil, fmt.Errorf("%s of %s: result type must be DECIMAL(%d,%d)", mode.name(), typeName(in), rp, rs)
+			return nil, fmt.Errorf("%s of %s: result type must be DECIMAL(%d,%d)", mode.name(), values.TypeName(in), rp, rs)
 		}
 		want = out
 	default:
-		return nil, fmt.Errorf("%s needs a numeric argument, %s is %s", mode.name(), x, typeName(in))
+		return nil, fmt.Errorf("%s needs a numeric argument, %s is %s", mode.name(), x, values.TypeName(in))
 	}
 	if out == nil || !arrow.TypeEqual(out, want) {
-		return nil, fmt.Errorf("%s of %s: result type must be %s", mode.name(), typeName(in), typeName(want))
+		return nil, fmt.Errorf("%s of %s: result type must be %s", mode.name(), values.TypeName(in), values.TypeName(want))
 	}
 	return &roundExpr{x: x, scale: scale, mode: mode, scaled: scaled, t: out}, nil
 }
@@ -134,13 +135,13 @@ func (e *roundExpr) DataType() arrow.DataType { return e.t }
 
 func (e *roundExpr) String() string {
 	if !e.scaled {
-		return callString(e.mode.name(), e.x)
+		return expr.CallString(e.mode.name(), e.x)
 	}
 	return fmt.Sprintf("%s(%s, %d)", e.mode.name(), e.x, e.scale)
 }
 
 func (e *roundExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	x, err := evalArg(mem, e.x, batch)
+	x, err := expr.EvalArg(mem, e.x, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +217,7 @@ func (e *roundExpr) roundInts(mem memory.Allocator, xs []int64, v *validity, lo,
 			}
 			if r.Less(decimal128.FromI64(lo)) || r.Greater(decimal128.FromI64(hi)) {
 				v.release()
-				return nil, fmt.Errorf("%s: %s(%d, %d) does not fit %s: %w", e, e.mode.name(), x, e.scale, typeName(e.t), expr.ErrOverflow)
+				return nil, fmt.Errorf("%s: %s(%d, %d) does not fit %s: %w", e, e.mode.name(), x, e.scale, values.TypeName(e.t), expr.ErrOverflow)
 			}
 			res[i] = int64(r.LowBits())
 		}

@@ -127,11 +127,7 @@ func (k *kernel) String() string {
 	if k.label != "" {
 		return k.label
 	}
-	parts := make([]string, len(k.args))
-	for i, a := range k.args {
-		parts[i] = a.String()
-	}
-	return k.name + "(" + strings.Join(parts, ", ") + ")"
+	return expr.CallString(k.name, k.args...)
 }
 
 // newKernel checks the argument types and returns the kernel.
