@@ -4,7 +4,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
-	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -82,25 +81,6 @@ func makeArray(t arrow.DataType, n int, nulls int, bufs ...*memory.Buffer) arrow
 	}
 	defer d.Release()
 	return array.MakeFromData(d)
-}
-
-// int64s returns the values of a 64-bit fixed-width array, honoring the
-// array offset.
-func int64s(arr arrow.Array) []int64 {
-	b := bufBytes(arr, 1)
-	if b == nil {
-		return nil
-	}
-	return arrow.Int64Traits.CastFromBytes(b)[arr.Data().Offset():][:arr.Len()]
-}
-
-// num128s returns the values of a decimal128 array.
-func num128s(arr arrow.Array) []decimal128.Num {
-	b := bufBytes(arr, 1)
-	if b == nil {
-		return nil
-	}
-	return arrow.Decimal128Traits.CastFromBytes(b)[arr.Data().Offset():][:arr.Len()]
 }
 
 // nullArray returns an all-null array of type t with n rows.

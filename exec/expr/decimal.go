@@ -23,9 +23,9 @@ func newDecCol(a arrow.Array) decCol {
 	p, s := kernels.DecimalParams(a.DataType())
 	c := decCol{p: p, s: s}
 	if a.DataType().ID() == arrow.DECIMAL64 {
-		c.d64 = int64s(a)
+		c.d64 = kernels.FixedValues[int64](a)
 	} else {
-		c.d128 = num128s(a)
+		c.d128 = kernels.FixedValues[decimal128.Num](a)
 	}
 	return c
 }
