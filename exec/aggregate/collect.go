@@ -149,7 +149,7 @@ func (a *collectAcc) update(gids []uint32, cols []arrow.Array) error {
 		src = l.ListValues()
 	} else {
 		if d, ok := src.(*array.Dictionary); ok {
-			plain, err := decodeDictionary(a.local, d)
+			plain, err := kernels.DecodeDictionary(a.local, d)
 			if err != nil {
 				return fmt.Errorf("%s: %w", a.f, err)
 			}
@@ -214,20 +214,6 @@ func (a *collectAcc) dedupe(src arrow.Array) error {
 	}
 	a.rows, a.gs = a.rows[:out], a.gs[:out]
 	return nil
-}
-
-// decodeDictionary returns the values of a dictionary array as a plain array.
-func decodeDictionary(mem memory.Allocator, d *array.Dictionary) (arrow.Array, error) {
-	idx := make([]int32, d.Len())
-	for i := range idx {
-		idx[i] = -1
-		if d.IsValid(i) {
-			idx[i] = int32(d.GetValueIndex(i))
-		}
-	}
-	dict := kernels.DictionaryValues(d)
-	defer dict.Release()
-	return kernels.Take(mem, dict, idx)
 }
 
 // toFloat64Array converts a numeric array to double, keeping its nulls.

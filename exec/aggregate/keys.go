@@ -129,13 +129,6 @@ func newKeyCol(dt arrow.DataType) (*keyCol, error) {
 	return c, nil
 }
 
-func widen[T int8 | int16 | int32 | int64](dst []uint64, src []T) {
-	src = src[:len(dst)]
-	for i, v := range src {
-		dst[i] = uint64(int64(v))
-	}
-}
-
 // load fills the batch view from a (n rows) and combines its hashes into hs.
 func (c *keyCol) load(a arrow.Array, hs []uint64) error {
 	n := a.Len()
@@ -152,11 +145,11 @@ func (c *keyCol) load(a arrow.Array, hs []uint64) error {
 	bv := c.bv
 	switch x := a.(type) {
 	case *array.Int8:
-		widen(bv, kernels.FixedValues[int8](a))
+		kernels.Widen(bv, kernels.FixedValues[int8](a))
 	case *array.Int16:
-		widen(bv, kernels.FixedValues[int16](a))
+		kernels.Widen(bv, kernels.FixedValues[int16](a))
 	case *array.Int32, *array.Date32:
-		widen(bv, kernels.FixedValues[int32](a))
+		kernels.Widen(bv, kernels.FixedValues[int32](a))
 	case *array.Int64, *array.Timestamp, *array.Decimal64:
 		copy(bv, kernels.FixedValues[uint64](a))
 	case *array.Float32:

@@ -100,21 +100,30 @@ func pctTyped[T, R any](a *collectAcc, mem memory.Allocator, lo, hi int, vals []
 			out = append(out, pick(sorted, p))
 		}
 	}
-	rt := a.elem
-	if !a.pct.array {
-		return kernels.NewFixedArray(mem, rt, out, n, validFromSeen(valid)), nil
+	return pctResult(mem, a.elem, a.pct, out, valid), nil
+}
+
+// pctResult builds the result of a percentile aggregate over len(valid)
+// groups, of element type dt: out holds a value for every group (zero for
+// an invalid one) when pct is a single percentage, and otherwise the
+// len(pct.ps) values of each valid group in turn, which become one list
+// per group.
+func pctResult[R any](mem memory.Allocator, dt arrow.DataType, pct pctParams, out []R, valid []bool) arrow.Array {
+	n := len(valid)
+	if !pct.array {
+		return kernels.NewFixedArray(mem, dt, out, n, validFromSeen(valid))
 	}
-	child := kernels.NewFixedArray(mem, rt, out, len(out), nil)
+	child := kernels.NewFixedArray(mem, dt, out, len(out), nil)
 	defer child.Release()
 	offs := make([]int32, n+1)
-	k := int32(len(a.pct.ps))
+	k := int32(len(pct.ps))
 	for i, v := range valid {
 		offs[i+1] = offs[i]
 		if v {
 			offs[i+1] += k
 		}
 	}
-	return listOf(mem, arrow.ListOf(rt), offs, validFromSeen(valid), child), nil
+	return listOf(mem, arrow.ListOf(dt), offs, validFromSeen(valid), child)
 }
 
 // validityBuffer builds a validity bitmap from valid.

@@ -260,20 +260,7 @@ func (a *approxAcc[T]) result(mem memory.Allocator, lo, hi int) (arrow.Array, er
 			}
 		}
 	}
-	if !a.pct.array {
-		return kernels.NewFixedArray(mem, a.dt, out, n, validFromSeen(valid)), nil
-	}
-	child := kernels.NewFixedArray(mem, a.dt, out, len(out), nil)
-	defer child.Release()
-	offs := make([]int32, n+1)
-	k := int32(len(a.pct.ps))
-	for i, v := range valid {
-		offs[i+1] = offs[i]
-		if v {
-			offs[i+1] += k
-		}
-	}
-	return listOf(mem, arrow.ListOf(a.dt), offs, validFromSeen(valid), child), nil
+	return pctResult(mem, a.dt, a.pct, out, valid), nil
 }
 
 // rankQuery returns the smallest value whose cumulative weight reaches

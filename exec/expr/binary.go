@@ -119,8 +119,8 @@ func comparable(t arrow.DataType) bool {
 
 // decimalResultType applies Spark's decimal precision rules.
 func decimalResultType(op BinaryOp, l, r arrow.DataType) arrow.DataType {
-	p1, s1, _ := decimalPS(l)
-	p2, s2, _ := decimalPS(r)
+	p1, s1 := kernels.DecimalParams(l)
+	p2, s2 := kernels.DecimalParams(r)
 	var p, s int32
 	switch op {
 	case Add, Sub:
@@ -173,11 +173,11 @@ func (b *binaryExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.
 	if b.op.isLogic() {
 		return b.evalLogic(mem, batch)
 	}
-	args, err := evalAll(mem, batch, b.l, b.r)
+	args, err := EvalArgs(mem, batch, b.l, b.r)
 	if err != nil {
 		return nil, err
 	}
-	defer releaseAll(args)
+	defer ReleaseAll(args)
 	l, r := args[0], args[1]
 	n := int(batch.NumRows())
 	if l.Len() != n || r.Len() != n {
@@ -404,12 +404,12 @@ func realign(bits []byte, off, n int) []byte {
 // an error in a short-circuited operand does not fail the query.
 func (b *binaryExpr) evalLogic(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
 	n := int(batch.NumRows())
-	l, err := evalDecoded(mem, b.l, batch)
+	l, err := EvalArg(mem, b.l, batch)
 	if err != nil {
 		return nil, err
 	}
 	defer l.Release()
-	r, err := evalDecoded(mem, b.r, batch)
+	r, err := EvalArg(mem, b.r, batch)
 	if err != nil {
 		r, err = b.evalRightLazily(mem, batch, l, err)
 		if err != nil {
@@ -445,7 +445,7 @@ func (b *binaryExpr) evalRightLazily(mem memory.Allocator, batch arrow.RecordBat
 		return nil, fmt.Errorf("%s: %w", b, err)
 	}
 	defer sub.Release()
-	rr, err := evalDecoded(mem, b.r, sub)
+	rr, err := EvalArg(mem, b.r, sub)
 	if err != nil {
 		return nil, err
 	}

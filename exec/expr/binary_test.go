@@ -13,6 +13,7 @@ import (
 
 	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -267,7 +268,7 @@ func refDecimal(op expr.BinaryOp, rt arrow.DataType, a, b any) (any, error) {
 	if a == nil || b == nil {
 		return nil, nil
 	}
-	p, s := decPS(rt)
+	p, s := kernels.DecimalParams(rt)
 	x, y := ratOf(a), ratOf(b)
 	z := new(big.Rat)
 	switch op {

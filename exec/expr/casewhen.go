@@ -125,7 +125,7 @@ func (c *caseExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Ar
 		if rest == nil {
 			rest = iota32(n)
 		}
-		arr, err := evalDecoded(mem, c.els, cur)
+		arr, err := EvalArg(mem, c.els, cur)
 		if err != nil {
 			return nil, err
 		}
@@ -137,14 +137,14 @@ func (c *caseExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Ar
 // evalOn evaluates e on the rows idx of batch.
 func (c *caseExpr) evalOn(mem memory.Allocator, e Expr, batch arrow.RecordBatch, idx []int32, n int) (arrow.Array, error) {
 	if len(idx) == n {
-		return evalDecoded(mem, e, batch)
+		return EvalArg(mem, e, batch)
 	}
 	sub, err := takeRows(mem, batch, idx)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c, err)
 	}
 	defer sub.Release()
-	return evalDecoded(mem, e, sub)
+	return EvalArg(mem, e, sub)
 }
 
 // assemble scatters the pieces into one array of n rows; rows in no piece
@@ -225,7 +225,7 @@ func iota32(n int) []int32 {
 // dictionary and NULL-typed columns.
 func takeRows(mem memory.Allocator, b arrow.RecordBatch, idx []int32) (arrow.RecordBatch, error) {
 	cols := make([]arrow.Array, b.NumCols())
-	defer releaseAll(cols)
+	defer ReleaseAll(cols)
 	for i := range cols {
 		col := b.Column(i)
 		switch a := col.(type) {

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -125,7 +126,7 @@ func (c *castExpr) invalidTemporal(s string) error {
 }
 
 func (c *castExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	a, err := evalDecoded(mem, c.e, batch)
+	a, err := EvalArg(mem, c.e, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -589,7 +590,7 @@ func decimalToFloat(dc decCol, i int) float64 {
 // toDecimal converts a to decimal type to (HALF_UP rounding, overflow error).
 func toDecimal(mem memory.Allocator, a arrow.Array, valid []byte, to arrow.DataType) (*memory.Buffer, error) {
 	n := a.Len()
-	p, s, _ := decimalPS(to)
+	p, s := kernels.DecimalParams(to)
 	buf, out := newDecOut(mem, to, n)
 	fail := func(i int, err error) (*memory.Buffer, error) {
 		buf.Release()

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -137,7 +138,7 @@ func Literal(v any, t arrow.DataType) (Expr, error) {
 		if !ok {
 			return bad()
 		}
-		p, s, _ := decimalPS(t)
+		p, s := kernels.DecimalParams(t)
 		n := d.Unscaled
 		if d.Scale != s {
 			var err error

@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // decCol gives typed access to a decimal64 or decimal128 array.
@@ -18,12 +20,12 @@ type decCol struct {
 }
 
 func newDecCol(a arrow.Array) decCol {
-	p, s, _ := decimalPS(a.DataType())
+	p, s := kernels.DecimalParams(a.DataType())
 	c := decCol{p: p, s: s}
 	if a.DataType().ID() == arrow.DECIMAL64 {
-		c.d64 = int64s(a)
+		c.d64 = kernels.FixedValues[int64](a)
 	} else {
-		c.d128 = num128s(a)
+		c.d128 = kernels.FixedValues[decimal128.Num](a)
 	}
 	return c
 }
@@ -74,7 +76,7 @@ func newDecOut(mem memory.Allocator, t arrow.DataType, n int) (*memory.Buffer, d
 func decimalArith(mem memory.Allocator, op BinaryOp, l, r arrow.Array, t arrow.DataType, valid []byte) (*memory.Buffer, error) {
 	n := l.Len()
 	lc, rc := newDecCol(l), newDecCol(r)
-	p, s, _ := decimalPS(t)
+	p, s := kernels.DecimalParams(t)
 	buf, out := newDecOut(mem, t, n)
 	if n == 0 {
 		return buf, nil

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -130,7 +131,7 @@ func randVal(r *rand.Rand, t arrow.DataType) any {
 	case *arrow.TimestampType:
 		return r.Int64N(4e15) - 1e15
 	case *arrow.Decimal64Type, *arrow.Decimal128Type:
-		p, _ := decPS(t)
+		p, _ := kernels.DecimalParams(t)
 		return randUnscaled(r, p)
 	}
 	panic(fmt.Sprintf("randVal %s", t))
@@ -153,16 +154,6 @@ func randUnscaled(r *rand.Rand, p int32) *big.Int {
 		v.Neg(v)
 	}
 	return v
-}
-
-func decPS(t arrow.DataType) (int32, int32) {
-	switch tt := t.(type) {
-	case *arrow.Decimal64Type:
-		return tt.Precision, tt.Scale
-	case *arrow.Decimal128Type:
-		return tt.Precision, tt.Scale
-	}
-	return 0, 0
 }
 
 // evalCols evaluates e over a batch made of cols (named c0, c1, ...).

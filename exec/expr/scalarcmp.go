@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 // swapped returns the comparison with its operands exchanged.
@@ -55,8 +57,8 @@ func (b *binaryExpr) compareLiteral(mem memory.Allocator, batch arrow.RecordBatc
 	// decimal64 column: bring the literal to the column's scale exactly.
 	var decLit int64
 	if ot.ID() == arrow.DECIMAL64 {
-		p, s, _ := decimalPS(ot)
-		_, ls, _ := decimalPS(l.t)
+		p, s := kernels.DecimalParams(ot)
+		_, ls := kernels.DecimalParams(l.t)
 		if ls > s {
 			return nil, false, nil
 		}

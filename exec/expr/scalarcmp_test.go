@@ -10,6 +10,7 @@ import (
 
 	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -33,7 +34,7 @@ func TestCompareWithLiteralMatchesNaive(t *testing.T) {
 			raw := randVal(r, lt)
 			var litVal any = raw
 			if b, ok := raw.(*big.Int); ok {
-				_, s := decPS(lt)
+				_, s := kernels.DecimalParams(lt)
 				litVal = values.Decimal{Unscaled: decimal128.FromBigInt(b), Scale: s}
 			}
 			le := lit(litVal, lt)

@@ -19,7 +19,7 @@ import (
 
 // stringInput evaluates e and checks it yields strings (NULL type allowed).
 func stringInput(mem memory.Allocator, e Expr, batch arrow.RecordBatch, what string) (arrow.Array, error) {
-	a, err := evalDecoded(mem, e, batch)
+	a, err := EvalArg(mem, e, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -462,7 +462,7 @@ func (y *yearExpr) DataType() arrow.DataType { return arrow.PrimitiveTypes.Int32
 func (y *yearExpr) String() string           { return "year(" + y.e.String() + ")" }
 
 func (y *yearExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	a, err := evalDecoded(mem, y.e, batch)
+	a, err := EvalArg(mem, y.e, batch)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func (t *tryCastExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow
 		return out, err
 	}
 	// Some value failed: cast row by row, nulls for the failures.
-	in, err := evalDecoded(mem, t.c.e, batch)
+	in, err := EvalArg(mem, t.c.e, batch)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package expr
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -28,11 +27,7 @@ func UDF(name string, typ arrow.DataType, args []Expr, fn func(mem memory.Alloca
 func (u *udf) DataType() arrow.DataType { return u.typ }
 
 func (u *udf) String() string {
-	parts := make([]string, len(u.args))
-	for i, a := range u.args {
-		parts[i] = a.String()
-	}
-	return fmt.Sprintf("%s(%s)", u.name, strings.Join(parts, ", "))
+	return CallString(u.name, u.args...)
 }
 
 func (u *udf) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {

@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/kernels"
 )
 
 type notExpr struct{ e Expr }
@@ -23,7 +25,7 @@ func (n *notExpr) DataType() arrow.DataType { return arrow.FixedWidthTypes.Boole
 func (n *notExpr) String() string           { return "(NOT " + n.e.String() + ")" }
 
 func (n *notExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	a, err := evalDecoded(mem, n.e, batch)
+	a, err := EvalArg(mem, n.e, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +60,7 @@ func (n *negateExpr) DataType() arrow.DataType { return n.e.DataType() }
 func (n *negateExpr) String() string           { return "(- " + n.e.String() + ")" }
 
 func (n *negateExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	a, err := evalDecoded(mem, n.e, batch)
+	a, err := EvalArg(mem, n.e, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +96,7 @@ func (n *negateExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.
 			dst[i] = -src[i]
 		}
 	case arrow.DECIMAL128:
-		src, dst := num128s(a), arrow.GetData[decimal128.Num](od)
+		src, dst := kernels.FixedValues[decimal128.Num](a), arrow.GetData[decimal128.Num](od)
 		for i := range src {
 			dst[i] = src[i].Negate()
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -138,7 +139,7 @@ func refCast(v any, from, to arrow.DataType) (any, error) {
 		case to.ID() == arrow.STRING:
 			return x.String(), nil
 		case to.ID() == arrow.FLOAT64:
-			if p, _ := decPS(from); p <= 18 {
+			if p, _ := kernels.DecimalParams(from); p <= 18 {
 				return float64(x.Unscaled.BigInt().Int64()) / math.Pow10(int(x.Scale)), nil
 			}
 			f, _ := new(big.Rat).Set(x.Rat()).Float64()
@@ -157,10 +158,10 @@ func refCast(v any, from, to arrow.DataType) (any, error) {
 	panic(fmt.Sprintf("refCast %T", v))
 }
 
-func isDecimalType(t arrow.DataType) bool { p, _ := decPS(t); return p > 0 }
+func isDecimalType(t arrow.DataType) bool { p, _ := kernels.DecimalParams(t); return p > 0 }
 
 func refDecFromRat(r *big.Rat, to arrow.DataType) (any, error) {
-	p, s := decPS(to)
+	p, s := kernels.DecimalParams(to)
 	u := roundHalfUp(r, s)
 	if !fitsPrec(u, p) {
 		return nil, expr.ErrOverflow

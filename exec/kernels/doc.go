@@ -5,6 +5,6 @@
 // lists, maps, fixed-size lists and structs (gathered recursively, to any
 // depth), dictionaries, extension arrays and the null type. It also holds the
 // small value helpers operators share: typed views of fixed-width buffers and
-// arrays built from them, key hashing, and decimal parameters, arrays and
-// HALF_UP division.
+// arrays built from them, scratch slices, key hashing, and decimal
+// parameters, arrays and HALF_UP division.
 package kernels

@@ -67,6 +67,23 @@ func DictionaryValues(d *array.Dictionary) arrow.Array {
 	return array.MakeFromData(d.Data().Dictionary())
 }
 
+// DecodeDictionary returns the values of the dictionary array d as a plain
+// array of its value type (the caller releases it), null where d is null. It
+// reads the dictionary through DictionaryValues, so several goroutines may
+// decode the same array.
+func DecodeDictionary(mem memory.Allocator, d *array.Dictionary) (arrow.Array, error) {
+	idx := make([]int32, d.Len())
+	for i := range idx {
+		idx[i] = -1
+		if d.IsValid(i) {
+			idx[i] = int32(d.GetValueIndex(i))
+		}
+	}
+	dict := DictionaryValues(d)
+	defer dict.Release()
+	return Take(mem, dict, idx)
+}
+
 // FloatKeyBits are the bits of f with -0 mapped to +0 and every NaN to one
 // NaN, so that values equal as keys (Spark's grouping and join semantics)
 // have equal bits.
@@ -109,7 +126,18 @@ func StringBuffers(a *array.String) (offs []int32, data []byte) {
 // Widen stores the values of src, sign-extended to 64 bits, in dst (at
 // least as long as src), for keys compared and hashed as uint64.
 func Widen[T int8 | int16 | int32 | int64](dst []uint64, src []T) {
+	dst = dst[:len(src)] // one bounds check for the loop
 	for i, v := range src {
 		dst[i] = uint64(int64(v))
 	}
+}
+
+// Grow returns s with length n, reusing its backing array when its capacity
+// allows (the elements kept are not cleared) and allocating a new zeroed
+// slice otherwise: for per-batch scratch slices.
+func Grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }

@@ -80,3 +80,51 @@ func TestStringBuffersAndWiden(t *testing.T) {
 		t.Errorf("Widen sign-extends: %v", dst)
 	}
 }
+
+func TestGrow(t *testing.T) {
+	s := make([]int, 2, 8)
+	s[0], s[1] = 7, 9
+	g := Grow(s, 5)
+	if len(g) != 5 || &g[0] != &s[0] || g[0] != 7 || g[1] != 9 {
+		t.Errorf("Grow within capacity reuses the array and keeps its values: %v", g)
+	}
+	if g := Grow(s, 1); len(g) != 1 || &g[0] != &s[0] {
+		t.Errorf("Grow to a shorter length reslices: %v", g)
+	}
+	h := Grow(s, 9)
+	if len(h) != 9 || &h[0] == &s[0] || h[0] != 0 {
+		t.Errorf("Grow past capacity allocates a new zeroed slice: %v", h)
+	}
+	if g := Grow[int](nil, 0); len(g) != 0 {
+		t.Errorf("Grow of nil to 0: %v", g)
+	}
+}
+
+func TestDecodeDictionary(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	db := array.NewDictionaryBuilder(mem, &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}).(*array.BinaryDictionaryBuilder)
+	for _, s := range []string{"x", "y", "", "x"} {
+		if s == "" {
+			db.AppendNull()
+			continue
+		}
+		if err := db.AppendString(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := db.NewDictionaryArray()
+	db.Release()
+	defer d.Release()
+	sl := array.NewSlice(d, 1, 4).(*array.Dictionary)
+	defer sl.Release()
+	got, err := DecodeDictionary(mem, sl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Release()
+	s, ok := got.(*array.String)
+	if !ok || s.Len() != 3 || s.Value(0) != "y" || !s.IsNull(1) || s.Value(2) != "x" || s.NullN() != 1 {
+		t.Errorf("decoded slice of [x y null x] from 1: %v", got)
+	}
+}

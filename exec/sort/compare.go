@@ -53,17 +53,8 @@ func floats[T float32 | float64](v []T, desc bool) rowCmp {
 	return func(i, j int) int { return floatCompare(v[i], v[j]) }
 }
 
-func stringBuffers(a *array.String) ([]int32, []byte) {
-	offs := a.ValueOffsets()
-	var data []byte
-	if bufs := a.Data().Buffers(); len(bufs) > 2 && bufs[2] != nil {
-		data = bufs[2].Bytes()
-	}
-	return offs, data
-}
-
 func stringCmp(a *array.String, desc bool) rowCmp {
-	offs, data := stringBuffers(a)
+	offs, data := kernels.StringBuffers(a)
 	if desc {
 		return func(i, j int) int {
 			return bytes.Compare(data[offs[j]:offs[j+1]], data[offs[i]:offs[i+1]])
@@ -82,7 +73,7 @@ func dictStrings(a *array.Dictionary, desc bool) (rowCmp, error) {
 	if !ok {
 		return nil, fmt.Errorf("unsupported sort key type %s", a.DataType())
 	}
-	offs, data := stringBuffers(dict)
+	offs, data := kernels.StringBuffers(dict)
 	idx := make([]int32, a.Len())
 	for i := range idx {
 		idx[i] = int32(a.GetValueIndex(i))

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/exec/spill"
 )
 
@@ -315,7 +316,7 @@ func (m *merger) next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, fmt.Errorf("merge: column %s: %w", m.schema.Field(c).Name, err)
 		}
-		cols[c], err = takeArray(m.mem, cat, m.sel)
+		cols[c], err = kernels.Take(m.mem, cat, m.sel)
 		cat.Release()
 		if err != nil {
 			return nil, fmt.Errorf("merge: column %s: %w", m.schema.Field(c).Name, err)

@@ -66,7 +66,7 @@ func validity(arr arrow.Array) []bool {
 func stringAt(arr arrow.Array) (func(i int) []byte, func()) {
 	switch a := arr.(type) {
 	case *array.String:
-		offs, data := stringBuffers(a)
+		offs, data := kernels.StringBuffers(a)
 		return func(i int) []byte { return data[offs[i]:offs[i+1]] }, func() {}
 	case *array.Dictionary:
 		dv := kernels.DictionaryValues(a)
@@ -75,7 +75,7 @@ func stringAt(arr arrow.Array) (func(i int) []byte, func()) {
 			dv.Release()
 			return nil, nil
 		}
-		offs, data := stringBuffers(s)
+		offs, data := kernels.StringBuffers(s)
 		return func(i int) []byte {
 			x := a.GetValueIndex(i)
 			return data[offs[x]:offs[x+1]]
@@ -142,8 +142,8 @@ func encodeKeys(cols []arrow.Array, keys []Key, e *encodedKeys) error {
 	if len(cols) > 0 {
 		n = cols[0].Len()
 	}
-	e.offs = grow(e.offs, n+1)
-	e.pos = grow(e.pos, n)
+	e.offs = kernels.Grow(e.offs, n+1)
+	e.pos = kernels.Grow(e.pos, n)
 	clear(e.pos)
 	type plan struct {
 		valid []bool
@@ -203,7 +203,7 @@ func encodeKeys(cols []arrow.Array, keys []Key, e *encodedKeys) error {
 		e.pos[i] = e.offs[i]
 	}
 	e.offs[n] = total
-	e.data = grow(e.data, int(total))
+	e.data = kernels.Grow(e.data, int(total))
 	data := e.data
 	for ki, k := range keys {
 		p := &plans[ki]
@@ -251,11 +251,4 @@ func encodeKeys(cols []arrow.Array, keys []Key, e *encodedKeys) error {
 		}
 	}
 	return nil
-}
-
-func grow[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }

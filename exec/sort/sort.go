@@ -639,7 +639,7 @@ func merge(perm []int32, bounds []int, want int, less func(a, b int32) int) []in
 func takeColumnsArr(mem memory.Allocator, cols []arrow.Array, idx []int32) ([]arrow.Array, error) {
 	out := make([]arrow.Array, len(cols))
 	for c, col := range cols {
-		a, err := takeArray(mem, col, idx)
+		a, err := kernels.Take(mem, col, idx)
 		if err != nil {
 			releaseCols(out)
 			return nil, err
@@ -657,20 +657,4 @@ func takeColumns(mem memory.Allocator, schema *arrow.Schema, cols []arrow.Array,
 	}
 	defer releaseCols(out)
 	return array.NewRecordBatch(schema, out, int64(len(idx))), nil
-}
-
-// takeArray gathers arr[idx]; dictionary arrays keep their dictionary.
-func takeArray(mem memory.Allocator, arr arrow.Array, idx []int32) (arrow.Array, error) {
-	d, ok := arr.(*array.Dictionary)
-	if !ok {
-		return kernels.Take(mem, arr, idx)
-	}
-	ix, err := kernels.Take(mem, d.Indices(), idx)
-	if err != nil {
-		return nil, err
-	}
-	defer ix.Release()
-	dict := kernels.DictionaryValues(d)
-	defer dict.Release()
-	return array.NewDictionaryArray(d.DataType(), ix, dict), nil
 }

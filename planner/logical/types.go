@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -88,16 +89,9 @@ func IsString(t arrow.DataType) bool {
 	return t.ID() == arrow.STRING || t.ID() == arrow.LARGE_STRING
 }
 
-// DecimalPS returns a decimal type's precision and scale.
-func DecimalPS(t arrow.DataType) (int32, int32) {
-	switch tt := t.(type) {
-	case *arrow.Decimal64Type:
-		return tt.Precision, tt.Scale
-	case *arrow.Decimal128Type:
-		return tt.Precision, tt.Scale
-	}
-	return 0, 0
-}
+// DecimalPS returns a decimal type's precision and scale (0, 0 for other
+// types).
+func DecimalPS(t arrow.DataType) (int32, int32) { return kernels.DecimalParams(t) }
 
 // IntegerDecimal is the decimal type that holds every value of an integer type, as Spark's DecimalType.forType.
 func IntegerDecimal(t arrow.DataType) arrow.DataType {

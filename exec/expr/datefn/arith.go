@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/values"
 )
 
 // DateAdd returns date + days (date - days when sub is set, as date_sub): date
@@ -218,7 +219,7 @@ func NextDay(date, dow expr.Expr) (expr.Expr, error) {
 		o := arrow.GetData[int32](out)
 		names, ok := in[1].(interface{ Value(int) string })
 		if !ok {
-			return fmt.Errorf("day of week is %s, not string", typeName(in[1].DataType()))
+			return fmt.Errorf("day of week is %s, not string", values.TypeName(in[1].DataType()))
 		}
 		last, lastDow := "", 0
 		for i, x := range int32s(in[0]) {

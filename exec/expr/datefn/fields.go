@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/values"
 )
 
 // Part names a field extracted from a date or timestamp.
@@ -94,7 +95,7 @@ func Field(p Part, e expr.Expr) (expr.Expr, error) {
 		return nil, fmt.Errorf("datefn: unknown field %d", int(p))
 	}
 	if id := e.DataType().ID(); id != arrow.DATE32 && id != arrow.TIMESTAMP && id != arrow.NULL {
-		return nil, fmt.Errorf("%s: argument %s has type %s", p, e, typeName(e.DataType()))
+		return nil, fmt.Errorf("%s: argument %s has type %s", p, e, values.TypeName(e.DataType()))
 	}
 	isTime := p == Hour || p == Minute || p == Second
 	k := &fixedKernel{name: p.String(), args: []expr.Expr{e}, typ: arrow.PrimitiveTypes.Int32, width: 4}
@@ -122,7 +123,7 @@ func Field(p Part, e expr.Expr) (expr.Expr, error) {
 				o[i] = datePart(p, floorDiv(t, perDay))
 			}
 		default:
-			return fmt.Errorf("input is %s, not date or timestamp", typeName(in[0].DataType()))
+			return fmt.Errorf("input is %s, not date or timestamp", values.TypeName(in[0].DataType()))
 		}
 		return nil
 	}

@@ -7,7 +7,6 @@ package datefn
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -15,7 +14,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
-	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -50,15 +48,15 @@ func (k *fixedKernel) String() string {
 	if k.text != "" {
 		return k.text
 	}
-	return callString(k.name, k.args)
+	return expr.CallString(k.name, k.args...)
 }
 
 func (k *fixedKernel) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	in, err := evalArgs(mem, batch, k.args)
+	in, err := expr.EvalArgs(mem, batch, k.args...)
 	if err != nil {
 		return nil, err
 	}
-	defer releaseAll(in)
+	defer expr.ReleaseAll(in)
 	n := int(batch.NumRows())
 	if anyNullType(in) {
 		return nullArray(mem, k.typ, n), nil
@@ -97,15 +95,15 @@ func (k *stringKernel) String() string {
 	if k.text != "" {
 		return k.text
 	}
-	return callString(k.name, k.args)
+	return expr.CallString(k.name, k.args...)
 }
 
 func (k *stringKernel) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	in, err := evalArgs(mem, batch, k.args)
+	in, err := expr.EvalArgs(mem, batch, k.args...)
 	if err != nil {
 		return nil, err
 	}
-	defer releaseAll(in)
+	defer expr.ReleaseAll(in)
 	n := int(batch.NumRows())
 	if anyNullType(in) {
 		return nullArray(mem, arrow.BinaryTypes.String, n), nil
@@ -123,56 +121,6 @@ func (k *stringKernel) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arro
 		return nil, fmt.Errorf("%s: %w", k, err)
 	}
 	return b.NewArray(), nil
-}
-
-func callString(name string, args []expr.Expr) string {
-	parts := make([]string, len(args))
-	for i, a := range args {
-		parts[i] = a.String()
-	}
-	return name + "(" + strings.Join(parts, ", ") + ")"
-}
-
-// evalArgs evaluates args, expanding dictionary-encoded results.
-func evalArgs(mem memory.Allocator, batch arrow.RecordBatch, args []expr.Expr) ([]arrow.Array, error) {
-	out := make([]arrow.Array, 0, len(args))
-	for _, e := range args {
-		a, err := e.Eval(mem, batch)
-		if err == nil {
-			a, err = decode(mem, a)
-		}
-		if err != nil {
-			releaseAll(out)
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
-}
-
-// decode replaces a dictionary array by its plain values (taking over the
-// reference to a).
-func decode(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
-	d, ok := a.(*array.Dictionary)
-	if !ok {
-		return a, nil
-	}
-	defer a.Release()
-	idx := make([]int32, d.Len())
-	for i := range idx {
-		if d.IsNull(i) {
-			idx[i] = -1
-		} else {
-			idx[i] = int32(d.GetValueIndex(i))
-		}
-	}
-	return kernels.Take(mem, d.Dictionary(), idx)
-}
-
-func releaseAll(as []arrow.Array) {
-	for _, a := range as {
-		a.Release()
-	}
 }
 
 func anyNullType(as []arrow.Array) bool {
@@ -227,9 +175,6 @@ func nullArray(mem memory.Allocator, t arrow.DataType, n int) arrow.Array {
 // isValid reports whether row i is valid under bitmap valid (nil: all are).
 func isValid(valid []byte, i int) bool { return valid == nil || bitutil.BitIsSet(valid, i) }
 
-// typeName is the SQL name of t for messages.
-func typeName(t arrow.DataType) string { return values.TypeName(t) }
-
 // checkArg verifies that e has one of the given type ids (or NULL).
 func checkArg(fn string, e expr.Expr, ids ...arrow.Type) error {
 	t := e.DataType()
@@ -247,7 +192,7 @@ func checkArg(fn string, e expr.Expr, ids ...arrow.Type) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%s: argument %s has type %s", fn, e, typeName(t))
+	return fmt.Errorf("%s: argument %s has type %s", fn, e, values.TypeName(t))
 }
 
 // int32s and int64s view the values of a fixed-width array (offset applied).

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/values"
 )
 
 // DefaultPattern is the pattern unix_timestamp and from_unixtime use when
@@ -45,7 +46,7 @@ func parseKernel(name string, s expr.Expr, pattern string, out parseOut, try boo
 	k.run = func(in []arrow.Array, valid []byte, buf []byte) error {
 		strs, ok := in[0].(*array.String)
 		if !ok {
-			return fmt.Errorf("input is %s, not string", typeName(in[0].DataType()))
+			return fmt.Errorf("input is %s, not string", values.TypeName(in[0].DataType()))
 		}
 		offs := strs.ValueOffsets()
 		var raw []byte
@@ -128,7 +129,7 @@ func UnixTimestamp(e expr.Expr, pattern string) (expr.Expr, error) {
 				o[i] = int64(d) * 86400
 			}
 		default:
-			return fmt.Errorf("input is %s", typeName(in[0].DataType()))
+			return fmt.Errorf("input is %s", values.TypeName(in[0].DataType()))
 		}
 		return nil
 	}

@@ -20,7 +20,7 @@ func benchExpr(b *testing.B, typ arrow.DataType, mk func(cols []expr.Expr) (expr
 		arrs[k] = build(mem, typ, randVals(r, typ, n, 0.1))
 		cols[k] = col(k, arrs[k])
 	}
-	defer releaseAll(arrs)
+	defer expr.ReleaseAll(arrs)
 	e, err := mk(cols)
 	if err != nil {
 		b.Fatal(err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/kernels"
+	"github.com/gspark/gspark/values"
 )
 
 func mixK1(k uint32) uint32 {
@@ -102,22 +103,22 @@ func Hash(args ...expr.Expr) (expr.Expr, error) {
 		case arrow.NULL, arrow.BOOL, arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
 			arrow.DATE32, arrow.TIMESTAMP, arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.BINARY, arrow.DICTIONARY:
 		default:
-			return nil, fmt.Errorf("hash: %s has unsupported type %s", a, typeName(t))
+			return nil, fmt.Errorf("hash: %s has unsupported type %s", a, values.TypeName(t))
 		}
 	}
 	return &hashExpr{args: args}, nil
 }
 
 func (e *hashExpr) DataType() arrow.DataType { return arrow.PrimitiveTypes.Int32 }
-func (e *hashExpr) String() string           { return callString("hash", e.args...) }
+func (e *hashExpr) String() string           { return expr.CallString("hash", e.args...) }
 
 func (e *hashExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
 	n := int(batch.NumRows())
-	in, err := evalArgs(mem, batch, e.args)
+	in, err := expr.EvalArgs(mem, batch, e.args...)
 	if err != nil {
 		return nil, err
 	}
-	defer releaseAll(in)
+	defer expr.ReleaseAll(in)
 	buf, out := newFixed[int32](mem, n)
 	h := make([]uint32, n)
 	for i := range h {
@@ -294,13 +295,13 @@ func checkBytes(name string, x expr.Expr) error {
 		t = dt.ValueType
 	}
 	if t.ID() != arrow.STRING && t.ID() != arrow.BINARY {
-		return fmt.Errorf("%s needs a STRING or BINARY argument, %s is %s", name, x, typeName(t))
+		return fmt.Errorf("%s needs a STRING or BINARY argument, %s is %s", name, x, values.TypeName(t))
 	}
 	return nil
 }
 
 func (e *digestExpr) DataType() arrow.DataType { return arrow.BinaryTypes.String }
-func (e *digestExpr) String() string           { return callString(e.d.name(), e.x) }
+func (e *digestExpr) String() string           { return expr.CallString(e.d.name(), e.x) }
 
 // bytesOf calls f with the bytes of each valid row of a STRING or BINARY.
 func bytesOf(a arrow.Array, f func(i int, b []byte)) {
@@ -323,7 +324,7 @@ func bytesOf(a arrow.Array, f func(i int, b []byte)) {
 }
 
 func (e *digestExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	x, err := evalArg(mem, e.x, batch)
+	x, err := expr.EvalArg(mem, e.x, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -366,10 +367,10 @@ func CRC32(x expr.Expr) (expr.Expr, error) {
 }
 
 func (e *crcExpr) DataType() arrow.DataType { return arrow.PrimitiveTypes.Int64 }
-func (e *crcExpr) String() string           { return callString("crc32", e.x) }
+func (e *crcExpr) String() string           { return expr.CallString("crc32", e.x) }
 
 func (e *crcExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	x, err := evalArg(mem, e.x, batch)
+	x, err := expr.EvalArg(mem, e.x, batch)
 	if err != nil {
 		return nil, err
 	}

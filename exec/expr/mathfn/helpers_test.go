@@ -14,6 +14,7 @@ import (
 
 	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -170,7 +171,7 @@ func randVals(r *rand.Rand, t arrow.DataType, n int, nullFrac float64) []any {
 			}
 			out[i] = b
 		case arrow.DECIMAL64, arrow.DECIMAL128:
-			p, _ := decimalPS(t)
+			p, _ := kernels.DecimalParams(t)
 			digits := 1 + r.IntN(int(p))
 			if r.IntN(4) == 0 {
 				digits = int(p)

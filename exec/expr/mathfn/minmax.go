@@ -11,6 +11,7 @@ import (
 
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/kernels"
+	"github.com/gspark/gspark/values"
 )
 
 type extremum struct {
@@ -44,7 +45,7 @@ func newExtremum(greatest bool, args []expr.Expr) (expr.Expr, error) {
 		if e.t == nil {
 			e.t = t
 		} else if !arrow.TypeEqual(e.t, t) {
-			return nil, fmt.Errorf("%s: arguments have different types %s and %s", e, typeName(e.t), typeName(t))
+			return nil, fmt.Errorf("%s: arguments have different types %s and %s", e, values.TypeName(e.t), values.TypeName(t))
 		}
 	}
 	if e.t == nil {
@@ -54,7 +55,7 @@ func newExtremum(greatest bool, args []expr.Expr) (expr.Expr, error) {
 	case arrow.NULL, arrow.BOOL, arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
 		arrow.DATE32, arrow.TIMESTAMP, arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.BINARY:
 	default:
-		return nil, fmt.Errorf("%s: values of type %s cannot be ordered", e, typeName(e.t))
+		return nil, fmt.Errorf("%s: values of type %s cannot be ordered", e, values.TypeName(e.t))
 	}
 	return e, nil
 }
@@ -67,18 +68,18 @@ func (e *extremum) name() string {
 }
 
 func (e *extremum) DataType() arrow.DataType { return e.t }
-func (e *extremum) String() string           { return callString(e.name(), e.args...) }
+func (e *extremum) String() string           { return expr.CallString(e.name(), e.args...) }
 
 func (e *extremum) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
 	n := int(batch.NumRows())
 	if e.t.ID() == arrow.NULL {
 		return array.NewNull(n), nil
 	}
-	in, err := evalArgs(mem, batch, e.args)
+	in, err := expr.EvalArgs(mem, batch, e.args...)
 	if err != nil {
 		return nil, err
 	}
-	defer releaseAll(in)
+	defer expr.ReleaseAll(in)
 	live := in[:0:0]
 	for _, a := range in {
 		if a.DataType().ID() != arrow.NULL {

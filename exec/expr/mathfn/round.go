@@ -12,6 +12,7 @@ import (
 
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/kernels"
+	"github.com/gspark/gspark/values"
 )
 
 // RoundMode is how Round drops digits.
@@ -71,7 +72,7 @@ type roundExpr struct {
 // defines on decimals only (RoundFloor/RoundCeil); x must be a decimal then.
 func Round(x expr.Expr, scale int32, mode RoundMode, out arrow.DataType) (expr.Expr, error) {
 	if mode >= Floor && !isDecimalType(x.DataType()) {
-		return nil, fmt.Errorf("%s(%s, %d) needs a DECIMAL, not %s", mode.name(), x, scale, typeName(x.DataType()))
+		return nil, fmt.Errorf("%s(%s, %d) needs a DECIMAL, not %s", mode.name(), x, scale, values.TypeName(x.DataType()))
 	}
 	return newRound(x, scale, mode, true, out)
 }
@@ -105,7 +106,7 @@ func newRound(x expr.Expr, scale int32, mode RoundMode, scaled bool, out arrow.D
 			want = arrow.PrimitiveTypes.Int64
 		}
 	case arrow.DECIMAL64, arrow.DECIMAL128:
-		p, s := decimalPS(in)
+		p, s := kernels.DecimalParams(in)
 		var rp, rs int32
 		if !scaled {
 			rp, rs = FloorDecimalType(p, s)
@@ -113,20 +114,20 @@ func newRound(x expr.Expr, scale int32, mode RoundMode, scaled bool, out arrow.D
 			rp, rs = RoundDecimalType(p, s, scale)
 		}
 		if out == nil || !isDecimalPS(out, rp, rs) {
-			return nil, fmt.Errorf("%s of %s: result type must be DECIMAL(%d,%d)", mode.name(), typeName(in), rp, rs)
+			return nil, fmt.Errorf("%s of %s: result type must be DECIMAL(%d,%d)", mode.name(), values.TypeName(in), rp, rs)
 		}
 		want = out
 	default:
-		return nil, fmt.Errorf("%s needs a numeric argument, %s is %s", mode.name(), x, typeName(in))
+		return nil, fmt.Errorf("%s needs a numeric argument, %s is %s", mode.name(), x, values.TypeName(in))
 	}
 	if out == nil || !arrow.TypeEqual(out, want) {
-		return nil, fmt.Errorf("%s of %s: result type must be %s", mode.name(), typeName(in), typeName(want))
+		return nil, fmt.Errorf("%s of %s: result type must be %s", mode.name(), values.TypeName(in), values.TypeName(want))
 	}
 	return &roundExpr{x: x, scale: scale, mode: mode, scaled: scaled, t: out}, nil
 }
 
 func isDecimalPS(t arrow.DataType, p, s int32) bool {
-	tp, ts := decimalPS(t)
+	tp, ts := kernels.DecimalParams(t)
 	return (t.ID() == arrow.DECIMAL64 || t.ID() == arrow.DECIMAL128) && tp == p && ts == s && (p > 18) == (t.ID() == arrow.DECIMAL128)
 }
 
@@ -134,13 +135,13 @@ func (e *roundExpr) DataType() arrow.DataType { return e.t }
 
 func (e *roundExpr) String() string {
 	if !e.scaled {
-		return callString(e.mode.name(), e.x)
+		return expr.CallString(e.mode.name(), e.x)
 	}
 	return fmt.Sprintf("%s(%s, %d)", e.mode.name(), e.x, e.scale)
 }
 
 func (e *roundExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	x, err := evalArg(mem, e.x, batch)
+	x, err := expr.EvalArg(mem, e.x, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +217,7 @@ func (e *roundExpr) roundInts(mem memory.Allocator, xs []int64, v *validity, lo,
 			}
 			if r.Less(decimal128.FromI64(lo)) || r.Greater(decimal128.FromI64(hi)) {
 				v.release()
-				return nil, fmt.Errorf("%s: %s(%d, %d) does not fit %s: %w", e, e.mode.name(), x, e.scale, typeName(e.t), expr.ErrOverflow)
+				return nil, fmt.Errorf("%s: %s(%d, %d) does not fit %s: %w", e, e.mode.name(), x, e.scale, values.TypeName(e.t), expr.ErrOverflow)
 			}
 			res[i] = int64(r.LowBits())
 		}
@@ -269,8 +270,8 @@ func javaLong(f float64) int64 {
 }
 
 func (e *roundExpr) roundDecimals(mem memory.Allocator, x arrow.Array, v *validity) (arrow.Array, error) {
-	_, s := decimalPS(x.DataType())
-	rp, rs := decimalPS(e.t)
+	_, s := kernels.DecimalParams(x.DataType())
+	rp, rs := kernels.DecimalParams(e.t)
 	xs := decimalNums(x)
 	out := make([]decimal128.Num, len(xs))
 	target := e.scale

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -187,7 +188,7 @@ func TestRoundDecimalRandom(t *testing.T) {
 	r := newRand(t)
 	types := []arrow.DataType{dec(5, 2), dec(18, 4), dec(18, 0), dec(10, 10), dec(25, 5), dec(38, 10), dec(38, 0)}
 	for _, typ := range types {
-		p, s := decimalPS(typ)
+		p, s := kernels.DecimalParams(typ)
 		for _, mode := range []RoundMode{HalfUp, HalfEven, Floor, Ceil} {
 			for _, d := range []int32{0, 1, 3, 12, -1, -3, -15, -25, -40} {
 				rp, rs := RoundDecimalType(p, s, d)
@@ -283,7 +284,7 @@ func TestFloorCeilRandom(t *testing.T) {
 			in.Release()
 			// DECIMAL(p,s) → DECIMAL(p-s+1, 0)
 			for _, typ := range []arrow.DataType{dec(5, 2), dec(18, 3), dec(38, 37), dec(20, 0)} {
-				p, s := decimalPS(typ)
+				p, s := kernels.DecimalParams(typ)
 				rp, rs := FloorDecimalType(p, s)
 				dvals := randVals(r, typ, n, 0.2)
 				din := build(mem, typ, dvals)
@@ -336,7 +337,7 @@ func TestRoundSparkExamples(t *testing.T) {
 	for _, c := range cases {
 		in := build(mem, c.typ, []any{c.in})
 		out := c.typ
-		if p, s := decimalPS(c.typ); p > 0 {
+		if p, s := kernels.DecimalParams(c.typ); p > 0 {
 			out = dec(RoundDecimalType(p, s, c.scale))
 		}
 		e, err := Round(col(0, in), c.scale, c.mode, out)

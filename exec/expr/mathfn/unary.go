@@ -11,6 +11,7 @@ import (
 
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/kernels"
+	"github.com/gspark/gspark/values"
 )
 
 // DoubleFn is a function of one DOUBLE returning a DOUBLE; ok false makes
@@ -74,16 +75,16 @@ func log10(v float64) float64 {
 
 func newDoubleUnary(name string, x expr.Expr, f DoubleFn) (expr.Expr, error) {
 	if x.DataType().ID() != arrow.FLOAT64 {
-		return nil, fmt.Errorf("%s needs a DOUBLE argument, %s is %s", name, x, typeName(x.DataType()))
+		return nil, fmt.Errorf("%s needs a DOUBLE argument, %s is %s", name, x, values.TypeName(x.DataType()))
 	}
 	return &doubleUnary{name: name, arg: x, f: f}, nil
 }
 
 func (u *doubleUnary) DataType() arrow.DataType { return arrow.PrimitiveTypes.Float64 }
-func (u *doubleUnary) String() string           { return callString(u.name, u.arg) }
+func (u *doubleUnary) String() string           { return expr.CallString(u.name, u.arg) }
 
 func (u *doubleUnary) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	in, err := evalArg(mem, u.arg, batch)
+	in, err := expr.EvalArg(mem, u.arg, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func javaPow(a, b float64) float64 {
 func checkDoubles(name string, es ...expr.Expr) error {
 	for _, e := range es {
 		if e.DataType().ID() != arrow.FLOAT64 {
-			return fmt.Errorf("%s needs DOUBLE arguments, %s is %s", name, e, typeName(e.DataType()))
+			return fmt.Errorf("%s needs DOUBLE arguments, %s is %s", name, e, values.TypeName(e.DataType()))
 		}
 	}
 	return nil
@@ -160,14 +161,14 @@ func newDoubleBinary(name string, l, r expr.Expr, f DoubleFn2) (expr.Expr, error
 }
 
 func (b *doubleBinary) DataType() arrow.DataType { return arrow.PrimitiveTypes.Float64 }
-func (b *doubleBinary) String() string           { return callString(b.name, b.l, b.r) }
+func (b *doubleBinary) String() string           { return expr.CallString(b.name, b.l, b.r) }
 
 func (b *doubleBinary) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	in, err := evalArgs(mem, batch, []expr.Expr{b.l, b.r})
+	in, err := expr.EvalArgs(mem, batch, b.l, b.r)
 	if err != nil {
 		return nil, err
 	}
-	defer releaseAll(in)
+	defer expr.ReleaseAll(in)
 	n := int(batch.NumRows())
 	v := andValidity(mem, n, in...)
 	buf, out := newFixed[float64](mem, n)
@@ -189,12 +190,12 @@ func (b *doubleBinary) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arro
 type nanvl struct{ x, y expr.Expr }
 
 func (e *nanvl) DataType() arrow.DataType { return arrow.PrimitiveTypes.Float64 }
-func (e *nanvl) String() string           { return callString("nanvl", e.x, e.y) }
+func (e *nanvl) String() string           { return expr.CallString("nanvl", e.x, e.y) }
 
 // Eval evaluates y only on batches where some x is NaN; a row is null when x
 // is null, or x is NaN and y is null.
 func (e *nanvl) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	x, err := evalArg(mem, e.x, batch)
+	x, err := expr.EvalArg(mem, e.x, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +213,7 @@ func (e *nanvl) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array
 		}
 	}
 	if anyNaN {
-		y, err := evalArg(mem, e.y, batch)
+		y, err := expr.EvalArg(mem, e.y, batch)
 		if err != nil {
 			buf.Release()
 			v.release()
@@ -245,10 +246,10 @@ func IsNaN(x expr.Expr) (expr.Expr, error) {
 }
 
 func (e *isNaN) DataType() arrow.DataType { return arrow.FixedWidthTypes.Boolean }
-func (e *isNaN) String() string           { return callString("isnan", e.x) }
+func (e *isNaN) String() string           { return expr.CallString("isnan", e.x) }
 
 func (e *isNaN) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	x, err := evalArg(mem, e.x, batch)
+	x, err := expr.EvalArg(mem, e.x, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -276,14 +277,14 @@ func Abs(x expr.Expr) (expr.Expr, error) {
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL64, arrow.DECIMAL128:
 		return &absExpr{x: x}, nil
 	}
-	return nil, fmt.Errorf("abs needs a numeric argument, %s is %s", x, typeName(x.DataType()))
+	return nil, fmt.Errorf("abs needs a numeric argument, %s is %s", x, values.TypeName(x.DataType()))
 }
 
 func (e *absExpr) DataType() arrow.DataType { return e.x.DataType() }
-func (e *absExpr) String() string           { return callString("abs", e.x) }
+func (e *absExpr) String() string           { return expr.CallString("abs", e.x) }
 
 func (e *absExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	x, err := evalArg(mem, e.x, batch)
+	x, err := expr.EvalArg(mem, e.x, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -333,7 +334,7 @@ func absInt[T signedInt](mem memory.Allocator, e *absExpr, x arrow.Array, v *val
 			if minVal != 0 && a == minVal && v.valid(i) {
 				buf.Release()
 				v.release()
-				return nil, fmt.Errorf("%s: abs of %d does not fit %s: %w", e, a, typeName(x.DataType()), expr.ErrOverflow)
+				return nil, fmt.Errorf("%s: abs of %d does not fit %s: %w", e, a, values.TypeName(x.DataType()), expr.ErrOverflow)
 			}
 			a = -a
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values"
 )
 
@@ -37,7 +38,7 @@ func refAbs(v any, t arrow.DataType) any {
 		}
 		return math.Abs(x)
 	case decimal128.Num:
-		_, s := decimalPS(t)
+		_, s := kernels.DecimalParams(t)
 		if x.Sign() < 0 {
 			x = x.Negate()
 		}

@@ -20,6 +20,15 @@ import (
 	"github.com/gspark/gspark/exec/kernels"
 )
 
+var (
+	stringType = arrow.BinaryTypes.String
+	int32Type  = arrow.PrimitiveTypes.Int32
+	boolType   = arrow.FixedWidthTypes.Boolean
+)
+
+// maxLen is the largest string a result may hold.
+const maxLen = math.MaxInt32
+
 // errTooLarge is returned when a string result does not fit an Arrow string
 // array (2 GiB of data per batch).
 var errTooLarge = fmt.Errorf("string result exceeds 2 GiB: %w", expr.ErrOverflow)
@@ -118,11 +127,7 @@ func (k *kernel) String() string {
 	if k.label != "" {
 		return k.label
 	}
-	parts := make([]string, len(k.args))
-	for i, a := range k.args {
-		parts[i] = a.String()
-	}
-	return k.name + "(" + strings.Join(parts, ", ") + ")"
+	return expr.CallString(k.name, k.args...)
 }
 
 // newKernel checks the argument types and returns the kernel.
@@ -146,14 +151,7 @@ func evalArg(mem memory.Allocator, e expr.Expr, want arrow.Type, batch arrow.Rec
 		return nil, col{}, err
 	}
 	if d, ok := a.(*array.Dictionary); ok {
-		idx := make([]int32, d.Len())
-		for i := range idx {
-			idx[i] = -1
-			if d.IsValid(i) {
-				idx[i] = int32(d.GetValueIndex(i))
-			}
-		}
-		plain, err := kernels.Take(mem, d.Dictionary(), idx)
+		plain, err := kernels.DecodeDictionary(mem, d)
 		a.Release()
 		if err != nil {
 			return nil, col{}, err

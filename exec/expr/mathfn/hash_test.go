@@ -1,14 +1,12 @@
 package mathfn
 
 import (
-	"bytes"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
 	"hash/crc32"
 	"math"
 	"math/big"
@@ -19,129 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/gspark/gspark/exec/expr"
-	"github.com/gspark/gspark/values"
 )
-
-// refLess orders two non-null values of one type as Spark does (NaN
-// largest).
-func refLess(a, b any) bool {
-	switch x := a.(type) {
-	case bool:
-		return !x && b.(bool)
-	case int64:
-		return x < b.(int64)
-	case float64:
-		y := b.(float64)
-		if math.IsNaN(y) {
-			return !math.IsNaN(x)
-		}
-		return x < y
-	case string:
-		return x < b.(string)
-	case []byte:
-		return bytes.Compare(x, b.([]byte)) < 0
-	case decimal128.Num:
-		return x.BigInt().Cmp(b.(decimal128.Num).BigInt()) < 0
-	}
-	panic(fmt.Sprintf("refLess %T", a))
-}
-
-// asResult converts a build value to what values.Value returns for t.
-func asResult(v any, t arrow.DataType) any {
-	switch t.ID() {
-	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
-		return castInt(v.(int64), t)
-	case arrow.FLOAT32:
-		return float32(v.(float64))
-	case arrow.DECIMAL64, arrow.DECIMAL128:
-		_, s := decimalPS(t)
-		return values.Decimal{Unscaled: v.(decimal128.Num), Scale: s}
-	}
-	return v
-}
-
-func TestGreatestLeastRandom(t *testing.T) {
-	mem := alloc(t)
-	r := newRand(t)
-	types := []arrow.DataType{arrow.FixedWidthTypes.Boolean, i8, i16, i32, i64, f32, f64, dec(9, 2), dec(30, 4), str, arrow.BinaryTypes.Binary}
-	for _, typ := range types {
-		for _, greatest := range []bool{true, false} {
-			for _, nargs := range []int{2, 3} {
-				for _, n := range sizes {
-					vals := make([][]any, nargs)
-					arrs := make([]arrow.Array, nargs)
-					cols := make([]expr.Expr, nargs)
-					for k := range vals {
-						vals[k] = randVals(r, typ, n, 0.3)
-						if typ == str && k == 1 {
-							arrs[k] = buildDict(mem, vals[k])
-						} else {
-							arrs[k] = build(mem, typ, vals[k])
-						}
-						cols[k] = col(k, arrs[k])
-					}
-					mk := Least
-					if greatest {
-						mk = Greatest
-					}
-					e, err := mk(cols...)
-					if err != nil {
-						t.Fatal(err)
-					}
-					got, err := eval(mem, e, n, arrs...)
-					if err != nil {
-						t.Fatal(err)
-					}
-					want := make([]any, n)
-					for i := range want {
-						var best any
-						for k := range vals {
-							v := vals[k][i]
-							if v == nil {
-								continue
-							}
-							if best == nil || (greatest && refLess(best, v)) || (!greatest && refLess(v, best)) {
-								best = v
-							}
-						}
-						if best != nil {
-							want[i] = asResult(best, typ)
-						}
-					}
-					expectValues(t, e.String()+" "+typ.String(), got, want)
-					got.Release()
-					releaseAll(arrs)
-				}
-			}
-		}
-	}
-}
-
-func TestGreatestLeastSparkExamples(t *testing.T) {
-	mem := alloc(t)
-	// SELECT greatest(10, 9, 2, 4, 3) → 10; SELECT least(10, 9, 2, 4, 3) → 2
-	nums := []int64{10, 9, 2, 4, 3}
-	arrs := make([]arrow.Array, len(nums))
-	cols := make([]expr.Expr, len(nums))
-	for i, v := range nums {
-		arrs[i] = build(mem, i32, []any{v})
-		cols[i] = col(i, arrs[i])
-	}
-	defer releaseAll(arrs)
-	g, _ := Greatest(cols...)
-	l, _ := Least(cols...)
-	for e, want := range map[expr.Expr]int32{g: 10, l: 2} {
-		got, err := eval(mem, e, 1, arrs...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		expectValues(t, e.String(), got, []any{want})
-		got.Release()
-	}
-	if _, err := Greatest(expr.Column(0, "a", i32), expr.Column(1, "b", str)); err == nil {
-		t.Fatal("greatest of INT and STRING compiled (the planner casts to a common type)")
-	}
-}
 
 // Murmur3 x86_32 written from the algorithm's description: 32-bit blocks
 // mixed into the state, the tail, then the finalizer with the length.
@@ -343,7 +219,7 @@ func TestHashRandom(t *testing.T) {
 			}
 			expectValues(t, e.String(), got, want)
 			got.Release()
-			releaseAll(arrs)
+			expr.ReleaseAll(arrs)
 		}
 	}
 }
@@ -355,7 +231,7 @@ func TestHashSparkExample(t *testing.T) {
 	s := build(mem, str, []any{"Spark"})
 	a := build(mem, i32, []any{int64(123)})
 	b := build(mem, i32, []any{int64(2)})
-	defer releaseAll([]arrow.Array{s, a, b})
+	defer expr.ReleaseAll([]arrow.Array{s, a, b})
 	e, _ := Hash(col(0, s), col(1, a), col(2, b))
 	got, err := eval(mem, e, 1, s, a, b)
 	if err != nil {
@@ -465,69 +341,5 @@ func TestDigestSparkExamples(t *testing.T) {
 	}
 	if _, err := HexDigest(expr.Column(0, "i", i32), MD5); err == nil || !strings.Contains(err.Error(), "md5") {
 		t.Errorf("md5 of INT: %v", err)
-	}
-}
-
-func TestRand(t *testing.T) {
-	mem := alloc(t)
-	run := func(e expr.Expr, sizes ...int) []float64 {
-		var out []float64
-		for _, n := range sizes {
-			in := build(mem, i32, make([]any, n))
-			got, err := eval(mem, e, n, in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.NullN() != 0 || got.Len() != n {
-				t.Fatalf("%s: %d rows, %d nulls", e, got.Len(), got.NullN())
-			}
-			for i := 0; i < n; i++ {
-				out = append(out, values.Value(got, i).(float64))
-			}
-			got.Release()
-			in.Release()
-		}
-		return out
-	}
-	// Spark docs: SELECT rand(0) → 0.7604953758285915 (one partition).
-	if got := run(Rand(0), 1); got[0] != 0.7604953758285915 {
-		t.Errorf("rand(0) = %v, want 0.7604953758285915", got[0])
-	}
-	// PySpark docs: spark.range(0, 2, 1, 1).select(randn(seed=42)) →
-	// 2.384479054241..., 0.1920934041293...
-	g := run(Randn(42), 2)
-	if !strings.HasPrefix(fmt.Sprint(g[0]), "2.384479054241") || !strings.HasPrefix(fmt.Sprint(g[1]), "0.1920934041293") {
-		t.Errorf("randn(42) = %v", g)
-	}
-	// the sequence continues across batches and depends only on the seed
-	a := run(Rand(7), 0, 3, 100, 1)
-	b := run(Rand(7), 104)
-	c := run(Rand(8), 104)
-	sumSq := 0.0
-	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("rand(7) row %d: %v in batches, %v in one batch", i, a[i], b[i])
-		}
-		if a[i] < 0 || a[i] >= 1 {
-			t.Fatalf("rand(7) row %d = %v out of [0, 1)", i, a[i])
-		}
-		if a[i] == c[i] {
-			t.Fatalf("rand(7) and rand(8) agree at row %d", i)
-		}
-	}
-	// per-partition generators are seeded with seed+partition, as in Spark
-	p0 := run(Rand(7).(interface{ ForPartition(int) expr.Expr }).ForPartition(0), 5)
-	p2 := run(Rand(7).(interface{ ForPartition(int) expr.Expr }).ForPartition(2), 5)
-	want2 := run(Rand(9), 5)
-	for i := range p0 {
-		if p0[i] != a[i] || p2[i] != want2[i] {
-			t.Fatalf("ForPartition row %d: %v, %v; want %v, %v", i, p0[i], p2[i], a[i], want2[i])
-		}
-	}
-	for _, x := range run(Randn(3), 2000) {
-		sumSq += x * x
-	}
-	if v := sumSq / 2000; v < 0.8 || v > 1.2 {
-		t.Errorf("randn variance %v, want about 1", v)
 	}
 }
