@@ -1,6 +1,6 @@
 // Command gspark is the command line of the gspark engine: an interactive SQL
-// shell, non-interactive SQL scripts (gspark sql) and the demo job over the
-// built-in sample data.
+// shell, non-interactive SQL scripts (gspark sql), pipeline job files
+// (gspark run) and the demo job over the built-in sample data.
 package main
 
 import (
@@ -67,6 +67,7 @@ func newRoot() *cobra.Command {
 	root.Flags().StringVar(&format, "format", "table", "output format of statements piped to standard input: table, csv or json")
 	root.AddCommand(newDemo(&g))
 	root.AddCommand(newSQL(&g))
+	root.AddCommand(newRun(&g))
 	return root
 }
 

@@ -29,6 +29,16 @@ func evaluatorClass(e evaluation.Evaluator) (string, error) {
 	return "", fmt.Errorf("saving an evaluator of type %T is not supported", e)
 }
 
+// EvaluatorClasses are the evaluator class names NewEvaluator knows (Spark's
+// short class names).
+func EvaluatorClasses() []string {
+	return []string{"BinaryClassificationEvaluator", "ClusteringEvaluator", "MulticlassClassificationEvaluator", "RegressionEvaluator"}
+}
+
+// NewEvaluator makes an evaluator of the class named as Spark names it
+// (e.g. "BinaryClassificationEvaluator") with its defaults.
+func NewEvaluator(class string) (evaluation.Evaluator, error) { return makeEvaluator(class) }
+
 func makeEvaluator(class string) (evaluation.Evaluator, error) {
 	switch class {
 	case "RegressionEvaluator":
