@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -431,7 +432,7 @@ func (r *runner) fit(ctx context.Context, st *Step) (int64, error) {
 		}
 	}
 	if r.dry {
-		r.models[st.Name] = pipe
+		r.models[st.Name] = dryModel{pipe}
 		return -1, nil
 	}
 	n, err := df.Count(ctx)
@@ -801,4 +802,43 @@ func (r *runner) save(st *Step) error {
 		return wrapAt(st.Path.Pos, err, "save")
 	}
 	return r.record(func(rec Recorder) error { return rec.LogArtifact(st.Path.S, "models/"+st.Name) })
+}
+
+// dryModel stands for a fit step's model while validating: its
+// TransformSchema is the pipeline's with the columns only fitting reads
+// (the estimators' labelCol and weightCol) supplied when the input lacks
+// them, since the fitted model does not read them.
+type dryModel struct {
+	*ml.Pipeline
+}
+
+// TransformSchema implements ml.Stage.
+func (d dryModel) TransformSchema(in *arrow.Schema) (*arrow.Schema, error) {
+	var added []string
+	fields := in.Fields()
+	for _, st := range d.Stages() {
+		if _, ok := st.(ml.Estimator); !ok {
+			continue
+		}
+		for _, name := range []string{"labelCol", "weightCol"} {
+			v, _ := st.Params().Get(name)
+			col, _ := v.(string)
+			if col == "" || ml.FieldIndex(in, col) >= 0 || slices.Contains(added, col) {
+				continue
+			}
+			added = append(added, col)
+			fields = append(fields, arrow.Field{Name: col, Type: arrow.PrimitiveTypes.Float64, Nullable: true})
+		}
+	}
+	out, err := d.Pipeline.TransformSchema(arrow.NewSchema(fields, nil))
+	if err != nil || len(added) == 0 {
+		return out, err
+	}
+	var keep []arrow.Field
+	for _, f := range out.Fields() {
+		if !slices.Contains(added, f.Name) {
+			keep = append(keep, f)
+		}
+	}
+	return arrow.NewSchema(keep, nil), nil
 }
