@@ -76,7 +76,7 @@ steps:
 
 type setup struct {
 	dir, file, out string
-	params     map[string]string
+	params         map[string]string
 }
 
 func newSetup(t *testing.T, src string) setup {
@@ -162,8 +162,11 @@ func (f *fakeRecorder) LogMetric(k string, v float64, step int64) error {
 	f.metrics[k] = append(f.metrics[k], v)
 	return nil
 }
-func (f *fakeRecorder) SetTag(k, v string) error                { f.tags[k] = v; return nil }
-func (f *fakeRecorder) LogArtifact(local, artifact string) error { f.artifacts[artifact] = local; return nil }
+func (f *fakeRecorder) SetTag(k, v string) error { f.tags[k] = v; return nil }
+func (f *fakeRecorder) LogArtifact(local, artifact string) error {
+	f.artifacts[artifact] = local
+	return nil
+}
 
 // The recorder gets every stage's params (the grid's chosen value for the
 // tuned one), the evaluators' metrics, the cross-validation's average and
