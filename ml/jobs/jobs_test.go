@@ -227,6 +227,7 @@ func TestBadInputs(t *testing.T) {
 		{"unknown evaluator column", "params: {metricName: accuracy}", "params: {metricName: accuracy, labelCol: lable}", "{class: MulticlassClassificationEvaluator", []string{`labelCol "lable"`, "did you mean label?"}},
 		{"drop unknown column", "drop: [features,", "drop: [featurez,", "featurez", []string{`"featurez" is not in the model's output`, "did you mean features?"}},
 		{"bad SQL", "FROM test\n      model: model\n      evaluators", "FRM test\n      model: model\n      evaluators", "SELECT x1, x2, cat, CAST(label AS DOUBLE) AS label FRM", []string{"syntax error", "FRM"}},
+		{"vector column written", "drop: [features, rawPrediction, probability]", "drop: [rawPrediction, probability]", "'${out}/scores'", []string{"cannot write", "features"}},
 		{"malformed YAML", "  - name: save\n", "  - name: save\n   bad: [\n", "", []string{"malformed YAML", "job.yaml"}},
 	}
 	for _, c := range cases {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
@@ -737,8 +740,11 @@ func (r *runner) transform(ctx context.Context, st *Step) (int64, error) {
 	default:
 		errs = append(errs, errAt(o.Mode.Pos, "output mode %q: want errorifexists, overwrite or ignore", o.Mode.S))
 	}
-	if len(errs) > 0 || r.dry {
+	if len(errs) > 0 {
 		return -1, errors.Join(errs...)
+	}
+	if r.dry {
+		return -1, r.probeWriter(ctx, st, written(schema, st), format)
 	}
 	if len(st.Select) > 0 {
 		cols := make([]string, len(st.Select))
@@ -841,4 +847,67 @@ func (d dryModel) TransformSchema(in *arrow.Schema) (*arrow.Schema, error) {
 		}
 	}
 	return arrow.NewSchema(keep, nil), nil
+}
+
+// written is the schema a transform step writes: its select list, less its drop list.
+func written(s *arrow.Schema, st *Step) *arrow.Schema {
+	fields := s.Fields()
+	if len(st.Select) > 0 {
+		fields = fields[:0:0]
+		for _, t := range st.Select {
+			fields = append(fields, s.Field(s.FieldIndices(t.S)[0]))
+		}
+	}
+	var keep []arrow.Field
+	for _, f := range fields {
+		if !slices.ContainsFunc(st.Drop, func(t Text) bool { return t.S == f.Name }) {
+			keep = append(keep, f)
+		}
+	}
+	return arrow.NewSchema(keep, nil)
+}
+
+// probeWriter checks that the step's writer takes the written schema (some
+// column types, e.g. vectors, a format may not write) by writing no rows
+// into a scratch directory, which it removes.
+func (r *runner) probeWriter(ctx context.Context, st *Step, schema *arrow.Schema, format string) error {
+	// One row of nulls: some writers check a column's type only per value.
+	cols := make([]arrow.Array, schema.NumFields())
+	for i, f := range schema.Fields() {
+		cols[i] = array.MakeArrayOfNull(memory.DefaultAllocator, f.Type, 1)
+		defer cols[i].Release()
+	}
+	rec := array.NewRecordBatch(schema, cols, 1)
+	defer rec.Release()
+	df, err := r.s.FromBatches(schema, [][]arrow.RecordBatch{{rec}})
+	if err != nil {
+		return errAt(st.Output.Path.Pos, "output: %v", err)
+	}
+	dir, err := os.MkdirTemp("", "gspark-job-probe-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	w := df.Write()
+	for k, v := range st.Output.Options {
+		w = w.Option(k, v)
+	}
+	out := filepath.Join(dir, "out")
+	switch format {
+	case "parquet":
+		err = w.Parquet(ctx, out)
+	case "csv":
+		err = w.CSV(ctx, out)
+	case "json":
+		err = w.JSON(ctx, out)
+	}
+	if err != nil {
+		var names []string
+		for _, f := range schema.Fields() {
+			names = append(names, f.Name+" "+f.Type.String())
+		}
+		return errAt(st.Output.Path.Pos, "the %s writer cannot write these columns (%s): %v; drop the columns it cannot write (drop: [...]) or list the ones to keep (select: [...])",
+			format, strings.Join(names, ", "), strings.TrimPrefix(err.Error(), "writing "+out+": "))
+	}
+	return nil
 }
