@@ -34,7 +34,7 @@ func TestJobFileMatches(t *testing.T) {
 		for _, m := range res.CVMetrics {
 			best = max(best, m)
 		}
-		if got := job.Metrics["model.cv.areaUnderROC"]; got != best {
+		if got := job.Metrics["cv.areaUnderROC"]; got != best {
 			t.Errorf("partitions=%d: job's best cross-validated areaUnderROC %v, Go program's %v", parts, got, best)
 		}
 	}

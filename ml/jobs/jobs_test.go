@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gspark/gspark/frame"
 )
 
 var ctx = context.Background()
@@ -193,8 +195,8 @@ func TestRecorder(t *testing.T) {
 	if acc := rec.metrics["heldout.accuracy"]; len(acc) != 1 || acc[0] != res.Metrics["heldout.accuracy"] {
 		t.Errorf("heldout.accuracy %v, result %v", acc, res.Metrics)
 	}
-	avg := rec.metrics["model.cv.areaUnderROC"]
-	f0, f1 := rec.metrics["model.cv.fold0.areaUnderROC"], rec.metrics["model.cv.fold1.areaUnderROC"]
+	avg := rec.metrics["cv.areaUnderROC"]
+	f0, f1 := rec.metrics["cv.fold0.areaUnderROC"], rec.metrics["cv.fold1.areaUnderROC"]
 	if len(avg) != 2 || len(f0) != 2 || len(f1) != 2 {
 		t.Fatalf("cv metrics %v", rec.metrics)
 	}
@@ -285,5 +287,25 @@ func TestFailedStepKeepsEarlierOutputs(t *testing.T) {
 	ents, _ := os.ReadDir(s.out)
 	if len(ents) != 2 {
 		t.Errorf("output directory holds %v, want blocker and scores only", ents)
+	}
+}
+
+// A job run in a given session sees its views, in validation too.
+func TestSessionViews(t *testing.T) {
+	s := newSetup(t, validJob)
+	sess := frame.NewSession(frame.WithPartitions(2))
+	if err := sess.SQL("SELECT 1.5 AS x1, 2.5 AS x2, 'a' AS cat").CreateOrReplaceTempView("extra"); err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(validJob, "input: SELECT x1, x2, cat FROM test", "input: SELECT x1, x2, cat FROM extra", 1)
+	if err := os.WriteFile(s.file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var progress bytes.Buffer
+	if _, err := RunFile(ctx, s.file, s.params, Options{Session: sess, Progress: &progress}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), "score            rows 1 ") {
+		t.Errorf("the scoring step did not read the session's one-row view:\n%s", progress.String())
 	}
 }

@@ -28,10 +28,11 @@ import (
 
 // Recorder receives what a run measures, for experiment tracking; the
 // runner calls it when set (nil: no tracking). Keys: every stage's params
-// as "<stage-name>.<param>", evaluate steps' metrics as
-// "<step>.<metricName>", a tuned fit's average metric of each param map as
-// "<step>.cv.<metricName>" (step: the map's index) and its per-fold metrics
-// as "<step>.cv.fold<k>.<metricName>"; tags "gspark.job.file" and
+// as "<stage-name>.<param>" (a tuned param: the value chosen), evaluate
+// steps' metrics as "<step>.<metricName>", a tuned fit's average metric of
+// each param map as "cv.<metricName>" (step: the map's index) and its
+// per-fold metrics as "cv.fold<k>.<metricName>" (a job with several tuned
+// fit steps prefixes these with "<step>."); tags "gspark.job.file" and
 // "gspark.job.sha256"; saved models as artifacts under "models/<step>".
 type Recorder interface {
 	LogParam(key, value string) error
@@ -52,8 +53,9 @@ type Options struct {
 
 // Result is what a run produced.
 type Result struct {
-	// Metrics holds evaluate steps' metrics by "<step>.<metricName>" and
-	// tuned fits' best average metric by "<step>.cv.<metricName>".
+	// Metrics holds evaluate steps' metrics by "<step>.<metricName>" and a
+	// tuned fit's best average metric by "cv.<metricName>" (as Recorder
+	// names them).
 	Metrics map[string]float64
 	// Models holds the fitted models by fit step name.
 	Models map[string]ml.Model
@@ -85,12 +87,14 @@ func Validate(ctx context.Context, job *Job) error {
 // Run validates the job, then runs its steps in order. A failing step stops
 // the run; what earlier steps wrote stays (every write is atomic).
 func Run(ctx context.Context, job *Job, opts Options) (*Result, error) {
-	if err := Validate(ctx, job); err != nil {
-		return nil, err
-	}
 	s := opts.Session
 	if s == nil {
 		s = frame.NewSession(sessionOpts(job)...)
+	}
+	// Validate in the session that runs the job, so views it already has
+	// count; the views validation defines are the ones the run redefines.
+	if err := newRunner(job, s, Options{}, true).run(ctx); err != nil {
+		return nil, err
 	}
 	r := newRunner(job, s, opts, false)
 	if err := r.run(ctx); err != nil {
@@ -544,7 +548,10 @@ func (r *runner) recordFit(st *Step, m ml.Model, names []string, byName map[stri
 			bestMap = maps[x.BestIndex()]
 		}
 	}
-	metric := ""
+	metric, prefix := "", "cv."
+	if r.tunedFits() > 1 {
+		prefix = st.Name + ".cv."
+	}
 	if ev != nil {
 		if v, ok := ev.Params().Get("metricName"); ok {
 			metric = fmt.Sprint(v)
@@ -556,7 +563,7 @@ func (r *runner) recordFit(st *Step, m ml.Model, names []string, byName map[stri
 					best = v
 				}
 			}
-			r.metrics[st.Name+".cv."+metric] = best
+			r.metrics[prefix+metric] = best
 		}
 	}
 	return r.record(func(rec Recorder) error {
@@ -575,15 +582,26 @@ func (r *runner) recordFit(st *Step, m ml.Model, names []string, byName map[stri
 			}
 		}
 		for i, v := range avg {
-			errs = append(errs, rec.LogMetric(st.Name+".cv."+metric, v, int64(i)))
+			errs = append(errs, rec.LogMetric(prefix+metric, v, int64(i)))
 		}
 		for k, fm := range folds {
 			for i, v := range fm {
-				errs = append(errs, rec.LogMetric(fmt.Sprintf("%s.cv.fold%d.%s", st.Name, k, metric), v, int64(i)))
+				errs = append(errs, rec.LogMetric(fmt.Sprintf("%sfold%d.%s", prefix, k, metric), v, int64(i)))
 			}
 		}
 		return errors.Join(errs...)
 	})
+}
+
+// tunedFits counts the job's fit steps with a tune: section.
+func (r *runner) tunedFits() int {
+	n := 0
+	for _, st := range r.job.Steps {
+		if st.Kind == KindFit && st.Tune != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // gridMaps rebuilds the step's grid keyed by "<uid>.<param>", in the order
