@@ -309,3 +309,21 @@ func TestSessionViews(t *testing.T) {
 		t.Errorf("the scoring step did not read the session's one-row view:\n%s", progress.String())
 	}
 }
+
+// A TrainValidationSplit tunes too; its metric is tvs.<metricName>.
+func TestTrainValidationSplit(t *testing.T) {
+	src := strings.Replace(validJob, "{class: CrossValidator, params: {numFolds: 2, seed: 1}}", "{class: TrainValidationSplit, params: {trainRatio: 0.75, seed: 1}}", 1)
+	s := newSetup(t, src)
+	res, err := RunFile(ctx, s.file, s.params, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.Metrics["tvs.areaUnderROC"]; !ok {
+		t.Errorf("metrics %v", res.Metrics)
+	}
+	bad := strings.Replace(src, "trainRatio: 0.75", "trainRatio: 1.5", 1)
+	s = newSetup(t, bad)
+	if _, err := RunFile(ctx, s.file, s.params, Options{}); err == nil || !strings.Contains(err.Error(), where(s.file, bad, "1.5")) {
+		t.Errorf("trainRatio 1.5: %v", err)
+	}
+}

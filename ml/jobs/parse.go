@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -193,8 +194,8 @@ func Parse(file string, src []byte, overrides map[string]string) (*Job, error) {
 			p.params = job.Params
 		}
 	}
-	names := slices.Sorted(mapsKeys(job.Params))
-	for _, k := range slices.Sorted(mapsKeys(overrides)) {
+	names := slices.Sorted(maps.Keys(job.Params))
+	for _, k := range slices.Sorted(maps.Keys(overrides)) {
 		if _, ok := job.Params[k]; !ok {
 			p.errs = append(p.errs, fmt.Errorf("%s: --param %s: the job declares no such param (params: %s)%s", file, k, strings.Join(names, ", "), suggestion(k, names)))
 			continue
@@ -202,7 +203,7 @@ func Parse(file string, src []byte, overrides map[string]string) (*Job, error) {
 		job.Params[k] = overrides[k]
 		delete(required, k)
 	}
-	for _, k := range slices.Sorted(mapsKeys(required)) {
+	for _, k := range slices.Sorted(maps.Keys(required)) {
 		p.errs = append(p.errs, &Error{Pos: required[k], Msg: fmt.Sprintf("param %s has no default: pass --param %s=…", k, k)})
 	}
 	for k, v := range builtins(file) {
@@ -252,16 +253,6 @@ func Parse(file string, src []byte, overrides map[string]string) (*Job, error) {
 	return job, nil
 }
 
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 // builtins are the params every job has: job.dir, the absolute directory
 // of the job file (so a job can name files next to it).
 func builtins(file string) map[string]string {
@@ -284,7 +275,7 @@ func (p *parser) substitute(n *yaml.Node) {
 			name := m[2 : len(m)-1]
 			v, ok := p.params[name]
 			if !ok {
-				names := slices.Sorted(mapsKeys(p.params))
+				names := slices.Sorted(maps.Keys(p.params))
 				p.errorf(n, "unknown param ${%s} (params: %s)%s", name, strings.Join(names, ", "), suggestion(name, names))
 				return m
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,8 +32,9 @@ import (
 // as "<stage-name>.<param>" (a tuned param: the value chosen), evaluate
 // steps' metrics as "<step>.<metricName>", a tuned fit's average metric of
 // each param map as "cv.<metricName>" (step: the map's index) and its
-// per-fold metrics as "cv.fold<k>.<metricName>" (a job with several tuned
-// fit steps prefixes these with "<step>."); tags "gspark.job.file" and
+// per-fold metrics as "cv.fold<k>.<metricName>" ("tvs.<metricName>" for a
+// TrainValidationSplit; a job with several tuned fit steps prefixes these
+// with "<step>."); tags "gspark.job.file" and
 // "gspark.job.sha256"; saved models as artifacts under "models/<step>".
 type Recorder interface {
 	LogParam(key, value string) error
@@ -473,10 +475,7 @@ func (r *runner) tuner(st *Step, pipe *ml.Pipeline, byName map[string]ml.Stage) 
 		errs = append(errs, err)
 	}
 	gb := tuning.NewParamGridBuilder()
-	stageNames := make([]string, 0, len(byName))
-	for n := range byName {
-		stageNames = append(stageNames, n)
-	}
+	stageNames := slices.Sorted(maps.Keys(byName))
 	for _, g := range t.Grid {
 		stage, ok := byName[g.Stage]
 		if !ok {
@@ -549,8 +548,11 @@ func (r *runner) recordFit(st *Step, m ml.Model, names []string, byName map[stri
 		}
 	}
 	metric, prefix := "", "cv."
+	if _, ok := m.(*tuning.TrainValidationSplitModel); ok {
+		prefix = "tvs."
+	}
 	if r.tunedFits() > 1 {
-		prefix = st.Name + ".cv."
+		prefix = st.Name + "." + prefix
 	}
 	if ev != nil {
 		if v, ok := ev.Params().Get("metricName"); ok {
@@ -637,10 +639,7 @@ func (r *runner) model(ctx context.Context, t Text) (ml.Stage, error) {
 		return m, nil
 	}
 	if _, err := os.Stat(t.S); err != nil {
-		names := make([]string, 0, len(r.models))
-		for n := range r.models {
-			names = append(names, n)
-		}
+		names := slices.Sorted(maps.Keys(r.models))
 		return nil, errAt(t.Pos, "model %q is neither an earlier fit step nor a saved model%s", t.S, suggestion(t.S, names))
 	}
 	st, err := all.Load(ctx, t.S)
@@ -803,10 +802,7 @@ func (r *runner) transform(ctx context.Context, st *Step) (int64, error) {
 func (r *runner) save(st *Step) error {
 	m, ok := r.models[st.Model.S]
 	if !ok {
-		names := make([]string, 0, len(r.models))
-		for n := range r.models {
-			names = append(names, n)
-		}
+		names := slices.Sorted(maps.Keys(r.models))
 		return errAt(st.Model.Pos, "save: %q is not an earlier fit step%s", st.Model.S, suggestion(st.Model.S, names))
 	}
 	if r.dry {
