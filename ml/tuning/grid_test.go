@@ -103,3 +103,21 @@ func TestGridTargetedMatchesPlain(t *testing.T) {
 		t.Fatalf("plain %v, targeted %v", plain, targeted)
 	}
 }
+
+// A saved validator keeps its stage-targeted grid keys and their types.
+func TestGridTargetedPersists(t *testing.T) {
+	lr := regression.NewLinearRegression()
+	grid := NewParamGridBuilder().AddGridFor(lr, "regParam", 0.0, 0.5).AddGridFor(lr, "maxIter", 20).Build()
+	cv := NewCrossValidator().SetEstimator(ml.NewPipeline(lr)).SetEstimatorParamMaps(grid).SetEvaluator(evaluation.NewRegressionEvaluator())
+	dir := t.TempDir() + "/cv"
+	if err := cv.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ml.LoadAs[*CrossValidator](ctx, dir, Register(regression.Register(ml.NewRegistry())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.maps) != 2 || back.maps[1][lr.UID()+".regParam"] != 0.5 || back.maps[0][lr.UID()+".maxIter"] != 20 {
+		t.Fatalf("loaded maps %v", back.maps)
+	}
+}
