@@ -220,6 +220,15 @@ func (r *Registry) Classes() []string {
 	return out
 }
 
+// Loader returns the loader registered for class. The loaders of stages
+// whose state is only their params (the estimators and plain transformers)
+// ignore the directory, so calling one with a Metadata holding just the
+// class and a new UID makes a stage with its defaults.
+func (r *Registry) Loader(class string) (Loader, bool) {
+	l, ok := r.loaders[class]
+	return l, ok
+}
+
 // Load reads the stage saved at path, dispatching on its class.
 func (r *Registry) Load(ctx context.Context, path string) (Stage, error) {
 	if err := ctx.Err(); err != nil {

@@ -1,6 +1,6 @@
 // Command gspark is the command line of the gspark engine: an interactive SQL
-// shell, non-interactive SQL scripts (gspark sql) and the demo job over the
-// built-in sample data.
+// shell, non-interactive SQL scripts (gspark sql), pipeline job files
+// (gspark run) and the demo job over the built-in sample data.
 package main
 
 import (
@@ -68,6 +68,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newDemo(&g))
 	root.AddCommand(newSQL(&g))
 	root.AddCommand(newRuns())
+	root.AddCommand(newRun(&g))
 	return root
 }
 

@@ -97,7 +97,7 @@ func Pipeline(ctx context.Context, s *frame.Session, data, out string) (*Result,
 	pipeline := ml.NewPipeline(imputer, indexer, encoder, assembler, scaler, lr)
 
 	// Tune: 3-fold cross-validation over the regularization.
-	grid := tuning.NewParamGridBuilder().AddGrid("regParam", 0.0, 0.01, 0.1).Build()
+	grid := tuning.NewParamGridBuilder().AddGridFor(lr, "regParam", 0.0, 0.01, 0.1).Build()
 	auc := evaluation.NewBinaryClassificationEvaluator().SetMetricName("areaUnderROC")
 	cv := tuning.NewCrossValidator().SetEstimator(pipeline).SetEstimatorParamMaps(grid).
 		SetEvaluator(auc).SetNumFolds(3).SetSeed(42)

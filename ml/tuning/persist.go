@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/evaluation"
@@ -27,6 +28,16 @@ func evaluatorClass(e evaluation.Evaluator) (string, error) {
 	}
 	return "", fmt.Errorf("saving an evaluator of type %T is not supported", e)
 }
+
+// EvaluatorClasses are the evaluator class names NewEvaluator knows (Spark's
+// short class names).
+func EvaluatorClasses() []string {
+	return []string{"BinaryClassificationEvaluator", "ClusteringEvaluator", "MulticlassClassificationEvaluator", "RegressionEvaluator"}
+}
+
+// NewEvaluator makes an evaluator of the class named as Spark names it
+// (e.g. "BinaryClassificationEvaluator") with its defaults.
+func NewEvaluator(class string) (evaluation.Evaluator, error) { return makeEvaluator(class) }
 
 func makeEvaluator(class string) (evaluation.Evaluator, error) {
 	switch class {
@@ -139,25 +150,29 @@ func decodeParamMap(est ml.Estimator, m map[string]json.RawMessage) (param.Param
 	}
 	sort.Strings(names)
 	out := param.ParamMap{}
-	for _, name := range names {
+	for _, key := range names {
+		name, uid := key, ""
+		if u, n, ok := strings.Cut(key, "."); ok {
+			uid, name = u, n
+		}
 		found := false
 		for _, st := range stages {
-			if !st.Params().IsDefined(name) {
+			if (uid != "" && st.UID() != uid) || !st.Params().IsDefined(name) {
 				continue
 			}
 			tmp, err := st.Params().Copy(st.UID(), nil)
 			if err != nil {
 				return nil, err
 			}
-			if err := tmp.SetJSON(map[string]json.RawMessage{name: m[name]}); err != nil {
+			if err := tmp.SetJSON(map[string]json.RawMessage{name: m[key]}); err != nil {
 				return nil, err
 			}
 			val, _ := tmp.Get(name)
-			out[name], found = val, true
+			out[key], found = val, true
 			break
 		}
 		if !found {
-			return nil, fmt.Errorf("no stage has a param %q", name)
+			return nil, fmt.Errorf("no stage has a param %q", key)
 		}
 	}
 	return out, nil

@@ -2,9 +2,10 @@
 // split over a grid of params, as Spark ML's tuning package:
 // ParamGridBuilder, CrossValidator and TrainValidationSplit.
 //
-// A param map is keyed by param name (ml/param.ParamMap) and applies to
-// every stage that defines a param of that name: for a Pipeline estimator,
-// to each of its stages.
+// A grid's param map is keyed by param name, or by "<stage uid>.<name>"
+// (ParamGridBuilder.AddGridFor); before fitting, each key is resolved
+// strictly against the estimator and, for a Pipeline, its stages: a name no
+// stage defines, or a plain name several stages define, is an error.
 package tuning
 
 import (
@@ -180,6 +181,9 @@ func (v *validatorParams) TransformSchema(in *arrow.Schema) (*arrow.Schema, erro
 	if err := v.check(); err != nil {
 		return nil, err
 	}
+	if _, err := v.resolved(); err != nil {
+		return nil, err
+	}
 	return v.estimator.TransformSchema(in)
 }
 
@@ -266,6 +270,10 @@ func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*Cros
 	if _, err := cv.TransformSchema(df.Schema()); err != nil {
 		return nil, err
 	}
+	r, err := cv.resolved()
+	if err != nil {
+		return nil, err
+	}
 	ps := cv.Params()
 	k := cv.numFolds.Get(ps)
 	w := make([]float64, k)
@@ -276,7 +284,7 @@ func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*Cros
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cv.UID(), err)
 	}
-	maps := cv.paramMaps()
+	maps := r.paramMaps()
 	avg := make([]float64, len(maps))
 	foldMetrics := make([][]float64, k)
 	for i := range folds {
@@ -291,7 +299,7 @@ func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*Cros
 				train = train.Union(f)
 			}
 		}
-		m, err := cv.evaluateMaps(ctx, train, folds[i])
+		m, err := r.evaluateMaps(ctx, train, folds[i])
 		if err != nil {
 			return nil, err
 		}
@@ -300,7 +308,7 @@ func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*Cros
 			avg[j] += v / float64(k)
 		}
 	}
-	best, bi, err := cv.fitBest(ctx, df, avg)
+	best, bi, err := r.fitBest(ctx, df, avg)
 	if err != nil {
 		return nil, err
 	}
@@ -503,17 +511,21 @@ func (t *TrainValidationSplit) FitTVS(ctx context.Context, df *frame.DataFrame) 
 	if _, err := t.TransformSchema(df.Schema()); err != nil {
 		return nil, err
 	}
+	rv, err := t.resolved()
+	if err != nil {
+		return nil, err
+	}
 	ps := t.Params()
 	r := t.trainRatio.Get(ps)
 	split, err := df.RandomSplit([]float64{r, 1 - r}, t.seed.Get(ps))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.UID(), err)
 	}
-	metrics, err := t.evaluateMaps(ctx, split[0], split[1])
+	metrics, err := rv.evaluateMaps(ctx, split[0], split[1])
 	if err != nil {
 		return nil, err
 	}
-	best, bi, err := t.fitBest(ctx, df, metrics)
+	best, bi, err := rv.fitBest(ctx, df, metrics)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,94 @@
+// Package examplejobs tests the job files of examples/jobs: each runs
+// through the job runner's Go API and through the gspark binary.
+package examplejobs
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gspark/gspark/ml/jobs"
+)
+
+// jobFiles are the example job files; each takes a param out, the
+// directory it writes into.
+func jobFiles(t *testing.T) []string {
+	files, err := filepath.Glob("*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no job files: %v", err)
+	}
+	return files
+}
+
+// Every example job runs through the Go API and writes what it says.
+func TestJobFilesAPI(t *testing.T) {
+	for _, f := range jobFiles(t) {
+		t.Run(f, func(t *testing.T) {
+			out := t.TempDir()
+			res, err := jobs.RunFile(context.Background(), f, map[string]string{"out": out}, jobs.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Metrics) == 0 {
+				t.Error("the job measured nothing")
+			}
+			if ents, _ := os.ReadDir(out); len(ents) == 0 {
+				t.Error("the job wrote nothing")
+			}
+		})
+	}
+}
+
+// Every example job runs through `gspark run` and prints the metrics the
+// Go API computes.
+func TestJobFilesBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the gspark binary")
+	}
+	bin := filepath.Join(t.TempDir(), "gspark")
+	build := exec.Command("go", "build", "-o", bin, "github.com/gspark/gspark/cmd/gspark")
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building gspark: %v\n%s", err, b)
+	}
+	for _, f := range jobFiles(t) {
+		t.Run(f, func(t *testing.T) {
+			res, err := jobs.RunFile(context.Background(), f, map[string]string{"out": t.TempDir()}, jobs.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for k, v := range res.Metrics {
+				want = append(want, fmt.Sprintf("%s\t%v", k, v))
+			}
+			slices.Sort(want)
+			cmd := exec.Command(bin, "run", f, "--param", "out="+t.TempDir())
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			stdout, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("gspark run %s: %v\n%s", f, err, stderr.String())
+			}
+			if got := strings.Split(strings.TrimSpace(string(stdout)), "\n"); !slices.Equal(got, want) {
+				t.Errorf("gspark run printed\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			// One progress line per step, then nothing else.
+			if n := strings.Count(stderr.String(), "\n"); n < 1 || strings.Contains(stderr.String(), "gspark:") {
+				t.Errorf("stderr:\n%s", stderr.String())
+			}
+		})
+	}
+	// A broken job exits non-zero with the place of the mistake.
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("steps:\n  - name: x\n    fitt: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := exec.Command(bin, "run", bad).CombinedOutput()
+	if err == nil || !strings.Contains(string(b), bad+":3:5: unknown step kind \"fitt\"") {
+		t.Errorf("bad job: %v\n%s", err, b)
+	}
+}

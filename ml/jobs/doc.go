@@ -1,0 +1,26 @@
+// Package jobs runs pipeline job files: declarative YAML files of named
+// steps that load and shape data with SQL, split it, fit Spark ML-style
+// pipelines (stages named by their Spark class names, params by Spark param
+// names, optionally tuned by CrossValidator or TrainValidationSplit over a
+// grid keyed by stage-name.param), evaluate them, score data into Parquet,
+// CSV or JSON files and save the fitted models.
+//
+// Parse reads a file and substitutes ${param} references; Validate checks
+// the whole job — step kinds, stage classes, param names and types, grid
+// keys, and every column a stage, evaluator or output reads, by analyzing
+// the queries and running the pipelines' TransformSchema — before anything
+// runs; Run runs the steps in order. Errors name the file, line and column
+// and suggest the name probably meant.
+//
+// The step kinds:
+//
+//	sql:       statements (a string or a list) run in order: views, tables, queries
+//	split:     {input, weights, seed, into}: a seeded random split into temp views
+//	fit:       {input, stages, tune}: fits the pipeline, kept under the step's name
+//	evaluate:  {input, model, evaluators}: metrics of a model's output
+//	transform: {input, model, drop, select, output: {path, format, mode, options}}
+//	save:      {model, path, overwrite}: saves a fitted model (atomically)
+//
+// A model is a fit step's name or the path of a saved model. An input is a
+// view name or a query.
+package jobs
