@@ -14,7 +14,8 @@ type SharedState interface {
 }
 
 // Execution is one run of a physical plan. Operators whose partitions share
-// work — a hash join builds one table for all its probe partitions — keep
+// work — a hash join builds one table for all its probe partitions, an
+// exchange feeds all its output partitions from one set of producers — keep
 // that state in the Execution, keyed by the operator, instead of in the
 // operator: a plan executed twice gets two states, and whatever the streams
 // left behind is released when the execution ends (early close, LIMIT,

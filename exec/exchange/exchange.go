@@ -3,18 +3,26 @@
 // only ones whose goroutines outlive a call: their producers run until the
 // last output stream of a run is closed.
 //
-// Runs: the first Execute of any output partition starts one producer
-// goroutine per child partition, using a context derived from that first
-// Execute's ctx (later Execute calls of the same run share it). Every output
-// partition of a run must be executed and its stream closed; when the last
-// stream of a run is closed the producers are stopped, every buffered batch is
-// released, and the next Execute starts a fresh run (so an operator can be
-// collected more than once). Executing the same partition twice within one run
-// is an error. Channels are bounded, so the output partitions of a
-// HashRepartition must be consumed concurrently (as exec.Collect does): a
-// stream that stays open without being read eventually holds back every
-// producer. A stream closed early no longer holds anything back: batches for
-// it are dropped and released.
+// Runs: the shared state of an exchange is a run, kept in the exec.Execution
+// its streams are executed under (see exec.Execution), so a plan executed
+// twice gets two runs. The first Execute of any output partition in an
+// execution starts one producer goroutine per child partition, using a
+// context derived from that first Execute's ctx (later Execute calls of the
+// same run share it). When every output partition of a run has been executed
+// and its stream closed, the producers are stopped, every buffered batch is
+// released, and the next Execute in the same execution starts a fresh run.
+// Whatever is left — partitions never executed, their buffered batches,
+// producers still running — is stopped and released when the execution ends.
+// Executing the same partition twice within one run is an error. Streams
+// executed without an execution in their context share a run of the
+// exchange's own, which also ends when the context of the Execute that
+// started it is done.
+//
+// Channels are bounded, so the output partitions of a HashRepartition must
+// be consumed concurrently (as exec.Collect does): a stream that stays open
+// without being read eventually holds back every producer. A stream closed
+// early no longer holds anything back: batches for it are dropped and
+// released.
 package exchange
 
 import (
@@ -200,7 +208,8 @@ func (g *Gather) Execute(ctx context.Context, p int) (exec.Stream, error) {
 }
 
 // core is the shared machinery of the exchanges: runs of producers feeding
-// bounded channels, one per output partition.
+// bounded channels, one per output partition. A run is the exec.SharedState
+// of the exchange in its exec.Execution.
 type core struct {
 	env   *exec.Env
 	child exec.Operator
@@ -209,8 +218,9 @@ type core struct {
 	// route consumes b (releasing it or handing it on) and sends its rows.
 	route func(r *run, sc *scratch, b arrow.RecordBatch) error
 
-	mu  sync.Mutex
-	cur *run
+	mu      sync.Mutex      // guards own and the bookkeeping of every run
+	own     *exec.Execution // the execution of streams executed without one; nil when none
+	ownStop func() bool     // stops the end of own with its context
 }
 
 // scratch holds one producer's reusable buffers.
@@ -230,16 +240,35 @@ func (c *core) Partitions() int { return c.n }
 // Children implements exec.Operator.
 func (c *core) Children() []exec.Operator { return []exec.Operator{c.child} }
 
+// execute returns the stream of output partition p in the run of the
+// execution in ctx, starting the run on the first Execute. Without an
+// execution in ctx the exchange runs under an execution of its own, which
+// ends when its last stream is closed or when the context of the Execute
+// that started it is done.
 func (c *core) execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := exec.CheckPartition(c.self, p); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cur == nil {
-		c.cur = c.start(ctx)
+	e := exec.ExecutionFrom(ctx)
+	if e == nil {
+		if c.own == nil {
+			own := exec.NewExecution()
+			c.own = own
+			c.ownStop = context.AfterFunc(ctx, func() { c.endOwn(own) })
+		}
+		e = c.own
 	}
-	r := c.cur
+	r, _ := e.State(c).(*run)
+	if r == nil || r.ended {
+		r = c.newRun(ctx, e)
+		if !e.SetState(c, r) {
+			r.cancel()
+			return nil, fmt.Errorf("%s: partition %d executed after the end of its execution", c.self, p)
+		}
+		c.startProducers(r)
+	}
 	if r.opened[p] {
 		return nil, fmt.Errorf("%s: partition %d executed twice in one run (close every output stream before re-executing)", c.self, p)
 	}
@@ -247,23 +276,41 @@ func (c *core) execute(ctx context.Context, p int) (exec.Stream, error) {
 	return &outStream{c: c, r: r, p: p, ctx: ctx}, nil
 }
 
+// endOwn ends the exchange's own execution e: its context is done.
+func (c *core) endOwn(e *exec.Execution) {
+	c.mu.Lock()
+	if c.own == e {
+		c.own, c.ownStop = nil, nil
+	}
+	c.mu.Unlock()
+	e.Close()
+}
+
 // run is one execution of an exchange.
 type run struct {
+	c        *core
+	exe      *exec.Execution
 	ctx      context.Context
 	cancel   context.CancelFunc
 	chans    []chan arrow.RecordBatch
 	done     []chan struct{}
 	finished chan struct{}
+	stopOnce sync.Once
 
-	mu     sync.Mutex
-	err    error
-	opened []bool
-	closed int
+	// Guarded by core.mu:
+	opened []bool // output partitions executed in the run
+	closed int    // output streams closed
+	ended  bool   // no stream may join the run any more
+
+	mu  sync.Mutex
+	err error
 }
 
-func (c *core) start(ctx context.Context) *run {
+func (c *core) newRun(ctx context.Context, e *exec.Execution) *run {
 	rctx, cancel := context.WithCancel(ctx)
 	r := &run{
+		c:        c,
+		exe:      e,
 		ctx:      rctx,
 		cancel:   cancel,
 		chans:    make([]chan arrow.RecordBatch, c.n),
@@ -275,6 +322,12 @@ func (c *core) start(ctx context.Context) *run {
 		r.chans[i] = make(chan arrow.RecordBatch, chanCap)
 		r.done[i] = make(chan struct{})
 	}
+	return r
+}
+
+// startProducers starts one producer per child partition; c.mu is held, so
+// that a concurrent stop waits for them to be started.
+func (c *core) startProducers(r *run) {
 	var wg sync.WaitGroup
 	for i := 0; i < c.child.Partitions(); i++ {
 		wg.Add(1)
@@ -292,7 +345,29 @@ func (c *core) start(ctx context.Context) *run {
 		}
 		close(r.finished)
 	}()
-	return r
+}
+
+// Release implements exec.SharedState: the run's execution has ended. The
+// producers are stopped and every batch still buffered is released; streams
+// still open report the cancellation.
+func (r *run) Release() { r.stop() }
+
+// stop ends the run: no stream may join it any more, its producers are
+// stopped and waited for, and every buffered batch is released. Calls after
+// the first do nothing.
+func (r *run) stop() {
+	r.c.mu.Lock()
+	r.ended = true
+	r.c.mu.Unlock()
+	r.stopOnce.Do(func() {
+		r.cancel()
+		<-r.finished
+		for _, ch := range r.chans {
+			for b := range ch {
+				b.Release()
+			}
+		}
+	})
 }
 
 // produce reads child partition i and routes its batches until EOF, error or
@@ -420,22 +495,21 @@ func (s *outStream) Close() error {
 			drained = true
 		}
 	}
-	s.c.mu.Lock()
+	c := s.c
+	c.mu.Lock()
 	r.closed++
 	last := r.closed == len(r.chans)
-	if last && s.c.cur == r {
-		s.c.cur = nil
-	}
-	s.c.mu.Unlock()
-	if !last {
-		return nil
-	}
-	r.cancel()
-	<-r.finished
-	for _, ch := range r.chans {
-		for b := range ch {
-			b.Release()
+	if last {
+		r.ended = true
+		if r.exe == c.own {
+			// The own execution is over with its only run.
+			c.ownStop()
+			c.own, c.ownStop = nil, nil
 		}
+	}
+	c.mu.Unlock()
+	if last {
+		r.stop()
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/linalg"
@@ -174,12 +175,14 @@ func appendBatch(acc *Block, b arrow.RecordBatch, c Columns, fi, li, wi int) err
 
 // Reduce runs fn on every block on its own goroutine, each into a zeroed
 // accumulator of length dim, and returns the accumulators summed in block
-// order (so the result does not depend on scheduling).
+// order (so the result does not depend on scheduling). A panic in fn becomes
+// an *exec.InternalError (errors.Is(err, exec.ErrInternal)) naming the block.
 func Reduce(ctx context.Context, blocks []*Block, dim int, fn func(b *Block, acc []float64)) ([]float64, error) {
 	accs := make([][]float64, len(blocks))
 	g, gctx := errgroup.WithContext(ctx)
 	for p, b := range blocks {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer exec.Recover(&err, fmt.Sprintf("ml/optim.Reduce (block %d)", p))
 			if err := gctx.Err(); err != nil {
 				return err
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/evaluation"
@@ -113,14 +114,17 @@ func (v *validatorParams) paramMaps() []param.ParamMap {
 }
 
 // evaluateMaps fits the estimator with each param map on train and
-// evaluates the models on valid, parallelism at a time.
+// evaluates the models on valid, parallelism at a time. A panic in the
+// estimator, its model or the evaluator becomes an *exec.InternalError
+// naming the param map.
 func (v *validatorParams) evaluateMaps(ctx context.Context, train, valid *frame.DataFrame) ([]float64, error) {
 	maps := v.paramMaps()
 	metrics := make([]float64, len(maps))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(v.parallelism.Get(v.Params()))
 	for i, pm := range maps {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer exec.Recover(&err, fmt.Sprintf("%s: fitting and evaluating with %v", v.UID(), pm))
 			st, err := v.estimator.Copy(pm)
 			if err != nil {
 				return err
