@@ -67,14 +67,14 @@ func (s *Session) callTableFunction(ctx context.Context, call *sql.TableFunction
 		if a.Table != nil {
 			df := s.sqlFrame(ctx, a.Table)
 			if df.err != nil {
-				return nil, fmt.Errorf("%s: argument %d: %w", call.Name, i+1, df.err)
+				return nil, call.Wrap(fmt.Errorf("%s: argument %d: %w", call.Name, i+1, df.err))
 			}
 			args[i].Table = df
 			continue
 		}
 		v, err := s.evalConstant(ctx, a.Expr)
 		if err != nil {
-			return nil, fmt.Errorf("%s: argument %d: %w", call.Name, i+1, err)
+			return nil, call.Wrap(fmt.Errorf("%s: argument %d: %w", call.Name, i+1, err))
 		}
 		args[i].Value = v
 	}
@@ -86,7 +86,7 @@ func (s *Session) callTableFunction(ctx context.Context, call *sql.TableFunction
 		err = df.err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", call.Name, err)
+		return nil, call.Wrap(fmt.Errorf("%s: %w", call.Name, err))
 	}
 	return &logical.SubqueryAlias{Alias: call.Name, Child: df.plan}, nil
 }

@@ -73,9 +73,12 @@ CREATE TABLE c USING parquet LOCATION '%s/c' AS SELECT x, y FROM scaled(TABLE(t)
 func TestTableFunctionErrors(t *testing.T) {
 	s := tvfSession(t)
 	err := s.SQL("SELECT *\nFROM  scaleed(TABLE(t), 2)").Err()
-	var se *sql.SyntaxError
+	var se *sql.CallError
 	if !errors.As(err, &se) || se.Line != 2 || se.Column != 7 || !errors.Is(err, logical.ErrAnalysis) {
 		t.Fatalf("unknown function: got %v (%#v), want an analysis error at line 2, column 7", err, se)
+	}
+	if !strings.HasPrefix(err.Error(), "analysis error: line 2, column 7: unknown table function scaleed") || !strings.HasSuffix(err.Error(), "\n      ^") {
+		t.Errorf("unknown function: %q should start with the position and end with a caret", err)
 	}
 	if !strings.Contains(err.Error(), "unknown table function scaleed") || !strings.Contains(err.Error(), "scaled") {
 		t.Errorf("unknown function: %v should name it and suggest scaled", err)

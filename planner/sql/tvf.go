@@ -33,8 +33,35 @@ type TableFunctionArg struct {
 // Errorf returns an error located at the call, with the source line and a
 // caret under the function name.
 func (p *TableFunction) Errorf(format string, args ...any) error {
-	return &SyntaxError{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf(format, args...), SourceLine: p.SourceLine}
+	return p.Wrap(fmt.Errorf(format, args...))
 }
+
+// Wrap locates err at the call (nil stays nil).
+func (p *TableFunction) Wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &CallError{Line: p.Line, Column: p.Column, SourceLine: p.SourceLine, Err: err}
+}
+
+// CallError is an error of a table function call found after parsing (an
+// unknown function, a bad argument, the function's own failure), located
+// at the call in the SQL source.
+type CallError struct {
+	Line, Column int // 1-based; the column counts characters
+	SourceLine   string
+	Err          error
+}
+
+// Error renders "line L, column C: message", then the source line and a
+// caret under the call.
+func (e *CallError) Error() string {
+	s := (&SyntaxError{Line: e.Line, Column: e.Column, Msg: e.Err.Error(), SourceLine: e.SourceLine}).Error()
+	return strings.TrimPrefix(s, "syntax error at ")
+}
+
+// Unwrap returns the underlying error.
+func (e *CallError) Unwrap() error { return e.Err }
 
 // Output implements logical.Plan: unknown until the call is resolved.
 func (p *TableFunction) Output() []*logical.Attribute { return nil }
