@@ -138,8 +138,12 @@ func InferSignature(st Stage) (sig *Signature, ok bool) {
 	return nil, false
 }
 
-// flatStages lists the stages of a pipeline model, recursively, or st itself.
+// flatStages lists the stages of a pipeline model, recursively, or of the
+// best model of a tuning model, or st itself.
 func flatStages(st Transformer) []Transformer {
+	if b, ok := st.(interface{ BestModel() Model }); ok && b.BestModel() != nil {
+		return flatStages(b.BestModel())
+	}
 	pm, ok := st.(*PipelineModel)
 	if !ok {
 		return []Transformer{st}

@@ -15,6 +15,10 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/classification"
 	"github.com/gspark/gspark/ml/clustering"
+	"github.com/gspark/gspark/ml/evaluation"
+	"github.com/gspark/gspark/ml/feature"
+	"github.com/gspark/gspark/ml/regression"
+	"github.com/gspark/gspark/ml/tuning"
 )
 
 func run(t *testing.T, s *frame.Session, script string) [][]frame.Row {
@@ -272,5 +276,31 @@ func TestSignatureAndDescribe(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want %q", q, err, want)
 		}
+	}
+}
+
+// A tuning model's signature is its best model's, and it scores in SQL.
+func TestTuningModelSignature(t *testing.T) {
+	s, _, _ := irisSession(t)
+	iris := s.Table("iris")
+	p := ml.NewPipeline(
+		feature.NewVectorAssembler().SetInputCols("petal_length", "petal_width").SetOutputCol("features"),
+		regression.NewLinearRegression().SetLabelCol("sepal_length"),
+	)
+	grid := tuning.NewParamGridBuilder().AddGrid("regParam", 0.0, 0.5).Build()
+	tvs := tuning.NewTrainValidationSplit().SetEstimator(p).SetEstimatorParamMaps(grid).
+		SetEvaluator(evaluation.NewRegressionEvaluator().SetLabelCol("sepal_length")).SetSeed(5)
+	_, dir := fitSave(t, tvs, iris)
+	md, err := ml.ReadMetadata(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "inputs (petal_length double, petal_width double) → outputs (features vector, prediction double)"
+	if md.Signature == nil || md.Signature.String() != want {
+		t.Fatalf("signature %v, want %s", md.Signature, want)
+	}
+	got := run(t, s, fmt.Sprintf("SELECT count(prediction) FROM ml_transform('%s', TABLE(iris))", dir))[0]
+	if got[0][0] != int64(150) {
+		t.Errorf("got %v, want 150 predictions", got)
 	}
 }
