@@ -304,3 +304,45 @@ func TestTuningModelSignature(t *testing.T) {
 		t.Errorf("got %v, want 150 predictions", got)
 	}
 }
+
+// Metadata written by Apache Spark has no signature and still reads.
+func TestSparkMetadataReads(t *testing.T) {
+	dirs, _ := filepath.Glob("/work/shared/spark-models/*-2.4.*")
+	if len(dirs) == 0 {
+		t.Skip("no Spark-saved models here")
+	}
+	for _, d := range dirs {
+		md, err := ml.ReadMetadata(d)
+		if err != nil {
+			t.Errorf("%s: %v", d, err)
+			continue
+		}
+		if !strings.HasPrefix(md.Class, "org.apache.spark.ml.") || md.Signature != nil {
+			t.Errorf("%s: class %q, signature %v", d, md.Class, md.Signature)
+		}
+	}
+}
+
+// Queries on one session may share its model cache concurrently.
+func TestModelCacheConcurrent(t *testing.T) {
+	s, models, vec := irisSession(t)
+	_, dir, sizes := kmeansModel(t, vec)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			rows, err := s.SQL(fmt.Sprintf("SELECT count(*) FROM ml_transform('%s', TABLE(iris_vec)) WHERE prediction = 0", dir)).Collect(context.Background())
+			if err == nil && rows[0][0] != sizes[0] {
+				err = fmt.Errorf("got %v rows, want %d", rows[0][0], sizes[0])
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if models.Len() != 1 {
+		t.Errorf("%d models cached, want 1", models.Len())
+	}
+}
