@@ -83,3 +83,21 @@ func TestMLTransformInSQL(t *testing.T) {
 		t.Errorf("shell: got %q, want %q", out.String(), got)
 	}
 }
+
+// After FROM and JOIN the shell completes the session's table functions.
+func TestCompleterTableFunctions(t *testing.T) {
+	s, err := (&globalFlags{partitions: 2}).session()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &completer{s: s}
+	for before, want := range map[string]string{
+		"select * from ml_":             "[ml_transform(]",
+		"select * from nation join ml_": "[ml_transform(]",
+		"select ml_":                    "[]",
+	} {
+		if got := fmt.Sprint(complete(c, before, "")); got != want {
+			t.Errorf("%q: got %s, want %s", before, got, want)
+		}
+	}
+}
