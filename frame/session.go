@@ -39,6 +39,8 @@ type Session struct {
 
 	mu     sync.Mutex
 	tables map[string]tableEntry
+	// tableFuncs holds the table-valued functions SQL may call, by lower-case name.
+	tableFuncs map[string]TableFunction
 }
 
 type tableEntry struct {

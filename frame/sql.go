@@ -88,9 +88,13 @@ func abbreviate(s string) string {
 }
 
 // sqlFrame analyzes a parsed query plan and lowers the parser's Prune nodes.
-func (s *Session) sqlFrame(p logical.Plan) *DataFrame {
+func (s *Session) sqlFrame(ctx context.Context, p logical.Plan) *DataFrame {
 	a := s.analyzer()
 	p, _, err := logical.TransformUpWithSubqueries(p, func(n logical.Plan) (logical.Plan, bool, error) {
+		if tf, ok := n.(*sql.TableFunction); ok {
+			r, err := s.callTableFunction(ctx, tf)
+			return r, err == nil, err
+		}
 		r, ok := n.(*logical.UnresolvedRelation)
 		if !ok {
 			return n, false, nil
@@ -143,9 +147,9 @@ func hasCrossJoin(p logical.Plan) bool {
 func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFrame {
 	switch x := st.(type) {
 	case *sql.Query:
-		return s.sqlFrame(x.Plan)
+		return s.sqlFrame(ctx, x.Plan)
 	case *sql.CreateView:
-		df := s.sqlFrame(x.Query)
+		df := s.sqlFrame(ctx, x.Query)
 		if df.err != nil {
 			return df
 		}
@@ -182,7 +186,7 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 		}
 		return s.memFrame("result", nil, nil)
 	case *sql.InsertOverwriteDirectory:
-		df := s.sqlFrame(x.Query)
+		df := s.sqlFrame(ctx, x.Query)
 		if df.err != nil {
 			return df
 		}
@@ -219,7 +223,7 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 		}
 		return s.memFrame("settings", []string{"key", "value"}, rows)
 	case *sql.Explain:
-		df := s.sqlFrame(x.Query)
+		df := s.sqlFrame(ctx, x.Query)
 		if df.err != nil {
 			return df
 		}
@@ -269,6 +273,11 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 			return &DataFrame{s: s, err: fmt.Errorf("%w: view %s does not exist", logical.ErrAnalysis, x.Name)}
 		}
 		return s.memFrame("result", nil, nil)
+	case *sql.DescribeModel:
+		if _, ok := s.tableFunction(x.Call.Name); !ok {
+			return &DataFrame{s: s, err: x.Call.Errorf("DESCRIBE MODEL needs the ML table functions registered on the session (%s is unknown)", x.Call.Name)}
+		}
+		return s.sqlFrame(ctx, x.Call)
 	case *sql.Describe:
 		df := s.Table(x.Name)
 		if df.err != nil {
@@ -292,7 +301,7 @@ func (s *Session) createTableAs(ctx context.Context, x *sql.CreateTableAs) error
 		}
 		return fmt.Errorf("%w: table %s already exists", logical.ErrAnalysis, x.Name)
 	}
-	df := s.sqlFrame(x.Query)
+	df := s.sqlFrame(ctx, x.Query)
 	if df.err != nil {
 		return df.err
 	}

@@ -47,6 +47,10 @@ type Metadata struct {
 	DefaultParamMap map[string]json.RawMessage `json:"defaultParamMap"`
 	// Extra holds stage-specific metadata (e.g. a model's numFeatures).
 	Extra map[string]json.RawMessage `json:"extra,omitempty"`
+	// Signature holds the columns a fitted model reads and adds (see
+	// InferSignature); nil for estimators, for stages whose inputs could not
+	// be worked out, and in older or Spark-written metadata.
+	Signature *Signature `json:"signature,omitempty"`
 }
 
 // ApplyParams sets the params of md.ParamMap on ps.
@@ -152,6 +156,9 @@ func writeMetadata(st Stage, f *os.File) error {
 	}
 	md := Metadata{Class: st.ClassName(), Timestamp: time.Now().UnixMilli(), SparkVersion: FormatVersion,
 		UID: st.UID(), ParamMap: pm, DefaultParamMap: dm}
+	if sig, ok := InferSignature(st); ok {
+		md.Signature = sig
+	}
 	if em, ok := st.(ExtraMetadata); ok {
 		md.Extra = map[string]json.RawMessage{}
 		for k, v := range em.ExtraMetadata() {

@@ -112,6 +112,11 @@ func (c *completer) candidates(stmt, prev, word string) []string {
 				add(short)
 			}
 		}
+		if prev == "from" || prev == "join" {
+			for _, f := range c.s.TableFunctions() {
+				add(f + "(")
+			}
+		}
 		return sortedKeys(set)
 	}
 	refs := referencedTables(stmt, tables)

@@ -6,9 +6,11 @@ import (
 	"strings"
 
 	"github.com/gspark/gspark/frame"
+	"github.com/gspark/gspark/ml/sqlfn"
 )
 
-// session builds a Session from the global flags.
+// session builds a Session from the global flags, with the ML table
+// functions (ml_transform, DESCRIBE MODEL) registered.
 func (g *globalFlags) session() (*frame.Session, error) {
 	var opts []frame.Option
 	if g.partitions > 0 {
@@ -21,7 +23,9 @@ func (g *globalFlags) session() (*frame.Session, error) {
 		}
 		opts = append(opts, frame.WithMemoryLimit(n))
 	}
-	return frame.NewSession(opts...), nil
+	s := frame.NewSession(opts...)
+	sqlfn.Register(s)
+	return s, nil
 }
 
 // parseBytes reads sizes like 512MB, 2GiB, 1g or 1048576.

@@ -816,9 +816,17 @@ func (p *parser) relation() (logical.Plan, error) {
 		}
 		return p.aliased(v)
 	}
+	at := p.peek()
 	name, err := p.qualifiedName("table name or subquery")
 	if err != nil {
 		return nil, err
+	}
+	if p.peek().isOp("(") {
+		tf, err := p.tableFunction(name, at)
+		if err != nil {
+			return nil, err
+		}
+		return p.aliased(tf)
 	}
 	alias, err := p.optAlias()
 	if err != nil {

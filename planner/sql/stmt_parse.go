@@ -83,6 +83,9 @@ func (p *parser) statementBody() (Statement, error) {
 		return &DropView{Name: name, IfExists: ifExists}, nil
 	case t.is("DESCRIBE"), t.is("DESC"):
 		p.next()
+		if p.peek().is("MODEL") && p.peekAt(1).kind == tkString {
+			return p.describeModel()
+		}
 		p.acceptKw("TABLE")
 		name, err := p.qualifiedName("table name")
 		if err != nil {
