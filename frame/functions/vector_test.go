@@ -3,6 +3,8 @@ package functions_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -115,5 +117,61 @@ func TestGetItemGetField(t *testing.T) {
 	_, err = df.Select(F.Col("a").GetItem(3)).Collect(ctx)
 	if !errors.Is(err, arrayfn.ErrInvalidArrayIndex) {
 		t.Errorf("a[3]: got %v, want ErrInvalidArrayIndex", err)
+	}
+}
+
+// TestVectorFilesRoundTrip writes a DataFrame with a vector column (dense,
+// sparse and null rows) as Parquet and reads it back equal; JSON holds
+// Spark's VectorUDT form; CSV refuses the column by name.
+func TestVectorFilesRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession(frame.WithPartitions(2))
+	df := vectorDF(t, s)
+	dir := filepath.Join(t.TempDir(), "vec.parquet")
+	if err := df.Write().Parquet(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	back := s.Read().Parquet(dir).OrderBy(F.Col("id"))
+	if f := back.Schema().Field(1); !vectors.IsVector(f.Type) {
+		t.Fatalf("read back as %s", f.Type)
+	}
+	rows, err := back.Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, _ := vectors.Sparse(4, []int{1, 3}, []float64{2.5, -1})
+	want := []vectors.Vector{vectors.Dense(1, 0.5, -2), sp, nil}
+	if len(rows) != 3 {
+		t.Fatalf("got %v", rows)
+	}
+	for i, w := range want {
+		got, _ := rows[i][1].(vectors.Vector)
+		if (w == nil) != (got == nil) || (w != nil && (!vectors.Equal(got, w) || reflect.TypeOf(got) != reflect.TypeOf(w))) {
+			t.Errorf("row %d: got %v, want %v", i, rows[i][1], w)
+		}
+	}
+
+	jdir := filepath.Join(t.TempDir(), "vec.json")
+	if err := df.Write().JSON(ctx, jdir); err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	files, _ := filepath.Glob(filepath.Join(jdir, "*.json*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text.Write(b)
+	}
+	for _, line := range []string{`{"id":1,"v":{"type":1,"values":[1.0,0.5,-2.0]}}`, `{"id":2,"v":{"type":0,"size":4,"indices":[1,3],"values":[2.5,-1.0]}}`, `{"id":3}`} {
+		if !strings.Contains(text.String(), line+"\n") {
+			t.Errorf("JSON lacks %s:\n%s", line, text.String())
+		}
+	}
+
+	err = df.Write().CSV(ctx, filepath.Join(t.TempDir(), "vec.csv"))
+	if err == nil || !strings.Contains(err.Error(), "column v") || !strings.Contains(err.Error(), "vector_to_array") {
+		t.Errorf("CSV: %v", err)
 	}
 }
