@@ -3,13 +3,19 @@ package csv
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/io/textfmt"
+	"github.com/gspark/gspark/values/vectors"
 )
+
+// ErrVectorColumn is returned for an ML vector column, which CSV (as in
+// Spark) cannot hold.
+var ErrVectorColumn = errors.New("CSV cannot hold a column of type vector")
 
 // Writer writes record batches as CSV text.
 type Writer struct {
@@ -36,6 +42,11 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts Options) (*Writer, error)
 	}
 	if schema == nil || schema.NumFields() == 0 {
 		return nil, fmt.Errorf("csv: write: schema has no columns")
+	}
+	for _, f := range schema.Fields() {
+		if vectors.IsVector(f.Type) {
+			return nil, fmt.Errorf("csv: write column %s: %w; select its elements with vector_to_array(%s)[i] (F.VectorToArray(col, \"\").GetItem(i)) or write Parquet or JSON", f.Name, ErrVectorColumn, f.Name)
+		}
 	}
 	wr := &Writer{cfg: cfg, bw: bufio.NewWriterSize(w, 64<<10), schema: schema}
 	if cfg.Header {

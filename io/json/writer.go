@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/io/textfmt"
+	"github.com/gspark/gspark/values/vectors"
 )
 
 // Writer writes record batches as JSON Lines.
@@ -25,7 +26,9 @@ type Writer struct {
 // row is one object with the non-null columns in schema order; doubles are
 // written in Java's shortest form (NaN and ±Infinity as the strings "NaN",
 // "Infinity", "-Infinity"), dates as "YYYY-MM-DD", timestamps as
-// "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z" and decimals as numbers with their scale.
+// "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z", decimals as numbers with their scale
+// and ML vectors as Spark writes its VectorUDT ({"type":1,"values":[...]}
+// dense, {"type":0,"size":n,"indices":[...],"values":[...]} sparse).
 func NewWriter(w io.Writer, schema *arrow.Schema) (*Writer, error) {
 	if schema == nil || schema.NumFields() == 0 {
 		return nil, fmt.Errorf("json: write: schema has no columns")
@@ -49,7 +52,13 @@ func (w *Writer) Write(b arrow.RecordBatch) error {
 	}
 	w.fmts = w.fmts[:0]
 	for c := 0; c < int(b.NumCols()); c++ {
-		f, err := textfmt.New(b.Column(c), jsonText())
+		var f textfmt.Formatter
+		var err error
+		if vectors.IsVector(b.Column(c).DataType()) {
+			f, err = vectorFormatter(b.Column(c))
+		} else {
+			f, err = textfmt.New(b.Column(c), jsonText())
+		}
 		if err != nil {
 			return fmt.Errorf("json: write column %s: %w", w.schema.Field(c).Name, err)
 		}

@@ -17,6 +17,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/gspark/gspark/values/vectors"
 )
 
 // ErrNotParquet is returned (wrapped) by Open when the input lacks the
@@ -67,6 +69,8 @@ type column struct {
 	typeLen  int  // FIXED_LEN_BYTE_ARRAY width
 	optional bool // max definition level 1
 	typ      arrow.DataType
+	leaf     int           // index of the column's (first) leaf column chunk
+	vec      *vectorLayout // a vector struct column; nil for a flat one
 }
 
 // File is an open Parquet file (footer read). Its methods are safe for
@@ -127,14 +131,14 @@ func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	cols, err := mapSchema(pf.Metadata())
+	cols, leaves, err := mapSchema(pf.Metadata())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	md := pf.Metadata()
 	for i, rg := range md.RowGroups {
-		if len(rg.Columns) != len(cols) {
-			return nil, fmt.Errorf("open %s: row group %d has %d column chunks, schema has %d columns", name, i, len(rg.Columns), len(cols))
+		if len(rg.Columns) != leaves {
+			return nil, fmt.Errorf("open %s: row group %d has %d column chunks, schema has %d leaf columns", name, i, len(rg.Columns), leaves)
 		}
 		if rg.NumRows < 0 {
 			return nil, fmt.Errorf("open %s: row group %d: negative row count", name, i)
@@ -150,30 +154,47 @@ func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	return &File{name: name, r: r, pf: pf, schema: arrow.NewSchema(fields, nil), cols: cols}, nil
 }
 
-// mapSchema maps the flat Parquet schema to Arrow column descriptions.
-func mapSchema(md *format.FileMetaData) ([]column, error) {
+// mapSchema maps the Parquet schema to Arrow column descriptions: flat
+// columns, and structs laid out as Spark's VectorUDT (vectors when the
+// file's metadata marks them so, else plain structs); it also returns the
+// number of leaf columns.
+func mapSchema(md *format.FileMetaData) ([]column, int, error) {
 	els := md.Schema
 	if len(els) == 0 {
-		return nil, errors.New("empty schema")
+		return nil, 0, errors.New("empty schema")
 	}
+	marked := vectorColumnNames(md.KeyValueMetadata)
 	var cols []column
+	leaf := 0
 	for i := 1; i < len(els); i++ {
 		el := &els[i]
-		if n, ok := el.NumChildren.Get(); ok && n > 0 {
-			return nil, fmt.Errorf("column %s: nested type not supported yet", el.Name)
-		}
 		rep, _ := el.RepetitionType.Get()
+		if n, ok := el.NumChildren.Get(); ok && n > 0 {
+			c, next, ok := mapVector(els, i, leaf)
+			if !ok {
+				return nil, 0, fmt.Errorf("column %s: nested type not supported yet (only the vector struct<type,size,indices,values>)", el.Name)
+			}
+			if marked[c.name] {
+				c.typ = vectors.VectorType()
+			}
+			cols = append(cols, c)
+			leaf += 4
+			i = next - 1
+			continue
+		}
 		if rep == format.Repeated {
-			return nil, fmt.Errorf("column %s: nested type not supported yet", el.Name)
+			return nil, 0, fmt.Errorf("column %s: nested type not supported yet", el.Name)
 		}
 		c, err := mapColumn(el)
 		if err != nil {
-			return nil, fmt.Errorf("column %s: %w", el.Name, err)
+			return nil, 0, fmt.Errorf("column %s: %w", el.Name, err)
 		}
 		c.optional = rep == format.Optional
+		c.leaf = leaf
+		leaf++
 		cols = append(cols, c)
 	}
-	return cols, nil
+	return cols, leaf, nil
 }
 
 var tsUTC = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}

@@ -13,6 +13,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	pq "github.com/parquet-go/parquet-go"
+
+	"github.com/gspark/gspark/values/vectors"
 )
 
 // DefaultBatchSize is the number of rows per batch when ReadOptions.BatchSize
@@ -89,7 +92,11 @@ func (f *File) ReadRowGroup(ctx context.Context, rg int, opts ReadOptions) (r *R
 	}()
 	chunks := f.pf.Metadata().RowGroups[rg].Columns
 	for _, c := range sel {
-		pages, err := newChunkPages(f.r, &f.cols[c], &chunks[c])
+		if f.cols[c].vec != nil {
+			r.cols = append(r.cols, &colReader{c: &f.cols[c], vecRG: f.pf.RowGroups()[rg], vecRows: int(r.remaining)})
+			continue
+		}
+		pages, err := newChunkPages(f.r, &f.cols[c], &chunks[f.cols[c].leaf])
 		if err != nil {
 			r.Close()
 			return nil, fmt.Errorf("read %s: row group %d: column %s: %w", f.name, rg, f.cols[c].name, err)
@@ -189,9 +196,16 @@ type colReader struct {
 	dictMaxLen int
 
 	boolVals []byte // per-batch 0/1 booleans before packing
+
+	// A vector column is decoded whole on its first read (vec) from the
+	// row group's leaf columns (vecRG, vecRows rows).
+	vecRG   pq.RowGroup
+	vecRows int
+	vec     *vecRows
 }
 
 func (cr *colReader) close() {
+	cr.vec, cr.vecRG = nil, nil
 	cr.pages = nil
 	cr.havePage = false
 }
@@ -429,6 +443,17 @@ func as[T any](b []byte) []T {
 
 // read decodes the next n rows of the column into a new Arrow array.
 func (cr *colReader) read(ctx context.Context, mem memory.Allocator, n int) (arr arrow.Array, err error) {
+	if cr.c.vec != nil {
+		if cr.vec == nil {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if cr.vec, err = decodeVectors(cr.vecRG, cr.c, cr.vecRows); err != nil {
+				return nil, err
+			}
+		}
+		return cr.vec.next(mem, n, vectors.IsVector(cr.c.typ))
+	}
 	var valid *memory.Buffer
 	ok := false
 	defer func() {

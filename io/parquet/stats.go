@@ -47,7 +47,7 @@ func (c *column) statKind() statKind {
 
 func (f *File) column(name string) int {
 	for i := range f.cols {
-		if f.cols[i].name == name {
+		if f.cols[i].name == name && f.cols[i].vec == nil {
 			return i
 		}
 	}
@@ -207,7 +207,10 @@ func (f *File) skipOne(g *format.RowGroup, flt source.Filter) bool {
 		return true
 	}
 	c := &f.cols[ci]
-	meta := &g.Columns[ci].MetaData
+	if c.leaf >= len(g.Columns) {
+		return false
+	}
+	meta := &g.Columns[c.leaf].MetaData
 	st := &meta.Statistics
 	minB, maxB := st.MinValue, st.MaxValue
 	if minB == nil || maxB == nil {

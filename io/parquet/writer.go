@@ -1,6 +1,7 @@
 package parquet
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/gspark/gspark/values/vectors"
 )
 
 // DefaultRowGroupRows is the row group size used when
@@ -29,8 +32,9 @@ type WriterOptions struct {
 }
 
 // Writer writes record batches of one schema as a Parquet file. Decimal64
-// columns are stored as DECIMAL(p,s) on INT32/INT64, date32 as DATE and
-// strings (plain or dictionary arrays) as STRING. Not safe for concurrent use.
+// columns are stored as DECIMAL(p,s) on INT32/INT64, date32 as DATE,
+// strings (plain or dictionary arrays) as STRING and ML vectors as Spark's
+// VectorUDT struct, marked in the file's metadata (VectorColumnsKey). Not safe for concurrent use.
 type Writer struct {
 	schema  *arrow.Schema // user schema
 	wschema *arrow.Schema // schema handed to pqarrow (decimal64 as decimal128)
@@ -68,7 +72,16 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 		}
 		fields[i] = fld
 	}
-	wschema := arrow.NewSchema(fields, nil)
+	var meta *arrow.Metadata
+	if marked := vectorWriteSchema(fields); len(marked) > 0 {
+		names, err := json.Marshal(marked)
+		if err != nil {
+			return nil, fmt.Errorf("parquet writer: %w", err)
+		}
+		m := arrow.NewMetadata([]string{VectorColumnsKey}, []string{string(names)})
+		meta, conv = &m, true
+	}
+	wschema := arrow.NewSchema(fields, meta)
 	mem := memory.DefaultAllocator
 	props := parquet.NewWriterProperties(
 		parquet.WithCompression(codec),
@@ -100,6 +113,9 @@ func (w *Writer) Write(b arrow.RecordBatch) error {
 		for i, c := range b.Columns() {
 			if d, ok := c.(*array.Decimal64); ok {
 				cols[i] = widenDecimal64(w.mem, d, w.wschema.Field(i).Type)
+			} else if e, ok := c.(array.ExtensionArray); ok && vectors.IsVector(c.DataType()) {
+				cols[i] = e.Storage()
+				cols[i].Retain()
 			} else {
 				c.Retain()
 				cols[i] = c

@@ -358,6 +358,9 @@ func lookupColumn(name string, in []*logical.Attribute, where string) (logical.E
 	case 1:
 		return found[0], nil
 	case 0:
+		if e, ok := structFieldRef(name, in, where); ok {
+			return e, nil
+		}
 		names := make([]string, len(in))
 		for i, att := range in {
 			names[i] = att.Name

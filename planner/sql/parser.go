@@ -1389,21 +1389,42 @@ func negateLiteral(l *logical.Literal) (*logical.Literal, bool) {
 	return nil, false
 }
 
-// postfix handles the :: cast shorthand after a primary expression.
+// postfix handles what may follow a primary expression: the :: cast
+// shorthand, subscripts x[key] (an array element from 0, a map value or a
+// struct field, as Spark) and, after a subscript, .field.
 func (p *parser) postfix() (logical.Expr, error) {
 	e, err := p.primary()
 	if err != nil {
 		return nil, err
 	}
-	for p.peek().isOp("::") {
-		p.next()
-		t, err := p.typeName()
-		if err != nil {
-			return nil, err
+	subscripted := false
+	for {
+		switch {
+		case p.peek().isOp("::"):
+			p.next()
+			t, err := p.typeName()
+			if err != nil {
+				return nil, err
+			}
+			e = &logical.Cast{E: e, To: t}
+		case p.peek().isOp("["):
+			p.next()
+			k, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectOp("]"); err != nil {
+				return nil, err
+			}
+			e, subscripted = &logical.Func{Name: functions.SubscriptName, Args: []logical.Expr{e, k}}, true
+		case subscripted && p.peek().isOp(".") && (p.peekAt(1).kind == tkWord || p.peekAt(1).kind == tkQuoted):
+			p.next()
+			f := p.next()
+			e = &logical.Func{Name: functions.SubscriptName, Args: []logical.Expr{e, &logical.Literal{Value: f.text, Type: arrow.BinaryTypes.String}}}
+		default:
+			return e, nil
 		}
-		e = &logical.Cast{E: e, To: t}
 	}
-	return e, nil
 }
 
 func (p *parser) primary() (logical.Expr, error) {

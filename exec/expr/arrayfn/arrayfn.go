@@ -1,7 +1,8 @@
 // Package arrayfn holds the physical functions over arrays, maps and structs
 // with Spark's semantics: constructors (array, map, struct, named_struct),
-// access (size, element_at, array_contains, map_keys, map_values, struct
-// field access), array transforms (sort_array, array_distinct, array_join,
+// access (size, element_at, the 0-based subscript and get, array_contains,
+// map_keys, map_values, struct field access), vector_to_array and
+// array_to_vector over ML vector columns, array transforms (sort_array, array_distinct, array_join,
 // array_min, array_max, concat of arrays) and split. Element types are handled generically where
 // the function only moves elements (gathering with kernels.Take); functions
 // that test equality support what kernels.KeyEncoder encodes (flat types,

@@ -1,7 +1,10 @@
-// Package linalg holds the vectors of gspark's ML library: dense and sparse
+// Package vectors holds the vectors of gspark's ML library: dense and sparse
 // vectors as Go values, and their Arrow form, an extension type whose storage
 // mirrors Spark's VectorUDT, so that a DataFrame column can hold vectors.
-package linalg
+// It sits below exec and io so that SQL functions (vector_to_array,
+// array_to_vector) and file formats can build and read vector columns
+// without importing ml; ml/linalg re-exports it.
+package vectors
 
 import (
 	"fmt"
