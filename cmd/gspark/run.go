@@ -1,21 +1,26 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gspark/gspark/ml/jobs"
+	"github.com/gspark/gspark/ml/tracking"
 )
 
 // newRun is `gspark run job.yaml [--param k=v …]`: it validates the whole
 // job file, then runs its steps, one progress line each on stderr.
 func newRun(g *globalFlags) *cobra.Command {
 	var params []string
+	var trackingDir string
+	var noTracking bool
 	cmd := &cobra.Command{
 		Use:   "run JOB.yaml [--param name=value …]",
 		Short: "Validate and run a pipeline job file",
@@ -24,7 +29,10 @@ func newRun(g *globalFlags) *cobra.Command {
 			"columns every stage reads — and nothing runs if any check fails. Each step prints\n" +
 			"one line with its rows and time on stderr; a failed step exits non-zero and leaves\n" +
 			"what earlier steps wrote in place. --param overrides a default of the file's params:.\n" +
-			"--partitions overrides the file's partitions:.",
+			"--partitions overrides the file's partitions:.\n" +
+			"Each run is recorded in MLflow's file layout under --tracking-dir (default: a local\n" +
+			"MLFLOW_TRACKING_URI, else ./mlruns), in the experiment named after the job: every\n" +
+			"stage's params, the metrics, tags and saved models (see `gspark runs`).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			overrides := map[string]string{}
@@ -54,7 +62,25 @@ func newRun(g *globalFlags) *cobra.Command {
 			}
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
-			res, err := jobs.Run(ctx, job, jobs.Options{Session: s, Progress: cmd.ErrOrStderr()})
+			opts := jobs.Options{Session: s, Progress: cmd.ErrOrStderr()}
+			var run *tracking.Run
+			if !noTracking {
+				if run, err = startJobRun(ctx, trackingDir, job, args[0]); err != nil {
+					return err
+				}
+				opts.Recorder = run
+			}
+			res, err := jobs.Run(ctx, job, opts)
+			if run != nil {
+				status := tracking.StatusFinished
+				if err != nil {
+					status = tracking.StatusFailed
+				}
+				if endErr := run.End(status); err == nil && endErr != nil {
+					return endErr
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "run %s recorded in %s\n", run.ID(), run.Dir())
+			}
 			if err != nil {
 				return err
 			}
@@ -65,5 +91,49 @@ func newRun(g *globalFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVar(&params, "param", nil, "name=value overriding a param of the job file (repeatable)")
+	cmd.Flags().StringVar(&trackingDir, "tracking-dir", "", "directory of the recorded runs (default: a local MLFLOW_TRACKING_URI, else mlruns)")
+	cmd.Flags().BoolVar(&noTracking, "no-tracking", false, "do not record the run")
 	return cmd
+}
+
+// startJobRun starts the tracking run of a job in dir (or the default
+// directory), in the experiment named after the job, with the job file as
+// an artifact.
+func startJobRun(ctx context.Context, dir string, job *jobs.Job, file string) (*tracking.Run, error) {
+	if dir == "" {
+		var err error
+		if dir, err = defaultTrackingDir(); err != nil {
+			return nil, err
+		}
+	}
+	store, err := tracking.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	run, err := store.StartRun(ctx, job.Name, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := run.LogArtifact(file, filepath.Base(file)); err != nil {
+		_ = run.End(tracking.StatusFailed)
+		return nil, err
+	}
+	return run, nil
+}
+
+// defaultTrackingDir is MLflow's default: a local MLFLOW_TRACKING_URI (a
+// path or a file: URI), else ./mlruns.
+func defaultTrackingDir() (string, error) {
+	uri := os.Getenv("MLFLOW_TRACKING_URI")
+	switch {
+	case uri == "":
+		return "mlruns", nil
+	case strings.HasPrefix(uri, "file://"):
+		return strings.TrimPrefix(uri, "file://"), nil
+	case strings.HasPrefix(uri, "file:"):
+		return strings.TrimPrefix(uri, "file:"), nil
+	case strings.Contains(uri, "://"):
+		return "", fmt.Errorf("MLFLOW_TRACKING_URI %q names a tracking server; gspark records runs in a directory: pass --tracking-dir DIR or --no-tracking", uri)
+	}
+	return uri, nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/gspark/gspark/ml/jobs"
+	"github.com/gspark/gspark/ml/tracking"
 )
 
 // jobFiles are the example job files; each takes a param out, the
@@ -66,7 +67,8 @@ func TestJobFilesBinary(t *testing.T) {
 				want = append(want, fmt.Sprintf("%s\t%v", k, v))
 			}
 			slices.Sort(want)
-			cmd := exec.Command(bin, "run", f, "--param", "out="+t.TempDir())
+			runs := t.TempDir()
+			cmd := exec.Command(bin, "run", f, "--param", "out="+t.TempDir(), "--tracking-dir", runs)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			stdout, err := cmd.Output()
@@ -76,6 +78,7 @@ func TestJobFilesBinary(t *testing.T) {
 			if got := strings.Split(strings.TrimSpace(string(stdout)), "\n"); !slices.Equal(got, want) {
 				t.Errorf("gspark run printed\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
+			checkRecordedRun(t, runs, f, res)
 			// One progress line per step, then nothing else.
 			if n := strings.Count(stderr.String(), "\n"); n < 1 || strings.Contains(stderr.String(), "gspark:") {
 				t.Errorf("stderr:\n%s", stderr.String())
@@ -90,5 +93,47 @@ func TestJobFilesBinary(t *testing.T) {
 	b, err := exec.Command(bin, "run", bad).CombinedOutput()
 	if err == nil || !strings.Contains(string(b), bad+":3:5: unknown step kind \"fitt\"") {
 		t.Errorf("bad job: %v\n%s", err, b)
+	}
+}
+
+// checkRecordedRun asserts that gspark run recorded one finished run of the
+// job in dir: the metrics it printed, the params of its stages, the job file
+// and its hash.
+func checkRecordedRun(t *testing.T, dir, file string, res *jobs.Result) {
+	t.Helper()
+	store, err := tracking.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, err := store.Runs("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 {
+		t.Fatalf("%d runs recorded in %s, want 1", len(runs), dir)
+	}
+	r := runs[0]
+	if r.Status != tracking.StatusFinished {
+		t.Errorf("run status %s, want FINISHED", r.Status)
+	}
+	// A tuned fit's metric is a series over the grid (step = grid index);
+	// the printed one is its best point.
+	for k, v := range res.Metrics {
+		found := false
+		for _, m := range r.Metrics[k] {
+			found = found || m.Value == v
+		}
+		if !found {
+			t.Errorf("recorded metric %s = %v, want a value %v", k, r.Metrics[k], v)
+		}
+	}
+	if len(r.Params) == 0 {
+		t.Error("no params recorded")
+	}
+	if r.Tags["gspark.job.sha256"] == "" || r.Tags["gspark.job.file"] == "" {
+		t.Errorf("job tags missing: %v", r.Tags)
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir(), "artifacts", filepath.Base(file))); err != nil {
+		t.Errorf("job file not among the artifacts: %v", err)
 	}
 }
