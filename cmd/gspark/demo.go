@@ -2,15 +2,26 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gspark/gspark/frame"
 	F "github.com/gspark/gspark/frame/functions"
+	"github.com/gspark/gspark/ml/jobs"
 )
+
+// demoJob is the job file of the demo's ML half.
+//
+//go:embed demo_job.yaml
+var demoJob []byte
 
 func newDemo(g *globalFlags) *cobra.Command {
 	return &cobra.Command{
@@ -93,6 +104,53 @@ func runDemo(ctx context.Context, s *frame.Session, w io.Writer) error {
 		}
 		fmt.Fprintf(w, "%s\n%s(%s)\n\n", st.title, out, time.Since(start).Round(time.Microsecond))
 	}
+	if err := runDemoJob(ctx, s, w); err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "demo finished in %s\n", time.Since(total).Round(time.Millisecond))
+	return nil
+}
+
+// runDemoJob runs the embedded job file (train, tune, evaluate, save, score
+// on samples.iris) in a temporary directory, then queries the scores it
+// wrote and the saved model through SQL.
+func runDemoJob(ctx context.Context, s *frame.Session, w io.Writer) error {
+	dir, err := os.MkdirTemp("", "gspark-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	job, err := jobs.Parse("demo_job.yaml", demoJob, map[string]string{"out": dir})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "ML job %q: split samples.iris, 3-fold cross-validated StandardScaler + LogisticRegression, held-out evaluation, save, batch scoring to Parquet\n", job.Name)
+	start := time.Now()
+	res, err := jobs.Run(ctx, job, jobs.Options{Session: s, Progress: w})
+	if err != nil {
+		return fmt.Errorf("demo job: %w", err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(res.Metrics)) {
+		fmt.Fprintf(w, "  %-28s %.4f\n", k, res.Metrics[k])
+	}
+	fmt.Fprintf(w, "(%s)\n\n", time.Since(start).Round(time.Millisecond))
+	model := filepath.Join(dir, "model")
+	queries := []struct{ title, sql string }{
+		{"Held-out predictions per species, read back from the scored Parquet files",
+			"SELECT species, prediction, count(*) AS n FROM parquet.`" + filepath.Join(dir, "scores") + "` GROUP BY species, prediction ORDER BY species, prediction"},
+		{"The saved model applied in SQL to the held-out rows (labels indexed alphabetically), with its class probabilities",
+			"SELECT species, prediction, round(vector_to_array(probability)[0], 3) AS p_setosa, " +
+				"round(vector_to_array(probability)[1], 3) AS p_versicolor, round(vector_to_array(probability)[2], 3) AS p_virginica " +
+				"FROM ml_transform('" + model + "', TABLE(test)) ORDER BY sepal_length DESC, petal_length DESC LIMIT 5"},
+	}
+	for _, q := range queries {
+		start := time.Now()
+		df := s.SQL(q.sql)
+		out, err := df.ShowString(ctx, 20, 0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", q.title, err)
+		}
+		fmt.Fprintf(w, "%s\n%s(%s)\n\n", q.title, out, time.Since(start).Round(time.Microsecond))
+	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -59,15 +61,33 @@ func buildBinary(t *testing.T) string {
 
 func TestDemoCommand(t *testing.T) {
 	bin := buildBinary(t)
-	out, err := exec.Command(bin, "demo", "--partitions", "3").CombinedOutput()
+	tmp := t.TempDir()
+	cmd := exec.Command(bin, "demo", "--partitions", "3")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("gspark demo: %v\n%s", err, out)
 	}
 	text := string(out)
-	for _, want := range []string{"3 partitions", "TPC-H Q1", "|l_returnflag|l_linestatus|", "Revenue by nation", "|n_name", "Iris", "setosa", "demo finished in"} {
+	for _, want := range []string{"3 partitions", "TPC-H Q1", "|l_returnflag|l_linestatus|", "Revenue by nation", "|n_name", "Iris", "setosa", "demo finished in",
+		// The ML job: six steps, the scored Parquet files read back, the saved model in SQL.
+		"[6/6] transform score", "|species   |prediction|n  |", "|p_setosa|p_versicolor|p_virginica|"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, text)
 		}
+	}
+	// Iris is nearly separable: a multinomial logistic regression on the
+	// four measurements classifies well over 90% of held-out rows.
+	m := regexp.MustCompile(`heldout\.accuracy\s+([0-9.]+)`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no held-out accuracy in the demo output:\n%s", text)
+	}
+	if acc, _ := strconv.ParseFloat(m[1], 64); acc < 0.9 || acc > 1 {
+		t.Errorf("held-out accuracy %v, want in [0.9, 1]", acc)
+	}
+	// The job's outputs live in a temporary directory that is removed.
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("demo left %d entries in TMPDIR: %v", len(left), left)
 	}
 }
 

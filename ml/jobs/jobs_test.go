@@ -327,3 +327,32 @@ func TestTrainValidationSplit(t *testing.T) {
 		t.Errorf("trainRatio 1.5: %v", err)
 	}
 }
+
+// A label made by a stage of the pipeline (StringIndexer on a string
+// column, as on iris) validates and runs: the check of a fitted model's
+// input supplies only a label that neither the input nor a stage makes.
+func TestLabelMadeByAStage(t *testing.T) {
+	src := validJob
+	for _, r := range [][2]string{
+		{"input: SELECT x1, x2, cat, CAST(label AS DOUBLE) AS label FROM train", "input: SELECT x1, x2, cat, CAST(label AS STRING) AS answer FROM train"},
+		{"input: SELECT x1, x2, cat, CAST(label AS DOUBLE) AS label FROM test", "input: SELECT x1, x2, cat, CAST(label AS STRING) AS answer FROM test"},
+		{"input: SELECT x1, x2, cat FROM test", "input: SELECT x1, x2, cat, CAST(label AS STRING) AS answer FROM test"},
+		{"        - {stage: StringIndexer, name: idx, params: {inputCol: cat, outputCol: cat_index}}",
+			"        - {stage: StringIndexer, name: idx, params: {inputCol: cat, outputCol: cat_index}}\n" +
+				"        - {stage: StringIndexer, name: lab, params: {inputCol: answer, outputCol: label, stringOrderType: alphabetAsc}}"},
+		{"drop: [features, rawPrediction, probability]", "drop: [features, rawPrediction, probability, answer]"},
+	} {
+		if !strings.Contains(src, r[0]) {
+			t.Fatalf("job lacks %q", r[0])
+		}
+		src = strings.Replace(src, r[0], r[1], 1)
+	}
+	s := newSetup(t, src)
+	res, err := RunFile(ctx, s.file, s.params, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc := res.Metrics["heldout.accuracy"]; acc < 0.8 {
+		t.Errorf("held-out accuracy %v on separable data", acc)
+	}
+}

@@ -826,8 +826,8 @@ func (r *runner) save(st *Step) error {
 
 // dryModel stands for a fit step's model while validating: its
 // TransformSchema is the pipeline's with the columns only fitting reads
-// (the estimators' labelCol and weightCol) supplied when the input lacks
-// them, since the fitted model does not read them.
+// (the estimators' labelCol and weightCol) supplied when neither the input
+// nor an earlier stage has them, since the fitted model does not read them.
 type dryModel struct {
 	*ml.Pipeline
 }
@@ -835,27 +835,32 @@ type dryModel struct {
 // TransformSchema implements ml.Stage.
 func (d dryModel) TransformSchema(in *arrow.Schema) (*arrow.Schema, error) {
 	var added []string
-	fields := in.Fields()
+	cur := in
 	for _, st := range d.Stages() {
-		if _, ok := st.(ml.Estimator); !ok {
-			continue
-		}
-		for _, name := range []string{"labelCol", "weightCol"} {
-			v, _ := st.Params().Get(name)
-			col, _ := v.(string)
-			if col == "" || ml.FieldIndex(in, col) >= 0 || slices.Contains(added, col) {
-				continue
+		if _, ok := st.(ml.Estimator); ok {
+			fields := cur.Fields()
+			for _, name := range []string{"labelCol", "weightCol"} {
+				v, _ := st.Params().Get(name)
+				col, _ := v.(string)
+				if col == "" || ml.FieldIndex(cur, col) >= 0 {
+					continue
+				}
+				added = append(added, col)
+				fields = append(fields, arrow.Field{Name: col, Type: arrow.PrimitiveTypes.Float64, Nullable: true})
 			}
-			added = append(added, col)
-			fields = append(fields, arrow.Field{Name: col, Type: arrow.PrimitiveTypes.Float64, Nullable: true})
+			cur = arrow.NewSchema(fields, nil)
 		}
+		out, err := st.TransformSchema(cur)
+		if err != nil {
+			return nil, ml.StageErr(st.UID(), err)
+		}
+		cur = out
 	}
-	out, err := d.Pipeline.TransformSchema(arrow.NewSchema(fields, nil))
-	if err != nil || len(added) == 0 {
-		return out, err
+	if len(added) == 0 {
+		return cur, nil
 	}
 	var keep []arrow.Field
-	for _, f := range out.Fields() {
+	for _, f := range cur.Fields() {
 		if !slices.Contains(added, f.Name) {
 			keep = append(keep, f)
 		}
