@@ -13,7 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/gspark/gspark/ml/tuning"
+	"github.com/gspark/gspark/internal/suggest"
 )
 
 // Pos is a place in a job file: file:line:col.
@@ -317,7 +317,7 @@ func (p *parser) fields(n *yaml.Node, allowed ...string) map[string]*yaml.Node {
 }
 
 func suggestion(name string, candidates []string) string {
-	if c := tuning.Closest(name, candidates); c != "" {
+	if c := suggest.Closest(name, candidates); c != "" {
 		return fmt.Sprintf("; did you mean %s?", c)
 	}
 	return ""

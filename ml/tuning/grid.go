@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gspark/gspark/internal/suggest"
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/param"
 )
@@ -63,7 +64,7 @@ func resolveKey(stages []ml.Stage, key string) (ml.Stage, string, error) {
 				continue
 			}
 			if !st.Params().IsDefined(name) {
-				return nil, "", fmt.Errorf("grid param %q: stage %s has no param %q%s", key, uid, name, suggest(name, st.Params().Names()))
+				return nil, "", fmt.Errorf("grid param %q: stage %s has no param %q%s", key, uid, name, didYouMean(name, st.Params().Names()))
 			}
 			return st, name, nil
 		}
@@ -79,7 +80,7 @@ func resolveKey(stages []ml.Stage, key string) (ml.Stage, string, error) {
 	}
 	switch len(found) {
 	case 0:
-		return nil, "", fmt.Errorf("grid param %q: no stage defines it (stages: %s)%s", key, uids(stages), suggest(key, all))
+		return nil, "", fmt.Errorf("grid param %q: no stage defines it (stages: %s)%s", key, uids(stages), didYouMean(key, all))
 	case 1:
 		return found[0], key, nil
 	}
@@ -94,46 +95,13 @@ func uids(stages []ml.Stage) string {
 	return strings.Join(s, ", ")
 }
 
-// suggest returns `; did you mean "x"?` for the candidate closest to name
+// didYouMean returns `; did you mean "x"?` for the candidate closest to name
 // (edit distance at most a third of its length, at least 2), or "".
-func suggest(name string, candidates []string) string {
-	if best := Closest(name, candidates); best != "" {
+func didYouMean(name string, candidates []string) string {
+	if best := suggest.Closest(name, candidates); best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	return ""
-}
-
-// Closest returns the candidate nearest to name by case-insensitive edit
-// distance, if it is within max(2, len(name)/3) edits, else "".
-func Closest(name string, candidates []string) string {
-	best, bestD := "", max(2, len(name)/3)+1
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance of a and b (bytes).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // gridEstimator applies resolved maps (keyed "<uid>.<name>") to the stage
