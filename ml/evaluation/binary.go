@@ -116,13 +116,42 @@ func (e *BinaryClassificationEvaluator) Evaluate(ctx context.Context, df *frame.
 // Areas returns the areas under the ROC and PR curves. They are NaN when the
 // labels are all of one class, as in Spark.
 func (e *BinaryClassificationEvaluator) Areas(ctx context.Context, df *frame.DataFrame) (roc, pr float64, err error) {
-	if err := e.CheckParams(); err != nil {
+	all, err := e.collect(ctx, df)
+	if err != nil {
 		return 0, 0, err
+	}
+	rocPts, prPts := curves(merged(all, e.numBins.Get(e.Params())))
+	return trapezoid(rocPts), trapezoid(prPts), nil
+}
+
+// CurvePoint is a point of a curve: for ROC X is the false positive rate
+// and Y the true positive rate; for PR X is the recall and Y the precision.
+type CurvePoint struct {
+	X, Y float64
+}
+
+// Curves returns the ROC curve, from (0,0) to (1,1), and the PR curve,
+// starting at (0, precision at the highest score), whose areas Areas
+// computes: one point per distinct score (or bin), by descending score.
+// Coordinates are NaN when the labels are all of one class.
+func (e *BinaryClassificationEvaluator) Curves(ctx context.Context, df *frame.DataFrame) (roc, pr []CurvePoint, err error) {
+	all, err := e.collect(ctx, df)
+	if err != nil {
+		return nil, nil, err
+	}
+	roc, pr = curves(merged(all, e.numBins.Get(e.Params())))
+	return roc, pr, nil
+}
+
+// collect reads the (score, positive weight, negative weight) of each row.
+func (e *BinaryClassificationEvaluator) collect(ctx context.Context, df *frame.DataFrame) ([]scored, error) {
+	if err := e.CheckParams(); err != nil {
+		return nil, err
 	}
 	ps := e.Params()
 	uid, lc, rc, wc := e.UID(), e.labelCol.Get(ps), e.rawPredictionCol.Get(ps), e.weightCol.Get(ps)
 	if err := checkCols(df, uid, map[string][]ml.ColumnKind{lc: {ml.Numeric}, rc: {ml.Numeric, ml.Vector}, wc: {ml.Numeric}}); err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	parts, err := frame.AggregatePartitions(ctx, df, func(int) []scored { return nil },
 		func(acc []scored, b arrow.RecordBatch) ([]scored, error) {
@@ -182,22 +211,21 @@ func (e *BinaryClassificationEvaluator) Areas(ctx context.Context, df *frame.Dat
 			return acc, nil
 		})
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	var all []scored
 	for _, p := range parts {
 		all = append(all, p...)
 	}
 	if len(all) == 0 {
-		return 0, 0, fmt.Errorf("%s: no rows to evaluate", uid)
+		return nil, fmt.Errorf("%s: no rows to evaluate", uid)
 	}
-	roc, pr = areas(all, e.numBins.Get(ps))
-	return roc, pr, nil
+	return all, nil
 }
 
-// areas sorts the points by descending score, merges equal scores (and bins
-// when there are many), and integrates both curves.
-func areas(pts []scored, numBins int) (roc, pr float64) {
+// merged sorts the points by descending score and merges equal scores (and
+// bins when there are many).
+func merged(pts []scored, numBins int) []scored {
 	slices.SortStableFunc(pts, func(a, b scored) int {
 		switch {
 		case a.score > b.score:
@@ -231,30 +259,40 @@ func areas(pts []scored, numBins int) (roc, pr float64) {
 			agg = binned
 		}
 	}
+	return agg
+}
+
+// curves builds the ROC and PR curves of merged points.
+func curves(agg []scored) (roc, pr []CurvePoint) {
 	var P, N float64
 	for _, p := range agg {
 		P += p.pos
 		N += p.neg
 	}
 	var tp, fp float64
-	px, py := 0.0, 0.0 // ROC
-	var rx, ry float64 // PR
+	roc = append(roc, CurvePoint{0, 0})
 	for i, p := range agg {
 		tp += p.pos
 		fp += p.neg
-		x, y := fp/N, tp/P
-		roc += (x - px) * (y + py) / 2
-		px, py = x, y
-		rec, prec := tp/P, 1.0
+		roc = append(roc, CurvePoint{fp / N, tp / P})
+		prec := 1.0
 		if tp+fp > 0 {
 			prec = tp / (tp + fp)
 		}
 		if i == 0 {
-			rx, ry = 0, prec
+			pr = append(pr, CurvePoint{0, prec})
 		}
-		pr += (rec - rx) * (prec + ry) / 2
-		rx, ry = rec, prec
+		pr = append(pr, CurvePoint{tp / P, prec})
 	}
-	roc += (1 - px) * (1 + py) / 2
+	roc = append(roc, CurvePoint{1, 1})
 	return roc, pr
+}
+
+// trapezoid is the area under a curve by the trapezoidal rule.
+func trapezoid(c []CurvePoint) float64 {
+	a := 0.0
+	for i := 1; i < len(c); i++ {
+		a += (c[i].X - c[i-1].X) * (c[i].Y + c[i-1].Y) / 2
+	}
+	return a
 }
