@@ -154,6 +154,10 @@ type fakeRecorder struct {
 	metrics   map[string][]float64
 	tags      map[string]string
 	artifacts map[string]string
+	// files holds the content of each file artifact by
+	// "<artifactPath>/<base name>", read when logged (the runner removes
+	// the temporary files it logs).
+	files map[string][]byte
 }
 
 func (f *fakeRecorder) LogParam(k, v string) error { f.params[k] = v; return nil }
@@ -167,6 +171,12 @@ func (f *fakeRecorder) LogMetric(k string, v float64, step int64) error {
 func (f *fakeRecorder) SetTag(k, v string) error { f.tags[k] = v; return nil }
 func (f *fakeRecorder) LogArtifact(local, artifact string) error {
 	f.artifacts[artifact] = local
+	if data, err := os.ReadFile(local); err == nil {
+		if f.files == nil {
+			f.files = map[string][]byte{}
+		}
+		f.files[artifact+"/"+filepath.Base(local)] = data
+	}
 	return nil
 }
 

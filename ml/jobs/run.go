@@ -35,7 +35,11 @@ import (
 // per-fold metrics as "cv.fold<k>.<metricName>" ("tvs.<metricName>" for a
 // TrainValidationSplit; a job with several tuned fit steps prefixes these
 // with "<step>."); tags "gspark.job.file" and
-// "gspark.job.sha256"; saved models as artifacts under "models/<step>".
+// "gspark.job.sha256"; saved models as artifacts under "models/<step>";
+// an evaluate step's ROC and PR curves and confusion matrix as the JSON
+// artifact "evaluation/<step>.json" and a fit step's coefficients or
+// feature importances as "model/<step>.json" (tracking.EvaluationArtifact
+// and tracking.ModelArtifact).
 type Recorder interface {
 	LogParam(key, value string) error
 	LogMetric(key string, value float64, step int64) error
@@ -461,6 +465,9 @@ func (r *runner) fit(ctx context.Context, st *Step) (int64, error) {
 	case *tuning.TrainValidationSplitModel:
 		m = x.BestModel()
 	}
+	if err := r.recordModel(st, m); err != nil {
+		return -1, fmt.Errorf("tracking: %w", err)
+	}
 	r.models[st.Name] = m
 	r.fitted[st.Name] = m
 	return n, nil
@@ -712,6 +719,9 @@ func (r *runner) evaluate(ctx context.Context, st *Step) (int64, error) {
 		if err := r.record(func(rec Recorder) error { return rec.LogMetric(key, v, 0) }); err != nil {
 			return -1, err
 		}
+	}
+	if err := r.recordEvaluation(ctx, st, df, evs); err != nil {
+		return -1, fmt.Errorf("tracking: %w", err)
 	}
 	return df.Count(ctx)
 }

@@ -1,0 +1,203 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gspark/gspark/frame"
+	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/evaluation"
+	"github.com/gspark/gspark/ml/linalg"
+	"github.com/gspark/gspark/ml/tracking"
+)
+
+// logJSON writes v as the artifact <folder>/<name>.json through the
+// recorder, by way of a temporary file it removes.
+func (r *runner) logJSON(folder, name string, v any) error {
+	return r.record(func(rec Recorder) error {
+		data, err := json.MarshalIndent(v, "", " ")
+		if err != nil {
+			return fmt.Errorf("artifact %s/%s.json: %w", folder, name, err)
+		}
+		dir, err := os.MkdirTemp("", "gspark-artifact-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		p := filepath.Join(dir, name+".json")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return err
+		}
+		return rec.LogArtifact(p, folder)
+	})
+}
+
+// recordEvaluation logs the evaluate step's curves (of its first binary
+// classification evaluator) and confusion matrix (of its first
+// classification evaluator whose prediction column df has) as
+// evaluation/<step>.json.
+func (r *runner) recordEvaluation(ctx context.Context, st *Step, df *frame.DataFrame, evs []evaluation.Evaluator) error {
+	if r.dry || r.opts.Recorder == nil {
+		return nil
+	}
+	art := tracking.EvaluationArtifact{Step: st.Name}
+	for _, ev := range evs {
+		b, ok := ev.(*evaluation.BinaryClassificationEvaluator)
+		if !ok || art.ROC != nil {
+			continue
+		}
+		roc, pr, err := b.Curves(ctx, df)
+		if err != nil {
+			return fmt.Errorf("curves: %w", err)
+		}
+		art.ROC, art.PR = points(roc), points(pr)
+	}
+	for _, ev := range evs {
+		var label, pred string
+		switch ev.(type) {
+		case *evaluation.BinaryClassificationEvaluator:
+			pred = "prediction"
+		case *evaluation.MulticlassClassificationEvaluator:
+			v, _ := ev.Params().Get("predictionCol")
+			pred, _ = v.(string)
+		default:
+			continue
+		}
+		v, _ := ev.Params().Get("labelCol")
+		label, _ = v.(string)
+		if label == "" || pred == "" || ml.FieldIndex(df.Schema(), label) < 0 || ml.FieldIndex(df.Schema(), pred) < 0 {
+			continue
+		}
+		cm, err := confusion(ctx, df, label, pred)
+		if err != nil {
+			return err
+		}
+		art.Confusion = cm
+		break
+	}
+	if art.ROC == nil && art.Confusion == nil {
+		return nil
+	}
+	return r.logJSON("evaluation", st.Name, art)
+}
+
+// points converts curve points, or returns nil when a coordinate is not
+// finite (a test set of one class).
+func points(c []evaluation.CurvePoint) [][2]float64 {
+	out := make([][2]float64, len(c))
+	for i, p := range c {
+		if math.IsNaN(p.X) || math.IsNaN(p.Y) || math.IsInf(p.X, 0) || math.IsInf(p.Y, 0) {
+			return nil
+		}
+		out[i] = [2]float64{p.X, p.Y}
+	}
+	return out
+}
+
+// confusion counts df's rows by label and prediction (rows with a null in
+// either are left out).
+func confusion(ctx context.Context, df *frame.DataFrame, label, pred string) (*tracking.ConfusionMatrix, error) {
+	rows, err := df.GroupBy(frame.Col(label), frame.Col(pred)).Count().Collect(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("confusion matrix of %s by %s: %w", label, pred, err)
+	}
+	type cell struct{ l, p float64 }
+	counts := map[cell]int64{}
+	var classes []float64
+	for _, row := range rows {
+		l, okL := toFloat(row[0])
+		p, okP := toFloat(row[1])
+		n, okN := row[2].(int64)
+		if !okL || !okP || !okN {
+			continue
+		}
+		counts[cell{l, p}] += n
+		for _, c := range []float64{l, p} {
+			if !slices.Contains(classes, c) {
+				classes = append(classes, c)
+			}
+		}
+	}
+	slices.Sort(classes)
+	cm := &tracking.ConfusionMatrix{LabelCol: label, PredictionCol: pred, Classes: classes, Counts: make([][]int64, len(classes))}
+	for i, l := range classes {
+		cm.Counts[i] = make([]int64, len(classes))
+		for j, p := range classes {
+			cm.Counts[i][j] = counts[cell{l, p}]
+		}
+	}
+	return cm, nil
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+// recordModel logs the coefficients or feature importances of the fitted
+// model's last stage that has them as model/<step>.json.
+func (r *runner) recordModel(st *Step, m ml.Model) error {
+	if r.dry || r.opts.Recorder == nil {
+		return nil
+	}
+	var stages []ml.Transformer
+	if pm, ok := m.(*ml.PipelineModel); ok {
+		stages = pm.Stages()
+	} else if t, ok := m.(ml.Transformer); ok {
+		stages = []ml.Transformer{t}
+	}
+	var art *tracking.ModelArtifact
+	var names []string
+	for _, s := range stages {
+		if strings.HasSuffix(s.ClassName(), "VectorAssembler") {
+			v, _ := s.Params().Get("inputCols")
+			names, _ = v.([]string)
+		}
+		switch x := s.(type) {
+		case interface {
+			Coefficients() linalg.Vector
+			Intercept() float64
+		}:
+			c := x.Coefficients()
+			if c == nil {
+				continue // multinomial
+			}
+			b := x.Intercept()
+			art = &tracking.ModelArtifact{Step: st.Name, Stage: s.ClassName(), Kind: "coefficients", Values: c.ToArray(), Intercept: &b}
+		case interface{ FeatureImportances() linalg.Vector }:
+			art = &tracking.ModelArtifact{Step: st.Name, Stage: s.ClassName(), Kind: "featureImportances", Values: x.FeatureImportances().ToArray()}
+		default:
+			continue
+		}
+		if len(names) == len(art.Values) {
+			art.Features = slices.Clone(names)
+		} else {
+			art.Features = make([]string, len(art.Values))
+			for i := range art.Features {
+				art.Features[i] = strconv.Itoa(i)
+			}
+		}
+	}
+	if art == nil {
+		return nil
+	}
+	return r.logJSON("model", st.Name, art)
+}
