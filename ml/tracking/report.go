@@ -38,6 +38,18 @@ figure{display:inline-block;margin:0 1em 1em 0}
 {{end}}</table>{{end}}
 {{range .Charts}}<figure><img alt="{{.Key}}" src="{{.Src}}"><figcaption>{{.Key}}</figcaption></figure>
 {{end}}
+{{range .Evaluations}}<h2>Evaluation {{.Step}}</h2>
+{{if .ROC}}<figure><img alt="ROC curve of {{.Step}}" src="{{.ROC}}"><figcaption>ROC curve</figcaption></figure>
+<figure><img alt="PR curve of {{.Step}}" src="{{.PR}}"><figcaption>PR curve</figcaption></figure>
+{{end}}{{with .Confusion}}<table class="confusion"><caption>Confusion matrix (rows: {{.LabelCol}}, columns: {{.PredictionCol}})</caption>
+<tr><th>{{.LabelCol}} \ {{.PredictionCol}}</th>{{range .Classes}}<th class="num">{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr><th class="num">{{index . 0}}</th>{{range slice . 1}}<td class="num">{{.}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
+{{end}}
+{{range .Models}}<h2>Model {{.Step}}</h2>
+<p>{{.Stage}}{{if .Intercept}}, intercept {{.Intercept}}{{end}}</p>
+<figure><img alt="{{.Kind}} of {{.Step}}" src="{{.Chart}}"><figcaption>{{.Kind}}</figcaption></figure>
+{{end}}
 {{if .Tags}}<h2>Tags</h2><table><tr><th>tag</th><th>value</th></tr>
 {{range .Tags}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td></tr>
 {{end}}</table>{{end}}
@@ -49,16 +61,39 @@ type reportChart struct {
 	Src template.URL
 }
 
+type reportEval struct {
+	Step      string
+	ROC, PR   template.URL
+	Confusion *confusionTable
+}
+
+type confusionTable struct {
+	LabelCol, PredictionCol string
+	Classes                 []string
+	// Rows: the label, then the count per prediction.
+	Rows [][]string
+}
+
+type reportModel struct {
+	Step, Stage, Kind, Intercept string
+	Chart                        template.URL
+}
+
 // WriteReport writes a self-contained HTML report of run r: its
-// description, params, latest metrics and tags, and a chart of every metric
+// description, params, latest metrics and tags, a chart of every metric
 // logged more than once (its value by step; a cross-validation's
-// avgMetrics by grid point), drawn with gonum/plot.
+// avgMetrics by grid point), and, from the artifacts evaluation/*.json
+// (EvaluationArtifact) and model/*.json (ModelArtifact) when the run has
+// them, ROC and PR curves, confusion matrices and a bar chart of a model's
+// coefficients or feature importances; charts are drawn with gonum/plot.
 func WriteReport(w io.Writer, r *RunRecord) error {
 	data := struct {
 		Name                  string
 		Info, Params, Metrics [][]string
 		Tags                  [][]string
 		Charts                []reportChart
+		Evaluations           []reportEval
+		Models                []reportModel
 	}{Name: r.Name}
 	ts := func(t time.Time) string {
 		if t.IsZero() {
@@ -90,7 +125,14 @@ func WriteReport(w io.Writer, r *RunRecord) error {
 		if svg == nil {
 			continue
 		}
-		data.Charts = append(data.Charts, reportChart{Key: k, Src: template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg))})
+		data.Charts = append(data.Charts, reportChart{Key: k, Src: dataURI(svg)})
+	}
+	var err error
+	if data.Evaluations, err = reportEvaluations(r); err != nil {
+		return err
+	}
+	if data.Models, err = reportModels(r); err != nil {
+		return err
 	}
 	if err := reportPage.Execute(w, data); err != nil {
 		return fmt.Errorf("tracking: report of run %s: %w", r.ID, err)
@@ -122,15 +164,28 @@ func metricChart(key string, history []Metric) ([]byte, error) {
 		return nil, fmt.Errorf("tracking: chart of metric %q: %w", key, err)
 	}
 	p.Add(plotter.NewGrid(), line, points)
-	wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "svg")
+	b, err := svgOf(p, 6*vg.Inch, 4*vg.Inch)
 	if err != nil {
 		return nil, fmt.Errorf("tracking: chart of metric %q: %w", key, err)
 	}
+	return b, nil
+}
+
+// svgOf renders p as SVG.
+func svgOf(p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	wt, err := p.WriterTo(w, h, "svg")
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	if _, err := wt.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("tracking: chart of metric %q: %w", key, err)
+		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+func dataURI(svg []byte) template.URL {
+	return template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg))
 }
 
 // sortedKeys returns the keys of m, sorted.

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"html"
 	"math"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -64,5 +65,59 @@ func TestWriteReport(t *testing.T) {
 	}
 	if strings.Contains(page, `src="http`) || strings.Contains(page, `href="http`) {
 		t.Error("the report refers to outside files")
+	}
+}
+
+// A run with an evaluation and a model artifact gets ROC and PR charts, a
+// confusion table with the counts, and a bar chart of the coefficients.
+func TestWriteReportArtifacts(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "mlruns"))
+	must(t, err)
+	r, err := s.StartRun(context.Background(), "exp", "report")
+	must(t, err)
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		must(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	must(t, r.LogArtifact(write("heldout.json", `{"step":"heldout","roc":[[0,0],[0,0.5],[0.5,1],[1,1]],"pr":[[0,1],[0.5,1],[1,0.667]],
+		"confusion":{"labelCol":"label","predictionCol":"prediction","classes":[0,1],"counts":[[17,3],[5,29]]}}`), "evaluation"))
+	must(t, r.LogArtifact(write("model.json", `{"step":"model","stage":"LogisticRegressionModel","kind":"coefficients","features":["radius","texture"],"values":[1.5,-0.25],"intercept":0.125}`), "model"))
+	must(t, r.End(StatusFinished))
+	rec, err := s.Run(r.ID())
+	must(t, err)
+	var buf bytes.Buffer
+	must(t, WriteReport(&buf, rec))
+	page := buf.String()
+	for _, alt := range []string{"ROC curve of heldout", "PR curve of heldout", "coefficients of model"} {
+		m := regexp.MustCompile(`<img alt="` + alt + `" src="([^"]+)">`).FindStringSubmatch(page)
+		const prefix = "data:image/svg+xml;base64,"
+		if m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), prefix) {
+			t.Errorf("no embedded chart %q", alt)
+			continue
+		}
+		svg, err := base64.StdEncoding.DecodeString(html.UnescapeString(m[1])[len(prefix):])
+		must(t, err)
+		if !bytes.Contains(svg, []byte("<svg")) {
+			t.Errorf("chart %q is not SVG", alt)
+		}
+	}
+	cells := regexp.MustCompile(`<tr><th class="num">1</th><td class="num">(\d+)</td><td class="num">(\d+)</td></tr>`).FindStringSubmatch(page)
+	if !strings.Contains(page, `<table class="confusion">`) || cells == nil || cells[1] != "5" || cells[2] != "29" {
+		t.Errorf("confusion table missing or wrong: %v\n%s", cells, page)
+	}
+	if !strings.Contains(page, "intercept 0.125") {
+		t.Error("intercept missing")
+	}
+	// A malformed artifact is an error naming the file.
+	r2, err := s.StartRun(context.Background(), "exp", "bad")
+	must(t, err)
+	must(t, r2.LogArtifact(write("bad.json", `{"step":`), "evaluation"))
+	must(t, r2.End(StatusFinished))
+	rec2, err := s.Run(r2.ID())
+	must(t, err)
+	if err := WriteReport(&bytes.Buffer{}, rec2); err == nil || !strings.Contains(err.Error(), "bad.json") {
+		t.Errorf("malformed artifact: %v", err)
 	}
 }
