@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,7 +33,8 @@ func newRun(g *globalFlags) *cobra.Command {
 			"--partitions overrides the file's partitions:.\n" +
 			"Each run is recorded in MLflow's file layout under --tracking-dir (default: a local\n" +
 			"MLFLOW_TRACKING_URI, else ./mlruns), in the experiment named after the job: every\n" +
-			"stage's params, the metrics, tags and saved models (see `gspark runs`).",
+			"stage's params, the metrics, tags and saved models, evaluation curves and model\n" +
+			"coefficients, and the run's HTML report as artifacts/report.html (see `gspark runs`).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			overrides := map[string]string{}
@@ -64,8 +66,9 @@ func newRun(g *globalFlags) *cobra.Command {
 			defer stop()
 			opts := jobs.Options{Session: s, Progress: cmd.ErrOrStderr()}
 			var run *tracking.Run
+			var store *tracking.Store
 			if !noTracking {
-				if run, err = startJobRun(ctx, trackingDir, job, args[0]); err != nil {
+				if store, run, err = startJobRun(ctx, trackingDir, job, args[0]); err != nil {
 					return err
 				}
 				opts.Recorder = run
@@ -76,8 +79,12 @@ func newRun(g *globalFlags) *cobra.Command {
 				if err != nil {
 					status = tracking.StatusFailed
 				}
+				reportErr := logRunReport(store, run, status)
 				if endErr := run.End(status); err == nil && endErr != nil {
 					return endErr
+				}
+				if err == nil && reportErr != nil {
+					return reportErr
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "run %s recorded in %s\n", run.ID(), run.Dir())
 			}
@@ -99,26 +106,51 @@ func newRun(g *globalFlags) *cobra.Command {
 // startJobRun starts the tracking run of a job in dir (or the default
 // directory), in the experiment named after the job, with the job file as
 // an artifact.
-func startJobRun(ctx context.Context, dir string, job *jobs.Job, file string) (*tracking.Run, error) {
+func startJobRun(ctx context.Context, dir string, job *jobs.Job, file string) (*tracking.Store, *tracking.Run, error) {
 	if dir == "" {
 		var err error
 		if dir, err = defaultTrackingDir(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	store, err := tracking.Open(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	run, err := store.StartRun(ctx, job.Name, "")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := run.LogArtifact(file, filepath.Base(file)); err != nil {
 		_ = run.End(tracking.StatusFailed)
-		return nil, err
+		return nil, nil, err
 	}
-	return run, nil
+	return store, run, nil
+}
+
+// logRunReport writes the HTML report of the run (as `gspark runs report`
+// does) into its artifacts as report.html. The run is still active, so the
+// report shows the status it is about to end with and the current time as
+// its end.
+func logRunReport(store *tracking.Store, run *tracking.Run, status string) error {
+	rec, err := store.Run(run.ID())
+	if err != nil {
+		return fmt.Errorf("run report: %w", err)
+	}
+	rec.Status, rec.EndTime = status, time.Now()
+	dir, err := os.MkdirTemp("", "gspark-report-")
+	if err != nil {
+		return fmt.Errorf("run report: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	p := filepath.Join(dir, "report.html")
+	if err := writeReportFile(p, rec); err != nil {
+		return fmt.Errorf("run report: %w", err)
+	}
+	if err := run.LogArtifact(p, ""); err != nil {
+		return fmt.Errorf("run report: %w", err)
+	}
+	return nil
 }
 
 // defaultTrackingDir is MLflow's default: a local MLFLOW_TRACKING_URI (a

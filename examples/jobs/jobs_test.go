@@ -98,7 +98,7 @@ func TestJobFilesBinary(t *testing.T) {
 
 // checkRecordedRun asserts that gspark run recorded one finished run of the
 // job in dir: the metrics it printed, the params of its stages, the job file
-// and its hash.
+// and its hash, and its report.
 func checkRecordedRun(t *testing.T, dir, file string, res *jobs.Result) {
 	t.Helper()
 	store, err := tracking.Open(dir)
@@ -135,5 +135,16 @@ func checkRecordedRun(t *testing.T, dir, file string, res *jobs.Result) {
 	}
 	if _, err := os.Stat(filepath.Join(r.Dir(), "artifacts", filepath.Base(file))); err != nil {
 		t.Errorf("job file not among the artifacts: %v", err)
+	}
+	// The run's report is among its artifacts, with the ROC curve of each
+	// evaluate step that has a binary classification evaluator.
+	page, err := os.ReadFile(filepath.Join(r.Dir(), "artifacts", "report.html"))
+	if err != nil {
+		t.Fatalf("report not among the artifacts: %v", err)
+	}
+	for _, want := range []string{`<img alt="ROC curve of `, `src="data:image/svg&#43;xml;base64,`, `<table class="confusion">`, "<td>FINISHED</td>"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("report.html has no %s", want)
+		}
 	}
 }
