@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/evaluation"
@@ -136,6 +138,47 @@ func confusion(ctx context.Context, df *frame.DataFrame, label, pred string) (*t
 	return cm, nil
 }
 
+// featureNames names n assembled features by the assembler's input columns:
+// a number column names one feature, the one vector column (if there is
+// just one) the n left as "<col>[i]"; else the names are the indices.
+func featureNames(cols []arrow.Field, n int) []string {
+	var names []string
+	vector := -1
+	for i, f := range cols {
+		if f.Type != nil && linalg.IsVector(f.Type) {
+			if vector >= 0 {
+				vector = -2
+				break
+			}
+			vector = i
+		}
+	}
+	if vector == -1 && len(cols) == n {
+		for _, f := range cols {
+			names = append(names, f.Name)
+		}
+		return names
+	}
+	if vector >= 0 && n >= len(cols)-1 {
+		size := n - (len(cols) - 1)
+		for i, f := range cols {
+			if i != vector {
+				names = append(names, f.Name)
+				continue
+			}
+			for k := range size {
+				names = append(names, fmt.Sprintf("%s[%d]", f.Name, k))
+			}
+		}
+		return names
+	}
+	names = make([]string, n)
+	for i := range names {
+		names[i] = strconv.Itoa(i)
+	}
+	return names
+}
+
 func toFloat(v any) (float64, bool) {
 	switch x := v.(type) {
 	case float64:
@@ -153,8 +196,9 @@ func toFloat(v any) (float64, bool) {
 }
 
 // recordModel logs the coefficients or feature importances of the fitted
-// model's last stage that has them as model/<step>.json.
-func (r *runner) recordModel(st *Step, m ml.Model) error {
+// model's last stage that has them as model/<step>.json; in is the fit
+// input's schema, which names the features.
+func (r *runner) recordModel(st *Step, m ml.Model, in *arrow.Schema) error {
 	if r.dry || r.opts.Recorder == nil {
 		return nil
 	}
@@ -165,11 +209,29 @@ func (r *runner) recordModel(st *Step, m ml.Model) error {
 		stages = []ml.Transformer{t}
 	}
 	var art *tracking.ModelArtifact
-	var names []string
+	var cols []arrow.Field // the assembler's inputs
+	schema := in
 	for _, s := range stages {
 		if strings.HasSuffix(s.ClassName(), "VectorAssembler") {
 			v, _ := s.Params().Get("inputCols")
-			names, _ = v.([]string)
+			names, _ := v.([]string)
+			cols = cols[:0]
+			for _, n := range names {
+				f := arrow.Field{Name: n}
+				if schema != nil {
+					if i := ml.FieldIndex(schema, n); i >= 0 {
+						f = schema.Field(i)
+					}
+				}
+				cols = append(cols, f)
+			}
+		}
+		if schema != nil {
+			if out, err := s.TransformSchema(schema); err == nil {
+				schema = out
+			} else {
+				schema = nil
+			}
 		}
 		switch x := s.(type) {
 		case interface {
@@ -187,14 +249,7 @@ func (r *runner) recordModel(st *Step, m ml.Model) error {
 		default:
 			continue
 		}
-		if len(names) == len(art.Values) {
-			art.Features = slices.Clone(names)
-		} else {
-			art.Features = make([]string, len(art.Values))
-			for i := range art.Features {
-				art.Features[i] = strconv.Itoa(i)
-			}
-		}
+		art.Features = featureNames(cols, len(art.Values))
 	}
 	if art == nil {
 		return nil

@@ -8,7 +8,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/linalg"
 	"github.com/gspark/gspark/ml/tracking"
 )
 
@@ -105,5 +108,22 @@ func TestModelArtifact(t *testing.T) {
 	}
 	if ev.ROC != nil || ev.Confusion == nil {
 		t.Errorf("heldout: %+v", ev)
+	}
+}
+
+// The assembler's one vector input names the features it spans.
+func TestFeatureNames(t *testing.T) {
+	num, vec := arrow.PrimitiveTypes.Float64, linalg.VectorType()
+	cols := []arrow.Field{{Name: "a", Type: num}, {Name: "v", Type: vec}, {Name: "b", Type: num}}
+	// 4 features: a, then v's 2 (4 - 2 number columns), then b.
+	if got, want := featureNames(cols, 4), []string{"a", "v[0]", "v[1]", "b"}; !slices.Equal(got, want) {
+		t.Errorf("one vector: %v, want %v", got, want)
+	}
+	if got, want := featureNames([]arrow.Field{cols[0], cols[2]}, 2), []string{"a", "b"}; !slices.Equal(got, want) {
+		t.Errorf("numbers: %v, want %v", got, want)
+	}
+	two := append(cols, arrow.Field{Name: "w", Type: vec})
+	if got, want := featureNames(two, 5), []string{"0", "1", "2", "3", "4"}; !slices.Equal(got, want) {
+		t.Errorf("two vectors: %v, want %v", got, want)
 	}
 }

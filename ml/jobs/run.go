@@ -465,7 +465,7 @@ func (r *runner) fit(ctx context.Context, st *Step) (int64, error) {
 	case *tuning.TrainValidationSplitModel:
 		m = x.BestModel()
 	}
-	if err := r.recordModel(st, m); err != nil {
+	if err := r.recordModel(st, m, df.Schema()); err != nil {
 		return -1, fmt.Errorf("tracking: %w", err)
 	}
 	r.models[st.Name] = m
