@@ -25,19 +25,15 @@ var reportPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 body{font-family:sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin-bottom:1.5em}
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-figure{display:inline-block;margin:0 1em 1em 0}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+figure{display:inline-block;margin:0 1em 1em 0;vertical-align:top}
+caption{text-align:left;padding-bottom:.3em}
 </style></head><body>
 <h1>Run {{.Name}}</h1>
 <table>{{range .Info}}<tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>{{end}}</table>
-{{if .Params}}<h2>Params</h2><table><tr><th>param</th><th>value</th></tr>
-{{range .Params}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td></tr>
-{{end}}</table>{{end}}
 {{if .Metrics}}<h2>Metrics</h2><table><tr><th>metric</th><th>latest</th><th>step</th><th>values</th></tr>
 {{range .Metrics}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td></tr>
 {{end}}</table>{{end}}
-{{range .Charts}}<figure><img alt="{{.Key}}" src="{{.Src}}"><figcaption>{{.Key}}</figcaption></figure>
-{{end}}
 {{range .Evaluations}}<h2>Evaluation {{.Step}}</h2>
 {{if .ROC}}<figure><img alt="ROC curve of {{.Step}}" src="{{.ROC}}"><figcaption>ROC curve</figcaption></figure>
 <figure><img alt="PR curve of {{.Step}}" src="{{.PR}}"><figcaption>PR curve</figcaption></figure>
@@ -50,6 +46,13 @@ figure{display:inline-block;margin:0 1em 1em 0}
 <p>{{.Stage}}{{if .Intercept}}, intercept {{.Intercept}}{{end}}</p>
 <figure><img alt="{{.Kind}} of {{.Step}}" src="{{.Chart}}"><figcaption>{{.Kind}}</figcaption></figure>
 {{end}}
+{{if .Charts}}<h2>Metric series</h2>
+{{range .Charts}}<figure><img alt="{{.Key}}" src="{{.Src}}"><figcaption>{{.Key}}</figcaption></figure>
+{{end}}
+{{end}}
+{{if .Params}}<h2>Params</h2><table><tr><th>param</th><th>value</th></tr>
+{{range .Params}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td></tr>
+{{end}}</table>{{end}}
 {{if .Tags}}<h2>Tags</h2><table><tr><th>tag</th><th>value</th></tr>
 {{range .Tags}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td></tr>
 {{end}}</table>{{end}}
@@ -80,7 +83,7 @@ type reportModel struct {
 }
 
 // WriteReport writes a self-contained HTML report of run r: its
-// description, params, latest metrics and tags, a chart of every metric
+// description, latest metrics, params and tags, a chart of every metric
 // logged more than once (its value by step; a cross-validation's
 // avgMetrics by grid point), and, from the artifacts evaluation/*.json
 // (EvaluationArtifact) and model/*.json (ModelArtifact) when the run has
@@ -164,7 +167,7 @@ func metricChart(key string, history []Metric) ([]byte, error) {
 		return nil, fmt.Errorf("tracking: chart of metric %q: %w", key, err)
 	}
 	p.Add(plotter.NewGrid(), line, points)
-	b, err := svgOf(p, 6*vg.Inch, 4*vg.Inch)
+	b, err := svgOf(p, 4.5*vg.Inch, 3*vg.Inch)
 	if err != nil {
 		return nil, fmt.Errorf("tracking: chart of metric %q: %w", key, err)
 	}
