@@ -27,7 +27,7 @@ table{border-collapse:collapse;margin-bottom:1.5em}
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{display:inline-block;margin:0 1em 1em 0;vertical-align:top}
-caption{text-align:left;padding-bottom:.3em}
+caption{text-align:left;padding-bottom:.3em;white-space:nowrap}
 </style></head><body>
 <h1>Run {{.Name}}</h1>
 <table>{{range .Info}}<tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>{{end}}</table>
