@@ -254,5 +254,14 @@ func (r *runner) recordModel(st *Step, m ml.Model, in *arrow.Schema) error {
 	if art == nil {
 		return nil
 	}
+	vals := slices.Clone(art.Values)
+	if art.Intercept != nil {
+		vals = append(vals, *art.Intercept)
+	}
+	for _, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil // JSON has no NaN, and such a model has nothing to chart
+		}
+	}
 	return r.logJSON("model", st.Name, art)
 }

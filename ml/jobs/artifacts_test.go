@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -125,5 +126,30 @@ func TestFeatureNames(t *testing.T) {
 	two := append(cols, arrow.Field{Name: "w", Type: vec})
 	if got, want := featureNames(two, 5), []string{"0", "1", "2", "3", "4"}; !slices.Equal(got, want) {
 		t.Errorf("two vectors: %v, want %v", got, want)
+	}
+}
+
+// A tree ensemble logs its feature importances, which Spark normalizes to
+// sum to 1.
+func TestModelArtifactImportances(t *testing.T) {
+	src := validJob
+	i, j := strings.Index(src, "      tune:"), strings.Index(src, "  - name: heldout")
+	src = src[:i] + src[j:]
+	src = strings.Replace(src, "{stage: LogisticRegression, name: lr, params: {maxIter: 50}}", "{stage: RandomForestClassifier, name: rf, params: {numTrees: 3, seed: 1}}", 1)
+	s := newSetup(t, src)
+	rec := &fakeRecorder{params: map[string]string{}, metrics: map[string][]float64{}, tags: map[string]string{}, artifacts: map[string]string{}}
+	if _, err := RunFile(ctx, s.file, s.params, Options{Recorder: rec}); err != nil {
+		t.Fatal(err)
+	}
+	var got tracking.ModelArtifact
+	if err := json.Unmarshal(rec.files["model/model.json"], &got); err != nil {
+		t.Fatalf("model/model.json: %v (artifacts %v)", err, rec.artifacts)
+	}
+	sum := 0.0
+	for _, v := range got.Values {
+		sum += v
+	}
+	if got.Kind != "featureImportances" || got.Intercept != nil || !slices.Equal(got.Features, []string{"x1", "x2", "cat_index"}) || math.Abs(sum-1) > 1e-9 {
+		t.Errorf("model artifact %+v (sum %v)", got, sum)
 	}
 }
