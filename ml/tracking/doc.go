@@ -19,6 +19,10 @@
 //	.../<run id>/tags/<key>            the value, no trailing newline
 //	.../<run id>/artifacts/            files logged with the run
 //
+// A `gspark run` job run also logs artifacts/evaluation/<step>.json
+// (EvaluationArtifact), artifacts/model/<step>.json (ModelArtifact) and
+// artifacts/report.html (WriteReport's page, which draws the JSON ones).
+//
 // meta.yaml files are block-style YAML with sorted keys; experiment ids are
 // strings (experiment "0" is "Default", others are 18-digit random
 // integers), run ids are 32 lowercase hex digits (a uuid4 without dashes),
