@@ -43,7 +43,8 @@ func (r *runner) logJSON(folder, name string, v any) error {
 
 // recordEvaluation logs the evaluate step's curves (of its first binary
 // classification evaluator) and confusion matrix (of its first
-// classification evaluator whose prediction column df has) as
+// classification evaluator whose label and prediction columns df has: a
+// multiclass evaluator's predictionCol, a binary one's "prediction") as
 // evaluation/<step>.json.
 func (r *runner) recordEvaluation(ctx context.Context, st *Step, df *frame.DataFrame, evs []evaluation.Evaluator) error {
 	if r.dry || r.opts.Recorder == nil {
