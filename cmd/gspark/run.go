@@ -121,7 +121,7 @@ func startJobRun(ctx context.Context, dir string, job *jobs.Job, file string) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := run.LogArtifact(file, filepath.Base(file)); err != nil {
+	if err := run.LogArtifact(file, ""); err != nil {
 		_ = run.End(tracking.StatusFailed)
 		return nil, nil, err
 	}

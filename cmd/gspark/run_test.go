@@ -16,7 +16,7 @@ func TestRunCommandInProcess(t *testing.T) {
 		var o, e bytes.Buffer
 		cmd.SetOut(&o)
 		cmd.SetErr(&e)
-		cmd.SetArgs(args)
+		cmd.SetArgs(append(args, "--no-tracking"))
 		err := cmd.ExecuteContext(context.Background())
 		return o.String(), e.String(), err
 	}

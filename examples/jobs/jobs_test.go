@@ -133,8 +133,8 @@ func checkRecordedRun(t *testing.T, dir, file string, res *jobs.Result) {
 	if r.Tags["gspark.job.sha256"] == "" || r.Tags["gspark.job.file"] == "" {
 		t.Errorf("job tags missing: %v", r.Tags)
 	}
-	if _, err := os.Stat(filepath.Join(r.Dir(), "artifacts", filepath.Base(file))); err != nil {
-		t.Errorf("job file not among the artifacts: %v", err)
+	if fi, err := os.Stat(filepath.Join(r.Dir(), "artifacts", filepath.Base(file))); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("job file not among the artifacts as a file: %v", err)
 	}
 	// The run's report is among its artifacts, with the ROC curve of each
 	// evaluate step that has a binary classification evaluator.
