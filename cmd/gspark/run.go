@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -121,6 +122,10 @@ func startJobRun(ctx context.Context, dir string, job *jobs.Job, file string) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := run.SetTag("gspark.version", gsparkVersion()); err != nil {
+		_ = run.End(tracking.StatusFailed)
+		return nil, nil, err
+	}
 	if err := run.LogArtifact(file, ""); err != nil {
 		_ = run.End(tracking.StatusFailed)
 		return nil, nil, err
@@ -168,4 +173,21 @@ func defaultTrackingDir() (string, error) {
 		return "", fmt.Errorf("MLFLOW_TRACKING_URI %q names a tracking server; gspark records runs in a directory: pass --tracking-dir DIR or --no-tracking", uri)
 	}
 	return uri, nil
+}
+
+// gsparkVersion is the version of the gspark module this binary was built
+// from, with its VCS revision when the build recorded one ("(devel)" for a
+// build from a working tree).
+func gsparkVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" {
+			v += " " + s.Value
+		}
+	}
+	return v
 }

@@ -130,7 +130,7 @@ func checkRecordedRun(t *testing.T, dir, file string, res *jobs.Result) {
 	if len(r.Params) == 0 {
 		t.Error("no params recorded")
 	}
-	if r.Tags["gspark.job.sha256"] == "" || r.Tags["gspark.job.file"] == "" {
+	if r.Tags["gspark.job.sha256"] == "" || r.Tags["gspark.job.file"] == "" || r.Tags["gspark.version"] == "" || r.Tags["mlflow.user"] == "" {
 		t.Errorf("job tags missing: %v", r.Tags)
 	}
 	if fi, err := os.Stat(filepath.Join(r.Dir(), "artifacts", filepath.Base(file))); err != nil || !fi.Mode().IsRegular() {

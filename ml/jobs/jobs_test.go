@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gspark/gspark/frame"
+	"github.com/gspark/gspark/ml/classification"
 )
 
 var ctx = context.Background()
@@ -217,6 +219,16 @@ func TestRecorder(t *testing.T) {
 	}
 	if rec.artifacts["models/save"] != filepath.Join(s.out, "model") {
 		t.Errorf("artifacts %v", rec.artifacts)
+	}
+	// The best model's objective history, iteration by iteration.
+	var want []float64
+	for _, st := range fittedStages(res.Models["model"]) {
+		if lr, ok := st.(*classification.LogisticRegressionModel); ok {
+			want = lr.Summary().ObjectiveHistory
+		}
+	}
+	if got := rec.metrics["lr.objectiveHistory"]; len(want) < 2 || !slices.Equal(got, want) {
+		t.Errorf("lr.objectiveHistory %v, want the model's %v", got, want)
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/gspark/gspark/ml/all"
 	"github.com/gspark/gspark/ml/evaluation"
 	"github.com/gspark/gspark/ml/param"
+	"github.com/gspark/gspark/ml/tracking"
 	"github.com/gspark/gspark/ml/tuning"
 	"github.com/gspark/gspark/planner/sql"
 )
@@ -598,8 +599,37 @@ func (r *runner) recordFit(st *Step, m ml.Model, names []string, byName map[stri
 				errs = append(errs, rec.LogMetric(fmt.Sprintf("%sfold%d.%s", prefix, k, metric), v, int64(i)))
 			}
 		}
+		// The objective per iteration of the final model's solver stages
+		// (the best model's, when tuned), as "<stage-name>.objectiveHistory".
+		uidName := map[string]string{}
+		for _, n := range names {
+			uidName[byName[n].UID()] = n
+		}
+		for _, s := range fittedStages(m) {
+			if n, ok := uidName[s.UID()]; ok {
+				errs = append(errs, tracking.LogObjectiveHistory(rec, n+".objectiveHistory", tracking.ObjectiveHistory(s)))
+			}
+		}
 		return errors.Join(errs...)
 	})
+}
+
+// fittedStages are the stages of a fitted model: a pipeline's, the best
+// model's of a validator, or the model itself.
+func fittedStages(m ml.Stage) []ml.Stage {
+	switch x := m.(type) {
+	case *tuning.CrossValidatorModel:
+		return fittedStages(x.BestModel())
+	case *tuning.TrainValidationSplitModel:
+		return fittedStages(x.BestModel())
+	case *ml.PipelineModel:
+		var out []ml.Stage
+		for _, s := range x.Stages() {
+			out = append(out, fittedStages(s)...)
+		}
+		return out
+	}
+	return []ml.Stage{m}
 }
 
 // tunedFits counts the job's fit steps with a tune: section.

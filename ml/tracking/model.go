@@ -84,20 +84,26 @@ func LogModel(l Logger, stage ml.Stage) error {
 	if err := LogStageParams(l, stage); err != nil {
 		return err
 	}
-	var history []float64
+	return LogObjectiveHistory(l, stage.UID()+".objectiveHistory", ObjectiveHistory(stage))
+}
+
+// ObjectiveHistory is the objective per iteration of a fitted
+// LogisticRegression, LinearRegression (l-bfgs) or LinearSVC model, nil for
+// other stages and models without a training summary.
+func ObjectiveHistory(stage ml.Stage) []float64 {
 	switch m := stage.(type) {
 	case *classification.LogisticRegressionModel:
 		if m.HasSummary() {
-			history = m.Summary().ObjectiveHistory
+			return m.Summary().ObjectiveHistory
 		}
 	case *regression.LinearRegressionModel:
 		if m.HasSummary() {
-			history = m.Summary().ObjectiveHistory
+			return m.Summary().ObjectiveHistory
 		}
 	case *classification.LinearSVCModel:
-		history = m.ObjectiveHistory()
+		return m.ObjectiveHistory()
 	}
-	return LogObjectiveHistory(l, stage.UID()+".objectiveHistory", history)
+	return nil
 }
 
 // formatParam writes a param value: floats as MLflow writes Python floats,
