@@ -47,6 +47,26 @@ func ElementAt(arr, index expr.Expr, try bool) (expr.Expr, error) {
 	if try {
 		name = "try_element_at"
 	}
+	return indexArray(name, "", arr, index, func(k, size int32) (int32, error) {
+		switch {
+		case k == 0:
+			return -1, ErrInvalidIndex
+		case k > 0 && k <= size:
+			return k - 1, nil
+		case k < 0 && -k <= size:
+			return size + k, nil
+		case !try:
+			return -1, fmt.Errorf("%w: index %d, array size %d (use try_element_at to get null)", ErrIndexOutOfBounds, k, size)
+		}
+		return -1, nil
+	})
+}
+
+// indexArray is an element of each array picked by an int32 index: at maps
+// the index and the array's size to a 0-based position, -1 for null, or an
+// error. label, if set, is the expression's text. A null array or index
+// gives null.
+func indexArray(name, label string, arr, index expr.Expr, at func(k, size int32) (int32, error)) (expr.Expr, error) {
 	if err := checkArgs(name, arr, index); err != nil {
 		return nil, err
 	}
@@ -57,7 +77,7 @@ func ElementAt(arr, index expr.Expr, try bool) (expr.Expr, error) {
 	if t := index.DataType().ID(); t != arrow.INT32 && t != arrow.NULL {
 		return nil, fmt.Errorf("%s: index %s has type %s, expected int", name, index, index.DataType())
 	}
-	return &fn{name: name, args: []expr.Expr{arr, index}, typ: elem, eval: func(mem memory.Allocator, a []arrow.Array, n int) (arrow.Array, error) {
+	return &fn{name: name, label: label, args: []expr.Expr{arr, index}, typ: elem, eval: func(mem memory.Allocator, a []arrow.Array, n int) (arrow.Array, error) {
 		v, err := viewList(a[0])
 		if err != nil {
 			return nil, err
@@ -73,16 +93,12 @@ func ElementAt(arr, index expr.Expr, try bool) (expr.Expr, error) {
 				continue
 			}
 			lo, hi := v.bounds(i)
-			k := ks[i]
-			switch {
-			case k == 0:
-				return nil, ErrInvalidIndex
-			case k > 0 && k <= hi-lo:
-				idx[i] = lo + k - 1
-			case k < 0 && -k <= hi-lo:
-				idx[i] = hi + k
-			case !try:
-				return nil, fmt.Errorf("%w: index %d, array size %d (use try_element_at to get null)", ErrIndexOutOfBounds, k, hi-lo)
+			pos, err := at(ks[i], hi-lo)
+			if err != nil {
+				return nil, err
+			}
+			if pos >= 0 {
+				idx[i] = lo + pos
 			}
 		}
 		if v.null {

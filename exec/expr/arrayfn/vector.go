@@ -9,7 +9,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
-	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/values/vectors"
 )
 
@@ -124,53 +123,19 @@ func ArrayToVector(arr expr.Expr) (expr.Expr, error) {
 // (ErrInvalidArrayIndex, Spark 4's ANSI behaviour), or null when try is set,
 // which is Spark's get(arr, index). A null array or index gives null.
 func ArrayItem(arr, index expr.Expr, try bool) (expr.Expr, error) {
-	name := "subscript"
-	if try {
-		name = "get"
-	}
-	if err := checkArgs(name, arr, index); err != nil {
-		return nil, err
-	}
-	elem, err := listElem(name, arr.DataType())
-	if err != nil {
-		return nil, err
-	}
-	if t := index.DataType().ID(); t != arrow.INT32 && t != arrow.NULL {
-		return nil, fmt.Errorf("%s: index %s has type %s, expected int", name, index, index.DataType())
-	}
-	label := ""
+	name, label := "get", ""
 	if !try {
-		label = fmt.Sprintf("%s[%s]", arr, index)
+		name, label = "subscript", fmt.Sprintf("%s[%s]", arr, index)
 	}
-	return &fn{name: name, label: label, args: []expr.Expr{arr, index}, typ: elem, eval: func(mem memory.Allocator, a []arrow.Array, n int) (arrow.Array, error) {
-		v, err := viewList(a[0])
-		if err != nil {
-			return nil, err
+	return indexArray(name, label, arr, index, func(k, size int32) (int32, error) {
+		switch {
+		case k >= 0 && k < size:
+			return k, nil
+		case !try:
+			return -1, fmt.Errorf("%w: the index %d is out of bounds, the array has %d elements (use get() to get null for an invalid index)", ErrInvalidArrayIndex, k, size)
 		}
-		idx := make([]int32, n)
-		var ks []int32
-		if x, ok := a[1].(*array.Int32); ok {
-			ks = x.Int32Values()
-		}
-		for i := range idx {
-			idx[i] = -1
-			if !v.valid(i) || ks == nil || a[1].IsNull(i) {
-				continue
-			}
-			lo, hi := v.bounds(i)
-			k := ks[i]
-			switch {
-			case k >= 0 && k < hi-lo:
-				idx[i] = lo + k
-			case !try:
-				return nil, fmt.Errorf("%w: the index %d is out of bounds, the array has %d elements (use get() to get null for an invalid index)", ErrInvalidArrayIndex, k, hi-lo)
-			}
-		}
-		if v.null {
-			return array.MakeArrayOfNull(mem, elem, n), nil
-		}
-		return kernels.Take(mem, v.child, idx)
-	}}, nil
+		return -1, nil
+	})
 }
 
 // numericElem reports whether array_to_vector takes arrays of t.
