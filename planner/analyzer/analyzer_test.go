@@ -7,72 +7,19 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/planner/internal/plantest"
 	"github.com/gspark/gspark/planner/logical"
 )
 
-// fakeSource is a table with a schema and a row count, never executed.
-type fakeSource struct {
-	schema *arrow.Schema
-	rows   int64
-}
+func testCatalog() plantest.Catalog { return plantest.TPCH() }
 
-func (f *fakeSource) Describe() string { return "fake" }
-
-func (f *fakeSource) Schema() *arrow.Schema { return f.schema }
-
-func (f *fakeSource) EstimatedRows() int64 { return f.rows }
-
-func (f *fakeSource) Operator(*exec.Env, logical.ScanRequest) (exec.Operator, error) {
-	return nil, errors.New("fake source")
-}
-
-type fakeCatalog map[string]logical.Source
-
-func (c fakeCatalog) LookupTable(name string) (logical.Source, logical.Plan, bool) {
-	s, ok := c[strings.ToLower(name)]
-	return s, nil, ok
-}
-
-func (c fakeCatalog) TableNames() []string {
-	var out []string
-	for k := range c {
-		out = append(out, k)
-	}
-	return out
-}
-
-func dec(p, s int32) arrow.DataType { return logical.DecimalType(p, s) }
-
-func testCatalog() fakeCatalog {
-	li := arrow.NewSchema([]arrow.Field{
-		{Name: "l_orderkey", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "l_quantity", Type: dec(15, 2)},
-		{Name: "l_extendedprice", Type: dec(15, 2)},
-		{Name: "l_discount", Type: dec(15, 2)},
-		{Name: "l_tax", Type: dec(15, 2)},
-		{Name: "l_returnflag", Type: arrow.BinaryTypes.String},
-		{Name: "l_shipdate", Type: arrow.FixedWidthTypes.Date32},
-		{Name: "l_linenumber", Type: arrow.PrimitiveTypes.Int32},
-	}, nil)
-	ord := arrow.NewSchema([]arrow.Field{
-		{Name: "o_orderkey", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "o_custkey", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "o_orderdate", Type: arrow.FixedWidthTypes.Date32},
-		{Name: "o_comment", Type: arrow.BinaryTypes.String, Nullable: true},
-	}, nil)
-	cust := arrow.NewSchema([]arrow.Field{
-		{Name: "c_custkey", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "c_name", Type: arrow.BinaryTypes.String},
-	}, nil)
-	return fakeCatalog{"lineitem": &fakeSource{li, 60000}, "orders": &fakeSource{ord, 15000}, "customer": &fakeSource{cust, 1500}}
-}
+func dec(p, s int32) arrow.DataType { return plantest.Dec(p, s) }
 
 func newAnalyzer() *Analyzer { return &Analyzer{Catalog: testCatalog(), IDs: &logical.IDs{}} }
 
-func col(n string) logical.Expr { return &logical.UnresolvedColumn{Name: n} }
+func col(n string) logical.Expr { return plantest.Col(n) }
 
-func lit(v any, t arrow.DataType) logical.Expr { return &logical.Literal{Value: v, Type: t} }
+func lit(v any, t arrow.DataType) logical.Expr { return plantest.Lit(v, t) }
 
 func bin(op logical.BinaryOp, l, r logical.Expr) logical.Expr {
 	return &logical.Binary{Op: op, L: l, R: r}
