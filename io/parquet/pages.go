@@ -39,6 +39,7 @@ type chunkPages struct {
 	rbuf  *bufio.Reader
 	thr   *thrift.Decoder
 	left  int64 // values of the chunk not yet returned
+	size  int64 // the chunk's compressed bytes, headers included
 
 	raw    []byte // page bytes as stored
 	unz    []byte // decompressed page (or values section of a v2 page)
@@ -95,7 +96,7 @@ func newChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk) (*chunkPage
 	if start < 0 || md.TotalCompressedSize < 0 || md.NumValues < 0 {
 		return nil, errors.New("invalid column chunk offsets")
 	}
-	p := &chunkPages{c: c, codec: md.Codec, left: md.NumValues}
+	p := &chunkPages{c: c, codec: md.Codec, left: md.NumValues, size: md.TotalCompressedSize}
 	switch md.Codec {
 	case format.Uncompressed, format.Lz4Raw:
 	case format.Snappy, format.Gzip, format.Brotli, format.Zstd:
@@ -126,6 +127,11 @@ func (p *chunkPages) next() (*dataPage, error) {
 		}
 		if h.CompressedPageSize < 0 || h.UncompressedPageSize < 0 {
 			return nil, fmt.Errorf("page header has negative sizes (%d, %d)", h.CompressedPageSize, h.UncompressedPageSize)
+		}
+		if int64(h.CompressedPageSize) > p.size {
+			// Checked before allocating: a corrupt header must not make
+			// the reader allocate more than the file holds.
+			return nil, fmt.Errorf("page header says %d bytes, more than its column chunk's %d", h.CompressedPageSize, p.size)
 		}
 		if cap(p.raw) < int(h.CompressedPageSize) {
 			p.raw = make([]byte, h.CompressedPageSize)

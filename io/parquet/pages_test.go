@@ -1,0 +1,35 @@
+package parquet
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// A page header claiming more bytes than its column chunk holds is an
+// error before anything is allocated for it (a corrupt or hostile header
+// must not make the reader allocate gigabytes).
+func TestPageLargerThanChunk(t *testing.T) {
+	h := format.PageHeader{Type: format.DataPage, CompressedPageSize: 1 << 30, UncompressedPageSize: 1 << 30,
+		DataPageHeader: thrift.New(format.DataPageHeader{NumValues: 1})}
+	hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := append(hdr, make([]byte, 16)...)
+	cc := &format.ColumnChunk{MetaData: format.ColumnMetaData{
+		Type: format.Int32, Codec: format.Uncompressed, NumValues: 1,
+		TotalCompressedSize: int64(len(chunk)), DataPageOffset: 0,
+	}}
+	p, err := newChunkPages(bytes.NewReader(chunk), &column{name: "x", phys: format.Int32}, cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.next()
+	if err == nil || !strings.Contains(err.Error(), "more than its column chunk's") {
+		t.Fatalf("got %v, want an error about the page size", err)
+	}
+}
