@@ -516,3 +516,33 @@ func TestLoadErrors(t *testing.T) {
 		t.Fatal("LoadAs with wrong type")
 	}
 }
+
+func TestSaveWithExtraFiles(t *testing.T) {
+	st := newAddConst("Add_files")
+	dir := filepath.Join(t.TempDir(), "model")
+	files := map[string][]byte{"profile.json": []byte(`{"a":1}`), "notes/readme.txt": []byte("hi")}
+	if err := SaveWith(st, dir, SaveOptions{Files: files}); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range files {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("%s: %q, %v", name, got, err)
+		}
+	}
+	if err := SaveWith(st, dir, SaveOptions{Files: files}); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("second save: %v", err)
+	}
+	if err := SaveWith(st, dir, SaveOptions{Overwrite: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "profile.json")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("overwrite kept the old extra file: %v", err)
+	}
+	for _, bad := range []string{"../x", "metadata/extra", "/abs", "data/p.json"} {
+		err := SaveWith(st, filepath.Join(t.TempDir(), "m"), SaveOptions{Files: map[string][]byte{bad: nil}})
+		if err == nil || !strings.Contains(err.Error(), "extra file") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,7 +90,39 @@ func Save(st Stage, path string) error { return save(st, path, source.ErrorIfExi
 // Overwrite is Save that replaces an existing directory at path atomically.
 func Overwrite(st Stage, path string) error { return save(st, path, source.Overwrite) }
 
-func save(st Stage, path string, mode source.SaveMode) (err error) {
+// SaveOptions are the choices of SaveWith.
+type SaveOptions struct {
+	// Overwrite replaces an existing directory at path (atomically);
+	// otherwise an existing path is an error.
+	Overwrite bool
+	// Files are extra files written into the model directory in the same
+	// atomic write, by relative path (e.g. "profile.json"); names under
+	// "metadata", "data" and "stages" are refused.
+	Files map[string][]byte
+}
+
+// SaveWith is Save with options: it can overwrite, and it writes extra
+// files (a training profile, say) into the stage's directory, all or
+// nothing.
+func SaveWith(st Stage, path string, opts SaveOptions) error {
+	mode := source.ErrorIfExists
+	if opts.Overwrite {
+		mode = source.Overwrite
+	}
+	return saveFiles(st, path, mode, opts.Files)
+}
+
+func save(st Stage, path string, mode source.SaveMode) error {
+	return saveFiles(st, path, mode, nil)
+}
+
+func saveFiles(st Stage, path string, mode source.SaveMode, files map[string][]byte) (err error) {
+	for name := range files {
+		top, _, _ := strings.Cut(filepath.ToSlash(filepath.Clean(name)), "/")
+		if !filepath.IsLocal(name) || top == "metadata" || top == "data" || top == "stages" {
+			return fmt.Errorf("saving %s: extra file %q must be a relative path outside metadata/, data/ and stages/", st.UID(), name)
+		}
+	}
 	txn, err := source.BeginWrite(path, mode)
 	if err != nil {
 		return fmt.Errorf("saving %s: %w", st.UID(), err)
@@ -113,6 +146,20 @@ func save(st Stage, path string, mode source.SaveMode) (err error) {
 	}
 	if dw, ok := st.(DataWriter); ok {
 		if err := dw.WriteData(root); err != nil {
+			return fmt.Errorf("saving %s to %s: %w", st.UID(), path, err)
+		}
+	}
+	names := slices.Sorted(maps.Keys(files))
+	for _, name := range names {
+		f, err := txn.Create(name)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(files[name])
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return fmt.Errorf("saving %s to %s: %w", st.UID(), path, err)
 		}
 	}
