@@ -1,0 +1,66 @@
+// Package serve is the HTTP server behind `gspark serve MODEL_DIR`: it
+// scores records with a saved model over MLflow's scoring protocol, so
+// clients written for `mlflow models serve` work unchanged.
+//
+// Endpoints:
+//
+//   - POST /invocations scores records. The body is application/json in one
+//     of MLflow's four formats — dataframe_split ({"columns": [...], "data":
+//     [[...]]}), dataframe_records ([{...}, ...]), instances and inputs (a
+//     list of records, or an object of columns each a list of values) — with
+//     an optional "params" object, or text/csv with a header line (values
+//     converted by the signature's column types). Records are decoded by
+//     the model's signature (Decode) into maps keyed by input column.
+//   - GET /ping and GET /health answer 200 while a model is loaded.
+//   - GET /version describes the model served: its path, the directory and
+//     registered version loaded, its signature, and the gspark version.
+//   - GET /metrics is Prometheus' text format (see below).
+//   - POST /reload loads the model again from disk (see Hot reload).
+//
+// The response of /invocations is {"predictions": [...]}. By default it
+// holds the values of the model's prediction column (its last output column
+// when it has no column named prediction), one per record: a list of
+// numbers for a classifier or a regressor, as MLflow returns for a
+// scikit-learn model. A request that wants more asks for output columns by
+// name, with "params": {"outputs": ["prediction", "probability"]} in a JSON
+// body or ?outputs=prediction,probability in the URL (which wins); the
+// predictions are then one object per record with those columns, in that
+// order, vectors as JSON lists. NaN and infinite values are written as null.
+//
+// Errors have MLflow's shape, {"error_code": "BAD_REQUEST", "message":
+// "record 3, field \"age\": expected double, got a string"}: a malformed
+// body, a missing field, a value of the wrong type, an unknown output column
+// or a record the model rejects (an unknown category under
+// handleInvalid=error) is 400; a body over Options.MaxBody 413; a content
+// type other than JSON or CSV 415; an unknown path 404; a wrong method 405;
+// scoring that outlasts Options.Timeout 503; anything else 500, and the
+// server goes on serving (a panic in the model fails only its request).
+//
+// Hot reload: the server holds the current model behind an atomic pointer.
+// A request is scored entirely by the model it started with, so swapping in
+// a new model fails no request. POST /reload resolves the model path again
+// and loads it; with Options.ReloadInterval the server polls the path and
+// reloads when it points at a new version. A registered model's directory
+// holds a file named "latest" naming its current version's subdirectory
+// (ResolveLatest); a plain model directory is loaded as it is. A reload that
+// fails keeps the old model serving and is logged, counted in
+// gspark_serve_reloads_total{result="failure"} and returned by /reload (500).
+//
+// Metrics, in a Prometheus registry of the server's own:
+// gspark_serve_requests_total{route,code},
+// gspark_serve_request_duration_seconds{route} (histogram),
+// gspark_serve_rows_scored_total, gspark_serve_errors_total{kind},
+// gspark_serve_reloads_total{result}, gspark_serve_model_info{model_dir,
+// model_name, model_version} and gspark_serve_model_version,
+// gspark_serve_batch_records (records per model call), and
+// gspark_serve_feature_psi{feature}: the population stability index of each
+// profiled column over a rolling window of recently scored records, against
+// the training profile saved with the model (Options.Drift); plus Go's
+// runtime and process metrics.
+//
+// Micro-batching (Options.BatchRecords): requests waiting together are
+// scored in one call of the model; when such a call fails, each request is
+// scored alone so that its error is its own.
+//
+// Server is safe for concurrent use; it keeps no package-level state.
+package serve
