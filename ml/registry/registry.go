@@ -301,10 +301,21 @@ func modelDir(root, name string) (string, error) {
 	}
 	dir := filepath.Join(root, name)
 	if !isRegistered(dir) {
-		return "", fmt.Errorf("no registered model %q in %s: %w", name, root, fs.ErrNotExist)
+		have := "none"
+		if names, err := Names(root); err == nil && len(names) > 0 {
+			have = strings.Join(names, ", ")
+		}
+		return "", &notFound{fmt.Sprintf("no registered model %q in %s (models: %s)", name, root, have)}
 	}
 	return dir, nil
 }
+
+// notFound is a missing model or version; it wraps fs.ErrNotExist without
+// repeating its text.
+type notFound struct{ msg string }
+
+func (e *notFound) Error() string { return e.msg }
+func (e *notFound) Unwrap() error { return fs.ErrNotExist }
 
 // isRegistered reports whether dir looks like a registered model: it has a
 // latest pointer or a version directory.
@@ -330,7 +341,7 @@ func get(dir, name string, n int) (Version, error) {
 	st, err := os.Stat(v.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		have, _ := numbers(dir)
-		return Version{}, fmt.Errorf("model %s has no version %d (versions: %s): %w", name, n, list(have), fs.ErrNotExist)
+		return Version{}, &notFound{fmt.Sprintf("model %s has no version %d (versions: %s)", name, n, list(have))}
 	}
 	if err != nil {
 		return Version{}, err
@@ -427,7 +438,7 @@ func latest(dir, name string) (Version, error) {
 			return Version{}, err
 		}
 		if len(ns) == 0 {
-			return Version{}, fmt.Errorf("model %s has no versions: %w", name, fs.ErrNotExist)
+			return Version{}, &notFound{fmt.Sprintf("model %s has no versions", name)}
 		}
 		n = ns[len(ns)-1]
 	}
