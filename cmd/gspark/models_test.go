@@ -142,3 +142,52 @@ func TestModelsCommands(t *testing.T) {
 		}
 	})
 }
+
+// gspark run registers a version per run in --models-dir, else in
+// $GSPARK_MODELS_DIR; gspark models then lists them.
+func TestRunRegistersVersions(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	job := filepath.Join(dir, "train.yaml")
+	src := "steps:\n" +
+		"  - name: model\n" +
+		"    fit:\n" +
+		"      input: SELECT sepal_length, petal_length AS label FROM samples.iris\n" +
+		"      stages:\n" +
+		"        - {stage: VectorAssembler, params: {inputCols: [sepal_length], outputCol: features}}\n" +
+		"        - {stage: LinearRegression}\n" +
+		"  - name: publish\n" +
+		"    save: {model: model, register: iris-petals}\n"
+	if err := os.WriteFile(job, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	flagRoot, envRoot := filepath.Join(dir, "flag-models"), filepath.Join(dir, "env-models")
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, append([]string{"run", job, "--no-tracking"}, args...)...)
+		cmd.Env = append(os.Environ(), "GSPARK_MODELS_DIR="+envRoot)
+		cmd.Dir = dir // where ./models would be
+		var errOut strings.Builder
+		cmd.Stderr = &errOut
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("gspark run %v: %v\n%s", args, err, errOut.String())
+		}
+		return errOut.String()
+	}
+	progress := run("--models-dir", flagRoot)
+	if !strings.Contains(progress, "registered iris-petals/v1 in "+filepath.Join(flagRoot, "iris-petals", "v1")+"\n") {
+		t.Errorf("progress:\n%s", progress)
+	}
+	run("--models-dir", flagRoot)
+	run()
+	for root, want := range map[string]int{flagRoot: 2, envRoot: 1} {
+		vs, err := registry.List(root, "iris-petals")
+		if err != nil || len(vs) != want {
+			t.Errorf("%s: %d versions (%v), want %d", root, len(vs), err, want)
+		}
+	}
+	out, errOut, err := runBin(t, bin, "models", "list", "--root", flagRoot)
+	if err != nil || !strings.Contains(out, "| iris-petals | v2     |        2 |") {
+		t.Errorf("models list (%v):\n%s%s", err, out, errOut)
+	}
+}

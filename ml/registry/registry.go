@@ -139,6 +139,9 @@ func RegisterWith(root, name string, model ml.Stage, opts RegisterOptions) (Vers
 			return Version{}, fmt.Errorf("register %s: metric %s is %v; only finite metrics are recorded", name, k, v)
 		}
 	}
+	if err := CanRegister(root, name); err != nil {
+		return Version{}, err
+	}
 	info := versionInfo{Created: time.Now().UTC(), Tags: opts.Tags, Metrics: opts.Metrics}
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
@@ -195,6 +198,32 @@ func RegisterWith(root, name string, model ml.Stage, opts RegisterOptions) (Vers
 		return v, fmt.Errorf("register %s: version %d saved, but moving latest failed: %w", name, n, err)
 	}
 	return v, nil
+}
+
+// CanRegister checks, without writing anything, that a version of name
+// can be registered under root: the name is valid, and neither root nor
+// ROOT/NAME is a file or a plain saved model (a registry never lives
+// inside a model's directory).
+func CanRegister(root, name string) error {
+	if err := ValidateName(name); err != nil {
+		return err
+	}
+	for _, d := range []string{root, filepath.Join(root, name)} {
+		st, err := os.Stat(d)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("register %s: %w", name, err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("register %s: %s is a file, not a directory", name, d)
+		}
+		if isModelDir(d) {
+			return fmt.Errorf("register %s: %s is a saved model, not a model registry", name, d)
+		}
+	}
+	return nil
 }
 
 // highest returns the highest version number among dir's entries (files

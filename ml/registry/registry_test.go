@@ -351,3 +351,33 @@ func ExampleRegister() {
 	fmt.Println(v, filepath.Base(dir))
 	// Output: churn/v2 v2
 }
+
+func TestCanRegister(t *testing.T) {
+	tmp := t.TempDir()
+	plain := filepath.Join(tmp, "plain")
+	if err := ml.Save(model(0), plain); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(tmp, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ root, name, want string }{
+		{tmp, "plain", "is a saved model, not a model registry"},
+		{plain, "m", "is a saved model, not a model registry"},
+		{file, "m", "is a file"},
+		{tmp, "file", "is a file"},
+		{tmp, "a/b", "model name"},
+	} {
+		err := CanRegister(c.root, c.name)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("CanRegister(%s, %s): %v, want %q", c.root, c.name, err, c.want)
+		}
+		if _, err := Register(c.root, c.name, model(0), nil); err == nil {
+			t.Errorf("Register(%s, %s) succeeded", c.root, c.name)
+		}
+	}
+	if err := CanRegister(filepath.Join(tmp, "new", "models"), "m"); err != nil {
+		t.Errorf("a registry yet to be made: %v", err)
+	}
+}
