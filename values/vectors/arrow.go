@@ -27,7 +27,14 @@ const (
 // indices: list<int32>, values: list<float64>>. Dense rows leave indices
 // null; size is set for both kinds (a null size on a dense row, as Spark
 // writes it, is read as the number of values).
-func VectorStorageType() *arrow.StructType {
+func VectorStorageType() *arrow.StructType { return vectorType.Storage.(*arrow.StructType) }
+
+// vectorType is the one instance of the vector type VectorType returns:
+// types are immutable, and building one (arrow.StructOf) costs more than
+// scoring a record.
+var vectorType = &VectorExtType{ExtensionBase: arrow.ExtensionBase{Storage: newVectorStorageType()}}
+
+func newVectorStorageType() *arrow.StructType {
 	return arrow.StructOf(
 		arrow.Field{Name: "type", Type: arrow.PrimitiveTypes.Int8},
 		arrow.Field{Name: "size", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
@@ -42,10 +49,9 @@ type VectorExtType struct {
 	arrow.ExtensionBase
 }
 
-// VectorType returns the vector extension type (a new, equal instance per call).
-func VectorType() *VectorExtType {
-	return &VectorExtType{ExtensionBase: arrow.ExtensionBase{Storage: VectorStorageType()}}
-}
+// VectorType returns the vector extension type (the same immutable instance
+// on every call).
+func VectorType() *VectorExtType { return vectorType }
 
 // IsVector reports whether t is the vector extension type.
 func IsVector(t arrow.DataType) bool {
