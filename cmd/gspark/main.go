@@ -69,6 +69,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newSQL(&g))
 	root.AddCommand(newRuns())
 	root.AddCommand(newRun(&g))
+	root.AddCommand(newModels())
 	return root
 }
 
