@@ -2,7 +2,10 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -123,4 +126,54 @@ func (d *fakeDrift) PSI() map[string]float64 {
 		return map[string]float64{"age": math.NaN()}
 	}
 	return map[string]float64{"age": 0.5, "prediction": float64(d.rows)}
+}
+
+// LatestFile is the file in a registered model's directory that names its
+// current version.
+const LatestFile = "latest"
+
+// resolveLatestFile resolves the fake models of the tests. A directory with a file named
+// "latest" is a registered model: the file holds the name of the version's
+// subdirectory (e.g. "v3"), which is loaded; when it names no subdirectory
+// the path itself is loaded. The stamp is the file's modification time and
+// contents, so moving "latest" makes the reload poller load the new version.
+// Any other directory is loaded as it is, and never reloaded by the poller.
+func resolveLatestFile(path string) (Resolved, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return Resolved{}, fmt.Errorf("model %s: %w", path, err)
+	}
+	if !st.IsDir() {
+		return Resolved{}, fmt.Errorf("model %s: not a directory", path)
+	}
+	// One open file for both the time and the contents, so that a rename
+	// in between cannot mix two versions.
+	f, err := os.Open(filepath.Join(path, LatestFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Resolved{Dir: path}, nil
+	}
+	if err != nil {
+		return Resolved{}, fmt.Errorf("model %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return Resolved{}, fmt.Errorf("model %s: %w", path, err)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, 4096))
+	if err != nil {
+		return Resolved{}, fmt.Errorf("model %s: %w", path, err)
+	}
+	name := strings.TrimSpace(string(data))
+	r := Resolved{Dir: path, Stamp: fmt.Sprintf("%d:%s", fi.ModTime().UnixNano(), name)}
+	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+		return r, nil
+	}
+	sub := filepath.Join(path, name)
+	if st, err := os.Stat(sub); err == nil && st.IsDir() {
+		r.Dir = sub
+		r.Name = filepath.Base(filepath.Clean(path))
+		r.Version, _ = strconv.Atoi(strings.TrimLeft(name, "vV"))
+	}
+	return r, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/predict"
 )
 
 // MLflow's error codes used in error responses.
@@ -264,7 +265,8 @@ func (s *Server) scoreError(w http.ResponseWriter, r *http.Request, err error) {
 // isInputError reports whether err is the model rejecting the input.
 func isInputError(err error) bool {
 	var re *RequestError
-	return errors.As(err, &re)
+	var ie *predict.InputError
+	return errors.As(err, &re) || errors.As(err, &ie)
 }
 
 // checkOutputs checks that the requested output columns are outputs of the

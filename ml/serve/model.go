@@ -2,19 +2,13 @@ package serve
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/predict"
+	"github.com/gspark/gspark/ml/registry"
 )
 
 // Scorer scores records with a loaded model. It must be safe for concurrent
@@ -39,62 +33,37 @@ type Resolved struct {
 	Name string `json:"model_name,omitempty"`
 	// Version is the registered version (0 for a plain model directory).
 	Version int `json:"model_version,omitempty"`
-	// Stamp changes whenever the path is moved to another model; the reload
-	// poller reloads when it differs from the loaded model's.
+	// Stamp, when set, changes whenever the path is moved to another model
+	// without changing Dir; the reload poller reloads when Dir or Stamp
+	// differs from the loaded model's.
 	Stamp string `json:"-"`
 }
 
 // ResolveFunc resolves a model path to the model directory to load.
 type ResolveFunc func(path string) (Resolved, error)
 
-// LatestFile is the file in a registered model's directory that names its
-// current version.
-const LatestFile = "latest"
+// ResolveRegistry is the default ResolveFunc: ml/registry's Resolve. A
+// registered model's directory (ROOT/NAME, versions v1, v2, … and a
+// "latest" pointer) resolves to its latest version's directory, so moving
+// "latest" (a new registration, or `gspark models promote`) changes the
+// directory and the reload poller loads it; a saved model's directory
+// resolves to itself.
+func ResolveRegistry(path string) (Resolved, error) {
+	dir, v, err := registry.Resolve(path)
+	if err != nil {
+		return Resolved{}, err
+	}
+	return Resolved{Dir: dir, Name: v.Name, Version: v.Number}, nil
+}
 
-// ResolveLatest is the default ResolveFunc. A directory with a file named
-// "latest" is a registered model: the file holds the name of the version's
-// subdirectory (e.g. "v3"), which is loaded; when it names no subdirectory
-// the path itself is loaded. The stamp is the file's modification time and
-// contents, so moving "latest" makes the reload poller load the new version.
-// Any other directory is loaded as it is, and never reloaded by the poller.
-func ResolveLatest(path string) (Resolved, error) {
-	st, err := os.Stat(path)
+// LoadPredictor is the default LoadFunc: ml/predict's Load, which reads a
+// saved model with its signature.
+func LoadPredictor(ctx context.Context, dir string) (Scorer, error) {
+	p, err := predict.Load(ctx, dir)
 	if err != nil {
-		return Resolved{}, fmt.Errorf("model %s: %w", path, err)
+		return nil, err
 	}
-	if !st.IsDir() {
-		return Resolved{}, fmt.Errorf("model %s: not a directory", path)
-	}
-	// One open file for both the time and the contents, so that a rename
-	// in between cannot mix two versions.
-	f, err := os.Open(filepath.Join(path, LatestFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return Resolved{Dir: path}, nil
-	}
-	if err != nil {
-		return Resolved{}, fmt.Errorf("model %s: %w", path, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return Resolved{}, fmt.Errorf("model %s: %w", path, err)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, 4096))
-	if err != nil {
-		return Resolved{}, fmt.Errorf("model %s: %w", path, err)
-	}
-	name := strings.TrimSpace(string(data))
-	r := Resolved{Dir: path, Stamp: fmt.Sprintf("%d:%s", fi.ModTime().UnixNano(), name)}
-	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
-		return r, nil
-	}
-	sub := filepath.Join(path, name)
-	if st, err := os.Stat(sub); err == nil && st.IsDir() {
-		r.Dir = sub
-		r.Name = filepath.Base(filepath.Clean(path))
-		r.Version, _ = strconv.Atoi(strings.TrimLeft(name, "vV"))
-	}
-	return r, nil
+	return p, nil
 }
 
 // DriftWindow keeps statistics over the records a server scored recently

@@ -26,23 +26,6 @@ func setLatest(t *testing.T, root string, n int) {
 	}
 }
 
-func TestResolveLatest(t *testing.T) {
-	root := t.TempDir()
-	r, err := ResolveLatest(root)
-	if err != nil || r.Dir != root || r.Version != 0 || r.Stamp != "" {
-		t.Errorf("plain dir: %+v, %v", r, err)
-	}
-	writeFake(t, filepath.Join(root, "v7"), 1)
-	setLatest(t, root, 7)
-	r, err = ResolveLatest(root)
-	if err != nil || r.Dir != filepath.Join(root, "v7") || r.Version != 7 || r.Name != filepath.Base(root) || r.Stamp == "" {
-		t.Errorf("registered: %+v, %v", r, err)
-	}
-	if _, err := ResolveLatest(filepath.Join(root, "nope")); err == nil {
-		t.Error("a missing path should fail")
-	}
-}
-
 // Several goroutines score continuously while the model is swapped several
 // times, by POST /reload and by the poller: no request fails, and each is
 // scored by one of the versions (prediction = factor*10).

@@ -30,10 +30,10 @@ type Options struct {
 	// ModelPath is the model directory, or a registered model's directory
 	// (see Resolve).
 	ModelPath string
-	// Load loads a model directory. Required.
+	// Load loads a model directory; default LoadPredictor.
 	Load LoadFunc
 	// Resolve finds the directory to load under ModelPath; default
-	// ResolveLatest.
+	// ResolveRegistry.
 	Resolve ResolveFunc
 	// Drift makes the drift window of a loaded model; nil: no drift gauges.
 	Drift DriftFunc
@@ -85,13 +85,13 @@ type Server struct {
 // Close when done (Serve and ListenAndServe do so when they return).
 func New(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Load == nil {
-		return nil, errors.New("serve: Options.Load is required")
+		opts.Load = LoadPredictor
 	}
 	if opts.ModelPath == "" {
 		return nil, errors.New("serve: Options.ModelPath is required")
 	}
 	if opts.Resolve == nil {
-		opts.Resolve = ResolveLatest
+		opts.Resolve = ResolveRegistry
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody

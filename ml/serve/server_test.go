@@ -28,6 +28,9 @@ func startServer(t *testing.T, opts Options) *testServer {
 	if opts.Load == nil {
 		opts.Load = loadFake
 	}
+	if opts.Resolve == nil {
+		opts.Resolve = resolveLatestFile
+	}
 	if opts.ModelPath == "" {
 		opts.ModelPath = filepath.Join(t.TempDir(), "model")
 		writeFake(t, opts.ModelPath, 2)
@@ -261,10 +264,10 @@ func TestPingVersion(t *testing.T) {
 }
 
 func TestNewFails(t *testing.T) {
-	if _, err := New(context.Background(), Options{ModelPath: t.TempDir(), Load: loadFake}); err == nil || !strings.Contains(err.Error(), "loading model") {
+	if _, err := New(context.Background(), Options{ModelPath: t.TempDir(), Load: loadFake, Resolve: resolveLatestFile}); err == nil || !strings.Contains(err.Error(), "loading model") {
 		t.Errorf("a directory without a model: %v", err)
 	}
-	if _, err := New(context.Background(), Options{ModelPath: filepath.Join(t.TempDir(), "none"), Load: loadFake}); err == nil {
+	if _, err := New(context.Background(), Options{ModelPath: filepath.Join(t.TempDir(), "none"), Load: loadFake, Resolve: resolveLatestFile}); err == nil {
 		t.Error("a missing directory should fail")
 	}
 }
