@@ -70,6 +70,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newRuns())
 	root.AddCommand(newRun(&g))
 	root.AddCommand(newModels())
+	root.AddCommand(newServe())
 	return root
 }
 
