@@ -86,8 +86,8 @@ func newServe() *cobra.Command {
 	f.DurationVar(&timeout, "timeout", serve.DefaultTimeout, "time limit to score one request (503 beyond)")
 	f.DurationVar(&shutdownTimeout, "shutdown-timeout", serve.DefaultShutdownTimeout, "on SIGTERM, how long to wait for requests in flight")
 	f.DurationVar(&reloadInterval, "reload-interval", 0, "how often to check MODEL_DIR for a new registered version (0: never; POST /reload still reloads)")
-	f.IntVar(&batch, "batch", 0, "score requests that arrive together in one call of up to this many records (0: each request alone)")
-	f.DurationVar(&batchWait, "batch-wait", 0, "with --batch, how long a batch waits for more requests")
+	f.IntVar(&batch, "batch", 64, "score requests that arrive together in one call of the model of up to this many records (0: each request alone)")
+	f.DurationVar(&batchWait, "batch-wait", time.Millisecond, "with --batch, how long a batch waits for more requests while others are in flight")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error (the access log is at info)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	return cmd

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,6 +13,8 @@ import (
 // micro-batcher when it is on.
 func (s *Server) score(ctx context.Context, m *model, recs []map[string]any) ([]map[string]any, error) {
 	if s.batch != nil {
+		s.batch.inflight.Add(1)
+		defer s.batch.inflight.Add(-1)
 		if outs, err, ok := s.batch.do(ctx, m, recs); ok {
 			return outs, err
 		}
@@ -59,6 +62,9 @@ type batcher struct {
 	wg      sync.WaitGroup
 	mu      sync.RWMutex // held for reading while sending jobs; stop takes it to close quit
 	stopped bool
+	// inflight counts the requests being scored: a batch waits for more
+	// only while some are not in it yet.
+	inflight atomic.Int64
 }
 
 type job struct {
@@ -129,7 +135,7 @@ func (b *batcher) work() {
 		n := len(first.recs)
 		var timeout <-chan time.Time
 		var t *time.Timer
-		if b.wait > 0 {
+		if b.wait > 0 && b.inflight.Load() > 1 {
 			t = time.NewTimer(b.wait)
 			timeout = t.C
 		}
@@ -144,6 +150,9 @@ func (b *batcher) work() {
 					break collect
 				}
 				continue
+			}
+			if int64(len(batch)) >= b.inflight.Load() {
+				break // every request in flight is in this batch (or another's)
 			}
 			select {
 			case j := <-b.jobs:

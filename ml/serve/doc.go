@@ -58,9 +58,19 @@
 // the training profile saved with the model (Options.Drift); plus Go's
 // runtime and process metrics.
 //
-// Micro-batching (Options.BatchRecords): requests waiting together are
-// scored in one call of the model; when such a call fails, each request is
-// scored alone so that its error is its own.
+// Micro-batching (Options.BatchRecords, BatchWait): requests in flight
+// together are scored in one call of the model, the first waiting up to
+// BatchWait for the others (a lone request is scored at once); when such a
+// call fails, each request is scored alone so that its error is its own.
+// Measured with BenchmarkServe (one-record requests over loopback from 32
+// concurrent clients, a scaler and logistic regression pipeline, 2 cores):
+// batches of up to 64 records with a 1 ms wait used about 15% less CPU per
+// request and answered about 15% more requests per second than scoring each
+// request alone, and a single client saw no added latency; batching without
+// the wait gained nothing, as requests seldom queue on their own. On the
+// model's side alone one call of 64 records costs about a fourteenth of 64
+// calls of one (BenchmarkPredictCall); HTTP is most of a request's cost.
+// `gspark serve` batches by default (--batch 64 --batch-wait 1ms).
 //
 // Server is safe for concurrent use; it keeps no package-level state.
 package serve

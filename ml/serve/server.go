@@ -21,8 +21,6 @@ const (
 	DefaultMaxBody         = 16 << 20
 	DefaultTimeout         = 10 * time.Second
 	DefaultShutdownTimeout = 30 * time.Second
-	DefaultBatchRecords    = 256
-	DefaultDriftWindow     = 10000
 )
 
 // Options configure a Server.
@@ -55,7 +53,8 @@ type Options struct {
 	// request with its own call.
 	BatchRecords int
 	// BatchWait is how long a batch waits for more requests once it has
-	// one (0: it takes only those already waiting).
+	// one, while other requests are in flight (0: it takes only those
+	// already waiting). A lone request is scored at once.
 	BatchWait time.Duration
 	// Logger receives the access log and reload reports; default: discard.
 	Logger *slog.Logger
