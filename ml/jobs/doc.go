@@ -21,6 +21,12 @@
 //	transform: {input, model, drop, select, output: {path, format, mode, options}}
 //	save:      {model, path, overwrite}: saves a fitted model (atomically)
 //
+// A fit step also profiles its training input for drift monitoring
+// (ml/monitor.BuildProfile: the model's signature inputs, its outputs and
+// the last stage's labelCol when the input has it); a save step writes the
+// profile into the model directory as profile.json, in the same atomic
+// write. A model without a signature is saved without one.
+//
 // A model is a fit step's name or the path of a saved model. An input is a
 // view name or a query.
 package jobs

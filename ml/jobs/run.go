@@ -22,6 +22,7 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/all"
 	"github.com/gspark/gspark/ml/evaluation"
+	"github.com/gspark/gspark/ml/monitor"
 	"github.com/gspark/gspark/ml/param"
 	"github.com/gspark/gspark/ml/tracking"
 	"github.com/gspark/gspark/ml/tuning"
@@ -130,11 +131,14 @@ type runner struct {
 	saved   map[string]ml.Stage
 	fitted  map[string]ml.Model
 	metrics map[string]float64
+	// profiles holds the fitted models' training profiles by fit step name.
+	profiles map[string]*monitor.Profile
 }
 
 func newRunner(job *Job, s *frame.Session, opts Options, dry bool) *runner {
 	return &runner{job: job, s: s, opts: opts, dry: dry, classes: newStageClasses(),
-		models: map[string]ml.Stage{}, saved: map[string]ml.Stage{}, fitted: map[string]ml.Model{}, metrics: map[string]float64{}}
+		models: map[string]ml.Stage{}, saved: map[string]ml.Stage{}, fitted: map[string]ml.Model{}, metrics: map[string]float64{},
+		profiles: map[string]*monitor.Profile{}}
 }
 
 func errAt(p Pos, format string, args ...any) error {
@@ -468,6 +472,9 @@ func (r *runner) fit(ctx context.Context, st *Step) (int64, error) {
 	}
 	if err := r.recordModel(st, m, df.Schema()); err != nil {
 		return -1, fmt.Errorf("tracking: %w", err)
+	}
+	if r.profiles[st.Name], err = fitProfile(ctx, df, pipe.Stages(), m); err != nil {
+		return -1, wrapAt(st.Pos, err, "profiling the training data")
 	}
 	r.models[st.Name] = m
 	r.fitted[st.Name] = m
@@ -852,13 +859,8 @@ func (r *runner) save(st *Step) error {
 		r.saved[st.Path.S] = m
 		return nil
 	}
-	var err error
-	if st.Overwrite {
-		err = ml.Overwrite(m, st.Path.S)
-	} else {
-		err = ml.Save(m, st.Path.S)
-	}
-	if err != nil {
+	// The model's training profile (from its fit step) goes with it.
+	if err := monitor.SaveModel(m, st.Path.S, r.profiles[st.Model.S], st.Overwrite); err != nil {
 		return wrapAt(st.Path.Pos, err, "save")
 	}
 	return r.record(func(rec Recorder) error { return rec.LogArtifact(st.Path.S, "models/"+st.Name) })
