@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/values"
 )
@@ -73,12 +74,7 @@ func (w *Window) Add(b arrow.RecordBatch) {
 		if j < 0 {
 			continue
 		}
-		arr := b.Column(j)
-		bins := make([]int16, arr.Len())
-		for i := range bins {
-			bins[i] = r.col.bin(values.Value(arr, i))
-		}
-		work = append(work, binned{r, bins})
+		work = append(work, binned{r, r.col.binAll(b.Column(j))})
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -139,6 +135,40 @@ func (c *ColumnProfile) shares() []float64 {
 	return append(out, c.Categorical.OtherShare)
 }
 
+// binAll is the PSI bin of each value of arr (see bin), with fast paths
+// for doubles and strings.
+func (c *ColumnProfile) binAll(arr arrow.Array) []int16 {
+	bins := make([]int16, arr.Len())
+	switch a := arr.(type) {
+	case *array.Float64:
+		if c.Kind == Numeric {
+			for i := range bins {
+				if a.IsNull(i) {
+					bins[i] = -1
+				} else {
+					bins[i] = c.numBin(a.Value(i))
+				}
+			}
+			return bins
+		}
+	case *array.String:
+		if c.Kind == Categorical {
+			for i := range bins {
+				if a.IsNull(i) {
+					bins[i] = -1
+				} else {
+					bins[i] = c.catBin(a.Value(i))
+				}
+			}
+			return bins
+		}
+	}
+	for i := range bins {
+		bins[i] = c.bin(values.Value(arr, i))
+	}
+	return bins
+}
+
 // bin is the PSI bin of a row value of the column, -1 for null (and for
 // NaN and ±Inf in a numeric column).
 func (c *ColumnProfile) bin(v any) int16 {
@@ -147,12 +177,10 @@ func (c *ColumnProfile) bin(v any) int16 {
 	}
 	if c.Kind == Numeric {
 		f, ok := toFloat(v)
-		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+		if !ok {
 			return -1
 		}
-		// The first edge ≥ f: bins are (edge[i-1], edge[i]].
-		i, _ := slices.BinarySearch(c.Numeric.Edges, f)
-		return int16(i)
+		return c.numBin(f)
 	}
 	var s string
 	switch x := v.(type) {
@@ -166,6 +194,21 @@ func (c *ColumnProfile) bin(v any) int16 {
 	default:
 		return -1
 	}
+	return c.catBin(s)
+}
+
+// numBin is the bin of a number: the index of the first edge ≥ f, since
+// bins are (edge[i-1], edge[i]]; -1 for NaN and ±Inf.
+func (c *ColumnProfile) numBin(f float64) int16 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return -1
+	}
+	i, _ := slices.BinarySearch(c.Numeric.Edges, f)
+	return int16(i)
+}
+
+// catBin is the bin of a category: its index in Top, len(Top) for "other".
+func (c *ColumnProfile) catBin(s string) int16 {
 	for i, cat := range c.Categorical.Top {
 		if cat.Value == s {
 			return int16(i)

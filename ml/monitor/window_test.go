@@ -51,6 +51,19 @@ func TestWindow(t *testing.T) {
 	if _, ok := got["z"]; ok {
 		t.Errorf("z reported with 14 values: %v", got)
 	}
+	// The same as Compare's for every column (ci: doubles, the fast path).
+	rep, err := Compare(ctx, prof, scored, DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range rep.Columns {
+		if d.Name != "z" && (d.PSI == nil || !near(got[d.Name], *d.PSI)) {
+			t.Errorf("window PSI(%s) = %v, Compare %+v", d.Name, got[d.Name], d)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("window PSIs %v, want x, c and ci", got)
+	}
 	// A window of 10 keeps the last 10 rows: x = 5,5,6,6,7,7,8,8,10,10,
 	// shares 0,0,0,0,.2,.2,.2,.2,0,.2 against 0.1 each:
 	// 5·(1e-4-0.1)·ln(1e-3) + 5·0.1·ln 2 = 3.4504237620 + 0.3465735903.
