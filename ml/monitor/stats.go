@@ -34,8 +34,14 @@ func quantiles(x frame.Column, ps []float64) frame.Column {
 	return frame.PercentileOf(logical.AggPercentileApprox, x, ps, true, 0)
 }
 
-// deciles are the percentages of the bin edges.
-var deciles = []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}
+// deciles are the percentages of the bin edges: 0.1, …, 0.9.
+func deciles() []float64 {
+	ps := make([]float64, binCount-1)
+	for i := range ps {
+		ps[i] = float64(i+1) / binCount
+	}
+	return ps
+}
 
 // samplePercents are the percentages of a sample of n quantiles: the
 // midpoints (i+0.5)/n, so that with n values they are the values themselves.
@@ -137,7 +143,7 @@ func firstPass(ctx context.Context, df *frame.DataFrame, cols []column) (int64, 
 			continue
 		}
 		x := numExpr(c.name)
-		ats[i] = at{a.add(F.Count(x)), a.add(F.Min(x)), a.add(F.Max(x)), a.add(F.Avg(x)), a.add(F.StddevSamp(x)), a.add(quantiles(x, deciles))}
+		ats[i] = at{a.add(F.Count(x)), a.add(F.Min(x)), a.add(F.Max(x)), a.add(F.Avg(x)), a.add(F.StddevSamp(x)), a.add(quantiles(x, deciles()))}
 	}
 	row, err := a.run(ctx, df)
 	if err != nil {
