@@ -30,7 +30,9 @@
 // over its top categories and "other"; shares below PSIEpsilon = 1e-4
 // count as 1e-4), the two-sample KS statistic D between the profile's
 // sample and a sample of the new values taken the same way with its
-// asymptotic p-value (KSTest), the share of new categories (values outside
+// asymptotic p-value (KSTest; each side counts at its sample's size, at
+// most SampleSize, so on large data the p-value is conservative and D,
+// which the sample estimates well, carries the weight), the share of new categories (values outside
 // the training categories, beyond the training share of "other" when
 // training had more than TopK categories), and the change of the null
 // rate. A column drifted when any of them passes its Thresholds (default

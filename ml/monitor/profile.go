@@ -147,7 +147,9 @@ type CategoricalProfile struct {
 
 // Category is a value of a categorical column and its training share.
 type Category struct {
-	Value string  `json:"value"`
+	// Value is the category (a boolean as "true" or "false").
+	Value string `json:"value"`
+	// Share is its share of the column's non-null training values.
 	Share float64 `json:"share"`
 }
 

@@ -27,6 +27,7 @@ type Report struct {
 // apply to its kind, or that cannot be computed (no non-null values on a
 // side), are nil.
 type ColumnDrift struct {
+	// Name, Role and Kind are the profiled column's.
 	Name string `json:"name"`
 	Role Role   `json:"role"`
 	Kind Kind   `json:"kind"`
