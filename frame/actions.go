@@ -30,11 +30,12 @@ type query struct {
 // with a context it first runs the query's uncorrelated scalar subqueries,
 // without one (EXPLAIN) it leaves them as placeholders.
 func (df *DataFrame) prepare(ctx context.Context, env *exec.Env) (*query, error) {
-	return df.prepareWith(ctx, env, false)
+	return df.prepareWith(ctx, env, false, df.s.partitionCount())
 }
 
-// prepareWith is prepare, with every operator metered when metered is set.
-func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered bool) (_ *query, err error) {
+// prepareWith is prepare, with every operator metered when metered is set,
+// planned for the given number of partitions.
+func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered bool, partitions int) (_ *query, err error) {
 	defer exec.Recover(&err, "query planning")
 	if df.err != nil {
 		return nil, df.err
@@ -68,7 +69,7 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 			q.fired[k] += v
 		}
 	}
-	pp := &physical.PhysicalPlanner{Env: env, Partitions: df.s.partitionCount(), Metered: metered, BroadcastThreshold: df.s.BroadcastThreshold()}
+	pp := &physical.PhysicalPlanner{Env: env, Partitions: partitions, Metered: metered, BroadcastThreshold: df.s.BroadcastThreshold()}
 	op, err := pp.Plan(q.optimized)
 	if err != nil {
 		return nil, err

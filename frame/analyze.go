@@ -31,7 +31,7 @@ func (df *DataFrame) ExplainAnalyze(ctx context.Context) (_ string, err error) {
 	}
 	budget := exec.NewBudget(mem, df.s.memoryLimit(), cancel)
 	env := df.s.newEnv(budget)
-	q, err := df.prepareWith(ctx, env, true)
+	q, err := df.prepareWith(ctx, env, true, df.s.partitionCount())
 	if err != nil {
 		return "", err
 	}

@@ -27,7 +27,14 @@ const (
 // indices: list<int32>, values: list<float64>>. Dense rows leave indices
 // null; size is set for both kinds (a null size on a dense row, as Spark
 // writes it, is read as the number of values).
-func VectorStorageType() *arrow.StructType {
+func VectorStorageType() *arrow.StructType { return vectorType.Storage.(*arrow.StructType) }
+
+// vectorType is the one instance of the vector type VectorType returns:
+// types are immutable, and building one (arrow.StructOf) costs more than
+// scoring a record.
+var vectorType = &VectorExtType{ExtensionBase: arrow.ExtensionBase{Storage: newVectorStorageType()}}
+
+func newVectorStorageType() *arrow.StructType {
 	return arrow.StructOf(
 		arrow.Field{Name: "type", Type: arrow.PrimitiveTypes.Int8},
 		arrow.Field{Name: "size", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
@@ -42,10 +49,9 @@ type VectorExtType struct {
 	arrow.ExtensionBase
 }
 
-// VectorType returns the vector extension type (a new, equal instance per call).
-func VectorType() *VectorExtType {
-	return &VectorExtType{ExtensionBase: arrow.ExtensionBase{Storage: VectorStorageType()}}
-}
+// VectorType returns the vector extension type (the same immutable instance
+// on every call).
+func VectorType() *VectorExtType { return vectorType }
 
 // IsVector reports whether t is the vector extension type.
 func IsVector(t arrow.DataType) bool {
@@ -376,8 +382,15 @@ func (b *VectorBuilder) reset() {
 	b.n, b.nulls = 0, 0
 	b.valid = nil
 	b.idxValid = b.idxValid[:0]
-	b.idxOffs.push(b.mem, 0)
-	b.valOffs.push(b.mem, 0)
+}
+
+// start writes the leading zero offsets, once per array: lazily, so that a
+// builder released right after NewArray allocates nothing more.
+func (b *VectorBuilder) start() {
+	if b.idxOffs.n == 0 {
+		b.idxOffs.push(b.mem, 0)
+		b.valOffs.push(b.mem, 0)
+	}
 }
 
 // Len returns the number of rows appended so far.
@@ -405,6 +418,7 @@ func (b *VectorBuilder) row(valid bool, kind int8, size int32, hasIdx bool) {
 	if !valid {
 		b.nulls++
 	}
+	b.start()
 	b.n++
 	b.kinds.push(b.mem, kind)
 	b.sizes.push(b.mem, size)
@@ -452,6 +466,7 @@ func (b *VectorBuilder) AppendNull() { b.row(false, kindSparse, 0, false) }
 // NewArray returns the rows built so far as a vector array (a *VectorArray)
 // and resets the builder.
 func (b *VectorBuilder) NewArray() arrow.Array {
+	b.start()
 	st := VectorStorageType()
 	n := b.n
 	idxType := st.Field(2).Type.(*arrow.ListType)
