@@ -14,6 +14,7 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/all"
 	"github.com/gspark/gspark/ml/monitor"
+	"github.com/gspark/gspark/ml/registry"
 )
 
 // exitCode is an error that only sets the command's exit status (the
@@ -47,6 +48,9 @@ func newMonitor(g *globalFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "table" && format != "json" {
 				return fmt.Errorf("--format %q: want table or json", format)
+			}
+			if dir, v, err := registry.Resolve(modelDir); err == nil && !v.IsZero() {
+				modelDir = dir // a registered model: its latest version
 			}
 			prof, err := monitor.ReadProfile(modelDir)
 			if errors.Is(err, fs.ErrNotExist) {

@@ -27,7 +27,7 @@ const ProfileFile = "profile.json"
 const (
 	// DefaultSampleSize is the number of values kept per numeric column
 	// for the two-sample Kolmogorov–Smirnov statistic.
-	DefaultSampleSize = 1000
+	DefaultSampleSize = 250
 	// DefaultTopK is the number of most frequent values kept per
 	// categorical column.
 	DefaultTopK = 50
