@@ -10,7 +10,7 @@
 //   - numeric columns (integers, floating point, decimals; NaN and ±Inf
 //     count as nulls): min, max, mean, sample standard deviation, the
 //     distinct deciles as the edges of the PSI bins with the training share
-//     of each bin, and a sample of at most SampleSize (default 1000) values
+//     of each bin, and a sample of at most SampleSize (default 250) values
 //     for the Kolmogorov–Smirnov test: the values themselves, or their
 //     quantiles at (i+0.5)/SampleSize when there are more, which represent
 //     the distribution better than a random draw and do not depend on a
