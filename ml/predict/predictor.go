@@ -225,11 +225,15 @@ func (p *Predictor) rows(b arrow.RecordBatch) []map[string]any {
 	return res
 }
 
-// outputValue is values.Value with vectors as []float64.
+// outputValue is values.Value with vectors as []float64 and strings copied
+// out of the batch's buffers, which the allocator may reuse.
 func outputValue(a arrow.Array, i int) any {
 	v := values.Value(a, i)
-	if vec, ok := v.(linalg.Vector); ok {
-		return vec.ToArray()
+	switch x := v.(type) {
+	case linalg.Vector:
+		return x.ToArray()
+	case string:
+		return strings.Clone(x)
 	}
 	return v
 }
