@@ -22,6 +22,12 @@
 //	save:      {model, path, overwrite}: saves a fitted model (atomically)
 //	save:      {model, register, models_dir}: registers it as a new version
 //
+// A fit step also profiles its training input for drift monitoring
+// (ml/monitor.BuildProfile: the model's signature inputs, its outputs and
+// the last stage's labelCol when the input has it); a save step writes the
+// profile into the model directory as profile.json, in the same atomic
+// write. A model without a signature is saved without one.
+//
 // A save step either writes a path or registers a version, never both (two
 // save steps do both). register: NAME saves the model as the next version
 // of NAME in a model registry (package registry) and moves NAME's latest

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gspark/gspark/ml/monitor"
 	"github.com/gspark/gspark/ml/registry"
 )
 
@@ -78,6 +79,10 @@ func TestRegisterTwiceGivesTwoVersions(t *testing.T) {
 		// The later step read the registered model: same data, same accuracy.
 		if res.Metrics["check.accuracy"] != acc {
 			t.Errorf("accuracy of the registered model %v, of the fitted one %v", res.Metrics["check.accuracy"], acc)
+		}
+		// The version carries its training profile.
+		if prof, err := monitor.ReadProfile(v.Dir); err != nil || prof.Rows == 0 {
+			t.Errorf("run %d: profile %v", n, err)
 		}
 		if rec.tags["gspark.registered.publish"] != v.String() || rec.artifacts["models/publish"] != v.Dir {
 			t.Errorf("tracking: tags %v artifacts %v", rec.tags, rec.artifacts)

@@ -23,6 +23,7 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/all"
 	"github.com/gspark/gspark/ml/evaluation"
+	"github.com/gspark/gspark/ml/monitor"
 	"github.com/gspark/gspark/ml/param"
 	"github.com/gspark/gspark/ml/registry"
 	"github.com/gspark/gspark/ml/tracking"
@@ -145,12 +146,15 @@ type runner struct {
 	metrics map[string]float64
 	// registered holds the versions save steps registered, by step name.
 	registered map[string]registry.Version
+	// profiles holds the fitted models' training profiles by fit step name.
+	profiles map[string]*monitor.Profile
 }
 
 func newRunner(job *Job, s *frame.Session, opts Options, dry bool) *runner {
 	return &runner{job: job, s: s, opts: opts, dry: dry, classes: newStageClasses(),
 		models: map[string]ml.Stage{}, saved: map[string]ml.Stage{}, fitted: map[string]ml.Model{}, metrics: map[string]float64{},
-		registered: map[string]registry.Version{}}
+		registered: map[string]registry.Version{},
+		profiles:   map[string]*monitor.Profile{}}
 }
 
 func errAt(p Pos, format string, args ...any) error {
@@ -484,6 +488,9 @@ func (r *runner) fit(ctx context.Context, st *Step) (int64, error) {
 	}
 	if err := r.recordModel(st, m, df.Schema()); err != nil {
 		return -1, fmt.Errorf("tracking: %w", err)
+	}
+	if r.profiles[st.Name], err = fitProfile(ctx, df, pipe.Stages(), m); err != nil {
+		return -1, wrapAt(st.Pos, err, "profiling the training data")
 	}
 	r.models[st.Name] = m
 	r.fitted[st.Name] = m
@@ -867,7 +874,16 @@ func (r *runner) save(st *Step) error {
 		return errAt(st.Model.Pos, "save: %q is not an earlier fit step%s", st.Model.S, suggestion(st.Model.S, names))
 	}
 	if st.Register.S != "" {
-		return r.register(st, m, nil)
+		// The version carries the model's training profile too.
+		var files map[string][]byte
+		if prof := r.profiles[st.Model.S]; prof != nil && !r.dry {
+			b, err := prof.JSON()
+			if err != nil {
+				return wrapAt(st.Register.Pos, err, "save")
+			}
+			files = map[string][]byte{monitor.ProfileFile: b}
+		}
+		return r.register(st, m, files)
 	}
 	if r.dry {
 		if _, err := os.Stat(st.Path.S); err == nil && !st.Overwrite {
@@ -876,13 +892,8 @@ func (r *runner) save(st *Step) error {
 		r.saved[st.Path.S] = m
 		return nil
 	}
-	var err error
-	if st.Overwrite {
-		err = ml.Overwrite(m, st.Path.S)
-	} else {
-		err = ml.Save(m, st.Path.S)
-	}
-	if err != nil {
+	// The model's training profile (from its fit step) goes with it.
+	if err := monitor.SaveModel(m, st.Path.S, r.profiles[st.Model.S], st.Overwrite); err != nil {
 		return wrapAt(st.Path.Pos, err, "save")
 	}
 	return r.record(func(rec Recorder) error { return rec.LogArtifact(st.Path.S, "models/"+st.Name) })

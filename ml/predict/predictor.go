@@ -17,6 +17,7 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/all"
 	"github.com/gspark/gspark/ml/linalg"
+	"github.com/gspark/gspark/ml/registry"
 	"github.com/gspark/gspark/values"
 )
 
@@ -120,9 +121,13 @@ func New(model ml.Transformer, opts ...Option) (*Predictor, error) {
 	return p, nil
 }
 
-// Load reads the model saved in dir (any stage ml/all can load) and makes a
-// Predictor for it, using the signature saved with the model when there is one.
+// Load reads the model saved in dir (any stage ml/all can load; for a
+// registered model's directory, its latest version) and makes a Predictor
+// for it, using the signature saved with the model when there is one.
 func Load(ctx context.Context, dir string, opts ...Option) (*Predictor, error) {
+	if d, v, err := registry.Resolve(dir); err == nil && !v.IsZero() {
+		dir = d // a registered model: its latest version
+	}
 	st, err := all.Load(ctx, dir)
 	if err != nil {
 		return nil, err
@@ -220,11 +225,15 @@ func (p *Predictor) rows(b arrow.RecordBatch) []map[string]any {
 	return res
 }
 
-// outputValue is values.Value with vectors as []float64.
+// outputValue is values.Value with vectors as []float64 and strings copied
+// out of the batch's buffers, which the allocator may reuse.
 func outputValue(a arrow.Array, i int) any {
 	v := values.Value(a, i)
-	if vec, ok := v.(linalg.Vector); ok {
-		return vec.ToArray()
+	switch x := v.(type) {
+	case linalg.Vector:
+		return x.ToArray()
+	case string:
+		return strings.Clone(x)
 	}
 	return v
 }
