@@ -21,7 +21,7 @@ func newServe() *cobra.Command {
 		addr, maxBody, logLevel, logFormat string
 		timeout, reloadInterval, batchWait time.Duration
 		shutdownTimeout                    time.Duration
-		batch                              int
+		batch, driftWindow                 int
 	)
 	cmd := &cobra.Command{
 		Use:   "serve MODEL_DIR",
@@ -32,9 +32,11 @@ func newServe() *cobra.Command {
 			"{\"predictions\": [...]}, the prediction column's values by default, or records of the\n" +
 			"columns asked for with params {\"outputs\": [...]} or ?outputs=a,b. GET /ping and /health\n" +
 			"answer 200, GET /version describes the model, GET /metrics has Prometheus metrics\n" +
-			"(requests, latency, rows, errors, reloads, drift of each profiled feature), POST\n" +
-			"/reload loads the model again. SIGTERM or Ctrl-C stops accepting connections and\n" +
-			"waits for the requests in flight. The access log goes to stderr.",
+			"(requests, latency, rows, errors, reloads, and the PSI of each column of the\n" +
+			"model's training profile over the recently scored records), POST /reload loads\n" +
+			"the model again; with --reload-interval a registered model's new latest version\n" +
+			"is loaded as it appears. SIGTERM or Ctrl-C stops accepting connections and waits\n" +
+			"for the requests in flight. The access log goes to stderr.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			limit, err := parseBytes(maxBody)
@@ -58,8 +60,8 @@ func newServe() *cobra.Command {
 			if timeout <= 0 {
 				return fmt.Errorf("--timeout %s: want a positive duration", timeout)
 			}
-			if reloadInterval < 0 || batch < 0 || batchWait < 0 {
-				return fmt.Errorf("--reload-interval, --batch and --batch-wait must not be negative")
+			if reloadInterval < 0 || batch < 0 || batchWait < 0 || driftWindow < 0 {
+				return fmt.Errorf("--reload-interval, --batch, --batch-wait and --drift-window must not be negative")
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -71,6 +73,7 @@ func newServe() *cobra.Command {
 				ReloadInterval:  reloadInterval,
 				BatchRecords:    batch,
 				BatchWait:       batchWait,
+				Drift:           serve.MonitorDrift(driftWindow),
 				Logger:          slog.New(h),
 				Version:         gsparkVersion(),
 			})
@@ -88,6 +91,7 @@ func newServe() *cobra.Command {
 	f.DurationVar(&reloadInterval, "reload-interval", 0, "how often to check MODEL_DIR for a new registered version (0: never; POST /reload still reloads)")
 	f.IntVar(&batch, "batch", 64, "score requests that arrive together in one call of the model of up to this many records (0: each request alone)")
 	f.DurationVar(&batchWait, "batch-wait", time.Millisecond, "with --batch, how long a batch waits for more requests while others are in flight")
+	f.IntVar(&driftWindow, "drift-window", serve.DefaultDriftWindow, "recent values per column behind the drift gauges of /metrics, for a model saved with a training profile (0: none)")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error (the access log is at info)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	return cmd

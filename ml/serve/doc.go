@@ -40,9 +40,11 @@
 // A request is scored entirely by the model it started with, so swapping in
 // a new model fails no request. POST /reload resolves the model path again
 // and loads it; with Options.ReloadInterval the server polls the path and
-// reloads when it points at a new version. A registered model's directory
-// holds a file named "latest" naming its current version's subdirectory
-// (ResolveLatest); a plain model directory is loaded as it is. A reload that
+// reloads when it points at another directory. The path is resolved by
+// ml/registry (ResolveRegistry): a registered model's directory (ROOT/NAME)
+// stands for its latest version, so registering a version or promoting one
+// with `gspark models promote` is picked up; a saved model's directory is
+// loaded as it is. A reload that
 // fails keeps the old model serving and is logged, counted in
 // gspark_serve_reloads_total{result="failure"} and returned by /reload (500).
 //
@@ -55,8 +57,9 @@
 // gspark_serve_batch_records (records per model call), and
 // gspark_serve_feature_psi{feature}: the population stability index of each
 // profiled column over a rolling window of recently scored records, against
-// the training profile saved with the model (Options.Drift); plus Go's
-// runtime and process metrics.
+// the training profile saved with the model (ml/monitor's Profile and
+// Window, Options.Drift; absent until the window has enough values, and for
+// a model saved without a profile); plus Go's runtime and process metrics.
 //
 // Micro-batching (Options.BatchRecords, BatchWait): requests in flight
 // together are scored in one call of the model, the first waiting up to

@@ -1,6 +1,8 @@
 package serve
 
 import (
+	"strconv"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -8,10 +10,10 @@ import (
 	"github.com/gspark/gspark/ml"
 )
 
-// driftBatch builds the batch a drift window is fed: the numeric (as double)
-// and string input columns of the records and the numeric output columns of
-// their predictions. ok is false when there is no such column. The caller
-// releases the batch.
+// driftBatch builds the batch a drift window is fed: the numeric (as
+// double), string and boolean (as "true"/"false") input columns of the
+// records and output columns of their predictions. ok is false when there
+// is no such column. The caller releases the batch.
 func driftBatch(sig *ml.Signature, recs, outs []map[string]any) (arrow.RecordBatch, bool) {
 	if sig == nil || len(recs) == 0 {
 		return nil, false
@@ -24,42 +26,43 @@ func driftBatch(sig *ml.Signature, recs, outs []map[string]any) (arrow.RecordBat
 			c.Release()
 		}
 	}()
-	addNumeric := func(name string, rows []map[string]any) {
-		b := array.NewFloat64Builder(mem)
-		defer b.Release()
-		for _, r := range rows {
-			if f, ok := toFloat(r[name]); ok {
-				b.Append(f)
-			} else {
-				b.AppendNull()
-			}
-		}
-		fields = append(fields, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64, Nullable: true})
-		cols = append(cols, b.NewArray())
-	}
-	for _, c := range sig.Inputs {
+	add := func(c ml.ColumnSpec, rows []map[string]any) {
 		switch {
 		case c.Type == "double" || c.Type == "float" || isIntType(c.Type):
-			addNumeric(c.Name, recs)
-		case c.Type == "string":
-			b := array.NewStringBuilder(mem)
-			for _, r := range recs {
-				if s, ok := r[c.Name].(string); ok {
-					b.Append(s)
+			b := array.NewFloat64Builder(mem)
+			defer b.Release()
+			for _, r := range rows {
+				if f, ok := toFloat(r[c.Name]); ok {
+					b.Append(f)
 				} else {
+					b.AppendNull()
+				}
+			}
+			fields = append(fields, arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Float64, Nullable: true})
+			cols = append(cols, b.NewArray())
+		case c.Type == "string" || c.Type == "boolean":
+			b := array.NewStringBuilder(mem)
+			defer b.Release()
+			for _, r := range rows {
+				switch v := r[c.Name].(type) {
+				case string:
+					b.Append(v)
+				case bool:
+					b.Append(strconv.FormatBool(v))
+				default:
 					b.AppendNull()
 				}
 			}
 			fields = append(fields, arrow.Field{Name: c.Name, Type: arrow.BinaryTypes.String, Nullable: true})
 			cols = append(cols, b.NewArray())
-			b.Release()
 		}
+	}
+	for _, c := range sig.Inputs {
+		add(c, recs)
 	}
 	if len(outs) == len(recs) {
 		for _, c := range sig.Outputs {
-			if c.Type == "double" || c.Type == "float" || isIntType(c.Type) {
-				addNumeric(c.Name, outs)
-			}
+			add(c, outs)
 		}
 	}
 	if len(cols) == 0 {

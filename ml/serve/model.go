@@ -2,11 +2,14 @@ package serve
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/monitor"
 	"github.com/gspark/gspark/ml/predict"
 	"github.com/gspark/gspark/ml/registry"
 )
@@ -79,6 +82,30 @@ type DriftWindow interface {
 // DriftFunc makes the drift window of a model loaded from dir; it returns a
 // nil window when the model has no training profile.
 type DriftFunc func(dir string) (DriftWindow, error)
+
+// DefaultDriftWindow is the number of recent values per column the default
+// drift window keeps.
+const DefaultDriftWindow = 10000
+
+// MonitorDrift is a DriftFunc over ml/monitor: the training profile saved
+// with the model (profile.json) and a monitor.Window of the last size
+// values of each profiled column. A model without a profile, or size 0,
+// gets no window.
+func MonitorDrift(size int) DriftFunc {
+	return func(dir string) (DriftWindow, error) {
+		if size <= 0 {
+			return nil, nil
+		}
+		prof, err := monitor.ReadProfile(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return monitor.NewWindow(prof, size), nil
+	}
+}
 
 // model is a loaded model with what the server keeps about it.
 type model struct {

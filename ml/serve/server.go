@@ -33,7 +33,9 @@ type Options struct {
 	// Resolve finds the directory to load under ModelPath; default
 	// ResolveRegistry.
 	Resolve ResolveFunc
-	// Drift makes the drift window of a loaded model; nil: no drift gauges.
+	// Drift makes the drift window of a loaded model; default
+	// MonitorDrift(DefaultDriftWindow). A model whose window cannot be made
+	// is served without drift gauges (and a warning in the log).
 	Drift DriftFunc
 	// MaxBody is the largest request body accepted, in bytes (413 beyond);
 	// default DefaultMaxBody.
@@ -91,6 +93,9 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	if opts.Resolve == nil {
 		opts.Resolve = ResolveRegistry
+	}
+	if opts.Drift == nil {
+		opts.Drift = MonitorDrift(DefaultDriftWindow)
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
@@ -244,11 +249,9 @@ func (s *Server) load(ctx context.Context) (*model, error) {
 	}
 	m := &model{scorer: sc, sig: sc.Signature(), res: res, loadedAt: time.Now()}
 	m.defaultOut = defaultOutput(m.sig)
-	if s.opts.Drift != nil {
-		w, err := s.opts.Drift(res.Dir)
-		if err != nil {
-			return nil, fmt.Errorf("serve: model %s: drift window: %w", res.Dir, err)
-		}
+	if w, err := s.opts.Drift(res.Dir); err != nil {
+		s.log.Warn("serving without drift gauges", "model_dir", res.Dir, "err", err)
+	} else if w != nil {
 		m.drift = w
 	}
 	return m, nil
