@@ -56,6 +56,9 @@ func (s *Server) routes() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &reqInfo{id: r.Header.Get("X-Request-Id")}
+		if len(info.id) > 128 { // a client's id is logged: keep it short
+			info.id = info.id[:128]
+		}
 		if info.id == "" {
 			info.id = fmt.Sprintf("%x-%d", s.start, s.reqSeq.Add(1))
 		}

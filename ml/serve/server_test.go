@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -283,4 +284,60 @@ func postLoad(c *http.Client, url string) (int, []byte, error) {
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, data, err
+}
+
+// The access log has one line per request with its method, path, status,
+// duration, rows and request id (the client's X-Request-Id when it sends one).
+func TestAccessLog(t *testing.T) {
+	var mu sync.Mutex
+	var buf bytes.Buffer
+	ts := startServer(t, Options{Logger: slog.New(slog.NewJSONHandler(lockedWriter{&mu, &buf}, nil))})
+	req, err := http.NewRequest("POST", ts.url+"/invocations", strings.NewReader(`{"inputs": [{"age": 1, "city": "x", "f": []}, {"age": 2, "city": "y", "f": []}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Request-Id", "abc-123")
+	resp, err := ts.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("X-Request-Id"); got != "abc-123" {
+		t.Errorf("X-Request-Id %q", got)
+	}
+	ts.do(t, "GET", "/ping", "", "")
+	mu.Lock()
+	defer mu.Unlock()
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line %q: %v", l, err)
+		}
+		if m["msg"] == "request" {
+			lines = append(lines, m)
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("access log lines: %v", lines)
+	}
+	l := lines[0]
+	if l["method"] != "POST" || l["path"] != "/invocations" || l["status"] != 200.0 || l["rows"] != 2.0 || l["request_id"] != "abc-123" || l["duration"] == nil {
+		t.Errorf("access log line %v", l)
+	}
+	if id, _ := lines[1]["request_id"].(string); id == "" || lines[1]["path"] != "/ping" {
+		t.Errorf("access log line %v", lines[1])
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
