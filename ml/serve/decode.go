@@ -58,6 +58,7 @@ type RequestError struct {
 	Reason string
 }
 
+// Error implements error: `record 3 (line 5), field "age": expected double, got "old"`.
 func (e *RequestError) Error() string {
 	var b strings.Builder
 	if e.Record >= 0 {
@@ -87,6 +88,7 @@ type UnsupportedMediaTypeError struct {
 	ContentType string
 }
 
+// Error implements error.
 func (e *UnsupportedMediaTypeError) Error() string {
 	return fmt.Sprintf("content type %q is not supported: use application/json or text/csv (charset utf-8)", e.ContentType)
 }
