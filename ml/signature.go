@@ -106,7 +106,8 @@ func InferSignature(st Stage) (sig *Signature, ok bool) {
 	// earlier stage made from an input, of a type that follows the input's,
 	// as a Binarizer's output follows its input), that column moves on.
 	var last *guess
-	for round := 0; round < len(cols)*(len(signatureProbes)+1)+1; round++ {
+	rounds := len(cols)*(len(signatureProbes)+1) + 1 // counted before any drop
+	for round := 0; round < rounds; round++ {
 		fields := make([]arrow.Field, len(cols))
 		for i, g := range cols {
 			fields[i] = arrow.Field{Name: g.name, Type: signatureProbes[g.probe], Nullable: true}

@@ -9,8 +9,9 @@ import (
 
 // InferSignature works out the inputs of pipelines whose stages hide them:
 // a column made from an input whose type follows the input's (a Binarizer
-// over a vector feeding a stage that wants a vector), and a column a
-// SQLTransformer adds, which a later stage names.
+// over a vector feeding a stage that wants a vector), a column a
+// SQLTransformer adds, which a later stage names, and an input found at the
+// last type tried after the columns later stages read were dropped.
 func TestInferSignatureDerivedColumns(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -26,6 +27,12 @@ func TestInferSignatureDerivedColumns(t *testing.T) {
 			feature.NewSQLTransformer().SetStatement("SELECT *, x * 2 AS x2 FROM __THIS__"),
 			feature.NewVectorAssembler().SetInputCols("x", "x2").SetOutputCol("v")),
 			"inputs (x double) → outputs (xBit double, x2 double, v vector)"},
+		{"token array input", ml.NewPipelineModel("p3",
+			feature.NewStopWordsRemover().SetInputCol("tokens").SetOutputCol("kept"),
+			feature.NewNGram().SetInputCol("kept").SetOutputCol("bigrams"),
+			feature.NewHashingTF().SetInputCol("bigrams").SetOutputCol("tf"),
+			feature.NewNormalizer().SetInputCol("tf").SetOutputCol("unit")),
+			"inputs (tokens array<string>) → outputs (kept array<string>, bigrams array<string>, tf vector, unit vector)"},
 	}
 	for _, c := range cases {
 		sig, ok := ml.InferSignature(c.model)
