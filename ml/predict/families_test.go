@@ -200,6 +200,22 @@ func families() []family {
 			return m, df
 		}, "colorIdx,colorVec,colorBack,amountFilled,amountBucket,x2Bucket,x1Bit,x1x2,words,kept,bigrams,tf,tfidf,tokens,counts," +
 			"nums,minMax,maxAbs,robust,std,unit,pca,poly,scaled,sliced,selected", "color string, amount double, x2 double, x1 double, text string"},
+		{"TokenArrayInput", func(t testing.TB, s *frame.Session) (ml.Transformer, *frame.DataFrame) {
+			df, err := feature.NewRegexTokenizer().SetInputCol("text").SetOutputCol("tokens").SetPattern(`\W+`).Transform(featureData(t, s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := ml.NewPipeline(
+				feature.NewStopWordsRemover().SetInputCol("tokens").SetOutputCol("kept"),
+				feature.NewNGram().SetInputCol("kept").SetOutputCol("bigrams"),
+				feature.NewCountVectorizer().SetInputCol("bigrams").SetOutputCol("counts").SetMinDF(1),
+				feature.NewIDF().SetInputCol("counts").SetOutputCol("weights"),
+			).Fit(context.Background(), df)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m, df
+		}, "kept,bigrams,counts,weights", "tokens array<string>"},
 		{"CrossValidator", func(t testing.TB, s *frame.Session) (ml.Transformer, *frame.DataFrame) {
 			df := spread(s, cancer(t, s))
 			asm := feature.NewVectorAssembler().SetInputCols(cancerFeatures...).SetOutputCol("features")
@@ -298,7 +314,8 @@ func batchScores(t testing.TB, m ml.Transformer, df *frame.DataFrame, inputs, ou
 }
 
 // jsonValue is v as encoding/json decodes it with UseNumber: numbers as
-// json.Number, vectors as []any (NaN, which JSON cannot carry, stays).
+// json.Number, vectors and string arrays as []any (NaN, which JSON cannot
+// carry, stays).
 func jsonValue(v any) any {
 	switch x := v.(type) {
 	case float64:
@@ -310,6 +327,12 @@ func jsonValue(v any) any {
 		out := make([]any, len(x))
 		for i, e := range x {
 			out[i] = jsonValue(e)
+		}
+		return out
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = e
 		}
 		return out
 	}
