@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/classification"
@@ -617,5 +618,46 @@ func TestPredictorFamiliesConcurrent(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// Results stay valid after later calls when the predictor's allocator
+// recycles the buffers of released batches (the engine's exec.Pool): the
+// strings a result holds are its own, not views of a batch buffer.
+func TestPredictorResultsOutliveRecycledBuffers(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession(frame.WithPartitions(1))
+	df := featureData(t, s)
+	m, err := featurePipeline().Fit(ctx, df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(m, WithAllocator(exec.NewPool(0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, want := batchScores(t, m, df, names(p.Signature().Inputs), p.Outputs())
+	var kept []map[string]any
+	for _, rec := range recs {
+		got, err := p.Predict(ctx, rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, got)
+	}
+	all, err := p.PredictRecords(ctx, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.PredictRecords(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	for i := range recs {
+		if err := sameRecord(kept[i], want[i]); err != nil {
+			t.Errorf("Predict record %d, read after later calls: %v", i, err)
+		}
+		if err := sameRecord(all[i], want[i]); err != nil {
+			t.Errorf("PredictRecords record %d, read after a later call: %v", i, err)
+		}
 	}
 }
