@@ -403,8 +403,9 @@ func keys(m map[string]any) []string {
 	return ks
 }
 
-// checkPredictor scores recs one at a time with Predict and together with
-// PredictRecords, and compares each result with want.
+// checkPredictor scores recs one at a time with Predict, together with
+// PredictRecords and as one Arrow batch with PredictBatch, and compares
+// each result with want.
 func checkPredictor(t testing.TB, p *Predictor, recs, want []map[string]any) {
 	t.Helper()
 	ctx := context.Background()
@@ -427,6 +428,25 @@ func checkPredictor(t testing.TB, p *Predictor, recs, want []map[string]any) {
 	for i := range recs {
 		if err := sameRecord(all[i], want[i]); err != nil {
 			t.Fatalf("PredictRecords record %d: %v", i, err)
+		}
+	}
+	// PredictBatch over the same records as an Arrow batch.
+	in, err := p.buildBatch(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Release()
+	out, err := p.PredictBatch(ctx, in)
+	if err != nil {
+		t.Fatalf("PredictBatch: %v", err)
+	}
+	defer out.Release()
+	if int(out.NumRows()) != len(recs) || !out.Schema().Equal(p.OutputSchema()) {
+		t.Fatalf("PredictBatch gave %d rows of %s for %d records", out.NumRows(), out.Schema(), len(recs))
+	}
+	for i, r := range p.rows(out) {
+		if err := sameRecord(r, want[i]); err != nil {
+			t.Fatalf("PredictBatch row %d: %v", i, err)
 		}
 	}
 }
