@@ -19,6 +19,9 @@ import (
 func main() {
 	root := newRoot()
 	if err := root.ExecuteContext(context.Background()); err != nil {
+		if code, ok := errors.AsType[exitCode](err); ok {
+			os.Exit(int(code))
+		}
 		debug, _ := root.PersistentFlags().GetBool("debug")
 		reportError(os.Stderr, "gspark: ", err, debug)
 		os.Exit(1)
@@ -69,6 +72,8 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newSQL(&g))
 	root.AddCommand(newRuns())
 	root.AddCommand(newRun(&g))
+	root.AddCommand(newModels())
+	root.AddCommand(newMonitor(&g))
 	return root
 }
 

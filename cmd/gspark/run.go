@@ -23,6 +23,7 @@ func newRun(g *globalFlags) *cobra.Command {
 	var params []string
 	var trackingDir string
 	var noTracking bool
+	var modelsDir string
 	cmd := &cobra.Command{
 		Use:   "run JOB.yaml [--param name=value …]",
 		Short: "Validate and run a pipeline job file",
@@ -35,7 +36,9 @@ func newRun(g *globalFlags) *cobra.Command {
 			"Each run is recorded in MLflow's file layout under --tracking-dir (default: a local\n" +
 			"MLFLOW_TRACKING_URI, else ./mlruns), in the experiment named after the job: every\n" +
 			"stage's params, the metrics, tags and saved models, evaluation curves and model\n" +
-			"coefficients, and the run's HTML report as artifacts/report.html (see `gspark runs`).",
+			"coefficients, and the run's HTML report as artifacts/report.html (see `gspark runs`).\n" +
+			"A save step with register: NAME adds a version of NAME to the model registry\n" +
+			"--models-dir (default: $" + modelsDirEnv + ", else ./models; see `gspark models`).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			overrides := map[string]string{}
@@ -65,7 +68,10 @@ func newRun(g *globalFlags) *cobra.Command {
 			}
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
-			opts := jobs.Options{Session: s, Progress: cmd.ErrOrStderr()}
+			if modelsDir == "" {
+				modelsDir = defaultModelsDir()
+			}
+			opts := jobs.Options{Session: s, Progress: cmd.ErrOrStderr(), ModelsDir: modelsDir}
 			var run *tracking.Run
 			var store *tracking.Store
 			if !noTracking {
@@ -101,6 +107,7 @@ func newRun(g *globalFlags) *cobra.Command {
 	cmd.Flags().StringArrayVar(&params, "param", nil, "name=value overriding a param of the job file (repeatable)")
 	cmd.Flags().StringVar(&trackingDir, "tracking-dir", "", "directory of the recorded runs (default: a local MLFLOW_TRACKING_URI, else mlruns)")
 	cmd.Flags().BoolVar(&noTracking, "no-tracking", false, "do not record the run")
+	cmd.Flags().StringVar(&modelsDir, "models-dir", "", "model registry of save steps with register: (default: $"+modelsDirEnv+", else models)")
 	return cmd
 }
 

@@ -20,7 +20,23 @@
 //	evaluate:  {input, model, evaluators}: metrics of a model's output
 //	transform: {input, model, drop, select, output: {path, format, mode, options}}
 //	save:      {model, path, overwrite}: saves a fitted model (atomically)
+//	save:      {model, register, models_dir}: registers it as a new version
 //
-// A model is a fit step's name or the path of a saved model. An input is a
-// view name or a query.
+// A fit step also profiles its training input for drift monitoring
+// (ml/monitor.BuildProfile: the model's signature inputs, its outputs and
+// the last stage's labelCol when the input has it); a save step writes the
+// profile into the model directory as profile.json, in the same atomic
+// write. A model without a signature is saved without one.
+//
+// A save step either writes a path or registers a version, never both (two
+// save steps do both). register: NAME saves the model as the next version
+// of NAME in a model registry (package registry) and moves NAME's latest
+// pointer to it; the registry is models_dir:, else Options.ModelsDir, else
+// ./models. The version records the job file, its digest, the step, the
+// tracking run's id (when the Recorder has an ID method) and the metrics
+// of the steps before it.
+//
+// A model is a fit step's name or the path of a saved model; a registered
+// model's directory (ROOT/NAME) stands for its latest version. An input is
+// a view name or a query.
 package jobs

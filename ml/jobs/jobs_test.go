@@ -14,6 +14,7 @@ import (
 
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml/classification"
+	"github.com/gspark/gspark/ml/monitor"
 )
 
 var ctx = context.Background()
@@ -148,6 +149,23 @@ func TestRunSmallJob(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(s.out, "model", "metadata")); err != nil {
 		t.Errorf("model not saved: %v", err)
+	}
+	// The training profile is saved with the model: the signature's
+	// inputs, the numeric outputs and the final estimator's label, over
+	// the fit step's input (the split's train part).
+	prof, err := monitor.ReadProfile(filepath.Join(s.out, "model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for _, c := range prof.Columns {
+		cols = append(cols, c.Name+":"+string(c.Role))
+	}
+	if want := "cat:input x1:input x2:input cat_index:output prediction:output label:label"; strings.Join(cols, " ") != want {
+		t.Errorf("profiled %q, want %q", strings.Join(cols, " "), want)
+	}
+	if prof.LabelCol != "label" || prof.Rows == 0 || prof.Rows >= 90 {
+		t.Errorf("profile of %d rows, label %q", prof.Rows, prof.LabelCol)
 	}
 }
 

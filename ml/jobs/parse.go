@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gspark/gspark/internal/suggest"
+	"github.com/gspark/gspark/ml/registry"
 )
 
 // Pos is a place in a job file: file:line:col.
@@ -122,9 +123,11 @@ type Step struct {
 	Drop   []Text
 	Select []Text
 	Output OutputSpec
-	// save
+	// save: to a path, or as a new version of a registered model
 	Path      Text
 	Overwrite bool
+	Register  Text
+	ModelsDir Text
 }
 
 // Job is a parsed job file.
@@ -504,17 +507,47 @@ func (p *parser) step(n *yaml.Node) *Step {
 			}
 		}
 	case KindSave:
-		f := p.fields(body, "model", "path", "overwrite")
-		p.required(f, body, "save", "model", "path")
+		f := p.fields(body, "model", "path", "overwrite", "register", "models_dir")
+		p.required(f, body, "save", "model")
 		st.Model = p.text(f["model"], "model")
 		st.Path = p.text(f["path"], "path")
+		st.Register = p.text(f["register"], "register")
+		st.ModelsDir = p.text(f["models_dir"], "models_dir")
 		if o := f["overwrite"]; o != nil {
 			if err := o.Decode(&st.Overwrite); err != nil {
 				p.errorf(o, "overwrite: want true or false")
 			}
 		}
+		p.saveTarget(body, f)
 	}
 	return st
+}
+
+// saveTarget checks that a save step writes to a path or registers a
+// version, not both (two save steps do both), with the keys that go with
+// each.
+func (p *parser) saveTarget(body *yaml.Node, f map[string]*yaml.Node) {
+	path, reg := f["path"], f["register"]
+	switch {
+	case path == nil && reg == nil:
+		if body.Kind == yaml.MappingNode {
+			p.errorf(body, "save: path: or register: is required")
+		}
+	case path != nil && reg != nil:
+		p.errorf(reg, "save: path: and register: are exclusive; use two save steps to do both")
+	case reg != nil:
+		if reg.Kind == yaml.ScalarNode {
+			if err := registry.ValidateName(reg.Value); err != nil {
+				p.errorf(reg, "register: %v", err)
+			}
+		}
+		if o := f["overwrite"]; o != nil {
+			p.errorf(o, "overwrite: applies to path: only; register: always adds a new version")
+		}
+	}
+	if d := f["models_dir"]; d != nil && reg == nil {
+		p.errorf(d, "models_dir: applies to register: only")
+	}
 }
 
 func (p *parser) tune(n *yaml.Node) *TuneSpec {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,7 +23,9 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/all"
 	"github.com/gspark/gspark/ml/evaluation"
+	"github.com/gspark/gspark/ml/monitor"
 	"github.com/gspark/gspark/ml/param"
+	"github.com/gspark/gspark/ml/registry"
 	"github.com/gspark/gspark/ml/tracking"
 	"github.com/gspark/gspark/ml/tuning"
 	"github.com/gspark/gspark/planner/sql"
@@ -36,7 +39,9 @@ import (
 // per-fold metrics as "cv.fold<k>.<metricName>" ("tvs.<metricName>" for a
 // TrainValidationSplit; a job with several tuned fit steps prefixes these
 // with "<step>."); tags "gspark.job.file" and
-// "gspark.job.sha256"; saved models as artifacts under "models/<step>";
+// "gspark.job.sha256"; saved models as artifacts under "models/<step>"
+// (registered ones too, with the tag "gspark.registered.<step>" naming the
+// version, NAME/vN);
 // an evaluate step's ROC and PR curves and confusion matrix as the JSON
 // artifact "evaluation/<step>.json" and a fit step's coefficients or
 // feature importances as "model/<step>.json" (tracking.EvaluationArtifact
@@ -56,7 +61,14 @@ type Options struct {
 	Progress io.Writer
 	// Recorder, when set, receives params, metrics, tags and artifacts.
 	Recorder Recorder
+	// ModelsDir is the model registry of save steps with register: and no
+	// models_dir: (default: DefaultModelsDir).
+	ModelsDir string
 }
+
+// DefaultModelsDir is the model registry a job registers models in when
+// neither Options.ModelsDir nor the save step's models_dir: names one.
+const DefaultModelsDir = "models"
 
 // Result is what a run produced.
 type Result struct {
@@ -66,6 +78,8 @@ type Result struct {
 	Metrics map[string]float64
 	// Models holds the fitted models by fit step name.
 	Models map[string]ml.Model
+	// Registered holds the versions save steps registered, by step name.
+	Registered map[string]registry.Version
 }
 
 // RunFile reads, parses, validates and runs the job file at path.
@@ -107,7 +121,7 @@ func Run(ctx context.Context, job *Job, opts Options) (*Result, error) {
 	if err := r.run(ctx); err != nil {
 		return nil, err
 	}
-	return &Result{Metrics: r.metrics, Models: r.fitted}, nil
+	return &Result{Metrics: r.metrics, Models: r.fitted, Registered: r.registered}, nil
 }
 
 func sessionOpts(job *Job) []frame.Option {
@@ -130,11 +144,17 @@ type runner struct {
 	saved   map[string]ml.Stage
 	fitted  map[string]ml.Model
 	metrics map[string]float64
+	// registered holds the versions save steps registered, by step name.
+	registered map[string]registry.Version
+	// profiles holds the fitted models' training profiles by fit step name.
+	profiles map[string]*monitor.Profile
 }
 
 func newRunner(job *Job, s *frame.Session, opts Options, dry bool) *runner {
 	return &runner{job: job, s: s, opts: opts, dry: dry, classes: newStageClasses(),
-		models: map[string]ml.Stage{}, saved: map[string]ml.Stage{}, fitted: map[string]ml.Model{}, metrics: map[string]float64{}}
+		models: map[string]ml.Stage{}, saved: map[string]ml.Stage{}, fitted: map[string]ml.Model{}, metrics: map[string]float64{},
+		registered: map[string]registry.Version{},
+		profiles:   map[string]*monitor.Profile{}}
 }
 
 func errAt(p Pos, format string, args ...any) error {
@@ -469,6 +489,9 @@ func (r *runner) fit(ctx context.Context, st *Step) (int64, error) {
 	if err := r.recordModel(st, m, df.Schema()); err != nil {
 		return -1, fmt.Errorf("tracking: %w", err)
 	}
+	if r.profiles[st.Name], err = fitProfile(ctx, df, pipe.Stages(), m); err != nil {
+		return -1, wrapAt(st.Pos, err, "profiling the training data")
+	}
 	r.models[st.Name] = m
 	r.fitted[st.Name] = m
 	return n, nil
@@ -679,7 +702,12 @@ func (r *runner) model(ctx context.Context, t Text) (ml.Stage, error) {
 		names := slices.Sorted(maps.Keys(r.models))
 		return nil, errAt(t.Pos, "model %q is neither an earlier fit step nor a saved model%s", t.S, suggestion(t.S, names))
 	}
-	st, err := all.Load(ctx, t.S)
+	// A registered model's directory stands for its latest version.
+	dir, _, err := registry.Resolve(t.S)
+	if err != nil {
+		return nil, wrapAt(t.Pos, err, "model")
+	}
+	st, err := all.Load(ctx, dir)
 	if err != nil {
 		return nil, wrapAt(t.Pos, err, "model")
 	}
@@ -845,6 +873,18 @@ func (r *runner) save(st *Step) error {
 		names := slices.Sorted(maps.Keys(r.models))
 		return errAt(st.Model.Pos, "save: %q is not an earlier fit step%s", st.Model.S, suggestion(st.Model.S, names))
 	}
+	if st.Register.S != "" {
+		// The version carries the model's training profile too.
+		var files map[string][]byte
+		if prof := r.profiles[st.Model.S]; prof != nil && !r.dry {
+			b, err := prof.JSON()
+			if err != nil {
+				return wrapAt(st.Register.Pos, err, "save")
+			}
+			files = map[string][]byte{monitor.ProfileFile: b}
+		}
+		return r.register(st, m, files)
+	}
 	if r.dry {
 		if _, err := os.Stat(st.Path.S); err == nil && !st.Overwrite {
 			return errAt(st.Path.Pos, "save: %s exists (set overwrite: true to replace it)", st.Path.S)
@@ -852,16 +892,53 @@ func (r *runner) save(st *Step) error {
 		r.saved[st.Path.S] = m
 		return nil
 	}
-	var err error
-	if st.Overwrite {
-		err = ml.Overwrite(m, st.Path.S)
-	} else {
-		err = ml.Save(m, st.Path.S)
-	}
-	if err != nil {
+	// The model's training profile (from its fit step) goes with it.
+	if err := monitor.SaveModel(m, st.Path.S, r.profiles[st.Model.S], st.Overwrite); err != nil {
 		return wrapAt(st.Path.Pos, err, "save")
 	}
 	return r.record(func(rec Recorder) error { return rec.LogArtifact(st.Path.S, "models/"+st.Name) })
+}
+
+// register saves m as the next version of the registered model the step
+// names, with files as extra files of the version, recording the job, the
+// tracking run and the metrics so far with it.
+func (r *runner) register(st *Step, m ml.Stage, files map[string][]byte) error {
+	root, pos := st.ModelsDir.S, st.ModelsDir.Pos
+	if root == "" {
+		root, pos = r.opts.ModelsDir, st.Register.Pos
+		if root == "" {
+			root = DefaultModelsDir
+		}
+	}
+	name := st.Register.S
+	if r.dry {
+		if err := registry.CanRegister(root, name); err != nil {
+			return errAt(pos, "save: %v", err)
+		}
+		r.saved[filepath.Join(root, name)] = m
+		return nil
+	}
+	tags := map[string]string{"gspark.job.file": r.job.File, "gspark.job.sha256": r.job.SHA256, "gspark.job.step": st.Name}
+	if run, ok := r.opts.Recorder.(interface{ ID() string }); ok {
+		tags["run_id"] = run.ID()
+	}
+	metrics := map[string]float64{}
+	for k, v := range r.metrics {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			metrics[k] = v
+		}
+	}
+	v, err := registry.RegisterWith(root, name, m, registry.RegisterOptions{Files: files, Tags: tags, Metrics: metrics})
+	if err != nil {
+		return wrapAt(pos, err, "save")
+	}
+	r.registered[st.Name] = v
+	if r.opts.Progress != nil {
+		fmt.Fprintf(r.opts.Progress, "registered %s in %s\n", v, v.Dir)
+	}
+	return r.record(func(rec Recorder) error {
+		return errors.Join(rec.SetTag("gspark.registered."+st.Name, v.String()), rec.LogArtifact(v.Dir, "models/"+st.Name))
+	})
 }
 
 // dryModel stands for a fit step's model while validating: its

@@ -17,6 +17,7 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/all"
 	"github.com/gspark/gspark/ml/linalg"
+	"github.com/gspark/gspark/ml/registry"
 	"github.com/gspark/gspark/values"
 )
 
@@ -27,10 +28,10 @@ type Predictor struct {
 	sig      *ml.Signature
 	inSchema *arrow.Schema
 	mem      memory.Allocator
+	// full computes every column of Transform (PredictBatch); query only
+	// the outputs a prediction returns, named outNames, in order.
+	full     *frame.PreparedQuery
 	query    *frame.PreparedQuery
-	// outCols are the positions, in the prepared query's output, of the
-	// columns a prediction returns, named outNames.
-	outCols  []int
 	outNames []string
 	structs  sync.Map // reflect.Type → *structPlan
 }
@@ -92,31 +93,41 @@ func New(model ml.Transformer, opts ...Option) (*Predictor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("predictor for %s: %w", model.UID(), err)
 	}
-	q, err := out.PrepareOver(context.Background(), input)
+	full, err := out.PrepareOver(context.Background(), input)
 	if err != nil {
 		return nil, fmt.Errorf("predictor for %s: %w", model.UID(), err)
 	}
-	p := &Predictor{model: model, sig: sig, inSchema: inSchema, mem: o.mem, query: q}
+	p := &Predictor{model: model, sig: sig, inSchema: inSchema, mem: o.mem, full: full}
 	names := o.outputs
 	if names == nil {
 		for _, c := range sig.Outputs {
 			names = append(names, c.Name)
 		}
 	}
-	for _, n := range names {
-		i := ml.FieldIndex(q.Schema(), n)
-		if i < 0 {
-			return nil, fmt.Errorf("predictor for %s: output column %q does not exist; the model produces %s", model.UID(), n, columnNames(q.Schema()))
+	cols := make([]frame.Column, len(names))
+	for i, n := range names {
+		j := ml.FieldIndex(full.Schema(), n)
+		if j < 0 {
+			return nil, fmt.Errorf("predictor for %s: output column %q does not exist; the model produces %s", model.UID(), n, columnNames(full.Schema()))
 		}
-		p.outCols = append(p.outCols, i)
-		p.outNames = append(p.outNames, q.Schema().Field(i).Name)
+		p.outNames = append(p.outNames, full.Schema().Field(j).Name)
+		cols[i] = frame.Col(p.outNames[i])
+	}
+	// Records are scored by a query that computes only the chosen outputs:
+	// the optimizer prunes the model's other columns.
+	if p.query, err = out.Select(cols...).PrepareOver(context.Background(), input); err != nil {
+		return nil, fmt.Errorf("predictor for %s: %w", model.UID(), err)
 	}
 	return p, nil
 }
 
-// Load reads the model saved in dir (any stage ml/all can load) and makes a
-// Predictor for it, using the signature saved with the model when there is one.
+// Load reads the model saved in dir (any stage ml/all can load; for a
+// registered model's directory, its latest version) and makes a Predictor
+// for it, using the signature saved with the model when there is one.
 func Load(ctx context.Context, dir string, opts ...Option) (*Predictor, error) {
+	if d, v, err := registry.Resolve(dir); err == nil && !v.IsZero() {
+		dir = d // a registered model: its latest version
+	}
 	st, err := all.Load(ctx, dir)
 	if err != nil {
 		return nil, err
@@ -147,7 +158,7 @@ func (p *Predictor) InputSchema() *arrow.Schema { return p.inSchema }
 
 // OutputSchema returns the schema of PredictBatch's result: the input
 // columns and every column the model adds.
-func (p *Predictor) OutputSchema() *arrow.Schema { return p.query.Schema() }
+func (p *Predictor) OutputSchema() *arrow.Schema { return p.full.Schema() }
 
 // Outputs returns the names of the columns a prediction returns.
 func (p *Predictor) Outputs() []string { return slices.Clone(p.outNames) }
@@ -205,9 +216,9 @@ func (p *Predictor) PredictRecords(ctx context.Context, recs []map[string]any) (
 func (p *Predictor) rows(b arrow.RecordBatch) []map[string]any {
 	res := make([]map[string]any, b.NumRows())
 	for i := range res {
-		m := make(map[string]any, len(p.outCols))
-		for k, c := range p.outCols {
-			m[p.outNames[k]] = outputValue(b.Column(c), i)
+		m := make(map[string]any, len(p.outNames))
+		for k, name := range p.outNames {
+			m[name] = outputValue(b.Column(k), i)
 		}
 		res[i] = m
 	}
@@ -256,7 +267,7 @@ func (p *Predictor) PredictBatch(ctx context.Context, in arrow.RecordBatch) (arr
 	}
 	b := array.NewRecordBatch(p.inSchema, cols, in.NumRows())
 	defer b.Release()
-	return p.query.Run(ctx, b)
+	return p.full.Run(ctx, b)
 }
 
 // blame turns a scoring error into an *InputError naming the record (and

@@ -298,3 +298,27 @@ func BenchmarkPredictOne(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkPredictParallel(b *testing.B) {
+	ctx := context.Background()
+	s := frame.NewSession(frame.WithPartitions(1))
+	df := cancer(b, s)
+	p, err := New(scalerLR(b, df), WithOutputs("probability", "prediction"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := map[string]any{}
+	for i, c := range cancerFeatures {
+		rec[c] = float64(i + 1)
+	}
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := p.Predict(ctx, rec); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

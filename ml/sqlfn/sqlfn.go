@@ -25,6 +25,7 @@ import (
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/all"
+	"github.com/gspark/gspark/ml/registry"
 	"github.com/gspark/gspark/planner/sql"
 )
 
@@ -62,8 +63,12 @@ func (m *Models) Len() int {
 }
 
 // Load returns the stage saved at path and its metadata, from the cache
-// when the metadata file has not changed since it was loaded.
+// when the metadata file has not changed since it was loaded. A registered
+// model's directory (ml/registry) means its latest version.
 func (m *Models) Load(ctx context.Context, path string) (ml.Stage, *ml.Metadata, error) {
+	if dir, v, err := registry.Resolve(path); err == nil && !v.IsZero() {
+		path = dir // a registered model: its latest version
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("model %s: %w", path, err)

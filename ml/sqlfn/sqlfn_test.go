@@ -18,6 +18,7 @@ import (
 	"github.com/gspark/gspark/ml/clustering"
 	"github.com/gspark/gspark/ml/feature"
 	"github.com/gspark/gspark/ml/linalg"
+	"github.com/gspark/gspark/ml/registry"
 	"github.com/gspark/gspark/ml/regression"
 )
 
@@ -192,5 +193,41 @@ func TestTransformPipelineModel(t *testing.T) {
 	}
 	wantRows, ws := rowStrings(t, want)
 	gotRows, gs := rowStrings(t, s.SQL(fmt.Sprintf("SELECT * FROM ml_transform('%s', TABLE(samples.iris))", dir)))
+	checkSame(t, gotRows, gs, wantRows, ws)
+}
+
+// A registered model's directory means its latest version.
+func TestTransformRegisteredModel(t *testing.T) {
+	s, _, vec := irisSession(t)
+	root := t.TempDir()
+	var models []ml.Model
+	for _, k := range []int{2, 3} {
+		m, err := set(t, clustering.NewKMeans(), "k", k, "seed", int64(1)).(ml.Estimator).Fit(context.Background(), vec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := registry.Register(root, "clusters", m, nil); err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, m)
+	}
+	query := fmt.Sprintf("SELECT * FROM ml_transform('%s', TABLE(iris_vec))", filepath.Join(root, "clusters"))
+	want, err := models[1].Transform(vec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRows, ws := rowStrings(t, want)
+	gotRows, gs := rowStrings(t, s.SQL(query))
+	checkSame(t, gotRows, gs, wantRows, ws)
+	// Rolled back to v1, the same SQL scores with v1.
+	if _, err := registry.SetLatest(root, "clusters", 1); err != nil {
+		t.Fatal(err)
+	}
+	want, err = models[0].Transform(vec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRows, ws = rowStrings(t, want)
+	gotRows, gs = rowStrings(t, s.SQL(query))
 	checkSame(t, gotRows, gs, wantRows, ws)
 }

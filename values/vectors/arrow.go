@@ -382,8 +382,15 @@ func (b *VectorBuilder) reset() {
 	b.n, b.nulls = 0, 0
 	b.valid = nil
 	b.idxValid = b.idxValid[:0]
-	b.idxOffs.push(b.mem, 0)
-	b.valOffs.push(b.mem, 0)
+}
+
+// start writes the leading zero offsets, once per array: lazily, so that a
+// builder released right after NewArray allocates nothing more.
+func (b *VectorBuilder) start() {
+	if b.idxOffs.n == 0 {
+		b.idxOffs.push(b.mem, 0)
+		b.valOffs.push(b.mem, 0)
+	}
 }
 
 // Len returns the number of rows appended so far.
@@ -411,6 +418,7 @@ func (b *VectorBuilder) row(valid bool, kind int8, size int32, hasIdx bool) {
 	if !valid {
 		b.nulls++
 	}
+	b.start()
 	b.n++
 	b.kinds.push(b.mem, kind)
 	b.sizes.push(b.mem, size)
@@ -458,6 +466,7 @@ func (b *VectorBuilder) AppendNull() { b.row(false, kindSparse, 0, false) }
 // NewArray returns the rows built so far as a vector array (a *VectorArray)
 // and resets the builder.
 func (b *VectorBuilder) NewArray() arrow.Array {
+	b.start()
 	st := VectorStorageType()
 	n := b.n
 	idxType := st.Field(2).Type.(*arrow.ListType)
