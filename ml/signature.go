@@ -101,8 +101,13 @@ func InferSignature(st Stage) (sig *Signature, ok bool) {
 		return nil, false
 	}
 	// Each round either succeeds, drops a column a stage produces, or moves
-	// one column to its next type: a finite walk.
-	for round := 0; round < len(cols)*(len(signatureProbes)+1)+1; round++ {
+	// one column to its next type: a finite walk. last is the column moved
+	// most recently: when a stage refuses a column that is no guess (one an
+	// earlier stage made from an input, of a type that follows the input's,
+	// as a Binarizer's output follows its input), that column moves on.
+	var last *guess
+	rounds := len(cols)*(len(signatureProbes)+1) + 1 // counted before any drop
+	for round := 0; round < rounds; round++ {
 		fields := make([]arrow.Field, len(cols))
 		for i, g := range cols {
 			fields[i] = arrow.Field{Name: g.name, Type: signatureProbes[g.probe], Nullable: true}
@@ -110,6 +115,13 @@ func InferSignature(st Stage) (sig *Signature, ok bool) {
 		in := arrow.NewSchema(fields, nil)
 		out, err := t.TransformSchema(in)
 		if err == nil {
+			// A guess that a stage adds again is no input (a SQLTransformer
+			// does not refuse a name that exists).
+			i := slices.IndexFunc(cols, func(g *guess) bool { return nameCount(out, g.name) > 1 })
+			if i >= 0 {
+				cols = slices.Delete(cols, i, i+1)
+				continue
+			}
 			sig := &Signature{}
 			for _, f := range fields {
 				sig.Inputs = append(sig.Inputs, ColumnSpec{Name: f.Name, Type: TypeName(f.Type)})
@@ -130,12 +142,27 @@ func InferSignature(st Stage) (sig *Signature, ok bool) {
 		i = slices.IndexFunc(cols, func(g *guess) bool {
 			return strings.Contains(msg, fmt.Sprintf("column %q", g.name))
 		})
+		if i < 0 && last != nil {
+			i = slices.Index(cols, last)
+		}
 		if i < 0 || cols[i].probe+1 >= len(signatureProbes) {
 			return nil, false
 		}
 		cols[i].probe++
+		last = cols[i]
 	}
 	return nil, false
+}
+
+// nameCount counts the fields of s named name (ignoring case).
+func nameCount(s *arrow.Schema, name string) int {
+	n := 0
+	for _, f := range s.Fields() {
+		if strings.EqualFold(f.Name, name) {
+			n++
+		}
+	}
+	return n
 }
 
 // flatStages lists the stages of a pipeline model, recursively, or of the

@@ -94,11 +94,19 @@ func (s *CountVectorizer) TransformSchema(in *arrow.Schema) (*arrow.Schema, erro
 	return listInSchema(s.StageBase, s.colParams, in, linalg.VectorType())
 }
 
+// termStats are a partition's document count and term counts. A term is
+// copied before it becomes a key: Arrow strings alias the batch's buffer,
+// which the query recycles once the batch is released, and a map
+// assignment would replace an existing key by the aliasing string, so
+// counts are updated through pointers.
 type termStats struct {
-	docs   int64
-	count  map[string]int64
-	docCnt map[string]int64
+	docs  int64
+	terms map[string]*termCount
 }
+
+// termCount is a term's occurrences and the documents holding it; doc is
+// the last document (1-based) counted.
+type termCount struct{ count, docs, doc int64 }
 
 // Fit implements ml.Estimator.
 func (s *CountVectorizer) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model, error) {
@@ -108,29 +116,32 @@ func (s *CountVectorizer) Fit(ctx context.Context, df *frame.DataFrame) (ml.Mode
 	ps := s.Params()
 	in, uid := s.inputCol.Get(ps), s.UID()
 	accs, err := frame.AggregatePartitions(ctx, df.Select(frame.Col(in)), func(int) *termStats {
-		return &termStats{count: map[string]int64{}, docCnt: map[string]int64{}}
+		return &termStats{terms: map[string]*termCount{}}
 	}, func(acc *termStats, b arrow.RecordBatch) (*termStats, error) {
 		r, err := newStringListReader(b.Column(0))
 		if err != nil {
 			return acc, fmt.Errorf("%s: column %q: %w", uid, in, err)
 		}
-		seen := map[string]bool{}
 		for i := 0; i < int(b.NumRows()); i++ {
 			if b.Column(0).IsNull(i) {
 				continue
 			}
 			acc.docs++
-			clear(seen)
 			lo, hi := r.Row(i)
 			for k := lo; k < hi; k++ {
 				if r.vals.IsNull(k) {
 					continue
 				}
 				w := r.vals.Value(k)
-				acc.count[w]++
-				if !seen[w] {
-					seen[w] = true
-					acc.docCnt[w]++
+				tc := acc.terms[w]
+				if tc == nil {
+					tc = &termCount{}
+					acc.terms[strings.Clone(w)] = tc
+				}
+				tc.count++
+				if tc.doc != acc.docs {
+					tc.doc = acc.docs
+					tc.docs++
 				}
 			}
 		}
@@ -139,34 +150,33 @@ func (s *CountVectorizer) Fit(ctx context.Context, df *frame.DataFrame) (ml.Mode
 	if err != nil {
 		return nil, err
 	}
-	tot := &termStats{count: map[string]int64{}, docCnt: map[string]int64{}}
+	var docs int64
+	count, docCnt := map[string]int64{}, map[string]int64{}
 	for _, a := range accs {
-		tot.docs += a.docs
-		for w, c := range a.count {
-			tot.count[w] += c
-		}
-		for w, c := range a.docCnt {
-			tot.docCnt[w] += c
+		docs += a.docs
+		for w, tc := range a.terms {
+			count[w] += tc.count
+			docCnt[w] += tc.docs
 		}
 	}
 	minDF, maxDF := s.minDF.Get(ps), s.maxDF.Get(ps)
 	if minDF < 1 {
-		minDF *= float64(tot.docs)
+		minDF *= float64(docs)
 	}
 	if maxDF < 1 {
-		maxDF *= float64(tot.docs)
+		maxDF *= float64(docs)
 	}
 	if maxDF < minDF {
 		return nil, fmt.Errorf("%s: maxDF (%v) must be >= minDF (%v)", uid, maxDF, minDF)
 	}
 	var vocab []string
-	for w, d := range tot.docCnt {
+	for w, d := range docCnt {
 		if float64(d) >= minDF && float64(d) <= maxDF {
 			vocab = append(vocab, w)
 		}
 	}
 	slices.SortFunc(vocab, func(a, b string) int {
-		if ca, cb := tot.count[a], tot.count[b]; ca != cb {
+		if ca, cb := count[a], count[b]; ca != cb {
 			if ca > cb {
 				return -1
 			}

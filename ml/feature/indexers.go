@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -127,13 +128,17 @@ func (s *StringIndexer) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model,
 		cols[i] = frame.Col(c)
 	}
 	uid := s.UID()
-	accs, err := frame.AggregatePartitions(ctx, df.Select(cols...), func(int) []map[string]int64 {
-		m := make([]map[string]int64, len(ins))
+	// A label is copied before it becomes a key: Arrow strings alias the
+	// batch's buffer, which the query recycles once the batch is released,
+	// and a map assignment would replace an existing key by the aliasing
+	// string, so counts are updated through pointers.
+	accs, err := frame.AggregatePartitions(ctx, df.Select(cols...), func(int) []map[string]*int64 {
+		m := make([]map[string]*int64, len(ins))
 		for i := range m {
-			m[i] = map[string]int64{}
+			m[i] = map[string]*int64{}
 		}
 		return m
-	}, func(acc []map[string]int64, b arrow.RecordBatch) ([]map[string]int64, error) {
+	}, func(acc []map[string]*int64, b arrow.RecordBatch) ([]map[string]*int64, error) {
 		for c := range ins {
 			r, err := newStringReader(b.Column(c))
 			if err != nil {
@@ -141,7 +146,12 @@ func (s *StringIndexer) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model,
 			}
 			for i := 0; i < int(b.NumRows()); i++ {
 				if v, ok := r.At(i); ok {
-					acc[c][v]++
+					if n := acc[c][v]; n != nil {
+						*n++
+					} else {
+						one := int64(1)
+						acc[c][strings.Clone(v)] = &one
+					}
 				}
 			}
 		}
@@ -156,7 +166,7 @@ func (s *StringIndexer) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model,
 		counts := map[string]int64{}
 		for _, a := range accs {
 			for k, v := range a[c] {
-				counts[k] += v
+				counts[k] += *v
 			}
 		}
 		labels[c] = sortLabels(counts, order)

@@ -225,15 +225,27 @@ func (p *Predictor) rows(b arrow.RecordBatch) []map[string]any {
 	return res
 }
 
-// outputValue is values.Value with vectors as []float64 and strings copied
-// out of the batch's buffers, which the allocator may reuse.
+// outputValue is values.Value with vectors as []float64 and strings
+// copied: an Arrow string aliases its batch's buffer, which an allocator
+// that recycles memory (an exec.Pool) hands out again once the batch is
+// released, under the caller's feet.
 func outputValue(a arrow.Array, i int) any {
-	v := values.Value(a, i)
+	return detach(values.Value(a, i))
+}
+
+// detach copies the strings of v, recursively through arrays, and turns
+// vectors to []float64 (ToArray copies).
+func detach(v any) any {
 	switch x := v.(type) {
-	case linalg.Vector:
-		return x.ToArray()
 	case string:
 		return strings.Clone(x)
+	case linalg.Vector:
+		return x.ToArray()
+	case []any:
+		for i, e := range x {
+			x[i] = detach(e)
+		}
+		return x
 	}
 	return v
 }
