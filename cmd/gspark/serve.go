@@ -88,7 +88,7 @@ func newServe() *cobra.Command {
 	f.StringVar(&maxBody, "max-body", "16MiB", "largest request body accepted (413 beyond)")
 	f.DurationVar(&timeout, "timeout", serve.DefaultTimeout, "time limit to score one request (503 beyond)")
 	f.DurationVar(&shutdownTimeout, "shutdown-timeout", serve.DefaultShutdownTimeout, "on SIGTERM, how long to wait for requests in flight")
-	f.DurationVar(&reloadInterval, "reload-interval", 0, "how often to check MODEL_DIR for a new registered version (0: never; POST /reload still reloads)")
+	f.DurationVar(&reloadInterval, "reload-interval", 5*time.Second, "how often to check MODEL_DIR for a new registered version or a rewritten model (0: never; POST /reload reloads at once)")
 	f.IntVar(&batch, "batch", 64, "score requests that arrive together in one call of the model of up to this many records (0: each request alone)")
 	f.DurationVar(&batchWait, "batch-wait", time.Millisecond, "with --batch, how long a batch waits for more requests while others are in flight")
 	f.IntVar(&driftWindow, "drift-window", serve.DefaultDriftWindow, "recent values per column behind the drift gauges of /metrics, for a model saved with a training profile (0: none)")
