@@ -122,6 +122,14 @@ func InferSignature(st Stage) (sig *Signature, ok bool) {
 				cols = slices.Delete(cols, i, i+1)
 				continue
 			}
+			// Drop inputs the model can do without (a StringIndexerModel
+			// skips a missing column, as a label indexer does when scoring).
+			for i := len(fields) - 1; i >= 0 && len(fields) > 1; i-- {
+				fewer := slices.Delete(slices.Clone(fields), i, i+1)
+				if o, err := t.TransformSchema(arrow.NewSchema(fewer, nil)); err == nil {
+					fields, out = fewer, o
+				}
+			}
 			sig := &Signature{}
 			for _, f := range fields {
 				sig.Inputs = append(sig.Inputs, ColumnSpec{Name: f.Name, Type: TypeName(f.Type)})

@@ -71,7 +71,10 @@ func TestDemoCommand(t *testing.T) {
 	text := string(out)
 	for _, want := range []string{"3 partitions", "TPC-H Q1", "|l_returnflag|l_linestatus|", "Revenue by nation", "|n_name", "Iris", "setosa", "demo finished in",
 		// The ML job: six steps, the scored Parquet files read back, the saved model in SQL.
-		"[6/6] transform score", "|species   |prediction|n  |", "|p_setosa|p_versicolor|p_virginica|"} {
+		"[6/6] transform score", "|species   |prediction|n  |", "|p_setosa|p_versicolor|p_virginica|",
+		// Deployment: one record through the predictor, the drift check.
+		"→ prediction 2, probability [0.000 0.008 0.991]", "per record over 1000 calls",
+		"sepal_length  input   numeric", "no drift in 5 columns"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, text)
 		}

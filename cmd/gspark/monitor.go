@@ -138,6 +138,7 @@ func newMonitor(g *globalFlags) *cobra.Command {
 	f.Float64Var(&th.KSD, "ks", th.KSD, "drift when the KS statistic D is above this (and the p-value below --ks-pvalue)")
 	f.Float64Var(&th.NullRate, "null-rate", th.NullRate, "drift when the share of nulls changed by more than this")
 	f.Float64Var(&th.NewCategory, "new-category", th.NewCategory, "drift when a larger share of values are categories unseen in training")
+	f.Int64Var(&th.PSIMinValues, "psi-min-values", th.PSIMinValues, "judge the PSI only over at least this many values of a column (below, it is noise)")
 	f.StringVar(&jsonOut, "json", "", "write the JSON report to FILE (- for standard output)")
 	f.StringVar(&format, "format", "table", "output: table or json")
 	_ = cmd.MarkFlagRequired("model")

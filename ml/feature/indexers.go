@@ -293,16 +293,34 @@ func (m *StringIndexerModel) SetHandleInvalid(v string) *StringIndexerModel {
 func (m *StringIndexerModel) ClassName() string { return classPrefix + "StringIndexerModel" }
 
 // TransformSchema implements ml.Stage.
+//
+// An input column missing from in is skipped with its output, as Spark's
+// StringIndexerModel does: a pipeline whose first stage indexes the label
+// then scores data that has no label column.
 func (m *StringIndexerModel) TransformSchema(in *arrow.Schema) (*arrow.Schema, error) {
-	out, err := indexerSchema(m.StageBase, m.multiColParams, in)
+	if err := m.CheckParams(); err != nil {
+		return nil, err
+	}
+	ins, outs, err := m.pairs(m.Params())
 	if err != nil {
 		return nil, err
 	}
-	ins, _, _ := m.pairs(m.Params())
 	if len(ins) != len(m.labels) {
 		return nil, fmt.Errorf("%s: the model has labels for %d columns but %d input columns are set", m.UID(), len(m.labels), len(ins))
 	}
-	return out, nil
+	s := in
+	for k, c := range ins {
+		if ml.FieldIndex(in, c) < 0 {
+			continue
+		}
+		if _, err := ml.CheckColumn(in, m.UID(), c, ml.String, ml.Numeric, ml.Boolean); err != nil {
+			return nil, err
+		}
+		if s, err = ml.AppendColumn(s, m.UID(), arrow.Field{Name: outs[k], Type: arrow.PrimitiveTypes.Float64}); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // Transform implements ml.Transformer.
@@ -314,7 +332,12 @@ func (m *StringIndexerModel) Transform(df *frame.DataFrame) (*frame.DataFrame, e
 	ins, outs, _ := m.pairs(ps)
 	mode := m.handleInvalid.Get(ps)
 	res := df
+	var indexed []string
 	for c, in := range ins {
+		if ml.FieldIndex(df.Schema(), in) < 0 {
+			continue // skipped, as TransformSchema says
+		}
+		indexed = append(indexed, outs[c])
 		index := make(map[string]int, len(m.labels[c]))
 		for i, l := range m.labels[c] {
 			index[l] = i
@@ -323,7 +346,7 @@ func (m *StringIndexerModel) Transform(df *frame.DataFrame) (*frame.DataFrame, e
 		res = res.WithColumn(outs[c], frame.UDF("stringIndexer", arrow.PrimitiveTypes.Float64, fn, frame.Col(in)))
 	}
 	if mode == invalidSkip {
-		for _, o := range outs {
+		for _, o := range indexed {
 			res = res.Filter(frame.Col(o).IsNotNull())
 		}
 	}

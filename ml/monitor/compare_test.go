@@ -103,7 +103,10 @@ func TestPSIByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Compare(ctx, prof, cur, DefaultThresholds())
+	// The fixture is small: judge the PSI over any number of values.
+	small := DefaultThresholds()
+	small.PSIMinValues = 0
+	rep, err := Compare(ctx, prof, cur, small)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,9 +150,19 @@ func TestPSIByHand(t *testing.T) {
 	if _, err := rep.JSON(); err != nil {
 		t.Error(err)
 	}
+	// By default the PSI of 20 values is not judged (noise: its expected
+	// value without drift is about 9/20 + 9/10): x, drifted by PSI alone
+	// above, is fine, with a note.
+	rep, err = Compare(ctx, prof, cur, DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dx := get("x"); dx.Drifted || dx.Note != "PSI not judged: 20 values < 100" {
+		t.Errorf("x with the default thresholds: %+v", dx)
+	}
 	// The categorical thresholds alone: with PSI and new-category limits
 	// above the values, c is fine.
-	th := DefaultThresholds()
+	th := small
 	th.PSI, th.NewCategory = 0.25, 0.25
 	rep, err = Compare(ctx, prof, cur, th)
 	if err != nil {

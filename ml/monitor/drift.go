@@ -30,13 +30,20 @@ type Thresholds struct {
 	// NewCategory: a categorical column drifted when a larger share of its
 	// values are categories training did not see.
 	NewCategory float64 `json:"newCategoryShare"`
+	// PSIMinValues: the PSI is judged only over at least this many current
+	// non-null values. Over n values and 10 bins its expected value with
+	// no drift at all is about 9/n (plus 9/n of the training side), so
+	// PSI > 0.2 is noise below about 100 values; the KS test, which
+	// accounts for the sample size, still applies.
+	PSIMinValues int64 `json:"psiMinValues"`
 }
 
 // DefaultThresholds are the usual rules of thumb: PSI above 0.2 is a
 // significant shift (0.1–0.2 moderate); a KS p-value below 0.01 with D
-// above 0.1; a null rate 10 points off; more than 5% unseen categories.
+// above 0.1; a null rate 10 points off; more than 5% unseen categories;
+// the PSI judged over 100 values or more.
 func DefaultThresholds() Thresholds {
-	return Thresholds{PSI: 0.2, KSPValue: 0.01, KSD: 0.1, NullRate: 0.1, NewCategory: 0.05}
+	return Thresholds{PSI: 0.2, KSPValue: 0.01, KSD: 0.1, NullRate: 0.1, NewCategory: 0.05, PSIMinValues: 100}
 }
 
 // PSI is the population stability index Σ (aᵢ - eᵢ)·ln(aᵢ/eᵢ) of actual
@@ -171,7 +178,9 @@ func Compare(ctx context.Context, prof *Profile, current *frame.DataFrame, th Th
 
 // judge sets Drifted and Reasons from the thresholds.
 func (d *ColumnDrift) judge(th Thresholds) {
-	if d.PSI != nil && *d.PSI > th.PSI {
+	if n := int64(math.Round(float64(d.Rows) * (1 - d.NullRate))); d.PSI != nil && n < th.PSIMinValues {
+		d.Note = fmt.Sprintf("PSI not judged: %d values < %d", n, th.PSIMinValues)
+	} else if d.PSI != nil && *d.PSI > th.PSI {
 		d.Reasons = append(d.Reasons, fmt.Sprintf("PSI %.3g > %g", *d.PSI, th.PSI))
 	}
 	if d.KSD != nil && *d.KSPValue < th.KSPValue && *d.KSD > th.KSD {

@@ -53,6 +53,8 @@ type ColumnDrift struct {
 	// Drifted is whether any statistic is past its threshold; Reasons say which.
 	Drifted bool     `json:"drifted"`
 	Reasons []string `json:"reasons,omitempty"`
+	// Note says what was not judged (a PSI over too few values).
+	Note string `json:"note,omitempty"`
 }
 
 // DriftedColumns are the names of the columns that drifted.
@@ -92,8 +94,14 @@ func (r *Report) Table() string {
 			continue
 		}
 		verdict := "ok"
+		if c.Note != "" {
+			verdict = "ok (" + c.Note + ")"
+		}
 		if c.Drifted {
 			verdict = "DRIFT: " + strings.Join(c.Reasons, "; ")
+			if c.Note != "" {
+				verdict += " (" + c.Note + ")"
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f→%.3f\t%s\t%s\t%s\t%s\t%s\n", c.Name, c.Role, c.Kind, c.TrainNullRate, c.NullRate,
 			opt(c.PSI, "%.4f"), opt(c.KSD, "%.4f"), opt(c.KSPValue, "%.3g"), opt(c.NewCategoryShare, "%.4f"), verdict)

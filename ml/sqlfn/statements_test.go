@@ -212,11 +212,13 @@ func TestSignatureAndDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The pipeline reads species, sepal_length and petal_width; it adds the
-	// index, the assembled and scaled features and the classifier's columns
-	// (Spark's LogisticRegressionModel: rawPrediction, probability, prediction).
-	want := "inputs (species string, sepal_length double, petal_width double) → outputs " +
-		"(idx double, f2 vector, f2s vector, rawPrediction vector, probability vector, prediction double)"
+	// The pipeline scores from sepal_length and petal_width; it adds the
+	// assembled and scaled features and the classifier's columns (Spark's
+	// LogisticRegressionModel: rawPrediction, probability, prediction). Its
+	// first stage indexes the label, species, which scoring does without:
+	// Spark's StringIndexerModel skips a missing input column.
+	want := "inputs (sepal_length double, petal_width double) → outputs " +
+		"(f2 vector, f2s vector, rawPrediction vector, probability vector, prediction double)"
 	if md.Signature == nil || md.Signature.String() != want {
 		t.Fatalf("signature %v, want %s", md.Signature, want)
 	}
@@ -232,14 +234,14 @@ func TestSignatureAndDescribe(t *testing.T) {
 	for _, line := range []string{
 		"stage0gspark.ml.feature.StringIndexerModel", "stage1gspark.ml.feature.VectorAssembler",
 		"stage2gspark.ml.feature.StandardScalerModel", "stage3gspark.ml.classification.LogisticRegressionModel",
-		"input0speciesstring", "input2petal_widthdouble", "output1f2vector", "output5predictiondouble",
+		"input0sepal_lengthdouble", "input1petal_widthdouble", "output0f2vector", "output4predictiondouble",
 	} {
 		if !strings.Contains(got, line) {
 			t.Errorf("DESCRIBE MODEL lacks %q:\n%s", line, got)
 		}
 	}
-	if len(rows) != 4+3+6 {
-		t.Errorf("DESCRIBE MODEL: %d rows, want 13", len(rows))
+	if len(rows) != 4+2+5 {
+		t.Errorf("DESCRIBE MODEL: %d rows, want 11", len(rows))
 	}
 	if p := fmt.Sprint(rows[3][5]); !strings.Contains(p, "featuresCol=f2s") || !strings.Contains(p, "labelCol=idx") || !strings.Contains(p, "maxIter=20") {
 		t.Errorf("stage 3 params: %s", p)
@@ -267,9 +269,13 @@ func TestSignatureAndDescribe(t *testing.T) {
 	if c := n[0][0].(int64); c < 120 {
 		t.Errorf("older save: %d of 150 rows predicted right", c)
 	}
+	// Without species the label index is skipped and the rest scores.
+	if rows := run(t, s, fmt.Sprintf("SELECT * FROM ml_transform('%s', TABLE(SELECT sepal_length, petal_width FROM samples.iris))", dir))[0]; len(rows) != 150 || len(rows[0]) != 7 {
+		t.Errorf("scoring without the label: %d rows of %d columns", len(rows), len(rows[0]))
+	}
 	// Missing and mistyped columns named with the expected type.
 	for q, want := range map[string]string{
-		"SELECT sepal_length, petal_width FROM samples.iris":                                         `input column "species" (string) is missing`,
+		"SELECT species, petal_width FROM samples.iris":                                              `input column "sepal_length" (double) is missing`,
 		"SELECT species, sepal_length, CAST(petal_width AS STRING) AS petal_width FROM samples.iris": `input column "petal_width" must be double, got string`,
 	} {
 		err := s.SQL(fmt.Sprintf("SELECT * FROM ml_transform('%s', TABLE(%s))", dir, q)).Err()
