@@ -105,6 +105,7 @@ func (a *VectorAssembler) assembleFn(cols []string, mode string) func(mem memory
 		}
 		nums := make([][]float64, len(args))
 		vecs := make([]*linalg.VectorColumn, len(args))
+		back := make([]float64, n*len(args)) // one allocation for every numeric column
 		for c, arr := range args {
 			if linalg.IsVector(arr.DataType()) {
 				vc, err := linalg.Vectors(arr)
@@ -114,7 +115,7 @@ func (a *VectorAssembler) assembleFn(cols []string, mode string) func(mem memory
 				vecs[c] = vc
 				continue
 			}
-			x, err := ml.Float64Column(arr, nil)
+			x, err := ml.Float64Column(arr, back[c*n:(c+1)*n:(c+1)*n])
 			if err != nil {
 				return nil, fmt.Errorf("%s: column %q: %w", uid, cols[c], err)
 			}
