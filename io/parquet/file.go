@@ -8,6 +8,7 @@
 package parquet
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -117,15 +118,21 @@ func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	if size < 12 {
 		return nil, fmt.Errorf("open %s: %w (%d bytes)", name, ErrNotParquet, size)
 	}
-	var head, tail [4]byte
+	var head [4]byte
+	var tail [8]byte // footer length (little-endian) and the magic
 	if _, err := r.ReadAt(head[:], 0); err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	if _, err := r.ReadAt(tail[:], size-4); err != nil && !errors.Is(err, io.EOF) {
+	if _, err := r.ReadAt(tail[:], size-8); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	if string(head[:]) != "PAR1" || string(tail[:]) != "PAR1" {
+	if string(head[:]) != "PAR1" || string(tail[4:]) != "PAR1" {
 		return nil, fmt.Errorf("open %s: %w", name, ErrNotParquet)
+	}
+	// The footer length is checked before anything is allocated for it: a
+	// damaged length must not cost gigabytes.
+	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n > size-12 {
+		return nil, fmt.Errorf("open %s: corrupt file: footer length %d exceeds the file's %d bytes", name, n, size)
 	}
 	pf, err := pq.OpenFile(r, size, pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(1<<20))
 	if err != nil {

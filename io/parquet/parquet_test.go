@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -889,4 +890,40 @@ func TestWriteDictionaryStrings(t *testing.T) {
 		t.Fatalf("read back as %s", f.Schema().Field(0).Type)
 	}
 	compareRows(t, rowsOf(got), want)
+}
+
+// countingReaderAt counts the bytes read through it.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n += int64(n)
+	return n, err
+}
+
+// A footer length past the file's size is refused before anything is
+// allocated or read for it: the 12-byte file "PAR1", 0x7fffffff, "PAR1"
+// used to cost 2 GiB on every open.
+func TestOpenRefusesAFooterLongerThanTheFile(t *testing.T) {
+	for _, n := range []uint32{0x7fffffff, 0xffffffff, 1, 13} {
+		var b bytes.Buffer
+		b.WriteString("PAR1")
+		b.Write([]byte{byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)})
+		b.WriteString("PAR1")
+		data := b.Bytes()
+		r := &countingReaderAt{r: bytes.NewReader(data)}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Open(r, int64(len(data)), "tiny.parquet")
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("open tiny.parquet: corrupt file: footer length %d exceeds the file's 12 bytes", n)) {
+			t.Errorf("footer length %d: %v", n, err)
+		}
+		if grown := after.TotalAlloc - before.TotalAlloc; grown > 1<<20 || r.n > 12 {
+			t.Errorf("footer length %d: allocated %d bytes, read %d", n, grown, r.n)
+		}
+	}
 }
