@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -14,6 +15,10 @@ import (
 type Union struct {
 	schema   *arrow.Schema
 	children []Operator
+	// starts[i] is the first partition of child i; starts[len(children)]
+	// the number of partitions. Counted once: a union of n branches asked
+	// for every partition would otherwise cost n² calls of Partitions.
+	starts []int
 }
 
 // NewUnion returns the union of children under schema; it checks that every
@@ -30,20 +35,18 @@ func NewUnion(schema *arrow.Schema, children ...Operator) (*Union, error) {
 			}
 		}
 	}
-	return &Union{schema: schema, children: children}, nil
+	starts := make([]int, len(children)+1)
+	for i, c := range children {
+		starts[i+1] = starts[i] + c.Partitions()
+	}
+	return &Union{schema: schema, children: children, starts: starts}, nil
 }
 
 // Schema implements Operator.
 func (u *Union) Schema() *arrow.Schema { return u.schema }
 
 // Partitions implements Operator.
-func (u *Union) Partitions() int {
-	n := 0
-	for _, c := range u.children {
-		n += c.Partitions()
-	}
-	return max(n, 1)
-}
+func (u *Union) Partitions() int { return max(u.starts[len(u.children)], 1) }
 
 // Children implements Operator.
 func (u *Union) Children() []Operator { return u.children }
@@ -56,17 +59,16 @@ func (u *Union) Execute(ctx context.Context, p int) (Stream, error) {
 	if err := checkPartition(u, p); err != nil {
 		return nil, err
 	}
-	for _, c := range u.children {
-		if p < c.Partitions() {
-			s, err := Open(ctx, c, p)
-			if err != nil {
-				return nil, err
-			}
-			return &relabelStream{in: s, schema: u.schema}, nil
-		}
-		p -= c.Partitions()
+	if u.starts[len(u.children)] == 0 {
+		return &sliceStream{ctx: ctx}, nil // no partitions: one empty partition
 	}
-	return &sliceStream{ctx: ctx}, nil // no children: one empty partition
+	// The first child whose partitions end after p holds p.
+	i := sort.Search(len(u.children), func(i int) bool { return u.starts[i+1] > p })
+	s, err := Open(ctx, u.children[i], p-u.starts[i])
+	if err != nil {
+		return nil, err
+	}
+	return &relabelStream{in: s, schema: u.schema}, nil
 }
 
 // relabelStream gives its input's batches another schema of the same types

@@ -13,12 +13,14 @@ func (p *Union) Output() []*Attribute {
 	out := make([]*Attribute, len(first))
 	for i, a := range first {
 		c := *a
-		for _, in := range p.Inputs[1:] {
-			if o := in.Output(); i < len(o) && o[i].Null {
-				c.Null = true
+		out[i] = &c
+	}
+	for _, in := range p.Inputs[1:] {
+		for i, o := range in.Output() { // each input's output once
+			if i < len(out) && o.Null {
+				out[i].Null = true
 			}
 		}
-		out[i] = &c
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -325,7 +326,14 @@ func (p *parser) query() (logical.Plan, error) {
 			case op.kind == "EXCEPT":
 				plan = &logical.SetOp{All: op.all, Left: plan, Right: terms[i+1]}
 			case op.all:
-				plan = &logical.Union{Inputs: []logical.Plan{plan, terms[i+1]}}
+				// A chain of UNION ALL is one n-ary union: nested pairs
+				// would make planning and execution quadratic in the
+				// number of branches.
+				if u, ok := plan.(*logical.Union); ok {
+					plan = &logical.Union{Inputs: append(slices.Clip(u.Inputs), terms[i+1])}
+				} else {
+					plan = &logical.Union{Inputs: []logical.Plan{plan, terms[i+1]}}
+				}
 			default:
 				plan = &logical.Distinct{Child: &logical.Union{Inputs: []logical.Plan{plan, terms[i+1]}}}
 			}

@@ -339,3 +339,32 @@ func TestStringSyntaxForms(t *testing.T) {
 		}
 	}
 }
+
+// A chain of UNION ALL parses as one n-ary union (nested pairs made
+// planning and execution quadratic in the branches); UNION (distinct)
+// still wraps what precedes it.
+func TestUnionAllChainIsOneUnion(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("SELECT 0 AS x")
+	for i := 1; i < 500; i++ {
+		b.WriteString(" UNION ALL SELECT 1")
+	}
+	p, err := ParseQuery(b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, ok := p.(*logical.Union); !ok || len(u.Inputs) != 500 {
+		t.Fatalf("want one union of 500 inputs, got %T", p)
+	}
+	p, err = ParseQuery("SELECT 1 UNION SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, ok := p.(*logical.Union)
+	if !ok || len(u.Inputs) != 3 {
+		t.Fatalf("want Union(Distinct(Union(1, 2)), 3, 4), got %s", logical.Format(p))
+	}
+	if d, ok := u.Inputs[0].(*logical.Distinct); !ok || len(d.Child.(*logical.Union).Inputs) != 2 {
+		t.Fatalf("first input: %s", logical.Format(u.Inputs[0]))
+	}
+}
