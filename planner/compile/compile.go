@@ -33,6 +33,11 @@ func CompileExpr(e logical.Expr, input []*logical.Attribute) (expr.Expr, error) 
 	case *logical.Alias:
 		return CompileExpr(x.E, input)
 	case *logical.Binary:
+		if x.Op == logical.OpOr {
+			if in, ok, err := compileInSet(x, input); ok || err != nil {
+				return in, err
+			}
+		}
 		l, err := CompileExpr(x.L, input)
 		if err != nil {
 			return nil, err
@@ -172,4 +177,66 @@ func (u unevaluated) String() string { return u.s.String() }
 
 func (u unevaluated) Eval(memory.Allocator, arrow.RecordBatch) (arrow.Array, error) {
 	return nil, fmt.Errorf("internal error: %s was not evaluated before the query ran", u.s)
+}
+
+// inSetMin is the shortest IN list compiled to a hash set; shorter chains of
+// comparisons are as fast.
+const inSetMin = 8
+
+// compileInSet compiles a chain e = l₁ OR e = l₂ OR … (what the parser
+// makes of e IN (l₁, l₂, …)) over literals of e's type to one hash-set
+// lookup per row. ok is false when or is not such a chain.
+func compileInSet(or *logical.Binary, input []*logical.Attribute) (expr.Expr, bool, error) {
+	var arg logical.Expr
+	var lits []*logical.Literal
+	stack := []logical.Expr{or}
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		b, ok := e.(*logical.Binary)
+		if !ok {
+			return nil, false, nil
+		}
+		if b.Op == logical.OpOr {
+			stack = append(stack, b.R, b.L)
+			continue
+		}
+		if b.Op != logical.OpEq {
+			return nil, false, nil
+		}
+		side, lit := b.L, b.R
+		if l, ok := side.(*logical.Literal); ok {
+			side, lit = b.R, l
+		}
+		l, ok := lit.(*logical.Literal)
+		if !ok {
+			return nil, false, nil
+		}
+		if arg == nil {
+			arg = side
+		} else if !logical.Equal(arg, side) {
+			return nil, false, nil
+		}
+		lits = append(lits, l)
+	}
+	if len(lits) < inSetMin {
+		return nil, false, nil
+	}
+	a, err := CompileExpr(arg, input)
+	if err != nil {
+		return nil, false, err
+	}
+	les := make([]expr.Expr, len(lits))
+	for i, l := range lits {
+		if l.Value != nil && !arrow.TypeEqual(l.Type, a.DataType()) {
+			return nil, false, nil
+		}
+		le, err := expr.Literal(LiteralValue(l.Value), a.DataType())
+		if err != nil {
+			return nil, false, nil
+		}
+		les[i] = le
+	}
+	in, ok := expr.InSet(a, les)
+	return in, ok, nil
 }
