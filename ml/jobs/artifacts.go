@@ -18,6 +18,7 @@ import (
 	"github.com/gspark/gspark/ml/evaluation"
 	"github.com/gspark/gspark/ml/linalg"
 	"github.com/gspark/gspark/ml/tracking"
+	"github.com/gspark/gspark/values"
 )
 
 // logJSON writes v as the artifact <folder>/<name>.json through the
@@ -115,8 +116,8 @@ func confusion(ctx context.Context, df *frame.DataFrame, label, pred string) (*t
 	counts := map[cell]int64{}
 	var classes []float64
 	for _, row := range rows {
-		l, okL := toFloat(row[0])
-		p, okP := toFloat(row[1])
+		l, okL := values.Float64(row[0])
+		p, okP := values.Float64(row[1])
 		n, okN := row[2].(int64)
 		if !okL || !okP || !okN {
 			continue
@@ -178,22 +179,6 @@ func featureNames(cols []arrow.Field, n int) []string {
 		names[i] = strconv.Itoa(i)
 	}
 	return names
-}
-
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	}
-	return 0, false
 }
 
 // recordModel logs the coefficients or feature importances of the fitted

@@ -76,37 +76,8 @@ func (a *aggs) run(ctx context.Context, df *frame.DataFrame) (frame.Row, error) 
 	return rows[0], nil
 }
 
-// toFloat converts a row value to float64; ok is false for null.
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case int16:
-		return float64(x), true
-	case int8:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case uint32:
-		return float64(x), true
-	case uint16:
-		return float64(x), true
-	case uint8:
-		return float64(x), true
-	case values.Decimal:
-		return x.Float64(), true
-	}
-	return 0, false
-}
-
 func toInt(v any) int64 {
-	f, _ := toFloat(v)
+	f, _ := values.Float64(v)
 	return int64(f)
 }
 
@@ -115,7 +86,7 @@ func toFloats(v any) []float64 {
 	list, _ := v.([]any)
 	out := make([]float64, 0, len(list))
 	for _, e := range list {
-		if f, ok := toFloat(e); ok {
+		if f, ok := values.Float64(e); ok {
 			out = append(out, f)
 		}
 	}
@@ -158,10 +129,10 @@ func firstPass(ctx context.Context, df *frame.DataFrame, cols []column) (int64, 
 		}
 		np := &NumericProfile{Edges: []float64{}, Shares: []float64{1}, Sample: []float64{}}
 		if counts[i] > 0 {
-			np.Min, _ = toFloat(row[ats[i].min])
-			np.Max, _ = toFloat(row[ats[i].max])
-			np.Mean, _ = toFloat(row[ats[i].mean])
-			np.Std, _ = toFloat(row[ats[i].std])
+			np.Min, _ = values.Float64(row[ats[i].min])
+			np.Max, _ = values.Float64(row[ats[i].max])
+			np.Mean, _ = values.Float64(row[ats[i].mean])
+			np.Std, _ = values.Float64(row[ats[i].std])
 			np.Mean, np.Std = finite(np.Mean), finite(np.Std)
 			np.Edges = slices.Compact(slices.Sorted(slices.Values(toFloats(row[ats[i].dec]))))
 		}

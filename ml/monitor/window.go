@@ -176,7 +176,7 @@ func (c *ColumnProfile) bin(v any) int16 {
 		return -1
 	}
 	if c.Kind == Numeric {
-		f, ok := toFloat(v)
+		f, ok := values.Float64(v)
 		if !ok {
 			return -1
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/values"
 )
 
 // driftBatch builds the batch a drift window is fed: the numeric (as
@@ -32,7 +33,7 @@ func driftBatch(sig *ml.Signature, recs, outs []map[string]any) (arrow.RecordBat
 			b := array.NewFloat64Builder(mem)
 			defer b.Release()
 			for _, r := range rows {
-				if f, ok := toFloat(r[c.Name]); ok {
+				if f, ok := values.Float64(r[c.Name]); ok {
 					b.Append(f)
 				} else {
 					b.AppendNull()
@@ -69,21 +70,4 @@ func driftBatch(sig *ml.Signature, recs, outs []map[string]any) (arrow.RecordBat
 		return nil, false
 	}
 	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(len(recs))), true
-}
-
-// toFloat converts a numeric record or output value to float64.
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	}
-	return 0, false
 }
