@@ -174,37 +174,15 @@ func (p *Predictor) buildColumn(f arrow.Field, recs []map[string]any) (arrow.Arr
 	case arrow.STRING:
 		b := array.NewStringBuilder(p.mem)
 		defer b.Release()
-		for i := range recs {
-			v, err := get(i)
-			if err != nil {
-				return nil, err
-			}
-			switch s := v.(type) {
-			case nil:
-				b.AppendNull()
-			case string:
-				b.Append(s)
-			default:
-				return nil, bad(i, "want string, got %s", describe(v))
-			}
+		if err := appendEach(len(recs), get, bad, "string", b.AppendNull, b.Append); err != nil {
+			return nil, err
 		}
 		return b.NewArray(), nil
 	case arrow.BOOL:
 		b := array.NewBooleanBuilder(p.mem)
 		defer b.Release()
-		for i := range recs {
-			v, err := get(i)
-			if err != nil {
-				return nil, err
-			}
-			switch x := v.(type) {
-			case nil:
-				b.AppendNull()
-			case bool:
-				b.Append(x)
-			default:
-				return nil, bad(i, "want boolean, got %s", describe(v))
-			}
+		if err := appendEach(len(recs), get, bad, "boolean", b.AppendNull, b.Append); err != nil {
+			return nil, err
 		}
 		return b.NewArray(), nil
 	case arrow.LIST:
@@ -275,6 +253,27 @@ func (p *Predictor) buildColumn(f arrow.Field, recs []map[string]any) (arrow.Arr
 		return b.NewArray(), nil
 	}
 	return nil, fmt.Errorf("predictor: input column %q has type %s, which records cannot fill", f.Name, f.Type)
+}
+
+// appendEach appends each record's value, of Go type T, with add (nil with
+// null); another type is an error saying the column wants kind.
+func appendEach[T any](n int, get func(int) (any, error), bad func(int, string, ...any) error, kind string, null func(), add func(T)) error {
+	for i := range n {
+		v, err := get(i)
+		if err != nil {
+			return err
+		}
+		if v == nil {
+			null()
+			continue
+		}
+		x, ok := v.(T)
+		if !ok {
+			return bad(i, "want %s, got %s", kind, describe(v))
+		}
+		add(x)
+	}
+	return nil
 }
 
 // float64Column builds a double column straight from a Go slice (no
