@@ -203,9 +203,18 @@ func records(ctx context.Context, df *frame.DataFrame) ([]map[string]any, error)
 
 // inProcess calls Predict from c goroutines until n calls are made or d passes.
 func inProcess(ctx context.Context, p *predict.Predictor, recs []map[string]any, c, n int, d time.Duration) row {
+	return loop(fmt.Sprintf("in-process predictor, %d goroutine(s)", c), c, n, d, func(i int) error {
+		_, err := p.Predict(ctx, recs[i%len(recs)])
+		return err
+	})
+}
+
+// loop runs call from c goroutines, each calling again when its last call
+// returns, until n calls are made or d passes, and times every call.
+func loop(what string, c, n int, d time.Duration, call func(i int) error) row {
 	var next atomic.Int64
 	var mu sync.Mutex
-	r := row{what: fmt.Sprintf("in-process predictor, %d goroutine(s)", c)}
+	r := row{what: what}
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -221,7 +230,7 @@ func inProcess(ctx context.Context, p *predict.Predictor, recs []map[string]any,
 					break
 				}
 				t := time.Now()
-				if _, err := p.Predict(ctx, recs[int(i)%len(recs)]); err != nil {
+				if err := call(int(i)); err != nil {
 					errs++
 				}
 				lat = append(lat, time.Since(t))
@@ -257,39 +266,9 @@ func post(client *http.Client, base string, body []byte) error {
 // closedLoop runs c clients, each sending its next request when the last
 // one is answered, until n requests are sent or d passes.
 func closedLoop(client *http.Client, base string, bodies [][]byte, c, n int, d time.Duration) row {
-	var next atomic.Int64
-	var mu sync.Mutex
-	r := row{what: fmt.Sprintf("HTTP, %d client(s), closed loop", c)}
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for g := 0; g < c; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var lat []time.Duration
-			errs := 0
-			for {
-				i := next.Add(1)
-				if i > int64(n) || time.Now().After(deadline) {
-					break
-				}
-				t := time.Now()
-				if err := post(client, base, bodies[int(i)%len(bodies)]); err != nil {
-					errs++
-				}
-				lat = append(lat, time.Since(t))
-			}
-			mu.Lock()
-			r.lat = append(r.lat, lat...)
-			r.errors += errs
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	r.seconds = time.Since(start).Seconds()
-	r.requests = len(r.lat)
-	return r
+	return loop(fmt.Sprintf("HTTP, %d client(s), closed loop", c), c, n, d, func(i int) error {
+		return post(client, base, bodies[i%len(bodies)])
+	})
 }
 
 // openLoop sends rate requests per second for d, whatever the answers'
