@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -62,12 +63,13 @@ const SuccessMarker = "_SUCCESS"
 // called from several goroutines; Commit and Abort may not run concurrently
 // with Create.
 type Txn struct {
-	dir     string
-	mode    SaveMode
-	tmp     string
-	writeID string
-	skipped bool
-	rename  func(oldpath, newpath string) error // os.Rename; replaced in tests
+	dir      string
+	mode     SaveMode
+	tmp      string
+	writeID  string
+	skipped  bool
+	rename   func(oldpath, newpath string) error    // os.Rename; replaced in tests
+	exchange func(a, b string) (ok bool, err error) // atomic swap of two directories; replaced in tests
 
 	mu   sync.Mutex
 	done bool
@@ -81,11 +83,17 @@ func BeginWrite(dir string, mode SaveMode) (*Txn, error) {
 		return nil, fmt.Errorf("write %s: invalid save mode %v", dir, mode)
 	}
 	dir = filepath.Clean(dir)
+	if parent, base := filepath.Split(dir); base != "" {
+		if parent == "" {
+			parent = "."
+		}
+		removeStale(parent, base)
+	}
 	exists, err := dirExists(dir)
 	if err != nil {
 		return nil, err
 	}
-	t := &Txn{dir: dir, mode: mode, rename: os.Rename}
+	t := &Txn{dir: dir, mode: mode, rename: os.Rename, exchange: exchange}
 	if exists {
 		switch mode {
 		case ErrorIfExists:
@@ -108,12 +116,72 @@ func BeginWrite(dir string, mode SaveMode) (*Txn, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("write %s: %w", dir, err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
-	if err != nil {
+	// The temporary directory is named for this process, so that a later
+	// gspark can tell it is debris once this process is gone.
+	// Created 0755 less the umask, as a dataset directory should be.
+	tmp := filepath.Join(parent, fmt.Sprintf(".%s.tmp-%d-%s", base, os.Getpid(), id))
+	if err := os.Mkdir(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("write %s: create temporary directory: %w", dir, err)
 	}
 	t.tmp = tmp
 	return t, nil
+}
+
+// syncTree flushes every file and directory under root to stable storage.
+func syncTree(root string) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return syncPath(p)
+	})
+}
+
+// syncPath flushes one file or directory to stable storage.
+func syncPath(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// removeStale removes what writes of base by processes no longer running
+// left in parent: temporary directories (".base.tmp-PID-…") and, after an
+// overwrite interrupted between its two renames (only where the file
+// system cannot exchange directories atomically), the old dataset moved
+// aside (".base.old-PID-…"), which is first put back when base is absent.
+func removeStale(parent, base string) {
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		for _, kind := range []string{".tmp-", ".old-"} {
+			rest, ok := strings.CutPrefix(e.Name(), "."+base+kind)
+			if !ok {
+				continue
+			}
+			pidText, _, ok := strings.Cut(rest, "-")
+			pid, err := strconv.Atoi(pidText)
+			if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+				continue
+			}
+			p := filepath.Join(parent, e.Name())
+			if kind == ".old-" {
+				if _, err := os.Lstat(filepath.Join(parent, base)); errors.Is(err, fs.ErrNotExist) {
+					if os.Rename(p, filepath.Join(parent, base)) == nil {
+						continue
+					}
+				}
+			}
+			_ = os.RemoveAll(p)
+		}
+	}
 }
 
 // alreadyExists reports an existing dataset; it wraps fs.ErrExist without
@@ -230,18 +298,37 @@ func (t *Txn) commit() error {
 	if err := touch(filepath.Join(t.tmp, SuccessMarker)); err != nil {
 		return fmt.Errorf("write %s: %w", t.dir, err)
 	}
+	// The data reaches the disk before the rename that publishes it, and
+	// the rename itself with its directory.
+	if err := syncTree(t.tmp); err != nil {
+		return fmt.Errorf("write %s: sync: %w", t.dir, err)
+	}
+	parentDir := filepath.Dir(t.dir)
+	defer func() { _ = syncPath(parentDir) }()
 	if !exists {
 		if err := t.rename(t.tmp, t.dir); err != nil {
 			return fmt.Errorf("write %s: commit: %w", t.dir, err)
 		}
 		return nil
 	}
-	// Overwrite: move the old dataset aside, move the new one in, drop the old.
+	// Overwrite: where the file system can, swap the new dataset with the
+	// old in one atomic step; the old one is then where the new one was.
+	if ok, err := t.exchange(t.tmp, t.dir); err != nil {
+		return fmt.Errorf("write %s: commit: %w", t.dir, err)
+	} else if ok {
+		if err := os.RemoveAll(t.tmp); err != nil {
+			return fmt.Errorf("write %s: committed, but removing the old dataset (now %s) failed: %w", t.dir, t.tmp, err)
+		}
+		return nil
+	}
+	// Otherwise move the old dataset aside, move the new one in, drop the
+	// old; a crash between the two renames is repaired by the next write
+	// (removeStale).
 	parent, base := filepath.Split(t.dir)
 	if parent == "" {
 		parent = "."
 	}
-	old := filepath.Join(parent, "."+base+".old-"+t.writeID)
+	old := filepath.Join(parent, fmt.Sprintf(".%s.old-%d-%s", base, os.Getpid(), t.writeID))
 	if err := t.rename(t.dir, old); err != nil {
 		return fmt.Errorf("write %s: move old dataset aside: %w", t.dir, err)
 	}

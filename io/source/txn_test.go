@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -332,6 +334,7 @@ func TestCommitFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeParts(t, tx, 2, "new")
+	tx.exchange = func(a, b string) (bool, error) { return false, nil } // the two-rename path
 	tx.rename = func(from, to string) error {
 		if from == tx.tmp {
 			return errors.New("injected rename failure")
@@ -407,5 +410,108 @@ func TestCommitFailures(t *testing.T) {
 	}
 	if _, err := BeginWrite(dir, SaveMode(9)); err == nil {
 		t.Fatal("bad mode accepted")
+	}
+}
+
+// deadPID returns the id of a process that has exited.
+func deadPID(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd.Process.Pid
+}
+
+// What a killed writer left is removed by the next write of the same
+// dataset: its temporary directory, and the old dataset an overwrite had
+// moved aside — put back first when the dataset itself is missing (the
+// writer died between its two renames). A live process's are kept.
+func TestBeginWriteRemovesDebrisOfDeadWriters(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "out")
+	dead := deadPID(t)
+	writeFile(t, filepath.Join(parent, fmt.Sprintf(".out.tmp-%d-abc", dead), "part-0.csv"), "partial")
+	writeFile(t, filepath.Join(parent, fmt.Sprintf(".out.old-%d-def", dead), "old.csv"), "old")
+	live := filepath.Join(parent, fmt.Sprintf(".out.tmp-%d-ghi", os.Getppid()))
+	writeFile(t, filepath.Join(live, "part-0.csv"), "in progress")
+	other := filepath.Join(parent, fmt.Sprintf(".other.tmp-%d-jkl", dead))
+	writeFile(t, filepath.Join(other, "x.csv"), "x")
+
+	tx, err := BeginWrite(dir, Append)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeParts(t, tx, 1, "new")
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// The interrupted overwrite's old dataset is back, with the append.
+	if got := entries(t, dir); len(got) != 3 || got[0] != "_SUCCESS" || got[1] != "old.csv" {
+		t.Fatalf("dataset after recovery: %v", got)
+	}
+	var left []string
+	ents, _ := os.ReadDir(parent)
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	want := []string{filepath.Base(other), filepath.Base(live), "out"}
+	if !reflect.DeepEqual(left, want) {
+		t.Fatalf("left in the parent: %v, want %v", left, want)
+	}
+}
+
+// An overwrite swaps the new dataset in with one atomic exchange where the
+// file system can: no moment without the dataset, nothing left behind.
+func TestOverwriteExchangesAtomically(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "out")
+	writeFile(t, filepath.Join(dir, "old.csv"), "old")
+	tx, err := BeginWrite(dir, Overwrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeParts(t, tx, 1, "new")
+	swapped := false
+	tx.exchange = func(a, b string) (bool, error) {
+		ok, err := exchange(a, b)
+		swapped = ok
+		return ok, err
+	}
+	tx.rename = func(from, to string) error {
+		if swapped {
+			return errors.New("rename after a successful exchange")
+		}
+		return os.Rename(from, to)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS == "linux" && !swapped {
+		t.Log("the file system cannot exchange directories: the two-rename path ran")
+	}
+	if got := entries(t, dir); len(got) != 2 || got[0] != "_SUCCESS" || !strings.HasPrefix(got[1], "part-") {
+		t.Fatalf("dataset: %v", got)
+	}
+	noTemps(t, parent)
+}
+
+// A written dataset directory is 0755 less the umask, not 0700.
+func TestDatasetDirectoryMode(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	tx, err := BeginWrite(dir, ErrorIfExists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeParts(t, tx, 1, "x")
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Mode().Perm(); got&0o700 != 0o700 || got&0o055 == 0 && umask()&0o055 != 0o055 {
+		t.Errorf("mode %v", got)
 	}
 }

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package source
+
+func umask() int { return 0 }
