@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
+	"github.com/gspark/gspark/exec/spill"
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml/sqlfn"
 )
@@ -23,6 +25,8 @@ func (g *globalFlags) session() (*frame.Session, error) {
 		}
 		opts = append(opts, frame.WithMemoryLimit(n))
 	}
+	// Spill files of gspark processes that were killed go first.
+	spill.RemoveStale(os.TempDir())
 	s := frame.NewSession(opts...)
 	sqlfn.Register(s)
 	return s, nil

@@ -12,7 +12,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -20,10 +23,38 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/internal/proc"
 )
 
-// FilePattern is the os.CreateTemp pattern of spill file names.
-const FilePattern = "gspark-spill-*"
+// FilePrefix starts every spill file's name, followed by the writing
+// process's id, a dash and a random part: "gspark-spill-4242-123456".
+const FilePrefix = "gspark-spill-"
+
+// RemoveStale removes from dir the spill files of processes that are no
+// longer running (a process killed before it could remove its own), and
+// returns how many it removed. Any gspark process may call it.
+func RemoveStale(dir string) int {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), FilePrefix)
+		if !ok || e.IsDir() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid == os.Getpid() || proc.Alive(pid) {
+			continue
+		}
+		if os.Remove(filepath.Join(dir, e.Name())) == nil {
+			n++
+		}
+	}
+	return n
+}
 
 const bufSize = 64 << 10
 
@@ -56,7 +87,7 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // The bytes written are counted, when the file is finished, in stats (may be
 // nil) and in env.Spill.
 func NewWriter(env *exec.Env, schema *arrow.Schema, stats *exec.SpillStats) (*Writer, error) {
-	f, err := os.CreateTemp(env.SpillDir(), FilePattern)
+	f, err := os.CreateTemp(env.SpillDir(), fmt.Sprintf("%s%d-*", FilePrefix, os.Getpid()))
 	if err != nil {
 		return nil, fmt.Errorf("spill: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	osexec "os/exec"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -343,5 +345,37 @@ func TestExtensionColumn(t *testing.T) {
 	}
 	if !array.RecordEqual(got, b) {
 		t.Errorf("read back %v, want %v", got, b)
+	}
+}
+
+// Spill files are named for their process; RemoveStale removes those of
+// processes that have exited, and nothing else.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	cmd := osexec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := cmd.Process.Pid
+	names := []string{
+		fmt.Sprintf("gspark-spill-%d-111", dead),         // a dead process's: removed
+		fmt.Sprintf("gspark-spill-%d-222", os.Getpid()),  // ours: kept
+		fmt.Sprintf("gspark-spill-%d-333", os.Getppid()), // a live process's: kept
+		"gspark-spill-notapid-444", "other-file",
+	}
+	for _, n := range names {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := RemoveStale(dir); n != 1 {
+		t.Errorf("removed %d files, want 1", n)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != len(names)-1 {
+		t.Errorf("%d files left, want %d", len(ents), len(names)-1)
+	}
+	if _, err := os.Stat(filepath.Join(dir, names[0])); err == nil {
+		t.Error("the dead process's spill file is still there")
 	}
 }

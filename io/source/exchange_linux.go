@@ -18,9 +18,3 @@ func exchange(a, b string) (ok bool, err error) {
 	}
 	return err == nil, err
 }
-
-// processAlive reports whether a process with the given id runs.
-func processAlive(pid int) bool {
-	err := unix.Kill(pid, 0)
-	return err == nil || errors.Is(err, unix.EPERM)
-}

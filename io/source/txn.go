@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/gspark/gspark/internal/proc"
 )
 
 // SaveMode says what writing a dataset does when its directory already exists.
@@ -168,7 +170,7 @@ func removeStale(parent, base string) {
 			}
 			pidText, _, ok := strings.Cut(rest, "-")
 			pid, err := strconv.Atoi(pidText)
-			if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+			if !ok || err != nil || pid <= 0 || pid == os.Getpid() || proc.Alive(pid) {
 				continue
 			}
 			p := filepath.Join(parent, e.Name())
