@@ -100,6 +100,12 @@ func TestBadFlagFails(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "--memory-limit") {
 		t.Fatalf("want a failure naming the flag, got %v\n%s", err, out)
 	}
+	for _, n := range []string{"0", "-4"} {
+		out, err := exec.Command(bin, "sql", "--partitions", n, "-e", "SELECT 1").CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "--partitions "+n+": want a number of partitions of 1 or more") {
+			t.Errorf("--partitions %s: want a failure naming the flag, got %v\n%s", n, err, out)
+		}
+	}
 }
 
 func TestParseBytes(t *testing.T) {
