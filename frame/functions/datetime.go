@@ -127,6 +127,21 @@ func MakeDate(year, month, day frame.Column) frame.Column {
 	return frame.Call("make_date", year, month, day)
 }
 
+// TimestampAdd returns ts plus quantity units (Spark's timestampadd): unit
+// is YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND,
+// MILLISECOND or MICROSECOND; quantity is an int or an integer Column; a date
+// or string ts is cast to a timestamp. Month-based units keep the time of day
+// and clamp the day to the end of the month.
+func TimestampAdd(unit string, quantity any, ts frame.Column) frame.Column {
+	return frame.Call("timestampadd", frame.Lit(unit), frame.Lit(quantity), ts)
+}
+
+// TimestampDiff returns the whole units (as TimestampAdd's) from start to
+// end as a bigint, truncated toward zero (Spark's timestampdiff).
+func TimestampDiff(unit string, start, end frame.Column) frame.Column {
+	return frame.Call("timestampdiff", frame.Lit(unit), start, end)
+}
+
 func withFormat(c frame.Column, format []string) []frame.Column {
 	args := []frame.Column{c}
 	for _, f := range format {

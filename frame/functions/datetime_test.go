@@ -320,6 +320,14 @@ func TestDateTimeSparkExamples(t *testing.T) {
 			F.FromUnixtime(L(0), "yyyy-MM-dd HH:mm:ss"), "1970-01-01 00:00:00"},
 		{"SELECT make_date(2013, 7, 15) → 2013-07-15", F.MakeDate(L(2013), L(7), L(15)), "2013-07-15"},
 		{"SELECT make_date(2019, 7, NULL) → NULL", F.MakeDate(L(2019), L(7), L(nil)), "NULL"},
+		{"SELECT timestampadd(MONTH, 1, timestamp_ltz'2022-01-31 00:00:00') → 2022-02-28 00:00:00",
+			F.TimestampAdd("MONTH", 1, L("2022-01-31 00:00:00")), "2022-02-28 00:00:00"},
+		{"SELECT timestampadd(SECOND, -10, date'2022-01-01') → 2021-12-31 23:59:50",
+			F.TimestampAdd("SECOND", -10, F.ToDate(L("2022-01-01"))), "2021-12-31 23:59:50"},
+		{"SELECT timestampdiff(HOUR, timestamp_ntz'2022-02-11 20:30:00', timestamp_ntz'2022-02-12 04:30:00') → 8",
+			F.TimestampDiff("HOUR", L("2022-02-11 20:30:00"), L("2022-02-12 04:30:00")), "8"},
+		{"SELECT timestampdiff(YEAR, date'2022-01-01', date'2021-01-01') → -1",
+			F.TimestampDiff("YEAR", F.ToDate(L("2022-01-01")), F.ToDate(L("2021-01-01"))), "-1"},
 	}
 	for name, s := range dtSessions() {
 		t.Run(name, func(t *testing.T) {
