@@ -406,3 +406,75 @@ func (p *parser) topLevelArgs() int {
 		}
 	}
 }
+
+// intervalPart is date_part(field, INTERVAL ...) or EXTRACT(field FROM
+// INTERVAL ...), computed here since an interval is always a literal: YEAR
+// (int) and MONTH (tinyint, months % 12) of a year-month interval; DAY (int),
+// HOUR and MINUTE (tinyint) and SECOND (DECIMAL(8,6), with the fraction) of a
+// day-time interval, each field truncated toward zero as in Spark.
+func (p *parser) intervalPart(ft token, field string, iv interval) (logical.Expr, error) {
+	f, ok := functions.DatePartField(field)
+	bad := func() (logical.Expr, error) {
+		kind := "day-time"
+		if iv.ym {
+			kind = "year-month"
+		}
+		return nil, p.errAt(ft, "the field %s is not supported for a %s interval", field, kind)
+	}
+	if !ok {
+		return bad()
+	}
+	i8 := func(v int64) logical.Expr { return &logical.Literal{Value: int8(v), Type: arrow.PrimitiveTypes.Int8} }
+	const day, hour, minute = 86400e6, 3600e6, 60e6
+	if iv.ym {
+		switch f {
+		case "YEAR":
+			return &logical.Literal{Value: int32(iv.months / 12), Type: arrow.PrimitiveTypes.Int32}, nil
+		case "MONTH":
+			return i8(iv.months % 12), nil
+		}
+		return bad()
+	}
+	us := iv.micros
+	switch f {
+	case "DAY":
+		return &logical.Literal{Value: int32(us / day), Type: arrow.PrimitiveTypes.Int32}, nil
+	case "HOUR":
+		return i8(us % day / hour), nil
+	case "MINUTE":
+		return i8(us % hour / minute), nil
+	case "SECOND":
+		v := us % minute
+		sign := ""
+		if v < 0 {
+			sign, v = "-", -v
+		}
+		lit, err := decimalLiteral(fmt.Sprintf("%s%d.%06d", sign, v/1e6, v%1e6))
+		if err != nil {
+			return nil, p.errAt(ft, "%v", err)
+		}
+		lit.Type = logical.DecimalType(8, 6)
+		return lit, nil
+	}
+	return bad()
+}
+
+// datePartInterval parses the arguments of date_part(field, INTERVAL ...)
+// after its "(", with the closing ")"; handled is false (nothing consumed)
+// for any other argument list.
+func (p *parser) datePartInterval(fn string) (e logical.Expr, handled bool, err error) {
+	if (fn != "date_part" && fn != "datepart") || p.peek().kind != tkString || !p.peekAt(1).isOp(",") || !p.peekAt(2).is("INTERVAL") {
+		return nil, false, nil
+	}
+	ft := p.next()
+	p.next()
+	iv, err := p.parseInterval()
+	if err != nil {
+		return nil, true, err
+	}
+	if err := p.expectOp(")"); err != nil {
+		return nil, true, err
+	}
+	e, err = p.intervalPart(ft, ft.text, iv)
+	return e, true, err
+}

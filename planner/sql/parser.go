@@ -1489,9 +1489,18 @@ func (p *parser) primary() (logical.Expr, error) {
 				return nil, p.expected("a field such as YEAR")
 			}
 			p.next()
-			field := strings.ToLower(ft.text)
 			if err := p.expectKw("FROM"); err != nil {
 				return nil, err
+			}
+			if p.peek().is("INTERVAL") {
+				iv, err := p.parseInterval()
+				if err != nil {
+					return nil, err
+				}
+				if err := p.expectOp(")"); err != nil {
+					return nil, err
+				}
+				return p.intervalPart(ft, ft.text, iv)
 			}
 			e, err := p.expr()
 			if err != nil {
@@ -1500,7 +1509,8 @@ func (p *parser) primary() (logical.Expr, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			return &logical.Func{Name: field, Args: []logical.Expr{e}}, nil
+			field := &logical.Literal{Value: ft.text, Type: arrow.BinaryTypes.String}
+			return &logical.Func{Name: "date_part", Args: []logical.Expr{field, e}}, nil
 		}
 	}
 	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF") {
@@ -1542,6 +1552,9 @@ func (p *parser) call() (logical.Expr, error) {
 		distinct = true
 	} else {
 		p.acceptKw("ALL")
+	}
+	if e, ok, err := p.datePartInterval(name); ok {
+		return e, err
 	}
 	var args []logical.Expr
 	if u, ok := p.datetimeUnitArg(name); ok {

@@ -183,3 +183,33 @@ func TestTimestampAddExamples(t *testing.T) {
 		t.Errorf("%s: got %v, want an overflow error", e, err)
 	}
 }
+
+func TestSecondWithFractionRandom(t *testing.T) {
+	mem := exectest.Alloc(t)
+	r := newRng(t)
+	for _, n := range sizes {
+		ts := randMicros(mem, r, n)
+		days := randDays(mem, r, n)
+		for _, in := range []arrow.Array{ts, days} {
+			e, err := SecondWithFraction(colExpr(0, in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := mustEval(t, mem, e, in)
+			check(t, e.String(), out, func(i int) (int64, bool) {
+				if in.IsNull(i) {
+					return 0, false
+				}
+				a, ok := in.(*array.Timestamp)
+				if !ok {
+					return 0, true // a date is at midnight
+				}
+				tm := microTime(int64(a.Value(i)))
+				return int64(tm.Second())*1_000_000 + int64(tm.Nanosecond()/1000), true
+			})
+			out.Release()
+		}
+		ts.Release()
+		days.Release()
+	}
+}
