@@ -142,6 +142,50 @@ func TimestampDiff(unit string, start, end frame.Column) frame.Column {
 	return frame.Call("timestampdiff", frame.Lit(unit), start, end)
 }
 
+// DatePart returns the field of a date or timestamp (Spark's date_part and
+// EXTRACT): YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFWEEK, DOW_ISO, DOY, HOUR,
+// MINUTE, SECOND (DECIMAL(8,6), with the fraction), YEAROFWEEK and their
+// abbreviations.
+func DatePart(field string, source frame.Column) frame.Column {
+	return frame.Call("date_part", frame.Lit(field), source)
+}
+
+// MakeTimestamp builds a timestamp from year, month, day, hour, minute and
+// seconds (with a fraction; exactly 60 is the next minute), read as a wall
+// clock in timezone when one is given, else in UTC. A field out of range is
+// an error.
+func MakeTimestamp(year, month, day, hour, minute, sec frame.Column, timezone ...string) frame.Column {
+	return frame.Call("make_timestamp", withZone([]frame.Column{year, month, day, hour, minute, sec}, timezone)...)
+}
+
+// TryMakeTimestamp is MakeTimestamp with NULL where it fails.
+func TryMakeTimestamp(year, month, day, hour, minute, sec frame.Column, timezone ...string) frame.Column {
+	return frame.Call("try_make_timestamp", withZone([]frame.Column{year, month, day, hour, minute, sec}, timezone)...)
+}
+
+// FromUTCTimestamp returns the wall clock in timezone of the UTC timestamp ts.
+func FromUTCTimestamp(ts frame.Column, timezone string) frame.Column {
+	return frame.Call("from_utc_timestamp", ts, frame.Lit(timezone))
+}
+
+// ToUTCTimestamp returns the UTC timestamp of the wall clock ts in timezone.
+func ToUTCTimestamp(ts frame.Column, timezone string) frame.Column {
+	return frame.Call("to_utc_timestamp", ts, frame.Lit(timezone))
+}
+
+// ConvertTimezone returns the wall clock in targetTz of the wall clock ts in
+// sourceTz.
+func ConvertTimezone(sourceTz, targetTz string, ts frame.Column) frame.Column {
+	return frame.Call("convert_timezone", frame.Lit(sourceTz), frame.Lit(targetTz), ts)
+}
+
+func withZone(args []frame.Column, zone []string) []frame.Column {
+	for _, z := range zone {
+		args = append(args, frame.Lit(z))
+	}
+	return args
+}
+
 func withFormat(c frame.Column, format []string) []frame.Column {
 	args := []frame.Column{c}
 	for _, f := range format {

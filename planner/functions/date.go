@@ -65,7 +65,7 @@ func dateFunctions() []FunctionDef {
 			}},
 		{Name: "make_date", MinArgs: 3, MaxArgs: 3, Resolve: resolveMakeDate,
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.MakeDate(a[0], a[1], a[2]) }},
-	}, append(intervalFunctions(), datePartFunctions()...)...)
+	}, append(append(intervalFunctions(), datePartFunctions()...), zoneFunctions()...)...)
 }
 
 // orThreeArgs resolves a call with three arguments by three (the

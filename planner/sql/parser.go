@@ -1427,10 +1427,15 @@ func (p *parser) primary() (logical.Expr, error) {
 	case "NULL":
 		p.next()
 		return &logical.Literal{Type: arrow.Null}, nil
-	case "DATE", "TIMESTAMP":
+	case "DATE", "TIMESTAMP", "TIMESTAMP_LTZ", "TIMESTAMP_NTZ":
 		if next.kind == tkString {
 			p.next()
 			p.next()
+			if up != "DATE" {
+				// One timestamp type, in a UTC session: TIMESTAMP_LTZ is
+				// TIMESTAMP, and a TIMESTAMP_NTZ wall clock reads the same.
+				up = "TIMESTAMP"
+			}
 			return temporalLiteral(up, next.text, func(msg string) error { return p.errAt(next, "%s", msg) })
 		}
 	case "INTERVAL":
