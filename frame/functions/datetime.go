@@ -179,6 +179,41 @@ func ConvertTimezone(sourceTz, targetTz string, ts frame.Column) frame.Column {
 	return frame.Call("convert_timezone", frame.Lit(sourceTz), frame.Lit(targetTz), ts)
 }
 
+// UnixSeconds returns the whole seconds since the epoch of a timestamp (floored).
+func UnixSeconds(ts frame.Column) frame.Column { return frame.Call("unix_seconds", ts) }
+
+// UnixMillis returns the whole milliseconds since the epoch of a timestamp (floored).
+func UnixMillis(ts frame.Column) frame.Column { return frame.Call("unix_millis", ts) }
+
+// UnixMicros returns the microseconds since the epoch of a timestamp.
+func UnixMicros(ts frame.Column) frame.Column { return frame.Call("unix_micros", ts) }
+
+// UnixDate returns the days since 1970-01-01 of a date.
+func UnixDate(d frame.Column) frame.Column { return frame.Call("unix_date", d) }
+
+// DateFromUnixDate returns the date n days after 1970-01-01.
+func DateFromUnixDate(n frame.Column) frame.Column { return frame.Call("date_from_unix_date", n) }
+
+// TimestampSeconds returns the timestamp n seconds (an integer, decimal or double) after the epoch.
+func TimestampSeconds(n frame.Column) frame.Column { return frame.Call("timestamp_seconds", n) }
+
+// TimestampMillis returns the timestamp n milliseconds after the epoch.
+func TimestampMillis(n frame.Column) frame.Column { return frame.Call("timestamp_millis", n) }
+
+// TimestampMicros returns the timestamp n microseconds after the epoch.
+func TimestampMicros(n frame.Column) frame.Column { return frame.Call("timestamp_micros", n) }
+
+// DayName returns the three-letter English name (Mon ... Sun) of a date's day of the week.
+func DayName(d frame.Column) frame.Column { return frame.Call("dayname", d) }
+
+// MonthName returns the three-letter English name (Jan ... Dec) of a date's month.
+func MonthName(d frame.Column) frame.Column { return frame.Call("monthname", d) }
+
+// TryToDate is ToDate with NULL for text that does not parse.
+func TryToDate(c frame.Column, format ...string) frame.Column {
+	return frame.Call("try_to_date", withFormat(c, format)...)
+}
+
 func withZone(args []frame.Column, zone []string) []frame.Column {
 	for _, z := range zone {
 		args = append(args, frame.Lit(z))

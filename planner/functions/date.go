@@ -44,7 +44,8 @@ func dateFunctions() []FunctionDef {
 		{Name: "date_trunc", MinArgs: 2, MaxArgs: 2, Resolve: resolveDateTrunc, Compile: compileDateTrunc},
 		{Name: "trunc", MinArgs: 2, MaxArgs: 2, Resolve: resolveTrunc, Compile: compileTrunc},
 		{Name: "to_date", MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Date), Compile: compileParse},
-		{Name: "to_timestamp", MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Timestamp), Compile: compileParse},
+		{Name: "try_to_date", MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Date), Compile: compileParse},
+		{Name: "to_timestamp", Aliases: []string{"to_timestamp_ltz", "to_timestamp_ntz"}, MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Timestamp), Compile: compileParse},
 		{Name: "try_to_timestamp", MinArgs: 2, MaxArgs: 2, Resolve: resolveParse(datefn.Timestamp), Compile: compileParse},
 		{Name: "date_format", MinArgs: 2, MaxArgs: 2, Resolve: resolveDateFormat, Compile: compileDateFormat},
 		{Name: "unix_timestamp", MinArgs: 0, MaxArgs: 2, Resolve: resolveUnixTimestamp, Compile: compileUnixTimestamp},
@@ -65,7 +66,7 @@ func dateFunctions() []FunctionDef {
 			}},
 		{Name: "make_date", MinArgs: 3, MaxArgs: 3, Resolve: resolveMakeDate,
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.MakeDate(a[0], a[1], a[2]) }},
-	}, append(append(intervalFunctions(), datePartFunctions()...), zoneFunctions()...)...)
+	}, append(append(append(intervalFunctions(), datePartFunctions()...), zoneFunctions()...), epochFunctions()...)...)
 }
 
 // orThreeArgs resolves a call with three arguments by three (the
@@ -277,7 +278,7 @@ func resolveParse(t arrow.DataType) func(string, []logical.Expr) (logical.Expr, 
 				args = args[:1] // a date or timestamp needs no parsing
 			}
 		}
-		return &logical.Func{Name: name, Args: args, Type: t, MayBeNull: name == "try_to_timestamp"}, nil
+		return &logical.Func{Name: name, Args: args, Type: t, MayBeNull: name == "try_to_timestamp" || name == "try_to_date"}, nil
 	}
 }
 
@@ -286,10 +287,15 @@ func compileParse(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 		if arrow.TypeEqual(a[0].DataType(), call.Type) {
 			return a[0], nil
 		}
+		if call.Name == "try_to_date" {
+			return expr.TryCast(a[0], call.Type)
+		}
 		return expr.CastAs(call.Name, a[0], call.Type)
 	}
 	pattern := call.Args[1].(*logical.Literal).Value.(string)
 	switch call.Name {
+	case "try_to_date":
+		return datefn.TryToDate(a[0], pattern)
 	case "to_date":
 		return datefn.ToDate(a[0], pattern)
 	case "try_to_timestamp":

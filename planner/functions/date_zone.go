@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -15,6 +16,8 @@ import (
 func zoneFunctions() []FunctionDef {
 	return []FunctionDef{
 		{Name: "make_timestamp", Aliases: []string{"make_timestamp_ltz"}, MinArgs: 6, MaxArgs: 7, Resolve: resolveMakeTimestamp, Compile: compileMakeTimestamp(false)},
+		{Name: "make_timestamp_ntz", MinArgs: 6, MaxArgs: 6, Resolve: resolveMakeTimestamp, Compile: compileMakeTimestamp(false)},
+		{Name: "try_make_timestamp_ntz", MinArgs: 6, MaxArgs: 6, Resolve: resolveMakeTimestamp, Compile: compileMakeTimestamp(true)},
 		{Name: "try_make_timestamp", Aliases: []string{"try_make_timestamp_ltz"}, MinArgs: 6, MaxArgs: 7, Resolve: resolveMakeTimestamp, Compile: compileMakeTimestamp(true)},
 		{Name: "from_utc_timestamp", MinArgs: 2, MaxArgs: 2, Resolve: resolveZoneShift, Compile: compileZoneShift},
 		{Name: "to_utc_timestamp", MinArgs: 2, MaxArgs: 2, Resolve: resolveZoneShift, Compile: compileZoneShift},
@@ -59,7 +62,7 @@ func resolveMakeTimestamp(name string, args []logical.Expr) (logical.Expr, error
 		}
 		out[6] = args[6]
 	}
-	return &logical.Func{Name: name, Args: out, Type: datefn.Timestamp, MayBeNull: name == "try_make_timestamp" || name == "try_make_timestamp_ltz"}, nil
+	return &logical.Func{Name: name, Args: out, Type: datefn.Timestamp, MayBeNull: strings.HasPrefix(name, "try_")}, nil
 }
 
 func compileMakeTimestamp(try bool) func(*logical.Func, []expr.Expr) (expr.Expr, error) {

@@ -1875,7 +1875,9 @@ func temporalLiteral(kind, text string, fail func(string) error) (logical.Expr, 
 		}
 		return &logical.Literal{Value: t, Type: arrow.FixedWidthTypes.Date32}, nil
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02",
+		// With a zone offset or Z, converted to UTC.
+		"2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999 Z07:00"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return &logical.Literal{Value: t.Truncate(time.Microsecond).UTC(), Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}}, nil
 		}
