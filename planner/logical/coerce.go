@@ -43,6 +43,9 @@ func TypeBinary(b *Binary) (Expr, error) {
 	if e, ok := dateIntArith(b); ok {
 		return e, nil
 	}
+	if isDatetime(lt) && isDatetime(rt) && b.Op == OpSub {
+		return nil, AnalysisErr("%s: in Spark the difference of two dates or timestamps is an INTERVAL, a type gspark does not have yet; use datediff(end, start) for days or timestampdiff(unit, start, end)", StripIDs(b.String()))
+	}
 	if lt.ID() == arrow.NULL {
 		lt = rt
 	}
@@ -290,6 +293,8 @@ func CanCast(from, to arrow.DataType) bool {
 	}
 	return false
 }
+
+func isDatetime(t arrow.DataType) bool { return t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP }
 
 // dateIntArith types DATE + int, int + DATE and DATE - int as Spark does:
 // date_add and date_sub of a tinyint, smallint or int number of days.
