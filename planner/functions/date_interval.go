@@ -156,8 +156,12 @@ func compileTimestampAdd(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 // resolveTimestampDiff types timestampdiff(unit, start, end): dates and
 // strings are cast to timestamps; the result is a bigint.
 func resolveTimestampDiff(name string, args []logical.Expr) (logical.Expr, error) {
-	if _, err := addUnitArg(name, args[0]); err != nil {
+	u, err := addUnitArg(name, args[0])
+	if err != nil {
 		return nil, err
+	}
+	if u.Name == "DAYOFYEAR" { // timestampadd takes it, timestampdiff does not (as in Spark)
+		return nil, logical.AnalysisErr("%s: invalid unit DAYOFYEAR", name)
 	}
 	out := []logical.Expr{args[0], nil, nil}
 	for i, a := range args[1:] {
