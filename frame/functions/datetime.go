@@ -127,6 +127,100 @@ func MakeDate(year, month, day frame.Column) frame.Column {
 	return frame.Call("make_date", year, month, day)
 }
 
+// TimestampAdd returns ts plus quantity units (Spark's timestampadd): unit
+// is YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND,
+// MILLISECOND or MICROSECOND; quantity is an int or an integer Column; a date
+// or string ts is cast to a timestamp. Month-based units keep the time of day
+// and clamp the day to the end of the month.
+func TimestampAdd(unit string, quantity any, ts frame.Column) frame.Column {
+	return frame.Call("timestampadd", frame.Lit(unit), frame.Lit(quantity), ts)
+}
+
+// TimestampDiff returns the whole units (as TimestampAdd's) from start to
+// end as a bigint, truncated toward zero (Spark's timestampdiff).
+func TimestampDiff(unit string, start, end frame.Column) frame.Column {
+	return frame.Call("timestampdiff", frame.Lit(unit), start, end)
+}
+
+// DatePart returns the field of a date or timestamp (Spark's date_part and
+// EXTRACT): YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFWEEK, DOW_ISO, DOY, HOUR,
+// MINUTE, SECOND (DECIMAL(8,6), with the fraction), YEAROFWEEK and their
+// abbreviations.
+func DatePart(field string, source frame.Column) frame.Column {
+	return frame.Call("date_part", frame.Lit(field), source)
+}
+
+// MakeTimestamp builds a timestamp from year, month, day, hour, minute and
+// seconds (with a fraction; exactly 60 is the next minute), read as a wall
+// clock in timezone when one is given, else in UTC. A field out of range is
+// an error.
+func MakeTimestamp(year, month, day, hour, minute, sec frame.Column, timezone ...string) frame.Column {
+	return frame.Call("make_timestamp", withZone([]frame.Column{year, month, day, hour, minute, sec}, timezone)...)
+}
+
+// TryMakeTimestamp is MakeTimestamp with NULL where it fails.
+func TryMakeTimestamp(year, month, day, hour, minute, sec frame.Column, timezone ...string) frame.Column {
+	return frame.Call("try_make_timestamp", withZone([]frame.Column{year, month, day, hour, minute, sec}, timezone)...)
+}
+
+// FromUTCTimestamp returns the wall clock in timezone of the UTC timestamp ts.
+func FromUTCTimestamp(ts frame.Column, timezone string) frame.Column {
+	return frame.Call("from_utc_timestamp", ts, frame.Lit(timezone))
+}
+
+// ToUTCTimestamp returns the UTC timestamp of the wall clock ts in timezone.
+func ToUTCTimestamp(ts frame.Column, timezone string) frame.Column {
+	return frame.Call("to_utc_timestamp", ts, frame.Lit(timezone))
+}
+
+// ConvertTimezone returns the wall clock in targetTz of the wall clock ts in
+// sourceTz.
+func ConvertTimezone(sourceTz, targetTz string, ts frame.Column) frame.Column {
+	return frame.Call("convert_timezone", frame.Lit(sourceTz), frame.Lit(targetTz), ts)
+}
+
+// UnixSeconds returns the whole seconds since the epoch of a timestamp (floored).
+func UnixSeconds(ts frame.Column) frame.Column { return frame.Call("unix_seconds", ts) }
+
+// UnixMillis returns the whole milliseconds since the epoch of a timestamp (floored).
+func UnixMillis(ts frame.Column) frame.Column { return frame.Call("unix_millis", ts) }
+
+// UnixMicros returns the microseconds since the epoch of a timestamp.
+func UnixMicros(ts frame.Column) frame.Column { return frame.Call("unix_micros", ts) }
+
+// UnixDate returns the days since 1970-01-01 of a date.
+func UnixDate(d frame.Column) frame.Column { return frame.Call("unix_date", d) }
+
+// DateFromUnixDate returns the date n days after 1970-01-01.
+func DateFromUnixDate(n frame.Column) frame.Column { return frame.Call("date_from_unix_date", n) }
+
+// TimestampSeconds returns the timestamp n seconds (an integer, decimal or double) after the epoch.
+func TimestampSeconds(n frame.Column) frame.Column { return frame.Call("timestamp_seconds", n) }
+
+// TimestampMillis returns the timestamp n milliseconds after the epoch.
+func TimestampMillis(n frame.Column) frame.Column { return frame.Call("timestamp_millis", n) }
+
+// TimestampMicros returns the timestamp n microseconds after the epoch.
+func TimestampMicros(n frame.Column) frame.Column { return frame.Call("timestamp_micros", n) }
+
+// DayName returns the three-letter English name (Mon ... Sun) of a date's day of the week.
+func DayName(d frame.Column) frame.Column { return frame.Call("dayname", d) }
+
+// MonthName returns the three-letter English name (Jan ... Dec) of a date's month.
+func MonthName(d frame.Column) frame.Column { return frame.Call("monthname", d) }
+
+// TryToDate is ToDate with NULL for text that does not parse.
+func TryToDate(c frame.Column, format ...string) frame.Column {
+	return frame.Call("try_to_date", withFormat(c, format)...)
+}
+
+func withZone(args []frame.Column, zone []string) []frame.Column {
+	for _, z := range zone {
+		args = append(args, frame.Lit(z))
+	}
+	return args
+}
+
 func withFormat(c frame.Column, format []string) []frame.Column {
 	args := []frame.Column{c}
 	for _, f := range format {

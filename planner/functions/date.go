@@ -17,7 +17,7 @@ func dateFunctions() []FunctionDef {
 		return FunctionDef{Name: name, Aliases: aliases, MinArgs: 1, MaxArgs: 1, Resolve: resolve,
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.Field(p, a[0]) }}
 	}
-	return []FunctionDef{
+	return append([]FunctionDef{
 		field("quarter", nil, datefn.Quarter, resolveDatePart),
 		field("month", nil, datefn.Month, resolveDatePart),
 		field("dayofmonth", []string{"day"}, datefn.DayOfMonth, resolveDatePart),
@@ -28,13 +28,13 @@ func dateFunctions() []FunctionDef {
 		field("hour", nil, datefn.Hour, resolveTimePart),
 		field("minute", nil, datefn.Minute, resolveTimePart),
 		field("second", nil, datefn.Second, resolveTimePart),
-		{Name: "date_add", Aliases: []string{"dateadd"}, MinArgs: 2, MaxArgs: 2, Resolve: resolveDateInt(datefn.Date),
+		{Name: "date_add", Aliases: []string{"dateadd"}, MinArgs: 2, MaxArgs: 3, Resolve: orThreeArgs(resolveDateInt(datefn.Date), resolveTimestampAdd),
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.DateAdd(a[0], a[1], false) }},
 		{Name: "date_sub", MinArgs: 2, MaxArgs: 2, Resolve: resolveDateInt(datefn.Date),
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.DateAdd(a[0], a[1], true) }},
 		{Name: "add_months", MinArgs: 2, MaxArgs: 2, Resolve: resolveDateInt(datefn.Date),
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.AddMonths(a[0], a[1]) }},
-		{Name: "datediff", Aliases: []string{"date_diff"}, MinArgs: 2, MaxArgs: 2, Resolve: resolveDateDiff,
+		{Name: "datediff", Aliases: []string{"date_diff"}, MinArgs: 2, MaxArgs: 3, Resolve: orThreeArgs(resolveDateDiff, resolveTimestampDiff),
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.DateDiff(a[0], a[1]) }},
 		{Name: "months_between", MinArgs: 2, MaxArgs: 3, Resolve: resolveMonthsBetween, Compile: compileMonthsBetween},
 		{Name: "last_day", MinArgs: 1, MaxArgs: 1, Resolve: resolveDate1,
@@ -44,7 +44,8 @@ func dateFunctions() []FunctionDef {
 		{Name: "date_trunc", MinArgs: 2, MaxArgs: 2, Resolve: resolveDateTrunc, Compile: compileDateTrunc},
 		{Name: "trunc", MinArgs: 2, MaxArgs: 2, Resolve: resolveTrunc, Compile: compileTrunc},
 		{Name: "to_date", MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Date), Compile: compileParse},
-		{Name: "to_timestamp", MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Timestamp), Compile: compileParse},
+		{Name: "try_to_date", MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Date), Compile: compileParse},
+		{Name: "to_timestamp", Aliases: []string{"to_timestamp_ltz", "to_timestamp_ntz"}, MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Timestamp), Compile: compileParse},
 		{Name: "try_to_timestamp", MinArgs: 2, MaxArgs: 2, Resolve: resolveParse(datefn.Timestamp), Compile: compileParse},
 		{Name: "date_format", MinArgs: 2, MaxArgs: 2, Resolve: resolveDateFormat, Compile: compileDateFormat},
 		{Name: "unix_timestamp", MinArgs: 0, MaxArgs: 2, Resolve: resolveUnixTimestamp, Compile: compileUnixTimestamp},
@@ -65,6 +66,18 @@ func dateFunctions() []FunctionDef {
 			}},
 		{Name: "make_date", MinArgs: 3, MaxArgs: 3, Resolve: resolveMakeDate,
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.MakeDate(a[0], a[1], a[2]) }},
+	}, append(append(append(intervalFunctions(), datePartFunctions()...), zoneFunctions()...), epochFunctions()...)...)
+}
+
+// orThreeArgs resolves a call with three arguments by three (the
+// timestampadd form of date_add and dateadd, the timestampdiff form of
+// datediff and date_diff) and any other by two.
+func orThreeArgs(two, three func(string, []logical.Expr) (logical.Expr, error)) func(string, []logical.Expr) (logical.Expr, error) {
+	return func(name string, args []logical.Expr) (logical.Expr, error) {
+		if len(args) == 3 {
+			return three(name, args)
+		}
+		return two(name, args)
 	}
 }
 
@@ -265,7 +278,7 @@ func resolveParse(t arrow.DataType) func(string, []logical.Expr) (logical.Expr, 
 				args = args[:1] // a date or timestamp needs no parsing
 			}
 		}
-		return &logical.Func{Name: name, Args: args, Type: t, MayBeNull: name == "try_to_timestamp"}, nil
+		return &logical.Func{Name: name, Args: args, Type: t, MayBeNull: name == "try_to_timestamp" || name == "try_to_date"}, nil
 	}
 }
 
@@ -274,10 +287,15 @@ func compileParse(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 		if arrow.TypeEqual(a[0].DataType(), call.Type) {
 			return a[0], nil
 		}
+		if call.Name == "try_to_date" {
+			return expr.TryCast(a[0], call.Type)
+		}
 		return expr.CastAs(call.Name, a[0], call.Type)
 	}
 	pattern := call.Args[1].(*logical.Literal).Value.(string)
 	switch call.Name {
+	case "try_to_date":
+		return datefn.TryToDate(a[0], pattern)
 	case "to_date":
 		return datefn.ToDate(a[0], pattern)
 	case "try_to_timestamp":

@@ -75,8 +75,17 @@ func (r *FunctionRegistry) Lookup(name string) (*FunctionDef, bool) {
 	return d, ok
 }
 
-// Names lists every function name and alias, sorted.
-func (r *FunctionRegistry) Names() []string { return append([]string(nil), r.names...) }
+// Names lists every function name and alias, sorted, leaving out the
+// internal ones (starting with "__") the parser produces.
+func (r *FunctionRegistry) Names() []string {
+	out := make([]string, 0, len(r.names))
+	for _, n := range r.names {
+		if !strings.HasPrefix(n, "__") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
 
 // TypeFunc checks a call of a registered scalar function and returns the
 // typed call (or the expression it rewrites to); an unknown name is an

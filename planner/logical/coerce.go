@@ -40,6 +40,12 @@ func TypeBinary(b *Binary) (Expr, error) {
 		return &Binary{Op: b.Op, L: l, R: r, Type: boolT}, nil
 	}
 	// Arithmetic.
+	if e, ok := dateIntArith(b); ok {
+		return e, nil
+	}
+	if isDatetime(lt) && isDatetime(rt) && b.Op == OpSub {
+		return nil, AnalysisErr("%s: in Spark the difference of two dates or timestamps is an INTERVAL, a type gspark does not have yet; use datediff(end, start) for days or timestampdiff(unit, start, end)", StripIDs(b.String()))
+	}
 	if lt.ID() == arrow.NULL {
 		lt = rt
 	}
@@ -286,4 +292,30 @@ func CanCast(from, to arrow.DataType) bool {
 		return IsString(to)
 	}
 	return false
+}
+
+func isDatetime(t arrow.DataType) bool { return t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP }
+
+// dateIntArith types DATE + int, int + DATE and DATE - int as Spark does:
+// date_add and date_sub of a tinyint, smallint or int number of days.
+func dateIntArith(b *Binary) (Expr, bool) {
+	small := func(t arrow.DataType) bool {
+		switch t.ID() {
+		case arrow.INT8, arrow.INT16, arrow.INT32:
+			return true
+		}
+		return false
+	}
+	isDate := func(t arrow.DataType) bool { return t.ID() == arrow.DATE32 }
+	lt, rt := b.L.DataType(), b.R.DataType()
+	days := func(e Expr) Expr { return CastTo(e, arrow.PrimitiveTypes.Int32) }
+	switch {
+	case b.Op == OpAdd && isDate(lt) && small(rt):
+		return &Func{Name: "date_add", Args: []Expr{b.L, days(b.R)}, Type: arrow.FixedWidthTypes.Date32}, true
+	case b.Op == OpAdd && small(lt) && isDate(rt):
+		return &Func{Name: "date_add", Args: []Expr{b.R, days(b.L)}, Type: arrow.FixedWidthTypes.Date32}, true
+	case b.Op == OpSub && isDate(lt) && small(rt):
+		return &Func{Name: "date_sub", Args: []Expr{b.L, days(b.R)}, Type: arrow.FixedWidthTypes.Date32}, true
+	}
+	return nil, false
 }

@@ -1200,10 +1200,19 @@ func (p *parser) predicate() (logical.Expr, error) {
 }
 
 func (p *parser) additive() (logical.Expr, error) {
+	if p.peek().is("INTERVAL") {
+		return p.intervalFirst()
+	}
 	l, err := p.multiplicative()
 	if err != nil {
 		return nil, err
 	}
+	return p.additiveRest(l)
+}
+
+// additiveRest parses the + - || operations after the first operand l.
+func (p *parser) additiveRest(l logical.Expr) (logical.Expr, error) {
+	var err error
 	for {
 		t := p.peek()
 		var op logical.BinaryOp
@@ -1225,7 +1234,7 @@ func (p *parser) additive() (logical.Expr, error) {
 		}
 		p.next()
 		if p.peek().is("INTERVAL") {
-			l, err = p.intervalArith(l, op == logical.OpSub, t)
+			l, err = p.intervalArith(l, op == logical.OpSub)
 			if err != nil {
 				return nil, err
 			}
@@ -1237,83 +1246,6 @@ func (p *parser) additive() (logical.Expr, error) {
 		}
 		l = &logical.Binary{Op: op, L: l, R: r}
 	}
-}
-
-// intervalArith folds DATE literal ± INTERVAL n unit into a DATE literal.
-func (p *parser) intervalArith(l logical.Expr, sub bool, opTok token) (logical.Expr, error) {
-	p.next() // INTERVAL
-	nt := p.peek()
-	neg := false
-	if nt.isOp("-") {
-		p.next()
-		neg = true
-		nt = p.peek()
-	}
-	var text string
-	switch nt.kind {
-	case tkNumber, tkString:
-		text = strings.TrimSpace(nt.text)
-	default:
-		return nil, p.expected("an interval amount such as '90' or 90")
-	}
-	n, err := strconv.Atoi(text)
-	if err != nil || n > 1e6 || n < -1e6 {
-		return nil, p.errAt(nt, "interval amount %s is not an integer in range", nt.describe())
-	}
-	p.next()
-	if neg {
-		n = -n
-	}
-	ut := p.peek()
-	var days, months int
-	switch strings.TrimSuffix(strings.ToUpper(ut.text), "S") {
-	case "DAY":
-		days = n
-	case "WEEK":
-		days = 7 * n
-	case "MONTH":
-		months = n
-	case "YEAR":
-		months = 12 * n
-	default:
-		return nil, p.expected("DAY, WEEK, MONTH or YEAR")
-	}
-	if ut.kind != tkWord {
-		return nil, p.expected("DAY, WEEK, MONTH or YEAR")
-	}
-	p.next()
-	if sub {
-		days, months = -days, -months
-	}
-	lit, ok := l.(*logical.Literal)
-	if !ok || lit.Type == nil || lit.Type.ID() != arrow.DATE32 || lit.Value == nil {
-		// Over a column (a date): date_add for days, add_months for months.
-		amount := func(n int) logical.Expr { return &logical.Literal{Value: int32(n), Type: arrow.PrimitiveTypes.Int32} }
-		if months != 0 {
-			return &logical.Func{Name: "add_months", Args: []logical.Expr{l, amount(months)}}, nil
-		}
-		return &logical.Func{Name: "date_add", Args: []logical.Expr{l, amount(days)}}, nil
-	}
-	d := lit.Value.(time.Time)
-	return &logical.Literal{Value: addMonths(d, months).AddDate(0, 0, days), Type: arrow.FixedWidthTypes.Date32}, nil
-}
-
-// addMonths adds months to a date, clamping the day to the end of the
-// resulting month as Spark's add_months does (Jan 31 + 1 month = Feb 28/29).
-func addMonths(d time.Time, months int) time.Time {
-	if months == 0 {
-		return d
-	}
-	y, m, day := d.Date()
-	total := int(m) - 1 + months
-	ny := y + total/12
-	nm := total % 12
-	if nm < 0 {
-		nm += 12
-		ny--
-	}
-	last := time.Date(ny, time.Month(nm+2), 0, 0, 0, 0, 0, time.UTC).Day()
-	return time.Date(ny, time.Month(nm+1), min(day, last), 0, 0, 0, 0, time.UTC)
 }
 
 func (p *parser) multiplicative() (logical.Expr, error) {
@@ -1503,14 +1435,19 @@ func (p *parser) primary() (logical.Expr, error) {
 	case "NULL":
 		p.next()
 		return &logical.Literal{Type: arrow.Null}, nil
-	case "DATE", "TIMESTAMP":
+	case "DATE", "TIMESTAMP", "TIMESTAMP_LTZ", "TIMESTAMP_NTZ":
 		if next.kind == tkString {
 			p.next()
 			p.next()
+			if up != "DATE" {
+				// One timestamp type, in a UTC session: TIMESTAMP_LTZ is
+				// TIMESTAMP, and a TIMESTAMP_NTZ wall clock reads the same.
+				up = "TIMESTAMP"
+			}
 			return temporalLiteral(up, next.text, func(msg string) error { return p.errAt(next, "%s", msg) })
 		}
 	case "INTERVAL":
-		return nil, p.errAt(t, "INTERVAL is only supported added to or subtracted from a DATE literal yet")
+		return nil, p.errAt(t, "an INTERVAL value is only supported added to or subtracted from a date or timestamp yet")
 	case "CASE":
 		return p.caseExpr()
 	case "CAST", "TRY_CAST":
@@ -1565,9 +1502,18 @@ func (p *parser) primary() (logical.Expr, error) {
 				return nil, p.expected("a field such as YEAR")
 			}
 			p.next()
-			field := strings.ToLower(ft.text)
 			if err := p.expectKw("FROM"); err != nil {
 				return nil, err
+			}
+			if p.peek().is("INTERVAL") {
+				iv, err := p.parseInterval()
+				if err != nil {
+					return nil, err
+				}
+				if err := p.expectOp(")"); err != nil {
+					return nil, err
+				}
+				return p.intervalPart(ft, ft.text, iv)
 			}
 			e, err := p.expr()
 			if err != nil {
@@ -1576,7 +1522,8 @@ func (p *parser) primary() (logical.Expr, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			return &logical.Func{Name: field, Args: []logical.Expr{e}}, nil
+			field := &logical.Literal{Value: ft.text, Type: arrow.BinaryTypes.String}
+			return &logical.Func{Name: "date_part", Args: []logical.Expr{field, e}}, nil
 		}
 	}
 	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF") {
@@ -1619,7 +1566,13 @@ func (p *parser) call() (logical.Expr, error) {
 	} else {
 		p.acceptKw("ALL")
 	}
+	if e, ok, err := p.datePartInterval(name); ok {
+		return e, err
+	}
 	var args []logical.Expr
+	if u, ok := p.datetimeUnitArg(name); ok {
+		args = append(args, u)
+	}
 	star := false
 	if p.peek().isOp("*") && p.peekAt(1).isOp(")") {
 		p.next()
@@ -1930,7 +1883,9 @@ func temporalLiteral(kind, text string, fail func(string) error) (logical.Expr, 
 		}
 		return &logical.Literal{Value: t, Type: arrow.FixedWidthTypes.Date32}, nil
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02",
+		// With a zone offset or Z, converted to UTC.
+		"2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999 Z07:00"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return &logical.Literal{Value: t.Truncate(time.Microsecond).UTC(), Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}}, nil
 		}

@@ -60,7 +60,7 @@ func TestPrecedence(t *testing.T) {
 		"upper(substr(name, 1, 2))":                              "upper(substr(name, 1, 2))",
 		"substring(name FROM 2 FOR 3)":                           "substring(name, 2, 3)",
 		"substring(name FROM 2)":                                 "substring(name, 2)",
-		"EXTRACT(YEAR FROM d)":                                   "year(d)",
+		"EXTRACT(YEAR FROM d)":                                   "date_part('YEAR', d)",
 		"'a' || 'b'":                                             "concat('a', 'b')",
 		"DATE '1998-12-01' - INTERVAL '90' DAY":                  "DATE '1998-09-02'",
 		"DATE '1994-01-01' + INTERVAL '1' YEAR":                  "DATE '1995-01-01'",

@@ -15,19 +15,22 @@ type Part int
 // The fields Field extracts. Date fields of a timestamp are those of its UTC
 // date; time fields of a date are 0.
 const (
-	Quarter    Part = iota // 1..4
-	Month                  // 1..12
-	DayOfMonth             // 1..31
-	DayOfWeek              // 1 = Sunday ... 7 = Saturday
-	DayOfYear              // 1..366
-	WeekOfYear             // ISO-8601 week, 1..53
-	Hour                   // 0..23
-	Minute                 // 0..59
-	Second                 // 0..59, fraction truncated
-	Weekday                // 0 = Monday ... 6 = Sunday
+	Quarter      Part = iota // 1..4
+	Month                    // 1..12
+	DayOfMonth               // 1..31
+	DayOfWeek                // 1 = Sunday ... 7 = Saturday
+	DayOfYear                // 1..366
+	WeekOfYear               // ISO-8601 week, 1..53
+	Hour                     // 0..23
+	Minute                   // 0..59
+	Second                   // 0..59, fraction truncated
+	Weekday                  // 0 = Monday ... 6 = Sunday
+	DayOfWeekISO             // 1 = Monday ... 7 = Sunday (date_part's DOW_ISO)
+	YearOfWeek               // the ISO-8601 week-numbering year (date_part's YEAROFWEEK)
 )
 
-var partNames = [...]string{"quarter", "month", "dayofmonth", "dayofweek", "dayofyear", "weekofyear", "hour", "minute", "second", "weekday"}
+var partNames = [...]string{"quarter", "month", "dayofmonth", "dayofweek", "dayofyear", "weekofyear", "hour", "minute", "second", "weekday",
+	"dayofweek_iso", "yearofweek"}
 
 // String is the SQL function name of p.
 func (p Part) String() string {
@@ -57,6 +60,10 @@ func datePart(p Part, days int64) int32 {
 		return int32(isoWeek(days))
 	case Weekday:
 		return int32(isoWeekday(days) - 1)
+	case DayOfWeekISO:
+		return int32(isoWeekday(days))
+	case YearOfWeek:
+		return int32(isoYear(days))
 	}
 	return 0
 }
@@ -128,4 +135,37 @@ func Field(p Part, e expr.Expr) (expr.Expr, error) {
 		return nil
 	}
 	return k, nil
+}
+
+// SecondsType is the type of SecondWithFraction: DECIMAL(8,6).
+var SecondsType arrow.DataType = values.DecimalType(8, 6)
+
+// SecondWithFraction returns the seconds of a timestamp with their fraction
+// (0 to 59.999999) as DECIMAL(8,6), what Spark's EXTRACT(SECOND ...) and
+// date_part('SECOND', ...) give; a date has 0.
+func SecondWithFraction(e expr.Expr) (expr.Expr, error) {
+	if err := checkArg("date_part", e, arrow.DATE32, arrow.TIMESTAMP); err != nil {
+		return nil, err
+	}
+	k := &fixedKernel{name: "date_part", args: []expr.Expr{e}, typ: SecondsType, width: 8,
+		text: "date_part('SECOND', " + e.String() + ")"}
+	k.run = func(in []arrow.Array, _ []byte, out []byte) error {
+		o := arrow.GetData[int64](out)
+		if in[0].DataType().ID() == arrow.DATE32 {
+			clear(o)
+			return nil
+		}
+		for i, t := range int64s(in[0]) {
+			o[i] = floorMod(t, 60*usPerSec)
+		}
+		return nil
+	}
+	return k, nil
+}
+
+// isoYear is the ISO-8601 week-numbering year of days: the year of the
+// Thursday of its week.
+func isoYear(days int64) int64 {
+	y, _, _ := civil(days - isoWeekday(days) + 4)
+	return y
 }

@@ -35,6 +35,11 @@ func refField(p Part, tm time.Time) int32 {
 		return int32(tm.Minute())
 	case Second:
 		return int32(tm.Second())
+	case DayOfWeekISO:
+		return int32((tm.Weekday()+6)%7) + 1
+	case YearOfWeek:
+		y, _ := tm.ISOWeek()
+		return int32(y)
 	}
 	panic(p)
 }
@@ -42,7 +47,7 @@ func refField(p Part, tm time.Time) int32 {
 func TestFieldRandom(t *testing.T) {
 	mem := exectest.Alloc(t)
 	r := newRng(t)
-	for p := Quarter; p <= Weekday; p++ {
+	for p := Quarter; p <= YearOfWeek; p++ {
 		for _, n := range sizes {
 			days := randDays(mem, r, n)
 			ts := randMicros(mem, r, n)
@@ -102,7 +107,7 @@ func TestFieldOtherUnits(t *testing.T) {
 		}
 		in := b.NewArray()
 		b.Release()
-		for p := Quarter; p <= Weekday; p++ {
+		for p := Quarter; p <= YearOfWeek; p++ {
 			e, err := Field(p, colExpr(0, in))
 			if err != nil {
 				t.Fatal(err)

@@ -99,6 +99,11 @@ func ToDate(s expr.Expr, pattern string) (expr.Expr, error) {
 	return parseKernel("to_date", s, pattern, outDate, false)
 }
 
+// TryToDate is ToDate with NULL for unparsable text (try_to_date).
+func TryToDate(s expr.Expr, pattern string) (expr.Expr, error) {
+	return parseKernel("try_to_date", s, pattern, outDate, true)
+}
+
 // UnixTimestamp returns the seconds since the epoch (floored) of e: a string
 // parsed with pattern (unparsable text is an error), a timestamp or a date
 // (its midnight, UTC).
