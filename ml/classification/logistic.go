@@ -218,7 +218,8 @@ func (lr *LogisticRegression) SetElasticNetParam(v float64) *LogisticRegression 
 	return lr
 }
 
-// SetTol sets the convergence tolerance.
+// SetTol sets the convergence tolerance of L-BFGS/OWL-QN, used as Spark
+// (through Breeze) does: see optim.Config for the stopping rule.
 func (lr *LogisticRegression) SetTol(v float64) *LogisticRegression {
 	lr.tol.Set(lr.Params(), v)
 	return lr

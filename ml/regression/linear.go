@@ -151,7 +151,8 @@ func (lr *LinearRegression) SetElasticNetParam(v float64) *LinearRegression {
 	return lr
 }
 
-// SetTol sets the convergence tolerance.
+// SetTol sets the convergence tolerance of L-BFGS/OWL-QN, used as Spark
+// (through Breeze) does: see optim.Config for the stopping rule.
 func (lr *LinearRegression) SetTol(v float64) *LinearRegression {
 	lr.tol.Set(lr.Params(), v)
 	return lr
