@@ -336,7 +336,7 @@ func (lr *LogisticRegression) FitLogistic(ctx context.Context, df *frame.DataFra
 	for j := range fitter.std {
 		fitter.std[j] = math.Sqrt(mo.VarX[j] * scale)
 	}
-	coef, icpt, sum, err := fitter.fit(ctx, optim.Config{MaxIter: lr.maxIter.Get(ps), Tol: lr.tol.Get(ps)})
+	coef, icpt, sum, err := fitter.fit(ctx, optim.Config{MaxIter: lr.maxIter.Get(ps), Tol: optim.ParamTol(lr.tol.Get(ps))})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", uid, err)
 	}

@@ -54,3 +54,18 @@ func TestLogisticDefaultTolerance(t *testing.T) {
 		}
 	}
 }
+
+// TestLogisticZeroTol: tol = 0 is valid in Spark and leaves only the
+// iteration limit (short of an exactly flat window or a gradient norm
+// below 1e-8): 30 iterations run where the default tol stops earlier.
+func TestLogisticZeroTol(t *testing.T) {
+	s, mem := newSession(t)
+	df := optimtest.Labeled(t, s, mem, "breast_cancer.csv", 1)
+	m, err := NewLogisticRegression().SetRegParam(0.01).SetTol(0).SetMaxIter(30).FitLogistic(ctx, df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := m.Summary().TotalIterations; n != 30 {
+		t.Errorf("%d iterations with tol 0 and maxIter 30, want 30", n)
+	}
+}

@@ -254,7 +254,7 @@ func (s *LinearSVC) FitSVC(ctx context.Context, df *frame.DataFrame) (*LinearSVC
 		}
 		return loss, nil
 	}
-	res, err := optim.Minimize(ctx, obj, make([]float64, n), nil, optim.Config{MaxIter: s.maxIter.Get(ps), Tol: s.tol.Get(ps), Precond: pre})
+	res, err := optim.Minimize(ctx, obj, make([]float64, n), nil, optim.Config{MaxIter: s.maxIter.Get(ps), Tol: optim.ParamTol(s.tol.Get(ps)), Precond: pre})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", uid, err)
 	}

@@ -268,6 +268,17 @@ func Minimize(ctx context.Context, f Func, x0, l1 []float64, cfg Config) (*Resul
 	return res, nil
 }
 
+// ParamTol maps an estimator's tol param to Config.Tol: Spark accepts
+// tol = 0 (stop only on the iteration limit, an exactly flat window or a
+// gradient norm ≤ 1e-8), which Config's zero value would read as the
+// default; it becomes the smallest positive float, which behaves the same.
+func ParamTol(tol float64) float64 {
+	if tol == 0 {
+		return math.SmallestNonzeroFloat64
+	}
+	return tol
+}
+
 // converged applies Breeze's default convergence check (see Config) to the
 // state after iter iterations with objective fx and (pseudo-)gradient pg;
 // it returns the reason to stop, or "".

@@ -342,7 +342,7 @@ func (lr *LinearRegression) FitLinear(ctx context.Context, df *frame.DataFrame) 
 					l1w[a] = l1 * pen[a]
 				}
 			}
-			res, err := optim.Minimize(ctx, obj, make([]float64, k), l1w, optim.Config{MaxIter: lr.maxIter.Get(ps), Tol: lr.tol.Get(ps)})
+			res, err := optim.Minimize(ctx, obj, make([]float64, k), l1w, optim.Config{MaxIter: lr.maxIter.Get(ps), Tol: optim.ParamTol(lr.tol.Get(ps))})
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", uid, err)
 			}
