@@ -249,7 +249,11 @@ func (lr *LinearRegression) FitLinear(ctx context.Context, df *frame.DataFrame) 
 		scale = mo.SampleScale()
 	}
 	sy := math.Sqrt(mo.VarY * scale)
-	sum := &LinearRegressionSummary{Solver: "normal"}
+	// Spark reports an objective history of {0} (0 iterations) when there
+	// was nothing to iterate: Cholesky on the normal equations
+	// (WeightedLeastSquares' objectiveHistory.getOrElse(Array(0.0))) or a
+	// constant label.
+	sum := &LinearRegressionSummary{Solver: "normal", ObjectiveHistory: []float64{0}}
 	if !useNormal {
 		sum.Solver = "l-bfgs"
 	}
@@ -409,8 +413,9 @@ type LinearRegressionSummary struct {
 	Solver string
 	// ObjectiveHistory is Spark's objective (half the weighted mean squared
 	// residual of the standardized label, plus the penalty) at the starting
-	// point and after each iteration of L-BFGS/OWL-QN; nil when the normal
-	// equations were solved directly.
+	// point and after each iteration of L-BFGS/OWL-QN; {0}, as in Spark,
+	// when the normal equations were solved directly or the label is
+	// constant.
 	ObjectiveHistory []float64
 	// TotalIterations is the number of L-BFGS/OWL-QN iterations,
 	// len(ObjectiveHistory)−1 (0 when solved directly).

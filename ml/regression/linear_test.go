@@ -94,7 +94,7 @@ func TestLinearRegressionVsSklearn(t *testing.T) {
 						t.Errorf("summary %s = %v, want %v", name, v, want[name])
 					}
 				}
-				if sum.Solver != "normal" || sum.NumInstances != 442 {
+				if sum.Solver != "normal" || sum.NumInstances != 442 || sum.TotalIterations != 0 || len(sum.ObjectiveHistory) != 1 || sum.ObjectiveHistory[0] != 0 {
 					t.Errorf("summary: %+v", sum)
 				}
 				// Partition independence beyond the reference tolerance.
