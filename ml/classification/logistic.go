@@ -218,7 +218,8 @@ func (lr *LogisticRegression) SetElasticNetParam(v float64) *LogisticRegression 
 	return lr
 }
 
-// SetTol sets the convergence tolerance.
+// SetTol sets the convergence tolerance of L-BFGS/OWL-QN, used as Spark
+// (through Breeze) does: see optim.Config for the stopping rule.
 func (lr *LogisticRegression) SetTol(v float64) *LogisticRegression {
 	lr.tol.Set(lr.Params(), v)
 	return lr
@@ -335,7 +336,7 @@ func (lr *LogisticRegression) FitLogistic(ctx context.Context, df *frame.DataFra
 	for j := range fitter.std {
 		fitter.std[j] = math.Sqrt(mo.VarX[j] * scale)
 	}
-	coef, icpt, sum, err := fitter.fit(ctx, optim.Config{MaxIter: lr.maxIter.Get(ps), Tol: lr.tol.Get(ps)})
+	coef, icpt, sum, err := fitter.fit(ctx, optim.Config{MaxIter: lr.maxIter.Get(ps), Tol: optim.ParamTol(lr.tol.Get(ps))})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", uid, err)
 	}

@@ -94,7 +94,8 @@ func (s *LinearSVC) SetRegParam(v float64) *LinearSVC { s.regParam.Set(s.Params(
 // SetMaxIter sets the iteration limit.
 func (s *LinearSVC) SetMaxIter(n int) *LinearSVC { s.maxIter.Set(s.Params(), n); return s }
 
-// SetTol sets the convergence tolerance.
+// SetTol sets the convergence tolerance of L-BFGS/OWL-QN, used as Spark
+// (through Breeze) does: see optim.Config for the stopping rule.
 func (s *LinearSVC) SetTol(v float64) *LinearSVC { s.tol.Set(s.Params(), v); return s }
 
 // SetFitIntercept sets whether an intercept is fitted.
@@ -253,7 +254,7 @@ func (s *LinearSVC) FitSVC(ctx context.Context, df *frame.DataFrame) (*LinearSVC
 		}
 		return loss, nil
 	}
-	res, err := optim.Minimize(ctx, obj, make([]float64, n), nil, optim.Config{MaxIter: s.maxIter.Get(ps), Tol: s.tol.Get(ps), Precond: pre})
+	res, err := optim.Minimize(ctx, obj, make([]float64, n), nil, optim.Config{MaxIter: s.maxIter.Get(ps), Tol: optim.ParamTol(s.tol.Get(ps)), Precond: pre})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", uid, err)
 	}

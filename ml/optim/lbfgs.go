@@ -12,13 +12,34 @@ import (
 type Func func(x, grad []float64) (float64, error)
 
 // Config sets Minimize's limits: MaxIter iterations (default 100), Tol the
-// convergence tolerance on the relative change of the objective and on the
-// (pseudo-)gradient (default 1e-6), M the number of corrections kept
-// (default 10).
+// convergence tolerance (default 1e-6), M the number of corrections kept
+// (default 10) and FvalMemory the length of the window of objective values
+// the function-value test looks at (default 20). These are the values Spark
+// ML passes to Breeze (LBFGS/OWLQN(maxIter, 10, tol)) and Breeze's default
+// history length (FirstOrderMinimizer.defaultConvergenceCheck, fvalMemory
+// = 20).
+//
+// Minimize stops, as Breeze's FirstOrderMinimizer does, at the first state
+// (the starting point included) where one of these holds, tested in order:
+//
+//  1. the number of iterations has reached MaxIter;
+//  2. the window, which starts as {+∞} and gets each new objective value
+//     appended (keeping the last FvalMemory), has at least two values and
+//     |f_k − max(window)| ≤ Tol·|f_0|, f_0 the objective at the starting
+//     point. Because of the +∞ this cannot hold before FvalMemory
+//     iterations; after that it asks the improvement over the last
+//     FvalMemory values to be at most Tol·|f_0|;
+//  3. the Euclidean norm of the gradient (the pseudo-gradient under an L1
+//     penalty) is ≤ max(Tol·|f_k|, 1e-8);
+//  4. the line search failed twice in a row (after the first failure the
+//     correction memory is dropped and the step retried, as Breeze does).
+//
+// The objective f_k includes the L1 penalty (Breeze's adjustedValue).
 type Config struct {
-	MaxIter int
-	Tol     float64
-	M       int
+	MaxIter    int
+	Tol        float64
+	M          int
+	FvalMemory int
 	// Precond, when set, is a positive diagonal guess of the inverse
 	// Hessian (e.g. 1/(curvature + penalty) per coordinate), used as the
 	// initial matrix of the L-BFGS recursion (scaled by sᵀy/yᵀ·Precond·y).
@@ -27,14 +48,19 @@ type Config struct {
 }
 
 // Result is the outcome of Minimize: the minimizer X, the objective value
-// (smooth part plus L1 penalty), the objective after each iteration and the
-// number of iterations.
+// (smooth part plus L1 penalty), the objective at the starting point and
+// after each iteration (len(History) = Iterations+1, as Spark's
+// objectiveHistory), the number of iterations, whether a convergence test
+// (rather than the iteration limit) stopped it, and which test did.
 type Result struct {
 	X          []float64
 	Value      float64
 	History    []float64
 	Iterations int
 	Converged  bool
+	// Reason is "max iterations", "function values converged", "gradient
+	// converged" or "line search failed".
+	Reason string
 }
 
 // Minimize minimizes f(x) + Σ l1[i]·|x[i]| from x0 with L-BFGS; when any
@@ -54,6 +80,9 @@ func Minimize(ctx context.Context, f Func, x0, l1 []float64, cfg Config) (*Resul
 	}
 	if cfg.M <= 0 {
 		cfg.M = 10
+	}
+	if cfg.FvalMemory <= 1 {
+		cfg.FvalMemory = 20
 	}
 	if cfg.Precond != nil {
 		if len(cfg.Precond) != n {
@@ -124,13 +153,17 @@ func Minimize(ctx context.Context, f Func, x0, l1 []float64, cfg Config) (*Resul
 			}
 		}
 	}
-	for iter := 0; iter < cfg.MaxIter; iter++ {
+	f0 := fx
+	window := []float64{math.Inf(1)}
+	failedOnce := false
+	for iter := 0; ; {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		pseudo(x, g, pg)
-		if normInf(pg) <= cfg.Tol*1e-3*math.Max(1, math.Abs(fx)) {
-			res.Converged = true
+		if stop := converged(cfg, iter, window, fx, f0, pg); stop != "" {
+			res.Reason = stop
+			res.Converged = stop != "max iterations"
 			break
 		}
 		// Two-loop recursion: d = −H·pg.
@@ -195,13 +228,21 @@ func Minimize(ctx context.Context, f Func, x0, l1 []float64, cfg Config) (*Resul
 		if err != nil {
 			return nil, err
 		}
-		res.Iterations = iter + 1
 		if !accepted {
-			// No decrease is possible along d at machine precision: x is
-			// as good as this method can make it.
-			res.Converged = true
-			break
+			// No decrease along d: drop the corrections and retry from
+			// steepest descent once; a second failure ends the search.
+			if failedOnce || len(ss) == 0 {
+				res.Reason = "line search failed"
+				res.Converged = true
+				break
+			}
+			failedOnce = true
+			ss, ys, rhos = ss[:0], ys[:0], rhos[:0]
+			continue
 		}
+		failedOnce = false
+		iter++
+		res.Iterations = iter
 		s := make([]float64, n)
 		y := make([]float64, n)
 		for i := range s {
@@ -214,18 +255,50 @@ func Minimize(ctx context.Context, f Func, x0, l1 []float64, cfg Config) (*Resul
 			}
 			ss, ys, rhos = append(ss, s), append(ys, y), append(rhos, 1/sy)
 		}
-		fprev := fx
 		copy(x, xn)
 		copy(g, gn)
 		fx = fn
 		res.History = append(res.History, fx)
-		if math.Abs(fprev-fx) <= cfg.Tol*math.Max(math.Max(math.Abs(fx), math.Abs(fprev)), 1e-12) {
-			res.Converged = true
-			break
+		window = append(window, fx)
+		if len(window) > cfg.FvalMemory {
+			window = window[len(window)-cfg.FvalMemory:]
 		}
 	}
 	res.X, res.Value = x, fx
 	return res, nil
+}
+
+// ParamTol maps an estimator's tol param to Config.Tol: Spark accepts
+// tol = 0 (stop only on the iteration limit, an exactly flat window or a
+// gradient norm ≤ 1e-8), which Config's zero value would read as the
+// default; it becomes the smallest positive float, which behaves the same.
+func ParamTol(tol float64) float64 {
+	if tol == 0 {
+		return math.SmallestNonzeroFloat64
+	}
+	return tol
+}
+
+// converged applies Breeze's default convergence check (see Config) to the
+// state after iter iterations with objective fx and (pseudo-)gradient pg;
+// it returns the reason to stop, or "".
+func converged(cfg Config, iter int, window []float64, fx, f0 float64, pg []float64) string {
+	if iter >= cfg.MaxIter {
+		return "max iterations"
+	}
+	if len(window) >= 2 {
+		hi := math.Inf(-1)
+		for _, v := range window {
+			hi = math.Max(hi, v)
+		}
+		if math.Abs(fx-hi) <= cfg.Tol*math.Abs(f0) {
+			return "function values converged"
+		}
+	}
+	if norm2(pg) <= math.Max(cfg.Tol*math.Abs(fx), 1e-8) {
+		return "gradient converged"
+	}
+	return ""
 }
 
 // backtrack is OWL-QN's line search: halve the step until the point,
@@ -323,11 +396,3 @@ func axpy(a float64, x, y []float64) {
 }
 
 func norm2(a []float64) float64 { return math.Sqrt(dot(a, a)) }
-
-func normInf(a []float64) float64 {
-	m := 0.0
-	for _, v := range a {
-		m = math.Max(m, math.Abs(v))
-	}
-	return m
-}

@@ -81,11 +81,12 @@ func defineLin(ps *param.Params) linParams {
 // with λ = regParam, α = elasticNetParam, σⱼ the feature standard
 // deviations when standardization is on (1 otherwise) and σ_y the label's:
 // the label is standardized too, so the L2 part is scaled by 1/σ_y (as
-// glmnet does). The "normal" solver (chosen by "auto" when α = 0 or λ = 0)
-// solves the normal equations with population standard deviations, as
-// Spark's WeightedLeastSquares; "l-bfgs" (and "normal" with an L1 part) runs
-// L-BFGS/OWL-QN with the sample standard deviations, as Spark's l-bfgs
-// path. Both work from the Gram matrix XᵀWX aggregated per partition in one
+// glmnet does). The "normal" solver (chosen by "auto" up to 4096 features,
+// as Spark's) works with population standard deviations, as Spark's
+// WeightedLeastSquares: Cholesky on the normal equations when there is no
+// L1 part, OWL-QN on them otherwise; "l-bfgs" runs L-BFGS/OWL-QN with the
+// sample standard deviations, as Spark's l-bfgs path. Both work from the
+// Gram matrix XᵀWX aggregated per partition in one
 // pass, so the iterations do not touch the data. The intercept is never
 // penalized. Features with zero variance get coefficient 0.
 type LinearRegression struct {
@@ -150,7 +151,8 @@ func (lr *LinearRegression) SetElasticNetParam(v float64) *LinearRegression {
 	return lr
 }
 
-// SetTol sets the convergence tolerance.
+// SetTol sets the convergence tolerance of L-BFGS/OWL-QN, used as Spark
+// (through Breeze) does: see optim.Config for the stopping rule.
 func (lr *LinearRegression) SetTol(v float64) *LinearRegression {
 	lr.tol.Set(lr.Params(), v)
 	return lr
@@ -237,13 +239,21 @@ func (lr *LinearRegression) FitLinear(ctx context.Context, df *frame.DataFrame) 
 	lambda, alpha := lr.regParam.Get(ps), lr.elasticNetParam.Get(ps)
 	fitIntercept, standardize := lr.fitIntercept.Get(ps), lr.standardization.Get(ps)
 	solver := lr.solver.Get(ps)
-	useNormal := solver == "normal" || (solver == "auto" && (alpha == 0 || lambda == 0) && d <= 4096)
+	// As Spark's LinearRegression.train: "auto" takes WeightedLeastSquares
+	// (the normal equations) up to WeightedLeastSquares.MAX_NUM_FEATURES =
+	// 4096 features whatever the penalty; WLS solves an elastic net on the
+	// normal equations with OWL-QN (its QuasiNewtonSolver).
+	useNormal := solver == "normal" || (solver == "auto" && d <= maxNormalFeatures)
 	scale := 1.0 // population statistics for the normal solver
 	if !useNormal {
 		scale = mo.SampleScale()
 	}
 	sy := math.Sqrt(mo.VarY * scale)
-	sum := &LinearRegressionSummary{Solver: "normal"}
+	// Spark reports an objective history of {0} (0 iterations) when there
+	// was nothing to iterate: Cholesky on the normal equations
+	// (WeightedLeastSquares' objectiveHistory.getOrElse(Array(0.0))) or a
+	// constant label.
+	sum := &LinearRegressionSummary{Solver: "normal", ObjectiveHistory: []float64{0}}
 	if !useNormal {
 		sum.Solver = "l-bfgs"
 	}
@@ -303,8 +313,20 @@ func (lr *LinearRegression) FitLinear(ctx context.Context, df *frame.DataFrame) 
 			}
 		}
 		if u == nil {
+			// Spark's objective keeps the constant term ½·E[w·ỹ²] of the
+			// standardized label ỹ (y − ȳ with an intercept, y without,
+			// divided by σ_y): WLS's NormalEquationCostFun has ½·bbBar and
+			// the l-bfgs path's LeastSquaresBlockAggregator sums squared
+			// residuals. It does not move the minimizer, but the objective
+			// history reports it and the convergence test is relative to
+			// the starting objective.
+			yy := mo.VarY
+			if !fitIntercept {
+				yy = mo.YY
+			}
+			cst := 0.5 * yy / (sy * sy)
 			obj := func(x, g []float64) (float64, error) {
-				f := 0.0
+				f := cst
 				for a := 0; a < k; a++ {
 					row := C[a*k : a*k+k]
 					s := 0.0
@@ -324,7 +346,7 @@ func (lr *LinearRegression) FitLinear(ctx context.Context, df *frame.DataFrame) 
 					l1w[a] = l1 * pen[a]
 				}
 			}
-			res, err := optim.Minimize(ctx, obj, make([]float64, k), l1w, optim.Config{MaxIter: lr.maxIter.Get(ps), Tol: lr.tol.Get(ps)})
+			res, err := optim.Minimize(ctx, obj, make([]float64, k), l1w, optim.Config{MaxIter: lr.maxIter.Get(ps), Tol: optim.ParamTol(lr.tol.Get(ps))})
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", uid, err)
 			}
@@ -352,6 +374,10 @@ func (lr *LinearRegression) FitLinear(ctx context.Context, df *frame.DataFrame) 
 	m.summary = sum
 	return m, nil
 }
+
+// maxNormalFeatures is Spark's WeightedLeastSquares.MAX_NUM_FEATURES: the
+// "auto" solver uses the normal equations up to this many features.
+const maxNormalFeatures = 4096
 
 // solveNormal solves (C + l2·diag(pen²))u = c by Cholesky.
 func solveNormal(C, c, pen []float64, l2 float64) ([]float64, error) {
@@ -385,9 +411,14 @@ func solveNormal(C, c, pen []float64, l2 float64) ([]float64, error) {
 type LinearRegressionSummary struct {
 	// Solver is the solver that produced the model: "normal" or "l-bfgs".
 	Solver string
-	// ObjectiveHistory is the objective after each iteration (l-bfgs only).
+	// ObjectiveHistory is Spark's objective (half the weighted mean squared
+	// residual of the standardized label, plus the penalty) at the starting
+	// point and after each iteration of L-BFGS/OWL-QN; {0}, as in Spark,
+	// when the normal equations were solved directly or the label is
+	// constant.
 	ObjectiveHistory []float64
-	// TotalIterations is the number of solver iterations (0 for normal).
+	// TotalIterations is the number of L-BFGS/OWL-QN iterations,
+	// len(ObjectiveHistory)−1 (0 when solved directly).
 	TotalIterations int
 	// RootMeanSquaredError, MeanSquaredError, MeanAbsoluteError, R2 and
 	// ExplainedVariance are weighted metrics on the training data; R2 is
