@@ -1,6 +1,8 @@
 package functions
 
 import (
+	"unicode/utf8"
+
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec/expr"
@@ -98,6 +100,49 @@ func stringFunctions() []FunctionDef {
 			pattern, _ := StringLiteralArg(call.Name, call.Args[1])
 			return strfn.RLike(a[0], pattern)
 		}},
+		{Name: "split_part", MinArgs: 3, MaxArgs: 3, Resolve: strfnResolve(str, strfnSSI), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.SplitPart(a[0], a[1], a[2])
+		})},
+		{Name: "substring_index", MinArgs: 3, MaxArgs: 3, Resolve: strfnResolve(str, strfnSSI), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.SubstringIndex(a[0], a[1], a[2])
+		})},
+		{Name: "find_in_set", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(i32, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.FindInSet(a[0], a[1])
+		})},
+		{Name: "elt", MinArgs: 2, MaxArgs: -1, Resolve: strfnResolve(str, "is"), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Elt(a[0], a[1:]...)
+		})},
+		{Name: "overlay", MinArgs: 3, MaxArgs: 4, Resolve: strfnResolve(str, strfnSSI), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Overlay(a[0], a[1], a[2], strfnOpt(a, 3))
+		})},
+		{Name: "soundex", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Soundex(a[0])
+		})},
+		{Name: "levenshtein", MinArgs: 2, MaxArgs: 3, Resolve: strfnResolve(i32, strfnSSI), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Levenshtein(a[0], a[1], strfnOpt(a, 2))
+		})},
+		{Name: "luhn_check", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.LuhnCheck(a[0])
+		})},
+		{Name: "startswith", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.StartsWith(a[0], a[1])
+		})},
+		{Name: "endswith", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.EndsWith(a[0], a[1])
+		})},
+		{Name: "contains", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Contains(a[0], a[1])
+		})},
+		{Name: "chr", Aliases: []string{"char"}, MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, "i"), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Chr(a[0])
+		})},
+		{Name: "base64", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Base64(a[0])
+		})},
+		{Name: "unbase64", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.Unbase64(a[0])
+		})},
+		{Name: "mask", MinArgs: 1, MaxArgs: 5, Resolve: strfnResolveMask, Compile: compileMask},
 		{Name: "format_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveFormatNumber, Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.FormatNumber(a[0], a[1])
 		})},
@@ -281,4 +326,41 @@ func strfnNullLit(call *logical.Func, t arrow.DataType, lits ...int) (expr.Expr,
 		}
 	}
 	return nil, false
+}
+
+// strfnResolveMask types mask(str[, upper[, lower[, digit[, other]]]]):
+// each replacement is a literal of one character or NULL (which leaves
+// its class unmasked).
+func strfnResolveMask(name string, args []logical.Expr) (logical.Expr, error) {
+	first, err := strfnStringArg(name, args[0])
+	if err != nil {
+		return nil, err
+	}
+	out := append([]logical.Expr{first}, args[1:]...)
+	for _, a := range args[1:] {
+		if l, ok := a.(*logical.Literal); ok && l.Value == nil {
+			continue
+		}
+		s, err := StringLiteralArg(name, a)
+		if err != nil {
+			return nil, err
+		}
+		if utf8.RuneCountInString(s) != 1 {
+			return nil, logical.AnalysisErr("[INVALID_PARAMETER_VALUE] mask needs a replacement of one character, got %s", logical.StripIDs(a.String()))
+		}
+	}
+	return &logical.Func{Name: name, Args: out, Type: arrow.BinaryTypes.String}, nil
+}
+
+// compileMask reads the literal replacements of mask; the defaults are
+// X, x, n and no change for other characters.
+func compileMask(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+	m := []rune{'X', 'x', 'n', -1}
+	for i, arg := range call.Args[1:] {
+		m[i] = -1
+		if s, ok := arg.(*logical.Literal).Value.(string); ok {
+			m[i], _ = utf8.DecodeRuneInString(s)
+		}
+	}
+	return strfn.Mask(a[0], strfn.MaskChars{Upper: m[0], Lower: m[1], Digit: m[2], Other: m[3]})
 }

@@ -119,6 +119,10 @@ type kernel struct {
 	str  func(c []col, i int, dst []byte) []byte
 	i32  func(c []col, i int) int32
 	bool func(c []col, i int) bool
+	// check, when set, runs on every non-null row before the row function
+	// and fails the batch with its error (ANSI errors such as an index out
+	// of range).
+	check func(c []col, i int) error
 }
 
 func (k *kernel) DataType() arrow.DataType { return k.typ }
@@ -285,6 +289,15 @@ func (k *kernel) validity(mem memory.Allocator, cols []col, n int) (*memory.Buff
 // buffers of the result.
 func (k *kernel) compute(mem memory.Allocator, cols []col, n int, vb []byte) ([]*memory.Buffer, error) {
 	valid := func(i int) bool { return vb == nil || bitutil.BitIsSet(vb, i) }
+	if k.check != nil {
+		for i := 0; i < n; i++ {
+			if valid(i) {
+				if err := k.check(cols, i); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	switch {
 	case k.str != nil:
 		ob := newBuf(mem, 4*(n+1))

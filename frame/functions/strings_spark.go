@@ -1,0 +1,80 @@
+package functions
+
+import "github.com/gspark/gspark/frame"
+
+// SplitPart is field part (1-based, negative from the end) of c split by
+// delim; empty when there are fewer fields, an error for part 0.
+func SplitPart(c frame.Column, delim, part any) frame.Column {
+	return frame.Call("split_part", c, frame.Lit(delim), frame.Lit(part))
+}
+
+// SubstringIndex is c before the count-th occurrence of delim, or after the
+// count-th from the end when count is negative.
+func SubstringIndex(c frame.Column, delim string, count int) frame.Column {
+	return frame.Call("substring_index", c, frame.Lit(delim), frame.Lit(count))
+}
+
+// FindInSet is the 1-based position of str among the comma-separated
+// fields of list, 0 when absent.
+func FindInSet(str, list frame.Column) frame.Column { return frame.Call("find_in_set", str, list) }
+
+// Elt is the n-th (1-based) of cols; an index out of range is an error.
+func Elt(n any, cols ...frame.Column) frame.Column {
+	return frame.Call("elt", append([]frame.Column{frame.Lit(n)}, cols...)...)
+}
+
+// Overlay replaces length characters of c from pos (1-based) by rep; a
+// negative length stands for the length of rep.
+func Overlay(c, rep frame.Column, pos, length any) frame.Column {
+	return frame.Call("overlay", c, rep, frame.Lit(pos), frame.Lit(length))
+}
+
+// Soundex is the Soundex code of c.
+func Soundex(c frame.Column) frame.Column { return frame.Call("soundex", c) }
+
+// Levenshtein is the edit distance between a and b in characters.
+func Levenshtein(a, b frame.Column) frame.Column { return frame.Call("levenshtein", a, b) }
+
+// LevenshteinThreshold is the edit distance between a and b, or -1 when it
+// exceeds threshold.
+func LevenshteinThreshold(a, b frame.Column, threshold int) frame.Column {
+	return frame.Call("levenshtein", a, b, frame.Lit(threshold))
+}
+
+// LuhnCheck reports whether c is a string of digits passing the Luhn check.
+func LuhnCheck(c frame.Column) frame.Column { return frame.Call("luhn_check", c) }
+
+// StartsWith reports whether c starts with prefix (a string or a column).
+func StartsWith(c frame.Column, prefix any) frame.Column {
+	return frame.Call("startswith", c, frame.Lit(prefix))
+}
+
+// EndsWith reports whether c ends with suffix (a string or a column).
+func EndsWith(c frame.Column, suffix any) frame.Column {
+	return frame.Call("endswith", c, frame.Lit(suffix))
+}
+
+// Contains reports whether c contains sub (a string or a column).
+func Contains(c frame.Column, sub any) frame.Column {
+	return frame.Call("contains", c, frame.Lit(sub))
+}
+
+// Chr is the character of code n mod 256, empty for a negative n.
+func Chr(n frame.Column) frame.Column { return frame.Call("chr", n) }
+
+// Base64 is the Base64 encoding of the UTF-8 bytes of c.
+func Base64(c frame.Column) frame.Column { return frame.Call("base64", c) }
+
+// Unbase64 decodes the Base64 text c (as a string).
+func Unbase64(c frame.Column) frame.Column { return frame.Call("unbase64", c) }
+
+// Mask replaces upper-case letters by X, lower-case letters by x and
+// digits by n.
+func Mask(c frame.Column) frame.Column { return frame.Call("mask", c) }
+
+// MaskWith replaces upper-case letters, lower-case letters, digits and
+// other characters by the given one-character strings; nil leaves that
+// class unmasked.
+func MaskWith(c frame.Column, upper, lower, digit, other any) frame.Column {
+	return frame.Call("mask", c, frame.Lit(upper), frame.Lit(lower), frame.Lit(digit), frame.Lit(other))
+}
