@@ -78,3 +78,19 @@ func Mask(c frame.Column) frame.Column { return frame.Call("mask", c) }
 func MaskWith(c frame.Column, upper, lower, digit, other any) frame.Column {
 	return frame.Call("mask", c, frame.Lit(upper), frame.Lit(lower), frame.Lit(digit), frame.Lit(other))
 }
+
+// Like reports whether c matches the LIKE pattern (a string or a column):
+// _ matches one character, % any run, and a backslash escapes either.
+func Like(c frame.Column, pattern any) frame.Column {
+	return frame.Call("like", c, frame.Lit(pattern))
+}
+
+// LikeEscape is Like with escape as the escape character.
+func LikeEscape(c frame.Column, pattern any, escape string) frame.Column {
+	return frame.Call("like", c, frame.Lit(pattern), frame.Lit(escape))
+}
+
+// ILike is Like ignoring case (both sides lower-cased).
+func ILike(c frame.Column, pattern any) frame.Column {
+	return frame.Call("ilike", c, frame.Lit(pattern))
+}

@@ -143,6 +143,8 @@ func stringFunctions() []FunctionDef {
 			return strfn.Unbase64(a[0])
 		})},
 		{Name: "mask", MinArgs: 1, MaxArgs: 5, Resolve: strfnResolveMask, Compile: compileMask},
+		strfnLikeDef("like", false),
+		strfnLikeDef("ilike", true),
 		{Name: "format_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveFormatNumber, Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.FormatNumber(a[0], a[1])
 		})},
@@ -363,4 +365,37 @@ func compileMask(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 		}
 	}
 	return strfn.Mask(a[0], strfn.MaskChars{Upper: m[0], Lower: m[1], Digit: m[2], Other: m[3]})
+}
+
+// strfnLikeDef defines like(str, pattern[, escape]) and ilike: the
+// escape is a literal of one character ('\\' by default).
+func strfnLikeDef(name string, fold bool) FunctionDef {
+	return FunctionDef{Name: name, MinArgs: 2, MaxArgs: 3, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+		out := make([]logical.Expr, len(args))
+		for i, a := range args[:2] {
+			var err error
+			if out[i], err = strfnStringArg(name, a); err != nil {
+				return nil, err
+			}
+		}
+		if len(args) == 3 {
+			esc, err := StringLiteralArg(name, args[2])
+			if err != nil {
+				return nil, err
+			}
+			if utf8.RuneCountInString(esc) != 1 {
+				return nil, logical.AnalysisErr("[INVALID_ESCAPE_CHAR] the escape of %s must be a string literal of length one, got %s", name, logical.StripIDs(args[2].String()))
+			}
+			out[2] = args[2]
+		}
+		return &logical.Func{Name: name, Args: out, Type: arrow.FixedWidthTypes.Boolean}, nil
+	}, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+		esc := '\\'
+		if len(call.Args) == 3 {
+			esc, _ = utf8.DecodeRuneInString(call.Args[2].(*logical.Literal).Value.(string))
+		}
+		return strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			return strfn.LikeFunc(a[0], a[1], esc, fold)
+		})(call, a)
+	}}
 }

@@ -167,6 +167,14 @@ func lex(src string) ([]token, error) {
 				i += w
 			}
 			toks = append(toks, token{kind: tkNumber, text: src[start:i], pos: start})
+		case (c == 'r' || c == 'R') && i+1 < len(src) && (src[i+1] == '\'' || src[i+1] == '"'):
+			// A raw string r'...': backslashes are kept as they are.
+			s, n, ok := scanRaw(src[i+1:], src[i+1])
+			if !ok {
+				return nil, errorAt(src, start, "unterminated string literal")
+			}
+			toks = append(toks, token{kind: tkString, text: s, pos: start})
+			i += 1 + n
 		case isWordStart(src, i):
 			for i < len(src) && isWordByte(src, i) {
 				_, w := utf8.DecodeRuneInString(src[i:])
@@ -224,6 +232,21 @@ func scanQuoted(s string, q byte) (string, int, bool) {
 		default:
 			b.WriteByte(c)
 			i++
+		}
+	}
+	return "", 0, false
+}
+
+// scanRaw reads a raw string literal quoted with q starting at s[0]: a
+// backslash keeps the next character from ending the literal but stays in
+// the value, as in Spark's r'...' literals.
+func scanRaw(s string, q byte) (string, int, bool) {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case q:
+			return s[1:i], i + 1, true
 		}
 	}
 	return "", 0, false
