@@ -94,3 +94,9 @@ func LikeEscape(c frame.Column, pattern any, escape string) frame.Column {
 func ILike(c frame.Column, pattern any) frame.Column {
 	return frame.Call("ilike", c, frame.Lit(pattern))
 }
+
+// FormatString formats cols with the Java-style printf format (%s, %d, %x,
+// %f, %e with flags, width and precision).
+func FormatString(format string, cols ...frame.Column) frame.Column {
+	return frame.Call("format_string", append([]frame.Column{frame.Lit(format)}, cols...)...)
+}

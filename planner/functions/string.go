@@ -145,6 +145,9 @@ func stringFunctions() []FunctionDef {
 		{Name: "mask", MinArgs: 1, MaxArgs: 5, Resolve: strfnResolveMask, Compile: compileMask},
 		strfnLikeDef("like", false),
 		strfnLikeDef("ilike", true),
+		{Name: "format_string", Aliases: []string{"printf"}, MinArgs: 1, MaxArgs: -1, Resolve: strfnResolveFormatString, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return strfn.FormatString(a[0], a[1:]...)
+		}},
 		{Name: "format_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveFormatNumber, Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.FormatNumber(a[0], a[1])
 		})},
@@ -398,4 +401,26 @@ func strfnLikeDef(name string, fold bool) FunctionDef {
 			return strfn.LikeFunc(a[0], a[1], esc, fold)
 		})(call, a)
 	}}
+}
+
+// strfnResolveFormatString types format_string(format, args...): the
+// format is a string; numbers, strings and booleans pass as they are,
+// dates and timestamps as their text.
+func strfnResolveFormatString(name string, args []logical.Expr) (logical.Expr, error) {
+	out := make([]logical.Expr, len(args))
+	var err error
+	if out[0], err = strfnStringArg(name, args[0]); err != nil {
+		return nil, err
+	}
+	for i, a := range args[1:] {
+		switch t := a.DataType(); {
+		case logical.IsNumeric(t) || logical.IsString(t) || t.ID() == arrow.BOOL || t.ID() == arrow.NULL:
+			out[i+1] = a
+		case t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP:
+			out[i+1] = logical.CastTo(a, arrow.BinaryTypes.String)
+		default:
+			return nil, ArgError(name, a, "a number, string, boolean or datetime argument")
+		}
+	}
+	return &logical.Func{Name: name, Args: out, Type: arrow.BinaryTypes.String}, nil
 }
