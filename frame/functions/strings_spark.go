@@ -100,3 +100,21 @@ func ILike(c frame.Column, pattern any) frame.Column {
 func FormatString(format string, cols ...frame.Column) frame.Column {
 	return frame.Call("format_string", append([]frame.Column{frame.Lit(format)}, cols...)...)
 }
+
+// ToNumber reads the string c by a Spark number format ('999.99',
+// '$99,999D00S', ...) as a DECIMAL with the format's digits; a mismatch is
+// an error.
+func ToNumber(c frame.Column, format string) frame.Column {
+	return frame.Call("to_number", c, frame.Lit(format))
+}
+
+// TryToNumber is ToNumber with NULL instead of an error for a mismatch.
+func TryToNumber(c frame.Column, format string) frame.Column {
+	return frame.Call("try_to_number", c, frame.Lit(format))
+}
+
+// ToChar formats the number c by a Spark number format, or a date or
+// timestamp c by a datetime pattern.
+func ToChar(c frame.Column, format string) frame.Column {
+	return frame.Call("to_char", c, frame.Lit(format))
+}

@@ -35,13 +35,15 @@ func TestSparkStringFunctions(t *testing.T) {
 		F.Like(frame.Lit("Spark"), "_park"),
 		F.ILike(frame.Lit("Spark"), "_Park"),
 		F.FormatString("Hello World %d %s", frame.Lit(100), frame.Lit("days")),
+		F.ToChar(frame.Lit(12454), "99G999"),
+		F.TryToNumber(frame.Lit("foo"), "999"),
 		F.LikeEscape(frame.Lit("%SystemDrive%/Users/John"), "/%SystemDrive/%//Users%", "/"),
 	}
 	rows, err := df.Select(cols...).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []any{"13", "www.apache", int32(3), "scala", "Structured SQL", "M460", int32(3), int32(-1), true, true, false, false, "A", "U3BhcmsgU1FM", "Spark SQL", "xxxx-XXXX-nnnn-nnnn", "AqCDdddoooo", true, true, "Hello World 100 days", true}
+	want := []any{"13", "www.apache", int32(3), "scala", "Structured SQL", "M460", int32(3), int32(-1), true, true, false, false, "A", "U3BhcmsgU1FM", "Spark SQL", "xxxx-XXXX-nnnn-nnnn", "AqCDdddoooo", true, true, "Hello World 100 days", "12,454", nil, true}
 	if got := rows[0]; !reflect.DeepEqual([]any(got), want) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/expr/strfn"
 	"github.com/gspark/gspark/planner/logical"
+	"github.com/gspark/gspark/values"
 )
 
 // stringFunctions are the built-in string functions (upper, lower and
@@ -148,6 +149,9 @@ func stringFunctions() []FunctionDef {
 		{Name: "format_string", Aliases: []string{"printf"}, MinArgs: 1, MaxArgs: -1, Resolve: strfnResolveFormatString, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			return strfn.FormatString(a[0], a[1:]...)
 		}},
+		{Name: "to_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveToNumber, Compile: strfnCompileNumFormat},
+		{Name: "try_to_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveToNumber, Compile: strfnCompileNumFormat},
+		{Name: "to_char", Aliases: []string{"to_varchar"}, MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveToChar, Compile: strfnCompileNumFormat},
 		{Name: "format_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveFormatNumber, Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.FormatNumber(a[0], a[1])
 		})},
@@ -423,4 +427,63 @@ func strfnResolveFormatString(name string, args []logical.Expr) (logical.Expr, e
 		}
 	}
 	return &logical.Func{Name: name, Args: out, Type: arrow.BinaryTypes.String}, nil
+}
+
+// strfnNumFormatArg parses the literal number format of to_number and
+// to_char.
+func strfnNumFormatArg(name string, a logical.Expr) (*strfn.NumberFormat, error) {
+	text, err := StringLiteralArg(name, a)
+	if err != nil {
+		return nil, err
+	}
+	f, err := strfn.ParseNumberFormat(text)
+	if err != nil {
+		return nil, logical.AnalysisErr("%s: %v", name, err)
+	}
+	return f, nil
+}
+
+// strfnResolveToNumber types to_number(str, format) and try_to_number:
+// DECIMAL(p, s) with the digits of the format.
+func strfnResolveToNumber(name string, args []logical.Expr) (logical.Expr, error) {
+	x, err := strfnStringArg(name, args[0])
+	if err != nil {
+		return nil, err
+	}
+	f, err := strfnNumFormatArg(name, args[1])
+	if err != nil {
+		return nil, err
+	}
+	if f.Precision > 38 {
+		return nil, logical.AnalysisErr("%s: the format %s has more than 38 digits", name, logical.StripIDs(args[1].String()))
+	}
+	return &logical.Func{Name: name, Args: []logical.Expr{x, args[1]}, Type: values.DecimalType(int32(f.Precision), int32(f.Scale)), MayBeNull: name == "try_to_number"}, nil
+}
+
+// strfnResolveToChar types to_char(x, format): a number by a number
+// format, or a date or timestamp by a datetime pattern (date_format).
+func strfnResolveToChar(name string, args []logical.Expr) (logical.Expr, error) {
+	switch t := args[0].DataType(); {
+	case t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP:
+		return resolveDateFormat("date_format", args)
+	case logical.IsNumeric(t) || t.ID() == arrow.NULL:
+	default:
+		return nil, ArgError(name, args[0], "a numeric, date or timestamp argument")
+	}
+	if _, err := strfnNumFormatArg(name, args[1]); err != nil {
+		return nil, err
+	}
+	return &logical.Func{Name: name, Args: args, Type: arrow.BinaryTypes.String}, nil
+}
+
+// strfnCompileNumFormat compiles to_number, try_to_number and to_char.
+func strfnCompileNumFormat(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+	f, err := strfnNumFormatArg(call.Name, call.Args[1])
+	if err != nil {
+		return nil, err
+	}
+	if call.Name == "to_char" || call.Name == "to_varchar" {
+		return strfn.ToChar(a[0], f)
+	}
+	return strfn.ToNumber(a[0], f, call.Name == "try_to_number", call.Type)
 }
