@@ -28,11 +28,11 @@ const (
 	nfDigits = iota // a group of digits and separators
 	nfPoint
 	nfDollar
-	nfSign   // S: + or -
-	nfMinus  // MI: - or nothing
-	nfOpen   // PR's <
-	nfClose  // PR's >
-	nfOther  // an unexpected character
+	nfSign  // S: + or -
+	nfMinus // MI: - or nothing
+	nfOpen  // PR's <
+	nfClose // PR's >
+	nfOther // an unexpected character
 )
 
 // nfDigit is a run of 0/9 in a digit group; sep marks a thousands
