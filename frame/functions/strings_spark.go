@@ -118,3 +118,9 @@ func TryToNumber(c frame.Column, format string) frame.Column {
 func ToChar(c frame.Column, format string) frame.Column {
 	return frame.Call("to_char", c, frame.Lit(format))
 }
+
+// FormatNumberPattern rounds c half-even and writes it by a
+// java.text.DecimalFormat pattern such as "#,##0.00".
+func FormatNumberPattern(c frame.Column, pattern string) frame.Column {
+	return frame.Call("format_number", c, frame.Lit(pattern))
+}

@@ -152,16 +152,21 @@ func stringFunctions() []FunctionDef {
 		{Name: "to_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveToNumber, Compile: strfnCompileNumFormat},
 		{Name: "try_to_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveToNumber, Compile: strfnCompileNumFormat},
 		{Name: "to_char", Aliases: []string{"to_varchar"}, MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveToChar, Compile: strfnCompileNumFormat},
-		{Name: "format_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveFormatNumber, Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
-			return strfn.FormatNumber(a[0], a[1])
-		})},
+		{Name: "format_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveFormatNumber, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			if p, err := StringLiteralArg(call.Name, call.Args[1]); err == nil {
+				return strfn.FormatNumberPattern(a[0], p)
+			}
+			return strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+				return strfn.FormatNumber(a[0], a[1])
+			})(call, a)
+		}},
 	}
 }
 
 // strfnResolveFormatNumber types format_number(x, d): integers widen to
 // bigint, float to double and strings cast to double; decimals stay. The
-// result is null when d is negative. A format pattern as d is not
-// supported.
+// result is null when d is negative. d may instead be a DecimalFormat
+// pattern given as a string literal.
 func strfnResolveFormatNumber(name string, args []logical.Expr) (logical.Expr, error) {
 	x, d := args[0], args[1]
 	switch t := x.DataType(); {
@@ -177,7 +182,9 @@ func strfnResolveFormatNumber(name string, args []logical.Expr) (logical.Expr, e
 	case logical.IsInteger(t) || t.ID() == arrow.NULL:
 		d = logical.CastTo(d, arrow.PrimitiveTypes.Int32)
 	case t.ID() == arrow.STRING:
-		return nil, logical.AnalysisErr("format_number with a format pattern (%s) is not supported yet; give the number of decimal places", logical.StripIDs(d.String()))
+		if _, err := StringLiteralArg(name, d); err != nil {
+			return nil, logical.AnalysisErr("format_number needs its format pattern as a string literal, got %s", logical.StripIDs(d.String()))
+		}
 	default:
 		return nil, ArgError(name, args[1], "an integer argument")
 	}
