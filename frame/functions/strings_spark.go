@@ -124,3 +124,6 @@ func ToChar(c frame.Column, format string) frame.Column {
 func FormatNumberPattern(c frame.Column, pattern string) frame.Column {
 	return frame.Call("format_number", c, frame.Lit(pattern))
 }
+
+// Sentences splits c into sentences, each an array of its words.
+func Sentences(c frame.Column) frame.Column { return frame.Call("sentences", c) }

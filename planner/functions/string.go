@@ -152,6 +152,18 @@ func stringFunctions() []FunctionDef {
 		{Name: "to_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveToNumber, Compile: strfnCompileNumFormat},
 		{Name: "try_to_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveToNumber, Compile: strfnCompileNumFormat},
 		{Name: "to_char", Aliases: []string{"to_varchar"}, MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveToChar, Compile: strfnCompileNumFormat},
+		{Name: "sentences", MinArgs: 1, MaxArgs: 3, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			out := make([]logical.Expr, len(args))
+			for i, a := range args {
+				var err error
+				if out[i], err = strfnStringArg(name, a); err != nil {
+					return nil, err
+				}
+			}
+			return &logical.Func{Name: name, Args: out, Type: arrow.ListOf(arrow.ListOf(str))}, nil
+		}, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return strfn.Sentences(a[0]) // the language and country select the US rules only
+		}},
 		{Name: "format_number", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolveFormatNumber, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			if p, err := StringLiteralArg(call.Name, call.Args[1]); err == nil {
 				return strfn.FormatNumberPattern(a[0], p)
