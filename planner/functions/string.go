@@ -134,9 +134,15 @@ func stringFunctions() []FunctionDef {
 		{Name: "contains", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Contains(a[0], a[1])
 		})},
-		{Name: "chr", Aliases: []string{"char"}, MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, "i"), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		{Name: "chr", Aliases: []string{"char"}, MinArgs: 1, MaxArgs: 1, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			t := args[0].DataType()
+			if t.ID() != arrow.NULL && !logical.IsInteger(t) && t.ID() != arrow.STRING {
+				return nil, ArgError(name, args[0], "a bigint argument")
+			}
+			return &logical.Func{Name: name, Args: []logical.Expr{logical.CastTo(args[0], arrow.PrimitiveTypes.Int64)}, Type: str}, nil
+		}, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			return strfn.Chr(a[0])
-		})},
+		}},
 		{Name: "base64", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Base64(a[0])
 		})},

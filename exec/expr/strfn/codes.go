@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
 )
@@ -145,17 +147,52 @@ func Contains(str, sub expr.Expr) (expr.Expr, error) {
 		bool: func(c []col, i int) bool { return bytes.Contains(c[0].str(i), c[1].str(i)) }})
 }
 
-// Chr returns chr(n): the character of code n mod 256 (ISO-8859-1), the
-// empty string when n is negative and U+0000 when n mod 256 is 0.
+// chrExpr is chr(n) of a bigint n.
+type chrExpr struct{ n expr.Expr }
+
+// Chr returns chr(n) of a bigint n: the character of code n mod 256
+// (ISO-8859-1), the empty string when n is negative and U+0000 when n mod
+// 256 is 0.
 func Chr(n expr.Expr) (expr.Expr, error) {
-	return newKernel(&kernel{name: "chr", args: []expr.Expr{n}, want: []arrow.Type{arrow.INT32}, typ: stringType,
-		str: func(c []col, i int, dst []byte) []byte {
-			v := c[0].int(i)
-			if v < 0 {
-				return dst
-			}
-			return utf8.AppendRune(dst, rune(v&0xFF))
-		}})
+	if id := n.DataType().ID(); id != arrow.INT64 && id != arrow.INT32 && id != arrow.NULL {
+		return nil, fmt.Errorf("chr(%s): the argument is %s, want bigint or int", n, n.DataType())
+	}
+	return &chrExpr{n: n}, nil
+}
+
+func (c *chrExpr) DataType() arrow.DataType { return stringType }
+func (c *chrExpr) String() string           { return "chr(" + c.n.String() + ")" }
+
+func (c *chrExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
+	a, err := c.n.Eval(mem, batch)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Release()
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	b.Reserve(a.Len())
+	var buf []byte
+	i64, _ := a.(*array.Int64)
+	i32, _ := a.(*array.Int32)
+	for i := 0; i < a.Len(); i++ {
+		if i64 == nil && i32 == nil || a.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		var v int64
+		if i64 != nil {
+			v = i64.Value(i)
+		} else {
+			v = int64(i32.Value(i))
+		}
+		buf = buf[:0]
+		if v >= 0 {
+			buf = utf8.AppendRune(buf, rune(v&0xFF))
+		}
+		b.BinaryBuilder.Append(buf)
+	}
+	return b.NewArray(), nil
 }
 
 // MaskChars are the replacements of mask; a negative rune leaves its
