@@ -82,6 +82,10 @@ func (f *formatStringExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (
 	return b.NewArray(), nil
 }
 
+// maxFormatWidth bounds the width and precision of a specifier, so that
+// a query cannot ask for gigabytes of padding.
+const maxFormatWidth = 1 << 16
+
 // fmtSpec is one parsed %-specifier.
 type fmtSpec struct {
 	flags     string
@@ -143,6 +147,9 @@ func javaFormat(dst []byte, format string, args []any) ([]byte, error) {
 		}
 		if i >= len(format) {
 			return nil, fmt.Errorf("format %q ends inside a specifier: %w", format, ErrBadFormat)
+		}
+		if spec.width > maxFormatWidth || spec.precision > maxFormatWidth {
+			return nil, fmt.Errorf("format %q: a width or precision over %d is not supported: %w", format, maxFormatWidth, ErrBadFormat)
 		}
 		spec.conv = format[i]
 		i++
