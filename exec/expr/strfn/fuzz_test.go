@@ -57,3 +57,12 @@ func TestFormatWidthLimit(t *testing.T) {
 		t.Fatalf("got %q, %v", out, err)
 	}
 }
+
+// TestFormatFloat32 checks that %s of a float prints Float.toString's
+// digits and %f the widened double's.
+func TestFormatFloat32(t *testing.T) {
+	out, err := javaFormat(nil, "%s %.10f %s", []any{float32(0.1), float32(0.1), float32(1e10)})
+	if err != nil || string(out) != "0.1 0.1000000015 1.0E10" {
+		t.Fatalf("got %q, %v", out, err)
+	}
+}

@@ -207,7 +207,10 @@ func javaString(v any) string {
 	case float64:
 		return gvalues.FormatDouble(x)
 	case float32:
-		return gvalues.FormatDouble(float64(x))
+		// Float.toString: the shortest digits of the float, not of the
+		// double it widens to.
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+		return gvalues.FormatDouble(f)
 	case time.Time:
 		return gvalues.FormatValue(x)
 	}
