@@ -125,13 +125,13 @@ func stringFunctions() []FunctionDef {
 		{Name: "luhn_check", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.LuhnCheck(a[0])
 		})},
-		{Name: "startswith", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		{Name: "startswith", MinArgs: 2, MaxArgs: 2, Resolve: strfnBytesResolve(strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS)), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.StartsWith(a[0], a[1])
 		})},
-		{Name: "endswith", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		{Name: "endswith", MinArgs: 2, MaxArgs: 2, Resolve: strfnBytesResolve(strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS)), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.EndsWith(a[0], a[1])
 		})},
-		{Name: "contains", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		{Name: "contains", MinArgs: 2, MaxArgs: 2, Resolve: strfnBytesResolve(strfnResolve(arrow.FixedWidthTypes.Boolean, strfnS)), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Contains(a[0], a[1])
 		})},
 		{Name: "chr", Aliases: []string{"char"}, MinArgs: 1, MaxArgs: 1, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
@@ -143,7 +143,7 @@ func stringFunctions() []FunctionDef {
 		}, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			return strfn.Chr(a[0])
 		}},
-		{Name: "base64", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		{Name: "base64", MinArgs: 1, MaxArgs: 1, Resolve: strfnBytesResolve(strfnResolve(str, strfnS)), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Base64(a[0])
 		})},
 		{Name: "unbase64", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
@@ -491,6 +491,15 @@ func strfnResolveToChar(name string, args []logical.Expr) (logical.Expr, error) 
 	switch t := args[0].DataType(); {
 	case t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP:
 		return resolveDateFormat("date_format", args)
+	case t.ID() == arrow.BINARY:
+		f, err := StringLiteralArg(name, args[1])
+		if err != nil {
+			return nil, err
+		}
+		if err := strfn.CheckBinaryFormat(f); err != nil {
+			return nil, logical.AnalysisErr("%v", err)
+		}
+		return &logical.Func{Name: name, Args: args, Type: arrow.BinaryTypes.String}, nil
 	case logical.IsNumeric(t) || t.ID() == arrow.NULL:
 	default:
 		return nil, ArgError(name, args[0], "a numeric, date or timestamp argument")
@@ -503,6 +512,10 @@ func strfnResolveToChar(name string, args []logical.Expr) (logical.Expr, error) 
 
 // strfnCompileNumFormat compiles to_number, try_to_number and to_char.
 func strfnCompileNumFormat(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+	if call.Args[0].DataType().ID() == arrow.BINARY {
+		f, _ := StringLiteralArg(call.Name, call.Args[1])
+		return strfn.BinaryToChar(a[0], f)
+	}
 	f, err := strfnNumFormatArg(call.Name, call.Args[1])
 	if err != nil {
 		return nil, err
@@ -511,4 +524,35 @@ func strfnCompileNumFormat(call *logical.Func, a []expr.Expr) (expr.Expr, error)
 		return strfn.ToChar(a[0], f)
 	}
 	return strfn.ToNumber(a[0], f, call.Name == "try_to_number", call.Type)
+}
+
+// strfnBytesResolve wraps the Resolve of a function whose kernel reads
+// bytes (base64, startswith, endswith, contains): BINARY arguments pass
+// as they are, the others are coerced by resolve.
+func strfnBytesResolve(resolve func(string, []logical.Expr) (logical.Expr, error)) func(string, []logical.Expr) (logical.Expr, error) {
+	return func(name string, args []logical.Expr) (logical.Expr, error) {
+		var bin []int
+		rest := make([]logical.Expr, len(args))
+		for i, a := range args {
+			rest[i] = a
+			if a.DataType().ID() == arrow.BINARY {
+				bin = append(bin, i)
+				rest[i] = &logical.Literal{Type: arrow.BinaryTypes.String} // typed by resolve, then put back
+			}
+		}
+		e, err := resolve(name, rest)
+		if err != nil || len(bin) == 0 {
+			return e, err
+		}
+		f, ok := e.(*logical.Func)
+		if !ok {
+			return e, nil
+		}
+		out := *f
+		out.Args = append([]logical.Expr(nil), f.Args...)
+		for _, i := range bin {
+			out.Args[i] = args[i]
+		}
+		return &out, nil
+	}
 }

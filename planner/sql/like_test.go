@@ -23,6 +23,7 @@ func TestLikeForms(t *testing.T) {
 		"like(x, 'a')":                      "like(x, 'a')",
 		"overlay(x PLACING 'ab' FROM 2)":    "overlay(x, 'ab', 2)",
 		"OVERLAY(x PLACING y FROM 2 FOR 3)": "overlay(x, y, 2, 3)",
+		"x'4142' = X'123'":                  "(4142 = 0123)",
 		"overlay(x, 'ab', 2)":               "overlay(x, 'ab', 2)",
 	}
 	for in, want := range cases {
@@ -31,6 +32,7 @@ func TestLikeForms(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
+		"SELECT x'4g' FROM t":                  "hexadecimal digits only",
 		"SELECT r'abc FROM t":                  "unterminated string literal",
 		"SELECT x LIKE 'a' ESCAPE y FROM t":    "a string after ESCAPE",
 		"SELECT overlay(x PLACING 'a') FROM t": "FROM",

@@ -1432,6 +1432,9 @@ func (p *parser) primary() (logical.Expr, error) {
 			return nil, p.errAt(t, "%v", err)
 		}
 		return lit, nil
+	case tkBinary:
+		p.next()
+		return &logical.Literal{Value: []byte(t.text), Type: arrow.BinaryTypes.Binary}, nil
 	case tkString:
 		p.next()
 		s := t.text

@@ -3,7 +3,9 @@ package strfn
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -131,19 +133,19 @@ func LuhnCheck(e expr.Expr) (expr.Expr, error) {
 
 // StartsWith returns startswith(str, prefix).
 func StartsWith(str, prefix expr.Expr) (expr.Expr, error) {
-	return newKernel(&kernel{name: "startswith", args: []expr.Expr{str, prefix}, want: strs(2), typ: boolType,
+	return newKernel(&kernel{name: "startswith", bytesOK: true, args: []expr.Expr{str, prefix}, want: strs(2), typ: boolType,
 		bool: func(c []col, i int) bool { return bytes.HasPrefix(c[0].str(i), c[1].str(i)) }})
 }
 
 // EndsWith returns endswith(str, suffix).
 func EndsWith(str, suffix expr.Expr) (expr.Expr, error) {
-	return newKernel(&kernel{name: "endswith", args: []expr.Expr{str, suffix}, want: strs(2), typ: boolType,
+	return newKernel(&kernel{name: "endswith", bytesOK: true, args: []expr.Expr{str, suffix}, want: strs(2), typ: boolType,
 		bool: func(c []col, i int) bool { return bytes.HasSuffix(c[0].str(i), c[1].str(i)) }})
 }
 
 // Contains returns contains(str, sub).
 func Contains(str, sub expr.Expr) (expr.Expr, error) {
-	return newKernel(&kernel{name: "contains", args: []expr.Expr{str, sub}, want: strs(2), typ: boolType,
+	return newKernel(&kernel{name: "contains", bytesOK: true, args: []expr.Expr{str, sub}, want: strs(2), typ: boolType,
 		bool: func(c []col, i int) bool { return bytes.Contains(c[0].str(i), c[1].str(i)) }})
 }
 
@@ -243,7 +245,7 @@ func Mask(str expr.Expr, m MaskChars) (expr.Expr, error) {
 // Base64 returns base64(e): the standard Base64 encoding (with padding,
 // without line breaks) of the UTF-8 bytes of e.
 func Base64(e expr.Expr) (expr.Expr, error) {
-	return newKernel(&kernel{name: "base64", args: []expr.Expr{e}, want: strs(1), typ: stringType,
+	return newKernel(&kernel{name: "base64", bytesOK: true, args: []expr.Expr{e}, want: strs(1), typ: stringType,
 		str: func(c []col, i int, dst []byte) []byte {
 			return base64.StdEncoding.AppendEncode(dst, c[0].str(i))
 		}})
@@ -277,4 +279,34 @@ func decodeBase64(dst, s []byte) ([]byte, error) {
 		return base64.StdEncoding.AppendDecode(dst, s)
 	}
 	return base64.RawStdEncoding.AppendDecode(dst, s)
+}
+
+// BinaryToChar returns to_char(b, format) of a binary b: its Base64
+// encoding ("base64"), its upper-case hexadecimal digits ("hex") or its
+// bytes read as UTF-8 text ("utf-8"), the format case-insensitive.
+func BinaryToChar(b expr.Expr, format string) (expr.Expr, error) {
+	k := &kernel{name: "to_char", label: "to_char(" + b.String() + ", " + quote(format) + ")", args: []expr.Expr{b}, want: strs(1), typ: stringType, bytesOK: true}
+	switch strings.ToLower(format) {
+	case "base64":
+		k.str = func(c []col, i int, dst []byte) []byte { return base64.StdEncoding.AppendEncode(dst, c[0].str(i)) }
+	case "hex":
+		k.str = func(c []col, i int, dst []byte) []byte {
+			return append(dst, strings.ToUpper(hex.EncodeToString(c[0].str(i)))...)
+		}
+	case "utf-8", "utf8":
+		k.str = func(c []col, i int, dst []byte) []byte { return append(dst, c[0].str(i)...) }
+	default:
+		return nil, CheckBinaryFormat(format)
+	}
+	return newKernel(k)
+}
+
+// CheckBinaryFormat reports whether format is one that to_char of a
+// binary reads: 'base64', 'hex' or 'utf-8' (or 'utf8'), in any case.
+func CheckBinaryFormat(format string) error {
+	switch strings.ToLower(format) {
+	case "base64", "hex", "utf-8", "utf8":
+		return nil
+	}
+	return fmt.Errorf("[INVALID_PARAMETER_VALUE.BINARY_FORMAT] to_char of a binary needs the format 'base64', 'hex' or 'utf-8', got %s: %w", quote(format), ErrNumberFormat)
 }

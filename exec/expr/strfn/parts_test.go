@@ -8,6 +8,9 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
 	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/exec/expr"
 )
@@ -227,5 +230,50 @@ func TestPartsErrors(t *testing.T) {
 	}
 	if _, err := un.Eval(mem, b); !errors.Is(err, ErrBadBase64) {
 		t.Fatalf("unbase64 of text that is not base64: got %v", err)
+	}
+}
+
+// TestBinaryInputs checks the kernels that read bytes over a binary
+// column, and to_char of a binary.
+func TestBinaryInputs(t *testing.T) {
+	mem := exectest.Alloc(t)
+	sc := arrow.NewSchema([]arrow.Field{{Name: "b", Type: arrow.BinaryTypes.Binary, Nullable: true}}, nil)
+	bb := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
+	bb.Append([]byte("Spark SQL"))
+	bb.AppendNull()
+	bb.Append([]byte{0xff, 0x00})
+	arr := bb.NewArray()
+	bb.Release()
+	batch := array.NewRecordBatch(sc, []arrow.Array{arr}, 3)
+	arr.Release()
+	defer batch.Release()
+	b := expr.Column(0, "b", arrow.BinaryTypes.Binary)
+	prefix, err := StringConst("Spark")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		build func() (expr.Expr, error)
+		want  []any
+	}{
+		{func() (expr.Expr, error) { return Base64(b) }, []any{"U3BhcmsgU1FM", nil, "/wA="}},
+		{func() (expr.Expr, error) { return StartsWith(b, prefix) }, []any{true, nil, false}},
+		{func() (expr.Expr, error) { return BinaryToChar(b, "HEX") }, []any{"537061726B2053514C", nil, "FF00"}},
+		{func() (expr.Expr, error) { return BinaryToChar(b, "base64") }, []any{"U3BhcmsgU1FM", nil, "/wA="}},
+	} {
+		e, err := c.build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := eval(t, mem, e, batch); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %q, want %q", e, got, c.want)
+		}
+	}
+	// A kernel that does not read bytes refuses a binary argument.
+	if _, err := Soundex(b); err == nil {
+		t.Error("soundex of a binary column: want an error")
+	}
+	if _, err := BinaryToChar(b, "oct"); !errors.Is(err, ErrNumberFormat) {
+		t.Errorf("to_char(b, 'oct'): got %v", err)
 	}
 }
