@@ -2142,7 +2142,7 @@ func (p *parser) likeRest(str logical.Expr, ilike, not bool) (logical.Expr, bool
 		p.next()
 		args = append(args, &logical.Literal{Value: et.text, Type: arrow.BinaryTypes.String})
 	} else if lit, ok := pat.(*logical.Literal); ok && !ilike && pt.kind == tkString {
-		if s, ok := lit.Value.(string); ok {
+		if s, ok := lit.Value.(string); ok && likeEscapesValid(s) {
 			return &logical.Like{E: str, Pattern: s}, not, nil
 		}
 	}
@@ -2184,4 +2184,19 @@ func (p *parser) overlayCall() (logical.Expr, bool, error) {
 		return nil, true, err
 	}
 	return &logical.Func{Name: "overlay", Args: args}, true, nil
+}
+
+// likeEscapesValid reports whether every backslash of a LIKE pattern
+// escapes _, % or a backslash, as Spark requires; other patterns go to the
+// like function, which reports the error.
+func likeEscapesValid(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if p[i] == '\\' {
+			if i+1 == len(p) || !strings.ContainsRune("_%\\", rune(p[i+1])) {
+				return false
+			}
+			i++
+		}
+	}
+	return true
 }
