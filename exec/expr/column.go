@@ -113,6 +113,13 @@ func Literal(v any, t arrow.DataType) (Expr, error) {
 		}
 		l.str = []byte(s)
 		l.text = "'" + s + "'"
+	case *arrow.BinaryType:
+		b, ok := v.([]byte)
+		if !ok {
+			return bad()
+		}
+		l.str = b
+		l.text = fmt.Sprintf("X'%X'", b)
 	case *arrow.Date32Type:
 		switch x := v.(type) {
 		case int64:
@@ -177,7 +184,7 @@ func (l *literalExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow
 		buf := newBuf(mem, int(bitutil.BytesForBits(int64(n))))
 		bitutil.SetBitsTo(buf.Bytes(), 0, int64(n), l.b)
 		return makeArray(l.t, n, 0, nil, buf), nil
-	case arrow.STRING:
+	case arrow.STRING, arrow.BINARY:
 		offs := newBuf(mem, 4*(n+1))
 		o := arrow.Int32Traits.CastFromBytes(offs.Bytes())
 		w := len(l.str)

@@ -207,7 +207,8 @@ func TestStringFunctionErrors(t *testing.T) {
 		{"SELECT lpad('a', 'x')", "", expr.ErrInvalidCast},
 		{"SELECT repeat('a', 'x', 1)", "takes 2 argument(s)", nil},
 		{"SELECT length(date '2024-01-01') = 10", "", nil},
-		{"SELECT format_number(1.5, '#.#')", "format pattern", nil},
+		{"SELECT format_number(1.5, '#.#%')", "not supported", expr.ErrInvalidCast},
+		{"SELECT format_number(1.5, concat('#', '.#'))", "format pattern as a string literal", nil},
 	} {
 		_, err := s.SQL(c.query + " FROM one").Collect(context.Background())
 		if c.want == "" && c.is == nil {

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"unicode"
@@ -17,6 +18,7 @@ const (
 	tkString           // a 'string' or "string" literal
 	tkNumber           // a numeric literal, with its suffix if any
 	tkOp               // punctuation and operators
+	tkBinary           // an X'hex' literal; text holds the bytes
 )
 
 // token is one lexical token; pos is its byte offset in the source.
@@ -167,6 +169,30 @@ func lex(src string) ([]token, error) {
 				i += w
 			}
 			toks = append(toks, token{kind: tkNumber, text: src[start:i], pos: start})
+		case (c == 'x' || c == 'X') && i+1 < len(src) && src[i+1] == '\'':
+			// A binary literal X'hex'; an odd number of digits gets a leading 0.
+			end := strings.IndexByte(src[i+2:], '\'')
+			if end < 0 {
+				return nil, errorAt(src, start, "unterminated binary literal")
+			}
+			digits := src[i+2 : i+2+end]
+			if len(digits)%2 == 1 {
+				digits = "0" + digits
+			}
+			b, err := hex.DecodeString(digits)
+			if err != nil {
+				return nil, errorAt(src, start, "a binary literal X'...' holds hexadecimal digits only")
+			}
+			toks = append(toks, token{kind: tkBinary, text: string(b), pos: start})
+			i += 2 + end + 1
+		case (c == 'r' || c == 'R') && i+1 < len(src) && (src[i+1] == '\'' || src[i+1] == '"'):
+			// A raw string r'...': backslashes are kept as they are.
+			s, n, ok := scanRaw(src[i+1:], src[i+1])
+			if !ok {
+				return nil, errorAt(src, start, "unterminated string literal")
+			}
+			toks = append(toks, token{kind: tkString, text: s, pos: start})
+			i += 1 + n
 		case isWordStart(src, i):
 			for i < len(src) && isWordByte(src, i) {
 				_, w := utf8.DecodeRuneInString(src[i:])
@@ -224,6 +250,21 @@ func scanQuoted(s string, q byte) (string, int, bool) {
 		default:
 			b.WriteByte(c)
 			i++
+		}
+	}
+	return "", 0, false
+}
+
+// scanRaw reads a raw string literal quoted with q starting at s[0]: a
+// backslash keeps the next character from ending the literal but stays in
+// the value, as in Spark's r'...' literals.
+func scanRaw(s string, q byte) (string, int, bool) {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case q:
+			return s[1:i], i + 1, true
 		}
 	}
 	return "", 0, false

@@ -1125,17 +1125,12 @@ func (p *parser) predicate() (logical.Expr, error) {
 				}
 				not = false
 			}
-		case t.is("LIKE"):
+		case t.is("LIKE"), t.is("ILIKE"):
 			p.next()
-			pt := p.peek()
-			if pt.kind != tkString {
-				return nil, p.expected("a string pattern after LIKE")
+			var err error
+			if e, not, err = p.likeRest(l, t.is("ILIKE"), not); err != nil {
+				return nil, err
 			}
-			p.next()
-			if p.peek().is("ESCAPE") {
-				return nil, p.errAt(p.peek(), "LIKE ... ESCAPE is not supported yet")
-			}
-			e = &logical.Like{E: l, Pattern: pt.text}
 		case t.is("RLIKE"), t.is("REGEXP"):
 			p.next()
 			pat, err := p.additive()
@@ -1143,8 +1138,6 @@ func (p *parser) predicate() (logical.Expr, error) {
 				return nil, err
 			}
 			e = &logical.Func{Name: "rlike", Args: []logical.Expr{l, pat}}
-		case t.is("ILIKE"):
-			return nil, p.errAt(t, "%s is not supported yet", strings.ToUpper(t.text))
 		case t.is("IS"):
 			if not {
 				return nil, p.expected("BETWEEN, IN or LIKE after NOT")
@@ -1379,6 +1372,9 @@ func (p *parser) primary() (logical.Expr, error) {
 			return nil, p.errAt(t, "%v", err)
 		}
 		return lit, nil
+	case tkBinary:
+		p.next()
+		return &logical.Literal{Value: []byte(t.text), Type: arrow.BinaryTypes.Binary}, nil
 	case tkString:
 		p.next()
 		s := t.text
@@ -1474,6 +1470,12 @@ func (p *parser) primary() (logical.Expr, error) {
 		if next.isOp("(") {
 			return p.trimCall()
 		}
+	case "OVERLAY":
+		if next.isOp("(") {
+			if e, ok, err := p.overlayCall(); ok || err != nil {
+				return e, err
+			}
+		}
 	case "POSITION":
 		if next.isOp("(") {
 			// POSITION(sub IN s) is locate(sub, s); the plain call form falls through.
@@ -1526,7 +1528,7 @@ func (p *parser) primary() (logical.Expr, error) {
 			return &logical.Func{Name: "date_part", Args: []logical.Expr{field, e}}, nil
 		}
 	}
-	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF") {
+	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF" && up != "LIKE") {
 		return p.call()
 	}
 	if reserved[up] {
@@ -2045,4 +2047,119 @@ func (p *parser) percentileCall(nameTok token, f logical.AggFunc, args []logical
 		call.Accuracy = int64(acc)
 	}
 	return call, nil
+}
+
+// likeRest parses the rest of str [NOT] LIKE|ILIKE after the keyword:
+// a pattern with an optional ESCAPE character, or ANY|SOME|ALL and a list
+// of patterns. A literal pattern without ESCAPE stays a LIKE node; the
+// other forms call the like or ilike function. It returns the expression
+// and whether a NOT is still to be applied (the list forms apply NOT to
+// each pattern, as Spark's NOT LIKE ANY/ALL do).
+func (p *parser) likeRest(str logical.Expr, ilike, not bool) (logical.Expr, bool, error) {
+	name := "like"
+	if ilike {
+		name = "ilike"
+	}
+	if q := p.peek(); (q.is("ANY") || q.is("SOME") || q.is("ALL")) && p.peekAt(1).isOp("(") {
+		p.next()
+		p.next()
+		all := q.is("ALL")
+		var e logical.Expr
+		for {
+			pat, err := p.expr()
+			if err != nil {
+				return nil, false, err
+			}
+			var one logical.Expr = &logical.Func{Name: name, Args: []logical.Expr{str, pat}}
+			if not {
+				one = &logical.Unary{Op: logical.OpNot, E: one}
+			}
+			switch {
+			case e == nil:
+				e = one
+			case all:
+				e = &logical.Binary{Op: logical.OpAnd, L: e, R: one}
+			default:
+				e = &logical.Binary{Op: logical.OpOr, L: e, R: one}
+			}
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		if err := p.expectOp(")"); err != nil {
+			return nil, false, err
+		}
+		return e, false, nil
+	}
+	pt := p.peek()
+	pat, err := p.additive()
+	if err != nil {
+		return nil, false, err
+	}
+	args := []logical.Expr{str, pat}
+	if p.acceptKw("ESCAPE") {
+		et := p.peek()
+		if et.kind != tkString {
+			return nil, false, p.expected("a string after ESCAPE")
+		}
+		p.next()
+		args = append(args, &logical.Literal{Value: et.text, Type: arrow.BinaryTypes.String})
+	} else if lit, ok := pat.(*logical.Literal); ok && !ilike && pt.kind == tkString {
+		if s, ok := lit.Value.(string); ok && likeEscapesValid(s) {
+			return &logical.Like{E: str, Pattern: s}, not, nil
+		}
+	}
+	return &logical.Func{Name: name, Args: args}, not, nil
+}
+
+// overlayCall parses OVERLAY(input PLACING replace FROM pos [FOR len]) at
+// the OVERLAY keyword; ok is false (and nothing is consumed) for the plain
+// call form overlay(input, replace, pos[, len]).
+func (p *parser) overlayCall() (logical.Expr, bool, error) {
+	save := p.i
+	p.next()
+	p.next()
+	in, err := p.expr()
+	if err != nil || !p.acceptKw("PLACING") {
+		p.i = save
+		return nil, false, nil
+	}
+	rep, err := p.expr()
+	if err != nil {
+		return nil, true, err
+	}
+	if err := p.expectKw("FROM"); err != nil {
+		return nil, true, err
+	}
+	pos, err := p.expr()
+	if err != nil {
+		return nil, true, err
+	}
+	args := []logical.Expr{in, rep, pos}
+	if p.acceptKw("FOR") {
+		n, err := p.expr()
+		if err != nil {
+			return nil, true, err
+		}
+		args = append(args, n)
+	}
+	if err := p.expectOp(")"); err != nil {
+		return nil, true, err
+	}
+	return &logical.Func{Name: "overlay", Args: args}, true, nil
+}
+
+// likeEscapesValid reports whether every backslash of a LIKE pattern
+// escapes _, % or a backslash, as Spark requires; other patterns go to the
+// like function, which reports the error.
+func likeEscapesValid(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if p[i] == '\\' {
+			if i+1 == len(p) || !strings.ContainsRune("_%\\", rune(p[i+1])) {
+				return false
+			}
+			i++
+		}
+	}
+	return true
 }

@@ -20,6 +20,7 @@ const maxFormatDigits = 1000
 
 type formatNumberExpr struct {
 	x, d expr.Expr
+	pat  *decimalPattern // the DecimalFormat pattern, when given one
 }
 
 // FormatNumber returns format_number(x, d): x rounded half-even to d
@@ -41,6 +42,9 @@ func FormatNumber(x, d expr.Expr) (expr.Expr, error) {
 
 func (f *formatNumberExpr) DataType() arrow.DataType { return stringType }
 func (f *formatNumberExpr) String() string {
+	if f.pat != nil {
+		return "format_number(" + f.x.String() + ", " + quote(f.pat.text) + ")"
+	}
 	return "format_number(" + f.x.String() + ", " + f.d.String() + ")"
 }
 
@@ -107,6 +111,7 @@ func (f *formatNumberExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (
 		}
 		bitutil.SetBit(vb, i)
 		d := int(dc.int(i))
+		start := len(out)
 		if d > maxFormatDigits {
 			vbuf.Release()
 			ob.Release()
@@ -138,6 +143,9 @@ func (f *formatNumberExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (
 			} else {
 				out = appendFormatDecimal(out, ds, v < 0, 0, d)
 			}
+		}
+		if f.pat != nil {
+			out = f.pat.apply(out, start)
 		}
 		if len(out) > maxLen {
 			vbuf.Release()

@@ -119,6 +119,13 @@ type kernel struct {
 	str  func(c []col, i int, dst []byte) []byte
 	i32  func(c []col, i int) int32
 	bool func(c []col, i int) bool
+	// bytesOK marks a kernel that reads its string arguments as bytes, so
+	// that binary arguments are accepted as they are.
+	bytesOK bool
+	// check, when set, runs on every non-null row before the row function
+	// and fails the batch with its error (ANSI errors such as an index out
+	// of range).
+	check func(c []col, i int) error
 }
 
 func (k *kernel) DataType() arrow.DataType { return k.typ }
@@ -137,7 +144,8 @@ func newKernel(k *kernel) (*kernel, error) {
 		if d, ok := t.(*arrow.DictionaryType); ok {
 			t = d.ValueType
 		}
-		if t.ID() != k.want[i] && t.ID() != arrow.NULL {
+		binaryAsString := t.ID() == arrow.BINARY && k.want[i] == arrow.STRING && k.bytesOK
+		if t.ID() != k.want[i] && t.ID() != arrow.NULL && !binaryAsString {
 			return nil, fmt.Errorf("%s: argument %d (%s) is %s, want %s", k, i+1, a, t, typeName(k.want[i]))
 		}
 	}
@@ -165,6 +173,16 @@ func evalArg(mem memory.Allocator, e expr.Expr, want arrow.Type, batch arrow.Rec
 		c.allNull = true
 		return a, c, nil
 	case *array.String:
+		if want == arrow.STRING {
+			matched = true
+			c.offs = x.ValueOffsets()
+			if bufs := x.Data().Buffers(); len(bufs) > 2 && bufs[2] != nil {
+				c.data = bufs[2].Bytes()
+			}
+		}
+	case *array.Binary:
+		// The layout of a string array; only kernels that read bytes
+		// (bytesOK) are built over binary inputs.
 		if want == arrow.STRING {
 			matched = true
 			c.offs = x.ValueOffsets()
@@ -285,6 +303,15 @@ func (k *kernel) validity(mem memory.Allocator, cols []col, n int) (*memory.Buff
 // buffers of the result.
 func (k *kernel) compute(mem memory.Allocator, cols []col, n int, vb []byte) ([]*memory.Buffer, error) {
 	valid := func(i int) bool { return vb == nil || bitutil.BitIsSet(vb, i) }
+	if k.check != nil {
+		for i := 0; i < n; i++ {
+			if valid(i) {
+				if err := k.check(cols, i); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	switch {
 	case k.str != nil:
 		ob := newBuf(mem, 4*(n+1))

@@ -183,7 +183,7 @@ func refTranslate(in, from, to string) string {
 
 func refCases() []refCase {
 	digits := regexp.MustCompile(`([a-b]+)|(1)`)
-	return []refCase{
+	return append([]refCase{
 		{name: "concat", kinds: "sss", build: func(c []expr.Expr) (expr.Expr, error) { return Concat(c...) },
 			ref: func(a []any) any { return s(a[0]) + s(a[1]) + s(a[2]) }},
 		{name: "concat_ws", kinds: "sss", nullSafe: true, build: func(c []expr.Expr) (expr.Expr, error) { return ConcatWs(c[0], c[1:]...) },
@@ -310,7 +310,7 @@ func refCases() []refCase {
 				str := s(a[0])
 				return (strings.HasPrefix(str, "a") || strings.HasPrefix(str, "A")) && strings.Contains(str, "日")
 			}},
-	}
+	}, partsRefCases()...)
 }
 
 // expected computes the reference result of every row.
