@@ -1,0 +1,158 @@
+package functions
+
+import (
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/expr/mathfn"
+	"github.com/gspark/gspark/planner/logical"
+)
+
+// bitMathFunctions are the trigonometric and other DOUBLE functions, the
+// constants pi() and e(), and the bitwise functions and operators (the
+// parser turns a & b, a | b, a ^ b and ~a into calls of "&", "|", "^" and
+// "~", and a << n, a >> n, a >>> n into shiftleft, shiftright and
+// shiftrightunsigned).
+func bitMathFunctions() []FunctionDef {
+	f64 := arrow.PrimitiveTypes.Float64
+	var defs []FunctionDef
+	for _, name := range mathfn.DoubleFuncNames() {
+		defs = append(defs, FunctionDef{Name: name, MinArgs: 1, MaxArgs: 1,
+			Resolve: func(n string, args []logical.Expr) (logical.Expr, error) { return resolveDoubles(n, args, f64, false) },
+			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return mathfn.DoubleFunc(name, a[0]) }})
+	}
+	constant := func(name string, v float64) FunctionDef {
+		return FunctionDef{Name: name, MinArgs: 0, MaxArgs: 0,
+			Resolve: func(string, []logical.Expr) (logical.Expr, error) {
+				return &logical.Literal{Value: v, Type: f64}, nil
+			},
+			Compile: rewritten}
+	}
+	double2 := func(name string, k func(x, y expr.Expr) (expr.Expr, error)) FunctionDef {
+		return FunctionDef{Name: name, MinArgs: 2, MaxArgs: 2,
+			Resolve: func(n string, args []logical.Expr) (logical.Expr, error) { return resolveDoubles(n, args, f64, false) },
+			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return k(a[0], a[1]) }}
+	}
+	bitOp := func(name string, op mathfn.BitOp) FunctionDef {
+		return FunctionDef{Name: name, MinArgs: 2, MaxArgs: 2, Resolve: resolveBitwise,
+			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return mathfn.Bitwise(op, a[0], a[1]) }}
+	}
+	shift := func(name string, op mathfn.BitOp) FunctionDef {
+		return FunctionDef{Name: name, MinArgs: 2, MaxArgs: 2, Resolve: resolveShift,
+			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return mathfn.Bitwise(op, a[0], a[1]) }}
+	}
+	return append(defs,
+		constant("pi", math.Pi),
+		constant("e", math.E),
+		double2("atan2", mathfn.Atan2),
+		double2("hypot", mathfn.Hypot),
+		bitOp("&", mathfn.BitAnd),
+		bitOp("|", mathfn.BitOr),
+		bitOp("^", mathfn.BitXor),
+		FunctionDef{Name: "~", MinArgs: 1, MaxArgs: 1, Resolve: resolveBitwise,
+			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return mathfn.BitNot(a[0]) }},
+		shift("shiftleft", mathfn.ShiftLeft),
+		shift("shiftright", mathfn.ShiftRight),
+		shift("shiftrightunsigned", mathfn.ShiftRightUnsigned),
+		FunctionDef{Name: "bit_count", MinArgs: 1, MaxArgs: 1, Resolve: resolveBitCount,
+			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return mathfn.BitCount(a[0]) }},
+		FunctionDef{Name: "bit_get", Aliases: []string{"getbit"}, MinArgs: 2, MaxArgs: 2, Resolve: resolveBitGet,
+			Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+				return mathfn.BitGet(call.Name, a[0], a[1])
+			}},
+	)
+}
+
+// integralArg returns an integer argument as it is and NULL cast to
+// nullType; anything else is an error.
+func integralArg(name string, a logical.Expr, nullType arrow.DataType) (logical.Expr, error) {
+	t := a.DataType()
+	switch {
+	case t.ID() == arrow.NULL:
+		return logical.CastTo(a, nullType), nil
+	case logical.IsInteger(t):
+		return a, nil
+	}
+	return nil, ArgError(name, a, "an integral argument")
+}
+
+// resolveBitwise types a & b, a | b, a ^ b (Spark's BitwiseAnd/Or/Xor:
+// both operands widened to their common integral type, the result's) and
+// ~a (typed as a).
+func resolveBitwise(name string, args []logical.Expr) (logical.Expr, error) {
+	int32T := arrow.PrimitiveTypes.Int32
+	cast := make([]logical.Expr, len(args))
+	for i, a := range args {
+		c, err := integralArg(name, a, int32T)
+		if err != nil {
+			return nil, err
+		}
+		cast[i] = c
+	}
+	t := cast[0].DataType()
+	if len(cast) == 2 {
+		ct, ok := logical.CommonType(t, cast[1].DataType())
+		if !ok {
+			return nil, logical.AnalysisErr("%s arguments have incompatible types %s and %s", name, logical.TypeName(t), logical.TypeName(cast[1].DataType()))
+		}
+		t = ct
+	}
+	for i := range cast {
+		cast[i] = logical.CastTo(cast[i], t)
+	}
+	return &logical.Func{Name: name, Args: cast, Type: t}, nil
+}
+
+// resolveShift types shiftleft/shiftright/shiftrightunsigned(x, n): x an
+// INT or BIGINT (TINYINT and SMALLINT widen to INT), n an INT (narrower
+// integers widen), the result typed as x, as Spark's ShiftLeft.
+func resolveShift(name string, args []logical.Expr) (logical.Expr, error) {
+	int32T := arrow.PrimitiveTypes.Int32
+	x, err := integralArg(name, args[0], int32T)
+	if err != nil {
+		return nil, err
+	}
+	if x.DataType().ID() != arrow.INT64 {
+		x = logical.CastTo(x, int32T)
+	}
+	n, err := integralArg(name, args[1], int32T)
+	if err != nil {
+		return nil, err
+	}
+	if n.DataType().ID() == arrow.INT64 {
+		return nil, ArgError(name, args[1], "an INT shift distance")
+	}
+	return &logical.Func{Name: name, Args: []logical.Expr{x, logical.CastTo(n, int32T)}, Type: x.DataType()}, nil
+}
+
+// resolveBitCount types bit_count(x) of an integer or a BOOLEAN as INT.
+func resolveBitCount(name string, args []logical.Expr) (logical.Expr, error) {
+	x := args[0]
+	if x.DataType().ID() != arrow.BOOL {
+		var err error
+		if x, err = integralArg(name, x, arrow.PrimitiveTypes.Int32); err != nil {
+			return nil, err
+		}
+	}
+	return &logical.Func{Name: name, Args: []logical.Expr{x}, Type: arrow.PrimitiveTypes.Int32}, nil
+}
+
+// resolveBitGet types bit_get(x, pos): x an integer, pos an INT (narrower
+// integers widen), the result a TINYINT.
+func resolveBitGet(name string, args []logical.Expr) (logical.Expr, error) {
+	int32T := arrow.PrimitiveTypes.Int32
+	x, err := integralArg(name, args[0], int32T)
+	if err != nil {
+		return nil, err
+	}
+	pos, err := integralArg(name, args[1], int32T)
+	if err != nil {
+		return nil, err
+	}
+	if pos.DataType().ID() == arrow.INT64 {
+		return nil, ArgError(name, args[1], "an INT position")
+	}
+	return &logical.Func{Name: name, Args: []logical.Expr{x, logical.CastTo(pos, int32T)}, Type: arrow.PrimitiveTypes.Int8}, nil
+}
