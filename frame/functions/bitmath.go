@@ -109,3 +109,23 @@ func BitGet(c frame.Column, pos int) frame.Column {
 
 // Getbit is BitGet.
 func Getbit(c frame.Column, pos int) frame.Column { return BitGet(c, pos) }
+
+// Positive is c itself (a string is cast to DOUBLE).
+func Positive(c frame.Column) frame.Column { return frame.Call("positive", c) }
+
+// Negative is -c (ANSI: the minimum of an integer type overflows).
+func Negative(c frame.Column) frame.Column { return frame.Call("negative", c) }
+
+// Div is the integral division a div b of integers as a BIGINT, truncated
+// toward zero (ANSI: a zero divisor is an error).
+func Div(a, b frame.Column) frame.Column { return frame.Call("div", a, b) }
+
+// Factorial is c! of an INT as a BIGINT, null outside [0, 20].
+func Factorial(c frame.Column) frame.Column { return frame.Call("factorial", c) }
+
+// Bin is the binary digits of c cast to BIGINT (two's complement).
+func Bin(c frame.Column) frame.Column { return frame.Call("bin", c) }
+
+// Hex is the upper-case hexadecimal digits of an integer c (two's
+// complement) or of the bytes of a string c.
+func Hex(c frame.Column) frame.Column { return frame.Call("hex", c) }

@@ -156,3 +156,71 @@ func resolveBitGet(name string, args []logical.Expr) (logical.Expr, error) {
 	}
 	return &logical.Func{Name: name, Args: []logical.Expr{x, logical.CastTo(pos, int32T)}, Type: arrow.PrimitiveTypes.Int8}, nil
 }
+
+// intMathFunctions are positive, negative, div, factorial, bin and hex.
+func intMathFunctions() []FunctionDef {
+	i64 := arrow.PrimitiveTypes.Int64
+	return []FunctionDef{
+		{Name: "positive", MinArgs: 1, MaxArgs: 1, Resolve: func(n string, args []logical.Expr) (logical.Expr, error) {
+			return numericOrDouble(n, args[0])
+		}, Compile: rewritten},
+		{Name: "negative", MinArgs: 1, MaxArgs: 1, Resolve: func(n string, args []logical.Expr) (logical.Expr, error) {
+			a, err := numericOrDouble(n, args[0])
+			if err != nil {
+				return nil, err
+			}
+			return &logical.Unary{Op: logical.OpNegate, E: a}, nil
+		}, Compile: rewritten},
+		{Name: "div", MinArgs: 2, MaxArgs: 2, Resolve: resolveIntDiv, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return mathfn.IntDiv(a[0], a[1])
+		}},
+		{Name: "factorial", MinArgs: 1, MaxArgs: 1, Resolve: func(n string, args []logical.Expr) (logical.Expr, error) {
+			x, err := integralArg(n, args[0], arrow.PrimitiveTypes.Int32)
+			if err != nil {
+				return nil, err
+			}
+			if x.DataType().ID() == arrow.INT64 {
+				return nil, ArgError(n, args[0], "an INT argument")
+			}
+			return &logical.Func{Name: n, Args: []logical.Expr{logical.CastTo(x, arrow.PrimitiveTypes.Int32)}, Type: i64, MayBeNull: true}, nil
+		}, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return mathfn.Factorial(a[0]) }},
+		{Name: "bin", MinArgs: 1, MaxArgs: 1, Resolve: resolveRadix, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return mathfn.Bin(a[0])
+		}},
+		{Name: "hex", MinArgs: 1, MaxArgs: 1, Resolve: resolveRadix, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return mathfn.Hex(a[0])
+		}},
+	}
+}
+
+// resolveIntDiv types a div b (Spark's IntegralDivide) of integers: both
+// cast to BIGINT, the result a BIGINT. Decimal operands are not supported.
+func resolveIntDiv(name string, args []logical.Expr) (logical.Expr, error) {
+	i64 := arrow.PrimitiveTypes.Int64
+	cast := make([]logical.Expr, 2)
+	for i, a := range args {
+		x, err := integralArg(name, a, i64)
+		if err != nil {
+			return nil, err
+		}
+		cast[i] = logical.CastTo(x, i64)
+	}
+	return &logical.Func{Name: name, Args: cast, Type: i64}, nil
+}
+
+// resolveRadix types bin(x) and hex(x): an integer (any number for bin)
+// cast to BIGINT (hex also takes a STRING or BINARY as it is), the result a
+// STRING.
+func resolveRadix(name string, args []logical.Expr) (logical.Expr, error) {
+	x := args[0]
+	t := x.DataType()
+	switch {
+	case name == "hex" && (logical.IsString(t) || t.ID() == arrow.BINARY):
+	case t.ID() == arrow.NULL || logical.IsInteger(t) || (name == "bin" && logical.IsNumeric(t)):
+		// bin(13.3) is bin(13): Spark casts any number to BIGINT for bin
+		x = logical.CastTo(x, arrow.PrimitiveTypes.Int64)
+	default:
+		return nil, ArgError(name, x, "an integral argument")
+	}
+	return &logical.Func{Name: name, Args: []logical.Expr{x}, Type: arrow.BinaryTypes.String}, nil
+}

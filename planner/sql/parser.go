@@ -1378,6 +1378,14 @@ func (p *parser) multiplicative() (logical.Expr, error) {
 			op = logical.OpDiv
 		case t.isOp("%"):
 			op = logical.OpMod
+		case t.is("DIV"): // integral division, Spark's a DIV b
+			p.next()
+			r, err := p.unary()
+			if err != nil {
+				return nil, err
+			}
+			l = &logical.Func{Name: "div", Args: []logical.Expr{l, r}}
+			continue
 		default:
 			return l, nil
 		}
