@@ -1,6 +1,9 @@
 package functions
 
-import "github.com/gspark/gspark/frame"
+import (
+	"github.com/gspark/gspark/frame"
+	"github.com/gspark/gspark/planner/logical"
+)
 
 // Sin is the sine of c (radians), a DOUBLE.
 func Sin(c frame.Column) frame.Column { return frame.Call("sin", c) }
@@ -129,3 +132,14 @@ func Bin(c frame.Column) frame.Column { return frame.Call("bin", c) }
 // Hex is the upper-case hexadecimal digits of an integer c (two's
 // complement) or of the bytes of a string c.
 func Hex(c frame.Column) frame.Column { return frame.Call("hex", c) }
+
+// BitAndAgg is the aggregate bit_and: the bitwise AND of the non-null
+// values of the integer c in each group, of c's type.
+func BitAndAgg(c frame.Column) frame.Column { return frame.AggOf(logical.AggBitAnd, false, false, c) }
+
+// BitOrAgg is the aggregate bit_or: the bitwise OR of the non-null values.
+func BitOrAgg(c frame.Column) frame.Column { return frame.AggOf(logical.AggBitOr, false, false, c) }
+
+// BitXorAgg is the aggregate bit_xor: the bitwise XOR of the non-null
+// values.
+func BitXorAgg(c frame.Column) frame.Column { return frame.AggOf(logical.AggBitXor, false, false, c) }
