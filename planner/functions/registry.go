@@ -50,7 +50,9 @@ func newRegistry(defs ...[]FunctionDef) *FunctionRegistry {
 					panic(fmt.Sprintf("functions: function %s registered twice", n)) // a programming error caught by every test run
 				}
 				r.defs[n] = d
-				r.names = append(r.names, n)
+				if isIdent(n) { // the operators &, |, ^, ~ are not called by name
+					r.names = append(r.names, n)
+				}
 			}
 		}
 	}
@@ -75,7 +77,19 @@ func (r *FunctionRegistry) Lookup(name string) (*FunctionDef, bool) {
 	return d, ok
 }
 
-// Names lists every function name and alias, sorted.
+// isIdent reports whether a function name is an identifier, which SQL can
+// call by name.
+func isIdent(n string) bool {
+	for _, c := range n {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return n != ""
+}
+
+// Names lists every function name and alias SQL calls by name (not the
+// operator functions &, |, ^ and ~), sorted.
 func (r *FunctionRegistry) Names() []string { return append([]string(nil), r.names...) }
 
 // TypeFunc checks a call of a registered scalar function and returns the
