@@ -143,3 +143,18 @@ func BitOrAgg(c frame.Column) frame.Column { return frame.AggOf(logical.AggBitOr
 // BitXorAgg is the aggregate bit_xor: the bitwise XOR of the non-null
 // values.
 func BitXorAgg(c frame.Column) frame.Column { return frame.AggOf(logical.AggBitXor, false, false, c) }
+
+// TryAdd is a + b, null where it overflows instead of the ANSI error.
+func TryAdd(a, b frame.Column) frame.Column { return frame.Call("try_add", a, b) }
+
+// TrySubtract is a - b, null where it overflows.
+func TrySubtract(a, b frame.Column) frame.Column { return frame.Call("try_subtract", a, b) }
+
+// TryMultiply is a * b, null where it overflows.
+func TryMultiply(a, b frame.Column) frame.Column { return frame.Call("try_multiply", a, b) }
+
+// TryDivide is a / b, null where b is zero.
+func TryDivide(a, b frame.Column) frame.Column { return frame.Call("try_divide", a, b) }
+
+// TryMod is a % b, null where b is zero.
+func TryMod(a, b frame.Column) frame.Column { return frame.Call("try_mod", a, b) }

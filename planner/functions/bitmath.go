@@ -224,3 +224,54 @@ func resolveRadix(name string, args []logical.Expr) (logical.Expr, error) {
 	}
 	return &logical.Func{Name: name, Args: []logical.Expr{x}, Type: arrow.BinaryTypes.String}, nil
 }
+
+// tryFunctions are try_add, try_subtract, try_multiply, try_divide and
+// try_mod: the operator's result, null where ANSI mode raises an overflow or
+// division by zero error.
+func tryFunctions() []FunctionDef {
+	def := func(name string, op logical.BinaryOp, eop expr.BinaryOp) FunctionDef {
+		return FunctionDef{Name: name, MinArgs: 2, MaxArgs: 2,
+			Resolve: func(n string, args []logical.Expr) (logical.Expr, error) { return resolveTry(n, op, args) },
+			Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+				return mathfn.TryArith(call.Name, eop, a[0], a[1])
+			}}
+	}
+	return []FunctionDef{
+		def("try_add", logical.OpAdd, expr.Add),
+		def("try_subtract", logical.OpSub, expr.Sub),
+		def("try_multiply", logical.OpMul, expr.Mul),
+		def("try_divide", logical.OpDiv, expr.Div),
+		def("try_mod", logical.OpMod, expr.Mod),
+	}
+}
+
+// resolveTry types try_<op>(a, b) as a <op> b. An integer result is a call
+// of the try kernel (null on overflow or a zero divisor); otherwise the
+// operator itself, with CASE WHEN b = 0 THEN NULL around a division or
+// remainder. DOUBLE results never overflow (they become ±Infinity); a
+// DECIMAL add, subtract or multiply that overflows still fails.
+func resolveTry(name string, op logical.BinaryOp, args []logical.Expr) (logical.Expr, error) {
+	typed, err := logical.TypeBinary(&logical.Binary{Op: op, L: args[0], R: args[1]})
+	if err != nil {
+		return nil, err
+	}
+	b, ok := typed.(*logical.Binary)
+	if !ok {
+		return typed, nil
+	}
+	if t := b.Type; logical.IsInteger(t) && op != logical.OpDiv {
+		return &logical.Func{Name: name, Args: []logical.Expr{b.L, b.R}, Type: t, MayBeNull: true}, nil
+	}
+	if t := b.Type; t.ID() == arrow.NULL {
+		return b, nil
+	}
+	if op != logical.OpDiv && op != logical.OpMod {
+		return b, nil
+	}
+	zero, err := logical.TypeBinary(&logical.Binary{Op: logical.OpEq, L: b.R, R: &logical.Literal{Value: int32(0), Type: arrow.PrimitiveTypes.Int32}})
+	if err != nil {
+		return nil, err
+	}
+	cw := &logical.CaseWhen{Whens: []logical.Expr{zero}, Thens: []logical.Expr{&logical.Literal{Type: b.Type}}, Else: b}
+	return lazyCall(name, args, cw), nil
+}
