@@ -158,3 +158,9 @@ func TryDivide(a, b frame.Column) frame.Column { return frame.Call("try_divide",
 
 // TryMod is a % b, null where b is zero.
 func TryMod(a, b frame.Column) frame.Column { return frame.Call("try_mod", a, b) }
+
+// WidthBucket is the number (1 to n) of the equal-width bucket of
+// [min, max) holding c, 0 below and n+1 above; null for n ≤ 0 or min = max.
+func WidthBucket(c, min, max frame.Column, n int) frame.Column {
+	return frame.Call("width_bucket", c, min, max, frame.Lit(int64(n)))
+}

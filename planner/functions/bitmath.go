@@ -242,6 +242,7 @@ func tryFunctions() []FunctionDef {
 		def("try_multiply", logical.OpMul, expr.Mul),
 		def("try_divide", logical.OpDiv, expr.Div),
 		def("try_mod", logical.OpMod, expr.Mod),
+		widthBucketFunction(),
 	}
 }
 
@@ -274,4 +275,29 @@ func resolveTry(name string, op logical.BinaryOp, args []logical.Expr) (logical.
 	}
 	cw := &logical.CaseWhen{Whens: []logical.Expr{zero}, Thens: []logical.Expr{&logical.Literal{Type: b.Type}}, Else: b}
 	return lazyCall(name, args, cw), nil
+}
+
+// widthBucketFunction is width_bucket(value, min, max, n): value, min and
+// max cast to DOUBLE, n an integer cast to BIGINT, the result a BIGINT.
+func widthBucketFunction() FunctionDef {
+	return FunctionDef{Name: "width_bucket", MinArgs: 4, MaxArgs: 4,
+		Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			cast := make([]logical.Expr, 4)
+			for i, a := range args[:3] {
+				n, err := numericOrDouble(name, a)
+				if err != nil {
+					return nil, err
+				}
+				cast[i] = logical.CastTo(n, arrow.PrimitiveTypes.Float64)
+			}
+			n, err := integralArg(name, args[3], arrow.PrimitiveTypes.Int64)
+			if err != nil {
+				return nil, err
+			}
+			cast[3] = logical.CastTo(n, arrow.PrimitiveTypes.Int64)
+			return &logical.Func{Name: name, Args: cast, Type: arrow.PrimitiveTypes.Int64, MayBeNull: true}, nil
+		},
+		Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return mathfn.WidthBucket(a[0], a[1], a[2], a[3])
+		}}
 }
