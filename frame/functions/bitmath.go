@@ -164,3 +164,9 @@ func TryMod(a, b frame.Column) frame.Column { return frame.Call("try_mod", a, b)
 func WidthBucket(c, min, max frame.Column, n int) frame.Column {
 	return frame.Call("width_bucket", c, min, max, frame.Lit(int64(n)))
 }
+
+// Conv converts the number c, a string in base from, to a string in base
+// to (negative: signed), as Spark's conv.
+func Conv(c frame.Column, from, to int) frame.Column {
+	return frame.Call("conv", c, frame.Lit(int32(from)), frame.Lit(int32(to)))
+}

@@ -21,7 +21,7 @@ func TestBitMathColumns(t *testing.T) {
 			F.Hypot(x, F.Lit(0.0)), F.Cbrt(x), F.Degrees(F.Pi()), F.E(), F.Atan2(x, F.Lit(1.0)), F.Sin(x), F.Cos(x),
 			F.Negative(n), F.Positive(n), F.Div(n, F.Lit(2)), F.Factorial(F.Lit(5)), F.Bin(n), F.Hex(n),
 			F.TryAdd(n, F.Lit(1)), F.TrySubtract(n, F.Lit(1)), F.TryMultiply(n, F.Lit(2)), F.TryDivide(n, F.Lit(0)), F.TryMod(n, F.Lit(4)),
-			F.WidthBucket(x, F.Lit(0.0), F.Lit(20.0), 4),
+			F.WidthBucket(x, F.Lit(0.0), F.Lit(20.0), 4), F.Conv(F.Hex(n), 16, -10),
 		).Where(F.Col("id").Eq(F.Lit(2)).Or(F.Col("id").Eq(F.Lit(4)))).OrderBy(F.Col("id"))
 		rows := collectRows(t, df)
 		if len(rows) != 2 {
@@ -31,11 +31,11 @@ func TestBitMathColumns(t *testing.T) {
 			{int32(2), int32(0), int32(-7), int32(-8), int32(6), int32(-14), int32(-4), int32(15), int32(62), int8(0), int8(1),
 				0.1, -0.46415888336127786, 180.0, math.E, -0.09966865249116204, -0.09983341664682815, 0.9950041652780258,
 				int32(7), int32(-7), int64(-3), int64(120), strings.Repeat("1", 61) + "001", "FFFFFFFFFFFFFFF9",
-				int32(-6), int32(-8), int32(-14), nil, int32(-3), int64(0)},
+				int32(-6), int32(-8), int32(-14), nil, int32(-3), int64(0), "-7"},
 			{int32(4), int32(6), int32(2147483647), int32(2147483646), int32(-2147483648), int32(-2), int32(1073741823), int32(7), int32(31), int8(1), int8(1),
 				16.0, 2.5198420997897464, 180.0, math.E, 1.5083775167989393, -0.2879033166650653, -0.9576594803233847,
 				int32(-2147483647), int32(2147483647), int64(1073741823), int64(120), strings.Repeat("1", 31), "7FFFFFFF",
-				nil, int32(2147483646), nil, nil, int32(3), int64(4)},
+				nil, int32(2147483646), nil, nil, int32(3), int64(4), "2147483647"},
 		}
 		for i, row := range rows {
 			for k, w := range want[i] {

@@ -243,6 +243,7 @@ func tryFunctions() []FunctionDef {
 		def("try_divide", logical.OpDiv, expr.Div),
 		def("try_mod", logical.OpMod, expr.Mod),
 		widthBucketFunction(),
+		convFunction(),
 	}
 }
 
@@ -300,4 +301,33 @@ func widthBucketFunction() FunctionDef {
 		Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			return mathfn.WidthBucket(a[0], a[1], a[2], a[3])
 		}}
+}
+
+// convFunction is conv(num, fromBase, toBase): num cast to STRING, the bases
+// integers cast to INT, the result a STRING.
+func convFunction() FunctionDef {
+	return FunctionDef{Name: "conv", MinArgs: 3, MaxArgs: 3,
+		Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			num := args[0]
+			switch t := num.DataType(); {
+			case logical.IsString(t):
+			case t.ID() == arrow.NULL || logical.IsInteger(t):
+				num = logical.CastTo(num, arrow.BinaryTypes.String)
+			default:
+				return nil, ArgError(name, num, "a string or integral number")
+			}
+			out := []logical.Expr{logical.CastTo(num, arrow.BinaryTypes.String)}
+			for _, b := range args[1:] {
+				x, err := integralArg(name, b, arrow.PrimitiveTypes.Int32)
+				if err != nil {
+					return nil, err
+				}
+				if x.DataType().ID() == arrow.INT64 {
+					return nil, ArgError(name, b, "an INT base")
+				}
+				out = append(out, logical.CastTo(x, arrow.PrimitiveTypes.Int32))
+			}
+			return &logical.Func{Name: name, Args: out, Type: arrow.BinaryTypes.String, MayBeNull: true}, nil
+		},
+		Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return mathfn.Conv(a[0], a[1], a[2]) }}
 }
