@@ -69,12 +69,16 @@ const (
 	Percentile            // percentile(x, p): exact, interpolated, double
 	PercentileArray       // percentile(x, array(p...)): array<double>
 	Median                // median(x): percentile(x, 0.5)
+	BitAnd                // bit_and(integer): bitwise AND of the non-null values
+	BitOr                 // bit_or(integer)
+	BitXor                // bit_xor(integer)
 )
 
 var funcNames = [...]string{"count", "count_star", "sum", "avg", "min", "max",
 	"stddev_samp", "stddev_pop", "var_samp", "var_pop", "first", "last", "bool_and", "bool_or",
 	"count_if", "any_value", "corr", "covar_samp", "covar_pop", "max_by", "min_by", "approx_count_distinct",
-	"collect_list", "collect_set", "percentile_approx", "percentile_approx", "percentile", "percentile", "median"}
+	"collect_list", "collect_set", "percentile_approx", "percentile_approx", "percentile", "percentile", "median",
+	"bit_and", "bit_or", "bit_xor"}
 
 // TwoInputs reports whether f reads a second column, Spec.Input2.
 func (f Func) TwoInputs() bool {
@@ -187,6 +191,11 @@ func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 			return in, nil
 		}
 		return nil, fmt.Errorf("%s of %s is not supported: the input must be cast to double", f, in)
+	case BitAnd, BitOr, BitXor:
+		switch in.ID() {
+		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
+			return in, nil
+		}
 	case BoolAnd, BoolOr, CountIf:
 		if in.ID() == arrow.BOOL {
 			if f == CountIf {
@@ -305,6 +314,8 @@ func newAccumulator(sp Spec, in, in2 arrow.DataType, merge bool) (accumulator, e
 		return a, nil
 	case ApproxCountDistinct:
 		return &hllAcc{merge: merge}, nil
+	case BitAnd, BitOr, BitXor:
+		return newBitAcc(sp.Func, rt)
 	case Count:
 		return &countAcc{merge: merge}, nil
 	case CountStar:

@@ -116,6 +116,13 @@ func typeAggregate(a *logical.AggregateCall) (logical.Expr, error) {
 			}
 			*arg = logical.CastTo(*arg, arrow.PrimitiveTypes.Float64)
 		}
+	case logical.AggBitAnd, logical.AggBitOr, logical.AggBitXor:
+		// Spark's BitAggregate: an integral argument, the result of its type.
+		if t := a.Arg.DataType(); t.ID() == arrow.NULL {
+			out.Arg = logical.CastTo(a.Arg, arrow.PrimitiveTypes.Int32)
+		} else if !logical.IsInteger(t) {
+			return nil, logical.AnalysisErr("%s needs an integral argument, %s has type %s", a.Func, logical.StripIDs(a.Arg.String()), logical.TypeName(t))
+		}
 	case logical.AggBoolAnd, logical.AggBoolOr, logical.AggCountIf:
 		if t := a.Arg.DataType(); t.ID() == arrow.NULL {
 			out.Arg = logical.CastTo(a.Arg, arrow.FixedWidthTypes.Boolean)

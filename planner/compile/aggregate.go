@@ -64,6 +64,12 @@ func ExecAggFunc(f logical.AggFunc, star bool) aggregate.Func {
 		return aggregate.Percentile
 	case logical.AggMedian:
 		return aggregate.Median
+	case logical.AggBitAnd:
+		return aggregate.BitAnd
+	case logical.AggBitOr:
+		return aggregate.BitOr
+	case logical.AggBitXor:
+		return aggregate.BitXor
 	}
 	return aggregate.Count
 }

@@ -50,7 +50,9 @@ func newRegistry(defs ...[]FunctionDef) *FunctionRegistry {
 					panic(fmt.Sprintf("functions: function %s registered twice", n)) // a programming error caught by every test run
 				}
 				r.defs[n] = d
-				r.names = append(r.names, n)
+				if isIdent(n) { // the operators &, |, ^, ~ are not called by name
+					r.names = append(r.names, n)
+				}
 			}
 		}
 	}
@@ -61,7 +63,7 @@ func newRegistry(defs ...[]FunctionDef) *FunctionRegistry {
 // builtins is the registry of every built-in scalar function, built once and
 // read-only from then on.
 var builtins = sync.OnceValue(func() *FunctionRegistry {
-	return newRegistry(coreFunctions(), stringFunctions(), mathFunctions(), dateFunctions(), arrayFunctions(), generatorFunctions(), vectorFunctions())
+	return newRegistry(coreFunctions(), stringFunctions(), mathFunctions(), bitMathFunctions(), intMathFunctions(), tryFunctions(), dateFunctions(), arrayFunctions(), generatorFunctions(), vectorFunctions())
 })
 
 // Builtins returns the registry of built-in scalar functions. It is built on
@@ -75,8 +77,9 @@ func (r *FunctionRegistry) Lookup(name string) (*FunctionDef, bool) {
 	return d, ok
 }
 
-// Names lists every function name and alias, sorted, leaving out the
-// internal ones (starting with "__") the parser produces.
+// Names lists every function name and alias SQL calls by name, sorted,
+// leaving out the operator functions (&, |, ^, ~) and the internal ones
+// (starting with "__") the parser produces.
 func (r *FunctionRegistry) Names() []string {
 	out := make([]string, 0, len(r.names))
 	for _, n := range r.names {
@@ -85,6 +88,17 @@ func (r *FunctionRegistry) Names() []string {
 		}
 	}
 	return out
+}
+
+// isIdent reports whether a function name is an identifier, which SQL can
+// call by name.
+func isIdent(n string) bool {
+	for _, c := range n {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return n != ""
 }
 
 // TypeFunc checks a call of a registered scalar function and returns the

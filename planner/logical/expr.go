@@ -432,6 +432,9 @@ const (
 	AggPercentileApprox
 	AggPercentile
 	AggMedian
+	AggBitAnd
+	AggBitOr
+	AggBitXor
 )
 
 func (f AggFunc) String() string {
@@ -488,6 +491,12 @@ func (f AggFunc) String() string {
 		return "percentile"
 	case AggMedian:
 		return "median"
+	case AggBitAnd:
+		return "bit_and"
+	case AggBitOr:
+		return "bit_or"
+	case AggBitXor:
+		return "bit_xor"
 	}
 	return fmt.Sprintf("AggFunc(%d)", int(f))
 }
@@ -553,13 +562,19 @@ func LookupAggregate(name string) (AggFunc, bool) {
 		return AggPercentile, true
 	case "median":
 		return AggMedian, true
+	case "bit_and":
+		return AggBitAnd, true
+	case "bit_or":
+		return AggBitOr, true
+	case "bit_xor":
+		return AggBitXor, true
 	}
 	return 0, false
 }
 
 // AggregateNames lists the SQL names LookupAggregate knows, aliases included.
 func AggregateNames() []string {
-	return []string{"any", "any_value", "approx_count_distinct", "approx_percentile", "array_agg", "avg", "bool_and", "bool_or",
+	return []string{"any", "any_value", "approx_count_distinct", "approx_percentile", "array_agg", "avg", "bit_and", "bit_or", "bit_xor", "bool_and", "bool_or",
 		"collect_list", "collect_set", "corr", "count", "count_if", "covar_pop", "covar_samp", "every", "first", "first_value",
 		"last", "last_value", "max", "max_by", "mean", "median", "min", "min_by", "percentile", "percentile_approx", "some",
 		"std", "stddev", "stddev_pop", "stddev_samp", "sum", "var_pop", "var_samp", "variance"}

@@ -1022,7 +1022,7 @@ var comparisons = map[string]logical.BinaryOp{
 }
 
 func (p *parser) predicate() (logical.Expr, error) {
-	l, err := p.additive()
+	l, err := p.bitOr()
 	if err != nil {
 		return nil, err
 	}
@@ -1033,7 +1033,7 @@ func (p *parser) predicate() (logical.Expr, error) {
 			break
 		}
 		p.next()
-		r, err := p.additive()
+		r, err := p.bitOr()
 		if err != nil {
 			return nil, err
 		}
@@ -1055,14 +1055,14 @@ func (p *parser) predicate() (logical.Expr, error) {
 		switch {
 		case t.is("BETWEEN"):
 			p.next()
-			lo, err := p.additive()
+			lo, err := p.bitOr()
 			if err != nil {
 				return nil, err
 			}
 			if err := p.expectKw("AND"); err != nil {
 				return nil, err
 			}
-			hi, err := p.additive()
+			hi, err := p.bitOr()
 			if err != nil {
 				return nil, err
 			}
@@ -1133,7 +1133,7 @@ func (p *parser) predicate() (logical.Expr, error) {
 			}
 		case t.is("RLIKE"), t.is("REGEXP"):
 			p.next()
-			pat, err := p.additive()
+			pat, err := p.bitOr()
 			if err != nil {
 				return nil, err
 			}
@@ -1156,7 +1156,7 @@ func (p *parser) predicate() (logical.Expr, error) {
 				if err := p.expectKw("FROM"); err != nil {
 					return nil, err
 				}
-				r, err := p.additive()
+				r, err := p.bitOr()
 				if err != nil {
 					return nil, err
 				}
@@ -1189,6 +1189,61 @@ func (p *parser) predicate() (logical.Expr, error) {
 			e = &logical.Unary{Op: logical.OpNot, E: e}
 		}
 		l = e
+	}
+}
+
+// bitOr parses a | b; in Spark's grammar | binds looser than ^, which binds
+// looser than &, which binds looser than the shifts, which bind looser than
+// + and -; all of them bind tighter than comparisons.
+func (p *parser) bitOr() (logical.Expr, error) { return p.bitChain(p.bitXor, "|") }
+
+func (p *parser) bitXor() (logical.Expr, error) { return p.bitChain(p.bitAnd, "^") }
+
+func (p *parser) bitAnd() (logical.Expr, error) { return p.bitChain(p.shift, "&") }
+
+// bitChain parses operand (op operand)* into left-associative calls of the
+// function named op.
+func (p *parser) bitChain(operand func() (logical.Expr, error), op string) (logical.Expr, error) {
+	l, err := operand()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek().isOp(op) {
+		p.next()
+		r, err := operand()
+		if err != nil {
+			return nil, err
+		}
+		l = &logical.Func{Name: op, Args: []logical.Expr{l, r}}
+	}
+	return l, nil
+}
+
+// shift parses a << n, a >> n and a >>> n into shiftleft, shiftright and
+// shiftrightunsigned calls.
+func (p *parser) shift() (logical.Expr, error) {
+	l, err := p.additive()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		var name string
+		switch t := p.peek(); {
+		case t.isOp("<<"):
+			name = "shiftleft"
+		case t.isOp(">>"):
+			name = "shiftright"
+		case t.isOp(">>>"):
+			name = "shiftrightunsigned"
+		default:
+			return l, nil
+		}
+		p.next()
+		r, err := p.additive()
+		if err != nil {
+			return nil, err
+		}
+		l = &logical.Func{Name: name, Args: []logical.Expr{l, r}}
 	}
 }
 
@@ -1256,6 +1311,14 @@ func (p *parser) multiplicative() (logical.Expr, error) {
 			op = logical.OpDiv
 		case t.isOp("%"):
 			op = logical.OpMod
+		case t.is("DIV"): // integral division, Spark's a DIV b
+			p.next()
+			r, err := p.unary()
+			if err != nil {
+				return nil, err
+			}
+			l = &logical.Func{Name: "div", Args: []logical.Expr{l, r}}
+			continue
 		default:
 			return l, nil
 		}
@@ -1270,6 +1333,18 @@ func (p *parser) multiplicative() (logical.Expr, error) {
 
 func (p *parser) unary() (logical.Expr, error) {
 	t := p.peek()
+	if t.isOp("~") {
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		defer p.leave()
+		p.next()
+		e, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		return &logical.Func{Name: "~", Args: []logical.Expr{e}}, nil
+	}
 	if t.isOp("-") || t.isOp("+") {
 		if err := p.enter(); err != nil {
 			return nil, err
