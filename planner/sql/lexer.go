@@ -34,18 +34,48 @@ func (t token) is(kw string) bool { return t.kind == tkWord && strings.EqualFold
 // isOp reports whether t is the operator op.
 func (t token) isOp(op string) bool { return t.kind == tkOp && t.text == op }
 
-// describe renders the token for error messages.
+// describe renders the token for error messages (a long one shortened,
+// control characters shown as U+FFFD).
 func (t token) describe() string {
+	text := shown(t.text, 40)
 	switch t.kind {
 	case tkEOF:
 		return "end of input"
 	case tkString:
-		return "'" + strings.ReplaceAll(t.text, "'", "''") + "'"
+		return "'" + strings.ReplaceAll(text, "'", "''") + "'"
 	case tkQuoted:
-		return "'`" + t.text + "`'"
+		return "'`" + text + "`'"
 	}
-	return "'" + t.text + "'"
+	return "'" + text + "'"
 }
+
+// shown returns s for a message: at most n characters (then "…"), control
+// characters but tab replaced by U+FFFD so that nothing raw reaches a
+// terminal.
+func shown(s string, n int) string {
+	var b strings.Builder
+	i := 0
+	for _, r := range s {
+		if i == n {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(printable(r))
+		i++
+	}
+	return b.String()
+}
+
+func printable(r rune) rune {
+	if r != '\t' && (r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0) {
+		return '\uFFFD'
+	}
+	return r
+}
+
+// errorContext is how many characters of the source line an error shows on
+// each side of its position.
+const errorContext = 60
 
 // SyntaxError is a parse error at a position of the source text.
 type SyntaxError struct {
@@ -55,24 +85,35 @@ type SyntaxError struct {
 }
 
 // Error renders the message followed by the source line and a caret under the error position.
+//
+// A long line shows errorContext characters on each side of the error,
+// with "…" where it is cut; control characters show as U+FFFD.
 func (e *SyntaxError) Error() string {
-	var caret strings.Builder
-	i := 0
-	for _, r := range e.SourceLine {
-		if i >= e.Column-1 {
-			break
-		}
-		if r == '\t' {
-			caret.WriteByte('\t')
-		} else {
-			caret.WriteByte(' ')
-		}
-		i++
-	}
-	for ; i < e.Column-1; i++ {
+	runes := []rune(e.SourceLine)
+	col := min(max(e.Column-1, 0), len(runes))
+	start, end := max(0, col-errorContext), min(len(runes), col+errorContext)
+	var line, caret strings.Builder
+	if start > 0 {
+		line.WriteString("…")
 		caret.WriteByte(' ')
 	}
-	return fmt.Sprintf("syntax error at line %d, column %d: %s\n%s\n%s^", e.Line, e.Column, e.Msg, e.SourceLine, caret.String())
+	for i, r := range runes[start:end] {
+		line.WriteRune(printable(r))
+		if start+i < col {
+			if r == '\t' {
+				caret.WriteByte('\t')
+			} else {
+				caret.WriteByte(' ')
+			}
+		}
+	}
+	if end < len(runes) {
+		line.WriteString("…")
+	}
+	for i := len(runes); i < e.Column-1; i++ {
+		caret.WriteByte(' ')
+	}
+	return fmt.Sprintf("syntax error at line %d, column %d: %s\n%s\n%s^", e.Line, e.Column, e.Msg, line.String(), caret.String())
 }
 
 // errorAt builds a SyntaxError at byte offset pos of src.

@@ -368,3 +368,30 @@ func TestUnionAllChainIsOneUnion(t *testing.T) {
 		t.Fatalf("first input: %s", logical.Format(u.Inputs[0]))
 	}
 }
+
+// A syntax error in a huge line shows the part around the error, and no
+// control character reaches the terminal.
+func TestSyntaxErrorOnAHugeLine(t *testing.T) {
+	long := strings.Repeat("a", 1<<20)
+	q := "SELECT '" + long + "' AS x, \x1b[31m FROM t"
+	_, err := ParseQuery(q)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if len(msg) > 600 {
+		t.Errorf("message of %d bytes", len(msg))
+	}
+	if strings.ContainsAny(msg, "\x1b\x00") {
+		t.Errorf("control characters in %q", msg)
+	}
+	lines := strings.Split(msg, "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "…") {
+		t.Fatalf("message %q", msg)
+	}
+	// The caret stands under the character the message is about.
+	caret := strings.Index(lines[2], "^")
+	if got := []rune(lines[1])[caret]; got != '\uFFFD' {
+		t.Errorf("caret under %q in\n%s", got, msg)
+	}
+}
