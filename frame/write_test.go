@@ -145,3 +145,24 @@ func TestWriteCSVWithHeader(t *testing.T) {
 		t.Fatalf("read back %d rows: %v", n, err)
 	}
 }
+
+// Two columns of one name (ignoring case) are refused before anything is
+// written, in every format, as Spark does.
+func TestWriteRefusesDuplicateColumns(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession()
+	df := s.SQL("SELECT 1 AS a, 2 AS b, 3 AS A")
+	for _, format := range []string{"parquet", "csv", "json"} {
+		dir := filepath.Join(t.TempDir(), "out")
+		err := df.Write().Format(format).Save(ctx, dir)
+		if err == nil || !strings.Contains(err.Error(), "duplicate column(s) in the data to save: `A`") {
+			t.Errorf("%s: %v", format, err)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: the directory was written: %v", format, err)
+		}
+	}
+	if err := s.SQL("SELECT 1 AS a, 3 AS c").Write().Parquet(ctx, filepath.Join(t.TempDir(), "ok")); err != nil {
+		t.Errorf("distinct names: %v", err)
+	}
+}

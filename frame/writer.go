@@ -100,6 +100,9 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 	if w.df.err != nil {
 		return w.df.err
 	}
+	if err := checkDuplicateColumns(w.df.Schema()); err != nil {
+		return fmt.Errorf("write %s: %w", dir, err)
+	}
 	mode, err := source.ParseSaveMode(w.mode)
 	if err != nil {
 		return err
@@ -159,4 +162,23 @@ func writePart(ctx context.Context, op exec.Operator, p int, txn *source.Txn, ex
 		return err
 	}
 	return bw.Close()
+}
+
+// checkDuplicateColumns refuses a schema with two columns of one name
+// (compared ignoring case, as Spark does): a file with both could not be
+// read back by name.
+func checkDuplicateColumns(s *arrow.Schema) error {
+	seen := map[string]bool{}
+	var dups []string
+	for _, f := range s.Fields() {
+		k := strings.ToLower(f.Name)
+		if seen[k] {
+			dups = append(dups, "`"+f.Name+"`")
+		}
+		seen[k] = true
+	}
+	if len(dups) > 0 {
+		return fmt.Errorf("found duplicate column(s) in the data to save: %s; rename them with aliases first", strings.Join(dups, ", "))
+	}
+	return nil
 }
