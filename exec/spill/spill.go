@@ -14,8 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -40,16 +38,7 @@ func RemoveStale(dir string) int {
 	}
 	n := 0
 	for _, e := range ents {
-		rest, ok := strings.CutPrefix(e.Name(), FilePrefix)
-		if !ok || e.IsDir() {
-			continue
-		}
-		pidText, _, ok := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		if !ok || err != nil || pid == os.Getpid() || proc.Alive(pid) {
-			continue
-		}
-		if os.Remove(filepath.Join(dir, e.Name())) == nil {
+		if !e.IsDir() && proc.Stale(e.Name(), FilePrefix) && os.Remove(filepath.Join(dir, e.Name())) == nil {
 			n++
 		}
 	}

@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
@@ -21,7 +22,20 @@ func TestAlive(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}
-	if Alive(cmd.Process.Pid) {
-		t.Errorf("exited process %d alive", cmd.Process.Pid)
+	dead := cmd.Process.Pid
+	if Alive(dead) {
+		t.Errorf("exited process %d alive", dead)
+	}
+	for name, want := range map[string]bool{
+		fmt.Sprintf("x-%d-abc", dead):         true,
+		fmt.Sprintf("x-%d-abc", os.Getpid()):  false, // this process
+		fmt.Sprintf("x-%d-abc", os.Getppid()): false, // a live one
+		fmt.Sprintf("y-%d-abc", dead):         false, // another prefix
+		fmt.Sprintf("x-%d", dead):             false, // no dash after the id
+		"x-notapid-abc":                       false,
+	} {
+		if got := Stale(name, "x-"); got != want {
+			t.Errorf("Stale(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

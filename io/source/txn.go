@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -163,23 +162,13 @@ func removeStale(parent, base string) {
 		return
 	}
 	for _, e := range ents {
-		for _, kind := range []string{".tmp-", ".old-"} {
-			rest, ok := strings.CutPrefix(e.Name(), "."+base+kind)
-			if !ok {
+		p := filepath.Join(parent, e.Name())
+		switch {
+		case proc.Stale(e.Name(), "."+base+".tmp-"):
+			_ = os.RemoveAll(p)
+		case proc.Stale(e.Name(), "."+base+".old-"):
+			if _, err := os.Lstat(filepath.Join(parent, base)); errors.Is(err, fs.ErrNotExist) && os.Rename(p, filepath.Join(parent, base)) == nil {
 				continue
-			}
-			pidText, _, ok := strings.Cut(rest, "-")
-			pid, err := strconv.Atoi(pidText)
-			if !ok || err != nil || pid <= 0 || pid == os.Getpid() || proc.Alive(pid) {
-				continue
-			}
-			p := filepath.Join(parent, e.Name())
-			if kind == ".old-" {
-				if _, err := os.Lstat(filepath.Join(parent, base)); errors.Is(err, fs.ErrNotExist) {
-					if os.Rename(p, filepath.Join(parent, base)) == nil {
-						continue
-					}
-				}
 			}
 			_ = os.RemoveAll(p)
 		}
