@@ -8,9 +8,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/bitutil"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gspark/gspark/exec/kernels"
 	"github.com/gspark/gspark/ml/linalg"
 )
 
@@ -280,8 +279,7 @@ func appendEach[T any](n int, get func(int) (any, error), bad func(int, string, 
 // builder: scoring one record is dominated by allocations).
 func (p *Predictor) float64Column(f arrow.Field, recs []map[string]any, get func(int) (any, error), bad func(int, string, ...any) error) (arrow.Array, error) {
 	vals := make([]float64, len(recs))
-	var valid []byte
-	nulls := 0
+	var valid []bool // nil while every value is present
 	for i := range recs {
 		v, err := get(i)
 		if err != nil {
@@ -289,11 +287,11 @@ func (p *Predictor) float64Column(f arrow.Field, recs []map[string]any, get func
 		}
 		if v == nil {
 			if valid == nil {
-				valid = make([]byte, bitutil.BytesForBits(int64(len(recs))))
-				bitutil.SetBitsTo(valid, 0, int64(len(recs)), true)
+				valid = make([]bool, len(recs))
+				for k := range i {
+					valid[k] = true
+				}
 			}
-			bitutil.ClearBit(valid, i)
-			nulls++
 			continue
 		}
 		x, _, ok := number(v)
@@ -301,14 +299,11 @@ func (p *Predictor) float64Column(f arrow.Field, recs []map[string]any, get func
 			return nil, bad(i, "want double, got %s", describe(v))
 		}
 		vals[i] = x
+		if valid != nil {
+			valid[i] = true
+		}
 	}
-	var bitmap *memory.Buffer
-	if valid != nil {
-		bitmap = memory.NewBufferBytes(valid)
-	}
-	data := array.NewData(f.Type, len(recs), []*memory.Buffer{bitmap, memory.NewBufferBytes(arrow.Float64Traits.CastToBytes(vals))}, nil, nulls, 0)
-	defer data.Release()
-	return array.NewFloat64Data(data), nil
+	return kernels.NewFixedArray(p.mem, f.Type, vals, len(recs), valid), nil
 }
 
 // number converts a Go or JSON number to float64; isInt reports an integer
