@@ -36,21 +36,7 @@ func NewFixedArray[T any](mem memory.Allocator, dt arrow.DataType, vals []T, n i
 	if size > 0 {
 		copy(data.Bytes(), unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(vals))), size))
 	}
-	var bitmap *memory.Buffer
-	nulls := 0
-	if valid != nil {
-		bitmap = memory.NewResizableBuffer(mem)
-		bitmap.Resize(int(bitutil.BytesForBits(int64(n))))
-		bits := bitmap.Bytes()
-		clear(bits)
-		for i, v := range valid {
-			if v {
-				bitutil.SetBit(bits, i)
-			} else {
-				nulls++
-			}
-		}
-	}
+	bitmap, nulls := Bitmap(mem, valid)
 	d := array.NewData(dt, n, []*memory.Buffer{bitmap, data}, nil, nulls, 0)
 	data.Release()
 	if bitmap != nil {
@@ -58,6 +44,30 @@ func NewFixedArray[T any](mem memory.Allocator, dt arrow.DataType, vals []T, n i
 	}
 	defer d.Release()
 	return array.MakeFromData(d)
+}
+
+// Bitmap builds a validity bitmap from valid (true: valid) and counts the
+// nulls; it returns nil when valid is nil or every entry is true.
+func Bitmap(mem memory.Allocator, valid []bool) (*memory.Buffer, int) {
+	nulls := 0
+	for _, v := range valid {
+		if !v {
+			nulls++
+		}
+	}
+	if nulls == 0 {
+		return nil, 0
+	}
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(int(bitutil.BytesForBits(int64(len(valid)))))
+	bits := buf.Bytes()
+	clear(bits)
+	for i, v := range valid {
+		if v {
+			bitutil.SetBit(bits, i)
+		}
+	}
+	return buf, nulls
 }
 
 // DictionaryValues returns the dictionary of d as a new array (the caller

@@ -19,7 +19,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -163,7 +162,7 @@ func newList(mem memory.Allocator, dt arrow.DataType, offs []int32, valid []bool
 	offBuf := memory.NewResizableBuffer(mem)
 	offBuf.Resize(4 * len(offs))
 	copy(arrow.Int32Traits.CastFromBytes(offBuf.Bytes()), offs)
-	bitmap, nulls := validity(mem, valid)
+	bitmap, nulls := kernels.Bitmap(mem, valid)
 	d := array.NewData(dt, n, []*memory.Buffer{bitmap, offBuf}, []arrow.ArrayData{child.Data()}, nulls, 0)
 	offBuf.Release()
 	if bitmap != nil {
@@ -171,29 +170,6 @@ func newList(mem memory.Allocator, dt arrow.DataType, offs []int32, valid []bool
 	}
 	defer d.Release()
 	return array.MakeFromData(d)
-}
-
-// validity builds a bitmap from valid; nil when valid is nil or all true.
-func validity(mem memory.Allocator, valid []bool) (*memory.Buffer, int) {
-	nulls := 0
-	for _, v := range valid {
-		if !v {
-			nulls++
-		}
-	}
-	if nulls == 0 {
-		return nil, 0
-	}
-	buf := memory.NewResizableBuffer(mem)
-	buf.Resize(int(bitutil.BytesForBits(int64(len(valid)))))
-	bits := buf.Bytes()
-	clear(bits)
-	for i, v := range valid {
-		if v {
-			bitutil.SetBit(bits, i)
-		}
-	}
-	return buf, nulls
 }
 
 // equatable reports whether the functions that test elements for equality
