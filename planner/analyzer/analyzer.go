@@ -302,6 +302,10 @@ func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where st
 		return r, err
 	case *logical.OuterRef:
 		return x, nil
+	case *logical.OrdinalRef:
+		return resolveOrdinal(x, in, where)
+	case *logical.LateralAlias:
+		return a.resolveLateralAlias(x, in, where)
 	case *logical.Subquery:
 		return a.resolveSubquery(x, in, where)
 	case *logical.UDF:

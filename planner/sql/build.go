@@ -184,6 +184,38 @@ func (b *builder) aboveProject(e logical.Expr) logical.Expr {
 	return b.hide(e)
 }
 
+// groupExprs returns the GROUP BY expressions with positions and select
+// aliases replaced by the select items they name.
+func (b *builder) groupExprs() ([]logical.Expr, error) {
+	c := b.c
+	groups := make([]logical.Expr, len(c.groups))
+	for i, g := range c.groups {
+		if n, ok := ordinal(g); ok {
+			if b.hasStar() || n < 1 || n > len(c.items) {
+				return nil, fmt.Errorf("GROUP BY position %d is not in the select list", n)
+			}
+			g = c.items[n-1].e
+			if containsAggregate(g) {
+				return nil, fmt.Errorf("GROUP BY position %d refers to an aggregate, %s", n, g)
+			}
+		} else if uc, ok := g.(*logical.UnresolvedColumn); ok && b.isAlias(uc.Name) {
+			// GROUP BY a select alias, as Spark allows, unless it names the same column.
+			for _, it := range c.items {
+				if it.alias != "" && strings.EqualFold(it.alias, uc.Name) {
+					if ic, ok := it.e.(*logical.UnresolvedColumn); !ok || !strings.EqualFold(ic.Name, uc.Name) {
+						if !containsAggregate(it.e) {
+							g = it.e
+						}
+					}
+					break
+				}
+			}
+		}
+		groups[i] = g
+	}
+	return groups, nil
+}
+
 // build makes the plan of a SELECT with its ORDER BY.
 func (c *selectCore) build(orders []orderItem) (logical.Plan, error) {
 	if c.distinct {
@@ -196,10 +228,16 @@ func (c *selectCore) build(orders []orderItem) (logical.Plan, error) {
 		}
 		orders[i].e = e
 	}
+	if err := c.prepare(); err != nil {
+		return nil, err
+	}
 	b := &builder{c: c}
 	b.agg = c.grouped || c.having != nil
 	for _, it := range c.items {
 		b.agg = b.agg || containsAggregate(it.e)
+	}
+	if b.agg && c.windowedAggregate() {
+		return c.buildWindowedAggregate(b, orders)
 	}
 	plan := c.from
 	if c.where != nil {
@@ -218,30 +256,9 @@ func (c *selectCore) build(orders []orderItem) (logical.Plan, error) {
 	var having logical.Expr
 	var sorts []*logical.SortOrder
 	if b.agg {
-		groups := make([]logical.Expr, len(c.groups))
-		for i, g := range c.groups {
-			if n, ok := ordinal(g); ok {
-				if b.hasStar() || n < 1 || n > len(c.items) {
-					return nil, fmt.Errorf("GROUP BY position %d is not in the select list", n)
-				}
-				g = c.items[n-1].e
-				if containsAggregate(g) {
-					return nil, fmt.Errorf("GROUP BY position %d refers to an aggregate, %s", n, g)
-				}
-			} else if uc, ok := g.(*logical.UnresolvedColumn); ok && b.isAlias(uc.Name) {
-				// GROUP BY a select alias, as Spark allows, unless it names the same column.
-				for _, it := range c.items {
-					if it.alias != "" && strings.EqualFold(it.alias, uc.Name) {
-						if ic, ok := it.e.(*logical.UnresolvedColumn); !ok || !strings.EqualFold(ic.Name, uc.Name) {
-							if !containsAggregate(it.e) {
-								g = it.e
-							}
-						}
-						break
-					}
-				}
-			}
-			groups[i] = g
+		groups, err := b.groupExprs()
+		if err != nil {
+			return nil, err
 		}
 		if c.having != nil {
 			having = b.aboveAggregate(c.having)
@@ -262,9 +279,6 @@ func (c *selectCore) build(orders []orderItem) (logical.Plan, error) {
 		plan = &logical.Aggregate{Groups: groups, List: append(list, b.hidden...), GroupingSets: c.sets, Child: plan}
 		if having != nil {
 			plan = &logical.Filter{Cond: having, Child: plan}
-		}
-		if c.qualify != nil {
-			return nil, fmt.Errorf("QUALIFY together with GROUP BY or aggregates is not supported yet; aggregate in a subquery first")
 		}
 	} else {
 		for _, o := range orders {

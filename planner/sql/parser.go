@@ -388,10 +388,11 @@ func (p *parser) query() (logical.Plan, error) {
 	} else if len(orders) > 0 {
 		so := make([]*logical.SortOrder, len(orders))
 		for i, o := range orders {
-			if _, ok := ordinal(o.e); ok {
-				return nil, fmt.Errorf("ORDER BY position over a parenthesized query is not supported yet")
+			e := o.e
+			if n, ok := ordinal(e); ok {
+				e = &logical.OrdinalRef{N: n} // a column of the set operation or parenthesized query
 			}
-			so[i] = &logical.SortOrder{E: o.e, Desc: o.desc, NullsFirst: o.nullsFirst}
+			so[i] = &logical.SortOrder{E: e, Desc: o.desc, NullsFirst: o.nullsFirst}
 		}
 		plan = &logical.Sort{Orders: so, Child: plan}
 	}
@@ -428,6 +429,7 @@ type selectCore struct {
 	qualify  logical.Expr
 	windows  map[string]*logical.WindowExpr // the WINDOW clause
 	distinct bool
+	groupAll bool // GROUP BY ALL: the items without aggregates, filled in by prepare
 }
 
 func (p *parser) selectCore() (*selectCore, error) {
@@ -529,6 +531,10 @@ func (p *parser) selectCore() (*selectCore, error) {
 func (p *parser) groupBy(c *selectCore) error {
 	t := p.peek()
 	switch {
+	case t.is("ALL"):
+		p.next()
+		c.groupAll = true
+		return nil
 	case (t.is("ROLLUP") || t.is("CUBE")) && p.peekAt(1).isOp("("):
 		p.next()
 		p.next()
@@ -1754,6 +1760,12 @@ func (p *parser) call() (logical.Expr, error) {
 		}
 		if f.IsPercentile() {
 			return p.percentileCall(nameTok, f, args, distinct)
+		}
+		if f == logical.AggCount && len(args) > 1 {
+			if distinct {
+				return nil, p.errAt(nameTok, "count(DISTINCT ...) of more than one argument is not supported yet")
+			}
+			args = []logical.Expr{allNotNull(args)}
 		}
 		if len(args) != want {
 			return nil, p.errAt(nameTok, "%s takes %d argument(s), got %d", name, want, len(args))

@@ -1,0 +1,72 @@
+package sql
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gspark/gspark/planner/logical"
+)
+
+func TestGroupByAll(t *testing.T) {
+	p, err := ParseQuery("SELECT a, upper(b) AS u, sum(c) FROM t GROUP BY ALL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	agg, ok := p.(*logical.Aggregate)
+	if !ok {
+		t.Fatalf("want an Aggregate, got %s", logical.Format(p))
+	}
+	var got []string
+	for _, g := range agg.Groups {
+		got = append(got, g.String())
+	}
+	if want := "a, upper(b)"; strings.Join(got, ", ") != want {
+		t.Errorf("groups %q, want %q", strings.Join(got, ", "), want)
+	}
+	if _, err := ParseQuery("SELECT *, count(*) FROM t GROUP BY ALL"); err == nil || !strings.Contains(err.Error(), "GROUP BY ALL with *") {
+		t.Errorf("GROUP BY ALL with *: got %v", err)
+	}
+}
+
+func TestLateralAliasParse(t *testing.T) {
+	p, err := ParseQuery("SELECT a + 1 AS x, x * 2, t.x, (SELECT x) FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := p.(*logical.Project)
+	al, ok := pr.List[1].(*logical.Alias)
+	if !ok || al.Name != "(x * 2)" {
+		t.Fatalf("item 2: want an alias named as written, got %s", pr.List[1])
+	}
+	bin := al.E.(*logical.Binary)
+	if la, ok := bin.L.(*logical.LateralAlias); !ok || la.E.String() != "(a + 1)" {
+		t.Errorf("x in item 2: want a lateral alias of (a + 1), got %#v", bin.L)
+	}
+	if _, ok := pr.List[2].(*logical.UnresolvedColumn); !ok {
+		t.Errorf("a qualified name is not a lateral alias: got %#v", pr.List[2])
+	}
+}
+
+func TestCountArguments(t *testing.T) {
+	e := parseExpr(t, "count(a, b)")
+	if got, want := e.String(), "count(CASE WHEN ((a IS NOT NULL) AND (b IS NOT NULL)) THEN 1 END)"; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if _, err := ParseQuery("SELECT count(DISTINCT a, b) FROM t"); err == nil {
+		t.Error("count(DISTINCT a, b): want an error until it is supported")
+	}
+}
+
+func TestOrdinalAfterSetOp(t *testing.T) {
+	p, err := ParseQuery("SELECT a FROM t UNION SELECT b FROM u ORDER BY 1 DESC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := p.(*logical.Sort)
+	if !ok {
+		t.Fatalf("want a Sort, got %s", logical.Format(p))
+	}
+	if r, ok := s.Orders[0].E.(*logical.OrdinalRef); !ok || r.N != 1 {
+		t.Errorf("want position 1, got %s", s.Orders[0].E)
+	}
+}
