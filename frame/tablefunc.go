@@ -59,6 +59,9 @@ func (s *Session) tableFunction(name string) (TableFunction, bool) {
 func (s *Session) callTableFunction(ctx context.Context, call *sql.TableFunction) (logical.Plan, error) {
 	fn, ok := s.tableFunction(call.Name)
 	if !ok {
+		fn, ok = builtinTableFunction(call.Name)
+	}
+	if !ok {
 		return nil, fmt.Errorf("%w: %w", logical.ErrAnalysis,
 			call.Errorf("unknown table function %s%s", call.Name, logical.Suggest(call.Name, s.TableFunctions())))
 	}

@@ -306,6 +306,12 @@ func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where st
 		return resolveOrdinal(x, in, where)
 	case *logical.LateralAlias:
 		return a.resolveLateralAlias(x, in, where)
+	case *logical.MultiAlias:
+		r, err := a.resolveExpr(x.E, in, where)
+		if err != nil {
+			return nil, err
+		}
+		return &logical.MultiAlias{E: r, Names: x.Names, Qualifier: x.Qualifier}, nil
 	case *logical.Subquery:
 		return a.resolveSubquery(x, in, where)
 	case *logical.UDF:

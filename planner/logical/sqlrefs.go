@@ -2,6 +2,7 @@ package logical
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -48,3 +49,31 @@ func (e *LateralAlias) DataType() arrow.DataType { return nil }
 
 // Nullable implements Expr.
 func (e *LateralAlias) Nullable() bool { return true }
+
+// MultiAlias names the several columns of a generator call: posexplode(a)
+// AS (p, v) in a select list, or LATERAL VIEW explode(m) t AS k, v, where
+// Qualifier is the view's name t. Names may be empty (the generator's
+// default names).
+type MultiAlias struct {
+	E         Expr
+	Names     []string
+	Qualifier string
+}
+
+func (e *MultiAlias) String() string {
+	return fmt.Sprintf("%s AS (%s)", e.E, strings.Join(e.Names, ", "))
+}
+
+// Children implements Expr.
+func (e *MultiAlias) Children() []Expr { return []Expr{e.E} }
+
+// WithChildren implements Expr.
+func (e *MultiAlias) WithChildren(c []Expr) Expr {
+	return &MultiAlias{E: c[0], Names: e.Names, Qualifier: e.Qualifier}
+}
+
+// DataType implements Expr: the generator call's.
+func (e *MultiAlias) DataType() arrow.DataType { return e.E.DataType() }
+
+// Nullable implements Expr.
+func (e *MultiAlias) Nullable() bool { return true }

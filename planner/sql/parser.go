@@ -455,6 +455,9 @@ func (p *parser) selectCore() (*selectCore, error) {
 		if c.from, err = p.fromList(); err != nil {
 			return nil, err
 		}
+		if c.from, err = p.lateralViews(c.from); err != nil {
+			return nil, err
+		}
 	} else if t := p.peek(); t.is("WHERE") || t.is("GROUP") || t.is("HAVING") || t.is("ORDER") || t.is("LIMIT") ||
 		t.is("UNION") || t.is("EXCEPT") || t.is("INTERSECT") || t.is("MINUS") ||
 		t.kind == tkEOF || t.isOp(";") || t.isOp(")") {
@@ -656,6 +659,10 @@ func (p *parser) selectItem() (selectItem, error) {
 	}
 	it := selectItem{e: e}
 	if p.acceptKw("AS") {
+		if p.peek().isOp("(") {
+			it.e, err = p.multiAlias(e)
+			return it, err
+		}
 		if p.peek().kind == tkString {
 			it.alias = p.next().text
 		} else if it.alias, err = p.ident("alias"); err != nil {
@@ -839,6 +846,9 @@ func (p *parser) relation() (logical.Plan, error) {
 		tf, err := p.tableFunction(name, at)
 		if err != nil {
 			return nil, err
+		}
+		if g, ok := generatorRelation(tf.(*TableFunction)); ok {
+			return p.aliased(g)
 		}
 		return p.aliased(tf)
 	}

@@ -70,3 +70,38 @@ func TestOrdinalAfterSetOp(t *testing.T) {
 		t.Errorf("want position 1, got %s", s.Orders[0].E)
 	}
 }
+
+func TestLateralViewParse(t *testing.T) {
+	p, err := ParseQuery("SELECT * FROM t LATERAL VIEW OUTER explode(m) v AS k, x LATERAL VIEW posexplode(a) AS p, e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	outer := p.(*logical.Project).Child.(*logical.Project)
+	ma := outer.List[1].(*logical.MultiAlias)
+	if ma.Qualifier != "" || strings.Join(ma.Names, ",") != "p,e" || ma.E.(*logical.Func).Name != "posexplode" {
+		t.Errorf("second view: got %s (qualifier %q)", ma, ma.Qualifier)
+	}
+	inner := outer.Child.(*logical.Project)
+	ma = inner.List[1].(*logical.MultiAlias)
+	if ma.Qualifier != "v" || strings.Join(ma.Names, ",") != "k,x" || ma.E.(*logical.Func).Name != "explode_outer" {
+		t.Errorf("first view: got %s (qualifier %q)", ma, ma.Qualifier)
+	}
+	for _, bad := range []string{"SELECT * FROM t LATERAL VIEW upper(a) v AS c", "SELECT * FROM t LATERAL VIEW explode v"} {
+		if _, err := ParseQuery(bad); err == nil {
+			t.Errorf("%s: want an error", bad)
+		}
+	}
+}
+
+func TestGeneratorInFrom(t *testing.T) {
+	p, err := ParseQuery("SELECT * FROM stack(2, 1, 2) AS s(a)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logical.Format(p), "stack(2, 1, 2)") {
+		t.Errorf("want the generator in a projection, got %s", logical.Format(p))
+	}
+	if _, ok := p.(*logical.Project).Child.(*logical.SubqueryAlias).Child.(*logical.RenameColumns).Child.(*logical.Project); !ok {
+		t.Errorf("want SELECT stack(...) under the alias, got %s", logical.Format(p))
+	}
+}
