@@ -33,6 +33,9 @@ type Analyzer struct {
 func (a *Analyzer) Analyze(p logical.Plan) (logical.Plan, error) {
 	out, _, err := logical.TransformUp(p, func(n logical.Plan) (logical.Plan, bool, error) {
 		r, err := a.resolveNode(n)
+		if err == nil {
+			r, err = a.rewriteValueSubqueries(r)
+		}
 		return r, true, err
 	})
 	return out, err

@@ -90,17 +90,23 @@ func (a *Analyzer) resolveSubquery(x *logical.Subquery, in []*logical.Attribute,
 			return nil, logical.AnalysisErr("a scalar subquery in %s must return one column, this one returns %d", where, len(cols))
 		}
 	case logical.InSubquery:
-		if len(cols) != 1 {
-			return nil, logical.AnalysisErr("the subquery of IN in %s must return one column, this one returns %d", where, len(cols))
-		}
 		v, err := a.resolveExpr(x.Value, in, where)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := logical.TypeBinary(&logical.Binary{Op: logical.OpEq, L: v, R: cols[0]}); err != nil {
-			return nil, err
-		}
 		out.Value = v
+		vals := logical.InValues(&out, len(cols))
+		if len(cols) != len(vals) && len(vals) == 1 {
+			return nil, logical.AnalysisErr("the subquery of IN in %s must return one column, this one returns %d", where, len(cols))
+		}
+		if len(cols) != len(vals) {
+			return nil, logical.AnalysisErr("the subquery of IN in %s must return %d columns, one per value compared, this one returns %d", where, len(vals), len(cols))
+		}
+		for i, v := range vals {
+			if _, err := logical.TypeBinary(&logical.Binary{Op: logical.OpEq, L: v, R: cols[i]}); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return &out, nil
 }

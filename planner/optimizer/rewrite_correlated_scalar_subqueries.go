@@ -160,6 +160,13 @@ func rewriteCorrelatedScalarSubqueries(a *analyzer.Analyzer) Rule {
 				}
 				child = &logical.Join{Left: child, Right: agg, Kind: logical.LeftJoin, Cond: logical.And(conds...)}
 				values[s.ID] = value.WithNullable(true)
+				if empty, ok, err := emptyScalarValue(s.Plan); err != nil {
+					return nil, false, err
+				} else if ok {
+					if values[s.ID], err = countBugValue(values[s.ID], empty, conds); err != nil {
+						return nil, false, err
+					}
+				}
 			}
 			exprs := n.Expressions()
 			ne := make([]logical.Expr, len(exprs))
@@ -218,18 +225,7 @@ func decorrelateScalar(p logical.Plan) (logical.Plan, *logical.Attribute, []logi
 		if len(n.Groups) > 0 {
 			return nil, nil, nil, logical.AnalysisErr("a correlated scalar subquery with GROUP BY is not supported")
 		}
-		counts := false
-		for _, e := range n.List {
-			logical.Walk(e, func(x logical.Expr) bool {
-				if a, ok := x.(*logical.AggregateCall); ok && a.Func == logical.AggCount {
-					counts = true
-				}
-				return !counts
-			})
-		}
-		if counts {
-			return nil, nil, nil, logical.AnalysisErr("a correlated scalar subquery computing count() is not supported yet")
-		}
+		// count's value over no rows is 0, not null: see emptyScalarValue.
 		child, preds, err := pullCorrelated(n.Child)
 		if err != nil {
 			return nil, nil, nil, err

@@ -61,22 +61,27 @@ func RewritePredicateSubqueries() Rule {
 					return nil, false, err
 				}
 				if ps.s.Kind == logical.InSubquery {
-					col := inner.Output()[0]
-					eq, err := logical.TypeBinary(&logical.Binary{Op: logical.OpEq, L: ps.s.Value, R: col})
-					if err != nil {
-						return nil, false, err
-					}
-					if ps.not && (ps.s.Value.Nullable() || col.Nullable()) {
-						isNull, err := analyzer.TypeCheck(&logical.Unary{Op: logical.OpIsNull, E: eq})
+					// (a, b) IN (SELECT x, y …) compares column by column; for
+					// NOT IN a null comparison excludes the row, as in Spark.
+					cols := inner.Output()
+					for i, v := range logical.InValues(ps.s, len(cols)) {
+						col := cols[i]
+						eq, err := logical.TypeBinary(&logical.Binary{Op: logical.OpEq, L: v, R: col})
 						if err != nil {
 							return nil, false, err
 						}
-						eq, err = logical.TypeBinary(&logical.Binary{Op: logical.OpOr, L: eq, R: isNull})
-						if err != nil {
-							return nil, false, err
+						if ps.not && (v.Nullable() || col.Nullable()) {
+							isNull, err := analyzer.TypeCheck(&logical.Unary{Op: logical.OpIsNull, E: eq})
+							if err != nil {
+								return nil, false, err
+							}
+							eq, err = logical.TypeBinary(&logical.Binary{Op: logical.OpOr, L: eq, R: isNull})
+							if err != nil {
+								return nil, false, err
+							}
 						}
+						conds = append(conds, eq)
 					}
-					conds = append(conds, eq)
 				}
 				if err := checkCorrelationDepth(conds, child, inner); err != nil {
 					return nil, false, err

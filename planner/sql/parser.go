@@ -1490,6 +1490,9 @@ func (p *parser) primary() (logical.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+			if p.peek().isOp(",") {
+				return p.rowConstructor(e)
+			}
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}

@@ -105,3 +105,15 @@ func TestGeneratorInFrom(t *testing.T) {
 		t.Errorf("want SELECT stack(...) under the alias, got %s", logical.Format(p))
 	}
 }
+
+func TestRowInSubquery(t *testing.T) {
+	p, err := ParseQuery("SELECT * FROM t WHERE (a, b + 1) NOT IN (SELECT x, y FROM u)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cond := p.(*logical.Project).Child.(*logical.Filter).Cond.(*logical.Unary)
+	s := cond.E.(*logical.Subquery)
+	if got := logical.InValues(s, 2); len(got) != 2 || got[1].String() != "(b + 1)" {
+		t.Errorf("values %v", got)
+	}
+}
