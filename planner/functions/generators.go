@@ -13,7 +13,7 @@ func generatorFunctions() []FunctionDef {
 	var defs []FunctionDef
 	for _, outer := range []bool{false, true} {
 		for _, pos := range []bool{false, true} {
-			defs = append(defs, FunctionDef{Name: logical.GeneratorName(outer, pos), MinArgs: 1, MaxArgs: 1,
+			defs = append(defs, FunctionDef{Name: logical.GeneratorName(outer, pos), MinArgs: 1, MaxArgs: 1, Params: []Param{{Name: "collection"}},
 				Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
 					switch t := args[0].DataType().(type) {
 					case *arrow.ListType:

@@ -31,6 +31,9 @@ type FunctionDef struct {
 	// Compile builds the physical expression; args are the compiled
 	// arguments and call is the typed logical call (for literal parameters).
 	Compile func(call *logical.Func, args []expr.Expr) (expr.Expr, error)
+	// Params, when set, names the parameters in order for calls with named
+	// arguments, f(name => value); see BindNamedArgs.
+	Params []Param
 }
 
 // FunctionRegistry maps function names to their definitions.

@@ -149,7 +149,7 @@ func stringFunctions() []FunctionDef {
 		{Name: "unbase64", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Unbase64(a[0])
 		})},
-		{Name: "mask", MinArgs: 1, MaxArgs: 5, Resolve: strfnResolveMask, Compile: compileMask},
+		{Name: "mask", MinArgs: 1, MaxArgs: 5, Resolve: strfnResolveMask, Compile: compileMask, Params: maskParams()},
 		strfnLikeDef("like", false),
 		strfnLikeDef("ilike", true),
 		{Name: "format_string", Aliases: []string{"printf"}, MinArgs: 1, MaxArgs: -1, Resolve: strfnResolveFormatString, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {

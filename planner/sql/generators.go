@@ -1,8 +1,10 @@
 package sql
 
 import (
+	"fmt"
 	"strings"
 
+	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -15,21 +17,43 @@ var generatorNames = map[string]bool{
 
 // generatorRelation is FROM gen(args): the generator over a single row, as
 // SELECT gen(args). It reports false when name is no generator or an
-// argument is a TABLE(…).
-func generatorRelation(tf *TableFunction) (logical.Plan, bool) {
+// argument is a TABLE(…); a table function other than a generator takes no
+// named arguments.
+func generatorRelation(tf *TableFunction) (logical.Plan, bool, error) {
 	name := strings.ToLower(tf.Name)
-	if !generatorNames[name] {
-		return nil, false
-	}
 	args := make([]logical.Expr, len(tf.Args))
 	for i, a := range tf.Args {
 		if a.Table != nil {
-			return nil, false
+			return nil, false, nil
 		}
 		args[i] = a.Expr
+		if _, named := a.Expr.(*functions.NamedArg); named && !generatorNames[name] {
+			return nil, false, fmt.Errorf("table function %s does not take named arguments (name => value)", tf.Name)
+		}
+	}
+	if !generatorNames[name] {
+		return nil, false, nil
+	}
+	args, err := functions.BindNamedArgs(name, args)
+	if err != nil {
+		return nil, false, err
 	}
 	call := &logical.Func{Name: name, Args: args}
-	return &logical.Project{List: []logical.Expr{call}, Child: &logical.UnresolvedRelation{Name: OneRowRelation}}, true
+	return &logical.Project{List: []logical.Expr{call}, Child: &logical.UnresolvedRelation{Name: OneRowRelation}}, true, nil
+}
+
+// argExpr parses a function argument: an expression, or name => expression.
+func (p *parser) argExpr() (logical.Expr, error) {
+	if t := p.peek(); (t.kind == tkWord || t.kind == tkQuoted) && p.peekAt(1).isOp("=>") {
+		p.next()
+		p.next()
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		return &functions.NamedArg{Name: t.text, Value: e}, nil
+	}
+	return p.expr()
 }
 
 // lateralViews parses LATERAL VIEW [OUTER] gen(args) name [AS] c1, c2, …

@@ -847,7 +847,10 @@ func (p *parser) relation() (logical.Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		if g, ok := generatorRelation(tf.(*TableFunction)); ok {
+		if g, ok, err := generatorRelation(tf.(*TableFunction)); ok || err != nil {
+			if err != nil {
+				return nil, p.errAt(at, "%s", err)
+			}
 			return p.aliased(g)
 		}
 		return p.aliased(tf)
@@ -1675,7 +1678,7 @@ func (p *parser) call() (logical.Expr, error) {
 		star = true
 	} else if !p.peek().isOp(")") {
 		for {
-			e, err := p.expr()
+			e, err := p.argExpr()
 			if err != nil {
 				return nil, err
 			}
@@ -1703,6 +1706,10 @@ func (p *parser) call() (logical.Expr, error) {
 	}
 	if err := p.expectOp(")"); err != nil {
 		return nil, err
+	}
+	args, err := functions.BindNamedArgs(name, args)
+	if err != nil {
+		return nil, p.errAt(nameTok, "%s", err)
 	}
 	ignoreNulls := false
 	if p.peek().is("IGNORE") && p.peekAt(1).is("NULLS") {

@@ -113,7 +113,7 @@ func (p *parser) tableFunction(name string, at token) (logical.Plan, error) {
 			}
 			call.Args = append(call.Args, TableFunctionArg{Table: t})
 		} else {
-			e, err := p.expr()
+			e, err := p.argExpr()
 			if err != nil {
 				return nil, err
 			}
