@@ -41,6 +41,8 @@ type Session struct {
 	tables map[string]tableEntry
 	// tableFuncs holds the table-valued functions SQL may call, by lower-case name.
 	tableFuncs map[string]TableFunction
+	// sqlParams, when not nil, are the ${name} values SQL text substitutes.
+	sqlParams map[string]string
 }
 
 type tableEntry struct {

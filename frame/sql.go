@@ -24,6 +24,10 @@ import (
 // statements that run a query — EXPLAIN ANALYZE, CREATE TABLE … AS and
 // INSERT OVERWRITE DIRECTORY — need a context: use ExecSQL for them.
 func (s *Session) SQL(query string) *DataFrame {
+	query, err := s.substituteParams(query)
+	if err != nil {
+		return &DataFrame{s: s, err: err}
+	}
 	stmts, err := sql.Parse(query)
 	if err != nil {
 		return &DataFrame{s: s, err: err}
@@ -52,6 +56,10 @@ func (s *Session) SQL(query string) *DataFrame {
 // take effect and emit nothing. It stops at the first error, from parsing
 // the script (before anything runs), analyzing or running a statement or emit.
 func (s *Session) ExecSQL(ctx context.Context, script string, emit func(stmt string, df *DataFrame) error) error {
+	script, err := s.substituteParams(script)
+	if err != nil {
+		return err
+	}
 	stmts, err := sql.Parse(script)
 	if err != nil {
 		return err

@@ -32,6 +32,7 @@ type globalFlags struct {
 	partitions  int
 	memoryLimit string
 	debug       bool
+	params      []string // --param name=value: ${name} in SQL text
 }
 
 // interruptible returns ctx cancelled by Ctrl-C (SIGINT), for commands that
@@ -57,7 +58,7 @@ func newRoot() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := g.session()
+			s, err := g.sqlSession()
 			if err != nil {
 				return err
 			}
@@ -74,6 +75,7 @@ func newRoot() *cobra.Command {
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", "memory limit per query, e.g. 512MB or 2GiB (default: none)")
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "print the stack of internal errors (panics inside the engine) to stderr")
 	root.Flags().StringVar(&format, "format", "table", "output format of statements piped to standard input: table, csv or json")
+	root.Flags().StringArrayVar(&g.params, "param", nil, "name=value: SQL text reads ${name} as value (repeatable)")
 	root.AddCommand(newDemo(&g))
 	root.AddCommand(newSQL(&g))
 	root.AddCommand(newRuns())

@@ -13,8 +13,8 @@ import (
 
 // session builds a Session from the global flags, with the ML table
 // functions (ml_transform, DESCRIBE MODEL) registered.
-func (g *globalFlags) session() (*frame.Session, error) {
-	var opts []frame.Option
+func (g *globalFlags) session(extra ...frame.Option) (*frame.Session, error) {
+	opts := append([]frame.Option(nil), extra...)
 	if g.partitions > 0 {
 		opts = append(opts, frame.WithPartitions(g.partitions))
 	}
@@ -53,4 +53,27 @@ func parseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("invalid size %q", s)
 	}
 	return int64(f * float64(mult)), nil
+}
+
+// sqlParams reads the --param name=value flags.
+func sqlParams(flags []string) (map[string]string, error) {
+	params := map[string]string{}
+	for _, f := range flags {
+		name, value, ok := strings.Cut(f, "=")
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("--param %q: want name=value", f)
+		}
+		params[strings.TrimSpace(name)] = value
+	}
+	return params, nil
+}
+
+// sqlSession is the session of the sql command and the shell: SQL text
+// substitutes ${name} with the --param values.
+func (g *globalFlags) sqlSession() (*frame.Session, error) {
+	params, err := sqlParams(g.params)
+	if err != nil {
+		return nil, err
+	}
+	return g.session(frame.WithSQLParams(params))
 }

@@ -47,7 +47,7 @@ func newSQL(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := g.session()
+			s, err := g.sqlSession()
 			if err != nil {
 				return err
 			}
@@ -59,6 +59,7 @@ func newSQL(g *globalFlags) *cobra.Command {
 	cmd.Flags().StringVarP(&o.expr, "execute", "e", "", "SQL text to run")
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "file of SQL statements to run")
 	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, csv or json")
+	cmd.Flags().StringArrayVar(&g.params, "param", nil, "name=value: SQL text reads ${name} as value (repeatable)")
 	return cmd
 }
 
