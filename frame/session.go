@@ -43,6 +43,10 @@ type Session struct {
 	tableFuncs map[string]TableFunction
 	// sqlParams, when not nil, are the ${name} values SQL text substitutes.
 	sqlParams map[string]string
+	// vars are the session variables (DECLARE VARIABLE), cached the tables
+	// CACHE TABLE replaced, by lower-case name; both under mu.
+	vars   map[string]*logical.Literal
+	cached map[string]cachedEntry
 }
 
 type tableEntry struct {

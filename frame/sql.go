@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/exec"
-	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/optimizer"
 	"github.com/gspark/gspark/planner/sql"
@@ -74,6 +72,8 @@ func (s *Session) ExecSQL(ctx context.Context, script string, emit func(stmt str
 		}
 		switch x := st.(type) {
 		case *sql.CreateView, *sql.DropView, *sql.CreateSourceView, *sql.CreateTableAs, *sql.InsertOverwriteDirectory:
+			continue
+		case *sql.CacheTable, *sql.UncacheTable, *sql.DeclareVariable, *sql.SetVariable, *sql.DropVariable:
 			continue
 		case *sql.Set:
 			if x.HasValue {
@@ -267,14 +267,14 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 		}
 		return s.memFrame("tables", []string{"tableName"}, rows)
 	case *sql.ShowFunctions:
-		var rows [][]string
-		for _, n := range functions.Builtins().Names() {
-			rows = append(rows, []string{n})
+		names, err := functionNames(x.Pattern)
+		if err != nil {
+			return &DataFrame{s: s, err: err}
 		}
-		for _, n := range logical.AggregateNames() {
-			rows = append(rows, []string{n})
+		rows := make([][]string, len(names))
+		for i, n := range names {
+			rows[i] = []string{n}
 		}
-		sort.Slice(rows, func(i, j int) bool { return rows[i][0] < rows[j][0] })
 		return s.memFrame("functions", []string{"function"}, rows)
 	case *sql.DropView:
 		if !s.dropView(x.Name) && !x.IfExists {
@@ -295,7 +295,13 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 		for _, f := range df.Schema().Fields() {
 			rows = append(rows, []string{f.Name, logical.TypeName(f.Type)})
 		}
+		if x.Extended {
+			rows = append(rows, s.describeExtended(x.Name)...)
+		}
 		return s.memFrame("describe", []string{"col_name", "data_type"}, rows)
+	}
+	if df, ok := s.syntaxStatement(ctx, st); ok {
+		return df
 	}
 	return &DataFrame{s: s, err: fmt.Errorf("unsupported statement %T", st)}
 }

@@ -301,6 +301,9 @@ func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where st
 					return &logical.OuterRef{Attr: o.(*logical.Attribute)}, nil
 				}
 			}
+			if v, ok := a.variableRef(x.Name); ok {
+				return v, nil
+			}
 		}
 		return r, err
 	case *logical.OuterRef:

@@ -25,3 +25,18 @@ func (a *Analyzer) resolveLateralAlias(x *logical.LateralAlias, in []*logical.At
 	}
 	return a.resolveExpr(x.E, in, where)
 }
+
+// VariableCatalog is a Catalog with session variables (DECLARE VARIABLE):
+// a name no column has is read as a variable of that name, as in Spark.
+type VariableCatalog interface {
+	LookupVariable(name string) (logical.Expr, bool)
+}
+
+// variableRef returns the value of the session variable name, if any.
+func (a *Analyzer) variableRef(name string) (logical.Expr, bool) {
+	vc, ok := a.Catalog.(VariableCatalog)
+	if !ok {
+		return nil, false
+	}
+	return vc.LookupVariable(name)
+}

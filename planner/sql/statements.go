@@ -51,8 +51,13 @@ type Explain struct {
 // ShowTables is SHOW TABLES.
 type ShowTables struct{ Text string }
 
-// ShowFunctions is SHOW FUNCTIONS: the scalar and aggregate functions.
-type ShowFunctions struct{ Text string }
+// ShowFunctions is SHOW FUNCTIONS [[LIKE] 'pattern']: the scalar and
+// aggregate functions, those matching Pattern when set (Spark's pattern:
+// * is any text, | separates alternatives, case does not matter).
+type ShowFunctions struct {
+	Pattern string
+	Text    string
+}
 
 // DropView is DROP VIEW [IF EXISTS] name.
 type DropView struct {
@@ -61,10 +66,11 @@ type DropView struct {
 	Text     string
 }
 
-// Describe is DESCRIBE [TABLE] Name.
+// Describe is DESCRIBE [TABLE] [EXTENDED | FORMATTED] Name.
 type Describe struct {
-	Name string
-	Text string
+	Name     string
+	Extended bool
+	Text     string
 }
 
 // CreateSourceView is CREATE [OR REPLACE] TEMP[ORARY] VIEW Name USING

@@ -55,17 +55,36 @@ func (p *parser) statementBody() (Statement, error) {
 		return &Explain{Extended: ext, Formatted: formatted, Analyze: analyze, Query: q}, nil
 	case t.is("SHOW"):
 		p.next()
+		if p.acceptKw("COLUMNS") {
+			return p.showColumns()
+		}
+		if (p.peek().is("USER") || p.peek().is("SYSTEM") || p.peek().is("ALL")) && p.peekAt(1).is("FUNCTIONS") {
+			p.next()
+		}
 		if p.acceptKw("FUNCTIONS") {
-			return &ShowFunctions{}, nil
+			pat, err := p.showFunctionsPattern()
+			if err != nil {
+				return nil, err
+			}
+			return &ShowFunctions{Pattern: pat}, nil
 		}
 		if err := p.expectKw("TABLES"); err != nil {
 			return nil, err
 		}
 		return &ShowTables{}, nil
+	case t.is("CACHE"):
+		return p.cache()
+	case t.is("UNCACHE"):
+		return p.uncache()
+	case t.is("DECLARE"):
+		return p.declare()
 	case t.is("DROP"):
 		p.next()
 		p.acceptKw("TEMPORARY")
 		p.acceptKw("TEMP")
+		if p.acceptKw("VARIABLE") {
+			return p.dropVariable()
+		}
 		if err := p.expectKw("VIEW"); err != nil {
 			return nil, err
 		}
@@ -87,13 +106,18 @@ func (p *parser) statementBody() (Statement, error) {
 			return p.describeModel()
 		}
 		p.acceptKw("TABLE")
+		ext := false
+		if (p.peek().is("EXTENDED") || p.peek().is("FORMATTED")) && p.peekAt(1).kind != tkEOF && !p.peekAt(1).isOp(";") {
+			p.next()
+			ext = true
+		}
 		name, err := p.qualifiedName("table name")
 		if err != nil {
 			return nil, err
 		}
-		return &Describe{Name: name}, nil
+		return &Describe{Name: name, Extended: ext}, nil
 	}
-	return nil, p.expected("SELECT, WITH, CREATE, INSERT, DROP, EXPLAIN, SHOW, DESCRIBE or SET")
+	return nil, p.expected("SELECT, WITH, CREATE, INSERT, DROP, EXPLAIN, SHOW, DESCRIBE, SET, CACHE, UNCACHE or DECLARE")
 }
 
 // create parses CREATE [OR REPLACE] TEMP VIEW … and CREATE TABLE … AS.
@@ -375,6 +399,10 @@ func (p *parser) optionValue() (string, error) {
 // quotes is unquoted.
 func (p *parser) set() (Statement, error) {
 	setTok := p.next()
+	if (p.peek().is("VAR") || p.peek().is("VARIABLE")) && p.peekAt(1).kind != tkEOF && !p.peekAt(1).isOp("=") {
+		p.next()
+		return p.setVariable()
+	}
 	t := p.peek()
 	if t.isOp(";") || t.kind == tkEOF {
 		return &Set{}, nil

@@ -158,3 +158,47 @@ func TestStatementPrefixesNeverPanic(t *testing.T) {
 		}
 	}
 }
+
+func TestSyntaxStatements(t *testing.T) {
+	stmts, err := Parse(`SHOW COLUMNS IN t IN db; SHOW USER FUNCTIONS LIKE 'a*'; DESCRIBE TABLE EXTENDED t; DESC extended;
+		CACHE LAZY TABLE c AS SELECT 1; UNCACHE TABLE IF EXISTS c; DECLARE OR REPLACE VARIABLE v INT DEFAULT 1 + 1;
+		SET VAR v = 2, session.w = 3; DROP TEMPORARY VARIABLE IF EXISTS system.session.v; SET var = 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := stmts[0].(*ShowColumns); c.Table != "db.t" {
+		t.Errorf("SHOW COLUMNS: table %q", c.Table)
+	}
+	if f := stmts[1].(*ShowFunctions); f.Pattern != "a*" {
+		t.Errorf("SHOW FUNCTIONS: pattern %q", f.Pattern)
+	}
+	if d := stmts[2].(*Describe); !d.Extended || d.Name != "t" {
+		t.Errorf("DESCRIBE EXTENDED: %+v", d)
+	}
+	if d := stmts[3].(*Describe); d.Extended || d.Name != "extended" {
+		t.Errorf("DESC extended (a table named extended): %+v", d)
+	}
+	if c := stmts[4].(*CacheTable); !c.Lazy || c.Query == nil || c.Name != "c" {
+		t.Errorf("CACHE: %+v", c)
+	}
+	if u := stmts[5].(*UncacheTable); !u.IfExists || u.Name != "c" {
+		t.Errorf("UNCACHE: %+v", u)
+	}
+	if d := stmts[6].(*DeclareVariable); !d.Replace || d.Name != "v" || d.Type == nil || d.Default == nil {
+		t.Errorf("DECLARE: %+v", d)
+	}
+	if s := stmts[7].(*SetVariable); strings.Join(s.Names, ",") != "v,w" {
+		t.Errorf("SET VAR: %+v", s)
+	}
+	if d := stmts[8].(*DropVariable); !d.IfExists || d.Name != "v" {
+		t.Errorf("DROP VARIABLE: %+v", d)
+	}
+	if s := stmts[9].(*Set); s.Key != "var" || s.Value != "1" {
+		t.Errorf("SET var = 1 is a setting: %+v", stmts[9])
+	}
+	for _, bad := range []string{"SHOW COLUMNS t", "CACHE t", "UNCACHE TABLE IF t", "SET VAR v 1", "SHOW FUNCTIONS LIKE"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("%s: want an error", bad)
+		}
+	}
+}
