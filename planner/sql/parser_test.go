@@ -287,6 +287,10 @@ func FuzzParse(f *testing.F) {
 		"explain extended select extract(year from d), substring(s from 1 for 2), `q``x` from (select * from t) s -- c\n/* c */",
 		"select 'it''s', \"dq\", 10L, 1.5BD, .5, 0x from t",
 		"select a from t where not a is not null or a not like '_' and a not in (1) and a not between 1 and 2",
+		"select a as x, x + 1, sum(b) from t group by all having x > 1 qualify rank() over (order by sum(b)) = 1 order by 1",
+		"select * from t lateral view outer explode(m) v as k, w, range(1, 10, 2) r, stack(2, 1, 2) s where (a, b) not in (select 1, 2) union select 1 order by 1",
+		"select mask(str => 'a', lowerChar => 'q'), posexplode(a) as (p, v), count(a, b), a in (select 1) from explode(collection => array(1))",
+		"declare or replace variable v int default 1; set var v = 2; cache table c as select 1; uncache table if exists c; show columns in t; show functions like 'a*'; describe extended t; drop temporary variable v",
 	} {
 		f.Add(s)
 	}
