@@ -223,7 +223,12 @@ func (c catalog) LookupVariable(name string) (logical.Expr, bool) {
 // functionNames lists the functions SHOW FUNCTIONS shows: all, or those
 // matching Spark's pattern (* any text, | between alternatives, any case).
 func functionNames(pattern string) ([]string, error) {
-	names := append(functions.Builtins().Names(), logical.AggregateNames()...)
+	var names []string
+	for _, n := range append(functions.Builtins().Names(), logical.AggregateNames()...) {
+		if !strings.HasPrefix(n, "__") { // internal helpers
+			names = append(names, n)
+		}
+	}
 	sort.Strings(names)
 	if pattern == "" {
 		return names, nil

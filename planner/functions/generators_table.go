@@ -48,3 +48,43 @@ func StackRows(args []logical.Expr) (int, error) {
 	}
 	return 0, ArgError("stack", args[0], "a positive integer constant (the number of rows)")
 }
+
+// DistinctTupleName is the function count(DISTINCT a, b, …) counts the
+// distinct values of: one string per row that is equal for two rows exactly
+// when all their arguments are equal, and null when any argument is null
+// (Spark counts the rows where every argument is non-null).
+const DistinctTupleName = "__distinct_tuple"
+
+func distinctTupleFunctions() []FunctionDef {
+	return []FunctionDef{{Name: DistinctTupleName, MinArgs: 2, MaxArgs: -1,
+		Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			str := arrow.BinaryTypes.String
+			var parts []logical.Expr
+			for _, a := range args {
+				switch a.DataType().(type) {
+				case *arrow.ListType, *arrow.StructType, *arrow.MapType:
+					return nil, ArgError("count(DISTINCT …) of several arguments", a, "values of atomic types")
+				}
+				v := a
+				if id := a.DataType().ID(); id == arrow.FLOAT32 || id == arrow.FLOAT64 {
+					// -0.0 + 0.0 is 0.0: the two zeros are one value, as in Spark.
+					sum, err := logical.TypeBinary(&logical.Binary{Op: logical.OpAdd, L: a, R: &logical.Literal{Value: float64(0), Type: arrow.PrimitiveTypes.Float64}})
+					if err != nil {
+						return nil, err
+					}
+					v = sum
+				}
+				s := logical.CastTo(v, str)
+				n, err := strfnResolve(arrow.PrimitiveTypes.Int32, strfnS)("length", []logical.Expr{s})
+				if err != nil {
+					return nil, err
+				}
+				// Each value as its length, ':', then its text: no two tuples share a key.
+				parts = append(parts, logical.CastTo(n, str), &logical.Literal{Value: ":", Type: str}, s)
+			}
+			return strfnResolve(str, strfnS)("concat", parts)
+		},
+		Compile: func(call *logical.Func, _ []expr.Expr) (expr.Expr, error) {
+			return nil, logical.AnalysisErr("%s is resolved into concat", call.Name)
+		}}}
+}

@@ -1783,9 +1783,10 @@ func (p *parser) call() (logical.Expr, error) {
 		}
 		if f == logical.AggCount && len(args) > 1 {
 			if distinct {
-				return nil, p.errAt(nameTok, "count(DISTINCT ...) of more than one argument is not supported yet")
+				args = []logical.Expr{&logical.Func{Name: functions.DistinctTupleName, Args: args}}
+			} else {
+				args = []logical.Expr{allNotNull(args)}
 			}
-			args = []logical.Expr{allNotNull(args)}
 		}
 		if len(args) != want {
 			return nil, p.errAt(nameTok, "%s takes %d argument(s), got %d", name, want, len(args))
