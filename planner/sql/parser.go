@@ -104,6 +104,9 @@ type parser struct {
 	i     int
 	depth int
 	ctes  []map[string]logical.Plan
+	// lambdaNames are the parameters of the lambda functions being parsed
+	// (a reserved word such as left or right may name one).
+	lambdaNames []string
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -1488,7 +1491,7 @@ func (p *parser) primary() (logical.Expr, error) {
 	next := p.peekAt(1)
 	switch up {
 	case "EXISTS":
-		if next.isOp("(") {
+		if next.isOp("(") && (p.peekAt(2).is("SELECT") || p.peekAt(2).is("WITH") || p.peekAt(2).isOp("(")) {
 			p.next()
 			p.next()
 			sub, err := p.query()
@@ -1607,6 +1610,10 @@ func (p *parser) primary() (logical.Expr, error) {
 		return p.call()
 	}
 	if reserved[up] {
+		if p.isLambdaName(t.text) {
+			p.next()
+			return &logical.UnresolvedColumn{Name: t.text}, nil
+		}
 		return nil, p.expected("an expression")
 	}
 	return p.columnRef()
@@ -1656,7 +1663,10 @@ func (p *parser) call() (logical.Expr, error) {
 		star = true
 	} else if !p.peek().isOp(")") {
 		for {
-			e, err := p.expr()
+			e, isLambda, err := p.lambda()
+			if !isLambda && err == nil {
+				e, err = p.expr()
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -1833,6 +1843,9 @@ func (p *parser) typeName() (arrow.DataType, error) {
 	}
 	p.next()
 	text := t.text
+	if p.peek().isOp("<") {
+		return p.nestedTypeName(t)
+	}
 	if p.peek().isOp("(") {
 		p.next()
 		var parts []string
