@@ -10,6 +10,11 @@ import (
 	"github.com/gspark/gspark/planner/logical"
 )
 
+// IntervalArgName is the internal function the SQL parser makes of an
+// INTERVAL literal given as the step of sequence: IntervalArgName(kind,
+// amount), kind and amount as for AddIntervalName. It is valid only there.
+const IntervalArgName = "__interval_arg"
+
 // collectionFunctions are Spark's collection functions over arrays and
 // maps beyond the constructors and accessors of array.go.
 func collectionFunctions() []FunctionDef {
@@ -47,7 +52,19 @@ func collectionFunctions() []FunctionDef {
 		{Name: "arrays_zip", MinArgs: 1, MaxArgs: -1, Resolve: resolveArraysZip, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.ArraysZip(structNames(call.Type.(*arrow.ListType).Elem()), a...)
 		}},
-		{Name: "sequence", MinArgs: 2, MaxArgs: 3, Resolve: resolveSequence, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+		{Name: IntervalArgName, MinArgs: 2, MaxArgs: 2, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			return &logical.Func{Name: name, Args: args, Type: arrow.PrimitiveTypes.Int64}, nil
+		}, Compile: func(*logical.Func, []expr.Expr) (expr.Expr, error) {
+			return nil, logical.AnalysisErr("an INTERVAL value is supported only as the step of sequence or added to or subtracted from a date or timestamp")
+		}},
+		{Name: "sequence", MinArgs: 2, MaxArgs: 3, Resolve: resolveSequence, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			if t := call.Args[0].DataType().ID(); t == arrow.DATE32 || t == arrow.TIMESTAMP {
+				if len(call.Args) < 4 {
+					return arrayfn.SequenceTime(a[0], a[1], 0, 0, true)
+				}
+				months, micros := sequenceStep(call)
+				return arrayfn.SequenceTime(a[0], a[1], months, micros, false)
+			}
 			var step expr.Expr
 			if len(a) > 2 {
 				step = a[2]
@@ -246,20 +263,57 @@ func resolveArraysZip(name string, args []logical.Expr) (logical.Expr, error) {
 }
 
 func resolveSequence(name string, args []logical.Expr) (logical.Expr, error) {
+	var step *logical.Func
+	if len(args) > 2 {
+		if f, ok := args[2].(*logical.Func); ok && f.Name == IntervalArgName {
+			step, args = f, args[:2]
+		}
+	}
 	t, err := widestOf(name, args)
 	if err != nil {
 		return nil, err
 	}
 	switch {
-	case logical.IsInteger(t):
-	case t.ID() == arrow.NULL:
+	case logical.IsInteger(t) && step == nil:
+	case t.ID() == arrow.NULL && step == nil:
 		t = arrow.PrimitiveTypes.Int32
-	case t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP:
-		return nil, logical.AnalysisErr("%s over dates and timestamps is not supported yet (gspark has no interval values for the step); use integers, e.g. date_add(start, n) over sequence(0, k)", name)
+	case t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP || t.ID() == arrow.NULL:
+		if t.ID() == arrow.NULL {
+			t = arrow.FixedWidthTypes.Date32
+		}
+		if step != nil && t.ID() == arrow.DATE32 && step.Args[0].(*logical.Literal).Value == IntervalDayTime {
+			// As Spark: dates with a step finer than days are timestamps.
+			t = arrow.FixedWidthTypes.Timestamp_us
+		}
+		out := castAll(args, t)
+		if step != nil {
+			out = append(out, step.Args...)
+		}
+		return &logical.Func{Name: name, Args: out, Type: arrow.ListOf(t)}, nil
+	case step != nil:
+		return nil, logical.AnalysisErr("%s with an INTERVAL step needs dates or timestamps, got %s", name, logical.TypeName(t))
 	default:
-		return nil, logical.AnalysisErr("%s needs integer arguments, got %s", name, logical.TypeName(t))
+		return nil, logical.AnalysisErr("%s needs integer, date or timestamp arguments, got %s", name, logical.TypeName(t))
+	}
+	if len(args) > 2 && !logical.IsInteger(args[2].DataType()) && args[2].DataType().ID() != arrow.NULL {
+		return nil, ArgError(name, args[2], "an integer step")
 	}
 	return &logical.Func{Name: name, Args: castAll(args, t), Type: arrow.ListOf(t)}, nil
+}
+
+// sequenceStep returns the INTERVAL step of a typed sequence over dates or
+// timestamps (kind and amount, the call's last two arguments) in months
+// and microseconds.
+func sequenceStep(call *logical.Func) (months, micros int64) {
+	kind := call.Args[2].(*logical.Literal).Value.(string)
+	amount, _ := logical.IntValue(call.Args[3].(*logical.Literal).Value)
+	switch kind {
+	case IntervalYearMonth:
+		return amount, 0
+	case IntervalDays:
+		return 0, amount * 86400e6
+	}
+	return 0, amount
 }
 
 func resolveMapConcat(name string, args []logical.Expr) (logical.Expr, error) {

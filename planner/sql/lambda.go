@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -49,6 +50,31 @@ func (p *parser) lambdaParamCount() int {
 		}
 		k++
 	}
+}
+
+// specialArg parses an argument of function name that is not an
+// expression: a lambda function, or the INTERVAL step of sequence (as a
+// call of functions.IntervalArgName). ok is false when none starts at the
+// parser's position.
+func (p *parser) specialArg(name string) (logical.Expr, bool, error) {
+	if name == "sequence" && p.peek().is("INTERVAL") {
+		iv, err := p.parseInterval()
+		if err != nil {
+			return nil, true, err
+		}
+		kind, amount := functions.IntervalDayTime, iv.micros
+		switch {
+		case iv.ym:
+			kind, amount = functions.IntervalYearMonth, iv.months
+		case iv.dayOnly:
+			kind, amount = functions.IntervalDays, iv.micros/86400e6
+		}
+		return &logical.Func{Name: functions.IntervalArgName, Args: []logical.Expr{
+			&logical.Literal{Value: kind, Type: arrow.BinaryTypes.String},
+			&logical.Literal{Value: amount, Type: arrow.PrimitiveTypes.Int64},
+		}}, true, nil
+	}
+	return p.lambda()
 }
 
 // lambda parses a lambda function argument, x -> body or (x, y) -> body,

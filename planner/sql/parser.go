@@ -1663,8 +1663,8 @@ func (p *parser) call() (logical.Expr, error) {
 		star = true
 	} else if !p.peek().isOp(")") {
 		for {
-			e, isLambda, err := p.lambda()
-			if !isLambda && err == nil {
+			e, special, err := p.specialArg(name)
+			if !special && err == nil {
 				e, err = p.expr()
 			}
 			if err != nil {

@@ -3,6 +3,7 @@ package arrayfn
 import (
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -405,4 +406,116 @@ func convert[T int8 | int16 | int32](vals []int64) []T {
 		out[k] = T(v)
 	}
 	return out
+}
+
+// SequenceTime is sequence(start, stop, step) over dates (days since the
+// epoch) or timestamps (microseconds since the epoch, UTC): start + k·step
+// up to stop (inclusive), the step an interval of months and microseconds
+// (months added first, clamping the day to the month's end as add_months
+// does, each element from start). With oneDay the step is one day toward
+// stop instead (Spark's default). A step whose sign does not lead to stop
+// (or zero with start ≠ stop) is an error, as in Spark. Null when start or
+// stop is null.
+func SequenceTime(start, stop expr.Expr, months, micros int64, oneDay bool) (expr.Expr, error) {
+	if err := checkArgs("sequence", start, stop); err != nil {
+		return nil, err
+	}
+	et := valueType(start.DataType())
+	isDate := et.ID() == arrow.DATE32
+	if !isDate && et.ID() != arrow.TIMESTAMP {
+		return nil, fmt.Errorf("sequence: elements of type %s are not dates or timestamps", et)
+	}
+	if isDate && micros%86400e6 != 0 {
+		return nil, fmt.Errorf("sequence: the step of a sequence of dates must be whole days or months")
+	}
+	if months != 0 && micros != 0 && (months > 0) != (micros > 0) {
+		return nil, fmt.Errorf("sequence: the step's months and days have different signs")
+	}
+	typ := arrow.ListOf(et)
+	// at returns element k from the start value v (in days or micros).
+	at := func(v, k, months, micros int64) int64 {
+		if isDate {
+			return addMonthsDays(v, k*months) + k*(micros/86400e6)
+		}
+		day, us := floorDiv(v, 86400e6)
+		return addMonthsDays(day, k*months)*86400e6 + us + k*micros
+	}
+	return &fn{name: "sequence", args: []expr.Expr{start, stop}, typ: typ, eval: func(mem memory.Allocator, a []arrow.Array, n int) (arrow.Array, error) {
+		var vals []int64
+		offs := make([]int32, n+1)
+		valid := make([]bool, n)
+		for i := 0; i < n; i++ {
+			lo, ok1 := timeAt(a[0], i)
+			hi, ok2 := timeAt(a[1], i)
+			if ok1 && ok2 {
+				valid[i] = true
+				months, micros := months, micros
+				if oneDay {
+					micros = 86400e6
+					if hi < lo {
+						micros = -micros
+					}
+				}
+				up := months > 0 || micros > 0
+				zero := months == 0 && micros == 0
+				if !(up && lo <= hi || !up && !zero && lo >= hi || zero && lo == hi) {
+					return nil, fmt.Errorf("illegal sequence boundaries: %s to %s by an interval of %d months and %d microseconds", a[0].ValueStr(i), a[1].ValueStr(i), months, micros)
+				}
+				for k := int64(0); ; k++ {
+					v := at(lo, k, months, micros)
+					if k > 0 && (up && v > hi || !up && v < hi) || zero && k > 0 {
+						break
+					}
+					if int64(len(vals)) >= MaxArrayLength {
+						return nil, fmt.Errorf("sequence: %w", ErrArrayTooLong)
+					}
+					vals = append(vals, v)
+				}
+			}
+			offs[i+1] = int32(len(vals))
+		}
+		child := intsOf(mem, et, vals)
+		defer child.Release()
+		return newList(mem, typ, offs, valid, child), nil
+	}}, nil
+}
+
+// timeAt returns element i of a date (days) or timestamp (micros) array.
+func timeAt(a arrow.Array, i int) (int64, bool) {
+	if a.IsNull(i) {
+		return 0, false
+	}
+	switch x := a.(type) {
+	case *array.Date32:
+		return int64(x.Value(i)), true
+	case *array.Timestamp:
+		return int64(x.Value(i)), true
+	}
+	return 0, false
+}
+
+// floorDiv divides rounding toward negative infinity, with the remainder.
+func floorDiv(a, b int64) (int64, int64) {
+	q, r := a/b, a%b
+	if r < 0 {
+		q, r = q-1, r+b
+	}
+	return q, r
+}
+
+// addMonthsDays adds n months to a date in days since the epoch, clamping
+// the day to the end of the resulting month.
+func addMonthsDays(days, n int64) int64 {
+	if n == 0 {
+		return days
+	}
+	t := time.Unix(days*86400, 0).UTC()
+	y, m, d := t.Date()
+	total := int64(m) - 1 + n
+	ny, nm := floorDiv(total, 12)
+	ny += int64(y)
+	last := time.Date(int(ny), time.Month(nm+2), 0, 0, 0, 0, 0, time.UTC).Day()
+	r := time.Date(int(ny), time.Month(nm+1), min(d, last), 0, 0, 0, 0, time.UTC)
+	q, _ := floorDiv(r.Unix(), 86400)
+	return q
 }

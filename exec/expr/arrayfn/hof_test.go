@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -429,4 +430,83 @@ func TestCollectionAgainstReference(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSequenceAgainstReference checks sequence over integers and over
+// dates with month and day steps against references built with Go's time
+// package.
+func TestSequenceAgainstReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	mem := exectest.Alloc(t)
+	const rows = 200
+	los, his, steps, dlo, dhi := make([]any, rows), make([]any, rows), make([]any, rows), make([]any, rows), make([]any, rows)
+	for k := range los {
+		lo, hi := int64(r.IntN(40)-20), int64(r.IntN(40)-20)
+		step := int64(r.IntN(5) + 1)
+		if hi < lo {
+			step = -step
+		}
+		los[k], his[k], steps[k] = lo, hi, step
+		if r.IntN(10) == 0 {
+			los[k] = nil
+		}
+		d := int32(r.IntN(3000) + 10000)
+		dlo[k], dhi[k] = d, d+int32(r.IntN(400))
+	}
+	b := batch(t, mem, column{"lo", i64, los}, column{"hi", i64, his}, column{"step", i64, steps},
+		column{"dlo", arrow.FixedWidthTypes.Date32, toDates(dlo)}, column{"dhi", arrow.FixedWidthTypes.Date32, toDates(dhi)})
+	defer b.Release()
+	vs, err := eval(t, mem, must(arrayfn.Sequence(col(b, 0), col(b, 1), col(b, 2))), nil, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range vs {
+		var want any
+		if los[k] != nil {
+			xs := []any{}
+			lo, hi, st := los[k].(int64), his[k].(int64), steps[k].(int64)
+			for x := lo; st > 0 && x <= hi || st < 0 && x >= hi; x += st {
+				xs = append(xs, x)
+			}
+			want = xs
+		}
+		if !reflect.DeepEqual(v, want) {
+			t.Fatalf("sequence(%v, %v, %v) = %v, want %v", los[k], his[k], steps[k], v, want)
+		}
+	}
+	for _, months := range []int64{1, 2, 5} {
+		vs, err := eval(t, mem, must(arrayfn.SequenceTime(col(b, 3), col(b, 4), months, 86400e6, false)), nil, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range vs {
+			lo, hi := epochDay(dlo[k].(int32)), epochDay(dhi[k].(int32))
+			want := []any{}
+			for i := 0; ; i++ {
+				// add_months from the start, clamped to the month's end,
+				// then i days.
+				y, m, d := lo.Date()
+				first := time.Date(y, m+time.Month(i*int(months)), 1, 0, 0, 0, 0, time.UTC)
+				last := first.AddDate(0, 1, -1).Day()
+				x := first.AddDate(0, 0, min(d, last)-1+i)
+				if x.After(hi) {
+					break
+				}
+				want = append(want, x)
+			}
+			if !reflect.DeepEqual(v, want) {
+				t.Fatalf("sequence(%v, %v, %d months 1 day) = %v, want %v", lo, hi, months, v, want)
+			}
+		}
+	}
+}
+
+func epochDay(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+func toDates(ds []any) []any {
+	out := make([]any, len(ds))
+	for k, d := range ds {
+		out[k] = epochDay(d.(int32))
+	}
+	return out
 }
