@@ -222,3 +222,20 @@ func MapEntries(m frame.Column) frame.Column { return frame.Call("map_entries", 
 func StrToMap(c frame.Column, pairDelim, keyValueDelim string) frame.Column {
 	return frame.Call("str_to_map", c, frame.Lit(pairDelim), frame.Lit(keyValueDelim))
 }
+
+// ArrayUnion is array_union(a, b): the distinct elements of both arrays.
+func ArrayUnion(a, b frame.Column) frame.Column { return frame.Call("array_union", a, b) }
+
+// ArrayIntersect is array_intersect(a, b): the distinct elements of a that b holds.
+func ArrayIntersect(a, b frame.Column) frame.Column { return frame.Call("array_intersect", a, b) }
+
+// ArrayExcept is array_except(a, b): the distinct elements of a that b lacks.
+func ArrayExcept(a, b frame.Column) frame.Column { return frame.Call("array_except", a, b) }
+
+// ArraySize is array_size(c): the number of elements (null for a null array).
+func ArraySize(c frame.Column) frame.Column { return frame.Call("array_size", c) }
+
+// MapContainsKey is map_contains_key(m, key).
+func MapContainsKey(m frame.Column, key any) frame.Column {
+	return frame.Call("map_contains_key", m, frame.Lit(key))
+}

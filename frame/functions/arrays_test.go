@@ -67,6 +67,11 @@ func TestSparkArrayFunctions(t *testing.T) {
 		{F.MapFromArrays(xs, ys), "{1 -> 0, 2 -> 2, 3 -> 3}"},
 		{F.MapFromEntries(F.MapEntries(m)), "{1 -> 0, 2 -> 2, 3 -> -1}"},
 		{F.StrToMap(F.Lit("a:1,b:2,c:3"), ",", ":"), "{a -> 1, b -> 2, c -> 3}"},
+		{F.ArrayUnion(xs, ys), "[1, 2, 3, 0]"},
+		{F.ArrayIntersect(xs, ys), "[2, 3]"},
+		{F.ArrayExcept(xs, ys), "[1]"},
+		{F.ArraySize(xs), "3"},
+		{F.MapContainsKey(m, 2), "true"},
 	}
 	for _, c := range cases {
 		rows, err := df.Select(c.col).Collect(context.Background())

@@ -71,6 +71,30 @@ func collectionFunctions() []FunctionDef {
 			}
 			return arrayfn.Sequence(a[0], a[1], step)
 		}},
+		{Name: "array_union", MinArgs: 2, MaxArgs: 2, Resolve: resolveArraySetOp, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return arrayfn.ArrayUnion(a[0], a[1])
+		}},
+		{Name: "array_intersect", MinArgs: 2, MaxArgs: 2, Resolve: resolveArraySetOp, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return arrayfn.ArrayIntersect(a[0], a[1])
+		}},
+		{Name: "array_except", MinArgs: 2, MaxArgs: 2, Resolve: resolveArraySetOp, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return arrayfn.ArrayExcept(a[0], a[1])
+		}},
+		{Name: "array_size", MinArgs: 1, MaxArgs: 1, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			if _, err := listArg(name, args[0]); err != nil {
+				return nil, err
+			}
+			return &logical.Func{Name: name, Args: args, Type: arrow.PrimitiveTypes.Int32}, nil
+		}, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return arrayfn.Size(a[0])
+		}},
+		{Name: "map_contains_key", MinArgs: 2, MaxArgs: 2, Resolve: resolveMapContainsKey, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			keys, err := arrayfn.MapKeys(a[0])
+			if err != nil {
+				return nil, err
+			}
+			return arrayfn.ArrayContains(keys, a[1])
+		}},
 		{Name: "map_concat", MinArgs: 0, MaxArgs: -1, Resolve: resolveMapConcat, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			return arrayfn.MapConcat(call.Type.(*arrow.MapType), a...)
 		}},
@@ -463,4 +487,38 @@ func arrayOverloads(defs []FunctionDef) []FunctionDef {
 		out[i] = d
 	}
 	return out
+}
+
+// resolveArraySetOp types array_union, array_intersect and array_except:
+// two arrays of one element type (an untyped NULL typed alike).
+func resolveArraySetOp(name string, args []logical.Expr) (logical.Expr, error) {
+	l, err := listArg(name, args[0])
+	if err != nil {
+		return nil, err
+	}
+	r, err := listArg(name, args[1])
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case l.ID() == arrow.NULL:
+		l = r
+	case r.ID() == arrow.NULL:
+	case !arrow.TypeEqual(l, r):
+		return nil, logical.AnalysisErr("%s: the arrays' element types %s and %s differ", name, logical.TypeName(l), logical.TypeName(r))
+	}
+	a, b := asList(args[0], l), asList(args[1], l)
+	return &logical.Func{Name: name, Args: []logical.Expr{a, b}, Type: a.DataType()}, nil
+}
+
+func resolveMapContainsKey(name string, args []logical.Expr) (logical.Expr, error) {
+	mt, ok := args[0].DataType().(*arrow.MapType)
+	if !ok {
+		return nil, ArgError(name, args[0], "a map argument")
+	}
+	k, err := valueOf(name, args[1], mt.KeyType())
+	if err != nil {
+		return nil, err
+	}
+	return &logical.Func{Name: name, Args: []logical.Expr{args[0], k}, Type: arrow.FixedWidthTypes.Boolean, MayBeNull: true}, nil
 }

@@ -402,6 +402,42 @@ func TestCollectionAgainstReference(t *testing.T) {
 			}
 			return slices.Insert(out, at, probes[k])
 		}},
+		{"array_union", func() (expr.Expr, error) { return arrayfn.ArrayUnion(a, a2) }, func(k int) any {
+			if arrs[k] == nil || arrs2[k] == nil {
+				return nil
+			}
+			out := []any{}
+			for _, x := range append(slices.Clone(arrs[k].([]any)), arrs2[k].([]any)...) {
+				if !slices.Contains(out, x) {
+					out = append(out, x)
+				}
+			}
+			return out
+		}},
+		{"array_intersect", func() (expr.Expr, error) { return arrayfn.ArrayIntersect(a, a2) }, func(k int) any {
+			if arrs[k] == nil || arrs2[k] == nil {
+				return nil
+			}
+			out := []any{}
+			for _, x := range arrs[k].([]any) {
+				if slices.Contains(arrs2[k].([]any), x) && !slices.Contains(out, x) {
+					out = append(out, x)
+				}
+			}
+			return out
+		}},
+		{"array_except", func() (expr.Expr, error) { return arrayfn.ArrayExcept(a, a2) }, func(k int) any {
+			if arrs[k] == nil || arrs2[k] == nil {
+				return nil
+			}
+			out := []any{}
+			for _, x := range arrs[k].([]any) {
+				if !slices.Contains(arrs2[k].([]any), x) && !slices.Contains(out, x) {
+					out = append(out, x)
+				}
+			}
+			return out
+		}},
 		{"arrays_overlap", func() (expr.Expr, error) { return arrayfn.ArraysOverlap(a, a2) }, func(k int) any {
 			if arrs[k] == nil || arrs2[k] == nil {
 				return nil
