@@ -164,3 +164,20 @@ func (p *parser) nestedTypeName(t token) (arrow.DataType, error) {
 	}
 	return out, nil
 }
+
+// rowStruct reads the rest of (e1, e2, ...) after e1, at the comma: Spark's
+// row constructor, a struct named like struct(e1, e2, ...).
+func (p *parser) rowStruct(first logical.Expr) (logical.Expr, error) {
+	args := []logical.Expr{first}
+	for p.acceptOp(",") {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, e)
+	}
+	if err := p.expectOp(")"); err != nil {
+		return nil, err
+	}
+	return &logical.Func{Name: "struct", Args: args}, nil
+}

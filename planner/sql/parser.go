@@ -1477,6 +1477,9 @@ func (p *parser) primary() (logical.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+			if p.peek().isOp(",") {
+				return p.rowStruct(e)
+			}
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
