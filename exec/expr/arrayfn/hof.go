@@ -50,6 +50,25 @@ func checkLambda(name string, f *Lambda, lo, hi int) error {
 	return nil
 }
 
+// checkParams verifies that the parameters of f have the types want (a
+// null-typed want accepts any type: the elements of an all-null array).
+func checkParams(name string, f *Lambda, want ...arrow.DataType) error {
+	for k, p := range f.params {
+		if k < len(want) && want[k].ID() != arrow.NULL && !arrow.TypeEqual(valueType(p), valueType(want[k])) {
+			return fmt.Errorf("%s: parameter %s of the lambda function has type %s, expected %s", name, f.names[k], p, want[k])
+		}
+	}
+	return nil
+}
+
+// elemOf returns the element type of an array type (null for the null type).
+func elemOf(t arrow.DataType) arrow.DataType {
+	if lt, ok := t.(*arrow.ListType); ok {
+		return lt.Elem()
+	}
+	return arrow.Null
+}
+
 // Transform is transform(array, x -> ...) and transform(array, (x, i) ->
 // ...): each element replaced by the lambda's value (i is the 0-based
 // position). A null array gives null.
@@ -58,6 +77,9 @@ func Transform(arr expr.Expr, f *Lambda) (expr.Expr, error) {
 		return nil, err
 	}
 	if err := checkLambda("transform", f, 1, 2); err != nil {
+		return nil, err
+	}
+	if err := checkParams("transform", f, elemOf(arr.DataType()), arrow.PrimitiveTypes.Int32); err != nil {
 		return nil, err
 	}
 	typ := arrow.ListOf(f.DataType())
@@ -86,6 +108,9 @@ func Filter(arr expr.Expr, f *Lambda) (expr.Expr, error) {
 		return nil, err
 	}
 	if err := checkLambda("filter", f, 1, 2); err != nil {
+		return nil, err
+	}
+	if err := checkParams("filter", f, elemOf(arr.DataType()), arrow.PrimitiveTypes.Int32); err != nil {
 		return nil, err
 	}
 	if f.DataType().ID() != arrow.BOOL {
@@ -137,6 +162,9 @@ func quantifier(name string, arr expr.Expr, f *Lambda, decisive bool) (expr.Expr
 		return nil, err
 	}
 	if err := checkLambda(name, f, 1, 1); err != nil {
+		return nil, err
+	}
+	if err := checkParams(name, f, elemOf(arr.DataType())); err != nil {
 		return nil, err
 	}
 	if f.DataType().ID() != arrow.BOOL {
@@ -191,6 +219,9 @@ func Aggregate(arr, zero expr.Expr, merge, finish *Lambda) (expr.Expr, error) {
 		return nil, err
 	}
 	accType := valueType(zero.DataType())
+	if err := checkParams("aggregate", merge, accType, elemOf(arr.DataType())); err != nil {
+		return nil, err
+	}
 	if !arrow.TypeEqual(merge.DataType(), accType) {
 		return nil, fmt.Errorf("aggregate: the merge function returns %s, the accumulator (zero) has type %s", merge.DataType(), accType)
 	}
@@ -307,6 +338,9 @@ func ZipWith(left, right expr.Expr, f *Lambda) (expr.Expr, error) {
 	if err := checkLambda("zip_with", f, 2, 2); err != nil {
 		return nil, err
 	}
+	if err := checkParams("zip_with", f, elemOf(left.DataType()), elemOf(right.DataType())); err != nil {
+		return nil, err
+	}
 	typ := arrow.ListOf(f.DataType())
 	return &hof{name: "zip_with", args: []expr.Expr{left, right}, lambdas: []*Lambda{f}, typ: typ, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
 		l, err := viewList(a[0])
@@ -373,6 +407,9 @@ func ArraySort(arr expr.Expr, f *Lambda) (expr.Expr, error) {
 		return nil, err
 	}
 	if err := checkLambda("array_sort", f, 2, 2); err != nil {
+		return nil, err
+	}
+	if err := checkParams("array_sort", f, elemOf(arr.DataType()), elemOf(arr.DataType())); err != nil {
 		return nil, err
 	}
 	if f.DataType().ID() != arrow.INT32 {

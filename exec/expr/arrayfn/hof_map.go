@@ -65,6 +65,9 @@ func MapFilter(m expr.Expr, f *Lambda) (expr.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkParams("map_filter", f, mt.KeyType(), mt.ItemType()); err != nil {
+		return nil, err
+	}
 	return &hof{name: "map_filter", args: []expr.Expr{m}, lambdas: []*Lambda{f}, typ: mt, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
 		v, err := viewList(a[0])
 		if err != nil {
@@ -132,6 +135,9 @@ func transformMap(name string, m expr.Expr, f *Lambda, keys bool) (expr.Expr, er
 	}
 	in, err := mapType(name, m.DataType())
 	if err != nil {
+		return nil, err
+	}
+	if err := checkParams(name, f, in.KeyType(), in.ItemType()); err != nil {
 		return nil, err
 	}
 	mt := arrow.MapOf(in.KeyType(), f.DataType())
@@ -213,6 +219,9 @@ func MapZipWith(m1, m2 expr.Expr, f *Lambda) (expr.Expr, error) {
 	}
 	if !arrow.TypeEqual(t1.KeyType(), t2.KeyType()) {
 		return nil, fmt.Errorf("map_zip_with: the maps' key types %s and %s differ", t1.KeyType(), t2.KeyType())
+	}
+	if err := checkParams("map_zip_with", f, t1.KeyType(), t1.ItemType(), t2.ItemType()); err != nil {
+		return nil, err
 	}
 	mt := arrow.MapOf(t1.KeyType(), f.DataType())
 	return &hof{name: "map_zip_with", args: []expr.Expr{m1, m2}, lambdas: []*Lambda{f}, typ: mt, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {

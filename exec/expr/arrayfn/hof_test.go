@@ -1,6 +1,7 @@
 package arrayfn_test
 
 import (
+	"errors"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -545,4 +546,42 @@ func toDates(ds []any) []any {
 		out[k] = epochDay(d.(int32))
 	}
 	return out
+}
+
+// TestHigherOrderErrors checks the errors of the higher-order kernels and
+// that their error paths release every buffer (the checked allocator).
+func TestHigherOrderErrors(t *testing.T) {
+	mem := exectest.Alloc(t)
+	b := batch(t, mem, column{"a", arrow.ListOf(i64), []any{[]any{int64(1), int64(2)}, []any{int64(3)}}},
+		column{"m", arrow.MapOf(i64, str), []any{nil, nil}})
+	defer b.Release()
+	nullCmp := must(arrayfn.NewLambda(lit(t, nil, i32), nil, []string{"l", "r"}, []arrow.DataType{i64, i64}))
+	if _, err := eval(t, mem, must(arrayfn.ArraySort(col(b, 0), nullCmp)), nil, b); !errors.Is(err, arrayfn.ErrNullComparatorResult) {
+		t.Errorf("array_sort with a null comparator: got %v", err)
+	}
+	// x % 0 fails inside the body (ANSI division by zero).
+	div := must(arrayfn.NewLambda(must(expr.Binary(expr.Mod, expr.Column(0, "x", i64), lit(t, int64(0), i64))), nil, []string{"x"}, []arrow.DataType{i64}))
+	if _, err := eval(t, mem, must(arrayfn.Transform(col(b, 0), div)), nil, b); err == nil {
+		t.Errorf("transform with x %% 0: no error")
+	}
+	merge := must(arrayfn.NewLambda(must(expr.Binary(expr.Mod, expr.Column(0, "acc", i64), expr.Column(1, "x", i64))), nil, []string{"acc", "x"}, []arrow.DataType{i64, i64}))
+	if _, err := eval(t, mem, must(arrayfn.Aggregate(col(b, 0), lit(t, int64(0), i64), merge, nil)), nil, b); err != nil {
+		t.Errorf("aggregate 0 %% x: %v", err)
+	}
+	zeroMerge := must(arrayfn.NewLambda(must(expr.Binary(expr.Mod, expr.Column(1, "x", i64), expr.Column(0, "acc", i64))), nil, []string{"acc", "x"}, []arrow.DataType{i64, i64}))
+	if _, err := eval(t, mem, must(arrayfn.Aggregate(col(b, 0), lit(t, int64(0), i64), zeroMerge, nil)), nil, b); err == nil {
+		t.Errorf("aggregate x %% 0: no error")
+	}
+	if _, err := arrayfn.Transform(col(b, 0), nullCmp); err == nil {
+		t.Errorf("transform with a 2-parameter lambda of the wrong types: no error")
+	}
+	if _, err := arrayfn.Exists(col(b, 0), div); err == nil {
+		t.Errorf("exists with a non-boolean lambda: no error")
+	}
+	if _, err := arrayfn.MapFilter(col(b, 0), nullCmp); err == nil {
+		t.Errorf("map_filter over an array: no error")
+	}
+	if _, err := (&arrayfn.Lambda{}).Eval(mem, b); err == nil {
+		t.Errorf("a lambda evaluated alone: no error")
+	}
 }
