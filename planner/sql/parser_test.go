@@ -287,6 +287,7 @@ func FuzzParse(f *testing.F) {
 		"explain extended select extract(year from d), substring(s from 1 for 2), `q``x` from (select * from t) s -- c\n/* c */",
 		"select 'it''s', \"dq\", 10L, 1.5BD, .5, 0x from t",
 		"select a from t where not a is not null or a not like '_' and a not in (1) and a not between 1 and 2",
+		"select transform(xs, (x, i) -> x + i), aggregate(xs, 0, (acc, x) -> acc + x, a -> (a, 1)), cast(null as map<string, array<struct<f: int>>>), sequence(d, e, interval 1 month) from t",
 	} {
 		f.Add(s)
 	}
