@@ -484,7 +484,7 @@ func ArraySort(arr expr.Expr, f *Lambda) (expr.Expr, error) {
 }
 
 // pairLimit is the longest array array_sort compares all pairs of at once.
-const pairLimit = 64
+const pairLimit = 256
 
 // comparePairs evaluates the comparator over the element pairs (li[p],
 // ri[p]) of rows rows[p].

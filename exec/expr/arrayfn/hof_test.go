@@ -222,7 +222,7 @@ func descNullsFirst(t *testing.T) *arrayfn.Lambda {
 func TestArraySortAgainstReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	mem := exectest.Alloc(t)
-	for _, maxLen := range []int{8, 90} {
+	for _, maxLen := range []int{8, 90, 300} {
 		const rows = 40
 		arrs := make([]any, rows)
 		for k := range arrs {
