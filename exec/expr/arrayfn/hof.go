@@ -32,7 +32,7 @@ func applyToElements(mem memory.Allocator, batch arrow.RecordBatch, f *Lambda, v
 	defer elems.Release()
 	params := []arrow.Array{elems}
 	if len(f.params) == 2 {
-		pos := positionArray(mem, e.pos)
+		pos := positionArray(mem, e.positions())
 		defer pos.Release()
 		params = append(params, pos)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/exec/expr"
@@ -584,4 +586,40 @@ func TestHigherOrderErrors(t *testing.T) {
 	if _, err := (&arrayfn.Lambda{}).Eval(mem, b); err == nil {
 		t.Errorf("a lambda evaluated alone: no error")
 	}
+}
+
+// BenchmarkTransform measures transform(a, x -> x * 10 + p) over 64Ki rows
+// of 8 elements, the body reading an outer column.
+func BenchmarkTransform(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	const rows = 1 << 16
+	lb := array.NewListBuilder(mem, i64)
+	vb := lb.ValueBuilder().(*array.Int64Builder)
+	pb := array.NewInt64Builder(mem)
+	for i := 0; i < rows; i++ {
+		lb.Append(true)
+		for k := 0; k < 8; k++ {
+			vb.Append(int64(i + k))
+		}
+		pb.Append(int64(i))
+	}
+	la, pa := lb.NewArray(), pb.NewArray()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "a", Type: la.DataType(), Nullable: true}, {Name: "p", Type: i64, Nullable: true}}, nil)
+	batch := array.NewRecordBatch(schema, []arrow.Array{la, pa}, rows)
+	defer batch.Release()
+	la.Release()
+	pa.Release()
+	ten, _ := expr.Literal(int64(10), i64)
+	body := must(expr.Binary(expr.Add, must(expr.Binary(expr.Mul, expr.Column(1, "x", i64), ten)), expr.Column(0, "p", i64)))
+	f := must(arrayfn.NewLambda(body, []int{1}, []string{"x"}, []arrow.DataType{i64}))
+	e := must(arrayfn.Transform(expr.Column(0, "a", la.DataType()), f))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		out, err := e.Eval(mem, batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out.Release()
+	}
+	b.ReportMetric(float64(rows*8*b.N)/b.Elapsed().Seconds()/1e6, "Melem/s")
 }

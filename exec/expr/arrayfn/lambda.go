@@ -162,25 +162,39 @@ func (f *hof) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, 
 }
 
 // elements lists the elements of the valid rows of v: rows[k] is the row of
-// element k, idx[k] its index in v.child and pos[k] its position in its
-// array; offs are the rebased offsets (n+1) and valid the rows' validity.
+// element k and idx[k] its index in v.child; offs are the rebased offsets
+// (n+1) and valid the rows' validity.
 type elements struct {
-	rows, idx, pos []int32
-	offs           []int32
-	valid          []bool
+	rows, idx []int32
+	offs      []int32
+	valid     []bool
+}
+
+// positions returns the 0-based position of each element in its array.
+func (e elements) positions() []int32 {
+	pos := make([]int32, len(e.idx))
+	for k, r := range e.rows {
+		pos[k] = int32(k) - e.offs[r]
+	}
+	return pos
 }
 
 func listElements(v listView, n int) elements {
-	e := elements{rows: []int32{}, offs: make([]int32, n+1), valid: make([]bool, n)}
+	total := 0
+	for i := 0; i < n; i++ {
+		lo, hi := v.bounds(i)
+		total += int(hi - lo)
+	}
+	e := elements{rows: make([]int32, total), idx: make([]int32, total), offs: make([]int32, n+1), valid: make([]bool, n)}
+	k := 0
 	for i := 0; i < n; i++ {
 		lo, hi := v.bounds(i)
 		e.valid[i] = v.valid(i)
 		for j := lo; j < hi; j++ {
-			e.rows = append(e.rows, int32(i))
-			e.idx = append(e.idx, j)
-			e.pos = append(e.pos, j-lo)
+			e.rows[k], e.idx[k] = int32(i), j
+			k++
 		}
-		e.offs[i+1] = int32(len(e.idx))
+		e.offs[i+1] = int32(k)
 	}
 	return e
 }
