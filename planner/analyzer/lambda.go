@@ -35,15 +35,14 @@ func (a *Analyzer) resolveHigherOrder(f *logical.Func, in []*logical.Attribute, 
 		if err != nil {
 			return nil, err
 		}
+		// A variable's ID is its place on the stack of parameters in scope,
+		// far below attribute IDs (which are positive, or -1 for an unnamed
+		// output): unique among the variables a body can see, and the same
+		// for the same lambda written twice, so that GROUP BY f(xs, x -> ...)
+		// matches the select list's.
 		vars := make([]*logical.LambdaVar, len(l.Params))
 		for k, p := range l.Params {
-			id := int64(0)
-			if k < len(l.Vars) {
-				id = l.Vars[k].ID
-			} else {
-				id = a.IDs.Next()
-			}
-			vars[k] = &logical.LambdaVar{Name: p, ID: id, Type: types[k].Type, Null: types[k].Nullable}
+			vars[k] = &logical.LambdaVar{Name: p, ID: lambdaVarIDBase - int64(len(a.lambdas)+k), Type: types[k].Type, Null: types[k].Nullable}
 		}
 		outer := len(a.lambdas)
 		a.lambdas = append(a.lambdas, vars...)
@@ -56,6 +55,9 @@ func (a *Analyzer) resolveHigherOrder(f *logical.Func, in []*logical.Attribute, 
 	}
 	return TypeCheck(&logical.Func{Name: f.Name, Args: args})
 }
+
+// lambdaVarIDBase is the ID of the outermost lambda's first parameter.
+const lambdaVarIDBase = -1 << 40
 
 // lookupLambdaVar finds the innermost lambda parameter name refers to (or
 // a field of it, for x.f over a struct parameter).

@@ -181,3 +181,16 @@ func (p *parser) rowStruct(first logical.Expr) (logical.Expr, error) {
 	}
 	return &logical.Func{Name: "struct", Args: args}, nil
 }
+
+// isLambdaParam reports whether name (or the first part of a dotted name)
+// is a parameter of a lambda whose body is being rewritten above an
+// aggregate: it stays bound to the lambda.
+func (b *builder) isLambdaParam(name string) bool {
+	first, _, _ := strings.Cut(name, ".")
+	for _, n := range b.lambdas {
+		if strings.EqualFold(n, first) {
+			return true
+		}
+	}
+	return false
+}
