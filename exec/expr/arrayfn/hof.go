@@ -250,7 +250,20 @@ func Aggregate(arr, zero expr.Expr, merge, finish *Lambda) (expr.Expr, error) {
 			return acc, nil
 		}
 		defer acc.Release()
-		return finish.apply(mem, batch, nil, acc)
+		res, err := finish.apply(mem, batch, nil, acc)
+		if err != nil || a[0].NullN() == 0 {
+			return res, err
+		}
+		// A null array gives null, whatever finish makes of a null.
+		defer res.Release()
+		idx := make([]int32, n)
+		for i := range idx {
+			idx[i] = int32(i)
+			if !v.valid(i) {
+				idx[i] = -1
+			}
+		}
+		return kernels.Take(mem, res, idx)
 	}}, nil
 }
 
