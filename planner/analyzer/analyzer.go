@@ -26,6 +26,9 @@ type Analyzer struct {
 	// outer holds the inputs of the enclosing queries, innermost first,
 	// while a subquery is analyzed.
 	outer [][]*logical.Attribute
+	// lambdas holds the parameters of the lambda functions being resolved,
+	// innermost last.
+	lambdas []*logical.LambdaVar
 }
 
 // Analyze resolves every table, column, function and type in p, inserting the
@@ -293,6 +296,9 @@ func (a *Analyzer) resolveList(list []logical.Expr, in []*logical.Attribute, whe
 func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where string) (logical.Expr, error) {
 	switch x := e.(type) {
 	case *logical.UnresolvedColumn:
+		if v, ok, err := a.lookupLambdaVar(x.Name); ok {
+			return v, err
+		}
 		r, err := lookupColumn(x.Name, in, where)
 		var unknown *unknownColumnError
 		if err != nil && errors.As(err, &unknown) {
@@ -318,6 +324,14 @@ func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where st
 			return nil, err
 		}
 		return &logical.MultiAlias{E: r, Names: x.Names, Qualifier: x.Qualifier}, nil
+	case *logical.LambdaVar:
+		return a.boundLambdaVar(x)
+	case *logical.Lambda:
+		return nil, logical.AnalysisErr("a lambda function (%s) is allowed only as an argument of a higher-order function such as transform or filter", logical.StripIDs(x.String()))
+	case *logical.Func:
+		if logical.HasLambda(x.Args) {
+			return a.resolveHigherOrder(x, in, where)
+		}
 	case *logical.Subquery:
 		return a.resolveSubquery(x, in, where)
 	case *logical.UDF:

@@ -132,6 +132,10 @@ func CompileExpr(e logical.Expr, input []*logical.Attribute) (expr.Expr, error) 
 			args[i] = c
 		}
 		return expr.UDF(x.Name, x.Type, args, x.Fn), nil
+	case *logical.Lambda:
+		return compileLambda(x, input)
+	case *logical.LambdaVar:
+		return compileLambdaVar(x, input)
 	case *logical.Subquery:
 		if x.Kind == logical.ScalarSubquery {
 			return unevaluated{x}, nil

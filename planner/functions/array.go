@@ -273,6 +273,8 @@ func resolveStruct(name string, args []logical.Expr) (logical.Expr, error) {
 			names[i] = x.Name
 		case *logical.Alias:
 			names[i] = x.Name
+		case *logical.LambdaVar:
+			names[i] = x.Name
 		default:
 			names[i] = fmt.Sprintf("col%d", i+1)
 		}

@@ -110,6 +110,10 @@ func sameProperties(a, b Expr) bool {
 	case *WindowExpr:
 		y := b.(*WindowExpr)
 		return len(x.PartitionBy) == len(y.PartitionBy) && reflect.DeepEqual(x.Frame, y.Frame)
+	case *LambdaVar:
+		return x.ID == b.(*LambdaVar).ID
+	case *Lambda:
+		return sameLambdaVars(x.Vars, b.(*Lambda).Vars)
 	}
 	// An expression type defined elsewhere is only equal to itself.
 	return false
@@ -183,6 +187,8 @@ func hashInto(h hash.Hash64, e Expr) {
 		num(x.ID)
 	case *WindowFunction:
 		num(int64(x.Func))
+	case *LambdaVar:
+		num(x.ID)
 	}
 	for _, c := range e.Children() {
 		hashInto(h, c)
@@ -231,3 +237,15 @@ func (m *ExprMap[V]) Set(e Expr, v V) {
 
 // Len is the number of keys.
 func (m *ExprMap[V]) Len() int { return m.n }
+
+func sameLambdaVars(a, b []*LambdaVar) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID {
+			return false
+		}
+	}
+	return true
+}

@@ -28,8 +28,8 @@ func commonSubexpressions(list []logical.Expr) []logical.Expr {
 			return 1
 		case *logical.Alias:
 			return visit(x.E)
-		case *logical.CaseWhen, *logical.AggregateCall:
-			return 1 // conditional or not a scalar: leave alone
+		case *logical.CaseWhen, *logical.AggregateCall, *logical.Lambda:
+			return 1 // conditional, not a scalar or per element: leave alone
 		case *logical.Binary:
 			if x.Op == logical.OpAnd || x.Op == logical.OpOr {
 				n += visit(x.L) + 1

@@ -45,6 +45,7 @@ type builder struct {
 	agg      bool
 	hidden   []logical.Expr          // aliased hidden items
 	hiddenOf logical.ExprMap[string] // hidden item name by expression
+	lambdas  []string                // parameters of the lambdas being rewritten
 }
 
 // hide adds e as a hidden item (once per distinct expression) and returns a reference to it.
@@ -143,10 +144,16 @@ func (b *builder) aboveAggregate(e logical.Expr) logical.Expr {
 	}
 	switch x := e.(type) {
 	case *logical.UnresolvedColumn:
-		if b.isAlias(x.Name) || b.selectsColumn(x.Name) {
+		if b.isAlias(x.Name) || b.selectsColumn(x.Name) || b.isLambdaParam(x.Name) {
 			return x
 		}
 		return b.hide(x)
+	case *logical.Lambda:
+		outer := len(b.lambdas)
+		b.lambdas = append(b.lambdas, x.Params...)
+		body := b.aboveAggregate(x.Body)
+		b.lambdas = b.lambdas[:outer]
+		return x.WithChildren([]logical.Expr{body})
 	case *logical.AggregateCall:
 		return b.hide(x)
 	case *logical.Func:

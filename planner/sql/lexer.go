@@ -242,13 +242,13 @@ func lex(src string) ([]token, error) {
 			toks = append(toks, token{kind: tkWord, text: src[start:i], pos: start})
 		default:
 			op := ""
-			for _, cand := range []string{"<=>", ">>>", "<<", ">>", "<>", "!=", "<=", ">=", "==", "=>", "||", "::"} {
+			for _, cand := range []string{"<=>", ">>>", "<<", ">>", "<>", "!=", "<=", ">=", "==", "=>", "||", "::", "->"} {
 				if strings.HasPrefix(src[i:], cand) {
 					op = cand
 					break
 				}
 			}
-			if op == "" && strings.IndexByte("+-*/%=<>(),.;[]&|^~", c) >= 0 {
+			if op == "" && strings.IndexByte("+-*/%=<>(),.;[]&|^~:", c) >= 0 {
 				op = string(c)
 			}
 			if op == "" {

@@ -104,6 +104,9 @@ type parser struct {
 	i     int
 	depth int
 	ctes  []map[string]logical.Plan
+	// lambdaNames are the parameters of the lambda functions being parsed
+	// (a reserved word such as left or right may name one).
+	lambdaNames []string
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -1510,7 +1513,7 @@ func (p *parser) primary() (logical.Expr, error) {
 	next := p.peekAt(1)
 	switch up {
 	case "EXISTS":
-		if next.isOp("(") {
+		if next.isOp("(") && (p.peekAt(2).is("SELECT") || p.peekAt(2).is("WITH") || p.peekAt(2).isOp("(")) {
 			p.next()
 			p.next()
 			sub, err := p.query()
@@ -1629,6 +1632,10 @@ func (p *parser) primary() (logical.Expr, error) {
 		return p.call()
 	}
 	if reserved[up] {
+		if p.isLambdaName(t.text) {
+			p.next()
+			return &logical.UnresolvedColumn{Name: t.text}, nil
+		}
 		return nil, p.expected("an expression")
 	}
 	return p.columnRef()
@@ -1678,7 +1685,10 @@ func (p *parser) call() (logical.Expr, error) {
 		star = true
 	} else if !p.peek().isOp(")") {
 		for {
-			e, err := p.argExpr()
+			e, special, err := p.specialArg(name)
+			if !special && err == nil {
+				e, err = p.argExpr()
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -1866,6 +1876,9 @@ func (p *parser) typeName() (arrow.DataType, error) {
 	}
 	p.next()
 	text := t.text
+	if p.peek().isOp("<") {
+		return p.nestedTypeName(t)
+	}
 	if p.peek().isOp("(") {
 		p.next()
 		var parts []string

@@ -291,6 +291,7 @@ func FuzzParse(f *testing.F) {
 		"select * from t lateral view outer explode(m) v as k, w, range(1, 10, 2) r, stack(2, 1, 2) s where (a, b) not in (select 1, 2) union select 1 order by 1",
 		"select mask(str => 'a', lowerChar => 'q'), posexplode(a) as (p, v), count(a, b), a in (select 1) from explode(collection => array(1))",
 		"declare or replace variable v int default 1; set var v = 2; cache table c as select 1; uncache table if exists c; show columns in t; show functions like 'a*'; describe extended t; drop temporary variable v",
+		"select transform(xs, (x, i) -> x + i), aggregate(xs, 0, (acc, x) -> acc + x, a -> (a, 1)), cast(null as map<string, array<struct<f: int>>>), sequence(d, e, interval 1 month) from t",
 	} {
 		f.Add(s)
 	}

@@ -3,7 +3,12 @@
 // access (size, element_at, the 0-based subscript and get, array_contains,
 // map_keys, map_values, struct field access), vector_to_array and
 // array_to_vector over ML vector columns, array transforms (sort_array, array_distinct, array_join,
-// array_min, array_max, concat of arrays) and split. Element types are handled generically where
+// array_min, array_max, concat of arrays) and split; the higher-order
+// functions over lambda functions (transform, filter, exists, forall,
+// aggregate, zip_with, array_sort, map_filter, transform_keys,
+// transform_values, map_zip_with; see Lambda) and Spark's other collection
+// functions (slice, flatten, sequence, array_insert, set operations, map
+// construction from entries, arrays or text, ...). Element types are handled generically where
 // the function only moves elements (gathering with kernels.Take); functions
 // that test equality support what kernels.KeyEncoder encodes (flat types,
 // arrays and structs of them); those that order elements support the flat
