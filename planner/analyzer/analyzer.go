@@ -74,6 +74,7 @@ func (a *Analyzer) resolveNode(p logical.Plan) (logical.Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		list = a.expandJSONTuple(list)
 		if p, ok, err := a.extractGenerator(list, n.Child); ok || err != nil {
 			return p, err
 		}
