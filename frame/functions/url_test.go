@@ -28,3 +28,21 @@ func TestURLFunctions(t *testing.T) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}
 }
+
+// TestCSVFunctions checks the Go API of the CSV functions against Spark's
+// documented examples.
+func TestCSVFunctions(t *testing.T) {
+	s := strOneRow(t)
+	rows, err := s.Table("one").Select(
+		F.ToCSV(F.FromCSV(frame.Lit("1, 0.8"), "a INT, b DOUBLE", nil), nil),
+		F.ToCSV(F.FromCSV(frame.Lit("26/08/2015"), "time Timestamp", map[string]string{"timestampFormat": "dd/MM/yyyy"}), map[string]string{"timestampFormat": "dd/MM/yyyy"}),
+		F.SchemaOfCSV("1,abc", nil),
+	).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []any{"1,0.8", "26/08/2015", "STRUCT<_c0: INT, _c1: STRING>"}
+	if got := []any(rows[0]); !reflect.DeepEqual(got, want) {
+		t.Fatalf("got  %#v\nwant %#v", got, want)
+	}
+}
