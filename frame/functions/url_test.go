@@ -46,3 +46,24 @@ func TestCSVFunctions(t *testing.T) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}
 }
+
+// TestXPathFunctions checks the Go API of the XPath functions against
+// Spark's documented examples.
+func TestXPathFunctions(t *testing.T) {
+	s := strOneRow(t)
+	sum := frame.Lit("<a><b>1</b><b>2</b></a>")
+	rows, err := s.Table("one").Select(
+		F.XPath(frame.Lit("<a><b>b1</b><b>b2</b><b>b3</b><c>c1</c><c>c2</c></a>"), "a/b/text()"),
+		F.XPathBoolean(frame.Lit("<a><b>1</b></a>"), "a/b"),
+		F.XPathString(frame.Lit("<a><b>b</b><c>cc</c></a>"), "a/c"),
+		F.XPathShort(sum, "sum(a/b)"), F.XPathInt(sum, "sum(a/b)"), F.XPathLong(sum, "sum(a/b)"),
+		F.XPathFloat(sum, "sum(a/b)"), F.XPathDouble(sum, "sum(a/b)"),
+	).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []any{[]any{"b1", "b2", "b3"}, true, "cc", int16(3), int32(3), int64(3), float32(3), float64(3)}
+	if got := []any(rows[0]); !reflect.DeepEqual(got, want) {
+		t.Fatalf("got  %#v\nwant %#v", got, want)
+	}
+}

@@ -16,8 +16,19 @@ var stringType = arrow.BinaryTypes.String
 
 // rowFunc is an expression evaluated a row at a time over the row form of
 // its arguments: fn returns the row's result in row form (nil for NULL).
+// fn may be called from several goroutines at once.
 func rowFunc(name string, typ arrow.DataType, args []expr.Expr, fn func(row []any) (any, error)) expr.Expr {
+	return batchFunc(name, typ, args, func() (func(row []any) (any, error), error) { return fn, nil })
+}
+
+// batchFunc is rowFunc with a row function made afresh for each batch, for
+// functions whose state may not be shared between goroutines.
+func batchFunc(name string, typ arrow.DataType, args []expr.Expr, newFn func() (func(row []any) (any, error), error)) expr.Expr {
 	return expr.UDF(name, typ, args, func(mem memory.Allocator, cols []arrow.Array) (arrow.Array, error) {
+		fn, err := newFn()
+		if err != nil {
+			return nil, err
+		}
 		n := 0
 		if len(cols) > 0 {
 			n = cols[0].Len()
