@@ -67,3 +67,25 @@ func TestXPathFunctions(t *testing.T) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}
 }
+
+// TestVariantFunctions checks the Go API of the VARIANT functions against
+// Spark's documented examples.
+func TestVariantFunctions(t *testing.T) {
+	s := strOneRow(t)
+	v := F.ParseJSON(frame.Lit(`[1, "hello"]`))
+	rows, err := s.Table("one").Select(
+		F.ToJSON(F.ParseJSON(frame.Lit(`{"a":1,"b":0.8}`)), nil),
+		F.TryParseJSON(frame.Lit(`{"a":1,`)),
+		F.IsVariantNull(F.ParseJSON(frame.Lit("null"))),
+		F.VariantGet(v, "$[0]", "int"),
+		F.TryVariantGet(v, "$[1]", "int"),
+		F.SchemaOfVariant(F.ParseJSON(frame.Lit(`[{"b":true,"a":0}]`))),
+	).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []any{`{"a":1,"b":0.8}`, nil, true, int32(1), nil, "ARRAY<OBJECT<a: BIGINT, b: BOOLEAN>>"}
+	if got := []any(rows[0]); !reflect.DeepEqual(got, want) {
+		t.Fatalf("got  %#v\nwant %#v", got, want)
+	}
+}

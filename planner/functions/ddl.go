@@ -6,13 +6,14 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/exec/expr/fmtfn"
 	"github.com/gspark/gspark/planner/logical"
 )
 
 // ParseDDLSchema reads a schema the way Spark's from_json and from_csv read
 // theirs: a list of fields ('a INT, b STRING', 'a: INT', with optional NOT
 // NULL and COMMENT) as a struct, or else a single type (struct<a:int>,
-// array<string>, map<string,int>, decimal(10,2), ...). Field names may be
+// array<string>, map<string,int>, decimal(10,2), variant, ...). Field names may be
 // quoted with backticks.
 func ParseDDLSchema(s string) (arrow.DataType, error) {
 	p := &ddlParser{s: s}
@@ -191,6 +192,8 @@ func (p *ddlParser) typ() (arrow.DataType, error) {
 			return nil, p.fail("expected >")
 		}
 		return arrow.MapOf(k, v), nil
+	case "variant":
+		return fmtfn.VariantType(), nil
 	case "struct":
 		if !p.accept("<") {
 			return nil, p.fail("expected <")

@@ -46,7 +46,9 @@ func jsonFunctions() []FunctionDef {
 			switch args[0].DataType().(type) {
 			case *arrow.StructType, *arrow.MapType, *arrow.ListType:
 			default:
-				return nil, ArgError(name, args[0], "a struct, an array or a map")
+				if !fmtfn.IsVariant(args[0].DataType()) {
+					return nil, ArgError(name, args[0], "a struct, an array, a map or a variant")
+				}
 			}
 			args, err := optionsLiteral(name, args, 1, false)
 			if err != nil {
@@ -57,6 +59,9 @@ func jsonFunctions() []FunctionDef {
 			o, err := textOptions(call, 1, false)
 			if err != nil {
 				return nil, err
+			}
+			if fmtfn.IsVariant(call.Args[0].DataType()) {
+				return fmtfn.VariantToJSON(a[0]), nil
 			}
 			return fmtfn.ToJSON(a[0], o), nil
 		}},

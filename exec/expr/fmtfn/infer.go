@@ -200,12 +200,12 @@ func (t *inferred) sql() string {
 		return "DECIMAL(" + strconv.Itoa(t.p) + "," + strconv.Itoa(t.s) + ")"
 	case "ARRAY":
 		return "ARRAY<" + t.elem.sql() + ">"
-	case "STRUCT":
+	case "STRUCT", "OBJECT":
 		parts := make([]string, len(t.fields))
 		for i, f := range t.fields {
 			parts[i] = quoteIfNeeded(f.name) + ": " + f.t.sql()
 		}
-		return "STRUCT<" + strings.Join(parts, ", ") + ">"
+		return t.name + "<" + strings.Join(parts, ", ") + ">"
 	}
 	return t.name
 }

@@ -51,6 +51,9 @@ type jsonParser struct {
 	s     string
 	pos   int
 	depth int
+	// strict rejects what plain JSON does not allow (single quotes, raw
+	// control characters in strings), as parse_json does.
+	strict bool
 }
 
 // parseJSON parses the first JSON value of s; text after it is ignored, as
@@ -71,8 +74,11 @@ func parseJSON(s string) (v *jsonValue, ok bool, err error) {
 
 // parseWholeJSON parses s as exactly one JSON value with nothing but blanks
 // after it.
-func parseWholeJSON(s string) (*jsonValue, error) {
-	p := &jsonParser{s: s}
+func parseWholeJSON(s string) (*jsonValue, error) { return parseWhole(s, false) }
+
+// parseWhole is parseWholeJSON, strict or not.
+func parseWhole(s string, strict bool) (*jsonValue, error) {
+	p := &jsonParser{s: s, strict: strict}
 	p.skipSpace()
 	if p.pos >= len(p.s) {
 		return nil, p.fail("no value")
@@ -113,7 +119,7 @@ func (p *jsonParser) value() (*jsonValue, error) {
 		return p.object()
 	case c == '[':
 		return p.array()
-	case c == '"' || c == '\'':
+	case c == '"' || c == '\'' && !p.strict:
 		s, err := p.str()
 		if err != nil {
 			return nil, err
@@ -167,7 +173,7 @@ func (p *jsonParser) object() (*jsonValue, error) {
 	}
 	for {
 		p.skipSpace()
-		if p.pos >= len(p.s) || (p.s[p.pos] != '"' && p.s[p.pos] != '\'') {
+		if p.pos >= len(p.s) || (p.s[p.pos] != '"' && (p.s[p.pos] != '\'' || p.strict)) {
 			return nil, p.fail("expected a field name")
 		}
 		k, err := p.str()
@@ -287,6 +293,9 @@ func (p *jsonParser) str() (string, error) {
 	// Fast path: no escapes.
 	for p.pos < len(p.s) {
 		c := p.s[p.pos]
+		if c < 0x20 && p.strict {
+			return "", p.fail("unescaped control character in a string")
+		}
 		if c == q {
 			s := p.s[start:p.pos]
 			p.pos++
@@ -305,6 +314,8 @@ func (p *jsonParser) str() (string, error) {
 		case c == q:
 			p.pos++
 			return b.String(), nil
+		case c < 0x20 && p.strict:
+			return "", p.fail("unescaped control character in a string")
 		case c != '\\':
 			b.WriteByte(c)
 			p.pos++
