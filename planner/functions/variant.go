@@ -88,3 +88,19 @@ func resolveVariantGet(name string, args []logical.Expr) (logical.Expr, error) {
 	}
 	return &logical.Func{Name: name, Args: args, Type: t, MayBeNull: true}, nil
 }
+
+// CastFromVariant types CAST(e AS to) (or TRY_CAST) of a VARIANT e, which
+// Spark evaluates as variant_get(e, '$', to); ok is false when e is not a
+// variant.
+func CastFromVariant(e logical.Expr, to arrow.DataType, try bool) (logical.Expr, bool) {
+	if !fmtfn.IsVariant(e.DataType()) {
+		return nil, false
+	}
+	name := "variant_get"
+	if try {
+		name = "try_variant_get"
+	}
+	root := &logical.Literal{Value: "$", Type: arrow.BinaryTypes.String}
+	typ := &logical.Literal{Value: logical.TypeName(to), Type: arrow.BinaryTypes.String}
+	return &logical.Func{Name: name, Args: []logical.Expr{e, root, typ}, Type: to, MayBeNull: true}, true
+}

@@ -248,7 +248,7 @@ func lex(src string) ([]token, error) {
 					break
 				}
 			}
-			if op == "" && strings.IndexByte("+-*/%=<>(),.;[]&|^~", c) >= 0 {
+			if op == "" && strings.IndexByte("+-*/%=<>(),.;[]&|^~:", c) >= 0 {
 				op = string(c)
 			}
 			if op == "" {
