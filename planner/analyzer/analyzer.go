@@ -74,7 +74,9 @@ func (a *Analyzer) resolveNode(p logical.Plan) (logical.Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		list = a.expandJSONTuple(list)
+		if list, err = a.expandJSONTuple(list); err != nil {
+			return nil, err
+		}
 		if p, ok, err := a.extractGenerator(list, n.Child); ok || err != nil {
 			return p, err
 		}
