@@ -123,12 +123,12 @@ func resolveFromText(csv bool) func(string, []logical.Expr) (logical.Expr, error
 		}
 		switch t.(type) {
 		case *arrow.StructType:
-		case *arrow.ListType, *arrow.MapType:
+		case *arrow.ListType, *arrow.MapType, *fmtfn.VariantExtType:
 			if csv {
 				return nil, logical.AnalysisErr("%s: the schema %s must be a struct", name, schema)
 			}
 		default:
-			return nil, logical.AnalysisErr("%s: the schema %s must be a struct, an array or a map", name, schema)
+			return nil, logical.AnalysisErr("%s: the schema %s must be a struct, an array, a map or variant", name, schema)
 		}
 		out, err := optionsLiteral(name, append([]logical.Expr{doc}, args[1:]...), 2, csv)
 		if err != nil {

@@ -19,6 +19,10 @@ import (
 // PERMISSIVE mode; ok is false when the value does not convert, and the
 // caller stores NULL in its place.
 func fromJSONValue(v *jsonValue, t arrow.DataType, o *Options) (any, bool) {
+	if IsVariant(t) {
+		out, err := canonicalVariant(nil, v)
+		return string(out), err == nil
+	}
 	if v.kind == jsonNull {
 		return nil, true
 	}

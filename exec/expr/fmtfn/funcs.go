@@ -124,11 +124,15 @@ func JSONTuple(doc expr.Expr, names ...expr.Expr) expr.Expr {
 	})
 }
 
-// FromJSON returns from_json(doc, schema) for a struct, array or map type:
+// FromJSON returns from_json(doc, schema) for a struct, array or map type
+// (a variant type is parse_json):
 // values converted as Spark's PERMISSIVE mode does (a value that does not
 // convert is NULL; a malformed document is a struct of NULLs for a struct
 // type and NULL otherwise; NULL or blank text is NULL).
 func FromJSON(doc expr.Expr, typ arrow.DataType, o *Options) expr.Expr {
+	if IsVariant(typ) {
+		return ParseJSON(doc, false)
+	}
 	return rowFunc("from_json", typ, []expr.Expr{doc}, func(row []any) (any, error) {
 		d, ok := text(row[0])
 		if !ok {
