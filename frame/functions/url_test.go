@@ -80,11 +80,12 @@ func TestVariantFunctions(t *testing.T) {
 		F.VariantGet(v, "$[0]", "int"),
 		F.TryVariantGet(v, "$[1]", "int"),
 		F.SchemaOfVariant(F.ParseJSON(frame.Lit(`[{"b":true,"a":0}]`))),
+		F.ToJSON(F.ToVariantObject(F.FromJSON(frame.Lit(`{"b":2,"a":1}`), "b INT, a INT", nil)), nil),
 	).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []any{`{"a":1,"b":0.8}`, nil, true, int32(1), nil, "ARRAY<OBJECT<a: BIGINT, b: BOOLEAN>>"}
+	want := []any{`{"a":1,"b":0.8}`, nil, true, int32(1), nil, "ARRAY<OBJECT<a: BIGINT, b: BOOLEAN>>", `{"a":1,"b":2}`}
 	if got := []any(rows[0]); !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}

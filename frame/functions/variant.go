@@ -28,3 +28,6 @@ func TryVariantGet(c frame.Column, path, typ string) frame.Column {
 // SchemaOfVariant is the schema of the variant c in SQL form, such as
 // OBJECT<a: BIGINT>.
 func SchemaOfVariant(c frame.Column) frame.Column { return frame.Call("schema_of_variant", c) }
+
+// ToVariantObject converts the struct, array or map c to a VARIANT.
+func ToVariantObject(c frame.Column) frame.Column { return frame.Call("to_variant_object", c) }

@@ -9,8 +9,8 @@ import (
 )
 
 // variantFunctions are the VARIANT functions: parse_json, try_parse_json,
-// is_variant_null, variant_get, try_variant_get, schema_of_variant (and
-// to_json of a variant, in json.go).
+// is_variant_null, variant_get, try_variant_get, schema_of_variant,
+// to_variant_object (and to_json of a variant, in json.go).
 func variantFunctions() []FunctionDef {
 	parse := func(try bool) FunctionDef {
 		name := "parse_json"
@@ -43,6 +43,20 @@ func variantFunctions() []FunctionDef {
 			return &logical.Func{Name: name, Args: args, Type: arrow.FixedWidthTypes.Boolean}, nil
 		}, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			return fmtfn.IsVariantNull(a[0]), nil
+		}},
+		{Name: "to_variant_object", MinArgs: 1, MaxArgs: 1, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			switch t := args[0].DataType().(type) {
+			case *arrow.StructType, *arrow.ListType:
+			case *arrow.MapType:
+				if t.KeyType().ID() != arrow.STRING {
+					return nil, ArgError(name, args[0], "a map with string keys")
+				}
+			default:
+				return nil, ArgError(name, args[0], "a struct, an array or a map")
+			}
+			return &logical.Func{Name: name, Args: args, Type: fmtfn.VariantType(), MayBeNull: true}, nil
+		}, Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			return fmtfn.ToVariantObject(a[0]), nil
 		}},
 		{Name: "schema_of_variant", MinArgs: 1, MaxArgs: 1, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
 			if err := variantArg(name, args[0]); err != nil {

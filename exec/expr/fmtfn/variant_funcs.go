@@ -489,3 +489,100 @@ func SchemaOfVariant(v expr.Expr) expr.Expr {
 		return variantSchema(jv).sql(), nil
 	})
 }
+
+// appendCanonicalFromValue writes the row-form value v of type t as
+// canonical variant text, as Spark's cast to VARIANT builds one: struct
+// fields and map entries become object keys (NULLs as JSON null), arrays
+// arrays, numbers keep their kind. Dates and timestamps become strings
+// (gspark's variant has no date kinds).
+func appendCanonicalFromValue(dst []byte, v any, t arrow.DataType) ([]byte, error) {
+	if v == nil {
+		return append(dst, "null"...), nil
+	}
+	obj := &jsonValue{kind: jsonObject}
+	switch tt := t.(type) {
+	case *arrow.StructType:
+		vals := structValues(v)
+		for i, f := range tt.Fields() {
+			var x any
+			if i < len(vals) {
+				x = vals[i]
+			}
+			text, err := appendCanonicalFromValue(nil, x, f.Type)
+			if err != nil {
+				return nil, err
+			}
+			fv, err := parseWholeJSON(string(text))
+			if err != nil {
+				return nil, err
+			}
+			obj.keys, obj.vals = append(obj.keys, f.Name), append(obj.vals, fv)
+		}
+		return canonicalVariant(dst, obj)
+	case *arrow.MapType:
+		m, _ := v.(values.Map)
+		for i, k := range m.Keys {
+			text, err := appendCanonicalFromValue(nil, m.Values[i], tt.ItemType())
+			if err != nil {
+				return nil, err
+			}
+			fv, err := parseWholeJSON(string(text))
+			if err != nil {
+				return nil, err
+			}
+			obj.keys, obj.vals = append(obj.keys, keyText(k, tt.KeyType())), append(obj.vals, fv)
+		}
+		return canonicalVariant(dst, obj)
+	case arrow.ListLikeType:
+		xs, _ := v.([]any)
+		dst = append(dst, '[')
+		for i, x := range xs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			var err error
+			if dst, err = appendCanonicalFromValue(dst, x, tt.Elem()); err != nil {
+				return nil, err
+			}
+		}
+		return append(dst, ']'), nil
+	}
+	switch x := v.(type) {
+	case Variant:
+		return append(dst, x.canonical...), nil
+	case bool:
+		return strconv.AppendBool(dst, x), nil
+	case string:
+		return appendQuoted(dst, x), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("gspark's VARIANT cannot hold %v", x)
+		}
+		return strconv.AppendFloat(dst, x, 'e', -1, 64), nil
+	case float32:
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, fmt.Errorf("gspark's VARIANT cannot hold %v", x)
+		}
+		return strconv.AppendFloat(dst, float64(x), 'e', -1, 32), nil
+	case values.Decimal:
+		return appendCanonicalNumber(dst, x.String()), nil
+	case int8, int16, int32, int64:
+		return append(dst, fmt.Sprint(x)...), nil
+	}
+	return appendToJSON(dst, v, t, nil), nil
+}
+
+// ToVariantObject returns to_variant_object(x) of a struct, array or map x.
+func ToVariantObject(x expr.Expr) expr.Expr {
+	typ := x.DataType()
+	return rowFunc("to_variant_object", VariantType(), []expr.Expr{x}, func(row []any) (any, error) {
+		if row[0] == nil {
+			return nil, nil
+		}
+		out, err := appendCanonicalFromValue(nil, row[0], typ)
+		if err != nil {
+			return nil, fmt.Errorf("to_variant_object: %w", err)
+		}
+		return string(out), nil
+	})
+}
