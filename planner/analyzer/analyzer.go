@@ -80,6 +80,9 @@ func (a *Analyzer) resolveNode(p logical.Plan) (logical.Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		if list, err = a.expandJSONTuple(list); err != nil {
+			return nil, err
+		}
 		if p, ok, err := a.extractGenerator(list, n.Child); ok || err != nil {
 			return p, err
 		}

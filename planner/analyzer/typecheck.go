@@ -33,6 +33,9 @@ func TypeCheck(e logical.Expr) (logical.Expr, error) {
 		return x, nil
 	case *logical.Cast:
 		from := x.E.DataType()
+		if v, ok := functions.CastFromVariant(x.E, x.To, x.Try); ok {
+			return v, nil
+		}
 		if !logical.CanCast(from, x.To) {
 			return nil, logical.AnalysisErr("cannot cast %s of type %s to %s", logical.StripIDs(x.E.String()), logical.TypeName(from), logical.TypeName(x.To))
 		}

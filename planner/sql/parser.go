@@ -1420,7 +1420,7 @@ func negateLiteral(l *logical.Literal) (*logical.Literal, bool) {
 }
 
 // postfix handles what may follow a primary expression: the :: cast
-// shorthand, subscripts x[key] (an array element from 0, a map value or a
+// shorthand, the variant path v:a.b (variant_path.go), subscripts x[key] (an array element from 0, a map value or a
 // struct field, as Spark) and, after a subscript, .field.
 func (p *parser) postfix() (logical.Expr, error) {
 	e, err := p.primary()
@@ -1437,6 +1437,11 @@ func (p *parser) postfix() (logical.Expr, error) {
 				return nil, err
 			}
 			e = &logical.Cast{E: e, To: t}
+		case p.peek().isOp(":"):
+			p.next()
+			if e, err = p.variantPath(e); err != nil {
+				return nil, err
+			}
 		case p.peek().isOp("["):
 			p.next()
 			k, err := p.expr()
