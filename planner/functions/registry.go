@@ -63,7 +63,7 @@ func newRegistry(defs ...[]FunctionDef) *FunctionRegistry {
 // builtins is the registry of every built-in scalar function, built once and
 // read-only from then on.
 var builtins = sync.OnceValue(func() *FunctionRegistry {
-	return newRegistry(coreFunctions(), stringFunctions(), mathFunctions(), bitMathFunctions(), intMathFunctions(), tryFunctions(), dateFunctions(), arrayFunctions(), generatorFunctions(), vectorFunctions())
+	return newRegistry(coreFunctions(), stringFunctions(), mathFunctions(), bitMathFunctions(), intMathFunctions(), tryFunctions(), dateFunctions(), arrayFunctions(), generatorFunctions(), vectorFunctions(), miscFunctions())
 })
 
 // Builtins returns the registry of built-in scalar functions. It is built on

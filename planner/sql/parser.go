@@ -1685,6 +1685,13 @@ func (p *parser) call() (logical.Expr, error) {
 	if err := p.expectOp(")"); err != nil {
 		return nil, err
 	}
+	within, err := p.withinGroup()
+	if err != nil {
+		return nil, err
+	}
+	if within != nil && !orderedSetAggregate(name) {
+		return nil, p.errAt(nameTok, "WITHIN GROUP is not allowed with %s; only with mode, listagg, string_agg, percentile_cont and percentile_disc", name)
+	}
 	ignoreNulls := false
 	if p.peek().is("IGNORE") && p.peekAt(1).is("NULLS") {
 		p.next()
@@ -1719,6 +1726,9 @@ func (p *parser) call() (logical.Expr, error) {
 			return nil, p.errAt(filterTok, "FILTER with %s needs IGNORE NULLS", name)
 		}
 		filter = cond
+	}
+	if orderedSetAggregate(name) && !star && !ignoreNulls {
+		return p.orderedSetCall(nameTok, name, args, distinct, within, filter)
 	}
 	if filter != nil {
 		// agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every
