@@ -1660,6 +1660,14 @@ func (p *parser) call() (logical.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+			if name == "struct" && p.acceptKw("AS") {
+				// struct(x AS a): the field takes the alias as its name.
+				alias, err := p.ident("a struct field name")
+				if err != nil {
+					return nil, err
+				}
+				e = &logical.Alias{E: e, Name: alias}
+			}
 			args = append(args, e)
 			if (name == "substring" || name == "substr") && len(args) == 1 && p.peek().is("FROM") {
 				p.next()
