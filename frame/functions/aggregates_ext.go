@@ -188,3 +188,12 @@ func Struct(cols ...frame.Column) frame.Column { return frame.Call("struct", col
 func NamedStruct(namesAndValues ...frame.Column) frame.Column {
 	return frame.Call("named_struct", namesAndValues...)
 }
+
+// SparkPartitionID is spark_partition_id(): the index of the partition
+// the row is in.
+func SparkPartitionID() frame.Column { return frame.Call("spark_partition_id") }
+
+// MonotonicallyIncreasingID is monotonically_increasing_id(): unique,
+// increasing ids laid out as Spark's, the partition index in the upper 31
+// bits and the row's position in its partition in the lower 33.
+func MonotonicallyIncreasingID() frame.Column { return frame.Call("monotonically_increasing_id") }

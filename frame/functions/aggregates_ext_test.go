@@ -93,13 +93,14 @@ func TestSparkMiscFunctions(t *testing.T) {
 		F.NullIfZero(frame.Lit(0)), F.NullIfZero(frame.Lit(2)), F.ZeroIfNull(null), F.ZeroIfNull(frame.Lit(2)),
 		F.TypeOf(F.NamedStruct(frame.Lit("a"), frame.Lit(1), frame.Lit("b"), frame.Lit("x"))),
 		F.TypeOf(F.Struct(frame.Lit(1).Alias("a"), frame.Col("x"))),
+		F.SparkPartitionID(), F.MonotonicallyIncreasingID(),
 	}
 	rows, err := df.Select(cols...).Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []any{"int", "array<int>", false, true, true, true, false, nil, int32(2), int32(0), int32(2),
-		"struct<a:int,b:string>", "struct<a:int,x:string>"}
+		"struct<a:int,b:string>", "struct<a:int,x:string>", int32(0), int64(0)}
 	if got := []any(rows[0]); !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}

@@ -6,6 +6,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/expr/mathfn"
+
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -33,6 +36,23 @@ func miscFunctions() []FunctionDef {
 			}
 			return namedAs(name, args, e), nil
 		}, Compile: rewritten},
+		{Name: "spark_partition_id", MinArgs: 0, MaxArgs: 0, Nondeterministic: true, Resolve: func(name string, _ []logical.Expr) (logical.Expr, error) {
+			return &logical.Func{Name: name, Type: arrow.PrimitiveTypes.Int32}, nil
+		}, Compile: partitionOnly},
+		{Name: "monotonically_increasing_id", MinArgs: 0, MaxArgs: 0, Nondeterministic: true, Resolve: func(name string, _ []logical.Expr) (logical.Expr, error) {
+			return &logical.Func{Name: name, Type: arrow.PrimitiveTypes.Int64}, nil
+		}, Compile: partitionOnly},
+		// __monotonic_id(base) is monotonically_increasing_id() as the
+		// physical planner rewrites it for one partition (base = p << 33).
+		{Name: "__monotonic_id", MinArgs: 1, MaxArgs: 1, Nondeterministic: true, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			return &logical.Func{Name: name, Args: args, Type: arrow.PrimitiveTypes.Int64}, nil
+		}, Compile: func(call *logical.Func, _ []expr.Expr) (expr.Expr, error) {
+			base, err := IntLiteralArg(call.Name, call.Args[0])
+			if err != nil {
+				return nil, err
+			}
+			return mathfn.MonotonicID(base), nil
+		}},
 		{Name: "nullifzero", MinArgs: 1, MaxArgs: 1, Resolve: resolveNullIfZero, Compile: compileNullIf},
 		{Name: "zeroifnull", MinArgs: 1, MaxArgs: 1, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
 			if err := numericArg(name, args[0]); err != nil {
@@ -48,6 +68,14 @@ func miscFunctions() []FunctionDef {
 			return namedAs(name, args, e), nil
 		}, Compile: rewritten},
 	}
+}
+
+// partitionOnly is the Compile of spark_partition_id and
+// monotonically_increasing_id, which the physical planner rewrites per
+// partition where it evaluates them (select lists and filters); anywhere
+// else they are an error rather than a wrong partition.
+func partitionOnly(call *logical.Func, _ []expr.Expr) (expr.Expr, error) {
+	return nil, logical.AnalysisErr("%s() is only supported in a select list or a WHERE condition", call.Name)
 }
 
 // resolveNullIfZero types nullifzero(x): nullif(x, 0), named for the call.
