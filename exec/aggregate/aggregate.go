@@ -86,6 +86,7 @@ const (
 	RegrIntercept    // regr_intercept(y, x)
 	RegrR2           // regr_r2(y, x)
 	HistogramNumeric // histogram_numeric(x, Spec.Bins): array<struct<x, y: double>>
+	CountMinSketch   // count_min_sketch(x, eps, confidence, seed): Spec.Percentages = {eps, confidence}, Spec.Accuracy = seed
 )
 
 var funcNames = [...]string{"count", "count_star", "sum", "avg", "min", "max",
@@ -93,7 +94,7 @@ var funcNames = [...]string{"count", "count_star", "sum", "avg", "min", "max",
 	"count_if", "any_value", "corr", "covar_samp", "covar_pop", "max_by", "min_by", "approx_count_distinct",
 	"collect_list", "collect_set", "percentile_approx", "percentile_approx", "percentile", "percentile", "median",
 	"bit_and", "bit_or", "bit_xor", "mode", "listagg", "listagg", "percentile_disc", "skewness", "kurtosis",
-	"regr_sxx", "regr_syy", "regr_sxy", "regr_slope", "regr_intercept", "regr_r2", "histogram_numeric"}
+	"regr_sxx", "regr_syy", "regr_sxy", "regr_slope", "regr_intercept", "regr_r2", "histogram_numeric", "count_min_sketch"}
 
 // TwoInputs reports whether f reads a second column, Spec.Input2.
 func (f Func) TwoInputs() bool {
@@ -139,7 +140,7 @@ type Spec struct {
 // dictOK reports whether f accepts a dictionary-encoded string input.
 func dictOK(f Func) bool {
 	switch f {
-	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct, CollectList, CollectSet, Mode, ListAgg, ListAggOrdered:
+	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct, CollectList, CollectSet, Mode, ListAgg, ListAggOrdered, CountMinSketch:
 		return true
 	}
 	return false

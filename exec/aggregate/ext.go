@@ -35,6 +35,12 @@ func extResultType(f Func, in arrow.DataType) (arrow.DataType, bool, error) {
 			return nil, true, fmt.Errorf("%s of %s is not supported: the input must be cast to double", f, in)
 		}
 		return in, true, nil
+	case CountMinSketch:
+		switch in.ID() {
+		case arrow.INT64, arrow.STRING, arrow.BINARY:
+			return arrow.BinaryTypes.Binary, true, nil
+		}
+		return nil, true, fmt.Errorf("%s of %s is not supported: the input must be bigint, string or binary", f, in)
 	}
 	return nil, false, nil
 }
@@ -49,6 +55,8 @@ func extStateFields(sp Spec, fields func([]arrow.DataType, ...string) []arrow.Fi
 		return fields([]arrow.DataType{f64, f64, f64, f64, f64}, "n", "avg", "m2", "m3", "m4"), true
 	case RegrSXX, RegrSYY, RegrSXY, RegrSlope, RegrIntercept, RegrR2:
 		return fields([]arrow.DataType{f64, f64, f64, f64, f64, f64}, "n", "xavg", "yavg", "ck", "xm2", "ym2"), true
+	case CountMinSketch:
+		return fields([]arrow.DataType{arrow.BinaryTypes.Binary}, "sketch"), true
 	}
 	return nil, false
 }
@@ -62,6 +70,15 @@ func newExtAccumulator(sp Spec, in arrow.DataType, merge bool) (accumulator, boo
 		return &highMomentsAcc{f: sp.Func, merge: merge}, true, nil
 	case RegrSXX, RegrSYY, RegrSXY, RegrSlope, RegrIntercept, RegrR2:
 		return &momentsAcc{f: sp.Func, merge: merge, two: true, corr: true}, true, nil
+	case CountMinSketch:
+		if len(sp.Percentages) != 2 {
+			return nil, true, fmt.Errorf("count_min_sketch needs eps and confidence, got %d parameters", len(sp.Percentages))
+		}
+		p, err := newCMSParams(sp.Percentages[0], sp.Percentages[1], sp.Accuracy)
+		if err != nil {
+			return nil, true, err
+		}
+		return &cmsAcc{merge: merge, p: p}, true, nil
 	}
 	return nil, false, nil
 }

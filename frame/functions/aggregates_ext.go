@@ -197,3 +197,10 @@ func SparkPartitionID() frame.Column { return frame.Call("spark_partition_id") }
 // increasing ids laid out as Spark's, the partition index in the upper 31
 // bits and the row's position in its partition in the lower 33.
 func MonotonicallyIncreasingID() frame.Column { return frame.Call("monotonically_increasing_id") }
+
+// CountMinSketch is count_min_sketch(c, eps, confidence, seed): Spark's
+// count-min sketch of an integral, string or binary column, serialized as
+// Spark serializes it.
+func CountMinSketch(c frame.Column, eps, confidence float64, seed int64) frame.Column {
+	return aggCall(&logical.AggregateCall{Func: logical.AggCountMinSketch, Percentages: []float64{eps, confidence}, Accuracy: seed}, c)
+}

@@ -103,6 +103,16 @@ func typeExtAggregate(a *logical.AggregateCall) (logical.Expr, bool, error) {
 		return typed(aggregate.ResultType(compile.ExecAggOf(&out), out.Arg.DataType()))
 	case logical.AggTrySum, logical.AggTryAvg:
 		return typeTrySumAvg(a)
+	case logical.AggCountMinSketch:
+		// Spark: an integral, string or binary column; integers hash as longs.
+		switch t := a.Arg.DataType(); {
+		case logical.IsInteger(t), t.ID() == arrow.NULL:
+			out.Arg = logical.CastTo(a.Arg, arrow.PrimitiveTypes.Int64)
+		case logical.IsString(t), t.ID() == arrow.BINARY:
+		default:
+			return nil, true, logical.AnalysisErr("%s needs an integral, string or binary argument, %s has type %s", a.Func, logical.StripIDs(a.Arg.String()), logical.TypeName(t))
+		}
+		return typed(aggregate.ResultType(compile.ExecAggOf(&out), out.Arg.DataType()))
 	}
 	return nil, false, nil
 }

@@ -94,6 +94,8 @@ func ExecAggFunc(f logical.AggFunc, star bool) aggregate.Func {
 		return aggregate.RegrR2
 	case logical.AggHistogramNumeric:
 		return aggregate.HistogramNumeric
+	case logical.AggCountMinSketch:
+		return aggregate.CountMinSketch
 	}
 	return aggregate.Count
 }

@@ -26,6 +26,7 @@ var extAggNames = map[AggFunc]string{
 	AggHistogramNumeric: "histogram_numeric",
 	AggTrySum:           "try_sum",
 	AggTryAvg:           "try_avg",
+	AggCountMinSketch:   "count_min_sketch",
 }
 
 // lookupExtAggregate is LookupAggregate for the names of extAggNames and
@@ -69,7 +70,7 @@ func (f AggFunc) WithinGroup() bool {
 // extString is String for the aggregates of extAggNames with parameters.
 func (e *AggregateCall) extString() (string, bool) {
 	switch e.Func {
-	case AggMode, AggPercentileDisc, AggListAgg, AggHistogramNumeric:
+	case AggMode, AggPercentileDisc, AggListAgg, AggHistogramNumeric, AggCountMinSketch:
 	default:
 		return "", false
 	}
@@ -88,9 +89,14 @@ func (e *AggregateCall) extString() (string, bool) {
 		b.WriteString(", " + strconv.Quote(e.Delimiter))
 	case AggHistogramNumeric:
 		fmt.Fprintf(&b, ", %d", e.Bins)
+	case AggCountMinSketch:
+		for _, p := range e.Percentages {
+			b.WriteString(", " + strconv.FormatFloat(p, 'g', -1, 64))
+		}
+		fmt.Fprintf(&b, ", %d", e.Accuracy)
 	}
 	b.WriteString(")")
-	if e.Func != AggHistogramNumeric && (e.Arg2 != nil || e.Func != AggListAgg) {
+	if e.Func != AggHistogramNumeric && e.Func != AggCountMinSketch && (e.Arg2 != nil || e.Func != AggListAgg) {
 		key := e.Arg
 		if e.Arg2 != nil {
 			key = e.Arg2

@@ -454,6 +454,7 @@ const (
 	AggHistogramNumeric
 	AggTrySum
 	AggTryAvg
+	AggCountMinSketch
 )
 
 func (f AggFunc) String() string {

@@ -32,7 +32,7 @@ func (p *parser) withinGroup() ([]orderItem, error) {
 // histogram_numeric with its literal bin count.
 func orderedSetAggregate(name string) bool {
 	switch name {
-	case "mode", "listagg", "string_agg", "percentile_cont", "percentile_disc", "histogram_numeric":
+	case "mode", "listagg", "string_agg", "percentile_cont", "percentile_disc", "histogram_numeric", "count_min_sketch":
 		return true
 	}
 	return false
@@ -114,6 +114,17 @@ func (p *parser) orderedSetCall(nameTok token, name string, args []logical.Expr,
 			call.Func = logical.AggPercentileDisc
 		}
 		return call, nil
+	case "count_min_sketch":
+		if within != nil || len(args) != 4 {
+			return nil, p.errAt(nameTok, "%s takes 4 arguments (col, eps, confidence, seed), got %d", name, len(args))
+		}
+		eps, ok1 := functions.LiteralFloat(args[1])
+		conf, ok2 := functions.LiteralFloat(args[2])
+		seed, err := functions.IntLiteralArg(name, args[3])
+		if !ok1 || !ok2 || err != nil {
+			return nil, p.errAt(nameTok, "%s needs numeric literals for eps and confidence and an integer literal seed, got %s, %s, %s", name, args[1], args[2], args[3])
+		}
+		return &logical.AggregateCall{Func: logical.AggCountMinSketch, Arg: filtered(args[0]), Percentages: []float64{eps, conf}, Accuracy: seed, Distinct: distinct}, nil
 	case "histogram_numeric":
 		if within != nil {
 			return nil, p.errAt(nameTok, "%s does not take WITHIN GROUP", name)
