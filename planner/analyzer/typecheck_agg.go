@@ -15,6 +15,21 @@ import (
 // enough and narrowed with try_cast, so that an overflow gives null. ok is
 // false for the other aggregates.
 func typeExtAggregate(a *logical.AggregateCall) (logical.Expr, bool, error) {
+	e, ok, err := typeExtAggregateCall(a)
+	if err == nil && ok {
+		if c, same := e.(*logical.AggregateCall); !same || c.Func != a.Func {
+			// A rewritten call keeps the column name Spark gives the call.
+			if al, isAlias := e.(*logical.Alias); isAlias {
+				e = al.E
+			}
+			e = &logical.Alias{E: e, Name: logical.StripIDs(a.String())}
+		}
+	}
+	return e, ok, err
+}
+
+// typeExtAggregateCall is typeExtAggregate without the column name.
+func typeExtAggregateCall(a *logical.AggregateCall) (logical.Expr, bool, error) {
 	f64 := arrow.PrimitiveTypes.Float64
 	out := *a
 	numeric := func(args ...*logical.Expr) error {
