@@ -135,6 +135,9 @@ type Spec struct {
 	Delimiter string
 	// Bins is histogram_numeric's number of bins.
 	Bins int64
+	// KeyDesc and KeyNullsFirst are the directions of the fields of
+	// listagg's struct key when it orders by several keys.
+	KeyDesc, KeyNullsFirst []bool
 }
 
 // dictOK reports whether f accepts a dictionary-encoded string input.

@@ -65,7 +65,8 @@ func extStateFields(sp Spec, fields func([]arrow.DataType, ...string) []arrow.Fi
 func newExtAccumulator(sp Spec, in arrow.DataType, merge bool) (accumulator, bool, error) {
 	switch sp.Func {
 	case ListAgg, ListAggOrdered:
-		return &listAggAcc{byKey: sp.Func == ListAggOrdered, merge: merge, delim: sp.Delimiter, desc: sp.Desc, nullsFirst: sp.NullsFirst}, true, nil
+		return &listAggAcc{byKey: sp.Func == ListAggOrdered, merge: merge, delim: sp.Delimiter, desc: sp.Desc, nullsFirst: sp.NullsFirst,
+			keyDesc: sp.KeyDesc, keyNullsFirst: sp.KeyNullsFirst}, true, nil
 	case Skewness, Kurtosis:
 		return &highMomentsAcc{f: sp.Func, merge: merge}, true, nil
 	case RegrSXX, RegrSYY, RegrSXY, RegrSlope, RegrIntercept, RegrR2:
@@ -247,8 +248,17 @@ func discretePercentile(sorted []float64, p float64) float64 {
 
 // --- order-preserving keys (mode, listagg) ---
 
-// orderKeyType reports whether appendOrderKey supports values of type t.
+// orderKeyType reports whether appendOrderKey supports values of type t
+// (or listagg's sortKey, for a struct of several keys).
 func orderKeyType(t arrow.DataType) bool {
+	if st, ok := t.(*arrow.StructType); ok {
+		for _, f := range st.Fields() {
+			if !orderKeyType(f.Type) {
+				return false
+			}
+		}
+		return st.NumFields() > 0
+	}
 	switch valueType(t).ID() {
 	case arrow.BOOL, arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
 		arrow.DECIMAL64, arrow.DECIMAL128, arrow.DATE32, arrow.TIMESTAMP, arrow.STRING, arrow.BINARY:
@@ -482,6 +492,9 @@ type listAggAcc struct {
 	part, rows       int64
 	vals             [][]string
 	keys             [][][]byte
+	// keyDesc and keyNullsFirst are the directions of a struct key's
+	// fields (several ORDER BY keys).
+	keyDesc, keyNullsFirst []bool
 }
 
 func (a *listAggAcc) setPartition(p int) { a.part = int64(p) }
@@ -491,20 +504,39 @@ func (a *listAggAcc) grow(n int) {
 	a.keys = growTo(a.keys, n)
 }
 
-// sortKey encodes row i of the key column k.
+// sortKey encodes row i of the key column k; a struct key (several ORDER
+// BY keys) is the concatenation of its fields' keys, each with its own
+// direction.
 func (a *listAggAcc) sortKey(k arrow.Array, i int) ([]byte, error) {
-	if k.IsNull(i) {
-		if a.nullsFirst {
-			return []byte{0}, nil
+	if st, ok := k.(*array.Struct); ok && len(a.keyDesc) == st.NumField() {
+		var out []byte
+		for f := 0; f < st.NumField(); f++ {
+			var err error
+			if out, err = appendDirectedKey(out, st.Field(f), i, a.keyDesc[f], a.keyNullsFirst[f]); err != nil {
+				return nil, err
+			}
 		}
-		return []byte{2}, nil
+		return out, nil
 	}
-	b, err := appendOrderKey([]byte{1}, k, i)
+	return appendDirectedKey(nil, k, i, a.desc, a.nullsFirst)
+}
+
+// appendDirectedKey appends the key of row i of k: a byte placing nulls
+// first or last, then the value's order key, inverted when descending.
+func appendDirectedKey(dst []byte, k arrow.Array, i int, desc, nullsFirst bool) ([]byte, error) {
+	if k.IsNull(i) {
+		if nullsFirst {
+			return append(dst, 0), nil
+		}
+		return append(dst, 2), nil
+	}
+	start := len(dst) + 1
+	b, err := appendOrderKey(append(dst, 1), k, i)
 	if err != nil {
 		return nil, fmt.Errorf("listagg: %w", err)
 	}
-	if a.desc {
-		for j := 1; j < len(b); j++ {
+	if desc {
+		for j := start; j < len(b); j++ {
 			b[j] = ^b[j]
 		}
 	}

@@ -1,8 +1,6 @@
 package functions
 
 import (
-	"fmt"
-
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/planner/logical"
 )
@@ -37,10 +35,10 @@ func ModeWithinGroup(c frame.Column, desc bool) frame.Column {
 	return aggCall(&logical.AggregateCall{Func: logical.AggMode, Desc: desc}, c)
 }
 
-// ListAgg is listagg(c, delimiter) [WITHIN GROUP (ORDER BY orderBy)]: the
-// non-null values of c (cast to strings) joined by delimiter, in input
-// order or sorted by the one orderBy column (use its Desc, AscNullsLast,
-// ... for the direction); NULL without values.
+// ListAgg is listagg(c, delimiter) [WITHIN GROUP (ORDER BY orderBy...)]:
+// the non-null values of c (cast to strings) joined by delimiter, in input
+// order or sorted by the orderBy columns (use their Desc, AscNullsLast, ...
+// for the directions); NULL without values.
 func ListAgg(c frame.Column, delimiter string, orderBy ...frame.Column) frame.Column {
 	return listAgg(c, delimiter, false, orderBy)
 }
@@ -58,23 +56,28 @@ func StringAgg(c frame.Column, delimiter string, orderBy ...frame.Column) frame.
 
 func listAgg(c frame.Column, delimiter string, distinct bool, orderBy []frame.Column) frame.Column {
 	call := &logical.AggregateCall{Func: logical.AggListAgg, Delimiter: delimiter, Distinct: distinct}
-	switch len(orderBy) {
-	case 0:
+	if len(orderBy) == 0 {
 		return aggCall(call, c)
-	case 1:
-	default:
-		return frame.ErrColumn(fmt.Errorf("%w: listagg orders by one column, got %d", logical.ErrAnalysis, len(orderBy)))
 	}
-	key := orderBy[0]
-	if key.Err() != nil {
-		return key
+	keys := &logical.Func{Name: "struct"}
+	for _, key := range orderBy {
+		if key.Err() != nil {
+			return key
+		}
+		e, desc, nullsFirst := key.Expr(), false, true
+		if so, ok := e.(*logical.SortOrder); ok {
+			e, desc, nullsFirst = so.E, so.Desc, so.NullsFirst
+		}
+		keys.Args = append(keys.Args, e)
+		call.KeyDesc = append(call.KeyDesc, desc)
+		call.KeyNullsFirst = append(call.KeyNullsFirst, nullsFirst)
 	}
-	e := key.Expr()
-	call.NullsFirst = true
-	if so, ok := e.(*logical.SortOrder); ok {
-		e, call.Desc, call.NullsFirst = so.E, so.Desc, so.NullsFirst
+	if len(orderBy) > 1 {
+		return aggCall(call, c, frame.ColumnOf(keys))
 	}
-	return aggCall(call, c, frame.ColumnOf(e))
+	call.Desc, call.NullsFirst = call.KeyDesc[0], call.KeyNullsFirst[0]
+	call.KeyDesc, call.KeyNullsFirst = nil, nil
+	return aggCall(call, c, frame.ColumnOf(keys.Args[0]))
 }
 
 // PercentileCont is percentile_cont(p) WITHIN GROUP (ORDER BY c [DESC]):

@@ -24,6 +24,7 @@ func TestSparkAggregateFunctions(t *testing.T) {
 		F.RegrSlope(y, x), F.RegrIntercept(y, x), F.RegrR2(y, x),
 		F.Mode(str), F.ModeWithinGroup(y, true),
 		F.ListAgg(str, ","), F.StringAgg(str, "-", x.Desc()), F.ListAggDistinct(str, ""),
+		F.ListAgg(str, "", frame.Col("k").Desc(), x),
 		F.PercentileCont(x, 0.25, false), F.PercentileDisc(x, 0.25, true),
 		F.TrySum(y), F.TryAvg(y),
 	}
@@ -34,7 +35,7 @@ func TestSparkAggregateFunctions(t *testing.T) {
 	want := []any{int64(3), 22.666666666666668, 20.0, 288.6666666666667, 200.0, 240.0,
 		0.8314087759815242, 1.1547344110854496, 0.997690531177829,
 		"a", int32(10),
-		"b,a,c,a,d", "d-a-c-a-b", "abcd",
+		"b,a,c,a,d", "d-a-c-a-b", "abcd", "acadb",
 		19.25, 40.0,
 		int64(95), 19.0}
 	got := []any(rows[0])

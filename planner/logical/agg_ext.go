@@ -96,6 +96,17 @@ func (e *AggregateCall) extString() (string, bool) {
 		fmt.Fprintf(&b, ", %d", e.Accuracy)
 	}
 	b.WriteString(")")
+	if f, ok := e.Arg2.(*Func); ok && len(e.KeyDesc) > 0 && len(f.Args) == len(e.KeyDesc) {
+		keys := make([]string, len(f.Args))
+		for i, k := range f.Args {
+			keys[i] = k.String()
+			if e.KeyDesc[i] {
+				keys[i] += " DESC"
+			}
+		}
+		fmt.Fprintf(&b, " WITHIN GROUP (ORDER BY %s)", strings.Join(keys, ", "))
+		return b.String(), true
+	}
 	if e.Func != AggHistogramNumeric && e.Func != AggCountMinSketch && (e.Arg2 != nil || e.Func != AggListAgg) {
 		key := e.Arg
 		if e.Arg2 != nil {

@@ -630,6 +630,9 @@ type AggregateCall struct {
 	NullsFirst bool
 	Delimiter  string
 	Bins       int64
+	// KeyDesc and KeyNullsFirst are the directions of listagg's keys when
+	// it orders by several (Arg2 is then struct(key1, key2, ...)).
+	KeyDesc, KeyNullsFirst []bool
 }
 
 // IsPercentile reports whether f takes literal percentages.

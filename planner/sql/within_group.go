@@ -157,6 +157,21 @@ func (p *parser) orderedSetCall(nameTok token, name string, args []logical.Expr,
 			return nil, p.errAt(nameTok, "the delimiter of %s must be a string literal, got %s", name, args[1])
 		}
 	}
+	if len(within) > 1 {
+		// Several keys: ordered by struct(key1, key2, ...), each with its
+		// own direction.
+		if distinct {
+			return nil, p.errAt(nameTok, "%s(DISTINCT %s) can only be ordered by %s itself", name, args[0], args[0])
+		}
+		keys := &logical.Func{Name: "struct"}
+		for _, k := range within {
+			keys.Args = append(keys.Args, k.e)
+			call.KeyDesc = append(call.KeyDesc, k.desc)
+			call.KeyNullsFirst = append(call.KeyNullsFirst, k.nullsFirst)
+		}
+		call.Arg2 = keys
+		return call, nil
+	}
 	if within != nil {
 		k, err := oneKey()
 		if err != nil {
