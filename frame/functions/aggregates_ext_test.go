@@ -108,12 +108,15 @@ func TestSparkMiscFunctions(t *testing.T) {
 }
 
 // TestRewrittenAggregateNames checks that the aggregates gspark rewrites
-// into others (regr_count, regr_avgx, regr_avgy, try_sum, try_avg) keep
-// the column names Spark gives them.
+// into others (regr_count, regr_avgx, regr_avgy, try_sum, try_avg) or
+// whose arguments it casts keep the column names Spark gives them.
 func TestRewrittenAggregateNames(t *testing.T) {
 	s := frame.NewSession()
-	df := s.SQL("SELECT regr_count(y, x), regr_avgx(y, x), regr_avgy(y, x), try_sum(y), try_avg(DISTINCT y) FROM VALUES (1, 2.5BD) AS t(y, x)")
-	want := []string{"regr_count(y, x)", "regr_avgx(y, x)", "regr_avgy(y, x)", "try_sum(y)", "try_avg(DISTINCT y)"}
+	df := s.SQL("SELECT regr_count(y, x), regr_avgx(y, x), regr_avgy(y, x), try_sum(y), try_avg(DISTINCT y), " +
+		"regr_slope(y, x), skewness(y), percentile_disc(0.25) WITHIN GROUP (ORDER BY y), mode() WITHIN GROUP (ORDER BY y DESC) " +
+		"FROM VALUES (1, 2.5BD) AS t(y, x)")
+	want := []string{"regr_count(y, x)", "regr_avgx(y, x)", "regr_avgy(y, x)", "try_sum(y)", "try_avg(DISTINCT y)",
+		"regr_slope(y, x)", "skewness(y)", "percentile_disc(0.25) WITHIN GROUP (ORDER BY y)", "mode() WITHIN GROUP (ORDER BY y DESC)"}
 	if got := df.Columns(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
 	}

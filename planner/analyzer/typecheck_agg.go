@@ -17,8 +17,9 @@ import (
 func typeExtAggregate(a *logical.AggregateCall) (logical.Expr, bool, error) {
 	e, ok, err := typeExtAggregateCall(a)
 	if err == nil && ok {
-		if c, same := e.(*logical.AggregateCall); !same || c.Func != a.Func {
-			// A rewritten call keeps the column name Spark gives the call.
+		if c, same := e.(*logical.AggregateCall); !same || c.Func != a.Func || logical.StripIDs(c.String()) != logical.StripIDs(a.String()) {
+			// A rewritten call, or one whose arguments were cast, keeps the
+			// column name Spark gives the call.
 			if al, isAlias := e.(*logical.Alias); isAlias {
 				e = al.E
 			}

@@ -79,12 +79,25 @@ func (e *AggregateCall) extString() (string, bool) {
 	if e.Distinct {
 		b.WriteString("DISTINCT ")
 	}
-	b.WriteString(e.Arg.String())
 	switch e.Func {
 	case AggPercentileDisc:
-		for _, p := range e.Percentages {
-			b.WriteString(", " + strconv.FormatFloat(p, 'g', -1, 64))
+		// percentile_disc(p) WITHIN GROUP (ORDER BY x), as Spark names it.
+		for i, p := range e.Percentages {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.FormatFloat(p, 'g', -1, 64))
 		}
+	case AggMode:
+		if e.Desc {
+			b.WriteString(") WITHIN GROUP (ORDER BY " + e.Arg.String() + " DESC)")
+			return b.String(), true
+		}
+		b.WriteString(e.Arg.String())
+	default:
+		b.WriteString(e.Arg.String())
+	}
+	switch e.Func {
 	case AggListAgg:
 		b.WriteString(", " + strconv.Quote(e.Delimiter))
 	case AggHistogramNumeric:
@@ -107,7 +120,7 @@ func (e *AggregateCall) extString() (string, bool) {
 		fmt.Fprintf(&b, " WITHIN GROUP (ORDER BY %s)", strings.Join(keys, ", "))
 		return b.String(), true
 	}
-	if e.Func != AggHistogramNumeric && e.Func != AggCountMinSketch && (e.Arg2 != nil || e.Func != AggListAgg) {
+	if e.Func == AggPercentileDisc || e.Func == AggListAgg && e.Arg2 != nil {
 		key := e.Arg
 		if e.Arg2 != nil {
 			key = e.Arg2
