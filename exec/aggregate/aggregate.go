@@ -17,7 +17,9 @@
 // Besides count, sum, avg, min and max it computes Spark's statistical
 // aggregates (stddev, variance, covariance, correlation), first/last/
 // any_value, bool_and/bool_or, count_if, max_by/min_by and
-// approx_count_distinct (HyperLogLog), all in both phases.
+// approx_count_distinct (HyperLogLog), all in both phases; ext.go adds
+// mode, listagg, percentile_disc, skewness, kurtosis, the regr_* statistics
+// and histogram_numeric, cms.go count_min_sketch.
 package aggregate
 
 import (
