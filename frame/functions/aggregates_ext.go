@@ -83,7 +83,7 @@ func listAgg(c frame.Column, delimiter string, distinct bool, orderBy []frame.Co
 // PercentileCont is percentile_cont(p) WITHIN GROUP (ORDER BY c [DESC]):
 // the interpolated percentile of c as a double.
 func PercentileCont(c frame.Column, p float64, desc bool) frame.Column {
-	return aggCall(&logical.AggregateCall{Func: logical.AggPercentile, Percentages: []float64{p}, Desc: desc}, c)
+	return aggCall(&logical.AggregateCall{Func: logical.AggPercentileCont, Percentages: []float64{p}, Desc: desc}, c)
 }
 
 // PercentileDisc is percentile_disc(p) WITHIN GROUP (ORDER BY c [DESC]):

@@ -113,10 +113,12 @@ func TestSparkMiscFunctions(t *testing.T) {
 func TestRewrittenAggregateNames(t *testing.T) {
 	s := frame.NewSession()
 	df := s.SQL("SELECT regr_count(y, x), regr_avgx(y, x), regr_avgy(y, x), try_sum(y), try_avg(DISTINCT y), " +
-		"regr_slope(y, x), skewness(y), percentile_disc(0.25) WITHIN GROUP (ORDER BY y), mode() WITHIN GROUP (ORDER BY y DESC) " +
+		"regr_slope(y, x), skewness(y), percentile_disc(0.25) WITHIN GROUP (ORDER BY y), mode() WITHIN GROUP (ORDER BY y DESC), " +
+		"percentile_cont(0.5) WITHIN GROUP (ORDER BY x DESC) " +
 		"FROM VALUES (1, 2.5BD) AS t(y, x)")
 	want := []string{"regr_count(y, x)", "regr_avgx(y, x)", "regr_avgy(y, x)", "try_sum(y)", "try_avg(DISTINCT y)",
-		"regr_slope(y, x)", "skewness(y)", "percentile_disc(0.25) WITHIN GROUP (ORDER BY y)", "mode() WITHIN GROUP (ORDER BY y DESC)"}
+		"regr_slope(y, x)", "skewness(y)", "percentile_disc(0.25) WITHIN GROUP (ORDER BY y)", "mode() WITHIN GROUP (ORDER BY y DESC)",
+		"percentile_cont(0.5) WITHIN GROUP (ORDER BY x DESC)"}
 	if got := df.Columns(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
 	}

@@ -117,6 +117,10 @@ func typeExtAggregateCall(a *logical.AggregateCall) (logical.Expr, bool, error) 
 			out.Arg = logical.CastTo(a.Arg, f64)
 		}
 		return typed(aggregate.ResultType(compile.ExecAggOf(&out), out.Arg.DataType()))
+	case logical.AggPercentileCont:
+		// percentile_cont is percentile over the WITHIN GROUP column.
+		e, err := typeAggregate(&logical.AggregateCall{Func: logical.AggPercentile, Arg: a.Arg, Percentages: a.Percentages, Desc: a.Desc})
+		return e, true, err
 	case logical.AggTrySum, logical.AggTryAvg:
 		return typeTrySumAvg(a)
 	case logical.AggCountMinSketch:

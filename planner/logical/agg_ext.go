@@ -27,6 +27,7 @@ var extAggNames = map[AggFunc]string{
 	AggTrySum:           "try_sum",
 	AggTryAvg:           "try_avg",
 	AggCountMinSketch:   "count_min_sketch",
+	AggPercentileCont:   "percentile_cont",
 }
 
 // lookupExtAggregate is LookupAggregate for the names of extAggNames and
@@ -36,8 +37,6 @@ func lookupExtAggregate(name string) (AggFunc, bool) {
 	switch n {
 	case "string_agg":
 		return AggListAgg, true
-	case "percentile_cont":
-		return AggPercentile, true
 	}
 	for f, fn := range extAggNames {
 		if fn == n {
@@ -49,7 +48,7 @@ func lookupExtAggregate(name string) (AggFunc, bool) {
 
 // extAggregateNames lists the names lookupExtAggregate knows.
 func extAggregateNames() []string {
-	out := []string{"string_agg", "percentile_cont"}
+	out := []string{"string_agg"}
 	for _, n := range extAggNames {
 		out = append(out, n)
 	}
@@ -64,13 +63,13 @@ func (f AggFunc) IsRegr() bool { return f >= AggRegrCount && f <= AggRegrR2 }
 // (ORDER BY x) clause: mode (optionally), percentile_cont, percentile_disc
 // and listagg (optionally).
 func (f AggFunc) WithinGroup() bool {
-	return f == AggMode || f == AggPercentileDisc || f == AggListAgg
+	return f == AggMode || f == AggPercentileDisc || f == AggPercentileCont || f == AggListAgg
 }
 
 // extString is String for the aggregates of extAggNames with parameters.
 func (e *AggregateCall) extString() (string, bool) {
 	switch e.Func {
-	case AggMode, AggPercentileDisc, AggListAgg, AggHistogramNumeric, AggCountMinSketch:
+	case AggMode, AggPercentileDisc, AggPercentileCont, AggListAgg, AggHistogramNumeric, AggCountMinSketch:
 	default:
 		return "", false
 	}
@@ -80,7 +79,7 @@ func (e *AggregateCall) extString() (string, bool) {
 		b.WriteString("DISTINCT ")
 	}
 	switch e.Func {
-	case AggPercentileDisc:
+	case AggPercentileDisc, AggPercentileCont:
 		// percentile_disc(p) WITHIN GROUP (ORDER BY x), as Spark names it.
 		for i, p := range e.Percentages {
 			if i > 0 {
@@ -120,7 +119,7 @@ func (e *AggregateCall) extString() (string, bool) {
 		fmt.Fprintf(&b, " WITHIN GROUP (ORDER BY %s)", strings.Join(keys, ", "))
 		return b.String(), true
 	}
-	if e.Func == AggPercentileDisc || e.Func == AggListAgg && e.Arg2 != nil {
+	if e.Func == AggPercentileDisc || e.Func == AggPercentileCont || e.Func == AggListAgg && e.Arg2 != nil {
 		key := e.Arg
 		if e.Arg2 != nil {
 			key = e.Arg2

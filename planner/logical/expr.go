@@ -455,6 +455,7 @@ const (
 	AggTrySum
 	AggTryAvg
 	AggCountMinSketch
+	AggPercentileCont
 )
 
 func (f AggFunc) String() string {

@@ -109,7 +109,7 @@ func (p *parser) orderedSetCall(nameTok token, name string, args []logical.Expr,
 		if err != nil {
 			return nil, err
 		}
-		call := &logical.AggregateCall{Func: logical.AggPercentile, Arg: filtered(k.e), Percentages: []float64{pct}, Desc: k.desc}
+		call := &logical.AggregateCall{Func: logical.AggPercentileCont, Arg: filtered(k.e), Percentages: []float64{pct}, Desc: k.desc}
 		if name == "percentile_disc" {
 			call.Func = logical.AggPercentileDisc
 		}
