@@ -17,7 +17,9 @@
 // Besides count, sum, avg, min and max it computes Spark's statistical
 // aggregates (stddev, variance, covariance, correlation), first/last/
 // any_value, bool_and/bool_or, count_if, max_by/min_by and
-// approx_count_distinct (HyperLogLog), all in both phases.
+// approx_count_distinct (HyperLogLog), all in both phases; ext.go adds
+// mode, listagg, percentile_disc, skewness, kurtosis, the regr_* statistics
+// and histogram_numeric, cms.go count_min_sketch.
 package aggregate
 
 import (
@@ -72,18 +74,34 @@ const (
 	BitAnd                // bit_and(integer): bitwise AND of the non-null values
 	BitOr                 // bit_or(integer)
 	BitXor                // bit_xor(integer)
+	// The functions of ext.go.
+	Mode             // mode(x): the most frequent non-null value; ties by Spec.Desc
+	ListAgg          // listagg(string[, delim]): the values joined, in arrival order
+	ListAggOrdered   // listagg(string, delim) WITHIN GROUP (ORDER BY Input2)
+	PercentileDisc   // percentile_disc(p) WITHIN GROUP (ORDER BY x): double
+	Skewness         // skewness(double)
+	Kurtosis         // kurtosis(double): excess kurtosis
+	RegrSXX          // regr_sxx(y, x) over the pairs without a null, as all regr_*
+	RegrSYY          // regr_syy(y, x)
+	RegrSXY          // regr_sxy(y, x)
+	RegrSlope        // regr_slope(y, x)
+	RegrIntercept    // regr_intercept(y, x)
+	RegrR2           // regr_r2(y, x)
+	HistogramNumeric // histogram_numeric(x, Spec.Bins): array<struct<x, y: double>>
+	CountMinSketch   // count_min_sketch(x, eps, confidence, seed): Spec.Percentages = {eps, confidence}, Spec.Accuracy = seed
 )
 
 var funcNames = [...]string{"count", "count_star", "sum", "avg", "min", "max",
 	"stddev_samp", "stddev_pop", "var_samp", "var_pop", "first", "last", "bool_and", "bool_or",
 	"count_if", "any_value", "corr", "covar_samp", "covar_pop", "max_by", "min_by", "approx_count_distinct",
 	"collect_list", "collect_set", "percentile_approx", "percentile_approx", "percentile", "percentile", "median",
-	"bit_and", "bit_or", "bit_xor"}
+	"bit_and", "bit_or", "bit_xor", "mode", "listagg", "listagg", "percentile_disc", "skewness", "kurtosis",
+	"regr_sxx", "regr_syy", "regr_sxy", "regr_slope", "regr_intercept", "regr_r2", "histogram_numeric", "count_min_sketch"}
 
 // TwoInputs reports whether f reads a second column, Spec.Input2.
 func (f Func) TwoInputs() bool {
 	switch f {
-	case Corr, CovarSamp, CovarPop, MaxBy, MinBy:
+	case Corr, CovarSamp, CovarPop, MaxBy, MinBy, ListAggOrdered, RegrSXX, RegrSYY, RegrSXY, RegrSlope, RegrIntercept, RegrR2:
 		return true
 	}
 	return false
@@ -111,12 +129,23 @@ type Spec struct {
 	Percentages []float64
 	// Accuracy is percentile_approx's accuracy (0: the default, 10000).
 	Accuracy int64
+	// Desc reverses the WITHIN GROUP order: mode's ties go to the largest
+	// value, the percentiles count from the largest, listagg sorts its keys
+	// descending. NullsFirst puts listagg's null keys first.
+	Desc, NullsFirst bool
+	// Delimiter separates listagg's values.
+	Delimiter string
+	// Bins is histogram_numeric's number of bins.
+	Bins int64
+	// KeyDesc and KeyNullsFirst are the directions of the fields of
+	// listagg's struct key when it orders by several keys.
+	KeyDesc, KeyNullsFirst []bool
 }
 
 // dictOK reports whether f accepts a dictionary-encoded string input.
 func dictOK(f Func) bool {
 	switch f {
-	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct, CollectList, CollectSet:
+	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct, CollectList, CollectSet, Mode, ListAgg, ListAggOrdered, CountMinSketch:
 		return true
 	}
 	return false
@@ -159,6 +188,9 @@ func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 	}
 	if isCollect(f) {
 		return collectResultType(f, in)
+	}
+	if t, ok, err := extResultType(f, in); ok {
+		return t, err
 	}
 	switch f {
 	case Sum, Avg:
@@ -224,7 +256,11 @@ func ResultType2(f Func, in, in2 arrow.DataType) (arrow.DataType, error) {
 		return nil, fmt.Errorf("%s: missing second input type", f)
 	}
 	switch f {
-	case Corr, CovarSamp, CovarPop:
+	case ListAggOrdered:
+		if !orderKeyType(in2) {
+			return nil, fmt.Errorf("%s: ordering by %s is not supported", f, in2)
+		}
+	case Corr, CovarSamp, CovarPop, RegrSXX, RegrSYY, RegrSXY, RegrSlope, RegrIntercept, RegrR2:
 		if in2.ID() != arrow.FLOAT64 {
 			return nil, fmt.Errorf("%s of (%s, %s) is not supported: the inputs must be cast to double", f, in, in2)
 		}
@@ -253,6 +289,9 @@ func stateFields(sp Spec, in, in2 arrow.DataType) ([]arrow.Field, error) {
 	}
 	if isCollect(sp.Func) {
 		return collectStateFields(sp, in)
+	}
+	if sf, ok := extStateFields(sp, fields); ok {
+		return sf, nil
 	}
 	switch sp.Func {
 	case Count, CountStar, CountIf:
@@ -291,6 +330,9 @@ func newAccumulator(sp Spec, in, in2 arrow.DataType, merge bool) (accumulator, e
 	}
 	if isCollect(sp.Func) {
 		return newCollectAcc(sp, in, merge)
+	}
+	if a, ok, err := newExtAccumulator(sp, in, merge); ok {
+		return a, err
 	}
 	isMax := sp.Func == Max || sp.Func == BoolOr
 	switch sp.Func {
@@ -480,8 +522,10 @@ func NewFinal(env *exec.Env, child exec.Operator, numGroupCols int, aggs []Spec,
 	for i, sp := range aggs {
 		var in2 arrow.DataType
 		switch sp.Func {
-		case Corr, CovarSamp, CovarPop:
+		case Corr, CovarSamp, CovarPop, RegrSXX, RegrSYY, RegrSXY, RegrSlope, RegrIntercept, RegrR2:
 			in2 = arrow.PrimitiveTypes.Float64
+		case ListAggOrdered:
+			in2 = arrow.BinaryTypes.Binary // the state holds encoded keys
 		case MaxBy, MinBy:
 			if col+1 < cs.NumFields() {
 				in2 = cs.Field(col + 1).Type

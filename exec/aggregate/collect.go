@@ -18,7 +18,8 @@ import (
 // collect_list, collect_set and the percentile functions.
 func isCollect(f Func) bool {
 	switch f {
-	case CollectList, CollectSet, PercentileApprox, PercentileApproxArray, Percentile, PercentileArray, Median:
+	case CollectList, CollectSet, PercentileApprox, PercentileApproxArray, Percentile, PercentileArray, Median,
+		Mode, PercentileDisc, HistogramNumeric:
 		return true
 	}
 	return false
@@ -42,7 +43,16 @@ func collectElemType(f Func, in arrow.DataType) (arrow.DataType, error) {
 			arrow.DECIMAL64, arrow.DECIMAL128, arrow.DATE32, arrow.TIMESTAMP:
 			return in, nil
 		}
-	case Percentile, PercentileArray, Median:
+	case Mode:
+		if orderKeyType(in) && in.ID() != arrow.BINARY {
+			return in, nil
+		}
+	case HistogramNumeric:
+		switch in.ID() {
+		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64:
+			return arrow.PrimitiveTypes.Float64, nil
+		}
+	case Percentile, PercentileArray, Median, PercentileDisc:
 		switch in.ID() {
 		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
 			arrow.DECIMAL64, arrow.DECIMAL128:
@@ -62,8 +72,10 @@ func collectResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 		return nil, err
 	}
 	switch f {
-	case PercentileApprox, Percentile, Median:
+	case PercentileApprox, Percentile, Median, Mode, PercentileDisc:
 		return elem, nil
+	case HistogramNumeric:
+		return histogramType(in), nil
 	}
 	return arrow.ListOf(elem), nil
 }
@@ -92,6 +104,9 @@ func collectStateFields(sp Spec, in arrow.DataType) ([]arrow.Field, error) {
 // allocator); results gather them into the query's allocator.
 type collectAcc struct {
 	f       Func
+	in      arrow.DataType // the input type (histogram_numeric's x)
+	desc    bool           // mode: ties go to the largest value
+	bins    int            // histogram_numeric's number of bins
 	merge   bool
 	set     bool
 	toFloat bool // exact percentiles: inputs are converted to double
@@ -116,7 +131,7 @@ func newCollectAcc(sp Spec, in arrow.DataType, merge bool) (accumulator, error) 
 	if isApprox(sp.Func) {
 		return newApproxAcc(sp, elem, merge)
 	}
-	a := &collectAcc{f: sp.Func, merge: merge, set: sp.Func == CollectSet, elem: elem, local: memory.NewGoAllocator()}
+	a := &collectAcc{f: sp.Func, in: valueType(in), desc: sp.Desc, bins: int(sp.Bins), merge: merge, set: sp.Func == CollectSet, elem: elem, local: memory.NewGoAllocator()}
 	a.toFloat = !merge && elem.ID() == arrow.FLOAT64 && valueType(in).ID() != arrow.FLOAT64
 	if a.set {
 		a.seen = map[string]struct{}{}
@@ -339,6 +354,10 @@ func (a *collectAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, erro
 	switch a.f {
 	case CollectList, CollectSet:
 		return a.lists(mem, lo, hi)
+	case Mode:
+		return a.mode(mem, lo, hi)
+	case HistogramNumeric:
+		return a.histogram(mem, lo, hi)
 	}
 	return a.percentiles(mem, lo, hi)
 }

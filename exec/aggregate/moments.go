@@ -162,6 +162,9 @@ func (a *momentsAcc) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, err
 // result follows Spark: no rows → null; the sample statistics of one row →
 // null; correlation with a zero variance → NaN (0/0).
 func (a *momentsAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
+	if isRegr(a.f) {
+		return a.regrResult(mem, lo, hi), nil
+	}
 	out := make([]float64, hi-lo)
 	valid := make([]bool, hi-lo)
 	for i := range out {

@@ -20,18 +20,19 @@ const DefaultPercentileAccuracy = 10000
 type pctParams struct {
 	ps    []float64
 	array bool
+	desc  bool // count from the largest value (WITHIN GROUP (ORDER BY x DESC))
 }
 
 // newPctParams checks sp's percentages: one for percentile and
 // percentile_approx, any number for their array forms, none (0.5 is used)
 // for median; each in [0, 1]. The accuracy must be positive when given.
 func newPctParams(sp Spec) (pctParams, error) {
-	p := pctParams{ps: sp.Percentages}
+	p := pctParams{ps: sp.Percentages, desc: sp.Desc}
 	switch sp.Func {
 	case Median:
 		p.ps = []float64{0.5}
 		return p, nil
-	case Percentile, PercentileApprox:
+	case Percentile, PercentileApprox, PercentileDisc:
 		if len(sp.Percentages) != 1 {
 			return p, fmt.Errorf("%s takes one percentage, got %d", sp.Func, len(sp.Percentages))
 		}
@@ -58,7 +59,11 @@ func (a *collectAcc) percentiles(mem memory.Allocator, lo, hi int) (arrow.Array,
 	if err != nil {
 		return nil, err
 	}
-	return pctTyped(a, mem, lo, hi, kernels.FixedValues[float64](all), ordCmp[float64], exactPercentile)
+	pick := exactPercentile
+	if a.f == PercentileDisc {
+		pick = discretePercentile
+	}
+	return pctTyped(a, mem, lo, hi, kernels.FixedValues[float64](all), ordCmp[float64], pick)
 }
 
 // exactPercentile is Spark's percentile over sorted values: linear
@@ -95,6 +100,9 @@ func pctTyped[T, R any](a *collectAcc, mem memory.Allocator, lo, hi int, vals []
 			sorted = append(sorted, vals[p])
 		}
 		slices.SortFunc(sorted, cmp)
+		if a.pct.desc {
+			slices.Reverse(sorted)
+		}
 		valid[g-lo] = true
 		for _, p := range a.pct.ps {
 			out = append(out, pick(sorted, p))

@@ -92,6 +92,9 @@ func typeAggregate(a *logical.AggregateCall) (logical.Expr, error) {
 		}
 		return &logical.AggregateCall{Func: logical.AggCount, Type: arrow.PrimitiveTypes.Int64}, nil
 	}
+	if e, ok, err := typeExtAggregate(a); ok {
+		return e, err
+	}
 	if a.Func.TwoArgs() != (a.Arg2 != nil) {
 		want := 1
 		if a.Func.TwoArgs() {

@@ -70,6 +70,32 @@ func ExecAggFunc(f logical.AggFunc, star bool) aggregate.Func {
 		return aggregate.BitOr
 	case logical.AggBitXor:
 		return aggregate.BitXor
+	case logical.AggMode:
+		return aggregate.Mode
+	case logical.AggListAgg:
+		return aggregate.ListAgg
+	case logical.AggPercentileDisc:
+		return aggregate.PercentileDisc
+	case logical.AggSkewness:
+		return aggregate.Skewness
+	case logical.AggKurtosis:
+		return aggregate.Kurtosis
+	case logical.AggRegrSXX:
+		return aggregate.RegrSXX
+	case logical.AggRegrSYY:
+		return aggregate.RegrSYY
+	case logical.AggRegrSXY:
+		return aggregate.RegrSXY
+	case logical.AggRegrSlope:
+		return aggregate.RegrSlope
+	case logical.AggRegrIntercept:
+		return aggregate.RegrIntercept
+	case logical.AggRegrR2:
+		return aggregate.RegrR2
+	case logical.AggHistogramNumeric:
+		return aggregate.HistogramNumeric
+	case logical.AggCountMinSketch:
+		return aggregate.CountMinSketch
 	}
 	return aggregate.Count
 }
@@ -82,6 +108,8 @@ func ExecAggOf(c *logical.AggregateCall) aggregate.Func {
 		return aggregate.PercentileApproxArray
 	case c.Func == logical.AggPercentile && c.ArrayResult:
 		return aggregate.PercentileArray
+	case c.Func == logical.AggListAgg && c.Arg2 != nil:
+		return aggregate.ListAggOrdered
 	}
 	return ExecAggFunc(c.Func, c.Arg == nil)
 }

@@ -91,6 +91,8 @@ func sameProperties(a, b Expr) bool {
 		return x.Func == y.Func && x.Distinct == y.Distinct && x.IgnoreNulls == y.IgnoreNulls &&
 			(x.Arg == nil) == (y.Arg == nil) && (x.Arg2 == nil) == (y.Arg2 == nil) &&
 			x.ArrayResult == y.ArrayResult && x.Accuracy == y.Accuracy &&
+			x.Desc == y.Desc && x.NullsFirst == y.NullsFirst && x.Delimiter == y.Delimiter && x.Bins == y.Bins &&
+			reflect.DeepEqual(x.KeyDesc, y.KeyDesc) && reflect.DeepEqual(x.KeyNullsFirst, y.KeyNullsFirst) &&
 			reflect.DeepEqual(x.Percentages, y.Percentages) && sameType(x.Type, y.Type)
 	case *SortOrder:
 		y := b.(*SortOrder)

@@ -435,6 +435,27 @@ const (
 	AggBitAnd
 	AggBitOr
 	AggBitXor
+	// The aggregates of agg_ext.go (mode, listagg, percentile_disc, the
+	// higher moments, the regr_* family, histogram_numeric, try_sum, try_avg).
+	AggMode
+	AggListAgg
+	AggPercentileDisc
+	AggSkewness
+	AggKurtosis
+	AggRegrCount
+	AggRegrAvgX
+	AggRegrAvgY
+	AggRegrSXX
+	AggRegrSYY
+	AggRegrSXY
+	AggRegrSlope
+	AggRegrIntercept
+	AggRegrR2
+	AggHistogramNumeric
+	AggTrySum
+	AggTryAvg
+	AggCountMinSketch
+	AggPercentileCont
 )
 
 func (f AggFunc) String() string {
@@ -498,12 +519,15 @@ func (f AggFunc) String() string {
 	case AggBitXor:
 		return "bit_xor"
 	}
+	if n, ok := extAggNames[f]; ok {
+		return n
+	}
 	return fmt.Sprintf("AggFunc(%d)", int(f))
 }
 
 // TwoArgs reports whether the aggregate takes two arguments.
 func (f AggFunc) TwoArgs() bool {
-	return f == AggCorr || f == AggCovarSamp || f == AggCovarPop || f == AggMaxBy || f == AggMinBy
+	return f == AggCorr || f == AggCovarSamp || f == AggCovarPop || f == AggMaxBy || f == AggMinBy || f.IsRegr()
 }
 
 // LookupAggregate returns the aggregate function a (case-insensitive) SQL
@@ -569,15 +593,16 @@ func LookupAggregate(name string) (AggFunc, bool) {
 	case "bit_xor":
 		return AggBitXor, true
 	}
-	return 0, false
+	return lookupExtAggregate(name)
 }
 
 // AggregateNames lists the SQL names LookupAggregate knows, aliases included.
 func AggregateNames() []string {
-	return []string{"any", "any_value", "approx_count_distinct", "approx_percentile", "array_agg", "avg", "bit_and", "bit_or", "bit_xor", "bool_and", "bool_or",
+	names := []string{"any", "any_value", "approx_count_distinct", "approx_percentile", "array_agg", "avg", "bit_and", "bit_or", "bit_xor", "bool_and", "bool_or",
 		"collect_list", "collect_set", "corr", "count", "count_if", "covar_pop", "covar_samp", "every", "first", "first_value",
 		"last", "last_value", "max", "max_by", "mean", "median", "min", "min_by", "percentile", "percentile_approx", "some",
 		"std", "stddev", "stddev_pop", "stddev_samp", "sum", "var_pop", "var_samp", "variance"}
+	return append(names, extAggregateNames()...)
 }
 
 // AggregateCall is an aggregate function call; Arg is nil for count(*).
@@ -598,6 +623,17 @@ type AggregateCall struct {
 	Percentages []float64
 	ArrayResult bool
 	Accuracy    int64
+	// Desc marks a descending WITHIN GROUP order (mode, percentile_cont,
+	// percentile_disc, listagg) and NullsFirst where listagg's null keys
+	// go; Delimiter is listagg's separator; Bins is histogram_numeric's
+	// number of bins.
+	Desc       bool
+	NullsFirst bool
+	Delimiter  string
+	Bins       int64
+	// KeyDesc and KeyNullsFirst are the directions of listagg's keys when
+	// it orders by several (Arg2 is then struct(key1, key2, ...)).
+	KeyDesc, KeyNullsFirst []bool
 }
 
 // IsPercentile reports whether f takes literal percentages.
@@ -608,6 +644,9 @@ func (f AggFunc) IsPercentile() bool {
 func (e *AggregateCall) String() string {
 	if e.Arg == nil {
 		return e.Func.String() + "(1)"
+	}
+	if s, ok := e.extString(); ok {
+		return s
 	}
 	var b strings.Builder
 	b.WriteString(e.Func.String() + "(")

@@ -23,6 +23,9 @@ func PushDownPredicates() Rule {
 }
 
 func pushFilter(f *logical.Filter) (logical.Plan, bool, error) {
+	if nondeterministic(f.Cond) {
+		return f, false, nil
+	}
 	if len(logical.SubqueriesIn(f.Cond)) > 0 {
 		// Conditions with subqueries stay for the subquery rules (or until
 		// their values are known); the others move on below them.
@@ -55,6 +58,9 @@ func pushFilter(f *logical.Filter) (logical.Plan, bool, error) {
 			}
 			return e, false
 		})
+		if nondeterministic(cond) {
+			return f, false, nil
+		}
 		return &logical.Project{List: c.List, Child: &logical.Filter{Cond: cond, Child: c.Child}}, true, nil
 	case *logical.Sort:
 		return &logical.Sort{Orders: c.Orders, Child: &logical.Filter{Cond: f.Cond, Child: c.Child}}, true, nil

@@ -32,10 +32,14 @@ func isSeeded(f *logical.Func) bool {
 	return false
 }
 
-// seededFor returns e with every rand/randn seed moved to seed+p.
+// seededFor returns e with every rand/randn seed moved to seed+p and the
+// partition functions rewritten for partition p (partition_funcs.go).
 func seededFor(e logical.Expr, p int) logical.Expr {
 	out, _ := logical.Transform(e, func(x logical.Expr) (logical.Expr, bool) {
 		f, ok := x.(*logical.Func)
+		if ok && isPartitionFunc(f) {
+			return partitionFuncFor(f, p), true
+		}
 		if !ok || !isSeeded(f) {
 			return x, false
 		}
@@ -55,7 +59,9 @@ func seededFor(e logical.Expr, p int) logical.Expr {
 // ph, with rand/randn seeded per partition, when exprs call them; else once.
 func (pp *PhysicalPlanner) perPartition(ph physical, exprs []logical.Expr, build func(exprs []logical.Expr) (exec.Operator, error)) (exec.Operator, error) {
 	n := ph.op.Partitions()
-	if n <= 1 || !hasSeeded(exprs...) {
+	// The partition functions are rewritten even for one partition: unlike
+	// rand, they cannot be compiled without knowing it.
+	if !hasPartitionFunc(exprs...) && (n <= 1 || !hasSeeded(exprs...)) {
 		return build(exprs)
 	}
 	ops := make([]exec.Operator, n)

@@ -1697,6 +1697,14 @@ func (p *parser) call() (logical.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+			if name == "struct" && p.acceptKw("AS") {
+				// struct(x AS a): the field takes the alias as its name.
+				alias, err := p.ident("a struct field name")
+				if err != nil {
+					return nil, err
+				}
+				e = &logical.Alias{E: e, Name: alias}
+			}
 			args = append(args, e)
 			if (name == "substring" || name == "substr") && len(args) == 1 && p.peek().is("FROM") {
 				p.next()
@@ -1725,6 +1733,13 @@ func (p *parser) call() (logical.Expr, error) {
 	args, err := functions.BindNamedArgs(name, args)
 	if err != nil {
 		return nil, p.errAt(nameTok, "%s", err)
+	}
+	within, err := p.withinGroup()
+	if err != nil {
+		return nil, err
+	}
+	if within != nil && !orderedSetAggregate(name) {
+		return nil, p.errAt(nameTok, "WITHIN GROUP is not allowed with %s; only with mode, listagg, string_agg, percentile_cont and percentile_disc", name)
 	}
 	ignoreNulls := false
 	if p.peek().is("IGNORE") && p.peekAt(1).is("NULLS") {
@@ -1760,6 +1775,9 @@ func (p *parser) call() (logical.Expr, error) {
 			return nil, p.errAt(filterTok, "FILTER with %s needs IGNORE NULLS", name)
 		}
 		filter = cond
+	}
+	if orderedSetAggregate(name) && !star && !ignoreNulls {
+		return p.orderedSetCall(nameTok, name, args, distinct, within, filter)
 	}
 	if filter != nil {
 		// agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): every
