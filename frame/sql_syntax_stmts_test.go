@@ -33,7 +33,7 @@ func TestSQLSessionStatements(t *testing.T) {
 	}{
 		{script: `SHOW COLUMNS IN dealer; SHOW COLUMNS FROM dealer IN default`, want: []string{"id\ncity\nquantity", "id\ncity\nquantity"}},
 		{script: `DESCRIBE EXTENDED dealer`, want: []string{"id int\ncity string\nquantity int\n \n# Detailed Table Information \nTable dealer\nType VIEW"}},
-		{script: `SHOW FUNCTIONS LIKE 'to_c*|TRIM'; SHOW FUNCTIONS 'stddev_*'`, want: []string{"to_char\ntrim", "stddev_pop\nstddev_samp"}},
+		{script: `SHOW FUNCTIONS LIKE 'to_ch*|TRIM'; SHOW FUNCTIONS 'stddev_*'`, want: []string{"to_char\ntrim", "stddev_pop\nstddev_samp"}},
 		// CACHE TABLE serves the cached rows; UNCACHE puts the view back.
 		{script: `CACHE TABLE dealer; SELECT count(*) FROM dealer; UNCACHE TABLE dealer; UNCACHE TABLE IF EXISTS nosuch; SELECT sum(id) FROM dealer`, want: []string{"2", "300"}},
 		{script: `CACHE TABLE twice AS SELECT id * 2 AS x FROM dealer; SELECT sum(x) FROM twice; UNCACHE TABLE twice; SELECT sum(x) FROM twice`, want: []string{"600", "600"}},
