@@ -53,6 +53,12 @@ func TypeName(t arrow.DataType) string {
 		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)
 	case *arrow.NullType:
 		return "void"
+	case *arrow.MonthIntervalType:
+		return "interval year to month"
+	case *arrow.DurationType:
+		return "interval day to second"
+	case *arrow.MonthDayNanoIntervalType:
+		return "interval"
 	case *arrow.DictionaryType:
 		return TypeName(tt.ValueType)
 	}

@@ -1518,7 +1518,11 @@ func (p *parser) primary() (logical.Expr, error) {
 			return temporalLiteral(up, next.text, func(msg string) error { return p.errAt(next, "%s", msg) })
 		}
 	case "INTERVAL":
-		return nil, p.errAt(t, "an INTERVAL value is only supported added to or subtracted from a date or timestamp yet")
+		iv, err := p.parseInterval()
+		if err != nil {
+			return nil, err
+		}
+		return iv.literal(), nil
 	case "CASE":
 		return p.caseExpr()
 	case "CAST", "TRY_CAST":
