@@ -46,6 +46,9 @@ func TypeName(t arrow.DataType) string {
 	case *arrow.Date32Type:
 		return "date"
 	case *arrow.TimestampType:
+		if tt.TimeZone == "" {
+			return "timestamp_ntz"
+		}
 		return "timestamp"
 	case *arrow.Decimal64Type:
 		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)

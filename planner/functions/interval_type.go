@@ -44,7 +44,7 @@ func ansiIntervalFunctions() []FunctionDef {
 				lit := func(i int) int64 { v, _ := logical.IntValue(call.Args[i].(*logical.Literal).Value); return v }
 				return expr.IntervalScale(a[0], a[1], lit(2) != 0, lit(3), lit(4))
 			}},
-	}, makeIntervalFunctions()...)
+	}, append(makeIntervalFunctions(), zoneShiftFunctions()...)...)
 }
 
 func reinterpret(e logical.Expr, t arrow.DataType) logical.Expr {

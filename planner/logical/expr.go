@@ -377,7 +377,7 @@ type Func struct {
 }
 
 func (e *Func) String() string {
-	if strings.HasPrefix(e.Name, "__reinterpret") && len(e.Args) == 1 {
+	if strings.HasPrefix(e.Name, "__reinterpret") && len(e.Args) >= 1 {
 		return e.Args[0].String() // a change of type only, as a cast the user never wrote
 	}
 	parts := make([]string, len(e.Args))
