@@ -33,3 +33,27 @@ func TestIntervalFunctions(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeZoneFunctions checks the Go forms of to_timestamp_ntz,
+// make_timestamp_ntz and current_timezone in a Los Angeles session (Spark's
+// documented examples; the NTZ wall clocks do not depend on the zone).
+func TestTimeZoneFunctions(t *testing.T) {
+	s := frame.NewSession()
+	if err := s.SetTimeZone("America/Los_Angeles"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.SQL("SELECT 1").Select(
+		F.ToTimestampNTZ(frame.Lit("2016-12-31 00:12:00")),
+		F.MakeTimestampNTZ(F.Lit(2014), F.Lit(12), F.Lit(28), F.Lit(6), F.Lit(30), frame.DecimalLit("45.887")),
+		F.CurrentTimezone(),
+	).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []any{time.Date(2016, 12, 31, 0, 12, 0, 0, time.UTC), time.Date(2014, 12, 28, 6, 30, 45, 887e6, time.UTC), "America/Los_Angeles"}
+	for i, w := range want {
+		if rows[0][i] != w {
+			t.Errorf("column %d: got %v, want %v", i, rows[0][i], w)
+		}
+	}
+}
