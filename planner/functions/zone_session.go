@@ -28,11 +28,14 @@ func zoneShiftFunctions() []FunctionDef {
 		return nil, logical.AnalysisErr("internal time zone conversion called directly")
 	}
 	def := func(name string, toLocal bool, unit int64) FunctionDef {
-		return FunctionDef{Name: name, MinArgs: 2, MaxArgs: 2, Resolve: internal,
+		return FunctionDef{Name: name, MinArgs: 2, MaxArgs: 3, Resolve: internal,
 			Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 				loc, err := datefn.ParseZone(call.Args[1].(*logical.Literal).Value.(string))
 				if err != nil {
 					return nil, err
+				}
+				if len(a) == 3 { // from a wall clock parsed from the text a[2]
+					return datefn.FromLocalText(a[0], a[2], loc)
 				}
 				return datefn.ZoneShift(a[0], loc, toLocal, unit, call.Type)
 			}}
@@ -147,7 +150,12 @@ func inZoneNode(e logical.Expr, zone string, loc *time.Location) logical.Expr {
 			if !isCalled(x.E, toLocalName) {
 				return &logical.Cast{E: toLocal(x.E, zone), To: to, Try: x.Try}
 			}
-		case isLTZ(to) && (logical.IsString(from) || from.ID() == arrow.DATE32):
+		case isLTZ(to) && logical.IsString(from):
+			// A text with its own zone (a trailing Z) is an instant already.
+			f := zoneCall(fromLocalName, x, zone, datefn.Timestamp).(*logical.Func)
+			f.Args = append(f.Args, x.E)
+			return f
+		case isLTZ(to) && from.ID() == arrow.DATE32:
 			return fromLocal(x, zone)
 		}
 		return x

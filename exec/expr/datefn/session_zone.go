@@ -2,9 +2,11 @@ package datefn
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/exec/expr"
 )
@@ -64,6 +66,36 @@ func ZoneShift(x expr.Expr, loc *time.Location, toLocal bool, unit int64, out ar
 				us = localToUTC(us, loc)
 			}
 			dst[i] = floorDiv(us, unit)
+		}
+		return nil
+	}
+	return k, nil
+}
+
+// FromLocalText converts the wall clocks ts, parsed from the strings text,
+// to instants in loc, except where the text names its zone itself (a
+// trailing Z: the cast already read it as UTC): CAST(string AS TIMESTAMP)
+// in a session time zone.
+func FromLocalText(ts, text expr.Expr, loc *time.Location) (expr.Expr, error) {
+	if err := checkArg("zone shift", ts, arrow.TIMESTAMP); err != nil {
+		return nil, err
+	}
+	if err := checkArg("zone shift", text, arrow.STRING); err != nil {
+		return nil, err
+	}
+	k := &fixedKernel{name: "zone shift", text: ts.String(), args: []expr.Expr{ts, text}, typ: Timestamp, width: 8}
+	k.run = func(in []arrow.Array, valid []byte, o []byte) error {
+		dst := arrow.GetData[int64](o)
+		strs, _ := in[1].(*array.String)
+		for i, v := range int64s(in[0]) {
+			dst[i] = v
+			if !isValid(valid, i) {
+				continue
+			}
+			if strs != nil && strings.HasSuffix(strings.TrimSpace(strs.Value(i)), "Z") {
+				continue
+			}
+			dst[i] = localToUTC(v, loc)
 		}
 		return nil
 	}
