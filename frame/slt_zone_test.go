@@ -28,7 +28,7 @@ var laAnswers = map[string][]string{
 	"to_unix_timestamp('2016-04-08', 'yyyy-MM-dd')": {"1460098800"},
 	// By hand: 10:00 at +02:00 is 08:00 UTC, midnight in Los Angeles.
 	"TIMESTAMP '2020-01-01 10:00:00+02:00'": {"2016-12-31 00:12:00\t2014-12-28 06:30:45.887\t2020-01-01 00:00:00"},
-	"current_timezone()": {"America/Los_Angeles"},
+	"current_timezone()":                    {"America/Los_Angeles"},
 }
 
 // TestSLTDatetimeLosAngeles runs spark_datetime.slt in an
