@@ -108,6 +108,16 @@ func TypeIntervalBinary(b *logical.Binary) (e logical.Expr, handled bool, err er
 	li, ri := isANSIInterval(lt), isANSIInterval(rt)
 	isDT := func(t arrow.DataType) bool { return t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP }
 	if !li && !ri {
+		if b.Op.IsComparison() && lt.ID() == arrow.TIMESTAMP && rt.ID() == arrow.TIMESTAMP && datefn.IsNTZ(lt) != datefn.IsNTZ(rt) {
+			// TIMESTAMP_NTZ against TIMESTAMP: the wall clock read in the session zone, as Spark.
+			l, r := logical.CastTo(b.L, datefn.Timestamp), logical.CastTo(b.R, datefn.Timestamp)
+			return &logical.Binary{Op: b.Op, L: l, R: r, Type: arrow.FixedWidthTypes.Boolean}, true, nil
+		}
+		if b.Op.IsComparison() && (datefn.IsNTZ(lt) && rt.ID() == arrow.DATE32 || lt.ID() == arrow.DATE32 && datefn.IsNTZ(rt)) {
+			// A DATE against a TIMESTAMP_NTZ: its midnight wall clock.
+			l, r := logical.CastTo(b.L, datefn.TimestampNTZ), logical.CastTo(b.R, datefn.TimestampNTZ)
+			return &logical.Binary{Op: b.Op, L: l, R: r, Type: arrow.FixedWidthTypes.Boolean}, true, nil
+		}
 		if b.Op == logical.OpSub && isDT(lt) && isDT(rt) {
 			e, err := datetimeDiff(b.L, b.R)
 			return e, true, err
