@@ -179,6 +179,7 @@ func (df *DataFrame) Collect(ctx context.Context) (_ []Row, err error) {
 	}
 	defer exec.ReleaseAll(bs)
 	rows := values.Rows(bs)
+	df.LocalizeTimes(rows)
 	out := make([]Row, len(rows))
 	for i, r := range rows {
 		out[i] = r

@@ -91,6 +91,12 @@ func Lit(v any) Column {
 			return ErrColumn(fmt.Errorf("decimal literal %s has more than 38 digits", x))
 		}
 		return Column{expr: &logical.Literal{Value: x, Type: logical.DecimalType(p, x.Scale)}}
+	case time.Duration: // a day-time interval, whole microseconds
+		return Column{expr: &logical.Literal{Value: values.DayTimeInterval(x.Microseconds()), Type: values.DayTimeIntervalType}}
+	case values.DayTimeInterval:
+		return Column{expr: &logical.Literal{Value: x, Type: values.DayTimeIntervalType}}
+	case values.YearMonthInterval:
+		return Column{expr: &logical.Literal{Value: x, Type: values.YearMonthIntervalType}}
 	}
 	return ErrColumn(fmt.Errorf("unsupported literal %v of type %T", v, v))
 }

@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/expr/datefn"
 	"github.com/gspark/gspark/planner/analyzer"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/physical"
@@ -34,6 +36,8 @@ type Session struct {
 	broadcast  int64
 	spill      int64 // bytes; autoSpill: a fraction of memLimit; -1: never
 	tempDir    string
+	zone       string         // spark.sql.session.timeZone as set ("" is UTC)
+	loc        *time.Location // the zone
 	mem        memory.Allocator
 	ids        logical.IDs
 
@@ -265,7 +269,8 @@ func (s *Session) RegisterSource(name string, src logical.Source) {
 }
 
 func (s *Session) analyzer() *analyzer.Analyzer {
-	return &analyzer.Analyzer{Catalog: catalog{s}, IDs: &s.ids}
+	zone, loc := s.TimeZone()
+	return &analyzer.Analyzer{Catalog: catalog{s}, IDs: &s.ids, TimeZone: zone, Location: loc}
 }
 
 // The keys SET accepts; Spark's names and gspark's aliases.
@@ -277,11 +282,12 @@ const (
 	confBroadcast         = "gspark.broadcast.threshold"
 	confSpill             = "gspark.spill.threshold"
 	confLocalDir          = "spark.local.dir"
+	confTimeZone          = "spark.sql.session.timeZone"
 )
 
 // confKeys lists the settings in the order SET shows them.
 func confKeys() []string {
-	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir}
+	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir, confTimeZone}
 }
 
 // canonicalKey returns the known key that key names, case-insensitively.
@@ -351,8 +357,37 @@ func (s *Session) SetConf(key, value string) error {
 		s.settings.Lock()
 		s.tempDir = value
 		s.settings.Unlock()
+	case confTimeZone:
+		return s.SetTimeZone(value)
 	}
 	return nil
+}
+
+// SetTimeZone sets the session time zone (spark.sql.session.timeZone): a
+// region such as America/Los_Angeles, UTC, or an offset such as +08:00.
+// TIMESTAMP values are instants; the zone decides how they read and print
+// as wall clocks (casts to and from strings and dates, TIMESTAMP literals,
+// hour, date_format, to_timestamp, from_unixtime, ...). The default is UTC.
+func (s *Session) SetTimeZone(zone string) error {
+	loc, err := datefn.ParseZone(zone)
+	if err != nil {
+		return fmt.Errorf("%s: %w", confTimeZone, err)
+	}
+	s.settings.Lock()
+	s.zone, s.loc = strings.TrimSpace(zone), loc
+	s.settings.Unlock()
+	return nil
+}
+
+// TimeZone returns the session time zone's name and the zone (UTC unless
+// SetTimeZone or SET spark.sql.session.timeZone changed it).
+func (s *Session) TimeZone() (string, *time.Location) {
+	s.settings.RLock()
+	defer s.settings.RUnlock()
+	if s.loc == nil {
+		return "UTC", time.UTC
+	}
+	return s.zone, s.loc
 }
 
 // Conf returns the current value of a setting SetConf accepts, as text.
@@ -373,6 +408,11 @@ func (s *Session) Conf(key string) (string, error) {
 			return "auto", nil
 		}
 		return strconv.FormatInt(s.spill, 10), nil
+	case confTimeZone:
+		if s.zone == "" {
+			return "UTC", nil
+		}
+		return s.zone, nil
 	case confLocalDir:
 		if s.tempDir == "" {
 			return os.TempDir(), nil

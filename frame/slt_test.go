@@ -138,8 +138,9 @@ func sltFloat(f float64) string {
 	return s
 }
 
-// sltValue renders element i of arr in the canonical form of the test files.
-func sltValue(arr arrow.Array, i int) string {
+// sltValue renders element i of arr in the canonical form of the test files,
+// a TIMESTAMP in the session time zone loc.
+func sltValue(arr arrow.Array, i int, loc *time.Location) string {
 	v := values.Value(arr, i)
 	if v == nil {
 		return "NULL"
@@ -165,6 +166,9 @@ func sltValue(arr arrow.Array, i int) string {
 	case time.Time:
 		if t.ID() == arrow.DATE32 || t.ID() == arrow.DATE64 {
 			return x.Format("2006-01-02")
+		}
+		if ts, ok := t.(*arrow.TimestampType); ok && ts.TimeZone != "" {
+			x = x.In(loc)
 		}
 		return x.Format("2006-01-02 15:04:05.999999")
 	}
@@ -253,11 +257,12 @@ func runRecord(ctx context.Context, s *frame.Session, r *sltRecord) sltResult {
 		types[c] = sltTypeLetter(f.Type)
 	}
 	var rows [][]string
+	_, loc := s.TimeZone()
 	for _, b := range bs {
 		for i := 0; i < int(b.NumRows()); i++ {
 			row := make([]string, b.NumCols())
 			for c := range row {
-				row[c] = sltValue(b.Column(c), i)
+				row[c] = sltValue(b.Column(c), i, loc)
 			}
 			rows = append(rows, row)
 		}

@@ -46,6 +46,9 @@ func TypeName(t arrow.DataType) string {
 	case *arrow.Date32Type:
 		return "date"
 	case *arrow.TimestampType:
+		if tt.TimeZone == "" {
+			return "timestamp_ntz"
+		}
 		return "timestamp"
 	case *arrow.Decimal64Type:
 		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)
@@ -53,6 +56,12 @@ func TypeName(t arrow.DataType) string {
 		return fmt.Sprintf("decimal(%d,%d)", tt.Precision, tt.Scale)
 	case *arrow.NullType:
 		return "void"
+	case *arrow.MonthIntervalType:
+		return "interval year to month"
+	case *arrow.DurationType:
+		return "interval day to second"
+	case *arrow.MonthDayNanoIntervalType:
+		return "interval"
 	case *arrow.DictionaryType:
 		return TypeName(tt.ValueType)
 	}

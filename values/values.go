@@ -38,7 +38,8 @@ func (d Decimal) Rat() *big.Rat {
 
 // Value returns element i of arr as a Go value: nil for null; bool; int8,
 // int16, int32, int64; float32, float64; string; []byte; time.Time (UTC) for
-// dates and timestamps; Decimal for decimals; []any for arrays; Struct for
+// dates and timestamps; Decimal for decimals; YearMonthInterval,
+// DayTimeInterval and CalendarInterval for the interval types; []any for arrays; Struct for
 // structs; Map for maps; for extension arrays the array's RowValue when it is
 // a Valuer, else the value of its storage. Dictionary arrays yield the value
 // of their dictionary. Other types yield the array's string form of the element.
@@ -47,6 +48,9 @@ func Value(arr arrow.Array, i int) any {
 		return nil
 	}
 	if v, ok := nestedValue(arr, i); ok {
+		return v
+	}
+	if v, ok := intervalValue(arr, i); ok {
 		return v
 	}
 	switch a := arr.(type) {

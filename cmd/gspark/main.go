@@ -31,6 +31,7 @@ func main() {
 type globalFlags struct {
 	partitions  int
 	memoryLimit string
+	conf        []string // --conf key=value settings
 	debug       bool
 	params      []string // --param name=value: ${name} in SQL text
 }
@@ -73,6 +74,7 @@ func newRoot() *cobra.Command {
 		return nil
 	}
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", "memory limit per query, e.g. 512MB or 2GiB (default: none)")
+	root.PersistentFlags().StringArrayVar(&g.conf, "conf", nil, "key=value session setting, as SQL's SET (repeatable), e.g. spark.sql.session.timeZone=America/Los_Angeles")
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "print the stack of internal errors (panics inside the engine) to stderr")
 	root.Flags().StringVar(&format, "format", "table", "output format of statements piped to standard input: table, csv or json")
 	root.Flags().StringArrayVar(&g.params, "param", nil, "name=value: SQL text reads ${name} as value (repeatable)")

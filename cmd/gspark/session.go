@@ -28,6 +28,15 @@ func (g *globalFlags) session(extra ...frame.Option) (*frame.Session, error) {
 	// Spill files of gspark processes that were killed go first.
 	spill.RemoveStale(os.TempDir())
 	s := frame.NewSession(opts...)
+	for _, kv := range g.conf {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("--conf %q: want key=value", kv)
+		}
+		if err := s.SetConf(strings.TrimSpace(k), strings.TrimSpace(v)); err != nil {
+			return nil, fmt.Errorf("--conf %s: %w", kv, err)
+		}
+	}
 	sqlfn.Register(s)
 	return s, nil
 }

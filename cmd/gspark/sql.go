@@ -152,6 +152,7 @@ func (p *printer) emit(ctx context.Context, stmt string, df *frame.DataFrame) er
 	}
 	rows, total := collectRows(bs, p.limit)
 	exec.ReleaseAll(bs)
+	df.LocalizeTimes(rows)
 	elapsed := time.Since(start)
 	schema := df.Schema()
 	if p.f.summary && p.n > 0 {

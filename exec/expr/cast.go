@@ -83,6 +83,9 @@ type castExpr struct {
 // Cast converts e to type to with Spark's ANSI rules: values that do not fit
 // are ErrOverflow errors and unparsable strings ErrInvalidCast errors.
 func Cast(e Expr, to arrow.DataType) (Expr, error) {
+	if values.IsInterval(valueType(e.DataType())) && valueType(to).ID() == arrow.STRING {
+		return &intervalStringExpr{e: e}, nil
+	}
 	if !CanCast(e.DataType(), to) {
 		return nil, fmt.Errorf("cannot cast %s from %s to %s", e, sqlType(e.DataType()), sqlType(to))
 	}

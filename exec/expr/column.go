@@ -166,7 +166,12 @@ func Literal(v any, t arrow.DataType) (Expr, error) {
 		}
 		l.text = n.ToString(s)
 	default:
-		return nil, fmt.Errorf("literal of type %s is not supported", sqlType(t))
+		if !intervalLiteral(l, v, putInt) {
+			if values.IsInterval(t) {
+				return bad()
+			}
+			return nil, fmt.Errorf("literal of type %s is not supported", sqlType(t))
+		}
 	}
 	return l, nil
 }

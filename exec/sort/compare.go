@@ -117,6 +117,10 @@ func valueCmp(arr arrow.Array, desc bool) (rowCmp, error) {
 		return ordered(arrow.Int32Traits.CastFromBytes(arrow.Date32Traits.CastToBytes(a.Date32Values())), desc), nil
 	case *array.Timestamp:
 		return ordered(arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(a.TimestampValues())), desc), nil
+	case *array.Duration:
+		return ordered(arrow.GetValues[int64](a.Data(), 1), desc), nil
+	case *array.MonthInterval:
+		return ordered(arrow.GetValues[int32](a.Data(), 1), desc), nil
 	case *array.Decimal64:
 		v := make([]int64, a.Len())
 		for i := range v {

@@ -33,6 +33,12 @@ func intKey(arr arrow.Array) func(i int) uint64 {
 	case *array.Decimal64:
 		v := arrow.Int64Traits.CastFromBytes(a.Data().Buffers()[1].Bytes())[a.Data().Offset():]
 		return func(i int) uint64 { return uint64(v[i]) ^ sign }
+	case *array.Duration: // a day-time interval: microseconds
+		v := arrow.GetValues[int64](a.Data(), 1)
+		return func(i int) uint64 { return uint64(v[i]) ^ sign }
+	case *array.MonthInterval: // a year-month interval: months
+		v := arrow.GetValues[int32](a.Data(), 1)
+		return func(i int) uint64 { return uint64(int64(v[i])) ^ sign }
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec/aggregate"
+	"github.com/gspark/gspark/values"
 )
 
 // Func names a window function.
@@ -72,6 +73,10 @@ type Bound struct {
 	Kind        BoundKind
 	Offset      int64
 	FloatOffset float64
+	// Interval marks an offset written as a day-time INTERVAL (RANGE frames
+	// over dates and timestamps): Offset is in microseconds until the
+	// analyzer converts it to the order key's units.
+	Interval bool
 }
 
 // String renders the bound as in SQL.
@@ -87,6 +92,9 @@ func (b Bound) String() string {
 	off := fmt.Sprint(b.Offset)
 	if b.FloatOffset != 0 {
 		off = fmt.Sprint(b.FloatOffset)
+	}
+	if b.Interval {
+		off = values.DayTimeInterval(b.Offset).ANSI()
 	}
 	if b.Kind == Preceding {
 		return off + " PRECEDING"

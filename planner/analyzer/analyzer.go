@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -23,6 +25,10 @@ type Catalog interface {
 type Analyzer struct {
 	Catalog Catalog
 	IDs     *logical.IDs
+	// TimeZone is the session time zone (spark.sql.session.timeZone) by
+	// name, and Location the zone itself; nil is UTC.
+	TimeZone string
+	Location *time.Location
 	// outer holds the inputs of the enclosing queries, innermost first,
 	// while a subquery is analyzed.
 	outer [][]*logical.Attribute
@@ -365,7 +371,15 @@ func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where st
 		}
 		e = e.WithChildren(nk)
 	}
-	return TypeCheck(e)
+	typed, err := TypeCheck(e)
+	if err != nil {
+		return nil, err
+	}
+	loc, zone := a.Location, a.TimeZone
+	if loc == nil {
+		loc, zone = time.UTC, "UTC"
+	}
+	return functions.InZone(typed, zone, loc), nil
 }
 
 func lookupColumn(name string, in []*logical.Attribute, where string) (logical.Expr, error) {

@@ -14,6 +14,9 @@ import (
 func TypeCheck(e logical.Expr) (logical.Expr, error) {
 	switch x := e.(type) {
 	case *logical.Binary:
+		if e, ok, err := functions.TypeIntervalBinary(x); ok {
+			return e, err
+		}
 		return logical.TypeBinary(x)
 	case *logical.Unary:
 		t := x.E.DataType()
@@ -26,6 +29,9 @@ func TypeCheck(e logical.Expr) (logical.Expr, error) {
 				return nil, logical.AnalysisErr("NOT needs a boolean operand, %s has type %s", logical.StripIDs(x.E.String()), logical.TypeName(t))
 			}
 		case logical.OpNegate:
+			if e, ok := functions.NegateInterval(x.E); ok {
+				return e, nil
+			}
 			if !logical.IsNumeric(t) {
 				return nil, logical.AnalysisErr("unary minus needs a numeric operand, %s has type %s", logical.StripIDs(x.E.String()), logical.TypeName(t))
 			}
@@ -93,6 +99,9 @@ func typeAggregate(a *logical.AggregateCall) (logical.Expr, error) {
 		return &logical.AggregateCall{Func: logical.AggCount, Type: arrow.PrimitiveTypes.Int64}, nil
 	}
 	if e, ok, err := typeExtAggregate(a); ok {
+		return e, err
+	}
+	if e, ok, err := functions.IntervalAggregate(a, typeAggregate); ok {
 		return e, err
 	}
 	if a.Func.TwoArgs() != (a.Arg2 != nil) {

@@ -96,7 +96,14 @@ func checkWindow(w *logical.WindowExpr) (*logical.WindowExpr, error) {
 			return nil, logical.AnalysisErr("a RANGE window frame with offsets needs exactly one ORDER BY expression: %s", logical.StripIDs(w.String()))
 		}
 		t := w.OrderBy[0].E.DataType()
+		if err := intervalFrameOffsets(&fr, t, w); err != nil {
+			return nil, err
+		}
 		switch t.ID() {
+		case arrow.TIMESTAMP:
+			if !fr.Start.Interval && !fr.End.Interval {
+				return nil, logical.AnalysisErr("a RANGE window frame over a timestamp needs INTERVAL offsets such as INTERVAL '1' DAY PRECEDING: %s", logical.StripIDs(w.String()))
+			}
 		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.FLOAT32, arrow.FLOAT64:
 		case arrow.DECIMAL64:
 			scale := math.Pow10(int(t.(*arrow.Decimal64Type).Scale))
@@ -110,6 +117,31 @@ func checkWindow(w *logical.WindowExpr) (*logical.WindowExpr, error) {
 		out.Frame = &fr
 	}
 	return &out, nil
+}
+
+// intervalFrameOffsets converts INTERVAL offsets of a RANGE frame to the
+// order key's units: whole days for a DATE, microseconds for a TIMESTAMP
+// (kept marked, so a second analysis converts nothing); other keys take no
+// interval.
+func intervalFrameOffsets(fr *window.Frame, t arrow.DataType, w *logical.WindowExpr) error {
+	for _, b := range []*window.Bound{&fr.Start, &fr.End} {
+		if !b.Interval || !isOffset(*b) {
+			continue
+		}
+		switch t.ID() {
+		case arrow.TIMESTAMP:
+		case arrow.DATE32:
+			if b.Offset%86400_000_000 != 0 {
+				return logical.AnalysisErr("a RANGE window frame over a date needs whole days, not %s: %s", *b, logical.StripIDs(w.String()))
+			}
+			b.Offset /= 86400_000_000
+			b.Interval = false
+		default:
+			return logical.AnalysisErr("an INTERVAL window frame offset needs a date or timestamp ORDER BY expression, %s has type %s",
+				logical.StripIDs(w.OrderBy[0].E.String()), logical.TypeName(t))
+		}
+	}
+	return nil
 }
 
 func isOffset(b window.Bound) bool { return b.Kind == window.Preceding || b.Kind == window.Following }

@@ -45,7 +45,8 @@ func dateFunctions() []FunctionDef {
 		{Name: "trunc", MinArgs: 2, MaxArgs: 2, Resolve: resolveTrunc, Compile: compileTrunc},
 		{Name: "to_date", MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Date), Compile: compileParse},
 		{Name: "try_to_date", MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Date), Compile: compileParse},
-		{Name: "to_timestamp", Aliases: []string{"to_timestamp_ltz", "to_timestamp_ntz"}, MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Timestamp), Compile: compileParse},
+		{Name: "to_timestamp", Aliases: []string{"to_timestamp_ltz"}, MinArgs: 1, MaxArgs: 2, Resolve: resolveParse(datefn.Timestamp), Compile: compileParse},
+		{Name: "to_timestamp_ntz", MinArgs: 1, MaxArgs: 2, Resolve: resolveToTimestampNTZ, Compile: compileToTimestampNTZ},
 		{Name: "try_to_timestamp", MinArgs: 2, MaxArgs: 2, Resolve: resolveParse(datefn.Timestamp), Compile: compileParse},
 		{Name: "date_format", MinArgs: 2, MaxArgs: 2, Resolve: resolveDateFormat, Compile: compileDateFormat},
 		{Name: "unix_timestamp", MinArgs: 0, MaxArgs: 2, Resolve: resolveUnixTimestamp, Compile: compileUnixTimestamp},
@@ -66,7 +67,7 @@ func dateFunctions() []FunctionDef {
 			}},
 		{Name: "make_date", MinArgs: 3, MaxArgs: 3, Resolve: resolveMakeDate,
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.MakeDate(a[0], a[1], a[2]) }},
-	}, append(append(append(intervalFunctions(), datePartFunctions()...), zoneFunctions()...), epochFunctions()...)...)
+	}, append(append(append(append(intervalFunctions(), ansiIntervalFunctions()...), datePartFunctions()...), zoneFunctions()...), epochFunctions()...)...)
 }
 
 // orThreeArgs resolves a call with three arguments by three (the
@@ -105,9 +106,10 @@ func dtDateArg(name string, e logical.Expr) (logical.Expr, error) {
 // and dates are cast.
 func dtTimestampArg(name string, e logical.Expr) (logical.Expr, error) {
 	switch t := dtValueType(e.DataType()); {
-	case t.ID() == arrow.TIMESTAMP && t.(*arrow.TimestampType).Unit == arrow.Microsecond:
+	case t.ID() == arrow.TIMESTAMP && t.(*arrow.TimestampType).Unit == arrow.Microsecond && !datefn.IsNTZ(t):
 		return e, nil
-	case logical.IsString(t), t.ID() == arrow.DATE32, t.ID() == arrow.NULL:
+	case logical.IsString(t), t.ID() == arrow.DATE32, t.ID() == arrow.NULL, t.ID() == arrow.TIMESTAMP:
+		// A TIMESTAMP_NTZ is read in the session time zone, as Spark's implicit cast.
 		return logical.CastTo(e, datefn.Timestamp), nil
 	}
 	return nil, ArgError(name, e, "a timestamp argument")

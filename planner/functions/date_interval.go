@@ -76,6 +76,9 @@ func resolveAddInterval(_ string, args []logical.Expr) (logical.Expr, error) {
 		}
 		return &logical.Literal{Value: int32(amount), Type: arrow.PrimitiveTypes.Int32}, nil
 	}
+	if isANSIInterval(dtValueType(x.DataType())) {
+		return intervalLiteralArith(x, kind, amount)
+	}
 	micros := amount
 	if kind == IntervalDays {
 		if amount > math.MaxInt64/86400_000_000 || amount < math.MinInt64/86400_000_000 {

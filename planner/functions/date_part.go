@@ -51,6 +51,9 @@ func resolveDatePartCall(name string, args []logical.Expr) (logical.Expr, error)
 	if err != nil {
 		return nil, err
 	}
+	if isANSIInterval(dtValueType(args[1].DataType())) {
+		return intervalPart(name, s, args[1])
+	}
 	f, ok := DatePartField(s)
 	if !ok {
 		return nil, logical.AnalysisErr("%s: the field %q is not supported for a date or timestamp source", name, s)

@@ -16,8 +16,8 @@ import (
 func zoneFunctions() []FunctionDef {
 	return []FunctionDef{
 		{Name: "make_timestamp", Aliases: []string{"make_timestamp_ltz"}, MinArgs: 6, MaxArgs: 7, Resolve: resolveMakeTimestamp, Compile: compileMakeTimestamp(false)},
-		{Name: "make_timestamp_ntz", MinArgs: 6, MaxArgs: 6, Resolve: resolveMakeTimestamp, Compile: compileMakeTimestamp(false)},
-		{Name: "try_make_timestamp_ntz", MinArgs: 6, MaxArgs: 6, Resolve: resolveMakeTimestamp, Compile: compileMakeTimestamp(true)},
+		{Name: "make_timestamp_ntz", MinArgs: 6, MaxArgs: 6, Resolve: ntzResult(resolveMakeTimestamp), Compile: ntzCompile(compileMakeTimestamp(false))},
+		{Name: "try_make_timestamp_ntz", MinArgs: 6, MaxArgs: 6, Resolve: ntzResult(resolveMakeTimestamp), Compile: ntzCompile(compileMakeTimestamp(true))},
 		{Name: "try_make_timestamp", Aliases: []string{"try_make_timestamp_ltz"}, MinArgs: 6, MaxArgs: 7, Resolve: resolveMakeTimestamp, Compile: compileMakeTimestamp(true)},
 		{Name: "from_utc_timestamp", MinArgs: 2, MaxArgs: 2, Resolve: resolveZoneShift, Compile: compileZoneShift},
 		{Name: "to_utc_timestamp", MinArgs: 2, MaxArgs: 2, Resolve: resolveZoneShift, Compile: compileZoneShift},
@@ -111,8 +111,8 @@ func compileZoneShift(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 // read as UTC.
 func resolveConvertTimezone(name string, args []logical.Expr) (logical.Expr, error) {
 	out := make([]logical.Expr, 0, 3)
-	if len(args) == 2 {
-		out = append(out, &logical.Literal{Value: "UTC", Type: arrow.BinaryTypes.String})
+	if len(args) == 2 { // from the session time zone (see InZone)
+		out = append(out, &logical.Literal{Value: sessionZoneMarker, Type: arrow.BinaryTypes.String})
 	}
 	for _, z := range args[:len(args)-1] {
 		if _, err := zoneArg(name, z); err != nil {
@@ -120,11 +120,16 @@ func resolveConvertTimezone(name string, args []logical.Expr) (logical.Expr, err
 		}
 		out = append(out, z)
 	}
-	ts, err := dtTimestampArg(name, args[len(args)-1])
-	if err != nil {
-		return nil, err
+	// A wall clock: a TIMESTAMP_NTZ as it is, anything else cast to one.
+	ts := args[len(args)-1]
+	switch t := dtValueType(ts.DataType()); {
+	case datefn.IsNTZ(t):
+	case t.ID() == arrow.TIMESTAMP, logical.IsString(t), t.ID() == arrow.DATE32, t.ID() == arrow.NULL:
+		ts = logical.CastTo(ts, datefn.TimestampNTZ)
+	default:
+		return nil, ArgError(name, ts, "a timestamp argument")
 	}
-	return &logical.Func{Name: name, Args: append(out, ts), Type: datefn.Timestamp}, nil
+	return &logical.Func{Name: name, Args: append(out, ts), Type: datefn.TimestampNTZ}, nil
 }
 
 func compileConvertTimezone(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
@@ -136,5 +141,63 @@ func compileConvertTimezone(call *logical.Func, a []expr.Expr) (expr.Expr, error
 	if err != nil {
 		return nil, err
 	}
-	return datefn.ShiftZone(call.Name, a[2], time.UTC, from, to, time.UTC)
+	k, err := datefn.ShiftZone(call.Name, a[2], time.UTC, from, to, time.UTC)
+	if err != nil {
+		return nil, err
+	}
+	return expr.Reinterpret(k, datefn.TimestampNTZ)
+}
+
+// ntzResult types a function as resolve does, with a TIMESTAMP_NTZ result:
+// the wall clock the kernel computes in UTC.
+func ntzResult(resolve func(string, []logical.Expr) (logical.Expr, error)) func(string, []logical.Expr) (logical.Expr, error) {
+	return func(name string, args []logical.Expr) (logical.Expr, error) {
+		e, err := resolve(name, args)
+		if err != nil {
+			return nil, err
+		}
+		f := *e.(*logical.Func)
+		f.Type = datefn.TimestampNTZ
+		return &f, nil
+	}
+}
+
+// ntzCompile compiles as compile does, the result relabelled TIMESTAMP_NTZ.
+func ntzCompile(compile func(*logical.Func, []expr.Expr) (expr.Expr, error)) func(*logical.Func, []expr.Expr) (expr.Expr, error) {
+	return func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+		k, err := compile(call, a)
+		if err != nil {
+			return nil, err
+		}
+		return expr.Reinterpret(k, datefn.TimestampNTZ)
+	}
+}
+
+// resolveToTimestampNTZ types to_timestamp_ntz(s[, pattern]): the text
+// parsed as a wall clock (a TIMESTAMP_NTZ); a TIMESTAMP is its session-zone
+// wall clock, a DATE its midnight.
+func resolveToTimestampNTZ(name string, args []logical.Expr) (logical.Expr, error) {
+	in := dtValueType(args[0].DataType())
+	if len(args) == 1 || !logical.IsString(in) {
+		switch {
+		case logical.IsString(in), in.ID() == arrow.DATE32, in.ID() == arrow.TIMESTAMP, in.ID() == arrow.NULL:
+			return logical.CastTo(args[0], datefn.TimestampNTZ), nil
+		}
+		return nil, ArgError(name, args[0], "a string, date or timestamp argument")
+	}
+	call, err := resolveParse(datefn.Timestamp)("to_timestamp", args)
+	if err != nil {
+		return nil, err
+	}
+	f := *call.(*logical.Func)
+	f.Name, f.Type = name, datefn.TimestampNTZ
+	return &f, nil
+}
+
+func compileToTimestampNTZ(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+	k, err := datefn.ToTimestamp(a[0], call.Args[1].(*logical.Literal).Value.(string), false)
+	if err != nil {
+		return nil, err
+	}
+	return expr.Reinterpret(k, datefn.TimestampNTZ)
 }

@@ -279,6 +279,12 @@ func CanCast(from, to arrow.DataType) bool {
 	if arrow.TypeEqual(from, to) || from.ID() == arrow.NULL {
 		return true
 	}
+	if values.IsInterval(from) {
+		return IsString(to)
+	}
+	if from.ID() == arrow.TIMESTAMP && to.ID() == arrow.TIMESTAMP { // TIMESTAMP and TIMESTAMP_NTZ
+		return true
+	}
 	switch {
 	case IsNumeric(from) || from.ID() == arrow.BOOL:
 		return IsNumeric(to) || IsString(to) || to.ID() == arrow.BOOL

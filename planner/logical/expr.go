@@ -119,6 +119,9 @@ func (e *Literal) String() string {
 	if e.Type != nil && e.Type.ID() == arrow.DATE32 {
 		return "DATE '" + values.FormatValue(e.Value) + "'"
 	}
+	if a, ok := e.Value.(interface{ ANSI() string }); ok { // an interval
+		return a.ANSI()
+	}
 	return values.FormatValue(e.Value)
 }
 
@@ -374,6 +377,9 @@ type Func struct {
 }
 
 func (e *Func) String() string {
+	if strings.HasPrefix(e.Name, "__reinterpret") && len(e.Args) >= 1 {
+		return e.Args[0].String() // a change of type only, as a cast the user never wrote
+	}
 	parts := make([]string, len(e.Args))
 	for i, a := range e.Args {
 		parts[i] = a.String()

@@ -37,8 +37,10 @@ func ParseType(name string) (arrow.DataType, error) {
 		return arrow.BinaryTypes.Binary, nil
 	case "date":
 		return arrow.FixedWidthTypes.Date32, nil
-	case "timestamp":
+	case "timestamp", "timestamp_ltz":
 		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, nil
+	case "timestamp_ntz": // a wall clock without a time zone
+		return &arrow.TimestampType{Unit: arrow.Microsecond}, nil
 	case "decimal", "dec", "numeric":
 		return DecimalType(10, 0), nil
 	}

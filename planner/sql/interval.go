@@ -11,6 +11,7 @@ import (
 
 	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
+	"github.com/gspark/gspark/values"
 )
 
 // interval is a parsed INTERVAL literal: a year-month interval (months) or a
@@ -203,6 +204,15 @@ func (p *parser) parseInterval() (interval, error) {
 	return iv, nil
 }
 
+// literal is the interval as a typed literal: a year-month interval
+// (months) or a day-time interval (microseconds).
+func (iv interval) literal() *logical.Literal {
+	if iv.ym {
+		return &logical.Literal{Value: values.YearMonthInterval(iv.months), Type: values.YearMonthIntervalType}
+	}
+	return &logical.Literal{Value: values.DayTimeInterval(iv.micros), Type: values.DayTimeIntervalType}
+}
+
 func isUnitTok(t token) bool { _, ok := intervalUnit(t); return ok }
 
 // fromTo parses the string of a unit-to-unit interval: 'y-m' for YEAR TO
@@ -341,13 +351,19 @@ func addMonths(d time.Time, months int) time.Time {
 // intervalFirst parses INTERVAL ... + operand, the interval on the left of
 // an addition, and the additions and subtractions after it.
 func (p *parser) intervalFirst() (logical.Expr, error) {
-	it := p.peek()
+	save := p.i
 	iv, err := p.parseInterval()
 	if err != nil {
 		return nil, err
 	}
 	if !p.peek().isOp("+") {
-		return nil, p.errAt(it, "an INTERVAL value is only supported added to or subtracted from a date or timestamp yet")
+		// Not INTERVAL ... + x: the literal is an operand like any other.
+		p.i = save
+		l, err := p.multiplicative()
+		if err != nil {
+			return nil, err
+		}
+		return p.additiveRest(l)
 	}
 	p.next()
 	r, err := p.multiplicative()

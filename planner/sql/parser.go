@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/expr/datefn"
 	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
@@ -1540,15 +1541,17 @@ func (p *parser) primary() (logical.Expr, error) {
 		if next.kind == tkString {
 			p.next()
 			p.next()
-			if up != "DATE" {
-				// One timestamp type, in a UTC session: TIMESTAMP_LTZ is
-				// TIMESTAMP, and a TIMESTAMP_NTZ wall clock reads the same.
+			if up == "TIMESTAMP_LTZ" {
 				up = "TIMESTAMP"
 			}
 			return temporalLiteral(up, next.text, func(msg string) error { return p.errAt(next, "%s", msg) })
 		}
 	case "INTERVAL":
-		return nil, p.errAt(t, "an INTERVAL value is only supported added to or subtracted from a date or timestamp yet")
+		iv, err := p.parseInterval()
+		if err != nil {
+			return nil, err
+		}
+		return iv.literal(), nil
 	case "CASE":
 		return p.caseExpr()
 	case "CAST", "TRY_CAST":
@@ -2029,11 +2032,21 @@ func temporalLiteral(kind, text string, fail func(string) error) (logical.Expr, 
 		}
 		return &logical.Literal{Value: t, Type: arrow.FixedWidthTypes.Date32}, nil
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02",
+	for i, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02",
 		// With a zone offset or Z, converted to UTC.
 		"2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999 Z07:00"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return &logical.Literal{Value: t.Truncate(time.Microsecond).UTC(), Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}}, nil
+			typ := &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+			if kind == "TIMESTAMP_NTZ" {
+				// A wall clock with no zone; an offset in the text is dropped, as Spark does.
+				wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+				return &logical.Literal{Value: wall.Truncate(time.Microsecond), Type: datefn.TimestampNTZ.(*arrow.TimestampType)}, nil
+			}
+			if i < 5 {
+				// A wall clock: the analyzer reads it in the session time zone.
+				typ = datefn.SessionTimestamp.(*arrow.TimestampType)
+			}
+			return &logical.Literal{Value: t.Truncate(time.Microsecond).UTC(), Type: typ}, nil
 		}
 	}
 	return nil, fail(fmt.Sprintf("invalid TIMESTAMP literal '%s': want yyyy-mm-dd hh:mm:ss[.ffffff]", text))

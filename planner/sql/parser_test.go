@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/exec/expr/datefn"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
 )
@@ -107,7 +108,7 @@ func TestLiteralTypes(t *testing.T) {
 		{"false", arrow.FixedWidthTypes.Boolean, "false"},
 		{"NULL", arrow.Null, "NULL"},
 		{"DATE '1998-12-01'", arrow.FixedWidthTypes.Date32, "DATE '1998-12-01'"},
-		{"TIMESTAMP '2024-01-02 03:04:05.5'", &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, "2024-01-02 03:04:05.5"},
+		{"TIMESTAMP '2024-01-02 03:04:05.5'", datefn.SessionTimestamp, "2024-01-02 03:04:05.5"},
 	}
 	for _, c := range cases {
 		e := parseExpr(t, c.in)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gspark/gspark/exec/window"
 	"github.com/gspark/gspark/planner/logical"
+	"github.com/gspark/gspark/values"
 )
 
 // windowFuncs maps the SQL names of the ranking, offset and value window
@@ -260,6 +261,25 @@ func (p *parser) frameBound() (window.Bound, error) {
 	e, err := p.additive()
 	if err != nil {
 		return window.Bound{}, err
+	}
+	if lit, ok := e.(*logical.Literal); ok {
+		if iv, ok := lit.Value.(values.DayTimeInterval); ok && iv >= 0 {
+			// RANGE BETWEEN INTERVAL '1' DAY PRECEDING ...: microseconds until the
+			// analyzer knows the order key's type.
+			b := window.Bound{Offset: int64(iv), Interval: true}
+			switch {
+			case p.acceptKw("PRECEDING"):
+				b.Kind = window.Preceding
+			case p.acceptKw("FOLLOWING"):
+				b.Kind = window.Following
+			default:
+				return window.Bound{}, p.expected("PRECEDING or FOLLOWING")
+			}
+			return b, nil
+		}
+		if _, ok := lit.Value.(values.YearMonthInterval); ok {
+			return window.Bound{}, p.errAt(t, "a window frame offset of a year-month interval is not supported yet; use a day-time interval such as INTERVAL '30' DAY")
+		}
 	}
 	n, ok := literalInt(e)
 	if !ok || n < 0 {
