@@ -13,12 +13,17 @@ min and max of sqrt(w)*(label - prediction).
 """
 import json
 import os
+import sys
 
 import numpy as np
 import scipy
 import sklearn
 import statsmodels
 import statsmodels.api as sm
+from sklearn import metrics
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_reference  # noqa: E402  (the logistic fits mapped to Spark's objective)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -62,11 +67,87 @@ def linear():
     }
 
 
+def multiclass_metrics(y, pred, w=None, beta=0.5):
+    """Spark's MulticlassMetrics from scikit-learn: per-label metrics over the
+    labels of y, label-weighted averages, FPR from the weighted confusion
+    matrix (FP / (total - label weight))."""
+    labels = np.unique(y)
+    p, r, f1, _ = metrics.precision_recall_fscore_support(y, pred, labels=labels, sample_weight=w, zero_division=0)
+    _, _, fb, _ = metrics.precision_recall_fscore_support(y, pred, labels=labels, beta=beta, sample_weight=w, zero_division=0)
+    cm = metrics.confusion_matrix(y, pred, labels=labels, sample_weight=w)
+    total = cm.sum()
+    fp = cm.sum(axis=0) - np.diag(cm)
+    fpr = fp / (total - cm.sum(axis=1))
+    frac = cm.sum(axis=1) / total
+    return {
+        "labels": lst(labels), "beta": beta,
+        "accuracy": float(metrics.accuracy_score(y, pred, sample_weight=w)),
+        "hammingLoss": float(metrics.hamming_loss(y, pred, sample_weight=w)),
+        "precisionByLabel": lst(p), "recallByLabel": lst(r), "truePositiveRateByLabel": lst(r),
+        "falsePositiveRateByLabel": lst(fpr), "f1ByLabel": lst(f1), "fMeasureByLabel": lst(fb),
+        "weightedPrecision": float(metrics.precision_score(y, pred, average="weighted", sample_weight=w, zero_division=0)),
+        "weightedRecall": float(metrics.recall_score(y, pred, average="weighted", sample_weight=w, zero_division=0)),
+        "weightedTruePositiveRate": float(metrics.recall_score(y, pred, average="weighted", sample_weight=w, zero_division=0)),
+        "weightedFalsePositiveRate": float(np.sum(frac * fpr)),
+        "f1": float(metrics.f1_score(y, pred, average="weighted", sample_weight=w, zero_division=0)),
+        "weightedFMeasure": float(metrics.fbeta_score(y, pred, beta=beta, average="weighted", sample_weight=w, zero_division=0)),
+    }
+
+
+def eval_multiclass():
+    d = np.loadtxt(os.path.join(HERE, "eval_multiclass.csv"), delimiter=",", skiprows=1)
+    y, pred, probs = d[:, 0], d[:, 1], d[:, 2:]
+    w = (np.arange(len(y)) % 3 + 1).astype(float)
+    out = {"unweighted": multiclass_metrics(y, pred), "weighted": multiclass_metrics(y, pred, w)}
+    pl = probs[np.arange(len(y)), y.astype(int)]
+    out["weighted"]["logLoss"] = float(np.sum(w * -np.log(np.maximum(pl, 1e-15))) / w.sum())
+    out["weighted"]["sklearn_log_loss"] = float(metrics.log_loss(y, probs, sample_weight=w))
+    return out
+
+
+def logistic_summaries():
+    """Training summaries: the Spark-objective fits of make_reference.py
+    (regParam 0.05, standardization), their probabilities and predictions,
+    and scikit-learn's metrics on them. Binary: iris versicolor (0) vs
+    virginica (1), 100 rows (fewer than 2*100 distinct scores, so Spark's
+    summary with numBins=100 does not down-sample)."""
+    X, y = load("iris.csv")
+    keep = y > 0
+    Xb, yb = X[keep], y[keep] - 1
+    fit = make_reference.logistic(Xb, yb.astype(int), 0.05, False)
+    z = Xb @ np.array(fit["coefficients"][0]) + fit["intercepts"][0]
+    p1 = 1 / (1 + np.exp(-z))
+    pred = (p1 > 0.5).astype(float)
+    fpr, tpr, thr = metrics.roc_curve(yb, p1, drop_intermediate=False)
+    prec, rec, pthr = metrics.precision_recall_curve(yb, p1)
+    binary = multiclass_metrics(yb, pred)
+    binary.update({
+        "coefficients": fit["coefficients"][0], "intercept": fit["intercepts"][0],
+        "probability1": lst(p1),
+        "areaUnderROC": float(metrics.roc_auc_score(yb, p1)),
+        # sklearn's curves begin with threshold inf at (0,0); Spark's ROC
+        # begins at (0,0) too and ends with an added (1,1).
+        "roc_fpr": lst(fpr), "roc_tpr": lst(tpr), "roc_thresholds": lst(thr[1:]),
+        # sklearn's PR arrays run by ascending threshold and end with the
+        # point (recall 0, precision 1); Spark's PR starts at
+        # (0, precision at the top threshold).
+        "pr_precision": lst(prec[:-1][::-1]), "pr_recall": lst(rec[:-1][::-1]), "pr_thresholds": lst(pthr[::-1]),
+        "fMeasureByThreshold_beta1": lst(2 * prec[:-1][::-1] * rec[:-1][::-1] / (prec[:-1][::-1] + rec[:-1][::-1])),
+    })
+    fit = make_reference.logistic(X, y.astype(int), 0.05, True)
+    M = X @ np.array(fit["coefficients"]).T + np.array(fit["intercepts"])
+    pm = M.argmax(axis=1).astype(float)
+    multi = multiclass_metrics(y, pm)
+    return {"binary_iris_1v2": binary, "multinomial_iris": multi}
+
+
 def main():
     out = {
         "versions": {"numpy": np.__version__, "scipy": scipy.__version__,
                      "sklearn": sklearn.__version__, "statsmodels": statsmodels.__version__},
         "linear_summary_diabetes": linear(),
+        "eval_multiclass_metrics": eval_multiclass(),
+        "logistic_summaries": logistic_summaries(),
     }
     with open(os.path.join(HERE, "summary_reference.json"), "w") as f:
         json.dump(out, f, indent=1, sort_keys=True)
