@@ -100,3 +100,39 @@ func TestMulticlassEvaluatorAllMetrics(t *testing.T) {
 		t.Error("metricName areaUnderROC accepted")
 	}
 }
+
+// TestClusteringCosineAndWeightedRegression: the cosine silhouette against
+// scikit-learn's silhouette_score(metric="cosine"), and the regression
+// metrics with a weight column against scikit-learn's sample_weight
+// versions; 1 and 4 partitions.
+func TestClusteringCosineAndWeightedRegression(t *testing.T) {
+	s, mem := newSession(t)
+	want := summaryRef(t, "eval_other")
+	_, crows := optimtest.ReadCSV(t, "eval_clustering.csv")
+	_, rrows := optimtest.ReadCSV(t, "eval_regression.csv")
+	var wrows [][]float64
+	for i, r := range rrows {
+		wrows = append(wrows, append(append([]float64(nil), r...), float64(i%3+1)))
+	}
+	rw := want["regression_weighted"].(map[string]any)
+	for _, parts := range []int{1, 4} {
+		cdf := optimtest.Frame(t, s, mem, crows, []optimtest.Col{{Name: "features", Src: []int{0, 1, 2, 3}, Vec: true}, {Name: "prediction", Src: []int{4}}}, parts)
+		got, err := NewClusteringEvaluator().SetDistanceMeasure("cosine").Evaluate(ctx, cdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkMetric(t, fmt.Sprintf("silhouette cosine/parts=%d", parts), got, want["silhouette_cosine"].(float64))
+		rdf := optimtest.Frame(t, s, mem, wrows, []optimtest.Col{{Name: "label", Src: []int{0}}, {Name: "prediction", Src: []int{1}}, {Name: "w", Src: []int{2}}}, parts)
+		for _, m := range []string{"rmse", "mse", "mae", "r2", "var"} {
+			got, err := NewRegressionEvaluator().SetWeightCol("w").SetMetricName(m).Evaluate(ctx, rdf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkMetric(t, fmt.Sprintf("weighted %s/parts=%d", m, parts), got, rw[m].(float64))
+		}
+	}
+	zero := optimtest.Frame(t, s, mem, [][]float64{{0, 0, 0}, {1, 0, 1}, {0, 1, 1}}, []optimtest.Col{{Name: "features", Src: []int{0, 1}, Vec: true}, {Name: "prediction", Src: []int{2}}}, 1)
+	if _, err := NewClusteringEvaluator().SetDistanceMeasure("cosine").Evaluate(ctx, zero); err == nil || !strings.Contains(err.Error(), "nonzero") {
+		t.Errorf("zero vector with cosine: %v", err)
+	}
+}

@@ -141,6 +141,26 @@ def logistic_summaries():
     return {"binary_iris_1v2": binary, "multinomial_iris": multi}
 
 
+def eval_other():
+    """ClusteringEvaluator's cosine silhouette (sklearn metric="cosine") and
+    RegressionEvaluator's metrics with weights (i mod 3)+1 (Spark's "var" is
+    sum w (prediction - weighted mean label)^2 / sum w)."""
+    d = np.loadtxt(os.path.join(HERE, "eval_clustering.csv"), delimiter=",", skiprows=1)
+    out = {"silhouette_cosine": float(metrics.silhouette_score(d[:, :-1], d[:, -1], metric="cosine"))}
+    d = np.loadtxt(os.path.join(HERE, "eval_regression.csv"), delimiter=",", skiprows=1)
+    y, p = d[:, 0], d[:, 1]
+    w = (np.arange(len(y)) % 3 + 1).astype(float)
+    mse = metrics.mean_squared_error(y, p, sample_weight=w)
+    ym = np.sum(w * y) / w.sum()
+    out["regression_weighted"] = {
+        "mse": float(mse), "rmse": float(np.sqrt(mse)),
+        "mae": float(metrics.mean_absolute_error(y, p, sample_weight=w)),
+        "r2": float(metrics.r2_score(y, p, sample_weight=w)),
+        "var": float(np.sum(w * (p - ym) ** 2) / w.sum()),
+    }
+    return out
+
+
 def main():
     out = {
         "versions": {"numpy": np.__version__, "scipy": scipy.__version__,
@@ -148,6 +168,7 @@ def main():
         "linear_summary_diabetes": linear(),
         "eval_multiclass_metrics": eval_multiclass(),
         "logistic_summaries": logistic_summaries(),
+        "eval_other": eval_other(),
     }
     with open(os.path.join(HERE, "summary_reference.json"), "w") as f:
         json.dump(out, f, indent=1, sort_keys=True)
