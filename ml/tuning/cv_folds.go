@@ -105,3 +105,20 @@ func checkFoldCol(ctx context.Context, df *frame.DataFrame, uid, fc string, k in
 		})
 	return err
 }
+
+// SetCollectSubModels sets whether the model keeps every model fitted
+// during validation.
+func (t *TrainValidationSplit) SetCollectSubModels(b bool) *TrainValidationSplit {
+	t.collectSubModels.Set(t.Params(), b)
+	return t
+}
+
+// SubModels returns the models fitted on the training split, one per param
+// map, as Spark's TrainValidationSplitModel.subModels; nil unless
+// collectSubModels was set (and for a loaded model).
+func (m *TrainValidationSplitModel) SubModels() []ml.Model {
+	if m.subModels == nil {
+		return nil
+	}
+	return append([]ml.Model(nil), m.subModels...)
+}

@@ -114,3 +114,42 @@ func TestCrossValidatorFoldCol(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainValidationSplitSubModels: collectSubModels keeps one model per
+// param map, fitted on the training split; each scores its validation
+// metric on the validation split.
+func TestTrainValidationSplitSubModels(t *testing.T) {
+	s, mem := newSession(t)
+	df := optimtest.Labeled(t, s, mem, "diabetes.csv", 2)
+	grid := NewParamGridBuilder().AddGrid("regParam", 0.0, 5.0, 50.0).Build()
+	ev := evaluation.NewRegressionEvaluator()
+	m, err := NewTrainValidationSplit().SetEstimator(regression.NewLinearRegression()).SetEstimatorParamMaps(grid).
+		SetEvaluator(ev).SetSeed(3).SetParallelism(2).SetCollectSubModels(true).FitTVS(ctx, df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	split, err := df.RandomSplit([]float64{0.75, 0.25}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := m.SubModels()
+	if len(sub) != 3 {
+		t.Fatalf("%d sub-models, want 3", len(sub))
+	}
+	for j, sm := range sub {
+		out, err := sm.Transform(split[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ev.Evaluate(ctx, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != m.ValidationMetrics()[j] {
+			t.Errorf("sub-model %d scores %v on the validation split, validation metric %v", j, got, m.ValidationMetrics()[j])
+		}
+		if r := sm.(*regression.LinearRegressionModel).Summary(); r == nil || r.NumInstances == 442 {
+			t.Errorf("sub-model %d was not fitted on the training split", j)
+		}
+	}
+}

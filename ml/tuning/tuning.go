@@ -435,7 +435,8 @@ func Register(r *ml.Registry) *ml.Registry {
 // the best param map is refitted on all the data.
 type TrainValidationSplit struct {
 	validatorParams
-	trainRatio param.Param[float64]
+	trainRatio       param.Param[float64]
+	collectSubModels param.Param[bool]
 }
 
 // NewTrainValidationSplit returns a splitter with Spark's defaults
@@ -453,6 +454,7 @@ func newTrainValidationSplit(uid string) *TrainValidationSplit {
 			}
 			return nil
 		}))
+	t.collectSubModels = param.Define(t.Params(), "collectSubModels", "keep every model fitted during validation (SubModels)", param.WithDefault(false))
 	return t
 }
 
@@ -533,7 +535,7 @@ func (t *TrainValidationSplit) FitTVS(ctx context.Context, df *frame.DataFrame) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.UID(), err)
 	}
-	metrics, _, err := rv.evaluateMaps(ctx, split[0], split[1], false)
+	metrics, subModels, err := rv.evaluateMaps(ctx, split[0], split[1], t.collectSubModels.Get(t.Params()))
 	if err != nil {
 		return nil, err
 	}
@@ -541,7 +543,7 @@ func (t *TrainValidationSplit) FitTVS(ctx context.Context, df *frame.DataFrame) 
 	if err != nil {
 		return nil, err
 	}
-	return &TrainValidationSplitModel{StageBase: ml.NewStageBase(t.UID()), best: best, bestIndex: bi, metrics: metrics}, nil
+	return &TrainValidationSplitModel{StageBase: ml.NewStageBase(t.UID()), best: best, bestIndex: bi, metrics: metrics, subModels: subModels}, nil
 }
 
 // TrainValidationSplitModel is the best model found by a
@@ -551,6 +553,7 @@ type TrainValidationSplitModel struct {
 	best      ml.Model
 	bestIndex int
 	metrics   []float64
+	subModels []ml.Model
 }
 
 // BestModel returns the model refitted on all the data with the best params.
