@@ -344,17 +344,11 @@ func (lr *LogisticRegression) FitLogistic(ctx context.Context, df *frame.DataFra
 	if err := ps.CopyValuesTo(m.Params()); err != nil {
 		return nil, err
 	}
+	if err := sum.setPredictions(m, df, lr.labelCol.Get(ps), lr.weightCol.Get(ps), !multinomial); err != nil {
+		return nil, fmt.Errorf("%s: training predictions: %w", uid, err)
+	}
 	m.summary = sum
 	return m, nil
-}
-
-// LogisticRegressionSummary describes the optimization, as the objective
-// history of Spark's training summary.
-type LogisticRegressionSummary struct {
-	// ObjectiveHistory is the objective after each iteration.
-	ObjectiveHistory []float64
-	// TotalIterations is the number of iterations run.
-	TotalIterations int
 }
 
 type logFitter struct {

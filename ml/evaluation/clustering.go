@@ -3,6 +3,7 @@ package evaluation
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -20,7 +21,10 @@ import (
 // its own cluster), and its silhouette is (b − a)/max(a, b), 0 in a
 // single-point cluster; the result is the mean over points. This equals
 // scikit-learn's silhouette_score(X, labels, metric="sqeuclidean"). It takes
-// two passes over the data.
+// two passes over the data. With distanceMeasure "cosine" the
+// dissimilarity is the mean cosine distance 1 − x·y/(‖x‖‖y‖), Spark's
+// CosineSilhouette, equal to silhouette_score(X, labels, metric="cosine");
+// zero vectors are an error there.
 type ClusteringEvaluator struct {
 	ml.StageBase
 	featuresCol, predictionCol, metricName, distanceMeasure param.Param[string]
@@ -38,8 +42,8 @@ func newClusteringEvaluator(uid string) *ClusteringEvaluator {
 	e.predictionCol = param.Define(ps, "predictionCol", "cluster prediction column name", param.WithDefault("prediction"))
 	e.metricName = param.Define(ps, "metricName", "metric: silhouette", param.WithDefault("silhouette"),
 		param.WithValidator(param.OneOf("silhouette")))
-	e.distanceMeasure = param.Define(ps, "distanceMeasure", "distance measure: squaredEuclidean",
-		param.WithDefault("squaredEuclidean"), param.WithValidator(param.OneOf("squaredEuclidean")))
+	e.distanceMeasure = param.Define(ps, "distanceMeasure", "distance measure: squaredEuclidean or cosine",
+		param.WithDefault("squaredEuclidean"), param.WithValidator(param.OneOf("squaredEuclidean", "cosine")))
 	return e
 }
 
@@ -52,6 +56,12 @@ func (e *ClusteringEvaluator) SetFeaturesCol(c string) *ClusteringEvaluator {
 // SetPredictionCol sets the cluster column.
 func (e *ClusteringEvaluator) SetPredictionCol(c string) *ClusteringEvaluator {
 	e.predictionCol.Set(e.Params(), c)
+	return e
+}
+
+// SetDistanceMeasure sets the distance measure: squaredEuclidean or cosine.
+func (e *ClusteringEvaluator) SetDistanceMeasure(m string) *ClusteringEvaluator {
+	e.distanceMeasure.Set(e.Params(), m)
 	return e
 }
 
@@ -79,6 +89,7 @@ func (e *ClusteringEvaluator) Evaluate(ctx context.Context, df *frame.DataFrame)
 	}
 	ps := e.Params()
 	uid, fc, pc := e.UID(), e.featuresCol.Get(ps), e.predictionCol.Get(ps)
+	cosine := e.distanceMeasure.Get(ps) == "cosine"
 	if err := checkCols(df, uid, map[string][]ml.ColumnKind{fc: {ml.Vector}, pc: {ml.Numeric}}); err != nil {
 		return 0, err
 	}
@@ -104,6 +115,19 @@ func (e *ClusteringEvaluator) Evaluate(ctx context.Context, df *frame.DataFrame)
 			buf = buf[:n]
 			clear(buf)
 			vc.AddTo(i, 1, buf)
+			if cosine {
+				nrm := 0.0
+				for _, v := range buf {
+					nrm += v * v
+				}
+				if nrm == 0 {
+					return buf, fmt.Errorf("%s: column %q: the cosine silhouette needs nonzero vectors", uid, fc)
+				}
+				nrm = math.Sqrt(nrm)
+				for j := range buf {
+					buf[j] /= nrm
+				}
+			}
 			if err := fn(buf, cs[i]); err != nil {
 				return buf, err
 			}
@@ -206,6 +230,9 @@ func (e *ClusteringEvaluator) Evaluate(ctx context.Context, df *frame.DataFrame)
 						dotp += v * s.sum[j]
 					}
 					d := norm + s.sqNorm/s.n - 2*dotp/s.n
+					if cosine {
+						d = 1 - dotp/s.n
+					}
 					if k == own {
 						a = d * s.n / (s.n - 1)
 						continue

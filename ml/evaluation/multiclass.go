@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -24,8 +24,15 @@ import (
 type MulticlassClassificationEvaluator struct {
 	ml.StageBase
 	labelCol, predictionCol, probabilityCol, weightCol, metricName param.Param[string]
-	eps                                                            param.Param[float64]
+	eps, metricLabel, beta                                         param.Param[float64]
 }
+
+// multiclassMetricNames are the metric names Spark's
+// MulticlassClassificationEvaluator accepts.
+var multiclassMetricNames = []string{"f1", "accuracy", "weightedPrecision", "weightedRecall",
+	"weightedTruePositiveRate", "weightedFalsePositiveRate", "weightedFMeasure",
+	"truePositiveRateByLabel", "falsePositiveRateByLabel", "precisionByLabel", "recallByLabel",
+	"fMeasureByLabel", "logLoss", "hammingLoss"}
 
 // NewMulticlassClassificationEvaluator returns an evaluator with Spark's defaults.
 func NewMulticlassClassificationEvaluator() *MulticlassClassificationEvaluator {
@@ -39,8 +46,12 @@ func newMulticlassEvaluator(uid string) *MulticlassClassificationEvaluator {
 	e.predictionCol = param.Define(ps, "predictionCol", "prediction column name", param.WithDefault("prediction"))
 	e.probabilityCol = param.Define(ps, "probabilityCol", "probability vector column (logLoss only)", param.WithDefault("probability"))
 	e.weightCol = param.Define[string](ps, "weightCol", "weight column name (all weights 1 if unset)")
-	e.metricName = param.Define(ps, "metricName", "metric: f1, accuracy, weightedPrecision, weightedRecall, hammingLoss or logLoss",
-		param.WithDefault("f1"), param.WithValidator(param.OneOf("f1", "accuracy", "weightedPrecision", "weightedRecall", "hammingLoss", "logLoss")))
+	e.metricName = param.Define(ps, "metricName", "metric: "+strings.Join(multiclassMetricNames, ", "),
+		param.WithDefault("f1"), param.WithValidator(param.OneOf(multiclassMetricNames...)))
+	e.metricLabel = param.Define(ps, "metricLabel", "the class whose metric is computed by the …ByLabel metrics", param.WithDefault(0.0),
+		param.WithValidator(param.InRange(0.0, math.Inf(1))))
+	e.beta = param.Define(ps, "beta", "the beta of weightedFMeasure and fMeasureByLabel", param.WithDefault(1.0),
+		param.WithValidator(param.InRange(0.0, math.Inf(1))))
 	e.eps = param.Define(ps, "eps", "probabilities are clipped below at eps for logLoss", param.WithDefault(1e-15),
 		param.WithValidator(param.InRange(0.0, 0.5)))
 	return e
@@ -76,13 +87,25 @@ func (e *MulticlassClassificationEvaluator) SetMetricName(m string) *MulticlassC
 	return e
 }
 
+// SetMetricLabel sets the class of the …ByLabel metrics.
+func (e *MulticlassClassificationEvaluator) SetMetricLabel(l float64) *MulticlassClassificationEvaluator {
+	e.metricLabel.Set(e.Params(), l)
+	return e
+}
+
+// SetBeta sets the beta of weightedFMeasure and fMeasureByLabel.
+func (e *MulticlassClassificationEvaluator) SetBeta(b float64) *MulticlassClassificationEvaluator {
+	e.beta.Set(e.Params(), b)
+	return e
+}
+
 // MetricName returns the metric evaluated.
 func (e *MulticlassClassificationEvaluator) MetricName() string { return e.metricName.Get(e.Params()) }
 
 // IsLargerBetter is false for logLoss and hammingLoss, true otherwise.
 func (e *MulticlassClassificationEvaluator) IsLargerBetter() bool {
 	m := e.MetricName()
-	return m != "logLoss" && m != "hammingLoss"
+	return m != "logLoss" && m != "hammingLoss" && m != "weightedFalsePositiveRate" && m != "falsePositiveRateByLabel"
 }
 
 // CopyEvaluator implements Evaluator.
@@ -105,14 +128,65 @@ func (e *MulticlassClassificationEvaluator) Evaluate(ctx context.Context, df *fr
 	}
 	ps := e.Params()
 	metric := e.MetricName()
+	m, err := e.metrics(ctx, df, metric == "logLoss")
+	if err != nil {
+		return 0, err
+	}
+	beta, label := e.beta.Get(ps), e.metricLabel.Get(ps)
+	var v float64
+	switch metric {
+	case "accuracy":
+		return m.Accuracy(), nil
+	case "hammingLoss":
+		return m.HammingLoss(), nil
+	case "weightedPrecision":
+		return m.WeightedPrecision(), nil
+	case "weightedRecall":
+		return m.WeightedRecall(), nil
+	case "weightedTruePositiveRate":
+		return m.WeightedTruePositiveRate(), nil
+	case "weightedFalsePositiveRate":
+		return m.WeightedFalsePositiveRate(), nil
+	case "weightedFMeasure":
+		return m.WeightedFMeasure(beta), nil
+	case "logLoss":
+		return m.LogLoss()
+	case "truePositiveRateByLabel", "recallByLabel":
+		v, err = m.Recall(label)
+	case "falsePositiveRateByLabel":
+		v, err = m.FalsePositiveRate(label)
+	case "precisionByLabel":
+		v, err = m.Precision(label)
+	case "fMeasureByLabel":
+		v, err = m.FMeasure(label, beta)
+	default:
+		return m.WeightedFMeasure(1), nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s: metricLabel: %w", e.UID(), err)
+	}
+	return v, nil
+}
+
+// Metrics computes every metric of df (logLoss too when the probability
+// column exists).
+func (e *MulticlassClassificationEvaluator) Metrics(ctx context.Context, df *frame.DataFrame) (*MulticlassMetrics, error) {
+	if err := e.CheckParams(); err != nil {
+		return nil, err
+	}
+	return e.metrics(ctx, df, ml.FieldIndex(df.Schema(), e.probabilityCol.Get(e.Params())) >= 0)
+}
+
+func (e *MulticlassClassificationEvaluator) metrics(ctx context.Context, df *frame.DataFrame, withProb bool) (*MulticlassMetrics, error) {
+	ps := e.Params()
 	uid, lc, pc, wc := e.UID(), e.labelCol.Get(ps), e.predictionCol.Get(ps), e.weightCol.Get(ps)
 	probc := ""
-	if metric == "logLoss" {
+	if withProb {
 		probc = e.probabilityCol.Get(ps)
 	}
 	cols := map[string][]ml.ColumnKind{lc: {ml.Numeric}, pc: {ml.Numeric}, wc: {ml.Numeric}, probc: {ml.Vector}}
 	if err := checkCols(df, uid, cols); err != nil {
-		return 0, err
+		return nil, err
 	}
 	eps := e.eps.Get(ps)
 	parts, err := frame.AggregatePartitions(ctx, df, func(int) *mcStats { return &mcStats{confusion: map[[2]float64]float64{}} },
@@ -168,7 +242,7 @@ func (e *MulticlassClassificationEvaluator) Evaluate(ctx context.Context, df *fr
 			return acc, nil
 		})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	conf := map[[2]float64]float64{}
 	logLoss := 0.0
@@ -178,67 +252,12 @@ func (e *MulticlassClassificationEvaluator) Evaluate(ctx context.Context, df *fr
 		}
 		logLoss += p.logLoss
 	}
-	// Sorted keys keep the sums' order fixed.
-	keys := make([][2]float64, 0, len(conf))
-	for k := range conf {
-		keys = append(keys, k)
+	m, err := NewMulticlassMetrics(conf)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
 	}
-	slices.SortFunc(keys, func(a, b [2]float64) int {
-		if c := cmpF(a[0], b[0]); c != 0 {
-			return c
-		}
-		return cmpF(a[1], b[1])
-	})
-	labelW, predW, tpW := map[float64]float64{}, map[float64]float64{}, map[float64]float64{}
-	var total, correct float64
-	var labels []float64
-	for _, k := range keys {
-		w := conf[k]
-		if _, ok := labelW[k[0]]; !ok {
-			labels = append(labels, k[0])
-		}
-		labelW[k[0]] += w
-		predW[k[1]] += w
-		total += w
-		if k[0] == k[1] {
-			tpW[k[0]] += w
-			correct += w
-		}
-	}
-	if total <= 0 {
-		return 0, fmt.Errorf("%s: no rows to evaluate", uid)
-	}
-	slices.Sort(labels)
-	var wp, wr, wf float64
-	for _, l := range labels {
-		tp := tpW[l]
-		prec := 0.0
-		if predW[l] > 0 {
-			prec = tp / predW[l]
-		}
-		rec := tp / labelW[l]
-		f := 0.0
-		if prec+rec > 0 {
-			f = 2 * prec * rec / (prec + rec)
-		}
-		frac := labelW[l] / total
-		wp += frac * prec
-		wr += frac * rec
-		wf += frac * f
-	}
-	switch metric {
-	case "accuracy":
-		return correct / total, nil
-	case "hammingLoss":
-		return 1 - correct/total, nil
-	case "weightedPrecision":
-		return wp, nil
-	case "weightedRecall":
-		return wr, nil
-	case "logLoss":
-		return logLoss / total, nil
-	}
-	return wf, nil
+	m.ll, m.hasLogLoss = logLoss, probc != ""
+	return m, nil
 }
 
 func cmpF(a, b float64) int {

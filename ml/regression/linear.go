@@ -310,6 +310,11 @@ func (lr *LinearRegression) FitLinear(ctx context.Context, df *frame.DataFrame) 
 			if err != nil {
 				useNormal = false // singular: fall back to the iterative solver, as Spark does
 				sum.Solver = "l-bfgs"
+			} else if k == d {
+				sum.diagInv, err = normalDiagInverse(C, pen, l2, mo, sx, fitIntercept)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", uid, err)
+				}
 			}
 		}
 		if u == nil {
@@ -404,66 +409,6 @@ func solveNormal(C, c, pen []float64, l2 float64) ([]float64, error) {
 		return nil, err
 	}
 	return u.RawVector().Data, nil
-}
-
-// LinearRegressionSummary describes the fit on the training data, as
-// Spark's LinearRegressionTrainingSummary.
-type LinearRegressionSummary struct {
-	// Solver is the solver that produced the model: "normal" or "l-bfgs".
-	Solver string
-	// ObjectiveHistory is Spark's objective (half the weighted mean squared
-	// residual of the standardized label, plus the penalty) at the starting
-	// point and after each iteration of L-BFGS/OWL-QN; {0}, as in Spark,
-	// when the normal equations were solved directly or the label is
-	// constant.
-	ObjectiveHistory []float64
-	// TotalIterations is the number of L-BFGS/OWL-QN iterations,
-	// len(ObjectiveHistory)−1 (0 when solved directly).
-	TotalIterations int
-	// RootMeanSquaredError, MeanSquaredError, MeanAbsoluteError, R2 and
-	// ExplainedVariance are weighted metrics on the training data; R2 is
-	// measured through the origin when no intercept is fitted, as in Spark.
-	RootMeanSquaredError, MeanSquaredError, MeanAbsoluteError, R2, ExplainedVariance float64
-	// NumInstances is the number of training rows.
-	NumInstances int
-}
-
-func (s *LinearRegressionSummary) compute(ctx context.Context, blocks []*optim.Block, coef []float64, b float64, fitIntercept bool) error {
-	// Per block: W, Σw·y, Σw·e², Σw·|e|, Σw·y², Σw·p, Σw·p², count.
-	acc, err := optim.Reduce(ctx, blocks, 8, func(bl *optim.Block, a []float64) {
-		for i := 0; i < bl.N; i++ {
-			p := b
-			for j, v := range bl.Row(i) {
-				p += v * coef[j]
-			}
-			w, y := bl.W[i], bl.Y[i]
-			e := y - p
-			a[0] += w
-			a[1] += w * y
-			a[2] += w * e * e
-			a[3] += w * math.Abs(e)
-			a[4] += w * y * y
-			a[5] += w * p
-			a[6] += w * p * p
-			a[7]++
-		}
-	})
-	if err != nil {
-		return err
-	}
-	W := acc[0]
-	ym := acc[1] / W
-	s.MeanSquaredError = acc[2] / W
-	s.RootMeanSquaredError = math.Sqrt(s.MeanSquaredError)
-	s.MeanAbsoluteError = acc[3] / W
-	sstot := acc[4] - W*ym*ym
-	if !fitIntercept {
-		sstot = acc[4]
-	}
-	s.R2 = 1 - acc[2]/sstot
-	s.ExplainedVariance = (acc[6] - 2*ym*acc[5] + W*ym*ym) / W
-	s.NumInstances = int(acc[7])
-	return nil
 }
 
 // LinearRegressionModel predicts w·x + b.

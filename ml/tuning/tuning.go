@@ -117,9 +117,13 @@ func (v *validatorParams) paramMaps() []param.ParamMap {
 // evaluates the models on valid, parallelism at a time. A panic in the
 // estimator, its model or the evaluator becomes an *exec.InternalError
 // naming the param map.
-func (v *validatorParams) evaluateMaps(ctx context.Context, train, valid *frame.DataFrame) ([]float64, error) {
+func (v *validatorParams) evaluateMaps(ctx context.Context, train, valid *frame.DataFrame, keep bool) ([]float64, []ml.Model, error) {
 	maps := v.paramMaps()
 	metrics := make([]float64, len(maps))
+	var models []ml.Model
+	if keep {
+		models = make([]ml.Model, len(maps))
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(v.parallelism.Get(v.Params()))
 	for i, pm := range maps {
@@ -137,6 +141,9 @@ func (v *validatorParams) evaluateMaps(ctx context.Context, train, valid *frame.
 			if err != nil {
 				return fmt.Errorf("%s: fitting with %v: %w", v.UID(), pm, err)
 			}
+			if keep {
+				models[i] = m
+			}
 			out, err := m.Transform(valid)
 			if err != nil {
 				return err
@@ -153,9 +160,9 @@ func (v *validatorParams) evaluateMaps(ctx context.Context, train, valid *frame.
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return metrics, nil
+	return metrics, models, nil
 }
 
 // best returns the index of the best metric.
@@ -197,10 +204,15 @@ func (v *validatorParams) TransformSchema(in *arrow.Schema) (*arrow.Schema, erro
 // average metric is refitted on all the data. Like Spark's, the folds come
 // from a seeded per-partition random split, so they depend on the
 // partitioning; an input whose row order could change between runs should
-// be cached first.
+// be cached first. With foldCol set, the folds are the user's instead: an
+// integer column whose value, in [0, numFolds), names the fold in which a
+// row is validated. parallelism bounds how many models are fitted at once
+// (in goroutines); collectSubModels keeps every fold's models.
 type CrossValidator struct {
 	validatorParams
-	numFolds param.Param[int]
+	numFolds         param.Param[int]
+	foldCol          param.Param[string]
+	collectSubModels param.Param[bool]
 }
 
 // NewCrossValidator returns a cross-validator with Spark's defaults
@@ -210,6 +222,8 @@ func NewCrossValidator() *CrossValidator { return newCrossValidator(param.UID("c
 func newCrossValidator(uid string) *CrossValidator {
 	cv := &CrossValidator{validatorParams: newValidatorParams(uid)}
 	cv.numFolds = param.Define(cv.Params(), "numFolds", "number of folds (>= 2)", param.WithDefault(3), param.WithValidator(param.GtEq(2)))
+	cv.foldCol = param.Define(cv.Params(), "foldCol", "integer column of user-assigned folds in [0, numFolds); empty for a random split", param.WithDefault(""))
+	cv.collectSubModels = param.Define(cv.Params(), "collectSubModels", "keep every model fitted during cross-validation (SubModels)", param.WithDefault(false))
 	return cv
 }
 
@@ -280,32 +294,25 @@ func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*Cros
 	}
 	ps := cv.Params()
 	k := cv.numFolds.Get(ps)
-	w := make([]float64, k)
-	for i := range w {
-		w[i] = 1
-	}
-	folds, err := df.RandomSplit(w, cv.seed.Get(ps))
+	folds, err := cv.folds(ctx, df, k)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cv.UID(), err)
+		return nil, err
+	}
+	keep := cv.collectSubModels.Get(ps)
+	var subModels [][]ml.Model
+	if keep {
+		subModels = make([][]ml.Model, k)
 	}
 	maps := r.paramMaps()
 	avg := make([]float64, len(maps))
 	foldMetrics := make([][]float64, k)
-	for i := range folds {
-		var train *frame.DataFrame
-		for j, f := range folds {
-			if j == i {
-				continue
-			}
-			if train == nil {
-				train = f
-			} else {
-				train = train.Union(f)
-			}
-		}
-		m, err := r.evaluateMaps(ctx, train, folds[i])
+	for i, f := range folds {
+		m, models, err := r.evaluateMaps(ctx, f[0], f[1], keep)
 		if err != nil {
 			return nil, err
+		}
+		if keep {
+			subModels[i] = models
 		}
 		foldMetrics[i] = m
 		for j, v := range m {
@@ -316,7 +323,7 @@ func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*Cros
 	if err != nil {
 		return nil, err
 	}
-	return &CrossValidatorModel{StageBase: ml.NewStageBase(cv.UID()), best: best, bestIndex: bi, avgMetrics: avg, foldMetrics: foldMetrics}, nil
+	return &CrossValidatorModel{StageBase: ml.NewStageBase(cv.UID()), best: best, bestIndex: bi, avgMetrics: avg, foldMetrics: foldMetrics, subModels: subModels}, nil
 }
 
 // CrossValidatorModel is the best model found by a CrossValidator, with the
@@ -327,6 +334,7 @@ type CrossValidatorModel struct {
 	bestIndex   int
 	avgMetrics  []float64
 	foldMetrics [][]float64
+	subModels   [][]ml.Model
 }
 
 // BestModel returns the model refitted on all the data with the best params.
@@ -427,7 +435,8 @@ func Register(r *ml.Registry) *ml.Registry {
 // the best param map is refitted on all the data.
 type TrainValidationSplit struct {
 	validatorParams
-	trainRatio param.Param[float64]
+	trainRatio       param.Param[float64]
+	collectSubModels param.Param[bool]
 }
 
 // NewTrainValidationSplit returns a splitter with Spark's defaults
@@ -445,6 +454,7 @@ func newTrainValidationSplit(uid string) *TrainValidationSplit {
 			}
 			return nil
 		}))
+	t.collectSubModels = param.Define(t.Params(), "collectSubModels", "keep every model fitted during validation (SubModels)", param.WithDefault(false))
 	return t
 }
 
@@ -525,7 +535,7 @@ func (t *TrainValidationSplit) FitTVS(ctx context.Context, df *frame.DataFrame) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.UID(), err)
 	}
-	metrics, err := rv.evaluateMaps(ctx, split[0], split[1])
+	metrics, subModels, err := rv.evaluateMaps(ctx, split[0], split[1], t.collectSubModels.Get(t.Params()))
 	if err != nil {
 		return nil, err
 	}
@@ -533,7 +543,7 @@ func (t *TrainValidationSplit) FitTVS(ctx context.Context, df *frame.DataFrame) 
 	if err != nil {
 		return nil, err
 	}
-	return &TrainValidationSplitModel{StageBase: ml.NewStageBase(t.UID()), best: best, bestIndex: bi, metrics: metrics}, nil
+	return &TrainValidationSplitModel{StageBase: ml.NewStageBase(t.UID()), best: best, bestIndex: bi, metrics: metrics, subModels: subModels}, nil
 }
 
 // TrainValidationSplitModel is the best model found by a
@@ -543,6 +553,7 @@ type TrainValidationSplitModel struct {
 	best      ml.Model
 	bestIndex int
 	metrics   []float64
+	subModels []ml.Model
 }
 
 // BestModel returns the model refitted on all the data with the best params.
