@@ -33,10 +33,13 @@ const (
 	Avg
 	Min
 	Max
+	// Agg is any other aggregate function, described by Spec.Agg and
+	// evaluated with aggregate.EvalFrames.
+	Agg
 )
 
 var funcNames = [...]string{"row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
-	"lag", "lead", "first_value", "last_value", "nth_value", "count", "count(*)", "sum", "avg", "min", "max"}
+	"lag", "lead", "first_value", "last_value", "nth_value", "count", "count(*)", "sum", "avg", "min", "max", "aggregate"}
 
 // String returns the SQL name of f.
 func (f Func) String() string {
@@ -130,11 +133,15 @@ func DefaultFrame(ordered bool) Frame {
 // by ranking functions and count(*)); N is the ntile bucket count, the
 // lag/lead offset or the nth_value position; Default is the lag/lead default
 // (a one-element array of the input type, nil for null), owned by the caller;
-// IgnoreNulls applies to first_value, last_value and nth_value.
+// IgnoreNulls applies to first_value, last_value and nth_value. For Agg,
+// Agg is the aggregate (its Input and Input2 are ignored) and Input2 the
+// column of its second argument when Agg.Func.TwoInputs().
 type Spec struct {
 	Name        string
 	Func        Func
 	Input       int
+	Input2      int
+	Agg         aggregate.Spec
 	N           int64
 	Default     arrow.Array
 	IgnoreNulls bool

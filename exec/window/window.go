@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/aggregate"
 	xsort "github.com/gspark/gspark/exec/sort"
 )
 
@@ -63,7 +64,13 @@ func New(env *exec.Env, child exec.Operator, partitionCols []int, order []xsort.
 			}
 			it = in.Field(sp.Input).Type
 		}
-		rt, err := ResultType(sp.Func, it)
+		var rt arrow.DataType
+		var err error
+		if sp.Func == Agg {
+			rt, err = aggResultType(sp, in)
+		} else {
+			rt, err = ResultType(sp.Func, it)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("window %s: %w", sp.Name, err)
 		}
@@ -91,6 +98,20 @@ func New(env *exec.Env, child exec.Operator, partitionCols []int, order []xsort.
 	md := in.Metadata()
 	op.schema = arrow.NewSchema(fields, &md)
 	return op, nil
+}
+
+// aggResultType checks the inputs of the generic aggregate sp over the
+// child schema in and returns its result type.
+func aggResultType(sp Spec, in *arrow.Schema) (arrow.DataType, error) {
+	it := in.Field(sp.Input).Type
+	var it2 arrow.DataType
+	if sp.Agg.Func.TwoInputs() {
+		if sp.Input2 < 0 || sp.Input2 >= in.NumFields() {
+			return nil, fmt.Errorf("%s: second input column %d out of range", sp.Agg.Func, sp.Input2)
+		}
+		it2 = in.Field(sp.Input2).Type
+	}
+	return aggregate.ResultType2(sp.Agg.Func, it, it2)
 }
 
 func (op *windowOp) checkFrame(f Frame) error {
@@ -130,7 +151,12 @@ func (op *windowOp) String() string {
 	fs := make([]string, len(op.funcs))
 	for i, sp := range op.funcs {
 		fs[i] = sp.Func.String()
-		if sp.Func.NeedsInput() {
+		switch {
+		case sp.Func == Agg && sp.Agg.Func.TwoInputs():
+			fs[i] = fmt.Sprintf("%s(#%d, #%d)", sp.Agg.Func, sp.Input, sp.Input2)
+		case sp.Func == Agg:
+			fs[i] = fmt.Sprintf("%s(#%d)", sp.Agg.Func, sp.Input)
+		case sp.Func.NeedsInput():
 			fs[i] += fmt.Sprintf("(#%d)", sp.Input)
 		}
 		if sp.Func.UsesFrame() {
@@ -358,7 +384,20 @@ func (s *windowStream) run() error {
 				return fmt.Errorf("window %s: %w", sp.Name, err)
 			}
 		}
-		res, err := g.eval(sp, in, lo, hi)
+		var res arrow.Array
+		if sp.Func == Agg {
+			var in2 arrow.Array
+			if sp.Agg.Func.TwoInputs() {
+				in2 = cols[sp.Input2]
+			}
+			res, err = aggregate.EvalFrames(g.mem, sp.Agg, in, in2, lo, hi)
+			if err == nil && res.Len() != n {
+				res.Release()
+				err = fmt.Errorf("%d results for %d rows", res.Len(), n)
+			}
+		} else {
+			res, err = g.eval(sp, in, lo, hi)
+		}
 		if err != nil {
 			return fmt.Errorf("window %s %s: %w", sp.Name, sp.Func, err)
 		}

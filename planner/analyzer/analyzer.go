@@ -294,7 +294,12 @@ func (a *Analyzer) resolveList(list []logical.Expr, in []*logical.Attribute, whe
 				r = &logical.Alias{E: x.E, Name: x.Name, ID: a.IDs.Next()}
 			}
 		default:
-			r = &logical.Alias{E: r, Name: logical.OutputName(r), ID: a.IDs.Next()}
+			name := logical.OutputName(r)
+			if u, ok := e.(*logical.UnresolvedColumn); ok {
+				// A session variable (or outer column) is named as written, like Spark.
+				name = logical.OutputName(u)
+			}
+			r = &logical.Alias{E: r, Name: name, ID: a.IDs.Next()}
 		}
 		out = append(out, r)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/exec/aggregate"
 	"github.com/gspark/gspark/exec/window"
 	"github.com/gspark/gspark/planner/compile"
 	"github.com/gspark/gspark/planner/logical"
@@ -23,6 +24,13 @@ func checkWindow(w *logical.WindowExpr) (*logical.WindowExpr, error) {
 			return nil, logical.AnalysisErr("aggregate function in window specification %s", logical.StripIDs(w.String()))
 		}
 	}
+	if al, ok := w.Func.(*logical.Alias); ok {
+		// Type coercion names a rewritten aggregate call (regr_*(y, CAST(x
+		// AS double)) AS regr_*(y, x)); the window column has its own name.
+		if ac, ok := al.E.(*logical.AggregateCall); ok {
+			w = &logical.WindowExpr{Func: ac, PartitionBy: w.PartitionBy, OrderBy: w.OrderBy, Frame: w.Frame}
+		}
+	}
 	f, err := compile.WindowFuncOf(w.Func)
 	if err != nil {
 		return nil, err
@@ -39,12 +47,17 @@ func checkWindow(w *logical.WindowExpr) (*logical.WindowExpr, error) {
 			}
 		}
 	case *logical.AggregateCall:
-		if x.Arg != nil {
-			if d, ok := x.Arg.DataType().(*arrow.DictionaryType); ok {
-				na := *x
-				na.Arg = logical.CastTo(x.Arg, d.ValueType)
-				out.Func, w = &na, &logical.WindowExpr{Func: &na, PartitionBy: w.PartitionBy, OrderBy: w.OrderBy, Frame: w.Frame}
+		d1, ok1 := dictType(x.Arg)
+		d2, ok2 := dictType(x.Arg2)
+		if ok1 || ok2 {
+			na := *x
+			if ok1 {
+				na.Arg = logical.CastTo(x.Arg, d1.ValueType)
 			}
+			if ok2 {
+				na.Arg2 = logical.CastTo(x.Arg2, d2.ValueType)
+			}
+			out.Func, w = &na, &logical.WindowExpr{Func: &na, PartitionBy: w.PartitionBy, OrderBy: w.OrderBy, Frame: w.Frame}
 		}
 	}
 	if wf, ok := w.Func.(*logical.WindowFunction); ok {
@@ -75,7 +88,17 @@ func checkWindow(w *logical.WindowExpr) (*logical.WindowExpr, error) {
 		return nil, logical.AnalysisErr("window function %s of this argument type is not supported", logical.StripIDs(w.Func.String()))
 	}
 	if ac, ok := w.Func.(*logical.AggregateCall); ok && ac.Arg != nil {
-		rt, err := window.ResultType(f, ac.Arg.DataType())
+		var rt arrow.DataType
+		var err error
+		if f == window.Agg {
+			var t2 arrow.DataType
+			if ac.Arg2 != nil {
+				t2 = ac.Arg2.DataType()
+			}
+			rt, err = aggregate.ResultType2(compile.ExecAggOf(ac), ac.Arg.DataType(), t2)
+		} else {
+			rt, err = window.ResultType(f, ac.Arg.DataType())
+		}
 		if err != nil {
 			return nil, logical.AnalysisErr("window %s: %v", logical.StripIDs(w.Func.String()), err)
 		}
@@ -142,6 +165,15 @@ func intervalFrameOffsets(fr *window.Frame, t arrow.DataType, w *logical.WindowE
 		}
 	}
 	return nil
+}
+
+// dictType returns e's dictionary type when e is dictionary-encoded.
+func dictType(e logical.Expr) (*arrow.DictionaryType, bool) {
+	if e == nil {
+		return nil, false
+	}
+	d, ok := e.DataType().(*arrow.DictionaryType)
+	return d, ok
 }
 
 func isOffset(b window.Bound) bool { return b.Kind == window.Preceding || b.Kind == window.Following }

@@ -59,7 +59,7 @@ func TestExtractWindows(t *testing.T) {
 func TestWindowAnalysisErrors(t *testing.T) {
 	for name, e := range map[string]logical.Expr{
 		"rank without order": &logical.WindowExpr{Func: &logical.WindowFunction{Func: window.Rank}},
-		"stddev":             &logical.WindowExpr{Func: &logical.AggregateCall{Func: logical.AggStddevSamp, Arg: col("o_custkey")}},
+		"distinct stddev":    &logical.WindowExpr{Func: &logical.AggregateCall{Func: logical.AggStddevSamp, Arg: col("o_custkey"), Distinct: true}},
 		"nested": &logical.WindowExpr{Func: &logical.AggregateCall{Func: logical.AggSum, Arg: rankOver("o_custkey", "o_orderdate")},
 			OrderBy: []*logical.SortOrder{{E: col("o_orderkey")}}},
 		"range over string": &logical.WindowExpr{Func: &logical.AggregateCall{Func: logical.AggCount, Arg: col("o_comment")},

@@ -100,6 +100,14 @@ func ExecAggFunc(f logical.AggFunc, star bool) aggregate.Func {
 	return aggregate.Count
 }
 
+// ExecAggSpec returns the executor's description of the aggregate call c,
+// named name; its Input and Input2 are left for the caller to set.
+func ExecAggSpec(c *logical.AggregateCall, name string) aggregate.Spec {
+	return aggregate.Spec{Name: name, Func: ExecAggOf(c), IgnoreNulls: c.IgnoreNulls,
+		Percentages: c.Percentages, Accuracy: c.Accuracy, Desc: c.Desc, NullsFirst: c.NullsFirst, Delimiter: c.Delimiter, Bins: c.Bins,
+		KeyDesc: c.KeyDesc, KeyNullsFirst: c.KeyNullsFirst}
+}
+
 // ExecAggOf is execAggFunc for a call, telling the array forms of the
 // percentiles apart.
 func ExecAggOf(c *logical.AggregateCall) aggregate.Func {

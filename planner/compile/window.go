@@ -29,7 +29,7 @@ func WindowFuncOf(f logical.Expr) (window.Func, error) {
 		case logical.AggMax:
 			return window.Max, nil
 		}
-		return 0, logical.AnalysisErr("aggregate %s is not supported as a window function", x.Func)
+		return window.Agg, nil
 	}
 	return 0, logical.AnalysisErr("%s is not a window function", logical.StripIDs(f.String()))
 }

@@ -832,7 +832,7 @@ func OutputName(e Expr) string {
 	}
 	// Spark names an unaliased column by its expression's text, so the
 	// text is the name here (not an identity: compare with Equal).
-	return StripIDs(e.String())
+	return StripIDs(nameView(e).String())
 }
 
 // StripIDs removes the "#id" suffixes of attributes from expression text, so
@@ -842,6 +842,9 @@ func StripIDs(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '#' {
 			j := i + 1
+			if j+1 < len(s) && s[j] == '-' && s[j+1] >= '0' && s[j+1] <= '9' {
+				j++ // the negative ids of lambda variables
+			}
 			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 				j++
 			}

@@ -387,9 +387,7 @@ func (pp *PhysicalPlanner) planAggregate(n *logical.Aggregate) (physical, error)
 	inTypes := make([]arrow.DataType, len(calls))
 	resultAttrs := make([]*logical.Attribute, len(calls))
 	for i, c := range calls {
-		spec := aggregate.Spec{Name: fmt.Sprintf("agg%d", i), Func: compile.ExecAggOf(c), IgnoreNulls: c.IgnoreNulls,
-			Percentages: c.Percentages, Accuracy: c.Accuracy, Desc: c.Desc, NullsFirst: c.NullsFirst, Delimiter: c.Delimiter, Bins: c.Bins,
-			KeyDesc: c.KeyDesc, KeyNullsFirst: c.KeyNullsFirst}
+		spec := compile.ExecAggSpec(c, fmt.Sprintf("agg%d", i))
 		inTypes[i] = arrow.PrimitiveTypes.Int64
 		if c.Arg != nil {
 			spec.Input, _ = inputIndex.Get(c.Arg)

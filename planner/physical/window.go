@@ -88,6 +88,12 @@ func (pp *PhysicalPlanner) planWindow(n *logical.Window) (physical, error) {
 			}
 		case *logical.AggregateCall:
 			arg = x.Arg
+			if f == window.Agg {
+				sp.Agg = compile.ExecAggSpec(x, sp.Name)
+				if x.Arg2 != nil {
+					sp.Input2 = colOf(x.Arg2, fmt.Sprintf("winarg%d_2", i))
+				}
+			}
 		}
 		if arg != nil {
 			sp.Input = colOf(arg, fmt.Sprintf("winarg%d", i))

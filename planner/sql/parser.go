@@ -1754,7 +1754,7 @@ func (p *parser) call() (logical.Expr, error) {
 		p.next()
 	}
 	if p.peek().is("OVER") {
-		return p.windowCall(nameTok, name, args, star, distinct, ignoreNulls)
+		return p.windowCall(nameTok, name, args, star, distinct, ignoreNulls, within)
 	}
 	var filter logical.Expr
 	if p.peek().is("FILTER") && p.peekAt(1).isOp("(") {
@@ -1793,48 +1793,7 @@ func (p *parser) call() (logical.Expr, error) {
 		}
 	}
 	if f, ok := logical.LookupAggregate(name); ok {
-		if star {
-			if f != logical.AggCount || distinct {
-				return nil, p.errAt(nameTok, "%s(*) is not allowed; only count(*)", name)
-			}
-			return &logical.AggregateCall{Func: f}, nil
-		}
-		want := 1
-		if f.TwoArgs() {
-			want = 2
-		}
-		if (f == logical.AggFirst || f == logical.AggLast || f == logical.AggAnyValue) && len(args) == 2 {
-			// first(x, ignoreNulls) with a boolean literal, as Spark allows.
-			var b, isBool bool
-			if lit, ok := args[1].(*logical.Literal); ok {
-				b, isBool = lit.Value.(bool)
-			}
-			if !isBool {
-				return nil, p.errAt(nameTok, "the second argument of %s must be a boolean literal", name)
-			}
-			ignoreNulls, args = ignoreNulls || b, args[:1]
-		}
-		if f.IsPercentile() {
-			return p.percentileCall(nameTok, f, args, distinct)
-		}
-		if f == logical.AggCount && len(args) > 1 {
-			if distinct {
-				args = []logical.Expr{&logical.Func{Name: functions.DistinctTupleName, Args: args}}
-			} else {
-				args = []logical.Expr{allNotNull(args)}
-			}
-		}
-		if len(args) != want {
-			return nil, p.errAt(nameTok, "%s takes %d argument(s), got %d", name, want, len(args))
-		}
-		if lit, ok := args[0].(*logical.Literal); ok && f == logical.AggCount && lit.Value != nil && !distinct {
-			return &logical.AggregateCall{Func: f}, nil // count(1) counts rows
-		}
-		call := &logical.AggregateCall{Func: f, Arg: args[0], Distinct: distinct, IgnoreNulls: ignoreNulls}
-		if want == 2 {
-			call.Arg2 = args[1]
-		}
-		return call, nil
+		return p.aggregateCall(nameTok, f, name, args, star, distinct, ignoreNulls)
 	}
 	if ignoreNulls {
 		return nil, p.errAt(nameTok, "IGNORE NULLS is only allowed for first, last and any_value")
@@ -1843,6 +1802,53 @@ func (p *parser) call() (logical.Expr, error) {
 		return nil, p.errAt(nameTok, "%s(*) is not allowed", name)
 	}
 	return &logical.Func{Name: name, Args: args}, nil
+}
+
+// aggregateCall builds the call of aggregate f (named name) from its
+// arguments.
+func (p *parser) aggregateCall(nameTok token, f logical.AggFunc, name string, args []logical.Expr, star, distinct, ignoreNulls bool) (logical.Expr, error) {
+	if star {
+		if f != logical.AggCount || distinct {
+			return nil, p.errAt(nameTok, "%s(*) is not allowed; only count(*)", name)
+		}
+		return &logical.AggregateCall{Func: f}, nil
+	}
+	want := 1
+	if f.TwoArgs() {
+		want = 2
+	}
+	if (f == logical.AggFirst || f == logical.AggLast || f == logical.AggAnyValue) && len(args) == 2 {
+		// first(x, ignoreNulls) with a boolean literal, as Spark allows.
+		var b, isBool bool
+		if lit, ok := args[1].(*logical.Literal); ok {
+			b, isBool = lit.Value.(bool)
+		}
+		if !isBool {
+			return nil, p.errAt(nameTok, "the second argument of %s must be a boolean literal", name)
+		}
+		ignoreNulls, args = ignoreNulls || b, args[:1]
+	}
+	if f.IsPercentile() {
+		return p.percentileCall(nameTok, f, args, distinct)
+	}
+	if f == logical.AggCount && len(args) > 1 {
+		if distinct {
+			args = []logical.Expr{&logical.Func{Name: functions.DistinctTupleName, Args: args}}
+		} else {
+			args = []logical.Expr{allNotNull(args)}
+		}
+	}
+	if len(args) != want {
+		return nil, p.errAt(nameTok, "%s takes %d argument(s), got %d", name, want, len(args))
+	}
+	if lit, ok := args[0].(*logical.Literal); ok && f == logical.AggCount && lit.Value != nil && !distinct {
+		return &logical.AggregateCall{Func: f}, nil // count(1) counts rows
+	}
+	call := &logical.AggregateCall{Func: f, Arg: args[0], Distinct: distinct, IgnoreNulls: ignoreNulls}
+	if want == 2 {
+		call.Arg2 = args[1]
+	}
+	return call, nil
 }
 
 func (p *parser) caseExpr() (logical.Expr, error) {

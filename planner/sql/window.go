@@ -40,7 +40,7 @@ func literalInt(e logical.Expr) (int64, bool) {
 
 // windowCall parses the OVER clause after a function call and builds the
 // window expression.
-func (p *parser) windowCall(nameTok token, name string, args []logical.Expr, star, distinct, ignoreNulls bool) (logical.Expr, error) {
+func (p *parser) windowCall(nameTok token, name string, args []logical.Expr, star, distinct, ignoreNulls bool, within []orderItem) (logical.Expr, error) {
 	if distinct {
 		return nil, p.errAt(nameTok, "DISTINCT is not supported in window functions")
 	}
@@ -112,22 +112,15 @@ func (p *parser) windowCall(nameTok token, name string, args []logical.Expr, sta
 		}
 		fn = f
 	} else if af, ok := logical.LookupAggregate(name); ok {
-		if ignoreNulls {
-			return nil, p.errAt(nameTok, "IGNORE NULLS is not allowed for %s", name)
+		// Any aggregate is a window function over its frame.
+		var err error
+		if orderedSetAggregate(name) && !star && !ignoreNulls {
+			fn, err = p.orderedSetCall(nameTok, name, args, false, within, nil)
+		} else {
+			fn, err = p.aggregateCall(nameTok, af, name, args, star, false, ignoreNulls)
 		}
-		switch {
-		case star && af == logical.AggCount:
-			fn = &logical.AggregateCall{Func: af}
-		case star:
-			return nil, p.errAt(nameTok, "%s(*) is not allowed; only count(*)", name)
-		case len(args) != 1:
-			return nil, p.errAt(nameTok, "%s takes 1 argument in a window, got %d", name, len(args))
-		default:
-			if l, ok := args[0].(*logical.Literal); ok && af == logical.AggCount && l.Value != nil {
-				fn = &logical.AggregateCall{Func: af}
-			} else {
-				fn = &logical.AggregateCall{Func: af, Arg: args[0]}
-			}
+		if err != nil {
+			return nil, err
 		}
 	} else {
 		return nil, p.errAt(nameTok, "%s is not a window or aggregate function", name)
