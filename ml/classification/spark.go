@@ -1,0 +1,84 @@
+package classification
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/optim"
+)
+
+// sparkPrefix is the package of Apache Spark's classification stages.
+const sparkPrefix = "org.apache.spark.ml.classification."
+
+// registerSpark adds loaders for models saved by Apache Spark (its class
+// names, metadata and Parquet layouts) to r.
+func registerSpark(r *ml.Registry) {
+	r.Register(sparkPrefix+"DecisionTreeClassificationModel", loadSparkDecisionTree)
+	r.Register(sparkPrefix+"RandomForestClassificationModel", loadSparkRandomForest)
+	r.Register(sparkPrefix+"GBTClassificationModel", loadSparkGBT)
+	r.Register(sparkPrefix+"MultilayerPerceptronClassificationModel", loadSparkMLP)
+}
+
+// sparkSizes reads numFeatures and (k != nil) numClasses from Spark's metadata.
+func sparkSizes(md *ml.Metadata, d, k *int) error {
+	if err := md.GetExtra("numFeatures", d); err != nil {
+		return err
+	}
+	if k != nil {
+		return md.GetExtra("numClasses", k)
+	}
+	return nil
+}
+
+func loadSparkDecisionTree(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	var d, k int
+	if err := sparkSizes(md, &d, &k); err != nil {
+		return nil, err
+	}
+	nodes, err := optim.ReadSparkTree(ctx, dir, true)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	if err := optim.CheckTree(nodes, d, k); err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	m := newDecisionTreeClassificationModel(md.UID, nodes, d, k)
+	return m, md.ApplySparkParams(m.Params())
+}
+
+func loadSparkRandomForest(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	var d, k int
+	if err := sparkSizes(md, &d, &k); err != nil {
+		return nil, err
+	}
+	trees, _, err := optim.ReadSparkEnsemble(ctx, dir, true)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	for t, nodes := range trees {
+		if err := optim.CheckTree(nodes, d, k); err != nil {
+			return nil, fmt.Errorf("%s: tree %d: %w", md.UID, t, err)
+		}
+	}
+	m := newRandomForestClassificationModel(md.UID, trees, d, k)
+	return m, md.ApplySparkParams(m.Params())
+}
+
+func loadSparkGBT(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	var d int
+	if err := sparkSizes(md, &d, nil); err != nil {
+		return nil, err
+	}
+	trees, weights, err := optim.ReadSparkEnsemble(ctx, dir, false)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	for t, nodes := range trees {
+		if err := optim.CheckTree(nodes, d, 3); err != nil {
+			return nil, fmt.Errorf("%s: tree %d: %w", md.UID, t, err)
+		}
+	}
+	m := newGBTClassificationModel(md.UID, trees, weights, d)
+	return m, md.ApplySparkParams(m.Params())
+}

@@ -1,0 +1,72 @@
+package regression
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/optim"
+)
+
+// sparkPrefix is the package of Apache Spark's regression stages.
+const sparkPrefix = "org.apache.spark.ml.regression."
+
+// registerSpark adds loaders for tree models saved by Apache Spark (its
+// class names, metadata and Parquet layouts) to r.
+func registerSpark(r *ml.Registry) {
+	r.Register(sparkPrefix+"DecisionTreeRegressionModel", loadSparkDecisionTree)
+	r.Register(sparkPrefix+"RandomForestRegressionModel", loadSparkRandomForest)
+	r.Register(sparkPrefix+"GBTRegressionModel", loadSparkGBT)
+}
+
+func loadSparkDecisionTree(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	var d int
+	if err := md.GetExtra("numFeatures", &d); err != nil {
+		return nil, err
+	}
+	nodes, err := optim.ReadSparkTree(ctx, dir, false)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	if err := optim.CheckTree(nodes, d, 3); err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	m := newDecisionTreeRegressionModel(md.UID, nodes, d)
+	return m, md.ApplySparkParams(m.Params())
+}
+
+// readSparkEnsemble reads and checks the trees of a Spark ensemble.
+func readSparkEnsemble(ctx context.Context, dir string, md *ml.Metadata) (int, [][]optim.TreeNode, []float64, error) {
+	var d int
+	if err := md.GetExtra("numFeatures", &d); err != nil {
+		return 0, nil, nil, err
+	}
+	trees, weights, err := optim.ReadSparkEnsemble(ctx, dir, false)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	for t, nodes := range trees {
+		if err := optim.CheckTree(nodes, d, 3); err != nil {
+			return 0, nil, nil, fmt.Errorf("%s: tree %d: %w", md.UID, t, err)
+		}
+	}
+	return d, trees, weights, nil
+}
+
+func loadSparkRandomForest(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	d, trees, _, err := readSparkEnsemble(ctx, dir, md)
+	if err != nil {
+		return nil, err
+	}
+	m := newRandomForestRegressionModel(md.UID, trees, d)
+	return m, md.ApplySparkParams(m.Params())
+}
+
+func loadSparkGBT(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	d, trees, weights, err := readSparkEnsemble(ctx, dir, md)
+	if err != nil {
+		return nil, err
+	}
+	m := newGBTRegressionModel(md.UID, trees, weights, d)
+	return m, md.ApplySparkParams(m.Params())
+}
