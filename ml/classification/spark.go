@@ -82,3 +82,37 @@ func loadSparkGBT(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Regist
 	m := newGBTClassificationModel(md.UID, trees, weights, d)
 	return m, md.ApplySparkParams(m.Params())
 }
+
+// sparkTreeParams are the params Spark's tree classifiers share with
+// gspark's, and sparkOnlyTreeParams Spark's own with their defaults.
+var sparkTreeParams = []string{"featuresCol", "labelCol", "predictionCol", "rawPredictionCol", "probabilityCol",
+	"impurity", "maxDepth", "maxBins", "minInstancesPerNode", "minInfoGain", "seed"}
+
+func sparkOnlyTreeParams() map[string]any {
+	return map[string]any{"maxMemoryInMB": 256, "cacheNodeIds": false, "checkpointInterval": 10}
+}
+
+// SparkClassName implements ml.SparkWriter.
+func (m *DecisionTreeClassificationModel) SparkClassName() string {
+	return sparkPrefix + "DecisionTreeClassificationModel"
+}
+
+// SparkParams implements ml.SparkWriter.
+func (m *DecisionTreeClassificationModel) SparkParams() ([]string, map[string]any) {
+	return sparkTreeParams, sparkOnlyTreeParams()
+}
+
+// SparkExtra implements ml.SparkWriter.
+func (m *DecisionTreeClassificationModel) SparkExtra() map[string]any {
+	return map[string]any{"numFeatures": m.d, "numClasses": m.classes}
+}
+
+// WriteSparkData implements ml.SparkWriter: Spark's node table.
+func (m *DecisionTreeClassificationModel) WriteSparkData(dir string) error {
+	return optim.WriteSparkTree(dir, m.nodes)
+}
+
+// SaveSpark writes the model to path in Apache Spark's layout
+// (org.apache.spark.ml.classification.DecisionTreeClassificationModel),
+// which Spark and gspark load.
+func (m *DecisionTreeClassificationModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }

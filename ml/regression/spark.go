@@ -70,3 +70,37 @@ func loadSparkGBT(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Regist
 	m := newGBTRegressionModel(md.UID, trees, weights, d)
 	return m, md.ApplySparkParams(m.Params())
 }
+
+// sparkTreeParams are the params Spark's tree regressors share with
+// gspark's, and sparkOnlyTreeParams Spark's own with their defaults.
+var sparkTreeParams = []string{"featuresCol", "labelCol", "predictionCol",
+	"impurity", "maxDepth", "maxBins", "minInstancesPerNode", "minInfoGain", "seed"}
+
+func sparkOnlyTreeParams() map[string]any {
+	return map[string]any{"maxMemoryInMB": 256, "cacheNodeIds": false, "checkpointInterval": 10}
+}
+
+// SparkClassName implements ml.SparkWriter.
+func (m *DecisionTreeRegressionModel) SparkClassName() string {
+	return sparkPrefix + "DecisionTreeRegressionModel"
+}
+
+// SparkParams implements ml.SparkWriter.
+func (m *DecisionTreeRegressionModel) SparkParams() ([]string, map[string]any) {
+	return sparkTreeParams, sparkOnlyTreeParams()
+}
+
+// SparkExtra implements ml.SparkWriter.
+func (m *DecisionTreeRegressionModel) SparkExtra() map[string]any {
+	return map[string]any{"numFeatures": m.d}
+}
+
+// WriteSparkData implements ml.SparkWriter: Spark's node table.
+func (m *DecisionTreeRegressionModel) WriteSparkData(dir string) error {
+	return optim.WriteSparkTree(dir, m.nodes)
+}
+
+// SaveSpark writes the model to path in Apache Spark's layout
+// (org.apache.spark.ml.regression.DecisionTreeRegressionModel), which Spark
+// and gspark load.
+func (m *DecisionTreeRegressionModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }
