@@ -29,10 +29,8 @@ type SparkWriter interface {
 	Stage
 	// SparkClassName is Spark's class name of the model.
 	SparkClassName() string
-	// SparkParams returns the names of the params Spark's class has that
-	// the model also has, and Spark's own params (that gspark lacks) with
-	// their default values.
-	SparkParams() (shared []string, sparkOnly map[string]any)
+	// SparkParams says which params Spark's class has (see SparkParamSpec).
+	SparkParams() SparkParamSpec
 	// SparkExtra returns the extra top-level metadata keys (numFeatures, …).
 	SparkExtra() map[string]any
 	// WriteSparkData writes the model data into dir (data/ etc.).
@@ -75,10 +73,30 @@ func SaveSpark(st SparkWriter, path string) (err error) {
 	return txn.Commit()
 }
 
+// SparkParamSpec describes the params of a Spark class against a gspark
+// stage's.
+type SparkParamSpec struct {
+	// Shared names the gspark params Spark's class has too: set ones go to
+	// paramMap, defaults to defaultParamMap.
+	Shared []string
+	// Defaults are Spark's own params (gspark has no such param, or Spark's
+	// value differs) with the defaults written in defaultParamMap.
+	Defaults map[string]any
+	// Set are Spark's own params written in paramMap (e.g. a forest's
+	// numTrees).
+	Set map[string]any
+}
+
 // sparkMetadata is the metadata JSON line of st in Spark's layout.
 func sparkMetadata(st SparkWriter) ([]byte, error) {
-	ps := st.Params()
-	shared, sparkOnly := st.SparkParams()
+	return SparkMetadataJSON(st.SparkClassName(), st.UID(), st.Params(), st.SparkParams(), st.SparkExtra())
+}
+
+// SparkMetadataJSON is the metadata JSON of a stage of Spark class class
+// with the given uid, the params of ps selected by spec, and extra
+// top-level keys, in Spark's key order.
+func SparkMetadataJSON(class, uid string, ps *param.Params, spec SparkParamSpec, extra map[string]any) ([]byte, error) {
+	shared, sparkOnly := spec.Shared, spec.Defaults
 	pm, dm := map[string]json.RawMessage{}, map[string]json.RawMessage{}
 	put := func(m map[string]json.RawMessage, k string, v any) error {
 		b, err := param.EncodeValue(v)
@@ -93,7 +111,15 @@ func sparkMetadata(st SparkWriter) ([]byte, error) {
 			return nil, err
 		}
 	}
+	for k, v := range spec.Set {
+		if err := put(pm, k, v); err != nil {
+			return nil, err
+		}
+	}
 	for _, k := range shared {
+		if _, ok := sparkOnly[k]; ok {
+			continue
+		}
 		if v, ok := ps.Default(k); ok {
 			if err := put(dm, k, v); err != nil {
 				return nil, err
@@ -112,9 +138,8 @@ func sparkMetadata(st SparkWriter) ([]byte, error) {
 		k string
 		v any
 	}
-	fields := []kv{{"class", st.SparkClassName()}, {"timestamp", time.Now().UnixMilli()}, {"sparkVersion", SparkFormatVersion},
-		{"uid", st.UID()}, {"paramMap", pm}, {"defaultParamMap", dm}}
-	extra := st.SparkExtra()
+	fields := []kv{{"class", class}, {"timestamp", time.Now().UnixMilli()}, {"sparkVersion", SparkFormatVersion},
+		{"uid", uid}, {"paramMap", pm}, {"defaultParamMap", dm}}
 	keys := make([]string, 0, len(extra))
 	for k := range extra {
 		keys = append(keys, k)
@@ -165,4 +190,19 @@ func WriteSparkParquet(dir, sub string, rec arrow.RecordBatch) error {
 		return fmt.Errorf("model data: %w", err)
 	}
 	return os.WriteFile(filepath.Join(d, "_SUCCESS"), nil, 0o644)
+}
+
+// SparkTreesMetadata returns the per-tree metadata JSON Spark keeps in an
+// ensemble's treesMetadata: n stages of Spark class class, new uids with
+// prefix, and the params of ps selected by spec.
+func SparkTreesMetadata(class, prefix string, n int, ps *param.Params, spec SparkParamSpec) ([]string, error) {
+	out := make([]string, n)
+	for t := range out {
+		b, err := SparkMetadataJSON(class, param.UID(prefix), ps, spec, nil)
+		if err != nil {
+			return nil, err
+		}
+		out[t] = string(b)
+	}
+	return out, nil
 }

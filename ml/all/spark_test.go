@@ -168,6 +168,60 @@ func collect(t *testing.T, df *frame.DataFrame, predCol string) ([][]float64, []
 	return xs, ps
 }
 
+// treeRefs computes, by Spark model directory, the reference prediction of
+// a row from the saved trees (by tree id and node id) and tree weights, as
+// Spark's models predict.
+var treeRefs = map[string]func(trees map[int]map[int]refNode, w map[int]float64, x []float64) float64{
+	"dtc-2.4.7": func(tr map[int]map[int]refNode, _ map[int]float64, x []float64) float64 {
+		return walk(tr[0], x).prediction
+	},
+	"dtr-2.4.7": func(tr map[int]map[int]refNode, _ map[int]float64, x []float64) float64 {
+		return walk(tr[0], x).prediction
+	},
+	"rfc-2.4.7": func(tr map[int]map[int]refNode, _ map[int]float64, x []float64) float64 {
+		// Spark: votes are the leaves' normalized class counts, summed.
+		votes := make([]float64, 2)
+		for id := range len(tr) {
+			tree := tr[id]
+			leaf := walk(tree, x)
+			tot := leaf.stats[0] + leaf.stats[1]
+			votes[0] += leaf.stats[0] / tot
+			votes[1] += leaf.stats[1] / tot
+		}
+		if votes[1] > votes[0] {
+			return 1
+		}
+		return 0
+	},
+	"rfr-2.4.7": func(tr map[int]map[int]refNode, _ map[int]float64, x []float64) float64 {
+		s := 0.0
+		for id := range len(tr) {
+			tree := tr[id]
+			s += walk(tree, x).prediction
+		}
+		return s / float64(len(tr))
+	},
+	"gbtc-2.4.7": func(tr map[int]map[int]refNode, w map[int]float64, x []float64) float64 {
+		m := 0.0
+		for id := range len(tr) {
+			tree := tr[id]
+			m += w[id] * walk(tree, x).prediction
+		}
+		if m > 0 {
+			return 1
+		}
+		return 0
+	},
+	"gbtr-2.4.7": func(tr map[int]map[int]refNode, w map[int]float64, x []float64) float64 {
+		m := 0.0
+		for id := range len(tr) {
+			tree := tr[id]
+			m += w[id] * walk(tree, x).prediction
+		}
+		return m
+	},
+}
+
 // Every tree model Spark saved loads with its params and predicts on
 // sample_libsvm_data exactly as a direct walk of its saved node table.
 func TestSparkTreeModels(t *testing.T) {
@@ -178,60 +232,13 @@ func TestSparkTreeModels(t *testing.T) {
 		// params Spark saved (paramMap and defaultParamMap) that the
 		// model must report.
 		params map[string]any
-		// ref computes the reference prediction from the trees (by id)
-		// and weights.
-		ref func(trees map[int]map[int]refNode, w map[int]float64, x []float64) float64
 	}{
-		{"dtc-2.4.7", "*classification.DecisionTreeClassificationModel", map[string]any{"maxDepth": 5, "impurity": "gini", "seed": int64(159147643), "maxBins": 32},
-			func(tr map[int]map[int]refNode, _ map[int]float64, x []float64) float64 {
-				return walk(tr[0], x).prediction
-			}},
-		{"dtr-2.4.7", "*regression.DecisionTreeRegressionModel", map[string]any{"impurity": "variance", "seed": int64(926680331)},
-			func(tr map[int]map[int]refNode, _ map[int]float64, x []float64) float64 {
-				return walk(tr[0], x).prediction
-			}},
-		{"rfc-2.4.7", "*classification.RandomForestClassificationModel", map[string]any{"seed": int64(207336481), "maxDepth": 5, "impurity": "gini"},
-			func(tr map[int]map[int]refNode, _ map[int]float64, x []float64) float64 {
-				// Spark: votes are the leaves' normalized class counts, summed.
-				votes := make([]float64, 2)
-				for _, tree := range tr {
-					leaf := walk(tree, x)
-					tot := leaf.stats[0] + leaf.stats[1]
-					votes[0] += leaf.stats[0] / tot
-					votes[1] += leaf.stats[1] / tot
-				}
-				if votes[1] > votes[0] {
-					return 1
-				}
-				return 0
-			}},
-		{"rfr-2.4.7", "*regression.RandomForestRegressionModel", map[string]any{"seed": int64(235498149)},
-			func(tr map[int]map[int]refNode, _ map[int]float64, x []float64) float64 {
-				s := 0.0
-				for _, tree := range tr {
-					s += walk(tree, x).prediction
-				}
-				return s / float64(len(tr))
-			}},
-		{"gbtc-2.4.7", "*classification.GBTClassificationModel", map[string]any{"seed": int64(-1287390502), "maxDepth": 5},
-			func(tr map[int]map[int]refNode, w map[int]float64, x []float64) float64 {
-				m := 0.0
-				for id, tree := range tr {
-					m += w[id] * walk(tree, x).prediction
-				}
-				if m > 0 {
-					return 1
-				}
-				return 0
-			}},
-		{"gbtr-2.4.7", "*regression.GBTRegressionModel", map[string]any{"seed": int64(-131597770)},
-			func(tr map[int]map[int]refNode, w map[int]float64, x []float64) float64 {
-				m := 0.0
-				for id, tree := range tr {
-					m += w[id] * walk(tree, x).prediction
-				}
-				return m
-			}},
+		{"dtc-2.4.7", "*classification.DecisionTreeClassificationModel", map[string]any{"maxDepth": 5, "impurity": "gini", "seed": int64(159147643), "maxBins": 32}},
+		{"dtr-2.4.7", "*regression.DecisionTreeRegressionModel", map[string]any{"impurity": "variance", "seed": int64(926680331)}},
+		{"rfc-2.4.7", "*classification.RandomForestClassificationModel", map[string]any{"seed": int64(207336481), "maxDepth": 5, "impurity": "gini"}},
+		{"rfr-2.4.7", "*regression.RandomForestRegressionModel", map[string]any{"seed": int64(235498149)}},
+		{"gbtc-2.4.7", "*classification.GBTClassificationModel", map[string]any{"seed": int64(-1287390502), "maxDepth": 5}},
+		{"gbtr-2.4.7", "*regression.GBTRegressionModel", map[string]any{"seed": int64(-131597770)}},
 	} {
 		t.Run(c.dir, func(t *testing.T) {
 			dir := filepath.Join(sparkModels, c.dir)
@@ -275,7 +282,7 @@ func TestSparkTreeModels(t *testing.T) {
 					t.Fatalf("%d predictions, want 100", len(preds))
 				}
 				for i, x := range xs {
-					if want := c.ref(trees, weights, x); preds[i] != want {
+					if want := treeRefs[c.dir](trees, weights, x); preds[i] != want {
 						t.Fatalf("%d partitions, row %d: prediction %v, the saved trees give %v", parts, i, preds[i], want)
 					}
 				}

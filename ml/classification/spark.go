@@ -98,8 +98,8 @@ func (m *DecisionTreeClassificationModel) SparkClassName() string {
 }
 
 // SparkParams implements ml.SparkWriter.
-func (m *DecisionTreeClassificationModel) SparkParams() ([]string, map[string]any) {
-	return sparkTreeParams, sparkOnlyTreeParams()
+func (m *DecisionTreeClassificationModel) SparkParams() ml.SparkParamSpec {
+	return ml.SparkParamSpec{Shared: sparkTreeParams, Defaults: sparkOnlyTreeParams()}
 }
 
 // SparkExtra implements ml.SparkWriter.
@@ -116,3 +116,74 @@ func (m *DecisionTreeClassificationModel) WriteSparkData(dir string) error {
 // (org.apache.spark.ml.classification.DecisionTreeClassificationModel),
 // which Spark and gspark load.
 func (m *DecisionTreeClassificationModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }
+
+// sparkRegressionTreeSpec is the spec of the regression trees inside a
+// Spark GBT classifier.
+func sparkRegressionTreeSpec() ml.SparkParamSpec {
+	d := sparkOnlyTreeParams()
+	d["impurity"] = "variance"
+	return ml.SparkParamSpec{Shared: []string{"featuresCol", "labelCol", "predictionCol", "maxDepth", "maxBins", "minInstancesPerNode", "minInfoGain", "seed"}, Defaults: d}
+}
+
+// SparkClassName implements ml.SparkWriter.
+func (m *RandomForestClassificationModel) SparkClassName() string {
+	return sparkPrefix + "RandomForestClassificationModel"
+}
+
+// SparkParams implements ml.SparkWriter.
+func (m *RandomForestClassificationModel) SparkParams() ml.SparkParamSpec {
+	d := sparkOnlyTreeParams()
+	d["numTrees"], d["featureSubsetStrategy"], d["subsamplingRate"] = 20, "auto", 1.0
+	return ml.SparkParamSpec{Shared: sparkTreeParams, Defaults: d, Set: map[string]any{"numTrees": len(m.trees)}}
+}
+
+// SparkExtra implements ml.SparkWriter.
+func (m *RandomForestClassificationModel) SparkExtra() map[string]any {
+	return map[string]any{"numFeatures": m.d, "numClasses": m.classes, "numTrees": len(m.trees)}
+}
+
+// WriteSparkData implements ml.SparkWriter: Spark's ensemble tables.
+func (m *RandomForestClassificationModel) WriteSparkData(dir string) error {
+	md, err := ml.SparkTreesMetadata(sparkPrefix+"DecisionTreeClassificationModel", "dtc", len(m.trees), m.Params(),
+		ml.SparkParamSpec{Shared: sparkTreeParams, Defaults: sparkOnlyTreeParams()})
+	if err != nil {
+		return err
+	}
+	return optim.WriteSparkEnsemble(dir, m.trees, nil, md)
+}
+
+// SaveSpark writes the model to path in Apache Spark's layout
+// (org.apache.spark.ml.classification.RandomForestClassificationModel).
+func (m *RandomForestClassificationModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }
+
+// SparkClassName implements ml.SparkWriter.
+func (m *GBTClassificationModel) SparkClassName() string {
+	return sparkPrefix + "GBTClassificationModel"
+}
+
+// SparkParams implements ml.SparkWriter.
+func (m *GBTClassificationModel) SparkParams() ml.SparkParamSpec {
+	d := sparkOnlyTreeParams()
+	d["maxIter"], d["stepSize"], d["validationTol"], d["lossType"] = 20, 0.1, 0.01, "logistic"
+	d["featureSubsetStrategy"], d["subsamplingRate"] = "all", 1.0
+	return ml.SparkParamSpec{Shared: sparkTreeParams, Defaults: d, Set: map[string]any{"maxIter": len(m.trees)}}
+}
+
+// SparkExtra implements ml.SparkWriter.
+func (m *GBTClassificationModel) SparkExtra() map[string]any {
+	return map[string]any{"numFeatures": m.d, "numTrees": len(m.trees)}
+}
+
+// WriteSparkData implements ml.SparkWriter: Spark's ensemble tables, the
+// trees being regression trees.
+func (m *GBTClassificationModel) WriteSparkData(dir string) error {
+	md, err := ml.SparkTreesMetadata("org.apache.spark.ml.regression.DecisionTreeRegressionModel", "dtr", len(m.trees), m.Params(), sparkRegressionTreeSpec())
+	if err != nil {
+		return err
+	}
+	return optim.WriteSparkEnsemble(dir, m.trees, m.weights, md)
+}
+
+// SaveSpark writes the model to path in Apache Spark's layout
+// (org.apache.spark.ml.classification.GBTClassificationModel).
+func (m *GBTClassificationModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }

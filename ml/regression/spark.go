@@ -86,8 +86,8 @@ func (m *DecisionTreeRegressionModel) SparkClassName() string {
 }
 
 // SparkParams implements ml.SparkWriter.
-func (m *DecisionTreeRegressionModel) SparkParams() ([]string, map[string]any) {
-	return sparkTreeParams, sparkOnlyTreeParams()
+func (m *DecisionTreeRegressionModel) SparkParams() ml.SparkParamSpec {
+	return ml.SparkParamSpec{Shared: sparkTreeParams, Defaults: sparkOnlyTreeParams()}
 }
 
 // SparkExtra implements ml.SparkWriter.
@@ -104,3 +104,67 @@ func (m *DecisionTreeRegressionModel) WriteSparkData(dir string) error {
 // (org.apache.spark.ml.regression.DecisionTreeRegressionModel), which Spark
 // and gspark load.
 func (m *DecisionTreeRegressionModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }
+
+// sparkTreeSpec is the spec of Spark's DecisionTreeRegressionModel.
+func sparkTreeSpec() ml.SparkParamSpec {
+	return ml.SparkParamSpec{Shared: sparkTreeParams, Defaults: sparkOnlyTreeParams()}
+}
+
+// SparkClassName implements ml.SparkWriter.
+func (m *RandomForestRegressionModel) SparkClassName() string {
+	return sparkPrefix + "RandomForestRegressionModel"
+}
+
+// SparkParams implements ml.SparkWriter.
+func (m *RandomForestRegressionModel) SparkParams() ml.SparkParamSpec {
+	d := sparkOnlyTreeParams()
+	d["numTrees"], d["featureSubsetStrategy"], d["subsamplingRate"] = 20, "auto", 1.0
+	return ml.SparkParamSpec{Shared: sparkTreeParams, Defaults: d, Set: map[string]any{"numTrees": len(m.trees)}}
+}
+
+// SparkExtra implements ml.SparkWriter.
+func (m *RandomForestRegressionModel) SparkExtra() map[string]any {
+	return map[string]any{"numFeatures": m.d, "numTrees": len(m.trees)}
+}
+
+// WriteSparkData implements ml.SparkWriter: Spark's ensemble tables.
+func (m *RandomForestRegressionModel) WriteSparkData(dir string) error {
+	md, err := ml.SparkTreesMetadata(sparkPrefix+"DecisionTreeRegressionModel", "dtr", len(m.trees), m.Params(), sparkTreeSpec())
+	if err != nil {
+		return err
+	}
+	return optim.WriteSparkEnsemble(dir, m.trees, nil, md)
+}
+
+// SaveSpark writes the model to path in Apache Spark's layout
+// (org.apache.spark.ml.regression.RandomForestRegressionModel).
+func (m *RandomForestRegressionModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }
+
+// SparkClassName implements ml.SparkWriter.
+func (m *GBTRegressionModel) SparkClassName() string { return sparkPrefix + "GBTRegressionModel" }
+
+// SparkParams implements ml.SparkWriter.
+func (m *GBTRegressionModel) SparkParams() ml.SparkParamSpec {
+	d := sparkOnlyTreeParams()
+	d["maxIter"], d["stepSize"], d["validationTol"], d["lossType"] = 20, 0.1, 0.01, "squared"
+	d["featureSubsetStrategy"], d["subsamplingRate"] = "all", 1.0
+	return ml.SparkParamSpec{Shared: sparkTreeParams, Defaults: d, Set: map[string]any{"maxIter": len(m.trees)}}
+}
+
+// SparkExtra implements ml.SparkWriter.
+func (m *GBTRegressionModel) SparkExtra() map[string]any {
+	return map[string]any{"numFeatures": m.d, "numTrees": len(m.trees)}
+}
+
+// WriteSparkData implements ml.SparkWriter: Spark's ensemble tables.
+func (m *GBTRegressionModel) WriteSparkData(dir string) error {
+	md, err := ml.SparkTreesMetadata(sparkPrefix+"DecisionTreeRegressionModel", "dtr", len(m.trees), m.Params(), sparkTreeSpec())
+	if err != nil {
+		return err
+	}
+	return optim.WriteSparkEnsemble(dir, m.trees, m.weights, md)
+}
+
+// SaveSpark writes the model to path in Apache Spark's layout
+// (org.apache.spark.ml.regression.GBTRegressionModel).
+func (m *GBTRegressionModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }
