@@ -199,3 +199,34 @@ func firstTreeMetadata(t *testing.T, dir string) map[string]any {
 	}
 	return m
 }
+
+// The perceptron Spark saved, saved again with SaveSpark, has the metadata
+// keys and Parquet fields of Spark's file and loads back with the same
+// layers, weights and params.
+func TestSaveMLPInSparkLayout(t *testing.T) {
+	ctx := context.Background()
+	ref := filepath.Join(sparkModels, "mlp-2.4.4")
+	st, err := Load(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := st.(*classification.MultilayerPerceptronClassificationModel)
+	dir := filepath.Join(t.TempDir(), "mlp")
+	if err := m.SaveSpark(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, want := readJSON(t, filepath.Join(dir, "metadata", "part-00000")), readJSON(t, filepath.Join(ref, "metadata", "part-00000"))
+	if got["class"] != want["class"] || got["uid"] != want["uid"] || !slices.Equal(keys(got, ""), keys(want, "")) ||
+		!slices.Equal(keys(got, "defaultParamMap"), keys(want, "defaultParamMap")) || len(keys(got, "paramMap")) != 0 {
+		t.Errorf("metadata %v, Spark's %v", got, want)
+	}
+	sameFields(t, "mlp data", parquetSchema(t, dir, "data"), parquetSchema(t, ref, "data"))
+	back, err := Load(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := back.(*classification.MultilayerPerceptronClassificationModel)
+	if !slices.Equal(b.Layers(), m.Layers()) || !slices.Equal(b.Weights().ToArray(), m.Weights().ToArray()) || b.Params().ExplainParams() != m.Params().ExplainParams() {
+		t.Fatalf("loaded back %v %v", b.Layers(), b.Params().ExplainParams())
+	}
+}

@@ -331,3 +331,55 @@ func loadSparkMLP(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Regist
 	}
 	return m, md.ApplySparkParams(m.Params())
 }
+
+// SparkClassName implements ml.SparkWriter.
+func (m *MultilayerPerceptronClassificationModel) SparkClassName() string {
+	return sparkPrefix + "MultilayerPerceptronClassificationModel"
+}
+
+// SparkParams implements ml.SparkWriter: Spark 2.4's model saves its
+// column params only.
+func (m *MultilayerPerceptronClassificationModel) SparkParams() ml.SparkParamSpec {
+	return ml.SparkParamSpec{Shared: []string{"featuresCol", "labelCol", "predictionCol", "rawPredictionCol", "probabilityCol"}}
+}
+
+// SparkExtra implements ml.SparkWriter (Spark writes no extra keys).
+func (m *MultilayerPerceptronClassificationModel) SparkExtra() map[string]any { return nil }
+
+// WriteSparkData implements ml.SparkWriter: one row {layers: array of ints,
+// weights: Spark's vector struct, dense}.
+func (m *MultilayerPerceptronClassificationModel) WriteSparkData(dir string) error {
+	mem := memory.NewGoAllocator()
+	ints := arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Int32})
+	vec := arrow.StructOf(
+		arrow.Field{Name: "type", Type: arrow.PrimitiveTypes.Int8},
+		arrow.Field{Name: "size", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+		arrow.Field{Name: "indices", Type: ints, Nullable: true},
+		arrow.Field{Name: "values", Type: arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Float64}), Nullable: true},
+	)
+	schema := arrow.NewSchema([]arrow.Field{{Name: "layers", Type: ints, Nullable: true}, {Name: "weights", Type: vec, Nullable: true}}, nil)
+	rb := array.NewRecordBuilder(mem, schema)
+	defer rb.Release()
+	lb := rb.Field(0).(*array.ListBuilder)
+	lb.Append(true)
+	for _, n := range m.layers {
+		lb.ValueBuilder().(*array.Int32Builder).Append(int32(n))
+	}
+	wb := rb.Field(1).(*array.StructBuilder)
+	wb.Append(true)
+	wb.FieldBuilder(0).(*array.Int8Builder).Append(1)
+	wb.FieldBuilder(1).(*array.Int32Builder).AppendNull()
+	wb.FieldBuilder(2).(*array.ListBuilder).AppendNull()
+	vb := wb.FieldBuilder(3).(*array.ListBuilder)
+	vb.Append(true)
+	vb.ValueBuilder().(*array.Float64Builder).AppendValues(m.weights, nil)
+	rec := rb.NewRecordBatch()
+	defer rec.Release()
+	return ml.WriteSparkParquet(dir, "data", rec)
+}
+
+// SaveSpark writes the model to path in Apache Spark's layout
+// (org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel).
+func (m *MultilayerPerceptronClassificationModel) SaveSpark(path string) error {
+	return ml.SaveSpark(m, path)
+}
