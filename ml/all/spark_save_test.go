@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/classification"
+	"github.com/gspark/gspark/ml/feature"
 	"github.com/gspark/gspark/ml/regression"
 )
 
@@ -228,5 +230,45 @@ func TestSaveMLPInSparkLayout(t *testing.T) {
 	b := back.(*classification.MultilayerPerceptronClassificationModel)
 	if !slices.Equal(b.Layers(), m.Layers()) || !slices.Equal(b.Weights().ToArray(), m.Weights().ToArray()) || b.Params().ExplainParams() != m.Params().ExplainParams() {
 		t.Fatalf("loaded back %v %v", b.Layers(), b.Params().ExplainParams())
+	}
+}
+
+// StringIndexerModel and HashingTF loaded from Spark's files and saved
+// again with SaveSpark have Spark's metadata (the same paramMap and
+// defaultParamMap values) and data fields, and load back.
+func TestSaveFeatureStagesInSparkLayout(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"strIndexerModel-2.4.4", "hashingTF-2.4.4"} {
+		ref := filepath.Join(sparkModels, name)
+		st, err := Load(ctx, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(t.TempDir(), name)
+		if err := st.(interface{ SaveSpark(string) error }).SaveSpark(dir); err != nil {
+			t.Fatal(err)
+		}
+		got, want := readJSON(t, filepath.Join(dir, "metadata", "part-00000")), readJSON(t, filepath.Join(ref, "metadata", "part-00000"))
+		for _, k := range []string{"class", "uid"} {
+			if got[k] != want[k] {
+				t.Errorf("%s: %s %v, Spark's %v", name, k, got[k], want[k])
+			}
+		}
+		if !slices.Equal(keys(got, ""), keys(want, "")) || !reflect.DeepEqual(got["paramMap"], want["paramMap"]) || !reflect.DeepEqual(got["defaultParamMap"], want["defaultParamMap"]) {
+			t.Errorf("%s: metadata\n%v\nSpark's\n%v", name, got, want)
+		}
+		if _, err := os.Stat(filepath.Join(ref, "data")); err == nil {
+			sameFields(t, name+" data", parquetSchema(t, dir, "data"), parquetSchema(t, ref, "data"))
+		}
+		back, err := Load(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Params().ExplainParams() != st.Params().ExplainParams() {
+			t.Errorf("%s loaded back:\n%s\nsaved:\n%s", name, back.Params().ExplainParams(), st.Params().ExplainParams())
+		}
+		if si, ok := back.(*feature.StringIndexerModel); ok && !slices.Equal(si.Labels(), []string{"b", "c", "a"}) {
+			t.Errorf("labels %v", si.Labels())
+		}
 	}
 }

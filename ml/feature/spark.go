@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -90,3 +91,61 @@ func stringList(l *array.List, i int) ([]string, error) {
 	}
 	return out, nil
 }
+
+// SparkClassName implements ml.SparkWriter.
+func (m *StringIndexerModel) SparkClassName() string { return sparkPrefix + "StringIndexerModel" }
+
+// SparkParams implements ml.SparkWriter: Spark 2.4's StringIndexerModel
+// has inputCol, outputCol and handleInvalid.
+func (m *StringIndexerModel) SparkParams() ml.SparkParamSpec {
+	return ml.SparkParamSpec{Shared: []string{"inputCol", "outputCol", "handleInvalid"}}
+}
+
+// SparkExtra implements ml.SparkWriter (Spark writes no extra keys).
+func (m *StringIndexerModel) SparkExtra() map[string]any { return nil }
+
+// WriteSparkData implements ml.SparkWriter: one row {labels: array of
+// strings}, Spark 2.4's layout, which holds one column's labels.
+func (m *StringIndexerModel) WriteSparkData(dir string) error {
+	if len(m.labels) != 1 {
+		return fmt.Errorf("%s: Spark 2.4's StringIndexerModel layout holds one column's labels, the model has %d columns", m.UID(), len(m.labels))
+	}
+	mem := memory.NewGoAllocator()
+	strs := arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.BinaryTypes.String, Nullable: true})
+	rb := array.NewRecordBuilder(mem, arrow.NewSchema([]arrow.Field{{Name: "labels", Type: strs, Nullable: true}}, nil))
+	defer rb.Release()
+	lb := rb.Field(0).(*array.ListBuilder)
+	lb.Append(true)
+	lb.ValueBuilder().(*array.StringBuilder).AppendValues(m.labels[0], nil)
+	rec := rb.NewRecordBatch()
+	defer rec.Release()
+	return ml.WriteSparkParquet(dir, "data", rec)
+}
+
+// SaveSpark writes the model to path in Apache Spark 2.4's layout
+// (org.apache.spark.ml.feature.StringIndexerModel); the model must index
+// one column.
+func (m *StringIndexerModel) SaveSpark(path string) error {
+	if len(m.labels) != 1 {
+		return fmt.Errorf("%s: Spark 2.4's StringIndexerModel layout holds one column's labels, the model has %d columns", m.UID(), len(m.labels))
+	}
+	return ml.SaveSpark(m, path)
+}
+
+// SparkClassName implements ml.SparkWriter.
+func (s *HashingTF) SparkClassName() string { return sparkPrefix + "HashingTF" }
+
+// SparkParams implements ml.SparkWriter.
+func (s *HashingTF) SparkParams() ml.SparkParamSpec {
+	return ml.SparkParamSpec{Shared: []string{"inputCol", "outputCol", "numFeatures", "binary"}}
+}
+
+// SparkExtra implements ml.SparkWriter (Spark writes no extra keys).
+func (s *HashingTF) SparkExtra() map[string]any { return nil }
+
+// WriteSparkData implements ml.SparkWriter: HashingTF saves metadata only.
+func (s *HashingTF) WriteSparkData(string) error { return nil }
+
+// SaveSpark writes the transformer to path in Apache Spark's layout
+// (org.apache.spark.ml.feature.HashingTF, metadata only).
+func (s *HashingTF) SaveSpark(path string) error { return ml.SaveSpark(s, path) }
