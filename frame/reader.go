@@ -101,8 +101,14 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 			return nil, err
 		}
 		return newJSONSource(files, r.schema, json.Options{Mode: mode})
+	case "libsvm":
+		files, err := expand(paths, "")
+		if err != nil {
+			return nil, err
+		}
+		return r.libsvmSource(files)
 	}
-	return nil, fmt.Errorf("unknown data source format %q (want parquet, csv or json)", format)
+	return nil, fmt.Errorf("unknown data source format %q (want parquet, csv, json or libsvm)", format)
 }
 
 func (r *DataFrameReader) boolOpt(key string, def bool) (bool, error) {
@@ -169,7 +175,11 @@ func (r *DataFrameReader) CSV(paths ...string) *DataFrame { return r.load("csv",
 // PERMISSIVE or DROPMALFORMED.
 func (r *DataFrameReader) JSON(paths ...string) *DataFrame { return r.load("json", paths) }
 
-// Format sets the format Load reads: "parquet", "csv" or "json".
+// Format sets the format Load reads: "parquet", "csv", "json" or "libsvm".
+// The libsvm format (Spark's LIBSVM data source) reads columns label
+// (double) and features (vector); its options are numFeatures (the vector
+// size; without it, one more than the largest index in the files, found by a
+// first pass) and vectorType ("sparse", the default, or "dense").
 func (r *DataFrameReader) Format(name string) *DataFrameReader {
 	r.format = strings.ToLower(name)
 	return r

@@ -59,6 +59,21 @@ func (md *Metadata) ApplyParams(ps *param.Params) error {
 	return ps.SetJSON(md.ParamMap)
 }
 
+// IsSpark reports whether the metadata was written by Apache Spark (its
+// sparkVersion is a Spark version, not gspark's FormatVersion).
+func (md *Metadata) IsSpark() bool { return !strings.HasPrefix(md.SparkVersion, "gspark") }
+
+// ApplySparkParams sets on ps the params Spark saved: the values of
+// DefaultParamMap become the params' defaults and those of ParamMap are set,
+// so the stage reports what Spark's did. Params gspark does not define
+// (Spark's maxMemoryInMB, cacheNodeIds, …) are ignored.
+func (md *Metadata) ApplySparkParams(ps *param.Params) error {
+	if err := ps.SetDefaultsJSON(md.DefaultParamMap); err != nil {
+		return err
+	}
+	return ps.SetJSON(md.ParamMap)
+}
+
 // GetExtra decodes the extra metadata key into dst; it fails if the key is absent.
 func (md *Metadata) GetExtra(key string, dst any) error {
 	raw, ok := md.Extra[key]
@@ -236,6 +251,24 @@ func ReadMetadata(dir string) (*Metadata, error) {
 	}
 	if md.Class == "" || md.UID == "" {
 		return nil, fmt.Errorf("loading %s: metadata has no class or uid", dir)
+	}
+	// Spark writes a model's extra metadata (numFeatures, numClasses,
+	// numTrees, …) as top-level keys: they become Extra keys here.
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return nil, fmt.Errorf("loading %s: invalid metadata: %w", dir, err)
+	}
+	for k, v := range top {
+		switch k {
+		case "class", "timestamp", "sparkVersion", "uid", "paramMap", "defaultParamMap", "extra", "signature":
+			continue
+		}
+		if md.Extra == nil {
+			md.Extra = map[string]json.RawMessage{}
+		}
+		if _, ok := md.Extra[k]; !ok {
+			md.Extra[k] = v
+		}
 	}
 	return &md, nil
 }

@@ -54,6 +54,8 @@ func Register(r *ml.Registry) *ml.Registry {
 		return s, md.ApplyParams(s.Params())
 	})
 	r.Register(classPrefix+"LinearSVCModel", loadLinearSVCModel)
+	r.Register(classPrefix+"MultilayerPerceptronClassificationModel", loadMLP)
+	registerSpark(r)
 	return r
 }
 

@@ -31,7 +31,8 @@ func newStageClasses() *stageClasses {
 	c := &stageClasses{reg: all.Registry(), full: map[string]string{}}
 	for _, class := range c.reg.Classes() {
 		short := class[strings.LastIndex(class, ".")+1:]
-		if notBuildable(short) {
+		// Spark's class names load Spark's files into the same stages.
+		if notBuildable(short) || strings.HasPrefix(class, "org.apache.spark.") {
 			continue
 		}
 		c.full[short] = class

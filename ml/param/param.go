@@ -420,6 +420,25 @@ func (ps *Params) SetJSON(m map[string]json.RawMessage) error {
 	return errors.Join(errs...)
 }
 
+// SetDefaultsJSON changes the defaults of the params named in m (JSON
+// values, as saved in a defaultParamMap); names not defined are ignored.
+func (ps *Params) SetDefaultsJSON(m map[string]json.RawMessage) error {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		if _, ok := ps.defs[k]; ok {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	var errs []error
+	for _, k := range names {
+		if err := ps.SetDefault(k, rawJSON(m[k])); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // rawJSON marks a value already in JSON form for convertTo.
 type rawJSON json.RawMessage
 

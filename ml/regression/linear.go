@@ -47,6 +47,7 @@ func Register(r *ml.Registry) *ml.Registry {
 		return f, md.ApplyParams(f.Params())
 	})
 	r.Register(classPrefix+"RandomForestRegressionModel", loadRandomForestRegressionModel)
+	registerSpark(r)
 	return r
 }
 
