@@ -22,6 +22,7 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/evaluation"
 	"github.com/gspark/gspark/ml/param"
+	"github.com/gspark/gspark/ml/progress"
 )
 
 // ParamGridBuilder builds the cartesian product of param values.
@@ -308,6 +309,7 @@ func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*Cros
 			return nil, err
 		}
 		foldMetrics[i] = m
+		progress.Report(ctx, "fold", i+1, k)
 		for j, v := range m {
 			avg[j] += v / float64(k)
 		}
