@@ -268,6 +268,8 @@ func (cv *CrossValidator) Fit(ctx context.Context, df *frame.DataFrame) (ml.Mode
 }
 
 // FitCV is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*CrossValidatorModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -510,6 +512,8 @@ func (t *TrainValidationSplit) Fit(ctx context.Context, df *frame.DataFrame) (ml
 }
 
 // FitTVS is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (t *TrainValidationSplit) FitTVS(ctx context.Context, df *frame.DataFrame) (*TrainValidationSplitModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -610,3 +614,19 @@ func loadTrainValidationSplitModel(ctx context.Context, dir string, md *ml.Metad
 	}
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (cv *CrossValidator) FitModel(ctx context.Context, df *frame.DataFrame) (*CrossValidatorModel, error) {
+	return cv.FitCV(ctx, df)
+}
+
+var _ ml.TypedEstimator[*CrossValidatorModel] = (*CrossValidator)(nil)
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (t *TrainValidationSplit) FitModel(ctx context.Context, df *frame.DataFrame) (*TrainValidationSplitModel, error) {
+	return t.FitTVS(ctx, df)
+}
+
+var _ ml.TypedEstimator[*TrainValidationSplitModel] = (*TrainValidationSplit)(nil)
