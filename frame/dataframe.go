@@ -19,14 +19,23 @@ type DataFrame struct {
 
 // newFrame analyzes p and wraps it; analysis errors stick to the DataFrame.
 func (s *Session) newFrame(p logical.Plan) *DataFrame {
-	ap, err := s.analyzer().Analyze(p)
+	return s.newFrameAbove(p)
+}
+
+// newFrameAbove is newFrame for a plan built on analyzed plans (those of
+// other DataFrames): they are not analyzed again, which keeps long chains of
+// transformations linear.
+func (s *Session) newFrameAbove(p logical.Plan, analyzed ...logical.Plan) *DataFrame {
+	ap, err := s.analyzer().AnalyzeAbove(p, analyzed...)
 	if err != nil {
 		return &DataFrame{s: s, err: err}
 	}
 	return &DataFrame{s: s, plan: ap}
 }
 
-func (df *DataFrame) derive(build func() (logical.Plan, error)) *DataFrame {
+// derive builds a new DataFrame from a plan on top of df's analyzed plan
+// (and of others, analyzed plans of other DataFrames of the same session).
+func (df *DataFrame) derive(build func() (logical.Plan, error), others ...*DataFrame) *DataFrame {
 	if df.err != nil {
 		return df
 	}
@@ -34,7 +43,13 @@ func (df *DataFrame) derive(build func() (logical.Plan, error)) *DataFrame {
 	if err != nil {
 		return &DataFrame{s: df.s, err: err}
 	}
-	return df.s.newFrame(p)
+	analyzed := []logical.Plan{df.plan}
+	for _, o := range others {
+		if o != nil && o.plan != nil {
+			analyzed = append(analyzed, o.plan)
+		}
+	}
+	return df.s.newFrameAbove(p, analyzed...)
 }
 
 // Err returns the error this DataFrame carries (from reading its source or

@@ -40,3 +40,49 @@ func BenchmarkPlanUnionAll3000(b *testing.B) {
 	}
 	benchmarkPlan(b, q.String())
 }
+
+// benchmarkChain builds a 700-step DataFrame chain with step, then takes the
+// schema and plans one row (EXPLAIN), which must stay linear in the chain.
+func benchmarkChain(b *testing.B, step func(df *frame.DataFrame, i int) *frame.DataFrame) {
+	s := frame.NewSession()
+	for range b.N {
+		df := s.SQL("SELECT 1 AS c0")
+		for i := 1; i < 700; i++ {
+			df = step(df, i)
+		}
+		if df.Err() != nil {
+			b.Fatal(df.Err())
+		}
+		_ = df.Schema()
+		if _, err := df.Limit(1).Explain(false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWithColumnChain700 chains 700 WithColumn calls, each reading the
+// previous column.
+func BenchmarkWithColumnChain700(b *testing.B) {
+	benchmarkChain(b, func(df *frame.DataFrame, i int) *frame.DataFrame {
+		return df.WithColumn(fmt.Sprintf("c%d", i), frame.Col(fmt.Sprintf("c%d", i-1)).Add(1))
+	})
+}
+
+// BenchmarkWithColumnRenamedChain700 chains 700 renames.
+func BenchmarkWithColumnRenamedChain700(b *testing.B) {
+	benchmarkChain(b, func(df *frame.DataFrame, i int) *frame.DataFrame {
+		return df.WithColumnRenamed(fmt.Sprintf("c%d", i-1), fmt.Sprintf("c%d", i))
+	})
+}
+
+// BenchmarkSelectDropChain700 alternates adding a column with Select and
+// dropping an older one.
+func BenchmarkSelectDropChain700(b *testing.B) {
+	benchmarkChain(b, func(df *frame.DataFrame, i int) *frame.DataFrame {
+		df = df.Select(frame.Col("*"), frame.Lit(i).As(fmt.Sprintf("c%d", i)))
+		if i%2 == 0 {
+			df = df.Drop(fmt.Sprintf("c%d", i-2))
+		}
+		return df
+	})
+}

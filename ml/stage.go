@@ -210,3 +210,30 @@ func StageErr(uid string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", uid, err)
 }
+
+// TypedEstimator is an Estimator whose FitModel returns its concrete model
+// type M (for example *regression.LinearRegressionModel), so that generic
+// code gets the model without a type assertion.
+type TypedEstimator[M Model] interface {
+	Estimator
+	// FitModel is Fit returning the concrete model.
+	FitModel(ctx context.Context, df *frame.DataFrame) (M, error)
+}
+
+// FitAs fits e to df and returns its model as M; it is an error if the
+// model e returns is not an M. It works with every Estimator, typed or not.
+func FitAs[M Model](ctx context.Context, e Estimator, df *frame.DataFrame) (M, error) {
+	var zero M
+	if te, ok := e.(TypedEstimator[M]); ok {
+		return te.FitModel(ctx, df)
+	}
+	m, err := e.Fit(ctx, df)
+	if err != nil {
+		return zero, err
+	}
+	typed, ok := m.(M)
+	if !ok {
+		return zero, fmt.Errorf("%s: the fitted model is a %T, not a %T", e.UID(), m, zero)
+	}
+	return typed, nil
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gspark/gspark/ml/jobs"
+	"github.com/gspark/gspark/ml/progress"
 	"github.com/gspark/gspark/ml/tracking"
 )
 
@@ -33,6 +34,9 @@ func newRun(g *globalFlags) *cobra.Command {
 			"one line with its rows and time on stderr; a failed step exits non-zero and leaves\n" +
 			"what earlier steps wrote in place. --param overrides a default of the file's params:.\n" +
 			"--partitions overrides the file's partitions:.\n" +
+			"On a terminal (or with GSPARK_PROGRESS=always) a long fit also shows one line of\n" +
+			"progress: the folds of cross-validation, the trees of forests and boosting, the\n" +
+			"optimizer's iterations.\n" +
 			"Each run is recorded in MLflow's file layout under --tracking-dir (default: a local\n" +
 			"MLFLOW_TRACKING_URI, else ./mlruns), in the experiment named after the job: every\n" +
 			"stage's params, the metrics, tags and saved models, evaluation curves and model\n" +
@@ -72,6 +76,14 @@ func newRun(g *globalFlags) *cobra.Command {
 				modelsDir = defaultModelsDir()
 			}
 			opts := jobs.Options{Session: s, Progress: cmd.ErrOrStderr(), ModelsDir: modelsDir}
+			if progressWanted(cmd.ErrOrStderr()) {
+				// Long fits redraw one line of progress (iterations,
+				// trees, folds) between the step lines.
+				fp := newFitProgress(cmd.ErrOrStderr(), termWidth(cmd.ErrOrStderr()), progressTick)
+				defer fp.done()
+				opts.Progress = fp
+				ctx = progress.WithFunc(ctx, fp.report)
+			}
 			var run *tracking.Run
 			var store *tracking.Store
 			if !noTracking {

@@ -134,6 +134,8 @@ func (f *RandomForestClassifier) Fit(ctx context.Context, df *frame.DataFrame) (
 }
 
 // FitForest is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (f *RandomForestClassifier) FitForest(ctx context.Context, df *frame.DataFrame) (*RandomForestClassificationModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -368,3 +370,11 @@ func loadRandomForestClassificationModel(ctx context.Context, dir string, md *ml
 	m := newRandomForestClassificationModel(md.UID, trees, d, k)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (f *RandomForestClassifier) FitModel(ctx context.Context, df *frame.DataFrame) (*RandomForestClassificationModel, error) {
+	return f.FitForest(ctx, df)
+}
+
+var _ ml.TypedEstimator[*RandomForestClassificationModel] = (*RandomForestClassifier)(nil)

@@ -104,6 +104,8 @@ func (g *GBTClassifier) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model,
 }
 
 // FitGBT is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (g *GBTClassifier) FitGBT(ctx context.Context, df *frame.DataFrame) (*GBTClassificationModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -296,3 +298,11 @@ func loadGBTClassificationModel(ctx context.Context, dir string, md *ml.Metadata
 	m := newGBTClassificationModel(md.UID, trees, weights, d)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (g *GBTClassifier) FitModel(ctx context.Context, df *frame.DataFrame) (*GBTClassificationModel, error) {
+	return g.FitGBT(ctx, df)
+}
+
+var _ ml.TypedEstimator[*GBTClassificationModel] = (*GBTClassifier)(nil)

@@ -283,6 +283,8 @@ func (lr *LogisticRegression) Fit(ctx context.Context, df *frame.DataFrame) (ml.
 }
 
 // FitLogistic is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (lr *LogisticRegression) FitLogistic(ctx context.Context, df *frame.DataFrame) (*LogisticRegressionModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -622,3 +624,11 @@ func multinomialGrad(bl *optim.Block, beta, beta0 []float64, K int, acc []float6
 		}
 	}
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (lr *LogisticRegression) FitModel(ctx context.Context, df *frame.DataFrame) (*LogisticRegressionModel, error) {
+	return lr.FitLogistic(ctx, df)
+}
+
+var _ ml.TypedEstimator[*LogisticRegressionModel] = (*LogisticRegression)(nil)

@@ -153,6 +153,8 @@ func (nb *NaiveBayes) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model, e
 }
 
 // FitNB is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (nb *NaiveBayes) FitNB(ctx context.Context, df *frame.DataFrame) (*NaiveBayesModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -518,3 +520,11 @@ func loadNaiveBayesModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml
 	m := newNaiveBayesModel(md.UID, kind, pi, theta, sigma)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (nb *NaiveBayes) FitModel(ctx context.Context, df *frame.DataFrame) (*NaiveBayesModel, error) {
+	return nb.FitNB(ctx, df)
+}
+
+var _ ml.TypedEstimator[*NaiveBayesModel] = (*NaiveBayes)(nil)

@@ -151,6 +151,8 @@ func (s *LinearSVC) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model, err
 }
 
 // FitSVC is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (s *LinearSVC) FitSVC(ctx context.Context, df *frame.DataFrame) (*LinearSVCModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -411,3 +413,11 @@ func loadLinearSVCModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.
 	m := newLinearSVCModel(md.UID, coef[0], b[0])
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (s *LinearSVC) FitModel(ctx context.Context, df *frame.DataFrame) (*LinearSVCModel, error) {
+	return s.FitSVC(ctx, df)
+}
+
+var _ ml.TypedEstimator[*LinearSVCModel] = (*LinearSVC)(nil)

@@ -172,6 +172,8 @@ func (c *DecisionTreeClassifier) Fit(ctx context.Context, df *frame.DataFrame) (
 }
 
 // FitTree is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (c *DecisionTreeClassifier) FitTree(ctx context.Context, df *frame.DataFrame) (*DecisionTreeClassificationModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -372,3 +374,11 @@ func loadDecisionTreeClassificationModel(ctx context.Context, dir string, md *ml
 	m := newDecisionTreeClassificationModel(md.UID, nodes, d, k)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (c *DecisionTreeClassifier) FitModel(ctx context.Context, df *frame.DataFrame) (*DecisionTreeClassificationModel, error) {
+	return c.FitTree(ctx, df)
+}
+
+var _ ml.TypedEstimator[*DecisionTreeClassificationModel] = (*DecisionTreeClassifier)(nil)

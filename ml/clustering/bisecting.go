@@ -135,6 +135,8 @@ type BisectNode struct {
 }
 
 // FitBisecting is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (b *BisectingKMeans) FitBisecting(ctx context.Context, df *frame.DataFrame) (*BisectingKMeansModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -507,3 +509,11 @@ func loadBisectingKMeansModel(ctx context.Context, dir string, md *ml.Metadata, 
 	m := newBisectingKMeansModel(md.UID, nodes)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (b *BisectingKMeans) FitModel(ctx context.Context, df *frame.DataFrame) (*BisectingKMeansModel, error) {
+	return b.FitBisecting(ctx, df)
+}
+
+var _ ml.TypedEstimator[*BisectingKMeansModel] = (*BisectingKMeans)(nil)

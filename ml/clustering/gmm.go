@@ -221,6 +221,8 @@ type GaussianMixtureSummary struct {
 }
 
 // FitGMM is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (g *GaussianMixture) FitGMM(ctx context.Context, df *frame.DataFrame) (*GaussianMixtureModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -506,3 +508,11 @@ func loadGaussianMixtureModel(ctx context.Context, dir string, md *ml.Metadata, 
 	m := newGaussianMixtureModel(md.UID, weights, comps)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (g *GaussianMixture) FitModel(ctx context.Context, df *frame.DataFrame) (*GaussianMixtureModel, error) {
+	return g.FitGMM(ctx, df)
+}
+
+var _ ml.TypedEstimator[*GaussianMixtureModel] = (*GaussianMixture)(nil)

@@ -172,6 +172,8 @@ type KMeansSummary struct {
 }
 
 // FitKMeans is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -617,3 +619,11 @@ func loadKMeansModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Reg
 	m := newKMeansModel(md.UID, centers)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (km *KMeans) FitModel(ctx context.Context, df *frame.DataFrame) (*KMeansModel, error) {
+	return km.FitKMeans(ctx, df)
+}
+
+var _ ml.TypedEstimator[*KMeansModel] = (*KMeans)(nil)

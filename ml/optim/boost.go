@@ -1,6 +1,10 @@
 package optim
 
-import "context"
+import (
+	"context"
+
+	"github.com/gspark/gspark/ml/progress"
+)
 
 // Boost fits maxIter regression trees by gradient boosting, as Spark's GBTs
 // do: the first tree fits first(y) with weight 1, each later one the
@@ -42,6 +46,7 @@ func Boost(ctx context.Context, blocks []*Block, cfg TreeConfig, maxIter int, st
 			w = step
 		}
 		trees, weights = append(trees, nodes), append(weights, w)
+		progress.Report(ctx, "tree", it+1, maxIter)
 		for p, b := range blocks {
 			for i := 0; i < b.N; i++ {
 				F[p][i] += w * PredictTree(nodes, b.Row(i)).Prediction

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/gspark/gspark/ml/progress"
 )
 
 // Func evaluates a smooth objective at x, writing its gradient into grad
@@ -243,6 +245,7 @@ func Minimize(ctx context.Context, f Func, x0, l1 []float64, cfg Config) (*Resul
 		failedOnce = false
 		iter++
 		res.Iterations = iter
+		progress.Report(ctx, "iteration", iter, cfg.MaxIter)
 		s := make([]float64, n)
 		y := make([]float64, n)
 		for i := range s {

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/gspark/gspark/ml/progress"
 )
 
 // TreeConfig controls GrowTree, with Spark's decision-tree params.
@@ -436,6 +438,7 @@ func GrowForest(ctx context.Context, blocks []*Block, cfg ForestConfig) ([][]Tre
 			return nil, err
 		}
 		trees[t] = nodes
+		progress.Report(ctx, "tree", t+1, len(trees))
 	}
 	return trees, nil
 }

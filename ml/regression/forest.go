@@ -125,6 +125,8 @@ func (f *RandomForestRegressor) Fit(ctx context.Context, df *frame.DataFrame) (m
 }
 
 // FitForest is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (f *RandomForestRegressor) FitForest(ctx context.Context, df *frame.DataFrame) (*RandomForestRegressionModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -303,3 +305,11 @@ func loadRandomForestRegressionModel(ctx context.Context, dir string, md *ml.Met
 	m := newRandomForestRegressionModel(md.UID, trees, d)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (f *RandomForestRegressor) FitModel(ctx context.Context, df *frame.DataFrame) (*RandomForestRegressionModel, error) {
+	return f.FitForest(ctx, df)
+}
+
+var _ ml.TypedEstimator[*RandomForestRegressionModel] = (*RandomForestRegressor)(nil)

@@ -105,6 +105,8 @@ func (g *GBTRegressor) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model, 
 }
 
 // FitGBT is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (g *GBTRegressor) FitGBT(ctx context.Context, df *frame.DataFrame) (*GBTRegressionModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -269,3 +271,11 @@ func loadGBTRegressionModel(ctx context.Context, dir string, md *ml.Metadata, _ 
 	m := newGBTRegressionModel(md.UID, trees, weights, d)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (g *GBTRegressor) FitModel(ctx context.Context, df *frame.DataFrame) (*GBTRegressionModel, error) {
+	return g.FitGBT(ctx, df)
+}
+
+var _ ml.TypedEstimator[*GBTRegressionModel] = (*GBTRegressor)(nil)

@@ -219,6 +219,8 @@ func (lr *LinearRegression) Fit(ctx context.Context, df *frame.DataFrame) (ml.Mo
 }
 
 // FitLinear is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (lr *LinearRegression) FitLinear(ctx context.Context, df *frame.DataFrame) (*LinearRegressionModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -549,3 +551,11 @@ func loadLinearRegressionModel(ctx context.Context, dir string, md *ml.Metadata,
 	m := newLinearRegressionModel(md.UID, coef[0], b[0])
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (lr *LinearRegression) FitModel(ctx context.Context, df *frame.DataFrame) (*LinearRegressionModel, error) {
+	return lr.FitLinear(ctx, df)
+}
+
+var _ ml.TypedEstimator[*LinearRegressionModel] = (*LinearRegression)(nil)

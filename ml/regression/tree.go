@@ -147,6 +147,8 @@ func (r *DecisionTreeRegressor) Fit(ctx context.Context, df *frame.DataFrame) (m
 }
 
 // FitTree is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (r *DecisionTreeRegressor) FitTree(ctx context.Context, df *frame.DataFrame) (*DecisionTreeRegressionModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -296,3 +298,11 @@ func loadDecisionTreeRegressionModel(ctx context.Context, dir string, md *ml.Met
 	m := newDecisionTreeRegressionModel(md.UID, nodes, d)
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (r *DecisionTreeRegressor) FitModel(ctx context.Context, df *frame.DataFrame) (*DecisionTreeRegressionModel, error) {
+	return r.FitTree(ctx, df)
+}
+
+var _ ml.TypedEstimator[*DecisionTreeRegressionModel] = (*DecisionTreeRegressor)(nil)

@@ -22,6 +22,7 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/evaluation"
 	"github.com/gspark/gspark/ml/param"
+	"github.com/gspark/gspark/ml/progress"
 )
 
 // ParamGridBuilder builds the cartesian product of param values.
@@ -281,6 +282,8 @@ func (cv *CrossValidator) Fit(ctx context.Context, df *frame.DataFrame) (ml.Mode
 }
 
 // FitCV is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*CrossValidatorModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -315,6 +318,7 @@ func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*Cros
 			subModels[i] = models
 		}
 		foldMetrics[i] = m
+		progress.Report(ctx, "fold", i+1, k)
 		for j, v := range m {
 			avg[j] += v / float64(k)
 		}
@@ -518,6 +522,8 @@ func (t *TrainValidationSplit) Fit(ctx context.Context, df *frame.DataFrame) (ml
 }
 
 // FitTVS is Fit returning the concrete model type.
+//
+// Deprecated: use FitModel, the same method on every estimator.
 func (t *TrainValidationSplit) FitTVS(ctx context.Context, df *frame.DataFrame) (*TrainValidationSplitModel, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -619,3 +625,19 @@ func loadTrainValidationSplitModel(ctx context.Context, dir string, md *ml.Metad
 	}
 	return m, md.ApplyParams(m.Params())
 }
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (cv *CrossValidator) FitModel(ctx context.Context, df *frame.DataFrame) (*CrossValidatorModel, error) {
+	return cv.FitCV(ctx, df)
+}
+
+var _ ml.TypedEstimator[*CrossValidatorModel] = (*CrossValidator)(nil)
+
+// FitModel fits the estimator to df and returns the concrete model; every
+// estimator has it, so that generic code can use ml.TypedEstimator.
+func (t *TrainValidationSplit) FitModel(ctx context.Context, df *frame.DataFrame) (*TrainValidationSplitModel, error) {
+	return t.FitTVS(ctx, df)
+}
+
+var _ ml.TypedEstimator[*TrainValidationSplitModel] = (*TrainValidationSplit)(nil)

@@ -40,14 +40,40 @@ type Analyzer struct {
 // Analyze resolves every table, column, function and type in p, inserting the
 // implicit casts Spark would, and validates the plan.
 func (a *Analyzer) Analyze(p logical.Plan) (logical.Plan, error) {
-	out, _, err := logical.TransformUp(p, func(n logical.Plan) (logical.Plan, bool, error) {
-		r, err := a.resolveNode(n)
-		if err == nil {
-			r, err = a.rewriteValueSubqueries(r)
+	return a.AnalyzeAbove(p)
+}
+
+// AnalyzeAbove is Analyze for a plan built on top of plans already returned
+// by Analyze: the subtrees identical (same node) to one of analyzed are kept
+// as they are rather than resolved again. A DataFrame adding one node to an
+// analyzed plan so costs the new node only, and a chain of n such steps stays
+// linear in n instead of re-resolving the whole chain at every step.
+func (a *Analyzer) AnalyzeAbove(p logical.Plan, analyzed ...logical.Plan) (logical.Plan, error) {
+	return a.analyzeAbove(p, analyzed)
+}
+
+func (a *Analyzer) analyzeAbove(p logical.Plan, analyzed []logical.Plan) (logical.Plan, error) {
+	for _, done := range analyzed {
+		if p == done {
+			return p, nil
 		}
-		return r, true, err
-	})
-	return out, err
+	}
+	if kids := p.Children(); len(kids) > 0 {
+		nk := make([]logical.Plan, len(kids))
+		for i, k := range kids {
+			r, err := a.analyzeAbove(k, analyzed)
+			if err != nil {
+				return nil, err
+			}
+			nk[i] = r
+		}
+		p = p.WithChildren(nk)
+	}
+	r, err := a.resolveNode(p)
+	if err == nil {
+		r, err = a.rewriteValueSubqueries(r)
+	}
+	return r, err
 }
 
 // NewScan builds a resolved scan of src with fresh attributes qualified by table.
