@@ -241,7 +241,7 @@ func TestWindowFilterAndErrors(t *testing.T) {
 				`SELECT rank() OVER (PARTITION BY dept) FROM employees`,
 				`SELECT sum(salary) OVER (ORDER BY name RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM employees`,
 				`SELECT sum(salary) OVER (ORDER BY age, name RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM employees`,
-				`SELECT stddev(salary) OVER (PARTITION BY dept) FROM employees`,
+				`SELECT stddev(DISTINCT salary) OVER (PARTITION BY dept) FROM employees`,
 				`SELECT ntile(0) OVER (ORDER BY age) FROM employees`,
 			} {
 				if _, err := s.SQL(q).Collect(context.Background()); err == nil {
