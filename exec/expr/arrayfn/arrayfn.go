@@ -160,6 +160,31 @@ func (v *listView) bounds(i int) (int32, int32) {
 	return v.offs[i], v.offs[i+1]
 }
 
+// gatherRows builds a list of type dt from v's elements: for each non-null
+// row i with elements lo..hi-1 of v.child, pick appends the child indices
+// row i keeps, in order, and reports whether the row is non-null (what it
+// appended for a null row is dropped). Null rows of v stay null.
+func gatherRows(mem memory.Allocator, dt arrow.DataType, v *listView, n int, pick func(idx []int32, i int, lo, hi int32) ([]int32, bool, error)) (arrow.Array, error) {
+	idx := []int32{}
+	offs := make([]int32, n+1)
+	valid := make([]bool, n)
+	for i := 0; i < n; i++ {
+		if v.valid(i) {
+			start := len(idx)
+			lo, hi := v.bounds(i)
+			var err error
+			if idx, valid[i], err = pick(idx, i, lo, hi); err != nil {
+				return nil, err
+			}
+			if !valid[i] {
+				idx = idx[:start]
+			}
+		}
+		offs[i+1] = int32(len(idx))
+	}
+	return gatherList(mem, dt, v.child, idx, offs, valid)
+}
+
 // newList builds a list array of type dt from offsets (n+1 of them), a
 // validity (nil: all valid) and the child, which it does not take over.
 func newList(mem memory.Allocator, dt arrow.DataType, offs []int32, valid []bool, child arrow.Array) arrow.Array {
