@@ -99,6 +99,22 @@ func TestHigherOrderAgainstReference(t *testing.T) {
 		}
 		return f(arrs[k].([]any))
 	}
+	// quantified is exists (stop true) or forall (stop false) of x > p over
+	// row k: stop as soon as a predicate is stop, else null if one was null.
+	quantified := func(k int, stop bool) any {
+		return each(k, func(xs []any) any {
+			var res any = !stop
+			for _, x := range xs {
+				switch gt(x, outer[k]) {
+				case stop:
+					return stop
+				case nil:
+					res = nil
+				}
+			}
+			return res
+		})
+	}
 	cases := []fnCase{
 		{"transform", func() (expr.Expr, error) { return arrayfn.Transform(a, transform) }, func(k int) any {
 			return each(k, func(xs []any) any {
@@ -125,34 +141,8 @@ func TestHigherOrderAgainstReference(t *testing.T) {
 				return out
 			})
 		}},
-		{"exists", func() (expr.Expr, error) { return arrayfn.Exists(a, pred) }, func(k int) any {
-			return each(k, func(xs []any) any {
-				var res any = false
-				for _, x := range xs {
-					switch gt(x, outer[k]) {
-					case true:
-						return true
-					case nil:
-						res = nil
-					}
-				}
-				return res
-			})
-		}},
-		{"forall", func() (expr.Expr, error) { return arrayfn.Forall(a, pred) }, func(k int) any {
-			return each(k, func(xs []any) any {
-				var res any = true
-				for _, x := range xs {
-					switch gt(x, outer[k]) {
-					case false:
-						return false
-					case nil:
-						res = nil
-					}
-				}
-				return res
-			})
-		}},
+		{"exists", func() (expr.Expr, error) { return arrayfn.Exists(a, pred) }, func(k int) any { return quantified(k, true) }},
+		{"forall", func() (expr.Expr, error) { return arrayfn.Forall(a, pred) }, func(k int) any { return quantified(k, false) }},
 		{"aggregate", func() (expr.Expr, error) { return arrayfn.Aggregate(a, zero, merge, nil) }, func(k int) any {
 			return each(k, func(xs []any) any {
 				var acc any = int64(0)
