@@ -143,6 +143,19 @@ func viewList(a arrow.Array) (listView, error) {
 	return listView{}, fmt.Errorf("input type %s is not an array or a map", a.DataType())
 }
 
+// viewLists views two list (or map, or all-null) arguments.
+func viewLists(x, y arrow.Array) (listView, listView, error) {
+	l, err := viewList(x)
+	if err != nil {
+		return listView{}, listView{}, err
+	}
+	r, err := viewList(y)
+	if err != nil {
+		return listView{}, listView{}, err
+	}
+	return l, r, nil
+}
+
 func listOffsets(offs []int32, off, n int) []int32 {
 	if len(offs) == 0 {
 		return make([]int32, n+1)

@@ -413,11 +413,7 @@ func ArraysOverlap(x, y expr.Expr) (expr.Expr, error) {
 	}
 	typ := arrow.FixedWidthTypes.Boolean
 	return &fn{name: "arrays_overlap", args: []expr.Expr{x, y}, typ: typ, eval: func(mem memory.Allocator, a []arrow.Array, n int) (arrow.Array, error) {
-		l, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		r, err := viewList(a[1])
+		l, r, err := viewLists(a[0], a[1])
 		if err != nil {
 			return nil, err
 		}

@@ -179,6 +179,22 @@ func (e elements) positions() []int32 {
 	return pos
 }
 
+// overElements makes a hof eval from eval, which also gets argument 0
+// viewed as a list and its elements; a null-typed argument 0 gives n nulls
+// of type dt without calling eval.
+func overElements(dt arrow.DataType, eval func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int, v listView, e elements) (arrow.Array, error)) func(memory.Allocator, arrow.RecordBatch, []arrow.Array, int) (arrow.Array, error) {
+	return func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
+		v, err := viewList(a[0])
+		if err != nil {
+			return nil, err
+		}
+		if v.null {
+			return array.MakeArrayOfNull(mem, dt, n), nil
+		}
+		return eval(mem, batch, a, n, v, listElements(v, n))
+	}
+}
+
 func listElements(v listView, n int) elements {
 	total := 0
 	for i := 0; i < n; i++ {
