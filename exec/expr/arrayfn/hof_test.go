@@ -2,6 +2,7 @@ package arrayfn_test
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -88,11 +89,6 @@ func TestHigherOrderAgainstReference(t *testing.T) {
 	finish := must(arrayfn.NewLambda(must(expr.Binary(expr.Mul, expr.Column(0, "acc", i64), ten)), nil, []string{"acc"}, []arrow.DataType{i64}))
 	zip := must(arrayfn.NewLambda(must(expr.Binary(expr.Add, expr.Column(0, "x", i64), expr.Column(1, "y", i64))), nil, []string{"x", "y"}, []arrow.DataType{i64, i64}))
 
-	type fnCase struct {
-		name string
-		e    func() (expr.Expr, error)
-		ref  func(k int) any
-	}
 	each := func(k int, f func(xs []any) any) any {
 		if arrs[k] == nil {
 			return nil
@@ -115,7 +111,7 @@ func TestHigherOrderAgainstReference(t *testing.T) {
 			return res
 		})
 	}
-	cases := []fnCase{
+	cases := []refCase{
 		{"transform", func() (expr.Expr, error) { return arrayfn.Transform(a, transform) }, func(k int) any {
 			return each(k, func(xs []any) any {
 				out := []any{}
@@ -183,18 +179,9 @@ func TestHigherOrderAgainstReference(t *testing.T) {
 			return out
 		}},
 	}
-	for _, c := range cases {
-		e, err := c.e()
-		vs, err := eval(t, mem, e, err, b)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		for k, v := range vs {
-			if want := c.ref(k); !reflect.DeepEqual(v, want) {
-				t.Fatalf("%s row %d (%v, p=%v): got %v, want %v", c.name, k, arrs[k], outer[k], v, want)
-			}
-		}
-	}
+	checkRefCases(t, mem, b, cases, func(k int) string {
+		return fmt.Sprintf("%v, p=%v", arrs[k], outer[k])
+	})
 }
 
 // descNullsFirst is the comparator CASE WHEN l IS NULL AND r IS NULL THEN 0
@@ -304,12 +291,7 @@ func TestCollectionAgainstReference(t *testing.T) {
 	defer b.Release()
 	arrs, arrs2, ints, ints2, probes = arrs[5:], arrs2[5:], ints[5:], ints2[5:], probes[5:]
 	a, a2, ci, cj, cp := col(b, 0), col(b, 1), col(b, 2), col(b, 3), col(b, 4)
-	type fnCase struct {
-		name string
-		e    func() (expr.Expr, error)
-		ref  func(k int) any
-	}
-	cases := []fnCase{
+	cases := []refCase{
 		{"array_position", func() (expr.Expr, error) { return arrayfn.ArrayPosition(a, cp) }, func(k int) any {
 			if arrs[k] == nil || probes[k] == nil {
 				return nil
@@ -447,18 +429,9 @@ func TestCollectionAgainstReference(t *testing.T) {
 			return false
 		}},
 	}
-	for _, c := range cases {
-		e, err := c.e()
-		vs, err := eval(t, mem, e, err, b)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		for k, v := range vs {
-			if want := c.ref(k); !reflect.DeepEqual(v, want) {
-				t.Fatalf("%s row %d (%v, %v, %v, %v): got %v, want %v", c.name, k, arrs[k], ints[k], ints2[k], probes[k], v, want)
-			}
-		}
-	}
+	checkRefCases(t, mem, b, cases, func(k int) string {
+		return fmt.Sprintf("%v, %v, %v, %v", arrs[k], ints[k], ints2[k], probes[k])
+	})
 }
 
 // TestSequenceAgainstReference checks sequence over integers and over
