@@ -72,33 +72,46 @@ func (f *fn) String() string {
 
 func (f *fn) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
 	arrs := make([]arrow.Array, len(f.args))
-	defer func() {
-		for _, a := range arrs {
-			if a != nil {
-				a.Release()
-			}
-		}
-	}()
-	for i, e := range f.args {
-		a, err := e.Eval(mem, batch)
-		if err != nil {
-			return nil, err
-		}
-		if d, ok := a.(*array.Dictionary); ok {
-			plain, err := decode(mem, d)
-			a.Release()
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", f, err)
-			}
-			a = plain
-		}
-		arrs[i] = a
+	defer releaseAll(arrs)
+	if err := evalPlain(mem, batch, f.args, arrs, f.String); err != nil {
+		return nil, err
 	}
 	out, err := f.eval(mem, arrs, int(batch.NumRows()))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f, err)
 	}
 	return out, nil
+}
+
+// evalPlain evaluates args over batch into arrs (one per argument), with
+// dictionaries decoded; the caller releases arrs, also after an error. A
+// decoding error is prefixed with who().
+func evalPlain(mem memory.Allocator, batch arrow.RecordBatch, args []expr.Expr, arrs []arrow.Array, who func() string) error {
+	for i, e := range args {
+		a, err := e.Eval(mem, batch)
+		if err != nil {
+			return err
+		}
+		if d, ok := a.(*array.Dictionary); ok {
+			plain, err := decode(mem, d)
+			a.Release()
+			if err != nil {
+				return fmt.Errorf("%s: %w", who(), err)
+			}
+			a = plain
+		}
+		arrs[i] = a
+	}
+	return nil
+}
+
+// releaseAll releases the non-nil arrays.
+func releaseAll(arrs []arrow.Array) {
+	for _, a := range arrs {
+		if a != nil {
+			a.Release()
+		}
+	}
 }
 
 // decode returns the values of a dictionary array as a plain array.

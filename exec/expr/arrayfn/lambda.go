@@ -132,27 +132,9 @@ func (f *hof) String() string {
 
 func (f *hof) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
 	arrs := make([]arrow.Array, len(f.args))
-	defer func() {
-		for _, a := range arrs {
-			if a != nil {
-				a.Release()
-			}
-		}
-	}()
-	for i, e := range f.args {
-		a, err := e.Eval(mem, batch)
-		if err != nil {
-			return nil, err
-		}
-		if d, ok := a.(*array.Dictionary); ok {
-			plain, err := decode(mem, d)
-			a.Release()
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", f.name, err)
-			}
-			a = plain
-		}
-		arrs[i] = a
+	defer releaseAll(arrs)
+	if err := evalPlain(mem, batch, f.args, arrs, func() string { return f.name }); err != nil {
+		return nil, err
 	}
 	out, err := f.eval(mem, batch, arrs, int(batch.NumRows()))
 	if err != nil {
