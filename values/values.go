@@ -170,7 +170,16 @@ func ParseDecimal(s string) (Decimal, error) {
 // FormatDouble renders a double as Spark (Java's Double.toString) does:
 // plain notation with at least one fractional digit for magnitudes in
 // [1e-3, 1e7), scientific notation like 1.0E7 otherwise.
-func FormatDouble(f float64) string {
+func FormatDouble(f float64) string { return formatJava(f, 64) }
+
+// FormatFloat renders a float as Spark (Java's Float.toString) does, with
+// the same notation rules as FormatDouble but the shortest digits that
+// identify the 32-bit value.
+func FormatFloat(f float32) string { return formatJava(float64(f), 32) }
+
+// formatJava is FormatDouble and FormatFloat, with bits the precision the
+// digits must round-trip at (32 or 64).
+func formatJava(f float64, bits int) string {
 	switch {
 	case math.IsNaN(f):
 		return "NaN"
@@ -186,13 +195,13 @@ func FormatDouble(f float64) string {
 	}
 	a := math.Abs(f)
 	if a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
+		s := strconv.FormatFloat(f, 'f', -1, bits)
 		if !strings.Contains(s, ".") {
 			s += ".0"
 		}
 		return s
 	}
-	s := strconv.FormatFloat(f, 'E', -1, 64)
+	s := strconv.FormatFloat(f, 'E', -1, bits)
 	mant, exp, _ := strings.Cut(s, "E")
 	if !strings.Contains(mant, ".") {
 		mant += ".0"

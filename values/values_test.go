@@ -26,6 +26,20 @@ func TestFormatDoubleLikeJava(t *testing.T) {
 	}
 }
 
+// Expected strings are what Java's Float.toString prints: the digits
+// identify the 32-bit value, so 0.1f is 0.1, not 0.10000000149011612.
+func TestFormatFloatLikeJava(t *testing.T) {
+	cases := map[float32]string{
+		0: "0.0", 0.1: "0.1", 100: "100.0", 1e7: "1.0E7", 1e10: "1.0E10", 1e-5: "1.0E-5",
+		3.4028235e38: "3.4028235E38", float32(math.Inf(-1)): "-Infinity",
+	}
+	for f, want := range cases {
+		if got := FormatFloat(f); got != want {
+			t.Errorf("FormatFloat(%v) = %q, want %q", f, got, want)
+		}
+	}
+}
+
 func TestParseDecimal(t *testing.T) {
 	for in, want := range map[string]string{"-12.340": "-12.340", "+7": "7", "0.05": "0.05", ".5": "0.5", "12.": "12"} {
 		d, err := ParseDecimal(in)

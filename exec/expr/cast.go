@@ -806,7 +806,7 @@ func castToString(mem memory.Allocator, a arrow.Array, valid []byte) ([]*memory.
 		f = func(i int, dst []byte) []byte { return append(dst, values.FormatDouble(vs[i])...) }
 	case arrow.FLOAT32:
 		vs := arrow.GetValues[float32](d, 1)
-		f = func(i int, dst []byte) []byte { return append(dst, formatFloat32(vs[i])...) }
+		f = func(i int, dst []byte) []byte { return append(dst, values.FormatFloat(vs[i])...) }
 	case arrow.DECIMAL64, arrow.DECIMAL128:
 		dc := newDecCol(a)
 		f = func(i int, dst []byte) []byte { m, neg := dc.mag(i); return appendDecimal(dst, m, neg, dc.s) }
@@ -836,30 +836,6 @@ func castToString(mem memory.Allocator, a arrow.Array, valid []byte) ([]*memory.
 	db := newBuf(mem, len(out))
 	copy(db.Bytes(), out)
 	return []*memory.Buffer{ob, db}, nil
-}
-
-// formatFloat32 renders a float as Java's Float.toString does.
-func formatFloat32(f float32) string {
-	x := float64(f)
-	switch {
-	case math.IsNaN(x), math.IsInf(x, 0), x == 0:
-		return values.FormatDouble(x)
-	}
-	a := math.Abs(x)
-	if a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(x, 'f', -1, 32)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(x, 'E', -1, 32)
-	mant, exp, _ := strings.Cut(s, "E")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	e, _ := strconv.Atoi(exp)
-	return mant + "E" + strconv.Itoa(e)
 }
 
 func appendDate(dst []byte, days int64) []byte {

@@ -244,21 +244,32 @@ func resolveArrayRepeat(name string, args []logical.Expr) (logical.Expr, error) 
 	return &logical.Func{Name: name, Args: []logical.Expr{args[0], count}, Type: arrow.ListOf(plainType(args[0].DataType()))}, nil
 }
 
-func resolveArraysOverlap(name string, args []logical.Expr) (logical.Expr, error) {
-	l, err := listArg(name, args[0])
+// commonListElem is the element type shared by two array arguments (an
+// untyped NULL taking the other's type); differing types are an error.
+func commonListElem(name string, x, y logical.Expr) (arrow.DataType, error) {
+	l, err := listArg(name, x)
 	if err != nil {
 		return nil, err
 	}
-	r, err := listArg(name, args[1])
+	r, err := listArg(name, y)
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case l.ID() == arrow.NULL:
-		l = r
+		return r, nil
 	case r.ID() == arrow.NULL:
+		return l, nil
 	case !arrow.TypeEqual(l, r):
 		return nil, logical.AnalysisErr("%s: the arrays' element types %s and %s differ", name, logical.TypeName(l), logical.TypeName(r))
+	}
+	return l, nil
+}
+
+func resolveArraysOverlap(name string, args []logical.Expr) (logical.Expr, error) {
+	l, err := commonListElem(name, args[0], args[1])
+	if err != nil {
+		return nil, err
 	}
 	return &logical.Func{Name: name, Args: []logical.Expr{asList(args[0], l), asList(args[1], l)}, Type: arrow.FixedWidthTypes.Boolean, MayBeNull: true}, nil
 }
@@ -492,20 +503,9 @@ func arrayOverloads(defs []FunctionDef) []FunctionDef {
 // resolveArraySetOp types array_union, array_intersect and array_except:
 // two arrays of one element type (an untyped NULL typed alike).
 func resolveArraySetOp(name string, args []logical.Expr) (logical.Expr, error) {
-	l, err := listArg(name, args[0])
+	l, err := commonListElem(name, args[0], args[1])
 	if err != nil {
 		return nil, err
-	}
-	r, err := listArg(name, args[1])
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case l.ID() == arrow.NULL:
-		l = r
-	case r.ID() == arrow.NULL:
-	case !arrow.TypeEqual(l, r):
-		return nil, logical.AnalysisErr("%s: the arrays' element types %s and %s differ", name, logical.TypeName(l), logical.TypeName(r))
 	}
 	a, b := asList(args[0], l), asList(args[1], l)
 	return &logical.Func{Name: name, Args: []logical.Expr{a, b}, Type: a.DataType()}, nil

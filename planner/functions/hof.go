@@ -211,37 +211,35 @@ func compiledLambda(name string, a []expr.Expr, i int) (*arrayfn.Lambda, error) 
 	return l, nil
 }
 
+// compileLambda1 compiles f(x, lambda) with build.
+func compileLambda1(build func(x expr.Expr, f *arrayfn.Lambda) (expr.Expr, error)) func(*logical.Func, []expr.Expr) (expr.Expr, error) {
+	return func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+		f, err := compiledLambda(call.Name, a, 1)
+		if err != nil {
+			return nil, err
+		}
+		return build(a[0], f)
+	}
+}
+
+// compileLambda2 compiles f(x, y, lambda) with build.
+func compileLambda2(build func(x, y expr.Expr, f *arrayfn.Lambda) (expr.Expr, error)) func(*logical.Func, []expr.Expr) (expr.Expr, error) {
+	return func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+		f, err := compiledLambda(call.Name, a, 2)
+		if err != nil {
+			return nil, err
+		}
+		return build(a[0], a[1], f)
+	}
+}
+
 // hofFunctions are the higher-order functions over arrays and maps.
 func hofFunctions() []FunctionDef {
 	return []FunctionDef{
-		{Name: "transform", MinArgs: 2, MaxArgs: 2, Resolve: resolveTransform, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
-			f, err := compiledLambda(call.Name, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			return arrayfn.Transform(a[0], f)
-		}},
-		{Name: "filter", MinArgs: 2, MaxArgs: 2, Resolve: resolveArrayPredicate(true), Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
-			f, err := compiledLambda(call.Name, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			return arrayfn.Filter(a[0], f)
-		}},
-		{Name: "exists", MinArgs: 2, MaxArgs: 2, Resolve: resolveArrayPredicate(false), Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
-			f, err := compiledLambda(call.Name, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			return arrayfn.Exists(a[0], f)
-		}},
-		{Name: "forall", MinArgs: 2, MaxArgs: 2, Resolve: resolveArrayPredicate(false), Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
-			f, err := compiledLambda(call.Name, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			return arrayfn.Forall(a[0], f)
-		}},
+		{Name: "transform", MinArgs: 2, MaxArgs: 2, Resolve: resolveTransform, Compile: compileLambda1(arrayfn.Transform)},
+		{Name: "filter", MinArgs: 2, MaxArgs: 2, Resolve: resolveArrayPredicate(true), Compile: compileLambda1(arrayfn.Filter)},
+		{Name: "exists", MinArgs: 2, MaxArgs: 2, Resolve: resolveArrayPredicate(false), Compile: compileLambda1(arrayfn.Exists)},
+		{Name: "forall", MinArgs: 2, MaxArgs: 2, Resolve: resolveArrayPredicate(false), Compile: compileLambda1(arrayfn.Forall)},
 		{Name: "aggregate", Aliases: []string{"reduce"}, MinArgs: 3, MaxArgs: 4, Resolve: resolveAggregateHOF, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			merge, err := compiledLambda(call.Name, a, 2)
 			if err != nil {
@@ -253,13 +251,7 @@ func hofFunctions() []FunctionDef {
 			}
 			return arrayfn.Aggregate(a[0], a[1], merge, finish)
 		}},
-		{Name: "zip_with", MinArgs: 3, MaxArgs: 3, Resolve: resolveZipWith, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
-			f, err := compiledLambda(call.Name, a, 2)
-			if err != nil {
-				return nil, err
-			}
-			return arrayfn.ZipWith(a[0], a[1], f)
-		}},
+		{Name: "zip_with", MinArgs: 3, MaxArgs: 3, Resolve: resolveZipWith, Compile: compileLambda2(arrayfn.ZipWith)},
 		{Name: "array_sort", MinArgs: 1, MaxArgs: 2, Resolve: resolveArraySort, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 			if len(a) == 1 {
 				return arrayfn.ArraySortDefault(a[0])
@@ -270,34 +262,10 @@ func hofFunctions() []FunctionDef {
 			}
 			return arrayfn.ArraySort(a[0], f)
 		}},
-		{Name: "map_filter", MinArgs: 2, MaxArgs: 2, Resolve: resolveMapHOF, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
-			f, err := compiledLambda(call.Name, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			return arrayfn.MapFilter(a[0], f)
-		}},
-		{Name: "transform_keys", MinArgs: 2, MaxArgs: 2, Resolve: resolveMapHOF, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
-			f, err := compiledLambda(call.Name, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			return arrayfn.TransformKeys(a[0], f)
-		}},
-		{Name: "transform_values", MinArgs: 2, MaxArgs: 2, Resolve: resolveMapHOF, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
-			f, err := compiledLambda(call.Name, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			return arrayfn.TransformValues(a[0], f)
-		}},
-		{Name: "map_zip_with", MinArgs: 3, MaxArgs: 3, Resolve: resolveMapZipWith, Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
-			f, err := compiledLambda(call.Name, a, 2)
-			if err != nil {
-				return nil, err
-			}
-			return arrayfn.MapZipWith(a[0], a[1], f)
-		}},
+		{Name: "map_filter", MinArgs: 2, MaxArgs: 2, Resolve: resolveMapHOF, Compile: compileLambda1(arrayfn.MapFilter)},
+		{Name: "transform_keys", MinArgs: 2, MaxArgs: 2, Resolve: resolveMapHOF, Compile: compileLambda1(arrayfn.TransformKeys)},
+		{Name: "transform_values", MinArgs: 2, MaxArgs: 2, Resolve: resolveMapHOF, Compile: compileLambda1(arrayfn.TransformValues)},
+		{Name: "map_zip_with", MinArgs: 3, MaxArgs: 3, Resolve: resolveMapZipWith, Compile: compileLambda2(arrayfn.MapZipWith)},
 	}
 }
 

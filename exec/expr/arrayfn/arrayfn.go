@@ -72,33 +72,46 @@ func (f *fn) String() string {
 
 func (f *fn) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
 	arrs := make([]arrow.Array, len(f.args))
-	defer func() {
-		for _, a := range arrs {
-			if a != nil {
-				a.Release()
-			}
-		}
-	}()
-	for i, e := range f.args {
-		a, err := e.Eval(mem, batch)
-		if err != nil {
-			return nil, err
-		}
-		if d, ok := a.(*array.Dictionary); ok {
-			plain, err := decode(mem, d)
-			a.Release()
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", f, err)
-			}
-			a = plain
-		}
-		arrs[i] = a
+	defer releaseAll(arrs)
+	if err := evalPlain(mem, batch, f.args, arrs, f.String); err != nil {
+		return nil, err
 	}
 	out, err := f.eval(mem, arrs, int(batch.NumRows()))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f, err)
 	}
 	return out, nil
+}
+
+// evalPlain evaluates args over batch into arrs (one per argument), with
+// dictionaries decoded; the caller releases arrs, also after an error. A
+// decoding error is prefixed with who().
+func evalPlain(mem memory.Allocator, batch arrow.RecordBatch, args []expr.Expr, arrs []arrow.Array, who func() string) error {
+	for i, e := range args {
+		a, err := e.Eval(mem, batch)
+		if err != nil {
+			return err
+		}
+		if d, ok := a.(*array.Dictionary); ok {
+			plain, err := decode(mem, d)
+			a.Release()
+			if err != nil {
+				return fmt.Errorf("%s: %w", who(), err)
+			}
+			a = plain
+		}
+		arrs[i] = a
+	}
+	return nil
+}
+
+// releaseAll releases the non-nil arrays.
+func releaseAll(arrs []arrow.Array) {
+	for _, a := range arrs {
+		if a != nil {
+			a.Release()
+		}
+	}
 }
 
 // decode returns the values of a dictionary array as a plain array.
@@ -143,6 +156,19 @@ func viewList(a arrow.Array) (listView, error) {
 	return listView{}, fmt.Errorf("input type %s is not an array or a map", a.DataType())
 }
 
+// viewLists views two list (or map, or all-null) arguments.
+func viewLists(x, y arrow.Array) (listView, listView, error) {
+	l, err := viewList(x)
+	if err != nil {
+		return listView{}, listView{}, err
+	}
+	r, err := viewList(y)
+	if err != nil {
+		return listView{}, listView{}, err
+	}
+	return l, r, nil
+}
+
 func listOffsets(offs []int32, off, n int) []int32 {
 	if len(offs) == 0 {
 		return make([]int32, n+1)
@@ -158,6 +184,31 @@ func (v *listView) bounds(i int) (int32, int32) {
 		return 0, 0
 	}
 	return v.offs[i], v.offs[i+1]
+}
+
+// gatherRows builds a list of type dt from v's elements: for each non-null
+// row i with elements lo..hi-1 of v.child, pick appends the child indices
+// row i keeps, in order, and reports whether the row is non-null (what it
+// appended for a null row is dropped). Null rows of v stay null.
+func gatherRows(mem memory.Allocator, dt arrow.DataType, v *listView, n int, pick func(idx []int32, i int, lo, hi int32) ([]int32, bool, error)) (arrow.Array, error) {
+	idx := []int32{}
+	offs := make([]int32, n+1)
+	valid := make([]bool, n)
+	for i := 0; i < n; i++ {
+		if v.valid(i) {
+			start := len(idx)
+			lo, hi := v.bounds(i)
+			var err error
+			if idx, valid[i], err = pick(idx, i, lo, hi); err != nil {
+				return nil, err
+			}
+			if !valid[i] {
+				idx = idx[:start]
+			}
+		}
+		offs[i+1] = int32(len(idx))
+	}
+	return gatherList(mem, dt, v.child, idx, offs, valid)
 }
 
 // newList builds a list array of type dt from offsets (n+1 of them), a

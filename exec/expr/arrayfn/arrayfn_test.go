@@ -62,6 +62,31 @@ func lit(t *testing.T, v any, dt arrow.DataType) expr.Expr {
 	return e
 }
 
+// refCase is a function call checked row by row against a reference.
+type refCase struct {
+	name string
+	e    func() (expr.Expr, error)
+	ref  func(k int) any
+}
+
+// checkRefCases evaluates each case over b and compares every row with the
+// case's reference; inputs describes row k's inputs for the failure message.
+func checkRefCases(t *testing.T, mem memory.Allocator, b arrow.RecordBatch, cases []refCase, inputs func(k int) string) {
+	t.Helper()
+	for _, c := range cases {
+		e, err := c.e()
+		vs, err := eval(t, mem, e, err, b)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for k, v := range vs {
+			if want := c.ref(k); !reflect.DeepEqual(v, want) {
+				t.Fatalf("%s row %d (%s): got %v, want %v", c.name, k, inputs(k), v, want)
+			}
+		}
+	}
+}
+
 // eval evaluates e (or fails on err) and returns its values and their text.
 func eval(t *testing.T, mem memory.Allocator, e expr.Expr, err error, b arrow.RecordBatch) ([]any, error) {
 	t.Helper()
@@ -289,12 +314,7 @@ func TestRandomAgainstReference(t *testing.T) {
 		}
 		return int(x.(int64) - y.(int64))
 	}
-	type fnCase struct {
-		name string
-		e    func() (expr.Expr, error)
-		ref  func(k int) any
-	}
-	cases := []fnCase{
+	cases := []refCase{
 		{"size", func() (expr.Expr, error) { return arrayfn.Size(a) }, func(k int) any {
 			if arrs[k] == nil {
 				return nil
@@ -379,18 +399,9 @@ func TestRandomAgainstReference(t *testing.T) {
 			return []any{arrs2[k], arrs[k]}
 		}},
 	}
-	for _, c := range cases {
-		e, err := c.e()
-		vs, err := eval(t, mem, e, err, b)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		for k, v := range vs {
-			if want := c.ref(k); !reflect.DeepEqual(v, want) {
-				t.Fatalf("%s row %d (%v): got %v, want %v", c.name, k, arrs[k], v, want)
-			}
-		}
-	}
+	checkRefCases(t, mem, b, cases, func(k int) string {
+		return fmt.Sprintf("%v", arrs[k])
+	})
 }
 
 func TestEmptyBatch(t *testing.T) {

@@ -149,35 +149,30 @@ func Slice(arr, start, length expr.Expr) (expr.Expr, error) {
 		if v.null {
 			return array.MakeArrayOfNull(mem, typ, n), nil
 		}
-		idx := []int32{}
-		offs := make([]int32, n+1)
-		valid := make([]bool, n)
-		for i := 0; i < n; i++ {
+		return gatherRows(mem, typ, &v, n, func(idx []int32, i int, lo, hi int32) ([]int32, bool, error) {
 			s, ok1 := intAt(a[1], i)
 			l, ok2 := intAt(a[2], i)
-			if v.valid(i) && ok1 && ok2 {
-				if s == 0 {
-					return nil, fmt.Errorf("unexpected value for start: SQL array indices start at 1")
-				}
-				if l < 0 {
-					return nil, fmt.Errorf("unexpected value for length: %d; the length must be greater than or equal to 0", l)
-				}
-				valid[i] = true
-				lo, hi := v.bounds(i)
-				size := int64(hi - lo)
-				from := s - 1
-				if s < 0 {
-					from = size + s
-				}
-				if from >= 0 && from < size {
-					for j := from; j < min(size, from+l); j++ {
-						idx = append(idx, lo+int32(j))
-					}
+			if !ok1 || !ok2 {
+				return idx, false, nil
+			}
+			if s == 0 {
+				return nil, false, fmt.Errorf("unexpected value for start: SQL array indices start at 1")
+			}
+			if l < 0 {
+				return nil, false, fmt.Errorf("unexpected value for length: %d; the length must be greater than or equal to 0", l)
+			}
+			size := int64(hi - lo)
+			from := s - 1
+			if s < 0 {
+				from = size + s
+			}
+			if from >= 0 && from < size {
+				for j := from; j < min(size, from+l); j++ {
+					idx = append(idx, lo+int32(j))
 				}
 			}
-			offs[i+1] = int32(len(idx))
-		}
-		return gatherList(mem, typ, v.child, idx, offs, valid)
+			return idx, true, nil
+		})
 	}}, nil
 }
 
@@ -418,11 +413,7 @@ func ArraysOverlap(x, y expr.Expr) (expr.Expr, error) {
 	}
 	typ := arrow.FixedWidthTypes.Boolean
 	return &fn{name: "arrays_overlap", args: []expr.Expr{x, y}, typ: typ, eval: func(mem memory.Allocator, a []arrow.Array, n int) (arrow.Array, error) {
-		l, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		r, err := viewList(a[1])
+		l, r, err := viewLists(a[0], a[1])
 		if err != nil {
 			return nil, err
 		}
@@ -569,27 +560,22 @@ func ArrayRemove(arr, value expr.Expr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		idx := []int32{}
-		offs := make([]int32, n+1)
-		valid := make([]bool, n)
 		var x, y []byte
-		for i := 0; i < n; i++ {
-			if v.valid(i) && a[1].IsValid(i) {
-				valid[i] = true
-				y = kv(y[:0], i)
-				lo, hi := v.bounds(i)
-				for j := lo; j < hi; j++ {
-					if v.child.IsValid(int(j)) {
-						if x = kc(x[:0], int(j)); string(x) == string(y) {
-							continue
-						}
-					}
-					idx = append(idx, j)
-				}
+		return gatherRows(mem, typ, &v, n, func(idx []int32, i int, lo, hi int32) ([]int32, bool, error) {
+			if !a[1].IsValid(i) {
+				return idx, false, nil
 			}
-			offs[i+1] = int32(len(idx))
-		}
-		return gatherList(mem, typ, v.child, idx, offs, valid)
+			y = kv(y[:0], i)
+			for j := lo; j < hi; j++ {
+				if v.child.IsValid(int(j)) {
+					if x = kc(x[:0], int(j)); string(x) == string(y) {
+						continue
+					}
+				}
+				idx = append(idx, j)
+			}
+			return idx, true, nil
+		})
 	}}, nil
 }
 
@@ -610,20 +596,14 @@ func ArrayCompact(arr expr.Expr) (expr.Expr, error) {
 		if v.null {
 			return array.MakeArrayOfNull(mem, typ, n), nil
 		}
-		idx := []int32{}
-		offs := make([]int32, n+1)
-		valid := make([]bool, n)
-		for i := 0; i < n; i++ {
-			valid[i] = v.valid(i)
-			lo, hi := v.bounds(i)
+		return gatherRows(mem, typ, &v, n, func(idx []int32, _ int, lo, hi int32) ([]int32, bool, error) {
 			for j := lo; j < hi; j++ {
 				if v.child.IsValid(int(j)) {
 					idx = append(idx, j)
 				}
 			}
-			offs[i+1] = int32(len(idx))
-		}
-		return gatherList(mem, typ, v.child, idx, offs, valid)
+			return idx, true, nil
+		})
 	}}, nil
 }
 
@@ -644,17 +624,11 @@ func ReverseArray(arr expr.Expr) (expr.Expr, error) {
 		if v.null {
 			return array.MakeArrayOfNull(mem, typ, n), nil
 		}
-		idx := []int32{}
-		offs := make([]int32, n+1)
-		valid := make([]bool, n)
-		for i := 0; i < n; i++ {
-			valid[i] = v.valid(i)
-			lo, hi := v.bounds(i)
+		return gatherRows(mem, typ, &v, n, func(idx []int32, _ int, lo, hi int32) ([]int32, bool, error) {
 			for j := hi - 1; j >= lo; j-- {
 				idx = append(idx, j)
 			}
-			offs[i+1] = int32(len(idx))
-		}
-		return gatherList(mem, typ, v.child, idx, offs, valid)
+			return idx, true, nil
+		})
 	}}, nil
 }

@@ -167,11 +167,7 @@ func MapFromArrays(keys, values expr.Expr) (expr.Expr, error) {
 	}
 	typ := arrow.MapOf(kt, vt)
 	return &fn{name: "map_from_arrays", args: []expr.Expr{keys, values}, typ: typ, eval: func(mem memory.Allocator, a []arrow.Array, n int) (arrow.Array, error) {
-		kv, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		vv, err := viewList(a[1])
+		kv, vv, err := viewLists(a[0], a[1])
 		if err != nil {
 			return nil, err
 		}

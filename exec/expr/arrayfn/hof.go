@@ -83,22 +83,14 @@ func Transform(arr expr.Expr, f *Lambda) (expr.Expr, error) {
 		return nil, err
 	}
 	typ := arrow.ListOf(f.DataType())
-	return &hof{name: "transform", args: []expr.Expr{arr}, lambdas: []*Lambda{f}, typ: typ, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
-		v, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if v.null {
-			return array.MakeArrayOfNull(mem, typ, n), nil
-		}
-		e := listElements(v, n)
+	return &hof{name: "transform", args: []expr.Expr{arr}, lambdas: []*Lambda{f}, typ: typ, eval: overElements(typ, func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int, v listView, e elements) (arrow.Array, error) {
 		res, err := applyToElements(mem, batch, f, v, e)
 		if err != nil {
 			return nil, err
 		}
 		defer res.Release()
 		return newList(mem, typ, e.offs, e.valid, res), nil
-	}}, nil
+	})}, nil
 }
 
 // Filter is filter(array, x -> cond) and filter(array, (x, i) -> cond):
@@ -117,15 +109,7 @@ func Filter(arr expr.Expr, f *Lambda) (expr.Expr, error) {
 		return nil, fmt.Errorf("filter: the lambda function returns %s, not boolean", f.DataType())
 	}
 	typ := arr.DataType()
-	return &hof{name: "filter", args: []expr.Expr{arr}, lambdas: []*Lambda{f}, typ: typ, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
-		v, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if v.null {
-			return array.MakeArrayOfNull(mem, typ, n), nil
-		}
-		e := listElements(v, n)
+	return &hof{name: "filter", args: []expr.Expr{arr}, lambdas: []*Lambda{f}, typ: typ, eval: overElements(typ, func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int, v listView, e elements) (arrow.Array, error) {
 		res, err := applyToElements(mem, batch, f, v, e)
 		if err != nil {
 			return nil, err
@@ -143,7 +127,7 @@ func Filter(arr expr.Expr, f *Lambda) (expr.Expr, error) {
 			offs[i+1] = int32(len(idx))
 		}
 		return gatherList(mem, typ, v.child, idx, offs, e.valid)
-	}}, nil
+	})}, nil
 }
 
 // Exists is exists(array, x -> cond): true when the condition holds for
@@ -171,15 +155,7 @@ func quantifier(name string, arr expr.Expr, f *Lambda, decisive bool) (expr.Expr
 		return nil, fmt.Errorf("%s: the lambda function returns %s, not boolean", name, f.DataType())
 	}
 	typ := arrow.FixedWidthTypes.Boolean
-	return &hof{name: name, args: []expr.Expr{arr}, lambdas: []*Lambda{f}, typ: typ, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
-		v, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if v.null {
-			return array.MakeArrayOfNull(mem, typ, n), nil
-		}
-		e := listElements(v, n)
+	return &hof{name: name, args: []expr.Expr{arr}, lambdas: []*Lambda{f}, typ: typ, eval: overElements(typ, func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int, v listView, e elements) (arrow.Array, error) {
 		res, err := applyToElements(mem, batch, f, v, e)
 		if err != nil {
 			return nil, err
@@ -203,7 +179,7 @@ func quantifier(name string, arr expr.Expr, f *Lambda, decisive bool) (expr.Expr
 			vals[i], valid[i] = out, !sawNull
 		}
 		return boolArray(mem, vals, valid), nil
-	}}, nil
+	})}, nil
 }
 
 // Aggregate is aggregate(array, zero, (acc, x) -> merge [, acc -> finish])
@@ -356,11 +332,7 @@ func ZipWith(left, right expr.Expr, f *Lambda) (expr.Expr, error) {
 	}
 	typ := arrow.ListOf(f.DataType())
 	return &hof{name: "zip_with", args: []expr.Expr{left, right}, lambdas: []*Lambda{f}, typ: typ, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
-		l, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		r, err := viewList(a[1])
+		l, r, err := viewLists(a[0], a[1])
 		if err != nil {
 			return nil, err
 		}
@@ -429,15 +401,7 @@ func ArraySort(arr expr.Expr, f *Lambda) (expr.Expr, error) {
 		return nil, fmt.Errorf("array_sort: the comparator returns %s, not int", f.DataType())
 	}
 	typ := arr.DataType()
-	return &hof{name: "array_sort", args: []expr.Expr{arr}, lambdas: []*Lambda{f}, typ: typ, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
-		v, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if v.null {
-			return array.MakeArrayOfNull(mem, typ, n), nil
-		}
-		e := listElements(v, n)
+	return &hof{name: "array_sort", args: []expr.Expr{arr}, lambdas: []*Lambda{f}, typ: typ, eval: overElements(typ, func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int, v listView, e elements) (arrow.Array, error) {
 		order := slices.Clone(e.idx)
 		// Rows with short arrays: all pairs at once, in chunks.
 		var rows, li, ri []int32
@@ -493,7 +457,7 @@ func ArraySort(arr expr.Expr, f *Lambda) (expr.Expr, error) {
 			return nil, err
 		}
 		return gatherList(mem, typ, v.child, order, e.offs, e.valid)
-	}}, nil
+	})}, nil
 }
 
 // pairLimit is the longest array array_sort compares all pairs of at once.

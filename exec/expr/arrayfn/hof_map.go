@@ -68,15 +68,7 @@ func MapFilter(m expr.Expr, f *Lambda) (expr.Expr, error) {
 	if err := checkParams("map_filter", f, mt.KeyType(), mt.ItemType()); err != nil {
 		return nil, err
 	}
-	return &hof{name: "map_filter", args: []expr.Expr{m}, lambdas: []*Lambda{f}, typ: mt, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
-		v, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if v.null {
-			return array.MakeArrayOfNull(mem, mt, n), nil
-		}
-		e := listElements(v, n)
+	return &hof{name: "map_filter", args: []expr.Expr{m}, lambdas: []*Lambda{f}, typ: mt, eval: overElements(mt, func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int, v listView, e elements) (arrow.Array, error) {
 		keys, vals, res, err := applyToEntries(mem, batch, f, v, e)
 		if err != nil {
 			return nil, err
@@ -96,7 +88,7 @@ func MapFilter(m expr.Expr, f *Lambda) (expr.Expr, error) {
 			offs[i+1] = int32(len(idx))
 		}
 		return takeMap(mem, mt, offs, e.valid, keys, vals, idx)
-	}}, nil
+	})}, nil
 }
 
 // takeMap builds a map whose entries are the keys and values at idx.
@@ -147,15 +139,7 @@ func transformMap(name string, m expr.Expr, f *Lambda, keys bool) (expr.Expr, er
 		}
 		mt = arrow.MapOf(f.DataType(), in.ItemType())
 	}
-	return &hof{name: name, args: []expr.Expr{m}, lambdas: []*Lambda{f}, typ: mt, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
-		v, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if v.null {
-			return array.MakeArrayOfNull(mem, mt, n), nil
-		}
-		e := listElements(v, n)
+	return &hof{name: name, args: []expr.Expr{m}, lambdas: []*Lambda{f}, typ: mt, eval: overElements(mt, func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int, v listView, e elements) (arrow.Array, error) {
 		k, val, res, err := applyToEntries(mem, batch, f, v, e)
 		if err != nil {
 			return nil, err
@@ -170,7 +154,7 @@ func transformMap(name string, m expr.Expr, f *Lambda, keys bool) (expr.Expr, er
 			return nil, err
 		}
 		return newMap(mem, mt, e.offs, e.valid, res, val), nil
-	}}, nil
+	})}, nil
 }
 
 // checkRowKeys rejects null keys and a key repeated within a row's range
@@ -225,11 +209,7 @@ func MapZipWith(m1, m2 expr.Expr, f *Lambda) (expr.Expr, error) {
 	}
 	mt := arrow.MapOf(t1.KeyType(), f.DataType())
 	return &hof{name: "map_zip_with", args: []expr.Expr{m1, m2}, lambdas: []*Lambda{f}, typ: mt, eval: func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
-		v1, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		v2, err := viewList(a[1])
+		v1, v2, err := viewLists(a[0], a[1])
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package arrayfn_test
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -88,18 +89,29 @@ func TestHigherOrderAgainstReference(t *testing.T) {
 	finish := must(arrayfn.NewLambda(must(expr.Binary(expr.Mul, expr.Column(0, "acc", i64), ten)), nil, []string{"acc"}, []arrow.DataType{i64}))
 	zip := must(arrayfn.NewLambda(must(expr.Binary(expr.Add, expr.Column(0, "x", i64), expr.Column(1, "y", i64))), nil, []string{"x", "y"}, []arrow.DataType{i64, i64}))
 
-	type fnCase struct {
-		name string
-		e    func() (expr.Expr, error)
-		ref  func(k int) any
-	}
 	each := func(k int, f func(xs []any) any) any {
 		if arrs[k] == nil {
 			return nil
 		}
 		return f(arrs[k].([]any))
 	}
-	cases := []fnCase{
+	// quantified is exists (stop true) or forall (stop false) of x > p over
+	// row k: stop as soon as a predicate is stop, else null if one was null.
+	quantified := func(k int, stop bool) any {
+		return each(k, func(xs []any) any {
+			var res any = !stop
+			for _, x := range xs {
+				switch gt(x, outer[k]) {
+				case stop:
+					return stop
+				case nil:
+					res = nil
+				}
+			}
+			return res
+		})
+	}
+	cases := []refCase{
 		{"transform", func() (expr.Expr, error) { return arrayfn.Transform(a, transform) }, func(k int) any {
 			return each(k, func(xs []any) any {
 				out := []any{}
@@ -125,34 +137,8 @@ func TestHigherOrderAgainstReference(t *testing.T) {
 				return out
 			})
 		}},
-		{"exists", func() (expr.Expr, error) { return arrayfn.Exists(a, pred) }, func(k int) any {
-			return each(k, func(xs []any) any {
-				var res any = false
-				for _, x := range xs {
-					switch gt(x, outer[k]) {
-					case true:
-						return true
-					case nil:
-						res = nil
-					}
-				}
-				return res
-			})
-		}},
-		{"forall", func() (expr.Expr, error) { return arrayfn.Forall(a, pred) }, func(k int) any {
-			return each(k, func(xs []any) any {
-				var res any = true
-				for _, x := range xs {
-					switch gt(x, outer[k]) {
-					case false:
-						return false
-					case nil:
-						res = nil
-					}
-				}
-				return res
-			})
-		}},
+		{"exists", func() (expr.Expr, error) { return arrayfn.Exists(a, pred) }, func(k int) any { return quantified(k, true) }},
+		{"forall", func() (expr.Expr, error) { return arrayfn.Forall(a, pred) }, func(k int) any { return quantified(k, false) }},
 		{"aggregate", func() (expr.Expr, error) { return arrayfn.Aggregate(a, zero, merge, nil) }, func(k int) any {
 			return each(k, func(xs []any) any {
 				var acc any = int64(0)
@@ -193,18 +179,9 @@ func TestHigherOrderAgainstReference(t *testing.T) {
 			return out
 		}},
 	}
-	for _, c := range cases {
-		e, err := c.e()
-		vs, err := eval(t, mem, e, err, b)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		for k, v := range vs {
-			if want := c.ref(k); !reflect.DeepEqual(v, want) {
-				t.Fatalf("%s row %d (%v, p=%v): got %v, want %v", c.name, k, arrs[k], outer[k], v, want)
-			}
-		}
-	}
+	checkRefCases(t, mem, b, cases, func(k int) string {
+		return fmt.Sprintf("%v, p=%v", arrs[k], outer[k])
+	})
 }
 
 // descNullsFirst is the comparator CASE WHEN l IS NULL AND r IS NULL THEN 0
@@ -314,12 +291,7 @@ func TestCollectionAgainstReference(t *testing.T) {
 	defer b.Release()
 	arrs, arrs2, ints, ints2, probes = arrs[5:], arrs2[5:], ints[5:], ints2[5:], probes[5:]
 	a, a2, ci, cj, cp := col(b, 0), col(b, 1), col(b, 2), col(b, 3), col(b, 4)
-	type fnCase struct {
-		name string
-		e    func() (expr.Expr, error)
-		ref  func(k int) any
-	}
-	cases := []fnCase{
+	cases := []refCase{
 		{"array_position", func() (expr.Expr, error) { return arrayfn.ArrayPosition(a, cp) }, func(k int) any {
 			if arrs[k] == nil || probes[k] == nil {
 				return nil
@@ -457,18 +429,9 @@ func TestCollectionAgainstReference(t *testing.T) {
 			return false
 		}},
 	}
-	for _, c := range cases {
-		e, err := c.e()
-		vs, err := eval(t, mem, e, err, b)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		for k, v := range vs {
-			if want := c.ref(k); !reflect.DeepEqual(v, want) {
-				t.Fatalf("%s row %d (%v, %v, %v, %v): got %v, want %v", c.name, k, arrs[k], ints[k], ints2[k], probes[k], v, want)
-			}
-		}
-	}
+	checkRefCases(t, mem, b, cases, func(k int) string {
+		return fmt.Sprintf("%v, %v, %v, %v", arrs[k], ints[k], ints2[k], probes[k])
+	})
 }
 
 // TestSequenceAgainstReference checks sequence over integers and over

@@ -132,27 +132,9 @@ func (f *hof) String() string {
 
 func (f *hof) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
 	arrs := make([]arrow.Array, len(f.args))
-	defer func() {
-		for _, a := range arrs {
-			if a != nil {
-				a.Release()
-			}
-		}
-	}()
-	for i, e := range f.args {
-		a, err := e.Eval(mem, batch)
-		if err != nil {
-			return nil, err
-		}
-		if d, ok := a.(*array.Dictionary); ok {
-			plain, err := decode(mem, d)
-			a.Release()
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", f.name, err)
-			}
-			a = plain
-		}
-		arrs[i] = a
+	defer releaseAll(arrs)
+	if err := evalPlain(mem, batch, f.args, arrs, func() string { return f.name }); err != nil {
+		return nil, err
 	}
 	out, err := f.eval(mem, batch, arrs, int(batch.NumRows()))
 	if err != nil {
@@ -177,6 +159,22 @@ func (e elements) positions() []int32 {
 		pos[k] = int32(k) - e.offs[r]
 	}
 	return pos
+}
+
+// overElements makes a hof eval from eval, which also gets argument 0
+// viewed as a list and its elements; a null-typed argument 0 gives n nulls
+// of type dt without calling eval.
+func overElements(dt arrow.DataType, eval func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int, v listView, e elements) (arrow.Array, error)) func(memory.Allocator, arrow.RecordBatch, []arrow.Array, int) (arrow.Array, error) {
+	return func(mem memory.Allocator, batch arrow.RecordBatch, a []arrow.Array, n int) (arrow.Array, error) {
+		v, err := viewList(a[0])
+		if err != nil {
+			return nil, err
+		}
+		if v.null {
+			return array.MakeArrayOfNull(mem, dt, n), nil
+		}
+		return eval(mem, batch, a, n, v, listElements(v, n))
+	}
 }
 
 func listElements(v listView, n int) elements {

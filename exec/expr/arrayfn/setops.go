@@ -49,11 +49,7 @@ func arraySetOp(name string, x, y expr.Expr, op int) (expr.Expr, error) {
 		return nil, fmt.Errorf("%s: elements of type %s cannot be compared", name, elem)
 	}
 	return &fn{name: name, args: []expr.Expr{x, y}, typ: typ, eval: func(mem memory.Allocator, a []arrow.Array, n int) (arrow.Array, error) {
-		l, err := viewList(a[0])
-		if err != nil {
-			return nil, err
-		}
-		r, err := viewList(a[1])
+		l, r, err := viewLists(a[0], a[1])
 		if err != nil {
 			return nil, err
 		}

@@ -111,12 +111,7 @@ func ArrayDistinct(arr expr.Expr) (expr.Expr, error) {
 		}
 		seen := map[string]struct{}{}
 		var key []byte
-		idx := make([]int32, 0, v.child.Len())
-		offs := make([]int32, n+1)
-		valid := make([]bool, n)
-		for i := 0; i < n; i++ {
-			lo, hi := v.bounds(i)
-			valid[i] = v.valid(i)
+		return gatherRows(mem, arr.DataType(), &v, n, func(idx []int32, _ int, lo, hi int32) ([]int32, bool, error) {
 			clear(seen)
 			sawNull := false
 			for j := lo; j < hi; j++ {
@@ -134,9 +129,8 @@ func ArrayDistinct(arr expr.Expr) (expr.Expr, error) {
 				seen[string(key)] = struct{}{}
 				idx = append(idx, j)
 			}
-			offs[i+1] = int32(len(idx))
-		}
-		return gatherList(mem, arr.DataType(), v.child, idx, offs, valid)
+			return idx, true, nil
+		})
 	}}, nil
 }
 

@@ -232,7 +232,7 @@ func appendToJSON(dst []byte, v any, t arrow.DataType, o *Options) []byte {
 		}
 		return append(dst, s...)
 	case float32:
-		s := formatFloat32(x)
+		s := values.FormatFloat(x)
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
 			return appendQuoted(dst, s)
 		}
@@ -292,47 +292,9 @@ func scalarText(v any) string {
 	case float64:
 		return values.FormatDouble(x)
 	case float32:
-		return formatFloat32(x)
+		return values.FormatFloat(x)
 	case time.Time:
 		return x.UTC().Format("2006-01-02 15:04:05")
 	}
 	return values.FormatValue(v)
-}
-
-// formatFloat32 prints f as Java's Float.toString does.
-func formatFloat32(f float32) string {
-	d := float64(f)
-	switch {
-	case math.IsNaN(d):
-		return "NaN"
-	case math.IsInf(d, 1):
-		return "Infinity"
-	case math.IsInf(d, -1):
-		return "-Infinity"
-	case d == 0:
-		if math.Signbit(d) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	a := math.Abs(d)
-	if a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(d, 'f', -1, 32)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(d, 'E', -1, 32)
-	mant, exp, _ := strings.Cut(s, "E")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	exp = strings.TrimPrefix(exp, "+")
-	neg := strings.HasPrefix(exp, "-")
-	exp = strings.TrimLeft(strings.TrimPrefix(exp, "-"), "0")
-	if neg {
-		exp = "-" + exp
-	}
-	return mant + "E" + exp
 }

@@ -151,13 +151,20 @@ func appendJSON(dst []byte, v *jsonValue) []byte {
 		return appendNumber(dst, v)
 	case jsonString:
 		return appendQuoted(dst, v.s)
-	case jsonArray:
+	}
+	return appendComposite(dst, v, appendJSON)
+}
+
+// appendComposite appends array or (any other kind) object v as compact
+// JSON, each element or field value written by elem.
+func appendComposite(dst []byte, v *jsonValue, elem func([]byte, *jsonValue) []byte) []byte {
+	if v.kind == jsonArray {
 		dst = append(dst, '[')
 		for i, e := range v.elems {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSON(dst, e)
+			dst = elem(dst, e)
 		}
 		return append(dst, ']')
 	}
@@ -168,7 +175,7 @@ func appendJSON(dst []byte, v *jsonValue) []byte {
 		}
 		dst = appendQuoted(dst, k)
 		dst = append(dst, ':')
-		dst = appendJSON(dst, v.vals[i])
+		dst = elem(dst, v.vals[i])
 	}
 	return append(dst, '}')
 }

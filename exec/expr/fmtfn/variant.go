@@ -229,26 +229,8 @@ func appendVariantJSON(dst []byte, v *jsonValue) []byte {
 			return append(dst, stripDecimal(v.s)...)
 		}
 		return append(dst, v.s...)
-	case jsonArray:
-		dst = append(dst, '[')
-		for i, e := range v.elems {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendVariantJSON(dst, e)
-		}
-		return append(dst, ']')
-	case jsonObject:
-		dst = append(dst, '{')
-		for i, k := range v.keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendQuoted(dst, k)
-			dst = append(dst, ':')
-			dst = appendVariantJSON(dst, v.vals[i])
-		}
-		return append(dst, '}')
+	case jsonArray, jsonObject:
+		return appendComposite(dst, v, appendVariantJSON)
 	}
 	return appendJSON(dst, v)
 }
