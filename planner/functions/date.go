@@ -67,7 +67,7 @@ func dateFunctions() []FunctionDef {
 			}},
 		{Name: "make_date", MinArgs: 3, MaxArgs: 3, Resolve: resolveMakeDate,
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return datefn.MakeDate(a[0], a[1], a[2]) }},
-	}, append(append(append(append(intervalFunctions(), ansiIntervalFunctions()...), datePartFunctions()...), zoneFunctions()...), epochFunctions()...)...)
+	}, append(append(append(append(append(intervalFunctions(), ansiIntervalFunctions()...), datePartFunctions()...), zoneFunctions()...), epochFunctions()...), timeWindowFunctions()...)...)
 }
 
 // orThreeArgs resolves a call with three arguments by three (the

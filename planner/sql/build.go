@@ -225,6 +225,9 @@ func (b *builder) groupExprs() ([]logical.Expr, error) {
 
 // build makes the plan of a SELECT with its ORDER BY.
 func (c *selectCore) build(orders []orderItem) (logical.Plan, error) {
+	if err := c.timeWindows(orders); err != nil {
+		return nil, err
+	}
 	if c.distinct {
 		return c.buildDistinct(orders)
 	}

@@ -1636,8 +1636,16 @@ func (p *parser) primary() (logical.Expr, error) {
 			return &logical.Func{Name: "date_part", Args: []logical.Expr{field, e}}, nil
 		}
 	}
-	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF" && up != "LIKE") {
+	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF" && up != "LIKE" && up != "WINDOW") {
 		return p.call()
+	}
+	if up == "WINDOW" && (next.isOp(".") || next.kind != tkWord) { // window, window.start: the time window column
+		name := p.next().text
+		for p.peek().isOp(".") && (p.peekAt(1).kind == tkWord || p.peekAt(1).kind == tkQuoted) {
+			p.next()
+			name += "." + p.next().text // field names may be keywords: window.end
+		}
+		return &logical.UnresolvedColumn{Name: name}, nil
 	}
 	if reserved[up] {
 		if p.isLambdaName(t.text) {
