@@ -64,3 +64,38 @@ func binaryResolveCharset(t arrow.DataType, binaryIn bool) func(string, []logica
 		return &logical.Func{Name: name, Args: []logical.Expr{s, args[1]}, Type: t}, nil
 	}
 }
+
+// binaryConcatResolve types concat: a binary when every argument is a
+// binary or an untyped NULL (as Spark does), otherwise as resolve types it.
+func binaryConcatResolve(resolve func(string, []logical.Expr) (logical.Expr, error)) func(string, []logical.Expr) (logical.Expr, error) {
+	return func(name string, args []logical.Expr) (logical.Expr, error) {
+		bins := 0
+		out := make([]logical.Expr, len(args))
+		for i, a := range args {
+			switch a.DataType().ID() {
+			case arrow.BINARY:
+				bins++
+				out[i] = a
+			case arrow.NULL:
+				out[i] = logical.CastTo(a, arrow.BinaryTypes.Binary)
+			default:
+				return resolve(name, args)
+			}
+		}
+		if bins == 0 {
+			return resolve(name, args)
+		}
+		return &logical.Func{Name: name, Args: out, Type: arrow.BinaryTypes.Binary}, nil
+	}
+}
+
+// binaryConcatCompile compiles concat of binaries with the binary kernel
+// and any other concat with compile.
+func binaryConcatCompile(compile func(*logical.Func, []expr.Expr) (expr.Expr, error)) func(*logical.Func, []expr.Expr) (expr.Expr, error) {
+	return func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+		if call.Type.ID() == arrow.BINARY {
+			return strfn.ConcatBinary(a...)
+		}
+		return compile(call, a)
+	}
+}

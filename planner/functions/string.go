@@ -17,9 +17,9 @@ func stringFunctions() []FunctionDef {
 	str := arrow.BinaryTypes.String
 	i32 := arrow.PrimitiveTypes.Int32
 	return []FunctionDef{
-		{Name: "concat", MinArgs: 0, MaxArgs: -1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		{Name: "concat", MinArgs: 0, MaxArgs: -1, Resolve: binaryConcatResolve(strfnResolve(str, strfnS)), Compile: binaryConcatCompile(strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Concat(a...)
-		})},
+		}))},
 		{Name: "concat_ws", MinArgs: 1, MaxArgs: -1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.ConcatWs(a[0], a[1:]...)
 		})},

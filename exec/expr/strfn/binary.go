@@ -166,3 +166,15 @@ func Decode(b expr.Expr, cs string) (expr.Expr, error) {
 	}
 	return newKernel(k)
 }
+
+// ConcatBinary returns concat(args...) of binaries: their bytes joined,
+// null when any argument is.
+func ConcatBinary(args ...expr.Expr) (expr.Expr, error) {
+	return newKernel(&kernel{name: "concat", bytesOK: true, args: args, want: strs(len(args)), typ: binaryType,
+		str: func(c []col, i int, dst []byte) []byte {
+			for j := range c {
+				dst = append(dst, c[j].str(i)...)
+			}
+			return dst
+		}})
+}
