@@ -111,7 +111,7 @@ func BinaryResultType(op BinaryOp, l, r arrow.DataType) (arrow.DataType, error) 
 func comparable(t arrow.DataType) bool {
 	switch t.ID() {
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
-		arrow.STRING, arrow.DATE32, arrow.TIMESTAMP, arrow.BOOL, arrow.DECIMAL64, arrow.DECIMAL128:
+		arrow.STRING, arrow.BINARY, arrow.DATE32, arrow.TIMESTAMP, arrow.BOOL, arrow.DECIMAL64, arrow.DECIMAL128:
 		return true
 	}
 	return false
@@ -229,7 +229,7 @@ func (b *binaryExpr) compare(mem memory.Allocator, l, r arrow.Array, n int, vali
 		cmpFloat(arrow.GetValues[float32](ld, 1), arrow.GetValues[float32](rd, 1), bits, mask)
 	case arrow.FLOAT64:
 		cmpFloat(arrow.GetValues[float64](ld, 1), arrow.GetValues[float64](rd, 1), bits, mask)
-	case arrow.STRING:
+	case arrow.STRING, arrow.BINARY: // binaries compare as unsigned bytes, as in Spark
 		cmpStrings(l, r, bits, mask)
 	case arrow.BOOL:
 		lb, rb := bufBytes(l, 1), bufBytes(r, 1)

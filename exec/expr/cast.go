@@ -19,7 +19,7 @@ import (
 // CanCast reports whether Cast supports converting from to to.
 func CanCast(from, to arrow.DataType) bool {
 	from, to = valueType(from), valueType(to)
-	if from.ID() == arrow.NULL || arrow.TypeEqual(from, to) {
+	if from.ID() == arrow.NULL || arrow.TypeEqual(from, to) || bytesCast(from, to) {
 		return true
 	}
 	fk, tk := castKind(from), castKind(to)
@@ -85,6 +85,9 @@ type castExpr struct {
 func Cast(e Expr, to arrow.DataType) (Expr, error) {
 	if values.IsInterval(valueType(e.DataType())) && valueType(to).ID() == arrow.STRING {
 		return &intervalStringExpr{e: e}, nil
+	}
+	if bytesCast(e.DataType(), to) {
+		return &retypeExpr{e: e, to: to}, nil
 	}
 	if !CanCast(e.DataType(), to) {
 		return nil, fmt.Errorf("cannot cast %s from %s to %s", e, sqlType(e.DataType()), sqlType(to))

@@ -131,7 +131,7 @@ func (b *binaryExpr) compareScalar(mem memory.Allocator, a arrow.Array, op Binar
 				bitutil.SetBit(bits, i)
 			}
 		}
-	case arrow.STRING:
+	case arrow.STRING, arrow.BINARY:
 		offs, data := strParts(a)
 		for i := 0; i < n; i++ {
 			if mask>>(1+compareBytes(data[offs[i]:offs[i+1]], l.str))&1 != 0 {

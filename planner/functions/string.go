@@ -17,13 +17,16 @@ func stringFunctions() []FunctionDef {
 	str := arrow.BinaryTypes.String
 	i32 := arrow.PrimitiveTypes.Int32
 	return []FunctionDef{
-		{Name: "concat", MinArgs: 0, MaxArgs: -1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		{Name: "concat", MinArgs: 0, MaxArgs: -1, Resolve: binaryConcatResolve(strfnResolve(str, strfnS)), Compile: binaryConcatCompile(strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Concat(a...)
-		})},
+		}))},
 		{Name: "concat_ws", MinArgs: 1, MaxArgs: -1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.ConcatWs(a[0], a[1:]...)
 		})},
-		{Name: "length", Aliases: []string{"char_length", "character_length", "len"}, MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(i32, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		{Name: "length", Aliases: []string{"char_length", "character_length", "len"}, MinArgs: 1, MaxArgs: 1, Resolve: strfnBytesResolve(strfnResolve(i32, strfnS)), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+			if a[0].DataType().ID() == arrow.BINARY {
+				return strfn.BinaryLength(a[0]) // bytes, as Spark counts a binary
+			}
 			return strfn.Length(a[0])
 		})},
 		strfnTrimDef("trim", strfn.TrimBoth),
