@@ -235,14 +235,17 @@ func (s *jsonSource) Describe() string { return "json " + strings.Join(s.files, 
 func (s *jsonSource) Schema() *arrow.Schema { return s.schema }
 
 // EstimatedRows implements logical.Source: a guess from the files' sizes.
-func (s *jsonSource) EstimatedRows() int64 {
+func (s *jsonSource) EstimatedRows() int64 { return filesSize(s.files) / 64 }
+
+// filesSize is the total size in bytes of the files that can be stat'ed.
+func filesSize(files []string) int64 {
 	var size int64
-	for _, f := range s.files {
+	for _, f := range files {
 		if st, err := os.Stat(f); err == nil {
 			size += st.Size()
 		}
 	}
-	return size / 64
+	return size
 }
 
 // Operator implements logical.Source: files are parsed whole, the requested

@@ -65,15 +65,7 @@ func (s *libsvmSource) Describe() string { return "libsvm " + strings.Join(s.fil
 func (s *libsvmSource) Schema() *arrow.Schema { return libsvm.Schema() }
 
 // EstimatedRows implements logical.Source: a guess from the files' sizes.
-func (s *libsvmSource) EstimatedRows() int64 {
-	var size int64
-	for _, f := range s.files {
-		if st, err := os.Stat(f); err == nil {
-			size += st.Size()
-		}
-	}
-	return size / 256
-}
+func (s *libsvmSource) EstimatedRows() int64 { return filesSize(s.files) / 256 }
 
 // Operator implements logical.Source.
 func (s *libsvmSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Operator, error) {

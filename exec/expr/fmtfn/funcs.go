@@ -68,20 +68,30 @@ func text(v any) (string, bool) {
 // selects, a string without its quotes; NULL when the document is
 // malformed, the path invalid or nothing matches.
 func GetJSONObject(doc, path expr.Expr) expr.Expr {
-	return rowFunc("get_json_object", stringType, []expr.Expr{doc, path}, func(row []any) (any, error) {
-		d, ok1 := text(row[0])
-		p, ok2 := text(row[1])
-		if !ok1 || !ok2 {
+	return batchFunc("get_json_object", stringType, []expr.Expr{doc, path}, func() (func(row []any) (any, error), error) {
+		// The path is almost always a constant: parse it again only when it
+		// changes from one row to the next within the batch.
+		var lastPath string
+		var lastOps []pathOp
+		lastOK, parsed := false, false
+		return func(row []any) (any, error) {
+			d, ok1 := text(row[0])
+			p, ok2 := text(row[1])
+			if !ok1 || !ok2 {
+				return nil, nil
+			}
+			if !parsed || p != lastPath {
+				lastOps, lastOK = parseJSONPath(p)
+				lastPath, parsed = p, true
+			}
+			if !lastOK {
+				return nil, nil
+			}
+			if s, ok := getJSONObject(d, lastOps); ok {
+				return s, nil
+			}
 			return nil, nil
-		}
-		ops, ok := parseJSONPath(p)
-		if !ok {
-			return nil, nil
-		}
-		if s, ok := getJSONObject(d, ops); ok {
-			return s, nil
-		}
-		return nil, nil
+		}, nil
 	})
 }
 
