@@ -49,6 +49,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	r.Register(classPrefix+"RandomForestRegressionModel", loadRandomForestRegressionModel)
 	registerSpark(r)
 	registerIsotonic(r)
+	registerAFT(r)
 	return r
 }
 
