@@ -56,6 +56,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	r.Register(classPrefix+"LinearSVCModel", loadLinearSVCModel)
 	r.Register(classPrefix+"MultilayerPerceptronClassificationModel", loadMLP)
 	registerSpark(r)
+	registerOneVsRest(r)
 	return r
 }
 
