@@ -57,6 +57,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	r.Register(classPrefix+"MultilayerPerceptronClassificationModel", loadMLP)
 	registerSpark(r)
 	registerOneVsRest(r)
+	registerMLPTrain(r)
 	return r
 }
 
