@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/gspark/gspark/ml/param"
 )
 
 // FMConfig configures FMTrain, the factorization machine trainer shared by
@@ -238,4 +240,48 @@ func FMTrain(ctx context.Context, blocks []*Block, cfg FMConfig) ([]float64, []f
 		}
 	}
 	return w, history, nil
+}
+
+// FMParams are the training params FMRegressor and FMClassifier share, with
+// Spark's names and defaults.
+type FMParams struct {
+	FactorSize, MaxIter                                 param.Param[int]
+	FitIntercept, FitLinear                             param.Param[bool]
+	RegParam, MiniBatchFraction, InitStd, StepSize, Tol param.Param[float64]
+	Solver                                              param.Param[string]
+	Seed                                                param.Param[int64]
+}
+
+// DefineFMParams declares the factorization machine params on ps; seed
+// defaults to seed (Spark's is the hash of the estimator's class name).
+func DefineFMParams(ps *param.Params, seed int64) FMParams {
+	frac := func(v float64) error {
+		if !(v > 0 && v <= 1) {
+			return fmt.Errorf("must be in (0, 1], got %v", v)
+		}
+		return nil
+	}
+	return FMParams{
+		FactorSize:        param.Define(ps, "factorSize", "dimensionality of the factor vectors (> 0)", param.WithDefault(8), param.WithValidator(param.Gt(0))),
+		FitIntercept:      param.Define(ps, "fitIntercept", "whether to fit an intercept", param.WithDefault(true)),
+		FitLinear:         param.Define(ps, "fitLinear", "whether to fit the linear term (aka 1-way term)", param.WithDefault(true)),
+		RegParam:          param.Define(ps, "regParam", "L2 regularization parameter (>= 0)", param.WithDefault(0.0), param.WithValidator(param.GtEq(0.0))),
+		MiniBatchFraction: param.Define(ps, "miniBatchFraction", "fraction of the rows sampled for each iteration, in (0, 1]", param.WithDefault(1.0), param.WithValidator(frac)),
+		InitStd:           param.Define(ps, "initStd", "standard deviation of the initial factors (> 0)", param.WithDefault(0.01), param.WithValidator(param.Gt(0.0))),
+		MaxIter:           param.Define(ps, "maxIter", "maximum number of iterations (>= 0)", param.WithDefault(100), param.WithValidator(param.GtEq(0))),
+		StepSize:          param.Define(ps, "stepSize", "step size (learning rate) (> 0)", param.WithDefault(1.0), param.WithValidator(param.Gt(0.0))),
+		Tol:               param.Define(ps, "tol", "convergence tolerance (>= 0)", param.WithDefault(1e-6), param.WithValidator(param.GtEq(0.0))),
+		Solver:            param.Define(ps, "solver", "optimization algorithm: gd or adamW", param.WithDefault("adamW"), param.WithValidator(param.OneOf("gd", "adamW"))),
+		Seed:              param.Define(ps, "seed", "random seed of the initial factors", param.WithDefault(seed)),
+	}
+}
+
+// Config returns the FMConfig of the param values in ps.
+func (p FMParams) Config(ps *param.Params, logistic bool) FMConfig {
+	return FMConfig{
+		FactorSize: p.FactorSize.Get(ps), FitIntercept: p.FitIntercept.Get(ps), FitLinear: p.FitLinear.Get(ps),
+		RegParam: p.RegParam.Get(ps), MiniBatchFraction: p.MiniBatchFraction.Get(ps), InitStd: p.InitStd.Get(ps),
+		MaxIter: p.MaxIter.Get(ps), StepSize: p.StepSize.Get(ps), Tol: p.Tol.Get(ps), Solver: p.Solver.Get(ps),
+		Seed: p.Seed.Get(ps), Logistic: logistic,
+	}
 }

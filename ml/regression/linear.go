@@ -50,6 +50,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	registerSpark(r)
 	registerIsotonic(r)
 	registerAFT(r)
+	registerFM(r)
 	return r
 }
 
