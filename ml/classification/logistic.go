@@ -58,6 +58,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	registerSpark(r)
 	registerOneVsRest(r)
 	registerMLPTrain(r)
+	registerFMC(r)
 	return r
 }
 
