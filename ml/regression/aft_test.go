@@ -37,15 +37,19 @@ func aftFrame(t *testing.T, s *frame.Session, rows [][]float64, parts int) *fram
 // TestAFTVsScipy fits the reference cases of
 // testdata/ml/make_aft_reference.py (scipy minimizing the same Weibull
 // negative log-likelihood) on 1 and 4 partitions. "spark_guide" is the data
-// of Spark's ML guide example; its fit is also compared with the values
-// Spark's AFTSurvivalRegressionExample prints (coefficients
+// of Spark's ML guide example (examples/src/main/python/ml/
+// aft_survival_regression.py); its fit, predictions and quantiles are also
+// compared with what that example prints when run with Spark (coefficients
 // [-0.49631114666506776, 0.1984443769993409], intercept 2.6380946151, scale
-// 1.5472345574364683), to 1e-5.
+// 1.54723455744 and the transform table below), to 1e-5.
 func TestAFTVsScipy(t *testing.T) {
 	s, _ := newSession(t)
 	var cases map[string]aftCase
 	readJSON(t, "aft_reference.json", &cases)
-	spark := aftCase{Coefficients: []float64{-0.49631114666506776, 0.1984443769993409}, Intercept: 2.6380946151, Scale: 1.5472345574364683}
+	spark := aftCase{Coefficients: []float64{-0.49631114666506776, 0.1984443769993409}, Intercept: 2.6380946151, Scale: 1.54723455744,
+		Predictions: []float64{5.718979487634966, 18.07652118149563, 7.381861804239103, 13.57761250142538, 9.013097744073846},
+		Quantiles: [][]float64{{1.1603238947151588, 4.995456010274735}, {3.667545845471802, 15.789611866277884}, {1.4977061305190853, 6.447962612338967},
+			{2.7547621481507067, 11.859872224069784}, {1.8286676321297735, 7.872826505878384}}}
 	for name, c := range cases {
 		for _, parts := range []int{1, 4} {
 			df := aftFrame(t, s, c.Rows, parts)
@@ -95,15 +99,17 @@ func TestAFTVsScipy(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i := range preds {
-				if !optimtest.RelClose(preds[i], c.Predictions[i], 1e-5, 1) {
-					t.Errorf("row %d: prediction %v, want %v", i, preds[i], c.Predictions[i])
-				}
-				q := rows[i][0].(linalg.Vector).ToArray()
-				for k := range q {
-					if !optimtest.RelClose(q[k], c.Quantiles[i][k], 1e-5, 1) {
-						t.Errorf("row %d: quantiles %v, want %v", i, q, c.Quantiles[i])
-						break
+			for _, want := range []aftCase{c, spark} {
+				for i := range preds {
+					if !optimtest.RelClose(preds[i], want.Predictions[i], 1e-5, 1) {
+						t.Errorf("row %d: prediction %v, want %v", i, preds[i], want.Predictions[i])
+					}
+					q := rows[i][0].(linalg.Vector).ToArray()
+					for k := range q {
+						if !optimtest.RelClose(q[k], want.Quantiles[i][k], 1e-5, 1) {
+							t.Errorf("row %d: quantiles %v, want %v", i, q, want.Quantiles[i])
+							break
+						}
 					}
 				}
 			}

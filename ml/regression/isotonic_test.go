@@ -191,3 +191,26 @@ func TestIsotonicHand(t *testing.T) {
 		t.Fatalf("missing label: %v", err)
 	}
 }
+
+// TestIsotonicSparkGuide fits Spark's ML guide example: IsotonicRegression
+// with defaults on data/mllib/sample_isotonic_regression_libsvm_data.txt
+// (copied to testdata/ml), and compares the boundaries and predictions with
+// the ones the example prints when run with Spark.
+func TestIsotonicSparkGuide(t *testing.T) {
+	s, _ := newSession(t)
+	wantB := []float64{0.01, 0.17, 0.18, 0.27, 0.28, 0.29, 0.3, 0.31, 0.34, 0.35, 0.36, 0.41, 0.42, 0.71, 0.72, 0.74, 0.75, 0.76, 0.77, 0.78, 0.79, 0.8, 0.81, 0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 1.0}
+	wantP := []float64{0.15715271294117644, 0.15715271294117644, 0.189138196, 0.189138196, 0.20040796, 0.29576747, 0.43396226, 0.5081591025000001, 0.5081591025000001, 0.54156043, 0.5504844466666667, 0.5504844466666667, 0.563929967, 0.563929967, 0.5660377366666667, 0.5660377366666667, 0.56603774, 0.57929628, 0.64762876, 0.66241713, 0.67210607, 0.67210607, 0.674655785, 0.674655785, 0.73890872, 0.73992861, 0.84242733, 0.89673636, 0.89673636, 0.90719021, 0.9272055075, 0.9272055075}
+	for _, parts := range []int{1, 4} {
+		df := s.Read().Format("libsvm").Load(filepath.Join(optimtest.Dir(), "sample_isotonic_regression_libsvm_data.txt")).Repartition(parts)
+		m, err := NewIsotonicRegression().FitModel(ctx, df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Boundaries().ToArray(); !closeSlices(got, wantB, 1e-15) {
+			t.Errorf("parts=%d: boundaries %v, Spark %v", parts, got, wantB)
+		}
+		if got := m.Predictions().ToArray(); !closeSlices(got, wantP, 1e-12) {
+			t.Errorf("parts=%d: predictions %v, Spark %v", parts, got, wantP)
+		}
+	}
+}
