@@ -61,7 +61,13 @@ func collectCols(t *testing.T, m ml.Transformer, df *frame.DataFrame, cols ...st
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := out.SelectCols(cols...).Collect(ctx)
+	return selectCols(t, out, cols...)
+}
+
+// selectCols collects the named double columns of df.
+func selectCols(t *testing.T, df *frame.DataFrame, cols ...string) [][]float64 {
+	t.Helper()
+	rows, err := df.SelectCols(cols...).Collect(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -227,3 +227,152 @@ func TestGLRRegularized(t *testing.T) {
 		closeAll(t, name, append(m.Coefficients().ToArray(), m.Intercept()), append(optimtest.Floats(c["coefficients"]), c["intercept"].(float64)), 1e-8)
 	}
 }
+
+// TestGLRPredictionsAndEvaluate: the predictions and link predictions
+// (with the offset) match statsmodels' fitted values and linear
+// predictor; Evaluate on the training data reproduces the training
+// summary and on other data (the first 30 rows) its own deviance.
+func TestGLRPredictionsAndEvaluate(t *testing.T) {
+	s, mem := newSession(t)
+	cases := glrReference(t)["cases"].(map[string]any)
+	for _, name := range []string{"poisson_log_w_off", "binomial_probit_off", "gamma_inverse_w", "tweedie_p1.5_log_off", "gaussian_identity_w_off"} {
+		c := cases[name].(map[string]any)
+		link, _ := c["link"].(string)
+		label := glrLabelCol(c["family"].(string), link)
+		df := glrFrame(t, s, mem, label, 1)
+		m, err := glrFromRef(c).SetTol(1e-10).SetMaxIter(100).SetLinkPredictionCol("eta").FitModel(ctx, df)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := collectCols(t, m, df, "prediction", "eta")
+		closeAll(t, name+": prediction", got[0], optimtest.Floats(c["prediction_head"]), glrRel)
+		closeAll(t, name+": link prediction", got[1], optimtest.Floats(c["link_prediction_head"]), glrRel)
+		pred := selectCols(t, m.Summary().Predictions(), "prediction")
+		closeAll(t, name+": summary predictions", pred[0], optimtest.Floats(c["prediction_head"]), glrRel)
+
+		ev, err := m.Evaluate(ctx, glrFrame(t, s, mem, label, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := m.Summary().GeneralizedLinearRegressionSummary
+		for k, v := range map[string][2]float64{"deviance": {ev.Deviance, ts.Deviance}, "nullDeviance": {ev.NullDeviance, ts.NullDeviance}, "dispersion": {ev.Dispersion, ts.Dispersion}} {
+			if !optimtest.RelClose(v[0], v[1], 1e-12, 1e-12) {
+				t.Errorf("%s: evaluate %s = %v, training %v", name, k, v[0], v[1])
+			}
+		}
+		// On the first 30 rows: the deviance is the sum of the squared
+		// deviance residuals of those rows.
+		_, rows := optimtest.ReadCSV(t, "glr_data.csv")
+		half := optimtest.Frame(t, s, mem, rows[:30], []optimtest.Col{
+			{Name: "features", Src: []int{0, 1, 2}, Vec: true}, {Name: "label", Src: []int{label}}, {Name: "w", Src: []int{7}}, {Name: "off", Src: []int{8}},
+		}, 2)
+		eh, err := m.Evaluate(ctx, half)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dr, _ := ts.Residuals("deviance")
+		want := 0.0
+		for _, r := range dr[:30] {
+			want += r * r
+		}
+		if eh.NumInstances != 30 || eh.ResidualDegreeOfFreedom != 30-4 || !optimtest.RelClose(eh.Deviance, want, 1e-12, 1e-12) {
+			t.Errorf("%s: evaluate on 30 rows: %d rows, dof %d, deviance %v want %v", name, eh.NumInstances, eh.ResidualDegreeOfFreedom, eh.Deviance, want)
+		}
+	}
+}
+
+// TestGLRSampleLinearRegression: Spark's ML guide data
+// (sample_linear_regression_data, libsvm), gaussian/identity: without a
+// penalty against statsmodels, with the guide's regParam 0.3 against
+// Spark's documented WeightedLeastSquares objective.
+func TestGLRSampleLinearRegression(t *testing.T) {
+	s, _ := newSession(t)
+	ref := glrReference(t)
+	path := filepath.Join(optimtest.Dir(), "sample_linear_regression_data.txt")
+	for _, parts := range []int{1, 4} {
+		df := s.Read().Format("libsvm").Load(path).Repartition(parts)
+		m, err := NewGeneralizedLinearRegression().FitModel(ctx, df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGLRNoData(t, fmt.Sprintf("sample/parts=%d", parts), m, ref["sample_linear_regression"].(map[string]any))
+		r := ref["regularized"].(map[string]any)["sample_linear_regression_reg0.3"].(map[string]any)
+		m, err = NewGeneralizedLinearRegression().SetFamily("gaussian").SetLink("identity").SetMaxIter(10).SetRegParam(0.3).FitModel(ctx, df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		closeAll(t, fmt.Sprintf("sample reg0.3/parts=%d", parts), append(m.Coefficients().ToArray(), m.Intercept()), append(optimtest.Floats(r["coefficients"]), r["intercept"].(float64)), 1e-9)
+		if m.Summary().NumIterations != 1 || m.Summary().NumInstances != 501 {
+			t.Errorf("numIterations %d, %d rows", m.Summary().NumIterations, m.Summary().NumInstances)
+		}
+	}
+}
+
+// checkGLRNoData is checkGLR without the residual heads (the row order of
+// a repartitioned frame is not the file's).
+func checkGLRNoData(t *testing.T, what string, m *GeneralizedLinearRegressionModel, c map[string]any) {
+	t.Helper()
+	closeAll(t, what+": coefficients", append(m.Coefficients().ToArray(), m.Intercept()), append(optimtest.Floats(c["coefficients"]), c["intercept"].(float64)), 1e-9)
+	sum := m.Summary()
+	se, err := sum.CoefficientStandardErrors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv, err := sum.PValues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	aic, err := sum.AIC()
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAll(t, what+": coefficientStandardErrors", se, optimtest.Floats(c["coefficientStandardErrors"]), 1e-9)
+	closeAll(t, what+": pValues", pv, optimtest.Floats(c["spark_pValues"]), 1e-6)
+	for k, got := range map[string]float64{"deviance": sum.Deviance, "nullDeviance": sum.NullDeviance, "dispersion": sum.Dispersion, "spark_aic": aic} {
+		if want := c[k].(float64); !optimtest.RelClose(got, want, 1e-9, 1e-9) {
+			t.Errorf("%s: %s = %.12g, want %.12g", what, k, got, want)
+		}
+	}
+}
+
+// TestGLRErrors: unsupported family/link pairs, variance powers and labels
+// outside the family's range are errors naming the problem, as Spark's
+// requirements.
+func TestGLRErrors(t *testing.T) {
+	s, mem := newSession(t)
+	df := glrFrame(t, s, mem, glrLabelOf["y_gauss"], 1)
+	for _, c := range []struct {
+		g    *GeneralizedLinearRegression
+		want string
+	}{
+		{NewGeneralizedLinearRegression().SetFamily("binomial").SetLink("log"), "binomial family does not support the log link"},
+		{NewGeneralizedLinearRegression().SetFamily("gamma").SetLink("logit"), "gamma family does not support the logit link"},
+		{NewGeneralizedLinearRegression().SetFamily("poisson").SetLink("inverse"), "poisson family does not support the inverse link"},
+		{NewGeneralizedLinearRegression().SetFamily("tweedie").SetVariancePower(0.5), "variancePower"},
+		{NewGeneralizedLinearRegression().SetFamily("cauchy"), "cauchy"},
+		{NewGeneralizedLinearRegression().SetSolver("l-bfgs"), "l-bfgs"},
+		{NewGeneralizedLinearRegression().SetFamily("poisson"), "poisson family must be non-negative"},
+		{NewGeneralizedLinearRegression().SetFamily("gamma"), "gamma family must be positive"},
+		{NewGeneralizedLinearRegression().SetFamily("binomial"), "binomial family must be in [0, 1]"},
+		{NewGeneralizedLinearRegression().SetOffsetCol("nope"), "nope"},
+	} {
+		_, err := c.g.FitModel(ctx, df)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want one containing %q", err, c.want)
+		}
+	}
+	// The tweedie family ignores link and takes linkPower; the default
+	// link of each family is Spark's.
+	for fam, want := range map[string]string{"gaussian": "identity", "binomial": "logit", "poisson": "log", "gamma": "inverse"} {
+		g := NewGeneralizedLinearRegression().SetFamily(fam)
+		_, l, err := g.resolve(g.Params())
+		if err != nil || l.name() != want {
+			t.Errorf("%s: default link %q (%v), want %s", fam, l.name(), err, want)
+		}
+	}
+	g := NewGeneralizedLinearRegression().SetFamily("tweedie").SetVariancePower(1.5).SetLink("logit")
+	f, l, err := g.resolve(g.Params())
+	if err != nil || l.kind != linkPower || l.p != -0.5 || f.p != 1.5 {
+		t.Errorf("tweedie(1.5): link %+v family %+v (%v)", l, f, err)
+	}
+}
