@@ -13,6 +13,7 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/linalg"
 	"github.com/gspark/gspark/ml/optim"
+	"github.com/gspark/gspark/ml/progress"
 )
 
 // glmBlock holds one partition's rows for GeneralizedLinearRegression: the
@@ -420,6 +421,7 @@ func fitGLM(ctx context.Context, blocks []*glmBlock, d int, fam glmFamily, link 
 		}
 		converged = maxTol < tol
 		iter++
+		progress.Report(ctx, "iteration", iter, maxIter)
 	}
 	for _, v := range append(append([]float64(nil), model.coef...), model.intercept) {
 		if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -160,6 +160,7 @@ def case(name, X, y, family, link_name, w=None, off=None, intercept=True, var_po
         "weighted": w is not None,
         "offset": off is not None,
         "fitIntercept": intercept,
+        "feature_columns": list(range(d)),
         "coefficients": lst(fit.params[:d]),
         "intercept": float(fit.params[-1]) if intercept else 0.0,
         "coefficientStandardErrors": lst(fit.bse),
@@ -318,6 +319,9 @@ def main():
     C["binomial_logit_w"] = case("binomial_logit_w", X, cols["y_bin"], "binomial", "logit", w=w)
     C["binomial_probit_off"] = case("binomial_probit_off", X, cols["y_bin"], "binomial", "probit", off=off)
     C["binomial_cloglog_w"] = case("binomial_cloglog_w", X, cols["y_bin"], "binomial", "cloglog", w=w)
+    # One feature: Spark's IRLS takes the signed change of a single
+    # coefficient (see spark_irls), which stops this fit one iteration early.
+    C["binomial_probit_1feature"] = case("binomial_probit_1feature", X[:, :1], cols["y_bin"], "binomial", "probit")
     C["poisson_log_w_off"] = case("poisson_log_w_off", X, cols["y_pois"], "poisson", "log", w=w, off=off)
     C["poisson_log_noint"] = case("poisson_log_noint", X, cols["y_pois"], "poisson", "log", intercept=False)
     C["poisson_sqrt"] = case("poisson_sqrt", X, cols["y_pois"], "poisson", "sqrt")
