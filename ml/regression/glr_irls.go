@@ -277,55 +277,8 @@ func wls(ctx context.Context, blocks []*glmBlock, d int, fitIntercept bool, regP
 	}
 	m := &wlsModel{coef: make([]float64, d)}
 	if d > 0 {
-		// Jacobi scaling: solve (SAS)(S⁻¹β) = Sc with S = diag(A)^(-1/2).
-		s := make([]float64, d)
-		for j := range s {
-			if a := A.At(j, j); a > 0 {
-				s[j] = 1 / math.Sqrt(a)
-			} else {
-				return nil, errSingular
-			}
-		}
-		for j := 0; j < d; j++ {
-			for k := j; k < d; k++ {
-				A.SetSym(j, k, A.At(j, k)*s[j]*s[k])
-			}
-		}
-		var ch mat.Cholesky
-		if ok := ch.Factorize(A); !ok {
-			return nil, errSingular
-		}
-		rhs := make([]float64, d)
-		for j := range rhs {
-			rhs[j] = c[j] * s[j]
-		}
-		var u mat.VecDense
-		if err := ch.SolveVecTo(&u, mat.NewVecDense(d, rhs)); err != nil {
-			return nil, fmt.Errorf("%w: %w", errSingular, err)
-		}
-		for j := range m.coef {
-			m.coef[j] = u.AtVec(j) * s[j]
-		}
-		var inv mat.SymDense
-		if err := ch.InverseTo(&inv); err != nil {
-			return nil, fmt.Errorf("%w: %w", errSingular, err)
-		}
-		n := d
-		if fitIntercept {
-			n++
-		}
-		m.diagInv = make([]float64, n)
-		for j := 0; j < d; j++ {
-			m.diagInv[j] = inv.At(j, j) * s[j] * s[j] / W
-		}
-		if fitIntercept {
-			q := 1.0
-			for j := 0; j < d; j++ {
-				for k := 0; k < d; k++ {
-					q += xm[j] * s[j] * inv.At(j, k) * s[k] * xm[k]
-				}
-			}
-			m.diagInv[d] = q / W
+		if err := m.solve(ctx, A, c, xm, W, fitIntercept); err != nil {
+			return nil, err
 		}
 	} else if fitIntercept {
 		m.diagInv = []float64{1 / W}
@@ -429,4 +382,97 @@ func fitGLM(ctx context.Context, blocks []*glmBlock, d int, fam glmFamily, link 
 		}
 	}
 	return &irlsResult{wlsModel: model, iterations: iter}, nil
+}
+
+// solve sets m's coefficients to the solution of A·β = c (A the
+// regularized weighted covariance, c the covariance with the working
+// label) and the diagonal of the inverse in original units. Features with
+// A_jj = 0 (constant, unpenalized) get coefficient 0. As Spark's
+// WeightedLeastSquares, a system Cholesky cannot factor (a constant or
+// collinear feature) is solved instead by the quasi-Newton method from
+// zero in standardized coordinates (L-BFGS, 100 iterations, tol 1e-6),
+// and then has no standard errors.
+func (m *wlsModel) solve(ctx context.Context, A *mat.SymDense, c, xm []float64, W float64, fitIntercept bool) error {
+	d := len(c)
+	// Jacobi scaling on the active features: u = S⁻¹β with S =
+	// diag(A)^(-1/2), which with no penalty are standardized coordinates.
+	var active []int
+	for j := 0; j < d; j++ {
+		if A.At(j, j) > 0 {
+			active = append(active, j)
+		}
+	}
+	k := len(active)
+	if k == 0 {
+		return nil
+	}
+	s := make([]float64, k)
+	B := mat.NewSymDense(k, nil)
+	rhs := make([]float64, k)
+	for a, j := range active {
+		s[a] = 1 / math.Sqrt(A.At(j, j))
+	}
+	for a, j := range active {
+		for b := a; b < k; b++ {
+			B.SetSym(a, b, A.At(j, active[b])*s[a]*s[b])
+		}
+		rhs[a] = c[j] * s[a]
+	}
+	quasiNewton := func() error {
+		// Spark's fallback: minimize ½uᵀBu − rhsᵀu from 0.
+		obj := func(u, g []float64) (float64, error) {
+			f := 0.0
+			for a := 0; a < k; a++ {
+				v := 0.0
+				for b := 0; b < k; b++ {
+					v += B.At(a, b) * u[b]
+				}
+				g[a] = v - rhs[a]
+				f += 0.5*u[a]*v - rhs[a]*u[a]
+			}
+			return f, nil
+		}
+		res, err := optim.Minimize(ctx, obj, make([]float64, k), nil, optim.Config{MaxIter: 100, Tol: 1e-6})
+		if err != nil {
+			return err
+		}
+		for a, j := range active {
+			m.coef[j] = res.X[a] * s[a]
+		}
+		return nil
+	}
+	var ch mat.Cholesky
+	if k < d || !ch.Factorize(B) {
+		return quasiNewton()
+	}
+	var u mat.VecDense
+	if err := ch.SolveVecTo(&u, mat.NewVecDense(k, rhs)); err != nil {
+		// Ill-conditioned (a mat.Condition error): numerically singular.
+		return quasiNewton()
+	}
+	for a, j := range active {
+		m.coef[j] = u.AtVec(a) * s[a]
+	}
+	var inv mat.SymDense
+	if err := ch.InverseTo(&inv); err != nil {
+		return fmt.Errorf("%w: %w", errSingular, err)
+	}
+	n := d
+	if fitIntercept {
+		n++
+	}
+	m.diagInv = make([]float64, n)
+	for j := 0; j < d; j++ {
+		m.diagInv[j] = inv.At(j, j) * s[j] * s[j] / W
+	}
+	if fitIntercept {
+		q := 1.0
+		for j := 0; j < d; j++ {
+			for l := 0; l < d; l++ {
+				q += xm[j] * s[j] * inv.At(j, l) * s[l] * xm[l]
+			}
+		}
+		m.diagInv[d] = q / W
+	}
+	return nil
 }

@@ -409,3 +409,35 @@ func TestGLRProgress(t *testing.T) {
 		t.Errorf("%d iterations, events %v", n, events)
 	}
 }
+
+// TestGLRSingularFallsBackToQuasiNewton: with a collinear feature
+// (x0 + x1) or a constant one the normal equations are singular; as
+// Spark's WeightedLeastSquares the solve falls back to the quasi-Newton
+// method, the fitted means are statsmodels' (the column space is the
+// same), a constant feature gets coefficient 0, and no standard errors
+// are reported.
+func TestGLRSingularFallsBackToQuasiNewton(t *testing.T) {
+	s, mem := newSession(t)
+	c := glrReference(t)["cases"].(map[string]any)["poisson_log_w_off"].(map[string]any)
+	_, rows := optimtest.ReadCSV(t, "glr_data.csv")
+	for i, r := range rows {
+		rows[i] = append(r, r[0]+r[1], 1)
+	}
+	for _, feat := range [][]int{{0, 1, 2, 9}, {0, 1, 2, 10}} {
+		df := optimtest.Frame(t, s, mem, rows, []optimtest.Col{
+			{Name: "features", Src: feat, Vec: true}, {Name: "label", Src: []int{5}}, {Name: "w", Src: []int{7}}, {Name: "off", Src: []int{8}},
+		}, 2)
+		m, err := glrFromRef(c).FitModel(ctx, df)
+		if err != nil {
+			t.Fatalf("%v: %v", feat, err)
+		}
+		pred := selectCols(t, m.Summary().Predictions(), "prediction")
+		closeAll(t, fmt.Sprintf("%v: prediction", feat), pred[0], optimtest.Floats(c["prediction_head"]), 1e-5)
+		if _, err := m.Summary().PValues(); !errors.Is(err, ErrGLRNoStdErrors) {
+			t.Errorf("%v: PValues error %v, want ErrGLRNoStdErrors", feat, err)
+		}
+		if feat[3] == 10 && m.Coefficients().ToArray()[3] != 0 {
+			t.Errorf("constant feature: coefficient %v, want 0", m.Coefficients().ToArray()[3])
+		}
+	}
+}
