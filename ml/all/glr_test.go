@@ -2,10 +2,13 @@ package all
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
@@ -54,6 +57,13 @@ func TestLoadGLR(t *testing.T) {
 	if err := ml.WriteVectorRows(sp, "coefficients", [][]float64{m.Coefficients().ToArray()}, "intercept", []float64{m.Intercept()}); err != nil {
 		t.Fatal(err)
 	}
+	// Spark's part file name and marker file.
+	if err := os.Rename(filepath.Join(sp, "data", "part-00000.parquet"), filepath.Join(sp, "data", "part-00000-6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9-c000.snappy.parquet")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sp, "data", "_SUCCESS"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	st, err = Load(ctx, sp)
 	if err != nil {
 		t.Fatal(err)
@@ -85,5 +95,52 @@ func TestLoadGLR(t *testing.T) {
 		if ra[i][0] != rb[i][0] {
 			t.Fatalf("row %d: %v vs %v", i, ra[i][0], rb[i][0])
 		}
+	}
+}
+
+// TestSaveGLRInSparkLayout: SaveSpark writes Spark's class name and
+// params in metadata/part-00000 and data/ as Spark's Data(intercept,
+// coefficients) — intercept a non-null double, coefficients the VectorUDT
+// struct exactly as in a Parquet file Spark wrote (the perceptron's
+// weights) — and the directory loads back predicting the same.
+func TestSaveGLRInSparkLayout(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession()
+	df := s.Read().Format("libsvm").Load(filepath.Join("..", "..", "testdata", "ml", "sample_linear_regression_data.txt"))
+	m, err := regression.NewGeneralizedLinearRegression().SetFamily("gaussian").SetLink("identity").SetRegParam(0.3).SetMaxIter(10).FitModel(ctx, df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "glm")
+	if err := m.SaveSpark(dir); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "metadata", "part-00000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md map[string]any
+	if err := json.Unmarshal(b, &md); err != nil {
+		t.Fatal(err)
+	}
+	pm, _ := md["paramMap"].(map[string]any)
+	dm, _ := md["defaultParamMap"].(map[string]any)
+	if md["class"] != "org.apache.spark.ml.regression.GeneralizedLinearRegressionModel" || pm["regParam"] != 0.3 || pm["link"] != "identity" || dm["maxIter"] != 25.0 || dm["family"] != "gaussian" {
+		t.Fatalf("metadata %s", b)
+	}
+	got := parquetSchema(t, dir, "data")
+	weights := parquetSchema(t, filepath.Join(sparkModels, "mlp-2.4.4"), "data")
+	wi := weights.FieldIndices("weights")
+	if got.NumFields() != 2 || got.Field(0).Name != "intercept" || got.Field(0).Type.ID() != arrow.FLOAT64 || got.Field(0).Nullable ||
+		got.Field(1).Name != "coefficients" || len(wi) != 1 || !arrow.TypeEqual(got.Field(1).Type, weights.Field(wi[0]).Type) {
+		t.Fatalf("data schema %v, Spark's vector %v", got, weights)
+	}
+	st, err := Load(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lm, ok := st.(*regression.GeneralizedLinearRegressionModel)
+	if !ok || lm.Intercept() != m.Intercept() || !slices.Equal(lm.Coefficients().ToArray(), m.Coefficients().ToArray()) || lm.ExplainParams() == "" {
+		t.Fatalf("loaded %T %v", st, st)
 	}
 }

@@ -520,7 +520,14 @@ func (m *GeneralizedLinearRegressionModel) Save(path string) error { return ml.S
 // loadGLRModel reads a model saved by gspark or by Spark (metadata, and
 // data/ with one row of intercept and coefficients).
 func loadGLRModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	coef, b, err := ml.ReadVectorRows(ctx, dir, "coefficients", "intercept")
+	var coef [][]float64
+	var b []float64
+	var err error
+	if md.IsSpark() {
+		coef, b, err = readSparkGLRData(ctx, dir)
+	} else {
+		coef, b, err = ml.ReadVectorRows(ctx, dir, "coefficients", "intercept")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}

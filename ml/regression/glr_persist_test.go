@@ -99,6 +99,13 @@ func TestGLRLoadSparkLayout(t *testing.T) {
 	if err := ml.WriteVectorRows(dir, "coefficients", [][]float64{coef}, "intercept", []float64{0.125}); err != nil {
 		t.Fatal(err)
 	}
+	// Spark's part file name and marker file.
+	if err := os.Rename(filepath.Join(dir, "data", "part-00000.parquet"), filepath.Join(dir, "data", "part-00000-6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9-c000.snappy.parquet")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data", "_SUCCESS"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	st, err := Register(ml.NewRegistry()).Load(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
