@@ -235,7 +235,7 @@ func wls(ctx context.Context, blocks []*glmBlock, d int, fitIntercept bool, regP
 	if zstd == 0 || (d == 0 && fitIntercept) {
 		if fitIntercept || zm == 0 {
 			m := &wlsModel{coef: make([]float64, d), intercept: zm}
-			if d == 0 {
+			if d == 0 && zstd > 0 {
 				m.diagInv = []float64{1 / W}
 			}
 			return m, nil

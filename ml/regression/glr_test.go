@@ -441,3 +441,33 @@ func TestGLRSingularFallsBackToQuasiNewton(t *testing.T) {
 		}
 	}
 }
+
+// TestGLRInterceptOnly: with empty feature vectors the model is the
+// intercept alone; for poisson with the log link it is log(Σwy/Σw) with
+// standard error 1/√(Σwy) (the inverse Fisher information Σwμ at μ = the
+// weighted mean), and the deviance equals the null deviance.
+func TestGLRInterceptOnly(t *testing.T) {
+	s, mem := newSession(t)
+	_, rows := optimtest.ReadCSV(t, "glr_data.csv")
+	df := optimtest.Frame(t, s, mem, rows, []optimtest.Col{
+		{Name: "features", Src: []int{}, Vec: true}, {Name: "label", Src: []int{5}}, {Name: "w", Src: []int{7}},
+	}, 2)
+	m, err := NewGeneralizedLinearRegression().SetFamily("poisson").SetWeightCol("w").SetTol(1e-12).FitModel(ctx, df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sw, swy float64
+	for _, r := range rows {
+		sw += r[7]
+		swy += r[7] * r[5]
+	}
+	se, err := m.Summary().CoefficientStandardErrors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := m.Summary()
+	if m.NumFeatures() != 0 || !optimtest.RelClose(m.Intercept(), math.Log(swy/sw), 1e-12, 1e-12) || len(se) != 1 || !optimtest.RelClose(se[0], 1/math.Sqrt(swy), 1e-9, 0) ||
+		!optimtest.RelClose(sum.Deviance, sum.NullDeviance, 1e-12, 1e-12) || sum.Rank != 1 {
+		t.Errorf("intercept %v (want %v), se %v (want %v), deviance %v null %v", m.Intercept(), math.Log(swy/sw), se, 1/math.Sqrt(swy), sum.Deviance, sum.NullDeviance)
+	}
+}
