@@ -276,12 +276,8 @@ func wls(ctx context.Context, blocks []*glmBlock, d int, fitIntercept bool, regP
 		}
 	}
 	m := &wlsModel{coef: make([]float64, d)}
-	if d > 0 {
-		if err := m.solve(ctx, A, c, xm, W, fitIntercept); err != nil {
-			return nil, err
-		}
-	} else if fitIntercept {
-		m.diagInv = []float64{1 / W}
+	if err := m.solve(ctx, A, c, xm, W, fitIntercept); err != nil {
+		return nil, err
 	}
 	if fitIntercept {
 		m.intercept = zm
