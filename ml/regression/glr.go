@@ -487,12 +487,14 @@ func (m *GeneralizedLinearRegressionModel) Transform(df *frame.DataFrame) (*fram
 			return out.NewArray(), nil
 		}
 	}
+	// The columns in TransformSchema's order (Spark's schema order):
+	// prediction, then link prediction.
 	res := df
-	if lc := m.linkPredictionCol.Get(ps); lc != "" {
-		res = res.WithColumn(lc, frame.UDF("glmLinkPredict", arrow.PrimitiveTypes.Float64, udf(false), args...))
-	}
 	if pc := m.predictionCol.Get(ps); pc != "" {
 		res = res.WithColumn(pc, frame.UDF("glmPredict", arrow.PrimitiveTypes.Float64, udf(true), args...))
+	}
+	if lc := m.linkPredictionCol.Get(ps); lc != "" {
+		res = res.WithColumn(lc, frame.UDF("glmLinkPredict", arrow.PrimitiveTypes.Float64, udf(false), args...))
 	}
 	return res, res.Err()
 }

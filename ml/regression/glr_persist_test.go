@@ -131,3 +131,22 @@ func TestGLRLoadSparkLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestGLRTransformSchema: Transform adds exactly the columns
+// TransformSchema announces, in its order (prediction, link prediction).
+func TestGLRTransformSchema(t *testing.T) {
+	s, mem := newSession(t)
+	df := glrFrame(t, s, mem, glrLabelOf["y_pois"], 1)
+	m := NewGeneralizedLinearRegressionModel([]float64{0.1, 0.2, 0.3}, 0.5).SetFamily("poisson").SetLinkPredictionCol("eta").SetOffsetCol("off")
+	want, err := m.TransformSchema(df.Schema())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := m.Transform(df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Schema().Equal(want) {
+		t.Errorf("Transform schema\n%v\nTransformSchema\n%v", out.Schema(), want)
+	}
+}
