@@ -319,7 +319,8 @@ func (g *GeneralizedLinearRegression) FitModel(ctx context.Context, df *frame.Da
 	if err != nil {
 		return nil, err
 	}
-	ts := &GeneralizedLinearRegressionTrainingSummary{GeneralizedLinearRegressionSummary: sum, NumIterations: res.iterations, Solver: g.solver.Get(ps), diagInv: res.diagInv}
+	ts := &GeneralizedLinearRegressionTrainingSummary{GeneralizedLinearRegressionSummary: sum, NumIterations: res.iterations, Solver: g.solver.Get(ps), diagInv: res.diagInv,
+		fitIntercept: g.fitIntercept.Get(ps), featuresCol: g.featuresCol.Get(ps)}
 	ts.coef = append([]float64(nil), res.coef...)
 	if g.fitIntercept.Get(ps) {
 		ts.coef = append(ts.coef, res.intercept)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -64,9 +65,11 @@ type GeneralizedLinearRegressionTrainingSummary struct {
 	// the identity link, solved directly).
 	NumIterations int
 	// Solver is the solver param ("irls").
-	Solver  string
-	coef    []float64 // coefficients then intercept (when fitted)
-	diagInv []float64
+	Solver       string
+	coef         []float64 // coefficients then intercept (when fitted)
+	diagInv      []float64
+	fitIntercept bool
+	featuresCol  string
 }
 
 // Predictions returns the model's output on the dataset (lazy).
@@ -258,4 +261,88 @@ func (m *GeneralizedLinearRegressionModel) summarize(ctx context.Context, df *fr
 		}
 	}
 	return s, nil
+}
+
+// Table returns the summary as Spark's
+// GeneralizedLinearRegressionTrainingSummary.toString prints it (R's
+// summary.glm layout): the coefficient table with the intercept first
+// (features named featuresCol_0, featuresCol_1, …; numbers rounded to 4
+// decimals, cells longer than 20 characters cut to 17 and "..."), the
+// dispersion, the null and residual deviances (Spark prints the null
+// deviance with DegreesOfFreedom too) and, except for the Tweedie family,
+// the AIC. It fails when there are no standard errors, as Spark's throws.
+func (s *GeneralizedLinearRegressionTrainingSummary) Table() (string, error) {
+	se, err := s.CoefficientStandardErrors()
+	if err != nil {
+		return "", err
+	}
+	tv, err := s.TValues()
+	if err != nil {
+		return "", err
+	}
+	pv, err := s.PValues()
+	if err != nil {
+		return "", err
+	}
+	round := func(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+	cell := func(v string) string {
+		if len(v) > 20 {
+			return v[:17] + "..."
+		}
+		return v
+	}
+	d := len(s.coef)
+	if s.fitIntercept {
+		d--
+	}
+	row := func(name string, i int) []string {
+		return []string{cell(name), cell(round(s.coef[i])), cell(round(se[i])), cell(round(tv[i])), cell(round(pv[i]))}
+	}
+	rows := [][]string{{"Feature", "Estimate", "Std Error", "T Value", "P Value"}}
+	if s.fitIntercept {
+		rows = append(rows, row("(Intercept)", d))
+	}
+	for j := 0; j < d; j++ {
+		rows = append(rows, row(fmt.Sprintf("%s_%d", s.featuresCol, j), j))
+	}
+	widths := make([]int, 5)
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], len(c))
+		}
+	}
+	pad := func(v string, n int) string { return strings.Repeat(" ", max(n-len(v), 0)) + v }
+	var b strings.Builder
+	b.WriteString("Coefficients:\n")
+	for _, r := range rows {
+		for i, c := range r {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(pad(c, widths[i]))
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "\n(Dispersion parameter for %s family taken to be %s)\n", s.fam.name(), round(s.Dispersion))
+	nd := fmt.Sprintf("Null deviance: %s on %d degrees of freedom", round(s.NullDeviance), s.DegreesOfFreedom)
+	rd := fmt.Sprintf("Residual deviance: %s on %d degrees of freedom", round(s.Deviance), s.ResidualDegreeOfFreedom)
+	l := max(len(nd), len(rd))
+	b.WriteString(pad(nd, l) + "\n" + pad(rd, l))
+	if s.fam.kind != famTweedie {
+		aic, err := s.AIC()
+		if err != nil {
+			return "", err
+		}
+		b.WriteString("\nAIC: " + round(aic))
+	}
+	return b.String(), nil
+}
+
+// String returns Table's text, or its error's when there is none.
+func (s *GeneralizedLinearRegressionTrainingSummary) String() string {
+	t, err := s.Table()
+	if err != nil {
+		return err.Error()
+	}
+	return t
 }

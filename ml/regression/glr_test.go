@@ -471,3 +471,30 @@ func TestGLRInterceptOnly(t *testing.T) {
 		t.Errorf("intercept %v (want %v), se %v (want %v), deviance %v null %v", m.Intercept(), math.Log(swy/sw), se, 1/math.Sqrt(swy), sum.Deviance, sum.NullDeviance)
 	}
 }
+
+// TestGLRSummaryTable: the summary text is Spark's toString layout, as the
+// reference script builds it from statsmodels' numbers by Spark's rules.
+func TestGLRSummaryTable(t *testing.T) {
+	s, mem := newSession(t)
+	cases := glrReference(t)["cases"].(map[string]any)
+	n := 0
+	for name, v := range cases {
+		c := v.(map[string]any)
+		want, ok := c["spark_summary_text"].(string)
+		if !ok {
+			continue
+		}
+		n++
+		link, _ := c["link"].(string)
+		m, err := glrFromRef(c).SetTol(1e-10).SetMaxIter(100).FitModel(ctx, glrFrame(t, s, mem, glrLabelCol(c["family"].(string), link), 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Summary().String(); got != want {
+			t.Errorf("%s: summary\n%s\nwant\n%s", name, got, want)
+		}
+	}
+	if n != 4 {
+		t.Fatalf("%d reference texts", n)
+	}
+}

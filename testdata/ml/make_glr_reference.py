@@ -44,6 +44,7 @@ statsmodels, and it records the iteration counts at Spark's default tol.
 """
 import json
 import os
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import scipy
@@ -202,6 +203,39 @@ def case(name, X, y, family, link_name, w=None, off=None, intercept=True, var_po
     return out
 
 
+def spark_round(x):
+    # Scala's BigDecimal(x) (from the double's shortest decimal form) with
+    # setScale(4, HALF_UP).
+    return str(Decimal(repr(float(x))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+def spark_table(c, family_name):
+    """The text of Spark's GeneralizedLinearRegressionTrainingSummary.toString
+    for case c, built from the reference numbers by Spark's rules: intercept
+    row first, features named features_0.., cells rounded to 4 decimals
+    and cut to 17 characters + '...' beyond 20, columns left-padded to the
+    widest cell and joined by one space; the null deviance is printed with
+    the residual degrees of freedom (Spark prints degreesOfFreedom there)."""
+    d = len(c["coefficients"])
+    est = c["coefficients"] + ([c["intercept"]] if c["fitIntercept"] else [])
+    names = ["features_%d" % j for j in range(d)] + (["(Intercept)"] if c["fitIntercept"] else [])
+    order = ([d] if c["fitIntercept"] else []) + list(range(d))
+    cut = lambda v: v[:17] + "..." if len(v) > 20 else v
+    rows = [["Feature", "Estimate", "Std Error", "T Value", "P Value"]]
+    for i in order:
+        rows.append([cut(names[i])] + [cut(spark_round(v[i])) for v in (est, c["coefficientStandardErrors"], c["tValues"], c["spark_pValues"])])
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    out = "Coefficients:\n" + "".join(" ".join(r[i].rjust(widths[i]) for i in range(5)) + "\n" for r in rows)
+    out += "\n(Dispersion parameter for %s family taken to be %s)\n" % (family_name, spark_round(c["dispersion"]))
+    nd = "Null deviance: %s on %d degrees of freedom" % (spark_round(c["nullDeviance"]), c["residualDegreeOfFreedom"])
+    rd = "Residual deviance: %s on %d degrees of freedom" % (spark_round(c["deviance"]), c["residualDegreeOfFreedom"])
+    width = max(len(nd), len(rd))
+    out += nd.rjust(width) + "\n" + rd.rjust(width)
+    if family_name != "tweedie":
+        out += "\nAIC: " + spark_round(c["spark_aic"])
+    return out
+
+
 def variance(family, mu, var_power):
     if family == "gaussian":
         return np.ones_like(mu)
@@ -336,6 +370,9 @@ def main():
     C["tweedie_p1.5_default_link"] = case("tweedie_p1.5_default_link", X, cols["y_gamma"], "tweedie", None, w=w, var_power=1.5)
     C["tweedie_p1.5_log_off"] = case("tweedie_p1.5_log_off", X, cols["y_gamma"], "tweedie", None, off=off, var_power=1.5, link_power=0.0)
     C["tweedie_p2.5_log_w"] = case("tweedie_p2.5_log_w", X, cols["y_gamma"], "tweedie", None, w=w, var_power=2.5, link_power=0.0)
+
+    for name in ("gaussian_identity", "gamma_log_off", "binomial_logit_w", "tweedie_p1.5_log_off"):
+        C[name]["spark_summary_text"] = spark_table(C[name], C[name]["family"])
 
     R = out["regularized"]
     R["gaussian_identity_reg0.3"] = regularized("gaussian_identity_reg0.3", X, cols["y_gauss"], w, off, "gaussian", "identity", True, 0.3)
