@@ -46,6 +46,16 @@ func glrLabelCol(family, link string) int {
 	return glrLabelOf["y_gamma"]
 }
 
+// glrCaseLabel is the label column of a reference case: its label_column,
+// else the family's.
+func glrCaseLabel(c map[string]any) int {
+	if l, ok := c["label_column"].(float64); ok {
+		return int(l)
+	}
+	link, _ := c["link"].(string)
+	return glrLabelCol(c["family"].(string), link)
+}
+
 func glrFrame(t *testing.T, s *frame.Session, mem memory.Allocator, label, parts int) *frame.DataFrame {
 	t.Helper()
 	return glrFrameOf(t, s, mem, []int{0, 1, 2}, label, parts)
@@ -127,8 +137,7 @@ func TestGLRVsStatsmodels(t *testing.T) {
 	}
 	for name, v := range cases {
 		c := v.(map[string]any)
-		link, _ := c["link"].(string)
-		label := glrLabelCol(c["family"].(string), link)
+		label := glrCaseLabel(c)
 		for _, parts := range []int{1, 4} {
 			what := fmt.Sprintf("%s/parts=%d", name, parts)
 			df := glrFrameOf(t, s, mem, featureColumns(c), label, parts)
@@ -203,8 +212,7 @@ func TestGLRDefaultTolIterations(t *testing.T) {
 	cases := glrReference(t)["cases"].(map[string]any)
 	for name, v := range cases {
 		c := v.(map[string]any)
-		link, _ := c["link"].(string)
-		df := glrFrameOf(t, s, mem, featureColumns(c), glrLabelCol(c["family"].(string), link), 2)
+		df := glrFrameOf(t, s, mem, featureColumns(c), glrCaseLabel(c), 2)
 		m, err := glrFromRef(c).FitModel(ctx, df)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -485,8 +493,7 @@ func TestGLRSummaryTable(t *testing.T) {
 			continue
 		}
 		n++
-		link, _ := c["link"].(string)
-		m, err := glrFromRef(c).SetTol(1e-10).SetMaxIter(100).FitModel(ctx, glrFrame(t, s, mem, glrLabelCol(c["family"].(string), link), 1))
+		m, err := glrFromRef(c).SetTol(1e-10).SetMaxIter(100).FitModel(ctx, glrFrame(t, s, mem, glrCaseLabel(c), 1))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -369,6 +369,9 @@ def main():
     C["gamma_identity"] = case("gamma_identity", X, cols["y_gamma"], "gamma", "identity")
     C["tweedie_p1.5_default_link"] = case("tweedie_p1.5_default_link", X, cols["y_gamma"], "tweedie", None, w=w, var_power=1.5)
     C["tweedie_p1.5_log_off"] = case("tweedie_p1.5_log_off", X, cols["y_gamma"], "tweedie", None, off=off, var_power=1.5, link_power=0.0)
+    # Counts with zeros: Spark starts a zero label at 0.1 (Tweedie.delta).
+    C["tweedie_p1.2_log_counts"] = case("tweedie_p1.2_log_counts", X, cols["y_pois"], "tweedie", None, w=w, var_power=1.2, link_power=0.0)
+    C["tweedie_p1.2_log_counts"]["label_column"] = 5
     C["tweedie_p2.5_log_w"] = case("tweedie_p2.5_log_w", X, cols["y_gamma"], "tweedie", None, w=w, var_power=2.5, link_power=0.0)
 
     for name in ("gaussian_identity", "gamma_log_off", "binomial_logit_w", "tweedie_p1.5_log_off"):
