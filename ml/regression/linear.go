@@ -51,6 +51,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	registerIsotonic(r)
 	registerAFT(r)
 	registerFM(r)
+	registerGLR(r)
 	return r
 }
 
