@@ -10,6 +10,7 @@ import (
 	"github.com/gspark/gspark/ml/clustering"
 	"github.com/gspark/gspark/ml/feature"
 	"github.com/gspark/gspark/ml/fpm"
+	"github.com/gspark/gspark/ml/recommendation"
 	"github.com/gspark/gspark/ml/regression"
 	"github.com/gspark/gspark/ml/tuning"
 )
@@ -18,6 +19,7 @@ import (
 func Registry() *ml.Registry {
 	r := ml.NewRegistry()
 	feature.Register(r)
+	recommendation.Register(r)
 	fpm.Register(r)
 	regression.Register(r)
 	classification.Register(r)
