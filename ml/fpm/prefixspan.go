@@ -202,6 +202,22 @@ func mineSequences(ctx context.Context, seqs [][][]any, minCount int64, maxLen i
 			}
 		}
 	}
+	// Only items in at least minCount sequences can be in a frequent pattern.
+	var cand []int
+	for x := range all {
+		n := int64(0)
+		for _, seq := range db {
+			for _, set := range seq {
+				if set[x] {
+					n++
+					break
+				}
+			}
+		}
+		if n >= minCount {
+			cand = append(cand, x)
+		}
+	}
 	// proj[i] lists the positions of sequence i where an occurrence of the
 	// current prefix can end (its last itemset matched there); nil: none.
 	type state struct {
@@ -228,7 +244,7 @@ func mineSequences(ctx context.Context, seqs [][][]any, minCount int64, maxLen i
 		if st.length >= maxLen {
 			return nil
 		}
-		for x := range all {
+		for _, x := range cand {
 			// A new itemset {x} after the prefix.
 			seqProj := make([][]int, len(db))
 			var n int64
