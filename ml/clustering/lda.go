@@ -671,3 +671,94 @@ func loadLDAModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Regist
 }
 
 var _ ml.TypedEstimator[*LDAModel] = (*LDA)(nil)
+
+// ldaBound is Spark's variational lower bound of the log likelihood of docs
+// whose variational topic mixtures are gammas, under topics lambda and the
+// priors alpha and eta (logLikelihoodBound of LDAModel).
+func ldaBound(docs []ldaDoc, gammas [][]float64, lambda [][]float64, alpha []float64, eta float64) float64 {
+	k, v := len(lambda), len(lambda[0])
+	elogbeta := make([][]float64, k) // [topic][term]
+	for t, row := range lambda {
+		elogbeta[t] = dirichletExpectation(row)
+	}
+	sumAlpha := 0.0
+	for _, a := range alpha {
+		sumAlpha += a
+	}
+	lg := func(x float64) float64 { y, _ := math.Lgamma(x); return y }
+	bound := 0.0
+	for i, d := range docs {
+		gamma := gammas[i]
+		elogtheta := dirichletExpectation(gamma)
+		terms := make([]float64, k)
+		for j, id := range d.ids {
+			mx := math.Inf(-1)
+			for t := 0; t < k; t++ {
+				terms[t] = elogtheta[t] + elogbeta[t][id]
+				mx = math.Max(mx, terms[t])
+			}
+			s := 0.0
+			for _, x := range terms {
+				s += math.Exp(x - mx)
+			}
+			bound += d.cts[j] * (mx + math.Log(s))
+		}
+		sumGamma := 0.0
+		for t := 0; t < k; t++ {
+			bound += (alpha[t]-gamma[t])*elogtheta[t] + lg(gamma[t]) - lg(alpha[t])
+			sumGamma += gamma[t]
+		}
+		bound += lg(sumAlpha) - lg(sumGamma)
+	}
+	for t := 0; t < k; t++ {
+		sumLambda := 0.0
+		for w := 0; w < v; w++ {
+			bound += (eta-lambda[t][w])*elogbeta[t][w] + lg(lambda[t][w]) - lg(eta)
+			sumLambda += lambda[t][w]
+		}
+		bound += lg(eta*float64(v)) - lg(sumLambda)
+	}
+	return bound
+}
+
+// LogLikelihood returns Spark's variational lower bound of the log
+// likelihood of the documents of df (logLikelihood), each document's topic
+// mixture inferred as TopicDistribution infers it.
+func (m *LDAModel) LogLikelihood(ctx context.Context, df *frame.DataFrame) (float64, error) {
+	ll, _, err := m.likelihood(ctx, df)
+	return ll, err
+}
+
+// LogPerplexity returns Spark's logPerplexity of df: −LogLikelihood divided
+// by the number of tokens (the sum of the term counts).
+func (m *LDAModel) LogPerplexity(ctx context.Context, df *frame.DataFrame) (float64, error) {
+	ll, tokens, err := m.likelihood(ctx, df)
+	if err != nil {
+		return 0, err
+	}
+	return -ll / tokens, nil
+}
+
+func (m *LDAModel) likelihood(ctx context.Context, df *frame.DataFrame) (float64, float64, error) {
+	if err := df.Err(); err != nil {
+		return 0, 0, err
+	}
+	ps := m.Params()
+	docs, vocab, err := readDocs(ctx, df, m.UID(), m.featuresCol.Get(ps))
+	if err != nil {
+		return 0, 0, err
+	}
+	if vocab > m.VocabSize() {
+		return 0, 0, fmt.Errorf("%s: vectors of size %d, the vocabulary has %d terms", m.UID(), vocab, m.VocabSize())
+	}
+	expElogbeta := expElogbetaOf(m.lambda)
+	gammas := make([][]float64, len(docs))
+	tokens := 0.0
+	for i, d := range docs {
+		gammas[i], _ = inferDoc(d, expElogbeta, m.alpha, rand.New(rand.NewPCG(uint64(m.seed.Get(ps))^d.seed(), 0)))
+		for _, c := range d.cts {
+			tokens += c
+		}
+	}
+	return ldaBound(docs, gammas, m.lambda, m.alpha, m.eta), tokens, nil
+}
