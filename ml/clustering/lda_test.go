@@ -138,6 +138,15 @@ func TestLDAOnlineInvariants(t *testing.T) {
 	if err != nil || !slices.Equal(a, b) || len(m.TopicsMatrix()) != 10 {
 		t.Errorf("loaded model: %v vs %v (%v)", b, a, err)
 	}
+	est := NewLDA().SetK(4).SetDocConcentration(0.3).SetTopicConcentration(0.2).SetOptimizeDocConcentration(false)
+	edir := filepath.Join(t.TempDir(), "est")
+	if err := est.Save(edir); err != nil {
+		t.Fatal(err)
+	}
+	e2, err := ml.LoadAs[*LDA](ctx, edir, Register(ml.NewRegistry()))
+	if err != nil || e2.Params().ExplainParams() != est.Params().ExplainParams() {
+		t.Errorf("loaded estimator differs (%v)", err)
+	}
 	bad := s.CreateDataFrame([]ldaRow{{0, linalg.Dense(1, -1)}})
 	if _, err := NewLDA().Fit(ctx, bad); err == nil || !strings.Contains(err.Error(), "nonnegative") {
 		t.Errorf("negative count: err = %v", err)
