@@ -23,5 +23,6 @@ func Register(r *ml.Registry) *ml.Registry {
 		return a, md.ApplyParams(a.Params())
 	})
 	r.Register(classPrefix+"ALSModel", loadALSModel)
+	r.Register(sparkPrefix+"ALSModel", loadSparkALSModel)
 	return r
 }
