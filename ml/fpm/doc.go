@@ -29,5 +29,6 @@ func Register(r *ml.Registry) *ml.Registry {
 		return f, md.ApplyParams(f.Params())
 	})
 	r.Register(classPrefix+"FPGrowthModel", loadFPGrowthModel)
+	r.Register(sparkPrefix+"FPGrowthModel", loadSparkFPGrowthModel)
 	return r
 }

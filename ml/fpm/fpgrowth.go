@@ -388,8 +388,11 @@ func (m *FPGrowthModel) Rules() []Rule {
 			if conf < minConf {
 				continue
 			}
-			out = append(out, Rule{Antecedent: ante, Consequent: []any{c}, Confidence: conf,
-				Lift: conf / (float64(cf) / n), Support: float64(s.freq) / n})
+			lift, support := conf/(float64(cf)/n), float64(s.freq)/n
+			if m.records == 0 { // a Spark 2.4 model does not record its transactions
+				lift, support = math.NaN(), math.NaN()
+			}
+			out = append(out, Rule{Antecedent: ante, Consequent: []any{c}, Confidence: conf, Lift: lift, Support: support})
 		}
 	}
 	return out
@@ -529,6 +532,16 @@ func (m *FPGrowthModel) ExtraMetadata() map[string]any {
 // WriteData implements ml.DataWriter: the frequent itemsets as Spark's
 // data (columns items and freq).
 func (m *FPGrowthModel) WriteData(dir string) error {
+	rec, err := m.itemsetsRecord()
+	if err != nil {
+		return err
+	}
+	defer rec.Release()
+	return ml.WriteData(dir, rec)
+}
+
+// itemsetsRecord is the frequent itemsets table (items, freq).
+func (m *FPGrowthModel) itemsetsRecord() (arrow.RecordBatch, error) {
 	mem := memory.DefaultAllocator
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "items", Type: arrow.ListOf(m.elem), Nullable: true},
@@ -538,13 +551,11 @@ func (m *FPGrowthModel) WriteData(dir string) error {
 	defer rb.Release()
 	for _, s := range m.sets {
 		if err := values.Append(rb.Field(0), s.items); err != nil {
-			return err
+			return nil, err
 		}
 		rb.Field(1).(*array.Int64Builder).Append(s.freq)
 	}
-	rec := rb.NewRecordBatch()
-	defer rec.Release()
-	return ml.WriteData(dir, rec)
+	return rb.NewRecordBatch(), nil
 }
 
 func loadFPGrowthModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
@@ -557,31 +568,98 @@ func loadFPGrowthModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.R
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
 	defer rec.Release()
-	ii, fi := ml.FieldIndex(rec.Schema(), "items"), ml.FieldIndex(rec.Schema(), "freq")
-	if ii < 0 || fi < 0 {
-		return nil, fmt.Errorf("%s: model data needs columns items and freq", md.UID)
-	}
-	elem, ok := itemType(rec.Column(ii).DataType())
-	if !ok {
-		return nil, fmt.Errorf("%s: model data column items is %s, not an array of items", md.UID, ml.TypeName(rec.Column(ii).DataType()))
-	}
-	freqs, err := ml.Float64Column(rec.Column(fi), nil)
+	m, err := modelFromItemsets(md.UID, []arrow.RecordBatch{rec}, records)
 	if err != nil {
-		return nil, fmt.Errorf("%s: model data column freq: %w", md.UID, err)
+		return nil, err
 	}
-	sets := make([]itemset, rec.NumRows())
-	for i := range sets {
-		v, _ := values.Value(rec.Column(ii), i).([]any)
-		items := make([]any, len(v))
-		for j, it := range v {
-			if items[j], err = itemKey(it); err != nil {
-				return nil, fmt.Errorf("%s: model data row %d: %w", md.UID, i+1, err)
-			}
-		}
-		sets[i] = itemset{items: items, freq: int64(freqs[i])}
-	}
-	m := newFPGrowthModel(md.UID, elem, sets, records)
 	return m, md.ApplyParams(m.Params())
 }
+
+// loadSparkFPGrowthModel reads an FPGrowthModel directory saved by Apache
+// Spark: the itemsets under data/ and, from Spark 3.0 on,
+// numTrainingRecords in the metadata (without it, as Spark 2.4 saves, the
+// rules' lift and support are NaN).
+func loadSparkFPGrowthModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+	var records int64
+	if _, ok := md.Extra["numTrainingRecords"]; ok {
+		if err := md.GetExtra("numTrainingRecords", &records); err != nil {
+			return nil, err
+		}
+	}
+	bs, err := ml.ReadParquetDir(ctx, dir, "data", memory.DefaultAllocator)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	defer func() {
+		for _, b := range bs {
+			b.Release()
+		}
+	}()
+	m, err := modelFromItemsets(md.UID, bs, records)
+	if err != nil {
+		return nil, err
+	}
+	return m, md.ApplySparkParams(m.Params())
+}
+
+// modelFromItemsets builds a model from tables of (items, freq).
+func modelFromItemsets(uid string, bs []arrow.RecordBatch, records int64) (*FPGrowthModel, error) {
+	var elem arrow.DataType
+	var sets []itemset
+	for _, rec := range bs {
+		ii, fi := ml.FieldIndex(rec.Schema(), "items"), ml.FieldIndex(rec.Schema(), "freq")
+		if ii < 0 || fi < 0 {
+			return nil, fmt.Errorf("%s: model data needs columns items and freq", uid)
+		}
+		t, ok := itemType(rec.Column(ii).DataType())
+		if !ok {
+			return nil, fmt.Errorf("%s: model data column items is %s, not an array of items", uid, ml.TypeName(rec.Column(ii).DataType()))
+		}
+		elem = t
+		freqs, err := ml.Float64Column(rec.Column(fi), nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: model data column freq: %w", uid, err)
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			v, _ := values.Value(rec.Column(ii), i).([]any)
+			items := make([]any, len(v))
+			for j, it := range v {
+				if items[j], err = itemKey(it); err != nil {
+					return nil, fmt.Errorf("%s: model data row %d: %w", uid, len(sets)+1, err)
+				}
+			}
+			sets = append(sets, itemset{items: items, freq: int64(freqs[i])})
+		}
+	}
+	if elem == nil {
+		return nil, fmt.Errorf("%s: model data has no itemsets table", uid)
+	}
+	return newFPGrowthModel(uid, elem, sets, records), nil
+}
+
+// SparkParams implements ml.SparkWriter: the params of Spark's FPGrowthModel.
+func (m *FPGrowthModel) SparkParams() ml.SparkParamSpec {
+	return ml.SparkParamSpec{Shared: []string{"itemsCol", "predictionCol", "minSupport", "minConfidence", "numPartitions"}}
+}
+
+// SparkExtra implements ml.SparkWriter: numTrainingRecords, as Spark 3 records it.
+func (m *FPGrowthModel) SparkExtra() map[string]any {
+	return map[string]any{"numTrainingRecords": m.records}
+}
+
+// WriteSparkData implements ml.SparkWriter: the frequent itemsets under
+// data/ (items, freq), Spark's layout.
+func (m *FPGrowthModel) WriteSparkData(dir string) error {
+	rec, err := m.itemsetsRecord()
+	if err != nil {
+		return err
+	}
+	defer rec.Release()
+	return ml.WriteSparkParquet(dir, "data", rec)
+}
+
+// SaveSpark writes the model to path in Apache Spark's layout
+// (org.apache.spark.ml.fpm.FPGrowthModel).
+func (m *FPGrowthModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }
 
 var _ ml.TypedEstimator[*FPGrowthModel] = (*FPGrowth)(nil)
