@@ -389,13 +389,13 @@ func (s solver) update(ctx context.Context, src [][]float64, groups [][]link) ([
 		go func(w int) {
 			defer wg.Done()
 			ne := newNormalEq(k)
-			for d := w; d < len(groups); d += workers {
-				if d%256 == w && ctx.Err() != nil {
+			for n, d := 0, w; d < len(groups); n, d = n+1, d+workers {
+				if n%256 == 0 && ctx.Err() != nil {
 					errs[w] = ctx.Err()
 					return
 				}
 				ne.reset()
-				n := 0.0
+				cnt := 0.0
 				if s.implicit {
 					ne.addMatrix(yty)
 				}
@@ -405,20 +405,20 @@ func (s solver) update(ctx context.Context, src [][]float64, groups [][]link) ([
 						b := 0.0
 						if l.r > 0 {
 							b = 1 + c1
-							n++
+							cnt++
 						}
 						ne.add(src[l.other], b, c1)
 					} else {
 						ne.add(src[l.other], l.r, 1)
-						n++
+						cnt++
 					}
 				}
 				var x []float64
 				var err error
 				if s.nonneg {
-					x, err = ne.solveNNLS(s.regParam * n)
+					x, err = ne.solveNNLS(s.regParam * cnt)
 				} else {
-					x, err = ne.solveCholesky(s.regParam * n)
+					x, err = ne.solveCholesky(s.regParam * cnt)
 				}
 				if err != nil {
 					errs[w] = err

@@ -288,3 +288,14 @@ func TestALSColdStartRecommendAndSave(t *testing.T) {
 		t.Errorf("coldStartStrategy keep accepted")
 	}
 }
+
+func TestALSCancelled(t *testing.T) {
+	ref := readALSRef(t)
+	s := newSession(t)
+	df := ratingsFrame(t, s, ref.Ratings, 1)
+	c, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := NewALS().FitModel(c, df); err == nil || !strings.Contains(err.Error(), "context canceled") {
+		t.Errorf("cancelled fit: err = %v", err)
+	}
+}
