@@ -9,6 +9,8 @@ import (
 	"github.com/gspark/gspark/ml/classification"
 	"github.com/gspark/gspark/ml/clustering"
 	"github.com/gspark/gspark/ml/feature"
+	"github.com/gspark/gspark/ml/fpm"
+	"github.com/gspark/gspark/ml/recommendation"
 	"github.com/gspark/gspark/ml/regression"
 	"github.com/gspark/gspark/ml/tuning"
 )
@@ -17,6 +19,8 @@ import (
 func Registry() *ml.Registry {
 	r := ml.NewRegistry()
 	feature.Register(r)
+	recommendation.Register(r)
+	fpm.Register(r)
 	regression.Register(r)
 	classification.Register(r)
 	clustering.Register(r)

@@ -39,6 +39,15 @@ func Register(r *ml.Registry) *ml.Registry {
 		return b, md.ApplyParams(b.Params())
 	})
 	r.Register(classPrefix+"BisectingKMeansModel", loadBisectingKMeansModel)
+	r.Register(classPrefix+"LDA", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+		l := newLDA(md.UID)
+		return l, md.ApplyParams(l.Params())
+	})
+	r.Register(classPrefix+"LDAModel", loadLDAModel)
+	r.Register(classPrefix+"PowerIterationClustering", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
+		p := newPIC(md.UID)
+		return p, md.ApplyParams(p.Params())
+	})
 	return r
 }
 

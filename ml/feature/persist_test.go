@@ -41,6 +41,8 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		NewVectorSlicer().SetInputCol("f").SetIndices(0, 2),
 		NewVarianceThresholdSelector().SetFeaturesCol("f").SetVarianceThreshold(1),
 		NewRobustScaler().SetInputCol("f").SetLower(0.1).SetWithCentering(true),
+		NewMinHashLSH().SetInputCol("f").SetNumHashTables(3),
+		NewBucketedRandomProjectionLSH().SetInputCol("f").SetBucketLength(2),
 	}
 	reg := Register(ml.NewRegistry())
 	classes := reg.Classes()
@@ -75,9 +77,10 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		}
 	}
 	// Every registered class appears in the list above or is a fitted model tested elsewhere.
-	// 37 feature classes, Pipeline and PipelineModel, and the loaders of
-	// Spark's HashingTF and StringIndexerModel files.
-	if len(classes) != 41 {
+	// 41 feature classes (the LSH estimators and models included), Pipeline
+	// and PipelineModel, and the loaders of Spark's HashingTF and
+	// StringIndexerModel files.
+	if len(classes) != 45 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }

@@ -16,6 +16,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	for class, l := range sparkLoaders() {
 		r.Register(sparkPrefix+class, l)
 	}
+	registerLSH(r)
 	return r
 }
 

@@ -25,6 +25,10 @@ func evaluatorClass(e evaluation.Evaluator) (string, error) {
 		return "MulticlassClassificationEvaluator", nil
 	case *evaluation.ClusteringEvaluator:
 		return "ClusteringEvaluator", nil
+	case *evaluation.MultilabelClassificationEvaluator:
+		return "MultilabelClassificationEvaluator", nil
+	case *evaluation.RankingEvaluator:
+		return "RankingEvaluator", nil
 	}
 	return "", fmt.Errorf("saving an evaluator of type %T is not supported", e)
 }
@@ -32,7 +36,8 @@ func evaluatorClass(e evaluation.Evaluator) (string, error) {
 // EvaluatorClasses are the evaluator class names NewEvaluator knows (Spark's
 // short class names).
 func EvaluatorClasses() []string {
-	return []string{"BinaryClassificationEvaluator", "ClusteringEvaluator", "MulticlassClassificationEvaluator", "RegressionEvaluator"}
+	return []string{"BinaryClassificationEvaluator", "ClusteringEvaluator", "MulticlassClassificationEvaluator", "RegressionEvaluator",
+		"MultilabelClassificationEvaluator", "RankingEvaluator"}
 }
 
 // NewEvaluator makes an evaluator of the class named as Spark names it
@@ -49,6 +54,10 @@ func makeEvaluator(class string) (evaluation.Evaluator, error) {
 		return evaluation.NewMulticlassClassificationEvaluator(), nil
 	case "ClusteringEvaluator":
 		return evaluation.NewClusteringEvaluator(), nil
+	case "MultilabelClassificationEvaluator":
+		return evaluation.NewMultilabelClassificationEvaluator(), nil
+	case "RankingEvaluator":
+		return evaluation.NewRankingEvaluator(), nil
 	}
 	return nil, fmt.Errorf("unknown evaluator class %q", class)
 }
