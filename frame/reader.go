@@ -10,9 +10,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec"
-	"github.com/gspark/gspark/io/csv"
 	"github.com/gspark/gspark/io/json"
 	"github.com/gspark/gspark/io/source"
+	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/physical"
 )
@@ -23,6 +23,7 @@ type DataFrameReader struct {
 	opts   map[string]string
 	schema *arrow.Schema
 	format string
+	err    error // from SchemaDDL
 }
 
 // Read returns a reader for files.
@@ -39,6 +40,22 @@ func (r *DataFrameReader) Option(key, value string) *DataFrameReader {
 // Schema sets the schema to read with instead of inferring it.
 func (r *DataFrameReader) Schema(s *arrow.Schema) *DataFrameReader {
 	r.schema = s
+	return r
+}
+
+// SchemaDDL sets the schema to read with in Spark's DDL form, e.g.
+// "name STRING, age INT" (Spark's schema(String)).
+func (r *DataFrameReader) SchemaDDL(ddl string) *DataFrameReader {
+	t, err := functions.ParseDDLSchema(ddl)
+	if err != nil {
+		r.err = fmt.Errorf("reader schema: %w", err)
+		return r
+	}
+	st, ok := t.(*arrow.StructType)
+	if !ok {
+		st = arrow.StructOf(arrow.Field{Name: "value", Type: t, Nullable: true})
+	}
+	r.schema = arrow.NewSchema(st.Fields(), nil)
 	return r
 }
 
@@ -64,6 +81,9 @@ func (r *DataFrameReader) Parquet(paths ...string) *DataFrame { return r.load("p
 
 // load is a DataFrame over the source of format at paths.
 func (r *DataFrameReader) load(format string, paths []string) *DataFrame {
+	if r.err != nil {
+		return r.fail(r.err)
+	}
 	src, err := r.source(format, paths)
 	if err != nil {
 		return r.fail(err)
@@ -82,7 +102,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		}
 		return physical.NewParquetFiles(files)
 	case "csv":
-		opts, err := r.csvOptions()
+		opts, err := r.csvOptions(false)
 		if err != nil {
 			return nil, err
 		}
@@ -137,32 +157,6 @@ func (r *DataFrameReader) runeOpt(keys []string, def rune) (rune, error) {
 		}
 	}
 	return def, nil
-}
-
-// csvOptions maps Spark's CSV options (header, sep/delimiter, quote, escape,
-// nullValue, inferSchema, dateFormat, timestampFormat) to the reader's.
-func (r *DataFrameReader) csvOptions() (csv.Options, error) {
-	var o csv.Options
-	var err error
-	if o.Header, err = r.boolOpt("header", false); err != nil {
-		return o, err
-	}
-	if o.InferSchema, err = r.boolOpt("inferschema", false); err != nil {
-		return o, err
-	}
-	if o.Delimiter, err = r.runeOpt([]string{"sep", "delimiter"}, ','); err != nil {
-		return o, err
-	}
-	if o.Quote, err = r.runeOpt([]string{"quote"}, '"'); err != nil {
-		return o, err
-	}
-	if o.Escape, err = r.runeOpt([]string{"escape"}, '\\'); err != nil {
-		return o, err
-	}
-	o.NullValue = r.opts["nullvalue"]
-	o.DateFormat = r.opts["dateformat"]
-	o.TimestampFormat = r.opts["timestampformat"]
-	return o, nil
 }
 
 // CSV reads CSV files; each path is a file, a directory or a glob.

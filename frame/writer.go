@@ -60,7 +60,7 @@ func (w *DataFrameWriter) Parquet(ctx context.Context, dir string) error {
 // CSV writes the DataFrame as CSV part files under dir.
 func (w *DataFrameWriter) CSV(ctx context.Context, dir string) error {
 	r := &DataFrameReader{opts: w.opts}
-	opts, err := r.csvOptions()
+	opts, err := r.csvOptions(true)
 	if err != nil {
 		return err
 	}

@@ -21,23 +21,39 @@ type CSVSource struct {
 }
 
 // NewCSVFiles is a CSV source over files (already expanded from directories).
-// When schema is nil it is inferred from the first file as opts say.
+// When schema is nil it is inferred from every file as opts say (Spark's
+// inference over the whole dataset).
 func NewCSVFiles(files []string, schema *arrow.Schema, opts csv.Options) (*CSVSource, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no CSV files to read")
 	}
 	if schema == nil {
-		f, err := os.Open(files[0])
+		inf, err := csv.NewInference(opts)
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		schema, err = csv.InferSchema(f, files[0], opts)
-		if err != nil {
-			return nil, err
+		for _, name := range files {
+			if err := inferFile(inf, name); err != nil {
+				return nil, err
+			}
+			if !opts.InferSchema && inf.Started() {
+				break // the first file's header names every column
+			}
+		}
+		if schema, err = inf.Schema(); err != nil {
+			return nil, fmt.Errorf("%s: %w", strings.Join(files, ", "), err)
 		}
 	}
 	return &CSVSource{files: files, schema: schema, opts: opts}, nil
+}
+
+func inferFile(inf *csv.Inference, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return inf.Add(f, name)
 }
 
 // Describe implements Source.
