@@ -94,6 +94,14 @@ func (r *DataFrameReader) load(format string, paths []string) *DataFrame {
 // source opens the files at paths as a source of format parquet, csv or
 // json, with the reader's options and schema.
 func (r *DataFrameReader) source(format string, paths []string) (logical.Source, error) {
+	// Options of Spark's that would change what Parquet reading returns
+	// are errors; others are ignored, as Spark ignores options a source
+	// does not use.
+	if format == "parquet" {
+		if err := checkOptions(format, r.opts, nil, []string{"mergeschema", "datetimerebasemode", "int96rebasemode"}); err != nil {
+			return nil, err
+		}
+	}
 	switch format {
 	case "parquet":
 		files, err := expand(paths, ".parquet")

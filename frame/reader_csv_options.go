@@ -23,7 +23,7 @@ var csvReadOptions = []string{
 // csvWriteOptions are the CSV options gspark writes with.
 var csvWriteOptions = []string{
 	"header", "sep", "delimiter", "quote", "escape", "nullvalue", "emptyvalue",
-	"dateformat", "timestampformat",
+	"dateformat", "timestampformat", "compression", "codec",
 }
 
 // csvUnsupported are Spark CSV options gspark does not implement: naming one
@@ -37,7 +37,8 @@ var csvUnsupported = []string{
 }
 
 // checkOptions reports the first option key that is not in known: a Spark
-// option gspark lacks, or an unknown name with the nearest known one.
+// option gspark lacks, or an unknown name with the nearest known one. With
+// known nil only the unsupported options are reported.
 func checkOptions(format string, opts map[string]string, known, unsupported []string) error {
 	keys := make([]string, 0, len(opts))
 	for k := range opts {
@@ -50,6 +51,14 @@ func checkOptions(format string, opts map[string]string, known, unsupported []st
 	}
 	for _, k := range keys {
 		if isKnown[k] {
+			continue
+		}
+		if known == nil {
+			for _, u := range unsupported {
+				if k == u {
+					return fmt.Errorf("%s option %q is not supported", format, k)
+				}
+			}
 			continue
 		}
 		for _, u := range unsupported {

@@ -70,3 +70,43 @@ func TestCSVModesEndToEnd(t *testing.T) {
 		t.Errorf("FAILFAST: %v", err)
 	}
 }
+
+// TestCompressedTextRoundTrip writes CSV and JSON with each codec and reads
+// the part files back by their suffix.
+func TestCompressedTextRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := NewSession()
+	dir := t.TempDir()
+	df := s.CreateDataFrameRows([][]any{{1, "a"}, {2, ""}, {3, nil}}, "id INT, s STRING")
+	for _, codec := range []string{"gzip", "zstd", "none"} {
+		out := filepath.Join(dir, "csv-"+codec)
+		if err := df.Write().Option("header", "true").Option("compression", codec).Option("emptyValue", "E").CSV(ctx, out); err != nil {
+			t.Fatal(err)
+		}
+		parts, _ := filepath.Glob(filepath.Join(out, "part-*"))
+		if len(parts) == 0 || (codec == "gzip") != strings.HasSuffix(parts[0], ".csv.gz") || (codec == "zstd") != strings.HasSuffix(parts[0], ".csv.zst") {
+			t.Fatalf("%s: part files %v", codec, parts)
+		}
+		rows, err := s.Read().Option("header", "true").SchemaDDL("id INT, s STRING").CSV(out).OrderBy(Col("id")).Collect(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(rows); got != "[[1 a] [2 E] [3 <nil>]]" {
+			t.Errorf("%s: read back %s", codec, got)
+		}
+		jout := filepath.Join(dir, "json-"+codec)
+		if err := df.Write().Option("compression", codec).JSON(ctx, jout); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.Read().JSON(jout).Count(ctx)
+		if err != nil || n != 3 {
+			t.Errorf("%s: JSON read back %d rows, %v", codec, n, err)
+		}
+	}
+	if err := df.Write().Option("compression", "lzma").CSV(ctx, filepath.Join(dir, "x")); err == nil || !strings.Contains(err.Error(), "lzma") {
+		t.Errorf("unknown codec: %v", err)
+	}
+	if _, err := s.Read().Option("mergeSchema", "true").Parquet(dir).Collect(ctx); err == nil || !strings.Contains(err.Error(), "mergeschema") {
+		t.Errorf("parquet option: %v", err)
+	}
+}

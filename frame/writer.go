@@ -64,15 +64,57 @@ func (w *DataFrameWriter) CSV(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	return w.save(ctx, dir, ".csv", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+	return w.saveText(ctx, dir, ".csv", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
 		return csv.NewWriter(f, s, opts)
 	})
+}
+
+// saveText is save for a text format, compressed as option "compression"
+// (or "codec") says: the part files get the codec's suffix (.csv.gz).
+func (w *DataFrameWriter) saveText(ctx context.Context, dir, ext string, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) error {
+	codec := w.opts["compression"]
+	if codec == "" {
+		codec = w.opts["codec"]
+	}
+	cext, err := source.CompressExt(codec)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", dir, err)
+	}
+	if cext == "" {
+		return w.save(ctx, dir, ext, newWriter)
+	}
+	return w.save(ctx, dir, ext+cext, func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+		cw, _, err := source.Compress(f, codec)
+		if err != nil {
+			return nil, err
+		}
+		bw, err := newWriter(cw, s)
+		if err != nil {
+			cw.Close()
+			return nil, err
+		}
+		return &compressedWriter{batchWriter: bw, cw: cw}, nil
+	})
+}
+
+// compressedWriter closes the format's writer, then the compressor.
+type compressedWriter struct {
+	batchWriter
+	cw io.Closer
+}
+
+func (c *compressedWriter) Close() error {
+	err := c.batchWriter.Close()
+	if cerr := c.cw.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // JSON writes the DataFrame as JSON Lines part files under dir, one object a
 // row with null fields left out.
 func (w *DataFrameWriter) JSON(ctx context.Context, dir string) error {
-	return w.save(ctx, dir, ".json", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+	return w.saveText(ctx, dir, ".json", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
 		return json.NewWriter(f, s)
 	})
 }
