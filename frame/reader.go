@@ -108,7 +108,9 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return physical.NewParquetFiles(files)
+		return r.maybePartitioned(format, paths, files, func(files []string, _ *arrow.Schema) (logical.Source, error) {
+			return physical.NewParquetFiles(files)
+		})
 	case "csv":
 		opts, err := r.csvOptions(false)
 		if err != nil {
@@ -118,7 +120,9 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return physical.NewCSVFiles(files, r.schema, opts)
+		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return physical.NewCSVFiles(files, schema, opts)
+		})
 	case "json":
 		mode, err := json.ParseMode(r.opts["mode"])
 		if err != nil {
@@ -128,7 +132,9 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return newJSONSource(files, r.schema, json.Options{Mode: mode})
+		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return newJSONSource(files, schema, json.Options{Mode: mode})
+		})
 	case "libsvm":
 		files, err := expand(paths, "")
 		if err != nil {
@@ -196,6 +202,59 @@ func (r *DataFrameReader) Load(paths ...string) *DataFrame {
 	return r.load(r.format, paths)
 }
 
+// maybePartitioned is the source over files read from paths: a
+// PartitionedSource when they lie in hive-style key=value directories under
+// the one directory read (or under option basePath), else build(files,
+// schema). build(files, nil) infers the files' schema; Parquet files take the
+// first file's schema, and pruned directories are never opened.
+func (r *DataFrameReader) maybePartitioned(format string, paths, files []string, build func([]string, *arrow.Schema) (logical.Source, error)) (logical.Source, error) {
+	root := r.opts["basepath"]
+	if root == "" && len(paths) == 1 {
+		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
+			root = paths[0]
+		}
+	}
+	if root == "" {
+		return build(files, r.schema)
+	}
+	parts, err := source.DiscoverPartitions(root, files)
+	if err != nil {
+		return nil, err
+	}
+	if parts == nil {
+		return build(files, r.schema)
+	}
+	// The files' own columns: the reader's schema without the partition
+	// columns, or inferred (Parquet: from the first file).
+	var data *arrow.Schema
+	if r.schema != nil {
+		var fs []arrow.Field
+		for _, f := range r.schema.Fields() {
+			isPart := false
+			for _, p := range parts.Fields {
+				isPart = isPart || strings.EqualFold(p.Name, f.Name)
+			}
+			if !isPart {
+				fs = append(fs, f)
+			}
+		}
+		data = arrow.NewSchema(fs, nil)
+	} else {
+		sample := files
+		if format == "parquet" {
+			sample = files[:1]
+		}
+		src, err := build(sample, nil)
+		if err != nil {
+			return nil, err
+		}
+		data = src.Schema()
+	}
+	return physical.NewPartitionedSource(format, root, data, parts, func(files []string) (logical.Source, error) {
+		return build(files, data)
+	})
+}
+
 // jsonSource is a table stored as JSON Lines files with one schema.
 type jsonSource struct {
 	files  []string
@@ -237,18 +296,8 @@ func (s *jsonSource) Describe() string { return "json " + strings.Join(s.files, 
 func (s *jsonSource) Schema() *arrow.Schema { return s.schema }
 
 // EstimatedRows implements logical.Source: a guess from the files' sizes.
-func (s *jsonSource) EstimatedRows() int64 { return filesSize(s.files) / 64 }
+func (s *jsonSource) EstimatedRows() int64 { return source.FilesSize(s.files) / 64 }
 
-// filesSize is the total size in bytes of the files that can be stat'ed.
-func filesSize(files []string) int64 {
-	var size int64
-	for _, f := range files {
-		if st, err := os.Stat(f); err == nil {
-			size += st.Size()
-		}
-	}
-	return size
-}
 
 // Operator implements logical.Source: files are parsed whole, the requested
 // columns picked after parsing.

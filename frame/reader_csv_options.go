@@ -17,7 +17,7 @@ var csvReadOptions = []string{
 	"emptyvalue", "nanvalue", "positiveinf", "negativeinf", "dateformat",
 	"timestampformat", "mode", "columnnameofcorruptrecord", "samplingratio",
 	"comment", "linesep", "encoding", "charset", "ignoreleadingwhitespace",
-	"ignoretrailingwhitespace", "multiline", "compression", "codec",
+	"ignoretrailingwhitespace", "multiline", "compression", "codec", "basepath",
 }
 
 // csvWriteOptions are the CSV options gspark writes with.

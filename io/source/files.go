@@ -116,3 +116,14 @@ func listGlob(pattern, ext string) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// FilesSize is the total size in bytes of the files that can be stat'ed.
+func FilesSize(files []string) int64 {
+	var size int64
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			size += st.Size()
+		}
+	}
+	return size
+}

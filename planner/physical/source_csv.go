@@ -10,6 +10,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/io/csv"
+	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -64,13 +65,7 @@ func (s *CSVSource) Schema() *arrow.Schema { return s.schema }
 
 // EstimatedRows implements Source: unknown without reading the files.
 func (s *CSVSource) EstimatedRows() int64 {
-	var size int64
-	for _, f := range s.files {
-		if st, err := os.Stat(f); err == nil {
-			size += st.Size()
-		}
-	}
-	return size / 64
+	return source.FilesSize(s.files) / 64
 }
 
 // Operator implements Source. CSV is read whole; the requested columns are
