@@ -298,7 +298,6 @@ func (s *jsonSource) Schema() *arrow.Schema { return s.schema }
 // EstimatedRows implements logical.Source: a guess from the files' sizes.
 func (s *jsonSource) EstimatedRows() int64 { return source.FilesSize(s.files) / 64 }
 
-
 // Operator implements logical.Source: files are parsed whole, the requested
 // columns picked after parsing.
 func (s *jsonSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Operator, error) {
