@@ -167,3 +167,55 @@ func TestPartitionConflicts(t *testing.T) {
 		t.Fatalf("basePath: %v %v", rows, err)
 	}
 }
+
+// TestPartitionByRoundTrip writes with PartitionBy in Spark's layout and
+// reads the directory back with discovery.
+func TestPartitionByRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := NewSession(WithPartitions(3))
+	dir := filepath.Join(t.TempDir(), "out")
+	df := s.CreateDataFrameRows([][]any{
+		{1, "eu", 2020, 1.5}, {2, "us", 2020, 2.5}, {3, "eu", 2021, 3.5}, {4, nil, 2021, 4.5}, {5, "a/b=c", 2020, 5.5}, {6, "eu", 2020, 6.5},
+	}, "id INT, region STRING, year INT, amount DOUBLE")
+	if err := df.Write().PartitionBy("year", "region").Parquet(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			rel, _ := filepath.Rel(dir, filepath.Dir(p))
+			got = append(got, filepath.ToSlash(rel)+"/"+strings.SplitN(info.Name(), "-", 2)[0])
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(got, " ")
+	for _, want := range []string{"./_SUCCESS", "year=2020/region=eu/part", "year=2020/region=us/part", "year=2021/region=eu/part",
+		"year=2021/region=__HIVE_DEFAULT_PARTITION__/part", "year=2020/region=a%2Fb%3Dc/part"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no %s in %s", want, joined)
+		}
+	}
+	back := s.Read().Parquet(dir)
+	var cols []string
+	for _, f := range back.Schema().Fields() {
+		cols = append(cols, f.Name)
+	}
+	if strings.Join(cols, ",") != "id,amount,year,region" {
+		t.Fatalf("columns %v", cols)
+	}
+	rows, err := back.OrderBy(Col("id")).Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := fmt.Sprint(rows); g != "[[1 1.5 2020 eu] [2 2.5 2020 us] [3 3.5 2021 eu] [4 4.5 2021 <nil>] [5 5.5 2020 a/b=c] [6 6.5 2020 eu]]" {
+		t.Fatalf("read back %s", g)
+	}
+	for _, bad := range [][]string{{"nope"}, {"id", "region", "year", "amount"}, {"year", "YEAR"}} {
+		if err := df.Write().Mode("overwrite").PartitionBy(bad...).Parquet(ctx, dir); err == nil {
+			t.Errorf("PartitionBy(%v) accepted", bad)
+		}
+	}
+}

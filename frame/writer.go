@@ -22,10 +22,21 @@ import (
 // partition. The write is atomic: files go to a temporary directory that is
 // renamed into place only when every partition succeeded.
 type DataFrameWriter struct {
-	df     *DataFrame
-	mode   string
-	opts   map[string]string
-	format string
+	df          *DataFrame
+	mode        string
+	opts        map[string]string
+	format      string
+	partitionBy []string
+}
+
+// PartitionBy writes the rows into hive-style directories, one per distinct
+// value of cols (col=value/…, Spark's layout: the values as strings with
+// path characters escaped %XX, null as __HIVE_DEFAULT_PARTITION__); the
+// files hold the other columns. Reading the directory back finds the
+// columns again from the directory names.
+func (w *DataFrameWriter) PartitionBy(cols ...string) *DataFrameWriter {
+	w.partitionBy = append(w.partitionBy, cols...)
+	return w
 }
 
 // Write returns a writer for the DataFrame (save mode "error" by default).
@@ -164,8 +175,19 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 		}
 	}()
 	err = w.df.run(ctx, func(ctx context.Context, op exec.Operator) error {
+		var keys []int
+		if len(w.partitionBy) > 0 {
+			var err error
+			if keys, err = partitionColumns(op.Schema(), w.partitionBy); err != nil {
+				return err
+			}
+		}
 		g, gctx := errgroup.WithContext(ctx)
 		for p := 0; p < op.Partitions(); p++ {
+			if keys != nil {
+				g.Go(func() error { return writePartitioned(gctx, w.df.s.mem, op, p, txn, ext, keys, newWriter) })
+				continue
+			}
 			g.Go(func() error { return writePart(gctx, op, p, txn, ext, newWriter) })
 		}
 		return g.Wait()
