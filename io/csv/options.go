@@ -108,6 +108,9 @@ type Options struct {
 	// IgnoreLeadingWhiteSpace and IgnoreTrailingWhiteSpace trim spaces and
 	// tabs around values.
 	IgnoreLeadingWhiteSpace, IgnoreTrailingWhiteSpace bool
+	// LineOffset is the number of lines before the text read (a split of a
+	// file, see PlanSplits), so that errors give the file's line numbers.
+	LineOffset int
 	// BatchSize is the number of rows per batch read; default 8192.
 	BatchSize int
 	// Mem allocates the batches read; default memory.DefaultAllocator.
