@@ -37,7 +37,7 @@ func TestErrorsAreClear(t *testing.T) {
 			t.Fatalf("a bad cast must name the value: %v", err)
 		}
 		p2 := writeFile(t, "short.csv", "a,b\n1,2\n3\n")
-		_, err = s.Read().Option("header", "true").CSV(p2).Collect(ctx)
+		_, err = s.Read().Option("header", "true").Option("mode", "FAILFAST").CSV(p2).Collect(ctx)
 		if err == nil || !strings.Contains(err.Error(), p2+":3:") {
 			t.Fatalf("want an error naming %s:3:<col>, got %v", p2, err)
 		}

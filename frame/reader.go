@@ -10,9 +10,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec"
-	"github.com/gspark/gspark/io/csv"
 	"github.com/gspark/gspark/io/json"
 	"github.com/gspark/gspark/io/source"
+	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/physical"
 )
@@ -23,6 +23,7 @@ type DataFrameReader struct {
 	opts   map[string]string
 	schema *arrow.Schema
 	format string
+	err    error // from SchemaDDL
 }
 
 // Read returns a reader for files.
@@ -39,6 +40,22 @@ func (r *DataFrameReader) Option(key, value string) *DataFrameReader {
 // Schema sets the schema to read with instead of inferring it.
 func (r *DataFrameReader) Schema(s *arrow.Schema) *DataFrameReader {
 	r.schema = s
+	return r
+}
+
+// SchemaDDL sets the schema to read with in Spark's DDL form, e.g.
+// "name STRING, age INT" (Spark's schema(String)).
+func (r *DataFrameReader) SchemaDDL(ddl string) *DataFrameReader {
+	t, err := functions.ParseDDLSchema(ddl)
+	if err != nil {
+		r.err = fmt.Errorf("reader schema: %w", err)
+		return r
+	}
+	st, ok := t.(*arrow.StructType)
+	if !ok {
+		st = arrow.StructOf(arrow.Field{Name: "value", Type: t, Nullable: true})
+	}
+	r.schema = arrow.NewSchema(st.Fields(), nil)
 	return r
 }
 
@@ -64,6 +81,9 @@ func (r *DataFrameReader) Parquet(paths ...string) *DataFrame { return r.load("p
 
 // load is a DataFrame over the source of format at paths.
 func (r *DataFrameReader) load(format string, paths []string) *DataFrame {
+	if r.err != nil {
+		return r.fail(r.err)
+	}
 	src, err := r.source(format, paths)
 	if err != nil {
 		return r.fail(err)
@@ -74,15 +94,25 @@ func (r *DataFrameReader) load(format string, paths []string) *DataFrame {
 // source opens the files at paths as a source of format parquet, csv or
 // json, with the reader's options and schema.
 func (r *DataFrameReader) source(format string, paths []string) (logical.Source, error) {
+	// Options of Spark's that would change what Parquet reading returns
+	// are errors; others are ignored, as Spark ignores options a source
+	// does not use.
+	if format == "parquet" {
+		if err := checkOptions(format, r.opts, nil, []string{"mergeschema", "datetimerebasemode", "int96rebasemode"}); err != nil {
+			return nil, err
+		}
+	}
 	switch format {
 	case "parquet":
 		files, err := expand(paths, ".parquet")
 		if err != nil {
 			return nil, err
 		}
-		return physical.NewParquetFiles(files)
+		return r.maybePartitioned(format, paths, files, func(files []string, _ *arrow.Schema) (logical.Source, error) {
+			return physical.NewParquetFiles(files)
+		})
 	case "csv":
-		opts, err := r.csvOptions()
+		opts, err := r.csvOptions(false)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +120,9 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return physical.NewCSVFiles(files, r.schema, opts)
+		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return physical.NewCSVFiles(files, schema, opts)
+		})
 	case "json":
 		mode, err := json.ParseMode(r.opts["mode"])
 		if err != nil {
@@ -100,7 +132,9 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return newJSONSource(files, r.schema, json.Options{Mode: mode})
+		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return newJSONSource(files, schema, json.Options{Mode: mode})
+		})
 	case "libsvm":
 		files, err := expand(paths, "")
 		if err != nil {
@@ -139,32 +173,6 @@ func (r *DataFrameReader) runeOpt(keys []string, def rune) (rune, error) {
 	return def, nil
 }
 
-// csvOptions maps Spark's CSV options (header, sep/delimiter, quote, escape,
-// nullValue, inferSchema, dateFormat, timestampFormat) to the reader's.
-func (r *DataFrameReader) csvOptions() (csv.Options, error) {
-	var o csv.Options
-	var err error
-	if o.Header, err = r.boolOpt("header", false); err != nil {
-		return o, err
-	}
-	if o.InferSchema, err = r.boolOpt("inferschema", false); err != nil {
-		return o, err
-	}
-	if o.Delimiter, err = r.runeOpt([]string{"sep", "delimiter"}, ','); err != nil {
-		return o, err
-	}
-	if o.Quote, err = r.runeOpt([]string{"quote"}, '"'); err != nil {
-		return o, err
-	}
-	if o.Escape, err = r.runeOpt([]string{"escape"}, '\\'); err != nil {
-		return o, err
-	}
-	o.NullValue = r.opts["nullvalue"]
-	o.DateFormat = r.opts["dateformat"]
-	o.TimestampFormat = r.opts["timestampformat"]
-	return o, nil
-}
-
 // CSV reads CSV files; each path is a file, a directory or a glob.
 func (r *DataFrameReader) CSV(paths ...string) *DataFrame { return r.load("csv", paths) }
 
@@ -192,6 +200,59 @@ func (r *DataFrameReader) Load(paths ...string) *DataFrame {
 		return r.load("parquet", paths)
 	}
 	return r.load(r.format, paths)
+}
+
+// maybePartitioned is the source over files read from paths: a
+// PartitionedSource when they lie in hive-style key=value directories under
+// the one directory read (or under option basePath), else build(files,
+// schema). build(files, nil) infers the files' schema; Parquet files take the
+// first file's schema, and pruned directories are never opened.
+func (r *DataFrameReader) maybePartitioned(format string, paths, files []string, build func([]string, *arrow.Schema) (logical.Source, error)) (logical.Source, error) {
+	root := r.opts["basepath"]
+	if root == "" && len(paths) == 1 {
+		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
+			root = paths[0]
+		}
+	}
+	if root == "" {
+		return build(files, r.schema)
+	}
+	parts, err := source.DiscoverPartitions(root, files)
+	if err != nil {
+		return nil, err
+	}
+	if parts == nil {
+		return build(files, r.schema)
+	}
+	// The files' own columns: the reader's schema without the partition
+	// columns, or inferred (Parquet: from the first file).
+	var data *arrow.Schema
+	if r.schema != nil {
+		var fs []arrow.Field
+		for _, f := range r.schema.Fields() {
+			isPart := false
+			for _, p := range parts.Fields {
+				isPart = isPart || strings.EqualFold(p.Name, f.Name)
+			}
+			if !isPart {
+				fs = append(fs, f)
+			}
+		}
+		data = arrow.NewSchema(fs, nil)
+	} else {
+		sample := files
+		if format == "parquet" {
+			sample = files[:1]
+		}
+		src, err := build(sample, nil)
+		if err != nil {
+			return nil, err
+		}
+		data = src.Schema()
+	}
+	return physical.NewPartitionedSource(format, root, data, parts, func(files []string) (logical.Source, error) {
+		return build(files, data)
+	})
 }
 
 // jsonSource is a table stored as JSON Lines files with one schema.
@@ -235,18 +296,7 @@ func (s *jsonSource) Describe() string { return "json " + strings.Join(s.files, 
 func (s *jsonSource) Schema() *arrow.Schema { return s.schema }
 
 // EstimatedRows implements logical.Source: a guess from the files' sizes.
-func (s *jsonSource) EstimatedRows() int64 { return filesSize(s.files) / 64 }
-
-// filesSize is the total size in bytes of the files that can be stat'ed.
-func filesSize(files []string) int64 {
-	var size int64
-	for _, f := range files {
-		if st, err := os.Stat(f); err == nil {
-			size += st.Size()
-		}
-	}
-	return size
-}
+func (s *jsonSource) EstimatedRows() int64 { return source.FilesSize(s.files) / 64 }
 
 // Operator implements logical.Source: files are parsed whole, the requested
 // columns picked after parsing.

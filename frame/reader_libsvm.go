@@ -11,6 +11,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/io/libsvm"
+	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -65,7 +66,7 @@ func (s *libsvmSource) Describe() string { return "libsvm " + strings.Join(s.fil
 func (s *libsvmSource) Schema() *arrow.Schema { return libsvm.Schema() }
 
 // EstimatedRows implements logical.Source: a guess from the files' sizes.
-func (s *libsvmSource) EstimatedRows() int64 { return filesSize(s.files) / 256 }
+func (s *libsvmSource) EstimatedRows() int64 { return source.FilesSize(s.files) / 256 }
 
 // Operator implements logical.Source.
 func (s *libsvmSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Operator, error) {

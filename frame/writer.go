@@ -22,10 +22,21 @@ import (
 // partition. The write is atomic: files go to a temporary directory that is
 // renamed into place only when every partition succeeded.
 type DataFrameWriter struct {
-	df     *DataFrame
-	mode   string
-	opts   map[string]string
-	format string
+	df          *DataFrame
+	mode        string
+	opts        map[string]string
+	format      string
+	partitionBy []string
+}
+
+// PartitionBy writes the rows into hive-style directories, one per distinct
+// value of cols (col=value/…, Spark's layout: the values as strings with
+// path characters escaped %XX, null as __HIVE_DEFAULT_PARTITION__); the
+// files hold the other columns. Reading the directory back finds the
+// columns again from the directory names.
+func (w *DataFrameWriter) PartitionBy(cols ...string) *DataFrameWriter {
+	w.partitionBy = append(w.partitionBy, cols...)
+	return w
 }
 
 // Write returns a writer for the DataFrame (save mode "error" by default).
@@ -60,19 +71,61 @@ func (w *DataFrameWriter) Parquet(ctx context.Context, dir string) error {
 // CSV writes the DataFrame as CSV part files under dir.
 func (w *DataFrameWriter) CSV(ctx context.Context, dir string) error {
 	r := &DataFrameReader{opts: w.opts}
-	opts, err := r.csvOptions()
+	opts, err := r.csvOptions(true)
 	if err != nil {
 		return err
 	}
-	return w.save(ctx, dir, ".csv", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+	return w.saveText(ctx, dir, ".csv", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
 		return csv.NewWriter(f, s, opts)
 	})
+}
+
+// saveText is save for a text format, compressed as option "compression"
+// (or "codec") says: the part files get the codec's suffix (.csv.gz).
+func (w *DataFrameWriter) saveText(ctx context.Context, dir, ext string, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) error {
+	codec := w.opts["compression"]
+	if codec == "" {
+		codec = w.opts["codec"]
+	}
+	cext, err := source.CompressExt(codec)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", dir, err)
+	}
+	if cext == "" {
+		return w.save(ctx, dir, ext, newWriter)
+	}
+	return w.save(ctx, dir, ext+cext, func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+		cw, _, err := source.Compress(f, codec)
+		if err != nil {
+			return nil, err
+		}
+		bw, err := newWriter(cw, s)
+		if err != nil {
+			cw.Close()
+			return nil, err
+		}
+		return &compressedWriter{batchWriter: bw, cw: cw}, nil
+	})
+}
+
+// compressedWriter closes the format's writer, then the compressor.
+type compressedWriter struct {
+	batchWriter
+	cw io.Closer
+}
+
+func (c *compressedWriter) Close() error {
+	err := c.batchWriter.Close()
+	if cerr := c.cw.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // JSON writes the DataFrame as JSON Lines part files under dir, one object a
 // row with null fields left out.
 func (w *DataFrameWriter) JSON(ctx context.Context, dir string) error {
-	return w.save(ctx, dir, ".json", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+	return w.saveText(ctx, dir, ".json", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
 		return json.NewWriter(f, s)
 	})
 }
@@ -122,8 +175,19 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 		}
 	}()
 	err = w.df.run(ctx, func(ctx context.Context, op exec.Operator) error {
+		var keys []int
+		if len(w.partitionBy) > 0 {
+			var err error
+			if keys, err = partitionColumns(op.Schema(), w.partitionBy); err != nil {
+				return err
+			}
+		}
 		g, gctx := errgroup.WithContext(ctx)
 		for p := 0; p < op.Partitions(); p++ {
+			if keys != nil {
+				g.Go(func() error { return writePartitioned(gctx, w.df.s.mem, op, p, txn, ext, keys, newWriter) })
+				continue
+			}
 			g.Go(func() error { return writePart(gctx, op, p, txn, ext, newWriter) })
 		}
 		return g.Wait()

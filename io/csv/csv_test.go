@@ -145,7 +145,7 @@ func TestInferSchema(t *testing.T) {
 		{"no infer", "x,y\n1,2\n", Options{Header: true}, "x:utf8 y:utf8"},
 		{"sampling", "a\n1\n2\nx\n", Options{Header: true, InferSchema: true, SamplingRows: 2}, "a:int32"},
 		{"dates", "d\n2020-01-01\n1999-12-31\n", Options{Header: true, InferSchema: true}, "d:date32"},
-		{"custom date", "d;n\n01/02/2020;9223372036854775807\n", Options{Header: true, InferSchema: true, Delimiter: ';', DateFormat: "01/02/2006"}, "d:date32 n:int64"},
+		{"custom date", "d;n\n01/02/2020;9223372036854775807\n", Options{Header: true, InferSchema: true, Delimiter: ';', DateFormat: "MM/dd/yyyy"}, "d:date32 n:int64"},
 		{"overflow to double", "n\n9223372036854775808\n", Options{Header: true, InferSchema: true}, "n:float64"},
 		{"duplicate and empty names", "a,A,,b\n1,2,3,4\n", Options{Header: true}, "a0:utf8 A1:utf8 _c2:utf8 b:utf8"},
 		{"quoted numbers", "\"1\"\t\"\"\n", Options{InferSchema: true, Delimiter: '\t'}, "_c0:int32 _c1:string"},
@@ -173,9 +173,15 @@ func TestInferSchema(t *testing.T) {
 	if _, err := InferSchema(strings.NewReader(""), "e.csv", Options{}); err == nil || !strings.Contains(err.Error(), "e.csv") {
 		t.Fatalf("empty input: %v", err)
 	}
-	_, err := InferSchema(strings.NewReader("a,b\n1,2\n3\n"), "p.csv", Options{Header: true, InferSchema: true})
+	_, err := InferSchema(strings.NewReader("a,b\n1,2\n3\n"), "p.csv", Options{Header: true, InferSchema: true, Mode: FailFast})
 	if err == nil || err.Error() != "p.csv:3: expected 2 fields, found 1" {
 		t.Fatalf("ragged: %v", err)
+	}
+	// Other modes skip a malformed record when inferring: x,y,z would make
+	// column a a string.
+	s, err := InferSchema(strings.NewReader("a,b\n1,2\nx,y,z\n3\n4,5\n"), "p.csv", Options{Header: true, InferSchema: true})
+	if err != nil || s.Field(0).Type.ID() != arrow.INT32 || s.Field(1).Type.ID() != arrow.INT32 {
+		t.Fatalf("ragged, permissive: %v %v", s, err)
 	}
 }
 
@@ -206,7 +212,7 @@ func TestMalformed(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := exectest.Alloc(t)
-			_, err := readAll(t, mem, tc.text, "people.csv", tc.schema, Options{Header: true, BatchSize: 2})
+			_, err := readAll(t, mem, tc.text, "people.csv", tc.schema, Options{Header: true, BatchSize: 2, Mode: FailFast})
 			var pe *ParseError
 			if err == nil || err.Error() != tc.want || !errors.As(err, &pe) {
 				t.Fatalf("got %v\nwant %s", err, tc.want)
@@ -249,7 +255,7 @@ func TestOptionsAndEdgeCases(t *testing.T) {
 		t.Error("list type accepted")
 	}
 	// A reader returns its error again and releases everything on Close.
-	r, err := NewReader(strings.NewReader("1,2\nx,y\n"), "x.csv", schemaOf("a", arrow.PrimitiveTypes.Int32, "b", arrow.PrimitiveTypes.Int32), Options{Mem: mem})
+	r, err := NewReader(strings.NewReader("1,2\nx,y\n"), "x.csv", schemaOf("a", arrow.PrimitiveTypes.Int32, "b", arrow.PrimitiveTypes.Int32), Options{Mem: mem, Mode: FailFast})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +462,7 @@ func TestWriteDictionary(t *testing.T) {
 func TestCustomFormats(t *testing.T) {
 	mem := exectest.Alloc(t)
 	s := schemaOf("d", arrow.FixedWidthTypes.Date32, "ts", tsType, "ms", &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"})
-	opts := Options{DateFormat: "02/01/2006", TimestampFormat: "2006/01/02 15h04m05.000", Mem: mem}
+	opts := Options{DateFormat: "dd/MM/yyyy", TimestampFormat: "yyyy/MM/dd HH'h'mm'm'ss.SSS", Mem: mem, Mode: FailFast}
 	rows, err := readAll(t, mem, "31/12/1999,2020/06/01 10h20m30.125,2020/06/01 10h20m30.125\n", "f.csv", s, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -1,8 +1,10 @@
 package csv
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -21,73 +23,144 @@ const (
 	numCand
 )
 
-// InferSchema reads up to opts.SamplingRows rows of r (file name name, used
-// in errors) and returns their schema. Column names come from the header line
-// when opts.Header, else they are _c0, _c1, .... Without opts.InferSchema
-// every column is a string; with it each column gets the first of int32,
-// int64, float64, date32, timestamp(us, UTC), bool that parses every sampled
-// non-null value, else string. All columns are nullable.
+// InferSchema reads r (file name name, used in errors) and returns its
+// schema; see Inference.
 func InferSchema(r io.Reader, name string, opts Options) (*arrow.Schema, error) {
+	inf, err := NewInference(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := inf.Add(r, name); err != nil {
+		return nil, err
+	}
+	if inf.names == nil {
+		return nil, fmt.Errorf("csv: %s: empty input, cannot infer a schema", name)
+	}
+	return inf.Schema()
+}
+
+// Inference infers one schema from one or more files, as Spark does over
+// every file of a dataset. Column names come from the first file's header
+// line when opts.Header, else they are _c0, _c1, .... Without
+// opts.InferSchema every column is a string; with it each column gets the
+// first of int32, int64, float64, date32, timestamp(us, UTC), bool that
+// parses every sampled non-null value of every file, else string. Every row
+// is sampled unless opts.SamplingRatio or opts.SamplingRows say otherwise.
+// Malformed records (a wrong number of fields, broken quoting) are skipped,
+// or are an error under FailFast. All columns are nullable.
+type Inference struct {
+	cfg   *config
+	names []string
+	// masks[i] has bit k set while candidate k parses every value of column i.
+	masks []uint8
+	seen  []bool
+	rows  int
+	rng   *rand.Rand
+}
+
+// NewInference starts an inference with opts.
+func NewInference(opts Options) (*Inference, error) {
 	cfg, err := newConfig(opts)
 	if err != nil {
 		return nil, err
 	}
+	return &Inference{cfg: cfg, rng: rand.New(rand.NewPCG(1, 2))}, nil
+}
+
+// Add samples the rows of one more file.
+func (inf *Inference) Add(r io.Reader, name string) error {
+	cfg := inf.cfg
 	text, release, err := source.Decompress(r, name)
 	if err != nil {
-		return nil, fmt.Errorf("csv: %w", err)
+		return fmt.Errorf("csv: %w", err)
 	}
 	defer release()
+	if text, err = decodeCharset(text, cfg.Encoding); err != nil {
+		return fmt.Errorf("csv: %s: %w", name, err)
+	}
 	sc := newScanner(text, name, cfg)
 	ok, err := sc.next()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !ok {
-		return nil, fmt.Errorf("csv: %s: empty input, cannot infer a schema", name)
+		return nil
 	}
-	ncol := len(sc.fields)
-	names := make([]string, ncol)
-	for i := range names {
-		names[i] = fmt.Sprintf("_c%d", i)
-	}
-	if cfg.Header {
-		header(sc, names)
-	}
-	// masks[i] has bit k set while candidate k parses every value of column i.
-	masks := make([]uint8, ncol)
-	for i := range masks {
-		masks[i] = 1<<numCand - 1
-	}
-	seen := make([]bool, ncol)
-	if cfg.InferSchema {
-		rows := 0
-		if !cfg.Header {
-			if err := sampleRecord(sc, cfg, masks, seen); err != nil {
-				return nil, err
-			}
-			rows++
+	first := inf.names == nil
+	if first {
+		ncol := len(sc.fields)
+		inf.names = make([]string, ncol)
+		for i := range inf.names {
+			inf.names[i] = fmt.Sprintf("_c%d", i)
 		}
-		for rows < cfg.SamplingRows {
-			ok, err := sc.next()
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				break
-			}
-			if err := sampleRecord(sc, cfg, masks, seen); err != nil {
-				return nil, err
-			}
-			rows++
+		if cfg.Header {
+			header(sc, inf.names)
+		}
+		inf.masks = make([]uint8, ncol)
+		for i := range inf.masks {
+			inf.masks[i] = 1<<numCand - 1
+		}
+		inf.seen = make([]bool, ncol)
+	}
+	if !cfg.InferSchema {
+		return nil
+	}
+	if !cfg.Header {
+		if err := inf.sample(sc, nil); err != nil {
+			return err
 		}
 	}
-	fields := make([]arrow.Field, ncol)
+	for cfg.SamplingRows <= 0 || inf.rows < cfg.SamplingRows {
+		ok, err := sc.next()
+		var pe *ParseError
+		if err != nil && !errors.As(err, &pe) {
+			return err
+		}
+		if !ok && err == nil {
+			break
+		}
+		if err := inf.sample(sc, err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sample adds the scanner's current record (scanErr: its structural error).
+func (inf *Inference) sample(sc *scanner, scanErr error) error {
+	cfg := inf.cfg
+	if scanErr == nil && len(sc.fields) != len(inf.masks) {
+		scanErr = &ParseError{File: sc.name, Line: sc.recLine, Msg: fmt.Sprintf("expected %d fields, found %d", len(inf.masks), len(sc.fields))}
+	}
+	if scanErr != nil {
+		if cfg.Mode == FailFast {
+			return scanErr
+		}
+		return nil
+	}
+	if r := cfg.SamplingRatio; r > 0 && r < 1 && inf.rows > 0 && inf.rng.Float64() >= r {
+		return nil
+	}
+	inf.rows++
+	sampleRecord(sc, cfg, inf.masks, inf.seen)
+	return nil
+}
+
+// Started reports whether a file with a record has been added.
+func (inf *Inference) Started() bool { return inf.names != nil }
+
+// Schema returns the schema inferred from the files added.
+func (inf *Inference) Schema() (*arrow.Schema, error) {
+	if inf.names == nil {
+		return nil, fmt.Errorf("csv: empty input, cannot infer a schema")
+	}
+	fields := make([]arrow.Field, len(inf.names))
 	for i := range fields {
 		var t arrow.DataType = arrow.BinaryTypes.String
-		if cfg.InferSchema && seen[i] {
-			t = candidateType(masks[i])
+		if inf.cfg.InferSchema && inf.seen[i] {
+			t = candidateType(inf.masks[i])
 		}
-		fields[i] = arrow.Field{Name: names[i], Type: t, Nullable: true}
+		fields[i] = arrow.Field{Name: inf.names[i], Type: t, Nullable: true}
 	}
 	return arrow.NewSchema(fields, nil), nil
 }
@@ -109,10 +182,7 @@ func header(sc *scanner, names []string) {
 	}
 }
 
-func sampleRecord(sc *scanner, cfg *config, masks []uint8, seen []bool) error {
-	if len(sc.fields) != len(masks) {
-		return &ParseError{File: sc.name, Line: sc.recLine, Msg: fmt.Sprintf("expected %d fields, found %d", len(masks), len(sc.fields))}
-	}
+func sampleRecord(sc *scanner, cfg *config, masks []uint8, seen []bool) {
 	for i := range sc.fields {
 		f := &sc.fields[i]
 		v := sc.value(f)
@@ -135,7 +205,7 @@ func sampleRecord(sc *scanner, cfg *config, masks []uint8, seen []bool) error {
 			}
 		}
 		if m&(1<<candFloat64) != 0 {
-			if _, ok := parseFloat(v, 64); !ok {
+			if _, ok := cfg.parseFloatValue(v, 64); !ok {
 				m &^= 1 << candFloat64
 			}
 		}
@@ -156,7 +226,6 @@ func sampleRecord(sc *scanner, cfg *config, masks []uint8, seen []bool) error {
 		}
 		masks[i] = m
 	}
-	return nil
 }
 
 func candidateType(m uint8) arrow.DataType {

@@ -5,9 +5,52 @@ package csv
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec/expr/datefn"
 )
+
+// Mode says what reading does with a malformed record (a wrong number of
+// fields, or a field that is not a value of its column's type), as Spark's
+// CSV option "mode".
+type Mode uint8
+
+const (
+	// Permissive (Spark's default) keeps the record: a field that does not
+	// parse is null, missing fields are null and extra fields are dropped;
+	// the raw record goes to the corrupt-record column when the schema has one.
+	Permissive Mode = iota
+	// DropMalformed drops malformed records.
+	DropMalformed
+	// FailFast stops with an error naming the file, line and column.
+	FailFast
+)
+
+// ParseMode reads Spark's mode names (case-insensitive); "" is Permissive.
+func ParseMode(s string) (Mode, error) {
+	switch strings.ToUpper(s) {
+	case "", "PERMISSIVE":
+		return Permissive, nil
+	case "DROPMALFORMED":
+		return DropMalformed, nil
+	case "FAILFAST":
+		return FailFast, nil
+	}
+	return 0, fmt.Errorf("csv: mode %q: want PERMISSIVE, DROPMALFORMED or FAILFAST", s)
+}
+
+// String returns Spark's name of the mode.
+func (m Mode) String() string {
+	switch m {
+	case DropMalformed:
+		return "DROPMALFORMED"
+	case FailFast:
+		return "FAILFAST"
+	}
+	return "PERMISSIVE"
+}
 
 // Options configures CSV reading, inference and writing. The zero value gives
 // Spark's defaults.
@@ -28,14 +71,46 @@ type Options struct {
 	// InferSchema makes InferSchema guess column types; otherwise every
 	// column is a string.
 	InferSchema bool
-	// SamplingRows is how many rows InferSchema reads; default 1000.
+	// SamplingRows caps how many rows InferSchema reads; 0 (the default)
+	// reads every row, as Spark does.
 	SamplingRows int
-	// DateFormat is the Go layout of dates; default "2006-01-02".
+	// SamplingRatio is the fraction of rows InferSchema looks at, chosen by a
+	// fixed-seed Bernoulli sample (Spark's samplingRatio); 0 means 1.
+	SamplingRatio float64
+	// DateFormat is a Spark datetime pattern for dates (e.g. "MM/dd/yyyy");
+	// default yyyy-MM-dd.
 	DateFormat string
-	// TimestampFormat is the Go layout of timestamps; default
-	// "2006-01-02 15:04:05", which also accepts a 'T' separator, fractional
-	// seconds, an optional zone (Z or ±hh:mm) and a bare date.
+	// TimestampFormat is a Spark datetime pattern for timestamps; by default
+	// ISO 8601 text: yyyy-MM-dd[ |T]HH:mm[:ss[.fraction]] with an optional
+	// zone (Z or ±hh:mm), or a bare date.
 	TimestampFormat string
+	// Mode is what to do with malformed records; default Permissive.
+	Mode Mode
+	// CorruptColumn names a string column of the schema that receives the
+	// raw text of malformed records under Permissive (Spark's
+	// columnNameOfCorruptRecord); it is not read from the file.
+	CorruptColumn string
+	// EmptyValue is what a quoted empty field ("") of a string column reads
+	// as and how an empty string is written; default "" (written as "").
+	EmptyValue *string
+	// NanValue, PositiveInf and NegativeInf are the texts of NaN and the
+	// infinities in floating-point columns; defaults NaN, Inf and -Inf (Java's
+	// NaN, Infinity and -Infinity are read too).
+	NanValue, PositiveInf, NegativeInf string
+	// Comment, when not 0, starts lines that are skipped.
+	Comment rune
+	// LineSep, when not 0, is the one-character record separator; by default
+	// \n, \r\n and \r all end a line.
+	LineSep rune
+	// Encoding is the character set of the file (any IANA name: UTF-8,
+	// ISO-8859-1, windows-1252, UTF-16, UTF-16LE, …); default UTF-8.
+	Encoding string
+	// IgnoreLeadingWhiteSpace and IgnoreTrailingWhiteSpace trim spaces and
+	// tabs around values.
+	IgnoreLeadingWhiteSpace, IgnoreTrailingWhiteSpace bool
+	// LineOffset is the number of lines before the text read (a split of a
+	// file, see PlanSplits), so that errors give the file's line numbers.
+	LineOffset int
 	// BatchSize is the number of rows per batch read; default 8192.
 	BatchSize int
 	// Mem allocates the batches read; default memory.DefaultAllocator.
@@ -43,8 +118,8 @@ type Options struct {
 }
 
 const (
-	defaultDateFormat      = "2006-01-02"
-	defaultTimestampFormat = "2006-01-02 15:04:05"
+	defaultDateFormat      = "yyyy-MM-dd"
+	defaultTimestampFormat = "yyyy-MM-dd HH:mm:ss"
 )
 
 // config is Options with defaults applied and characters as bytes.
@@ -54,7 +129,8 @@ type config struct {
 	null                 []byte
 	defaultDate          bool
 	defaultTS            bool
-	writeTSFormat        string
+	datePat, tsPat       *datefn.Pattern
+	nan, posInf, negInf  []byte
 }
 
 func newConfig(o Options) (*config, error) {
@@ -67,8 +143,17 @@ func newConfig(o Options) (*config, error) {
 	if o.Escape == 0 {
 		o.Escape = '\\'
 	}
-	if o.SamplingRows <= 0 {
-		o.SamplingRows = 1000
+	if o.SamplingRatio < 0 || o.SamplingRatio > 1 {
+		return nil, fmt.Errorf("csv: samplingRatio %g must be in (0, 1]", o.SamplingRatio)
+	}
+	if o.NanValue == "" {
+		o.NanValue = "NaN"
+	}
+	if o.PositiveInf == "" {
+		o.PositiveInf = "Inf"
+	}
+	if o.NegativeInf == "" {
+		o.NegativeInf = "-Inf"
 	}
 	if o.DateFormat == "" {
 		o.DateFormat = defaultDateFormat
@@ -93,6 +178,14 @@ func newConfig(o Options) (*config, error) {
 	if o.Delimiter == o.Quote || o.Delimiter == o.Escape {
 		return nil, fmt.Errorf("csv: delimiter %q must differ from quote %q and escape %q", o.Delimiter, o.Quote, o.Escape)
 	}
+	for _, c := range []struct {
+		name string
+		r    rune
+	}{{"comment", o.Comment}, {"lineSep", o.LineSep}} {
+		if c.r < 0 || c.r >= 0x80 {
+			return nil, fmt.Errorf("csv: %s %q must be a single-byte ASCII character", c.name, c.r)
+		}
+	}
 	c := &config{
 		Options:     o,
 		delim:       byte(o.Delimiter),
@@ -101,10 +194,20 @@ func newConfig(o Options) (*config, error) {
 		null:        []byte(o.NullValue),
 		defaultDate: o.DateFormat == defaultDateFormat,
 		defaultTS:   o.TimestampFormat == defaultTimestampFormat,
+		nan:         []byte(o.NanValue),
+		posInf:      []byte(o.PositiveInf),
+		negInf:      []byte(o.NegativeInf),
 	}
-	c.writeTSFormat = o.TimestampFormat
-	if c.defaultTS {
-		c.writeTSFormat = "2006-01-02 15:04:05.999999"
+	var err error
+	if !c.defaultDate {
+		if c.datePat, err = datefn.CompilePattern(o.DateFormat); err != nil {
+			return nil, fmt.Errorf("csv: dateFormat: %w", err)
+		}
+	}
+	if !c.defaultTS {
+		if c.tsPat, err = datefn.CompilePattern(o.TimestampFormat); err != nil {
+			return nil, fmt.Errorf("csv: timestampFormat: %w", err)
+		}
 	}
 	return c, nil
 }

@@ -1,8 +1,9 @@
 package csv
 
 import (
+	"bytes"
+	"math"
 	"strconv"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -61,6 +62,20 @@ func parseFloat(b []byte, bits int) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// parseFloatValue parses a floating-point field: the configured NaN and
+// infinity texts, then any number parseFloat takes.
+func (c *config) parseFloatValue(b []byte, bits int) (float64, bool) {
+	switch {
+	case bytes.Equal(b, c.nan):
+		return math.NaN(), true
+	case bytes.Equal(b, c.posInf):
+		return math.Inf(1), true
+	case bytes.Equal(b, c.negInf):
+		return math.Inf(-1), true
+	}
+	return parseFloat(b, bits)
 }
 
 func parseBool(b []byte) (v, ok bool) {
@@ -142,22 +157,18 @@ func (c *config) parseDate(b []byte) (int32, bool) {
 		}
 		return int32(days), true
 	}
-	t, err := time.ParseInLocation(c.DateFormat, string(b), time.UTC)
-	if err != nil {
+	us, ok := c.datePat.Parse(b)
+	if !ok {
 		return 0, false
 	}
-	return int32(t.Unix() / 86400), true
+	return int32(floorDiv(us, 86400e6)), true
 }
 
 // parseTimestamp parses a timestamp in the configured format into
 // microseconds since the epoch (UTC when the text has no zone).
 func (c *config) parseTimestamp(b []byte) (int64, bool) {
 	if !c.defaultTS {
-		t, err := time.ParseInLocation(c.TimestampFormat, string(b), time.UTC)
-		if err != nil {
-			return 0, false
-		}
-		return t.UnixMicro(), true
+		return c.tsPat.Parse(b)
 	}
 	days, i, ok := parseISODate(b)
 	if !ok {

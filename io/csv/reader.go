@@ -2,12 +2,14 @@ package csv
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/values"
@@ -19,19 +21,23 @@ type Reader struct {
 	sc      *scanner
 	schema  *arrow.Schema
 	bld     *array.RecordBuilder
-	cols    []column
+	cols    []column // the columns read from the file, in field order
+	corrupt *array.StringBuilder
+	ok      []bool // per column of the current record: the field parsed
 	started bool
 	err     error
 	release func() // releases the decompressor
 }
 
-// column appends parsed field text to one builder; parse reports false when
-// the text is not a value of the column's type.
+// column parses field text of one column: parse converts v into the
+// column's pending value and reports whether it is a value of the type;
+// commit appends the pending value, null appends a null.
 type column struct {
 	name     string
 	typeName string
 	isString bool
 	parse    func(v []byte) bool
+	commit   func()
 	null     func()
 }
 
@@ -39,7 +45,9 @@ type column struct {
 // into batches of schema, skipping the first line when opts.Header. A name
 // ending in .gz, .zst or .bz2 means r is compressed (see source.Decompress).
 // Supported types: bool, int8..int64, float32/64, string, date32, timestamp,
-// decimal64 and decimal128.
+// decimal64 and decimal128. The column named opts.CorruptColumn, if the
+// schema has it, is not read from the file: it holds the raw text of
+// malformed records (Permissive mode).
 func NewReader(r io.Reader, name string, schema *arrow.Schema, opts Options) (*Reader, error) {
 	cfg, err := newConfig(opts)
 	if err != nil {
@@ -48,21 +56,42 @@ func NewReader(r io.Reader, name string, schema *arrow.Schema, opts Options) (*R
 	if schema == nil || schema.NumFields() == 0 {
 		return nil, fmt.Errorf("csv: %s: schema has no columns", name)
 	}
-	for _, f := range schema.Fields() {
+	corrupt := -1
+	for i, f := range schema.Fields() {
+		if cfg.CorruptColumn != "" && f.Name == cfg.CorruptColumn {
+			if f.Type.ID() != arrow.STRING || !f.Nullable {
+				return nil, fmt.Errorf("csv: %s: the corrupt record column %s must be a nullable string, not %s", name, f.Name, sparkTypeName(f.Type))
+			}
+			corrupt = i
+			continue
+		}
 		if !supported(f.Type) {
 			return nil, fmt.Errorf("csv: %s: unsupported type %s of column %s", name, f.Type, f.Name)
 		}
+	}
+	if corrupt >= 0 && schema.NumFields() == 1 {
+		return nil, fmt.Errorf("csv: %s: the schema has only the corrupt record column %s", name, cfg.CorruptColumn)
 	}
 	text, release, err := source.Decompress(r, name)
 	if err != nil {
 		return nil, fmt.Errorf("csv: %w", err)
 	}
-	rd := &Reader{cfg: cfg, sc: newScanner(text, name, cfg), schema: schema, release: release}
-	rd.bld = array.NewRecordBuilder(cfg.Mem, schema)
-	rd.cols = make([]column, schema.NumFields())
-	for i, f := range schema.Fields() {
-		rd.cols[i] = rd.newColumn(f, rd.bld.Field(i))
+	if text, err = decodeCharset(text, cfg.Encoding); err != nil {
+		release()
+		return nil, fmt.Errorf("csv: %s: %w", name, err)
 	}
+	rd := &Reader{cfg: cfg, sc: newScanner(text, name, cfg), schema: schema, release: release}
+	rd.sc.keepRaw = corrupt >= 0
+	rd.sc.line = cfg.LineOffset
+	rd.bld = array.NewRecordBuilder(cfg.Mem, schema)
+	for i, f := range schema.Fields() {
+		if i == corrupt {
+			rd.corrupt = rd.bld.Field(i).(*array.StringBuilder)
+			continue
+		}
+		rd.cols = append(rd.cols, rd.newColumn(f, rd.bld.Field(i)))
+	}
+	rd.ok = make([]bool, len(rd.cols))
 	return rd, nil
 }
 
@@ -75,85 +104,59 @@ func supported(t arrow.DataType) bool {
 	return false
 }
 
+// numColumn is a column whose pending value is a T parsed by p and appended
+// by app.
+func numColumn[T any](c *column, p func(v []byte) (T, bool), app func(T)) {
+	var x T
+	c.parse = func(v []byte) bool {
+		var ok bool
+		x, ok = p(v)
+		return ok
+	}
+	c.commit = func() { app(x) }
+}
+
 func (r *Reader) newColumn(f arrow.Field, b array.Builder) column {
 	c := column{name: f.Name, typeName: sparkTypeName(f.Type), null: b.AppendNull}
 	cfg := r.cfg
+	intOf := func(bits int) func([]byte) (int64, bool) {
+		return func(v []byte) (int64, bool) { return parseInt(v, bits) }
+	}
 	switch bb := b.(type) {
 	case *array.BooleanBuilder:
-		c.parse = func(v []byte) bool {
-			x, ok := parseBool(v)
-			bb.Append(x)
-			return ok
-		}
+		numColumn(&c, parseBool, bb.Append)
 	case *array.Int8Builder:
-		c.parse = func(v []byte) bool {
-			x, ok := parseInt(v, 8)
-			bb.Append(int8(x))
-			return ok
-		}
+		numColumn(&c, intOf(8), func(x int64) { bb.Append(int8(x)) })
 	case *array.Int16Builder:
-		c.parse = func(v []byte) bool {
-			x, ok := parseInt(v, 16)
-			bb.Append(int16(x))
-			return ok
-		}
+		numColumn(&c, intOf(16), func(x int64) { bb.Append(int16(x)) })
 	case *array.Int32Builder:
-		c.parse = func(v []byte) bool {
-			x, ok := parseInt(v, 32)
-			bb.Append(int32(x))
-			return ok
-		}
+		numColumn(&c, intOf(32), func(x int64) { bb.Append(int32(x)) })
 	case *array.Int64Builder:
-		c.parse = func(v []byte) bool {
-			x, ok := parseInt(v, 64)
-			bb.Append(x)
-			return ok
-		}
+		numColumn(&c, intOf(64), bb.Append)
 	case *array.Float32Builder:
-		c.parse = func(v []byte) bool {
-			x, ok := parseFloat(v, 32)
-			bb.Append(float32(x))
-			return ok
-		}
+		numColumn(&c, func(v []byte) (float64, bool) { return cfg.parseFloatValue(v, 32) }, func(x float64) { bb.Append(float32(x)) })
 	case *array.Float64Builder:
-		c.parse = func(v []byte) bool {
-			x, ok := parseFloat(v, 64)
-			bb.Append(x)
-			return ok
-		}
+		numColumn(&c, func(v []byte) (float64, bool) { return cfg.parseFloatValue(v, 64) }, bb.Append)
 	case *array.StringBuilder:
 		c.isString = true
+		var x []byte
 		c.parse = func(v []byte) bool {
-			bb.BinaryBuilder.Append(v)
+			x = v
 			return true
 		}
+		c.commit = func() { bb.BinaryBuilder.Append(x) }
 	case *array.Date32Builder:
-		c.parse = func(v []byte) bool {
-			x, ok := cfg.parseDate(v)
-			bb.Append(arrow.Date32(x))
-			return ok
-		}
+		numColumn(&c, cfg.parseDate, func(x int32) { bb.Append(arrow.Date32(x)) })
 	case *array.TimestampBuilder:
 		unit := f.Type.(*arrow.TimestampType).Unit
-		c.parse = func(v []byte) bool {
-			x, ok := cfg.parseTimestamp(v)
-			bb.Append(timestampFromMicros(x, unit))
-			return ok
-		}
+		numColumn(&c, cfg.parseTimestamp, func(x int64) { bb.Append(timestampFromMicros(x, unit)) })
 	case *array.Decimal64Builder:
 		dt := f.Type.(*arrow.Decimal64Type)
-		c.parse = func(v []byte) bool {
-			x, ok := parseDecimal(v, dt.Precision, dt.Scale)
-			bb.Append(decimal.Decimal64(int64(x.LowBits())))
-			return ok
-		}
+		numColumn(&c, func(v []byte) (decimal128.Num, bool) { return parseDecimal(v, dt.Precision, dt.Scale) },
+			func(x decimal128.Num) { bb.Append(decimal.Decimal64(int64(x.LowBits()))) })
 	case *array.Decimal128Builder:
 		dt := f.Type.(*arrow.Decimal128Type)
-		c.parse = func(v []byte) bool {
-			x, ok := parseDecimal(v, dt.Precision, dt.Scale)
-			bb.Append(x)
-			return ok
-		}
+		numColumn(&c, func(v []byte) (decimal128.Num, bool) { return parseDecimal(v, dt.Precision, dt.Scale) }, bb.Append)
 	}
 	return c
 }
@@ -180,18 +183,22 @@ func (r *Reader) Next() (arrow.RecordBatch, error) {
 	n := 0
 	for n < r.cfg.BatchSize {
 		ok, err := r.sc.next()
+		var pe *ParseError
+		if err != nil && !errors.As(err, &pe) {
+			r.err = err
+			return nil, err
+		}
+		if !ok && err == nil {
+			break
+		}
+		added, err := r.appendRecord(err)
 		if err != nil {
 			r.err = err
 			return nil, err
 		}
-		if !ok {
-			break
+		if added {
+			n++
 		}
-		if err := r.appendRecord(); err != nil {
-			r.err = err
-			return nil, err
-		}
-		n++
 	}
 	if n == 0 {
 		r.err = io.EOF
@@ -200,26 +207,71 @@ func (r *Reader) Next() (arrow.RecordBatch, error) {
 	return r.bld.NewRecordBatch(), nil
 }
 
-func (r *Reader) appendRecord() error {
+// appendRecord appends the scanner's current record (scanErr is the
+// scanner's complaint about its structure, if any) as the mode says: under
+// FailFast a malformed record is an error naming file, line and column;
+// under DropMalformed it is skipped; under Permissive its fields that do not
+// parse are null, missing ones null, extra ones dropped, and the raw record
+// goes to the corrupt-record column.
+func (r *Reader) appendRecord(scanErr error) (bool, error) {
 	sc := r.sc
-	if len(sc.fields) != len(r.cols) {
-		return &ParseError{File: sc.name, Line: sc.recLine, Msg: fmt.Sprintf("expected %d fields, found %d", len(r.cols), len(sc.fields))}
+	mode := r.cfg.Mode
+	var firstErr error
+	if scanErr != nil {
+		firstErr = scanErr
+	} else if len(sc.fields) != len(r.cols) {
+		firstErr = &ParseError{File: sc.name, Line: sc.recLine, Msg: fmt.Sprintf("expected %d fields, found %d", len(r.cols), len(sc.fields))}
+	}
+	if firstErr != nil && mode != Permissive {
+		if mode == FailFast {
+			return false, firstErr
+		}
+		return false, nil
 	}
 	null := r.cfg.null
-	for i := range sc.fields {
-		f := &sc.fields[i]
+	malformed := firstErr != nil
+	for i := range r.cols {
 		c := &r.cols[i]
-		v := sc.value(f)
-		if !f.quoted && (bytes.Equal(v, null) || (len(v) == 0 && !c.isString)) {
-			c.null()
+		r.ok[i] = false
+		if scanErr != nil || i >= len(sc.fields) {
 			continue
 		}
-		if !c.parse(v) {
-			return &ParseError{File: sc.name, Line: f.line, Column: f.col,
+		f := &sc.fields[i]
+		v := sc.value(f)
+		if !f.quoted && (bytes.Equal(v, null) || (len(v) == 0 && !c.isString)) {
+			continue
+		}
+		if f.quoted && len(v) == 0 && c.isString && r.cfg.EmptyValue != nil {
+			v = []byte(*r.cfg.EmptyValue)
+		}
+		if c.parse(v) {
+			r.ok[i] = true
+			continue
+		}
+		malformed = true
+		if mode == FailFast {
+			return false, &ParseError{File: sc.name, Line: f.line, Column: f.col,
 				Msg: fmt.Sprintf("cannot parse %q as %s in column %s", v, c.typeName, c.name)}
 		}
+		if mode == DropMalformed {
+			return false, nil
+		}
 	}
-	return nil
+	for i := range r.cols {
+		if r.ok[i] {
+			r.cols[i].commit()
+		} else {
+			r.cols[i].null()
+		}
+	}
+	if r.corrupt != nil {
+		if malformed {
+			r.corrupt.BinaryBuilder.Append(sc.raw)
+		} else {
+			r.corrupt.AppendNull()
+		}
+	}
+	return true, nil
 }
 
 // Close releases the Reader's buffers; it does not close the io.Reader.

@@ -27,13 +27,25 @@ type scanner struct {
 	eol                  []byte // terminator of the last line read
 	fields               []field
 	recLine              int
+	sep                  byte // line separator; '\n' also strips a '\r' before it
+	comment              byte // 0, or the first byte of lines to skip
+	trimLead, trimTrail  bool
+	// keepRaw makes the scanner keep each record's text in raw.
+	keepRaw bool
+	raw     []byte
 }
 
 func newScanner(r io.Reader, name string, c *config) *scanner {
+	sep := byte('\n')
+	if c.LineSep != 0 {
+		sep = byte(c.LineSep)
+	}
 	return &scanner{
 		br:    bufio.NewReaderSize(r, 64<<10),
 		name:  name,
 		delim: c.delim, quote: c.quote, escape: c.escape,
+		sep: sep, comment: byte(c.Comment),
+		trimLead: c.IgnoreLeadingWhiteSpace, trimTrail: c.IgnoreTrailingWhiteSpace,
 	}
 }
 
@@ -47,11 +59,11 @@ func (s *scanner) value(f *field) []byte { return s.buf[f.start:f.end] }
 // readLine returns the next physical line without its terminator; ok is
 // false at the end of input.
 func (s *scanner) readLine() (line []byte, ok bool, err error) {
-	b, err := s.br.ReadSlice('\n')
+	b, err := s.br.ReadSlice(s.sep)
 	if errors.Is(err, bufio.ErrBufferFull) {
 		s.long = append(s.long[:0], b...)
 		for errors.Is(err, bufio.ErrBufferFull) {
-			b, err = s.br.ReadSlice('\n')
+			b, err = s.br.ReadSlice(s.sep)
 			s.long = append(s.long, b...)
 		}
 		b = s.long
@@ -64,9 +76,9 @@ func (s *scanner) readLine() (line []byte, ok bool, err error) {
 	}
 	s.line++
 	end := len(b)
-	if b[end-1] == '\n' {
+	if b[end-1] == s.sep {
 		end--
-		if end > 0 && b[end-1] == '\r' {
+		if s.sep == '\n' && end > 0 && b[end-1] == '\r' {
 			end--
 		}
 	}
@@ -85,10 +97,13 @@ func (s *scanner) next() (bool, error) {
 		if err != nil || !ok {
 			return false, err
 		}
-		if len(line) == 0 {
+		if len(line) == 0 || (s.comment != 0 && line[0] == s.comment) {
 			continue
 		}
 		s.recLine = s.line
+		if s.keepRaw {
+			s.raw = append(s.raw[:0], line...)
+		}
 		return true, s.parse(line)
 	}
 }
@@ -98,6 +113,11 @@ func (s *scanner) parse(line []byte) error {
 	s.fields = s.fields[:0]
 	pos := 0
 	for {
+		if s.trimLead {
+			for pos < len(line) && (line[pos] == ' ' || line[pos] == '\t') && line[pos] != s.delim {
+				pos++
+			}
+		}
 		f := field{start: len(s.buf), line: s.line, col: pos + 1}
 		if pos < len(line) && line[pos] == s.quote {
 			f.quoted = true
@@ -119,6 +139,9 @@ func (s *scanner) parse(line []byte) error {
 					}
 					if !ok {
 						return s.errAt(f.line, f.col, "unterminated quoted field")
+					}
+					if s.keepRaw {
+						s.raw = append(append(s.raw, s.eol...), line...)
 					}
 					pos = 0
 					continue
@@ -144,6 +167,11 @@ func (s *scanner) parse(line []byte) error {
 			}
 			f.end = len(s.buf)
 			s.fields = append(s.fields, f)
+			if s.trimTrail {
+				for pos < len(line) && (line[pos] == ' ' || line[pos] == '\t') && line[pos] != s.delim {
+					pos++
+				}
+			}
 			if pos == len(line) {
 				return nil
 			}
@@ -154,15 +182,20 @@ func (s *scanner) parse(line []byte) error {
 			continue
 		}
 		i := bytes.IndexByte(line[pos:], s.delim)
-		if i < 0 {
-			s.buf = append(s.buf, line[pos:]...)
-			f.end = len(s.buf)
-			s.fields = append(s.fields, f)
-			return nil
+		last := i < 0
+		if last {
+			i = len(line) - pos
 		}
-		s.buf = append(s.buf, line[pos:pos+i]...)
+		v := line[pos : pos+i]
+		if s.trimTrail {
+			v = bytes.TrimRight(v, " \t")
+		}
+		s.buf = append(s.buf, v...)
 		f.end = len(s.buf)
 		s.fields = append(s.fields, f)
+		if last {
+			return nil
+		}
 		pos += i + 1
 	}
 }

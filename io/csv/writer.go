@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/io/textfmt"
 	"github.com/gspark/gspark/values/vectors"
@@ -26,6 +27,8 @@ type Writer struct {
 	line    []byte
 	fmts    []textfmt.Formatter
 	closed  bool
+	// isString marks the string columns (where EmptyValue applies).
+	isString []bool
 }
 
 // NewWriter returns a Writer of CSV text to w for batches of schema, starting
@@ -49,6 +52,13 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts Options) (*Writer, error)
 		}
 	}
 	wr := &Writer{cfg: cfg, bw: bufio.NewWriterSize(w, 64<<10), schema: schema}
+	for _, f := range schema.Fields() {
+		t := f.Type
+		if d, ok := t.(*arrow.DictionaryType); ok {
+			t = d.ValueType
+		}
+		wr.isString = append(wr.isString, t.ID() == arrow.STRING || t.ID() == arrow.LARGE_STRING)
+	}
 	if cfg.Header {
 		wr.line = wr.line[:0]
 		for i, f := range schema.Fields() {
@@ -93,6 +103,10 @@ func (w *Writer) Write(b arrow.RecordBatch) error {
 			w.scratch, null = f(w.scratch[:0], i)
 			if null {
 				w.line = append(w.line, w.cfg.null...)
+				continue
+			}
+			if len(w.scratch) == 0 && w.cfg.EmptyValue != nil && w.isString[c] {
+				w.line = append(w.line, *w.cfg.EmptyValue...)
 				continue
 			}
 			w.line = w.appendField(w.line, w.scratch)
@@ -152,5 +166,41 @@ func (w *Writer) appendField(dst, v []byte) []byte {
 }
 
 func (w *Writer) formatter(arr arrow.Array) (textfmt.Formatter, error) {
-	return textfmt.New(arr, textfmt.Options{DateLayout: w.cfg.DateFormat, TimestampLayout: w.cfg.writeTSFormat})
+	switch a := arr.(type) {
+	case *array.Date32:
+		if p := w.cfg.datePat; p != nil {
+			vals := a.Date32Values()
+			return func(dst []byte, i int) ([]byte, bool) {
+				if a.IsNull(i) {
+					return dst, true
+				}
+				return p.AppendFormat(dst, int64(vals[i])*86400e6), false
+			}, nil
+		}
+	case *array.Timestamp:
+		if p := w.cfg.tsPat; p != nil {
+			vals := a.TimestampValues()
+			unit := a.DataType().(*arrow.TimestampType).Unit
+			return func(dst []byte, i int) ([]byte, bool) {
+				if a.IsNull(i) {
+					return dst, true
+				}
+				return p.AppendFormat(dst, toMicros(int64(vals[i]), unit)), false
+			}, nil
+		}
+	}
+	return textfmt.New(arr, textfmt.Options{DateLayout: "2006-01-02", TimestampLayout: "2006-01-02 15:04:05.999999"})
+}
+
+// toMicros converts a timestamp of unit u to microseconds (floor).
+func toMicros(v int64, u arrow.TimeUnit) int64 {
+	switch u {
+	case arrow.Second:
+		return v * 1e6
+	case arrow.Millisecond:
+		return v * 1e3
+	case arrow.Nanosecond:
+		return floorDiv(v, 1e3)
+	}
+	return v
 }

@@ -119,3 +119,41 @@ func (n *namedReader) Read(p []byte) (int, error) {
 	}
 	return k, err
 }
+
+// Compress returns a writer that compresses into w with codec, as Spark's
+// "compression" option of text formats names it: "", "none" and
+// "uncompressed" write as is; "gzip" and "zstd" compress. ext is the file
+// name suffix the codec's files take (".gz", ".zst" or ""). Closing the
+// returned writer finishes the compressed stream but does not close w.
+func Compress(w io.Writer, codec string) (_ io.WriteCloser, ext string, err error) {
+	switch strings.ToLower(codec) {
+	case "", "none", "uncompressed":
+		return nopWriteCloser{w}, "", nil
+	case "gzip":
+		return gzip.NewWriter(w), ".gz", nil
+	case "zstd":
+		zw, err := zstd.NewWriter(w)
+		if err != nil {
+			return nil, "", fmt.Errorf("zstd: %w", err)
+		}
+		return zw, ".zst", nil
+	}
+	return nil, "", fmt.Errorf("compression %q: want none, gzip or zstd", codec)
+}
+
+// CompressExt is the file name suffix of codec's files (see Compress).
+func CompressExt(codec string) (string, error) {
+	switch strings.ToLower(codec) {
+	case "", "none", "uncompressed":
+		return "", nil
+	case "gzip":
+		return ".gz", nil
+	case "zstd":
+		return ".zst", nil
+	}
+	return "", fmt.Errorf("compression %q: want none, gzip or zstd", codec)
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }
