@@ -41,6 +41,7 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		NewVectorSlicer().SetInputCol("f").SetIndices(0, 2),
 		NewVarianceThresholdSelector().SetFeaturesCol("f").SetVarianceThreshold(1),
 		NewRobustScaler().SetInputCol("f").SetLower(0.1).SetWithCentering(true),
+		NewFeatureHasher().SetInputCols("a", "b").SetCategoricalCols("b").SetNumFeatures(8),
 	}
 	reg := Register(ml.NewRegistry())
 	classes := reg.Classes()
@@ -77,7 +78,7 @@ func TestEveryStageRoundTrips(t *testing.T) {
 	// Every registered class appears in the list above or is a fitted model tested elsewhere.
 	// 37 feature classes, Pipeline and PipelineModel, and the loaders of
 	// Spark's HashingTF and StringIndexerModel files.
-	if len(classes) != 41 {
+	if len(classes) != 42 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }

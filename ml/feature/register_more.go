@@ -1,0 +1,14 @@
+package feature
+
+import (
+	"github.com/gspark/gspark/ml"
+)
+
+// moreLoaders are the loaders of the hashing, interaction, transform,
+// indexing and selection stages (FeatureHasher, Interaction, DCT,
+// VectorSizeHint, VectorIndexer, the selectors), by gspark class name.
+func moreLoaders() map[string]ml.Loader {
+	return map[string]ml.Loader{
+		"FeatureHasher": loadParamsOnly(func(uid string) ml.Stage { return newFeatureHasher(uid) }),
+	}
+}
