@@ -42,6 +42,9 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		NewVarianceThresholdSelector().SetFeaturesCol("f").SetVarianceThreshold(1),
 		NewRobustScaler().SetInputCol("f").SetLower(0.1).SetWithCentering(true),
 		NewFeatureHasher().SetInputCols("a", "b").SetCategoricalCols("b").SetNumFeatures(8),
+		NewDCT().SetInputCol("f").SetInverse(true),
+		NewInteraction().SetInputCols("a", "f"),
+		NewVectorSizeHint().SetInputCol("f").SetSize(3).SetHandleInvalid("skip"),
 	}
 	reg := Register(ml.NewRegistry())
 	classes := reg.Classes()
@@ -78,7 +81,7 @@ func TestEveryStageRoundTrips(t *testing.T) {
 	// Every registered class appears in the list above or is a fitted model tested elsewhere.
 	// 37 feature classes, Pipeline and PipelineModel, and the loaders of
 	// Spark's HashingTF and StringIndexerModel files.
-	if len(classes) != 42 {
+	if len(classes) != 45 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }
