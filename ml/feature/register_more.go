@@ -9,9 +9,13 @@ import (
 // VectorSizeHint, VectorIndexer, the selectors), by gspark class name.
 func moreLoaders() map[string]ml.Loader {
 	return map[string]ml.Loader{
-		"FeatureHasher":  loadParamsOnly(func(uid string) ml.Stage { return newFeatureHasher(uid) }),
-		"DCT":            loadParamsOnly(func(uid string) ml.Stage { return newDCT(uid) }),
-		"Interaction":    loadParamsOnly(func(uid string) ml.Stage { return newInteraction(uid) }),
-		"VectorSizeHint": loadParamsOnly(func(uid string) ml.Stage { return newVectorSizeHint(uid) }),
+		"FeatureHasher":                  loadParamsOnly(func(uid string) ml.Stage { return newFeatureHasher(uid) }),
+		"DCT":                            loadParamsOnly(func(uid string) ml.Stage { return newDCT(uid) }),
+		"Interaction":                    loadParamsOnly(func(uid string) ml.Stage { return newInteraction(uid) }),
+		"VectorSizeHint":                 loadParamsOnly(func(uid string) ml.Stage { return newVectorSizeHint(uid) }),
+		"ChiSqSelector":                  loadParamsOnly(func(uid string) ml.Stage { return newChiSqSelector(uid) }),
+		"ChiSqSelectorModel":             loadChiSqSelectorModel,
+		"UnivariateFeatureSelector":      loadParamsOnly(func(uid string) ml.Stage { return newUnivariateFeatureSelector(uid) }),
+		"UnivariateFeatureSelectorModel": loadUnivariateFeatureSelectorModel,
 	}
 }

@@ -17,6 +17,11 @@ python3-sklearn); writes feature_stat_reference.json beside this file.
   sum w)).
 - fclassif / fregression: sklearn.feature_selection f_classif (wine's 13
   features against its class) and f_regression (diabetes' 10 features).
+- selections: the features scikit-learn's SelectKBest, SelectPercentile,
+  SelectFpr, SelectFdr (Benjamini-Hochberg) and SelectFwe keep with those
+  tests, for UnivariateFeatureSelector's five selection modes (thresholds
+  chosen away from p-values below double precision, where Spark's 1 - CDF
+  ties them at 0).
 """
 import json
 import os
@@ -25,7 +30,8 @@ import numpy as np
 import scipy
 import sklearn
 from scipy import fft, stats
-from sklearn.feature_selection import f_classif, f_regression
+from sklearn.feature_selection import (SelectFdr, SelectFpr, SelectFwe, SelectKBest,
+                                       SelectPercentile, f_classif, f_regression)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -89,6 +95,23 @@ def main():
     Xd, yd = load("diabetes.csv")
     F, p = f_regression(Xd, yd)
     out["fregression"] = {"F": lst(F), "pValue": lst(p)}
+
+    sel = []
+    for data, score, mode, t in [("wine", f_classif, "numTopFeatures", 9), ("wine", f_classif, "percentile", 0.7),
+                                 ("wine", f_classif, "fpr", 1e-12), ("wine", f_classif, "fdr", 1e-10),
+                                 ("wine", f_classif, "fwe", 1e-12),
+                                 ("diabetes", f_regression, "numTopFeatures", 7), ("diabetes", f_regression, "fpr", 1e-4),
+                                 ("diabetes", f_regression, "fdr", 1e-3), ("diabetes", f_regression, "fwe", 1e-3)]:
+        A, b = (X, y) if data == "wine" else (Xd, yd)
+        sk = {"numTopFeatures": lambda: SelectKBest(score, k=int(t)),
+              "percentile": lambda: SelectPercentile(score, percentile=100 * t),
+              "fpr": lambda: SelectFpr(score, alpha=t), "fdr": lambda: SelectFdr(score, alpha=t),
+              "fwe": lambda: SelectFwe(score, alpha=t)}[mode]().fit(A, b)
+        idx = [int(i) for i in np.flatnonzero(sk.get_support())]
+        if mode == "percentile":
+            assert len(idx) == int(A.shape[1] * t)
+        sel.append({"data": data, "mode": mode, "threshold": t, "selected": idx})
+    out["selections"] = sel
 
     with open(os.path.join(HERE, "feature_stat_reference.json"), "w") as f:
         json.dump(out, f, indent=1)
