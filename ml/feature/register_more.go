@@ -17,5 +17,7 @@ func moreLoaders() map[string]ml.Loader {
 		"ChiSqSelectorModel":             loadChiSqSelectorModel,
 		"UnivariateFeatureSelector":      loadParamsOnly(func(uid string) ml.Stage { return newUnivariateFeatureSelector(uid) }),
 		"UnivariateFeatureSelectorModel": loadUnivariateFeatureSelectorModel,
+		"VectorIndexer":                  loadParamsOnly(func(uid string) ml.Stage { return newVectorIndexer(uid) }),
+		"VectorIndexerModel":             loadVectorIndexerModel,
 	}
 }
