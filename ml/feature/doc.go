@@ -5,7 +5,7 @@
 // RegexTokenizer, StopWordsRemover, HashingTF, IDF, CountVectorizer, PCA,
 // PolynomialExpansion and SQLTransformer, plus RobustScaler, Binarizer,
 // NGram, ElementwiseProduct, VectorSlicer and VarianceThresholdSelector,
-// and FeatureHasher, Interaction, DCT, VectorIndexer, VectorSizeHint,
+// and RFormula, FeatureHasher, Interaction, DCT, VectorIndexer, VectorSizeHint,
 // ChiSqSelector and UnivariateFeatureSelector (whose tests come from
 // ml/stat).
 // Register adds their loaders to an ml.Registry.

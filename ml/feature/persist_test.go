@@ -47,6 +47,7 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		NewVectorSizeHint().SetInputCol("f").SetSize(3).SetHandleInvalid("skip"),
 		NewChiSqSelector().SetFeaturesCol("f").SetSelectorType("fdr").SetFdr(0.1),
 		NewVectorIndexer().SetInputCol("f").SetMaxCategories(3).SetHandleInvalid("keep"),
+		NewRFormula().SetFormula("y ~ a + b:c - 1").SetStringIndexerOrderType("alphabetAsc"),
 		NewUnivariateFeatureSelector().SetFeatureType("continuous").SetLabelType("categorical").SetSelectionThreshold(3),
 	}
 	reg := Register(ml.NewRegistry())
@@ -84,7 +85,7 @@ func TestEveryStageRoundTrips(t *testing.T) {
 	// Every registered class appears in the list above or is a fitted model tested elsewhere.
 	// 37 feature classes, Pipeline and PipelineModel, and the loaders of
 	// Spark's HashingTF and StringIndexerModel files.
-	if len(classes) != 51 {
+	if len(classes) != 53 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }

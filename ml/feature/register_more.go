@@ -19,5 +19,7 @@ func moreLoaders() map[string]ml.Loader {
 		"UnivariateFeatureSelectorModel": loadUnivariateFeatureSelectorModel,
 		"VectorIndexer":                  loadParamsOnly(func(uid string) ml.Stage { return newVectorIndexer(uid) }),
 		"VectorIndexerModel":             loadVectorIndexerModel,
+		"RFormula":                       loadParamsOnly(func(uid string) ml.Stage { return newRFormula(uid) }),
+		"RFormulaModel":                  loadRFormulaModel,
 	}
 }
