@@ -6,7 +6,7 @@
 // PolynomialExpansion and SQLTransformer, plus RobustScaler, Binarizer,
 // NGram, ElementwiseProduct, VectorSlicer and VarianceThresholdSelector,
 // and RFormula, FeatureHasher, Interaction, DCT, VectorIndexer, VectorSizeHint,
-// ChiSqSelector and UnivariateFeatureSelector (whose tests come from
+// Word2Vec, ChiSqSelector and UnivariateFeatureSelector (whose tests come from
 // ml/stat).
 // Register adds their loaders to an ml.Registry.
 package feature

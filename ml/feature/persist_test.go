@@ -48,6 +48,7 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		NewChiSqSelector().SetFeaturesCol("f").SetSelectorType("fdr").SetFdr(0.1),
 		NewVectorIndexer().SetInputCol("f").SetMaxCategories(3).SetHandleInvalid("keep"),
 		NewRFormula().SetFormula("y ~ a + b:c - 1").SetStringIndexerOrderType("alphabetAsc"),
+		NewWord2Vec().SetInputCol("t").SetVectorSize(8).SetSeed(7),
 		NewUnivariateFeatureSelector().SetFeatureType("continuous").SetLabelType("categorical").SetSelectionThreshold(3),
 	}
 	reg := Register(ml.NewRegistry())
@@ -85,7 +86,7 @@ func TestEveryStageRoundTrips(t *testing.T) {
 	// Every registered class appears in the list above or is a fitted model tested elsewhere.
 	// 37 feature classes, Pipeline and PipelineModel, and the loaders of
 	// Spark's HashingTF and StringIndexerModel files.
-	if len(classes) != 53 {
+	if len(classes) != 55 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }

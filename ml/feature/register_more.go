@@ -21,5 +21,7 @@ func moreLoaders() map[string]ml.Loader {
 		"VectorIndexerModel":             loadVectorIndexerModel,
 		"RFormula":                       loadParamsOnly(func(uid string) ml.Stage { return newRFormula(uid) }),
 		"RFormulaModel":                  loadRFormulaModel,
+		"Word2Vec":                       loadParamsOnly(func(uid string) ml.Stage { return newWord2Vec(uid) }),
+		"Word2VecModel":                  loadWord2VecModel,
 	}
 }
