@@ -309,3 +309,21 @@ func TestSummarizerSparseAndNulls(t *testing.T) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// TestChiSquareTestEqualTables checks that two features with the same
+// contingency table (up to relabelling their values) get bit-identical
+// statistics, so that Spark's tie-break by feature index applies (the data
+// of Spark's ChiSqSelector example: features 2 and 3).
+func TestChiSquareTestEqualTables(t *testing.T) {
+	vecs := dense([][]float64{{0, 0, 18, 1}, {0, 1, 12, 0}, {1, 0, 15, 0.1}})
+	df := frameOf(t, vecs, []float64{1, 0, 0}, nil, 1)
+	for i := 0; i < 20; i++ {
+		res, err := ChiSquareTest(ctx, df, "features", "label")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Statistics[2] != res.Statistics[3] || res.PValues[2] != res.PValues[3] {
+			t.Fatalf("run %d: statistics %v, p-values %v", i, res.Statistics, res.PValues)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package stat
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -99,9 +100,12 @@ func ChiSquareTest(ctx context.Context, df *frame.DataFrame, featuresCol, labelC
 	if len(tot.labels) > maxCategories {
 		return nil, fmt.Errorf("%s: label column %q has more than %d distinct values", what, labelCol, maxCategories)
 	}
+	// Sum in sorted order so that equal tables give bit-identical
+	// statistics (Spark breaks p-value ties by feature index).
+	labels := slices.Sorted(maps.Keys(tot.labels))
 	var total float64
-	for _, n := range tot.labels {
-		total += n
+	for _, y := range labels {
+		total += tot.labels[y]
 	}
 	res := &TestResult{PValues: make([]float64, tot.size), DegreesOfFreedom: make([]int64, tot.size), Statistics: make([]float64, tot.size)}
 	for j, m := range tot.pairs {
@@ -113,9 +117,10 @@ func ChiSquareTest(ctx context.Context, df *frame.DataFrame, featuresCol, labelC
 			return nil, fmt.Errorf("%s: feature %d of column %q has more than %d distinct values", what, j, featuresCol, maxCategories)
 		}
 		var stat float64
-		for v, rs := range rowSum {
-			for y, cs := range tot.labels {
-				e := rs * cs / total
+		for _, v := range slices.Sorted(maps.Keys(rowSum)) {
+			rs := rowSum[v]
+			for _, y := range labels {
+				e := rs * tot.labels[y] / total
 				d := m[[2]float64{v, y}] - e
 				stat += d * d / e
 			}
