@@ -43,6 +43,15 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		NewRobustScaler().SetInputCol("f").SetLower(0.1).SetWithCentering(true),
 		NewMinHashLSH().SetInputCol("f").SetNumHashTables(3),
 		NewBucketedRandomProjectionLSH().SetInputCol("f").SetBucketLength(2),
+		NewFeatureHasher().SetInputCols("a", "b").SetCategoricalCols("b").SetNumFeatures(8),
+		NewDCT().SetInputCol("f").SetInverse(true),
+		NewInteraction().SetInputCols("a", "f"),
+		NewVectorSizeHint().SetInputCol("f").SetSize(3).SetHandleInvalid("skip"),
+		NewChiSqSelector().SetFeaturesCol("f").SetSelectorType("fdr").SetFdr(0.1),
+		NewVectorIndexer().SetInputCol("f").SetMaxCategories(3).SetHandleInvalid("keep"),
+		NewRFormula().SetFormula("y ~ a + b:c - 1").SetStringIndexerOrderType("alphabetAsc"),
+		NewWord2Vec().SetInputCol("t").SetVectorSize(8).SetSeed(7),
+		NewUnivariateFeatureSelector().SetFeatureType("continuous").SetLabelType("categorical").SetSelectionThreshold(3),
 	}
 	reg := Register(ml.NewRegistry())
 	classes := reg.Classes()
@@ -77,10 +86,10 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		}
 	}
 	// Every registered class appears in the list above or is a fitted model tested elsewhere.
-	// 41 feature classes (the LSH estimators and models included), Pipeline
+	// 59 feature classes (the LSH estimators and models included), Pipeline
 	// and PipelineModel, and the loaders of Spark's HashingTF and
 	// StringIndexerModel files.
-	if len(classes) != 45 {
+	if len(classes) != 63 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }

@@ -13,6 +13,12 @@ func Register(r *ml.Registry) *ml.Registry {
 	for class, l := range loaders() {
 		r.Register(classPrefix+class, l)
 	}
+	for class, l := range moreLoaders() {
+		r.Register(classPrefix+class, l)
+	}
+	for class, l := range moreSparkLoaders() {
+		r.Register(sparkPrefix+class, l)
+	}
 	for class, l := range sparkLoaders() {
 		r.Register(sparkPrefix+class, l)
 	}
