@@ -236,7 +236,7 @@ func (p *chunkPages) readDict(h *format.PageHeader, raw []byte) error {
 	// The dictionary outlives the page buffers: keep copies.
 	d := &p.dict
 	d.n = n
-	if p.c.kind == kBinary {
+	if p.c.phys == format.ByteArray {
 		d.bdata = append(d.bdata[:0], v.bdata...)
 		d.boff = append(d.boff[:0], v.boff...)
 		d.fixed = d.fixed[:0]
@@ -492,14 +492,20 @@ func (p *chunkPages) keepBytes(b []byte, o []uint32) {
 }
 
 // physWidth is the byte width of one physical value of a fixed-width type.
-func (p *chunkPages) physWidth() int {
-	switch p.c.phys {
+func (p *chunkPages) physWidth() int { return physWidth(p.c) }
+
+// physWidth is the byte width of one physical value of column c (0 for
+// BOOLEAN and BYTE_ARRAY).
+func physWidth(c *column) int {
+	switch c.phys {
 	case format.Int32, format.Float:
 		return 4
 	case format.Int64, format.Double:
 		return 8
+	case format.Int96:
+		return 12
 	case format.FixedLenByteArray:
-		return p.c.typeLen
+		return c.typeLen
 	}
 	return 0
 }

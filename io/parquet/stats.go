@@ -40,6 +40,9 @@ func (c *column) statKind() statKind {
 	case kInt8, kInt16, kInt32To64, kTsMillis, kTsNanos, kFLBA64:
 		return statInt
 	case kBinary:
+		if c.render != nil {
+			return statNone
+		}
 		return statBytes
 	}
 	return statNone
