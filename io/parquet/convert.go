@@ -58,9 +58,10 @@ func renderRaw(dst, v []byte) ([]byte, error) { return append(dst, v...), nil }
 
 // renderTime returns a renderer of a Parquet TIME value with the given
 // number of fractional digits (3: INT32 milliseconds, 6: INT64
-// microseconds, 9: INT64 nanoseconds) as 'HH:MM:SS.fff…', the text DuckDB
-// prints for TIME and Spark 4.1 casts its TIME type to; every value of a
-// column has the same width, so the strings sort in time order.
+// microseconds, 9: INT64 nanoseconds) as 'HH:MM:SS.fff…', the form DuckDB
+// prints TIME in and Spark 4.1 casts its TIME type to, with the fraction
+// always written out; every value of a column has the same width, so the
+// strings sort in time order.
 func renderTime(digits int) func(dst, v []byte) ([]byte, error) {
 	unit := int64(1)
 	for range digits {

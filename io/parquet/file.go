@@ -5,6 +5,32 @@
 // decoder) and copies fixed-width values into Arrow buffers in bulk; row
 // groups are the unit of parallelism and may be read concurrently from one
 // File.
+//
+// Types are read as Spark 3.2+ reads them where Spark can, else as noted:
+//   - INT96 (Spark and Impala timestamps): timestamp(us, UTC); the nanoseconds
+//     below a microsecond are truncated, as Spark does (see int96Micros).
+//   - Unsigned INT(8/16/32): smallint, int, bigint; INT(64, unsigned):
+//     decimal(20,0) (both the logical and the legacy UINT_* converted types).
+//   - FIXED_LEN_BYTE_ARRAY: DECIMAL as decimal; UUID as a string in the
+//     canonical 8-4-4-4-12 lower-case form; FLOAT16 as float (float32);
+//     anything else (INTERVAL included) as binary.
+//   - DECIMAL on BYTE_ARRAY (big-endian two's complement of any length whose
+//     value fits 128 bits): decimal.
+//   - TIME(MILLIS/MICROS/NANOS): a string 'HH:MM:SS.fff', '.ffffff' or
+//     '.fffffffff' (3, 6 or 9 digits, the unit's precision). Spark before
+//     4.1 does not read TIME columns and the engine has no TIME type; the
+//     text is the form DuckDB prints TIME in and Spark 4.1 casts its TIME to
+//     (here the fraction always has the unit's digits), keeps every digit,
+//     and sorts and compares in time order within a column.
+//   - TIMESTAMP(MILLIS/MICROS/NANOS), adjusted to UTC or not: timestamp(us,
+//     UTC), the engine's one timestamp type (microseconds, as Spark's). A
+//     NANOS value that is not a whole number of microseconds is an error
+//     naming the value, never silently truncated.
+//
+// A column of a type gspark cannot read (nested lists, maps and structs other
+// than ML vectors) is typed null in Schema and fails with ErrUnsupported only
+// when it is read, so the file's other columns stay queryable. Files written
+// with Parquet modular encryption fail at Open with ErrEncrypted.
 package parquet
 
 import (
