@@ -184,10 +184,18 @@ func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	}
 	// The footer length is checked before anything is allocated for it: a
 	// damaged length must not cost gigabytes.
-	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n > size-12 {
-		return nil, fmt.Errorf("open %s: corrupt file: footer length %d exceeds the file's %d bytes", name, n, size)
+	footerLen := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if footerLen > size-12 {
+		return nil, fmt.Errorf("open %s: corrupt file: footer length %d exceeds the file's %d bytes", name, footerLen, size)
 	}
-	pf, err := pq.OpenFile(r, size, pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(1<<20))
+	pqOpts := []pq.FileOption{pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(1 << 20)}
+	pf, err := pq.OpenFile(r, size, pqOpts...)
+	if err != nil && strings.Contains(err.Error(), "missing required field") {
+		// A KeyValue without its (optional) value: retry with it set to "".
+		if pr, psize, perr := relaxedReader(r, size, footerLen); perr == nil && pr != nil {
+			pf, err = pq.OpenFile(pr, psize, pqOpts...)
+		}
+	}
 	if err != nil && strings.Contains(err.Error(), "DecryptionConfig") {
 		// parquet-go's error for a plaintext footer signed with a key.
 		return nil, fmt.Errorf("open %s: %w (signed plaintext footer)", name, ErrEncrypted)

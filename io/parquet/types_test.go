@@ -299,3 +299,26 @@ func TestTimestampNanosLossy(t *testing.T) {
 		r.Close()
 	}
 }
+
+// column_chunk_key_value_metadata.parquet has a column chunk key-value entry
+// without a value, which parquet-go rejects; the corpus README describes the
+// file: two INT32 columns, chunk metadata {"foo": "bar",
+// "thisiskeywithoutvalue": null} (the missing value may read as "").
+func TestKeyValueWithoutValue(t *testing.T) {
+	f, err := OpenFile(fixture("column_chunk_key_value_metadata.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := f.Schema()
+	if s.NumFields() != 2 || s.Field(0).Type.ID() != arrow.INT32 || s.Field(1).Type.ID() != arrow.INT32 {
+		t.Fatalf("schema %s, want two int32 columns", s)
+	}
+	kv := f.pf.Metadata().RowGroups[0].Columns[0].MetaData.KeyValueMetadata
+	if len(kv) != 2 || kv[0].Key != "foo" || kv[0].Value != "bar" || kv[1].Key != "thisiskeywithoutvalue" || kv[1].Value != "" {
+		t.Fatalf("column chunk metadata %v", kv)
+	}
+	if rows := readCells(t, f, nil); len(rows) != int(f.NumRows()) {
+		t.Fatalf("%d rows, footer says %d", len(rows), f.NumRows())
+	}
+}
