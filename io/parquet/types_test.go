@@ -322,3 +322,32 @@ func TestKeyValueWithoutValue(t *testing.T) {
 		t.Fatalf("%d rows, footer says %d", len(rows), f.NumRows())
 	}
 }
+
+// Data page v2 files whose pages hold only nulls (the corpus README): one
+// null FLOAT with no bytes to decompress under Snappy, and INT32 nulls whose
+// empty data is a ZSTD stream decompressing to nothing.
+func TestEmptyDataPagesV2(t *testing.T) {
+	f, err := OpenFile(fixture("datapage_v2_empty_datapage.snappy.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Schema().Field(0).Type; got.ID() != arrow.FLOAT32 {
+		t.Errorf("type %s, want float", got)
+	}
+	sameCells(t, "value", column0(readCells(t, f, nil)), []any{nil})
+	f.Close()
+	f, err = OpenFile(fixture("page_v2_empty_compressed.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows := readCells(t, f, nil)
+	if len(rows) == 0 || int64(len(rows)) != f.NumRows() || f.Schema().Field(0).Type.ID() != arrow.INT32 {
+		t.Fatalf("%d rows of %s, footer says %d", len(rows), f.Schema(), f.NumRows())
+	}
+	for i, r := range rows {
+		if r[0] != nil {
+			t.Fatalf("row %d = %v, want null", i, r[0])
+		}
+	}
+}
