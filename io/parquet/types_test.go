@@ -13,6 +13,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	pq "github.com/parquet-go/parquet-go"
+
+	"github.com/gspark/gspark/io/source"
 )
 
 // readCells reads every row of f (all columns unless cols is given) as
@@ -245,6 +247,10 @@ func TestUnsupportedColumnOnlyWhenSelected(t *testing.T) {
 	_, err = f.ReadRowGroup(context.Background(), 0, ReadOptions{Columns: []int{1}})
 	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "read n.parquet: column tags:") {
 		t.Fatalf("selecting tags: %v", err)
+	}
+	// Statistics of the list's leaf say nothing about the list being null.
+	if got := f.Usable([]source.Filter{{Column: "tags", Op: source.IsNull}, {Column: "id", Op: source.IsNotNull}}); len(got) != 1 || got[0].Column != "id" {
+		t.Errorf("usable filters %v, want only id's", got)
 	}
 }
 
