@@ -210,7 +210,7 @@ func (s *Session) lookup(name string) (logical.Source, logical.Plan, error) {
 			defer s.mu.Lock()
 			src, err := s.Read().source(format, []string{path})
 			if err != nil {
-				return nil, nil, fmt.Errorf("unknown table %s: %w", name, err)
+				return nil, nil, fmt.Errorf("read %s: %w", format, err)
 			}
 			return src, nil, nil
 		}

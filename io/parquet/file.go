@@ -5,6 +5,32 @@
 // decoder) and copies fixed-width values into Arrow buffers in bulk; row
 // groups are the unit of parallelism and may be read concurrently from one
 // File.
+//
+// Types are read as Spark 3.2+ reads them where Spark can, else as noted:
+//   - INT96 (Spark and Impala timestamps): timestamp(us, UTC); the nanoseconds
+//     below a microsecond are truncated, as Spark does (see int96Micros).
+//   - Unsigned INT(8/16/32): smallint, int, bigint; INT(64, unsigned):
+//     decimal(20,0) (both the logical and the legacy UINT_* converted types).
+//   - FIXED_LEN_BYTE_ARRAY: DECIMAL as decimal; UUID as a string in the
+//     canonical 8-4-4-4-12 lower-case form; FLOAT16 as float (float32);
+//     anything else (INTERVAL included) as binary.
+//   - DECIMAL on BYTE_ARRAY (big-endian two's complement of any length whose
+//     value fits 128 bits): decimal.
+//   - TIME(MILLIS/MICROS/NANOS): a string 'HH:MM:SS.fff', '.ffffff' or
+//     '.fffffffff' (3, 6 or 9 digits, the unit's precision). Spark before
+//     4.1 does not read TIME columns and the engine has no TIME type; the
+//     text is the form DuckDB prints TIME in and Spark 4.1 casts its TIME to
+//     (here the fraction always has the unit's digits), keeps every digit,
+//     and sorts and compares in time order within a column.
+//   - TIMESTAMP(MILLIS/MICROS/NANOS), adjusted to UTC or not: timestamp(us,
+//     UTC), the engine's one timestamp type (microseconds, as Spark's). A
+//     NANOS value that is not a whole number of microseconds is an error
+//     naming the value, never silently truncated.
+//
+// A column of a type gspark cannot read (nested lists, maps and structs other
+// than ML vectors) is typed null in Schema and fails with ErrUnsupported only
+// when it is read, so the file's other columns stay queryable. Files written
+// with Parquet modular encryption fail at Open with ErrEncrypted.
 package parquet
 
 import (
@@ -13,6 +39,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -26,37 +53,54 @@ import (
 // Parquet magic bytes.
 var ErrNotParquet = errors.New("not a parquet file")
 
+// ErrEncrypted is returned (wrapped) by Open for a file written with
+// Parquet modular encryption (encrypted footer or encrypted columns).
+var ErrEncrypted = errors.New("encrypted Parquet is not supported")
+
+// ErrUnsupported is returned (wrapped) when a column whose type gspark
+// cannot read is selected; the error names the file and the column.
+var ErrUnsupported = errors.New("unsupported Parquet column")
+
 // colKind says how a column's physical values become Arrow values.
 type colKind uint8
 
 const (
-	kCopy4      colKind = iota // 4-byte values copied as is (int32, date32, float32)
-	kCopy8                     // 8-byte values copied as is (int64, float64, decimal64, timestamp us)
-	kBool                      // bit-packed booleans
-	kInt8                      // int32 narrowed to int8
-	kInt16                     // int32 narrowed to int16
-	kInt32To64                 // int32 widened to int64 (decimal64 on INT32)
-	kInt32To128                // int32 widened to decimal128
-	kInt64To128                // int64 widened to decimal128
-	kTsMillis                  // int64 milliseconds to microseconds
-	kTsNanos                   // int64 nanoseconds to microseconds (floor)
-	kFLBA64                    // big-endian fixed bytes to int64 (decimal64)
-	kFLBA128                   // big-endian fixed bytes to decimal128
-	kBinary                    // byte arrays to string/binary
+	kCopy4       colKind = iota // 4-byte values copied as is (int32, date32, float32)
+	kCopy8                      // 8-byte values copied as is (int64, float64, decimal64, timestamp us)
+	kBool                       // bit-packed booleans
+	kInt8                       // int32 narrowed to int8
+	kInt16                      // int32 narrowed to int16
+	kInt32To64                  // int32 widened to int64 (decimal64 on INT32)
+	kInt32To128                 // int32 widened to decimal128
+	kInt64To128                 // int64 widened to decimal128
+	kTsMillis                   // int64 milliseconds to microseconds
+	kTsNanos                    // int64 nanoseconds to microseconds (floor)
+	kFLBA64                     // big-endian fixed bytes to int64 (decimal64)
+	kFLBA128                    // big-endian fixed bytes to decimal128
+	kBinary                     // byte arrays (or fixed values rendered by column.render) to string/binary
+	kInt96                      // INT96 (nanos of day, Julian day) to timestamp microseconds
+	kUint8                      // int32 holding uint8 to int16
+	kUint16                     // int32 holding uint16 to int32
+	kUint32                     // int32 holding uint32 to int64
+	kUint64                     // int64 holding uint64 to decimal128(20,0)
+	kFloat16                    // IEEE half-precision FIXED_LEN_BYTE_ARRAY(2) to float32
+	kBADec64                    // big-endian BYTE_ARRAY decimal to int64 (decimal64)
+	kBADec128                   // big-endian BYTE_ARRAY decimal to decimal128
+	kUnsupported                // a column gspark cannot read (column.unsupported says why)
 )
 
 // outWidth is the byte width of one Arrow value for fixed-width kinds.
 func (k colKind) outWidth() int {
 	switch k {
-	case kCopy4:
+	case kCopy4, kUint16, kFloat16:
 		return 4
-	case kCopy8, kInt32To64, kTsMillis, kTsNanos, kFLBA64:
+	case kCopy8, kInt32To64, kTsMillis, kTsNanos, kFLBA64, kInt96, kUint32, kBADec64:
 		return 8
 	case kInt8, kBool:
 		return 1
-	case kInt16:
+	case kInt16, kUint8:
 		return 2
-	case kInt32To128, kInt64To128, kFLBA128:
+	case kInt32To128, kInt64To128, kFLBA128, kUint64, kBADec128:
 		return 16
 	}
 	return 0
@@ -72,6 +116,12 @@ type column struct {
 	typ      arrow.DataType
 	leaf     int           // index of the column's (first) leaf column chunk
 	vec      *vectorLayout // a vector struct column; nil for a flat one
+	// render, for a kBinary column over fixed-width physical values
+	// (FIXED_LEN_BYTE_ARRAY, TIME), appends the Arrow bytes of one value.
+	render func(dst, v []byte) ([]byte, error)
+	// unsupported says why the column cannot be read; the rest of the file
+	// can (the column is typed null in the schema and fails when selected).
+	unsupported error
 }
 
 // File is an open Parquet file (footer read). Its methods are safe for
@@ -126,15 +176,30 @@ func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	if _, err := r.ReadAt(tail[:], size-8); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
+	if (string(head[:]) == "PAR1" || string(head[:]) == "PARE") && string(tail[4:]) == "PARE" {
+		return nil, fmt.Errorf("open %s: %w (encrypted footer)", name, ErrEncrypted)
+	}
 	if string(head[:]) != "PAR1" || string(tail[4:]) != "PAR1" {
 		return nil, fmt.Errorf("open %s: %w", name, ErrNotParquet)
 	}
 	// The footer length is checked before anything is allocated for it: a
 	// damaged length must not cost gigabytes.
-	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n > size-12 {
-		return nil, fmt.Errorf("open %s: corrupt file: footer length %d exceeds the file's %d bytes", name, n, size)
+	footerLen := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if footerLen > size-12 {
+		return nil, fmt.Errorf("open %s: corrupt file: footer length %d exceeds the file's %d bytes", name, footerLen, size)
 	}
-	pf, err := pq.OpenFile(r, size, pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(1<<20))
+	pqOpts := []pq.FileOption{pq.SkipPageIndex(true), pq.SkipBloomFilters(true), pq.ReadBufferSize(1 << 20)}
+	pf, err := pq.OpenFile(r, size, pqOpts...)
+	if err != nil && strings.Contains(err.Error(), "missing required field") {
+		// A KeyValue without its (optional) value: retry with it set to "".
+		if pr, psize, perr := relaxedReader(r, size, footerLen); perr == nil && pr != nil {
+			pf, err = pq.OpenFile(pr, psize, pqOpts...)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "DecryptionConfig") {
+		// parquet-go's error for a plaintext footer signed with a key.
+		return nil, fmt.Errorf("open %s: %w (signed plaintext footer)", name, ErrEncrypted)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
@@ -143,7 +208,15 @@ func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	md := pf.Metadata()
+	if md.EncryptionAlgorithm.Value != nil {
+		return nil, fmt.Errorf("open %s: %w (plaintext footer, encrypted columns)", name, ErrEncrypted)
+	}
 	for i, rg := range md.RowGroups {
+		for _, cc := range rg.Columns {
+			if cc.CryptoMetadata.Value != nil || len(cc.EncryptedColumnMetadata) > 0 {
+				return nil, fmt.Errorf("open %s: %w (encrypted column %s)", name, ErrEncrypted, strings.Join(cc.MetaData.PathInSchema, "."))
+			}
+		}
 		if len(rg.Columns) != leaves {
 			return nil, fmt.Errorf("open %s: row group %d has %d column chunks, schema has %d leaf columns", name, i, len(rg.Columns), leaves)
 		}
@@ -179,7 +252,14 @@ func mapSchema(md *format.FileMetaData) ([]column, int, error) {
 		if n, ok := el.NumChildren.Get(); ok && n > 0 {
 			c, next, ok := mapVector(els, i, leaf)
 			if !ok {
-				return nil, 0, fmt.Errorf("column %s: nested type not supported yet (only the vector struct<type,size,indices,values>)", el.Name)
+				next, leaves, err := skipGroup(els, i)
+				if err != nil {
+					return nil, 0, fmt.Errorf("column %s: %w", el.Name, err)
+				}
+				cols = append(cols, unsupportedColumn(el, leaf, errors.New("nested type not supported yet (only the vector struct<type,size,indices,values>)")))
+				leaf += leaves
+				i = next - 1
+				continue
 			}
 			if marked[c.name] {
 				c.typ = vectors.VectorType()
@@ -190,11 +270,13 @@ func mapSchema(md *format.FileMetaData) ([]column, int, error) {
 			continue
 		}
 		if rep == format.Repeated {
-			return nil, 0, fmt.Errorf("column %s: nested type not supported yet", el.Name)
+			cols = append(cols, unsupportedColumn(el, leaf, errors.New("nested type not supported yet")))
+			leaf++
+			continue
 		}
 		c, err := mapColumn(el)
 		if err != nil {
-			return nil, 0, fmt.Errorf("column %s: %w", el.Name, err)
+			c = unsupportedColumn(el, leaf, err)
 		}
 		c.optional = rep == format.Optional
 		c.leaf = leaf
@@ -202,6 +284,34 @@ func mapSchema(md *format.FileMetaData) ([]column, int, error) {
 		cols = append(cols, c)
 	}
 	return cols, leaf, nil
+}
+
+// unsupportedColumn is a column that fails with err when it is read; it
+// is typed null so that the file's other columns stay readable.
+func unsupportedColumn(el *format.SchemaElement, leaf int, err error) column {
+	rep, _ := el.RepetitionType.Get()
+	return column{name: el.Name, typ: arrow.Null, kind: kUnsupported, optional: rep != format.Required, leaf: leaf,
+		unsupported: fmt.Errorf("%w: %w", ErrUnsupported, err)}
+}
+
+// skipGroup returns the index of the schema element after the group at i
+// and the number of leaf columns under it.
+func skipGroup(els []format.SchemaElement, i int) (next, leaves int, err error) {
+	pending := 1 // elements still to visit
+	j := i
+	for pending > 0 {
+		if j >= len(els) {
+			return 0, 0, errors.New("schema ends inside a group")
+		}
+		pending--
+		if n, ok := els[j].NumChildren.Get(); ok && n > 0 {
+			pending += int(n)
+		} else {
+			leaves++
+		}
+		j++
+	}
+	return j, leaves, nil
 }
 
 var tsUTC = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
@@ -238,10 +348,9 @@ func mapColumn(el *format.SchemaElement) (column, error) {
 			c.kind = pick(small, kInt32To64, kInt32To128)
 		case format.Int64:
 			c.kind = pick(small, kCopy8, kInt64To128)
-		case format.FixedLenByteArray, format.ByteArray:
-			if phys == format.ByteArray {
-				return c, errors.New("DECIMAL on BYTE_ARRAY not supported")
-			}
+		case format.ByteArray:
+			c.kind = pick(small, kBADec64, kBADec128)
+		case format.FixedLenByteArray:
 			n, _ := el.TypeLength.Get()
 			if n < 1 || n > 16 {
 				return c, fmt.Errorf("DECIMAL on FIXED_LEN_BYTE_ARRAY(%d) not supported", n)
@@ -262,26 +371,38 @@ func mapColumn(el *format.SchemaElement) (column, error) {
 		case *format.DateType:
 			c.typ = arrow.FixedWidthTypes.Date32
 		case *format.IntType:
-			if !t.IsSigned {
-				return c, fmt.Errorf("unsigned %s not supported", t)
-			}
-			switch t.BitWidth {
-			case 8:
+			switch {
+			case t.BitWidth == 8 && t.IsSigned:
 				c.typ, c.kind = arrow.PrimitiveTypes.Int8, kInt8
-			case 16:
+			case t.BitWidth == 16 && t.IsSigned:
 				c.typ, c.kind = arrow.PrimitiveTypes.Int16, kInt16
+			case !t.IsSigned && t.BitWidth <= 32:
+				unsigned(&c, int(t.BitWidth))
+			case !t.IsSigned:
+				return c, fmt.Errorf("%s on INT32 not supported", t)
 			}
+		case *format.TimeType:
+			if _, ok := t.Unit.Value.(*format.MilliSeconds); !ok {
+				return c, fmt.Errorf("%s on INT32 not supported", t)
+			}
+			c.typ, c.kind, c.render = arrow.BinaryTypes.String, kBinary, renderTime(3)
 		case nil:
 			if hasCT {
 				switch ct {
 				case 6: // DATE
 					c.typ = arrow.FixedWidthTypes.Date32
+				case 7: // TIME_MILLIS
+					c.typ, c.kind, c.render = arrow.BinaryTypes.String, kBinary, renderTime(3)
 				case 15: // INT_8
 					c.typ, c.kind = arrow.PrimitiveTypes.Int8, kInt8
 				case 16: // INT_16
 					c.typ, c.kind = arrow.PrimitiveTypes.Int16, kInt16
-				case 11, 12, 13: // UINT_8/16/32
-					return c, fmt.Errorf("unsigned converted type %d not supported", ct)
+				case 11: // UINT_8
+					unsigned(&c, 8)
+				case 12: // UINT_16
+					unsigned(&c, 16)
+				case 13: // UINT_32
+					unsigned(&c, 32)
 				}
 			}
 		}
@@ -304,20 +425,35 @@ func mapColumn(el *format.SchemaElement) (column, error) {
 			}
 		case *format.IntType:
 			if !t.IsSigned {
-				return c, fmt.Errorf("unsigned %s not supported", t)
+				unsigned(&c, 64)
 			}
+		case *format.TimeType:
+			switch t.Unit.Value.(type) {
+			case *format.MicroSeconds:
+				c.render = renderTime(6)
+			case *format.NanoSeconds:
+				c.render = renderTime(9)
+			default:
+				return c, fmt.Errorf("%s on INT64 not supported", t)
+			}
+			c.typ, c.kind = arrow.BinaryTypes.String, kBinary
 		case nil:
 			if hasCT {
 				switch ct {
+				case 8: // TIME_MICROS
+					c.typ, c.kind, c.render = arrow.BinaryTypes.String, kBinary, renderTime(6)
 				case 9: // TIMESTAMP_MILLIS
 					c.typ, c.kind = tsUTC, kTsMillis
 				case 10: // TIMESTAMP_MICROS
 					c.typ = tsUTC
 				case 14: // UINT_64
-					return c, errors.New("unsigned UINT_64 not supported")
+					unsigned(&c, 64)
 				}
 			}
 		}
+	case format.Int96:
+		// Spark and Impala timestamps: read as Spark does, to microseconds.
+		c.typ, c.kind = tsUTC, kInt96
 	case format.Float:
 		c.typ, c.kind = arrow.PrimitiveTypes.Float32, kCopy4
 	case format.Double:
@@ -332,10 +468,46 @@ func mapColumn(el *format.SchemaElement) (column, error) {
 				c.typ = arrow.BinaryTypes.String
 			}
 		}
+	case format.FixedLenByteArray:
+		n, _ := el.TypeLength.Get()
+		if n < 1 {
+			return c, fmt.Errorf("FIXED_LEN_BYTE_ARRAY(%d) not supported", n)
+		}
+		c.typeLen = int(n)
+		switch lt.(type) {
+		case *format.UUIDType:
+			if n != 16 {
+				return c, fmt.Errorf("UUID on FIXED_LEN_BYTE_ARRAY(%d)", n)
+			}
+			c.typ, c.kind, c.render = arrow.BinaryTypes.String, kBinary, renderUUID
+		case *format.Float16Type:
+			if n != 2 {
+				return c, fmt.Errorf("FLOAT16 on FIXED_LEN_BYTE_ARRAY(%d)", n)
+			}
+			c.typ, c.kind = arrow.PrimitiveTypes.Float32, kFloat16
+		default:
+			c.typ, c.kind, c.render = arrow.BinaryTypes.Binary, kBinary, renderRaw
+		}
 	default:
 		return c, fmt.Errorf("physical type %s not supported", phys)
 	}
 	return c, nil
+}
+
+// unsigned maps an unsigned integer of the given width as Spark 3.2+ does
+// (Spark has no unsigned types): uint8 to smallint, uint16 to int, uint32
+// to bigint and uint64 to decimal(20,0).
+func unsigned(c *column, bits int) {
+	switch bits {
+	case 8:
+		c.typ, c.kind = arrow.PrimitiveTypes.Int16, kUint8
+	case 16:
+		c.typ, c.kind = arrow.PrimitiveTypes.Int32, kUint16
+	case 32:
+		c.typ, c.kind = arrow.PrimitiveTypes.Int64, kUint32
+	default:
+		c.typ, c.kind = &arrow.Decimal128Type{Precision: 20, Scale: 0}, kUint64
+	}
 }
 
 func pick(small bool, a, b colKind) colKind {

@@ -182,3 +182,21 @@ func TestLZ4RawParquetTesting(t *testing.T) {
 		t.Errorf("digest %s differs from DuckDB's", d)
 	}
 }
+
+// The deprecated LZ4 codec: Hadoop-framed blocks as parquet-mr writes them,
+// and a bare LZ4 block under the same codec; both files hold the rows of
+// lz4_raw_compressed.parquet (DataFusion's sqllogictest of
+// hadoop_lz4_compressed.parquet lists them).
+func TestHadoopLZ4ParquetTesting(t *testing.T) {
+	want := [][]any{
+		{int64(1593604800), "s:abc", math.Float64bits(42)},
+		{int64(1593604800), "s:def", math.Float64bits(7.7)},
+		{int64(1593604801), "s:abc", math.Float64bits(42.125)},
+		{int64(1593604801), "s:def", math.Float64bits(7.7)},
+	}
+	for _, name := range []string{"hadoop_lz4_compressed.parquet", "non_hadoop_lz4_compressed.parquet"} {
+		t.Run(name, func(t *testing.T) {
+			compareRows(t, readFixture(t, name), want)
+		})
+	}
+}

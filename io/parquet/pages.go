@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -98,7 +99,7 @@ func newChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk) (*chunkPage
 	}
 	p := &chunkPages{c: c, codec: md.Codec, left: md.NumValues, size: md.TotalCompressedSize}
 	switch md.Codec {
-	case format.Uncompressed, format.Lz4Raw:
+	case format.Uncompressed, format.Lz4Raw, format.Lz4:
 	case format.Snappy, format.Gzip, format.Brotli, format.Zstd:
 		p.dec = pq.LookupCompressionCodec(md.Codec)
 	default:
@@ -193,6 +194,23 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 			return nil, fmt.Errorf("LZ4_RAW page decompressed to %d bytes, header says %d", k, n)
 		}
 		return out, nil
+	case p.codec == format.Lz4:
+		if cap(p.unz) < n {
+			p.unz = make([]byte, n)
+		}
+		out := p.unz[:n]
+		if k, ok := hadoopLZ4(src, out); ok && k == n {
+			return out, nil
+		}
+		// Some writers store a bare LZ4 block under the deprecated codec.
+		k, err := lz4.UncompressBlock(src, out)
+		if err != nil {
+			return nil, fmt.Errorf("LZ4 (neither Hadoop-framed nor a raw block): %w", err)
+		}
+		if k != n {
+			return nil, fmt.Errorf("LZ4 page decompressed to %d bytes, header says %d", k, n)
+		}
+		return out, nil
 	default:
 		if cap(p.unz) < n {
 			p.unz = make([]byte, n)
@@ -211,6 +229,33 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		}
 		return out, nil
 	}
+}
+
+// hadoopLZ4 decompresses src framed as Hadoop's Lz4Codec writes it (the
+// deprecated Parquet LZ4 codec as parquet-mr uses it): blocks of a 4-byte
+// big-endian decompressed size and a 4-byte big-endian compressed size
+// followed by a raw LZ4 block. It returns the bytes written to out, and
+// false when src is not framed that way.
+func hadoopLZ4(src, out []byte) (int, bool) {
+	w := 0
+	for len(src) > 0 {
+		if len(src) < 8 {
+			return 0, false
+		}
+		usize := int(binary.BigEndian.Uint32(src[:4]))
+		csize := int(binary.BigEndian.Uint32(src[4:8]))
+		src = src[8:]
+		if csize > len(src) || usize > len(out)-w {
+			return 0, false
+		}
+		k, err := lz4.UncompressBlock(src[:csize], out[w:w+usize])
+		if err != nil || k != usize {
+			return 0, false
+		}
+		w += k
+		src = src[csize:]
+	}
+	return w, true
 }
 
 func (p *chunkPages) readDict(h *format.PageHeader, raw []byte) error {
@@ -236,7 +281,7 @@ func (p *chunkPages) readDict(h *format.PageHeader, raw []byte) error {
 	// The dictionary outlives the page buffers: keep copies.
 	d := &p.dict
 	d.n = n
-	if p.c.kind == kBinary {
+	if p.c.phys == format.ByteArray {
 		d.bdata = append(d.bdata[:0], v.bdata...)
 		d.boff = append(d.boff[:0], v.boff...)
 		d.fixed = d.fixed[:0]
@@ -492,14 +537,20 @@ func (p *chunkPages) keepBytes(b []byte, o []uint32) {
 }
 
 // physWidth is the byte width of one physical value of a fixed-width type.
-func (p *chunkPages) physWidth() int {
-	switch p.c.phys {
+func (p *chunkPages) physWidth() int { return physWidth(p.c) }
+
+// physWidth is the byte width of one physical value of column c (0 for
+// BOOLEAN and BYTE_ARRAY).
+func physWidth(c *column) int {
+	switch c.phys {
 	case format.Int32, format.Float:
 		return 4
 	case format.Int64, format.Double:
 		return 8
+	case format.Int96:
+		return 12
 	case format.FixedLenByteArray:
-		return p.c.typeLen
+		return c.typeLen
 	}
 	return 0
 }

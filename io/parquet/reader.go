@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pq "github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/gspark/gspark/values/vectors"
 )
@@ -92,6 +93,10 @@ func (f *File) ReadRowGroup(ctx context.Context, rg int, opts ReadOptions) (r *R
 	}()
 	chunks := f.pf.Metadata().RowGroups[rg].Columns
 	for _, c := range sel {
+		if err := f.cols[c].unsupported; err != nil {
+			r.Close()
+			return nil, fmt.Errorf("read %s: column %s: %w", f.name, f.cols[c].name, err)
+		}
 		if f.cols[c].vec != nil {
 			r.cols = append(r.cols, &colReader{c: &f.cols[c], vecRG: f.pf.RowGroups()[rg], vecRows: int(r.remaining)})
 			continue
@@ -188,6 +193,9 @@ type colReader struct {
 
 	scratch []byte // converted values of the current page
 
+	rdata []byte   // rendered values of the current page (column.render)
+	roff  []uint32 // their offsets
+
 	dictGen    int // chunkPages.dictGen of the cached decode (0: none)
 	dictLen    int
 	dictFixed  []byte
@@ -243,11 +251,20 @@ func (cr *colReader) nextPage(ctx context.Context) error {
 		return nil
 	}
 	cr.idx = nil
-	if cr.c.kind == kBinary {
+	switch {
+	case cr.c.kind == kBinary && cr.c.render != nil:
+		cr.bdata, cr.boff, err = cr.renderFixed(p.fixed, nonNull, &cr.rdata, &cr.roff)
+	case cr.c.kind == kBinary:
 		cr.bdata, cr.boff, err = byteArrays(p.bdata, p.boff, nonNull)
-		return err
+	case cr.c.phys == format.ByteArray:
+		var bd []byte
+		var bo []uint32
+		if bd, bo, err = byteArrays(p.bdata, p.boff, nonNull); err == nil {
+			cr.fixed, err = cr.convertBA(bd, bo, nonNull, &cr.scratch)
+		}
+	default:
+		cr.fixed, err = cr.convert(p.fixed, nonNull, &cr.scratch)
 	}
-	cr.fixed, err = cr.convert(p.fixed, nonNull, &cr.scratch)
 	return err
 }
 
@@ -255,7 +272,16 @@ func (cr *colReader) loadDict(d *dictValues) error {
 	n := d.n
 	cr.dictGen, cr.dictLen = 0, 0
 	if cr.c.kind == kBinary {
-		bd, bo, err := byteArrays(d.bdata, d.boff, n)
+		var bd []byte
+		var bo []uint32
+		var err error
+		if cr.c.render != nil {
+			var tmpData []byte
+			var tmpOff []uint32
+			bd, bo, err = cr.renderFixed(d.fixed, n, &tmpData, &tmpOff)
+		} else {
+			bd, bo, err = byteArrays(d.bdata, d.boff, n)
+		}
 		if err != nil {
 			return err
 		}
@@ -273,7 +299,17 @@ func (cr *colReader) loadDict(d *dictValues) error {
 		}
 	} else {
 		var tmp []byte
-		fx, err := cr.convert(d.fixed, n, &tmp)
+		var fx []byte
+		var err error
+		if cr.c.phys == format.ByteArray {
+			var bd []byte
+			var bo []uint32
+			if bd, bo, err = byteArrays(d.bdata, d.boff, n); err == nil {
+				fx, err = cr.convertBA(bd, bo, n, &tmp)
+			}
+		} else {
+			fx, err = cr.convert(d.fixed, n, &tmp)
+		}
 		if err != nil {
 			return err
 		}
@@ -313,10 +349,14 @@ func (cr *colReader) convert(raw []byte, n int, scratch *[]byte) ([]byte, error)
 	ow := k.outWidth()
 	in := 0
 	switch k {
-	case kCopy4, kInt8, kInt16, kInt32To64, kInt32To128:
+	case kCopy4, kInt8, kInt16, kInt32To64, kInt32To128, kUint8, kUint16, kUint32:
 		in = 4
-	case kCopy8, kInt64To128, kTsMillis, kTsNanos:
+	case kCopy8, kInt64To128, kTsMillis, kTsNanos, kUint64:
 		in = 8
+	case kInt96:
+		in = 12
+	case kFloat16:
+		in = 2
 	case kFLBA64, kFLBA128:
 		in = cr.c.typeLen
 	case kBool:
@@ -372,7 +412,40 @@ func (cr *colReader) convert(raw []byte, n int, scratch *[]byte) ([]byte, error)
 	case kTsNanos:
 		src, dst := as[int64](raw)[:n], as[int64](out)
 		for i, x := range src {
-			dst[i] = floorDiv(x, 1000)
+			if x%1000 != 0 {
+				return nil, fmt.Errorf("TIMESTAMP(NANOS) value %d has nanoseconds, which gspark's microsecond timestamps cannot hold", x)
+			}
+			dst[i] = x / 1000
+		}
+	case kInt96:
+		dst := as[int64](out)
+		for i := range dst {
+			dst[i] = int96Micros(raw[i*12 : (i+1)*12])
+		}
+	case kUint8:
+		src, dst := as[int32](raw)[:n], as[int16](out)
+		for i, x := range src {
+			dst[i] = int16(uint8(x))
+		}
+	case kUint16:
+		src, dst := as[int32](raw)[:n], as[int32](out)
+		for i, x := range src {
+			dst[i] = int32(uint16(x))
+		}
+	case kUint32:
+		src, dst := as[int32](raw)[:n], as[int64](out)
+		for i, x := range src {
+			dst[i] = int64(uint32(x))
+		}
+	case kUint64:
+		src, dst := as[int64](raw)[:n], as[[2]uint64](out)
+		for i, x := range src {
+			dst[i] = [2]uint64{uint64(x), 0}
+		}
+	case kFloat16:
+		dst := as[float32](out)
+		for i := range dst {
+			dst[i] = float16To32(raw[i*2 : i*2+2])
 		}
 	case kFLBA64:
 		dst := as[int64](out)

@@ -40,6 +40,9 @@ func (c *column) statKind() statKind {
 	case kInt8, kInt16, kInt32To64, kTsMillis, kTsNanos, kFLBA64:
 		return statInt
 	case kBinary:
+		if c.render != nil {
+			return statNone
+		}
 		return statBytes
 	}
 	return statNone
@@ -47,7 +50,7 @@ func (c *column) statKind() statKind {
 
 func (f *File) column(name string) int {
 	for i := range f.cols {
-		if f.cols[i].name == name && f.cols[i].vec == nil {
+		if f.cols[i].name == name && f.cols[i].vec == nil && f.cols[i].unsupported == nil {
 			return i
 		}
 	}
