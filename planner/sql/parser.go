@@ -1639,7 +1639,7 @@ func (p *parser) primary() (logical.Expr, error) {
 	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF" && up != "LIKE" && up != "WINDOW") {
 		return p.call()
 	}
-	if up == "WINDOW" && (next.isOp(".") || next.kind != tkWord) { // window, window.start: the time window column
+	if (up == "WINDOW" || up == "SESSION_WINDOW") && (next.isOp(".") || next.kind != tkWord) { // window, window.start, session_window.end: the time window column
 		name := p.next().text
 		for p.peek().isOp(".") && (p.peekAt(1).kind == tkWord || p.peekAt(1).kind == tkQuoted) {
 			p.next()
