@@ -343,6 +343,11 @@ func (g *GroupedData) Agg(aggs ...Column) *DataFrame {
 		if err != nil {
 			return nil, err
 		}
+		if kg, out, child, ok, err := timeWindowGroups(groups, g.sets, g.df.plan); err != nil {
+			return nil, err
+		} else if ok {
+			return &logical.Aggregate{Groups: kg, List: append(out, list...), Child: child}, nil
+		}
 		return &logical.Aggregate{Groups: groups, List: append(append([]logical.Expr{}, groups...), list...), GroupingSets: g.sets, Child: g.df.plan}, nil
 	})
 }

@@ -1,7 +1,6 @@
 package sql
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -37,8 +36,7 @@ func (c *selectCore) otherGroupKeys(name string) []logical.Expr {
 }
 
 // sessionWindows does what Spark's SessionWindowing rule and its merging
-// aggregation do. The WHERE clause filters the rows first (a session is
-// built from the rows the query keeps); each row with a time and a positive
+// aggregation do over plan (rows with a time): each row with a positive
 // gap gets the window [time, time + gap). Grouped by the session window,
 // the windows of each group (the other GROUP BY keys) are merged in order
 // of their starts: a window that starts at or before the end of the session
@@ -46,19 +44,7 @@ func (c *selectCore) otherGroupKeys(name string) []logical.Expr {
 // planned with window functions: the largest end among the earlier rows of
 // the group, a running count of the rows starting a new session (the
 // session number), and the first start and last end of each session.
-func (c *selectCore) sessionWindows(call *logical.Func, keys []logical.Expr, grouped bool) error {
-	if len(c.sets) > 0 {
-		return fmt.Errorf("session_window cannot be used with GROUPING SETS, ROLLUP or CUBE")
-	}
-	var plan logical.Plan = c.from
-	if c.where != nil {
-		if containsAggregate(c.where) {
-			return fmt.Errorf("aggregate functions are not allowed in WHERE: %s; use HAVING", c.where)
-		}
-		plan = &logical.Filter{Cond: c.where, Child: plan}
-		c.where = nil
-	}
-	plan = &logical.Filter{Cond: &logical.Unary{Op: logical.OpIsNotNull, E: call.Args[0]}, Child: plan}
+func sessionWindows(plan logical.Plan, call *logical.Func, keys []logical.Expr, grouped bool) logical.Plan {
 	rowCol := functions.SessionWindowName
 	if grouped {
 		rowCol = sessionRowCol
@@ -70,8 +56,7 @@ func (c *selectCore) sessionWindows(call *logical.Func, keys []logical.Expr, gro
 	plan = project(plan, rowCol, call)
 	plan = &logical.Filter{Child: plan, Cond: &logical.Binary{Op: logical.OpGt, L: col(rowCol + ".end"), R: col(rowCol + ".start")}}
 	if !grouped {
-		c.from = plan
-		return nil
+		return plan
 	}
 	start, end := col(sessionRowCol+".start"), col(sessionRowCol+".end")
 	order := []*logical.SortOrder{{E: start, NullsFirst: true}}
@@ -94,8 +79,7 @@ func (c *selectCore) sessionWindows(call *logical.Func, keys []logical.Expr, gro
 		PartitionBy: session, Frame: whole})
 	plan = project(plan, sessionEndCol, &logical.WindowExpr{Func: &logical.AggregateCall{Func: logical.AggMax, Arg: end},
 		PartitionBy: session, Frame: whole})
-	c.from = project(plan, functions.SessionWindowName, &logical.Func{Name: "named_struct", Args: []logical.Expr{
+	return project(plan, functions.SessionWindowName, &logical.Func{Name: "named_struct", Args: []logical.Expr{
 		&logical.Literal{Value: "start", Type: arrow.BinaryTypes.String}, col(sessionStartCol),
 		&logical.Literal{Value: "end", Type: arrow.BinaryTypes.String}, col(sessionEndCol)}})
-	return nil
 }

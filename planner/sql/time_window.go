@@ -98,18 +98,41 @@ func (c *selectCore) timeWindows(orders []orderItem) error {
 	keys := c.otherGroupKeys(name)
 	groupedBy := len(c.groups) > 0 && c.groupByWindowFields(name)
 	if name == functions.SessionWindowName {
-		return c.sessionWindows(call, keys, groupedBy)
-	}
-	from := &logical.Filter{Cond: &logical.Unary{Op: logical.OpIsNotNull, E: call.Args[0]}, Child: c.from}
-	if len(call.Args) > 2 {
-		if dur, slide, _, err := functions.TimeWindowSpec(call.Args); err == nil && slide < dur {
-			c.from = slidingWindows(call, from, dur%slide != 0)
-			return nil
+		if len(c.sets) > 0 {
+			return fmt.Errorf("session_window cannot be used with GROUPING SETS, ROLLUP or CUBE")
+		}
+		if c.where != nil {
+			// A session is built from the rows the query keeps.
+			if containsAggregate(c.where) {
+				return fmt.Errorf("aggregate functions are not allowed in WHERE: %s; use HAVING", c.where)
+			}
+			c.from = &logical.Filter{Cond: c.where, Child: c.from}
+			c.where = nil
 		}
 	}
-	c.from = &logical.Project{Child: from, List: []logical.Expr{&logical.Star{},
-		&logical.Alias{E: call, Name: functions.TimeWindowName}}}
+	c.from = TimeWindowInput(c.from, call, keys, groupedBy)
 	return nil
+}
+
+// TimeWindowInput returns child with a column for the time window call
+// (window or session_window), named as the function, as Spark's
+// TimeWindowing and SessionWindowing rules build it: rows with a null time
+// are dropped; a sliding window gives a row one row per window holding it;
+// session windows get the window [time, time + gap) of each row with a
+// positive gap and, when grouped is set (the query groups by the session
+// window), are merged per group of the keys (the other grouping keys).
+func TimeWindowInput(child logical.Plan, call *logical.Func, keys []logical.Expr, grouped bool) logical.Plan {
+	from := &logical.Filter{Cond: &logical.Unary{Op: logical.OpIsNotNull, E: call.Args[0]}, Child: child}
+	if windowCallName(call) == functions.SessionWindowName {
+		return sessionWindows(from, call, keys, grouped)
+	}
+	if len(call.Args) > 2 {
+		if dur, slide, _, err := functions.TimeWindowSpec(call.Args); err == nil && slide < dur {
+			return slidingWindows(call, from, dur%slide != 0)
+		}
+	}
+	return &logical.Project{Child: from, List: []logical.Expr{&logical.Star{},
+		&logical.Alias{E: call, Name: functions.TimeWindowName}}}
 }
 
 // slidingWindows expands each row into one row per window holding its
@@ -187,3 +210,7 @@ func (c *selectCore) groupByWindowFields(name string) bool {
 	c.having = rebuild(c.having)
 	return true
 }
+
+// TimeWindowCallName returns window or session_window when e is a call of
+// that time window function, and "" otherwise.
+func TimeWindowCallName(e logical.Expr) string { return windowCallName(e) }
