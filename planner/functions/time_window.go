@@ -37,7 +37,7 @@ func timeWindowFunctions() []FunctionDef {
 		{Name: "window_time", MinArgs: 1, MaxArgs: 1, Resolve: resolveWindowTime},
 		{Name: TimeWindowsName, MinArgs: 2, MaxArgs: 4, Resolve: resolveTimeWindows},
 		{Name: InTimeWindowName, MinArgs: 2, MaxArgs: 2, Resolve: resolveInTimeWindow},
-	}, sessionWindowFunctions()...)
+	}, append(sessionWindowFunctions(), intervalCastFunctions()...)...)
 }
 
 // TimeWindowSpec reads the durations of window(time, duration[, slide[,

@@ -1437,7 +1437,7 @@ func (p *parser) postfix() (logical.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			e = &logical.Cast{E: e, To: t}
+			e = castTo(e, t, false)
 		case p.peek().isOp(":"):
 			p.next()
 			if e, err = p.variantPath(e); err != nil {
@@ -1572,7 +1572,7 @@ func (p *parser) primary() (logical.Expr, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			return &logical.Cast{E: e, To: typ, Try: up == "TRY_CAST"}, nil
+			return castTo(e, typ, up == "TRY_CAST"), nil
 		}
 	case "TRIM":
 		if next.isOp("(") {
@@ -1916,6 +1916,9 @@ func (p *parser) typeName() (arrow.DataType, error) {
 	}
 	p.next()
 	text := t.text
+	if t.is("INTERVAL") {
+		return p.intervalTypeName(t)
+	}
 	if p.peek().isOp("<") {
 		return p.nestedTypeName(t)
 	}
