@@ -107,6 +107,11 @@ func (df *DataFrame) Select(cols ...Column) *DataFrame {
 		if err != nil {
 			return nil, err
 		}
+		if wl, child, ok, err := timeWindowSelect(list, df.plan); err != nil {
+			return nil, err
+		} else if ok {
+			return &logical.Project{List: wl, Child: child}, nil
+		}
 		return &logical.Project{List: list, Child: df.plan}, nil
 	})
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/gspark/gspark/planner/functions"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/sql"
 )
@@ -43,4 +44,67 @@ func timeWindowGroups(groups []logical.Expr, sets [][]int, child logical.Plan) (
 		&logical.Literal{Value: "start", Type: arrow.BinaryTypes.String}, start,
 		&logical.Literal{Value: "end", Type: arrow.BinaryTypes.String}, end}}}
 	return newGroups, outGroups, sql.TimeWindowInput(child, call, keys, true), true, nil
+}
+
+// timeWindowSelect plans a select list calling window(...) or
+// session_window(...) as Spark's TimeWindowing and SessionWindowing rules:
+// the child gets the window as a column named as the function (rows with a
+// null time dropped, a sliding window giving a row per window holding it,
+// a session one [time, time + gap) for rows with a positive gap), and the
+// calls read that column. ok is false when the list calls neither, or
+// calls only tumbling windows (one value per row, evaluated in place).
+func timeWindowSelect(list []logical.Expr, child logical.Plan) (out []logical.Expr, newChild logical.Plan, ok bool, err error) {
+	var calls []*logical.Func
+	for _, e := range list {
+		logical.Walk(e, func(x logical.Expr) bool {
+			if _, sub := x.(*logical.Subquery); sub {
+				return false
+			}
+			if sql.TimeWindowCallName(x) == "" {
+				return true
+			}
+			for _, c := range calls {
+				if c.String() == x.String() {
+					return false
+				}
+			}
+			calls = append(calls, x.(*logical.Func))
+			return false
+		})
+	}
+	// A tumbling window is one value per row: alone, it stays an expression.
+	var call *logical.Func
+	for _, c := range calls {
+		if sql.TimeWindowCallName(c) == functions.SessionWindowName {
+			call = c
+			continue
+		}
+		if dur, slide, err := windowDurations(c); err == nil && slide < dur {
+			call = c
+		}
+	}
+	if call == nil {
+		return nil, nil, false, nil
+	}
+	if len(calls) > 1 {
+		return nil, nil, false, fmt.Errorf("Select: a query can use only one time window, found %s and %s",
+			logical.StripIDs(calls[0].String()), logical.StripIDs(calls[1].String()))
+	}
+	name := sql.TimeWindowCallName(call)
+	out = make([]logical.Expr, len(list))
+	for i, e := range list {
+		out[i], _ = logical.Transform(e, func(x logical.Expr) (logical.Expr, bool) {
+			if sql.TimeWindowCallName(x) != "" {
+				return &logical.UnresolvedColumn{Name: name}, true
+			}
+			return x, false
+		})
+	}
+	return out, sql.TimeWindowInput(child, call, nil, false), true, nil
+}
+
+// windowDurations reads the window and slide durations of a window call.
+func windowDurations(c *logical.Func) (dur, slide int64, err error) {
+	dur, slide, _, err = functions.TimeWindowSpec(c.Args)
+	return dur, slide, err
 }

@@ -77,3 +77,27 @@ func checkRows(t *testing.T, got []frame.Row, want [][]any) {
 		}
 	}
 }
+
+// TestWindowsInSelect selects a sliding Window and a SessionWindow without
+// grouping, as Spark's DataFrame select: one row per sliding window
+// holding the time (12:05 with 12-minute windows every 5 minutes from a
+// start of 2 minutes: 11:57 and 12:02, hand computed from the comment of
+// Spark's TimeWindowing rule), and a session [time, time + gap) per row
+// whose gap is positive (rows with a null, negative or unreadable gap
+// dropped, as Spark's SessionWindowing filter).
+func TestWindowsInSelect(t *testing.T) {
+	partitionCounts(t, func(t *testing.T, s *frame.Session) {
+		in := s.SQL("SELECT * FROM VALUES (CAST('2021-01-01 12:05:00' AS TIMESTAMP), '5 minutes'), (CAST('2021-01-01 12:06:00' AS TIMESTAMP), '-1 minute'), (CAST('2021-01-01 12:07:00' AS TIMESTAMP), 'soon'), (CAST('2021-01-01 12:08:00' AS TIMESTAMP), NULL) AS t(ts, gap)")
+		df := in.Filter(F.Col("gap").Eq(F.Lit("5 minutes"))).
+			Select(F.Window(F.Col("ts"), "12 minutes", "5 minutes", "2 minutes")).
+			OrderBy(F.Col("window.start")).
+			Select(F.Col("window.start").Cast("string"), F.Col("window.end").Cast("string"))
+		checkRows(t, collectRows(t, df), [][]any{
+			{"2021-01-01 11:57:00", "2021-01-01 12:09:00"},
+			{"2021-01-01 12:02:00", "2021-01-01 12:14:00"},
+		})
+		df = in.Select(F.SessionWindow(F.Col("ts"), F.Col("gap"))).
+			Select(F.Col("session_window.start").Cast("string"), F.Col("session_window.end").Cast("string"))
+		checkRows(t, collectRows(t, df), [][]any{{"2021-01-01 12:05:00", "2021-01-01 12:10:00"}})
+	})
+}
