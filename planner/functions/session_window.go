@@ -19,9 +19,10 @@ import (
 // of an aggregation (see planner/sql).
 const SessionWindowName = "session_window"
 
-// intervalMicrosName is the internal function reading a gap string per
-// row: __interval_micros('5 minutes') = 300000000, null for a string that
-// is no interval (as Spark's cast of a string to an interval).
+// intervalMicrosName is the internal function reading a gap string or
+// CalendarInterval per row: __interval_micros('5 minutes') = 300000000,
+// null for a string that is no interval (as Spark's cast of a string to an
+// interval).
 const intervalMicrosName = "__interval_micros"
 
 // sessionWindowFunctions are session_window and its gap reader.
@@ -71,12 +72,12 @@ func sessionGap(name string, e logical.Expr) (logical.Expr, error) {
 	switch {
 	case values.IsDayTimeInterval(t) && t.(*arrow.DurationType).Unit == arrow.Microsecond:
 		return reinterpret(e, arrow.PrimitiveTypes.Int64), nil
-	case logical.IsString(t):
+	case logical.IsString(t), values.IsCalendarInterval(t):
 		return &logical.Func{Name: intervalMicrosName, Args: []logical.Expr{e}, Type: arrow.PrimitiveTypes.Int64, MayBeNull: true}, nil
 	case t.ID() == arrow.NULL:
 		return &logical.Literal{Value: nil, Type: arrow.PrimitiveTypes.Int64}, nil
 	}
-	return nil, ArgError(name, e, "a gap duration: an interval string such as '5 minutes' or a day-time interval")
+	return nil, ArgError(name, e, "a gap duration: an interval string such as '5 minutes', a day-time interval or an interval of make_interval")
 }
 
 // compileIntervalMicros reads each string as an interval of number-unit
@@ -84,6 +85,9 @@ func sessionGap(name string, e logical.Expr) (logical.Expr, error) {
 // months or years (no fixed length) are an error naming the value.
 func compileIntervalMicros(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 	return expr.UDF(call.Name, arrow.PrimitiveTypes.Int64, a, func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error) {
+		if ci, ok := args[0].(*array.MonthDayNanoInterval); ok {
+			return calendarMicros(mem, ci)
+		}
 		in, ok := args[0].(interface {
 			arrow.Array
 			Value(int) string
@@ -111,4 +115,25 @@ func compileIntervalMicros(call *logical.Func, a []expr.Expr) (expr.Expr, error)
 		}
 		return b.NewArray(), nil
 	}), nil
+}
+
+// calendarMicros reads CalendarIntervals (make_interval) as microseconds:
+// days of 24 hours plus the time part; months, which have no fixed length,
+// are an error.
+func calendarMicros(mem memory.Allocator, in *array.MonthDayNanoInterval) (arrow.Array, error) {
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	b.Reserve(in.Len())
+	for i := 0; i < in.Len(); i++ {
+		if in.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		v := in.Value(i)
+		if v.Months != 0 {
+			return nil, fmt.Errorf("session_window: the gap duration has %d months: %w", v.Months, errMonthInterval)
+		}
+		b.Append(int64(v.Days)*86400_000_000 + v.Nanoseconds/1000)
+	}
+	return b.NewArray(), nil
 }
