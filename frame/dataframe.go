@@ -107,6 +107,11 @@ func (df *DataFrame) Select(cols ...Column) *DataFrame {
 		if err != nil {
 			return nil, err
 		}
+		if wl, child, ok, err := timeWindowSelect(list, df.plan); err != nil {
+			return nil, err
+		} else if ok {
+			return &logical.Project{List: wl, Child: child}, nil
+		}
 		return &logical.Project{List: list, Child: df.plan}, nil
 	})
 }
@@ -342,6 +347,11 @@ func (g *GroupedData) Agg(aggs ...Column) *DataFrame {
 		list, err := exprs(aggs)
 		if err != nil {
 			return nil, err
+		}
+		if kg, out, child, ok, err := timeWindowGroups(groups, g.sets, g.df.plan); err != nil {
+			return nil, err
+		} else if ok {
+			return &logical.Aggregate{Groups: kg, List: append(out, list...), Child: child}, nil
 		}
 		return &logical.Aggregate{Groups: groups, List: append(append([]logical.Expr{}, groups...), list...), GroupingSets: g.sets, Child: g.df.plan}, nil
 	})

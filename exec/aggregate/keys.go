@@ -119,7 +119,7 @@ func newKeyCol(dt arrow.DataType) (*keyCol, error) {
 		c.kind = kindDec128
 	case *arrow.Int8Type, *arrow.Int16Type, *arrow.Int32Type, *arrow.Int64Type,
 		*arrow.Float32Type, *arrow.Float64Type, *arrow.BooleanType, *arrow.Date32Type,
-		*arrow.TimestampType, *arrow.Decimal64Type:
+		*arrow.TimestampType, *arrow.Decimal64Type, *arrow.DurationType, *arrow.MonthIntervalType:
 	default:
 		return nil, fmt.Errorf("unsupported key type %s", dt)
 	}
@@ -148,9 +148,9 @@ func (c *keyCol) load(a arrow.Array, hs []uint64) error {
 		kernels.Widen(bv, kernels.FixedValues[int8](a))
 	case *array.Int16:
 		kernels.Widen(bv, kernels.FixedValues[int16](a))
-	case *array.Int32, *array.Date32:
+	case *array.Int32, *array.Date32, *array.MonthInterval:
 		kernels.Widen(bv, kernels.FixedValues[int32](a))
-	case *array.Int64, *array.Timestamp, *array.Decimal64:
+	case *array.Int64, *array.Timestamp, *array.Decimal64, *array.Duration:
 		copy(bv, kernels.FixedValues[uint64](a))
 	case *array.Float32:
 		for i, v := range kernels.FixedValues[float32](a) {
@@ -546,7 +546,7 @@ func (c *keyCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
 		return kernels.NewFixedArray(mem, dt, narrow[int8](c.vals[lo:hi]), hi-lo, invert(valid))
 	case *arrow.Int16Type:
 		return kernels.NewFixedArray(mem, dt, narrow[int16](c.vals[lo:hi]), hi-lo, invert(valid))
-	case *arrow.Int32Type, *arrow.Date32Type:
+	case *arrow.Int32Type, *arrow.Date32Type, *arrow.MonthIntervalType:
 		return kernels.NewFixedArray(mem, dt, narrow[int32](c.vals[lo:hi]), hi-lo, invert(valid))
 	case *arrow.Float32Type:
 		f := make([]float32, hi-lo)
@@ -554,7 +554,7 @@ func (c *keyCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
 			f[i] = float32(math.Float64frombits(v))
 		}
 		return kernels.NewFixedArray(mem, dt, f, hi-lo, invert(valid))
-	default: // int64, float64, timestamp, decimal64: the word is the value
+	default: // int64, float64, timestamp, decimal64, day-time interval: the word is the value
 		return kernels.NewFixedArray(mem, dt, c.vals[lo:hi], hi-lo, invert(valid))
 	}
 }

@@ -86,6 +86,10 @@ func hashColumn(c arrow.Array, seed uint64, hs []uint64) error {
 		hashFixed(a.Date32Values(), func(v arrow.Date32) uint64 { return uint64(int64(v)) }, c, hs)
 	case *array.Timestamp:
 		hashFixed(a.TimestampValues(), func(v arrow.Timestamp) uint64 { return uint64(int64(v)) }, c, hs)
+	case *array.Duration:
+		hashFixed(a.DurationValues(), func(v arrow.Duration) uint64 { return uint64(int64(v)) }, c, hs)
+	case *array.MonthInterval:
+		hashFixed(a.MonthIntervalValues(), func(v arrow.MonthInterval) uint64 { return uint64(int64(v)) }, c, hs)
 	case *array.Float32:
 		hashFixed(a.Float32Values(), func(v float32) uint64 { return kernels.FloatKeyBits(float64(v)) }, c, hs)
 	case *array.Float64:

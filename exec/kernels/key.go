@@ -32,7 +32,7 @@ func KeyEncodable(t arrow.DataType) bool {
 	switch t.ID() {
 	case arrow.NULL, arrow.BOOL, arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16,
 		arrow.UINT32, arrow.UINT64, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL64, arrow.DECIMAL128,
-		arrow.DATE32, arrow.TIMESTAMP, arrow.STRING, arrow.BINARY:
+		arrow.DATE32, arrow.TIMESTAMP, arrow.STRING, arrow.BINARY, arrow.DURATION, arrow.INTERVAL_MONTHS:
 		return true
 	}
 	return false

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -99,6 +100,9 @@ func (g *group) frame(f Frame, key arrow.Array, desc, nullsFirst bool, kind keyK
 				})
 			}
 			t := satAdd(ik[i], sgn*b.Offset)
+			if b.Months {
+				t = addMonthsToDays(ik[i], sgn*b.Offset)
+			}
 			return ns + sort.Search(ne-ns, func(k int) bool {
 				x := ik[ns+k]
 				switch {
@@ -618,4 +622,25 @@ func takeAny(mem memory.Allocator, arr arrow.Array, idx []int32) (arrow.Array, e
 	}
 	defer ind.Release()
 	return array.NewDictionaryArray(d.DataType(), ind, d.Dictionary()), nil
+}
+
+// addMonthsToDays adds months to a date given as days since 1970-01-01, as
+// Spark's add_months: the day of the month is kept, or clamped to the last
+// day of a shorter month.
+func addMonthsToDays(days, months int64) int64 {
+	if months > 1<<31 || months < -(1<<31) {
+		if months > 0 {
+			return math.MaxInt64
+		}
+		return math.MinInt64
+	}
+	d := time.Unix(days*86400, 0).UTC()
+	total := int64(d.Year())*12 + int64(d.Month()) - 1 + months
+	y, m := int(total/12), int(total%12) // m: 0-based month
+	if m < 0 {
+		y, m = y-1, m+12
+	}
+	last := time.Date(y, time.Month(m+2), 0, 0, 0, 0, 0, time.UTC).Day()
+	day := min(d.Day(), last)
+	return time.Date(y, time.Month(m+1), day, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }

@@ -80,6 +80,10 @@ type Bound struct {
 	// over dates and timestamps): Offset is in microseconds until the
 	// analyzer converts it to the order key's units.
 	Interval bool
+	// Months marks an offset written as a year-month INTERVAL: Offset is
+	// in months, added to a DATE order key as add_months does (the day is
+	// clamped to the end of a shorter month).
+	Months bool
 }
 
 // String renders the bound as in SQL.
@@ -98,6 +102,9 @@ func (b Bound) String() string {
 	}
 	if b.Interval {
 		off = values.DayTimeInterval(b.Offset).ANSI()
+	}
+	if b.Months {
+		off = values.YearMonthInterval(b.Offset).ANSI()
 	}
 	if b.Kind == Preceding {
 		return off + " PRECEDING"

@@ -148,6 +148,10 @@ func checkWindow(w *logical.WindowExpr) (*logical.WindowExpr, error) {
 // interval.
 func intervalFrameOffsets(fr *window.Frame, t arrow.DataType, w *logical.WindowExpr) error {
 	for _, b := range []*window.Bound{&fr.Start, &fr.End} {
+		if b.Months && isOffset(*b) && t.ID() != arrow.DATE32 {
+			return logical.AnalysisErr("a RANGE window frame by a year-month interval needs a DATE ORDER BY expression (a TIMESTAMP is not supported yet), %s has type %s",
+				logical.StripIDs(w.OrderBy[0].E.String()), logical.TypeName(t))
+		}
 		if !b.Interval || !isOffset(*b) {
 			continue
 		}

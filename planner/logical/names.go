@@ -70,6 +70,14 @@ func nameView(e Expr) Expr {
 			}
 			return &nameText{s: fmt.Sprintf("(%s %s %s)", l, op, r), t: x.Type}
 		}
+		if x.Name == "__cast_interval" && len(x.Args) == 3 {
+			// CAST(… AS INTERVAL …) as the parser rewrote it: named as the cast.
+			try := false
+			if l, ok := x.Args[2].(*Literal); ok {
+				try, _ = l.Value.(bool)
+			}
+			return &nameText{s: (&Cast{E: x.Args[0], To: x.Type, Try: try}).String(), t: x.Type}
+		}
 		if x.Name == "~" && len(x.Args) == 1 {
 			return &nameText{s: "~" + x.Args[0].String(), t: x.Type}
 		}

@@ -1437,7 +1437,7 @@ func (p *parser) postfix() (logical.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			e = &logical.Cast{E: e, To: t}
+			e = castTo(e, t, false)
 		case p.peek().isOp(":"):
 			p.next()
 			if e, err = p.variantPath(e); err != nil {
@@ -1572,7 +1572,7 @@ func (p *parser) primary() (logical.Expr, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			return &logical.Cast{E: e, To: typ, Try: up == "TRY_CAST"}, nil
+			return castTo(e, typ, up == "TRY_CAST"), nil
 		}
 	case "TRIM":
 		if next.isOp("(") {
@@ -1639,7 +1639,7 @@ func (p *parser) primary() (logical.Expr, error) {
 	if next.isOp("(") && !(reserved[up] && up != "LEFT" && up != "RIGHT" && up != "IF" && up != "LIKE" && up != "WINDOW") {
 		return p.call()
 	}
-	if up == "WINDOW" && (next.isOp(".") || next.kind != tkWord) { // window, window.start: the time window column
+	if (up == "WINDOW" || up == "SESSION_WINDOW") && (next.isOp(".") || next.kind != tkWord) { // window, window.start, session_window.end: the time window column
 		name := p.next().text
 		for p.peek().isOp(".") && (p.peekAt(1).kind == tkWord || p.peekAt(1).kind == tkQuoted) {
 			p.next()
@@ -1916,6 +1916,9 @@ func (p *parser) typeName() (arrow.DataType, error) {
 	}
 	p.next()
 	text := t.text
+	if t.is("INTERVAL") {
+		return p.intervalTypeName(t)
+	}
 	if p.peek().isOp("<") {
 		return p.nestedTypeName(t)
 	}

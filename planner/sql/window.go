@@ -270,8 +270,18 @@ func (p *parser) frameBound() (window.Bound, error) {
 			}
 			return b, nil
 		}
-		if _, ok := lit.Value.(values.YearMonthInterval); ok {
-			return window.Bound{}, p.errAt(t, "a window frame offset of a year-month interval is not supported yet; use a day-time interval such as INTERVAL '30' DAY")
+		if iv, ok := lit.Value.(values.YearMonthInterval); ok && iv >= 0 {
+			// RANGE BETWEEN INTERVAL '1' MONTH PRECEDING ...: months, for a DATE key.
+			b := window.Bound{Offset: int64(iv), Months: true}
+			switch {
+			case p.acceptKw("PRECEDING"):
+				b.Kind = window.Preceding
+			case p.acceptKw("FOLLOWING"):
+				b.Kind = window.Following
+			default:
+				return window.Bound{}, p.expected("PRECEDING or FOLLOWING")
+			}
+			return b, nil
 		}
 	}
 	n, ok := literalInt(e)
