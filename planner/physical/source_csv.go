@@ -77,7 +77,7 @@ func (s *CSVSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Opera
 	}
 	return exec.NewFileScan(env, exec.FileScanSpec{
 		Format: "CSV", Files: s.files, Open: open, Schema: s.schema, ReadColumns: req.ReadColumns,
-		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions,
+		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions, FilePaths: true,
 	}), nil
 }
 
