@@ -7,7 +7,9 @@ import (
 
 // binaryOutputStyles are the values of spark.sql.binaryOutputStyle (Spark
 // 4.0): how result display shows BINARY values.
-func binaryOutputStyles() []string { return []string{"UTF-8", "BASIC", "BASE64", "HEX", "HEX_DISCRETE"} }
+func binaryOutputStyles() []string {
+	return []string{"UTF-8", "BASIC", "BASE64", "HEX", "HEX_DISCRETE"}
+}
 
 // binaryOutputStyle checks a value of spark.sql.binaryOutputStyle and
 // returns it in upper case ("UTF8" reads as "UTF-8"; empty unsets it).
