@@ -128,11 +128,15 @@ func validityCopy(mem memory.Allocator, a arrow.Array) *memory.Buffer {
 // castNested casts an array, map or struct array a to type to.
 func castNested(mem memory.Allocator, a arrow.Array, to arrow.DataType, try bool) (arrow.Array, error) {
 	n := a.Len()
+	if n == 0 {
+		return array.MakeArrayOfNull(mem, to, 0), nil
+	}
+	off := a.Data().Offset()
 	switch x := a.(type) {
-	case *array.List:
-		return castListLike(mem, x.Offsets(), x.ListValues(), a, to, to.(*arrow.ListType).Elem(), try)
+	case *array.List: // Offsets is the whole buffer, before the array's offset
+		return castListLike(mem, x.Offsets()[off:off+n+1], x.ListValues(), a, to, to.(*arrow.ListType).Elem(), try)
 	case *array.Map:
-		return castListLike(mem, x.Offsets(), x.ListValues(), a, to, to.(*arrow.MapType).Elem(), try)
+		return castListLike(mem, x.Offsets()[off:off+n+1], x.ListValues(), a, to, to.(*arrow.MapType).Elem(), try)
 	case *array.Struct:
 		tt := to.(*arrow.StructType)
 		children := make([]arrow.ArrayData, x.NumField())
