@@ -45,4 +45,3 @@ func Shuffle(arr expr.Expr, seed int64) (expr.Expr, error) {
 		})
 	}}, nil
 }
-
