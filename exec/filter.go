@@ -155,7 +155,7 @@ func (s *ScanOutput) Done() bool { return s.limit >= 0 && s.emitted >= s.limit }
 // produced.
 func (s *ScanOutput) Shape(b arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer b.Release()
-	out := selectColumns(b, s.schema, s.cols)
+	out := carryInputFile(b, selectColumns(b, s.schema, s.cols))
 	if s.pred != nil {
 		if err := s.mask(b, out); err != nil {
 			return nil, err

@@ -92,7 +92,7 @@ func evalProjection(env *Env, schema *arrow.Schema, exprs []expr.Expr, b arrow.R
 		}
 		cols[i] = c
 	}
-	return array.NewRecordBatch(schema, cols, b.NumRows()), nil
+	return carryInputFile(b, array.NewRecordBatch(schema, cols, b.NumRows())), nil
 }
 
 func (s *projectStream) Close() error { return s.in.Close() }

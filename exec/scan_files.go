@@ -33,6 +33,12 @@ type FileScanSpec struct {
 	Output     []int
 	Limit      int64
 	Partitions int
+	// FilePaths marks Files as paths of files on disk: each batch then
+	// carries its file for input_file_name() (see InputFileMetadata).
+	FilePaths bool
+	// PathOf, when set with FilePaths, maps a name in Files to its file's
+	// path (a name may stand for a byte range of a file).
+	PathOf func(name string) string
 }
 
 // FileScan reads whole files, dealt round-robin to partitions.
@@ -95,6 +101,7 @@ type fileStream struct {
 	files []string
 	next  int
 	cur   BatchReader
+	md    *arrow.Metadata // the current file's, when FilePaths
 	out   *ScanOutput
 }
 
@@ -112,6 +119,13 @@ func (st *fileStream) Next() (arrow.RecordBatch, error) {
 				return nil, io.EOF
 			}
 			r, err := spec.Open(st.ctx, st.files[st.next])
+			if spec.FilePaths {
+				path := st.files[st.next]
+				if spec.PathOf != nil {
+					path = spec.PathOf(path)
+				}
+				st.md = InputFileMetadata(path)
+			}
 			st.next++
 			if err != nil {
 				return nil, err
@@ -131,7 +145,7 @@ func (st *fileStream) Next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		rb := selectColumns(b, st.s.read, spec.ReadColumns)
+		rb := WithMetadata(selectColumns(b, st.s.read, spec.ReadColumns), st.md)
 		b.Release()
 		out, err := st.out.Shape(rb)
 		if err != nil || out != nil {

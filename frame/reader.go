@@ -318,7 +318,7 @@ func (s *jsonSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Oper
 	}
 	return exec.NewFileScan(env, exec.FileScanSpec{
 		Format: "JSON", Files: s.files, Open: open, Schema: s.schema, ReadColumns: req.ReadColumns,
-		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions,
+		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions, FilePaths: true,
 	}), nil
 }
 

@@ -82,7 +82,7 @@ func (s *libsvmSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Op
 	}
 	return exec.NewFileScan(env, exec.FileScanSpec{
 		Format: "LIBSVM", Files: s.files, Open: open, Schema: libsvm.Schema(), ReadColumns: req.ReadColumns,
-		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions,
+		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions, FilePaths: true,
 	}), nil
 }
 

@@ -37,6 +37,7 @@ type Session struct {
 	spill      int64 // bytes; autoSpill: a fraction of memLimit; -1: never
 	tempDir    string
 	zone       string         // spark.sql.session.timeZone as set ("" is UTC)
+	binStyle   string         // spark.sql.binaryOutputStyle, upper case ("" unset)
 	loc        *time.Location // the zone
 	mem        memory.Allocator
 	ids        logical.IDs
@@ -283,11 +284,12 @@ const (
 	confSpill             = "gspark.spill.threshold"
 	confLocalDir          = "spark.local.dir"
 	confTimeZone          = "spark.sql.session.timeZone"
+	confBinaryStyle       = "spark.sql.binaryOutputStyle"
 )
 
 // confKeys lists the settings in the order SET shows them.
 func confKeys() []string {
-	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir, confTimeZone}
+	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir, confTimeZone, confBinaryStyle}
 }
 
 // canonicalKey returns the known key that key names, case-insensitively.
@@ -306,8 +308,10 @@ func canonicalKey(key string) (string, error) {
 // spark.sql.autoBroadcastJoinThreshold or gspark.broadcast.threshold (bytes;
 // -1 disables broadcast joins), gspark.spill.threshold (bytes a query may
 // hold before sorts and joins spill; auto: 60% of the memory limit; -1
-// never) and spark.local.dir (where spill files go). Queries planned
-// afterwards use the new value.
+// never), spark.local.dir (where spill files go) and
+// spark.sql.binaryOutputStyle (how gspark sql shows BINARY values: UTF-8,
+// BASIC, BASE64, HEX or HEX_DISCRETE). Queries planned afterwards use the
+// new value.
 func (s *Session) SetConf(key, value string) error {
 	k, err := canonicalKey(key)
 	if err != nil {
@@ -359,6 +363,14 @@ func (s *Session) SetConf(key, value string) error {
 		s.settings.Unlock()
 	case confTimeZone:
 		return s.SetTimeZone(value)
+	case confBinaryStyle:
+		style, err := binaryOutputStyle(value)
+		if err != nil {
+			return err
+		}
+		s.settings.Lock()
+		s.binStyle = style
+		s.settings.Unlock()
 	}
 	return nil
 }
@@ -413,6 +425,11 @@ func (s *Session) Conf(key string) (string, error) {
 			return "UTC", nil
 		}
 		return s.zone, nil
+	case confBinaryStyle:
+		if s.binStyle == "" {
+			return "<undefined>", nil // as Spark shows an optional setting not set
+		}
+		return s.binStyle, nil
 	case confLocalDir:
 		if s.tempDir == "" {
 			return os.TempDir(), nil

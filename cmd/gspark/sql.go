@@ -104,11 +104,12 @@ func formatter(name string) (outputFormat, error) {
 // printer runs statements and prints their results.
 type printer struct {
 	f          outputFormat
-	out        io.Writer // results
-	summaryOut io.Writer // the summary lines, if f has them
-	progress   io.Writer // where progress bars are drawn; nil for none
-	limit      int       // rows printed per result; < 0 for all
-	n          int       // results printed so far
+	out        io.Writer      // results
+	summaryOut io.Writer      // the summary lines, if f has them
+	progress   io.Writer      // where progress bars are drawn; nil for none
+	limit      int            // rows printed per result; < 0 for all
+	session    *frame.Session // the session running the script, for its display settings
+	n          int            // results printed so far
 }
 
 // newPrinter returns a printer of every row to out, with the summary lines
@@ -132,6 +133,7 @@ func runSQL(ctx context.Context, s *frame.Session, script string, f outputFormat
 // error too, so that the shell goes on.
 func (p *printer) run(ctx context.Context, s *frame.Session, script string) (err error) {
 	defer exec.Recover(&err, "SQL statement")
+	p.session = s
 	return s.ExecSQL(ctx, script, func(stmt string, df *frame.DataFrame) error {
 		return p.emit(ctx, stmt, df)
 	})
@@ -153,6 +155,7 @@ func (p *printer) emit(ctx context.Context, stmt string, df *frame.DataFrame) er
 	rows, total := collectRows(bs, p.limit)
 	exec.ReleaseAll(bs)
 	df.LocalizeTimes(rows)
+	showBinaries(rows, binaryStyle(p.session))
 	elapsed := time.Since(start)
 	schema := df.Schema()
 	if p.f.summary && p.n > 0 {

@@ -212,7 +212,7 @@ func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 	case Min, Max, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct:
 		switch in.ID() {
 		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
-			arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.DATE32, arrow.TIMESTAMP, arrow.BOOL:
+			arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.BINARY, arrow.DATE32, arrow.TIMESTAMP, arrow.BOOL:
 			if f == ApproxCountDistinct {
 				return arrow.PrimitiveTypes.Int64, nil
 			}
@@ -401,6 +401,8 @@ func newAccumulator(sp Spec, in, in2 arrow.DataType, merge bool) (accumulator, e
 		return &minMaxBool{isMax: isMax}, nil
 	case arrow.STRING:
 		return &minMaxString{isMax: isMax}, nil
+	case arrow.BINARY:
+		return &minMaxString{isMax: isMax, binary: true}, nil
 	}
 	return nil, fmt.Errorf("%s of %s is not supported", sp.Func, in)
 }

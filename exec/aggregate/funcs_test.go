@@ -576,7 +576,8 @@ func TestNewResultTypes(t *testing.T) {
 		{aggregate.MaxBy, str, i64, "utf8"},
 		{aggregate.MinBy, dec, str, "decimal(20, 2)"},
 		{aggregate.MinBy, i64, dec, "int64"},
-		{aggregate.MinBy, i64, arrow.BinaryTypes.Binary, ""},
+		{aggregate.MinBy, i64, arrow.BinaryTypes.Binary, "int64"}, // binaries order byte-wise
+		{aggregate.MinBy, i64, arrow.MapOf(str, i64), ""},
 		{aggregate.MaxBy, i64, nil, ""},
 		{aggregate.ApproxCountDistinct, str, nil, "int64"},
 	}

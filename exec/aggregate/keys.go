@@ -113,7 +113,7 @@ func newKeyCol(dt arrow.DataType) (*keyCol, error) {
 		}
 		c.dt = arrow.BinaryTypes.String
 		c.kind = kindString
-	case *arrow.StringType:
+	case *arrow.StringType, *arrow.BinaryType:
 		c.kind = kindString
 	case *arrow.Decimal128Type:
 		c.kind = kindDec128
@@ -173,6 +173,10 @@ func (c *keyCol) load(a arrow.Array, hs []uint64) error {
 		raw := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(d.Buffers()[1].Bytes()))), d.Buffers()[1].Len()/8)
 		copy(bv, raw[2*d.Offset():2*(d.Offset()+n)])
 	case *array.String:
+		c.sd, c.so, c.sidx = x.ValueBytes(), x.ValueOffsets(), nil
+		c.sbase = c.so[0]
+		packAll(bv, c.sd, c.so[:n+1], c.sbase)
+	case *array.Binary:
 		c.sd, c.so, c.sidx = x.ValueBytes(), x.ValueOffsets(), nil
 		c.sbase = c.so[0]
 		packAll(bv, c.sd, c.so[:n+1], c.sbase)
@@ -525,6 +529,19 @@ func (c *keyCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
 				b.AppendNull()
 			} else {
 				b.BinaryBuilder.Append(c.sdata[c.soffs[g]:c.soffs[g+1]])
+			}
+		}
+		return b.NewArray()
+	case *arrow.BinaryType:
+		b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
+		defer b.Release()
+		b.Reserve(hi - lo)
+		b.ReserveData(c.soffs[hi] - c.soffs[lo])
+		for g := lo; g < hi; g++ {
+			if c.null[g] {
+				b.AppendNull()
+			} else {
+				b.Append(c.sdata[c.soffs[g]:c.soffs[g+1]])
 			}
 		}
 		return b.NewArray()

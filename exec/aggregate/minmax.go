@@ -216,9 +216,10 @@ func (a *minMaxBool) result(mem memory.Allocator, lo, hi int) (arrow.Array, erro
 }
 
 type minMaxString struct {
-	isMax bool
-	vals  [][]byte
-	seen  []bool
+	isMax  bool
+	binary bool // BINARY values: the same byte-wise order, a binary result
+	vals   [][]byte
+	seen   []bool
 }
 
 func (a *minMaxString) grow(n int) { a.vals, a.seen = growTo(a.vals, n), growTo(a.seen, n) }
@@ -226,6 +227,14 @@ func (a *minMaxString) grow(n int) { a.vals, a.seen = growTo(a.vals, n), growTo(
 func (a *minMaxString) update(gids []uint32, cols []arrow.Array) error {
 	switch c := cols[0].(type) {
 	case *array.String:
+		offs, data := c.ValueOffsets(), c.ValueBytes()
+		base := offs[0]
+		for i, g := range gids {
+			if c.IsValid(i) {
+				a.offer(g, data[offs[i]-base:offs[i+1]-base])
+			}
+		}
+	case *array.Binary:
 		offs, data := c.ValueOffsets(), c.ValueBytes()
 		base := offs[0]
 		for i, g := range gids {
@@ -269,15 +278,15 @@ func (a *minMaxString) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, e
 }
 
 func (a *minMaxString) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
-	b := array.NewStringBuilder(mem)
+	b := newBytesBuilder(mem, a.binary)
 	defer b.Release()
 	b.Reserve(hi - lo)
 	for g := lo; g < hi; g++ {
 		if a.seen[g] {
-			b.BinaryBuilder.Append(a.vals[g])
+			b.Append(a.vals[g])
 		} else {
 			b.AppendNull()
 		}
 	}
-	return b.NewArray(), nil
+	return finishBytes(b, a.binary), nil
 }

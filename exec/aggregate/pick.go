@@ -155,6 +155,8 @@ func newOrdStore(dt arrow.DataType) (ordStore, error) {
 		return &ordBool{}, nil
 	case arrow.STRING:
 		return &ordString{}, nil
+	case arrow.BINARY:
+		return &ordString{binary: true}, nil
 	}
 	return nil, fmt.Errorf("ordering by %s is not supported", dt)
 }
@@ -218,14 +220,17 @@ func (o *ordFixed[T]) array(mem memory.Allocator, lo, hi int, valid []bool) arro
 	return kernels.NewFixedArray(mem, o.dt, o.cur[lo:hi], hi-lo, valid)
 }
 
-type ordString struct{ cur [][]byte }
+type ordString struct {
+	cur    [][]byte
+	binary bool // BINARY ordering values instead of strings
+}
 
 func (o *ordString) grow(n int) { o.cur = growTo(o.cur, n) }
 
 func (o *ordString) pick(a *pickAcc, gids []uint32, ord arrow.Array, seqs []int64) error {
-	c, ok := ord.(*array.String)
-	if !ok {
-		return fmt.Errorf("%s: ordering type %s, expected string", a.f, ord.DataType())
+	c, ok := ord.(byteArray)
+	if !ok || (ord.DataType().ID() == arrow.BINARY) != o.binary {
+		return fmt.Errorf("%s: ordering type %s, expected string or binary", a.f, ord.DataType())
 	}
 	offs, data := c.ValueOffsets(), c.ValueBytes()
 	base := offs[0]
@@ -243,16 +248,16 @@ func (o *ordString) pick(a *pickAcc, gids []uint32, ord arrow.Array, seqs []int6
 }
 
 func (o *ordString) array(mem memory.Allocator, lo, hi int, valid []bool) arrow.Array {
-	b := array.NewStringBuilder(mem)
+	b := newBytesBuilder(mem, o.binary)
 	defer b.Release()
 	for g := lo; g < hi; g++ {
 		if valid == nil || valid[g-lo] {
-			b.BinaryBuilder.Append(o.cur[g])
+			b.Append(o.cur[g])
 		} else {
 			b.AppendNull()
 		}
 	}
-	return b.NewArray()
+	return finishBytes(b, o.binary)
 }
 
 type ordDec128 struct {

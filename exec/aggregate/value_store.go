@@ -39,6 +39,8 @@ func newValueStore(dt arrow.DataType) (valueStore, error) {
 		return &boolStore{}, nil
 	case arrow.STRING:
 		return &stringStore{}, nil
+	case arrow.BINARY:
+		return &stringStore{binary: true}, nil
 	}
 	return nil, fmt.Errorf("values of type %s are not supported", dt)
 }
@@ -95,17 +97,47 @@ func (s *boolStore) array(mem memory.Allocator, lo, hi int) arrow.Array {
 }
 
 type stringStore struct {
-	vals  [][]byte
-	valid []bool
+	vals   [][]byte
+	valid  []bool
+	binary bool // BINARY values instead of strings
+}
+
+// newBytesBuilder returns a builder of string values, or of binary values
+// when binary; finishBytes makes its array.
+func newBytesBuilder(mem memory.Allocator, binary bool) *array.BinaryBuilder {
+	if binary {
+		return array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
+	}
+	return array.NewBinaryBuilder(mem, arrow.BinaryTypes.String)
+}
+
+// finishBytes builds the array of a newBytesBuilder: a string array unless
+// binary (BinaryBuilder.NewArray makes a binary array whatever its type).
+func finishBytes(b *array.BinaryBuilder, binary bool) arrow.Array {
+	a := b.NewArray()
+	if binary {
+		return a
+	}
+	defer a.Release()
+	return array.NewStringData(a.Data())
+}
+
+// byteArray is what string and binary arrays share: offsets into their bytes.
+type byteArray interface {
+	arrow.Array
+	ValueOffsets() []int32
+	ValueBytes() []byte
 }
 
 func (s *stringStore) grow(n int) { s.vals, s.valid = growTo(s.vals, n), growTo(s.valid, n) }
 
 func (s *stringStore) set(col arrow.Array, gs []uint32, rows []int32) error {
-	var str *array.String
+	var str byteArray
 	var dict *array.Dictionary
 	switch c := col.(type) {
 	case *array.String:
+		str = c
+	case *array.Binary:
 		str = c
 	case *array.Dictionary:
 		d, ok := c.Dictionary().(*array.String)
@@ -133,15 +165,15 @@ func (s *stringStore) set(col arrow.Array, gs []uint32, rows []int32) error {
 }
 
 func (s *stringStore) array(mem memory.Allocator, lo, hi int) arrow.Array {
-	b := array.NewStringBuilder(mem)
+	b := newBytesBuilder(mem, s.binary)
 	defer b.Release()
 	b.Reserve(hi - lo)
 	for g := lo; g < hi; g++ {
 		if s.valid[g] {
-			b.BinaryBuilder.Append(s.vals[g])
+			b.Append(s.vals[g])
 		} else {
 			b.AppendNull()
 		}
 	}
-	return b.NewArray()
+	return finishBytes(b, s.binary)
 }

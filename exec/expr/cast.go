@@ -22,6 +22,9 @@ func CanCast(from, to arrow.DataType) bool {
 	if from.ID() == arrow.NULL || arrow.TypeEqual(from, to) || bytesCast(from, to) {
 		return true
 	}
+	if isNestedCast(from, to) {
+		return canCastNested(from, to)
+	}
 	fk, tk := castKind(from), castKind(to)
 	if fk == kOther || tk == kOther {
 		return false
@@ -88,6 +91,12 @@ func Cast(e Expr, to arrow.DataType) (Expr, error) {
 	}
 	if bytesCast(e.DataType(), to) {
 		return &retypeExpr{e: e, to: to}, nil
+	}
+	if isNestedCast(e.DataType(), to) {
+		if !canCastNested(e.DataType(), to) {
+			return nil, fmt.Errorf("cannot cast %s from %s to %s", e, sqlType(e.DataType()), sqlType(to))
+		}
+		return &nestedCastExpr{e: e, to: to}, nil
 	}
 	if !CanCast(e.DataType(), to) {
 		return nil, fmt.Errorf("cannot cast %s from %s to %s", e, sqlType(e.DataType()), sqlType(to))

@@ -17,6 +17,10 @@ func TryCast(e Expr, to arrow.DataType) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if nc, ok := c.(*nestedCastExpr); ok {
+		nc.try = true
+		return nc, nil
+	}
 	return &tryCastExpr{c: c.(*castExpr)}, nil
 }
 

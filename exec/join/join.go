@@ -272,7 +272,7 @@ func keyType(t arrow.DataType) arrow.DataType {
 func checkKeyType(t arrow.DataType) error {
 	switch t.ID() {
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64, arrow.DATE32, arrow.TIMESTAMP,
-		arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.BOOL:
+		arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.BINARY, arrow.BOOL:
 		return nil
 	}
 	return fmt.Errorf("unsupported join key type %s", t)

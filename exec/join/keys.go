@@ -197,6 +197,9 @@ func (k *keyCol) load(a arrow.Array, null []bool) error {
 	case *array.String:
 		k.kind = kindString
 		k.offs, k.data = kernels.StringBuffers(arr)
+	case *array.Binary:
+		k.kind = kindString
+		k.offs, k.data = kernels.BinaryBuffers(arr)
 	case *array.Dictionary:
 		dv := kernels.DictionaryValues(arr)
 		defer dv.Release()

@@ -133,6 +133,18 @@ func StringBuffers(a *array.String) (offs []int32, data []byte) {
 	return offs, data
 }
 
+// BinaryBuffers is StringBuffers for a binary array.
+func BinaryBuffers(a *array.Binary) (offs []int32, data []byte) {
+	offs = a.ValueOffsets()
+	if len(offs) == 0 {
+		offs = []int32{0}
+	}
+	if bufs := a.Data().Buffers(); len(bufs) > 2 && bufs[2] != nil {
+		data = bufs[2].Bytes()
+	}
+	return offs, data
+}
+
 // Widen stores the values of src, sign-extended to 64 bits, in dst (at
 // least as long as src), for keys compared and hashed as uint64.
 func Widen[T int8 | int16 | int32 | int64](dst []uint64, src []T) {

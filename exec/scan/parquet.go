@@ -23,6 +23,9 @@ import (
 type ParquetInput struct {
 	// Name identifies the file in EXPLAIN and errors.
 	Name string
+	// Path is the file's path on disk, empty for a file held in memory;
+	// batches read from a file with a path carry it for input_file_name().
+	Path string
 	// Open opens the file; every partition opens its own handle.
 	Open func() (*parquet.File, error)
 	// RowGroups holds the row count of each row group.
@@ -170,6 +173,7 @@ type parquetStream struct {
 	file     *parquet.File
 	openFile int
 	rg       *parquet.RowGroupReader
+	md       *arrow.Metadata // the open file's input file metadata, nil without a path
 	out      *exec.ScanOutput
 	finished bool // the unit before next was counted as finished
 }
@@ -189,6 +193,10 @@ func (st *parquetStream) openUnit(u unit) error {
 			return err
 		}
 		st.file, st.openFile = f, u.file
+		st.md = nil
+		if p := spec.Files[u.file].Path; p != "" {
+			st.md = exec.InputFileMetadata(p)
+		}
 	}
 	if len(spec.Filters) > 0 && st.file.CanSkip(u.rg, spec.Filters) {
 		st.s.pruned.Add(1)
@@ -239,7 +247,7 @@ func (st *parquetStream) Next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err := st.out.Shape(b)
+		out, err := st.out.Shape(exec.WithMetadata(b, st.md))
 		if err != nil || out != nil {
 			return out, err
 		}

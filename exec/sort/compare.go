@@ -55,6 +55,12 @@ func floats[T float32 | float64](v []T, desc bool) rowCmp {
 
 func stringCmp(a *array.String, desc bool) rowCmp {
 	offs, data := kernels.StringBuffers(a)
+	return bytesCmp(offs, data, desc)
+}
+
+// bytesCmp compares values by their bytes, unsigned, a prefix first: the
+// order of strings (UTF-8 bytes) and of binaries alike.
+func bytesCmp(offs []int32, data []byte, desc bool) rowCmp {
 	if desc {
 		return func(i, j int) int {
 			return bytes.Compare(data[offs[j]:offs[j+1]], data[offs[i]:offs[i+1]])
@@ -143,6 +149,9 @@ func valueCmp(arr arrow.Array, desc bool) (rowCmp, error) {
 		return ordered(v, desc), nil
 	case *array.String:
 		return stringCmp(a, desc), nil
+	case *array.Binary:
+		offs, data := kernels.BinaryBuffers(a)
+		return bytesCmp(offs, data, desc), nil
 	case *array.Dictionary:
 		return dictStrings(a, desc)
 	}

@@ -61,12 +61,15 @@ func validity(arr arrow.Array) []bool {
 	return valid
 }
 
-// stringAt returns, for a string or dictionary<_, string> column, the bytes
+// stringAt returns, for a string, binary or dictionary<_, string> column, the bytes
 // of row i; nil for other types.
 func stringAt(arr arrow.Array) (func(i int) []byte, func()) {
 	switch a := arr.(type) {
 	case *array.String:
 		offs, data := kernels.StringBuffers(a)
+		return func(i int) []byte { return data[offs[i]:offs[i+1]] }, func() {}
+	case *array.Binary:
+		offs, data := kernels.BinaryBuffers(a)
 		return func(i int) []byte { return data[offs[i]:offs[i+1]] }, func() {}
 	case *array.Dictionary:
 		dv := kernels.DictionaryValues(a)

@@ -66,7 +66,7 @@ func checkKeys(name string, child exec.Operator, keys []Key) error {
 		switch t.ID() {
 		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64,
 			arrow.FLOAT32, arrow.FLOAT64, arrow.DATE32, arrow.TIMESTAMP, arrow.DECIMAL64, arrow.DECIMAL128,
-			arrow.STRING, arrow.BOOL, arrow.DURATION, arrow.INTERVAL_MONTHS:
+			arrow.STRING, arrow.BINARY, arrow.BOOL, arrow.DURATION, arrow.INTERVAL_MONTHS:
 		default:
 			return fmt.Errorf("%s: key column %s: unsupported sort key type %s", name, s.Field(k.Col).Name, s.Field(k.Col).Type)
 		}

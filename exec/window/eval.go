@@ -545,6 +545,8 @@ func better(in arrow.Array, isMax bool) (func(i, j int32) bool, error) {
 		return func(i, j int32) bool {
 			return pick(bytes.Compare([]byte(a.Value(int(i))), []byte(a.Value(int(j)))))
 		}, nil
+	case *array.Binary:
+		return func(i, j int32) bool { return pick(bytes.Compare(a.Value(int(i)), a.Value(int(j)))) }, nil
 	}
 	return nil, fmt.Errorf("unsupported input type %s", in.DataType())
 }

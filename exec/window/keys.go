@@ -45,6 +45,8 @@ func adjacentEqual(arr arrow.Array, same []bool) error {
 		eqWith(a, same, func(i int) bool { return a.Value(i) == a.Value(i-1) })
 	case *array.String:
 		eqWith(a, same, func(i int) bool { return a.Value(i) == a.Value(i-1) })
+	case *array.Binary:
+		eqWith(a, same, func(i int) bool { return bytes.Equal(a.Value(i), a.Value(i-1)) })
 	case *array.Dictionary:
 		d, ok := a.Dictionary().(*array.String)
 		if !ok {

@@ -185,7 +185,7 @@ func ResultType(f Func, in arrow.DataType) (arrow.DataType, error) {
 	case Min, Max:
 		switch in.ID() {
 		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64,
-			arrow.DATE32, arrow.TIMESTAMP, arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.BOOL:
+			arrow.DATE32, arrow.TIMESTAMP, arrow.DECIMAL64, arrow.DECIMAL128, arrow.STRING, arrow.BINARY, arrow.BOOL:
 			return in, nil
 		}
 		return nil, fmt.Errorf("window %s of %s is not supported", f, in)

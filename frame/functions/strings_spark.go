@@ -65,7 +65,7 @@ func Chr(n frame.Column) frame.Column { return frame.Call("chr", n) }
 // Base64 is the Base64 encoding of the UTF-8 bytes of c.
 func Base64(c frame.Column) frame.Column { return frame.Call("base64", c) }
 
-// Unbase64 decodes the Base64 text c (as a string).
+// Unbase64 decodes the Base64 text c into a binary.
 func Unbase64(c frame.Column) frame.Column { return frame.Call("unbase64", c) }
 
 // Mask replaces upper-case letters by X, lower-case letters by x and

@@ -43,7 +43,7 @@ func TestSparkStringFunctions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []any{"13", "www.apache", int32(3), "scala", "Structured SQL", "M460", int32(3), int32(-1), true, true, false, false, "A", "U3BhcmsgU1FM", "Spark SQL", "xxxx-XXXX-nnnn-nnnn", "AqCDdddoooo", true, true, "Hello World 100 days", "12,454", nil, true}
+	want := []any{"13", "www.apache", int32(3), "scala", "Structured SQL", "M460", int32(3), int32(-1), true, true, false, false, "A", "U3BhcmsgU1FM", []byte("Spark SQL"), "xxxx-XXXX-nnnn-nnnn", "AqCDdddoooo", true, true, "Hello World 100 days", "12,454", nil, true}
 	if got := rows[0]; !reflect.DeepEqual([]any(got), want) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}

@@ -166,6 +166,10 @@ func (w *Writer) appendField(dst, v []byte) []byte {
 }
 
 func (w *Writer) formatter(arr arrow.Array) (textfmt.Formatter, error) {
+	if arr.DataType().ID() == arrow.BINARY {
+		// Spark writes the Java object's name ([B@1b2c3d), no value.
+		return nil, fmt.Errorf("BINARY values cannot be written to CSV (Spark writes no usable text for them); write hex(col) or base64(col) instead")
+	}
 	switch a := arr.(type) {
 	case *array.Date32:
 		if p := w.cfg.datePat; p != nil {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/io/textfmt"
 	"github.com/gspark/gspark/values/vectors"
@@ -56,6 +57,8 @@ func (w *Writer) Write(b arrow.RecordBatch) error {
 		var err error
 		if vectors.IsVector(b.Column(c).DataType()) {
 			f, err = vectorFormatter(b.Column(c))
+		} else if bin, ok := b.Column(c).(*array.Binary); ok {
+			f = binaryFormatter(bin)
 		} else {
 			f, err = textfmt.New(b.Column(c), jsonText())
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec/expr"
+	"github.com/gspark/gspark/exec/expr/strfn"
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -45,13 +46,16 @@ func resolveString1(name string, args []logical.Expr) (logical.Expr, error) {
 }
 
 func resolveSubstring(name string, args []logical.Expr) (logical.Expr, error) {
-	if !logical.IsString(args[0].DataType()) {
-		return nil, ArgError(name, args[0], "a string argument")
+	if !logical.IsString(args[0].DataType()) && !isBinary(args[0].DataType()) {
+		return nil, ArgError(name, args[0], "a string or binary argument")
 	}
 	for _, a := range args[1:] {
 		if _, err := IntLiteralArg(name, a); err != nil {
 			return nil, logical.AnalysisErr("substring position and length must be integer literals, got %s", logical.StripIDs(a.String()))
 		}
+	}
+	if isBinary(args[0].DataType()) {
+		return &logical.Func{Name: name, Args: args, Type: arrow.BinaryTypes.Binary}, nil
 	}
 	return &logical.Func{Name: name, Args: args, Type: arrow.BinaryTypes.String}, nil
 }
@@ -61,6 +65,9 @@ func compileSubstring(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
 	length := int64(math.MaxInt32)
 	if len(call.Args) > 2 {
 		length, _ = logical.IntValue(call.Args[2].(*logical.Literal).Value)
+	}
+	if isBinary(call.Type) {
+		return strfn.BinarySubstring(a[0], pos, length)
 	}
 	return expr.Substring(a[0], pos, length), nil
 }

@@ -57,9 +57,7 @@ func stringFunctions() []FunctionDef {
 		{Name: "repeat", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(str, strfnSIS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Repeat(a[0], a[1])
 		})},
-		{Name: "left", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(str, strfnSIS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
-			return strfn.Left(a[0], a[1])
-		})},
+		{Name: "left", MinArgs: 2, MaxArgs: 2, Resolve: resolveLeft, Compile: compileLeft},
 		{Name: "right", MinArgs: 2, MaxArgs: 2, Resolve: strfnResolve(str, strfnSIS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Right(a[0], a[1])
 		})},
@@ -149,7 +147,7 @@ func stringFunctions() []FunctionDef {
 		{Name: "base64", MinArgs: 1, MaxArgs: 1, Resolve: strfnBytesResolve(strfnResolve(str, strfnS)), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Base64(a[0])
 		})},
-		{Name: "unbase64", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(str, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
+		{Name: "unbase64", MinArgs: 1, MaxArgs: 1, Resolve: strfnResolve(arrow.BinaryTypes.Binary, strfnS), Compile: strfnConsts(func(a []expr.Expr) (expr.Expr, error) {
 			return strfn.Unbase64(a[0])
 		})},
 		{Name: "mask", MinArgs: 1, MaxArgs: 5, Resolve: strfnResolveMask, Compile: compileMask, Params: maskParams()},

@@ -285,6 +285,9 @@ func CanCast(from, to arrow.DataType) bool {
 	if from.ID() == arrow.TIMESTAMP && to.ID() == arrow.TIMESTAMP { // TIMESTAMP and TIMESTAMP_NTZ
 		return true
 	}
+	if ok, nested := canCastNested(from, to); nested {
+		return ok
+	}
 	switch {
 	case IsNumeric(from) || from.ID() == arrow.BOOL:
 		return IsNumeric(to) || IsString(to) || to.ID() == arrow.BOOL

@@ -152,7 +152,8 @@ func (s *CSVSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Opera
 	}
 	return exec.NewFileScan(env, exec.FileScanSpec{
 		Format: "CSV", Files: names, Open: open, Schema: s.schema, ReadColumns: req.ReadColumns,
-		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions,
+		Predicate: req.Predicate, Output: req.Output, Limit: req.Limit, Partitions: req.Partitions, FilePaths: true,
+		PathOf: func(name string) string { return units[name].path },
 	}), nil
 }
 

@@ -32,7 +32,7 @@ func NewParquetFiles(paths []string) (*ParquetSource, error) {
 	for i, p := range paths {
 		openers[i] = func() (*parquet.File, error) { return parquet.OpenFile(p) }
 	}
-	return newParquetSource(strings.Join(paths, ", "), paths, openers)
+	return newParquetSource(strings.Join(paths, ", "), paths, openers, true)
 }
 
 // NewParquetBytes is a source over a Parquet file held in memory.
@@ -40,10 +40,11 @@ func NewParquetBytes(name string, data []byte) (*ParquetSource, error) {
 	open := func() (*parquet.File, error) {
 		return parquet.Open(bytes.NewReader(data), int64(len(data)), name)
 	}
-	return newParquetSource(name, []string{name}, []func() (*parquet.File, error){open})
+	return newParquetSource(name, []string{name}, []func() (*parquet.File, error){open}, false)
 }
 
-func newParquetSource(desc string, names []string, openers []func() (*parquet.File, error)) (*ParquetSource, error) {
+// newParquetSource reads the footers; onDisk says names are file paths.
+func newParquetSource(desc string, names []string, openers []func() (*parquet.File, error), onDisk bool) (*ParquetSource, error) {
 	src := &ParquetSource{name: desc, first: openers[0]}
 	for i, open := range openers {
 		f, err := open()
@@ -62,7 +63,11 @@ func newParquetSource(desc string, names []string, openers []func() (*parquet.Fi
 			rgs[rg] = f.RowGroupNumRows(rg)
 		}
 		src.rows += f.NumRows()
-		src.inputs = append(src.inputs, scan.ParquetInput{Name: names[i], Open: open, RowGroups: rgs})
+		in := scan.ParquetInput{Name: names[i], Open: open, RowGroups: rgs}
+		if onDisk {
+			in.Path = names[i]
+		}
+		src.inputs = append(src.inputs, in)
 		if err := f.Close(); err != nil {
 			return nil, err
 		}

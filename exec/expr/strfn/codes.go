@@ -255,11 +255,11 @@ func Base64(e expr.Expr) (expr.Expr, error) {
 // Base64.
 var ErrBadBase64 = fmt.Errorf("invalid base64")
 
-// Unbase64 returns unbase64(e) as a string: the bytes e encodes in
+// Unbase64 returns unbase64(e) as a binary: the bytes e encodes in
 // Base64 (padding optional). Text that is not Base64 is an error, as
 // under Spark's ANSI mode.
 func Unbase64(e expr.Expr) (expr.Expr, error) {
-	return newKernel(&kernel{name: "unbase64", args: []expr.Expr{e}, want: strs(1), typ: stringType,
+	return newKernel(&kernel{name: "unbase64", args: []expr.Expr{e}, want: strs(1), typ: binaryType,
 		check: func(c []col, i int) error {
 			if _, err := decodeBase64(nil, c[0].str(i)); err != nil {
 				return fmt.Errorf("[CONVERSION_INVALID_INPUT] The value %s (STRING) cannot be converted to BINARY because it is malformed: %w", quote(string(c[0].str(i))), ErrBadBase64)

@@ -84,6 +84,8 @@ func values(t *testing.T, a arrow.Array) []any {
 		switch x := a.(type) {
 		case *array.String:
 			out[i] = x.Value(i)
+		case *array.Binary: // compared as the text of its bytes
+			out[i] = string(x.Value(i))
 		case *array.Int32:
 			out[i] = x.Value(i)
 		case *array.Boolean:
