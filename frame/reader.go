@@ -143,6 +143,14 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		return r.maybePartitioned("arrow", paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return newArrowSource(files, schema)
 		})
+	case "avro":
+		files, err := expand(paths, ".avro")
+		if err != nil {
+			return nil, err
+		}
+		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return newAvroSource(files, schema)
+		})
 	case "libsvm":
 		files, err := expand(paths, "")
 		if err != nil {

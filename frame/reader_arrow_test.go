@@ -111,3 +111,20 @@ func TestArrowReadViewAndErrors(t *testing.T) {
 		t.Fatalf("garbage file: error %v does not name %s", err, bad)
 	}
 }
+
+func TestAvroRead(t *testing.T) {
+	s := frame.NewSession()
+	dir := filepath.Join("..", "testdata", "io", "avro")
+	// The fixtures hold two records each (see io/avro's fixtureRows):
+	// i = 7 and -1, dec = 12.34 and -0.05.
+	df := s.Read().Format("avro").Load(filepath.Join(dir, "types_zstandard.avro"))
+	r := collect(t, df.Select(F.Col("i"), F.Col("dec")).OrderBy(F.Col("i")))
+	if fmt.Sprint(r) != "[[-1 -0.05] [7 12.34]]" {
+		t.Fatalf("avro read %v", r)
+	}
+	// SQL over the four files (one per codec): 4 x (7 + -1).
+	q := s.SQL("SELECT sum(i), count(*) FROM avro.`" + dir + "`")
+	if r := collect(t, q); fmt.Sprint(r) != "[[24 8]]" {
+		t.Fatalf("SQL over the avro directory: %v (%v)", r, q.Err())
+	}
+}
