@@ -128,3 +128,21 @@ func TestAvroRead(t *testing.T) {
 		t.Fatalf("SQL over the avro directory: %v (%v)", r, q.Err())
 	}
 }
+
+func TestArrowPartitionedWrite(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession()
+	dir := filepath.Join(t.TempDir(), "p")
+	df := s.SQL("SELECT id, id % 2 AS k FROM range(6)")
+	if err := df.Write().Format("arrow").PartitionBy("k").Save(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	if ks, _ := filepath.Glob(filepath.Join(dir, "k=*")); len(ks) != 2 {
+		t.Fatalf("partition directories %v, want k=0 and k=1", ks)
+	}
+	// ids with k = 1 are 1, 3, 5: sum 9.
+	r := collect(t, s.Read().Format("arrow").Load(dir).Filter(F.Col("k").Eq(1)).Agg(F.Sum(F.Col("id"))))
+	if fmt.Sprint(r) != "[[9]]" {
+		t.Fatalf("sum of ids in k=1: %v, want 9", r)
+	}
+}
