@@ -5,7 +5,9 @@
 // the file format; a file without the leading magic is read as a stream. A
 // file with the leading magic but no footer (a truncated file) is an error
 // naming the file. Compressed bodies (LZ4 frame and ZSTD) are decompressed by
-// arrow-go. Dictionary-encoded columns are decoded to their value type.
+// arrow-go. Dictionary-encoded columns are decoded to their value type;
+// top-level unsigned integers, large and view strings and binaries are
+// widened to the types Spark has (see widened).
 // Columns of the gspark vector extension type (stored with the Arrow
 // extension metadata "ARROW:extension:name" = "gspark.ml.vector") read back
 // as vectors. Unread columns are still loaded from disk with each batch (the
@@ -23,6 +25,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -195,10 +198,69 @@ func normalType(f arrow.Field) (arrow.DataType, error) {
 	if d, ok := f.Type.(*arrow.DictionaryType); ok {
 		return d.ValueType, nil
 	}
+	if t := widened(f.Type); t != nil {
+		return t, nil
+	}
 	if hasDictionary(f.Type) {
 		return nil, fmt.Errorf("dictionary-encoded values nested in %s are not supported", f.Type)
 	}
 	return f.Type, nil
+}
+
+// widened is the type gspark reads a column of Arrow type t as when t has
+// no Spark counterpart, as Spark widens Parquet's: unsigned integers to the
+// next wider signed type (uint64 to decimal(20,0)), large and view strings
+// and binaries to string and binary. Nil means t is read as stored.
+func widened(t arrow.DataType) arrow.DataType {
+	switch t.ID() {
+	case arrow.UINT8:
+		return arrow.PrimitiveTypes.Int16
+	case arrow.UINT16:
+		return arrow.PrimitiveTypes.Int32
+	case arrow.UINT32:
+		return arrow.PrimitiveTypes.Int64
+	case arrow.UINT64:
+		return &arrow.Decimal128Type{Precision: 20, Scale: 0}
+	case arrow.LARGE_STRING, arrow.STRING_VIEW:
+		return arrow.BinaryTypes.String
+	case arrow.LARGE_BINARY, arrow.BINARY_VIEW:
+		return arrow.BinaryTypes.Binary
+	}
+	return nil
+}
+
+// widen converts c to type want (see widened).
+func widen(mem memory.Allocator, c arrow.Array, want arrow.DataType) (arrow.Array, error) {
+	b := array.NewBuilder(mem, want)
+	defer b.Release()
+	b.Reserve(c.Len())
+	for i := 0; i < c.Len(); i++ {
+		if c.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		switch v := c.(type) {
+		case *array.Uint8:
+			b.(*array.Int16Builder).Append(int16(v.Value(i)))
+		case *array.Uint16:
+			b.(*array.Int32Builder).Append(int32(v.Value(i)))
+		case *array.Uint32:
+			b.(*array.Int64Builder).Append(int64(v.Value(i)))
+		case *array.Uint64:
+			b.(*array.Decimal128Builder).Append(decimal128.FromU64(v.Value(i)))
+		case *array.LargeString:
+			b.(*array.StringBuilder).Append(v.Value(i))
+		case *array.StringView:
+			b.(*array.StringBuilder).Append(v.Value(i))
+		case *array.LargeBinary:
+			b.(*array.BinaryBuilder).Append(v.Value(i))
+		case *array.BinaryView:
+			b.(*array.BinaryBuilder).Append(v.Value(i))
+		default:
+			return nil, fmt.Errorf("cannot read %s as %s", c.DataType(), want)
+		}
+	}
+	return b.NewArray(), nil
 }
 
 func hasDictionary(t arrow.DataType) bool {
@@ -278,6 +340,9 @@ func (r *Reader) column(c arrow.Array, want arrow.DataType) (arrow.Array, error)
 	if arrow.TypeEqual(c.DataType(), want) {
 		c.Retain()
 		return c, nil
+	}
+	if w := widened(c.DataType()); w != nil && arrow.TypeEqual(w, want) {
+		return widen(r.mem, c, want)
 	}
 	if ext, ok := want.(arrow.ExtensionType); ok && arrow.TypeEqual(ext.StorageType(), c.DataType()) {
 		return array.NewExtensionArrayWithStorage(ext, c), nil

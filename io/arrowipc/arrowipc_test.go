@@ -243,3 +243,57 @@ func TestBadFilesNameThePath(t *testing.T) {
 		}
 	}
 }
+
+func TestWidenedTypes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+	defer mem.AssertSize(t, 0)
+	u8 := array.NewUint8Builder(mem)
+	defer u8.Release()
+	u8.AppendValues([]uint8{200, 0}, []bool{true, false})
+	u64 := array.NewUint64Builder(mem)
+	defer u64.Release()
+	u64.AppendValues([]uint64{18446744073709551615, 1}, nil)
+	ls := array.NewLargeStringBuilder(mem)
+	defer ls.Release()
+	ls.AppendValues([]string{"é", "b"}, nil)
+	cols := []arrow.Array{u8.NewArray(), u64.NewArray(), ls.NewArray()}
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	s := arrow.NewSchema([]arrow.Field{
+		{Name: "a", Type: arrow.PrimitiveTypes.Uint8, Nullable: true},
+		{Name: "b", Type: arrow.PrimitiveTypes.Uint64},
+		{Name: "c", Type: arrow.BinaryTypes.LargeString},
+	}, nil)
+	b := array.NewRecordBatch(s, cols, 2)
+	defer b.Release()
+	path := filepath.Join(t.TempDir(), "w.arrow")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWriter(f, s, WriterOptions{Mem: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	got, err := ReadSchema(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := fmt.Sprint(got.Field(0).Type, got.Field(1).Type, got.Field(2).Type); g != "int16 decimal(20, 0) utf8" {
+		t.Errorf("types %s", g)
+	}
+	// 2^64 - 1 = 18446744073709551615 fits decimal(20, 0).
+	if rows := fmt.Sprint(readAll(t, path, Options{Mem: mem})); rows != "[200 18446744073709551615 é (null) 1 b]" {
+		t.Errorf("rows %s", rows)
+	}
+}
