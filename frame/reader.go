@@ -135,6 +135,22 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return newJSONSource(files, schema, json.Options{Mode: mode})
 		})
+	case "arrow", "feather", "ipc":
+		files, err := expand(paths, ".arrow")
+		if err != nil {
+			return nil, err
+		}
+		return r.maybePartitioned("arrow", paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return newArrowSource(files, schema)
+		})
+	case "avro":
+		files, err := expand(paths, ".avro")
+		if err != nil {
+			return nil, err
+		}
+		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return newAvroSource(files, schema)
+		})
 	case "libsvm":
 		files, err := expand(paths, "")
 		if err != nil {
@@ -142,7 +158,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		}
 		return r.libsvmSource(files)
 	}
-	return nil, fmt.Errorf("unknown data source format %q (want parquet, csv, json or libsvm)", format)
+	return nil, fmt.Errorf("unknown data source format %q (want parquet, csv, json, libsvm, arrow or avro)", format)
 }
 
 func (r *DataFrameReader) boolOpt(key string, def bool) (bool, error) {
@@ -183,7 +199,9 @@ func (r *DataFrameReader) CSV(paths ...string) *DataFrame { return r.load("csv",
 // PERMISSIVE or DROPMALFORMED.
 func (r *DataFrameReader) JSON(paths ...string) *DataFrame { return r.load("json", paths) }
 
-// Format sets the format Load reads: "parquet", "csv", "json" or "libsvm".
+// Format sets the format Load reads: "parquet", "csv", "json", "libsvm",
+// "arrow" (Arrow IPC / Feather v2 files; also "feather" and "ipc") or
+// "avro" (Avro object container files).
 // The libsvm format (Spark's LIBSVM data source) reads columns label
 // (double) and features (vector); its options are numFeatures (the vector
 // size; without it, one more than the largest index in the files, found by a

@@ -231,12 +231,15 @@ func (s *Session) lookup(name string) (logical.Source, logical.Plan, error) {
 	return t.src, nil, nil
 }
 
+// fileFormats are the formats a direct file query (format.`path`) reads.
+var fileFormats = map[string]bool{"parquet": true, "csv": true, "json": true, "arrow": true, "feather": true, "ipc": true, "avro": true}
+
 // fileRelation splits a direct file query's table name format.path; ok is
-// false unless format is parquet, csv or json and path is not empty.
+// false unless format is one of fileFormats and path is not empty.
 func fileRelation(name string) (format, path string, ok bool) {
 	format, path, ok = strings.Cut(name, ".")
 	format = strings.ToLower(format)
-	if !ok || path == "" || (format != "parquet" && format != "csv" && format != "json") {
+	if !ok || path == "" || !fileFormats[format] {
 		return "", "", false
 	}
 	return format, path, true

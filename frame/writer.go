@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/io/arrowipc"
 	"github.com/gspark/gspark/io/csv"
 	"github.com/gspark/gspark/io/json"
 	"github.com/gspark/gspark/io/parquet"
@@ -130,7 +131,16 @@ func (w *DataFrameWriter) JSON(ctx context.Context, dir string) error {
 	})
 }
 
-// Format sets the format Save writes: "parquet" (the default), "csv" or "json".
+// Arrow writes the DataFrame as Arrow IPC files (Feather v2) under dir,
+// part files .arrow; option "compression" is none (the default), lz4 or zstd.
+func (w *DataFrameWriter) Arrow(ctx context.Context, dir string) error {
+	return w.save(ctx, dir, ".arrow", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
+		return arrowipc.NewWriter(f, s, arrowipc.WriterOptions{Compression: w.opts["compression"], Mem: w.df.s.mem})
+	})
+}
+
+// Format sets the format Save writes: "parquet" (the default), "csv",
+// "json" or "arrow" (also "feather", "ipc").
 func (w *DataFrameWriter) Format(name string) *DataFrameWriter {
 	w.format = strings.ToLower(name)
 	return w
@@ -145,8 +155,10 @@ func (w *DataFrameWriter) Save(ctx context.Context, dir string) error {
 		return w.CSV(ctx, dir)
 	case "json":
 		return w.JSON(ctx, dir)
+	case "arrow", "feather", "ipc":
+		return w.Arrow(ctx, dir)
 	}
-	return fmt.Errorf("unknown data source format %q (want parquet, csv or json)", w.format)
+	return fmt.Errorf("unknown data source format %q (want parquet, csv, json or arrow)", w.format)
 }
 
 func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {

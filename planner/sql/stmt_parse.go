@@ -301,17 +301,17 @@ func (p *parser) insertOverwrite() (Statement, error) {
 }
 
 // dataSources are the formats USING accepts.
-var dataSources = map[string]bool{"parquet": true, "csv": true, "json": true}
+var dataSources = map[string]bool{"parquet": true, "csv": true, "json": true, "arrow": true, "feather": true, "ipc": true, "avro": true}
 
 // dataSource reads the format name after USING.
 func (p *parser) dataSource() (string, error) {
 	t := p.peek()
 	if t.kind != tkWord && t.kind != tkQuoted {
-		return "", p.expected("a data source (parquet, csv or json)")
+		return "", p.expected("a data source (parquet, csv, json, arrow or avro)")
 	}
 	f := strings.ToLower(t.text)
 	if !dataSources[f] {
-		return "", p.errAt(t, "unknown data source %s (want parquet, csv or json)", t.text)
+		return "", p.errAt(t, "unknown data source %s (want parquet, csv, json, arrow or avro)", t.text)
 	}
 	p.next()
 	return f, nil

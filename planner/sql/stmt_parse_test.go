@@ -109,7 +109,7 @@ func TestDirectFileQueryName(t *testing.T) {
 func TestStatementErrors(t *testing.T) {
 	cases := []struct{ text, msg string }{
 		{"CREATE TEMP VIEW v USING csv OPTIONS (header 'true')", "line 1, column 18: view v USING csv needs OPTIONS (path '…')"},
-		{"CREATE TEMP VIEW v USING avro OPTIONS (path '/x')", "column 26: unknown data source avro"},
+		{"CREATE TEMP VIEW v USING orc OPTIONS (path '/x')", "column 26: unknown data source orc"},
 		{"CREATE TEMP VIEW v USING csv OPTIONS (path '/x', PATH '/y')", "column 50: duplicate option PATH"},
 		{"CREATE TEMP VIEW v USING csv OPTIONS (path '/x'", "expected ')'"},
 		{"CREATE TEMP VIEW v USING csv OPTIONS (path)", "expected an option value"},
