@@ -48,3 +48,22 @@ func TestWithMetadataFollowsColumn(t *testing.T) {
 		t.Fatal("want an error for a missing column")
 	}
 }
+
+// A source's field metadata (here an Arrow schema given to
+// CreateDataFrameArrow) shows on the DataFrame's schema.
+func TestSourceFieldMetadata(t *testing.T) {
+	s := frame.NewSession()
+	md := arrow.NewMetadata([]string{"ml_attr"}, []string{`{"type":"nominal","vals":["a","b"]}`})
+	sch := arrow.NewSchema([]arrow.Field{{Name: "idx", Type: arrow.PrimitiveTypes.Float64, Metadata: md}}, nil)
+	df := s.CreateDataFrameArrow([][]any{{0.0}, {1.0}}, sch).Select(frame.Col("idx"))
+	if err := df.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := df.Schema().Field(0).Metadata.GetValue("ml_attr"); !ok || v != `{"type":"nominal","vals":["a","b"]}` {
+		t.Fatalf("metadata %v", df.Schema().Field(0).Metadata)
+	}
+	rows, err := df.Collect(context.Background())
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("collect: %v %v", rows, err)
+	}
+}
