@@ -3,12 +3,14 @@ package feature
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/attribute"
 	"github.com/gspark/gspark/ml/linalg"
 	"github.com/gspark/gspark/ml/param"
 )
@@ -90,6 +92,13 @@ func (a *VectorAssembler) Transform(df *frame.DataFrame) (*frame.DataFrame, erro
 		args[i] = frame.Col(c)
 	}
 	res := df.WithColumn(out, frame.UDF("vectorAssembler", linalg.VectorType(), a.assembleFn(cols, mode), args...))
+	g, ok, err := assembledGroup(df.Schema(), cols)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", a.UID(), err)
+	}
+	if ok {
+		res = res.WithMetadata(out, g.Metadata(arrow.Metadata{}))
+	}
 	if mode == invalidSkip {
 		res = res.Filter(frame.Col(out).IsNotNull())
 	}
@@ -207,3 +216,57 @@ func (a *VectorAssembler) Copy(extra param.ParamMap) (ml.Stage, error) {
 
 // Save implements ml.Stage.
 func (a *VectorAssembler) Save(path string) error { return ml.Save(a, path) }
+
+// assembledGroup is the attribute group of the assembled vector, as
+// Spark's VectorAssembler builds it: a scalar input's attribute (numeric
+// when it has none) named after the column; a vector input's slot
+// attributes named "<col>_<slot name>" or "<col>_<i>". Nominal slots stay
+// nominal with their values. false when a vector input's size is unknown
+// from its metadata (Spark then looks at the first row; gspark writes no
+// attributes rather than run a job).
+func assembledGroup(schema *arrow.Schema, cols []string) (attribute.Group, bool, error) {
+	var attrs []attribute.Attribute
+	for _, c := range cols {
+		i := ml.FieldIndex(schema, c)
+		if i < 0 {
+			return attribute.Group{}, false, fmt.Errorf("column %q not found", c)
+		}
+		f := schema.Field(i)
+		if linalg.IsVector(f.Type) {
+			g, _, err := attribute.GroupFromField(f)
+			if err != nil {
+				return attribute.Group{}, false, err
+			}
+			if g.Attrs != nil {
+				for k, at := range g.Attrs {
+					if at.Name != "" {
+						at.Name = c + "_" + at.Name
+					} else {
+						at.Name = c + "_" + strconv.Itoa(k)
+					}
+					at.Index = -1
+					attrs = append(attrs, at)
+				}
+				continue
+			}
+			n, known := g.NumAttributes()
+			if !known {
+				return attribute.Group{}, false, nil
+			}
+			for k := 0; k < n; k++ {
+				attrs = append(attrs, attribute.NewNumeric(c+"_"+strconv.Itoa(k)))
+			}
+			continue
+		}
+		at, ok, err := attribute.FromField(f)
+		if err != nil {
+			return attribute.Group{}, false, err
+		}
+		if !ok || f.Type.ID() != arrow.FLOAT64 {
+			at = attribute.NewNumeric("")
+		}
+		at.Name, at.Index = c, -1
+		attrs = append(attrs, at)
+	}
+	return attribute.NewGroup(attrs), true, nil
+}

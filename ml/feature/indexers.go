@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/attribute"
 	"github.com/gspark/gspark/ml/linalg"
 	"github.com/gspark/gspark/ml/param"
 )
@@ -123,6 +125,21 @@ func (s *StringIndexer) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model,
 	}
 	ps := s.Params()
 	ins, _, _ := s.pairs(ps)
+	// Spark sizes a column from its nominal or binary attribute (the
+	// indexer's labels, with its "__unknown" slot under keep) and scans the
+	// data only for columns without one.
+	fromMeta, err := oneHotSizesFromSchema(s.UID(), df.Schema(), ins)
+	if err != nil {
+		return nil, err
+	}
+	if len(fromMeta) == len(ins) {
+		sizes := make([]int, len(ins))
+		for c := range ins {
+			sizes[c] = fromMeta[c]
+		}
+		m := newOneHotEncoderModel(s.UID(), sizes)
+		return m, ps.CopyValuesTo(m.Params())
+	}
 	cols := make([]frame.Column, len(ins))
 	for i, c := range ins {
 		cols[i] = frame.Col(c)
@@ -316,11 +333,22 @@ func (m *StringIndexerModel) TransformSchema(in *arrow.Schema) (*arrow.Schema, e
 		if _, err := ml.CheckColumn(in, m.UID(), c, ml.String, ml.Numeric, ml.Boolean); err != nil {
 			return nil, err
 		}
-		if s, err = ml.AppendColumn(s, m.UID(), arrow.Field{Name: outs[k], Type: arrow.PrimitiveTypes.Float64}); err != nil {
+		f := arrow.Field{Name: outs[k], Type: arrow.PrimitiveTypes.Float64, Metadata: m.outputAttribute(k, outs[k]).Metadata(arrow.Metadata{})}
+		if s, err = ml.AppendColumn(s, m.UID(), f); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// outputAttribute is the nominal attribute Spark writes on output column k:
+// the labels in index order, and "__unknown" last with handleInvalid=keep.
+func (m *StringIndexerModel) outputAttribute(k int, name string) attribute.Attribute {
+	vals := m.labels[k]
+	if m.handleInvalid.Get(m.Params()) == invalidKeep {
+		vals = append(append([]string(nil), vals...), "__unknown")
+	}
+	return attribute.NewNominal(name, vals)
 }
 
 // Transform implements ml.Transformer.
@@ -343,7 +371,8 @@ func (m *StringIndexerModel) Transform(df *frame.DataFrame) (*frame.DataFrame, e
 			index[l] = i
 		}
 		fn := indexFn(m.UID(), in, index, mode)
-		res = res.WithColumn(outs[c], frame.UDF("stringIndexer", arrow.PrimitiveTypes.Float64, fn, frame.Col(in)))
+		res = res.WithColumn(outs[c], frame.UDF("stringIndexer", arrow.PrimitiveTypes.Float64, fn, frame.Col(in))).
+			WithMetadata(outs[c], m.outputAttribute(c, outs[c]).Metadata(arrow.Metadata{}))
 	}
 	if mode == invalidSkip {
 		for _, o := range indexed {
@@ -467,10 +496,10 @@ func (s *IndexToString) TransformSchema(in *arrow.Schema) (*arrow.Schema, error)
 	if err := s.CheckParams(); err != nil {
 		return nil, err
 	}
-	if len(s.labels.Get(s.Params())) == 0 {
-		return nil, fmt.Errorf("%s: labels must be set (column metadata with labels is not supported)", s.UID())
-	}
 	if _, err := ml.CheckColumn(in, s.UID(), s.inputCol.Get(s.Params()), ml.Numeric); err != nil {
+		return nil, err
+	}
+	if _, err := s.resolveLabels(in); err != nil {
 		return nil, err
 	}
 	return ml.AppendColumn(in, s.UID(), arrow.Field{Name: s.outputCol.Get(s.Params()), Type: arrow.BinaryTypes.String, Nullable: true})
@@ -482,7 +511,11 @@ func (s *IndexToString) Transform(df *frame.DataFrame) (*frame.DataFrame, error)
 		return nil, err
 	}
 	ps := s.Params()
-	in, labels, uid := s.inputCol.Get(ps), s.labels.Get(ps), s.UID()
+	in, uid := s.inputCol.Get(ps), s.UID()
+	labels, err := s.resolveLabels(df.Schema())
+	if err != nil {
+		return nil, err
+	}
 	fn := func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error) {
 		x, err := ml.Float64Column(args[0], nil)
 		if err != nil {
@@ -505,6 +538,27 @@ func (s *IndexToString) Transform(df *frame.DataFrame) (*frame.DataFrame, error)
 	}
 	res := df.WithColumn(s.outputCol.Get(ps), frame.UDF("indexToString", arrow.BinaryTypes.String, fn, frame.Col(in)))
 	return res, res.Err()
+}
+
+// resolveLabels is the labels param when set and not empty, else (as
+// Spark) the values of the input column's nominal or binary attribute.
+func (s *IndexToString) resolveLabels(schema *arrow.Schema) ([]string, error) {
+	if l := s.labels.Get(s.Params()); len(l) > 0 {
+		return l, nil
+	}
+	in := s.inputCol.Get(s.Params())
+	i := ml.FieldIndex(schema, in)
+	if i < 0 {
+		return nil, fmt.Errorf("%s: input column %q not found", s.UID(), in)
+	}
+	a, ok, err := attribute.FromField(schema.Field(i))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.UID(), err)
+	}
+	if !ok || (a.Type != attribute.Nominal && a.Type != attribute.Binary) || len(a.Values) == 0 {
+		return nil, fmt.Errorf("%s: input column %q has no nominal attribute with values and the labels param is not set", s.UID(), in)
+	}
+	return a.Values, nil
 }
 
 // Copy implements ml.Stage.
@@ -610,6 +664,21 @@ func (s *OneHotEncoder) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model,
 	}
 	ps := s.Params()
 	ins, _, _ := s.pairs(ps)
+	// Spark sizes a column from its nominal or binary attribute (the
+	// indexer's labels, with its "__unknown" slot under keep) and scans the
+	// data only for columns without one.
+	fromMeta, err := oneHotSizesFromSchema(s.UID(), df.Schema(), ins)
+	if err != nil {
+		return nil, err
+	}
+	if len(fromMeta) == len(ins) {
+		sizes := make([]int, len(ins))
+		for c := range ins {
+			sizes[c] = fromMeta[c]
+		}
+		m := newOneHotEncoderModel(s.UID(), sizes)
+		return m, ps.CopyValuesTo(m.Params())
+	}
 	cols := make([]frame.Column, len(ins))
 	for i, c := range ins {
 		cols[i] = frame.Col(c)
@@ -651,6 +720,9 @@ func (s *OneHotEncoder) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model,
 			mx = math.Max(mx, a[c])
 		}
 		sizes[c] = int(mx) + 1
+		if n, ok := fromMeta[c]; ok {
+			sizes[c] = n
+		}
 	}
 	m := newOneHotEncoderModel(uid, sizes)
 	return m, ps.CopyValuesTo(m.Params())
@@ -729,9 +801,64 @@ func (m *OneHotEncoderModel) Transform(df *frame.DataFrame) (*frame.DataFrame, e
 		if dropLast {
 			size--
 		}
-		res = res.WithColumn(outs[c], frame.UDF("oneHotEncoder", linalg.VectorType(), oneHotFn(m.UID(), in, cats, size, keep), frame.Col(in)))
+		g := oneHotGroup(df.Schema(), in, cats, dropLast, keep)
+		res = res.WithColumn(outs[c], frame.UDF("oneHotEncoder", linalg.VectorType(), oneHotFn(m.UID(), in, cats, size, keep), frame.Col(in))).
+			WithMetadata(outs[c], g.Metadata(arrow.Metadata{}))
 	}
 	return res, res.Err()
+}
+
+// oneHotSizesFromSchema maps each input column index that carries a
+// nominal attribute of known size, or a binary attribute, to that size.
+func oneHotSizesFromSchema(uid string, schema *arrow.Schema, ins []string) (map[int]int, error) {
+	out := map[int]int{}
+	for c, in := range ins {
+		i := ml.FieldIndex(schema, in)
+		if i < 0 {
+			continue
+		}
+		a, ok, err := attribute.FromField(schema.Field(i))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", uid, err)
+		}
+		if !ok {
+			continue
+		}
+		if n, known := a.Cardinality(); known {
+			out[c] = n
+		}
+	}
+	return out, nil
+}
+
+// oneHotGroup is the attribute group Spark writes on a one-hot output: one
+// binary attribute per slot, named by the input's values (or "0", "1", …),
+// the last dropped with dropLast (and not keep), "invalidValues" added
+// with keep (and not dropLast).
+func oneHotGroup(schema *arrow.Schema, in string, cats int, dropLast, keep bool) attribute.Group {
+	var names []string
+	if i := ml.FieldIndex(schema, in); i >= 0 {
+		if a, ok, err := attribute.FromField(schema.Field(i)); err == nil && ok && len(a.Values) == cats {
+			names = a.Values
+		}
+	}
+	if names == nil {
+		names = make([]string, cats)
+		for i := range names {
+			names[i] = strconv.Itoa(i)
+		}
+	}
+	switch {
+	case dropLast && !keep && len(names) > 0:
+		names = names[:len(names)-1]
+	case !dropLast && keep:
+		names = append(append([]string(nil), names...), "invalidValues")
+	}
+	attrs := make([]attribute.Attribute, len(names))
+	for i, n := range names {
+		attrs[i] = attribute.NewBinary(n)
+	}
+	return attribute.NewGroup(attrs)
 }
 
 func oneHotFn(uid, col string, cats, size int, keep bool) func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error) {

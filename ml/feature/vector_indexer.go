@@ -330,6 +330,7 @@ func (m *VectorIndexerModel) Transform(df *frame.DataFrame) (*frame.DataFrame, e
 			return err
 		}
 	})
+	res = res.WithMetadata(out, m.outputGroup(df.Schema()).Metadata(arrow.Metadata{}))
 	if mode == invalidSkip {
 		res = res.Filter(frame.Col(out).IsNotNull())
 	}

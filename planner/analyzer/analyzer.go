@@ -82,6 +82,10 @@ func (a *Analyzer) NewScan(src logical.Source, table string) *logical.Scan {
 	attrs := make([]*logical.Attribute, s.NumFields())
 	for i, f := range s.Fields() {
 		attrs[i] = &logical.Attribute{ID: a.IDs.Next(), Name: f.Name, Qualifier: table, Type: f.Type, Null: f.Nullable}
+		if f.HasMetadata() {
+			md := f.Metadata
+			attrs[i].Meta = &md
+		}
 	}
 	return &logical.Scan{Source: src, Attrs: attrs, Limit: -1}
 }
@@ -317,7 +321,7 @@ func (a *Analyzer) resolveList(list []logical.Expr, in []*logical.Attribute, whe
 		case *logical.Attribute:
 		case *logical.Alias:
 			if x.ID == 0 {
-				r = &logical.Alias{E: x.E, Name: x.Name, ID: a.IDs.Next()}
+				r = &logical.Alias{E: x.E, Name: x.Name, ID: a.IDs.Next(), Meta: x.Meta}
 			}
 		default:
 			name := logical.OutputName(r)

@@ -43,7 +43,7 @@ func (a *Analyzer) reinstance(right logical.Plan) (logical.Plan, error) {
 					id = a.IDs.Next()
 					remap[v.ID] = id
 				}
-				return &logical.Alias{E: v.E, Name: v.Name, ID: id}, true
+				return &logical.Alias{E: v.E, Name: v.Name, ID: id, Meta: v.Meta}, true
 			case *logical.Subquery:
 				return logical.RemapOuterRefs(v, remap), true
 			}

@@ -77,12 +77,15 @@ func (e *Star) Nullable() bool { return true }
 
 // Attribute is a resolved column: a unique ID within the query, a name, an
 // optional qualifier (table name or alias), its type and nullability.
+// Meta, when not nil, is the column's field metadata (as Spark's
+// StructField metadata, e.g. ML attributes); it is shared, never modified.
 type Attribute struct {
 	ID        int64
 	Name      string
 	Qualifier string
 	Type      arrow.DataType
 	Null      bool
+	Meta      *arrow.Metadata
 }
 
 func (e *Attribute) String() string { return fmt.Sprintf("%s#%d", e.Name, e.ID) }
@@ -268,10 +271,15 @@ func (e *Cast) Nullable() bool { return e.Try || e.E.Nullable() }
 
 // Alias names the value of an expression. ID is the attribute ID of the output
 // column it defines (assigned by the analyzer).
+//
+// Meta, when not nil, is the explicit field metadata of the named column;
+// when nil, an alias of a column keeps that column's metadata (Spark's
+// Alias.explicitMetadata).
 type Alias struct {
 	E    Expr
 	Name string
 	ID   int64
+	Meta *arrow.Metadata
 }
 
 func (e *Alias) String() string { return fmt.Sprintf("%s AS %s#%d", e.E, e.Name, e.ID) }
@@ -279,7 +287,19 @@ func (e *Alias) String() string { return fmt.Sprintf("%s AS %s#%d", e.E, e.Name,
 func (e *Alias) Children() []Expr { return []Expr{e.E} }
 
 func (e *Alias) WithChildren(c []Expr) Expr {
-	return &Alias{E: c[0], Name: e.Name, ID: e.ID}
+	return &Alias{E: c[0], Name: e.Name, ID: e.ID, Meta: e.Meta}
+}
+
+// Metadata is the field metadata of the aliased column: the explicit Meta,
+// else that of an aliased column, else nil.
+func (e *Alias) Metadata() *arrow.Metadata {
+	if e.Meta != nil {
+		return e.Meta
+	}
+	if a, ok := e.E.(*Attribute); ok {
+		return a.Meta
+	}
+	return nil
 }
 
 func (e *Alias) DataType() arrow.DataType { return e.E.DataType() }

@@ -27,6 +27,9 @@ func Schema(p Plan) *arrow.Schema {
 	fields := make([]arrow.Field, len(out))
 	for i, a := range out {
 		fields[i] = arrow.Field{Name: a.Name, Type: a.Type, Nullable: a.Null}
+		if a.Meta != nil {
+			fields[i].Metadata = *a.Meta
+		}
 	}
 	return arrow.NewSchema(fields, nil)
 }
@@ -358,7 +361,7 @@ func NamedOutput(list []Expr) []*Attribute {
 		case *Attribute:
 			out[i] = x
 		case *Alias:
-			out[i] = &Attribute{ID: x.ID, Name: x.Name, Type: x.DataType(), Null: x.Nullable()}
+			out[i] = &Attribute{ID: x.ID, Name: x.Name, Type: x.DataType(), Null: x.Nullable(), Meta: x.Metadata()}
 		default:
 			out[i] = &Attribute{ID: -1, Name: OutputName(e), Type: e.DataType(), Null: true}
 		}
