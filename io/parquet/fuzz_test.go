@@ -14,7 +14,7 @@ import (
 )
 
 // readAnyParquet opens data as a Parquet file named f.parquet and reads every
-// row group, all columns together and each column alone, in small batches.
+// row group, all columns together and each column alone, in batches of 61 rows.
 // It fails on a panic, a leaked buffer, an error that does not name the
 // file, or an error that is not sticky; errors are expected for garbage.
 func readAnyParquet(t testing.TB, data []byte) {
@@ -26,13 +26,18 @@ func readAnyParquet(t testing.TB, data []byte) {
 		return
 	}
 	defer f.Close()
+	// A valid file may declare billions of rows in a few bytes (all-null
+	// RLE runs); decoding them is slow, not wrong, so such inputs stop here.
+	if f.NumRows() > 1<<16 {
+		return
+	}
 	sels := [][]int{nil}
 	for i := range f.Schema().NumFields() {
 		sels = append(sels, []int{i})
 	}
 	for rg := range f.NumRowGroups() {
 		for _, sel := range sels {
-			r, err := f.ReadRowGroup(context.Background(), rg, ReadOptions{Columns: sel, BatchSize: 5, Mem: mem})
+			r, err := f.ReadRowGroup(context.Background(), rg, ReadOptions{Columns: sel, BatchSize: 61, Mem: mem})
 			if err != nil {
 				namesParquetFile(t, err)
 				continue
