@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -18,6 +19,7 @@ func readAny(t testing.TB, data []byte, header bool) {
 	opts := Options{Header: header, InferSchema: true, BatchSize: 3, Mem: mem}
 	s, err := InferSchema(bytes.NewReader(data), "f.csv", opts)
 	if err != nil {
+		namesFile(t, err)
 		return
 	}
 	fields := append([]arrow.Field(nil), s.Fields()...)
@@ -36,6 +38,7 @@ func readAny(t testing.TB, data []byte, header bool) {
 			b, err := r.Next()
 			if err != nil {
 				if err != io.EOF {
+					namesFile(t, err)
 					if _, err2 := r.Next(); err2 != err {
 						t.Fatalf("error not sticky: %v then %v", err, err2)
 					}
@@ -65,4 +68,12 @@ func FuzzRead(f *testing.F) {
 		f.Add([]byte(s), true)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, header bool) { readAny(t, data, header) })
+}
+
+// namesFile fails unless a read error names the file it came from.
+func namesFile(t testing.TB, err error) {
+	t.Helper()
+	if !strings.Contains(err.Error(), "f.csv") {
+		t.Fatalf("error does not name the file: %v", err)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -19,6 +20,7 @@ func readAny(t testing.TB, data []byte) {
 		opts := Options{BatchSize: 3, Mem: mem, Mode: mode}
 		s, err := InferSchema(bytes.NewReader(data), "f.json", opts)
 		if err != nil {
+			namesFile(t, err)
 			continue
 		}
 		fields := append([]arrow.Field(nil), s.Fields()...)
@@ -37,6 +39,7 @@ func readAny(t testing.TB, data []byte) {
 				b, err := r.Next()
 				if err != nil {
 					if err != io.EOF {
+						namesFile(t, err)
 						if _, err2 := r.Next(); err2 != err {
 							t.Fatalf("error not sticky: %v then %v", err, err2)
 						}
@@ -67,4 +70,12 @@ func FuzzRead(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { readAny(t, data) })
+}
+
+// namesFile fails unless a read error names the file it came from.
+func namesFile(t testing.TB, err error) {
+	t.Helper()
+	if !strings.Contains(err.Error(), "f.json") {
+		t.Fatalf("error does not name the file: %v", err)
+	}
 }

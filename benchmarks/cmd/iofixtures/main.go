@@ -34,6 +34,34 @@ const lz4Rows = `SELECT i::INTEGER AS id,
        CASE WHEN i % 3 = 0 THEN NULL ELSE i::BIGINT * 1000003 - 500000000 END AS n
 FROM range(1000) r(i)`
 
+// typeRows are the rows of the conformance corpus's DuckDB files: every flat
+// type gspark reads, a null in every seventh row of the nullable columns, a
+// low-cardinality string column (dictionary encoded) and a high one.
+const typeRows = `SELECT i::INTEGER AS id,
+       CASE WHEN i % 7 = 1 THEN NULL ELSE i % 3 = 1 END AS b,
+       (i % 200 - 100)::TINYINT AS i8,
+       (i * 37 % 60000 - 30000)::SMALLINT AS i16,
+       CASE WHEN i % 7 = 2 THEN NULL ELSE (i * 1000003 % 2000000000 - 1000000000)::INTEGER END AS i32,
+       (i::BIGINT * 4611686018427 - 4611686018427387)::BIGINT AS i64,
+       (i % 256)::UTINYINT AS u8,
+       (i * 37 % 65536)::USMALLINT AS u16,
+       (i::BIGINT * 2147483 % 4294967296)::UINTEGER AS u32,
+       (i::HUGEINT * 9223372036854775 % 18446744073709551616)::UBIGINT AS u64,
+       CASE WHEN i % 7 = 3 THEN NULL ELSE (i / 7.0)::FLOAT END AS f32,
+       (i / 13.0 - 50)::DOUBLE AS f64,
+       CASE WHEN i % 7 = 4 THEN NULL ELSE (i * 1.25 - 100)::DECIMAL(9,2) END AS d9,
+       (i * 1000.125 - 7)::DECIMAL(18,3) AS d18,
+       (i * 123456789.1234 - 99999)::DECIMAL(38,4) AS d38,
+       'group ' || (i % 17) AS s_dict,
+       CASE WHEN i % 7 = 5 THEN NULL ELSE md5(i::VARCHAR) END AS s,
+       CASE WHEN i % 7 = 6 THEN NULL ELSE md5(i::VARCHAR)::BLOB END AS bl,
+       DATE '1969-12-01' + i::INTEGER AS d,
+       TIME '00:00:01' + INTERVAL (i * 997) SECOND AS t,
+       TIMESTAMP '1969-12-31 12:00:00' + INTERVAL (i * 123457) SECOND AS ts,
+       (TIMESTAMP_NS '2020-01-01 00:00:00' + INTERVAL (i * 1000003) MICROSECOND) AS ts_ns,
+       CASE WHEN i % 7 = 0 THEN NULL ELSE TIMESTAMPTZ '2000-01-01 00:00:00+00' + INTERVAL (i * 3) HOUR END AS tstz
+FROM range(2000) r(i)`
+
 // csvRows are the rows of the compressed CSV and JSON lines files.
 const csvRows = `SELECT i::INTEGER AS id, 'name ' || i AS name, i * 0.5 AS score
 FROM range(100) r(i)`
@@ -63,6 +91,12 @@ FROM range(300) r(i)) TO '{path}' (FORMAT parquet, PARQUET_VERSION V2)`,
 		sql:   `COPY (SELECT *, NULL::VARCHAR AS allnull FROM (` + lz4Rows + `)) TO '{path}' (FORMAT parquet, COMPRESSION lz4, PARQUET_VERSION V2)`,
 		codec: "LZ4_RAW",
 	},
+	{name: "parquet/duckdb_types_snappy_v1.parquet", sql: `COPY (` + typeRows + `) TO '{path}' (FORMAT parquet, COMPRESSION snappy)`, codec: "SNAPPY"},
+	{name: "parquet/duckdb_types_gzip_v2.parquet", sql: `COPY (` + typeRows + `) TO '{path}' (FORMAT parquet, COMPRESSION gzip, PARQUET_VERSION V2)`, codec: "GZIP"},
+	{name: "parquet/duckdb_types_zstd_v2.parquet", sql: `COPY (` + typeRows + `) TO '{path}' (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2)`, codec: "ZSTD"},
+	{name: "parquet/duckdb_types_brotli_v1.parquet", sql: `COPY (` + typeRows + `) TO '{path}' (FORMAT parquet, COMPRESSION brotli)`, codec: "BROTLI"},
+	{name: "parquet/duckdb_types_lz4_v2.parquet", sql: `COPY (` + typeRows + `) TO '{path}' (FORMAT parquet, COMPRESSION lz4, PARQUET_VERSION V2)`, codec: "LZ4_RAW"},
+	{name: "parquet/duckdb_types_uncompressed_v1.parquet", sql: `COPY (` + typeRows + `) TO '{path}' (FORMAT parquet, COMPRESSION uncompressed)`, codec: "UNCOMPRESSED"},
 	{name: "csv/rows.csv.gz", sql: `COPY (` + csvRows + `) TO '{path}' (FORMAT csv, HEADER, COMPRESSION gzip)`},
 	{name: "csv/rows.csv.zst", sql: `COPY (` + csvRows + `) TO '{path}' (FORMAT csv, HEADER, COMPRESSION zstd)`},
 	{name: "json/rows.json.gz", sql: `COPY (` + csvRows + `) TO '{path}' (FORMAT json, COMPRESSION gzip)`},
