@@ -70,3 +70,13 @@ func Binary(c frame.Column) frame.Column { return frame.Call("binary", c) }
 
 // Timestamp is CAST(c AS TIMESTAMP).
 func Timestamp(c frame.Column) frame.Column { return frame.Call("timestamp", c) }
+
+// UUID is a random version 4 UUID per row.
+func UUID() frame.Column { return frame.Call("uuid") }
+
+// AssertTrue is NULL when cond is true and fails the query otherwise, with
+// Spark's message '<cond>' is not true!.
+func AssertTrue(cond frame.Column) frame.Column { return frame.Call("assert_true", cond) }
+
+// RaiseError fails the query with msg on any row that evaluates it.
+func RaiseError(msg frame.Column) frame.Column { return frame.Call("raise_error", msg) }

@@ -2,6 +2,7 @@ package functions
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os/user"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -9,6 +10,7 @@ import (
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/expr/datefn"
 	"github.com/gspark/gspark/exec/expr/mathfn"
+	"github.com/gspark/gspark/exec/expr/strfn"
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -49,6 +51,17 @@ func moreFunctions() []FunctionDef {
 			now := &logical.Func{Name: "current_timestamp", Type: datefn.Timestamp}
 			return namedAs(name, args, &logical.Cast{E: now, To: datefn.TimestampNTZ}), nil
 		}, Compile: rewritten},
+		// uuid carries a hidden random tag, as Spark's Uuid a random seed, so
+		// that two calls are two expressions.
+		{Name: "uuid", MinArgs: 0, MaxArgs: 0, Nondeterministic: true, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+			tag := &logical.Literal{Value: rand.Int64(), Type: arrow.PrimitiveTypes.Int64}
+			return namedAs(name, args, &logical.Func{Name: name, Args: []logical.Expr{tag}, Type: arrow.BinaryTypes.String}), nil
+		}, Compile: func(_ *logical.Func, _ []expr.Expr) (expr.Expr, error) { return strfn.UUID(), nil }},
+		// raise_error is nondeterministic so that constant folding never
+		// evaluates (and fails on) a call no row reaches.
+		{Name: "raise_error", MinArgs: 1, MaxArgs: 1, Nondeterministic: true, Resolve: resolveRaiseError,
+			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return expr.RaiseError(a[0]) }},
+		{Name: "assert_true", MinArgs: 1, MaxArgs: 2, Resolve: resolveAssertTrue, Compile: rewritten},
 	}
 	// Spark registers a function per cast target: int(x) is CAST(x AS INT).
 	for _, t := range []string{"bigint", "int", "smallint", "tinyint", "double", "float", "decimal", "string", "boolean", "binary", "date", "timestamp"} {
@@ -65,6 +78,35 @@ func moreFunctions() []FunctionDef {
 			}, Compile: rewritten})
 	}
 	return defs
+}
+
+// resolveRaiseError types raise_error(msg): a NULL column that fails with msg.
+func resolveRaiseError(name string, args []logical.Expr) (logical.Expr, error) {
+	t := args[0].DataType()
+	if !logical.IsString(t) && t.ID() != arrow.NULL {
+		return nil, ArgError(name, args[0], "a STRING message")
+	}
+	return &logical.Func{Name: name, Args: []logical.Expr{logical.CastTo(args[0], arrow.BinaryTypes.String)}, Type: arrow.Null, MayBeNull: true}, nil
+}
+
+// resolveAssertTrue rewrites assert_true(cond[, msg]) as Spark does: CASE
+// WHEN cond THEN NULL ELSE raise_error(msg) END, msg by default
+// '<cond>' is not true!.
+func resolveAssertTrue(name string, args []logical.Expr) (logical.Expr, error) {
+	if t := args[0].DataType(); t.ID() != arrow.BOOL && t.ID() != arrow.NULL {
+		return nil, ArgError(name, args[0], "a BOOLEAN condition")
+	}
+	msg := stringLiteral("'" + logical.StripIDs(args[0].String()) + "' is not true!")
+	if len(args) == 2 {
+		msg = args[1]
+	}
+	raise, err := resolveRaiseError("raise_error", []logical.Expr{msg})
+	if err != nil {
+		return nil, err
+	}
+	cond := logical.CastTo(args[0], arrow.FixedWidthTypes.Boolean)
+	cw := &logical.CaseWhen{Whens: []logical.Expr{cond}, Thens: []logical.Expr{&logical.Literal{Type: arrow.Null}}, Else: raise}
+	return lazyCall(name, args, cw), nil
 }
 
 // osUser is the name of the user running the process, Spark's current_user
