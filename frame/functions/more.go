@@ -80,3 +80,20 @@ func AssertTrue(cond frame.Column) frame.Column { return frame.Call("assert_true
 
 // RaiseError fails the query with msg on any row that evaluates it.
 func RaiseError(msg frame.Column) frame.Column { return frame.Call("raise_error", msg) }
+
+// RegexpCount is how many times the Java regular expression pattern matches
+// in c.
+func RegexpCount(c frame.Column, pattern string) frame.Column {
+	return frame.Call("regexp_count", c, frame.Lit(pattern))
+}
+
+// RegexpSubstr is the first match of pattern in c, NULL when none.
+func RegexpSubstr(c frame.Column, pattern string) frame.Column {
+	return frame.Call("regexp_substr", c, frame.Lit(pattern))
+}
+
+// RegexpInstr is the 1-based character position of the first match of
+// pattern in c, 0 when none.
+func RegexpInstr(c frame.Column, pattern string) frame.Column {
+	return frame.Call("regexp_instr", c, frame.Lit(pattern))
+}

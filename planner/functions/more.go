@@ -61,6 +61,9 @@ func moreFunctions() []FunctionDef {
 		// evaluates (and fails on) a call no row reaches.
 		{Name: "raise_error", MinArgs: 1, MaxArgs: 1, Nondeterministic: true, Resolve: resolveRaiseError,
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return expr.RaiseError(a[0]) }},
+		regexFn("regexp_count", arrow.PrimitiveTypes.Int32, false, strfn.RegexpCount),
+		regexFn("regexp_substr", arrow.BinaryTypes.String, true, strfn.RegexpSubstr),
+		regexFn("regexp_instr", arrow.PrimitiveTypes.Int32, false, strfn.RegexpInstr),
 		{Name: "assert_true", MinArgs: 1, MaxArgs: 2, Resolve: resolveAssertTrue, Compile: rewritten},
 	}
 	// Spark registers a function per cast target: int(x) is CAST(x AS INT).
@@ -107,6 +110,28 @@ func resolveAssertTrue(name string, args []logical.Expr) (logical.Expr, error) {
 	cond := logical.CastTo(args[0], arrow.FixedWidthTypes.Boolean)
 	cw := &logical.CaseWhen{Whens: []logical.Expr{cond}, Thens: []logical.Expr{&logical.Literal{Type: arrow.Null}}, Else: raise}
 	return lazyCall(name, args, cw), nil
+}
+
+// regexFn is a function of a string and a literal regular expression.
+func regexFn(name string, out arrow.DataType, mayBeNull bool, k func(expr.Expr, string) (expr.Expr, error)) FunctionDef {
+	return FunctionDef{Name: name, MinArgs: 2, MaxArgs: 2,
+		Resolve: func(n string, args []logical.Expr) (logical.Expr, error) {
+			e, err := strfnResolveLits(out, 1)(n, args)
+			if f, ok := e.(*logical.Func); ok && err == nil {
+				f.MayBeNull = mayBeNull
+			}
+			return e, err
+		},
+		Compile: func(call *logical.Func, a []expr.Expr) (expr.Expr, error) {
+			if null, ok := strfnNullLit(call, out, 1); ok {
+				return null, nil
+			}
+			pattern, err := StringLiteralArg(call.Name, call.Args[1])
+			if err != nil {
+				return nil, err
+			}
+			return k(a[0], pattern)
+		}}
 }
 
 // osUser is the name of the user running the process, Spark's current_user
