@@ -131,7 +131,8 @@ func TestInsertOverwriteViewsAndFileQueries(t *testing.T) {
 	}
 	for _, c := range []struct{ q, msg string }{
 		{"SELECT * FROM parquet.`/no/such/dir`", "/no/such/dir does not exist"},
-		{"SELECT * FROM avro.`/no/such/dir`", "unknown table avro./no/such/dir"},
+		{"SELECT * FROM orc.`/no/such/dir`", "unknown table orc./no/such/dir"},
+		{"SELECT * FROM avro.`/no/such/dir`", "read avro: path /no/such/dir does not exist"},
 		{"SELECT * FROM json.`" + t.TempDir() + "`", "contains no .json files"},
 	} {
 		if err := s.SQL(c.q).Err(); err == nil || !strings.Contains(err.Error(), c.msg) {
