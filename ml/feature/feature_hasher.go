@@ -2,7 +2,6 @@ package feature
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/linalg"
 	"github.com/gspark/gspark/ml/param"
+	"github.com/gspark/gspark/values"
 )
 
 // FeatureHasher projects numeric, boolean and string columns into one sparse
@@ -214,50 +214,13 @@ func writeJavaString(sb *strings.Builder, arr arrow.Array, i int) error {
 	case *array.Uint64:
 		sb.WriteString(strconv.FormatUint(a.Value(i), 10))
 	case *array.Float32:
-		sb.WriteString(javaDouble(float64(a.Value(i)), 32))
+		sb.WriteString(values.FormatFloat(a.Value(i)))
 	case *array.Float64:
-		sb.WriteString(javaDouble(a.Value(i), 64))
+		sb.WriteString(values.FormatDouble(a.Value(i)))
 	default:
 		sb.WriteString(arr.ValueStr(i))
 	}
 	return nil
-}
-
-// javaDouble formats f as Java's Double.toString (Float.toString for
-// bitSize 32): plain decimals with at least one fraction digit for
-// 1e-3 <= |f| < 1e7, else "d.dddE±n".
-func javaDouble(f float64, bitSize int) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, bitSize)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'E', -1, bitSize)
-	mant, exp, _ := strings.Cut(s, "E")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	neg := strings.HasPrefix(exp, "-")
-	exp = strings.TrimLeft(exp, "+-0")
-	if neg {
-		exp = "-" + exp
-	}
-	return mant + "E" + exp
 }
 
 // Copy implements ml.Stage.

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/values"
 )
 
 // TestFeatureHasherSparkExample reproduces the FeatureHasher example of
@@ -91,8 +93,8 @@ func TestJavaDouble(t *testing.T) {
 		f    float64
 		want string
 	}{{2, "2.0"}, {2.5, "2.5"}, {1e7, "1.0E7"}, {1.5e-5, "1.5E-5"}, {0.001, "0.001"}, {-3, "-3.0"}, {123456789, "1.23456789E8"}} {
-		if got := javaDouble(c.f, 64); got != c.want {
-			t.Errorf("javaDouble(%v) = %q, want %q", c.f, got, c.want)
+		if got := values.FormatDouble(c.f); got != c.want {
+			t.Errorf("values.FormatDouble(%v) = %q, want %q", c.f, got, c.want)
 		}
 	}
 }

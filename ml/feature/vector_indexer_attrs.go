@@ -1,15 +1,13 @@
 package feature
 
 import (
-	"math"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/attribute"
+	"github.com/gspark/gspark/values"
 )
 
 // outputGroup is the attribute group Spark's VectorIndexerModel writes on
@@ -50,7 +48,7 @@ func (m *VectorIndexerModel) outputGroup(schema *arrow.Schema) attribute.Group {
 		sort.Float64s(vals)
 		names := make([]string, len(vals), len(vals)+1)
 		for k, v := range vals {
-			names[k] = scalaDouble(v)
+			names[k] = values.FormatDouble(v)
 		}
 		if keep {
 			names = append(names, "__unknown")
@@ -66,34 +64,4 @@ func (m *VectorIndexerModel) outputGroup(schema *arrow.Schema) attribute.Group {
 		attrs[j] = a
 	}
 	return attribute.NewGroup(attrs)
-}
-
-// scalaDouble formats v as Scala's Double.toString does: "1.0", "0.5",
-// scientific "1.0E-5" below 1e-3 and from 1e7 in magnitude.
-func scalaDouble(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Infinity"
-	case math.IsInf(v, -1):
-		return "-Infinity"
-	}
-	if a := math.Abs(v); v == 0 || (a >= 1e-3 && a < 1e7) {
-		s := strconv.FormatFloat(v, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		if v == 0 && math.Signbit(v) {
-			return "-0.0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(v, 'e', -1, 64) // e.g. 1e-05, 1.5e+07
-	mant, exp, _ := strings.Cut(s, "e")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	e, _ := strconv.Atoi(exp) // FormatFloat writes a valid exponent
-	return mant + "E" + strconv.Itoa(e)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/ml/linalg"
+	"github.com/gspark/gspark/values"
 )
 
 // TestVectorIndexerAttributes checks the slot attributes VectorIndexerModel
@@ -43,8 +44,8 @@ func TestVectorIndexerAttributes(t *testing.T) {
 		}
 	}
 	for v, want := range map[float64]string{1: "1.0", 0.5: "0.5", -2: "-2.0", 1e-5: "1.0E-5", 1.5e7: "1.5E7", 123456.25: "123456.25"} {
-		if got := scalaDouble(v); got != want {
-			t.Errorf("scalaDouble(%v) = %s, want %s", v, got, want)
+		if got := values.FormatDouble(v); got != want {
+			t.Errorf("values.FormatDouble(%v) = %s, want %s", v, got, want)
 		}
 	}
 }
