@@ -12,15 +12,21 @@ import (
 	"github.com/gspark/gspark/planner/physical"
 )
 
-// TestLargeCSVFileSplits reads one CSV file, with quoted fields spanning
-// lines, on 1 and 4 partitions: the file is cut into byte ranges of whole
-// records and gives the same rows.
+// TestLargeCSVFileSplits reads one CSV file on 1 and 4 partitions: a file
+// without quotes is cut into byte ranges of whole records, one with quoted
+// fields spanning lines is read whole; both give the same rows.
 func TestLargeCSVFileSplits(t *testing.T) {
+	for _, quoted := range []bool{false, true} {
+		largeCSVFileSplits(t, quoted)
+	}
+}
+
+func largeCSVFileSplits(t *testing.T, quoted bool) {
 	ctx := context.Background()
 	var b strings.Builder
 	b.WriteString("id,s,x\n")
 	for i := range 40000 {
-		if i%7 == 0 {
+		if quoted && i%7 == 0 {
 			fmt.Fprintf(&b, "%d,\"two\nlines, \"\"q\"\"\",%d.5\n", i, i)
 		} else {
 			fmt.Fprintf(&b, "%d,v%d,%d.5\n", i, i%13, i)
@@ -41,7 +47,7 @@ func TestLargeCSVFileSplits(t *testing.T) {
 		if err := df.CreateOrReplaceTempView("big"); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := s.SQL("SELECT count(id), sum(id), sum(x), count(DISTINCT s) FROM big").Collect(ctx)
+		rows, err := s.SQL("SELECT count(id), sum(id), sum(x), count(DISTINCT s), count(DISTINCT p) FROM (SELECT *, spark_partition_id() AS p FROM big)").Collect(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,8 +59,22 @@ func TestLargeCSVFileSplits(t *testing.T) {
 	}
 	one, _ := query(1)
 	four, plan := query(4)
+	// The partitions that produced rows: all four when the file is cut.
+	readers := 4
+	if quoted {
+		readers = 1
+	}
+	if !strings.HasSuffix(four, fmt.Sprintf(" %d]]", readers)) {
+		t.Fatalf("4 partitions: %s, want rows from %d of them", four, readers)
+	}
+	one = one[:strings.LastIndexByte(one, ' ')] + "]]"
+	four = four[:strings.LastIndexByte(four, ' ')] + "]]"
 	n := 40000
-	want := fmt.Sprintf("[[%d %d %g 14]]", n, n*(n-1)/2, float64(n*(n-1)/2)+0.5*float64(n))
+	distinct := 13
+	if quoted {
+		distinct = 14
+	}
+	want := fmt.Sprintf("[[%d %d %g %d]]", n, n*(n-1)/2, float64(n*(n-1)/2)+0.5*float64(n), distinct)
 	if one != want || four != want {
 		t.Fatalf("1 partition %s, 4 partitions %s, want %s", one, four, want)
 	}
