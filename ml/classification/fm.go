@@ -228,45 +228,24 @@ func (e *FMClassifier) FitModel(ctx context.Context, df *frame.DataFrame) (*FMCl
 type FMClassificationModel struct {
 	ml.StageBase
 	fmcParams
-	coef []float64 // factors (d×k row-major), linear (d), intercept
-	d, k int
+	optim.FMWeights
 }
 
 func newFMClassificationModel(uid string, coef []float64, d, k int) *FMClassificationModel {
-	m := &FMClassificationModel{StageBase: ml.NewStageBase(uid), coef: coef, d: d, k: k}
+	m := &FMClassificationModel{StageBase: ml.NewStageBase(uid), FMWeights: optim.FMWeights{Coef: coef, D: d, K: k}}
 	m.fmcParams = defineFMC(m.Params())
 	return m
 }
-
-// Intercept returns b.
-func (m *FMClassificationModel) Intercept() float64 { return m.coef[len(m.coef)-1] }
-
-// Linear returns the linear weights.
-func (m *FMClassificationModel) Linear() linalg.Vector {
-	return linalg.Dense(slices.Clone(m.coef[m.d*m.k : m.d*m.k+m.d])...)
-}
-
-// Factors returns the factor matrix, one row of factorSize values per feature.
-func (m *FMClassificationModel) Factors() [][]float64 {
-	out := make([][]float64, m.d)
-	for i := range out {
-		out[i] = slices.Clone(m.coef[i*m.k : (i+1)*m.k])
-	}
-	return out
-}
-
-// NumFeatures returns the size of the feature vectors.
-func (m *FMClassificationModel) NumFeatures() int { return m.d }
 
 // NumClasses is 2.
 func (m *FMClassificationModel) NumClasses() int { return 2 }
 
 // Raw returns the raw score of x (the log-odds of class 1).
 func (m *FMClassificationModel) Raw(x linalg.Vector) (float64, error) {
-	if x.Size() != m.d {
-		return 0, fmt.Errorf("%s: vector has size %d, expected %d", m.UID(), x.Size(), m.d)
+	if x.Size() != m.D {
+		return 0, fmt.Errorf("%s: vector has size %d, expected %d", m.UID(), x.Size(), m.D)
 	}
-	return optim.FMRaw(x.ToArray(), m.coef, m.k, true, true, nil), nil
+	return optim.FMRaw(x.ToArray(), m.Coef, m.K, true, true, nil), nil
 }
 
 // ClassName implements ml.Stage.
@@ -293,7 +272,7 @@ func (m *FMClassificationModel) Transform(df *frame.DataFrame) (*frame.DataFrame
 	}
 	ps := m.Params()
 	uid, fc := ps.UID(), m.featuresCol.Get(ps)
-	coef, d, k := m.coef, m.d, m.k
+	coef, d, k := m.Coef, m.D, m.K
 	udf := func(kind int) func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error) {
 		return func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error) {
 			vc, err := linalg.Vectors(args[0])
@@ -362,8 +341,8 @@ func (m *FMClassificationModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 // WriteData implements ml.DataWriter: one row {intercept, linear, factors
 // (row-major, factorSize per feature)}.
 func (m *FMClassificationModel) WriteData(dir string) error {
-	d, k := m.d, m.k
-	return ml.WriteColumns(dir, 1, []string{"linear", "factors"}, [][][]float64{{m.coef[d*k : d*k+d]}, {m.coef[:d*k]}}, []string{"intercept"}, [][]float64{{m.coef[d*k+d]}})
+	d, k := m.D, m.K
+	return ml.WriteColumns(dir, 1, []string{"linear", "factors"}, [][][]float64{{m.Coef[d*k : d*k+d]}, {m.Coef[:d*k]}}, []string{"intercept"}, [][]float64{{m.Coef[d*k+d]}})
 }
 
 // Save implements ml.Stage.

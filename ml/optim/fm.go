@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
+	"github.com/gspark/gspark/ml/linalg"
 	"github.com/gspark/gspark/ml/param"
 )
 
@@ -285,3 +287,32 @@ func (p FMParams) Config(ps *param.Params, logistic bool) FMConfig {
 		Seed: p.Seed.Get(ps), Logistic: logistic,
 	}
 }
+
+// FMWeights are the fitted coefficients of a factorization machine as
+// FMTrain lays them out: the factors (D×K, row-major), the linear weights
+// (D), then the intercept. FMRegressionModel and FMClassificationModel embed
+// them.
+type FMWeights struct {
+	Coef []float64
+	D, K int
+}
+
+// Intercept returns the intercept.
+func (w FMWeights) Intercept() float64 { return w.Coef[len(w.Coef)-1] }
+
+// Linear returns the linear weights.
+func (w FMWeights) Linear() linalg.Vector {
+	return linalg.Dense(slices.Clone(w.Coef[w.D*w.K : w.D*w.K+w.D])...)
+}
+
+// Factors returns the factor matrix, one row of factorSize values per feature.
+func (w FMWeights) Factors() [][]float64 {
+	out := make([][]float64, w.D)
+	for i := range out {
+		out[i] = slices.Clone(w.Coef[i*w.K : (i+1)*w.K])
+	}
+	return out
+}
+
+// NumFeatures returns the size of the feature vectors.
+func (w FMWeights) NumFeatures() int { return w.D }

@@ -210,42 +210,21 @@ func fmFull(w []float64, d, k int, fitLinear, fitIntercept bool) []float64 {
 type FMRegressionModel struct {
 	ml.StageBase
 	fmrParams
-	coef []float64 // factors (d×k row-major), linear (d), intercept
-	d, k int
+	optim.FMWeights
 }
 
 func newFMRegressionModel(uid string, coef []float64, d, k int) *FMRegressionModel {
-	m := &FMRegressionModel{StageBase: ml.NewStageBase(uid), coef: coef, d: d, k: k}
+	m := &FMRegressionModel{StageBase: ml.NewStageBase(uid), FMWeights: optim.FMWeights{Coef: coef, D: d, K: k}}
 	m.fmrParams = defineFMR(m.Params())
 	return m
 }
 
-// Intercept returns b.
-func (m *FMRegressionModel) Intercept() float64 { return m.coef[len(m.coef)-1] }
-
-// Linear returns the linear weights w.
-func (m *FMRegressionModel) Linear() linalg.Vector {
-	return linalg.Dense(slices.Clone(m.coef[m.d*m.k : m.d*m.k+m.d])...)
-}
-
-// Factors returns the factor matrix, one row of factorSize values per feature.
-func (m *FMRegressionModel) Factors() [][]float64 {
-	out := make([][]float64, m.d)
-	for i := range out {
-		out[i] = slices.Clone(m.coef[i*m.k : (i+1)*m.k])
-	}
-	return out
-}
-
-// NumFeatures returns the size of the feature vectors.
-func (m *FMRegressionModel) NumFeatures() int { return m.d }
-
 // Predict returns the prediction for x.
 func (m *FMRegressionModel) Predict(x linalg.Vector) (float64, error) {
-	if x.Size() != m.d {
-		return 0, fmt.Errorf("%s: vector has size %d, expected %d", m.UID(), x.Size(), m.d)
+	if x.Size() != m.D {
+		return 0, fmt.Errorf("%s: vector has size %d, expected %d", m.UID(), x.Size(), m.D)
 	}
-	return optim.FMRaw(x.ToArray(), m.coef, m.k, true, true, nil), nil
+	return optim.FMRaw(x.ToArray(), m.Coef, m.K, true, true, nil), nil
 }
 
 // ClassName implements ml.Stage.
@@ -276,7 +255,7 @@ func (m *FMRegressionModel) Transform(df *frame.DataFrame) (*frame.DataFrame, er
 	}
 	ps := m.Params()
 	uid, fc := ps.UID(), m.featuresCol.Get(ps)
-	coef, d, k := m.coef, m.d, m.k
+	coef, d, k := m.Coef, m.D, m.K
 	fn := func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error) {
 		vc, err := linalg.Vectors(args[0])
 		if err != nil {
@@ -317,7 +296,7 @@ func (m *FMRegressionModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 // WriteData implements ml.DataWriter: one row {intercept, linear, factors
 // (row-major, factorSize per feature)}.
 func (m *FMRegressionModel) WriteData(dir string) error {
-	return writeFM(dir, m.coef, m.d, m.k)
+	return writeFM(dir, m.Coef, m.D, m.K)
 }
 
 // Save implements ml.Stage.
