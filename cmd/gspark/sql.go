@@ -54,7 +54,7 @@ func newSQL(g *globalFlags) *cobra.Command {
 			}
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
-			return runSQL(ctx, s, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return signalCause(ctx, runSQL(ctx, s, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 		},
 	}
 	cmd.Flags().StringVarP(&o.expr, "execute", "e", "", "SQL text to run")
