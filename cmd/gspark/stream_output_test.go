@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -90,5 +91,27 @@ func TestSQLTablePreviewIsBounded(t *testing.T) {
 	want := fmt.Sprintf("%d rows, %d shown", tablePreviewRows+5, tablePreviewRows)
 	if !strings.Contains(errOut.String(), want) {
 		t.Errorf("summary %q does not say %q", errOut.String(), want)
+	}
+}
+
+// --memory-limit also gives the Go runtime a soft limit of the budget plus
+// the documented overhead, unless GOMEMLIMIT is set.
+func TestMemoryLimitSetsRuntimeLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	t.Setenv("GOMEMLIMIT", "")
+	if _, err := (&globalFlags{memoryLimit: "256MiB"}).session(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := debug.SetMemoryLimit(-1), int64(256<<20+runtimeOverhead); got != want {
+		t.Errorf("runtime limit %d, want %d", got, want)
+	}
+	debug.SetMemoryLimit(before)
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	if _, err := (&globalFlags{memoryLimit: "64MiB"}).session(); err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("GOMEMLIMIT set, yet the runtime limit became %d", got)
 	}
 }
