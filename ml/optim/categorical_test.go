@@ -509,3 +509,49 @@ func TestCategoricalFeaturesFromAttributes(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestCategoricalSparkSuiteCases are cases of Spark's own RandomForestSuite
+// (mllib/src/test/scala/org/apache/spark/ml/tree/impl), with its expected
+// results.
+func TestCategoricalSparkSuiteCases(t *testing.T) {
+	ctx := context.Background()
+	grow := func(xs [][]float64, ys []float64, cfg TreeConfig) []TreeNode {
+		t.Helper()
+		var rows []catRow
+		for i, x := range xs {
+			rows = append(rows, catRow{x, ys[i], 1})
+		}
+		cfg.MinInstancesPerNode = 1
+		nodes, err := GrowTree(ctx, catBlocks(rows, 2), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nodes
+	}
+	// "Use soft prediction for binary classification with ordered
+	// categorical features": the best split is {1} vs. {0, 2}.
+	xs := [][]float64{{0}, {0}, {0}, {0}, {1}, {1}, {1}, {1}, {2}, {2}, {2}, {2}}
+	ys := []float64{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1}
+	nodes := grow(xs, ys, TreeConfig{MaxDepth: 1, MaxBins: 3, Impurity: "gini", NumClasses: 2, Categorical: map[int]int{0: 3}})
+	if !nodes[0].Categorical() || !slices.Equal(nodes[0].Categories, []float64{1}) {
+		t.Fatalf("soft prediction case: root %+v, Spark's left categories are [1]", nodes[0])
+	}
+	// "Avoid aggregation on the last level": categorical feature 0 (3
+	// categories), depth 1; the children predict 0 and 1 and are pure.
+	xs = [][]float64{{1, 0, 0}, {0, 1, 1}, {2, 0, 0}, {0, 2, 1}}
+	ys = []float64{0, 1, 0, 1}
+	nodes = grow(xs, ys, TreeConfig{MaxDepth: 1, MaxBins: 32, Impurity: "gini", NumClasses: 2, Categorical: map[int]int{0: 3}})
+	l, r := nodes[nodes[0].Left], nodes[nodes[0].Right]
+	if nodes[0].Impurity <= 0 || l.Prediction != 0 || r.Prediction != 1 || l.Impurity != 0 || r.Impurity != 0 {
+		t.Fatalf("last level case: root %+v, left %+v, right %+v", nodes[0], l, r)
+	}
+	// "train with constant features": categorical features of 1 and 5
+	// categories with maxBins 5 over 5 rows; the tree is a leaf
+	// predicting the label.
+	xs = [][]float64{{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}}
+	ys = []float64{1, 1, 1, 1, 1}
+	nodes = grow(xs, ys, TreeConfig{MaxDepth: 2, MaxBins: 5, Impurity: "gini", NumClasses: 2, Categorical: map[int]int{0: 1, 1: 5}})
+	if len(nodes) != 1 || nodes[0].Prediction != 1 {
+		t.Fatalf("constant features case: %+v", nodes)
+	}
+}
