@@ -98,7 +98,7 @@ func misc2Functions() []FunctionDef {
 				seed, _ := IntLiteralArg(call.Name, call.Args[1])
 				return mathfn.RandStr(int32(n), seed)
 			}},
-		{Name: "try_make_interval", MinArgs: 0, MaxArgs: 7,
+		{Name: "try_make_interval", MinArgs: 1, MaxArgs: 7,
 			Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
 				e, err := resolveMakeInterval(7, CalendarInterval)(name, args)
 				if f, ok := e.(*logical.Func); ok && err == nil {

@@ -135,5 +135,7 @@ func (k *bytesRow) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Ar
 	}
 	defer bin.Release()
 	// The same layout as a string array.
-	return array.MakeFromData(array.NewData(k.typ, bin.Len(), bin.Data().Buffers(), nil, bin.NullN(), 0)), nil
+	d := array.NewData(k.typ, bin.Len(), bin.Data().Buffers(), nil, bin.NullN(), 0)
+	defer d.Release()
+	return array.MakeFromData(d), nil
 }
