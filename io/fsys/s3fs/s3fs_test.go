@@ -30,7 +30,7 @@ func put(t *testing.T, f *FS, u, data string) {
 func TestCreateOpenReadRanges(t *testing.T) {
 	ctx := context.Background()
 	srv := startFake(t, "data")
-	f := srv.newFS(t)
+	f := newFS(t, srv)
 	content := strings.Repeat("0123456789", 1000) // 10000 bytes
 	put(t, f, "s3://data/dir/a.txt", content)
 
@@ -42,13 +42,13 @@ func TestCreateOpenReadRanges(t *testing.T) {
 	if o.Size() != 10000 {
 		t.Fatalf("size %d", o.Size())
 	}
-	before := srv.sent.Load()
+	before := srv.Sent.Load()
 	buf := make([]byte, 5)
 	if n, err := o.ReadAt(buf, 9993); n != 5 || err != nil || string(buf) != "34567" {
 		t.Fatalf("ReadAt: %d %v %q", n, err, buf)
 	}
 	// Only the 5 bytes asked for crossed the wire.
-	if got := srv.sent.Load() - before; got != 5 {
+	if got := srv.Sent.Load() - before; got != 5 {
 		t.Errorf("ReadAt fetched %d bytes, want 5", got)
 	}
 	// A read past the end returns what there is and io.EOF.
@@ -70,7 +70,7 @@ func TestCreateOpenReadRanges(t *testing.T) {
 	if err != nil || string(all) != content {
 		t.Errorf("read all: %d bytes, %v", len(all), err)
 	}
-	if !srv.sawKey("AKIDENVTEST") {
+	if !srv.SawKey("AKIDENVTEST") {
 		t.Error("requests were not signed with the credentials of the environment")
 	}
 }
@@ -78,7 +78,7 @@ func TestCreateOpenReadRanges(t *testing.T) {
 func TestListStatRemove(t *testing.T) {
 	ctx := context.Background()
 	srv := startFake(t, "data")
-	f := srv.newFS(t)
+	f := newFS(t, srv)
 	for _, k := range []string{"t/b.csv", "t/a.csv", "t/x=1/c.csv", "t2/d.csv", "t/_SUCCESS"} {
 		put(t, f, "s3://data/"+k, "x")
 	}
@@ -117,7 +117,7 @@ func TestListStatRemove(t *testing.T) {
 func TestMissingBucketAndKeyErrorsNameTheURL(t *testing.T) {
 	ctx := context.Background()
 	srv := startFake(t, "data")
-	f := srv.newFS(t)
+	f := newFS(t, srv)
 	for u, want := range map[string]string{
 		"s3://data/nope.parquet":    `open s3://data/nope.parquet: no such object`,
 		"s3://nobucket/x/a.parquet": `open s3://nobucket/x/a.parquet: bucket "nobucket" does not exist`,
@@ -155,14 +155,14 @@ func TestCredentialsFile(t *testing.T) {
 	os.WriteFile(creds, []byte("[team]\naws_access_key_id = AKIDFILETEST\naws_secret_access_key = s\n"), 0o600)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
 	t.Setenv("AWS_PROFILE", "team")
-	t.Setenv("AWS_ENDPOINT_URL", srv.url) // the endpoint from the environment too
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL) // the endpoint from the environment too
 	f, err := New(ctx, Config{PathStyle: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	put(t, f, "s3://data/k", "v")
-	if !srv.sawKey("AKIDFILETEST") || srv.sawKey("AKIDENVTEST") {
-		t.Errorf("signing keys seen: %v", srv.keys)
+	if !srv.SawKey("AKIDFILETEST") || srv.SawKey("AKIDENVTEST") {
+		t.Error("requests were not signed with the profile's keys from the credentials file")
 	}
 	// Keys in Config (fs.s3a.access.key) win.
 	f2, err := New(ctx, Config{PathStyle: true, AccessKey: "AKIDCONF", SecretKey: "s"})
@@ -175,7 +175,7 @@ func TestCredentialsFile(t *testing.T) {
 	}
 	b, _ := io.ReadAll(o)
 	o.Close()
-	if !bytes.Equal(b, []byte("v")) || !srv.sawKey("AKIDCONF") {
-		t.Errorf("read %q; keys %v", b, srv.keys)
+	if !bytes.Equal(b, []byte("v")) || !srv.SawKey("AKIDCONF") {
+		t.Errorf("read %q; signed with the configured keys: %v", b, srv.SawKey("AKIDCONF"))
 	}
 }
