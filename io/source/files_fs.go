@@ -25,6 +25,7 @@ func ListFilesFS(ctx context.Context, f fsys.FS, p, ext string) ([]string, error
 	if strings.ContainsAny(p[strings.Index(p, "://")+3:], "*?[") {
 		return listGlobFS(ctx, f, p, ext)
 	}
+	p = fsys.Clean(p)
 	st, err := f.Stat(ctx, p)
 	if err != nil {
 		return nil, fmt.Errorf("path %s: %w", p, err)
