@@ -143,10 +143,10 @@ func TestListFilesFSRemote(t *testing.T) {
 		}
 	}
 	for p, want := range map[string]string{
-		"s3://b/none":         "path s3://b/none",
-		"s3://b/t/z*.csv":     "s3://b/t/z*.csv matches no csv files",
-		"s3://b/t/[.csv":      "bad glob pattern",
-		"s3://b/t/k=2/_x/f":   "path s3://b/t/k=2/_x/f",
+		"s3://b/none":       "path s3://b/none",
+		"s3://b/t/z*.csv":   "s3://b/t/z*.csv matches no csv files",
+		"s3://b/t/[.csv":    "bad glob pattern",
+		"s3://b/t/k=2/_x/f": "path s3://b/t/k=2/_x/f",
 	} {
 		if _, err := ListFilesFS(ctx, s, p, ".csv"); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", p, err, want)
