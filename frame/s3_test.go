@@ -255,3 +255,26 @@ func TestS3Errors(t *testing.T) {
 		t.Errorf("endpoint option: %v", err)
 	}
 }
+
+// TestS3FromSQL: SET reaches the S3 settings, and CREATE TABLE … LOCATION
+// and queries over paths take s3:// URLs.
+func TestS3FromSQL(t *testing.T) {
+	ctx := context.Background()
+	srv := s3test.Start(t, "data")
+	s := NewSession()
+	script := fmt.Sprintf("SET spark.hadoop.fs.s3a.endpoint=%s; SET fs.s3a.path.style.access=true; "+
+		"CREATE TABLE t USING csv OPTIONS (header 'true') LOCATION 's3://data/sql/t' AS SELECT 1 AS id, 'a' AS s", srv.URL)
+	if err := s.ExecSQL(ctx, script, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.SQL("SELECT * FROM csv.`s3://data/sql/t`").Collect(ctx)
+	if err != nil || fmt.Sprint(rows) != "[[id s] [1 a]]" {
+		t.Errorf("csv.`s3://…`: %v %v", rows, err)
+	}
+	if !exists(t, s, "s3://data/sql/t/_SUCCESS") {
+		t.Error("no _SUCCESS marker")
+	}
+	if v, err := s.Conf("fs.s3a.path.style.access"); err != nil || v != "true" {
+		t.Errorf("Conf: %q %v", v, err)
+	}
+}
