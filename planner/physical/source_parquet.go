@@ -40,7 +40,17 @@ func NewParquetFilesFS(ctx context.Context, fs fsys.FS, paths []string) (*Parque
 	for i, p := range paths {
 		openers[i] = func() (*parquet.File, error) { return parquet.OpenFileFS(ctx, fs, p) }
 	}
-	return newParquetSource(strings.Join(paths, ", "), paths, openers, true)
+	src, err := newParquetSource(strings.Join(paths, ", "), paths, openers, true)
+	if err != nil {
+		return nil, err
+	}
+	// Scans open the files of an object store with the query's context.
+	for i, p := range paths {
+		if fsys.IsRemote(p) {
+			src.inputs[i].OpenContext = func(qctx context.Context) (*parquet.File, error) { return parquet.OpenFileFS(qctx, fs, p) }
+		}
+	}
+	return src, nil
 }
 
 // NewParquetBytes is a source over a Parquet file held in memory.
