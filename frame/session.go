@@ -15,6 +15,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/expr/datefn"
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/planner/analyzer"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/physical"
@@ -41,6 +42,10 @@ type Session struct {
 	loc        *time.Location // the zone
 	mem        memory.Allocator
 	ids        logical.IDs
+	// s3conf holds the fs.s3a.* settings; fsMux, made from them on first
+	// use, is the file system of the paths read and written.
+	s3conf map[string]string
+	fsMux  *fsys.Mux
 
 	mu     sync.Mutex
 	tables map[string]tableEntry
@@ -311,11 +316,25 @@ func canonicalKey(key string) (string, error) {
 // spark.sql.autoBroadcastJoinThreshold or gspark.broadcast.threshold (bytes;
 // -1 disables broadcast joins), gspark.spill.threshold (bytes a query may
 // hold before sorts and joins spill; auto: 60% of the memory limit; -1
-// never), spark.local.dir (where spill files go) and
+// never), spark.local.dir (where spill files go),
 // spark.sql.binaryOutputStyle (how gspark sql shows BINARY values: UTF-8,
-// BASIC, BASE64, HEX or HEX_DISCRETE). Queries planned afterwards use the
-// new value.
+// BASIC, BASE64, HEX or HEX_DISCRETE) and the settings of s3:// paths, as
+// Hadoop's S3A names them (also with the prefix spark.hadoop.):
+// fs.s3a.endpoint (an S3-compatible store's URL; AWS_ENDPOINT_URL otherwise),
+// fs.s3a.path.style.access (true or false), fs.s3a.endpoint.region,
+// fs.s3a.access.key and fs.s3a.secret.key (otherwise the standard AWS
+// environment variables and ~/.aws files). Queries planned afterwards use
+// the new value.
 func (s *Session) SetConf(key, value string) error {
+	if k, ok := s3Key(key); ok {
+		if k == confS3PathStyle {
+			if _, err := strconv.ParseBool(strings.TrimSpace(value)); err != nil {
+				return fmt.Errorf("%s: %q is not true or false", k, value)
+			}
+		}
+		s.setS3Conf(k, strings.TrimSpace(value))
+		return nil
+	}
 	k, err := canonicalKey(key)
 	if err != nil {
 		return err
@@ -407,6 +426,9 @@ func (s *Session) TimeZone() (string, *time.Location) {
 
 // Conf returns the current value of a setting SetConf accepts, as text.
 func (s *Session) Conf(key string) (string, error) {
+	if k, ok := s3Key(key); ok {
+		return s.s3ConfValue(k), nil
+	}
 	k, err := canonicalKey(key)
 	if err != nil {
 		return "", err

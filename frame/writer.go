@@ -172,7 +172,7 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 	if err != nil {
 		return err
 	}
-	txn, err := source.BeginWrite(dir, mode)
+	txn, err := source.BeginWriteFS(ctx, w.df.s.fsWith(w.opts), dir, mode)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 
 func writePart(ctx context.Context, op exec.Operator, p int, txn *source.Txn, ext string, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {
 	defer exec.Recover(&err, strings.TrimPrefix(ext, ".")+" writer")
-	f, err := txn.Create(txn.PartName(p, ext))
+	f, err := txn.CreateFile(txn.PartName(p, ext))
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func writePartitioned(ctx context.Context, mem memory.Allocator, op exec.Operato
 	}
 	dataSchema := arrow.NewSchema(dataFields, nil)
 	type out struct {
-		f  *os.File
+		f  io.WriteCloser
 		bw batchWriter
 	}
 	outs := map[string]*out{}
@@ -130,7 +130,7 @@ func writePartitioned(ctx context.Context, mem memory.Allocator, op exec.Operato
 		for _, d := range dirs {
 			o := outs[d]
 			if o == nil {
-				f, err := txn.Create(path.Join(d, txn.PartName(p, ext)))
+				f, err := txn.CreateFile(path.Join(d, txn.PartName(p, ext)))
 				if err != nil {
 					return err
 				}

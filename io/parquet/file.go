@@ -34,6 +34,7 @@
 package parquet
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -46,6 +47,7 @@ import (
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/values/vectors"
 )
 
@@ -149,6 +151,26 @@ func OpenFile(path string) (*File, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	f, err := Open(fh, st.Size(), path)
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	f.closer = fh
+	return f, nil
+}
+
+// OpenFileFS opens the Parquet file at path on the file system fs (a local
+// path by OpenFile); an object store's file is read by byte ranges, the
+// footer and then only the column chunks a scan asks for.
+func OpenFileFS(ctx context.Context, fs fsys.FS, path string) (*File, error) {
+	if !fsys.IsRemote(path) {
+		return OpenFile(path)
+	}
+	fh, err := fs.Open(ctx, path)
+	if err != nil {
+		return nil, err // names the URL
+	}
+	f, err := Open(fh, fh.Size(), path)
 	if err != nil {
 		fh.Close()
 		return nil, err
