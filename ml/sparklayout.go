@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/ml/linalg"
+	"github.com/gspark/gspark/ml/param"
 )
 
 // Spark's user-defined types of vectors and matrices, as named in the
@@ -724,4 +726,43 @@ func matrixAt(c arrow.Array, i int) (SparkMatrix, error) {
 		}
 	}
 	return dense, nil
+}
+
+// sparkEncodeParam encodes a param value as Spark's params write it:
+// non-finite doubles (alone or in arrays) as the strings "NaN", "Inf" and
+// "-Inf" (DoubleParam.jValueEncode in Spark's params.scala, whose decoder
+// accepts only these), other values as param.EncodeValue does.
+func sparkEncodeParam(v any) ([]byte, error) {
+	var conv func(v any) (any, bool)
+	conv = func(v any) (any, bool) {
+		switch x := v.(type) {
+		case float64:
+			switch {
+			case math.IsNaN(x):
+				return "NaN", true
+			case math.IsInf(x, 1):
+				return "Inf", true
+			case math.IsInf(x, -1):
+				return "-Inf", true
+			}
+			return x, true
+		case []float64:
+			out := make([]any, len(x))
+			for i, f := range x {
+				out[i], _ = conv(f)
+			}
+			return out, true
+		case [][]float64:
+			out := make([]any, len(x))
+			for i, f := range x {
+				out[i], _ = conv(f)
+			}
+			return out, true
+		}
+		return nil, false
+	}
+	if c, ok := conv(v); ok {
+		return json.Marshal(c)
+	}
+	return param.EncodeValue(v)
 }

@@ -114,7 +114,7 @@ func sparkMetadataJSON(class, version, uid string, ps *param.Params, spec SparkP
 	shared, sparkOnly := spec.Shared, spec.Defaults
 	pm, dm := map[string]json.RawMessage{}, map[string]json.RawMessage{}
 	put := func(m map[string]json.RawMessage, k string, v any) error {
-		b, err := param.EncodeValue(v)
+		b, err := sparkEncodeParam(v)
 		if err != nil {
 			return fmt.Errorf("param %s: %w", k, err)
 		}
