@@ -28,7 +28,7 @@ func TestSaveClusteringModelsInSparkLayout(t *testing.T) {
 		}
 		back := checkSparkSave(t, sparkSaveCase{name: "kmeans", model: km, class: "org.apache.spark.ml.clustering.KMeansModel", version: "2.4.7",
 			defaults: []string{"featuresCol", "predictionCol", "k", "initMode", "initSteps", "maxIter", "tol", "seed", "distanceMeasure"},
-			df: df, cols: []string{"prediction"},
+			df:       df, cols: []string{"prediction"},
 			data: arrow.NewSchema([]arrow.Field{fInt("clusterIdx"), fVec("clusterCenter")}, nil)})
 		if g, w := back.(*clustering.KMeansModel).ClusterCenters(), km.ClusterCenters(); len(g) != 3 || g[2].String() != w[2].String() {
 			t.Errorf("centers loaded back %v, saved %v", g, w)
@@ -43,7 +43,7 @@ func TestSaveClusteringModelsInSparkLayout(t *testing.T) {
 		}
 		checkSparkSave(t, sparkSaveCase{name: "gmm", model: gmm, class: "org.apache.spark.ml.clustering.GaussianMixtureModel", version: "2.4.7",
 			defaults: []string{"featuresCol", "predictionCol", "probabilityCol", "k", "maxIter", "tol", "seed"},
-			df: df, cols: []string{"probability", "prediction"},
+			df:       df, cols: []string{"probability", "prediction"},
 			data: arrow.NewSchema([]arrow.Field{list("weights", arrow.PrimitiveTypes.Float64, false), list("mus", wantVector, true), list("sigmas", wantMatrix, true)}, nil)})
 	}
 	// The means and covariances are mllib vectors and matrices, which
