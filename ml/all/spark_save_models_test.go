@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -246,5 +248,48 @@ func TestSaveLinearModelsInSparkLayout(t *testing.T) {
 			checkSparkSave(t, sparkSaveCase{name: "nb-" + nb.kind, model: m, class: "org.apache.spark.ml.classification.NaiveBayesModel",
 				version: "3.0.0", defaults: nbDefaults, df: df, cols: []string{"rawPrediction", "probability", "prediction"}, data: nbData})
 		}
+	}
+}
+
+// A LogisticRegressionModel in Spark 2.0's layout (binomial: numClasses,
+// numFeatures, intercept, coefficients) loads too, with a sparse
+// coefficient vector; its probability is σ(w·x + b), computed here.
+func TestLoadSparkLogisticRegression20(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "lr20")
+	if err := os.MkdirAll(filepath.Join(dir, "metadata"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	md := `{"class":"org.apache.spark.ml.classification.LogisticRegressionModel","timestamp":1,"sparkVersion":"2.0.2","uid":"logreg_20",` +
+		`"paramMap":{"threshold":0.5,"featuresCol":"features","maxIter":10}}`
+	if err := os.WriteFile(filepath.Join(dir, "metadata", "part-00000"), []byte(md), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	coef, _ := linalg.Sparse(3, []int{0, 2}, []float64{2, -1})
+	schema := arrow.NewSchema([]arrow.Field{fInt("numClasses"), fInt("numFeatures"), fDouble("intercept"), fVec("coefficients")}, nil)
+	if err := ml.WriteSparkRows(dir, "data", schema, []any{2, 3, 0.5, coef}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := st.(*classification.LogisticRegressionModel)
+	if m.IsMultinomial() || m.Intercept() != 0.5 || !slices.Equal(m.Coefficients().ToArray(), []float64{2, 0, -1}) {
+		t.Fatalf("loaded %v %v", m.Intercept(), m.Coefficients())
+	}
+	if v, _ := m.Params().Get("maxIter"); v != 10 {
+		t.Errorf("maxIter %v", v)
+	}
+	type row struct {
+		Features linalg.Vector `gspark:"features"`
+	}
+	out, err := m.Transform(frame.NewSession().CreateDataFrame([]row{{linalg.Dense(1, 5, 1)}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := rowsOf(t, out, []string{"probability"})
+	// w·x + b = 2 − 1 + 0.5 = 1.5; σ(1.5) = 0.8175744761936437.
+	if p := rows[0][0].(linalg.Vector).ToArray(); math.Abs(p[1]-0.8175744761936437) > 1e-15 {
+		t.Errorf("probability %v", p)
 	}
 }

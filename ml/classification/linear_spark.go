@@ -3,6 +3,7 @@ package classification
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -87,6 +88,9 @@ func loadSparkLogisticRegressionModel(ctx context.Context, dir string, md *ml.Me
 		return nil, err
 	}
 	defer d.Release()
+	if !slices.Contains(d.Columns(), "coefficientMatrix") {
+		return loadSparkLogisticRegression20(d, md)
+	}
 	k, err := d.Int("numClasses", 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
@@ -116,6 +120,22 @@ func loadSparkLogisticRegressionModel(ctx context.Context, dir string, md *ml.Me
 			md.UID, k, multi, nf, coef.NumRows, coef.NumCols, icpt.Size())
 	}
 	m := newLogisticRegressionModel(md.UID, coef.Rows(), icpt.ToArray(), multi)
+	return m, md.ApplySparkParams(m.Params())
+}
+
+// loadSparkLogisticRegression20 reads the layout of Spark 2.0 and before,
+// binomial only: Data(numClasses: Int, numFeatures: Int, intercept:
+// Double, coefficients: Vector).
+func loadSparkLogisticRegression20(d *ml.SparkData, md *ml.Metadata) (ml.Stage, error) {
+	b, err := d.Float64("intercept", 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	coef, err := d.Vector("coefficients", 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", md.UID, err)
+	}
+	m := newLogisticRegressionModel(md.UID, [][]float64{coef.ToArray()}, []float64{b}, false)
 	return m, md.ApplySparkParams(m.Params())
 }
 
