@@ -87,6 +87,8 @@ func TestSaveFeatureModelsInSparkLayout(t *testing.T) {
 			{name: "tokenizer", model: feature.NewTokenizer().SetInputCol("text"), class: cls("Tokenizer"), version: "2.4.7", defaults: []string{"outputCol"}, df: text},
 			{name: "regex", model: feature.NewRegexTokenizer().SetInputCol("text").SetPattern(`\w+`).SetGaps(false), class: cls("RegexTokenizer"), version: "2.4.7",
 				defaults: []string{"outputCol", "pattern", "gaps", "minTokenLength", "toLowercase"}, df: text},
+			{name: "stopwords", model: feature.NewStopWordsRemover().SetInputCol("words").SetCaseSensitive(true), class: cls("StopWordsRemover"), version: "2.4.7",
+				defaults: []string{"outputCol", "stopWords", "caseSensitive", "locale"}, df: text},
 			{name: "ngram", model: feature.NewNGram().SetInputCol("words").SetN(3), class: cls("NGram"), version: "2.4.7", defaults: []string{"outputCol", "n"}, df: text},
 			{name: "binarizer", model: feature.NewBinarizer().SetInputCol("a").SetThreshold(1), class: cls("Binarizer"), version: "2.4.7", defaults: []string{"outputCol", "threshold"}, df: cats},
 			{name: "normalizer", model: feature.NewNormalizer().SetInputCol("features").SetP(1), class: cls("Normalizer"), version: "2.4.7", defaults: []string{"outputCol", "p"}, df: vecs},

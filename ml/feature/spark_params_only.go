@@ -27,6 +27,7 @@ func sparkParamsOnlyLoaders() map[string]ml.Loader {
 		"SQLTransformer":      paramsOnly(func(uid string) ml.Stage { return newSQLTransformer(uid) }),
 		"ElementwiseProduct":  paramsOnly(func(uid string) ml.Stage { return newElementwiseProduct(uid) }),
 		"PolynomialExpansion": paramsOnly(func(uid string) ml.Stage { return newPolynomialExpansion(uid) }),
+		"StopWordsRemover":    paramsOnly(func(uid string) ml.Stage { return newStopWordsRemover(uid) }),
 	}
 }
 
@@ -229,3 +230,28 @@ func (p *PolynomialExpansion) WriteSparkData(string) error { return nil }
 func (p *PolynomialExpansion) SaveSpark(path string) error { return ml.SaveSpark(p, path) }
 
 var _ ml.SparkWriter = (*PolynomialExpansion)(nil)
+
+// SparkClassName implements ml.SparkWriter.
+func (s *StopWordsRemover) SparkClassName() string { return sparkPrefix + "StopWordsRemover" }
+
+// SparkParams implements ml.SparkWriter: the params of Spark's
+// StopWordsRemover; Spark's locale (for case-insensitive matching),
+// whose default is the JVM's, is written as en_US, the comparison gspark
+// makes.
+func (s *StopWordsRemover) SparkParams() ml.SparkParamSpec {
+	return ml.SparkParamSpec{Shared: []string{"inputCol", "outputCol", "stopWords", "caseSensitive"},
+		Defaults: map[string]any{"locale": "en_US"}}
+}
+
+// SparkExtra implements ml.SparkWriter (Spark writes no extra keys).
+func (s *StopWordsRemover) SparkExtra() map[string]any { return nil }
+
+// WriteSparkData implements ml.SparkWriter: StopWordsRemover saves
+// metadata only.
+func (s *StopWordsRemover) WriteSparkData(string) error { return nil }
+
+// SaveSpark writes the transformer to path in Apache Spark's layout
+// (org.apache.spark.ml.feature.StopWordsRemover, metadata only).
+func (s *StopWordsRemover) SaveSpark(path string) error { return ml.SaveSpark(s, path) }
+
+var _ ml.SparkWriter = (*StopWordsRemover)(nil)
