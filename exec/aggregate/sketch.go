@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gspark/gspark/exec/expr/fmtfn"
 	"github.com/gspark/gspark/exec/expr/sketchfn"
 	"github.com/gspark/gspark/exec/kernels"
 )
@@ -29,10 +30,14 @@ const (
 	// HLLUnionAgg is hll_union_agg(sketch, Spec.Desc =
 	// allowDifferentLgConfigK).
 	HLLUnionAgg
+	// SchemaOfVariantAgg is schema_of_variant_agg(variant): the merged
+	// schema of the values, in SQL form.
+	SchemaOfVariantAgg
 )
 
 var sketchFuncNames = map[Func]string{BitmapConstructAgg: "bitmap_construct_agg", BitmapOrAgg: "bitmap_or_agg",
-	BitmapAndAgg: "bitmap_and_agg", HLLSketchAgg: "hll_sketch_agg", HLLUnionAgg: "hll_union_agg"}
+	BitmapAndAgg: "bitmap_and_agg", HLLSketchAgg: "hll_sketch_agg", HLLUnionAgg: "hll_union_agg",
+	SchemaOfVariantAgg: "schema_of_variant_agg"}
 
 // sketchResultType is ResultType for the sketch aggregates; ok is false
 // for the others.
@@ -55,6 +60,11 @@ func sketchResultType(f Func, in arrow.DataType) (arrow.DataType, bool, error) {
 			return bin, true, nil
 		}
 		return nil, true, fmt.Errorf("%s of %s is not supported: the input must be int, bigint, string or binary", f, in)
+	case SchemaOfVariantAgg:
+		if !fmtfn.IsVariant(in) {
+			return nil, true, fmt.Errorf("%s of %s is not supported: the input must be a variant", f, in)
+		}
+		return arrow.BinaryTypes.String, true, nil
 	}
 	return nil, false, nil
 }
@@ -80,6 +90,8 @@ func newSketchAccumulator(sp Spec, merge bool) (accumulator, bool, error) {
 			}
 		}
 		return &hllSketchAcc{f: sp.Func, merge: merge, lgK: int(lgK), allowDifferent: sp.Desc}, true, nil
+	case SchemaOfVariantAgg:
+		return &variantSchemaAcc{merge: merge}, true, nil
 	}
 	return nil, false, nil
 }
@@ -270,6 +282,74 @@ func (a *hllSketchAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, er
 			s = sketchfn.NewHLL(lgK)
 		}
 		b.Append(s.Marshal())
+	}
+	return b.NewArray(), nil
+}
+
+// variantSchemaAcc keeps the merged schema of each group's variants; its
+// partial state is the schema's JSON form.
+type variantSchemaAcc struct {
+	merge   bool
+	schemas []fmtfn.VariantSchema
+}
+
+func (a *variantSchemaAcc) grow(n int) { a.schemas = growTo(a.schemas, n) }
+
+func (a *variantSchemaAcc) update(gids []uint32, cols []arrow.Array) error {
+	c := cols[0]
+	if e, ok := c.(array.ExtensionArray); ok {
+		c = e.Storage()
+	}
+	if a.merge {
+		bs, ok := c.(*array.Binary)
+		if !ok {
+			return fmt.Errorf("schema_of_variant_agg: state type %s, expected binary", c.DataType())
+		}
+		for i, g := range gids {
+			if bs.IsValid(i) {
+				var s fmtfn.VariantSchema
+				if err := s.UnmarshalBinary(bs.Value(i)); err != nil {
+					return err
+				}
+				a.schemas[g].Merge(&s)
+			}
+		}
+		return nil
+	}
+	strs, ok := c.(*array.String)
+	if !ok {
+		return fmt.Errorf("schema_of_variant_agg: input type %s, expected a variant", cols[0].DataType())
+	}
+	for i, g := range gids {
+		if strs.IsValid(i) {
+			if err := a.schemas[g].AddCanonical(strs.Value(i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (a *variantSchemaAcc) state(mem memory.Allocator, lo, hi int) ([]arrow.Array, error) {
+	b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
+	defer b.Release()
+	for g := lo; g < hi; g++ {
+		v, err := a.schemas[g].MarshalBinary()
+		if err != nil {
+			return nil, fmt.Errorf("schema_of_variant_agg: %w", err)
+		}
+		b.Append(v)
+	}
+	return []arrow.Array{b.NewArray()}, nil
+}
+
+// result is each group's schema; VOID for a group without values, as
+// Spark's.
+func (a *variantSchemaAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	for g := lo; g < hi; g++ {
+		b.Append(a.schemas[g].String())
 	}
 	return b.NewArray(), nil
 }

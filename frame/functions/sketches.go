@@ -64,3 +64,9 @@ func Collation(c frame.Column) frame.Column { return frame.Call("collation", c) 
 func Collate(c frame.Column, collation string) frame.Column {
 	return frame.Call("collate", c, frame.Lit(collation))
 }
+
+// SchemaOfVariantAgg is schema_of_variant_agg(c): the merged schema of the
+// variants c in SQL form (BIGINT, OBJECT<a: BIGINT>, …).
+func SchemaOfVariantAgg(c frame.Column) frame.Column {
+	return aggCall(&logical.AggregateCall{Func: logical.AggSchemaOfVariant}, c)
+}

@@ -47,6 +47,14 @@ func TestSketchFunctions(t *testing.T) {
 	if got, want := []any(rows[0]), []any{"UTF8_BINARY", "Spark SQL"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}
+	v := s.SQL("SELECT parse_json(j) AS v FROM VALUES ('{\"a\": 1}'), ('{\"b\": true}'), ('{\"c\": 1.23}') AS tab(j)")
+	rows, err = v.Agg(F.SchemaOfVariantAgg(frame.Col("v"))).Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rows[0][0], "OBJECT<a: BIGINT, b: BOOLEAN, c: DECIMAL(3,2)>"; got != want {
+		t.Fatalf("schema_of_variant_agg: got %v, want %v", got, want)
+	}
 	if err := df.Agg(F.HllSketchAgg(x, 30)).Err(); err == nil {
 		t.Fatal("hll_sketch_agg with lgConfigK 30: no error")
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec/aggregate"
+	"github.com/gspark/gspark/exec/expr/fmtfn"
 	"github.com/gspark/gspark/exec/expr/sketchfn"
 	"github.com/gspark/gspark/planner/compile"
 	"github.com/gspark/gspark/planner/logical"
@@ -40,6 +41,10 @@ func typeSketchAggregate(a *logical.AggregateCall) (logical.Expr, bool, error) {
 		case t.ID() == arrow.INT32, t.ID() == arrow.INT64, logical.IsString(t), t.ID() == arrow.BINARY:
 		default:
 			return wrong("an int, bigint, string or binary")
+		}
+	case logical.AggSchemaOfVariant:
+		if !fmtfn.IsVariant(t) {
+			return wrong("a variant")
 		}
 	}
 	rt, err := aggregate.ResultType(compile.ExecAggOf(&out), out.Arg.DataType())

@@ -18,6 +18,8 @@ func sketchExecFunc(f logical.AggFunc) (aggregate.Func, bool) {
 		return aggregate.HLLSketchAgg, true
 	case logical.AggHLLUnion:
 		return aggregate.HLLUnionAgg, true
+	case logical.AggSchemaOfVariant:
+		return aggregate.SchemaOfVariantAgg, true
 	}
 	return 0, false
 }

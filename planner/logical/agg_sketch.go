@@ -10,6 +10,9 @@ const (
 	AggBitmapAnd
 	AggHLLSketch
 	AggHLLUnion
+	// AggSchemaOfVariant is schema_of_variant_agg, kept with the sketches
+	// as another aggregate whose state is a summary of the values.
+	AggSchemaOfVariant
 )
 
 var sketchAggNames = map[AggFunc]string{
@@ -18,6 +21,7 @@ var sketchAggNames = map[AggFunc]string{
 	AggBitmapAnd:       "bitmap_and_agg",
 	AggHLLSketch:       "hll_sketch_agg",
 	AggHLLUnion:        "hll_union_agg",
+	AggSchemaOfVariant: "schema_of_variant_agg",
 }
 
 // IsSketch reports whether f is one of the sketch aggregates.
