@@ -109,6 +109,9 @@ func (f Func) TwoInputs() bool {
 
 // String returns the function's lower-case name.
 func (f Func) String() string {
+	if n, ok := sketchFuncNames[f]; ok {
+		return n
+	}
 	if f < 0 || int(f) >= len(funcNames) {
 		return fmt.Sprintf("Func(%d)", int(f))
 	}
@@ -145,7 +148,7 @@ type Spec struct {
 // dictOK reports whether f accepts a dictionary-encoded string input.
 func dictOK(f Func) bool {
 	switch f {
-	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct, CollectList, CollectSet, Mode, ListAgg, ListAggOrdered, CountMinSketch:
+	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct, CollectList, CollectSet, Mode, ListAgg, ListAggOrdered, CountMinSketch, HLLSketchAgg:
 		return true
 	}
 	return false

@@ -548,6 +548,9 @@ func (f AggFunc) String() string {
 	if n, ok := extAggNames[f]; ok {
 		return n
 	}
+	if n, ok := sketchAggNames[f]; ok {
+		return n
+	}
 	return fmt.Sprintf("AggFunc(%d)", int(f))
 }
 

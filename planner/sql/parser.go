@@ -1438,6 +1438,8 @@ func (p *parser) postfix() (logical.Expr, error) {
 				return nil, err
 			}
 			e = castTo(e, t, false)
+		case p.atCollate():
+			e = p.collatePostfix(e)
 		case p.peek().isOp(":"):
 			p.next()
 			if e, err = p.variantPath(e); err != nil {
