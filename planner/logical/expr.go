@@ -175,7 +175,32 @@ type Binary struct {
 	Type arrow.DataType
 }
 
-func (e *Binary) String() string { return fmt.Sprintf("(%s %s %s)", e.L, e.Op, e.R) }
+// String renders (L op R). Nested binary operands are written into one
+// buffer, so the text of a long chain (1 + 1 + … + 1) costs time linear in
+// its length, not quadratic as formatting each level's operands would.
+func (e *Binary) String() string {
+	var b strings.Builder
+	writeBinary(&b, e)
+	return b.String()
+}
+
+func writeBinary(b *strings.Builder, e *Binary) {
+	b.WriteByte('(')
+	writeOperand(b, e.L)
+	b.WriteByte(' ')
+	b.WriteString(e.Op.String())
+	b.WriteByte(' ')
+	writeOperand(b, e.R)
+	b.WriteByte(')')
+}
+
+func writeOperand(b *strings.Builder, e Expr) {
+	if x, ok := e.(*Binary); ok {
+		writeBinary(b, x)
+		return
+	}
+	b.WriteString(e.String())
+}
 
 func (e *Binary) Children() []Expr { return []Expr{e.L, e.R} }
 
