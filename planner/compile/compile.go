@@ -33,7 +33,7 @@ func CompileExpr(e logical.Expr, input []*logical.Attribute) (expr.Expr, error) 
 	case *logical.Alias:
 		return CompileExpr(x.E, input)
 	case *logical.Binary:
-		if x.Op == logical.OpOr {
+		if x.Op == logical.OpOr || x.Op == logical.OpAnd {
 			if in, ok, err := compileInSet(x, input); ok || err != nil {
 				return in, err
 			}
@@ -187,13 +187,20 @@ func (u unevaluated) Eval(memory.Allocator, arrow.RecordBatch) (arrow.Array, err
 // comparisons are as fast.
 const inSetMin = 8
 
-// compileInSet compiles a chain e = l₁ OR e = l₂ OR … (what the parser
+// compileInSet compiles a tree e = l₁ OR e = l₂ OR … (what the parser
 // makes of e IN (l₁, l₂, …)) over literals of e's type to one hash-set
-// lookup per row. ok is false when or is not such a chain.
-func compileInSet(or *logical.Binary, input []*logical.Attribute) (expr.Expr, bool, error) {
+// lookup per row, and e != l₁ AND e != l₂ AND … (e NOT IN (…)) to its
+// negation: under three-valued logic both are null when e is null, and when
+// e is not found but a literal is null. ok is false when root is not such a
+// tree.
+func compileInSet(root *logical.Binary, input []*logical.Attribute) (expr.Expr, bool, error) {
+	cmp := logical.OpEq
+	if root.Op == logical.OpAnd {
+		cmp = logical.OpNotEq
+	}
 	var arg logical.Expr
 	var lits []*logical.Literal
-	stack := []logical.Expr{or}
+	stack := []logical.Expr{root}
 	for len(stack) > 0 {
 		e := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -201,11 +208,11 @@ func compileInSet(or *logical.Binary, input []*logical.Attribute) (expr.Expr, bo
 		if !ok {
 			return nil, false, nil
 		}
-		if b.Op == logical.OpOr {
+		if b.Op == root.Op {
 			stack = append(stack, b.R, b.L)
 			continue
 		}
-		if b.Op != logical.OpEq {
+		if b.Op != cmp {
 			return nil, false, nil
 		}
 		side, lit := b.L, b.R
@@ -242,5 +249,12 @@ func compileInSet(or *logical.Binary, input []*logical.Attribute) (expr.Expr, bo
 		les[i] = le
 	}
 	in, ok := expr.InSet(a, les)
-	return in, ok, nil
+	if !ok || cmp == logical.OpEq {
+		return in, ok, nil
+	}
+	not, err := expr.Not(in)
+	if err != nil {
+		return nil, false, err
+	}
+	return not, true, nil
 }
