@@ -16,6 +16,14 @@ func TransformDownExpr(e Expr, fn func(Expr) (Expr, bool)) (Expr, bool) {
 	if ne, ok := fn(e); ok {
 		return ne, true
 	}
+	if b, ok := e.(*Binary); ok { // the commonest node, without a children slice
+		l, cl := TransformDownExpr(b.L, fn)
+		r, cr := TransformDownExpr(b.R, fn)
+		if !cl && !cr {
+			return e, false
+		}
+		return &Binary{Op: b.Op, L: l, R: r, Type: b.Type}, true
+	}
 	kids := e.Children()
 	if len(kids) == 0 {
 		return e, false
@@ -790,6 +798,15 @@ func (e *SortOrder) Nullable() bool { return e.E.Nullable() }
 // its children were rewritten. It returns the new expression and whether
 // anything changed.
 func Transform(e Expr, fn func(Expr) (Expr, bool)) (Expr, bool) {
+	if b, ok := e.(*Binary); ok { // the commonest node, without a children slice
+		l, cl := Transform(b.L, fn)
+		r, cr := Transform(b.R, fn)
+		if cl || cr {
+			e = &Binary{Op: b.Op, L: l, R: r, Type: b.Type}
+		}
+		ne, c := fn(e)
+		return ne, cl || cr || c
+	}
 	kids := e.Children()
 	changed := false
 	if len(kids) > 0 {
@@ -810,6 +827,11 @@ func Transform(e Expr, fn func(Expr) (Expr, bool)) (Expr, bool) {
 // Walk visits e and its descendants in pre-order; fn returns false to skip a subtree.
 func Walk(e Expr, fn func(Expr) bool) {
 	if !fn(e) {
+		return
+	}
+	if b, ok := e.(*Binary); ok { // the commonest node, without a children slice
+		Walk(b.L, fn)
+		Walk(b.R, fn)
 		return
 	}
 	for _, c := range e.Children() {
