@@ -864,11 +864,24 @@ func ContainsAggregate(e Expr) bool {
 }
 
 // SplitConjuncts flattens a tree of ANDs into its operands.
-func SplitConjuncts(e Expr) []Expr {
-	if b, ok := e.(*Binary); ok && b.Op == OpAnd {
-		return append(SplitConjuncts(b.L), SplitConjuncts(b.R)...)
+func SplitConjuncts(e Expr) []Expr { return SplitBinary(e, OpAnd) }
+
+// SplitBinary returns the operands of a tree of op (AND, OR) in order from
+// left to right: a walk without recursion, linear in the size of the tree
+// whatever its shape (a chain folded to either side, a balanced tree).
+func SplitBinary(e Expr, op BinaryOp) []Expr {
+	var out []Expr
+	stack := []Expr{e}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if b, ok := x.(*Binary); ok && b.Op == op {
+			stack = append(stack, b.R, b.L)
+			continue
+		}
+		out = append(out, x)
 	}
-	return []Expr{e}
+	return out
 }
 
 // And combines conjuncts with AND; nil for none.
