@@ -34,8 +34,6 @@ var refusedFiles = map[string]string{
 // refusedColumns are the columns ("file/column") gspark opens but must fail
 // to read, with the error they must name.
 var refusedColumns = map[string]string{
-	"arrow_nested.parquet/l": "nested type not supported yet",
-	"arrow_nested.parquet/m": "nested type not supported yet",
 	// TIMESTAMP(NANOS) values that are not whole microseconds: gspark's
 	// timestamps are microseconds, and it refuses rather than truncates.
 	"arrow_types_snappy_dict_v1.parquet/ts_ns":        "has nanoseconds",
@@ -318,6 +316,44 @@ func normValue(arr arrow.Array, i int) (string, error) {
 	case *array.Time64:
 		u := a.DataType().(*arrow.Time64Type).Unit
 		return "tm:" + strconv.FormatInt(int64(a.Value(i))*nanosPer[u], 10), nil
+	case *array.Map:
+		s, e := a.ValueOffsets(i)
+		keys, items := a.Keys(), a.Items()
+		parts := make([]string, 0, e-s)
+		for j := int(s); j < int(e); j++ {
+			k, err := normValue(keys, j)
+			if err != nil {
+				return "", err
+			}
+			v, err := normValue(items, j)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, k+"=>"+v)
+		}
+		return "map{" + strings.Join(parts, ", ") + "}", nil
+	case array.ListLike:
+		s, e := a.ValueOffsets(i)
+		parts := make([]string, 0, e-s)
+		for j := int(s); j < int(e); j++ {
+			v, err := normValue(a.ListValues(), j)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, v)
+		}
+		return "[" + strings.Join(parts, ", ") + "]", nil
+	case *array.Struct:
+		st := a.DataType().(*arrow.StructType)
+		parts := make([]string, a.NumField())
+		for f := range a.NumField() {
+			v, err := normValue(a.Field(f), i)
+			if err != nil {
+				return "", err
+			}
+			parts[f] = st.Field(f).Name + ":" + v
+		}
+		return "{" + strings.Join(parts, ", ") + "}", nil
 	}
 	return "", fmt.Errorf("no comparison for type %s", arr.DataType())
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math/bits"
 	"unsafe"
 
 	pq "github.com/parquet-go/parquet-go"
@@ -45,6 +46,7 @@ type chunkPages struct {
 	raw    []byte // page bytes as stored
 	unz    []byte // decompressed page (or values section of a v2 page)
 	levels []byte
+	reps   []byte
 
 	i32   []int32
 	i64   []int64
@@ -72,7 +74,8 @@ type dictValues struct {
 type dataPage struct {
 	rows  int    // rows (= values, nulls included)
 	nulls int    // rows with definition level 0
-	defs  []byte // one level per row when the column is optional
+	defs  []byte // one level per row (value) when the column is optional
+	reps  []byte // one repetition level per value of a nested leaf column
 	idx   []int32
 	fixed []byte // fixed-width values in physical layout (booleans bit-packed)
 	bdata []byte
@@ -306,7 +309,24 @@ func (p *chunkPages) readV1(h *format.PageHeader, raw []byte) (*dataPage, error)
 		return nil, err
 	}
 	dp := &dataPage{rows: int(dh.NumValues)}
-	if p.c.optional {
+	maxDef, maxRep := p.c.levels()
+	if maxRep > 0 {
+		if dh.RepetitionLevelEncoding != format.RLE {
+			return nil, fmt.Errorf("repetition level encoding %s not supported", dh.RepetitionLevelEncoding)
+		}
+		if len(data) < 4 {
+			return nil, errors.New("repetition levels truncated")
+		}
+		n := int(uint32(data[0]) | uint32(data[1])<<8 | uint32(data[2])<<16 | uint32(data[3])<<24)
+		if n < 0 || n > len(data)-4 {
+			return nil, errors.New("repetition levels length out of bounds")
+		}
+		if err := p.decodeReps(dp, data[4:4+n], maxRep); err != nil {
+			return nil, err
+		}
+		data = data[4+n:]
+	}
+	if maxDef > 0 {
 		if dh.DefinitionLevelEncoding != format.RLE {
 			return nil, fmt.Errorf("definition level encoding %s not supported", dh.DefinitionLevelEncoding)
 		}
@@ -317,7 +337,7 @@ func (p *chunkPages) readV1(h *format.PageHeader, raw []byte) (*dataPage, error)
 		if n < 0 || n > len(data)-4 {
 			return nil, errors.New("definition levels length out of bounds")
 		}
-		if err := p.decodeDefs(dp, data[4:4+n]); err != nil {
+		if err := p.decodeDefs(dp, data[4:4+n], maxDef); err != nil {
 			return nil, err
 		}
 		data = data[4+n:]
@@ -333,7 +353,8 @@ func (p *chunkPages) readV2(h *format.PageHeader, raw []byte) (*dataPage, error)
 	if dh.NumValues < 0 || dh.NumNulls < 0 || dh.NumRows < 0 || dh.DefinitionLevelsByteLength < 0 || dh.RepetitionLevelsByteLength < 0 {
 		return nil, errors.New("negative count in header")
 	}
-	if dh.NumRows != dh.NumValues {
+	maxDef, maxRep := p.c.levels()
+	if maxRep == 0 && dh.NumRows != dh.NumValues {
 		return nil, fmt.Errorf("%d values in %d rows in a flat column", dh.NumValues, dh.NumRows)
 	}
 	rl, dl := int(dh.RepetitionLevelsByteLength), int(dh.DefinitionLevelsByteLength)
@@ -343,8 +364,13 @@ func (p *chunkPages) readV2(h *format.PageHeader, raw []byte) (*dataPage, error)
 	dp := &dataPage{rows: int(dh.NumValues)}
 	// Flat columns have no repetition levels; some writers still write
 	// (zero) levels, which are skipped.
-	if p.c.optional {
-		if err := p.decodeDefs(dp, raw[rl:rl+dl]); err != nil {
+	if maxRep > 0 {
+		if err := p.decodeReps(dp, raw[:rl], maxRep); err != nil {
+			return nil, err
+		}
+	}
+	if maxDef > 0 {
+		if err := p.decodeDefs(dp, raw[rl:rl+dl], maxDef); err != nil {
 			return nil, err
 		}
 		if dp.nulls != int(dh.NumNulls) {
@@ -367,10 +393,33 @@ func (p *chunkPages) readV2(h *format.PageHeader, raw []byte) (*dataPage, error)
 	return dp, p.finishData(dp, dh.Encoding, vals)
 }
 
-// decodeDefs decodes the RLE/bit-packed definition levels (bit width 1) of
-// dp.rows rows and counts the nulls.
-func (p *chunkPages) decodeDefs(dp *dataPage, src []byte) error {
-	enc := rle.Encoding{BitWidth: 1}
+// decodeReps decodes the RLE/bit-packed repetition levels of dp.rows
+// values of a nested column.
+func (p *chunkPages) decodeReps(dp *dataPage, src []byte, maxRep int) error {
+	enc := rle.Encoding{BitWidth: bits.Len(uint(maxRep))}
+	lv, err := enc.DecodeLevels(p.reps[:0], src)
+	if cap(lv) > cap(p.reps) {
+		p.reps = lv[:0]
+	}
+	if err != nil {
+		return fmt.Errorf("repetition levels: %w", err)
+	}
+	if len(lv) < dp.rows {
+		return fmt.Errorf("%d repetition levels for %d values", len(lv), dp.rows)
+	}
+	dp.reps = lv[:dp.rows]
+	for _, r := range dp.reps {
+		if int(r) > maxRep {
+			return fmt.Errorf("repetition level %d above the maximum %d", r, maxRep)
+		}
+	}
+	return nil
+}
+
+// decodeDefs decodes the RLE/bit-packed definition levels of dp.rows values
+// and counts the nulls (levels under maxDef).
+func (p *chunkPages) decodeDefs(dp *dataPage, src []byte, maxDef int) error {
+	enc := rle.Encoding{BitWidth: bits.Len(uint(maxDef))}
 	lv, err := enc.DecodeLevels(p.levels[:0], src)
 	if cap(lv) > cap(p.levels) {
 		p.levels = lv[:0]
@@ -382,9 +431,12 @@ func (p *chunkPages) decodeDefs(dp *dataPage, src []byte) error {
 		return fmt.Errorf("%d definition levels for %d values", len(lv), dp.rows)
 	}
 	dp.defs = lv[:dp.rows]
+	md := byte(maxDef)
 	for _, d := range dp.defs {
-		if d == 0 {
+		if d < md {
 			dp.nulls++
+		} else if d > md {
+			return fmt.Errorf("definition level %d above the maximum %d", d, maxDef)
 		}
 	}
 	return nil
