@@ -143,7 +143,7 @@ func (b *nestBuilder) field(i, def, rep int, asElement bool) (*nestNode, int, er
 		isMap = ct == 1 || ct == 2
 	}
 	switch {
-	case isList && !asElement || isList && r != format.Repeated:
+	case isList:
 		if nc != 1 {
 			return nil, 0, fmt.Errorf("LIST %s has %d children, want 1", el.Name, nc)
 		}
@@ -171,7 +171,7 @@ func (b *nestBuilder) field(i, def, rep int, asElement bool) (*nestNode, int, er
 		}
 		return &nestNode{kind: nkList, typ: arrow.ListOf(elem.typ), def: def, elemDef: def + 1, rep: rep + 1,
 			children: []*nestNode{elem}, first: first, end: len(b.leaves)}, next, nil
-	case isMap && !asElement || isMap && r != format.Repeated:
+	case isMap:
 		if nc != 1 {
 			return nil, 0, fmt.Errorf("MAP %s has %d children, want 1", el.Name, nc)
 		}
