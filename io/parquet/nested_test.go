@@ -42,6 +42,12 @@ func nestedCases() []nestedCase {
 		{"ls", arrow.ListOf(arrow.StructOf(arrow.Field{Name: "x", Type: arrow.StructOf(arrow.Field{Name: "y", Type: str, Nullable: true}), Nullable: true})),
 			`[[{"x": {"y": "a"}}, {"x": null}, null, {"x": {"y": null}}], [], null, [null]]`,
 			[]string{"[{x:{y:s:a}}, {x:null}, null, {x:{y:null}}]", "[]", "null", "[null]"}},
+		// decimal64 (written as decimal128 by pqarrow) inside a list, a
+		// struct and a map.
+		{"dec", arrow.StructOf(arrow.Field{Name: "l", Type: arrow.ListOf(&arrow.Decimal64Type{Precision: 10, Scale: 2}), Nullable: true},
+			arrow.Field{Name: "m", Type: arrow.MapOf(str, &arrow.Decimal64Type{Precision: 4, Scale: 0}), Nullable: true}),
+			`[{"l": ["1.50", null], "m": [{"key": "k", "value": "-12"}]}, {"l": null, "m": null}, null, {"l": ["-0.01"], "m": []}]`,
+			[]string{"{l:[n:1.5, null], m:map{s:k=>n:-12}}", "{l:null, m:null}", "null", "{l:[n:-0.01], m:map{}}"}},
 	}
 }
 
