@@ -111,7 +111,7 @@ func newChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk) (*chunkPage
 	sec := io.NewSectionReader(r, start, md.TotalCompressedSize)
 	p.rbuf = bufio.NewReaderSize(sec, int(min(max(md.TotalCompressedSize, 16), readBufferSize)))
 	var proto thrift.CompactProtocol
-	p.thr = thrift.NewDecoder(proto.NewReader(p.rbuf))
+	p.thr = thrift.NewDecoder(&boundedThrift{thriftReader: proto.NewReader(p.rbuf), limit: md.TotalCompressedSize})
 	return p, nil
 }
 
@@ -615,3 +615,43 @@ func bytesOf[T int32 | int64 | float32 | float64](s []T) []byte {
 	var z T
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(z)))
 }
+
+// thriftReader is embedded under its own name so that boundedThrift keeps
+// the Reader method.
+type thriftReader = thrift.Reader
+
+// boundedThrift refuses a page header's binary or string field longer than
+// its column chunk before allocating it: parquet-go allocates the length a
+// header declares (up to 2 GiB) before reading the bytes, so a damaged
+// length would cost that much memory.
+type boundedThrift struct {
+	thriftReader
+	limit int64
+	extra int // bytes read by ReadBytes beyond those the wrapped reader counts
+}
+
+// ReadBytes reads a length-prefixed binary field no longer than the limit.
+func (r *boundedThrift) ReadBytes() ([]byte, error) {
+	n, err := r.thriftReader.ReadLength()
+	if err != nil {
+		return nil, err
+	}
+	if int64(n) > r.limit {
+		return nil, fmt.Errorf("page header field of %d bytes exceeds its %d-byte column chunk", n, r.limit)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r.thriftReader.Reader(), b); err != nil {
+		return nil, err
+	}
+	r.extra += n
+	return b, nil
+}
+
+// ReadString reads a string field as ReadBytes does.
+func (r *boundedThrift) ReadString() (string, error) {
+	b, err := r.ReadBytes()
+	return string(b), err
+}
+
+// BytesRead counts the bytes read, binary fields included.
+func (r *boundedThrift) BytesRead() int { return r.thriftReader.BytesRead() + r.extra }

@@ -2,6 +2,10 @@ package parquet
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,5 +35,28 @@ func TestPageLargerThanChunk(t *testing.T) {
 	_, err = p.next()
 	if err == nil || !strings.Contains(err.Error(), "more than its column chunk's") {
 		t.Fatalf("got %v, want an error about the page size", err)
+	}
+}
+
+// A page header whose binary field declares a length beyond its column
+// chunk is refused before the length is allocated (a fuzzed file made
+// parquet-go allocate hundreds of megabytes per header).
+func TestPageHeaderFieldLengthBounded(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzRead", "0a5533c470a62ed9"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	lit := strings.TrimSuffix(strings.TrimPrefix(lines[len(lines)-1], "[]byte("), ")")
+	data, err := strconv.Unquote(lit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	readAnyParquet(t, []byte(data))
+	runtime.ReadMemStats(&after)
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 64 {
+		t.Errorf("reading a %d-byte file allocated %d MiB", len(data), mb)
 	}
 }
