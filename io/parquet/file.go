@@ -39,6 +39,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -553,6 +554,9 @@ func (f *File) Schema() *arrow.Schema { return f.schema }
 func (f *File) NumRows() int64 {
 	var n int64
 	for _, rg := range f.pf.Metadata().RowGroups {
+		if rg.NumRows > math.MaxInt64-n {
+			return math.MaxInt64 // a damaged footer; saturate rather than wrap
+		}
 		n += rg.NumRows
 	}
 	return n
