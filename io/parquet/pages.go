@@ -13,7 +13,6 @@ import (
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding/plain"
-	"github.com/parquet-go/parquet-go/encoding/rle"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/pierrec/lz4/v4"
@@ -396,8 +395,7 @@ func (p *chunkPages) readV2(h *format.PageHeader, raw []byte) (*dataPage, error)
 // decodeReps decodes the RLE/bit-packed repetition levels of dp.rows
 // values of a nested column.
 func (p *chunkPages) decodeReps(dp *dataPage, src []byte, maxRep int) error {
-	enc := rle.Encoding{BitWidth: bits.Len(uint(maxRep))}
-	lv, err := enc.DecodeLevels(p.reps[:0], src)
+	lv, err := decodeLevels(p.reps[:0], src, bits.Len(uint(maxRep)), dp.rows)
 	if cap(lv) > cap(p.reps) {
 		p.reps = lv[:0]
 	}
@@ -419,8 +417,7 @@ func (p *chunkPages) decodeReps(dp *dataPage, src []byte, maxRep int) error {
 // decodeDefs decodes the RLE/bit-packed definition levels of dp.rows values
 // and counts the nulls (levels under maxDef).
 func (p *chunkPages) decodeDefs(dp *dataPage, src []byte, maxDef int) error {
-	enc := rle.Encoding{BitWidth: bits.Len(uint(maxDef))}
-	lv, err := enc.DecodeLevels(p.levels[:0], src)
+	lv, err := decodeLevels(p.levels[:0], src, bits.Len(uint(maxDef)), dp.rows)
 	if cap(lv) > cap(p.levels) {
 		p.levels = lv[:0]
 	}
@@ -655,3 +652,60 @@ func (r *boundedThrift) ReadString() (string, error) {
 
 // BytesRead counts the bytes read, binary fields included.
 func (r *boundedThrift) BytesRead() int { return r.thriftReader.BytesRead() + r.extra }
+
+// decodeLevels decodes up to n levels of bitWidth bits (1..8) from the
+// RLE/bit-packed hybrid encoding into dst. It stops at n, so a run that
+// declares more levels than the page holds costs nothing (a few bytes can
+// declare billions).
+func decodeLevels(dst, src []byte, bitWidth, n int) ([]byte, error) {
+	if bitWidth < 1 || bitWidth > 8 {
+		return dst, fmt.Errorf("level bit width %d not supported", bitWidth)
+	}
+	dst = dst[:0]
+	if cap(dst) < n {
+		dst = make([]byte, 0, n)
+	}
+	for len(dst) < n && len(src) > 0 {
+		header, k := binary.Uvarint(src)
+		if k <= 0 {
+			return dst, errors.New("corrupt level run header")
+		}
+		src = src[k:]
+		if header&1 == 0 {
+			count := header >> 1
+			w := (bitWidth + 7) / 8
+			if len(src) < w {
+				return dst, errors.New("level run truncated")
+			}
+			v := src[0]
+			src = src[w:]
+			take := min(count, uint64(n-len(dst)))
+			for range take {
+				dst = append(dst, v)
+			}
+			continue
+		}
+		groups := header >> 1
+		if groups > uint64(len(src)) {
+			return dst, errors.New("bit-packed levels truncated")
+		}
+		nbytes := int(groups) * bitWidth
+		if nbytes > len(src) {
+			return dst, errors.New("bit-packed levels truncated")
+		}
+		packed := src[:nbytes]
+		src = src[nbytes:]
+		take := min(int(groups)*8, n-len(dst))
+		mask := uint16(1)<<bitWidth - 1
+		for i := range take {
+			bit := i * bitWidth
+			b := bit >> 3
+			v := uint16(packed[b])
+			if b+1 < len(packed) {
+				v |= uint16(packed[b+1]) << 8
+			}
+			dst = append(dst, byte(v>>(bit&7)&mask))
+		}
+	}
+	return dst, nil
+}
