@@ -291,7 +291,8 @@ func jsonValue(t arrow.DataType, v any) ([]byte, error) {
 	case bool, string, int8, int16, int32, int64, uint8, uint16, uint32, uint64:
 		return json.Marshal(x)
 	}
-	return json.Marshal(fmt.Sprint(v))
+	// Arrays, maps and structs: the text the table shows, as a string.
+	return json.Marshal(cellText(t, v))
 }
 
 func writeJSON(w io.Writer, schema *arrow.Schema, rows [][]any) error {
