@@ -22,13 +22,14 @@ func main() {
 	// (where Ctrl-C only cancels the running query).
 	ctx, stop := onSignals(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
 	err := root.ExecuteContext(ctx)
-	if s, ok := errors.AsType[signalled](context.Cause(ctx)); ok {
-		stop()
-		fmt.Fprintln(os.Stderr, "gspark: "+s.Error())
-		os.Exit(s.exitCode())
-	}
 	stop()
 	if err != nil {
+		// A command that finished its work on a signal (gspark serve's
+		// graceful shutdown) returns nil and exits 0; one the signal cut
+		// short exits with the signal's status.
+		if s, ok := errors.AsType[signalled](context.Cause(ctx)); ok {
+			err = s
+		}
 		if s, ok := errors.AsType[signalled](err); ok {
 			fmt.Fprintln(os.Stderr, "gspark: "+s.Error())
 			os.Exit(s.exitCode())
