@@ -134,7 +134,7 @@ func (p *parser) nestedTypeName(t token) (arrow.DataType, error) {
 		out = arrow.MapOf(k, v)
 	case "STRUCT":
 		var fields []arrow.Field
-		for !p.peek().isOp(">") && !p.peek().isOp(">>") {
+		for !p.peek().isOp(">") && !p.peek().isOp(">>") && !p.peek().isOp(">>>") {
 			name, err := p.ident("a field name")
 			if err != nil {
 				return nil, err
@@ -153,9 +153,9 @@ func (p *parser) nestedTypeName(t token) (arrow.DataType, error) {
 	default:
 		return nil, p.errAt(t, "unknown type %q (only ARRAY, MAP and STRUCT take <...>)", t.text)
 	}
-	// A closing >> ends two nested types: take one > of it.
-	if p.peek().isOp(">>") {
-		p.toks[p.i].text = ">"
+	// A closing >> or >>> ends two or three nested types: take one > of it.
+	if t := p.peek(); t.isOp(">>") || t.isOp(">>>") {
+		p.toks[p.i].text = t.text[1:]
 		p.toks[p.i].pos++
 		return out, nil
 	}
