@@ -42,6 +42,23 @@ func parseAESMode(fn string, mode, padding []byte) (aesMode, error) {
 }
 
 // aesBlock checks the key length and returns the block cipher.
+// aesSetup checks a call's mode, padding, key and AAD and returns the mode
+// and the cipher of the key.
+func aesSetup(fn string, key, mode, padding, aad []byte) (aesMode, cipher.Block, error) {
+	m, err := parseAESMode(fn, mode, padding)
+	if err != nil {
+		return 0, nil, err
+	}
+	block, err := aesBlock(fn, key)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(aad) > 0 && m != aesGCM {
+		return 0, nil, fmt.Errorf("[UNSUPPORTED_FEATURE.AES_MODE_AAD] The feature is not supported: %s with AES-%s does not support additional authenticated data (AAD): %w", fn, strings.ToUpper(string(mode)), ErrAES)
+	}
+	return m, block, nil
+}
+
 func aesBlock(fn string, key []byte) (cipher.Block, error) {
 	switch len(key) {
 	case 16, 24, 32:
@@ -84,16 +101,9 @@ func pkcsUnpad(b []byte) ([]byte, bool) {
 // at random.
 func aesEncrypt(dst, in, key, mode, padding, iv, aad []byte) ([]byte, error) {
 	const fn = "aes_encrypt"
-	m, err := parseAESMode(fn, mode, padding)
+	m, block, err := aesSetup(fn, key, mode, padding, aad)
 	if err != nil {
 		return nil, err
-	}
-	block, err := aesBlock(fn, key)
-	if err != nil {
-		return nil, err
-	}
-	if len(aad) > 0 && m != aesGCM {
-		return nil, fmt.Errorf("[UNSUPPORTED_FEATURE.AES_MODE_AAD] The feature is not supported: %s with AES-%s does not support additional authenticated data (AAD): %w", fn, strings.ToUpper(string(mode)), ErrAES)
 	}
 	switch m {
 	case aesGCM:
@@ -147,16 +157,9 @@ func aesIV(fn, mode string, iv []byte, n int) ([]byte, error) {
 // aesDecrypt decrypts in as Spark's aes_decrypt, reading the IV aes_encrypt
 // put before the ciphertext.
 func aesDecrypt(dst, in, key, mode, padding, aad []byte, fn string) ([]byte, error) {
-	m, err := parseAESMode(fn, mode, padding)
+	m, block, err := aesSetup(fn, key, mode, padding, aad)
 	if err != nil {
 		return nil, err
-	}
-	block, err := aesBlock(fn, key)
-	if err != nil {
-		return nil, err
-	}
-	if len(aad) > 0 && m != aesGCM {
-		return nil, fmt.Errorf("[UNSUPPORTED_FEATURE.AES_MODE_AAD] The feature is not supported: %s with AES-%s does not support additional authenticated data (AAD): %w", fn, strings.ToUpper(string(mode)), ErrAES)
 	}
 	cryptoErr := func(detail string) error {
 		return fmt.Errorf("[INVALID_PARAMETER_VALUE.AES_CRYPTO_ERROR] The value of parameter(s) `expr`, `key` in `%s` is invalid: detail message: %s: %w", fn, detail, ErrAES)
