@@ -130,12 +130,18 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
+		maxRec := 0
+		if v, ok := r.opts["maxrecordbytes"]; ok {
+			if maxRec, err = strconv.Atoi(strings.TrimSpace(v)); err != nil || maxRec <= 0 {
+				return nil, fmt.Errorf("option maxRecordBytes: %q must be a positive integer", v)
+			}
+		}
 		files, err := expand(ctx, fs, paths, ".json")
 		if err != nil {
 			return nil, err
 		}
 		return r.maybePartitioned(fs, format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
-			return newJSONSource(fs, files, schema, json.Options{Mode: mode})
+			return newJSONSource(fs, files, schema, json.Options{Mode: mode, MaxRecordBytes: maxRec})
 		})
 	case "arrow", "feather", "ipc":
 		files, err := expand(ctx, fs, paths, ".arrow")

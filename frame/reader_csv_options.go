@@ -18,6 +18,7 @@ var csvReadOptions = []string{
 	"timestampformat", "mode", "columnnameofcorruptrecord", "samplingratio",
 	"comment", "linesep", "encoding", "charset", "ignoreleadingwhitespace",
 	"ignoretrailingwhitespace", "multiline", "compression", "codec", "basepath",
+	"maxcharspercolumn", "maxrecordbytes",
 }
 
 // csvWriteOptions are the CSV options gspark writes with.
@@ -30,7 +31,7 @@ var csvWriteOptions = []string{
 // is an error rather than being silently ignored.
 var csvUnsupported = []string{
 	"enforceschema", "preferdate", "timestampntzformat", "enabledatetimeparsingfallback",
-	"maxcolumns", "maxcharspercolumn", "chartoescapequoteescaping", "locale",
+	"maxcolumns", "chartoescapequoteescaping", "locale",
 	"unescapedquotehandling", "quoteall", "escapequotes", "pathglobfilter",
 	"recursivefilelookup", "modifiedbefore", "modifiedafter", "ignorecorruptfiles",
 	"ignoremissingfiles",
@@ -126,6 +127,21 @@ func (r *DataFrameReader) csvOptions(write bool) (csv.Options, error) {
 			return o, fmt.Errorf("option samplingRatio: %q must be a number in (0, 1]", v)
 		}
 		o.SamplingRatio = f
+	}
+	for _, l := range []struct {
+		key, name string
+		dst       *int
+		min       int
+	}{{"maxcharspercolumn", "maxCharsPerColumn", &o.MaxCharsPerColumn, -1}, {"maxrecordbytes", "maxRecordBytes", &o.MaxRecordBytes, 1}} {
+		v, ok := r.opts[l.key]
+		if !ok || write {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < l.min || n == 0 {
+			return o, fmt.Errorf("option %s: %q must be a positive integer%s", l.name, v, map[bool]string{true: " or -1", false: ""}[l.min < 0])
+		}
+		*l.dst = n
 	}
 	if v, ok := r.opts["emptyvalue"]; ok {
 		o.EmptyValue = &v

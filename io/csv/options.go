@@ -113,9 +113,26 @@ type Options struct {
 	LineOffset int
 	// BatchSize is the number of rows per batch read; default 8192.
 	BatchSize int
+	// MaxCharsPerColumn bounds the characters of one field (Spark's
+	// maxCharsPerColumn). 0 means the default, DefaultMaxCharsPerColumn;
+	// -1 means no bound on a field beyond MaxRecordBytes. Spark's default
+	// is -1 (unlimited); gspark bounds fields by default to bound memory.
+	MaxCharsPerColumn int
+	// MaxRecordBytes bounds the bytes of one record, quoted line breaks
+	// included (gspark's maxRecordBytes; Spark has no such option). 0 means
+	// the default, DefaultMaxRecordBytes. A longer record is an error in
+	// every mode, naming the file, line and byte offset.
+	MaxRecordBytes int
 	// Mem allocates the batches read; default memory.DefaultAllocator.
 	Mem memory.Allocator
 }
+
+const (
+	// DefaultMaxCharsPerColumn is the default bound on a field's characters.
+	DefaultMaxCharsPerColumn = 1_000_000
+	// DefaultMaxRecordBytes is the default bound on a record's bytes (64 MiB).
+	DefaultMaxRecordBytes = 64 << 20
+)
 
 const (
 	defaultDateFormat      = "yyyy-MM-dd"
@@ -166,6 +183,18 @@ func newConfig(o Options) (*config, error) {
 	}
 	if o.Mem == nil {
 		o.Mem = memory.DefaultAllocator
+	}
+	switch {
+	case o.MaxCharsPerColumn == 0:
+		o.MaxCharsPerColumn = DefaultMaxCharsPerColumn
+	case o.MaxCharsPerColumn < -1:
+		return nil, fmt.Errorf("csv: maxCharsPerColumn %d must be positive or -1 (no bound but maxRecordBytes)", o.MaxCharsPerColumn)
+	}
+	switch {
+	case o.MaxRecordBytes == 0:
+		o.MaxRecordBytes = DefaultMaxRecordBytes
+	case o.MaxRecordBytes < 0:
+		return nil, fmt.Errorf("csv: maxRecordBytes %d must be positive", o.MaxRecordBytes)
 	}
 	for _, c := range []struct {
 		name string
@@ -228,4 +257,30 @@ func (e *ParseError) Error() string {
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
 	}
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// LimitError reports a record or field past a size bound of the reader. It
+// is fatal in every mode: the rest of such a record cannot be skipped
+// without reading it.
+type LimitError struct {
+	File   string
+	Line   int   // 1-based line where the record or field starts
+	Column int   // 1-based byte column of the field, 0 for a whole record
+	Offset int64 // byte offset of the record in the text read, -1 when unknown
+	Option string
+	Limit  int
+	Msg    string
+}
+
+// Error names the file, line (and column or byte offset), the bound and the
+// option that raises it.
+func (e *LimitError) Error() string {
+	at := fmt.Sprintf("%s:%d", e.File, e.Line)
+	if e.Column > 0 {
+		at += fmt.Sprintf(":%d", e.Column)
+	}
+	if e.Offset >= 0 {
+		at += fmt.Sprintf(" (byte offset %d)", e.Offset)
+	}
+	return fmt.Sprintf("%s: %s; raise the CSV option %s (now %d) to read it", at, e.Msg, e.Option, e.Limit)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // field is one parsed field: its bytes are buf[start:end] of the scanner.
@@ -33,6 +34,14 @@ type scanner struct {
 	// keepRaw makes the scanner keep each record's text in raw.
 	keepRaw bool
 	raw     []byte
+	// off is the byte offset in the text of the next byte to read.
+	off int64
+	// lineOff and recOff are the offsets of the last line read and of the
+	// current record.
+	lineOff, recOff int64
+	// maxRecord bounds a record's bytes, maxChars a field's characters
+	// (-1: only the record bound applies).
+	maxRecord, maxChars int
 }
 
 func newScanner(r io.Reader, name string, c *config) *scanner {
@@ -46,7 +55,27 @@ func newScanner(r io.Reader, name string, c *config) *scanner {
 		delim: c.delim, quote: c.quote, escape: c.escape,
 		sep: sep, comment: byte(c.Comment),
 		trimLead: c.IgnoreLeadingWhiteSpace, trimTrail: c.IgnoreTrailingWhiteSpace,
+		maxRecord: c.MaxRecordBytes, maxChars: c.MaxCharsPerColumn,
 	}
+}
+
+// recordTooLong is the error for a record past maxRecord bytes, at byte
+// offset off of the text.
+func (s *scanner) recordTooLong(line int, off int64) error {
+	return &LimitError{File: s.name, Line: line, Offset: off, Option: "maxRecordBytes", Limit: s.maxRecord,
+		Msg: fmt.Sprintf("record longer than %d bytes", s.maxRecord)}
+}
+
+// checkField fails when field f is longer than maxChars characters.
+func (s *scanner) checkField(f *field) error {
+	if s.maxChars < 0 || f.end-f.start <= s.maxChars {
+		return nil
+	}
+	if n := utf8.RuneCount(s.buf[f.start:f.end]); n > s.maxChars {
+		return &LimitError{File: s.name, Line: f.line, Column: f.col, Offset: -1, Option: "maxCharsPerColumn", Limit: s.maxChars,
+			Msg: fmt.Sprintf("field longer than %d characters", s.maxChars)}
+	}
+	return nil
 }
 
 func (s *scanner) errAt(line, col int, format string, args ...any) error {
@@ -59,15 +88,21 @@ func (s *scanner) value(f *field) []byte { return s.buf[f.start:f.end] }
 // readLine returns the next physical line without its terminator; ok is
 // false at the end of input.
 func (s *scanner) readLine() (line []byte, ok bool, err error) {
+	start := s.off
 	b, err := s.br.ReadSlice(s.sep)
 	if errors.Is(err, bufio.ErrBufferFull) {
 		s.long = append(s.long[:0], b...)
 		for errors.Is(err, bufio.ErrBufferFull) {
+			if len(s.long) > s.maxRecord {
+				return nil, false, s.recordTooLong(s.line+1, start)
+			}
 			b, err = s.br.ReadSlice(s.sep)
 			s.long = append(s.long, b...)
 		}
 		b = s.long
 	}
+	s.lineOff = start
+	s.off += int64(len(b))
 	if err != nil && err != io.EOF {
 		return nil, false, fmt.Errorf("%s:%d: %w", s.name, s.line+1, err)
 	}
@@ -81,6 +116,9 @@ func (s *scanner) readLine() (line []byte, ok bool, err error) {
 		if s.sep == '\n' && end > 0 && b[end-1] == '\r' {
 			end--
 		}
+	}
+	if end > s.maxRecord {
+		return nil, false, s.recordTooLong(s.line, start)
 	}
 	s.eol = b[end:]
 	b = b[:end]
@@ -101,6 +139,7 @@ func (s *scanner) next() (bool, error) {
 			continue
 		}
 		s.recLine = s.line
+		s.recOff = s.lineOff
 		if s.keepRaw {
 			s.raw = append(s.raw[:0], line...)
 		}
@@ -140,6 +179,9 @@ func (s *scanner) parse(line []byte) error {
 					if !ok {
 						return s.errAt(f.line, f.col, "unterminated quoted field")
 					}
+					if len(s.buf)+len(line) > s.maxRecord {
+						return s.recordTooLong(s.recLine, s.recOff)
+					}
 					if s.keepRaw {
 						s.raw = append(append(s.raw, s.eol...), line...)
 					}
@@ -166,6 +208,9 @@ func (s *scanner) parse(line []byte) error {
 				break
 			}
 			f.end = len(s.buf)
+			if err := s.checkField(&f); err != nil {
+				return err
+			}
 			s.fields = append(s.fields, f)
 			if s.trimTrail {
 				for pos < len(line) && (line[pos] == ' ' || line[pos] == '\t') && line[pos] != s.delim {
@@ -192,6 +237,9 @@ func (s *scanner) parse(line []byte) error {
 		}
 		s.buf = append(s.buf, v...)
 		f.end = len(s.buf)
+		if err := s.checkField(&f); err != nil {
+			return err
+		}
 		s.fields = append(s.fields, f)
 		if last {
 			return nil

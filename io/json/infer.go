@@ -46,7 +46,7 @@ func (inf *Inference) Add(r io.Reader, name string) error {
 		return fmt.Errorf("json: %w", err)
 	}
 	defer release()
-	sc := newScanner(text, name)
+	sc := newScanner(text, name, inf.opts.MaxRecordBytes)
 	for !inf.Done() {
 		ok, err := sc.next()
 		if ok && err != nil && isParseError(err) {

@@ -60,8 +60,31 @@ type Options struct {
 	Mode Mode
 	// BatchSize is the number of rows per batch read; default 8192.
 	BatchSize int
+	// MaxRecordBytes bounds the bytes of one line (gspark's maxRecordBytes,
+	// as for CSV; Spark has no such option); 0 means DefaultMaxRecordBytes.
+	// A longer line is an error in every mode, naming the file and line.
+	MaxRecordBytes int
 	// Mem allocates the batches read; default memory.DefaultAllocator.
 	Mem memory.Allocator
+}
+
+// DefaultMaxRecordBytes is the default bound on a line's bytes (64 MiB).
+const DefaultMaxRecordBytes = 64 << 20
+
+// LimitError reports a line longer than MaxRecordBytes. It is fatal in every
+// mode: the rest of such a line cannot be skipped without reading it.
+type LimitError struct {
+	File   string
+	Line   int   // 1-based line
+	Offset int64 // byte offset of the line in the text read
+	Limit  int
+}
+
+// Error names the file, line, byte offset and the option that raises the
+// bound.
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("json: %s:%d (byte offset %d): line longer than %d bytes; raise the JSON option maxRecordBytes to read it",
+		e.File, e.Line, e.Offset, e.Limit)
 }
 
 func (o Options) withDefaults() Options {
@@ -70,6 +93,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 8192
+	}
+	if o.MaxRecordBytes <= 0 {
+		o.MaxRecordBytes = DefaultMaxRecordBytes
 	}
 	if o.Mem == nil {
 		o.Mem = memory.DefaultAllocator

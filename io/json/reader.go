@@ -57,7 +57,7 @@ func NewReader(r io.Reader, name string, schema *arrow.Schema, opts Options) (*R
 	if err != nil {
 		return nil, fmt.Errorf("json: %w", err)
 	}
-	rd := &Reader{opts: opts, sc: newScanner(text, name), name: name, schema: schema, index: map[string]int{}, release: release}
+	rd := &Reader{opts: opts, sc: newScanner(text, name, opts.MaxRecordBytes), name: name, schema: schema, index: map[string]int{}, release: release}
 	rd.bld = array.NewRecordBuilder(opts.Mem, schema)
 	rd.cols = make([]column, schema.NumFields())
 	rd.slot = make([]int, schema.NumFields())

@@ -44,19 +44,33 @@ type scanner struct {
 	pos     int
 	buf     []byte
 	members []member
+	// off is the byte offset of the next byte to read; maxRecord bounds a
+	// line's bytes.
+	off       int64
+	maxRecord int
 }
 
-func newScanner(r io.Reader, name string) *scanner {
-	return &scanner{br: bufio.NewReaderSize(r, 64<<10), name: name}
+func newScanner(r io.Reader, name string, maxRecord int) *scanner {
+	return &scanner{br: bufio.NewReaderSize(r, 64<<10), name: name, maxRecord: maxRecord}
+}
+
+// tooLong is the error for line line, starting at byte offset off, past
+// maxRecord bytes.
+func (s *scanner) tooLong(line int, off int64) error {
+	return &LimitError{File: s.name, Line: line, Offset: off, Limit: s.maxRecord}
 }
 
 // readLine returns the next physical line without its terminator; ok is
 // false at the end of input.
 func (s *scanner) readLine() (line []byte, ok bool, err error) {
+	start := s.off
 	b, err := s.br.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
 		s.long = append(s.long[:0], b...)
 		for errors.Is(err, bufio.ErrBufferFull) {
+			if len(s.long) > s.maxRecord {
+				return nil, false, s.tooLong(s.line+1, start)
+			}
 			b, err = s.br.ReadSlice('\n')
 			s.long = append(s.long, b...)
 		}
@@ -68,9 +82,13 @@ func (s *scanner) readLine() (line []byte, ok bool, err error) {
 	if len(b) == 0 {
 		return nil, false, nil
 	}
+	s.off += int64(len(b))
 	s.line++
 	b = bytes.TrimSuffix(b, []byte{'\n'})
 	b = bytes.TrimSuffix(b, []byte{'\r'})
+	if len(b) > s.maxRecord {
+		return nil, false, s.tooLong(s.line, start)
+	}
 	if s.line == 1 {
 		b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	}

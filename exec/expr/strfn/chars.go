@@ -66,6 +66,10 @@ func Reverse(e expr.Expr) (expr.Expr, error) {
 // Repeat returns repeat(e, n): e repeated n times, empty when n ≤ 0.
 func Repeat(e, n expr.Expr) (expr.Expr, error) {
 	return newKernel(&kernel{name: "repeat", args: []expr.Expr{e, n}, want: []arrow.Type{arrow.STRING, arrow.INT32}, typ: stringType,
+		check: func(c []col, i int) error {
+			k := max(int64(c[1].int(i)), 0)
+			return checkSize("repeat", k*int64(len(c[0].str(i))), i)
+		},
 		str: func(c []col, i int, dst []byte) []byte {
 			s, k := c[0].str(i), int64(c[1].int(i))
 			if k <= 0 || len(s) == 0 {

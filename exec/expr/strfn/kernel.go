@@ -29,6 +29,23 @@ var (
 // maxLen is the largest string a result may hold.
 const maxLen = math.MaxInt32
 
+// MaxStringBytes bounds one string value built by a function that makes a
+// large value from small arguments (repeat, space, lpad, rpad): such a call
+// fails before allocating when its result would be longer. Spark's bound is
+// the JVM's 2 GiB array limit; gspark's is lower so that one value cannot
+// take the memory of a whole query.
+const MaxStringBytes = 256 << 20
+
+// checkSize fails when function name's result of size bytes in row i
+// would exceed MaxStringBytes.
+func checkSize(name string, size int64, i int) error {
+	if size <= MaxStringBytes {
+		return nil
+	}
+	return fmt.Errorf("%s: row %d: the result would be %d bytes, over the %d-byte bound on a string value: %w",
+		name, i, size, MaxStringBytes, expr.ErrOverflow)
+}
+
 // errTooLarge is returned when a string result does not fit an Arrow string
 // array (2 GiB of data per batch).
 var errTooLarge = fmt.Errorf("string result exceeds 2 GiB: %w", expr.ErrOverflow)

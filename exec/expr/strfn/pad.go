@@ -70,6 +70,25 @@ func newPad(name string, e, length, pad expr.Expr, left bool) (expr.Expr, error)
 	}
 	space := []byte(" ")
 	return newKernel(&kernel{name: name, args: args, want: want, typ: stringType,
+		check: func(c []col, i int) error {
+			s, n := c[0].str(i), int64(c[1].int(i))
+			p := space
+			if len(c) > 2 {
+				p = c[2].str(i)
+			}
+			// Only padding grows a value, by at most n/|p|+1 copies of p
+			// (|p| in characters); count characters only past that bound.
+			if len(p) == 0 || n <= 0 || int64(len(s))+(n+1)*int64(len(p)) <= MaxStringBytes {
+				return nil
+			}
+			sc := int64(runeCount(s))
+			if n <= sc {
+				return nil
+			}
+			pc := int64(runeCount(p))
+			full, rest := (n-sc)/pc, int((n-sc)%pc)
+			return checkSize(name, int64(len(s))+full*int64(len(p))+int64(len(prefixChars(p, rest))), i)
+		},
 		str: func(c []col, i int, dst []byte) []byte {
 			s, n := c[0].str(i), int(c[1].int(i))
 			p := space
