@@ -98,9 +98,13 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 	// are errors; others are ignored, as Spark ignores options a source
 	// does not use.
 	if format == "parquet" {
-		if err := checkOptions(format, r.opts, nil, []string{"mergeschema", "datetimerebasemode", "int96rebasemode"}); err != nil {
+		if err := checkOptions(format, r.opts, nil, []string{"datetimerebasemode", "int96rebasemode"}); err != nil {
 			return nil, err
 		}
+	}
+	merge, err := r.boolOpt("mergeschema", r.s.parquetMergeSchema())
+	if err != nil {
+		return nil, err
 	}
 	switch format {
 	case "parquet":
@@ -108,8 +112,8 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(format, paths, files, func(files []string, _ *arrow.Schema) (logical.Source, error) {
-			return physical.NewParquetFiles(files)
+		return r.maybePartitioned(format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return physical.NewParquetFilesWith(files, physical.ParquetSchemaOptions{Schema: schema, Merge: merge})
 		})
 	case "csv":
 		opts, err := r.csvOptions(false)
@@ -120,7 +124,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+		return r.maybePartitioned(format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return physical.NewCSVFiles(files, schema, opts)
 		})
 	case "json":
@@ -132,7 +136,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+		return r.maybePartitioned(format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return newJSONSource(files, schema, json.Options{Mode: mode})
 		})
 	case "arrow", "feather", "ipc":
@@ -140,7 +144,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned("arrow", paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+		return r.maybePartitioned("arrow", paths, files, false, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return newArrowSource(files, schema)
 		})
 	case "avro":
@@ -148,7 +152,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+		return r.maybePartitioned(format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return newAvroSource(files, schema)
 		})
 	case "libsvm":
@@ -225,7 +229,7 @@ func (r *DataFrameReader) Load(paths ...string) *DataFrame {
 // the one directory read (or under option basePath), else build(files,
 // schema). build(files, nil) infers the files' schema; Parquet files take the
 // first file's schema, and pruned directories are never opened.
-func (r *DataFrameReader) maybePartitioned(format string, paths, files []string, build func([]string, *arrow.Schema) (logical.Source, error)) (logical.Source, error) {
+func (r *DataFrameReader) maybePartitioned(format string, paths, files []string, merge bool, build func([]string, *arrow.Schema) (logical.Source, error)) (logical.Source, error) {
 	root := r.opts["basepath"]
 	if root == "" && len(paths) == 1 {
 		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
@@ -259,7 +263,7 @@ func (r *DataFrameReader) maybePartitioned(format string, paths, files []string,
 		data = arrow.NewSchema(fs, nil)
 	} else {
 		sample := files
-		if format == "parquet" {
+		if format == "parquet" && !merge {
 			sample = files[:1]
 		}
 		src, err := build(sample, nil)

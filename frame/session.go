@@ -29,18 +29,19 @@ type Session struct {
 	// settings guards partitions, memLimit, optimize, broadcast, spill and
 	// tempDir, which SET may change while queries run; read them through the
 	// accessors.
-	settings   sync.RWMutex
-	partitions int
-	memLimit   int64
-	optimize   bool
-	broadcast  int64
-	spill      int64 // bytes; autoSpill: a fraction of memLimit; -1: never
-	tempDir    string
-	zone       string         // spark.sql.session.timeZone as set ("" is UTC)
-	binStyle   string         // spark.sql.binaryOutputStyle, upper case ("" unset)
-	loc        *time.Location // the zone
-	mem        memory.Allocator
-	ids        logical.IDs
+	settings    sync.RWMutex
+	partitions  int
+	memLimit    int64
+	optimize    bool
+	broadcast   int64
+	spill       int64 // bytes; autoSpill: a fraction of memLimit; -1: never
+	tempDir     string
+	zone        string         // spark.sql.session.timeZone as set ("" is UTC)
+	binStyle    string         // spark.sql.binaryOutputStyle, upper case ("" unset)
+	mergeSchema bool           // spark.sql.parquet.mergeSchema
+	loc         *time.Location // the zone
+	mem         memory.Allocator
+	ids         logical.IDs
 
 	mu     sync.Mutex
 	tables map[string]tableEntry
@@ -288,11 +289,12 @@ const (
 	confLocalDir          = "spark.local.dir"
 	confTimeZone          = "spark.sql.session.timeZone"
 	confBinaryStyle       = "spark.sql.binaryOutputStyle"
+	confMergeSchema       = "spark.sql.parquet.mergeSchema"
 )
 
 // confKeys lists the settings in the order SET shows them.
 func confKeys() []string {
-	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir, confTimeZone, confBinaryStyle}
+	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir, confTimeZone, confBinaryStyle, confMergeSchema}
 }
 
 // canonicalKey returns the known key that key names, case-insensitively.
@@ -313,7 +315,9 @@ func canonicalKey(key string) (string, error) {
 // hold before sorts and joins spill; auto: 60% of the memory limit; -1
 // never), spark.local.dir (where spill files go) and
 // spark.sql.binaryOutputStyle (how gspark sql shows BINARY values: UTF-8,
-// BASIC, BASE64, HEX or HEX_DISCRETE). Queries planned afterwards use the
+// BASIC, BASE64, HEX or HEX_DISCRETE) and spark.sql.parquet.mergeSchema
+// (true: Parquet reads take the union of the files' schemas unless the
+// reader's mergeSchema option says otherwise). Queries planned afterwards use the
 // new value.
 func (s *Session) SetConf(key, value string) error {
 	k, err := canonicalKey(key)
@@ -366,6 +370,14 @@ func (s *Session) SetConf(key, value string) error {
 		s.settings.Unlock()
 	case confTimeZone:
 		return s.SetTimeZone(value)
+	case confMergeSchema:
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not true or false", k, value)
+		}
+		s.settings.Lock()
+		s.mergeSchema = b
+		s.settings.Unlock()
 	case confBinaryStyle:
 		style, err := binaryOutputStyle(value)
 		if err != nil {
@@ -433,6 +445,8 @@ func (s *Session) Conf(key string) (string, error) {
 			return "<undefined>", nil // as Spark shows an optional setting not set
 		}
 		return s.binStyle, nil
+	case confMergeSchema:
+		return strconv.FormatBool(s.mergeSchema), nil
 	case confLocalDir:
 		if s.tempDir == "" {
 			return os.TempDir(), nil
@@ -440,6 +454,13 @@ func (s *Session) Conf(key string) (string, error) {
 		return s.tempDir, nil
 	}
 	return strconv.FormatInt(s.broadcast, 10), nil
+}
+
+// parquetMergeSchema is spark.sql.parquet.mergeSchema.
+func (s *Session) parquetMergeSchema() bool {
+	s.settings.RLock()
+	defer s.settings.RUnlock()
+	return s.mergeSchema
 }
 
 // ParseBytes reads a size in bytes: a plain number (1048576) or one with a
