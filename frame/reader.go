@@ -155,6 +155,8 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		return r.maybePartitioned(format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return newAvroSource(files, schema)
 		})
+	case "delta":
+		return r.deltaSource(paths)
 	case "libsvm":
 		files, err := expand(paths, "")
 		if err != nil {
@@ -162,7 +164,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		}
 		return r.libsvmSource(files)
 	}
-	return nil, fmt.Errorf("unknown data source format %q (want parquet, csv, json, libsvm, arrow or avro)", format)
+	return nil, fmt.Errorf("unknown data source format %q (want parquet, csv, json, libsvm, arrow, avro or delta)", format)
 }
 
 func (r *DataFrameReader) boolOpt(key string, def bool) (bool, error) {
@@ -205,7 +207,8 @@ func (r *DataFrameReader) JSON(paths ...string) *DataFrame { return r.load("json
 
 // Format sets the format Load reads: "parquet", "csv", "json", "libsvm",
 // "arrow" (Arrow IPC / Feather v2 files; also "feather" and "ipc") or
-// "avro" (Avro object container files).
+// "avro" (Avro object container files) or "delta" (a Delta Lake table's
+// latest snapshot; option versionAsOf reads an earlier version).
 // The libsvm format (Spark's LIBSVM data source) reads columns label
 // (double) and features (vector); its options are numFeatures (the vector
 // size; without it, one more than the largest index in the files, found by a

@@ -233,7 +233,7 @@ func (s *Session) lookup(name string) (logical.Source, logical.Plan, error) {
 }
 
 // fileFormats are the formats a direct file query (format.`path`) reads.
-var fileFormats = map[string]bool{"parquet": true, "csv": true, "json": true, "arrow": true, "feather": true, "ipc": true, "avro": true}
+var fileFormats = map[string]bool{"parquet": true, "csv": true, "json": true, "arrow": true, "feather": true, "ipc": true, "avro": true, "delta": true}
 
 // fileRelation splits a direct file query's table name format.path; ok is
 // false unless format is one of fileFormats and path is not empty.
