@@ -9,8 +9,10 @@ import (
 
 // Widens reports whether values of type from can be read as type to without
 // loss: the same type, a narrower integer as a wider one (byte, short, int →
-// int, bigint), or float as double — the widenings Parquet schema merging
-// and Delta tables allow.
+// int, bigint), float as double — the widenings Parquet schema merging
+// and Delta tables allow — or a timestamp as one of the same unit in another
+// zone or none (the same stored instants: Parquet timestamps not adjusted
+// to UTC read as UTC, and a Delta table may declare them timestamp_ntz).
 func Widens(from, to arrow.DataType) bool {
 	if arrow.TypeEqual(from, to) {
 		return true
@@ -30,6 +32,10 @@ func Widens(from, to arrow.DataType) bool {
 	}
 	if rf, rt := rank(from), rank(to); rf > 0 && rt > 0 {
 		return rf <= rt
+	}
+	if a, ok := from.(*arrow.TimestampType); ok {
+		b, ok := to.(*arrow.TimestampType)
+		return ok && a.Unit == b.Unit
 	}
 	return from.ID() == arrow.FLOAT32 && to.ID() == arrow.FLOAT64
 }
