@@ -77,6 +77,10 @@ func expand(paths []string, ext string) ([]string, error) {
 }
 
 // Parquet reads Parquet files; each path is a file, a directory of part files or a glob.
+// Files are read by column name against the first file's schema; option
+// mergeSchema "true" (default: spark.sql.parquet.mergeSchema) reads the
+// union of every file's columns instead, int widened to bigint and float to
+// double where files differ, a column a file lacks as null.
 func (r *DataFrameReader) Parquet(paths ...string) *DataFrame { return r.load("parquet", paths) }
 
 // load is a DataFrame over the source of format at paths.

@@ -114,3 +114,28 @@ func TestReadDelta(t *testing.T) {
 		}
 	}
 }
+
+// TestReadDeltaEmpty: a table whose log has no live files reads as zero
+// rows of the table's columns, partitioned or not.
+func TestReadDeltaEmpty(t *testing.T) {
+	ctx := context.Background()
+	s := NewSession()
+	for _, parts := range []string{`[]`, `["k"]`} {
+		table := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(table, "_delta_log"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		schema := `{"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},{"name":"k","type":"date","nullable":true,"metadata":{}}]}`
+		log := `{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}
+{"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":` + fmt.Sprintf("%q", schema) + `,"partitionColumns":` + parts + `,"configuration":{},"createdTime":1}}
+`
+		if err := os.WriteFile(filepath.Join(table, "_delta_log", fmt.Sprintf("%020d.json", 0)), []byte(log), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		df := s.Read().Format("delta").Load(table)
+		rows, err := df.Collect(ctx)
+		if err != nil || len(rows) != 0 || strings.Join(df.Columns(), ",") != "id,k" {
+			t.Errorf("partitions %s: %v, %v, columns %v", parts, rows, err, df.Columns())
+		}
+	}
+}
