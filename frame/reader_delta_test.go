@@ -139,3 +139,38 @@ func TestReadDeltaEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestReadDeltaPartitionTypes: partition values of the types Delta allows
+// beyond hive inference (short, boolean, timestamp) read typed, and filter.
+func TestReadDeltaPartitionTypes(t *testing.T) {
+	ctx := context.Background()
+	s := NewSession()
+	table := t.TempDir()
+	f1 := deltaDataFile(t, s, "SELECT CAST(1 AS BIGINT) AS id", table, "a")
+	f2 := deltaDataFile(t, s, "SELECT CAST(2 AS BIGINT) AS id", table, "b")
+	schema := `{"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},{"name":"s","type":"short","nullable":true,"metadata":{}},{"name":"b","type":"boolean","nullable":true,"metadata":{}},{"name":"ts","type":"timestamp","nullable":true,"metadata":{}}]}`
+	log := `{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}
+{"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":` + fmt.Sprintf("%q", schema) + `,"partitionColumns":["s","b","ts"],"configuration":{},"createdTime":1}}
+{"add":{"path":"` + f1 + `","partitionValues":{"s":"7","b":"true","ts":"2024-01-02 03:04:05.5"},"size":1,"modificationTime":1,"dataChange":true}}
+{"add":{"path":"` + f2 + `","partitionValues":{"s":"-1","b":"false","ts":null},"size":1,"modificationTime":1,"dataChange":true}}
+`
+	if err := os.MkdirAll(filepath.Join(table, "_delta_log"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(table, "_delta_log", fmt.Sprintf("%020d.json", 0)), []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Expected by hand: the values above, the timestamp shown in the UTC session zone.
+	rows, err := s.SQL("SELECT id, s, b, CAST(ts AS STRING) FROM delta.`" + table + "` ORDER BY id").Collect(ctx)
+	if err != nil || fmt.Sprint(rows) != "[[1 7 true 2024-01-02 03:04:05.5] [2 -1 false <nil>]]" {
+		t.Errorf("rows %v, %v", rows, err)
+	}
+	rows, err = s.SQL("SELECT id FROM delta.`" + table + "` WHERE s > 0 AND ts >= TIMESTAMP '2024-01-01 00:00:00'").Collect(ctx)
+	if err != nil || fmt.Sprint(rows) != "[[1]]" {
+		t.Errorf("filtered %v, %v", rows, err)
+	}
+	plan, err := s.SQL("EXPLAIN SELECT id FROM delta.`" + table + "` WHERE s = -1").Collect(ctx)
+	if err != nil || !strings.Contains(fmt.Sprint(plan), "directories=1 of 2") {
+		t.Errorf("EXPLAIN: %v, %v", plan, err)
+	}
+}
