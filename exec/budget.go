@@ -73,6 +73,45 @@ func (b *Budget) Free(buf []byte) {
 	b.parent.Free(buf)
 }
 
+// Hold counts n more bytes of memory held outside Arrow buffers (the Go
+// slices of hash tables, accumulators and indexes), so that the limit and the
+// spill threshold see them; a negative n gives bytes back. Passing the limit
+// cancels the query as an Allocate would. A nil Budget counts nothing.
+func (b *Budget) Hold(n int64) {
+	if b == nil || n == 0 {
+		return
+	}
+	if n > 0 {
+		b.grow(n)
+		return
+	}
+	b.used.Add(n)
+}
+
+// Held is the memory one operator's state holds outside Arrow buffers,
+// counted in a Budget: Set moves the count to the state's current size. The
+// zero Held (or one of a nil Budget) counts nothing. Not safe for
+// concurrent use: one per stream.
+type Held struct {
+	b *Budget
+	n int64
+}
+
+// NewHeld returns a Held counting in b (nil: nothing).
+func NewHeld(b *Budget) Held { return Held{b: b} }
+
+// Set makes the held count n bytes.
+func (h *Held) Set(n int64) {
+	if h.b == nil {
+		return
+	}
+	h.b.Hold(n - h.n)
+	h.n = n
+}
+
+// Bytes is the count held.
+func (h *Held) Bytes() int64 { return h.n }
+
 // Used is the number of bytes currently allocated.
 func (b *Budget) Used() int64 { return b.used.Load() }
 

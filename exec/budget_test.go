@@ -108,3 +108,33 @@ func TestMeteredShowsSpill(t *testing.T) {
 		t.Errorf("no spill: %q", plain.String())
 	}
 }
+
+func TestBudgetCountsHeldMemory(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	b := NewBudget(memory.NewGoAllocator(), 1000, cancel)
+	h := NewHeld(b)
+	h.Set(500)
+	if b.Used() != 500 || b.ShouldSpill() {
+		t.Fatalf("used %d, spill %v", b.Used(), b.ShouldSpill())
+	}
+	h.Set(700) // grows by 200, not 700
+	if b.Used() != 700 || !b.ShouldSpill() || ctx.Err() != nil {
+		t.Fatalf("used %d, spill %v, cancelled %v", b.Used(), b.ShouldSpill(), ctx.Err())
+	}
+	h2 := NewHeld(b)
+	h2.Set(400)
+	if !errors.Is(context.Cause(ctx), ErrMemoryLimit) {
+		t.Errorf("held memory past the limit did not cancel: cause %v", context.Cause(ctx))
+	}
+	h.Set(0)
+	h2.Set(0)
+	if b.Used() != 0 || b.Peak() != 1100 {
+		t.Errorf("used %d, peak %d", b.Used(), b.Peak())
+	}
+	var none Held
+	none.Set(1 << 40) // counts nothing, no panic
+	if none.Bytes() != 0 {
+		t.Errorf("a zero Held counted %d", none.Bytes())
+	}
+}

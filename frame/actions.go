@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/ordered"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/optimizer"
 	"github.com/gspark/gspark/planner/physical"
@@ -120,7 +121,15 @@ func scalarSubqueryColumn(sq *logical.Subquery) string {
 
 // run executes the DataFrame, handing its physical plan to consume, which
 // runs its partitions. A panic on the way becomes an *exec.InternalError.
-func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, op exec.Operator) error) (err error) {
+func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, op exec.Operator) error) error {
+	return df.runEnv(ctx, func(ctx context.Context, _ *exec.Env, op exec.Operator) error {
+		return consume(ctx, op)
+	})
+}
+
+// runEnv is run, also handing consume the query's environment (its memory
+// budget and temporary directory).
+func (df *DataFrame) runEnv(ctx context.Context, consume func(ctx context.Context, env *exec.Env, op exec.Operator) error) (err error) {
 	defer exec.Recover(&err, "query")
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -139,7 +148,7 @@ func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, 
 	// The state operators share across partitions lives as long as the action.
 	run := exec.NewExecution()
 	defer run.Close()
-	err = consume(exec.WithExecution(ctx, run), q.op)
+	err = consume(exec.WithExecution(ctx, run), env, q.op)
 	if cause := context.Cause(ctx); cause != nil && errors.Is(cause, exec.ErrMemoryLimit) {
 		return cause
 	}
@@ -168,6 +177,17 @@ func (df *DataFrame) CollectBatches(ctx context.Context) ([]arrow.RecordBatch, e
 		return nil, err
 	}
 	return out, nil
+}
+
+// ForEachBatch runs the query and calls fn with each batch of its result in
+// order, as the batches are made: the result is never held whole, so its
+// size does not bound memory (partitions not yet reached wait in memory, or
+// in spill files under a memory limit). A batch is valid only during the
+// call; fn retains it to keep it. fn's error stops the query and is returned.
+func (df *DataFrame) ForEachBatch(ctx context.Context, fn func(arrow.RecordBatch) error) error {
+	return df.runEnv(ctx, func(ctx context.Context, env *exec.Env, op exec.Operator) error {
+		return ordered.Each(ctx, env, op, fn)
+	})
 }
 
 // Collect runs the query and returns its rows.

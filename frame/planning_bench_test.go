@@ -20,26 +20,46 @@ func benchmarkPlan(b *testing.B, query string) {
 	}
 }
 
-// BenchmarkPlanInList100k plans a filter with an IN list of 100,000 values.
-func BenchmarkPlanInList100k(b *testing.B) {
+// inListQuery is a filter with an IN list of n values.
+func inListQuery(n int) string {
 	var q strings.Builder
 	q.WriteString("SELECT count(*) FROM samples.lineitem WHERE l_orderkey IN (0")
-	for i := 1; i < 100000; i++ {
+	for i := 1; i < n; i++ {
 		fmt.Fprintf(&q, ", %d", i)
 	}
 	q.WriteString(")")
-	benchmarkPlan(b, q.String())
+	return q.String()
 }
 
-// BenchmarkPlanUnionAll3000 plans a UNION ALL of 3,000 branches.
-func BenchmarkPlanUnionAll3000(b *testing.B) {
+// unionAllQuery is a UNION ALL of n one-row branches.
+func unionAllQuery(n int) string {
 	var q strings.Builder
 	q.WriteString("SELECT 0 AS x")
-	for i := 1; i < 3000; i++ {
+	for i := 1; i < n; i++ {
 		fmt.Fprintf(&q, " UNION ALL SELECT %d", i)
 	}
-	benchmarkPlan(b, q.String())
+	return q.String()
 }
+
+// plusChainQuery is SELECT 1+1+…+1 with n terms: a left-deep tree of n-1
+// additions, with no alias (so its text names the column).
+func plusChainQuery(n int) string {
+	var q strings.Builder
+	q.WriteString("SELECT 1")
+	for i := 1; i < n; i++ {
+		q.WriteString("+1")
+	}
+	return q.String()
+}
+
+// BenchmarkPlanInList100k plans a filter with an IN list of 100,000 values.
+func BenchmarkPlanInList100k(b *testing.B) { benchmarkPlan(b, inListQuery(100000)) }
+
+// BenchmarkPlanUnionAll3000 plans a UNION ALL of 3,000 branches.
+func BenchmarkPlanUnionAll3000(b *testing.B) { benchmarkPlan(b, unionAllQuery(3000)) }
+
+// BenchmarkPlanPlus100k plans 1+1+…+1 with 100,000 terms.
+func BenchmarkPlanPlus100k(b *testing.B) { benchmarkPlan(b, plusChainQuery(100000)) }
 
 // benchmarkChain builds a 700-step DataFrame chain with step, then takes the
 // schema and plans one row (EXPLAIN), which must stay linear in the chain.

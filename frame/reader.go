@@ -3,13 +3,13 @@ package frame
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/io/json"
 	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/planner/functions"
@@ -61,10 +61,10 @@ func (r *DataFrameReader) SchemaDDL(ddl string) *DataFrameReader {
 
 func (r *DataFrameReader) fail(err error) *DataFrame { return &DataFrame{s: r.s, err: err} }
 
-func expand(paths []string, ext string) ([]string, error) {
+func expand(ctx context.Context, f fsys.FS, paths []string, ext string) ([]string, error) {
 	var files []string
 	for _, p := range paths {
-		fs, err := source.ListFiles(p, ext)
+		fs, err := source.ListFilesFS(ctx, f, p, ext)
 		if err != nil {
 			return nil, err
 		}
@@ -98,6 +98,8 @@ func (r *DataFrameReader) load(format string, paths []string) *DataFrame {
 // source opens the files at paths as a source of format parquet, csv or
 // json, with the reader's options and schema.
 func (r *DataFrameReader) source(format string, paths []string) (logical.Source, error) {
+	ctx := context.Background()
+	fs := r.s.fsWith(r.opts)
 	// Options of Spark's that would change what Parquet reading returns
 	// are errors; others are ignored, as Spark ignores options a source
 	// does not use.
@@ -112,57 +114,57 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 	}
 	switch format {
 	case "parquet":
-		files, err := expand(paths, ".parquet")
+		files, err := expand(ctx, fs, paths, ".parquet")
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
-			return physical.NewParquetFilesWith(files, physical.ParquetSchemaOptions{Schema: schema, Merge: merge})
+		return r.maybePartitioned(fs, format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return physical.NewParquetFilesWith(ctx, fs, files, physical.ParquetSchemaOptions{Schema: schema, Merge: merge})
 		})
 	case "csv":
 		opts, err := r.csvOptions(false)
 		if err != nil {
 			return nil, err
 		}
-		files, err := expand(paths, ".csv")
+		files, err := expand(ctx, fs, paths, ".csv")
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
-			return physical.NewCSVFiles(files, schema, opts)
+		return r.maybePartitioned(fs, format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return physical.NewCSVFilesFS(ctx, fs, files, schema, opts)
 		})
 	case "json":
 		mode, err := json.ParseMode(r.opts["mode"])
 		if err != nil {
 			return nil, err
 		}
-		files, err := expand(paths, ".json")
+		files, err := expand(ctx, fs, paths, ".json")
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
-			return newJSONSource(files, schema, json.Options{Mode: mode})
+		return r.maybePartitioned(fs, format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return newJSONSource(fs, files, schema, json.Options{Mode: mode})
 		})
 	case "arrow", "feather", "ipc":
-		files, err := expand(paths, ".arrow")
+		files, err := expand(ctx, fs, paths, ".arrow")
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned("arrow", paths, files, false, func(files []string, schema *arrow.Schema) (logical.Source, error) {
-			return newArrowSource(files, schema)
+		return r.maybePartitioned(fs, "arrow", paths, files, false, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return newArrowSource(fs, files, schema)
 		})
 	case "avro":
-		files, err := expand(paths, ".avro")
+		files, err := expand(ctx, fs, paths, ".avro")
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
-			return newAvroSource(files, schema)
+		return r.maybePartitioned(fs, format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return newAvroSource(fs, files, schema)
 		})
 	case "delta":
 		return r.deltaSource(paths)
 	case "libsvm":
-		files, err := expand(paths, "")
+		files, err := expand(ctx, fs, paths, "")
 		if err != nil {
 			return nil, err
 		}
@@ -236,10 +238,10 @@ func (r *DataFrameReader) Load(paths ...string) *DataFrame {
 // the one directory read (or under option basePath), else build(files,
 // schema). build(files, nil) infers the files' schema; Parquet files take the
 // first file's schema, and pruned directories are never opened.
-func (r *DataFrameReader) maybePartitioned(format string, paths, files []string, merge bool, build func([]string, *arrow.Schema) (logical.Source, error)) (logical.Source, error) {
+func (r *DataFrameReader) maybePartitioned(fs fsys.FS, format string, paths, files []string, merge bool, build func([]string, *arrow.Schema) (logical.Source, error)) (logical.Source, error) {
 	root := r.opts["basepath"]
 	if root == "" && len(paths) == 1 {
-		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
+		if st, err := fs.Stat(context.Background(), paths[0]); err == nil && st.IsDir {
 			root = paths[0]
 		}
 	}
@@ -257,17 +259,17 @@ func (r *DataFrameReader) maybePartitioned(format string, paths, files []string,
 	// columns, or inferred (Parquet: from the first file).
 	var data *arrow.Schema
 	if r.schema != nil {
-		var fs []arrow.Field
+		var fields []arrow.Field
 		for _, f := range r.schema.Fields() {
 			isPart := false
 			for _, p := range parts.Fields {
 				isPart = isPart || strings.EqualFold(p.Name, f.Name)
 			}
 			if !isPart {
-				fs = append(fs, f)
+				fields = append(fields, f)
 			}
 		}
-		data = arrow.NewSchema(fs, nil)
+		data = arrow.NewSchema(fields, nil)
 	} else {
 		sample := files
 		if format == "parquet" && !merge {
@@ -289,18 +291,19 @@ type jsonSource struct {
 	files  []string
 	schema *arrow.Schema
 	opts   json.Options
+	fs     fsys.FS
 }
 
 // newJSONSource is a source over files; a nil schema is inferred from the
 // first lines of the files, read in order.
-func newJSONSource(files []string, schema *arrow.Schema, opts json.Options) (*jsonSource, error) {
+func newJSONSource(fs fsys.FS, files []string, schema *arrow.Schema, opts json.Options) (*jsonSource, error) {
 	if schema == nil {
 		inf := json.NewInference(opts)
 		for _, name := range files {
 			if inf.Done() {
 				break
 			}
-			f, err := os.Open(name)
+			f, err := fileOpener(context.Background(), fs)(name)
 			if err != nil {
 				return nil, err
 			}
@@ -315,7 +318,7 @@ func newJSONSource(files []string, schema *arrow.Schema, opts json.Options) (*js
 			return nil, fmt.Errorf("%w in %s", err, strings.Join(files, ", "))
 		}
 	}
-	return &jsonSource{files: files, schema: schema, opts: opts}, nil
+	return &jsonSource{files: files, schema: schema, opts: opts, fs: fs}, nil
 }
 
 // Describe implements logical.Source.
@@ -325,7 +328,9 @@ func (s *jsonSource) Describe() string { return "json " + strings.Join(s.files, 
 func (s *jsonSource) Schema() *arrow.Schema { return s.schema }
 
 // EstimatedRows implements logical.Source: a guess from the files' sizes.
-func (s *jsonSource) EstimatedRows() int64 { return source.FilesSize(s.files) / 64 }
+func (s *jsonSource) EstimatedRows() int64 {
+	return source.FilesSizeFS(context.Background(), s.fs, s.files) / 64
+}
 
 // Operator implements logical.Source: files are parsed whole, the requested
 // columns picked after parsing.
@@ -334,7 +339,7 @@ func (s *jsonSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Oper
 	opts.Mem = env.Mem
 	opts.BatchSize = env.BatchSize
 	open := func(ctx context.Context, path string) (exec.BatchReader, error) {
-		f, err := os.Open(path)
+		f, err := fileOpener(ctx, s.fs)(path)
 		if err != nil {
 			return nil, err
 		}
@@ -353,7 +358,17 @@ func (s *jsonSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Oper
 
 type jsonFileReader struct {
 	r *json.Reader
-	f *os.File
+	f fsys.File
+}
+
+// fileOpener opens local paths with os and URLs through fs.
+func fileOpener(ctx context.Context, fs fsys.FS) func(string) (fsys.File, error) {
+	return func(p string) (fsys.File, error) {
+		if fsys.IsRemote(p) && fs != nil {
+			return fs.Open(ctx, p)
+		}
+		return fsys.Local{}.Open(ctx, p)
+	}
 }
 
 func (c *jsonFileReader) Next() (arrow.RecordBatch, error) { return c.r.Next() }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/io/arrowipc"
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/planner/logical"
 )
@@ -16,17 +17,22 @@ import (
 type arrowSource struct {
 	files  []string
 	schema *arrow.Schema
+	fs     fsys.FS
 }
 
 // newArrowSource is a source over files; a nil schema is the first file's.
-func newArrowSource(files []string, schema *arrow.Schema) (*arrowSource, error) {
+func newArrowSource(fs fsys.FS, files []string, schema *arrow.Schema) (*arrowSource, error) {
 	if schema == nil {
-		var err error
-		if schema, err = arrowipc.ReadSchema(files[0]); err != nil {
+		r, err := arrowipc.Open(files[0], arrowipc.Options{Open: fileOpener(context.Background(), fs)})
+		if err != nil {
+			return nil, err
+		}
+		schema = r.Schema()
+		if err := r.Close(); err != nil {
 			return nil, err
 		}
 	}
-	return &arrowSource{files: files, schema: schema}, nil
+	return &arrowSource{files: files, schema: schema, fs: fs}, nil
 }
 
 // Describe implements logical.Source.
@@ -36,7 +42,9 @@ func (s *arrowSource) Describe() string { return "arrow " + strings.Join(s.files
 func (s *arrowSource) Schema() *arrow.Schema { return s.schema }
 
 // EstimatedRows implements logical.Source: a guess from the files' sizes.
-func (s *arrowSource) EstimatedRows() int64 { return source.FilesSize(s.files) / 32 }
+func (s *arrowSource) EstimatedRows() int64 {
+	return source.FilesSizeFS(context.Background(), s.fs, s.files) / 32
+}
 
 // Operator implements logical.Source: only the requested columns leave the
 // reader.
@@ -46,7 +54,7 @@ func (s *arrowSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Ope
 		read[c] = true
 	}
 	open := func(ctx context.Context, path string) (exec.BatchReader, error) {
-		return arrowipc.Open(path, arrowipc.Options{Schema: s.schema, Read: read, Mem: env.Mem})
+		return arrowipc.Open(path, arrowipc.Options{Schema: s.schema, Read: read, Mem: env.Mem, Open: fileOpener(ctx, s.fs)})
 	}
 	return exec.NewFileScan(env, exec.FileScanSpec{
 		Format: "Arrow", Files: s.files, Open: open, Schema: s.schema, ReadColumns: req.ReadColumns,

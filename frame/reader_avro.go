@@ -8,6 +8,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/io/avro"
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/planner/logical"
 )
@@ -16,17 +17,22 @@ import (
 type avroSource struct {
 	files  []string
 	schema *arrow.Schema
+	fs     fsys.FS
 }
 
 // newAvroSource is a source over files; a nil schema is the first file's.
-func newAvroSource(files []string, schema *arrow.Schema) (*avroSource, error) {
+func newAvroSource(fs fsys.FS, files []string, schema *arrow.Schema) (*avroSource, error) {
 	if schema == nil {
-		var err error
-		if schema, err = avro.ReadSchema(files[0]); err != nil {
+		r, err := avro.Open(files[0], avro.Options{Open: fileOpener(context.Background(), fs)})
+		if err != nil {
+			return nil, err
+		}
+		schema = r.Schema()
+		if err := r.Close(); err != nil {
 			return nil, err
 		}
 	}
-	return &avroSource{files: files, schema: schema}, nil
+	return &avroSource{files: files, schema: schema, fs: fs}, nil
 }
 
 // Describe implements logical.Source.
@@ -36,7 +42,9 @@ func (s *avroSource) Describe() string { return "avro " + strings.Join(s.files, 
 func (s *avroSource) Schema() *arrow.Schema { return s.schema }
 
 // EstimatedRows implements logical.Source: a guess from the files' sizes.
-func (s *avroSource) EstimatedRows() int64 { return source.FilesSize(s.files) / 32 }
+func (s *avroSource) EstimatedRows() int64 {
+	return source.FilesSizeFS(context.Background(), s.fs, s.files) / 32
+}
 
 // Operator implements logical.Source: records are decoded whole, only the
 // requested columns converted.
@@ -46,7 +54,7 @@ func (s *avroSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Oper
 		read[c] = true
 	}
 	open := func(ctx context.Context, path string) (exec.BatchReader, error) {
-		return avro.Open(path, avro.Options{Schema: s.schema, Read: read, Mem: env.Mem, BatchSize: env.BatchSize})
+		return avro.Open(path, avro.Options{Schema: s.schema, Read: read, Mem: env.Mem, Open: fileOpener(ctx, s.fs), BatchSize: env.BatchSize})
 	}
 	return exec.NewFileScan(env, exec.FileScanSpec{
 		Format: "Avro", Files: s.files, Open: open, Schema: s.schema, ReadColumns: req.ReadColumns,

@@ -50,7 +50,7 @@ func checkOptions(format string, opts map[string]string, known, unsupported []st
 		isKnown[k] = true
 	}
 	for _, k := range keys {
-		if isKnown[k] {
+		if _, s3 := s3Key(k); isKnown[k] || s3 {
 			continue
 		}
 		if known == nil {

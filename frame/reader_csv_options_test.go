@@ -78,13 +78,14 @@ func TestCompressedTextRoundTrip(t *testing.T) {
 	s := NewSession()
 	dir := t.TempDir()
 	df := s.CreateDataFrameRows([][]any{{1, "a"}, {2, ""}, {3, nil}}, "id INT, s STRING")
-	for _, codec := range []string{"gzip", "zstd", "none"} {
+	for _, codec := range []string{"gzip", "zstd", "snappy", "none"} {
 		out := filepath.Join(dir, "csv-"+codec)
 		if err := df.Write().Option("header", "true").Option("compression", codec).Option("emptyValue", "E").CSV(ctx, out); err != nil {
 			t.Fatal(err)
 		}
 		parts, _ := filepath.Glob(filepath.Join(out, "part-*"))
-		if len(parts) == 0 || (codec == "gzip") != strings.HasSuffix(parts[0], ".csv.gz") || (codec == "zstd") != strings.HasSuffix(parts[0], ".csv.zst") {
+		if len(parts) == 0 || (codec == "gzip") != strings.HasSuffix(parts[0], ".csv.gz") || (codec == "zstd") != strings.HasSuffix(parts[0], ".csv.zst") ||
+			(codec == "snappy") != strings.HasSuffix(parts[0], ".csv.snappy") {
 			t.Fatalf("%s: part files %v", codec, parts)
 		}
 		rows, err := s.Read().Option("header", "true").SchemaDDL("id INT, s STRING").CSV(out).OrderBy(Col("id")).Collect(ctx)

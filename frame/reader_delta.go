@@ -10,6 +10,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/io/delta"
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/physical"
@@ -41,6 +42,9 @@ func (r *DataFrameReader) deltaSource(paths []string) (logical.Source, error) {
 		return nil, fmt.Errorf("delta: a Delta table has its own schema; do not set one")
 	}
 	dir := paths[0]
+	if fsys.IsRemote(dir) {
+		return nil, fmt.Errorf("delta: table %s: Delta tables are read from local directories only", dir)
+	}
 	snap, err := delta.Load(context.Background(), dir, version)
 	if err != nil {
 		return nil, err
@@ -62,7 +66,7 @@ func (r *DataFrameReader) deltaSource(paths []string) (logical.Source, error) {
 	}
 	data := arrow.NewSchema(dataFields, nil)
 	open := func(files []string) (logical.Source, error) {
-		return physical.NewParquetFilesWith(files, physical.ParquetSchemaOptions{Schema: data})
+		return physical.NewParquetFilesWith(context.Background(), fsys.Local{}, files, physical.ParquetSchemaOptions{Schema: data})
 	}
 	desc := fmt.Sprintf("delta %s version %d", dir, snap.Version)
 	var inner logical.Source

@@ -1,6 +1,7 @@
 package frame
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/expr/datefn"
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/planner/analyzer"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/planner/physical"
@@ -40,8 +42,13 @@ type Session struct {
 	binStyle    string         // spark.sql.binaryOutputStyle, upper case ("" unset)
 	mergeSchema bool           // spark.sql.parquet.mergeSchema
 	loc         *time.Location // the zone
+	limits      logical.Limits // gspark.sql.planner.*: planning limits (0: the default)
 	mem         memory.Allocator
 	ids         logical.IDs
+	// s3conf holds the fs.s3a.* settings; fsMux, made from them on first
+	// use, is the file system of the paths read and written.
+	s3conf map[string]string
+	fsMux  *fsys.Mux
 
 	mu     sync.Mutex
 	tables map[string]tableEntry
@@ -290,11 +297,13 @@ const (
 	confTimeZone          = "spark.sql.session.timeZone"
 	confBinaryStyle       = "spark.sql.binaryOutputStyle"
 	confMergeSchema       = "spark.sql.parquet.mergeSchema"
+	confMaxExprNodes      = "gspark.sql.planner.maxExpressionNodes"
+	confMaxExprDepth      = "gspark.sql.planner.maxExpressionDepth"
 )
 
 // confKeys lists the settings in the order SET shows them.
 func confKeys() []string {
-	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir, confTimeZone, confBinaryStyle, confMergeSchema}
+	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir, confTimeZone, confBinaryStyle, confMaxExprNodes, confMaxExprDepth, confMergeSchema}
 }
 
 // canonicalKey returns the known key that key names, case-insensitively.
@@ -313,13 +322,30 @@ func canonicalKey(key string) (string, error) {
 // spark.sql.autoBroadcastJoinThreshold or gspark.broadcast.threshold (bytes;
 // -1 disables broadcast joins), gspark.spill.threshold (bytes a query may
 // hold before sorts and joins spill; auto: 60% of the memory limit; -1
-// never), spark.local.dir (where spill files go) and
+// never), spark.local.dir (where spill files go),
 // spark.sql.binaryOutputStyle (how gspark sql shows BINARY values: UTF-8,
-// BASIC, BASE64, HEX or HEX_DISCRETE) and spark.sql.parquet.mergeSchema
-// (true: Parquet reads take the union of the files' schemas unless the
-// reader's mergeSchema option says otherwise). Queries planned afterwards use the
-// new value.
+// BASIC, BASE64, HEX or HEX_DISCRETE), gspark.sql.planner.maxExpressionNodes
+// and gspark.sql.planner.maxExpressionDepth (integers ≥ 1: the number of
+// expression nodes of a SQL query and the nesting of one of its expressions
+// past which planning fails at once; defaults 1,000,000 and 200,000),
+// spark.sql.parquet.mergeSchema (true: Parquet reads take the union of the
+// files' schemas unless the reader's mergeSchema option says otherwise), and
+// the settings of s3:// paths, as Hadoop's S3A names them (also with the
+// prefix spark.hadoop.): fs.s3a.endpoint (an S3-compatible store's URL;
+// AWS_ENDPOINT_URL otherwise), fs.s3a.path.style.access (true or false),
+// fs.s3a.endpoint.region, fs.s3a.access.key and fs.s3a.secret.key (otherwise
+// the standard AWS environment variables and ~/.aws files). Queries planned
+// afterwards use the new value.
 func (s *Session) SetConf(key, value string) error {
+	if k, ok := s3Key(key); ok {
+		if k == confS3PathStyle {
+			if _, err := strconv.ParseBool(strings.TrimSpace(value)); err != nil {
+				return fmt.Errorf("%s: %q is not true or false", k, value)
+			}
+		}
+		s.setS3Conf(k, strings.TrimSpace(value))
+		return nil
+	}
 	k, err := canonicalKey(key)
 	if err != nil {
 		return err
@@ -378,6 +404,18 @@ func (s *Session) SetConf(key, value string) error {
 		s.settings.Lock()
 		s.mergeSchema = b
 		s.settings.Unlock()
+	case confMaxExprNodes, confMaxExprDepth:
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 1 {
+			return fmt.Errorf("%s: %q is not an integer ≥ 1", k, value)
+		}
+		s.settings.Lock()
+		if k == confMaxExprNodes {
+			s.limits.MaxExpressionNodes = n
+		} else {
+			s.limits.MaxExpressionDepth = n
+		}
+		s.settings.Unlock()
 	case confBinaryStyle:
 		style, err := binaryOutputStyle(value)
 		if err != nil {
@@ -419,6 +457,9 @@ func (s *Session) TimeZone() (string, *time.Location) {
 
 // Conf returns the current value of a setting SetConf accepts, as text.
 func (s *Session) Conf(key string) (string, error) {
+	if k, ok := s3Key(key); ok {
+		return s.s3ConfValue(k), nil
+	}
 	k, err := canonicalKey(key)
 	if err != nil {
 		return "", err
@@ -447,6 +488,10 @@ func (s *Session) Conf(key string) (string, error) {
 		return s.binStyle, nil
 	case confMergeSchema:
 		return strconv.FormatBool(s.mergeSchema), nil
+	case confMaxExprNodes:
+		return strconv.Itoa(cmp.Or(s.limits.MaxExpressionNodes, logical.DefaultMaxExpressionNodes)), nil
+	case confMaxExprDepth:
+		return strconv.Itoa(cmp.Or(s.limits.MaxExpressionDepth, logical.DefaultMaxExpressionDepth)), nil
 	case confLocalDir:
 		if s.tempDir == "" {
 			return os.TempDir(), nil
@@ -486,4 +531,14 @@ func ParseBytes(text string) (int64, error) {
 		return 0, fmt.Errorf("invalid size %q (want bytes, e.g. 1048576, 512MB or 2GiB)", text)
 	}
 	return int64(f * mult), nil
+}
+
+// planLimits returns the session's planning limits, with the settings that
+// raise them named.
+func (s *Session) planLimits() logical.Limits {
+	s.settings.RLock()
+	l := s.limits
+	s.settings.RUnlock()
+	l.NodesSetting, l.DepthSetting = confMaxExprNodes, confMaxExprDepth
+	return l
 }

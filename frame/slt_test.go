@@ -341,7 +341,9 @@ func (c sltConfig) String() string {
 // TestSLT runs every testdata/slt/*.slt file in a fresh session per
 // configuration: 1, 4 and 7 partitions, optimizer on and off, and 4
 // partitions with a spill threshold of 0, so that every sort, hash join and
-// aggregation goes through disk (and must leave no file behind).
+// aggregation goes through disk (and must leave no file behind). With
+// -short (CI's race-detector run) only the two most concurrent
+// configurations run: 7 partitions, and 4 with spilling.
 func TestSLT(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(sltDir, "*.slt"))
 	if err != nil {
@@ -353,6 +355,8 @@ func TestSLT(t *testing.T) {
 	configs := []sltConfig{{1, true, false}, {1, false, false}, {4, true, false}, {4, false, false}, {7, true, false}, {7, false, false}, {4, true, true}}
 	if *rewrite {
 		configs = configs[:1]
+	} else if testing.Short() {
+		configs = []sltConfig{{7, false, false}, {4, true, true}}
 	}
 	for _, path := range files {
 		data, err := os.ReadFile(path)

@@ -97,6 +97,9 @@ func abbreviate(s string) string {
 
 // sqlFrame analyzes a parsed query plan and lowers the parser's Prune nodes.
 func (s *Session) sqlFrame(ctx context.Context, p logical.Plan) *DataFrame {
+	if err := logical.CheckLimits(p, s.planLimits()); err != nil {
+		return &DataFrame{s: s, err: err}
+	}
 	a := s.analyzer()
 	p, _, err := logical.TransformUpWithSubqueries(p, func(n logical.Plan) (logical.Plan, bool, error) {
 		if tf, ok := n.(*sql.TableFunction); ok {
@@ -157,6 +160,9 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 	case *sql.Query:
 		return s.sqlFrame(ctx, x.Plan)
 	case *sql.CreateView:
+		if err := checkViewRecursion(x.Name, x.Query); err != nil {
+			return &DataFrame{s: s, err: err}
+		}
 		df := s.sqlFrame(ctx, x.Query)
 		if df.err != nil {
 			return df
@@ -531,4 +537,19 @@ func (r *stringBatchReader) Close() error { return nil }
 // does without truncation.
 func FormatRows(cols []string, rows []Row) string {
 	return formatTable(cols, rows, 0, false, 0)
+}
+
+// checkViewRecursion refuses a view whose query reads the view itself
+// (CREATE OR REPLACE TEMP VIEW v AS SELECT … FROM v), anywhere in the query
+// including its subqueries, as Spark does. CTEs are substituted by the parser,
+// so a CTE of the view's name does not count.
+func checkViewRecursion(name string, q logical.Plan) error {
+	want := strings.ToLower(name)
+	_, _, err := logical.TransformUpWithSubqueries(q, func(n logical.Plan) (logical.Plan, bool, error) {
+		if r, ok := n.(*logical.UnresolvedRelation); ok && strings.ToLower(r.Name) == want {
+			return n, false, fmt.Errorf("recursive view `%s` detected (cycle: `%s` -> `%s`): a view cannot read itself", name, name, name)
+		}
+		return n, false, nil
+	})
+	return err
 }

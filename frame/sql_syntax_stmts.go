@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -224,12 +225,13 @@ func (c catalog) LookupVariable(name string) (logical.Expr, bool) {
 // matching Spark's pattern (* any text, | between alternatives, any case).
 func functionNames(pattern string) ([]string, error) {
 	var names []string
-	for _, n := range append(functions.Builtins().Names(), logical.AggregateNames()...) {
+	for _, n := range append(append(functions.Builtins().Names(), logical.AggregateNames()...), sparkListedNames()...) {
 		if !strings.HasPrefix(n, "__") { // internal helpers
 			names = append(names, n)
 		}
 	}
 	sort.Strings(names)
+	names = slices.Compact(names)
 	if pattern == "" {
 		return names, nil
 	}

@@ -202,7 +202,7 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 			return fmt.Errorf("write %s: option maxRecordsPerFile: %q is not an integer", dir, v)
 		}
 	}
-	txn, err := source.BeginWrite(dir, mode)
+	txn, err := source.BeginWriteFS(ctx, w.df.s.fsWith(w.opts), dir, mode)
 	if err != nil {
 		return err
 	}
@@ -275,7 +275,7 @@ type rollingWriter struct {
 	newWriter  func(io.Writer, *arrow.Schema) (batchWriter, error)
 	files      int
 	rows       int64 // in the current file
-	f          *os.File
+	f          io.WriteCloser
 	bw         batchWriter
 }
 
@@ -299,7 +299,7 @@ func (r *rollingWriter) next() error {
 	if r.files > 0 {
 		ext = fmt.Sprintf(".c%03d%s", r.files, r.ext)
 	}
-	f, err := r.txn.Create(path.Join(r.dir, r.txn.PartName(r.part, ext)))
+	f, err := r.txn.CreateFile(path.Join(r.dir, r.txn.PartName(r.part, ext)))
 	if err != nil {
 		return err
 	}

@@ -288,6 +288,7 @@ func NewRegistry() *Registry {
 	r := &Registry{loaders: map[string]Loader{}}
 	r.Register(pipelineClass, loadPipeline)
 	r.Register(pipelineModelClass, loadPipelineModel)
+	r.Register(sparkPipelineModelClass, loadSparkPipelineModel)
 	return r
 }
 

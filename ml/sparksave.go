@@ -87,19 +87,34 @@ type SparkParamSpec struct {
 	Set map[string]any
 }
 
+// SparkVersioner is implemented by SparkWriters whose layout needs a
+// later Spark than SparkFormatVersion (a class or a data field Spark 2.4
+// lacks): SparkVersion is the sparkVersion their metadata records.
+type SparkVersioner interface {
+	SparkVersion() string
+}
+
 // sparkMetadata is the metadata JSON line of st in Spark's layout.
 func sparkMetadata(st SparkWriter) ([]byte, error) {
-	return SparkMetadataJSON(st.SparkClassName(), st.UID(), st.Params(), st.SparkParams(), st.SparkExtra())
+	version := SparkFormatVersion
+	if v, ok := st.(SparkVersioner); ok {
+		version = v.SparkVersion()
+	}
+	return sparkMetadataJSON(st.SparkClassName(), version, st.UID(), st.Params(), st.SparkParams(), st.SparkExtra())
 }
 
 // SparkMetadataJSON is the metadata JSON of a stage of Spark class class
 // with the given uid, the params of ps selected by spec, and extra
 // top-level keys, in Spark's key order.
 func SparkMetadataJSON(class, uid string, ps *param.Params, spec SparkParamSpec, extra map[string]any) ([]byte, error) {
+	return sparkMetadataJSON(class, SparkFormatVersion, uid, ps, spec, extra)
+}
+
+func sparkMetadataJSON(class, version, uid string, ps *param.Params, spec SparkParamSpec, extra map[string]any) ([]byte, error) {
 	shared, sparkOnly := spec.Shared, spec.Defaults
 	pm, dm := map[string]json.RawMessage{}, map[string]json.RawMessage{}
 	put := func(m map[string]json.RawMessage, k string, v any) error {
-		b, err := param.EncodeValue(v)
+		b, err := sparkEncodeParam(v)
 		if err != nil {
 			return fmt.Errorf("param %s: %w", k, err)
 		}
@@ -138,7 +153,7 @@ func SparkMetadataJSON(class, uid string, ps *param.Params, spec SparkParamSpec,
 		k string
 		v any
 	}
-	fields := []kv{{"class", class}, {"timestamp", time.Now().UnixMilli()}, {"sparkVersion", SparkFormatVersion},
+	fields := []kv{{"class", class}, {"timestamp", time.Now().UnixMilli()}, {"sparkVersion", version},
 		{"uid", uid}, {"paramMap", pm}, {"defaultParamMap", dm}}
 	keys := make([]string, 0, len(extra))
 	for k := range extra {
@@ -165,9 +180,14 @@ func SparkMetadataJSON(class, uid string, ps *param.Params, spec SparkParamSpec,
 
 // WriteSparkParquet writes rec as dir/sub/part-00000.snappy.parquet (Spark
 // reads any part file of the directory), snappy-compressed, with list
-// elements named "element" as Spark's files have them, and an empty
-// _SUCCESS marker as Spark writes.
+// elements named "element" as Spark's files have them, the Spark schema
+// in the footer (so that Spark reads vector and matrix structs back as
+// its vectors and matrices) and an empty _SUCCESS marker as Spark writes.
 func WriteSparkParquet(dir, sub string, rec arrow.RecordBatch) error {
+	schemaJSON, err := sparkSchemaJSON(rec.Schema())
+	if err != nil {
+		return fmt.Errorf("model data: %w", err)
+	}
 	d := filepath.Join(dir, sub)
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		return err
@@ -183,6 +203,11 @@ func WriteSparkParquet(dir, sub string, rec arrow.RecordBatch) error {
 		return fmt.Errorf("model data: %w", err)
 	}
 	if err := fw.Write(rec); err != nil {
+		fw.Close()
+		return fmt.Errorf("model data: %w", err)
+	}
+	if err := errors.Join(fw.AppendKeyValueMetadata("org.apache.spark.version", SparkFormatVersion),
+		fw.AppendKeyValueMetadata("org.apache.spark.sql.parquet.row.metadata", string(schemaJSON))); err != nil {
 		fw.Close()
 		return fmt.Errorf("model data: %w", err)
 	}

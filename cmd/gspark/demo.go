@@ -39,7 +39,7 @@ func newDemo(g *globalFlags) *cobra.Command {
 			}
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
-			return runDemo(ctx, s, cmd.OutOrStdout())
+			return signalCause(ctx, runDemo(ctx, s, cmd.OutOrStdout()))
 		},
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +18,21 @@ import (
 
 func main() {
 	root := newRoot()
-	if err := root.ExecuteContext(context.Background()); err != nil {
+	// SIGTERM and SIGHUP stop every command, the interactive shell included
+	// (where Ctrl-C only cancels the running query).
+	ctx, stop := onSignals(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	err := root.ExecuteContext(ctx)
+	if s, ok := errors.AsType[signalled](context.Cause(ctx)); ok {
+		stop()
+		fmt.Fprintln(os.Stderr, "gspark: "+s.Error())
+		os.Exit(s.exitCode())
+	}
+	stop()
+	if err != nil {
+		if s, ok := errors.AsType[signalled](err); ok {
+			fmt.Fprintln(os.Stderr, "gspark: "+s.Error())
+			os.Exit(s.exitCode())
+		}
 		if code, ok := errors.AsType[exitCode](err); ok {
 			os.Exit(int(code))
 		}
@@ -34,12 +48,6 @@ type globalFlags struct {
 	conf        []string // --conf key=value settings
 	debug       bool
 	params      []string // --param name=value: ${name} in SQL text
-}
-
-// interruptible returns ctx cancelled by Ctrl-C (SIGINT), for commands that
-// stop as a whole when interrupted.
-func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(ctx, os.Interrupt)
 }
 
 func newRoot() *cobra.Command {

@@ -93,6 +93,7 @@ func newRun(g *globalFlags) *cobra.Command {
 				opts.Recorder = run
 			}
 			res, err := jobs.Run(ctx, job, opts)
+			err = signalCause(ctx, err)
 			if run != nil {
 				status := tracking.StatusFinished
 				if err != nil {

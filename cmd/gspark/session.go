@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,7 @@ func (g *globalFlags) session(extra ...frame.Option) (*frame.Session, error) {
 			return nil, fmt.Errorf("--memory-limit: %w", err)
 		}
 		opts = append(opts, frame.WithMemoryLimit(n))
+		setRuntimeLimit(n)
 	}
 	// Spill files of gspark processes that were killed go first.
 	spill.RemoveStale(os.TempDir())
@@ -39,6 +41,21 @@ func (g *globalFlags) session(extra ...frame.Option) (*frame.Session, error) {
 	}
 	sqlfn.Register(s)
 	return s, nil
+}
+
+// runtimeOverhead is what a gspark process holds beyond its queries' budget:
+// the Go runtime and binary, goroutine stacks, file and network buffers,
+// the catalog and models. Peak memory stays under --memory-limit plus this.
+const runtimeOverhead = 128 << 20
+
+// setRuntimeLimit gives the Go runtime a soft memory limit of the query
+// budget plus runtimeOverhead, so that garbage is collected before the
+// process grows past it; a GOMEMLIMIT in the environment wins.
+func setRuntimeLimit(budget int64) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(budget + runtimeOverhead)
 }
 
 // parseBytes reads sizes like 512MB, 2GiB, 1g or 1048576.

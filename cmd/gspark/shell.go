@@ -43,7 +43,7 @@ func runShell(ctx context.Context, s *frame.Session, f outputFormat, in *os.File
 	if !term.IsTerminal(int(in.Fd())) {
 		ctx, stop := interruptible(ctx)
 		defer stop()
-		return runStatements(ctx, s, in, newPrinter(f, out, errOut))
+		return signalCause(ctx, runStatements(ctx, s, in, newPrinter(f, out, errOut)))
 	}
 	sh := &shell{s: s, out: out, errOut: errOut, debug: debug}
 	sh.print = &printer{f: outputFormat{write: writeTable, summary: true}, out: out, summaryOut: out, limit: defaultMaxRows}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -35,8 +35,9 @@ func newSQL(g *globalFlags) *cobra.Command {
 		Short: "Run SQL statements over the sample tables and temp views",
 		Long: "Run a script of ;-separated Spark SQL statements (SELECT/WITH queries, CREATE TEMP VIEW,\n" +
 			"EXPLAIN [EXTENDED], SHOW TABLES, DESCRIBE) and print each result.\n" +
-			"With --format table an \"N rows (time)\" line per result goes to stderr; csv and json\n" +
-			"write only data to stdout.",
+			"With --format table an \"N rows (time)\" line per result goes to stderr and a table shows at\n" +
+			"most 10000 rows of a result; csv and json write only data to stdout, every row, streamed as\n" +
+			"the query makes them (the result's size does not bound memory).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			script, err := o.script()
@@ -53,7 +54,7 @@ func newSQL(g *globalFlags) *cobra.Command {
 			}
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
-			return runSQL(ctx, s, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return signalCause(ctx, runSQL(ctx, s, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 		},
 	}
 	cmd.Flags().StringVarP(&o.expr, "execute", "e", "", "SQL text to run")
@@ -86,6 +87,7 @@ type resultWriter func(w io.Writer, schema *arrow.Schema, rows [][]any) error
 // line after each result.
 type outputFormat struct {
 	write   resultWriter
+	stream  streamer // prints batch by batch; nil: the result is held (up to the row limit) and written whole
 	summary bool
 }
 
@@ -94,9 +96,9 @@ func formatter(name string) (outputFormat, error) {
 	case "table", "":
 		return outputFormat{write: writeTable, summary: true}, nil
 	case "csv":
-		return outputFormat{write: writeCSV}, nil
+		return outputFormat{write: writeCSV, stream: newCSVStream}, nil
 	case "json":
-		return outputFormat{write: writeJSON}, nil
+		return outputFormat{write: writeJSON, stream: newJSONStream}, nil
 	}
 	return outputFormat{}, fmt.Errorf("--format: unknown format %q (want table, csv or json)", name)
 }
@@ -139,7 +141,14 @@ func (p *printer) run(ctx context.Context, s *frame.Session, script string) (err
 	})
 }
 
-// emit runs one statement's DataFrame and prints its result.
+// tablePreviewRows bounds the rows a table holds to print when no smaller
+// limit is set: a table is laid out whole, so it is a preview of a large
+// result, while CSV and JSON stream every row.
+const tablePreviewRows = 10000
+
+// emit runs one statement's DataFrame and prints its result as its batches
+// arrive: CSV and JSON row by row, a table once its rows (up to the limit)
+// are in.
 func (p *printer) emit(ctx context.Context, stmt string, df *frame.DataFrame) error {
 	start := time.Now()
 	prog := new(exec.Progress)
@@ -147,35 +156,86 @@ func (p *printer) emit(ctx context.Context, stmt string, df *frame.DataFrame) er
 	if p.progress != nil {
 		stop = startProgress(p.progress, prog, progressDelay, progressTick)
 	}
-	bs, err := df.CollectBatches(frame.WithProgress(ctx, prog))
-	stop()
+	stopProgress := sync.OnceFunc(stop)
+	defer stopProgress()
+	schema := df.Schema()
+	explain := p.f.summary && isExplain(stmt, schema)
+	streaming := p.f.stream != nil && !explain
+	limit := p.limit
+	if !streaming && !explain && limit < 0 {
+		limit = tablePreviewRows
+	}
+	style := binaryStyle(p.session)
+	var (
+		held  [][]any
+		shown int
+		total int64
+		st    rowStream
+	)
+	open := func() error {
+		stopProgress()
+		if p.f.summary && p.n > 0 {
+			fmt.Fprintln(p.out)
+		}
+		st = p.f.stream(p.out, schema)
+		return st.begin()
+	}
+	err := df.ForEachBatch(frame.WithProgress(ctx, prog), func(b arrow.RecordBatch) error {
+		rest := -1
+		if limit >= 0 {
+			rest = max(limit-shown, 0)
+		}
+		rows, n := collectRows([]arrow.RecordBatch{b}, rest)
+		total += n
+		if len(rows) == 0 {
+			return nil
+		}
+		shown += len(rows)
+		df.LocalizeTimes(rows)
+		showBinaries(rows, style)
+		if !streaming {
+			held = append(held, rows...)
+			return nil
+		}
+		if st == nil {
+			if err := open(); err != nil {
+				return err
+			}
+		}
+		return st.rows(rows)
+	})
+	stopProgress()
 	if err != nil {
 		return err
 	}
-	rows, total := collectRows(bs, p.limit)
-	exec.ReleaseAll(bs)
-	df.LocalizeTimes(rows)
-	showBinaries(rows, binaryStyle(p.session))
 	elapsed := time.Since(start)
-	schema := df.Schema()
+	if streaming {
+		if st == nil {
+			if err := open(); err != nil {
+				return err
+			}
+		}
+		p.n++
+		return st.end()
+	}
 	if p.f.summary && p.n > 0 {
 		fmt.Fprintln(p.out)
 	}
 	p.n++
-	if p.f.summary && isExplain(stmt, schema) {
+	if explain {
 		// A plan reads better as plain lines than as a one-column table.
 		var b strings.Builder
-		for _, r := range rows {
+		for _, r := range held {
 			fmt.Fprintln(&b, r[0])
 		}
 		_, err := io.WriteString(p.out, b.String())
 		return err
 	}
-	if err := p.f.write(p.out, schema, rows); err != nil {
+	if err := p.f.write(p.out, schema, held); err != nil {
 		return err
 	}
 	if p.f.summary {
-		fmt.Fprintln(p.summaryOut, summaryLine(total, len(rows), elapsed))
+		fmt.Fprintln(p.summaryOut, summaryLine(total, len(held), elapsed))
 	}
 	return nil
 }
@@ -202,26 +262,7 @@ func cellText(t arrow.DataType, v any) string {
 }
 
 func writeCSV(w io.Writer, schema *arrow.Schema, rows [][]any) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // RFC 4180 ends records with CRLF
-	cols := make([]string, schema.NumFields())
-	for i, f := range schema.Fields() {
-		cols[i] = f.Name
-	}
-	if err := cw.Write(cols); err != nil {
-		return err
-	}
-	rec := make([]string, len(cols))
-	for _, r := range rows {
-		for i, v := range r {
-			rec[i] = cellText(schema.Field(i).Type, v)
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeAll(newCSVStream(w, schema), rows)
 }
 
 // jsonValue renders a value as JSON: numbers as numbers (decimals exactly),
@@ -250,42 +291,10 @@ func jsonValue(t arrow.DataType, v any) ([]byte, error) {
 	case bool, string, int8, int16, int32, int64, uint8, uint16, uint32, uint64:
 		return json.Marshal(x)
 	}
-	return json.Marshal(fmt.Sprint(v))
+	// Arrays, maps and structs: the text the table shows, as a string.
+	return json.Marshal(cellText(t, v))
 }
 
 func writeJSON(w io.Writer, schema *arrow.Schema, rows [][]any) error {
-	keys := make([][]byte, schema.NumFields())
-	for i, f := range schema.Fields() {
-		k, err := json.Marshal(f.Name)
-		if err != nil {
-			return err
-		}
-		keys[i] = k
-	}
-	buf := []byte("[")
-	for ri, r := range rows {
-		if ri > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, "\n  {"...)
-		for i, v := range r {
-			if i > 0 {
-				buf = append(buf, ", "...)
-			}
-			val, err := jsonValue(schema.Field(i).Type, v)
-			if err != nil {
-				return fmt.Errorf("column %s: %w", schema.Field(i).Name, err)
-			}
-			buf = append(buf, keys[i]...)
-			buf = append(buf, ": "...)
-			buf = append(buf, val...)
-		}
-		buf = append(buf, '}')
-	}
-	if len(rows) > 0 {
-		buf = append(buf, '\n')
-	}
-	buf = append(buf, "]\n"...)
-	_, err := w.Write(buf)
-	return err
+	return writeAll(newJSONStream(w, schema), rows)
 }

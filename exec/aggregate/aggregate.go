@@ -109,6 +109,9 @@ func (f Func) TwoInputs() bool {
 
 // String returns the function's lower-case name.
 func (f Func) String() string {
+	if n, ok := sketchFuncNames[f]; ok {
+		return n
+	}
 	if f < 0 || int(f) >= len(funcNames) {
 		return fmt.Sprintf("Func(%d)", int(f))
 	}
@@ -145,7 +148,7 @@ type Spec struct {
 // dictOK reports whether f accepts a dictionary-encoded string input.
 func dictOK(f Func) bool {
 	switch f {
-	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct, CollectList, CollectSet, Mode, ListAgg, ListAggOrdered, CountMinSketch:
+	case Min, Max, Count, First, Last, AnyValue, MaxBy, MinBy, ApproxCountDistinct, CollectList, CollectSet, Mode, ListAgg, ListAggOrdered, CountMinSketch, HLLSketchAgg:
 		return true
 	}
 	return false
@@ -596,7 +599,7 @@ func (o *op) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := exec.CheckPartition(o, p); err != nil {
 		return nil, err
 	}
-	s := &aggStream{o: o, ctx: ctx, part: p}
+	s := &aggStream{o: o, ctx: ctx, part: p, held: exec.NewHeld(o.env.Budget)}
 	if err := s.reset(); err != nil {
 		return nil, err
 	}
@@ -646,7 +649,18 @@ type aggStream struct {
 	// Spilling (final aggregation only, see spill.go).
 	noSpill bool
 	sp      *aggSpill
+	// held counts the table and accumulators in the query's budget.
+	held exec.Held
+	// A partial aggregation under memory pressure hands on the groups it
+	// has (partial states merge downstream) and starts over: flushing is
+	// set while it does, inputDone once its input has ended.
+	flushing  bool
+	inputDone bool
 }
+
+// minFlushGroups is the fewest groups a partial aggregation hands on early
+// under memory pressure: fewer would cost more in batches than they free.
+const minFlushGroups = 4096
 
 func (s *aggStream) build() error {
 	o := s.o
@@ -658,6 +672,7 @@ func (s *aggStream) build() error {
 		}
 		b, err := s.in.Next()
 		if errors.Is(err, io.EOF) {
+			s.inputDone = true
 			break
 		}
 		if err != nil {
@@ -667,6 +682,7 @@ func (s *aggStream) build() error {
 			err = s.sp.route(b)
 		} else {
 			err = s.consume(b, keys, args)
+			s.held.Set(s.estimate())
 		}
 		b.Release()
 		if err != nil {
@@ -674,6 +690,10 @@ func (s *aggStream) build() error {
 		}
 		if err := s.maybeSpill(); err != nil {
 			return fmt.Errorf("%s: %w", o, err)
+		}
+		if !o.final && len(o.groups) > 0 && s.t.groups() >= minFlushGroups && o.env.ShouldSpill() {
+			s.flushing = true
+			break
 		}
 	}
 	if s.sp != nil {
@@ -733,7 +753,20 @@ func (s *aggStream) Next() (arrow.RecordBatch, error) {
 		return s.sp.next()
 	}
 	if s.next >= s.ngrp {
-		return nil, io.EOF
+		if !s.flushing || s.inputDone {
+			s.held.Set(0)
+			return nil, io.EOF
+		}
+		// The flushed groups are all out: start over on the rest of the input.
+		if err := s.reset(); err != nil {
+			return nil, err
+		}
+		s.held.Set(0)
+		s.flushing, s.next, s.ngrp = false, 0, 0
+		if err := s.build(); err != nil {
+			return nil, err
+		}
+		return s.Next()
 	}
 	size := s.o.env.BatchSize
 	if size <= 0 {
@@ -789,6 +822,7 @@ func (s *aggStream) Close() error {
 	err := s.in.Close()
 	s.in = nil
 	s.t, s.accs = nil, nil
+	s.held.Set(0)
 	if s.sp != nil {
 		s.sp.close()
 		s.sp = nil

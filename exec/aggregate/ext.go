@@ -24,6 +24,9 @@ import (
 // extResultType is ResultType for the functions of this file that do not
 // collect values; ok is false for the others.
 func extResultType(f Func, in arrow.DataType) (arrow.DataType, bool, error) {
+	if t, ok, err := sketchResultType(f, in); ok {
+		return t, true, err
+	}
 	switch f {
 	case ListAgg, ListAggOrdered:
 		if in.ID() != arrow.STRING {
@@ -47,6 +50,9 @@ func extResultType(f Func, in arrow.DataType) (arrow.DataType, bool, error) {
 
 // extStateFields is stateFields for the functions of extResultType.
 func extStateFields(sp Spec, fields func([]arrow.DataType, ...string) []arrow.Field) ([]arrow.Field, bool) {
+	if sf, ok := sketchStateFields(sp); ok {
+		return sf, true
+	}
 	f64 := arrow.PrimitiveTypes.Float64
 	switch sp.Func {
 	case ListAgg, ListAggOrdered:
@@ -63,6 +69,9 @@ func extStateFields(sp Spec, fields func([]arrow.DataType, ...string) []arrow.Fi
 
 // newExtAccumulator is newAccumulator for the functions of extResultType.
 func newExtAccumulator(sp Spec, in arrow.DataType, merge bool) (accumulator, bool, error) {
+	if a, ok, err := newSketchAccumulator(sp, merge); ok {
+		return a, true, err
+	}
 	switch sp.Func {
 	case ListAgg, ListAggOrdered:
 		return &listAggAcc{byKey: sp.Func == ListAggOrdered, merge: merge, delim: sp.Delimiter, desc: sp.Desc, nullsFirst: sp.NullsFirst,

@@ -56,7 +56,7 @@ func (s *aggStream) maybeSpill() error {
 	if !o.final || s.noSpill || s.sp != nil || len(o.groups) == 0 || o.env.Budget == nil {
 		return nil
 	}
-	if !o.env.ShouldSpillWith(s.estimate()) {
+	if !o.env.ShouldSpill() { // the table is counted (s.held)
 		return nil
 	}
 	sp := &aggSpill{s: s, idx: make([][]int32, spillParts)}
@@ -82,6 +82,7 @@ func (s *aggStream) maybeSpill() error {
 			return err
 		}
 	}
+	s.held.Set(0)
 	return s.reset() // drop the table
 }
 

@@ -528,6 +528,7 @@ type table struct {
 	matched []uint32 // bit i: build row i matched; set atomically by every stream
 
 	spilled *spilledBuild // the build side partitioned to disk; nil when in memory
+	held    exec.Held     // the hash table's Go memory, counted in the query's budget
 }
 
 func (t *table) release() {
@@ -539,6 +540,7 @@ func (t *table) release() {
 	t.cols = nil
 	t.keys = keySet{}
 	t.buckets, t.next, t.matched = nil, nil, nil
+	t.held.Set(0)
 	if t.spilled != nil {
 		t.spilled.release()
 		t.spilled = nil
@@ -709,6 +711,10 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 			}
 		}
 	}
+	// Buckets, chains and match bits, and the keys' hashes, null flags
+	// and about 8 bytes a row of key values.
+	t.held = exec.NewHeld(j.env.Budget)
+	t.held.Set(4*int64(len(t.buckets)+len(t.next)+len(t.matched)) + 17*int64(rows))
 	return nil
 }
 

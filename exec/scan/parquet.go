@@ -31,6 +31,10 @@ type ParquetInput struct {
 	Path string
 	// Open opens the file; every partition opens its own handle.
 	Open func() (*parquet.File, error)
+	// OpenContext, when not nil, is used instead of Open, with the query's
+	// context (a file on an object store is read by requests that the
+	// query's cancellation stops).
+	OpenContext func(context.Context) (*parquet.File, error)
 	// RowGroups holds the row count of each row group.
 	RowGroups []int64
 	// Columns, when not nil, adapts the file to the scan's Schema:
@@ -197,7 +201,13 @@ func (st *parquetStream) openUnit(u unit) error {
 				return err
 			}
 		}
-		f, err := spec.Files[u.file].Open()
+		var f *parquet.File
+		var err error
+		if oc := spec.Files[u.file].OpenContext; oc != nil {
+			f, err = oc(st.ctx)
+		} else {
+			f, err = spec.Files[u.file].Open()
+		}
 		if err != nil {
 			return err
 		}

@@ -17,10 +17,10 @@ package arrowipc
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -29,6 +29,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/values/vectors"
 )
 
@@ -44,7 +45,7 @@ type batchSource interface {
 // Reader reads the record batches of one Arrow IPC file.
 type Reader struct {
 	path   string
-	f      *os.File
+	f      fsys.File
 	src    batchSource
 	closer func()
 	file   *arrow.Schema // as stored
@@ -63,6 +64,9 @@ type Options struct {
 	Read []bool
 	// Mem allocates the batches; default memory.DefaultAllocator.
 	Mem memory.Allocator
+	// Open opens the file at path (an object store's through its fsys.FS);
+	// nil opens a local file.
+	Open func(path string) (fsys.File, error)
 }
 
 // ReadSchema is the schema gspark reads from the Arrow IPC file at path.
@@ -81,7 +85,11 @@ func Open(path string, opts Options) (r *Reader, err error) {
 	if opts.Mem == nil {
 		opts.Mem = memory.DefaultAllocator
 	}
-	f, err := os.Open(path)
+	open := opts.Open
+	if open == nil {
+		open = func(path string) (fsys.File, error) { return fsys.Local{}.Open(context.Background(), path) }
+	}
+	f, err := open(path)
 	if err != nil {
 		return nil, fmt.Errorf("arrow: %w", err)
 	}
@@ -90,10 +98,7 @@ func Open(path string, opts Options) (r *Reader, err error) {
 			f.Close()
 		}
 	}()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("arrow: %s: %w", path, err)
-	}
+	st := f
 	head := make([]byte, len(magic))
 	n, err := f.ReadAt(head, 0)
 	if err != nil && !errors.Is(err, io.EOF) {

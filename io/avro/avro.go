@@ -14,11 +14,11 @@
 package avro
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -30,6 +30,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	havro "github.com/hamba/avro/v2"
 	"github.com/hamba/avro/v2/ocf"
+
+	"github.com/gspark/gspark/io/fsys"
 )
 
 // Options configure a Reader.
@@ -43,6 +45,9 @@ type Options struct {
 	Read []bool
 	// Mem allocates the batches; default memory.DefaultAllocator.
 	Mem memory.Allocator
+	// Open opens the file at path (an object store's through its fsys.FS);
+	// nil opens a local file.
+	Open func(path string) (fsys.File, error)
 	// BatchSize is the number of rows a batch holds at most; default 4096.
 	BatchSize int
 }
@@ -50,7 +55,7 @@ type Options struct {
 // Reader reads the records of one Avro object container file as batches.
 type Reader struct {
 	path  string
-	f     *os.File
+	f     fsys.File
 	dec   *ocf.Decoder
 	want  *arrow.Schema
 	conv  []*converter // per want column; nil when not read
@@ -78,7 +83,11 @@ func Open(path string, opts Options) (r *Reader, err error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 4096
 	}
-	f, err := os.Open(path)
+	open := opts.Open
+	if open == nil {
+		open = func(path string) (fsys.File, error) { return fsys.Local{}.Open(context.Background(), path) }
+	}
+	f, err := open(path)
 	if err != nil {
 		return nil, fmt.Errorf("avro: %w", err)
 	}

@@ -375,3 +375,54 @@ func TestFormatHelpersAgainstReference(t *testing.T) {
 		}
 	}
 }
+
+// Arrays, structs and maps are written as Spark's JSON writer writes them
+// (expected values by hand from Spark's rules: null array elements and map
+// values as null, null struct fields left out, map keys as strings).
+func TestWriterNested(t *testing.T) {
+	mem := exectest.Alloc(t)
+	i64, str := arrow.PrimitiveTypes.Int64, arrow.BinaryTypes.String
+	st := arrow.StructOf(arrow.Field{Name: "a", Type: i64, Nullable: true},
+		arrow.Field{Name: "b", Type: arrow.ListOf(str), Nullable: true})
+	fields := []arrow.Field{
+		{Name: "l", Type: arrow.ListOf(arrow.ListOf(i64)), Nullable: true},
+		{Name: "s", Type: st, Nullable: true},
+		{Name: "m", Type: arrow.MapOf(arrow.PrimitiveTypes.Int32, st), Nullable: true},
+		{Name: "d", Type: arrow.MapOf(arrow.FixedWidthTypes.Date32, str), Nullable: true},
+	}
+	js := []string{
+		`[[[1, null], [], null], null, [], [[2]]]`,
+		`[{"a": 1, "b": ["x", null]}, null, {"a": null, "b": null}, {"a": 2, "b": []}]`,
+		`[[{"key": 1, "value": {"a": 3, "b": ["q\""]}}, {"key": -2, "value": null}], null, [], [{"key": 0, "value": {"a": null, "b": null}}]]`,
+		`[[{"key": 19000, "value": "v"}], [], null, null]`,
+	}
+	var cols []arrow.Array
+	for k, f := range fields {
+		a, _, err := array.FromJSON(mem, f.Type, strings.NewReader(js[k]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Release()
+		cols = append(cols, a)
+	}
+	schema := arrow.NewSchema(fields, nil)
+	b := array.NewRecordBatch(schema, cols, 4)
+	defer b.Release()
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	want := `{"l":[[1,null],[],null],"s":{"a":1,"b":["x",null]},"m":{"1":{"a":3,"b":["q\""]},"-2":null},"d":{"2022-01-08":"v"}}
+{"d":{}}
+{"l":[],"s":{},"m":{}}
+{"l":[[2]],"s":{"a":2,"b":[]},"m":{"0":{}}}
+`
+	if buf.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+}

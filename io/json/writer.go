@@ -7,10 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/io/textfmt"
-	"github.com/gspark/gspark/values/vectors"
 )
 
 // Writer writes record batches as JSON Lines.
@@ -27,8 +25,8 @@ type Writer struct {
 // row is one object with the non-null columns in schema order; doubles are
 // written in Java's shortest form (NaN and ±Infinity as the strings "NaN",
 // "Infinity", "-Infinity"), dates as "YYYY-MM-DD", timestamps as
-// "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z", decimals as numbers with their scale
-// and ML vectors as Spark writes its VectorUDT ({"type":1,"values":[...]}
+// "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z", decimals as numbers with their scale,
+// arrays, structs and maps as Spark writes them (see formatter) and ML vectors as Spark writes its VectorUDT ({"type":1,"values":[...]}
 // dense, {"type":0,"size":n,"indices":[...],"values":[...]} sparse).
 func NewWriter(w io.Writer, schema *arrow.Schema) (*Writer, error) {
 	if schema == nil || schema.NumFields() == 0 {
@@ -53,15 +51,7 @@ func (w *Writer) Write(b arrow.RecordBatch) error {
 	}
 	w.fmts = w.fmts[:0]
 	for c := 0; c < int(b.NumCols()); c++ {
-		var f textfmt.Formatter
-		var err error
-		if vectors.IsVector(b.Column(c).DataType()) {
-			f, err = vectorFormatter(b.Column(c))
-		} else if bin, ok := b.Column(c).(*array.Binary); ok {
-			f = binaryFormatter(bin)
-		} else {
-			f, err = textfmt.New(b.Column(c), jsonText())
-		}
+		f, err := formatter(b.Column(c))
 		if err != nil {
 			return fmt.Errorf("json: write column %s: %w", w.schema.Field(c).Name, err)
 		}

@@ -3,6 +3,7 @@ package parquet
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -263,4 +264,105 @@ func writeParquetGo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestWriteNestedCorpus writes the arrow-go files with deeply nested
+// columns into testdata/io/parquet (with GSPARK_WRITE_CORPUS=1):
+//
+//	GSPARK_WRITE_CORPUS=1 go test ./io/parquet -run TestWriteNestedCorpus
+func TestWriteNestedCorpus(t *testing.T) {
+	if os.Getenv("GSPARK_WRITE_CORPUS") != "1" {
+		t.Skip("set GSPARK_WRITE_CORPUS=1 to rewrite the corpus files")
+	}
+	for _, c := range []struct {
+		name  string
+		codec compress.Compression
+		v2    bool
+		dict  bool
+	}{
+		{"arrow_nested_deep_snappy_dict_v1.parquet", compress.Codecs.Snappy, false, true},
+		{"arrow_nested_deep_zstd_plain_v2.parquet", compress.Codecs.Zstd, true, false},
+	} {
+		opts := []aparquet.WriterProperty{aparquet.WithCompression(c.codec), aparquet.WithDictionaryDefault(c.dict),
+			aparquet.WithDataPageSize(256), aparquet.WithMaxRowGroupLength(150)}
+		if c.v2 {
+			opts = append(opts, aparquet.WithDataPageVersion(aparquet.DataPageV2))
+		} else {
+			opts = append(opts, aparquet.WithDataPageVersion(aparquet.DataPageV1))
+		}
+		writeArrow(t, c.name, arrowNestedDeep(t), opts)
+	}
+}
+
+// arrowNestedDeep holds 400 rows of lists, maps and structs nested three
+// deep, with nulls and empty collections at every level.
+func arrowNestedDeep(t *testing.T) arrow.RecordBatch {
+	mem := memory.NewGoAllocator()
+	fields := []arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "lll", Type: arrow.ListOf(arrow.ListOf(arrow.ListOf(arrow.PrimitiveTypes.Int32))), Nullable: true},
+		{Name: "s", Type: arrow.StructOf(
+			arrow.Field{Name: "a", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+			arrow.Field{Name: "b", Type: arrow.ListOf(arrow.StructOf(
+				arrow.Field{Name: "c", Type: arrow.BinaryTypes.String, Nullable: true},
+				arrow.Field{Name: "d", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float64), Nullable: true},
+			)), Nullable: true},
+			arrow.Field{Name: "e", Type: arrow.StructOf(arrow.Field{Name: "f", Type: arrow.FixedWidthTypes.Boolean, Nullable: true}), Nullable: true},
+		), Nullable: true},
+		{Name: "m", Type: arrow.MapOf(arrow.PrimitiveTypes.Int32, arrow.StructOf(
+			arrow.Field{Name: "x", Type: &arrow.Decimal128Type{Precision: 20, Scale: 2}, Nullable: true},
+			arrow.Field{Name: "y", Type: arrow.ListOf(arrow.FixedWidthTypes.Date32), Nullable: true},
+		)), Nullable: true},
+		{Name: "req", Type: arrow.ListOfNonNullable(arrow.BinaryTypes.String)},
+	}
+	var sb strings.Builder
+	sb.WriteString("[")
+	pick := func(i, k int) int { return (i*7 + k*13 + i*i) % 11 }
+	for i := range 400 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"id": %d, "lll": `, i)
+		switch pick(i, 1) {
+		case 0:
+			sb.WriteString("null")
+		case 1:
+			sb.WriteString("[]")
+		case 2:
+			sb.WriteString("[null, []]")
+		default:
+			fmt.Fprintf(&sb, "[[[%d, null], []], [null, [%d]], [[%d, %d, %d]]]", i, -i, i*3, i%5, i*i)
+		}
+		sb.WriteString(`, "s": `)
+		switch pick(i, 2) {
+		case 0:
+			sb.WriteString("null")
+		case 1:
+			sb.WriteString(`{"a": null, "b": null, "e": null}`)
+		case 2:
+			fmt.Fprintf(&sb, `{"a": %d, "b": [], "e": {"f": null}}`, i)
+		default:
+			fmt.Fprintf(&sb, `{"a": %d, "b": [{"c": "v%d", "d": [{"key": "k%d", "value": %d.5}, {"key": "z", "value": null}]}, null, {"c": null, "d": null}, {"c": "", "d": []}], "e": {"f": %t}}`,
+				i*1000003, i%17, i%3, i, i%2 == 0)
+		}
+		sb.WriteString(`, "m": `)
+		switch pick(i, 3) {
+		case 0:
+			sb.WriteString("null")
+		case 1:
+			sb.WriteString("[]")
+		default:
+			fmt.Fprintf(&sb, `[{"key": %d, "value": {"x": "%d.%02d", "y": [%d, null]}}, {"key": %d, "value": null}, {"key": 0, "value": {"x": null, "y": null}}]`,
+				i, i*37, i%100, 18000+i, -i-1)
+		}
+		fmt.Fprintf(&sb, `, "req": ["r%d"%s]}`, i, strings.Repeat(`, "x"`, i%4))
+	}
+	sb.WriteString("]")
+	st := arrow.StructOf(fields...)
+	arr, _, err := array.FromJSON(mem, st, strings.NewReader(sb.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arr.Release()
+	return array.RecordFromStructArray(arr.(*array.Struct), arrow.NewSchema(fields, nil))
 }

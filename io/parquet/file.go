@@ -27,17 +27,20 @@
 //     NANOS value that is not a whole number of microseconds is an error
 //     naming the value, never silently truncated.
 //
-// A column of a type gspark cannot read (nested lists, maps and structs other
-// than ML vectors) is typed null in Schema and fails with ErrUnsupported only
+// Nested lists, maps and structs are read as Arrow lists, maps and structs
+// (see nested.go for the layouts understood). A column of a type gspark
+// cannot read is typed null in Schema and fails with ErrUnsupported only
 // when it is read, so the file's other columns stay queryable. Files written
 // with Parquet modular encryption fail at Open with ErrEncrypted.
 package parquet
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -46,6 +49,7 @@ import (
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/values/vectors"
 )
 
@@ -116,12 +120,28 @@ type column struct {
 	typ      arrow.DataType
 	leaf     int           // index of the column's (first) leaf column chunk
 	vec      *vectorLayout // a vector struct column; nil for a flat one
+	nest     *nestLayout   // a nested (list, map, struct) column; nil for a flat one
+	// maxDef and maxRep are the levels of a leaf inside a nested column
+	// (both 0 for a flat column, whose definition level is 1 when optional).
+	maxDef, maxRep int
 	// render, for a kBinary column over fixed-width physical values
 	// (FIXED_LEN_BYTE_ARRAY, TIME), appends the Arrow bytes of one value.
 	render func(dst, v []byte) ([]byte, error)
 	// unsupported says why the column cannot be read; the rest of the file
 	// can (the column is typed null in the schema and fails when selected).
 	unsupported error
+}
+
+// levels returns the maximum definition and repetition levels of the
+// column's leaf.
+func (c *column) levels() (maxDef, maxRep int) {
+	if c.maxDef > 0 || c.maxRep > 0 {
+		return c.maxDef, c.maxRep
+	}
+	if c.optional {
+		return 1, 0
+	}
+	return 0, 0
 }
 
 // File is an open Parquet file (footer read). Its methods are safe for
@@ -149,6 +169,26 @@ func OpenFile(path string) (*File, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	f, err := Open(fh, st.Size(), path)
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	f.closer = fh
+	return f, nil
+}
+
+// OpenFileFS opens the Parquet file at path on the file system fs (a local
+// path by OpenFile); an object store's file is read by byte ranges, the
+// footer and then only the column chunks a scan asks for.
+func OpenFileFS(ctx context.Context, fs fsys.FS, path string) (*File, error) {
+	if !fsys.IsRemote(path) {
+		return OpenFile(path)
+	}
+	fh, err := fs.Open(ctx, path)
+	if err != nil {
+		return nil, err // names the URL
+	}
+	f, err := Open(fh, fh.Size(), path)
 	if err != nil {
 		fh.Close()
 		return nil, err
@@ -256,7 +296,11 @@ func mapSchema(md *format.FileMetaData) ([]column, int, error) {
 				if err != nil {
 					return nil, 0, fmt.Errorf("column %s: %w", el.Name, err)
 				}
-				cols = append(cols, unsupportedColumn(el, leaf, errors.New("nested type not supported yet (only the vector struct<type,size,indices,values>)")))
+				c, err := mapNested(els, i, leaf)
+				if err != nil {
+					c = unsupportedColumn(el, leaf, err)
+				}
+				cols = append(cols, c)
 				leaf += leaves
 				i = next - 1
 				continue
@@ -270,7 +314,11 @@ func mapSchema(md *format.FileMetaData) ([]column, int, error) {
 			continue
 		}
 		if rep == format.Repeated {
-			cols = append(cols, unsupportedColumn(el, leaf, errors.New("nested type not supported yet")))
+			c, err := mapNested(els, i, leaf)
+			if err != nil {
+				c = unsupportedColumn(el, leaf, err)
+			}
+			cols = append(cols, c)
 			leaf++
 			continue
 		}
@@ -523,8 +571,18 @@ func (f *File) Name() string { return f.name }
 // Schema returns the Arrow schema of the file's columns.
 func (f *File) Schema() *arrow.Schema { return f.schema }
 
-// NumRows returns the total number of rows in the file.
-func (f *File) NumRows() int64 { return f.pf.Metadata().NumRows }
+// NumRows returns the total number of rows in the file: the sum of its row
+// groups' (some writers leave the footer's total at 0).
+func (f *File) NumRows() int64 {
+	var n int64
+	for _, rg := range f.pf.Metadata().RowGroups {
+		if rg.NumRows > math.MaxInt64-n {
+			return math.MaxInt64 // a damaged footer; saturate rather than wrap
+		}
+		n += rg.NumRows
+	}
+	return n
+}
 
 // NumRowGroups returns the number of row groups in the file.
 func (f *File) NumRowGroups() int { return len(f.pf.Metadata().RowGroups) }

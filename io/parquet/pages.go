@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math/bits"
 	"unsafe"
 
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding/plain"
-	"github.com/parquet-go/parquet-go/encoding/rle"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/pierrec/lz4/v4"
@@ -45,6 +45,7 @@ type chunkPages struct {
 	raw    []byte // page bytes as stored
 	unz    []byte // decompressed page (or values section of a v2 page)
 	levels []byte
+	reps   []byte
 
 	i32   []int32
 	i64   []int64
@@ -72,7 +73,8 @@ type dictValues struct {
 type dataPage struct {
 	rows  int    // rows (= values, nulls included)
 	nulls int    // rows with definition level 0
-	defs  []byte // one level per row when the column is optional
+	defs  []byte // one level per row (value) when the column is optional
+	reps  []byte // one repetition level per value of a nested leaf column
 	idx   []int32
 	fixed []byte // fixed-width values in physical layout (booleans bit-packed)
 	bdata []byte
@@ -108,7 +110,7 @@ func newChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk) (*chunkPage
 	sec := io.NewSectionReader(r, start, md.TotalCompressedSize)
 	p.rbuf = bufio.NewReaderSize(sec, int(min(max(md.TotalCompressedSize, 16), readBufferSize)))
 	var proto thrift.CompactProtocol
-	p.thr = thrift.NewDecoder(proto.NewReader(p.rbuf))
+	p.thr = thrift.NewDecoder(&boundedThrift{thriftReader: proto.NewReader(p.rbuf), limit: md.TotalCompressedSize})
 	return p, nil
 }
 
@@ -306,7 +308,24 @@ func (p *chunkPages) readV1(h *format.PageHeader, raw []byte) (*dataPage, error)
 		return nil, err
 	}
 	dp := &dataPage{rows: int(dh.NumValues)}
-	if p.c.optional {
+	maxDef, maxRep := p.c.levels()
+	if maxRep > 0 {
+		if dh.RepetitionLevelEncoding != format.RLE {
+			return nil, fmt.Errorf("repetition level encoding %s not supported", dh.RepetitionLevelEncoding)
+		}
+		if len(data) < 4 {
+			return nil, errors.New("repetition levels truncated")
+		}
+		n := int(uint32(data[0]) | uint32(data[1])<<8 | uint32(data[2])<<16 | uint32(data[3])<<24)
+		if n < 0 || n > len(data)-4 {
+			return nil, errors.New("repetition levels length out of bounds")
+		}
+		if err := p.decodeReps(dp, data[4:4+n], maxRep); err != nil {
+			return nil, err
+		}
+		data = data[4+n:]
+	}
+	if maxDef > 0 {
 		if dh.DefinitionLevelEncoding != format.RLE {
 			return nil, fmt.Errorf("definition level encoding %s not supported", dh.DefinitionLevelEncoding)
 		}
@@ -317,7 +336,7 @@ func (p *chunkPages) readV1(h *format.PageHeader, raw []byte) (*dataPage, error)
 		if n < 0 || n > len(data)-4 {
 			return nil, errors.New("definition levels length out of bounds")
 		}
-		if err := p.decodeDefs(dp, data[4:4+n]); err != nil {
+		if err := p.decodeDefs(dp, data[4:4+n], maxDef); err != nil {
 			return nil, err
 		}
 		data = data[4+n:]
@@ -333,7 +352,8 @@ func (p *chunkPages) readV2(h *format.PageHeader, raw []byte) (*dataPage, error)
 	if dh.NumValues < 0 || dh.NumNulls < 0 || dh.NumRows < 0 || dh.DefinitionLevelsByteLength < 0 || dh.RepetitionLevelsByteLength < 0 {
 		return nil, errors.New("negative count in header")
 	}
-	if dh.NumRows != dh.NumValues {
+	maxDef, maxRep := p.c.levels()
+	if maxRep == 0 && dh.NumRows != dh.NumValues {
 		return nil, fmt.Errorf("%d values in %d rows in a flat column", dh.NumValues, dh.NumRows)
 	}
 	rl, dl := int(dh.RepetitionLevelsByteLength), int(dh.DefinitionLevelsByteLength)
@@ -343,8 +363,13 @@ func (p *chunkPages) readV2(h *format.PageHeader, raw []byte) (*dataPage, error)
 	dp := &dataPage{rows: int(dh.NumValues)}
 	// Flat columns have no repetition levels; some writers still write
 	// (zero) levels, which are skipped.
-	if p.c.optional {
-		if err := p.decodeDefs(dp, raw[rl:rl+dl]); err != nil {
+	if maxRep > 0 {
+		if err := p.decodeReps(dp, raw[:rl], maxRep); err != nil {
+			return nil, err
+		}
+	}
+	if maxDef > 0 {
+		if err := p.decodeDefs(dp, raw[rl:rl+dl], maxDef); err != nil {
 			return nil, err
 		}
 		if dp.nulls != int(dh.NumNulls) {
@@ -367,11 +392,32 @@ func (p *chunkPages) readV2(h *format.PageHeader, raw []byte) (*dataPage, error)
 	return dp, p.finishData(dp, dh.Encoding, vals)
 }
 
-// decodeDefs decodes the RLE/bit-packed definition levels (bit width 1) of
-// dp.rows rows and counts the nulls.
-func (p *chunkPages) decodeDefs(dp *dataPage, src []byte) error {
-	enc := rle.Encoding{BitWidth: 1}
-	lv, err := enc.DecodeLevels(p.levels[:0], src)
+// decodeReps decodes the RLE/bit-packed repetition levels of dp.rows
+// values of a nested column.
+func (p *chunkPages) decodeReps(dp *dataPage, src []byte, maxRep int) error {
+	lv, err := decodeLevels(p.reps[:0], src, bits.Len(uint(maxRep)), dp.rows)
+	if cap(lv) > cap(p.reps) {
+		p.reps = lv[:0]
+	}
+	if err != nil {
+		return fmt.Errorf("repetition levels: %w", err)
+	}
+	if len(lv) < dp.rows {
+		return fmt.Errorf("%d repetition levels for %d values", len(lv), dp.rows)
+	}
+	dp.reps = lv[:dp.rows]
+	for _, r := range dp.reps {
+		if int(r) > maxRep {
+			return fmt.Errorf("repetition level %d above the maximum %d", r, maxRep)
+		}
+	}
+	return nil
+}
+
+// decodeDefs decodes the RLE/bit-packed definition levels of dp.rows values
+// and counts the nulls (levels under maxDef).
+func (p *chunkPages) decodeDefs(dp *dataPage, src []byte, maxDef int) error {
+	lv, err := decodeLevels(p.levels[:0], src, bits.Len(uint(maxDef)), dp.rows)
 	if cap(lv) > cap(p.levels) {
 		p.levels = lv[:0]
 	}
@@ -382,9 +428,12 @@ func (p *chunkPages) decodeDefs(dp *dataPage, src []byte) error {
 		return fmt.Errorf("%d definition levels for %d values", len(lv), dp.rows)
 	}
 	dp.defs = lv[:dp.rows]
+	md := byte(maxDef)
 	for _, d := range dp.defs {
-		if d == 0 {
+		if d < md {
 			dp.nulls++
+		} else if d > md {
+			return fmt.Errorf("definition level %d above the maximum %d", d, maxDef)
 		}
 	}
 	return nil
@@ -562,4 +611,101 @@ func bytesOf[T int32 | int64 | float32 | float64](s []T) []byte {
 	}
 	var z T
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(z)))
+}
+
+// thriftReader is embedded under its own name so that boundedThrift keeps
+// the Reader method.
+type thriftReader = thrift.Reader
+
+// boundedThrift refuses a page header's binary or string field longer than
+// its column chunk before allocating it: parquet-go allocates the length a
+// header declares (up to 2 GiB) before reading the bytes, so a damaged
+// length would cost that much memory.
+type boundedThrift struct {
+	thriftReader
+	limit int64
+	extra int // bytes read by ReadBytes beyond those the wrapped reader counts
+}
+
+// ReadBytes reads a length-prefixed binary field no longer than the limit.
+func (r *boundedThrift) ReadBytes() ([]byte, error) {
+	n, err := r.thriftReader.ReadLength()
+	if err != nil {
+		return nil, err
+	}
+	if int64(n) > r.limit {
+		return nil, fmt.Errorf("page header field of %d bytes exceeds its %d-byte column chunk", n, r.limit)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r.thriftReader.Reader(), b); err != nil {
+		return nil, err
+	}
+	r.extra += n
+	return b, nil
+}
+
+// ReadString reads a string field as ReadBytes does.
+func (r *boundedThrift) ReadString() (string, error) {
+	b, err := r.ReadBytes()
+	return string(b), err
+}
+
+// BytesRead counts the bytes read, binary fields included.
+func (r *boundedThrift) BytesRead() int { return r.thriftReader.BytesRead() + r.extra }
+
+// decodeLevels decodes up to n levels of bitWidth bits (1..8) from the
+// RLE/bit-packed hybrid encoding into dst. It stops at n, so a run that
+// declares more levels than the page holds costs nothing (a few bytes can
+// declare billions).
+func decodeLevels(dst, src []byte, bitWidth, n int) ([]byte, error) {
+	if bitWidth < 1 || bitWidth > 8 {
+		return dst, fmt.Errorf("level bit width %d not supported", bitWidth)
+	}
+	dst = dst[:0]
+	if cap(dst) < n {
+		dst = make([]byte, 0, n)
+	}
+	for len(dst) < n && len(src) > 0 {
+		header, k := binary.Uvarint(src)
+		if k <= 0 {
+			return dst, errors.New("corrupt level run header")
+		}
+		src = src[k:]
+		if header&1 == 0 {
+			count := header >> 1
+			w := (bitWidth + 7) / 8
+			if len(src) < w {
+				return dst, errors.New("level run truncated")
+			}
+			v := src[0]
+			src = src[w:]
+			take := min(count, uint64(n-len(dst)))
+			for range take {
+				dst = append(dst, v)
+			}
+			continue
+		}
+		groups := header >> 1
+		if groups > uint64(len(src)) {
+			return dst, errors.New("bit-packed levels truncated")
+		}
+		nbytes := int(groups) * bitWidth
+		if nbytes > len(src) {
+			return dst, errors.New("bit-packed levels truncated")
+		}
+		packed := src[:nbytes]
+		src = src[nbytes:]
+		take := min(int(groups)*8, n-len(dst))
+		mask := uint16(1)<<bitWidth - 1
+		for i := range take {
+			bit := i * bitWidth
+			b := bit >> 3
+			v := uint16(packed[b])
+			if b+1 < len(packed) {
+				v |= uint16(packed[b+1]) << 8
+			}
+			dst = append(dst, byte(v>>(bit&7)&mask))
+		}
+	}
+	return dst, nil
 }

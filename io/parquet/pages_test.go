@@ -2,6 +2,10 @@ package parquet
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,5 +35,32 @@ func TestPageLargerThanChunk(t *testing.T) {
 	_, err = p.next()
 	if err == nil || !strings.Contains(err.Error(), "more than its column chunk's") {
 		t.Fatalf("got %v, want an error about the page size", err)
+	}
+}
+
+// Damaged lengths are refused or bounded before they are allocated: a page
+// header's binary field longer than its column chunk (a fuzzed file made
+// parquet-go allocate hundreds of megabytes per header), and a level run
+// declaring far more levels than its page holds (decoded only up to the
+// page's count). Both inputs were found by FuzzRead.
+func TestDamagedLengthsBounded(t *testing.T) {
+	for _, seed := range []string{"0a5533c470a62ed9", "4e078be17c87fb6d"} {
+		raw, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzRead", seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+		lit := strings.TrimSuffix(strings.TrimPrefix(lines[len(lines)-1], "[]byte("), ")")
+		data, err := strconv.Unquote(lit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		readAnyParquet(t, []byte(data))
+		runtime.ReadMemStats(&after)
+		if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 64 {
+			t.Errorf("%s: reading a %d-byte file allocated %d MiB", seed, len(data), mb)
+		}
 	}
 }

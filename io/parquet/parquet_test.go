@@ -762,35 +762,6 @@ func TestErrors(t *testing.T) {
 	rr.Close()
 }
 
-func TestNestedRejected(t *testing.T) {
-	s := arrow.NewSchema([]arrow.Field{{Name: "l", Type: arrow.ListOf(arrow.PrimitiveTypes.Int32), Nullable: true}}, nil)
-	mem := memory.NewGoAllocator()
-	b := array.NewRecordBuilder(mem, s)
-	lb := b.Field(0).(*array.ListBuilder)
-	lb.Append(true)
-	lb.ValueBuilder().(*array.Int32Builder).Append(1)
-	rec := b.NewRecordBatch()
-	b.Release()
-	defer rec.Release()
-	var buf bytes.Buffer
-	fw, err := pqarrow.NewFileWriter(s, &buf, parquet.NewWriterProperties(), pqarrow.NewArrowWriterProperties())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	fw.Close()
-	f, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "nested.parquet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = f.ReadRowGroup(context.Background(), 0, ReadOptions{})
-	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "read nested.parquet: column l: unsupported Parquet column: nested type not supported yet") {
-		t.Fatalf("nested: %v", err)
-	}
-}
-
 func TestOpenFileAndConcurrentReads(t *testing.T) {
 	mem := exectest.Alloc(t)
 	s := allTypesSchema()

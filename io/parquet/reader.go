@@ -97,6 +97,10 @@ func (f *File) ReadRowGroup(ctx context.Context, rg int, opts ReadOptions) (r *R
 			r.Close()
 			return nil, fmt.Errorf("read %s: column %s: %w", f.name, f.cols[c].name, err)
 		}
+		if f.cols[c].nest != nil {
+			r.cols = append(r.cols, &colReader{c: &f.cols[c], nestF: f, nestRG: rg, vecRows: int(r.remaining)})
+			continue
+		}
 		if f.cols[c].vec != nil {
 			r.cols = append(r.cols, &colReader{c: &f.cols[c], vecRG: f.pf.RowGroups()[rg], vecRows: int(r.remaining)})
 			continue
@@ -210,10 +214,19 @@ type colReader struct {
 	vecRG   pq.RowGroup
 	vecRows int
 	vec     *vecRows
+
+	// A nested column is decoded whole on its first read (nest) from the
+	// row group's leaf columns (nestF, nestRG, vecRows rows).
+	nestF  *File
+	nestRG int
+	nest   *nestRows
+
+	reps []byte // repetition levels of the current page (nested leaves)
 }
 
 func (cr *colReader) close() {
 	cr.vec, cr.vecRG = nil, nil
+	cr.nest, cr.nestF = nil, nil
 	cr.pages = nil
 	cr.havePage = false
 }
@@ -236,6 +249,7 @@ func (cr *colReader) nextPage(ctx context.Context) error {
 	cr.rowPos, cr.valPos = 0, 0
 	cr.pageNulls = p.nulls
 	cr.defs = p.defs
+	cr.reps = p.reps
 	nonNull := cr.rows - cr.pageNulls
 	if p.idx != nil {
 		if cr.dictGen != cr.pages.dictGen {
@@ -516,6 +530,20 @@ func as[T any](b []byte) []T {
 
 // read decodes the next n rows of the column into a new Arrow array.
 func (cr *colReader) read(ctx context.Context, mem memory.Allocator, n int) (arr arrow.Array, err error) {
+	if cr.c.nest != nil {
+		if cr.nest == nil {
+			if cr.nestF == nil {
+				return nil, errors.New("reader closed")
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if cr.nest, err = decodeNested(ctx, cr.nestF, cr.nestRG, cr.c, cr.vecRows); err != nil {
+				return nil, err
+			}
+		}
+		return cr.nest.next(mem, n)
+	}
 	if cr.c.vec != nil {
 		if cr.vec == nil {
 			if err := ctx.Err(); err != nil {

@@ -50,7 +50,7 @@ func (c *column) statKind() statKind {
 
 func (f *File) column(name string) int {
 	for i := range f.cols {
-		if f.cols[i].name == name && f.cols[i].vec == nil && f.cols[i].unsupported == nil {
+		if f.cols[i].name == name && f.cols[i].vec == nil && f.cols[i].nest == nil && f.cols[i].unsupported == nil {
 			return i
 		}
 	}

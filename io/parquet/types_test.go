@@ -224,28 +224,39 @@ func TestLogicalTypesFromParquetGo(t *testing.T) {
 }
 
 // A column gspark cannot read fails only when it is selected, naming the
-// file and the column.
+// file and the column, also when the unreadable type is inside a list.
 func TestUnsupportedColumnOnlyWhenSelected(t *testing.T) {
-	type nested struct {
-		ID   int64   `parquet:"id"`
-		Tags []int32 `parquet:"tags,list"`
-		Name string  `parquet:"name"`
-	}
+	// DECIMAL(40,0) is wider than any Arrow decimal gspark reads.
+	schema := pq.NewSchema("m", pq.Group{
+		"id":   pq.Int(64),
+		"tags": pq.Optional(pq.List(pq.Decimal(0, 40, pq.FixedLenByteArrayType(17)))),
+		"name": pq.String(),
+	})
 	var buf bytes.Buffer
-	if err := pq.Write(&buf, []nested{{ID: 7, Tags: []int32{1, 2}, Name: "a"}, {ID: 8, Name: "b"}}); err != nil {
+	w := pq.NewWriter(&buf, schema)
+	for _, r := range []map[string]any{{"id": int64(7), "name": "a"}, {"id": int64(8), "name": "b"}} {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	f, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "n.parquet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := readCells(t, f, []int{0, 2})
+	// parquet-go orders a group's fields by name.
+	if f.Schema().Field(2).Name != "tags" {
+		t.Fatalf("schema %s", f.Schema())
+	}
+	got := readCells(t, f, []int{0, 1})
 	want := [][]any{{int64(7), "s:a"}, {int64(8), "s:b"}}
 	for i := range want {
 		sameCells(t, "row", got[i], want[i])
 	}
-	_, err = f.ReadRowGroup(context.Background(), 0, ReadOptions{Columns: []int{1}})
-	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "read n.parquet: column tags:") {
+	_, err = f.ReadRowGroup(context.Background(), 0, ReadOptions{Columns: []int{2}})
+	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "read n.parquet: column tags:") || !strings.Contains(err.Error(), "DECIMAL(40,0)") {
 		t.Fatalf("selecting tags: %v", err)
 	}
 	// Statistics of the list's leaf say nothing about the list being null.

@@ -39,7 +39,8 @@ type WriterOptions struct {
 }
 
 // Writer writes record batches of one schema as a Parquet file. Decimal64
-// columns are stored as DECIMAL(p,s) on INT32/INT64, date32 as DATE,
+// columns are stored as DECIMAL(p,s) on INT32/INT64, date32 as DATE, lists
+// as 3-level LISTs, maps as MAPs of key_value groups, structs as groups,
 // strings (plain or dictionary arrays) as STRING and ML vectors as Spark's
 // VectorUDT struct, marked in the file's metadata (VectorColumnsKey). Not safe for concurrent use.
 type Writer struct {
@@ -77,8 +78,8 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 	fields := make([]arrow.Field, schema.NumFields())
 	conv := false
 	for i, fld := range schema.Fields() {
-		if d, ok := fld.Type.(*arrow.Decimal64Type); ok {
-			fld.Type = &arrow.Decimal128Type{Precision: d.Precision, Scale: d.Scale}
+		if t, ok := widenType(fld.Type); ok {
+			fld.Type = t
 			conv = true
 		}
 		fields[i] = fld
@@ -122,8 +123,8 @@ func (w *Writer) Write(b arrow.RecordBatch) error {
 	if w.conv {
 		cols := make([]arrow.Array, b.NumCols())
 		for i, c := range b.Columns() {
-			if d, ok := c.(*array.Decimal64); ok {
-				cols[i] = widenDecimal64(w.mem, d, w.wschema.Field(i).Type)
+			if _, ok := widenType(c.DataType()); ok && !vectors.IsVector(c.DataType()) {
+				cols[i] = widenArray(w.mem, c, w.wschema.Field(i).Type)
 			} else if e, ok := c.(array.ExtensionArray); ok && vectors.IsVector(c.DataType()) {
 				cols[i] = e.Storage()
 				cols[i].Retain()
@@ -177,6 +178,86 @@ func (w *Writer) writeGroups(rec arrow.RecordBatch) error {
 		off += take
 	}
 	return nil
+}
+
+// widenType returns t with every decimal64 in it (at any depth of lists,
+// maps and structs) made decimal128 of the same precision and scale, which
+// pqarrow writes; ok is false when t has none.
+func widenType(t arrow.DataType) (arrow.DataType, bool) {
+	switch x := t.(type) {
+	case *arrow.Decimal64Type:
+		return &arrow.Decimal128Type{Precision: x.Precision, Scale: x.Scale}, true
+	case *arrow.MapType:
+		k, kok := widenType(x.KeyType())
+		v, vok := widenType(x.ItemType())
+		if !kok && !vok {
+			return t, false
+		}
+		m := arrow.MapOf(k, v)
+		m.KeysSorted = x.KeysSorted
+		return m, true
+	case *arrow.ListType:
+		e, ok := widenType(x.Elem())
+		if !ok {
+			return t, false
+		}
+		f := x.ElemField()
+		f.Type = e
+		return arrow.ListOfField(f), true
+	case *arrow.StructType:
+		fields := x.Fields()
+		changed := false
+		for i := range fields {
+			if ft, ok := widenType(fields[i].Type); ok {
+				fields[i].Type = ft
+				changed = true
+			}
+		}
+		if !changed {
+			return t, false
+		}
+		return arrow.StructOf(fields...), true
+	}
+	return t, false
+}
+
+// widenArray converts the decimal64 values of arr (of any nesting) to
+// decimal128, giving the result type typ (widenType of arr's type).
+func widenArray(mem memory.Allocator, arr arrow.Array, typ arrow.DataType) arrow.Array {
+	if d, ok := arr.(*array.Decimal64); ok {
+		return widenDecimal64(mem, d, typ)
+	}
+	if _, ok := widenType(arr.DataType()); !ok {
+		arr.Retain()
+		return arr
+	}
+	data := arr.Data()
+	var childTypes []arrow.DataType
+	switch t := typ.(type) {
+	case *arrow.MapType:
+		childTypes = []arrow.DataType{t.Elem()}
+	case *arrow.ListType:
+		childTypes = []arrow.DataType{t.Elem()}
+	case *arrow.StructType:
+		for _, f := range t.Fields() {
+			childTypes = append(childTypes, f.Type)
+		}
+	}
+	children := make([]arrow.ArrayData, len(data.Children()))
+	for i, cd := range data.Children() {
+		ca := array.MakeFromData(cd)
+		w := widenArray(mem, ca, childTypes[i])
+		ca.Release()
+		children[i] = w.Data()
+		children[i].Retain()
+		w.Release()
+	}
+	nd := array.NewData(typ, data.Len(), data.Buffers(), children, data.NullN(), data.Offset())
+	for _, c := range children {
+		c.Release()
+	}
+	defer nd.Release()
+	return array.MakeFromData(nd)
 }
 
 // widenDecimal64 converts a decimal64 array to decimal128 of the same

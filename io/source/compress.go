@@ -27,15 +27,15 @@ func compressions() [7]compression {
 		{name: "gzip", ext: ".gz", magic: []byte{0x1f, 0x8b}},
 		{name: "zstd", ext: ".zst", magic: []byte{0x28, 0xb5, 0x2f, 0xfd}},
 		{name: "bzip2", ext: ".bz2", magic: []byte("BZh")},
+		{name: "snappy", ext: ".snappy", magic: snappyFrameMagic},
 		{name: "xz", magic: []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}},
 		{name: "lz4", magic: []byte{0x04, 0x22, 0x4d, 0x18}},
 		{name: "zip", magic: []byte{'P', 'K', 0x03, 0x04}},
-		{name: "snappy", magic: []byte{0xff, 0x06, 0x00, 0x00, 's', 'N', 'a', 'P', 'p', 'Y'}},
 	}
 }
 
-// CompressedExt returns the compression suffix of name (".gz", ".zst" or
-// ".bz2") that Decompress reads, or "".
+// CompressedExt returns the compression suffix of name (".gz", ".zst",
+// ".bz2" or ".snappy") that Decompress reads, or "".
 func CompressedExt(name string) string {
 	for _, c := range compressions() {
 		if c.ext != "" && strings.HasSuffix(strings.ToLower(name), c.ext) {
@@ -51,8 +51,9 @@ func CompressedExt(name string) string {
 const textBufferSize = 64 << 10
 
 // Decompress returns the text held in r, the contents of the file called
-// name: decompressed when name ends in .gz (gzip), .zst (zstd) or .bz2
-// (bzip2), as Spark and DuckDB choose by extension. Otherwise r is read as is,
+// name: decompressed when name ends in .gz (gzip), .zst (zstd), .bz2
+// (bzip2) or .snappy (Hadoop's SnappyCodec blocks as Spark writes them, or
+// the Snappy framing format), as Spark and DuckDB choose by extension. Otherwise r is read as is,
 // unless its first bytes are the magic number of a compression format: then
 // Decompress fails with an error naming the file and the format, rather than
 // letting compressed bytes be parsed as text.
@@ -75,6 +76,8 @@ func Decompress(r io.Reader, name string) (io.Reader, func(), error) {
 		return &namedReader{r: z, name: name, format: "zstd"}, z.Close, nil
 	case ".bz2":
 		return &namedReader{r: bzip2.NewReader(r), name: name, format: "bzip2"}, func() {}, nil
+	case ".snappy":
+		return &namedReader{r: newSnappyReader(r), name: name, format: "snappy"}, func() {}, nil
 	}
 	br := bufio.NewReaderSize(r, textBufferSize)
 	head, err := br.Peek(16)
@@ -122,8 +125,9 @@ func (n *namedReader) Read(p []byte) (int, error) {
 
 // Compress returns a writer that compresses into w with codec, as Spark's
 // "compression" option of text formats names it: "", "none" and
-// "uncompressed" write as is; "gzip" and "zstd" compress. ext is the file
-// name suffix the codec's files take (".gz", ".zst" or ""). Closing the
+// "uncompressed" write as is; "gzip", "zstd" and "snappy" (Hadoop's
+// SnappyCodec blocks, as Spark writes .snappy text) compress. ext is the
+// file name suffix the codec's files take (".gz", ".zst", ".snappy" or ""). Closing the
 // returned writer finishes the compressed stream but does not close w.
 func Compress(w io.Writer, codec string) (_ io.WriteCloser, ext string, err error) {
 	switch strings.ToLower(codec) {
@@ -137,8 +141,10 @@ func Compress(w io.Writer, codec string) (_ io.WriteCloser, ext string, err erro
 			return nil, "", fmt.Errorf("zstd: %w", err)
 		}
 		return zw, ".zst", nil
+	case "snappy":
+		return newHadoopSnappyWriter(w), ".snappy", nil
 	}
-	return nil, "", fmt.Errorf("compression %q: want none, gzip or zstd", codec)
+	return nil, "", fmt.Errorf("compression %q: want none, gzip, zstd or snappy", codec)
 }
 
 // CompressExt is the file name suffix of codec's files (see Compress).
@@ -150,8 +156,10 @@ func CompressExt(codec string) (string, error) {
 		return ".gz", nil
 	case "zstd":
 		return ".zst", nil
+	case "snappy":
+		return ".snappy", nil
 	}
-	return "", fmt.Errorf("compression %q: want none, gzip or zstd", codec)
+	return "", fmt.Errorf("compression %q: want none, gzip, zstd or snappy", codec)
 }
 
 type nopWriteCloser struct{ io.Writer }

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/gspark/gspark/internal/proc"
+	"github.com/gspark/gspark/io/fsys"
 )
 
 // SaveMode says what writing a dataset does when its directory already exists.
@@ -71,6 +73,12 @@ type Txn struct {
 	skipped  bool
 	rename   func(oldpath, newpath string) error    // os.Rename; replaced in tests
 	exchange func(a, b string) (ok bool, err error) // atomic swap of two directories; replaced in tests
+
+	// fs and ctx are set for a write to an object store (BeginWriteFS),
+	// which writes directly under dir; created lists its files.
+	fs      fsys.FS
+	ctx     context.Context
+	created []string
 
 	mu   sync.Mutex
 	done bool
@@ -230,6 +238,9 @@ func (t *Txn) Create(name string) (*os.File, error) {
 	if done {
 		return nil, fmt.Errorf("write %s: create %s: write already committed or aborted", t.dir, name)
 	}
+	if t.fs != nil {
+		return nil, fmt.Errorf("write %s: create %s: a write to an object store creates files with CreateFile", t.dir, name)
+	}
 	if !filepath.IsLocal(name) {
 		return nil, fmt.Errorf("write %s: create %s: name must be a relative path inside the dataset", t.dir, name)
 	}
@@ -266,6 +277,13 @@ func (t *Txn) Commit() error {
 		return fmt.Errorf("write %s: already committed or aborted", t.dir)
 	}
 	t.done = true
+	if t.fs != nil {
+		err := t.commitRemote()
+		if err != nil {
+			_ = t.abortRemote()
+		}
+		return err
+	}
 	err := t.commit()
 	if err != nil {
 		_ = os.RemoveAll(t.tmp)
@@ -405,6 +423,9 @@ func (t *Txn) Abort() error {
 		return nil
 	}
 	t.done = true
+	if t.fs != nil {
+		return t.abortRemote()
+	}
 	if err := os.RemoveAll(t.tmp); err != nil {
 		return fmt.Errorf("write %s: abort: %w", t.dir, err)
 	}

@@ -149,6 +149,10 @@ func (f *RandomForestClassifier) FitForest(ctx context.Context, df *frame.DataFr
 	if err != nil {
 		return nil, err
 	}
+	cat, err := optim.CategoricalFeatures(df.Schema(), f.featuresCol.Get(ps))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
+	}
 	K := 0
 	for _, b := range blocks {
 		for _, y := range b.Y {
@@ -166,7 +170,7 @@ func (f *RandomForestClassifier) FitForest(ctx context.Context, df *frame.DataFr
 	}
 	trees, err := optim.GrowForest(ctx, blocks, optim.ForestConfig{
 		Tree: optim.TreeConfig{MaxDepth: f.maxDepth.Get(ps), MaxBins: f.maxBins.Get(ps), MinInstancesPerNode: f.minInstancesPerNode.Get(ps),
-			MinInfoGain: f.minInfoGain.Get(ps), Impurity: f.impurity.Get(ps), NumClasses: K, FeaturesPerNode: k},
+			MinInfoGain: f.minInfoGain.Get(ps), Impurity: f.impurity.Get(ps), NumClasses: K, FeaturesPerNode: k, Categorical: cat},
 		NumTrees: n, Bootstrap: f.bootstrap.Get(ps), SubsamplingRate: f.subsamplingRate.Get(ps), Seed: uint64(f.seed.Get(ps))})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", uid, err)

@@ -119,8 +119,12 @@ func (g *GBTClassifier) FitGBT(ctx context.Context, df *frame.DataFrame) (*GBTCl
 	if err != nil {
 		return nil, err
 	}
+	cat, err := optim.CategoricalFeatures(df.Schema(), g.featuresCol.Get(ps))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
+	}
 	cfg := optim.TreeConfig{MaxDepth: g.maxDepth.Get(ps), MaxBins: g.maxBins.Get(ps),
-		MinInstancesPerNode: g.minInstancesPerNode.Get(ps), MinInfoGain: g.minInfoGain.Get(ps), Impurity: "variance"}
+		MinInstancesPerNode: g.minInstancesPerNode.Get(ps), MinInfoGain: g.minInfoGain.Get(ps), Impurity: "variance", Categorical: cat}
 	for _, b := range blocks {
 		for _, v := range b.Y {
 			if v != 0 && v != 1 {

@@ -29,6 +29,7 @@ func Register(r *ml.Registry) *ml.Registry {
 		return lr, md.ApplyParams(lr.Params())
 	})
 	r.Register(classPrefix+"LogisticRegressionModel", loadLogisticRegressionModel)
+	registerSparkLinear(r)
 	r.Register(classPrefix+"NaiveBayes", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
 		nb := newNaiveBayes(md.UID)
 		return nb, md.ApplyParams(nb.Params())

@@ -40,14 +40,17 @@ func defineDT(ps *param.Params) dtParams {
 	}
 }
 
-// DecisionTreeClassifier grows a classification tree as Spark's: continuous
-// features only (split candidates from Spark's findSplits: midpoints between
-// distinct values, or at weighted quantiles when there are more than
-// maxBins−1), level by level with per-partition statistics, the split of
-// highest gini or entropy gain per node (first feature and lowest threshold
-// on ties), stopping at maxDepth, at pure nodes, or when no split gains more
-// than 0 and at least minInfoGain with minInstancesPerNode rows per child.
-// Labels must be class indices 0, 1, ….
+// DecisionTreeClassifier grows a classification tree as Spark's: split
+// candidates of continuous features from Spark's findSplits (midpoints
+// between distinct values, or at weighted quantiles when there are more
+// than maxBins−1); categorical features (nominal or binary slots in the
+// features column's ML attributes) split into two sets of categories, every
+// subset tried for few categories and more than 2 classes, else ordered
+// prefixes (see optim.GrowTree); level by level with per-partition
+// statistics, the split of highest gini or entropy gain per node (first
+// feature and first candidate on ties), stopping at maxDepth, at pure
+// nodes, or when no split gains more than 0 and at least minInfoGain with
+// minInstancesPerNode rows per child. Labels must be class indices 0, 1, ….
 type DecisionTreeClassifier struct {
 	ml.StageBase
 	dtParams
@@ -187,6 +190,10 @@ func (c *DecisionTreeClassifier) FitTree(ctx context.Context, df *frame.DataFram
 	if err != nil {
 		return nil, err
 	}
+	cat, err := optim.CategoricalFeatures(df.Schema(), c.featuresCol.Get(ps))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
+	}
 	K := 0
 	for _, b := range blocks {
 		for _, y := range b.Y {
@@ -198,7 +205,7 @@ func (c *DecisionTreeClassifier) FitTree(ctx context.Context, df *frame.DataFram
 	}
 	K = max(K, 2)
 	nodes, err := optim.GrowTree(ctx, blocks, optim.TreeConfig{MaxDepth: c.maxDepth.Get(ps), MaxBins: c.maxBins.Get(ps),
-		MinInstancesPerNode: c.minInstancesPerNode.Get(ps), MinInfoGain: c.minInfoGain.Get(ps), Impurity: c.impurity.Get(ps), NumClasses: K})
+		MinInstancesPerNode: c.minInstancesPerNode.Get(ps), MinInfoGain: c.minInfoGain.Get(ps), Impurity: c.impurity.Get(ps), NumClasses: K, Categorical: cat})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", uid, err)
 	}

@@ -29,6 +29,7 @@ func Register(r *ml.Registry) *ml.Registry {
 		return k, md.ApplyParams(k.Params())
 	})
 	r.Register(classPrefix+"KMeansModel", loadKMeansModel)
+	registerSparkModels(r)
 	r.Register(classPrefix+"GaussianMixture", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
 		g := newGaussianMixture(md.UID)
 		return g, md.ApplyParams(g.Params())

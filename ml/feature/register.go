@@ -23,6 +23,7 @@ func Register(r *ml.Registry) *ml.Registry {
 		r.Register(sparkPrefix+class, l)
 	}
 	registerLSH(r)
+	registerSparkModels(r)
 	return r
 }
 

@@ -18,7 +18,8 @@ import (
 // variance), gain, leftChild and rightChild (-1 at leaves), and split
 // {featureIndex, leftCategoriesOrThreshold, numCategories} where a
 // continuous split (numCategories -1) sends x[featureIndex] <= threshold
-// left. Ensembles save rows {treeID, nodeData} under data/ and the trees'
+// left, and a categorical split (numCategories k ≥ 0) lists the categories
+// going left. Ensembles save rows {treeID, nodeData} under data/ and the trees'
 // weights under treesMetadata/ {treeID, metadata, weights}.
 
 // sparkNodeFields are the node columns in Spark's order.
@@ -261,8 +262,13 @@ func sparkTree(rows []sparkNode, classif bool) ([]TreeNode, error) {
 			nd.Leaf = true
 		case r.left < 0 || r.right < 0:
 			return nil, fmt.Errorf("node %d has one child", r.id)
-		case r.numCategories >= 0:
-			return nil, fmt.Errorf("node %d splits feature %d as categorical (%d categories); only continuous splits are supported", r.id, r.feature, r.numCategories)
+		case r.numCategories == 0:
+			return nil, fmt.Errorf("node %d splits feature %d as categorical with 0 categories", r.id, r.feature)
+		case r.numCategories > 0:
+			// Spark's CategoricalSplit: the categories going left.
+			cats := append([]float64{}, r.leftOrThreshold...)
+			slices.Sort(cats)
+			nd.Feature, nd.Categories, nd.NumCategories, nd.Left, nd.Right, nd.Gain = r.feature, cats, r.numCategories, r.left, r.right, r.gain
 		case len(r.leftOrThreshold) != 1:
 			return nil, fmt.Errorf("node %d: a continuous split has %d thresholds, want 1", r.id, len(r.leftOrThreshold))
 		default:

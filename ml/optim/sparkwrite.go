@@ -50,7 +50,8 @@ func preorder(nodes []TreeNode) []int {
 
 // appendSparkNodes appends a tree's nodes, renumbered in preorder as Spark
 // numbers them, to the builders of SparkNodeFields (leaves get gain -1 and
-// the split {-1, [], -1}, continuous splits {feature, [threshold], -1}).
+// the split {-1, [], -1}, continuous splits {feature, [threshold], -1},
+// categorical splits {feature, left categories, number of categories}).
 func appendSparkNodes(b *array.StructBuilder, fields []array.Builder, nodes []TreeNode) int {
 	order := preorder(nodes)
 	id := make([]int, len(nodes))
@@ -82,9 +83,17 @@ func appendSparkNodes(b *array.StructBuilder, fields []array.Builder, nodes []Tr
 			fields[5].(*array.Int32Builder).Append(int32(id[n.Left]))
 			fields[6].(*array.Int32Builder).Append(int32(id[n.Right]))
 			split.FieldBuilder(0).(*array.Int32Builder).Append(int32(n.Feature))
-			thr.ValueBuilder().(*array.Float64Builder).Append(n.Threshold)
+			if n.Categorical() {
+				thr.ValueBuilder().(*array.Float64Builder).AppendValues(n.Categories, nil)
+			} else {
+				thr.ValueBuilder().(*array.Float64Builder).Append(n.Threshold)
+			}
 		}
-		split.FieldBuilder(2).(*array.Int32Builder).Append(-1)
+		numCats := int32(-1)
+		if n.Categorical() {
+			numCats = int32(n.NumCategories)
+		}
+		split.FieldBuilder(2).(*array.Int32Builder).Append(numCats)
 	}
 	return len(order)
 }

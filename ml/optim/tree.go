@@ -25,11 +25,20 @@ type TreeConfig struct {
 	// index) to choose its split from; otherwise every feature is tried.
 	FeaturesPerNode int
 	Seed            uint64
+	// Categorical maps a feature index to its number of categories (Spark's
+	// categoricalFeaturesInfo, see CategoricalFeatures): such a feature takes
+	// the values 0, 1, …, k−1 and is split into two sets of categories (see
+	// GrowTree). Features left out, and those with a single category, are
+	// continuous.
+	Categorical map[int]int
 }
 
 // TreeNode is a node of a fitted tree: a leaf, or a split sending rows
-// with x[Feature] <= Threshold to Left and the others to Right (indices into
-// the node slice). Stats are the weighted class counts (classification) or
+// to Left or Right (indices into the node slice). A continuous split
+// (NumCategories 0) sends rows with x[Feature] <= Threshold left; a
+// categorical split (Spark's CategoricalSplit, NumCategories k > 0) sends
+// rows whose x[Feature] is one of Categories (sorted ascending) left, see
+// GoesLeft. Stats are the weighted class counts (classification) or
 // [Σw, Σw·y, Σw·y²] (regression) of the training rows that reached it.
 type TreeNode struct {
 	Leaf       bool      `json:"leaf"`
@@ -42,6 +51,34 @@ type TreeNode struct {
 	Gain       float64   `json:"gain"`
 	Count      float64   `json:"count"`
 	Stats      []float64 `json:"stats"`
+	// Categories are the categories a categorical split sends left, and
+	// NumCategories the feature's number of categories (0 for a continuous
+	// split or a leaf).
+	Categories    []float64 `json:"categories,omitempty"`
+	NumCategories int       `json:"numCategories,omitempty"`
+}
+
+// Categorical reports whether n is a categorical split.
+func (n *TreeNode) Categorical() bool { return !n.Leaf && n.NumCategories > 0 }
+
+// GoesLeft reports whether a row with features x goes to the left child of
+// split node n. A categorical split decides as Spark's CategoricalSplit:
+// when Categories are at most half of NumCategories (integer division), a
+// value goes left exactly when it is one of them; otherwise it goes right
+// exactly when it is one of the other categories 0…k−1. So a value that is
+// no category of the feature (unseen in training, e.g. k or more) goes
+// right in the first case and left in the second, as in Spark.
+func (n *TreeNode) GoesLeft(x []float64) bool {
+	v := x[n.Feature]
+	if n.NumCategories <= 0 {
+		return v <= n.Threshold
+	}
+	in := slices.Contains(n.Categories, v)
+	if len(n.Categories) <= n.NumCategories/2 {
+		return in
+	}
+	isOther := !in && v >= 0 && v < float64(n.NumCategories) && v == math.Trunc(v)
+	return !isOther
 }
 
 // Splits returns the candidate thresholds of each feature as Spark's
@@ -50,10 +87,19 @@ type TreeNode struct {
 // midpoints at about maxBins−1 weighted quantiles. All rows are used (Spark
 // samples beyond max(maxBins², 10000) rows).
 func Splits(blocks []*Block, maxBins int) [][]float64 {
+	return splitsOf(blocks, maxBins, nil)
+}
+
+// splitsOf is Splits leaving the features with skip[j] set without
+// thresholds (skip may be nil).
+func splitsOf(blocks []*Block, maxBins int, skip []bool) [][]float64 {
 	d := blocks[0].D
 	out := make([][]float64, d)
 	type vw struct{ v, w float64 }
 	for j := 0; j < d; j++ {
+		if skip != nil && skip[j] {
+			continue
+		}
 		var vals []vw
 		for _, b := range blocks {
 			for i := 0; i < b.N; i++ {
@@ -114,7 +160,20 @@ func Splits(blocks []*Block, maxBins int) [][]float64 {
 // GrowTree grows a tree level by level: for every node of the frontier the
 // per-bin statistics are aggregated over the blocks in parallel (one
 // goroutine per block, summed in block order), then each node takes the
-// split of highest gain (first feature, then lowest threshold, on ties).
+// split of highest gain (first feature, then first candidate, on ties).
+//
+// Continuous features have the thresholds of Splits as candidates.
+// Categorical features (cfg.Categorical) follow Spark's RandomForest: in
+// multiclass classification (more than 2 classes) a feature with few
+// categories (k ≤ ⌊log2(⌊maxBins/2⌋+1)⌋+1, maxBins capped at the number of
+// rows) is unordered, and every one of its 2^(k−1)−1 splits into two
+// non-empty sets is a candidate (split s, 1 ≤ s < 2^(k−1), sends left the
+// categories whose bit is set in s). Every other categorical feature is
+// ordered: its categories are sorted (stably) by a centroid — the weighted
+// count of class 1 in binary classification, the impurity in multiclass,
+// the mean label in regression; empty categories last — and the k−1
+// prefixes of that order are the candidate left sets. maxBins must be at
+// least every categorical feature's number of categories.
 func GrowTree(ctx context.Context, blocks []*Block, cfg TreeConfig) ([]TreeNode, error) {
 	classif := cfg.NumClasses > 0
 	switch {
@@ -124,21 +183,42 @@ func GrowTree(ctx context.Context, blocks []*Block, cfg TreeConfig) ([]TreeNode,
 		return nil, fmt.Errorf("impurity %q is not a regression impurity", cfg.Impurity)
 	}
 	d := blocks[0].D
-	splits := Splits(blocks, cfg.MaxBins)
-	// Bin index of every value: the number of thresholds below it.
+	numRows := 0
+	for _, b := range blocks {
+		numRows += b.N
+	}
+	cats, err := categoricalLayout(cfg, d, numRows)
+	if err != nil {
+		return nil, err
+	}
+	splits := splitsOf(blocks, cfg.MaxBins, cats.isCat)
+	// Bin index of every value: the number of thresholds below it, or the
+	// category of a categorical feature.
 	bins := make([][]uint16, len(blocks))
 	for p, b := range blocks {
 		bins[p] = make([]uint16, b.N*d)
 		for i := 0; i < b.N; i++ {
 			for j := 0; j < d; j++ {
-				k, _ := slices.BinarySearch(splits[j], b.X[i*d+j])
+				v := b.X[i*d+j]
+				if k := cats.arity[j]; k > 0 {
+					if v < 0 || v >= float64(k) || v != math.Trunc(v) {
+						return nil, fmt.Errorf("DecisionTree given invalid data: Feature %d is categorical with values in {0,...,%d}, but a data point gives it value %v", j, k-1, v)
+					}
+					bins[p][i*d+j] = uint16(v)
+					continue
+				}
+				k, _ := slices.BinarySearch(splits[j], v)
 				bins[p][i*d+j] = uint16(k)
 			}
 		}
 	}
 	offsets := make([]int, d+1) // start of feature j's bins
 	for j := 0; j < d; j++ {
-		offsets[j+1] = offsets[j] + len(splits[j]) + 1
+		nb := len(splits[j]) + 1
+		if cats.arity[j] > 0 {
+			nb = cats.arity[j]
+		}
+		offsets[j+1] = offsets[j] + nb
 	}
 	nbins := offsets[d]
 	S := 4 // regression: Σw, Σwy, Σwy², count
@@ -198,7 +278,7 @@ func GrowTree(ctx context.Context, blocks []*Block, cfg TreeConfig) ([]TreeNode,
 			base := s * nbins * S
 			// Node totals from feature 0's bins.
 			tot := make([]float64, S)
-			for k := 0; k <= len(splits[0]); k++ {
+			for k := 0; k < offsets[1]; k++ {
 				for q := 0; q < S; q++ {
 					tot[q] += acc[base+k*S+q]
 				}
@@ -213,36 +293,50 @@ func GrowTree(ctx context.Context, blocks []*Block, cfg TreeConfig) ([]TreeNode,
 				continue
 			}
 			bestGain, bestF, bestT := math.Inf(-1), -1, 0.0
-			left := make([]float64, S)
+			var bestCats []float64
 			right := make([]float64, S)
 			wTot := weightOf(tot[:S-1], classif)
+			// gainOf is the gain of sending the rows of left to the left
+			// child, or false when the split is not allowed.
+			gainOf := func(left []float64) (float64, bool) {
+				for q := 0; q < S; q++ {
+					right[q] = tot[q] - left[q]
+				}
+				if left[S-1] < float64(cfg.MinInstancesPerNode) || right[S-1] < float64(cfg.MinInstancesPerNode) {
+					return 0, false
+				}
+				wl, wr := weightOf(left[:S-1], classif), weightOf(right[:S-1], classif)
+				if wl <= 0 || wr <= 0 {
+					return 0, false
+				}
+				gain := node.Impurity - wl/wTot*impurity(cfg.Impurity, left[:S-1], classif) - wr/wTot*impurity(cfg.Impurity, right[:S-1], classif)
+				return gain, gain >= cfg.MinInfoGain
+			}
 			feats := allFeatures
 			if cfg.FeaturesPerNode > 0 && cfg.FeaturesPerNode < d {
 				r := rand.New(rand.NewPCG(cfg.Seed, uint64(n)))
 				feats = r.Perm(d)[:cfg.FeaturesPerNode]
 				slices.Sort(feats)
 			}
+			left := make([]float64, S)
 			for _, j := range feats {
+				fo := base + offsets[j]*S
+				if k := cats.arity[j]; k > 0 {
+					g, c := bestCategoricalSplit(acc[fo:fo+k*S], k, S, cats.unordered[j], cfg, classif, gainOf)
+					if c != nil && g > bestGain {
+						bestGain, bestF, bestT, bestCats = g, j, 0, c
+					}
+					continue
+				}
 				clear(left)
 				for k := 0; k < len(splits[j]); k++ {
-					o := base + (offsets[j]+k)*S
+					o := fo + k*S
 					for q := 0; q < S; q++ {
 						left[q] += acc[o+q]
-						right[q] = tot[q] - left[q]
 					}
-					if left[S-1] < float64(cfg.MinInstancesPerNode) || right[S-1] < float64(cfg.MinInstancesPerNode) {
-						continue
-					}
-					wl, wr := weightOf(left[:S-1], classif), weightOf(right[:S-1], classif)
-					if wl <= 0 || wr <= 0 {
-						continue
-					}
-					gain := node.Impurity - wl/wTot*impurity(cfg.Impurity, left[:S-1], classif) - wr/wTot*impurity(cfg.Impurity, right[:S-1], classif)
-					if gain < cfg.MinInfoGain {
-						continue
-					}
-					if gain > bestGain {
-						bestGain, bestF, bestT = gain, j, splits[j][k]
+					gain, ok := gainOf(left)
+					if ok && gain > bestGain {
+						bestGain, bestF, bestT, bestCats = gain, j, splits[j][k], nil
 					}
 				}
 			}
@@ -251,6 +345,9 @@ func GrowTree(ctx context.Context, blocks []*Block, cfg TreeConfig) ([]TreeNode,
 			}
 			l, r := len(nodes), len(nodes)+1
 			node.Leaf, node.Feature, node.Threshold, node.Gain, node.Left, node.Right = false, bestF, bestT, bestGain, l, r
+			if bestCats != nil {
+				node.Categories, node.NumCategories = bestCats, cats.arity[bestF]
+			}
 			nodes = append(nodes, TreeNode{}, TreeNode{})
 			next = append(next, l, r)
 		}
@@ -268,7 +365,7 @@ func GrowTree(ctx context.Context, blocks []*Block, cfg TreeConfig) ([]TreeNode,
 				if _, ok := slot[int(rowNode[p][i])]; !ok {
 					continue
 				}
-				if b.X[i*d+nd.Feature] <= nd.Threshold {
+				if nd.GoesLeft(b.Row(i)) {
 					rowNode[p][i] = int32(nd.Left)
 				} else {
 					rowNode[p][i] = int32(nd.Right)
@@ -340,7 +437,7 @@ func prediction(stats []float64, classif bool) float64 {
 func PredictTree(nodes []TreeNode, x []float64) *TreeNode {
 	n := &nodes[0]
 	for !n.Leaf {
-		if x[n.Feature] <= n.Threshold {
+		if n.GoesLeft(x) {
 			n = &nodes[n.Left]
 		} else {
 			n = &nodes[n.Right]
@@ -372,7 +469,8 @@ func FeatureImportances(nodes []TreeNode, d int, classif bool) []float64 {
 }
 
 // CheckTree validates loaded nodes: children in range and after their
-// parent, features below d, and (statsLen > 0) statistics of that length.
+// parent, features below d, left categories of categorical splits within
+// their features' categories, and (statsLen > 0) statistics of that length.
 func CheckTree(nodes []TreeNode, d, statsLen int) error {
 	if len(nodes) == 0 {
 		return fmt.Errorf("tree has no nodes")
@@ -386,6 +484,14 @@ func CheckTree(nodes []TreeNode, d, statsLen int) error {
 		}
 		if n.Feature < 0 || n.Feature >= d || n.Left <= i || n.Right <= i || n.Left >= len(nodes) || n.Right >= len(nodes) {
 			return fmt.Errorf("tree node %d is malformed", i)
+		}
+		if n.NumCategories < 0 {
+			return fmt.Errorf("tree node %d has %d categories", i, n.NumCategories)
+		}
+		for _, c := range n.Categories {
+			if n.NumCategories == 0 || c < 0 || c >= float64(n.NumCategories) || c != math.Trunc(c) {
+				return fmt.Errorf("tree node %d: left category %v of feature %d is not one of 0..%d", i, c, n.Feature, n.NumCategories-1)
+			}
 		}
 	}
 	return nil

@@ -140,6 +140,10 @@ func (f *RandomForestRegressor) FitForest(ctx context.Context, df *frame.DataFra
 	if err != nil {
 		return nil, err
 	}
+	cat, err := optim.CategoricalFeatures(df.Schema(), f.featuresCol.Get(ps))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
+	}
 	d, n := blocks[0].D, f.numTrees.Get(ps)
 	k, err := optim.FeaturesPerNode(f.featureSubsetStrategy.Get(ps), d, n, false)
 	if err != nil {
@@ -147,7 +151,7 @@ func (f *RandomForestRegressor) FitForest(ctx context.Context, df *frame.DataFra
 	}
 	trees, err := optim.GrowForest(ctx, blocks, optim.ForestConfig{
 		Tree: optim.TreeConfig{MaxDepth: f.maxDepth.Get(ps), MaxBins: f.maxBins.Get(ps), MinInstancesPerNode: f.minInstancesPerNode.Get(ps),
-			MinInfoGain: f.minInfoGain.Get(ps), Impurity: "variance", FeaturesPerNode: k},
+			MinInfoGain: f.minInfoGain.Get(ps), Impurity: "variance", FeaturesPerNode: k, Categorical: cat},
 		NumTrees: n, Bootstrap: f.bootstrap.Get(ps), SubsamplingRate: f.subsamplingRate.Get(ps), Seed: uint64(f.seed.Get(ps))})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", uid, err)

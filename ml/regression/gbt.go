@@ -120,8 +120,12 @@ func (g *GBTRegressor) FitGBT(ctx context.Context, df *frame.DataFrame) (*GBTReg
 	if err != nil {
 		return nil, err
 	}
+	cat, err := optim.CategoricalFeatures(df.Schema(), g.featuresCol.Get(ps))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
+	}
 	cfg := optim.TreeConfig{MaxDepth: g.maxDepth.Get(ps), MaxBins: g.maxBins.Get(ps),
-		MinInstancesPerNode: g.minInstancesPerNode.Get(ps), MinInfoGain: g.minInfoGain.Get(ps), Impurity: "variance"}
+		MinInstancesPerNode: g.minInstancesPerNode.Get(ps), MinInfoGain: g.minInfoGain.Get(ps), Impurity: "variance", Categorical: cat}
 	absolute := g.lossType.Get(ps) == "absolute"
 	// Pseudo-residuals: 2(y − F) for squared loss, sign(y − F) for absolute.
 	trees, weights, err := optim.Boost(ctx, blocks, cfg, g.maxIter.Get(ps), g.stepSize.Get(ps),

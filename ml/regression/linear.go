@@ -48,6 +48,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	})
 	r.Register(classPrefix+"RandomForestRegressionModel", loadRandomForestRegressionModel)
 	registerSpark(r)
+	registerSparkLinear(r)
 	registerIsotonic(r)
 	registerAFT(r)
 	registerFM(r)

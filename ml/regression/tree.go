@@ -38,11 +38,14 @@ func defineDT(ps *param.Params) dtParams {
 }
 
 // DecisionTreeRegressor grows a regression tree (variance impurity) as
-// Spark's: continuous features only, split candidates from Spark's
-// findSplits (midpoints between distinct values, or at weighted quantiles
-// when there are more than maxBins−1), level by level with per-partition
-// statistics, the split of highest variance reduction per node (first
-// feature and lowest threshold on ties). Leaves predict the weighted mean.
+// Spark's: split candidates of continuous features from Spark's findSplits
+// (midpoints between distinct values, or at weighted quantiles when there
+// are more than maxBins−1), categorical features (nominal or binary slots
+// in the features column's ML attributes) split into two sets of
+// categories after ordering them by mean label (see optim.GrowTree), level
+// by level with per-partition statistics, the split of highest variance
+// reduction per node (first feature and first candidate on ties). Leaves
+// predict the weighted mean.
 type DecisionTreeRegressor struct {
 	ml.StageBase
 	dtParams
@@ -162,8 +165,12 @@ func (r *DecisionTreeRegressor) FitTree(ctx context.Context, df *frame.DataFrame
 	if err != nil {
 		return nil, err
 	}
+	cat, err := optim.CategoricalFeatures(df.Schema(), r.featuresCol.Get(ps))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
+	}
 	nodes, err := optim.GrowTree(ctx, blocks, optim.TreeConfig{MaxDepth: r.maxDepth.Get(ps), MaxBins: r.maxBins.Get(ps),
-		MinInstancesPerNode: r.minInstancesPerNode.Get(ps), MinInfoGain: r.minInfoGain.Get(ps), Impurity: "variance"})
+		MinInstancesPerNode: r.minInstancesPerNode.Get(ps), MinInfoGain: r.minInfoGain.Get(ps), Impurity: "variance", Categorical: cat})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", uid, err)
 	}

@@ -352,7 +352,7 @@ func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where st
 				}
 			}
 			if v, ok := a.variableRef(x.Name); ok {
-				return v, nil
+				return a.inZone(v, nil)
 			}
 		}
 		return r, err
@@ -374,10 +374,10 @@ func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where st
 		return nil, logical.AnalysisErr("a lambda function (%s) is allowed only as an argument of a higher-order function such as transform or filter", logical.StripIDs(x.String()))
 	case *logical.Func:
 		if logical.HasLambda(x.Args) {
-			return a.resolveHigherOrder(x, in, where)
+			return a.inZone(a.resolveHigherOrder(x, in, where))
 		}
 	case *logical.Subquery:
-		return a.resolveSubquery(x, in, where)
+		return a.inZone(a.resolveSubquery(x, in, where))
 	case *logical.UDF:
 		if x.ID == 0 {
 			c := *x
@@ -395,8 +395,9 @@ func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where st
 		return nil, logical.AnalysisErr("%s is not allowed in %s", x, where)
 	}
 	kids := e.Children()
+	var nk []logical.Expr
 	if len(kids) > 0 {
-		nk := make([]logical.Expr, len(kids))
+		nk = make([]logical.Expr, len(kids))
 		for i, k := range kids {
 			r, err := a.resolveExpr(k, in, where)
 			if err != nil {
@@ -410,11 +411,30 @@ func (a *Analyzer) resolveExpr(e logical.Expr, in []*logical.Attribute, where st
 	if err != nil {
 		return nil, err
 	}
-	loc, zone := a.Location, a.TimeZone
-	if loc == nil {
-		loc, zone = time.UTC, "UTC"
+	// The children went through resolveExpr, so they are in the zone
+	// already: only this node and what typing put above them are
+	// rewritten, which keeps analysis linear in the size of the expression.
+	loc, zone := a.zone()
+	return functions.InZoneAbove(typed, nk, zone, loc), nil
+}
+
+// zone is the session time zone and its name, UTC when none is set.
+func (a *Analyzer) zone() (*time.Location, string) {
+	if a.Location == nil {
+		return time.UTC, "UTC"
 	}
-	return functions.InZone(typed, zone, loc), nil
+	return a.Location, a.TimeZone
+}
+
+// inZone rewrites a whole expression resolved without going through
+// resolveExpr's last step (higher-order calls, subqueries) for the session
+// time zone.
+func (a *Analyzer) inZone(e logical.Expr, err error) (logical.Expr, error) {
+	if err != nil {
+		return nil, err
+	}
+	loc, zone := a.zone()
+	return functions.InZone(e, zone, loc), nil
 }
 
 func lookupColumn(name string, in []*logical.Attribute, where string) (logical.Expr, error) {

@@ -31,6 +31,9 @@ func typeExtAggregate(a *logical.AggregateCall) (logical.Expr, bool, error) {
 
 // typeExtAggregateCall is typeExtAggregate without the column name.
 func typeExtAggregateCall(a *logical.AggregateCall) (logical.Expr, bool, error) {
+	if a.Func.IsSketch() {
+		return typeSketchAggregate(a)
+	}
 	f64 := arrow.PrimitiveTypes.Float64
 	out := *a
 	numeric := func(args ...*logical.Expr) error {

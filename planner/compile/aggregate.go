@@ -97,6 +97,9 @@ func ExecAggFunc(f logical.AggFunc, star bool) aggregate.Func {
 	case logical.AggCountMinSketch:
 		return aggregate.CountMinSketch
 	}
+	if e, ok := sketchExecFunc(f); ok {
+		return e
+	}
 	return aggregate.Count
 }
 

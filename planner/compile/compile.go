@@ -33,10 +33,8 @@ func CompileExpr(e logical.Expr, input []*logical.Attribute) (expr.Expr, error) 
 	case *logical.Alias:
 		return CompileExpr(x.E, input)
 	case *logical.Binary:
-		if x.Op == logical.OpOr {
-			if in, ok, err := compileInSet(x, input); ok || err != nil {
-				return in, err
-			}
+		if x.Op == logical.OpOr || x.Op == logical.OpAnd {
+			return compileJunction(x, input)
 		}
 		l, err := CompileExpr(x.L, input)
 		if err != nil {
@@ -187,26 +185,32 @@ func (u unevaluated) Eval(memory.Allocator, arrow.RecordBatch) (arrow.Array, err
 // comparisons are as fast.
 const inSetMin = 8
 
-// compileInSet compiles a chain e = l₁ OR e = l₂ OR … (what the parser
-// makes of e IN (l₁, l₂, …)) over literals of e's type to one hash-set
-// lookup per row. ok is false when or is not such a chain.
-func compileInSet(or *logical.Binary, input []*logical.Attribute) (expr.Expr, bool, error) {
-	var arg logical.Expr
-	var lits []*logical.Literal
-	stack := []logical.Expr{or}
-	for len(stack) > 0 {
-		e := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		b, ok := e.(*logical.Binary)
-		if !ok {
-			return nil, false, nil
-		}
-		if b.Op == logical.OpOr {
-			stack = append(stack, b.R, b.L)
+// compileJunction compiles a tree of ORs (or of ANDs) as the list of its
+// operands, without recursing into the tree: operands e = l₁, e = l₂, … of
+// one expression e with literals of e's type (what the parser makes of
+// e IN (l₁, l₂, …)), inSetMin or more of them, become one hash-set lookup
+// per row in the place of the first; for a tree of ANDs, operands
+// e != l₁, e != l₂, … (e NOT IN (…)) become the negated lookup. Under
+// three-valued logic both are null when e is null, and when e is not found
+// but a literal is null, as the comparisons are. The other operands stay
+// comparisons, joined from left to right.
+func compileJunction(root *logical.Binary, input []*logical.Attribute) (expr.Expr, error) {
+	cmp := logical.OpEq
+	if root.Op == logical.OpAnd {
+		cmp = logical.OpNotEq
+	}
+	ops := logical.SplitBinary(root, root.Op)
+	type group struct {
+		arg   logical.Expr
+		lits  []*logical.Literal
+		where []int // the operands' positions
+	}
+	var groups []*group
+	var byArg logical.ExprMap[*group]
+	for i, o := range ops {
+		b, ok := o.(*logical.Binary)
+		if !ok || b.Op != cmp {
 			continue
-		}
-		if b.Op != logical.OpEq {
-			return nil, false, nil
 		}
 		side, lit := b.L, b.R
 		if l, ok := side.(*logical.Literal); ok {
@@ -214,18 +218,67 @@ func compileInSet(or *logical.Binary, input []*logical.Attribute) (expr.Expr, bo
 		}
 		l, ok := lit.(*logical.Literal)
 		if !ok {
-			return nil, false, nil
+			continue
 		}
-		if arg == nil {
-			arg = side
-		} else if !logical.Equal(arg, side) {
-			return nil, false, nil
+		g, ok := byArg.Get(side)
+		if !ok {
+			g = &group{arg: side}
+			byArg.Set(side, g)
+			groups = append(groups, g)
 		}
-		lits = append(lits, l)
+		g.lits = append(g.lits, l)
+		g.where = append(g.where, i)
 	}
-	if len(lits) < inSetMin {
-		return nil, false, nil
+	compiled := make([]expr.Expr, len(ops))
+	skip := make([]bool, len(ops))
+	for _, g := range groups {
+		if len(g.lits) < inSetMin {
+			continue
+		}
+		set, ok, err := inSet(g.arg, g.lits, input)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		if cmp == logical.OpNotEq {
+			if set, err = expr.Not(set); err != nil {
+				return nil, err
+			}
+		}
+		compiled[g.where[0]] = set
+		for _, i := range g.where[1:] {
+			skip[i] = true
+		}
 	}
+	var out expr.Expr
+	for i, o := range ops {
+		if skip[i] {
+			continue
+		}
+		c := compiled[i]
+		if c == nil {
+			var err error
+			if c, err = CompileExpr(o, input); err != nil {
+				return nil, err
+			}
+		}
+		if out == nil {
+			out = c
+			continue
+		}
+		var err error
+		if out, err = expr.Binary(binaryOps[root.Op], out, c); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// inSet compiles a lookup of arg in the literals, each of arg's type or
+// null; ok is false when a literal is of another type.
+func inSet(arg logical.Expr, lits []*logical.Literal, input []*logical.Attribute) (expr.Expr, bool, error) {
 	a, err := CompileExpr(arg, input)
 	if err != nil {
 		return nil, false, err

@@ -23,6 +23,21 @@ func orChain(l logical.Expr, vals []any, t arrow.DataType) logical.Expr {
 	return e
 }
 
+// notInChain builds l != v₀ AND l != v₁ AND … as the parser does for
+// l NOT IN (…).
+func notInChain(l logical.Expr, vals []any, t arrow.DataType) logical.Expr {
+	var e logical.Expr
+	for _, v := range vals {
+		ne := &logical.Binary{Op: logical.OpNotEq, L: l, R: &logical.Literal{Value: v, Type: t}, Type: arrow.FixedWidthTypes.Boolean}
+		if e == nil {
+			e = ne
+		} else {
+			e = &logical.Binary{Op: logical.OpAnd, L: e, R: ne, Type: arrow.FixedWidthTypes.Boolean}
+		}
+	}
+	return e
+}
+
 // A chain of eight or more equalities of one expression with literals of
 // its type compiles to one hash-set lookup; shorter chains, chains over
 // two columns and literals of another type stay comparisons.
@@ -45,6 +60,11 @@ func TestInListCompilesToASet(t *testing.T) {
 		{orChain(x, ints(8), i64), "(x IN (8 values))"},
 		{orChain(x, append(ints(9), nil), i64), "(x IN (10 values))"},
 		{orChain(x, ints(7), i64), "((((((("},
+		// A balanced tree of ORs (the parser's shape for long lists) too.
+		{&logical.Binary{Op: logical.OpOr, L: orChain(x, ints(8), i64), R: orChain(x, ints(8), i64), Type: arrow.FixedWidthTypes.Boolean}, "(x IN (16 values))"},
+		// x != v₀ AND x != v₁ AND … (NOT IN) is the negated set.
+		{notInChain(x, ints(8), i64), "(NOT (x IN (8 values)))"},
+		{notInChain(x, ints(7), i64), "((((((("},
 		// Over two columns: the chain stays, its x part a set.
 		{&logical.Binary{Op: logical.OpOr, L: orChain(x, ints(8), i64), R: orChain(y, ints(1), i64), Type: arrow.FixedWidthTypes.Boolean}, "((x IN (8 values)) OR (y = 0))"},
 	}

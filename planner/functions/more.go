@@ -63,7 +63,6 @@ func moreFunctions() []FunctionDef {
 			Compile: func(_ *logical.Func, a []expr.Expr) (expr.Expr, error) { return expr.RaiseError(a[0]) }},
 		regexFn("regexp_count", arrow.PrimitiveTypes.Int32, false, strfn.RegexpCount),
 		regexFn("regexp_substr", arrow.BinaryTypes.String, true, strfn.RegexpSubstr),
-		regexFn("regexp_instr", arrow.PrimitiveTypes.Int32, false, strfn.RegexpInstr),
 		{Name: "assert_true", MinArgs: 1, MaxArgs: 2, Resolve: resolveAssertTrue, Compile: rewritten},
 	}
 	// Spark registers a function per cast target: int(x) is CAST(x AS INT).

@@ -66,7 +66,7 @@ func newRegistry(defs ...[]FunctionDef) *FunctionRegistry {
 // builtins is the registry of every built-in scalar function, built once and
 // read-only from then on.
 var builtins = sync.OnceValue(func() *FunctionRegistry {
-	return newRegistry(coreFunctions(), arrayOverloads(stringFunctions()), mathFunctions(), bitMathFunctions(), intMathFunctions(), tryFunctions(), dateFunctions(), arrayFunctions(), hofFunctions(), collectionFunctions(), generatorFunctions(), tableGeneratorFunctions(), distinctTupleFunctions(), vectorFunctions(), jsonFunctions(), urlFunctions(), csvFunctions(), xmlFunctions(), variantFunctions(), miscFunctions(), binaryFunctions(), inputFileFunctions(), shuffleFunctions(), moreFunctions())
+	return newRegistry(coreFunctions(), arrayOverloads(stringFunctions()), mathFunctions(), bitMathFunctions(), intMathFunctions(), tryFunctions(), dateFunctions(), arrayFunctions(), hofFunctions(), collectionFunctions(), generatorFunctions(), tableGeneratorFunctions(), distinctTupleFunctions(), vectorFunctions(), jsonFunctions(), urlFunctions(), csvFunctions(), xmlFunctions(), variantFunctions(), miscFunctions(), binaryFunctions(), inputFileFunctions(), shuffleFunctions(), moreFunctions(), misc2Functions(), sketchFunctions(), xmlRecordFunctions())
 })
 
 // Builtins returns the registry of built-in scalar functions. It is built on

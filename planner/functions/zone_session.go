@@ -110,6 +110,34 @@ func InZone(e logical.Expr, zone string, loc *time.Location) logical.Expr {
 	return out
 }
 
+// InZoneAbove is InZone for a caller that types an expression bottom-up:
+// the expressions in done (compared by identity) are rewritten already and
+// left alone, and so is everything below them; e and the nodes between it
+// and them (implicit casts typing inserted) are rewritten. Applied at each
+// node of a tree with done its children, the whole rewrite stays linear in
+// the size of the expression, where InZone at every level of a deep tree
+// (a long chain of additions) is quadratic.
+func InZoneAbove(e logical.Expr, done []logical.Expr, zone string, loc *time.Location) logical.Expr {
+	for _, d := range done {
+		if e == d {
+			return e
+		}
+	}
+	kids := e.Children()
+	if len(kids) > 0 {
+		nk := make([]logical.Expr, len(kids))
+		changed := false
+		for i, k := range kids {
+			nk[i] = InZoneAbove(k, done, zone, loc)
+			changed = changed || nk[i] != k
+		}
+		if changed {
+			e = e.WithChildren(nk)
+		}
+	}
+	return inZoneNode(e, zone, loc)
+}
+
 // sessionZoneMarker stands for the session time zone in a call resolved
 // before the zone is known (convert_timezone without a source zone).
 const sessionZoneMarker = "session"

@@ -43,6 +43,11 @@ func lookupExtAggregate(name string) (AggFunc, bool) {
 			return f, true
 		}
 	}
+	for f, fn := range sketchAggNames {
+		if fn == n {
+			return f, true
+		}
+	}
 	return 0, false
 }
 
@@ -50,6 +55,9 @@ func lookupExtAggregate(name string) (AggFunc, bool) {
 func extAggregateNames() []string {
 	out := []string{"string_agg"}
 	for _, n := range extAggNames {
+		out = append(out, n)
+	}
+	for _, n := range sketchAggNames {
 		out = append(out, n)
 	}
 	return out

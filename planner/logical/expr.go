@@ -16,6 +16,14 @@ func TransformDownExpr(e Expr, fn func(Expr) (Expr, bool)) (Expr, bool) {
 	if ne, ok := fn(e); ok {
 		return ne, true
 	}
+	if b, ok := e.(*Binary); ok { // the commonest node, without a children slice
+		l, cl := TransformDownExpr(b.L, fn)
+		r, cr := TransformDownExpr(b.R, fn)
+		if !cl && !cr {
+			return e, false
+		}
+		return &Binary{Op: b.Op, L: l, R: r, Type: b.Type}, true
+	}
 	kids := e.Children()
 	if len(kids) == 0 {
 		return e, false
@@ -175,7 +183,32 @@ type Binary struct {
 	Type arrow.DataType
 }
 
-func (e *Binary) String() string { return fmt.Sprintf("(%s %s %s)", e.L, e.Op, e.R) }
+// String renders (L op R). Nested binary operands are written into one
+// buffer, so the text of a long chain (1 + 1 + … + 1) costs time linear in
+// its length, not quadratic as formatting each level's operands would.
+func (e *Binary) String() string {
+	var b strings.Builder
+	writeBinary(&b, e)
+	return b.String()
+}
+
+func writeBinary(b *strings.Builder, e *Binary) {
+	b.WriteByte('(')
+	writeOperand(b, e.L)
+	b.WriteByte(' ')
+	b.WriteString(e.Op.String())
+	b.WriteByte(' ')
+	writeOperand(b, e.R)
+	b.WriteByte(')')
+}
+
+func writeOperand(b *strings.Builder, e Expr) {
+	if x, ok := e.(*Binary); ok {
+		writeBinary(b, x)
+		return
+	}
+	b.WriteString(e.String())
+}
 
 func (e *Binary) Children() []Expr { return []Expr{e.L, e.R} }
 
@@ -548,6 +581,9 @@ func (f AggFunc) String() string {
 	if n, ok := extAggNames[f]; ok {
 		return n
 	}
+	if n, ok := sketchAggNames[f]; ok {
+		return n
+	}
 	return fmt.Sprintf("AggFunc(%d)", int(f))
 }
 
@@ -765,6 +801,15 @@ func (e *SortOrder) Nullable() bool { return e.E.Nullable() }
 // its children were rewritten. It returns the new expression and whether
 // anything changed.
 func Transform(e Expr, fn func(Expr) (Expr, bool)) (Expr, bool) {
+	if b, ok := e.(*Binary); ok { // the commonest node, without a children slice
+		l, cl := Transform(b.L, fn)
+		r, cr := Transform(b.R, fn)
+		if cl || cr {
+			e = &Binary{Op: b.Op, L: l, R: r, Type: b.Type}
+		}
+		ne, c := fn(e)
+		return ne, cl || cr || c
+	}
 	kids := e.Children()
 	changed := false
 	if len(kids) > 0 {
@@ -785,6 +830,11 @@ func Transform(e Expr, fn func(Expr) (Expr, bool)) (Expr, bool) {
 // Walk visits e and its descendants in pre-order; fn returns false to skip a subtree.
 func Walk(e Expr, fn func(Expr) bool) {
 	if !fn(e) {
+		return
+	}
+	if b, ok := e.(*Binary); ok { // the commonest node, without a children slice
+		Walk(b.L, fn)
+		Walk(b.R, fn)
 		return
 	}
 	for _, c := range e.Children() {
@@ -817,11 +867,24 @@ func ContainsAggregate(e Expr) bool {
 }
 
 // SplitConjuncts flattens a tree of ANDs into its operands.
-func SplitConjuncts(e Expr) []Expr {
-	if b, ok := e.(*Binary); ok && b.Op == OpAnd {
-		return append(SplitConjuncts(b.L), SplitConjuncts(b.R)...)
+func SplitConjuncts(e Expr) []Expr { return SplitBinary(e, OpAnd) }
+
+// SplitBinary returns the operands of a tree of op (AND, OR) in order from
+// left to right: a walk without recursion, linear in the size of the tree
+// whatever its shape (a chain folded to either side, a balanced tree).
+func SplitBinary(e Expr, op BinaryOp) []Expr {
+	var out []Expr
+	stack := []Expr{e}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if b, ok := x.(*Binary); ok && b.Op == op {
+			stack = append(stack, b.R, b.L)
+			continue
+		}
+		out = append(out, x)
 	}
-	return []Expr{e}
+	return out
 }
 
 // And combines conjuncts with AND; nil for none.

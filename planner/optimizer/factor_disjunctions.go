@@ -30,12 +30,7 @@ func FactorDisjunctions() Rule {
 }
 
 // splitDisjuncts flattens a tree of ORs.
-func splitDisjuncts(e logical.Expr) []logical.Expr {
-	if b, ok := e.(*logical.Binary); ok && b.Op == logical.OpOr {
-		return append(splitDisjuncts(b.L), splitDisjuncts(b.R)...)
-	}
-	return []logical.Expr{e}
-}
+func splitDisjuncts(e logical.Expr) []logical.Expr { return logical.SplitBinary(e, logical.OpOr) }
 
 // factorConjuncts factors every OR among the conjuncts of e.
 func factorConjuncts(e logical.Expr) (logical.Expr, bool) {

@@ -26,8 +26,15 @@ func InferDisjunctionFilters() Rule {
 					continue
 				}
 				branches := make([][]logical.Expr, len(ds))
+				compound := false
 				for i, d := range ds {
 					branches[i] = logical.SplitConjuncts(d)
+					compound = compound || len(branches[i]) > 1
+				}
+				if !compound {
+					// Branches of one conjunct each (an IN list) imply the
+					// OR itself or nothing.
+					continue
 				}
 				for _, d := range impliedPerColumn(branches) {
 					if logical.IndexOf(out, d) < 0 {

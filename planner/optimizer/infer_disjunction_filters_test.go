@@ -29,3 +29,15 @@ func TestInferDisjunctionFiltersFires(t *testing.T) {
 		t.Fatal("fired twice")
 	}
 }
+
+// An OR whose branches are single comparisons (an IN list, balanced as the
+// parser builds long ones) implies nothing more than itself: no filter is
+// added, where the same OR rebuilt as a chain would be a second copy.
+func TestInferDisjunctionFiltersSkipsInLists(t *testing.T) {
+	l := bin(logical.OpOr, bin(logical.OpEq, col("l_linenumber"), i32(1)), bin(logical.OpEq, col("l_linenumber"), i32(2)))
+	r := bin(logical.OpOr, bin(logical.OpEq, col("l_linenumber"), i32(3)), bin(logical.OpEq, col("l_linenumber"), i32(4)))
+	p := analyze(t, &logical.Filter{Cond: bin(logical.OpOr, l, r), Child: &logical.UnresolvedRelation{Name: "lineitem"}})
+	if out, fired := applyRule(t, InferDisjunctionFilters(), p); fired {
+		t.Fatalf("fired: %s", logical.StripIDs(out.(*logical.Filter).Cond.String()))
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/io/csv"
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/planner/logical"
 )
@@ -23,6 +24,8 @@ type CSVSource struct {
 	opts   csv.Options
 	// splitBytes is the smallest byte range a large file is cut into.
 	splitBytes int64
+	// fs holds files that are URLs (s3://…); local files are opened with os.
+	fs fsys.FS
 }
 
 // SetSplitBytes sets the smallest byte range a large file is cut into
@@ -33,6 +36,13 @@ func (s *CSVSource) SetSplitBytes(n int64) { s.splitBytes = max(n, 64<<10) }
 // When schema is nil it is inferred from every file as opts say (Spark's
 // inference over the whole dataset).
 func NewCSVFiles(files []string, schema *arrow.Schema, opts csv.Options) (*CSVSource, error) {
+	return NewCSVFilesFS(context.Background(), fsys.Local{}, files, schema, opts)
+}
+
+// NewCSVFilesFS is NewCSVFiles over files on fs: local paths are read as by
+// NewCSVFiles, URLs through fs (whole, a file on an object store is not
+// split into byte ranges).
+func NewCSVFilesFS(ctx context.Context, fs fsys.FS, files []string, schema *arrow.Schema, opts csv.Options) (*CSVSource, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no CSV files to read")
 	}
@@ -42,7 +52,7 @@ func NewCSVFiles(files []string, schema *arrow.Schema, opts csv.Options) (*CSVSo
 			return nil, err
 		}
 		for _, name := range files {
-			if err := inferFile(inf, name); err != nil {
+			if err := inferFile(ctx, fs, inf, name); err != nil {
 				return nil, err
 			}
 			if !opts.InferSchema && inf.Started() {
@@ -53,11 +63,19 @@ func NewCSVFiles(files []string, schema *arrow.Schema, opts csv.Options) (*CSVSo
 			return nil, fmt.Errorf("%s: %w", strings.Join(files, ", "), err)
 		}
 	}
-	return &CSVSource{files: files, schema: schema, opts: opts, splitBytes: splitSize}, nil
+	return &CSVSource{files: files, schema: schema, opts: opts, splitBytes: splitSize, fs: fs}, nil
 }
 
-func inferFile(inf *csv.Inference, name string) error {
-	f, err := os.Open(name)
+// openFile opens a local path with os, a URL through fs.
+func openFile(ctx context.Context, fs fsys.FS, name string) (fsys.File, error) {
+	if fsys.IsRemote(name) && fs != nil {
+		return fs.Open(ctx, name)
+	}
+	return fsys.Local{}.Open(ctx, name)
+}
+
+func inferFile(ctx context.Context, fs fsys.FS, inf *csv.Inference, name string) error {
+	f, err := openFile(ctx, fs, name)
 	if err != nil {
 		return err
 	}
@@ -73,7 +91,7 @@ func (s *CSVSource) Schema() *arrow.Schema { return s.schema }
 
 // EstimatedRows implements Source: unknown without reading the files.
 func (s *CSVSource) EstimatedRows() int64 {
-	return source.FilesSize(s.files) / 64
+	return source.FilesSizeFS(context.Background(), fsys.OrLocal(s.fs), s.files) / 64
 }
 
 // splitSize is the default smallest byte range a large CSV file is cut into.
@@ -97,13 +115,16 @@ func (s *CSVSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Opera
 	parts := max(req.Partitions, 1)
 	sizes := make([]int64, len(s.files))
 	for i, f := range s.files {
+		if fsys.IsRemote(f) {
+			continue // not split
+		}
 		if st, err := os.Stat(f); err == nil {
 			sizes[i] = st.Size()
 		}
 	}
 	for i, f := range s.files {
 		n := 1
-		if splittable(f, opts) && sizes[i] > s.splitBytes && parts > 1 {
+		if !fsys.IsRemote(f) && splittable(f, opts) && sizes[i] > s.splitBytes && parts > 1 {
 			n = int(min(int64(parts), (sizes[i]+s.splitBytes-1)/s.splitBytes))
 		}
 		if n == 1 {
@@ -120,7 +141,7 @@ func (s *CSVSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Opera
 	}
 	open := func(ctx context.Context, name string) (exec.BatchReader, error) {
 		u := units[name]
-		f, err := os.Open(u.path)
+		f, err := openFile(ctx, s.fs, u.path)
 		if err != nil {
 			return nil, err
 		}
@@ -199,7 +220,7 @@ func (emptyReader) Close() error                     { return nil }
 
 type closingReader struct {
 	r *csv.Reader
-	f *os.File
+	f io.Closer
 }
 
 func (c *closingReader) Next() (arrow.RecordBatch, error) { return c.r.Next() }

@@ -2,6 +2,7 @@ package physical
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/scan"
+	"github.com/gspark/gspark/io/fsys"
 	"github.com/gspark/gspark/io/parquet"
 	"github.com/gspark/gspark/planner/logical"
 )
@@ -28,7 +30,13 @@ type ParquetSource struct {
 // NewParquetFiles opens the footers of the files at paths (already expanded
 // from directories) and checks that they share one schema.
 func NewParquetFiles(paths []string) (*ParquetSource, error) {
-	return NewParquetFilesWith(paths, ParquetSchemaOptions{})
+	return NewParquetFilesFS(context.Background(), fsys.Local{}, paths)
+}
+
+// NewParquetFilesFS is NewParquetFiles over files on fs: local paths are
+// opened as by NewParquetFiles, URLs through fs, read by byte ranges.
+func NewParquetFilesFS(ctx context.Context, fs fsys.FS, paths []string) (*ParquetSource, error) {
+	return NewParquetFilesWith(ctx, fs, paths, ParquetSchemaOptions{})
 }
 
 // ParquetSchemaOptions says how a Parquet source reconciles its files'
@@ -43,17 +51,27 @@ type ParquetSchemaOptions struct {
 	Merge bool
 }
 
-// NewParquetFilesWith is NewParquetFiles with the files' schemas reconciled
-// as opts says.
-func NewParquetFilesWith(paths []string, opts ParquetSchemaOptions) (*ParquetSource, error) {
+// NewParquetFilesWith is NewParquetFilesFS with the files' schemas
+// reconciled as opts says.
+func NewParquetFilesWith(ctx context.Context, fs fsys.FS, paths []string, opts ParquetSchemaOptions) (*ParquetSource, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no Parquet files to read")
 	}
 	openers := make([]func() (*parquet.File, error), len(paths))
 	for i, p := range paths {
-		openers[i] = func() (*parquet.File, error) { return parquet.OpenFile(p) }
+		openers[i] = func() (*parquet.File, error) { return parquet.OpenFileFS(ctx, fs, p) }
 	}
-	return newParquetSource(strings.Join(paths, ", "), paths, openers, true, opts)
+	src, err := newParquetSource(strings.Join(paths, ", "), paths, openers, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	// Scans open the files of an object store with the query's context.
+	for i, p := range paths {
+		if fsys.IsRemote(p) {
+			src.inputs[i].OpenContext = func(qctx context.Context) (*parquet.File, error) { return parquet.OpenFileFS(qctx, fs, p) }
+		}
+	}
+	return src, nil
 }
 
 // NewParquetBytes is a source over a Parquet file held in memory.

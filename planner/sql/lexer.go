@@ -210,8 +210,9 @@ func lex(src string) ([]token, error) {
 				i += w
 			}
 			toks = append(toks, token{kind: tkNumber, text: src[start:i], pos: start})
-		case (c == 'x' || c == 'X') && i+1 < len(src) && src[i+1] == '\'':
+		case binaryLiteralQuote(src, i) > 0:
 			// A binary literal X'hex'; an odd number of digits gets a leading 0.
+			i = binaryLiteralQuote(src, i) - 1
 			end := strings.IndexByte(src[i+2:], '\'')
 			if end < 0 {
 				return nil, errorAt(src, start, "unterminated binary literal")

@@ -221,9 +221,14 @@ func (p *parser) query() (logical.Plan, error) {
 			if p.peek().is("RECURSIVE") {
 				return nil, p.errAt(p.peek(), "WITH RECURSIVE is not supported")
 			}
+			nameTok := p.peek()
 			name, err := p.ident("CTE name")
 			if err != nil {
 				return nil, err
+			}
+			if _, dup := scope[strings.ToLower(name)]; dup {
+				// Spark: "CTE definition can't have duplicate names".
+				return nil, p.errAt(nameTok, "CTE definition can't have duplicate names: %s", name)
 			}
 			if p.peek().isOp("(") {
 				return nil, p.errAt(p.peek(), "column lists in WITH are not supported yet")
@@ -1038,6 +1043,27 @@ func (p *parser) notExpr() (logical.Expr, error) {
 	return p.predicate()
 }
 
+// inListChain is the longest IN list built as a chain folded to the left
+// ((x = a OR x = b) OR x = c, the text Spark users see in plans); a longer
+// one is split in halves joined by op, so that the depth of its tree grows
+// with the logarithm of its length and every later walk over it stays
+// shallow.
+const inListChain = 32
+
+// inListTree joins terms with op: folded to the left up to inListChain
+// terms, else as two halves.
+func inListTree(terms []logical.Expr, op logical.BinaryOp) logical.Expr {
+	if len(terms) > inListChain {
+		h := len(terms) / 2
+		return &logical.Binary{Op: op, L: inListTree(terms[:h], op), R: inListTree(terms[h:], op)}
+	}
+	e := terms[0]
+	for _, t := range terms[1:] {
+		e = &logical.Binary{Op: op, L: e, R: t}
+	}
+	return e
+}
+
 var comparisons = map[string]logical.BinaryOp{
 	"=": logical.OpEq, "==": logical.OpEq, "<>": logical.OpNotEq, "!=": logical.OpNotEq,
 	"<": logical.OpLt, "<=": logical.OpLtEq, ">": logical.OpGt, ">=": logical.OpGtEq,
@@ -1126,28 +1152,18 @@ func (p *parser) predicate() (logical.Expr, error) {
 			if err := p.expectOp(")"); err != nil {
 				return nil, err
 			}
-			// x IN (a, b) is x = a OR x = b; NOT IN is handled below as its negation.
-			for _, x := range list {
-				eq := &logical.Binary{Op: logical.OpEq, L: l, R: x}
-				if e == nil {
-					e = eq
-				} else {
-					e = &logical.Binary{Op: logical.OpOr, L: e, R: eq}
-				}
-			}
+			// x IN (a, b) is x = a OR x = b; NOT (x = a OR x = b) is
+			// x != a AND x != b, also under three-valued logic.
+			cmp, join := logical.OpEq, logical.OpOr
 			if not {
-				// NOT (x = a OR x = b) is x != a AND x != b, also under three-valued logic.
-				e = nil
-				for _, x := range list {
-					ne := &logical.Binary{Op: logical.OpNotEq, L: l, R: x}
-					if e == nil {
-						e = ne
-					} else {
-						e = &logical.Binary{Op: logical.OpAnd, L: e, R: ne}
-					}
-				}
+				cmp, join = logical.OpNotEq, logical.OpAnd
 				not = false
 			}
+			terms := make([]logical.Expr, len(list))
+			for i, x := range list {
+				terms[i] = &logical.Binary{Op: cmp, L: l, R: x}
+			}
+			e = inListTree(terms, join)
 		case t.is("LIKE"), t.is("ILIKE"):
 			p.next()
 			var err error
@@ -1438,6 +1454,8 @@ func (p *parser) postfix() (logical.Expr, error) {
 				return nil, err
 			}
 			e = castTo(e, t, false)
+		case p.atCollate():
+			e = p.collatePostfix(e)
 		case p.peek().isOp(":"):
 			p.next()
 			if e, err = p.variantPath(e); err != nil {

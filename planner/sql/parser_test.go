@@ -243,6 +243,8 @@ func TestSyntaxErrors(t *testing.T) {
 		{"select date '2024-1-5' from t", "syntax error at line 1, column 13: invalid DATE literal '2024-1-5': expected the form yyyy-mm-dd\nselect date '2024-1-5' from t\n            ^"},
 		{"select 1 2 3", "syntax error at line 1, column 10: expected ',' or FROM, found '2'\nselect 1 2 3\n         ^"},
 		{"drop table t", "syntax error at line 1, column 6: expected VIEW, found 'table'\ndrop table t\n     ^"},
+		// Spark: "CTE definition can't have duplicate names"; names compare ignoring case.
+		{"with a as (select 1), A as (select 2) select * from a", "syntax error at line 1, column 23: CTE definition can't have duplicate names: A\nwith a as (select 1), A as (select 2) select * from a\n                      ^"},
 		{"select é from t where x = 'ü' and", "syntax error at line 1, column 34: expected an expression, found end of input\nselect é from t where x = 'ü' and\n                                 ^"},
 	}
 	for _, c := range cases {
@@ -399,5 +401,55 @@ func TestSyntaxErrorOnAHugeLine(t *testing.T) {
 	caret := strings.Index(lines[2], "^")
 	if got := []rune(lines[1])[caret]; got != '\uFFFD' {
 		t.Errorf("caret under %q in\n%s", got, msg)
+	}
+}
+
+// An IN list longer than inListChain is a balanced tree of ORs (ANDs for
+// NOT IN): its depth grows with the logarithm of its length, so walks over
+// it stay shallow; short lists keep the chain folded to the left.
+func TestLongInListIsABalancedTree(t *testing.T) {
+	depth := func(e logical.Expr) int {
+		var d func(logical.Expr) int
+		d = func(e logical.Expr) int {
+			m := 0
+			for _, c := range e.Children() {
+				m = max(m, d(c))
+			}
+			return m + 1
+		}
+		return d(e)
+	}
+	for _, c := range []struct {
+		items, maxDepth int
+		not             bool
+	}{{4, 5, false}, {32, 33, false}, {33, 20, false}, {10000, 48, false}, {10000, 48, true}} {
+		var b strings.Builder
+		b.WriteString("x ")
+		if c.not {
+			b.WriteString("NOT ")
+		}
+		b.WriteString("IN (0")
+		for i := 1; i < c.items; i++ {
+			b.WriteString(", 1")
+		}
+		b.WriteString(")")
+		e := parseExpr(t, b.String())
+		if got := depth(e); got > c.maxDepth {
+			t.Errorf("%d items (NOT %v): depth %d, want at most %d", c.items, c.not, got, c.maxDepth)
+		}
+		leaves, op := 0, logical.OpEq
+		if c.not {
+			op = logical.OpNotEq
+		}
+		logical.Walk(e, func(x logical.Expr) bool {
+			if b, ok := x.(*logical.Binary); ok && b.Op == op {
+				leaves++
+				return false
+			}
+			return true
+		})
+		if leaves != c.items {
+			t.Errorf("%d items: %d comparisons", c.items, leaves)
+		}
 	}
 }

@@ -35,7 +35,7 @@ func orderedSetAggregate(name string) bool {
 	case "mode", "listagg", "string_agg", "percentile_cont", "percentile_disc", "histogram_numeric", "count_min_sketch":
 		return true
 	}
-	return false
+	return sketchAggregate(name)
 }
 
 // orderedSetCall builds mode, listagg/string_agg, percentile_cont,
@@ -43,6 +43,9 @@ func orderedSetAggregate(name string) bool {
 // WITHIN GROUP items (nil without) and a FILTER condition (nil without),
 // which applies to the aggregated values.
 func (p *parser) orderedSetCall(nameTok token, name string, args []logical.Expr, distinct bool, within []orderItem, filter logical.Expr) (logical.Expr, error) {
+	if sketchAggregate(name) {
+		return p.sketchAggCall(nameTok, name, args, distinct, within, filter)
+	}
 	f, _ := logical.LookupAggregate(name)
 	filtered := func(e logical.Expr) logical.Expr {
 		if filter == nil {

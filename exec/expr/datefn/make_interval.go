@@ -7,6 +7,7 @@ import (
 	"math/bits"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/values"
@@ -113,19 +114,24 @@ func MakeYMInterval(years, months expr.Expr) (expr.Expr, error) {
 // secs): Spark's legacy CalendarInterval, months (years*12 + months), days
 // (weeks*7 + days) and microseconds kept apart, in an Arrow month-day-nano
 // interval; a part beyond its range is an error.
-func MakeInterval(args []expr.Expr) (expr.Expr, error) {
+func MakeInterval(args []expr.Expr) (expr.Expr, error) { return makeInterval("make_interval", args) }
+
+// makeInterval is make_interval, or try_make_interval (a NULL instead of
+// the out-of-range error) by name.
+func makeInterval(name string, args []expr.Expr) (expr.Expr, error) {
+	try := name == "try_make_interval"
 	if len(args) != 7 {
-		return nil, fmt.Errorf("make_interval takes 7 arguments, got %d", len(args))
+		return nil, fmt.Errorf("%s takes 7 arguments, got %d", name, len(args))
 	}
 	for _, a := range args[:6] {
-		if err := checkArg("make_interval", a, arrow.INT32); err != nil {
+		if err := checkArg(name, a, arrow.INT32); err != nil {
 			return nil, err
 		}
 	}
-	if err := checkArg("make_interval", args[6], arrow.DECIMAL64); err != nil {
+	if err := checkArg(name, args[6], arrow.DECIMAL64); err != nil {
 		return nil, err
 	}
-	k := &fixedKernel{name: "make_interval", args: args, typ: values.CalendarIntervalType, width: 16}
+	k := &fixedKernel{name: name, args: args, typ: values.CalendarIntervalType, width: 16, mayNull: try}
 	k.run = func(in []arrow.Array, valid []byte, out []byte) error {
 		for i := range in[0].Len() {
 			if !isValid(valid, i) {
@@ -139,6 +145,10 @@ func MakeInterval(args []expr.Expr) (expr.Expr, error) {
 			}
 			if !ok || months > math.MaxInt32 || months < math.MinInt32 || days > math.MaxInt32 || days < math.MinInt32 ||
 				us > math.MaxInt64/1000 || us < math.MinInt64/1000 {
+				if try {
+					bitutil.ClearBit(valid, i)
+					continue
+				}
 				return fmt.Errorf("the interval is out of range: %w", expr.ErrOverflow)
 			}
 			o := out[16*i:]

@@ -1,0 +1,107 @@
+package ml
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// sparkPipelineModelClass is Spark's class name of a fitted pipeline.
+const sparkPipelineModelClass = "org.apache.spark.ml.PipelineModel"
+
+// SparkClassName implements SparkWriter.
+func (m *PipelineModel) SparkClassName() string { return sparkPipelineModelClass }
+
+// SparkParams implements SparkWriter: Spark's pipeline metadata has the
+// stages' uids in paramMap (stageUids) and no params of its own.
+func (m *PipelineModel) SparkParams() SparkParamSpec {
+	uids := make([]string, len(m.stages))
+	for i, st := range m.stages {
+		uids[i] = st.UID()
+	}
+	return SparkParamSpec{Set: map[string]any{"stageUids": uids}}
+}
+
+// SparkExtra implements SparkWriter (Spark writes no extra keys).
+func (m *PipelineModel) SparkExtra() map[string]any { return nil }
+
+// sparkStageDir is the directory of stage idx of n under a pipeline's
+// stages/ as Spark names it (Pipeline.scala's getStagePath): the index
+// zero-padded to the digits of n, '_', the stage's uid.
+func sparkStageDir(idx, n int, uid string) string {
+	return fmt.Sprintf("%0*d_%s", len(strconv.Itoa(n)), idx, uid)
+}
+
+// WriteSparkData implements SparkWriter: each stage in Spark's layout
+// under stages/; every stage must be a SparkWriter.
+func (m *PipelineModel) WriteSparkData(dir string) error {
+	for i, t := range m.stages {
+		sw, ok := t.(SparkWriter)
+		if !ok {
+			return fmt.Errorf("stage %d (%s, %s) has no Spark layout", i, t.UID(), t.ClassName())
+		}
+		if err := writeSparkStage(sw, filepath.Join(dir, "stages", sparkStageDir(i, len(m.stages), t.UID()))); err != nil {
+			return fmt.Errorf("stage %d (%s): %w", i, t.UID(), err)
+		}
+	}
+	return nil
+}
+
+// SaveSpark writes the pipeline model to path in Apache Spark's layout
+// (org.apache.spark.ml.PipelineModel, its stages under stages/ in their
+// Spark layouts), atomically; it fails if a stage has no Spark layout.
+func (m *PipelineModel) SaveSpark(path string) error { return SaveSpark(m, path) }
+
+// writeSparkStage writes st's Spark-layout metadata and data into dir
+// (not atomically: the enclosing save is).
+func writeSparkStage(st SparkWriter, dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "metadata"), 0o755); err != nil {
+		return err
+	}
+	b, err := sparkMetadata(st)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, metadataFile), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return st.WriteSparkData(dir)
+}
+
+// loadSparkPipelineModel reads Spark's PipelineModel layout: the stages
+// named by paramMap's stageUids, in order, each from its directory under
+// stages/.
+func loadSparkPipelineModel(ctx context.Context, dir string, md *Metadata, reg *Registry) (Stage, error) {
+	raw, ok := md.ParamMap["stageUids"]
+	if !ok {
+		return nil, fmt.Errorf("%s: metadata paramMap has no stageUids", md.UID)
+	}
+	var uids []string
+	if err := json.Unmarshal(raw, &uids); err != nil {
+		return nil, fmt.Errorf("%s: metadata paramMap stageUids: %w", md.UID, err)
+	}
+	m := &PipelineModel{StageBase: NewStageBase(md.UID)}
+	for i, uid := range uids {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		st, err := reg.Load(ctx, filepath.Join(dir, "stages", sparkStageDir(i, len(uids), uid)))
+		if err != nil {
+			return nil, err
+		}
+		t, ok := st.(Transformer)
+		if !ok {
+			return nil, fmt.Errorf("stage %s of pipeline model %s is not a Transformer", st.UID(), md.UID)
+		}
+		if st.UID() != uid {
+			return nil, fmt.Errorf("stage %d of pipeline model %s has uid %s, stageUids says %s", i, md.UID, st.UID(), uid)
+		}
+		m.stages = append(m.stages, t)
+	}
+	return m, nil
+}
+
+var _ SparkWriter = (*PipelineModel)(nil)
