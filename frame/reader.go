@@ -77,6 +77,10 @@ func expand(ctx context.Context, f fsys.FS, paths []string, ext string) ([]strin
 }
 
 // Parquet reads Parquet files; each path is a file, a directory of part files or a glob.
+// Files are read by column name against the first file's schema; option
+// mergeSchema "true" (default: spark.sql.parquet.mergeSchema) reads the
+// union of every file's columns instead, int widened to bigint and float to
+// double where files differ, a column a file lacks as null.
 func (r *DataFrameReader) Parquet(paths ...string) *DataFrame { return r.load("parquet", paths) }
 
 // load is a DataFrame over the source of format at paths.
@@ -100,9 +104,13 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 	// are errors; others are ignored, as Spark ignores options a source
 	// does not use.
 	if format == "parquet" {
-		if err := checkOptions(format, r.opts, nil, []string{"mergeschema", "datetimerebasemode", "int96rebasemode"}); err != nil {
+		if err := checkOptions(format, r.opts, nil, []string{"datetimerebasemode", "int96rebasemode"}); err != nil {
 			return nil, err
 		}
+	}
+	merge, err := r.boolOpt("mergeschema", r.s.parquetMergeSchema())
+	if err != nil {
+		return nil, err
 	}
 	switch format {
 	case "parquet":
@@ -110,8 +118,8 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(fs, format, paths, files, func(files []string, _ *arrow.Schema) (logical.Source, error) {
-			return physical.NewParquetFilesFS(ctx, fs, files)
+		return r.maybePartitioned(fs, format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+			return physical.NewParquetFilesWith(ctx, fs, files, physical.ParquetSchemaOptions{Schema: schema, Merge: merge})
 		})
 	case "csv":
 		opts, err := r.csvOptions(false)
@@ -122,7 +130,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(fs, format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+		return r.maybePartitioned(fs, format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return physical.NewCSVFilesFS(ctx, fs, files, schema, opts)
 		})
 	case "json":
@@ -140,7 +148,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(fs, format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+		return r.maybePartitioned(fs, format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return newJSONSource(fs, files, schema, json.Options{Mode: mode, MaxRecordBytes: maxRec})
 		})
 	case "arrow", "feather", "ipc":
@@ -148,7 +156,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(fs, "arrow", paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+		return r.maybePartitioned(fs, "arrow", paths, files, false, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return newArrowSource(fs, files, schema)
 		})
 	case "avro":
@@ -156,9 +164,11 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		if err != nil {
 			return nil, err
 		}
-		return r.maybePartitioned(fs, format, paths, files, func(files []string, schema *arrow.Schema) (logical.Source, error) {
+		return r.maybePartitioned(fs, format, paths, files, merge, func(files []string, schema *arrow.Schema) (logical.Source, error) {
 			return newAvroSource(fs, files, schema)
 		})
+	case "delta":
+		return r.deltaSource(paths)
 	case "libsvm":
 		files, err := expand(ctx, fs, paths, "")
 		if err != nil {
@@ -166,7 +176,7 @@ func (r *DataFrameReader) source(format string, paths []string) (logical.Source,
 		}
 		return r.libsvmSource(files)
 	}
-	return nil, fmt.Errorf("unknown data source format %q (want parquet, csv, json, libsvm, arrow or avro)", format)
+	return nil, fmt.Errorf("unknown data source format %q (want parquet, csv, json, libsvm, arrow, avro or delta)", format)
 }
 
 func (r *DataFrameReader) boolOpt(key string, def bool) (bool, error) {
@@ -209,7 +219,8 @@ func (r *DataFrameReader) JSON(paths ...string) *DataFrame { return r.load("json
 
 // Format sets the format Load reads: "parquet", "csv", "json", "libsvm",
 // "arrow" (Arrow IPC / Feather v2 files; also "feather" and "ipc") or
-// "avro" (Avro object container files).
+// "avro" (Avro object container files) or "delta" (a Delta Lake table's
+// latest snapshot; option versionAsOf reads an earlier version).
 // The libsvm format (Spark's LIBSVM data source) reads columns label
 // (double) and features (vector); its options are numFeatures (the vector
 // size; without it, one more than the largest index in the files, found by a
@@ -233,7 +244,7 @@ func (r *DataFrameReader) Load(paths ...string) *DataFrame {
 // the one directory read (or under option basePath), else build(files,
 // schema). build(files, nil) infers the files' schema; Parquet files take the
 // first file's schema, and pruned directories are never opened.
-func (r *DataFrameReader) maybePartitioned(fs fsys.FS, format string, paths, files []string, build func([]string, *arrow.Schema) (logical.Source, error)) (logical.Source, error) {
+func (r *DataFrameReader) maybePartitioned(fs fsys.FS, format string, paths, files []string, merge bool, build func([]string, *arrow.Schema) (logical.Source, error)) (logical.Source, error) {
 	root := r.opts["basepath"]
 	if root == "" && len(paths) == 1 {
 		if st, err := fs.Stat(context.Background(), paths[0]); err == nil && st.IsDir {
@@ -254,20 +265,20 @@ func (r *DataFrameReader) maybePartitioned(fs fsys.FS, format string, paths, fil
 	// columns, or inferred (Parquet: from the first file).
 	var data *arrow.Schema
 	if r.schema != nil {
-		var fs []arrow.Field
+		var fields []arrow.Field
 		for _, f := range r.schema.Fields() {
 			isPart := false
 			for _, p := range parts.Fields {
 				isPart = isPart || strings.EqualFold(p.Name, f.Name)
 			}
 			if !isPart {
-				fs = append(fs, f)
+				fields = append(fields, f)
 			}
 		}
-		data = arrow.NewSchema(fs, nil)
+		data = arrow.NewSchema(fields, nil)
 	} else {
 		sample := files
-		if format == "parquet" {
+		if format == "parquet" && !merge {
 			sample = files[:1]
 		}
 		src, err := build(sample, nil)

@@ -24,7 +24,7 @@ var csvReadOptions = []string{
 // csvWriteOptions are the CSV options gspark writes with.
 var csvWriteOptions = []string{
 	"header", "sep", "delimiter", "quote", "escape", "nullvalue", "emptyvalue",
-	"dateformat", "timestampformat", "compression", "codec",
+	"dateformat", "timestampformat", "compression", "codec", "maxrecordsperfile",
 }
 
 // csvUnsupported are Spark CSV options gspark does not implement: naming one

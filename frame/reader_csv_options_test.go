@@ -107,7 +107,7 @@ func TestCompressedTextRoundTrip(t *testing.T) {
 	if err := df.Write().Option("compression", "lzma").CSV(ctx, filepath.Join(dir, "x")); err == nil || !strings.Contains(err.Error(), "lzma") {
 		t.Errorf("unknown codec: %v", err)
 	}
-	if _, err := s.Read().Option("mergeSchema", "true").Parquet(dir).Collect(ctx); err == nil || !strings.Contains(err.Error(), "mergeschema") {
+	if _, err := s.Read().Option("int96RebaseMode", "LEGACY").Parquet(dir).Collect(ctx); err == nil || !strings.Contains(err.Error(), "int96rebasemode") {
 		t.Errorf("parquet option: %v", err)
 	}
 }

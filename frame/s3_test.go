@@ -278,3 +278,43 @@ func TestS3FromSQL(t *testing.T) {
 		t.Errorf("Conf: %q %v", v, err)
 	}
 }
+
+// TestS3MergeSchemaAndMaxRecords: mergeSchema, maxRecordsPerFile and
+// Delta's local-only refusal on s3:// paths.
+func TestS3MergeSchemaAndMaxRecords(t *testing.T) {
+	ctx := context.Background()
+	s, _ := s3Session(t)
+	a := s.CreateDataFrameRows([][]any{{1, "a"}, {2, "b"}, {3, nil}}, "id INT, s STRING")
+	if err := a.Write().Option("maxRecordsPerFile", "1").Parquet(ctx, "s3://data/m/a"); err != nil {
+		t.Fatal(err)
+	}
+	files, err := s.fs().List(ctx, "s3://data/m/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := 0
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, ".parquet") {
+			parts++
+		}
+	}
+	// Three rows, at most one per file.
+	if parts != 3 {
+		t.Errorf("maxRecordsPerFile 1: %d part files for 3 rows: %v", parts, files)
+	}
+	b := s.CreateDataFrameRows([][]any{{int64(4), 0.5}}, "id BIGINT, x DOUBLE")
+	if err := b.Write().Parquet(ctx, "s3://data/m/b"); err != nil {
+		t.Fatal(err)
+	}
+	df := s.Read().Option("mergeSchema", "true").Parquet("s3://data/m/a", "s3://data/m/b")
+	if got := fmt.Sprint(df.Columns()); got != "[id s x]" {
+		t.Errorf("merged columns %s, want [id s x]", got)
+	}
+	rows, err := df.OrderBy(Col("id")).Collect(ctx)
+	if err != nil || fmt.Sprint(rows) != "[[1 a <nil>] [2 b <nil>] [3 <nil> <nil>] [4 <nil> 0.5]]" {
+		t.Errorf("merged rows %v %v", rows, err)
+	}
+	if _, err := s.Read().Format("delta").Load("s3://data/m/a").Collect(ctx); err == nil || !strings.Contains(err.Error(), "local directories only") {
+		t.Errorf("delta on s3: %v", err)
+	}
+}

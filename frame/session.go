@@ -31,19 +31,20 @@ type Session struct {
 	// settings guards partitions, memLimit, optimize, broadcast, spill and
 	// tempDir, which SET may change while queries run; read them through the
 	// accessors.
-	settings   sync.RWMutex
-	partitions int
-	memLimit   int64
-	optimize   bool
-	broadcast  int64
-	spill      int64 // bytes; autoSpill: a fraction of memLimit; -1: never
-	tempDir    string
-	zone       string         // spark.sql.session.timeZone as set ("" is UTC)
-	binStyle   string         // spark.sql.binaryOutputStyle, upper case ("" unset)
-	loc        *time.Location // the zone
-	limits     logical.Limits // gspark.sql.planner.*: planning limits (0: the default)
-	mem        memory.Allocator
-	ids        logical.IDs
+	settings    sync.RWMutex
+	partitions  int
+	memLimit    int64
+	optimize    bool
+	broadcast   int64
+	spill       int64 // bytes; autoSpill: a fraction of memLimit; -1: never
+	tempDir     string
+	zone        string         // spark.sql.session.timeZone as set ("" is UTC)
+	binStyle    string         // spark.sql.binaryOutputStyle, upper case ("" unset)
+	mergeSchema bool           // spark.sql.parquet.mergeSchema
+	loc         *time.Location // the zone
+	limits      logical.Limits // gspark.sql.planner.*: planning limits (0: the default)
+	mem         memory.Allocator
+	ids         logical.IDs
 	// s3conf holds the fs.s3a.* settings; fsMux, made from them on first
 	// use, is the file system of the paths read and written.
 	s3conf map[string]string
@@ -239,7 +240,7 @@ func (s *Session) lookup(name string) (logical.Source, logical.Plan, error) {
 }
 
 // fileFormats are the formats a direct file query (format.`path`) reads.
-var fileFormats = map[string]bool{"parquet": true, "csv": true, "json": true, "arrow": true, "feather": true, "ipc": true, "avro": true}
+var fileFormats = map[string]bool{"parquet": true, "csv": true, "json": true, "arrow": true, "feather": true, "ipc": true, "avro": true, "delta": true}
 
 // fileRelation splits a direct file query's table name format.path; ok is
 // false unless format is one of fileFormats and path is not empty.
@@ -295,13 +296,14 @@ const (
 	confLocalDir          = "spark.local.dir"
 	confTimeZone          = "spark.sql.session.timeZone"
 	confBinaryStyle       = "spark.sql.binaryOutputStyle"
+	confMergeSchema       = "spark.sql.parquet.mergeSchema"
 	confMaxExprNodes      = "gspark.sql.planner.maxExpressionNodes"
 	confMaxExprDepth      = "gspark.sql.planner.maxExpressionDepth"
 )
 
 // confKeys lists the settings in the order SET shows them.
 func confKeys() []string {
-	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir, confTimeZone, confBinaryStyle, confMaxExprNodes, confMaxExprDepth}
+	return []string{confShufflePartitions, confPartitions, confMemoryLimit, confSparkBroadcast, confBroadcast, confSpill, confLocalDir, confTimeZone, confBinaryStyle, confMaxExprNodes, confMaxExprDepth, confMergeSchema}
 }
 
 // canonicalKey returns the known key that key names, case-insensitively.
@@ -325,9 +327,11 @@ func canonicalKey(key string) (string, error) {
 // BASIC, BASE64, HEX or HEX_DISCRETE), gspark.sql.planner.maxExpressionNodes
 // and gspark.sql.planner.maxExpressionDepth (integers ≥ 1: the number of
 // expression nodes of a SQL query and the nesting of one of its expressions
-// past which planning fails at once; defaults 1,000,000 and 200,000), and the
-// settings of s3:// paths, as Hadoop's S3A names them (also with the prefix
-// spark.hadoop.): fs.s3a.endpoint (an S3-compatible store's URL;
+// past which planning fails at once; defaults 1,000,000 and 200,000),
+// spark.sql.parquet.mergeSchema (true: Parquet reads take the union of the
+// files' schemas unless the reader's mergeSchema option says otherwise), and
+// the settings of s3:// paths, as Hadoop's S3A names them (also with the
+// prefix spark.hadoop.): fs.s3a.endpoint (an S3-compatible store's URL;
 // AWS_ENDPOINT_URL otherwise), fs.s3a.path.style.access (true or false),
 // fs.s3a.endpoint.region, fs.s3a.access.key and fs.s3a.secret.key (otherwise
 // the standard AWS environment variables and ~/.aws files). Queries planned
@@ -392,6 +396,14 @@ func (s *Session) SetConf(key, value string) error {
 		s.settings.Unlock()
 	case confTimeZone:
 		return s.SetTimeZone(value)
+	case confMergeSchema:
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not true or false", k, value)
+		}
+		s.settings.Lock()
+		s.mergeSchema = b
+		s.settings.Unlock()
 	case confMaxExprNodes, confMaxExprDepth:
 		n, err := strconv.Atoi(value)
 		if err != nil || n < 1 {
@@ -474,6 +486,8 @@ func (s *Session) Conf(key string) (string, error) {
 			return "<undefined>", nil // as Spark shows an optional setting not set
 		}
 		return s.binStyle, nil
+	case confMergeSchema:
+		return strconv.FormatBool(s.mergeSchema), nil
 	case confMaxExprNodes:
 		return strconv.Itoa(cmp.Or(s.limits.MaxExpressionNodes, logical.DefaultMaxExpressionNodes)), nil
 	case confMaxExprDepth:
@@ -485,6 +499,13 @@ func (s *Session) Conf(key string) (string, error) {
 		return s.tempDir, nil
 	}
 	return strconv.FormatInt(s.broadcast, 10), nil
+}
+
+// parquetMergeSchema is spark.sql.parquet.mergeSchema.
+func (s *Session) parquetMergeSchema() bool {
+	s.settings.RLock()
+	defer s.settings.RUnlock()
+	return s.mergeSchema
 }
 
 // ParseBytes reads a size in bytes: a plain number (1048576) or one with a

@@ -177,6 +177,9 @@ func (s *Session) statementFrame(ctx context.Context, st sql.Statement) *DataFra
 		}
 		return s.memFrame("result", nil, nil)
 	case *sql.CreateSourceView:
+		if x.IfNotExists && s.tableExists(x.Name) {
+			return s.memFrame("result", nil, nil)
+		}
 		if !x.Replace && s.tableExists(x.Name) {
 			return &DataFrame{s: s, err: fmt.Errorf("view %s already exists; use CREATE OR REPLACE TEMP VIEW", x.Name)}
 		}

@@ -217,7 +217,7 @@ func TestSetOptions(t *testing.T) {
 		t.Fatalf("plan after SET: %v\n%s", err, plan)
 	}
 	rows := execSQL(t, s, "SET; SET gspark.partitions; SET gspark.broadcast.threshold = 1MiB; SET GSPARK.BROADCAST.THRESHOLD")
-	if got := fmt.Sprint(rows); got != "[[[spark.sql.shuffle.partitions 5] [gspark.partitions 5] [gspark.memory.limit 512000000] [spark.sql.autoBroadcastJoinThreshold -1] [gspark.broadcast.threshold -1] [gspark.spill.threshold auto] [spark.local.dir "+os.TempDir()+"] [spark.sql.session.timeZone UTC] [spark.sql.binaryOutputStyle <undefined>] [gspark.sql.planner.maxExpressionNodes 1000000] [gspark.sql.planner.maxExpressionDepth 200000]] [[gspark.partitions 5]] [[gspark.broadcast.threshold 1048576]]]" {
+	if got := fmt.Sprint(rows); got != "[[[spark.sql.shuffle.partitions 5] [gspark.partitions 5] [gspark.memory.limit 512000000] [spark.sql.autoBroadcastJoinThreshold -1] [gspark.broadcast.threshold -1] [gspark.spill.threshold auto] [spark.local.dir "+os.TempDir()+"] [spark.sql.session.timeZone UTC] [spark.sql.binaryOutputStyle <undefined>] [gspark.sql.planner.maxExpressionNodes 1000000] [gspark.sql.planner.maxExpressionDepth 200000] [spark.sql.parquet.mergeSchema false]] [[gspark.partitions 5]] [[gspark.broadcast.threshold 1048576]]]" {
 		t.Fatalf("SET output %s", got)
 	}
 	if got := collect(t, s.SQL("SET gspark.partitions = 3")); len(got) != 0 || s.Partitions() != 3 {

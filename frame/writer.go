@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -51,7 +53,10 @@ func (w *DataFrameWriter) Mode(mode string) *DataFrameWriter {
 	return w
 }
 
-// Option sets a writer option, e.g. "header" "true" for CSV or "compression" "zstd" for Parquet.
+// Option sets a writer option, e.g. "header" "true" for CSV or "compression"
+// "zstd" for Parquet. Every format takes maxRecordsPerFile (Spark's: each
+// output partition's rows go into files of at most this many rows, per
+// PartitionBy directory too; 0 or less for no limit).
 func (w *DataFrameWriter) Option(key, value string) *DataFrameWriter {
 	w.opts[strings.ToLower(key)] = value
 	return w
@@ -62,10 +67,29 @@ type batchWriter interface {
 	Close() error
 }
 
-// Parquet writes the DataFrame as Parquet part files under dir.
+// Parquet writes the DataFrame as Parquet part files under dir. Options:
+// compression (snappy, zstd, gzip or none), parquet.block.size (parquet-mr's
+// row group size in bytes, measured on the rows' in-memory size) and
+// rowGroupRows (gspark's: at most this many rows per row group; default
+// 1048576).
 func (w *DataFrameWriter) Parquet(ctx context.Context, dir string) error {
+	opts := parquet.WriterOptions{Compression: w.opts["compression"]}
+	if v, ok := w.opts["parquet.block.size"]; ok {
+		n, err := ParseBytes(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("write %s: option parquet.block.size: %q is not a positive size in bytes", dir, v)
+		}
+		opts.RowGroupBytes = n
+	}
+	if v, ok := w.opts["rowgrouprows"]; ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("write %s: option rowGroupRows: %q is not a positive integer", dir, v)
+		}
+		opts.RowGroupRows = n
+	}
 	return w.save(ctx, dir, ".parquet", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
-		return parquet.NewWriter(f, s, parquet.WriterOptions{Compression: w.opts["compression"]})
+		return parquet.NewWriter(f, s, opts)
 	})
 }
 
@@ -172,6 +196,12 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 	if err != nil {
 		return err
 	}
+	var maxRecords int64
+	if v, ok := w.opts["maxrecordsperfile"]; ok {
+		if maxRecords, err = strconv.ParseInt(strings.TrimSpace(v), 10, 64); err != nil {
+			return fmt.Errorf("write %s: option maxRecordsPerFile: %q is not an integer", dir, v)
+		}
+	}
 	txn, err := source.BeginWriteFS(ctx, w.df.s.fsWith(w.opts), dir, mode)
 	if err != nil {
 		return err
@@ -197,10 +227,10 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 		g, gctx := errgroup.WithContext(ctx)
 		for p := 0; p < op.Partitions(); p++ {
 			if keys != nil {
-				g.Go(func() error { return writePartitioned(gctx, w.df.s.mem, op, p, txn, ext, keys, newWriter) })
+				g.Go(func() error { return writePartitioned(gctx, w.df.s.mem, op, p, txn, ext, keys, maxRecords, newWriter) })
 				continue
 			}
-			g.Go(func() error { return writePart(gctx, op, p, txn, ext, newWriter) })
+			g.Go(func() error { return writePart(gctx, op, p, txn, ext, maxRecords, newWriter) })
 		}
 		return g.Wait()
 	})
@@ -213,18 +243,9 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 	return txn.Commit()
 }
 
-func writePart(ctx context.Context, op exec.Operator, p int, txn *source.Txn, ext string, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {
+func writePart(ctx context.Context, op exec.Operator, p int, txn *source.Txn, ext string, maxRecords int64, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {
 	defer exec.Recover(&err, strings.TrimPrefix(ext, ".")+" writer")
-	f, err := txn.CreateFile(txn.PartName(p, ext))
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil && !errors.Is(cerr, os.ErrClosed) {
-			err = cerr
-		}
-	}()
-	bw, err := newWriter(f, op.Schema())
+	bw, err := newRollingWriter(txn, "", p, ext, op.Schema(), maxRecords, newWriter)
 	if err != nil {
 		return err
 	}
@@ -239,6 +260,101 @@ func writePart(ctx context.Context, op exec.Operator, p int, txn *source.Txn, ex
 	}
 	return bw.Close()
 }
+
+// rollingWriter writes one output partition's rows into part files under
+// dir of the dataset, starting a new file every maxRecords rows when
+// maxRecords > 0 (Spark's maxRecordsPerFile): part-NNNNN-<id>.ext, then
+// part-NNNNN-<id>.c001.ext, .c002, ….
+type rollingWriter struct {
+	txn        *source.Txn
+	dir        string
+	part       int
+	ext        string
+	schema     *arrow.Schema
+	maxRecords int64
+	newWriter  func(io.Writer, *arrow.Schema) (batchWriter, error)
+	files      int
+	rows       int64 // in the current file
+	f          io.WriteCloser
+	bw         batchWriter
+}
+
+// newRollingWriter opens the first file at once, so an empty partition
+// still writes a file with the schema.
+func newRollingWriter(txn *source.Txn, dir string, part int, ext string, schema *arrow.Schema, maxRecords int64, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (*rollingWriter, error) {
+	r := &rollingWriter{txn: txn, dir: dir, part: part, ext: ext, schema: schema, maxRecords: maxRecords, newWriter: newWriter}
+	if err := r.next(); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// next closes the current file and starts the next one.
+func (r *rollingWriter) next() error {
+	if err := r.closeCurrent(); err != nil {
+		return err
+	}
+	ext := r.ext
+	if r.files > 0 {
+		ext = fmt.Sprintf(".c%03d%s", r.files, r.ext)
+	}
+	f, err := r.txn.CreateFile(path.Join(r.dir, r.txn.PartName(r.part, ext)))
+	if err != nil {
+		return err
+	}
+	r.f, r.files, r.rows = f, r.files+1, 0
+	r.bw, err = r.newWriter(f, r.schema)
+	return err
+}
+
+// Write implements batchWriter, cutting b where a file fills up.
+func (r *rollingWriter) Write(b arrow.RecordBatch) error {
+	if r.maxRecords <= 0 {
+		return r.bw.Write(b)
+	}
+	n := b.NumRows()
+	for off := int64(0); off < n; {
+		if r.rows >= r.maxRecords {
+			if err := r.next(); err != nil {
+				return err
+			}
+		}
+		take := min(n-off, r.maxRecords-r.rows)
+		part := b
+		if take != n {
+			part = b.NewSlice(off, off+take)
+		}
+		err := r.bw.Write(part)
+		if take != n {
+			part.Release()
+		}
+		if err != nil {
+			return err
+		}
+		r.rows += take
+		off += take
+	}
+	return nil
+}
+
+func (r *rollingWriter) closeCurrent() error {
+	var err error
+	if r.bw != nil {
+		err = r.bw.Close()
+		r.bw = nil
+	}
+	if r.f != nil {
+		if cerr := r.f.Close(); err == nil && cerr != nil && !errors.Is(cerr, os.ErrClosed) {
+			err = cerr
+		}
+		r.f = nil
+	}
+	return err
+}
+
+// Close implements batchWriter.
+func (r *rollingWriter) Close() error { return r.closeCurrent() }
 
 // checkDuplicateColumns refuses a schema with two columns of one name
 // (compared ignoring case, as Spark does): a file with both could not be

@@ -2,10 +2,8 @@ package frame
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 
@@ -52,7 +50,7 @@ func partitionColumns(schema *arrow.Schema, names []string) ([]int, error) {
 
 // writePartitioned writes partition p of op into one file per distinct value
 // of the key columns, under key=value directories.
-func writePartitioned(ctx context.Context, mem memory.Allocator, op exec.Operator, p int, txn *source.Txn, ext string, keys []int, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {
+func writePartitioned(ctx context.Context, mem memory.Allocator, op exec.Operator, p int, txn *source.Txn, ext string, keys []int, maxRecords int64, newWriter func(io.Writer, *arrow.Schema) (batchWriter, error)) (err error) {
 	defer exec.Recover(&err, strings.TrimPrefix(ext, ".")+" writer")
 	schema := op.Schema()
 	isKey := map[int]bool{}
@@ -68,21 +66,11 @@ func writePartitioned(ctx context.Context, mem memory.Allocator, op exec.Operato
 		}
 	}
 	dataSchema := arrow.NewSchema(dataFields, nil)
-	type out struct {
-		f  io.WriteCloser
-		bw batchWriter
-	}
-	outs := map[string]*out{}
+	outs := map[string]*rollingWriter{}
 	var order []string
 	defer func() {
 		for _, d := range order {
-			o := outs[d]
-			if o.bw != nil {
-				if cerr := o.bw.Close(); err == nil {
-					err = cerr
-				}
-			}
-			if cerr := o.f.Close(); err == nil && cerr != nil && !errors.Is(cerr, os.ErrClosed) {
+			if cerr := outs[d].Close(); err == nil {
 				err = cerr
 			}
 		}
@@ -130,16 +118,12 @@ func writePartitioned(ctx context.Context, mem memory.Allocator, op exec.Operato
 		for _, d := range dirs {
 			o := outs[d]
 			if o == nil {
-				f, err := txn.CreateFile(path.Join(d, txn.PartName(p, ext)))
-				if err != nil {
+				var err error
+				if o, err = newRollingWriter(txn, d, p, ext, dataSchema, maxRecords, newWriter); err != nil {
 					return err
 				}
-				o = &out{f: f}
 				outs[d] = o
 				order = append(order, d)
-				if o.bw, err = newWriter(f, dataSchema); err != nil {
-					return err
-				}
 			}
 			part := data
 			if len(rows[d]) != int(b.NumRows()) {
@@ -149,7 +133,7 @@ func writePartitioned(ctx context.Context, mem memory.Allocator, op exec.Operato
 				}
 				defer part.Release()
 			}
-			if err := o.bw.Write(part); err != nil {
+			if err := o.Write(part); err != nil {
 				return err
 			}
 		}

@@ -12,6 +12,9 @@ import (
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/expr"
@@ -34,6 +37,12 @@ type ParquetInput struct {
 	OpenContext func(context.Context) (*parquet.File, error)
 	// RowGroups holds the row count of each row group.
 	RowGroups []int64
+	// Columns, when not nil, adapts the file to the scan's Schema:
+	// Columns[c] is the file's column holding column c of Schema, or -1
+	// when the file lacks it (read as nulls). A file column of a narrower
+	// type than Schema's is cast to it. Statistics of such a file are not
+	// used to skip row groups.
+	Columns []int
 }
 
 // ParquetSpec describes a Parquet scan.
@@ -176,7 +185,7 @@ type parquetStream struct {
 	next     int
 	file     *parquet.File
 	openFile int
-	rg       *parquet.RowGroupReader
+	rg       batchReader
 	md       *arrow.Metadata // the open file's input file metadata, nil without a path
 	out      *exec.ScanOutput
 	finished bool // the unit before next was counted as finished
@@ -208,16 +217,29 @@ func (st *parquetStream) openUnit(u unit) error {
 			st.md = exec.InputFileMetadata(p)
 		}
 	}
-	if len(spec.Filters) > 0 && st.file.CanSkip(u.rg, spec.Filters) {
+	in := &spec.Files[u.file]
+	if in.Columns == nil && len(spec.Filters) > 0 && st.file.CanSkip(u.rg, spec.Filters) {
 		st.s.pruned.Add(1)
 		return nil
 	}
-	r, err := st.file.ReadRowGroup(st.ctx, u.rg, parquet.ReadOptions{Columns: spec.ReadColumns, BatchSize: st.s.env.BatchSize, Mem: st.s.env.Mem})
+	cols := spec.ReadColumns
+	if in.Columns != nil {
+		cols = make([]int, 0, len(spec.ReadColumns))
+		for _, c := range spec.ReadColumns {
+			if j := in.Columns[c]; j >= 0 {
+				cols = append(cols, j)
+			}
+		}
+	}
+	r, err := st.file.ReadRowGroup(st.ctx, u.rg, parquet.ReadOptions{Columns: cols, BatchSize: st.s.env.BatchSize, Mem: st.s.env.Mem})
 	if err != nil {
 		return err
 	}
 	st.s.loaded.Add(1)
 	st.rg = r
+	if in.Columns != nil {
+		st.rg = &adaptedRowGroup{ctx: st.ctx, in: r, schema: st.s.read, cols: in.Columns, read: spec.ReadColumns, mem: st.s.env.Mem, name: in.Name}
+	}
 	return nil
 }
 
@@ -279,3 +301,63 @@ func (st *parquetStream) Close() error {
 	st.next = len(st.units)
 	return err
 }
+
+// batchReader is a row group's batches: the file's own, or adapted.
+type batchReader interface {
+	Next() (arrow.RecordBatch, error)
+	Close() error
+}
+
+// adaptedRowGroup turns the batches of a file whose schema differs from the
+// scan's into the scan's read columns: missing columns as nulls, narrower
+// types cast.
+type adaptedRowGroup struct {
+	ctx    context.Context
+	in     *parquet.RowGroupReader
+	schema *arrow.Schema // the scan's read columns
+	cols   []int         // scan column → file column or -1
+	read   []int         // the scan's read columns
+	mem    memory.Allocator
+	name   string
+}
+
+func (a *adaptedRowGroup) Next() (arrow.RecordBatch, error) {
+	b, err := a.in.Next()
+	if err != nil {
+		return nil, err
+	}
+	defer b.Release()
+	n := int(b.NumRows())
+	out := make([]arrow.Array, 0, len(a.read))
+	release := func() {
+		for _, c := range out {
+			c.Release()
+		}
+	}
+	k := 0
+	for i, c := range a.read {
+		want := a.schema.Field(i).Type
+		if a.cols[c] < 0 {
+			out = append(out, array.MakeArrayOfNull(a.mem, want, n))
+			continue
+		}
+		col := b.Column(k)
+		k++
+		if arrow.TypeEqual(col.DataType(), want) {
+			col.Retain()
+			out = append(out, col)
+			continue
+		}
+		cast, err := compute.CastArray(compute.WithAllocator(a.ctx, a.mem), col, compute.SafeCastOptions(want))
+		if err != nil {
+			release()
+			return nil, fmt.Errorf("read %s: column %s as %s: %w", a.name, a.schema.Field(i).Name, want, err)
+		}
+		out = append(out, cast)
+	}
+	rb := array.NewRecordBatch(a.schema, out, int64(n))
+	release()
+	return rb, nil
+}
+
+func (a *adaptedRowGroup) Close() error { return a.in.Close() }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -29,6 +30,12 @@ type WriterOptions struct {
 	// RowGroupRows is the maximum number of rows per row group
 	// (DefaultRowGroupRows if <= 0).
 	RowGroupRows int64
+	// RowGroupBytes, when positive, also bounds a row group by size, as
+	// parquet-mr's parquet.block.size: a new row group starts once the rows
+	// written to the current one reach this many bytes, measured as their
+	// Arrow in-memory size (uncompressed, so files' row groups come out
+	// smaller on disk).
+	RowGroupBytes int64
 }
 
 // Writer writes record batches of one schema as a Parquet file. Decimal64
@@ -43,6 +50,10 @@ type Writer struct {
 	conv    bool
 	mem     memory.Allocator
 	closed  bool
+	// Row group limits and the current row group's rows and bytes.
+	maxRows, maxBytes int64
+	groupRows         int64
+	groupBytes        float64
 }
 
 // NewWriter starts a Parquet file with the given schema on w.
@@ -94,7 +105,7 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 	if err != nil {
 		return nil, fmt.Errorf("parquet writer: %w", err)
 	}
-	return &Writer{schema: schema, wschema: wschema, fw: fw, conv: conv, mem: mem}, nil
+	return &Writer{schema: schema, wschema: wschema, fw: fw, conv: conv, mem: mem, maxRows: rows, maxBytes: opts.RowGroupBytes}, nil
 }
 
 // Write appends the rows of b, which must have the writer's schema.
@@ -128,8 +139,43 @@ func (w *Writer) Write(b arrow.RecordBatch) error {
 		}
 		defer rec.Release()
 	}
-	if err := w.fw.WriteBuffered(rec); err != nil {
-		return fmt.Errorf("parquet writer: %w", err)
+	return w.writeGroups(rec)
+}
+
+// writeGroups writes rec into the current row group, starting new ones
+// where the row or byte limit falls.
+func (w *Writer) writeGroups(rec arrow.RecordBatch) error {
+	n := rec.NumRows()
+	var size int64
+	for _, c := range rec.Columns() {
+		size += arraySize(c)
+	}
+	perRow := float64(size) / float64(n)
+	for off := int64(0); off < n; {
+		if w.groupRows > 0 && (w.groupRows >= w.maxRows || w.maxBytes > 0 && w.groupBytes >= float64(w.maxBytes)) {
+			if err := w.fw.NewBufferedRowGroupChecked(); err != nil {
+				return fmt.Errorf("parquet writer: %w", err)
+			}
+			w.groupRows, w.groupBytes = 0, 0
+		}
+		take := min(n-off, w.maxRows-w.groupRows)
+		if w.maxBytes > 0 && perRow > 0 {
+			take = min(take, max(int64(math.Ceil((float64(w.maxBytes)-w.groupBytes)/perRow)), 1))
+		}
+		part := rec
+		if take != n {
+			part = rec.NewSlice(off, off+take)
+		}
+		err := w.fw.WriteBuffered(part)
+		if take != n {
+			part.Release()
+		}
+		if err != nil {
+			return fmt.Errorf("parquet writer: %w", err)
+		}
+		w.groupRows += take
+		w.groupBytes += perRow * float64(take)
+		off += take
 	}
 	return nil
 }
@@ -250,4 +296,27 @@ func (w *Writer) Close() error {
 		return fmt.Errorf("parquet writer: %w", err)
 	}
 	return nil
+}
+
+// arraySize is the in-memory size of a's values: exact for fixed-width,
+// string and binary arrays (slices counted by their own rows; the validity
+// bitmap only when there are nulls), the size of the buffers otherwise.
+func arraySize(a arrow.Array) int64 {
+	n := int64(a.Len())
+	var valid int64
+	if a.NullN() > 0 {
+		valid = (n + 7) / 8
+	}
+	switch c := a.(type) {
+	case *array.String:
+		offs := c.ValueOffsets()
+		return valid + 4*(n+1) + int64(offs[len(offs)-1]-offs[0])
+	case *array.Binary:
+		offs := c.ValueOffsets()
+		return valid + 4*(n+1) + int64(offs[len(offs)-1]-offs[0])
+	}
+	if fw, ok := a.DataType().(arrow.FixedWidthDataType); ok && fw.BitWidth() >= 8 {
+		return valid + n*int64(fw.BitWidth()/8)
+	}
+	return int64(a.Data().SizeInBytes())
 }

@@ -30,7 +30,9 @@ type PartitionGroup struct {
 	// Dir is the directory relative to the root, e.g. "year=2020/month=1".
 	Dir string
 	// Values holds one value per field: int32, int64, float64, int32 days
-	// since the epoch (date), string, or nil for null.
+	// since the epoch (date), string, or nil for null; partitions from a
+	// table's log (Delta) also hold int8, int16, float32, bool, []byte and
+	// int64 microseconds (timestamp).
 	Values []any
 	Files  []string
 }

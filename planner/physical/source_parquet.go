@@ -22,6 +22,9 @@ type ParquetSource struct {
 	schema *arrow.Schema
 	rows   int64
 	first  func() (*parquet.File, error)
+	// adapted: some file's columns differ from schema, so statistics are
+	// not used to skip row groups.
+	adapted bool
 }
 
 // NewParquetFiles opens the footers of the files at paths (already expanded
@@ -33,6 +36,24 @@ func NewParquetFiles(paths []string) (*ParquetSource, error) {
 // NewParquetFilesFS is NewParquetFiles over files on fs: local paths are
 // opened as by NewParquetFiles, URLs through fs, read by byte ranges.
 func NewParquetFilesFS(ctx context.Context, fs fsys.FS, paths []string) (*ParquetSource, error) {
+	return NewParquetFilesWith(ctx, fs, paths, ParquetSchemaOptions{})
+}
+
+// ParquetSchemaOptions says how a Parquet source reconciles its files'
+// schemas.
+type ParquetSchemaOptions struct {
+	// Schema, when not nil, is the table's schema: each file's columns are
+	// matched to it by name, a column a file lacks reads as null and a
+	// narrower type (parquet.Widens) is cast.
+	Schema *arrow.Schema
+	// Merge, without Schema, reads the union of the files' schemas
+	// (Spark's mergeSchema) instead of requiring one schema.
+	Merge bool
+}
+
+// NewParquetFilesWith is NewParquetFilesFS with the files' schemas
+// reconciled as opts says.
+func NewParquetFilesWith(ctx context.Context, fs fsys.FS, paths []string, opts ParquetSchemaOptions) (*ParquetSource, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no Parquet files to read")
 	}
@@ -40,7 +61,7 @@ func NewParquetFilesFS(ctx context.Context, fs fsys.FS, paths []string) (*Parque
 	for i, p := range paths {
 		openers[i] = func() (*parquet.File, error) { return parquet.OpenFileFS(ctx, fs, p) }
 	}
-	src, err := newParquetSource(strings.Join(paths, ", "), paths, openers, true)
+	src, err := newParquetSource(strings.Join(paths, ", "), paths, openers, true, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -58,23 +79,25 @@ func NewParquetBytes(name string, data []byte) (*ParquetSource, error) {
 	open := func() (*parquet.File, error) {
 		return parquet.Open(bytes.NewReader(data), int64(len(data)), name)
 	}
-	return newParquetSource(name, []string{name}, []func() (*parquet.File, error){open}, false)
+	return newParquetSource(name, []string{name}, []func() (*parquet.File, error){open}, false, ParquetSchemaOptions{})
 }
 
 // newParquetSource reads the footers; onDisk says names are file paths.
-func newParquetSource(desc string, names []string, openers []func() (*parquet.File, error), onDisk bool) (*ParquetSource, error) {
-	src := &ParquetSource{name: desc, first: openers[0]}
+func newParquetSource(desc string, names []string, openers []func() (*parquet.File, error), onDisk bool, opts ParquetSchemaOptions) (*ParquetSource, error) {
+	src := &ParquetSource{name: desc, first: openers[0], schema: opts.Schema}
+	var schemas []*arrow.Schema
 	for i, open := range openers {
 		f, err := open()
 		if err != nil {
 			return nil, err
 		}
 		s := f.Schema()
-		if src.schema == nil {
+		schemas = append(schemas, s)
+		if src.schema == nil && !opts.Merge {
 			src.schema = s
-		} else if !s.Equal(src.schema) {
+		} else if !opts.Merge && opts.Schema == nil && !s.Equal(src.schema) {
 			f.Close()
-			return nil, fmt.Errorf("parquet file %s has schema %s, but %s has %s", names[i], s, names[0], src.schema)
+			return nil, fmt.Errorf("parquet file %s has schema %s, but %s has %s (option mergeSchema reads the union of the schemas)", names[i], s, names[0], src.schema)
 		}
 		rgs := make([]int64, f.NumRowGroups())
 		for rg := range rgs {
@@ -88,6 +111,26 @@ func newParquetSource(desc string, names []string, openers []func() (*parquet.Fi
 		src.inputs = append(src.inputs, in)
 		if err := f.Close(); err != nil {
 			return nil, err
+		}
+	}
+	if opts.Schema == nil && !opts.Merge {
+		return src, nil
+	}
+	if src.schema == nil {
+		merged, err := parquet.MergeSchemas(names, schemas)
+		if err != nil {
+			return nil, err
+		}
+		src.schema = merged
+	}
+	for i := range src.inputs {
+		cols, identity, err := parquet.ColumnMap(names[i], schemas[i], src.schema)
+		if err != nil {
+			return nil, err
+		}
+		if !identity {
+			src.inputs[i].Columns = cols
+			src.adapted = true
 		}
 	}
 	return src, nil
@@ -105,6 +148,9 @@ func (s *ParquetSource) EstimatedRows() int64 { return s.rows }
 // Operator implements Source.
 func (s *ParquetSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Operator, error) {
 	filters := req.Filters
+	if s.adapted {
+		filters = nil
+	}
 	if len(filters) > 0 {
 		f, err := s.first()
 		if err != nil {

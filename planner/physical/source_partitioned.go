@@ -219,6 +219,18 @@ func compareValue(v any, lit arrow.Array) (int, bool) {
 	case *array.String:
 		x, ok := v.(string)
 		return strings.Compare(x, a.Value(0)), ok
+	case *array.Int8:
+		x, ok := v.(int8)
+		return cmp.Compare(x, a.Value(0)), ok
+	case *array.Int16:
+		x, ok := v.(int16)
+		return cmp.Compare(x, a.Value(0)), ok
+	case *array.Float32:
+		x, ok := v.(float32)
+		return cmp.Compare(x, a.Value(0)), ok
+	case *array.Timestamp:
+		x, ok := v.(int64)
+		return cmp.Compare(x, int64(a.Value(0))), ok
 	}
 	return 0, false
 }
@@ -342,7 +354,9 @@ func (s *partitionedStream) Next() (arrow.RecordBatch, error) {
 
 func (s *partitionedStream) Close() error { return s.in.Close() }
 
-// constArray is n copies of v (nil: null) as an array of type t.
+// constArray is n copies of v (nil: null) as an array of type t: int8,
+// int16, int32, int64, float32, float64, bool, string, []byte, int32 days
+// (date) or int64 (timestamp).
 func constArray(mem memory.Allocator, t arrow.DataType, v any, n int) arrow.Array {
 	b := array.NewBuilder(mem, t)
 	defer b.Release()
@@ -363,6 +377,18 @@ func constArray(mem memory.Allocator, t arrow.DataType, v any, n int) arrow.Arra
 			bb.Append(arrow.Date32(v.(int32)))
 		case *array.StringBuilder:
 			bb.Append(v.(string))
+		case *array.Int8Builder:
+			bb.Append(v.(int8))
+		case *array.Int16Builder:
+			bb.Append(v.(int16))
+		case *array.Float32Builder:
+			bb.Append(v.(float32))
+		case *array.BooleanBuilder:
+			bb.Append(v.(bool))
+		case *array.TimestampBuilder:
+			bb.Append(arrow.Timestamp(v.(int64)))
+		case *array.BinaryBuilder:
+			bb.Append(v.([]byte))
 		}
 	}
 	return b.NewArray()

@@ -74,10 +74,15 @@ type Describe struct {
 }
 
 // CreateSourceView is CREATE [OR REPLACE] TEMP[ORARY] VIEW Name USING
-// Format OPTIONS (path '…', key 'value', …): a view over files.
+// Format OPTIONS (path '…', key 'value', …), or CREATE TABLE [IF NOT
+// EXISTS] Name USING Format LOCATION 'path' without a query: a view over
+// files.
 type CreateSourceView struct {
 	Name    string
 	Replace bool
+	// IfNotExists (CREATE TABLE IF NOT EXISTS … LOCATION without a query)
+	// keeps an existing table of the name.
+	IfNotExists bool
 	// Format is the data source, lower case: parquet, csv or json.
 	Format string
 	// Options holds the OPTIONS with lower-case keys, path included.

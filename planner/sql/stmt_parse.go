@@ -177,7 +177,8 @@ func (p *parser) create() (Statement, error) {
 }
 
 // createTable parses TABLE [IF NOT EXISTS] name USING format [OPTIONS (…)]
-// [LOCATION 'path'] [AS] query, the clauses after USING in any order.
+// [LOCATION 'path'] [[AS] query], the clauses after USING in any order;
+// without a query it is a table over the files already at the location.
 func (p *parser) createTable() (Statement, error) {
 	p.next() // TABLE
 	ct := &CreateTableAs{Options: map[string]string{}}
@@ -240,9 +241,17 @@ func (p *parser) createTable() (Statement, error) {
 	if ct.Location == "" {
 		return nil, p.errAt(nameTok, "table %s needs a LOCATION '…' to write to", name)
 	}
+	if t := p.peek(); t.kind == tkEOF || t.isOp(";") {
+		// A table over the files already at the location.
+		opts := map[string]string{"path": ct.Location}
+		for k, v := range ct.Options {
+			opts[k] = v
+		}
+		return &CreateSourceView{Name: ct.Name, Format: ct.Format, Options: opts, IfNotExists: ct.IfNotExists}, nil
+	}
 	p.acceptKw("AS")
 	if !p.startsQuery() {
-		return nil, p.expected("AS SELECT … (only CREATE TABLE … AS query is supported)")
+		return nil, p.expected("AS SELECT … or the end of the statement")
 	}
 	if ct.Query, err = p.query(); err != nil {
 		return nil, err
@@ -301,17 +310,17 @@ func (p *parser) insertOverwrite() (Statement, error) {
 }
 
 // dataSources are the formats USING accepts.
-var dataSources = map[string]bool{"parquet": true, "csv": true, "json": true, "arrow": true, "feather": true, "ipc": true, "avro": true}
+var dataSources = map[string]bool{"parquet": true, "csv": true, "json": true, "arrow": true, "feather": true, "ipc": true, "avro": true, "delta": true}
 
 // dataSource reads the format name after USING.
 func (p *parser) dataSource() (string, error) {
 	t := p.peek()
 	if t.kind != tkWord && t.kind != tkQuoted {
-		return "", p.expected("a data source (parquet, csv, json, arrow or avro)")
+		return "", p.expected("a data source (parquet, csv, json, arrow, avro or delta)")
 	}
 	f := strings.ToLower(t.text)
 	if !dataSources[f] {
-		return "", p.errAt(t, "unknown data source %s (want parquet, csv, json, arrow or avro)", t.text)
+		return "", p.errAt(t, "unknown data source %s (want parquet, csv, json, arrow, avro or delta)", t.text)
 	}
 	p.next()
 	return f, nil

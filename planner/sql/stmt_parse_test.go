@@ -38,6 +38,13 @@ func TestParseSourceView(t *testing.T) {
 	if v.Replace || v.Format != "json" || v.Options["path"] != "/a" {
 		t.Fatalf("%+v", v)
 	}
+	// CREATE TABLE over existing files: LOCATION or OPTIONS (path), no query.
+	for _, q := range []string{"CREATE TABLE IF NOT EXISTS t USING delta OPTIONS (versionAsOf '1') LOCATION '/tbl';", "CREATE TABLE IF NOT EXISTS t USING DELTA OPTIONS (path '/tbl', versionAsOf 1)"} {
+		v, ok := parseOne(t, q).(*CreateSourceView)
+		if !ok || v.Name != "t" || !v.IfNotExists || v.Format != "delta" || fmt.Sprint(v.Options) != "map[path:/tbl versionasof:1]" {
+			t.Fatalf("%s: %+v", q, v)
+		}
+	}
 }
 
 func TestParseCTASAndInsert(t *testing.T) {
@@ -117,7 +124,7 @@ func TestStatementErrors(t *testing.T) {
 		{"CREATE OR REPLACE TABLE t USING csv LOCATION '/x' AS SELECT 1", "CREATE OR REPLACE TABLE is not supported"},
 		{"CREATE TABLE t USING csv AS SELECT 1", "column 14: table t needs a LOCATION"},
 		{"CREATE TABLE t (a INT) USING csv", "column definitions are not supported"},
-		{"CREATE TABLE t USING csv LOCATION '/x'", "expected AS SELECT"},
+		{"CREATE TABLE t USING csv LOCATION '/x' FOO", "expected AS SELECT … or the end of the statement"},
 		{"CREATE TABLE t USING csv LOCATION x AS SELECT 1", "expected a quoted path after LOCATION"},
 		{"CREATE TABLE t USING csv LOCATION '/x' PARTITIONED BY (a) AS SELECT 1", "PARTITIONED is not supported"},
 		{"CREATE TABLE t USING csv LOCATION '/x' OPTIONS (path '/y') AS SELECT 1", "both LOCATION and OPTIONS"},
