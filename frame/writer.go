@@ -304,8 +304,12 @@ func (r *rollingWriter) next() error {
 		return err
 	}
 	r.f, r.files, r.rows = f, r.files+1, 0
-	r.bw, err = r.newWriter(f, r.schema)
-	return err
+	bw, err := r.newWriter(f, r.schema)
+	if err != nil {
+		return err // a failed writer (maybe a typed nil) is never closed
+	}
+	r.bw = bw
+	return nil
 }
 
 // Write implements batchWriter, cutting b where a file fills up.

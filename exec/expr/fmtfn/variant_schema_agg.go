@@ -3,6 +3,7 @@ package fmtfn
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // VariantSchema is the state of schema_of_variant_agg: the schema of the
@@ -13,7 +14,10 @@ type VariantSchema struct{ t *inferred }
 // AddCanonical merges the schema of a variant given as its canonical JSON
 // text (the storage of a VARIANT column).
 func (s *VariantSchema) AddCanonical(text string) error {
-	jv, err := parseWholeJSON(text)
+	// The state outlives text, which may point into an Arrow buffer that is
+	// reused once its batch is released: the field names parsed from it
+	// must not share its bytes.
+	jv, err := parseWholeJSON(strings.Clone(text))
 	if err != nil {
 		return fmt.Errorf("schema_of_variant_agg: a variant value is not valid: %w", err)
 	}

@@ -1,6 +1,9 @@
 package fmtfn
 
-import "testing"
+import (
+	"testing"
+	"unsafe"
+)
 
 // TestVariantSchemaState: the partial state survives its round trip, the
 // merge follows Spark's rules, and a damaged state is an error.
@@ -33,5 +36,21 @@ func TestVariantSchemaState(t *testing.T) {
 		if err := c.UnmarshalBinary([]byte(bad)); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
+	}
+}
+
+// The state keeps nothing of the text it was given: an Arrow string value
+// shares its batch's buffer, which is reused once the batch is released.
+func TestVariantSchemaOwnsItsNames(t *testing.T) {
+	buf := []byte(`{"alpha":1,"beta":true}`)
+	var s VariantSchema
+	if err := s.AddCanonical(unsafe.String(&buf[0], len(buf))); err != nil {
+		t.Fatal(err)
+	}
+	for i := range buf {
+		buf[i] = ' '
+	}
+	if got, want := s.String(), "OBJECT<alpha: BIGINT, beta: BOOLEAN>"; got != want {
+		t.Fatalf("after the input's bytes changed: %s, want %s", got, want)
 	}
 }
