@@ -449,15 +449,25 @@ func (t *table) lookupHash(cols []arrow.Array, gids []uint32) error {
 	return nil
 }
 
-// lookupFixed is the probe loop of lookupHash over kv.
+// lookupFixed is the probe loop of lookupHash over kv. A row whose key
+// equals the previous row's takes its group without probing, so input
+// clustered by key (an ordered or partly ordered column) touches the table
+// once per run of equal keys.
 func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) {
 	kv, mask := t.kv, t.mask
 	bv, bnull := c.bv[:len(hs)], c.bnull[:len(hs)]
+	// The previous row's key and group; prevNB has bit 33 set while there
+	// is no previous row, so it matches no key.
+	prevV, prevNB, prevG := uint64(0), uint64(1)<<33, uint32(0)
 	for i, h := range hs {
 		v := bv[i]
 		var nb uint64
 		if bnull[i] {
 			nb = 1 << 32
+		}
+		if v == prevV && nb == prevNB {
+			gids[i] = prevG
+			continue
 		}
 		pos := h & mask
 		for {
@@ -465,7 +475,6 @@ func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) {
 			if e == 0 {
 				g := uint32(t.n)
 				t.n++
-				t.hashes = append(t.hashes, h)
 				c.add(i)
 				kv[2*pos], kv[2*pos+1] = v, uint64(g+1)|nb
 				gids[i] = g
@@ -481,38 +490,55 @@ func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) {
 			}
 			pos = (pos + 1) & mask
 		}
+		prevV, prevNB, prevG = v, nb, gids[i]
 	}
 }
 
+// fixedHash is the hash lookupHash computes for a single fixed-width key
+// with normalized value v (0 when null).
+func fixedHash(v uint64, null bool) uint64 {
+	h := combine(tableSeed, v*prime2)
+	if null {
+		h ^= nullHash
+	}
+	return kernels.Mix64(h)
+}
+
+// grow doubles the table. Over kv it walks the old slots in order,
+// recomputing each key's hash: a key's home in the new table is its old
+// home or that plus the old size (the position is the low bits of the
+// hash), so the writes move through the new table in two sequential
+// streams instead of at random, and no per-group hashes are kept.
 func (t *table) grow() {
+	size := (t.mask + 1) * 2
+	mask := size - 1
 	if t.kv != nil {
-		size := (t.mask + 1) * 2
-		t.kv = make([]uint64, 2*size)
-		t.mask = size - 1
-		c := t.cols[0]
-		for g, h := range t.hashes {
-			pos := h & t.mask
-			for t.kv[2*pos+1] != 0 {
-				pos = (pos + 1) & t.mask
+		old := t.kv
+		kv := make([]uint64, 2*size)
+		for p := 0; p < len(old); p += 2 {
+			e := old[p+1]
+			if e == 0 {
+				continue
 			}
-			var nb uint64
-			if c.null[g] {
-				nb = 1 << 32
+			v := old[p]
+			pos := fixedHash(v, e&(1<<32) != 0) & mask
+			for kv[2*pos+1] != 0 {
+				pos = (pos + 1) & mask
 			}
-			t.kv[2*pos], t.kv[2*pos+1] = c.vals[g], uint64(g+1)|nb
+			kv[2*pos], kv[2*pos+1] = v, e
 		}
+		t.kv, t.mask = kv, mask
 		return
 	}
-	size := (t.mask + 1) * 2
-	t.slots = make([]uint64, size)
-	t.mask = size - 1
+	slots := make([]uint64, size)
 	for g, h := range t.hashes {
-		pos := h & t.mask
-		for t.slots[pos] != 0 {
-			pos = (pos + 1) & t.mask
+		pos := h & mask
+		for slots[pos] != 0 {
+			pos = (pos + 1) & mask
 		}
-		t.slots[pos] = h>>32<<32 | uint64(g+1)
+		slots[pos] = h>>32<<32 | uint64(g+1)
 	}
+	t.slots, t.mask = slots, mask
 }
 
 // array builds the key column's values for groups [lo, hi) in mem.
