@@ -313,6 +313,8 @@ type table struct {
 	// key word and group id + 1 (bit 32 set for the null key), so a probe
 	// reads one cache line.
 	kv []uint64
+	// sink keeps the result of lookupFixed's warming loads.
+	sink uint64
 }
 
 func newTable(types []arrow.DataType) (*table, error) {
@@ -459,6 +461,14 @@ func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) {
 	// The previous row's key and group; prevNB has bit 33 set while there
 	// is no previous row, so it matches no key.
 	prevV, prevNB, prevG := uint64(0), uint64(1)<<33, uint32(0)
+	// Touch every row's home slot first: these loads do not depend on each
+	// other, so the cache misses of a large table overlap instead of
+	// being paid one after another in the probe loop below.
+	var sink uint64
+	for _, h := range hs {
+		sink += kv[2*(h&mask)+1]
+	}
+	t.sink = sink
 	for i, h := range hs {
 		v := bv[i]
 		var nb uint64
