@@ -123,12 +123,15 @@ func (a *sumFloatAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, err
 
 // sumDecAcc sums decimals per group into 128 bits. Decimal64 inputs are
 // added to an int64 per group that spills into the 128-bit part only when
-// it would overflow; the value of a group is the sum of both parts.
+// it would overflow; the value of a group is the sum of both parts. The
+// 128-bit parts exist only once needed (wide): a decimal128 input or an
+// int64 that overflowed; until then every group's value is its int64.
 type sumDecAcc struct {
 	dt    arrow.DataType // decimal(min(38,p+10), s)
 	prec  int32
-	lo    []uint64
-	hi    []int64
+	wide  bool     // lo and hi are allocated, one per group
+	lo    []uint64 // while wide
+	hi    []int64  // while wide
 	small []int64
 	seen  []bool
 	rows  *batchRows // shared row counts of the current batch, or nil
@@ -137,11 +140,23 @@ type sumDecAcc struct {
 func (a *sumDecAcc) setRows(r *batchRows) { a.rows = r }
 
 func (a *sumDecAcc) grow(n int) {
-	a.lo, a.hi, a.small, a.seen = growTo(a.lo, n), growTo(a.hi, n), growTo(a.small, n), growTo(a.seen, n)
+	a.small, a.seen = growTo(a.small, n), growTo(a.seen, n)
+	if a.wide {
+		a.lo, a.hi = growTo(a.lo, n), growTo(a.hi, n)
+	}
+}
+
+// widen gives every group its 128-bit part (zero).
+func (a *sumDecAcc) widen() {
+	a.wide = true
+	a.lo, a.hi = growTo(a.lo, len(a.small)), growTo(a.hi, len(a.small))
 }
 
 // spill adds v to the 128-bit part of group g.
 func (a *sumDecAcc) spill(g uint32, v int64) {
+	if !a.wide {
+		a.widen()
+	}
 	l, carry := bits.Add64(a.lo[g], uint64(v), 0)
 	a.lo[g] = l
 	a.hi[g] += (v >> 63) + int64(carry)
@@ -194,6 +209,9 @@ func (a *sumDecAcc) update(gids []uint32, cols []arrow.Array) error {
 			}
 		}
 	case *array.Decimal128:
+		if !a.wide {
+			a.widen()
+		}
 		vals := kernels.FixedValues[decimal128.Num](c)[:len(gids)]
 		if hist != nil {
 			return a.sum128Lanes(c.Data(), gids, vals, hist)
@@ -428,8 +446,13 @@ func (a *sumDecAcc) nums(lo, hi int) ([]decimal128.Num, error) {
 			continue
 		}
 		sm := a.small[g]
-		l, carry := bits.Add64(a.lo[g], uint64(sm), 0)
-		h := a.hi[g] + (sm >> 63) + int64(carry)
+		var wl uint64
+		var wh int64
+		if a.wide {
+			wl, wh = a.lo[g], a.hi[g]
+		}
+		l, carry := bits.Add64(wl, uint64(sm), 0)
+		h := wh + (sm >> 63) + int64(carry)
 		v := decimal128.New(h, l)
 		if !v.FitsInPrecision(a.prec) {
 			return nil, fmt.Errorf("sum: %w: value does not fit %s", ErrOverflow, a.dt)
