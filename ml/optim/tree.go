@@ -318,14 +318,6 @@ func binBlocks(ctx context.Context, blocks []*Block, cfg TreeConfig) (*binnedDat
 	return bd, nil
 }
 
-// bin returns the bin of row i of block p in feature j.
-func (bd *binnedData) bin(p, j, i int) int {
-	if bd.cols16 != nil {
-		return int(bd.cols16[p][j][i])
-	}
-	return int(bd.cols8[p][j][i])
-}
-
 // GrowTree grows a tree level by level, as Spark: the features are binned
 // once (Splits' thresholds); for the nodes of a level, per-bin statistics
 // are summed over the rows of each node in every block in parallel (one
@@ -411,14 +403,10 @@ func growBinned(ctx context.Context, bd *binnedData, w, y [][]float64, cfg TreeC
 	}
 	nodes := []TreeNode{{}}
 	level := []*levelNode{root}
+	var leaves []*levelNode
 	markLeaf := func(ln *levelNode) {
-		if leafOf == nil {
-			return
-		}
-		for p := range order {
-			for _, i := range order[p][ln.lo[p]:ln.hi[p]] {
-				leafOf[p][i] = int32(ln.id)
-			}
+		if leafOf != nil {
+			leaves = append(leaves, ln)
 		}
 	}
 	setStats := func(node *TreeNode, tot []float64) {
@@ -504,7 +492,7 @@ func growBinned(ctx context.Context, bd *binnedData, w, y [][]float64, cfg TreeC
 		// Each growing node takes its best split.
 		var next []*levelNode
 		var splitting []*levelNode
-		goLeft := map[*levelNode]func(bin int) bool{}
+		goLeft := map[*levelNode][]bool{} // by bin of the split feature
 		for _, ln := range grow {
 			node := &nodes[ln.id]
 			tot := ln.stats
@@ -583,10 +571,14 @@ func growBinned(ctx context.Context, bd *binnedData, w, y [][]float64, cfg TreeC
 				for _, c := range bestCats {
 					inLeft[int(c)] = true
 				}
-				goLeft[ln] = func(bin int) bool { return inLeft[bin] }
+				goLeft[ln] = inLeft
 			} else {
 				node.Threshold = bd.splits[bestF][bestK]
-				goLeft[ln] = func(bin int) bool { return bin <= bestK }
+				inLeft := make([]bool, len(bd.splits[bestF])+1)
+				for k := 0; k <= bestK; k++ {
+					inLeft[k] = true
+				}
+				goLeft[ln] = inLeft
 			}
 			nodes = append(nodes, TreeNode{}, TreeNode{})
 			rightStats := make([]float64, S)
@@ -610,20 +602,13 @@ func growBinned(ctx context.Context, bd *binnedData, w, y [][]float64, cfg TreeC
 		if err := parallel(ctx, P, "GrowTree", func(p int) error {
 			for k, ln := range splitting {
 				f := nodes[ln.id].Feature
-				goes := goLeft[ln]
 				rows := order[p][ln.lo[p]:ln.hi[p]]
-				nl, nr := 0, 0
-				tmp := scratch[p]
-				for _, i := range rows {
-					if goes(bd.bin(p, f, int(i))) {
-						rows[nl] = i
-						nl++
-					} else {
-						tmp[nr] = i
-						nr++
-					}
+				var nl int
+				if bd.cols16 != nil {
+					nl = partitionRows(rows, scratch[p], bd.cols16[p][f], goLeft[ln])
+				} else {
+					nl = partitionRows(rows, scratch[p], bd.cols8[p][f], goLeft[ln])
 				}
-				copy(rows[nl:], tmp[:nr])
 				lc, rc := next[2*k], next[2*k+1]
 				lc.lo[p], lc.hi[p] = ln.lo[p], ln.lo[p]+nl
 				rc.lo[p], rc.hi[p] = ln.lo[p]+nl, ln.hi[p]
@@ -634,7 +619,36 @@ func growBinned(ctx context.Context, bd *binnedData, w, y [][]float64, cfg TreeC
 		}
 		level = next
 	}
+	if leafOf != nil {
+		if err := parallel(ctx, P, "GrowTree", func(p int) error {
+			for _, ln := range leaves {
+				for _, i := range order[p][ln.lo[p]:ln.hi[p]] {
+					leafOf[p][i] = int32(ln.id)
+				}
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
 	return nodes, nil
+}
+
+// partitionRows reorders rows stably, those whose bin in col is marked in
+// inLeft first, and returns how many those are; tmp is scratch space.
+func partitionRows[T uint8 | uint16](rows, tmp []int32, col []T, inLeft []bool) int {
+	nl, nr := 0, 0
+	for _, i := range rows {
+		if inLeft[col[i]] {
+			rows[nl] = i
+			nl++
+		} else {
+			tmp[nr] = i
+			nr++
+		}
+	}
+	copy(rows[nl:], tmp[:nr])
+	return nl
 }
 
 // pure reports whether a node of totals tot cannot be split: impurity 0, or
@@ -835,12 +849,13 @@ func GrowForest(ctx context.Context, blocks []*Block, cfg ForestConfig) ([][]Tre
 		}
 		if sampled {
 			seed := cfg.Seed ^ (uint64(t)+1)*0xd1b54a32d192ed03
+			cdf := poissonCDF(cfg.SubsamplingRate)
 			if err := parallel(ctx, len(blocks), "GrowForest", func(p int) error {
 				for i, w := range blocks[p].W {
 					u := hashUnit(seed, uint64(start[p]+i))
 					switch {
 					case cfg.Bootstrap:
-						ws[p][i] = w * float64(poissonInv(u, cfg.SubsamplingRate))
+						ws[p][i] = w * float64(poissonInv(u, cdf))
 					case u < cfg.SubsamplingRate:
 						ws[p][i] = w
 					default:
@@ -864,19 +879,31 @@ func GrowForest(ctx context.Context, blocks []*Block, cfg ForestConfig) ([][]Tre
 	return trees, nil
 }
 
-// poissonInv returns the Poisson(lambda) value whose cumulative
-// probability first reaches u (inversion, fine for the small means
-// sampling uses).
-func poissonInv(u, lambda float64) int {
+// poissonCDF returns the cumulative probabilities of 0, 1, 2, … under a
+// Poisson distribution of mean lambda, up to where they stop growing.
+func poissonCDF(lambda float64) []float64 {
 	p := math.Exp(-lambda)
-	c := p
-	k := 0
-	for u > c && k < 1000 {
-		k++
+	cdf := []float64{p}
+	for k := 1; k < 1000; k++ {
 		p *= lambda / float64(k)
-		c += p
+		c := cdf[k-1] + p
+		if c == cdf[k-1] && p < 1e-17 {
+			break
+		}
+		cdf = append(cdf, c)
 	}
-	return k
+	return cdf
+}
+
+// poissonInv returns the first k whose cumulative probability cdf[k]
+// reaches u (inversion, fine for the small means sampling uses).
+func poissonInv(u float64, cdf []float64) int {
+	for k, c := range cdf {
+		if u <= c {
+			return k
+		}
+	}
+	return len(cdf) - 1
 }
 
 // FeaturesPerNode resolves Spark's featureSubsetStrategy for d features:
