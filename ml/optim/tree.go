@@ -296,7 +296,7 @@ func binBlocks(ctx context.Context, blocks []*Block, cfg TreeConfig) (*binnedDat
 					}
 					bin = int(v)
 				} else {
-					bin, _ = slices.BinarySearch(bd.splits[j], v)
+					bin = numBelow(bd.splits[j], v)
 				}
 				if wide {
 					c16[j][i] = uint16(bin)
@@ -316,6 +316,24 @@ func binBlocks(ctx context.Context, blocks []*Block, cfg TreeConfig) (*binnedDat
 		return nil, err
 	}
 	return bd, nil
+}
+
+// numBelow returns how many of the ascending thresholds sp are below v (as
+// slices.BinarySearch's index), halving the range without data-dependent
+// branches.
+func numBelow(sp []float64, v float64) int {
+	lo, n := 0, len(sp)
+	for n > 1 {
+		half := n / 2
+		if sp[lo+half-1] < v {
+			lo += half
+		}
+		n -= half
+	}
+	if n == 1 && sp[lo] < v {
+		lo++
+	}
+	return lo
 }
 
 // GrowTree grows a tree level by level, as Spark: the features are binned
