@@ -9,20 +9,26 @@ import (
 // Boost fits maxIter regression trees by gradient boosting, as Spark's GBTs
 // do: the first tree fits first(y) with weight 1, each later one the
 // pseudo-residuals residual(y, F) of the current prediction F with weight
-// step. Every block's rows are visited on the caller's goroutine; GrowTree
-// spreads its statistics over the blocks.
+// step. The features are binned once for all trees (see GrowTree), and each
+// row's prediction is updated from the leaf it reached while its tree grew.
+// first and residual are called from one goroutine per block at once.
 func Boost(ctx context.Context, blocks []*Block, cfg TreeConfig, maxIter int, step float64,
 	first func(y float64) float64, residual func(y, f float64) float64) ([][]TreeNode, []float64, error) {
-	// work holds the blocks with the current targets; F the predictions.
-	work := make([]*Block, len(blocks))
-	F := make([][]float64, len(blocks))
+	if err := checkTreeConfig(cfg); err != nil {
+		return nil, nil, err
+	}
+	bd, err := binBlocks(ctx, blocks, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	// work holds the current targets, F the predictions, leaf each row's leaf.
+	work, F, ws := make([][]float64, len(blocks)), make([][]float64, len(blocks)), make([][]float64, len(blocks))
+	leaf := make([][]int32, len(blocks))
 	for p, b := range blocks {
-		y := make([]float64, b.N)
+		work[p], F[p], ws[p], leaf[p] = make([]float64, b.N), make([]float64, b.N), b.W, make([]int32, b.N)
 		for i, v := range b.Y {
-			y[i] = first(v)
+			work[p][i] = first(v)
 		}
-		work[p] = &Block{N: b.N, D: b.D, X: b.X, W: b.W, Y: y}
-		F[p] = make([]float64, b.N)
 	}
 	var trees [][]TreeNode
 	var weights []float64
@@ -30,14 +36,7 @@ func Boost(ctx context.Context, blocks []*Block, cfg TreeConfig, maxIter int, st
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		if it > 0 {
-			for p, b := range blocks {
-				for i, y := range b.Y {
-					work[p].Y[i] = residual(y, F[p][i])
-				}
-			}
-		}
-		nodes, err := GrowTree(ctx, work, cfg)
+		nodes, err := growBinned(ctx, bd, ws, work, cfg, leaf)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -47,10 +46,22 @@ func Boost(ctx context.Context, blocks []*Block, cfg TreeConfig, maxIter int, st
 		}
 		trees, weights = append(trees, nodes), append(weights, w)
 		progress.Report(ctx, "tree", it+1, maxIter)
-		for p, b := range blocks {
-			for i := 0; i < b.N; i++ {
-				F[p][i] += w * PredictTree(nodes, b.Row(i)).Prediction
+		last := it == maxIter-1
+		if err := parallel(ctx, len(blocks), "Boost", func(p int) error {
+			b := blocks[p]
+			for i, l := range leaf[p] {
+				if l >= 0 {
+					F[p][i] += w * nodes[l].Prediction
+				} else {
+					F[p][i] += w * PredictTree(nodes, b.Row(i)).Prediction
+				}
+				if !last {
+					work[p][i] = residual(b.Y[i], F[p][i])
+				}
 			}
+			return nil
+		}); err != nil {
+			return nil, nil, err
 		}
 	}
 	return trees, weights, nil

@@ -42,7 +42,15 @@ func main() {
 	runs := flag.Int("runs", 3, "timed runs per fit (median reported)")
 	python := flag.String("python", "/usr/bin/python3", "python with scikit-learn and numpy (the peer is skipped when it cannot import them)")
 	out := flag.String("out", "RESULTS.md", "results file whose ml section is rewritten (empty: none)")
+	trees := flag.Bool("trees", false, "time the tree ensembles instead (see runTrees), with -runs fits each")
+	skipGBC := flag.Bool("skip-gbc", false, "with -trees, leave out scikit-learn's slow GradientBoostingClassifier")
 	flag.Parse()
+	if *trees {
+		if err := runTrees(*rows, *runs, *python, *out, *skipGBC); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if err := run(*rows, *runs, *python, *out); err != nil {
 		log.Fatal(err)
 	}
