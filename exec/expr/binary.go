@@ -313,23 +313,7 @@ func cmpFloat[T ~float32 | ~float64](l, r []T, out []byte, mask uint8) {
 func cmpStrings(l, r arrow.Array, out []byte, mask uint8) {
 	lo, lv := strParts(l)
 	ro, rv := strParts(r)
-	for i := 0; i < l.Len(); i++ {
-		a, b := lv[lo[i]:lo[i+1]], rv[ro[i]:ro[i+1]]
-		c := 1 + compareBytes(a, b)
-		if mask>>c&1 != 0 {
-			bitutil.SetBit(out, i)
-		}
-	}
-}
-
-func compareBytes(a, b []byte) int {
-	switch {
-	case string(a) < string(b):
-		return -1
-	case string(a) > string(b):
-		return 1
-	}
-	return 0
+	cmpStrPairs(lo, lv, ro, rv, l.Len(), out, mask)
 }
 
 // strParts returns the offsets (len = Len()+1, starting at the array offset)
