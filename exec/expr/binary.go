@@ -329,6 +329,23 @@ func strParts(a arrow.Array) ([]int32, []byte) {
 // kleene evaluates AND/OR with SQL three-valued logic.
 func kleene(mem memory.Allocator, op BinaryOp, l, r arrow.Array, n int) arrow.Array {
 	nb := int(bitutil.BytesForBits(int64(n)))
+	if l.DataType().ID() == arrow.BOOL && r.DataType().ID() == arrow.BOOL && l.NullN() == 0 && r.NullN() == 0 {
+		// No unknowns: plain bitwise AND/OR, no validity.
+		lv := realign(bufBytes(l, 1), l.Data().Offset(), n)
+		rv := realign(bufBytes(r, 1), r.Data().Offset(), n)
+		vals := newDataBuf(mem, nb)
+		vb := vals.Bytes()
+		if op == And {
+			for i := range vb {
+				vb[i] = lv[i] & rv[i]
+			}
+		} else {
+			for i := range vb {
+				vb[i] = lv[i] | rv[i]
+			}
+		}
+		return makeArray(arrow.FixedWidthTypes.Boolean, n, 0, nil, vals)
+	}
 	lv, lval := boolBits(l, n)
 	rv, rval := boolBits(r, n)
 	vals := newBuf(mem, nb)

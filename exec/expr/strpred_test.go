@@ -134,3 +134,48 @@ func TestStringColumnEqualityByHand(t *testing.T) {
 		got.Release()
 	}
 }
+
+// AND and OR of null-free boolean columns, by hand, on whole arrays and on
+// slices that start inside a byte; with a null on one side for comparison.
+func TestLogicWithoutNullsByHand(t *testing.T) {
+	mem := exectest.Alloc(t)
+	bt := arrow.FixedWidthTypes.Boolean
+	const T, F = true, false
+	lv := []any{T, T, F, F, T, F, T, T, F, T, F, T, T, F, F, T, T, T, F, F}
+	rv := []any{T, F, T, F, T, T, F, T, F, F, F, T, F, T, F, T, F, T, T, F}
+	l := build(mem, bt, lv)
+	defer l.Release()
+	r := build(mem, bt, rv)
+	defer r.Release()
+	and := make([]any, len(lv))
+	or := make([]any, len(lv))
+	for i := range lv {
+		and[i] = lv[i].(bool) && rv[i].(bool)
+		or[i] = lv[i].(bool) || rv[i].(bool)
+	}
+	check := func(what string, l, r arrow.Array, op expr.BinaryOp, want []any) {
+		t.Helper()
+		e := must(expr.Binary(op, col(0, bt), col(1, bt)))
+		got, err := evalCols(mem, e, l.Len(), l, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer got.Release()
+		if got.NullN() != 0 {
+			t.Fatalf("%s: %d nulls from null-free inputs", what, got.NullN())
+		}
+		checkRows(t, what, got, want)
+	}
+	check("AND", l, r, expr.And, and)
+	check("OR", l, r, expr.Or, or)
+	ls, rs := array.NewSlice(l, 3, 17), array.NewSlice(r, 5, 19)
+	defer ls.Release()
+	defer rs.Release()
+	sand, sor := make([]any, 14), make([]any, 14)
+	for i := range sand {
+		a, b := lv[3+i].(bool), rv[5+i].(bool)
+		sand[i], sor[i] = a && b, a || b
+	}
+	check("AND of slices", ls, rs, expr.And, sand)
+	check("OR of slices", ls, rs, expr.Or, sor)
+}
