@@ -313,23 +313,7 @@ func cmpFloat[T ~float32 | ~float64](l, r []T, out []byte, mask uint8) {
 func cmpStrings(l, r arrow.Array, out []byte, mask uint8) {
 	lo, lv := strParts(l)
 	ro, rv := strParts(r)
-	for i := 0; i < l.Len(); i++ {
-		a, b := lv[lo[i]:lo[i+1]], rv[ro[i]:ro[i+1]]
-		c := 1 + compareBytes(a, b)
-		if mask>>c&1 != 0 {
-			bitutil.SetBit(out, i)
-		}
-	}
-}
-
-func compareBytes(a, b []byte) int {
-	switch {
-	case string(a) < string(b):
-		return -1
-	case string(a) > string(b):
-		return 1
-	}
-	return 0
+	cmpStrPairs(lo, lv, ro, rv, l.Len(), out, mask)
 }
 
 // strParts returns the offsets (len = Len()+1, starting at the array offset)
@@ -345,6 +329,23 @@ func strParts(a arrow.Array) ([]int32, []byte) {
 // kleene evaluates AND/OR with SQL three-valued logic.
 func kleene(mem memory.Allocator, op BinaryOp, l, r arrow.Array, n int) arrow.Array {
 	nb := int(bitutil.BytesForBits(int64(n)))
+	if l.DataType().ID() == arrow.BOOL && r.DataType().ID() == arrow.BOOL && l.NullN() == 0 && r.NullN() == 0 {
+		// No unknowns: plain bitwise AND/OR, no validity.
+		lv := realign(bufBytes(l, 1), l.Data().Offset(), n)
+		rv := realign(bufBytes(r, 1), r.Data().Offset(), n)
+		vals := newDataBuf(mem, nb)
+		vb := vals.Bytes()
+		if op == And {
+			for i := range vb {
+				vb[i] = lv[i] & rv[i]
+			}
+		} else {
+			for i := range vb {
+				vb[i] = lv[i] | rv[i]
+			}
+		}
+		return makeArray(arrow.FixedWidthTypes.Boolean, n, 0, nil, vals)
+	}
 	lv, lval := boolBits(l, n)
 	rv, rval := boolBits(r, n)
 	vals := newBuf(mem, nb)

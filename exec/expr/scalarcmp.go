@@ -133,11 +133,7 @@ func (b *binaryExpr) compareScalar(mem memory.Allocator, a arrow.Array, op Binar
 		}
 	case arrow.STRING, arrow.BINARY:
 		offs, data := strParts(a)
-		for i := 0; i < n; i++ {
-			if mask>>(1+compareBytes(data[offs[i]:offs[i+1]], l.str))&1 != 0 {
-				bitutil.SetBit(bits, i)
-			}
-		}
+		cmpStrScalar(offs[:n+1], data, l.str, bits, mask)
 	default:
 		out.Release()
 		if valid != nil {

@@ -188,7 +188,8 @@ type parquetStream struct {
 	rg       batchReader
 	md       *arrow.Metadata // the open file's input file metadata, nil without a path
 	out      *exec.ScanOutput
-	finished bool // the unit before next was counted as finished
+	finished bool            // the unit before next was counted as finished
+	bufs     parquet.Buffers // decoding buffers handed from row group to row group
 }
 
 func (st *parquetStream) openUnit(u unit) error {
@@ -231,7 +232,7 @@ func (st *parquetStream) openUnit(u unit) error {
 			}
 		}
 	}
-	r, err := st.file.ReadRowGroup(st.ctx, u.rg, parquet.ReadOptions{Columns: cols, BatchSize: st.s.env.BatchSize, Mem: st.s.env.Mem})
+	r, err := st.file.ReadRowGroup(st.ctx, u.rg, parquet.ReadOptions{Columns: cols, BatchSize: st.s.env.BatchSize, Mem: st.s.env.Mem, Reuse: &st.bufs})
 	if err != nil {
 		return err
 	}

@@ -85,6 +85,12 @@ type dataPage struct {
 const readBufferSize = 256 << 10
 
 func newChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk) (*chunkPages, error) {
+	return reuseChunkPages(r, c, cc, nil)
+}
+
+// reuseChunkPages is newChunkPages keeping the buffers of old, a chunk's
+// pages no longer read (nil: none), for their capacity.
+func reuseChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk, old *chunkPages) (*chunkPages, error) {
 	md := &cc.MetaData
 	if cc.CryptoMetadata.Value != nil || len(cc.EncryptedColumnMetadata) > 0 {
 		return nil, errors.New("encrypted column chunks are not supported")
@@ -108,7 +114,18 @@ func newChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk) (*chunkPage
 		return nil, fmt.Errorf("compression codec %s not supported", md.Codec)
 	}
 	sec := io.NewSectionReader(r, start, md.TotalCompressedSize)
-	p.rbuf = bufio.NewReaderSize(sec, int(min(max(md.TotalCompressedSize, 16), readBufferSize)))
+	if old != nil {
+		p.raw, p.unz, p.levels, p.reps = old.raw[:0], old.unz[:0], old.levels[:0], old.reps[:0]
+		p.i32, p.i64, p.f32, p.f64 = old.i32[:0], old.i64[:0], old.f32[:0], old.f64[:0]
+		p.bytes, p.offs, p.idx = old.bytes[:0], old.offs[:0], old.idx[:0]
+		p.dict = dictValues{fixed: old.dict.fixed[:0], bdata: old.dict.bdata[:0], boff: old.dict.boff[:0]}
+	}
+	if old != nil && old.rbuf != nil && int64(old.rbuf.Size()) >= min(md.TotalCompressedSize, readBufferSize) {
+		p.rbuf = old.rbuf
+		p.rbuf.Reset(sec)
+	} else {
+		p.rbuf = bufio.NewReaderSize(sec, int(min(max(md.TotalCompressedSize, 16), readBufferSize)))
+	}
 	var proto thrift.CompactProtocol
 	p.thr = thrift.NewDecoder(&boundedThrift{thriftReader: proto.NewReader(p.rbuf), limit: md.TotalCompressedSize})
 	return p, nil

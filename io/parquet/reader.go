@@ -31,6 +31,39 @@ type ReadOptions struct {
 	BatchSize int
 	// Mem allocates the Arrow buffers (memory.DefaultAllocator if nil).
 	Mem memory.Allocator
+	// Reuse, when not nil, lends the reader the decoding buffers of the
+	// readers closed before it and takes its own back when it is closed, so
+	// that reading row group after row group does not allocate them again.
+	Reuse *Buffers
+}
+
+// Buffers holds the decoding buffers (compressed and decompressed pages,
+// levels, dictionary indices and values) of closed row group readers for
+// the next reader to use. The batches a reader returns never share them.
+// It serves one open reader at a time (a second reader opened meanwhile
+// allocates its own) and is not safe for concurrent use: keep one per
+// goroutine. The zero value is ready to use.
+type Buffers struct {
+	cols []*colReader // by position among the flat columns read
+}
+
+// take returns the column reader kept for position i (nil: none), which
+// the caller then owns.
+func (b *Buffers) take(i int) *colReader {
+	if b == nil || i >= len(b.cols) {
+		return nil
+	}
+	cr := b.cols[i]
+	b.cols[i] = nil
+	return cr
+}
+
+// give keeps the closed column reader cr for position i.
+func (b *Buffers) give(i int, cr *colReader) {
+	for len(b.cols) <= i {
+		b.cols = append(b.cols, nil)
+	}
+	b.cols[i] = cr
 }
 
 // RowGroupReader returns the rows of one row group as record batches. It is
@@ -45,7 +78,8 @@ type RowGroupReader struct {
 	cols      []*colReader
 	remaining int64
 	closed    bool
-	err       error // sticky: columns are out of step after a failed batch
+	err       error    // sticky: columns are out of step after a failed batch
+	reuse     *Buffers // takes the decoding buffers back on Close (nil: dropped)
 }
 
 // ReadRowGroup starts decoding row group rg, returning a reader of batches
@@ -105,13 +139,25 @@ func (f *File) ReadRowGroup(ctx context.Context, rg int, opts ReadOptions) (r *R
 			r.cols = append(r.cols, &colReader{c: &f.cols[c], vecRG: f.pf.RowGroups()[rg], vecRows: int(r.remaining)})
 			continue
 		}
-		pages, err := newChunkPages(f.r, &f.cols[c], &chunks[f.cols[c].leaf])
+		old := opts.Reuse.take(len(r.cols))
+		var oldPages *chunkPages
+		if old != nil {
+			oldPages = old.spent
+		}
+		pages, err := reuseChunkPages(f.r, &f.cols[c], &chunks[f.cols[c].leaf], oldPages)
 		if err != nil {
 			r.Close()
 			return nil, fmt.Errorf("read %s: row group %d: column %s: %w", f.name, rg, f.cols[c].name, err)
 		}
-		r.cols = append(r.cols, &colReader{c: &f.cols[c], pages: pages})
+		cr := &colReader{c: &f.cols[c], pages: pages}
+		if old != nil {
+			cr.scratch, cr.rdata, cr.roff = old.scratch[:0], old.rdata[:0], old.roff[:0]
+			cr.dictFixed, cr.dictData, cr.dictOff = old.dictFixed[:0], old.dictData[:0], old.dictOff[:0]
+			cr.boolVals = old.boolVals[:0]
+		}
+		r.cols = append(r.cols, cr)
 	}
+	r.reuse = opts.Reuse
 	return r, nil
 }
 
@@ -173,8 +219,13 @@ func (r *RowGroupReader) Close() error {
 		return nil
 	}
 	r.closed = true
-	for _, cr := range r.cols {
+	for i, cr := range r.cols {
+		spent := cr.pages
 		cr.close()
+		if r.reuse != nil && spent != nil {
+			cr.spent = spent
+			r.reuse.give(i, cr)
+		}
 	}
 	return nil
 }
@@ -222,6 +273,8 @@ type colReader struct {
 	nest   *nestRows
 
 	reps []byte // repetition levels of the current page (nested leaves)
+
+	spent *chunkPages // a closed reader's pages, kept in Buffers for their buffers
 }
 
 func (cr *colReader) close() {

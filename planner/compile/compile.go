@@ -185,6 +185,19 @@ func (u unevaluated) Eval(memory.Allocator, arrow.RecordBatch) (arrow.Array, err
 // comparisons are as fast.
 const inSetMin = 8
 
+// inSetMinString is inSetMin for strings: a set of strings is searched in one
+// pass over the rows, by length first, where each comparison of a chain makes
+// its own pass and its own result.
+const inSetMinString = 2
+
+// inSetMinFor returns the shortest list of values of type t compiled to a set.
+func inSetMinFor(t arrow.DataType) int {
+	if t != nil && (t.ID() == arrow.STRING || t.ID() == arrow.LARGE_STRING) {
+		return inSetMinString
+	}
+	return inSetMin
+}
+
 // compileJunction compiles a tree of ORs (or of ANDs) as the list of its
 // operands, without recursing into the tree: operands e = l₁, e = l₂, … of
 // one expression e with literals of e's type (what the parser makes of
@@ -232,7 +245,7 @@ func compileJunction(root *logical.Binary, input []*logical.Attribute) (expr.Exp
 	compiled := make([]expr.Expr, len(ops))
 	skip := make([]bool, len(ops))
 	for _, g := range groups {
-		if len(g.lits) < inSetMin {
+		if len(g.lits) < inSetMinFor(g.arg.DataType()) {
 			continue
 		}
 		set, ok, err := inSet(g.arg, g.lits, input)

@@ -39,13 +39,16 @@ func notInChain(l logical.Expr, vals []any, t arrow.DataType) logical.Expr {
 }
 
 // A chain of eight or more equalities of one expression with literals of
-// its type compiles to one hash-set lookup; shorter chains, chains over
-// two columns and literals of another type stay comparisons.
+// its type (two or more for strings) compiles to one hash-set lookup;
+// shorter chains, chains over two columns and literals of another type stay
+// comparisons.
 func TestInListCompilesToASet(t *testing.T) {
 	i64 := arrow.PrimitiveTypes.Int64
 	x := &logical.Attribute{ID: 1, Name: "x", Type: i64, Null: true}
 	y := &logical.Attribute{ID: 2, Name: "y", Type: i64, Null: true}
-	input := []*logical.Attribute{x, y}
+	str := arrow.BinaryTypes.String
+	s := &logical.Attribute{ID: 3, Name: "s", Type: str, Null: true}
+	input := []*logical.Attribute{x, y, s}
 	ints := func(n int) []any {
 		out := make([]any, n)
 		for i := range out {
@@ -67,6 +70,10 @@ func TestInListCompilesToASet(t *testing.T) {
 		{notInChain(x, ints(7), i64), "((((((("},
 		// Over two columns: the chain stays, its x part a set.
 		{&logical.Binary{Op: logical.OpOr, L: orChain(x, ints(8), i64), R: orChain(y, ints(1), i64), Type: arrow.FixedWidthTypes.Boolean}, "((x IN (8 values)) OR (y = 0))"},
+		// Strings: a set from two values on, one comparison alone stays.
+		{orChain(s, []any{"AIR", "AIR REG"}, str), "(s IN (2 values))"},
+		{notInChain(s, []any{"MAIL", "SHIP", "FOB"}, str), "(NOT (s IN (3 values)))"},
+		{orChain(s, []any{"AIR"}, str), "(s = 'AIR')"},
 	}
 	for i, c := range cases {
 		e, err := CompileExpr(c.e, input)
