@@ -7,8 +7,8 @@ import (
 
 	"github.com/apache/spark-connect-go/spark/client/channel"
 	"github.com/apache/spark-connect-go/spark/sql"
-	"google.golang.org/grpc"
 	"github.com/apache/spark-connect-go/spark/sql/types"
+	"google.golang.org/grpc"
 
 	"github.com/gspark/gspark/connect/server"
 )

@@ -12,6 +12,7 @@ import (
 
 	cproto "github.com/gspark/gspark/connect/proto"
 	"github.com/gspark/gspark/frame"
+	"github.com/gspark/gspark/planner/sql"
 )
 
 // relation translates a Spark Connect Relation into a gspark DataFrame of
@@ -208,7 +209,11 @@ func (s *session) relationUnchecked(ctx context.Context, r cproto.Msg) (*frame.D
 		}
 		cols := make([]frame.Column, len(old))
 		for i, o := range old {
-			cols[i] = frame.Col(quoteIdent(o)).Alias(names[i])
+			e, err := sql.ParseExpression(quoteIdent(o))
+			if err != nil {
+				return nil, err
+			}
+			cols[i] = frame.ColumnOf(e).Alias(names[i])
 		}
 		return in.Select(cols...), nil
 	case "subquery_alias":

@@ -34,7 +34,7 @@ const SparkVersion = "4.0.0"
 type Options struct {
 	// NewSession makes the gspark session of a new client session;
 	// frame.NewSession() when nil.
-	NewSession func() *frame.Session
+	NewSession func() (*frame.Session, error)
 	// GRPC are extra options of the gRPC server.
 	GRPC []grpc.ServerOption
 }
@@ -77,7 +77,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	if opts.NewSession == nil {
-		opts.NewSession = func() *frame.Session { return frame.NewSession() }
+		opts.NewSession = func() (*frame.Session, error) { return frame.NewSession(), nil }
 	}
 	s := &Server{schema: sc, opts: opts, sessions: map[string]*session{}}
 	s.grpc = grpc.NewServer(opts.GRPC...)
@@ -127,8 +127,12 @@ func (s *Server) session(id string) (*session, error) {
 	defer s.mu.Unlock()
 	ss, ok := s.sessions[id]
 	if !ok {
+		fs, err := s.opts.NewSession()
+		if err != nil {
+			return nil, fmt.Errorf("session %s: %w", id, err)
+		}
 		ss = &session{
-			id: id, serverID: uuid.NewString(), fs: s.opts.NewSession(), mem: memory.DefaultAllocator,
+			id: id, serverID: uuid.NewString(), fs: fs, mem: memory.DefaultAllocator,
 			extra: map[string]string{}, defaults: map[string]string{}, ops: map[string]*operation{},
 		}
 		s.sessions[id] = ss
