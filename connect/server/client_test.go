@@ -117,10 +117,12 @@ func TestClientAgainstLocal(t *testing.T) {
 		sorted bool     // compare as sets (the query has no ORDER BY)
 	}{
 		{
-			name:   "Sql",
-			remote: func() (sql.DataFrame, error) { return spark.Sql(ctx, "SELECT id, name FROM emp WHERE salary > 90 ORDER BY id") },
-			local:  func() *frame.DataFrame { return local.SQL("SELECT id, name FROM emp WHERE salary > 90 ORDER BY id") },
-			want:   []string{"1 ann", "2 bob", "4 dee"},
+			name: "Sql",
+			remote: func() (sql.DataFrame, error) {
+				return spark.Sql(ctx, "SELECT id, name FROM emp WHERE salary > 90 ORDER BY id")
+			},
+			local: func() *frame.DataFrame { return local.SQL("SELECT id, name FROM emp WHERE salary > 90 ORDER BY id") },
+			want:  []string{"1 ann", "2 bob", "4 dee"},
 		},
 		{
 			name: "FilterByString",

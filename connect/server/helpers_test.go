@@ -17,6 +17,13 @@ import (
 // sc:// address.
 func startServer(t *testing.T) string {
 	t.Helper()
+	addr, _ := startServerWith(t)
+	return addr
+}
+
+// startServerWith is startServer also returning the server.
+func startServerWith(t *testing.T) (string, *server.Server) {
+	t.Helper()
 	srv, err := server.New(server.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +40,7 @@ func startServer(t *testing.T) string {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return "sc://" + lis.Addr().String()
+	return "sc://" + lis.Addr().String(), srv
 }
 
 // connect opens a client session of the official Go client.

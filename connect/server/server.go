@@ -118,6 +118,19 @@ func (s *Server) cancelAll() {
 	}
 }
 
+// Running is the number of operations running, over all sessions.
+func (s *Server) Running() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, ss := range s.sessions {
+		ss.mu.Lock()
+		n += len(ss.ops)
+		ss.mu.Unlock()
+	}
+	return n
+}
+
 // session returns the session of the id, made on first use.
 func (s *Server) session(id string) (*session, error) {
 	if id == "" {
