@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/google/uuid"
@@ -168,13 +169,15 @@ func emptyColumns(mem memory.Allocator, sc *arrow.Schema) []arrow.Array {
 	return cols
 }
 
-// plainSchema replaces dictionary columns by their value type.
+// plainSchema is the schema sent to clients: dictionary columns by their
+// value type and 32- and 64-bit decimals as decimal128, the Arrow types
+// Spark sends and clients read.
 func plainSchema(sc *arrow.Schema) *arrow.Schema {
 	fields := sc.Fields()
 	changed := false
 	for i, f := range fields {
-		if d, ok := f.Type.(*arrow.DictionaryType); ok {
-			fields[i].Type = d.ValueType
+		if t := wireType(f.Type); t != f.Type {
+			fields[i].Type = t
 			changed = true
 		}
 	}
@@ -185,20 +188,66 @@ func plainSchema(sc *arrow.Schema) *arrow.Schema {
 	return arrow.NewSchema(fields, &md)
 }
 
+func wireType(t arrow.DataType) arrow.DataType {
+	switch x := t.(type) {
+	case *arrow.DictionaryType:
+		return wireType(x.ValueType)
+	case *arrow.Decimal32Type:
+		return &arrow.Decimal128Type{Precision: x.Precision, Scale: x.Scale}
+	case *arrow.Decimal64Type:
+		return &arrow.Decimal128Type{Precision: x.Precision, Scale: x.Scale}
+	}
+	return t
+}
+
+// wireColumn converts a column to its wireType; the result is a new
+// reference the caller releases.
+func wireColumn(mem memory.Allocator, c arrow.Array) (arrow.Array, error) {
+	switch x := c.(type) {
+	case *array.Dictionary:
+		plain, err := kernels.DecodeDictionary(mem, x)
+		if err != nil {
+			return nil, err
+		}
+		defer plain.Release()
+		return wireColumn(mem, plain)
+	case *array.Decimal64:
+		b := array.NewDecimal128Builder(mem, wireType(x.DataType()).(*arrow.Decimal128Type))
+		defer b.Release()
+		for i := 0; i < x.Len(); i++ {
+			if x.IsNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(decimal128.FromI64(int64(x.Value(i))))
+			}
+		}
+		return b.NewArray(), nil
+	case *array.Decimal32:
+		b := array.NewDecimal128Builder(mem, wireType(x.DataType()).(*arrow.Decimal128Type))
+		defer b.Release()
+		for i := 0; i < x.Len(); i++ {
+			if x.IsNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(decimal128.FromI64(int64(x.Value(i))))
+			}
+		}
+		return b.NewArray(), nil
+	}
+	c.Retain()
+	return c, nil
+}
+
 // ipcBytes encodes a batch as an Arrow IPC stream (schema and one batch),
 // dictionary columns decoded.
 func ipcBytes(mem memory.Allocator, schema *arrow.Schema, b arrow.RecordBatch) ([]byte, error) {
 	cols := make([]arrow.Array, b.NumCols())
 	for i := range cols {
-		c := b.Column(i)
-		if d, ok := c.(*array.Dictionary); ok {
-			plain, err := kernels.DecodeDictionary(mem, d)
-			if err != nil {
-				return nil, fmt.Errorf("column %s: %w", schema.Field(i).Name, err)
-			}
-			defer plain.Release()
-			c = plain
+		c, err := wireColumn(mem, b.Column(i))
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", schema.Field(i).Name, err)
 		}
+		defer c.Release()
 		cols[i] = c
 	}
 	rec := array.NewRecordBatch(schema, cols, b.NumRows())

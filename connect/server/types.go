@@ -55,6 +55,10 @@ func fillType(m cproto.Msg, t arrow.DataType) error {
 		} else {
 			m.Mut("timestamp")
 		}
+	case *arrow.Decimal32Type:
+		return fillType(m, wireType(x))
+	case *arrow.Decimal64Type:
+		return fillType(m, wireType(x))
 	case *arrow.Decimal128Type:
 		d := m.Mut("decimal")
 		_ = d.Set("precision", x.Precision)
