@@ -276,6 +276,78 @@ func TestClientAgainstLocal(t *testing.T) {
 			},
 			want: []string{"1", "2", "3", "4", "5"}, sorted: true,
 		},
+		{
+			name: "SetOpsDropDedupOffset",
+			remote: func() (sql.DataFrame, error) {
+				emp, err := spark.Table("emp")
+				if err != nil {
+					return nil, err
+				}
+				depts, err := emp.Select(ctx, col("dept"))
+				if err != nil {
+					return nil, err
+				}
+				u := depts.UnionAll(ctx, depts)
+				d, err := u.DropDuplicates(ctx, "dept")
+				if err != nil {
+					return nil, err
+				}
+				d = d.Intersect(ctx, depts)
+				d, err = d.OrderBy(ctx, col("dept").Asc())
+				if err != nil {
+					return nil, err
+				}
+				return d.Offset(ctx, 1), nil
+			},
+			local: func() *frame.DataFrame {
+				depts := local.Table("emp").Select(frame.Col("dept"))
+				return depts.UnionAll(depts).DropDuplicates("dept").Intersect(depts).OrderBy(frame.Col("dept").Asc()).Offset(1)
+			},
+			want: []string{"hr", "ops"},
+		},
+		{
+			name: "SelectExprRenameDrop",
+			remote: func() (sql.DataFrame, error) {
+				emp, err := spark.Table("emp")
+				if err != nil {
+					return nil, err
+				}
+				df, err := emp.SelectExpr(ctx, "id", "upper(name) AS who", "salary * 2 AS pay", "dept")
+				if err != nil {
+					return nil, err
+				}
+				df, err = df.WithColumnRenamed(ctx, "pay", "double_pay")
+				if err != nil {
+					return nil, err
+				}
+				df, err = df.DropByName(ctx, "dept")
+				if err != nil {
+					return nil, err
+				}
+				df, err = df.FilterByString(ctx, "id IN (2, 5)")
+				if err != nil {
+					return nil, err
+				}
+				return df.OrderBy(ctx, col("id").Desc())
+			},
+			local: func() *frame.DataFrame {
+				return local.SQL("SELECT id, upper(name) AS who, salary * 2 AS double_pay FROM emp WHERE id IN (2, 5) ORDER BY id DESC")
+			},
+			want: []string{"5 EVE 140", "2 BOB 200"},
+		},
+		{
+			name: "SQLCommandAndView",
+			remote: func() (sql.DataFrame, error) {
+				if _, err := spark.Sql(ctx, "CREATE OR REPLACE TEMP VIEW rich AS SELECT name FROM emp WHERE salary >= 100"); err != nil {
+					return nil, err
+				}
+				return spark.Sql(ctx, "SELECT name FROM rich ORDER BY name")
+			},
+			local: func() *frame.DataFrame {
+				return local.SQL("SELECT name FROM emp WHERE salary >= 100 ORDER BY name")
+			},
+			want: []string{"ann", "bob"},
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
