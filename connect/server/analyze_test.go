@@ -61,7 +61,9 @@ func TestAnalyzePlan(t *testing.T) {
 		}
 		return resp
 	}
-	resp := analyze(func(req cproto.Msg) { _ = req.Mut("ddl_parse").Set("ddl_string", "a INT, b DECIMAL(12,2), c ARRAY<STRING>") })
+	resp := analyze(func(req cproto.Msg) {
+		_ = req.Mut("ddl_parse").Set("ddl_string", "a INT, b DECIMAL(12,2), c ARRAY<STRING>")
+	})
 	var got []string
 	for _, f := range resp.Get("ddl_parse").Get("parsed").Get("struct").List("fields") {
 		dt := f.Get("data_type")
