@@ -4,12 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gspark/gspark/connect/server"
 	"github.com/gspark/gspark/frame"
 )
+
+// shutdownGrace is how long connect-server waits on SIGTERM or Ctrl-C for
+// the calls in flight before cancelling them.
+const shutdownGrace = 30 * time.Second
 
 // newConnectServer is the connect-server command: gspark behind the Spark
 // Connect protocol, for Spark Connect clients (PySpark, Scala, Go).
@@ -22,7 +27,8 @@ func newConnectServer(g *globalFlags) *cobra.Command {
 			"default): point a client at sc://HOST:PORT, e.g. PySpark's\n" +
 			"SparkSession.builder.remote(\"sc://127.0.0.1:15002\"). Each client session has its\n" +
 			"own gspark session (temporary views, settings), made with the global flags.\n" +
-			"SIGTERM or Ctrl-C stops accepting calls and waits for those in flight.",
+			"SIGTERM or Ctrl-C stops accepting calls and waits up to 30s for those in flight,\n" +
+			"then cancels them.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			srv, err := server.New(server.Options{
@@ -44,7 +50,11 @@ func newConnectServer(g *globalFlags) *cobra.Command {
 			case err := <-done:
 				return err
 			case <-ctx.Done():
-				srv.GracefulStop()
+				// Calls in flight get shutdownGrace to finish, then are
+				// cancelled.
+				sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+				defer cancel()
+				_ = srv.Shutdown(sctx)
 				if err := <-done; err != nil {
 					return err
 				}

@@ -110,6 +110,25 @@ func (s *Server) GracefulStop() {
 	s.cancelAll()
 }
 
+// Shutdown is GracefulStop bounded by ctx: when ctx ends first, the
+// operations still running are cancelled and the connections closed (Stop),
+// and ctx's error is returned.
+func (s *Server) Shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.GracefulStop()
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.Stop()
+		<-done
+		return fmt.Errorf("spark connect server: stopped before its calls ended: %w", ctx.Err())
+	}
+}
+
 func (s *Server) cancelAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -270,3 +270,19 @@ func TestClientCancelThroughSQLPackage(t *testing.T) {
 	}
 	waitRunning(t, srv, 0)
 }
+
+func TestShutdownCancelsAfterDeadline(t *testing.T) {
+	addr, srv := startServerWith(t)
+	conn, sc := rawConn(t, addr)
+	done := startLong(t, context.Background(), conn, sc, uuid.NewString(), uuid.NewString())
+	waitRunning(t, srv, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown with a query running: %v, want the deadline", err)
+	}
+	if err := <-done; err == nil {
+		t.Error("the running query ended without an error")
+	}
+	waitRunning(t, srv, 0)
+}
