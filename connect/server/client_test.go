@@ -476,3 +476,26 @@ func TestClientParquetWriteRead(t *testing.T) {
 		t.Fatalf("schema %s", got)
 	}
 }
+
+func TestSQLCommandResults(t *testing.T) {
+	ctx := context.Background()
+	spark := connect(t, startServer(t))
+	if _, err := spark.Sql(ctx, "SET spark.sql.shuffle.partitions=3"); err != nil {
+		t.Fatal(err)
+	}
+	df, err := spark.Sql(ctx, "SET spark.sql.shuffle.partitions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := df.Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Spark's SET key answers one row: the key and its value.
+	if got := text(rowValues(rows)); !reflect.DeepEqual(got, []string{"spark.sql.shuffle.partitions 3"}) {
+		t.Fatalf("SET key: %q", got)
+	}
+	if got, err := spark.Config().Get(ctx, "spark.sql.shuffle.partitions"); err != nil || got != "3" {
+		t.Fatalf("config after SET: %q, %v", got, err)
+	}
+}

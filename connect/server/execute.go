@@ -335,13 +335,11 @@ func (s *Server) sqlCommand(ctx context.Context, ss *session, x cproto.Msg, out 
 		}
 	} else {
 		var last *frame.DataFrame
+		// Commands take effect inside ExecSQL; the last statement with a
+		// result (SHOW, DESCRIBE, SET key, …) is run once, below.
 		err := ss.fs.ExecSQL(ctx, text, func(_ string, df *frame.DataFrame) error {
-			rows, err := df.CollectBatches(ctx)
-			if err != nil {
+			if err := df.Err(); err != nil {
 				return err
-			}
-			for _, b := range rows {
-				b.Release()
 			}
 			last = df
 			return nil
