@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"regexp"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -16,7 +15,7 @@ import (
 
 // analyzePlan answers AnalyzePlan: schema, explain, tree string, is-local,
 // is-streaming, Spark version, DDL parsing, same-semantics and semantic hash
-// (over the optimized plan with attribute ids removed), persist and
+// (over the text of the plan gspark would run), persist and
 // unpersist (accepted; gspark recomputes).
 func (s *Server) analyzePlan(ctx context.Context, req cproto.Msg) (cproto.Msg, error) {
 	ss, err := s.session(req.Str("session_id"))
@@ -138,17 +137,11 @@ func parseDDL(ddl string) (arrow.DataType, error) {
 	return t, nil
 }
 
-var attrID = regexp.MustCompile(`#\d+L?`)
-
-// semanticKey is the optimized plan's text without attribute ids, so two
-// plans built apart compare equal when they compute the same thing the
-// same way.
+// semanticKey is the text of the plan gspark would run (EXPLAIN, which
+// shows no attribute ids or output names), so two plans built apart compare
+// equal when they compute the same thing the same way.
 func semanticKey(df *frame.DataFrame) (string, error) {
-	text, err := df.Explain(false)
-	if err != nil {
-		return "", err
-	}
-	return attrID.ReplaceAllString(text, ""), nil
+	return df.Explain(false)
 }
 
 // treeString is Spark's printSchema text.

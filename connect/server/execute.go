@@ -399,7 +399,18 @@ func collectIPC(ctx context.Context, mem memory.Allocator, df *frame.DataFrame) 
 	return buf.Bytes(), nil
 }
 
-var saveModes = map[int64]string{0: "errorifexists", 1: "append", 2: "overwrite", 3: "errorifexists", 4: "ignore"}
+// saveMode is the writer mode of a WriteOperation.SaveMode.
+func saveMode(m int64) string {
+	switch m {
+	case 1:
+		return "append"
+	case 2:
+		return "overwrite"
+	case 4:
+		return "ignore"
+	}
+	return "errorifexists"
+}
 
 // write runs a WriteOperation to a path.
 func (ss *session) write(ctx context.Context, x cproto.Msg) error {
@@ -413,7 +424,7 @@ func (ss *session) write(ctx context.Context, x cproto.Msg) error {
 	if len(x.Strings("sort_column_names")) > 0 || x.Get("bucket_by").Valid() || len(x.Strings("clustering_columns")) > 0 {
 		return fmt.Errorf("%w: bucketed, sorted or clustered writes", errUnsupported)
 	}
-	w := df.Write().Mode(saveModes[x.Int("mode")])
+	w := df.Write().Mode(saveMode(x.Int("mode")))
 	if src := x.Str("source"); src != "" {
 		w = w.Format(src)
 	}

@@ -20,11 +20,21 @@ import (
 // orders are applied on the parsed column, since they are not expressions
 // of a select list.
 
-// infix maps the operator names Spark Connect clients send to SQL.
-var infix = map[string]string{
-	"==": "=", "=": "=", "!=": "<>", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
-	"<=>": "<=>", "+": "+", "-": "-", "*": "*", "/": "/", "%": "%", "and": "AND", "or": "OR",
-	"&": "&", "|": "|", "^": "^", "||": "||",
+// infixOp maps the operator names Spark Connect clients send to SQL.
+func infixOp(name string) (string, bool) {
+	switch name {
+	case "==", "=":
+		return "=", true
+	case "!=", "<>":
+		return "<>", true
+	case "and":
+		return "AND", true
+	case "or":
+		return "OR", true
+	case "<", "<=", ">", ">=", "<=>", "+", "-", "*", "/", "%", "&", "|", "^", "||":
+		return name, true
+	}
+	return "", false
 }
 
 // column translates an expression into a gspark column.
@@ -221,7 +231,7 @@ func functionText(name string, args []cproto.Msg, distinct bool) (string, error)
 		return "", err
 	}
 	lower := strings.ToLower(name)
-	if op, ok := infix[lower]; ok && len(a) == 2 {
+	if op, ok := infixOp(lower); ok && len(a) == 2 {
 		return "(" + a[0] + " " + op + " " + a[1] + ")", nil
 	}
 	switch {

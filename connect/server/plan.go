@@ -423,7 +423,26 @@ func (s *session) constant(ctx context.Context, text string) (any, error) {
 	return rows[0][0], nil
 }
 
-var joinTypes = map[int64]string{0: "inner", 1: "inner", 2: "full", 3: "left", 4: "right", 5: "left_anti", 6: "left_semi", 7: "cross"}
+// joinHow is the frame join kind of a Join.JoinType.
+func joinHow(t int64) string {
+	switch t {
+	case 0, 1:
+		return "inner"
+	case 2:
+		return "full"
+	case 3:
+		return "left"
+	case 4:
+		return "right"
+	case 5:
+		return "left_anti"
+	case 6:
+		return "left_semi"
+	case 7:
+		return "cross"
+	}
+	return ""
+}
 
 func (s *session) join(ctx context.Context, x cproto.Msg) (*frame.DataFrame, error) {
 	left, err := s.input(ctx, x, "left")
@@ -434,7 +453,7 @@ func (s *session) join(ctx context.Context, x cproto.Msg) (*frame.DataFrame, err
 	if err != nil {
 		return nil, err
 	}
-	how := joinTypes[x.Int("join_type")]
+	how := joinHow(x.Int("join_type"))
 	if how == "" {
 		return nil, fmt.Errorf("%w: join type %d", errUnsupported, x.Int("join_type"))
 	}
