@@ -80,7 +80,9 @@ func New(opts Options) (*Server, error) {
 		opts.NewSession = func() (*frame.Session, error) { return frame.NewSession(), nil }
 	}
 	s := &Server{schema: sc, opts: opts, sessions: map[string]*session{}}
-	s.grpc = grpc.NewServer(opts.GRPC...)
+	// Stop waits for the handlers (which it cancels) to return, so that no
+	// goroutine of the server outlives it.
+	s.grpc = grpc.NewServer(append([]grpc.ServerOption{grpc.WaitForHandlers(true)}, opts.GRPC...)...)
 	desc, err := s.serviceDesc()
 	if err != nil {
 		return nil, err
