@@ -499,3 +499,26 @@ func TestSQLCommandResults(t *testing.T) {
 		t.Fatalf("config after SET: %q, %v", got, err)
 	}
 }
+
+func TestEmptyResult(t *testing.T) {
+	ctx := context.Background()
+	spark := connect(t, startServer(t))
+	df, err := spark.Sql(ctx, "SELECT id, CAST(id AS STRING) AS s FROM range(5) WHERE id > 10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := df.Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 0 {
+		t.Fatalf("%d rows, want none", len(rows))
+	}
+	schema, err := df.Schema(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(schema.Fields) != 2 || schema.Fields[1].Name != "s" {
+		t.Fatalf("schema %v", schema)
+	}
+}

@@ -158,6 +158,9 @@ func startLong(t *testing.T, ctx context.Context, conn *grpc.ClientConn, sc *cpr
 	req := newMsg(t, sc, "ExecutePlanRequest")
 	_ = req.Set("session_id", sessionID)
 	_ = req.Set("operation_id", opID)
+	if _, err := req.Append("tags", "long"); err != nil {
+		t.Fatal(err)
+	}
 	_ = req.Mut("plan").Mut("root").Mut("sql").Set("query", longQuery)
 	stream, err := conn.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true}, service+"ExecutePlan")
 	if err != nil {
@@ -205,17 +208,21 @@ func TestInterruptCancelsQuery(t *testing.T) {
 	ctx := context.Background()
 	addr, srv := startServerWith(t)
 	conn, sc := rawConn(t, addr)
-	for _, byID := range []bool{true, false} {
+	for _, by := range []string{"id", "all", "tag"} {
 		sessionID, opID := uuid.NewString(), uuid.NewString()
 		done := startLong(t, ctx, conn, sc, sessionID, opID)
 		waitRunning(t, srv, 1)
 		req := newMsg(t, sc, "InterruptRequest")
 		_ = req.Set("session_id", sessionID)
-		if byID {
+		switch by {
+		case "id":
 			_ = req.Set("interrupt_type", 3)
 			_ = req.Set("operation_id", opID)
-		} else {
+		case "all":
 			_ = req.Set("interrupt_type", 1)
+		case "tag":
+			_ = req.Set("interrupt_type", 2)
+			_ = req.Set("operation_tag", "long")
 		}
 		resp := newMsg(t, sc, "InterruptResponse")
 		if err := conn.Invoke(ctx, service+"Interrupt", req.M.Interface(), resp.M.Interface()); err != nil {
