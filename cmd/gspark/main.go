@@ -94,6 +94,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(newModels())
 	root.AddCommand(newMonitor(&g))
 	root.AddCommand(newServe())
+	root.AddCommand(newConnectServer(&g))
 	return root
 }
 

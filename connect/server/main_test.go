@@ -1,0 +1,11 @@
+package server_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package's tests if a goroutine is still running once
+// they have finished: the server's, the client connections' or a query's.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
