@@ -595,6 +595,10 @@ func toFloat64s(a arrow.Array, valid []byte, to arrow.DataType, bad *badRows) ([
 				out[i] = f
 				continue
 			}
+			if bad != nil && !decimalText(raw) {
+				bad.mark(i) // would fail below; no strconv error made
+				continue
+			}
 			s := string(raw)
 			t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s, "d"), "D"), "f"), "F")
 			f, err := strconv.ParseFloat(t, 64)
@@ -617,6 +621,24 @@ func toFloat64s(a arrow.Array, valid []byte, to arrow.DataType, bad *badRows) ([
 		}
 	}
 	return out, nil
+}
+
+// decimalText reports whether b (a float's text, less its special forms)
+// has only the bytes a decimal number may have — digits, signs, '.', an
+// exponent and one d/D/f/F suffix —, which a parse then checks in full.
+func decimalText(b []byte) bool {
+	if n := len(b); n > 0 {
+		switch b[n-1] {
+		case 'd', 'D', 'f', 'F':
+			b = b[:n-1]
+		}
+	}
+	for _, c := range b {
+		if (c < '0' || c > '9') && c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E' {
+			return false
+		}
+	}
+	return true
 }
 
 // specialFloat recognizes the text forms of infinity and NaN that Spark

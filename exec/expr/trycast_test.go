@@ -62,7 +62,7 @@ func TestTryCastMatchesRowByRowCast(t *testing.T) {
 		{str, arrow.PrimitiveTypes.Int32, []any{"1", "x", nil, " 7 ", "3000000000", "-2.9", "", "12"}},
 		{str, arrow.PrimitiveTypes.Int8, []any{"127", "128", "-128", "-129", "n/a", nil, "5"}},
 		{str, arrow.PrimitiveTypes.Int64, []any{"9223372036854775807", "9223372036854775808", "1e3", "42"}},
-		{str, arrow.PrimitiveTypes.Float64, []any{"1.5", "abc", "inf", "1_0", nil, "-0.25d"}},
+		{str, arrow.PrimitiveTypes.Float64, []any{"1.5", "abc", "inf", "1_0", nil, "-0.25d", "1e5F", "+1.5e-3", ".", "0x10", "NaN", "1.5dd"}},
 		{str, dec(5, 2), []any{"123.456", "1234.5", "x", nil, "-0.005", "999.99"}},
 		{str, arrow.FixedWidthTypes.Boolean, []any{"yes", "maybe", nil, "0", "T"}},
 		{str, arrow.FixedWidthTypes.Date32, []any{"2024-02-29", "2023-02-29", "soon", nil, "2024-01-01"}},
