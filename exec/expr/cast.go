@@ -141,6 +141,14 @@ func (c *castExpr) invalidTemporal(s string) error {
 }
 
 func (c *castExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
+	return c.eval(mem, batch, c, false)
+}
+
+// eval casts the argument over batch. With try, a value that cannot be
+// converted becomes null: the conversion clears its bit in the result's
+// validity bitmap and goes on, so bad values cost no more than good ones.
+// Conversion errors are prefixed with who's text.
+func (c *castExpr) eval(mem memory.Allocator, batch arrow.RecordBatch, who Expr, try bool) (arrow.Array, error) {
 	a, err := EvalArg(mem, c.e, batch)
 	if err != nil {
 		return nil, err
@@ -155,55 +163,72 @@ func (c *castExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Ar
 	}
 	defer a.Release()
 	valid, nulls := andValidity(mem, n, a)
+	var bad *badRows
+	if try {
+		if valid == nil {
+			valid = newBuf(mem, int(bitutil.BytesForBits(int64(n))))
+			bitutil.SetBitsTo(valid.Bytes(), 0, int64(n), true)
+		}
+		bad = &badRows{bits: valid.Bytes()}
+	}
 	var vb []byte
 	if valid != nil {
 		vb = valid.Bytes()
 	}
-	data, err := c.convert(mem, a, vb)
+	data, err := c.convert(mem, a, vb, bad)
 	if err != nil {
 		if valid != nil {
 			valid.Release()
 		}
-		return nil, fmt.Errorf("%s: %w", c, err)
+		return nil, fmt.Errorf("%s: %w", who, err)
+	}
+	if bad != nil {
+		nulls += bad.n
+		if nulls == 0 {
+			valid.Release()
+			valid = nil
+		}
 	}
 	return makeArray(c.to, n, nulls, append([]*memory.Buffer{valid}, data...)...), nil
 }
 
-// convert returns the data buffers (after validity) of the cast result.
-func (c *castExpr) convert(mem memory.Allocator, a arrow.Array, valid []byte) ([]*memory.Buffer, error) {
+// convert returns the data buffers (after validity) of the cast result. With
+// bad non-nil (try_cast), a value that cannot be converted is marked there
+// (its bit in valid cleared) instead of failing.
+func (c *castExpr) convert(mem memory.Allocator, a arrow.Array, valid []byte, bad *badRows) ([]*memory.Buffer, error) {
 	from := a.DataType()
 	n := a.Len()
 	switch tk := castKind(c.to); tk {
 	case kString:
 		return castToString(mem, a, valid)
 	case kInt:
-		vals, err := toInt64s(a, valid, c.to)
+		vals, err := toInt64s(a, valid, c.to, bad)
 		if err != nil {
 			return nil, err
 		}
 		w := c.to.(arrow.FixedWidthDataType).BitWidth() / 8
 		out := newBuf(mem, w*n)
 		od := out.Bytes()
-		var bad int
+		var first int
 		switch w {
 		case 1:
-			bad = narrow(vals, arrow.GetData[int8](od), valid)
+			first = narrow(vals, arrow.GetData[int8](od), valid, bad)
 		case 2:
-			bad = narrow(vals, arrow.GetData[int16](od), valid)
+			first = narrow(vals, arrow.GetData[int16](od), valid, bad)
 		case 4:
-			bad = narrow(vals, arrow.GetData[int32](od), valid)
+			first = narrow(vals, arrow.GetData[int32](od), valid, bad)
 		default:
 			copy(arrow.GetData[int64](od), vals)
-			bad = -1
+			first = -1
 		}
-		if bad >= 0 {
+		if first >= 0 {
 			out.Release()
-			return nil, fmt.Errorf("cast %s to %s: %w", valueText(a, bad), sqlType(c.to), ErrOverflow)
+			return nil, fmt.Errorf("cast %s to %s: %w", valueText(a, first), sqlType(c.to), ErrOverflow)
 		}
 		return []*memory.Buffer{out}, nil
 	case kFloat:
 		if c.to.ID() == arrow.FLOAT32 && castKind(from) == kInt {
-			ints, err := toInt64s(a, valid, c.to)
+			ints, err := toInt64s(a, valid, c.to, bad)
 			if err != nil {
 				return nil, err
 			}
@@ -214,7 +239,7 @@ func (c *castExpr) convert(mem memory.Allocator, a arrow.Array, valid []byte) ([
 			}
 			return []*memory.Buffer{out}, nil
 		}
-		vals, err := toFloat64s(a, valid, c.to)
+		vals, err := toFloat64s(a, valid, c.to, bad)
 		if err != nil {
 			return nil, err
 		}
@@ -230,7 +255,7 @@ func (c *castExpr) convert(mem memory.Allocator, a arrow.Array, valid []byte) ([
 		}
 		return []*memory.Buffer{out}, nil
 	case kDecimal:
-		buf, err := toDecimal(mem, a, valid, c.to)
+		buf, err := toDecimal(mem, a, valid, c.to, bad)
 		if err != nil {
 			return nil, err
 		}
@@ -251,12 +276,16 @@ func (c *castExpr) convert(mem memory.Allocator, a arrow.Array, valid []byte) ([
 					bitutil.SetBit(ob, i)
 				case "f", "false", "n", "no", "0":
 				default:
+					if bad != nil {
+						bad.mark(i)
+						continue
+					}
 					out.Release()
 					return nil, invalid(s, c.to)
 				}
 			}
 		default:
-			vals, err := toInt64s(a, valid, arrow.PrimitiveTypes.Int64)
+			vals, err := toInt64s(a, valid, arrow.PrimitiveTypes.Int64, bad)
 			if err != nil {
 				out.Release()
 				return nil, err
@@ -281,6 +310,10 @@ func (c *castExpr) convert(mem memory.Allocator, a arrow.Array, valid []byte) ([
 			src, o := arrow.GetValues[int32](a.Data(), 1), arrow.GetData[int64](od)
 			for i, d := range src {
 				if (d > 106751991 || d < -106751991) && bitValid(valid, 0, i) {
+					if bad != nil {
+						bad.mark(i)
+						continue
+					}
 					return fail(fmt.Errorf("cast %s to %s: %w", valueText(a, i), sqlType(c.to), ErrOverflow))
 				}
 				o[i] = int64(d) * 86400_000_000
@@ -300,12 +333,20 @@ func (c *castExpr) convert(mem memory.Allocator, a arrow.Array, valid []byte) ([
 				s := trimSpace(data[offs[i]:offs[i+1]])
 				if tk == kDate {
 					d, ok := parseDate(s)
+					if !ok && bad != nil {
+						bad.mark(i)
+						continue
+					}
 					if !ok {
 						return fail(c.invalidTemporal(string(s)))
 					}
 					arrow.GetData[int32](od)[i] = int32(d)
 				} else {
 					t, ok := parseTimestamp(s)
+					if !ok && bad != nil {
+						bad.mark(i)
+						continue
+					}
 					if !ok {
 						return fail(c.invalidTemporal(string(s)))
 					}
@@ -329,21 +370,33 @@ func valueText(a arrow.Array, i int) string {
 	return values.FormatValue(values.Value(a, i))
 }
 
-func narrow[T integer](src []int64, dst []T, valid []byte) int {
-	bad := false
+// narrow converts src to dst and returns the first valid row whose value
+// does not fit, or -1. With bad non-nil, such rows are marked there instead
+// and the result is -1.
+func narrow[T integer](src []int64, dst []T, valid []byte, bad *badRows) int {
+	over := false
 	for i, v := range src {
 		dst[i] = T(v)
-		bad = bad || int64(T(v)) != v
+		over = over || int64(T(v)) != v
 	}
-	if bad {
-		return firstBad(valid, len(src), func(i int) bool { return int64(T(src[i])) != src[i] })
+	if !over {
+		return -1
 	}
-	return -1
+	if bad != nil {
+		for i, v := range src {
+			if int64(T(v)) != v && bitValid(valid, 0, i) {
+				bad.mark(i)
+			}
+		}
+		return -1
+	}
+	return firstBad(valid, len(src), func(i int) bool { return int64(T(src[i])) != src[i] })
 }
 
 // toInt64s converts a to int64 values (truncating fractions); to names the
-// target in messages. Only valid rows are checked.
-func toInt64s(a arrow.Array, valid []byte, to arrow.DataType) ([]int64, error) {
+// target in messages. Only valid rows are checked; with bad non-nil a row
+// that does not convert is marked there instead of failing.
+func toInt64s(a arrow.Array, valid []byte, to arrow.DataType, bad *badRows) ([]int64, error) {
 	n := a.Len()
 	out := make([]int64, n)
 	d := a.Data()
@@ -370,13 +423,17 @@ func toInt64s(a arrow.Array, valid []byte, to arrow.DataType) ([]int64, error) {
 			}
 		}
 	case arrow.FLOAT32, arrow.FLOAT64:
-		fs, _ := toFloat64s(a, valid, to)
+		fs, _ := toFloat64s(a, valid, to, nil)
 		for i, f := range fs {
 			if !bitValid(valid, 0, i) {
 				continue
 			}
 			t := math.Trunc(f)
 			if math.IsNaN(f) || t < -9223372036854775808.0 || t >= 9223372036854775808.0 {
+				if bad != nil {
+					bad.mark(i)
+					continue
+				}
 				return nil, fmt.Errorf("cast %s to %s: %w", values.FormatDouble(f), sqlType(to), ErrOverflow)
 			}
 			out[i] = int64(t)
@@ -390,6 +447,10 @@ func toInt64s(a arrow.Array, valid []byte, to arrow.DataType) ([]int64, error) {
 			m, neg := dc.mag(i)
 			q := m.scaleDownTrunc(dc.s)
 			if q[1] != 0 || q[2] != 0 || q[3] != 0 || q[0] > 1<<63 || q[0] == 1<<63 && !neg {
+				if bad != nil {
+					bad.mark(i)
+					continue
+				}
 				return nil, fmt.Errorf("cast %s to %s: %w", valueText(a, i), sqlType(to), ErrOverflow)
 			}
 			v := int64(q[0])
@@ -407,6 +468,10 @@ func toInt64s(a arrow.Array, valid []byte, to arrow.DataType) ([]int64, error) {
 			s := trimSpace(data[offs[i]:offs[i+1]])
 			v, ok := parseIntText(s)
 			if !ok {
+				if bad != nil {
+					bad.mark(i)
+					continue
+				}
 				return nil, invalid(string(s), to)
 			}
 			out[i] = v
@@ -499,8 +564,9 @@ func (a u256) scaleDownTrunc(k int32) u256 {
 	return a
 }
 
-// toFloat64s converts a to float64 values.
-func toFloat64s(a arrow.Array, valid []byte, to arrow.DataType) ([]float64, error) {
+// toFloat64s converts a to float64 values; with bad non-nil, text that is
+// not a number is marked there instead of failing.
+func toFloat64s(a arrow.Array, valid []byte, to arrow.DataType, bad *badRows) ([]float64, error) {
 	n := a.Len()
 	out := make([]float64, n)
 	d := a.Data()
@@ -529,16 +595,24 @@ func toFloat64s(a arrow.Array, valid []byte, to arrow.DataType) ([]float64, erro
 				out[i] = f
 				continue
 			}
+			if bad != nil && !decimalText(raw) {
+				bad.mark(i) // would fail below; no strconv error made
+				continue
+			}
 			s := string(raw)
 			t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s, "d"), "D"), "f"), "F")
 			f, err := strconv.ParseFloat(t, 64)
 			if err != nil && !isRangeErr(err) || strings.ContainsAny(t, "_xXpPiInN") {
+				if bad != nil {
+					bad.mark(i)
+					continue
+				}
 				return nil, invalid(s, to)
 			}
 			out[i] = f
 		}
 	default:
-		ints, err := toInt64s(a, valid, to)
+		ints, err := toInt64s(a, valid, to, bad)
 		if err != nil {
 			return nil, err
 		}
@@ -547,6 +621,24 @@ func toFloat64s(a arrow.Array, valid []byte, to arrow.DataType) ([]float64, erro
 		}
 	}
 	return out, nil
+}
+
+// decimalText reports whether b (a float's text, less its special forms)
+// has only the bytes a decimal number may have — digits, signs, '.', an
+// exponent and one d/D/f/F suffix —, which a parse then checks in full.
+func decimalText(b []byte) bool {
+	if n := len(b); n > 0 {
+		switch b[n-1] {
+		case 'd', 'D', 'f', 'F':
+			b = b[:n-1]
+		}
+	}
+	for _, c := range b {
+		if (c < '0' || c > '9') && c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E' {
+			return false
+		}
+	}
+	return true
 }
 
 // specialFloat recognizes the text forms of infinity and NaN that Spark
@@ -602,12 +694,18 @@ func decimalToFloat(dc decCol, i int) float64 {
 	return f
 }
 
-// toDecimal converts a to decimal type to (HALF_UP rounding, overflow error).
-func toDecimal(mem memory.Allocator, a arrow.Array, valid []byte, to arrow.DataType) (*memory.Buffer, error) {
+// toDecimal converts a to decimal type to (HALF_UP rounding, overflow
+// error); with bad non-nil, a value that does not convert is marked there
+// instead of failing.
+func toDecimal(mem memory.Allocator, a arrow.Array, valid []byte, to arrow.DataType, bad *badRows) (*memory.Buffer, error) {
 	n := a.Len()
 	p, s := kernels.DecimalParams(to)
 	buf, out := newDecOut(mem, to, n)
 	fail := func(i int, err error) (*memory.Buffer, error) {
+		if bad != nil {
+			bad.mark(i)
+			return nil, nil
+		}
 		buf.Release()
 		if err == ErrOverflow {
 			return nil, fmt.Errorf("cast %s to %s: %w", valueText(a, i), sqlType(to), ErrOverflow)
@@ -642,11 +740,13 @@ func toDecimal(mem memory.Allocator, a arrow.Array, valid []byte, to arrow.DataT
 			}
 			m, neg := dc.mag(i)
 			if err := set(i, m, neg, dc.s); err != nil {
-				return fail(i, err)
+				if _, err := fail(i, err); err != nil {
+					return nil, err
+				}
 			}
 		}
 	case kInt, kBool:
-		ints, err := toInt64s(a, valid, to)
+		ints, err := toInt64s(a, valid, to, bad)
 		if err != nil {
 			buf.Release()
 			return nil, err
@@ -660,7 +760,9 @@ func toDecimal(mem memory.Allocator, a arrow.Array, valid []byte, to arrow.DataT
 				m = u256{1 << 63}
 			}
 			if err := set(i, m, neg, 0); err != nil {
-				return fail(i, err)
+				if _, err := fail(i, err); err != nil {
+					return nil, err
+				}
 			}
 		}
 	case kFloat, kString:
@@ -668,7 +770,7 @@ func toDecimal(mem memory.Allocator, a arrow.Array, valid []byte, to arrow.DataT
 		var offs []int32
 		var data []byte
 		if castKind(a.DataType()) == kFloat {
-			fs, _ = toFloat64s(a, valid, to)
+			fs, _ = toFloat64s(a, valid, to, nil)
 		} else {
 			offs, data = strParts(a)
 		}
@@ -680,6 +782,10 @@ func toDecimal(mem memory.Allocator, a arrow.Array, valid []byte, to arrow.DataT
 			if fs != nil {
 				f := fs[i]
 				if math.IsNaN(f) || math.IsInf(f, 0) {
+					if bad != nil {
+						bad.mark(i)
+						continue
+					}
 					buf.Release()
 					return nil, invalid(values.FormatDouble(f), to)
 				}
@@ -689,6 +795,10 @@ func toDecimal(mem memory.Allocator, a arrow.Array, valid []byte, to arrow.DataT
 			}
 			m, neg, scale, ok := parseDecimalText(text)
 			if !ok {
+				if bad != nil {
+					bad.mark(i)
+					continue
+				}
 				if fs != nil {
 					return fail(i, ErrOverflow)
 				}
@@ -696,7 +806,9 @@ func toDecimal(mem memory.Allocator, a arrow.Array, valid []byte, to arrow.DataT
 				return nil, invalid(text, to)
 			}
 			if err := set(i, m, neg, scale); err != nil {
-				return fail(i, err)
+				if _, err := fail(i, err); err != nil {
+					return nil, err
+				}
 			}
 		}
 	default:
@@ -811,7 +923,7 @@ func castToString(mem memory.Allocator, a arrow.Array, valid []byte) ([]*memory.
 	var f func(i int, dst []byte) []byte
 	switch a.DataType().ID() {
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
-		ints, _ := toInt64s(a, valid, arrow.BinaryTypes.String)
+		ints, _ := toInt64s(a, valid, arrow.BinaryTypes.String, nil)
 		f = func(i int, dst []byte) []byte { return strconv.AppendInt(dst, ints[i], 10) }
 	case arrow.FLOAT64:
 		vs := arrow.GetValues[float64](d, 1)

@@ -1,27 +1,29 @@
 package expr
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // TryCast is Cast, except that a value that cannot be converted (invalid
 // text, overflow) becomes null instead of failing the query (Spark's
-// try_cast). Batches without a bad value cost the same as Cast.
+// try_cast). The conversion marks such values in the result's validity
+// bitmap as it meets them (no error is made for them), so a batch with bad
+// values costs what a clean one does.
 func TryCast(e Expr, to arrow.DataType) (Expr, error) {
 	c, err := Cast(e, to)
 	if err != nil {
 		return nil, err
 	}
-	if nc, ok := c.(*nestedCastExpr); ok {
-		nc.try = true
-		return nc, nil
+	switch x := c.(type) {
+	case *nestedCastExpr:
+		x.try = true
+		return x, nil
+	case *castExpr:
+		return &tryCastExpr{c: x}, nil
 	}
-	return &tryCastExpr{c: c.(*castExpr)}, nil
+	return c, nil // casts that cannot fail (to the same bytes, interval text)
 }
 
 type tryCastExpr struct{ c *castExpr }
@@ -32,43 +34,18 @@ func (t *tryCastExpr) String() string {
 }
 
 func (t *tryCastExpr) Eval(mem memory.Allocator, batch arrow.RecordBatch) (arrow.Array, error) {
-	out, err := t.c.Eval(mem, batch)
-	if err == nil || !(errors.Is(err, ErrInvalidCast) || errors.Is(err, ErrOverflow)) {
-		return out, err
-	}
-	// Some value failed: cast row by row, nulls for the failures.
-	in, err := EvalArg(mem, t.c.e, batch)
-	if err != nil {
-		return nil, err
-	}
-	defer in.Release()
-	schema := arrow.NewSchema([]arrow.Field{{Name: "v", Type: in.DataType(), Nullable: true}}, nil)
-	one := &castExpr{e: Column(0, "v", in.DataType()), to: t.c.to}
-	parts := make([]arrow.Array, in.Len())
-	defer func() {
-		for _, p := range parts {
-			if p != nil {
-				p.Release()
-			}
-		}
-	}()
-	for i := range parts {
-		s := array.NewSlice(in, int64(i), int64(i+1))
-		rb := array.NewRecordBatch(schema, []arrow.Array{s}, 1)
-		s.Release()
-		r, err := one.Eval(mem, rb)
-		rb.Release()
-		switch {
-		case err == nil:
-			parts[i] = r
-		case errors.Is(err, ErrInvalidCast) || errors.Is(err, ErrOverflow):
-			parts[i] = nullArray(mem, t.c.to, 1)
-		default:
-			return nil, fmt.Errorf("%s: %w", t, err)
-		}
-	}
-	if len(parts) == 0 {
-		return nullArray(mem, t.c.to, 0), nil
-	}
-	return array.Concatenate(parts, mem)
+	return t.c.eval(mem, batch, t, true)
+}
+
+// badRows receives the rows a try_ conversion turns to null: bits is the
+// result's validity bitmap (writable), n counts the rows cleared.
+type badRows struct {
+	bits []byte
+	n    int
+}
+
+// mark makes row i null.
+func (b *badRows) mark(i int) {
+	bitutil.ClearBit(b.bits, i)
+	b.n++
 }

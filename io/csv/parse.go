@@ -53,7 +53,10 @@ func parseFloat(b []byte, bits int) (float64, bool) {
 		return 0, false
 	}
 	for _, c := range b {
-		if c == '_' || c == 'x' || c == 'X' {
+		// Only digits, signs, '.', exponents and the letters of inf,
+		// infinity and nan can parse: anything else is rejected here, so a
+		// bad field costs no strconv error (PERMISSIVE reads it as null).
+		if !floatByte[c] {
 			return 0, false
 		}
 	}
@@ -346,3 +349,12 @@ func parseDecimal(b []byte, prec, scale int32) (decimal128.Num, bool) {
 	}
 	return n, true
 }
+
+// floatByte marks the bytes strconv.ParseFloat may accept in a decimal
+// number, infinity or NaN.
+var floatByte = func() (t [256]bool) {
+	for _, c := range []byte("0123456789+-.eEinftyINFTYaA") {
+		t[c] = true
+	}
+	return t
+}()

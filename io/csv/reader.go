@@ -216,20 +216,20 @@ func (r *Reader) Next() (arrow.RecordBatch, error) {
 func (r *Reader) appendRecord(scanErr error) (bool, error) {
 	sc := r.sc
 	mode := r.cfg.Mode
-	var firstErr error
-	if scanErr != nil {
-		firstErr = scanErr
-	} else if len(sc.fields) != len(r.cols) {
-		firstErr = &ParseError{File: sc.name, Line: sc.recLine, Msg: fmt.Sprintf("expected %d fields, found %d", len(r.cols), len(sc.fields))}
-	}
-	if firstErr != nil && mode != Permissive {
-		if mode == FailFast {
-			return false, firstErr
+	// The error of a record with the wrong number of fields is made only
+	// when FailFast reports it: Permissive keeps such records, and a
+	// message per row would cost more than the row.
+	malformed := scanErr != nil || len(sc.fields) != len(r.cols)
+	if malformed && mode != Permissive {
+		if mode != FailFast {
+			return false, nil
 		}
-		return false, nil
+		if scanErr != nil {
+			return false, scanErr
+		}
+		return false, &ParseError{File: sc.name, Line: sc.recLine, Msg: fmt.Sprintf("expected %d fields, found %d", len(r.cols), len(sc.fields))}
 	}
 	null := r.cfg.null
-	malformed := firstErr != nil
 	for i := range r.cols {
 		c := &r.cols[i]
 		r.ok[i] = false

@@ -12,7 +12,7 @@ import (
 // groups by the grouping expressions and the distinct arguments, so each
 // distinct value survives once; the outer one aggregates those values per
 // group. That holds when every aggregate is DISTINCT over the same
-// arguments; other mixes go through rewriteMixedAggregates.
+// arguments; other mixes go through rewriteAggregatesBySet.
 func (a *Analyzer) rewriteDistinctAggregates(n *logical.Aggregate) (logical.Plan, error) {
 	var calls []*logical.AggregateCall
 	for _, e := range n.List {
@@ -36,7 +36,7 @@ func (a *Analyzer) rewriteDistinctAggregates(n *logical.Aggregate) (logical.Plan
 	// rows (an Expand).
 	for _, c := range calls {
 		if !c.Distinct || !logical.EqualLists(c.Children(), calls[0].Children()) {
-			return a.rewriteMixedAggregates(n, calls)
+			return a.rewriteAggregatesBySet(n, calls)
 		}
 	}
 	// Inner aggregation: the groups and every argument, as named columns.
@@ -256,4 +256,128 @@ func (a *Analyzer) rewriteMixedAggregates(n *logical.Aggregate, calls []*logical
 		return nil, ferr
 	}
 	return &logical.Aggregate{Groups: logical.AttrsAsExprs(groupAttr), List: outerList, Child: inner}, nil
+}
+
+// rewriteAggregatesBySet plans an aggregation mixing aggregates over
+// different sets of distinct arguments, or DISTINCT with plain aggregates,
+// as one aggregation per set — the plain aggregates together, each set of
+// distinct arguments in its own two-level aggregation — joined on the
+// grouping keys (null-safe: a NULL key is a group like any other; a global
+// aggregation joins single rows). Each aggregation is what the query would
+// cost alone, so the whole costs about the sum of its parts; the Expand of
+// rewriteMixedAggregates instead multiplies the rows and makes every inner
+// group carry every plain aggregate's state (an approx_count_distinct sketch
+// per distinct value), which made count(DISTINCT a) with
+// approx_count_distinct(b) many times slower than both apart. The input is
+// read once per set, so an input with nondeterministic expressions, which
+// must be read once, keeps the Expand.
+func (a *Analyzer) rewriteAggregatesBySet(n *logical.Aggregate, calls []*logical.AggregateCall) (logical.Plan, error) {
+	if planNondeterministic(n.Child) {
+		return a.rewriteMixedAggregates(n, calls)
+	}
+	// sets[0] holds the plain calls, sets[k] the calls over the k-th
+	// distinct argument list.
+	sets := [][]*logical.AggregateCall{nil}
+	var keys [][]logical.Expr
+	for _, c := range calls {
+		if !c.Distinct {
+			sets[0] = append(sets[0], c)
+			continue
+		}
+		k := -1
+		for i, key := range keys {
+			if logical.EqualLists(key, c.Children()) {
+				k = i + 1
+				break
+			}
+		}
+		if k < 0 {
+			keys = append(keys, c.Children())
+			sets = append(sets, nil)
+			k = len(keys)
+		}
+		sets[k] = append(sets[k], c)
+	}
+	result := map[*logical.AggregateCall]*logical.Attribute{}
+	var join logical.Plan
+	var keyAttrs []*logical.Attribute // the grouping keys of the first set
+	for _, set := range sets {
+		if len(set) == 0 {
+			continue
+		}
+		list := make([]logical.Expr, 0, len(n.Groups)+len(set))
+		for _, g := range n.Groups {
+			list = append(list, &logical.Alias{E: g, Name: logical.OutputName(g), ID: a.IDs.Next()})
+		}
+		for _, c := range set {
+			list = append(list, &logical.Alias{E: c, Name: logical.OutputName(c), ID: a.IDs.Next()})
+		}
+		side, err := a.rewriteDistinctAggregates(&logical.Aggregate{Groups: n.Groups, List: list, Child: n.Child})
+		if err != nil {
+			return nil, err
+		}
+		out := side.Output()
+		for i, c := range set {
+			result[c] = out[len(n.Groups)+i]
+		}
+		if join == nil {
+			join, keyAttrs = side, out[:len(n.Groups)]
+			continue
+		}
+		var conds []logical.Expr
+		for i, k := range keyAttrs {
+			conds = append(conds, &logical.Binary{Op: logical.OpNullSafeEq, L: k, R: out[i], Type: arrow.FixedWidthTypes.Boolean})
+		}
+		var cond logical.Expr
+		if len(conds) > 0 {
+			cond = logical.And(conds...)
+		}
+		join = &logical.Join{Left: join, Right: side, Kind: logical.InnerJoin, Cond: cond}
+	}
+	var byExpr logical.ExprMap[*logical.Attribute]
+	for i, g := range n.Groups {
+		byExpr.Set(g, keyAttrs[i])
+	}
+	list := make([]logical.Expr, len(n.List))
+	for i, e := range n.List {
+		list[i], _ = logical.TransformDownExpr(e, func(x logical.Expr) (logical.Expr, bool) {
+			if c, ok := x.(*logical.AggregateCall); ok {
+				return result[c], true
+			}
+			if _, isAlias := x.(*logical.Alias); !isAlias {
+				if at, ok := byExpr.Get(x); ok {
+					return at, true
+				}
+			}
+			return x, false
+		})
+	}
+	return &logical.Project{List: list, Child: join}, nil
+}
+
+// planNondeterministic reports whether an expression of p or below calls a
+// nondeterministic function (rand, uuid, …): such an input gives other values
+// each time it is read.
+func planNondeterministic(p logical.Plan) bool {
+	found := false
+	var walk func(logical.Plan)
+	walk = func(n logical.Plan) {
+		for _, e := range n.Expressions() {
+			logical.Walk(e, func(x logical.Expr) bool {
+				if f, ok := x.(*logical.Func); ok {
+					if d, ok := functions.Builtins().Lookup(f.Name); ok && d.Nondeterministic {
+						found = true
+					}
+				}
+				return !found
+			})
+		}
+		for _, c := range n.Children() {
+			if !found {
+				walk(c)
+			}
+		}
+	}
+	walk(p)
+	return found
 }
