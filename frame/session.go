@@ -120,11 +120,23 @@ func NewSession(opts ...Option) *Session {
 	for _, o := range opts {
 		o(s)
 	}
-	for _, t := range samples.Tables() {
-		t := t
-		name := "samples." + t.Name
+	// A sample's bytes are copied out of the binary when a query first
+	// opens it, not for every session (a one-shot process would copy them all).
+	for _, table := range samples.Names() {
+		name := "samples." + table
+		data := sync.OnceValues(func() ([]byte, error) {
+			t, ok := samples.Lookup(table)
+			if !ok {
+				return nil, fmt.Errorf("sample table %s is missing", name)
+			}
+			return t.Data, nil
+		})
 		s.tables[strings.ToLower(name)] = tableEntry{name: name, open: func() (logical.Source, error) {
-			return physical.NewParquetBytes(name, t.Data)
+			b, err := data()
+			if err != nil {
+				return nil, err
+			}
+			return physical.NewParquetBytes(name, b)
 		}}
 	}
 	return s

@@ -39,6 +39,23 @@ func Tables() []Table {
 	return out
 }
 
+// Names returns the names of the embedded tables, sorted, without reading
+// (or copying) their data.
+func Names() []string {
+	entries, err := files.ReadDir("data")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if name, ok := strings.CutSuffix(e.Name(), ".parquet"); ok && !e.IsDir() {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Lookup returns the embedded table with the given name, and false if there is
 // none.
 func Lookup(name string) (Table, bool) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -17,12 +18,15 @@ import (
 )
 
 func main() {
-	root := newRoot()
+	root, g := newRootFlags()
 	// SIGTERM and SIGHUP stop every command, the interactive shell included
 	// (where Ctrl-C only cancels the running query).
 	ctx, stop := onSignals(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
 	err := root.ExecuteContext(ctx)
 	stop()
+	if perr := g.stopProfile(); perr != nil {
+		fmt.Fprintln(os.Stderr, "gspark: "+perr.Error())
+	}
 	if err != nil {
 		// A command that finished its work on a signal (gspark serve's
 		// graceful shutdown) returns nil and exits 0; one the signal cut
@@ -49,10 +53,19 @@ type globalFlags struct {
 	conf        []string // --conf key=value settings
 	debug       bool
 	params      []string // --param name=value: ${name} in SQL text
+	cpuProfile  string   // --cpuprofile: write a CPU profile of the whole command here
+	profile     *os.File // the open CPU profile, until stopProfile
 }
 
+// newRoot returns the gspark command.
 func newRoot() *cobra.Command {
-	var g globalFlags
+	root, _ := newRootFlags()
+	return root
+}
+
+// newRootFlags returns the gspark command and its global flags.
+func newRootFlags() (*cobra.Command, *globalFlags) {
+	g := new(globalFlags)
 	var format string
 	root := &cobra.Command{
 		Use:   "gspark",
@@ -80,22 +93,54 @@ func newRoot() *cobra.Command {
 		if cmd.Flags().Changed("partitions") && g.partitions < 1 {
 			return fmt.Errorf("--partitions %d: want a number of partitions of 1 or more", g.partitions)
 		}
-		return nil
+		return g.startProfile()
 	}
+	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile of the command to this file (for go tool pprof, or as cmd/gspark/default.pgo)")
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", "memory limit per query, e.g. 512MB or 2GiB (default: none)")
 	root.PersistentFlags().StringArrayVar(&g.conf, "conf", nil, "key=value session setting, as SQL's SET (repeatable), e.g. spark.sql.session.timeZone=America/Los_Angeles")
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "print the stack of internal errors (panics inside the engine) to stderr")
 	root.Flags().StringVar(&format, "format", "table", "output format of statements piped to standard input: table, csv or json")
 	root.Flags().StringArrayVar(&g.params, "param", nil, "name=value: SQL text reads ${name} as value (repeatable)")
-	root.AddCommand(newDemo(&g))
-	root.AddCommand(newSQL(&g))
+	root.AddCommand(newDemo(g))
+	root.AddCommand(newSQL(g))
 	root.AddCommand(newRuns())
-	root.AddCommand(newRun(&g))
+	root.AddCommand(newRun(g))
 	root.AddCommand(newModels())
-	root.AddCommand(newMonitor(&g))
+	root.AddCommand(newMonitor(g))
 	root.AddCommand(newServe())
-	root.AddCommand(newConnectServer(&g))
-	return root
+	root.AddCommand(newConnectServer(g))
+	return root, g
+}
+
+// startProfile starts the CPU profile of --cpuprofile, if given.
+func (g *globalFlags) startProfile() error {
+	if g.cpuProfile == "" || g.profile != nil {
+		return nil
+	}
+	f, err := os.Create(g.cpuProfile)
+	if err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--cpuprofile %s: %w", g.cpuProfile, err)
+	}
+	g.profile = f
+	return nil
+}
+
+// stopProfile stops and writes the CPU profile started by startProfile.
+func (g *globalFlags) stopProfile() error {
+	if g.profile == nil {
+		return nil
+	}
+	pprof.StopCPUProfile()
+	err := g.profile.Close()
+	g.profile = nil
+	if err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return nil
 }
 
 // reportError prints err after prefix. An internal error (a panic inside the

@@ -1,7 +1,9 @@
 // Command bench measures gspark side by side with DuckDB. With -suite tpch it
 // runs the 22 TPC-H queries of ../testdata/tpch over all eight tables
 // (generated when missing), checks that both engines' answers agree and
-// rewrites the TPC-H section of RESULTS.md; by default (-suite micro) it
+// rewrites the TPC-H section of RESULTS.md (with -oneshot, or -sf 10 and
+// more, each query runs as its own `gspark sql -f` process, timed with its
+// peak RSS, into a section of its own); by default (-suite micro) it
 // measures TPC-H Q1 and Q6 over
 // a lineitem Parquet file, and on a low- and a high-cardinality group-by and a
 // lineitem ⋈ orders join; it checks that both engines (and, for Q1/Q6, a plain
@@ -21,11 +23,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,8 +52,11 @@ type config struct {
 	suite      string // "micro" (the default set above) or "tpch"
 	tpchDir    string // directory of the TPC-H queries qNN.sql and order_keys.txt
 	timeout    time.Duration
-	memLimit   int64 // gspark's per-query memory limit in the tpch suite (0: none)
-	startup    bool  // measure `gspark sql -e "SELECT 1"` (suite tpch)
+	memLimit   int64  // gspark's per-query memory limit in the tpch suite (0: none)
+	memText    string // memLimit as given on the command line, passed to --memory-limit
+	startup    bool   // measure `gspark sql -e "SELECT 1"` (suite tpch)
+	oneshot    bool   // suite tpch: run each query as its own `gspark sql -f` process
+	scriptDir  string // where the one-shot scripts are written (set by runTPCH)
 }
 
 func main() {
@@ -68,9 +75,20 @@ func main() {
 	flag.StringVar(&cfg.suite, "suite", "micro", "micro: the queries of -queries; tpch: the 22 TPC-H queries over all eight tables (-queries may pick a subset, e.g. q01,q06)")
 	flag.StringVar(&cfg.tpchDir, "tpch-queries", "../testdata/tpch", "directory of the TPC-H queries q01.sql ... q22.sql and their ORDER BY keys, order_keys.txt (suite tpch)")
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Minute, "longest a gspark TPC-H query may run before it is reported as a timeout (suite tpch)")
-	flag.Int64Var(&cfg.memLimit, "memory", 12<<30, "gspark's per-query memory limit in bytes (suite tpch; 0: none)")
+	flag.StringVar(&cfg.memText, "memory", "12GiB", "gspark's per-query memory limit, e.g. 2GiB or a number of bytes (suite tpch; 0: none)")
 	flag.BoolVar(&cfg.startup, "startup", true, "also build ../cmd/gspark and time `gspark sql -e \"SELECT 1\"` (suite tpch)")
+	flag.BoolVar(&cfg.oneshot, "oneshot", false, "suite tpch: run each query as one `gspark sql -f` process (built from ../cmd/gspark; process start and view creation included) with its peak RSS, beside DuckDB in-process, in its own section of the results file; the default with -sf 10 or more")
 	flag.Parse()
+	var err error
+	if cfg.memLimit, err = parseBytes(cfg.memText); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -memory:", err)
+		os.Exit(2)
+	}
+	oneshotSet := false
+	flag.Visit(func(f *flag.Flag) { oneshotSet = oneshotSet || f.Name == "oneshot" })
+	if !oneshotSet && cfg.sf >= 10 {
+		cfg.oneshot = true
+	}
 	queriesSet := false
 	flag.Visit(func(f *flag.Flag) { queriesSet = queriesSet || f.Name == "queries" })
 	cfg.queries = strings.Split(queries, ",")
@@ -85,9 +103,12 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	var err error
 	switch cfg.suite {
 	case "micro":
+		if cfg.oneshot {
+			err = errors.New("-oneshot needs -suite tpch")
+			break
+		}
 		err = run(ctx, cfg, os.Stdout)
 	case "tpch":
 		if !queriesSet {
@@ -101,6 +122,30 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+}
+
+// parseBytes reads sizes like 512MB, 2GiB, 1g or 1048576 (as gspark's
+// --memory-limit does).
+func parseBytes(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"TIB", 1 << 40}, {"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10},
+		{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3},
+		{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
+	mult := 1.0
+	for _, u := range units {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("invalid size %q (want e.g. 2GiB, 512MB or a number of bytes)", s)
+	}
+	return int64(f * mult), nil
 }
 
 // allQueries are the query names -queries accepts, in the order they run.

@@ -109,6 +109,9 @@ func runTPCH(ctx context.Context, cfg config, log io.Writer) error {
 			return fmt.Errorf("gspark table %s: %w", t, err)
 		}
 	}
+	if cfg.oneshot {
+		return runOneshot(ctx, cfg, d, s, rep, dir, names, orderKeys, log)
+	}
 	for _, name := range names {
 		text, err := tpch.LoadQuery(cfg.tpchDir, name)
 		if err != nil {
@@ -275,12 +278,16 @@ func gsparkStartup(ctx context.Context, runs int) (time.Duration, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(tmp)
-	bin := filepath.Join(tmp, "gspark")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/gspark")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("build gspark: %w\n%s", err, out)
+	bin, err := buildGspark(ctx, tmp)
+	if err != nil {
+		return 0, err
 	}
+	return startupTime(ctx, bin, runs)
+}
+
+// startupTime returns the median wall time of runs runs of bin's
+// `gspark sql -e "SELECT 1"` (after one warm-up run).
+func startupTime(ctx context.Context, bin string, runs int) (time.Duration, error) {
 	t, err := medianOf(ctx, runs, func(ctx context.Context) error {
 		cmd := exec.CommandContext(ctx, bin, "sql", "-e", "SELECT 1")
 		if out, err := cmd.CombinedOutput(); err != nil {
