@@ -42,8 +42,13 @@ func main() {
 	runs := flag.Int("runs", 3, "timed runs per fit (median reported)")
 	python := flag.String("python", "/usr/bin/python3", "python with scikit-learn and numpy (the peer is skipped when it cannot import them)")
 	out := flag.String("out", "RESULTS.md", "results file whose ml section is rewritten (empty: none)")
+	suite := flag.String("suite", "", `"fits": KMeans k=8, LogisticRegression and LinearRegression beside scikit-learn (section mlfits; see fits.go)`)
 	flag.Parse()
-	if err := run(*rows, *runs, *python, *out); err != nil {
+	f := run
+	if *suite == "fits" {
+		f = runFits
+	}
+	if err := f(*rows, *runs, *python, *out); err != nil {
 		log.Fatal(err)
 	}
 }
