@@ -210,27 +210,10 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 	d := blocks[0].D
 	tol := km.tol.Get(ps)
 	iter := 0
+	ll := newLloyd(blocks)
 	for ; iter < km.maxIter.Get(ps); iter++ {
 		K := len(centers)
-		t := newCenterTable(centers)
-		acc, err := optim.Reduce(ctx, blocks, K*d+K, func(b *optim.Block, a []float64) {
-			// Assignment and the partial sums in one pass over the block.
-			var kn kernel
-			best := make([]int32, rowChunk)
-			for lo := 0; lo < b.N; lo += rowChunk {
-				hi := min(lo+rowChunk, b.N)
-				kn.nearest(t, b, lo, hi, best, nil)
-				for r, c := range best[:hi-lo] {
-					i := lo + r
-					w := b.W[i]
-					row := a[int(c)*d : int(c)*d+d]
-					for j, v := range b.Row(i) {
-						row[j] += w * v
-					}
-					a[K*d+int(c)] += w
-				}
-			}
-		})
+		acc, err := ll.step(ctx, centers)
 		if err != nil {
 			return nil, err
 		}
