@@ -80,7 +80,12 @@ func defineKM(ps *param.Params) kmParams {
 // candidates, weighted by the points closest to them, are reduced to k
 // centers by a local weighted k-means++. Iterations stop when no center
 // moves by more than tol (Euclidean), or after maxIter. Every pass runs per
-// partition in parallel. The random draws depend on the seed and each row's
+// partition in parallel over the partition's rows held as one dense
+// row-major block: distances come from ‖c‖² − 2x·c over chunks of rows ×
+// all centers (kmeans_kernel.go), and Lloyd iterations keep Hamerly's
+// bounds per row so that rows whose nearest center cannot have changed are
+// compared with no center (kmeans_lloyd.go); assignment and the partial
+// sums are one pass. The random draws depend on the seed and each row's
 // position, not on the partitioning (Spark's depend on the partition), so
 // the result is the same for 1 or n partitions up to rounding.
 type KMeans struct {
