@@ -80,7 +80,12 @@ func defineKM(ps *param.Params) kmParams {
 // candidates, weighted by the points closest to them, are reduced to k
 // centers by a local weighted k-means++. Iterations stop when no center
 // moves by more than tol (Euclidean), or after maxIter. Every pass runs per
-// partition in parallel. The random draws depend on the seed and each row's
+// partition in parallel over the partition's rows held as one dense
+// row-major block: distances come from ‖c‖² − 2x·c over chunks of rows ×
+// all centers (kmeans_kernel.go), and Lloyd iterations keep Hamerly's
+// bounds per row so that rows whose nearest center cannot have changed are
+// compared with no center (kmeans_lloyd.go); assignment and the partial
+// sums are one pass. The random draws depend on the seed and each row's
 // position, not on the partitioning (Spark's depend on the partition), so
 // the result is the same for 1 or n partitions up to rounding.
 type KMeans struct {
@@ -210,20 +215,10 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 	d := blocks[0].D
 	tol := km.tol.Get(ps)
 	iter := 0
+	ll := newLloyd(blocks)
 	for ; iter < km.maxIter.Get(ps); iter++ {
 		K := len(centers)
-		acc, err := optim.Reduce(ctx, blocks, K*d+K, func(b *optim.Block, a []float64) {
-			for i := 0; i < b.N; i++ {
-				x := b.Row(i)
-				c, _ := closest(centers, x)
-				w := b.W[i]
-				row := a[c*d : c*d+d]
-				for j, v := range x {
-					row[j] += w * v
-				}
-				a[K*d+c] += w
-			}
-		})
+		acc, err := ll.step(ctx, centers)
 		if err != nil {
 			return nil, err
 		}
@@ -262,11 +257,18 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 
 func summarize(ctx context.Context, blocks []*optim.Block, centers [][]float64) (*KMeansSummary, error) {
 	K := len(centers)
+	t := newCenterTable(centers)
 	acc, err := optim.Reduce(ctx, blocks, K+1, func(b *optim.Block, a []float64) {
-		for i := 0; i < b.N; i++ {
-			c, dist := closest(centers, b.Row(i))
-			a[c] += b.W[i]
-			a[K] += b.W[i] * dist
+		var kn kernel
+		best, dist := make([]int32, rowChunk), make([]float64, rowChunk)
+		for lo := 0; lo < b.N; lo += rowChunk {
+			hi := min(lo+rowChunk, b.N)
+			kn.nearest(t, b, lo, hi, best, dist)
+			for r, c := range best[:hi-lo] {
+				w := b.W[lo+r]
+				a[c] += w
+				a[K] += w * dist[r]
+			}
 		}
 	})
 	if err != nil {
@@ -349,13 +351,19 @@ func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed
 	}
 	for step := 0; step < steps; step++ {
 		// Update each point's cost with the centers added last step, and sum.
-		fresh := centers[newFrom:]
+		fresh := newCenterTable(centers[newFrom:])
 		acc, err := optim.Reduce(ctx, blocks, 1, func(b *optim.Block, a []float64) {
 			cs := costs[index[b]]
-			for i := 0; i < b.N; i++ {
-				_, d := closest(fresh, b.Row(i))
-				cs[i] = math.Min(cs[i], d)
-				a[0] += b.W[i] * cs[i]
+			var kn kernel
+			best, dist := make([]int32, rowChunk), make([]float64, rowChunk)
+			for lo := 0; lo < b.N; lo += rowChunk {
+				hi := min(lo+rowChunk, b.N)
+				kn.nearest(fresh, b, lo, hi, best, dist)
+				for r := range hi - lo {
+					i := lo + r
+					cs[i] = math.Min(cs[i], dist[r])
+					a[0] += b.W[i] * cs[i]
+				}
 			}
 		})
 		if err != nil {
@@ -390,10 +398,16 @@ func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed
 	}
 	// Weight every candidate by the points closest to it, then reduce the
 	// candidates to k centers with a local weighted k-means++.
+	all := newCenterTable(centers)
 	weights, err := optim.Reduce(ctx, blocks, len(centers), func(b *optim.Block, a []float64) {
-		for i := 0; i < b.N; i++ {
-			c, _ := closest(centers, b.Row(i))
-			a[c] += b.W[i]
+		var kn kernel
+		best := make([]int32, rowChunk)
+		for lo := 0; lo < b.N; lo += rowChunk {
+			hi := min(lo+rowChunk, b.N)
+			kn.nearest(all, b, lo, hi, best, nil)
+			for r, c := range best[:hi-lo] {
+				a[c] += b.W[lo+r]
+			}
 		}
 	})
 	if err != nil {

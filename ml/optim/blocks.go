@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"golang.org/x/sync/errgroup"
@@ -127,6 +128,15 @@ func appendBatch(acc *Block, b arrow.RecordBatch, c Columns, fi, li, wi int) err
 			return fmt.Errorf("%s: weight column %q: %w", c.UID, c.WeightCol, err)
 		}
 	}
+	// Grow the buffers once per batch (sizes are checked row by row below),
+	// so rows are copied in place rather than through append.
+	if !vc.IsNull(0) {
+		acc.X = growDoubling(acc.X, n*vc.Size(0))
+	}
+	acc.W = growDoubling(acc.W, n)
+	if labels != nil {
+		acc.Y = growDoubling(acc.Y, n)
+	}
 	for i := 0; i < n; i++ {
 		if vc.IsNull(i) {
 			return fmt.Errorf("%s: features column %q has a null vector", c.UID, c.FeaturesCol)
@@ -138,11 +148,12 @@ func appendBatch(acc *Block, b arrow.RecordBatch, c Columns, fi, li, wi int) err
 			return fmt.Errorf("%s: vectors in column %q have different sizes %d and %d", c.UID, c.FeaturesCol, acc.D, size)
 		}
 		start := len(acc.X)
-		acc.X = append(acc.X, make([]float64, size)...)
+		acc.X = slices.Grow(acc.X, size)[:start+size]
 		row := acc.X[start:]
 		if vals := vc.DenseValues(i); vals != nil {
 			copy(row, vals)
 		} else {
+			clear(row)
 			idx, vals := vc.Sparse(i)
 			for k, j := range idx {
 				row[j] = vals[k]
@@ -171,6 +182,18 @@ func appendBatch(acc *Block, b arrow.RecordBatch, c Columns, fi, li, wi int) err
 		acc.N++
 	}
 	return nil
+}
+
+// growDoubling returns s with room for at least n more elements, at least
+// doubling the capacity when it grows (append grows large slices by 1.25×,
+// which copies a partition's rows several times over).
+func growDoubling(s []float64, n int) []float64 {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	out := make([]float64, len(s), max(2*cap(s), len(s)+n))
+	copy(out, s)
+	return out
 }
 
 // Reduce runs fn on every block on its own goroutine, each into a zeroed

@@ -42,6 +42,10 @@ func TestConvergedRule(t *testing.T) {
 		{"gradient below tol·|f|", 3, flat(3, 1, true), 1, 10, []float64{3e-7, 4e-7}, "gradient converged"},
 		{"gradient above tol·|f|", 3, flat(3, 0.1, true), 0.1, 10, []float64{3e-7, 4e-7}, ""},
 		{"gradient below the 1e-8 floor", 3, flat(3, 0, true), 0, 10, []float64{6e-9, 8e-9}, "gradient converged"},
+		// Breeze's gradientConverged scales Tol by f itself: at f = −1 the
+		// bound is max(−1e-6, 1e-8) = 1e-8, so ‖g‖ = 5e-7 does not stop.
+		{"negative objective: only the 1e-8 floor", 3, flat(3, -1, true), -1, 10, []float64{3e-7, 4e-7}, ""},
+		{"negative objective below the floor", 3, flat(3, -1, true), -1, 10, []float64{6e-9, 8e-9}, "gradient converged"},
 	} {
 		if got := converged(cfg, c.iter, c.window, c.fx, c.f0, c.pg); got != c.want {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
@@ -108,5 +112,25 @@ func TestMinimizeNoEarlyFunctionStop(t *testing.T) {
 	fx, _ := f(r.X, g)
 	if n := math.Hypot(g[0], g[1]); n > 1e-6*fx || r.Iterations >= 20 {
 		t.Errorf("‖∇f‖ = %v (bound %v) after %d iterations", n, 1e-6*fx, r.Iterations)
+	}
+}
+
+// TestMinimizeFirstStep: Breeze's LBFGS starts the first line search at
+// step 1/‖d‖ (d = −∇f at the start), a unit move, also when ‖∇f‖ < 1. For
+// f(x) = ½(x − 0.25)² from 0 the gradient is −0.25, so the first trial point
+// is x = 1 (step 4), not 0.25.
+func TestMinimizeFirstStep(t *testing.T) {
+	var trials []float64
+	f := func(x, g []float64) (float64, error) {
+		trials = append(trials, x[0])
+		d := x[0] - 0.25
+		g[0] = d
+		return 0.5 * d * d, nil
+	}
+	if _, err := Minimize(context.Background(), f, []float64{0}, nil, Config{MaxIter: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if len(trials) < 2 || math.Abs(trials[1]-1) > 1e-15 {
+		t.Fatalf("trial points %v, want the first after the start at 1", trials)
 	}
 }

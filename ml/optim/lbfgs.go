@@ -32,7 +32,8 @@ type Func func(x, grad []float64) (float64, error)
 //     iterations; after that it asks the improvement over the last
 //     FvalMemory values to be at most Tol·|f_0|;
 //  3. the Euclidean norm of the gradient (the pseudo-gradient under an L1
-//     penalty) is ≤ max(Tol·|f_k|, 1e-8);
+//     penalty) is ≤ max(Tol·f_k, 1e-8) (f_k itself, not |f_k|, as in
+//     Breeze's gradientConverged: a negative objective leaves the 1e-8 floor);
 //  4. the line search failed twice in a row (after the first failure the
 //     correction memory is dropped and the step retried, as Breeze does).
 //
@@ -216,9 +217,11 @@ func Minimize(ctx context.Context, f Func, x0, l1 []float64, cfg Config) (*Resul
 			ss, ys, rhos = ss[:0], ys[:0], rhos[:0]
 			dg = dot(d, pg)
 		}
+		// The first step is 1/‖d‖, as Breeze's LBFGS.determineStepSize
+		// (at iteration 0 d = −pg); later ones start at 1.
 		step := 1.0
-		if k == 0 && cfg.Precond == nil {
-			step = math.Min(1, 1/math.Max(norm2(pg), 1e-300))
+		if res.Iterations == 0 && k == 0 && cfg.Precond == nil {
+			step = 1 / math.Max(norm2(d), 1e-300)
 		}
 		var fn float64
 		accepted := false
@@ -298,7 +301,9 @@ func converged(cfg Config, iter int, window []float64, fx, f0 float64, pg []floa
 			return "function values converged"
 		}
 	}
-	if norm2(pg) <= math.Max(cfg.Tol*math.Abs(fx), 1e-8) {
+	// Breeze scales by the objective itself, not its absolute value: a
+	// negative objective leaves only the 1e-8 floor.
+	if norm2(pg) <= math.Max(cfg.Tol*fx, 1e-8) {
 		return "gradient converged"
 	}
 	return ""

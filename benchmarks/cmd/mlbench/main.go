@@ -44,6 +44,7 @@ func main() {
 	out := flag.String("out", "RESULTS.md", "results file whose ml section is rewritten (empty: none)")
 	trees := flag.Bool("trees", false, "time the tree ensembles instead (see runTrees), with -runs fits each")
 	skipGBC := flag.Bool("skip-gbc", false, "with -trees, leave out scikit-learn's slow GradientBoostingClassifier")
+	suite := flag.String("suite", "", `"fits": KMeans k=8, LogisticRegression and LinearRegression beside scikit-learn (section mlfits; see fits.go)`)
 	flag.Parse()
 	if *trees {
 		if err := runTrees(*rows, *runs, *python, *out, *skipGBC); err != nil {
@@ -51,7 +52,11 @@ func main() {
 		}
 		return
 	}
-	if err := run(*rows, *runs, *python, *out); err != nil {
+	f := run
+	if *suite == "fits" {
+		f = runFits
+	}
+	if err := f(*rows, *runs, *python, *out); err != nil {
 		log.Fatal(err)
 	}
 }

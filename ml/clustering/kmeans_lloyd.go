@@ -1,0 +1,149 @@
+package clustering
+
+import (
+	"context"
+	"math"
+
+	"github.com/gspark/gspark/ml/optim"
+)
+
+// lloyd runs the assignment half of Lloyd's iterations with Hamerly's
+// bounds: each row keeps an upper bound on its distance to its assigned
+// center and a lower bound on its distance to every other center. After the
+// centers move, the upper bound grows by the assigned center's move and the
+// lower bound shrinks by the largest move; a row whose upper bound is below
+// both the lower bound and half the distance from its center to the nearest
+// other center cannot have changed its nearest center and is not compared
+// with any center. The assignments are those of plain Lloyd iterations (up
+// to rounding at exact ties).
+type lloyd struct {
+	blocks []*optim.Block
+	index  map[*optim.Block]int
+	states []*lloydState
+	prev   *centerTable // the centers of the last pass, nil before the first
+}
+
+// lloydState is the per-block state: assignments, bounds and row norms.
+type lloydState struct {
+	assign       []int32
+	upper, lower []float64 // distances (not squared)
+	xn           []float64 // squared row norms
+}
+
+func newLloyd(blocks []*optim.Block) *lloyd {
+	l := &lloyd{blocks: blocks, index: map[*optim.Block]int{}, states: make([]*lloydState, len(blocks))}
+	for p, b := range blocks {
+		l.index[b] = p
+	}
+	return l
+}
+
+// step assigns every row to its nearest center of centers and returns, for
+// each center c, the weighted sum of its rows (acc[c*d : c*d+d]) and their
+// weight (acc[k*d+c]), summed over the blocks in block order.
+func (l *lloyd) step(ctx context.Context, centers [][]float64) ([]float64, error) {
+	t := newCenterTable(centers)
+	k, d := t.k, t.d
+	// move[c]: how far center c moved since the last pass; half[c]: half the
+	// distance from c to its nearest other center.
+	move, maxMove := make([]float64, k), 0.0
+	if l.prev != nil {
+		for c := range move {
+			move[c] = math.Sqrt(sqDist(t.center(c), l.prev.center(c)))
+			maxMove = math.Max(maxMove, move[c])
+		}
+	}
+	half := make([]float64, k)
+	for c := range half {
+		half[c] = math.Inf(1)
+		for o := 0; o < k; o++ {
+			if o != c {
+				half[c] = math.Min(half[c], math.Sqrt(sqDist(t.center(c), t.center(o)))/2)
+			}
+		}
+	}
+	first := l.prev == nil
+	l.prev = t
+	return optim.Reduce(ctx, l.blocks, k*d+k, func(b *optim.Block, a []float64) {
+		p := l.index[b]
+		if first {
+			l.states[p] = l.full(t, b)
+		}
+		st := l.states[p]
+		g := make([]float64, k)
+		for i := 0; i < b.N; i++ {
+			x := b.Row(i)
+			c := int(st.assign[i])
+			if !first {
+				u := st.upper[i] + move[c]
+				lo := st.lower[i] - maxMove
+				st.upper[i], st.lower[i] = u, lo
+				if m := math.Max(half[c], lo); u > m {
+					u = math.Sqrt(sqDist(x, t.center(c)))
+					st.upper[i] = u
+					if u > m {
+						c = l.reassign(t, st, i, x, g)
+					}
+				}
+			}
+			w := b.W[i]
+			row := a[c*d : c*d+d]
+			for j, v := range x {
+				row[j] += w * v
+			}
+			a[k*d+c] += w
+		}
+	})
+}
+
+// full computes the assignments and bounds of every row of b from scratch,
+// a chunk of rows at a time through the blocked kernel.
+func (l *lloyd) full(t *centerTable, b *optim.Block) *lloydState {
+	st := &lloydState{assign: make([]int32, b.N), upper: make([]float64, b.N), lower: make([]float64, b.N), xn: make([]float64, b.N)}
+	k, d := t.k, t.d
+	g := make([]float64, rowChunk*k)
+	for lo := 0; lo < b.N; lo += rowChunk {
+		hi := min(lo+rowChunk, b.N)
+		dots(b.X[lo*d:hi*d], d, hi-lo, t.c, k, g)
+		for r := 0; r < hi-lo; r++ {
+			i := lo + r
+			st.xn[i] = dotSelf(b.Row(i))
+			l.bounds(t, st, i, b.Row(i), g[r*k:r*k+k])
+		}
+	}
+	return st
+}
+
+// reassign compares row i with every center and returns its nearest.
+func (l *lloyd) reassign(t *centerTable, st *lloydState, i int, x, g []float64) int {
+	dots(x, t.d, 1, t.c, t.k, g)
+	l.bounds(t, st, i, x, g)
+	return int(st.assign[i])
+}
+
+// bounds sets row i's assignment and bounds from its dot products g with
+// every center: the upper bound is the exact distance to the nearest center,
+// the lower bound the distance to the second nearest from the norm form,
+// lowered by that form's rounding error.
+func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64) {
+	b1, b2 := math.Inf(1), math.Inf(1)
+	bc := 0
+	for c, v := range g {
+		dd := t.norms[c] - 2*v
+		switch {
+		case dd < b1:
+			b1, b2, bc = dd, b1, c
+		case dd < b2:
+			b2 = dd
+		}
+	}
+	st.assign[i] = int32(bc)
+	st.upper[i] = math.Sqrt(sqDist(x, t.center(bc)))
+	if math.IsInf(b2, 1) {
+		st.lower[i] = math.Inf(1) // a single center
+		return
+	}
+	sq := b2 + st.xn[i]
+	slack := 1e-12 * (st.xn[i] + math.Abs(b2) + 1)
+	st.lower[i] = math.Sqrt(math.Max(sq-slack, 0))
+}

@@ -1,0 +1,70 @@
+package clustering
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gspark/gspark/ml/optim"
+)
+
+// TestLloydBoundsMatchPlainLloyd runs iterations with Hamerly's bounds and
+// plain row-by-row Lloyd iterations side by side from the same start on
+// overlapping clusters (many rows change center in early iterations) in
+// three blocks, and asks for the same sums and weights at every iteration.
+func TestLloydBoundsMatchPlainLloyd(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	const d, k = 6, 8
+	var blocks []*optim.Block
+	for _, n := range []int{700, 1, 450} {
+		b := &optim.Block{N: n, D: d, X: make([]float64, n*d), W: make([]float64, n)}
+		for i := 0; i < n; i++ {
+			shift := float64(i%5) * 0.7
+			for j := 0; j < d; j++ {
+				b.X[i*d+j] = r.NormFloat64() + shift
+			}
+			b.W[i] = 0.5 + r.Float64()
+		}
+		blocks = append(blocks, b)
+	}
+	centers := make([][]float64, k)
+	for c := range centers {
+		centers[c] = append([]float64(nil), blocks[0].Row(c*3)...)
+	}
+	plain := make([][]float64, k)
+	for c := range plain {
+		plain[c] = append([]float64(nil), centers[c]...)
+	}
+	ll := newLloyd(blocks)
+	for it := 0; it < 12; it++ {
+		acc, err := ll.step(ctx, centers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := make([]float64, k*d+k)
+		for _, b := range blocks {
+			for i := 0; i < b.N; i++ {
+				c, _ := closest(plain, b.Row(i))
+				for j, v := range b.Row(i) {
+					want[c*d+j] += b.W[i] * v
+				}
+				want[k*d+c] += b.W[i]
+			}
+		}
+		for i := range want {
+			if math.Abs(acc[i]-want[i]) > 1e-9*(1+math.Abs(want[i])) {
+				t.Fatalf("iteration %d: accumulator %d is %v, plain Lloyd %v", it, i, acc[i], want[i])
+			}
+		}
+		for c := 0; c < k; c++ {
+			if w := acc[k*d+c]; w > 0 {
+				nc, pc := make([]float64, d), make([]float64, d)
+				for j := range nc {
+					nc[j] = acc[c*d+j] / w
+					pc[j] = want[c*d+j] / w
+				}
+				centers[c], plain[c] = nc, pc
+			}
+		}
+	}
+}
