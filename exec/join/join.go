@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -498,9 +499,15 @@ func (j *hashJoin) finish(t *table, p int) bool {
 }
 
 // table is the build side of one run of the join: its columns concatenated,
-// its keys and a chained hash table over row ids (no keys for a nested-loop
-// join), with the bookkeeping of the streams that share it. It is the
+// its keys and a hash table over row ids (no keys for a nested-loop join),
+// with the bookkeeping of the streams that share it. It is the
 // exec.SharedState of the join in its execution.
+//
+// The hash table is laid out bucket by bucket: the entries of bucket b are
+// ents[start[b]:start[b+1]], in ascending row order, each holding the row's
+// hash (or, for a single fixed-width key, the key itself) beside the row id,
+// so a probe touches one slot of start and one run of ents instead of
+// following a chain of row ids through separate arrays.
 type table struct {
 	j   *hashJoin
 	run *exec.Execution // the execution the table belongs to
@@ -522,8 +529,9 @@ type table struct {
 	cols    []arrow.Array
 	rows    int
 	keys    keySet
-	buckets []int32
-	next    []int32
+	start   []int32 // bucket b holds ents[start[b]:start[b+1]]
+	ents    []entry
+	exact   bool // entry.h is the value of the one fixed-width key: no other comparison needed
 	mask    uint64
 	matched []uint32 // bit i: build row i matched; set atomically by every stream
 
@@ -539,7 +547,7 @@ func (t *table) release() {
 	}
 	t.cols = nil
 	t.keys = keySet{}
-	t.buckets, t.next, t.matched = nil, nil, nil
+	t.start, t.ents, t.matched = nil, nil, nil
 	t.held.Set(0)
 	if t.spilled != nil {
 		t.spilled.release()
@@ -686,35 +694,89 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 	if err := t.keys.load(keyArrs, j.nullSafe, j.seed); err != nil {
 		return fmt.Errorf("hash join build side: %w", err)
 	}
+	if err := t.index(ctx, j.nullSafe); err != nil {
+		return err
+	}
+	// Bucket starts, entries and match bits, and, unless the entries hold
+	// the keys, the keys' hashes, null flags and about 8 bytes a row of
+	// key values.
+	keyBytes := int64(0)
+	if !t.exact {
+		keyBytes = 17 * int64(rows)
+	}
+	t.held = exec.NewHeld(j.env.Budget)
+	t.held.Set(4*int64(len(t.start)+len(t.matched)) + int64(unsafe.Sizeof(entry{}))*int64(len(t.ents)) + keyBytes)
+	return nil
+}
+
+// entry is one build row in the hash table: h is the row's hash, or the key
+// value itself when the table is exact.
+type entry struct {
+	h   uint64
+	row int32
+}
+
+// exactKeys reports whether ks is one fixed-width key compared by ordinary
+// equality, whose value can stand in for its hash in the table's entries.
+func exactKeys(ks *keySet, nullSafe []bool) bool {
+	return len(ks.cols) == 1 && ks.cols[0].kind == kindFixed && nullSafe == nil
+}
+
+// index builds the bucket-ordered hash table over the rows of t.keys that
+// have no null key: a count per bucket, the running sums as bucket starts,
+// then the rows placed from the last one back so each bucket lists its rows
+// in ascending order.
+func (t *table) index(ctx context.Context, nullSafe []bool) error {
+	rows := t.rows
 	size := 1
-	for size < 2*rows {
+	for size < rows {
 		size <<= 1
 	}
 	t.mask = uint64(size - 1)
-	t.buckets = make([]int32, size)
-	for i := range t.buckets {
-		t.buckets[i] = -1
+	t.exact = exactKeys(&t.keys, nullSafe)
+	ks := &t.keys
+	start := make([]int32, size+1)
+	for i, h := range ks.hash[:rows] {
+		if !ks.null[i] {
+			start[h&t.mask]++
+		}
 	}
-	t.next = make([]int32, rows)
-	// Insert in reverse so every chain lists rows in ascending order.
+	sum := int32(0)
+	for b, c := range start[:size] {
+		sum += c
+		start[b] = sum // the end of bucket b, for now
+	}
+	start[size] = sum
+	ents := make([]entry, sum)
+	var vals []uint64
+	if t.exact {
+		vals = ks.cols[0].fixed
+	}
 	for i := rows - 1; i >= 0; i-- {
-		if t.keys.null[i] {
-			t.next[i] = -1
+		if ks.null[i] {
 			continue
 		}
-		b := t.keys.hash[i] & t.mask
-		t.next[i] = t.buckets[b]
-		t.buckets[b] = int32(i)
+		h := ks.hash[i]
+		b := h & t.mask
+		start[b]--
+		e := &ents[start[b]]
+		e.row = int32(i)
+		if vals != nil {
+			e.h = vals[i]
+		} else {
+			e.h = h
+		}
 		if i&0xffff == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
 	}
-	// Buckets, chains and match bits, and the keys' hashes, null flags
-	// and about 8 bytes a row of key values.
-	t.held = exec.NewHeld(j.env.Budget)
-	t.held.Set(4*int64(len(t.buckets)+len(t.next)+len(t.matched)) + 17*int64(rows))
+	t.start, t.ents = start, ents
+	if t.exact {
+		// The entries hold everything a probe compares.
+		t.keys = keySet{}
+	}
 	return nil
 }
 
@@ -744,13 +806,15 @@ type stream struct {
 
 	batch   arrow.RecordBatch // current probe batch, nil when one must be read
 	keys    keySet
-	row     int    // next probe row to start
-	chain   int32  // hash: next build row in the chain of the current probe row, -1 when none
-	inRow   bool   // hash: a probe row's chain is being walked
-	bpos    int    // nested loop: next build row for the current probe row
-	pm      []bool // per row of batch: matched at least once (when tracked)
-	tailRow int    // next probe row to consider for the probe-side tail
-	bTail   int    // next build row to consider for the build-side tail
+	row     int     // next probe row to start
+	pos     int32   // hash: next entry of the current probe row's bucket
+	end     int32   // hash: the end of the current probe row's bucket
+	inRow   bool    // hash: a probe row's bucket is being walked
+	bkt     []int32 // hash: per row of batch, its bucket's start and end (2 per row)
+	bpos    int     // nested loop: next build row for the current probe row
+	pm      []bool  // per row of batch: matched at least once (when tracked)
+	tailRow int     // next probe row to consider for the probe-side tail
+	bTail   int     // next build row to consider for the build-side tail
 	pIdx    []int32
 	bIdx    []int32
 	keep    []int32
@@ -825,6 +889,7 @@ func (s *stream) probeNext() (arrow.RecordBatch, error) {
 					b.Release()
 					return nil, fmt.Errorf("hash join probe side: %w", err)
 				}
+				s.locate()
 			}
 			s.batch, s.row, s.inRow, s.bpos, s.tailRow = b, 0, false, 0, 0
 			if j.trackProbe() {
@@ -864,6 +929,29 @@ func (s *stream) probeNext() (arrow.RecordBatch, error) {
 // anti probe row is settled by its first match.
 func (s *stream) skipRow(r int) bool { return s.j.probeSemi && s.pm[r] }
 
+// locate looks up the bucket of every row of the probe batch in one pass
+// (rows with a null key get an empty one), so the loads of independent rows
+// overlap instead of each waiting on the last.
+func (s *stream) locate() {
+	t, ks := s.t, &s.keys
+	n := len(ks.hash)
+	s.bkt = grow(s.bkt, 2*n)
+	bkt := s.bkt
+	if t.rows == 0 {
+		clear(bkt)
+		return
+	}
+	start, mask := t.start, t.mask
+	for r, h := range ks.hash {
+		b := h & mask
+		lo, hi := start[b], start[b+1]
+		if ks.null[r] {
+			lo, hi = 0, 0
+		}
+		bkt[2*r], bkt[2*r+1] = lo, hi
+	}
+}
+
 // matchHash walks probe rows from s.row, filling pIdx/bIdx with at most
 // BatchSize candidate pairs of equal keys.
 func (s *stream) matchHash() {
@@ -873,33 +961,35 @@ func (s *stream) matchHash() {
 	first := s.j.probeSemi && s.j.cond == nil
 	n := int(s.batch.NumRows())
 	p, b := s.pIdx[:0], s.bIdx[:0]
+	ents, exact := t.ents, t.exact
+	want := ks.hash
+	if exact {
+		want = ks.cols[0].fixed
+	}
 	for s.row < n && len(p) < limit {
 		r := s.row
 		if !s.inRow {
-			s.inRow, s.chain = true, -1
-			if !ks.null[r] && t.rows > 0 {
-				s.chain = t.buckets[ks.hash[r]&t.mask]
-			}
+			s.inRow, s.pos, s.end = true, s.bkt[2*r], s.bkt[2*r+1]
 		}
 		if s.skipRow(r) {
-			s.chain = -1
+			s.pos = s.end
 		}
-		h := ks.hash[r]
-		c := s.chain
-		for c >= 0 && len(p) < limit {
-			if t.keys.hash[c] == h && equal(ks, r, &t.keys, int(c)) {
+		h := want[r]
+		c, e := s.pos, s.end
+		for ; c < e && len(p) < limit; c++ {
+			en := &ents[c]
+			if en.h == h && (exact || equal(ks, r, &t.keys, int(en.row))) {
 				p = append(p, int32(r))
-				b = append(b, c)
+				b = append(b, en.row)
 				if first {
-					c = -1
+					c = e
 					break
 				}
 			}
-			c = t.next[c]
 		}
-		s.chain = c
-		if c >= 0 {
-			break // output full in the middle of a chain
+		s.pos = c
+		if c < e {
+			break // output full in the middle of a bucket
 		}
 		s.inRow = false
 		s.row++

@@ -29,7 +29,12 @@ type PhysicalPlanner struct {
 	// BroadcastThreshold is the estimated size in bytes up to which a hash
 	// join's build side is one table shared by every partition (a broadcast
 	// join); above it both sides are hash-partitioned by the keys and each
-	// partition builds its own table. Negative: always broadcast.
+	// partition builds its own table. Negative: always broadcast; 0: never.
+	// Above a positive threshold a join still broadcasts when its build side
+	// is estimated no larger than its probe side and under
+	// SharedBuildFactor times the threshold: in one process the table is
+	// shared, not copied, so repartitioning the larger probe side costs more
+	// than building the table once.
 	BroadcastThreshold int64
 	ids                int64
 }
@@ -590,7 +595,12 @@ func (pp *PhysicalPlanner) planJoin(j *logical.Join) (physical, error) {
 		for i := range lcols {
 			sameKeys = sameKeys && arrow.TypeEqual(left.op.Schema().Field(lcols[i]).Type, right.op.Schema().Field(rcols[i]).Type)
 		}
-		if pp.Partitions > 1 && sameKeys && pp.BroadcastThreshold >= 0 && est > float64(pp.BroadcastThreshold) {
+		probeSide := j.Left
+		if build == join.BuildLeft {
+			probeSide = j.Right
+		}
+		shared := sharedBuild(est, logical.EstimateBytes(probeSide), pp.BroadcastThreshold)
+		if pp.Partitions > 1 && sameKeys && pp.BroadcastThreshold >= 0 && est > float64(pp.BroadcastThreshold) && !shared {
 			// Too big to share: hash-partition both sides by the keys and
 			// build one table per partition, in parallel.
 			lx := exchange.NewHashRepartition(pp.Env, left.op, lcols, pp.Partitions)
@@ -605,7 +615,11 @@ func (pp *PhysicalPlanner) planJoin(j *logical.Join) (physical, error) {
 			if op, err = join.NewHashJoinWith(pp.Env, left.op, right.op, spec); err != nil {
 				return physical{}, err
 			}
-			op = exec.NewLabeled(fmt.Sprintf("BroadcastJoin(est. build %s)", byteSize(est)), op)
+			label := fmt.Sprintf("BroadcastJoin(est. build %s)", byteSize(est))
+			if pp.BroadcastThreshold > 0 && est > float64(pp.BroadcastThreshold) {
+				label = fmt.Sprintf("BroadcastJoin(est. build %s ≤ probe %s)", byteSize(est), byteSize(logical.EstimateBytes(probeSide)))
+			}
+			op = exec.NewLabeled(label, op)
 		}
 	}
 	nullable := func(attrs []*logical.Attribute, null bool) []*logical.Attribute {
@@ -623,6 +637,21 @@ func (pp *PhysicalPlanner) planJoin(j *logical.Join) (physical, error) {
 		attrs = append(append([]*logical.Attribute{}, attrs...), nullable(right.attrs, j.Kind == logical.LeftJoin || j.Kind == logical.FullJoin)...)
 	}
 	return physical{op: op, attrs: attrs}, nil
+}
+
+// SharedBuildFactor bounds, as a multiple of a positive broadcast threshold,
+// the estimated build size a join above the threshold still shares between
+// its partitions when its probe side is estimated at least as large.
+const SharedBuildFactor = 64
+
+// sharedBuild reports whether a build side estimated at build bytes, over a
+// probe side estimated at probe bytes, is better built once and shared than
+// hash-partitioned with the probe side: a shared table costs a build on one
+// goroutine, partitioning costs moving every probe and build row through an
+// exchange, which is more when the probe side is the larger one. A threshold
+// of 0 or less leaves the choice to the threshold alone.
+func sharedBuild(build, probe float64, threshold int64) bool {
+	return threshold > 0 && build <= probe && build <= float64(SharedBuildFactor)*float64(threshold)
 }
 
 // execJoinKind is the operator's name for a join kind.
