@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -191,4 +192,22 @@ func runRemoteSQL(ctx context.Context, addr string, params bool, script string, 
 	p := newPrinter(f, out, errOut)
 	p.remote = r
 	return p.run(ctx, nil, script)
+}
+
+// runRemoteShell runs the shell (or the statements piped to it) on the
+// Spark Connect endpoint addr. Its dot commands still read the local session.
+func runRemoteShell(ctx context.Context, addr string, params bool, f outputFormat, in *os.File, out, errOut io.Writer, debug bool) (err error) {
+	if params {
+		return errors.New("--param: not supported with --remote")
+	}
+	r, err := dialRemote(ctx, addr)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := r.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("--remote %s: closing the session: %w", addr, cerr)
+		}
+	}()
+	return runShell(ctx, r.local, r, f, in, out, errOut, debug)
 }
