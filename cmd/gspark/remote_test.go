@@ -11,13 +11,20 @@ import (
 	"testing"
 
 	"github.com/gspark/gspark/connect/server"
+	"github.com/gspark/gspark/frame"
 )
 
 // startConnectServer serves Spark Connect in-process on a free port and
 // returns its sc:// address.
 func startConnectServer(t *testing.T) string {
 	t.Helper()
-	srv, err := server.New(server.Options{})
+	return startConnectServerWith(t, server.Options{})
+}
+
+// startConnectServerWith is startConnectServer with options.
+func startConnectServerWith(t *testing.T, opts server.Options) string {
+	t.Helper()
+	srv, err := server.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,11 +126,15 @@ func TestRemoteSQLStatements(t *testing.T) {
 	}
 }
 
-// TestRemoteShellPiped runs statements piped to `gspark --remote`.
+// TestRemoteShellPiped runs statements piped to `gspark --remote`; the view
+// they read exists only in the server's sessions.
 func TestRemoteShellPiped(t *testing.T) {
-	addr := startConnectServer(t)
+	addr := startConnectServerWith(t, server.Options{NewSession: func() (*frame.Session, error) {
+		s := frame.NewSession()
+		return s, s.SQL("select n_nationkey from nation").CreateOrReplaceTempView("server_only")
+	}})
 	path := filepath.Join(t.TempDir(), "in.sql")
-	if err := os.WriteFile(path, []byte("select count(*) as n from nation;\nselect 'a;b' as s\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("select count(*) as n from server_only;\nselect 'a;b' as s\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	in, err := os.Open(path)
