@@ -14,6 +14,8 @@ import (
 	"github.com/apache/spark-connect-go/spark/sparkerrors"
 	sparksql "github.com/apache/spark-connect-go/spark/sql"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/planner/sql"
@@ -23,6 +25,7 @@ import (
 // Go client. Results come back as Arrow and are printed by the same
 // renderers as local results.
 type remoteSQL struct {
+	addr  string // the sc:// address, for messages
 	spark sparksql.SparkSession
 	conn  *connKeeper
 	// local holds the received results as DataFrames for the printer, and
@@ -59,7 +62,7 @@ func dialRemote(ctx context.Context, addr string) (*remoteSQL, error) {
 		}
 		return nil, fmt.Errorf("--remote %s: %w", addr, err)
 	}
-	return &remoteSQL{spark: spark, conn: kb, local: frame.NewSession()}, nil
+	return &remoteSQL{addr: addr, spark: spark, conn: kb, local: frame.NewSession()}, nil
 }
 
 // Close ends the remote session and closes its connection.
@@ -106,11 +109,11 @@ func (p *printer) runRemote(ctx context.Context, r *remoteSQL, script string) er
 func (r *remoteSQL) statement(ctx context.Context, text string) (*frame.DataFrame, error) {
 	rdf, err := r.spark.Sql(ctx, text)
 	if err != nil {
-		return nil, remoteError(err)
+		return nil, r.remoteError(err)
 	}
 	tbl, err := rdf.ToArrow(ctx)
 	if err != nil {
-		return nil, remoteError(err)
+		return nil, r.remoteError(err)
 	}
 	defer (*tbl).Release()
 	tr := array.NewTableReader(*tbl, 0)
@@ -133,11 +136,15 @@ func (r *remoteSQL) statement(ctx context.Context, text string) (*frame.DataFram
 }
 
 // remoteError keeps the server's message of a failed call, without the
-// client's wrapping (which repeats the whole statement).
-func remoteError(err error) error {
+// client's wrapping (which repeats the whole statement), and says plainly
+// when the server cannot be reached.
+func (r *remoteSQL) remoteError(err error) error {
 	var se *sparkerrors.SparkError
 	if errors.As(err, &se) && se.Message != "" {
 		return &serverError{msg: se.Message, err: err}
+	}
+	if st, ok := status.FromError(err); ok && st.Code() == codes.Unavailable {
+		return &serverError{msg: fmt.Sprintf("--remote %s: the server cannot be reached: %s", r.addr, st.Message()), err: err}
 	}
 	return err
 }

@@ -163,3 +163,18 @@ func TestRemoteBadAddress(t *testing.T) {
 		t.Errorf("error %v, want one naming --remote", err)
 	}
 }
+
+// TestRemoteUnreachable names the address when nothing listens there.
+func TestRemoteUnreachable(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "sc://" + lis.Addr().String()
+	lis.Close()
+	_, _, err = runCLI("sql", "--remote", addr, "-e", "select 1")
+	want := "statement 1 (select 1): --remote " + addr + ": the server cannot be reached: "
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want it to start with %q", err, want)
+	}
+}
