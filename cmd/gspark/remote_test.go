@@ -178,3 +178,23 @@ func TestRemoteUnreachable(t *testing.T) {
 		t.Errorf("error %v, want it to start with %q", err, want)
 	}
 }
+
+// TestRemoteShellTables lists the server session's tables for .tables.
+func TestRemoteShellTables(t *testing.T) {
+	addr := startConnectServerWith(t, server.Options{NewSession: func() (*frame.Session, error) {
+		s := frame.NewSession()
+		return s, s.SQL("select 1 as a").CreateOrReplaceTempView("server_only")
+	}})
+	r, err := dialRemote(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var out bytes.Buffer
+	sh := &shell{s: r.local, out: &out, errOut: &out}
+	sh.print = &printer{f: outputFormat{write: writeTable, summary: true}, out: &out, summaryOut: &out, limit: defaultMaxRows, remote: r}
+	sh.meta(context.Background(), ".tables")
+	if !strings.Contains(out.String(), "server_only") {
+		t.Errorf(".tables printed %q, want the server's view server_only", out.String())
+	}
+}

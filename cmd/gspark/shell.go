@@ -269,6 +269,10 @@ func (sh *shell) meta(ctx context.Context, line string) bool {
 	case ".help", ".h":
 		fmt.Fprint(sh.out, shellHelp)
 	case ".tables":
+		if sh.print.remote != nil {
+			sh.execute(ctx, "SHOW TABLES")
+			return false
+		}
 		for _, t := range sh.s.Tables() {
 			fmt.Fprintln(sh.out, t)
 		}
