@@ -66,7 +66,7 @@ func newRoot() *cobra.Command {
 // newRootFlags returns the gspark command and its global flags.
 func newRootFlags() (*cobra.Command, *globalFlags) {
 	g := new(globalFlags)
-	var format string
+	var format, remote string
 	root := &cobra.Command{
 		Use:   "gspark",
 		Short: "gspark is a Spark-like compute engine for one machine",
@@ -81,11 +81,14 @@ func newRootFlags() (*cobra.Command, *globalFlags) {
 			if err != nil {
 				return err
 			}
+			if remote != "" {
+				return runRemoteShell(cmd.Context(), remote, len(g.params) > 0, f, os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr(), g.debug)
+			}
 			s, err := g.sqlSession()
 			if err != nil {
 				return err
 			}
-			return runShell(cmd.Context(), s, f, os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr(), g.debug)
+			return runShell(cmd.Context(), s, nil, f, os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr(), g.debug)
 		},
 	}
 	root.PersistentFlags().IntVar(&g.partitions, "partitions", 0, "partitions queries run with (default: number of CPUs)")
@@ -100,6 +103,7 @@ func newRootFlags() (*cobra.Command, *globalFlags) {
 	root.PersistentFlags().StringArrayVar(&g.conf, "conf", nil, "key=value session setting, as SQL's SET (repeatable), e.g. spark.sql.session.timeZone=America/Los_Angeles")
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "print the stack of internal errors (panics inside the engine) to stderr")
 	root.Flags().StringVar(&format, "format", "table", "output format of statements piped to standard input: table, csv or json")
+	root.Flags().StringVar(&remote, "remote", "", "sc://host:port: run the shell's statements on this Spark Connect endpoint")
 	root.Flags().StringArrayVar(&g.params, "param", nil, "name=value: SQL text reads ${name} as value (repeatable)")
 	root.AddCommand(newDemo(g))
 	root.AddCommand(newSQL(g))

@@ -39,14 +39,17 @@ var errInterrupted = errors.New("interrupted")
 
 // runShell runs the interactive shell when in is a terminal; otherwise it
 // runs the statements read from in, stopping at the first that fails.
-func runShell(ctx context.Context, s *frame.Session, f outputFormat, in *os.File, out, errOut io.Writer, debug bool) error {
+// With remote set, statements run on that Spark Connect endpoint.
+func runShell(ctx context.Context, s *frame.Session, remote *remoteSQL, f outputFormat, in *os.File, out, errOut io.Writer, debug bool) error {
 	if !term.IsTerminal(int(in.Fd())) {
 		ctx, stop := interruptible(ctx)
 		defer stop()
-		return signalCause(ctx, runStatements(ctx, s, in, newPrinter(f, out, errOut)))
+		p := newPrinter(f, out, errOut)
+		p.remote = remote
+		return signalCause(ctx, runStatements(ctx, s, in, p))
 	}
 	sh := &shell{s: s, out: out, errOut: errOut, debug: debug}
-	sh.print = &printer{f: outputFormat{write: writeTable, summary: true}, out: out, summaryOut: out, limit: defaultMaxRows}
+	sh.print = &printer{f: outputFormat{write: writeTable, summary: true}, out: out, summaryOut: out, limit: defaultMaxRows, remote: remote}
 	if progressWanted(errOut) {
 		sh.print.progress = errOut
 	}
@@ -266,6 +269,10 @@ func (sh *shell) meta(ctx context.Context, line string) bool {
 	case ".help", ".h":
 		fmt.Fprint(sh.out, shellHelp)
 	case ".tables":
+		if sh.print.remote != nil {
+			sh.execute(ctx, "SHOW TABLES")
+			return false
+		}
 		for _, t := range sh.s.Tables() {
 			fmt.Fprintln(sh.out, t)
 		}

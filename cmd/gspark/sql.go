@@ -26,6 +26,7 @@ type sqlOptions struct {
 	expr   string
 	file   string
 	format string
+	remote string // sc://host:port of a Spark Connect endpoint
 }
 
 func newSQL(g *globalFlags) *cobra.Command {
@@ -48,18 +49,22 @@ func newSQL(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			ctx, stop := interruptible(cmd.Context())
+			defer stop()
+			if o.remote != "" {
+				return signalCause(ctx, runRemoteSQL(ctx, o.remote, len(g.params) > 0, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+			}
 			s, err := g.sqlSession()
 			if err != nil {
 				return err
 			}
-			ctx, stop := interruptible(cmd.Context())
-			defer stop()
 			return signalCause(ctx, runSQL(ctx, s, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 		},
 	}
 	cmd.Flags().StringVarP(&o.expr, "execute", "e", "", "SQL text to run")
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "file of SQL statements to run")
 	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, csv or json")
+	cmd.Flags().StringVar(&o.remote, "remote", "", "sc://host:port: run the statements on this Spark Connect endpoint")
 	cmd.Flags().StringArrayVar(&g.params, "param", nil, "name=value: SQL text reads ${name} as value (repeatable)")
 	return cmd
 }
@@ -111,6 +116,7 @@ type printer struct {
 	progress   io.Writer      // where progress bars are drawn; nil for none
 	limit      int            // rows printed per result; < 0 for all
 	session    *frame.Session // the session running the script, for its display settings
+	remote     *remoteSQL     // when set, statements run on this Spark Connect endpoint
 	n          int            // results printed so far
 }
 
@@ -135,6 +141,9 @@ func runSQL(ctx context.Context, s *frame.Session, script string, f outputFormat
 // error too, so that the shell goes on.
 func (p *printer) run(ctx context.Context, s *frame.Session, script string) (err error) {
 	defer exec.Recover(&err, "SQL statement")
+	if p.remote != nil {
+		return p.runRemote(ctx, p.remote, script)
+	}
 	p.session = s
 	return s.ExecSQL(ctx, script, func(stmt string, df *frame.DataFrame) error {
 		return p.emit(ctx, stmt, df)
