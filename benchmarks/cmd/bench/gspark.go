@@ -135,8 +135,9 @@ func scanGspark(ctx context.Context, path string, workers int) (int64, error) {
 			}
 			defer f.Close()
 			mem := exec.NewPool(0)
+			var bufs gparquet.Buffers // handed from row group to row group, as the engine's scan does
 			for rg := w * groups / workers; rg < (w+1)*groups/workers; rg++ {
-				r, err := f.ReadRowGroup(ctx, rg, gparquet.ReadOptions{Columns: cols, Mem: mem})
+				r, err := f.ReadRowGroup(ctx, rg, gparquet.ReadOptions{Columns: cols, Mem: mem, Reuse: &bufs})
 				if err != nil {
 					return err
 				}
