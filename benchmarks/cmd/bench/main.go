@@ -23,16 +23,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/internal/answers"
 )
 
@@ -124,29 +123,9 @@ func main() {
 	}
 }
 
-// parseBytes reads sizes like 512MB, 2GiB, 1g or 1048576 (as gspark's
-// --memory-limit does).
-func parseBytes(s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	units := []struct {
-		suffix string
-		mult   float64
-	}{{"TIB", 1 << 40}, {"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10},
-		{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3},
-		{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
-	mult := 1.0
-	for _, u := range units {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("invalid size %q (want e.g. 2GiB, 512MB or a number of bytes)", s)
-	}
-	return int64(f * mult), nil
-}
+// parseBytes reads sizes like 512MB, 2GiB, 1g or 1048576, as gspark's
+// --memory-limit does (frame.ParseBytes).
+func parseBytes(s string) (int64, error) { return frame.ParseBytes(s) }
 
 // allQueries are the query names -queries accepts, in the order they run.
 var allQueries = []string{"q1", "q6", "groupby-low", "groupby-high", "join", "scan"}
