@@ -16,14 +16,17 @@ import (
 // and its counterpart as sub-benchmarks over the same generated data, so one
 // run gives both times.
 //
-// Measured (go test -c once, -benchtime 1x -count 5, medians, 2 cores,
-// load average 33-37; before = the first run of these benchmarks on the
-// previous code, -count 1, load 30-41):
+// Measured on a quiet machine (2026-12-07, -benchtime 1x -count 5, medians,
+// 2 cores, load average 1.2-2.5):
 //
-//	TryCastBadValues  bad/clean         1.22x (0.435 s / 0.356 s); before 14.3x (38.9 s / 2.72 s)
-//	PermissiveCSV     bad/clean         1.13x (0.340 s / 0.302 s)
-//	MixedDistinct     global mixed/sep  0.91x (1.75 s / 1.91 s);   before 33.7x (104.8 s / 3.11 s)
-//	MixedDistinct     grouped mixed/sep 0.88x (1.03 s / 1.17 s);   before 14.2x (37.9 s / 2.66 s)
+//	TryCastBadValues  bad/clean         1.03x (107.0 ms / 103.9 ms)
+//	PermissiveCSV     bad/clean         1.04x (93.2 ms / 89.7 ms)
+//	MixedDistinct     global mixed/sep  1.23x (131.8 ms / 107.1 ms)
+//	MixedDistinct     grouped mixed/sep 0.83x (167.0 ms / 202.0 ms)
+//
+// Before the change (one run, load average 30-41): TRY_CAST bad/clean 14.3x
+// (38.9 s / 2.72 s), mixed distinct global 33.7x (104.8 s / 3.11 s) and
+// grouped 14.2x (37.9 s / 2.66 s).
 
 const benchRows = 1_000_000
 
