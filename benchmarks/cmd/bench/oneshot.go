@@ -273,17 +273,11 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 // only plans the query, for the types of its result columns.
 func runOneshotQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, bin, dir, name, text string, orderKeys []int, log io.Writer) (oneshotRow, error) {
 	row := oneshotRow{query: strings.ToUpper(name[:1]) + name[1:]}
-	var want answers.Table
-	dt, err := medianOf(ctx, cfg.runs, func(ctx context.Context) error {
-		var err error
-		want, err = tpch.DuckQuery(ctx, d.conn, text)
-		return err
-	})
+	want, dt, err := duckTPCH(ctx, cfg, d, name, text, log)
 	if err != nil {
-		return row, fmt.Errorf("DuckDB %s: %w", name, err)
+		return row, err
 	}
 	row.duckdb, row.rows = dt.median, len(want.Rows)
-	fmt.Fprintf(log, "%s DuckDB median %s ms (%s), %d rows\n", name, ms(dt.median), dt.spread(), len(want.Rows))
 
 	df := s.SQL(text)
 	if err := df.Err(); err != nil {

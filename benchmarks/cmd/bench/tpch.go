@@ -146,10 +146,9 @@ func runTPCH(ctx context.Context, cfg config, log io.Writer) error {
 	return nil
 }
 
-// runTPCHQuery measures one query on DuckDB and, when it can run it, gspark,
-// whose answer must agree with DuckDB's (orderKeys: its ORDER BY columns).
-func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, name, text string, orderKeys []int, log io.Writer) (tpchRow, error) {
-	row := tpchRow{query: strings.ToUpper(name[:1]) + name[1:]}
+// duckTPCH runs a TPC-H query on DuckDB: one warm-up and the median of
+// cfg.runs timed runs, logged; it returns DuckDB's answer and the timing.
+func duckTPCH(ctx context.Context, cfg config, d *duck, name, text string, log io.Writer) (answers.Table, timing, error) {
 	var want answers.Table
 	dt, err := medianOf(ctx, cfg.runs, func(ctx context.Context) error {
 		var err error
@@ -157,10 +156,21 @@ func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, na
 		return err
 	})
 	if err != nil {
-		return row, fmt.Errorf("DuckDB %s: %w", name, err)
+		return want, dt, fmt.Errorf("DuckDB %s: %w", name, err)
+	}
+	fmt.Fprintf(log, "%s DuckDB median %s ms (%s), %d rows\n", name, ms(dt.median), dt.spread(), len(want.Rows))
+	return want, dt, nil
+}
+
+// runTPCHQuery measures one query on DuckDB and, when it can run it, gspark,
+// whose answer must agree with DuckDB's (orderKeys: its ORDER BY columns).
+func runTPCHQuery(ctx context.Context, cfg config, d *duck, s *frame.Session, name, text string, orderKeys []int, log io.Writer) (tpchRow, error) {
+	row := tpchRow{query: strings.ToUpper(name[:1]) + name[1:]}
+	want, dt, err := duckTPCH(ctx, cfg, d, name, text, log)
+	if err != nil {
+		return row, err
 	}
 	row.duckdb, row.rows = dt.median, len(want.Rows)
-	fmt.Fprintf(log, "%s DuckDB median %s ms (%s), %d rows\n", name, ms(dt.median), dt.spread(), len(want.Rows))
 
 	var got answers.Table
 	run := func(ctx context.Context) error {
