@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -124,28 +123,34 @@ func gsparkArgs(cfg config, script string) []string {
 }
 
 // runProcess runs bin with args and returns its wall time (start to exit),
-// peak RSS (wait4's ru_maxrss) and standard output. A process that fails
+// peak RSS (see peakCommand) and standard output. A process that fails
 // returns an error with the last lines of its standard error.
 func runProcess(ctx context.Context, timeout time.Duration, bin string, args []string) (oneshotRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd, probe, err := peakCommand(ctx, bin, args)
+	if err != nil {
+		return oneshotRun{}, err
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
-	err := cmd.Run()
-	run := oneshotRun{wall: time.Since(start), stdout: stdout.Bytes()}
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			run.maxRSS = ru.Maxrss << 10 // Linux reports KiB
-		}
+	if err = cmd.Start(); err == nil {
+		probe.started(cmd.Process.Pid)
+		err = cmd.Wait()
 	}
+	run := oneshotRun{wall: time.Since(start), stdout: stdout.Bytes()}
+	peak, perr := probe.peak()
+	run.maxRSS = peak
 	if err != nil {
 		if ctx.Err() != nil {
 			return run, fmt.Errorf("%w (after %s)", ctx.Err(), run.wall.Round(time.Millisecond))
 		}
 		return run, fmt.Errorf("%w: %s", err, lastLines(stderr.String(), 3))
+	}
+	if perr != nil {
+		return run, fmt.Errorf("peak RSS: %w", perr)
 	}
 	return run, nil
 }
@@ -380,7 +385,7 @@ func (r oneshotReport) markdown() string {
 	fmt.Fprintf(&b, "- versions: gspark %s, DuckDB %s\n", r.commit, r.duckVersion)
 	fmt.Fprintf(&b, "- each gspark process: `gspark --partitions %d%s sql --format json -f qNN.sql`, the script creating the eight temp views (`CREATE OR REPLACE TEMP VIEW t USING parquet OPTIONS (path ...)`) and running the query: process start, view creation and output included; one warm-up process, then %d timed; every process's answer checked against DuckDB's. DuckDB: in-process, %d threads, median of %d runs after one warm-up\n",
 		r.partitions, memFlag(r.memory), r.runs, r.threads, r.runs)
-	fmt.Fprintf(&b, "- peak RSS: the largest `ru_maxrss` (wait4) of the query's gspark processes\n")
+	fmt.Fprintf(&b, "- peak RSS: the largest of the query's gspark processes, measured by GNU time (`/usr/bin/time -f %%M`; wait4's own figure inherits the bench's high-water mark through vfork)\n")
 	fmt.Fprintf(&b, "- command (from benchmarks/): `%s`\n", r.command)
 	fmt.Fprintf(&b, "- data: %s\n", r.data)
 	b.WriteString("\n| query | gspark best ms | gspark median ms | DuckDB median ms | ratio best/DuckDB | ratio median/DuckDB | peak RSS MiB | rows | status |\n")
