@@ -16,7 +16,7 @@ import (
 )
 
 // Quote quotes an identifier with backticks, doubling embedded backticks,
-// as Spark SQL reads `a``b` as the name a`b.
+// as Spark SQL reads `a“b` as the name a`b.
 func Quote(name string) string {
 	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
 }
