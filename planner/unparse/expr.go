@@ -31,11 +31,9 @@ func (u *unparser) expr(e logical.Expr, scope map[int64]string) (string, error) 
 	case *logical.Literal:
 		return literalSQL(x)
 	case *logical.Alias:
-		s, err := r(x.E)
-		if err != nil {
-			return "", err
-		}
-		return s + " AS " + Quote(x.Name), nil
+		// Inside an expression a name only labels the value (the select
+		// list names its items itself).
+		return r(x.E)
 	case *logical.Binary:
 		return u.binary(x, scope)
 	case *logical.Unary:
@@ -175,6 +173,9 @@ func (u *unparser) call(x *logical.Func, scope map[int64]string) (string, error)
 		// text again inserts it again.
 		return u.expr(x.Args[0], scope)
 	}
+	if s, ok, err := u.internalCall(x, scope); ok || err != nil {
+		return s, err
+	}
 	if strings.HasPrefix(x.Name, "__") {
 		return "", fmt.Errorf("unparse: internal function %s has no Spark SQL form", x.Name)
 	}
@@ -185,6 +186,16 @@ func (u *unparser) call(x *logical.Func, scope map[int64]string) (string, error)
 			return "", err
 		}
 		args[i] = s
+	}
+	switch x.Name {
+	case "&", "|", "^", "div":
+		if len(args) == 2 {
+			return "(" + args[0] + " " + x.Name + " " + args[1] + ")", nil
+		}
+	case "~":
+		if len(args) == 1 {
+			return "(~ " + args[0] + ")", nil
+		}
 	}
 	if strings.EqualFold(x.Name, "struct") {
 		if st, ok := x.Type.(*arrow.StructType); ok && st.NumFields() == len(args) {

@@ -15,8 +15,8 @@ import (
 	"github.com/gspark/gspark/values"
 )
 
-// Quote quotes an identifier with backticks, doubling embedded backticks,
-// as Spark SQL reads `a“b` as the name a`b.
+// Quote quotes an identifier with backticks, an embedded backtick doubled
+// as Spark SQL expects.
 func Quote(name string) string {
 	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
 }

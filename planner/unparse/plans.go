@@ -64,7 +64,7 @@ func (u *unparser) plan(p logical.Plan) (*block, error) {
 		if err != nil {
 			return nil, err
 		}
-		if b.grouped || b.distinct || b.orderBy != nil || b.limit >= 0 || b.offset >= 0 {
+		if b.grouped || b.distinct || b.orders != nil || b.limit >= 0 || b.offset >= 0 {
 			if b, err = u.wrap(b); err != nil {
 				return nil, err
 			}
@@ -150,6 +150,8 @@ func sourceRef(src logical.Source) (ref string, oneRow bool, err error) {
 		return "", true, nil
 	case format == "parquet" && strings.HasPrefix(rest, "samples.") && !strings.Contains(rest, ","):
 		return Quote("samples") + "." + Quote(strings.TrimPrefix(rest, "samples.")), false, nil
+	case strings.HasPrefix(desc, "range(") && strings.HasSuffix(desc, ")"):
+		return desc, false, nil
 	case (format == "parquet" || format == "json" || format == "avro" || format == "arrow") && rest != "" && !strings.Contains(rest, ", "):
 		return format + "." + Quote(rest), false, nil
 	case format == "memory":
@@ -270,43 +272,29 @@ func (u *unparser) sort(n *logical.Sort) (*block, error) {
 			return nil, err
 		}
 	}
-	scope := b.scope
 	if b.sel != nil {
-		// The sort keys see the select list's names first, then (without
-		// a grouping or DISTINCT) the FROM clause's columns.
-		scope = map[int64]string{}
+		// The keys may read the select list's items and (without a
+		// grouping or DISTINCT) the FROM clause's columns; others need
+		// the list as a derived table.
+		visible := map[int64]bool{}
 		if !b.grouped && !b.distinct {
-			for id, s := range b.scope {
-				scope[id] = s
+			for id := range b.scope {
+				visible[id] = true
 			}
 		}
-		for i, a := range b.selAttrs {
-			scope[a.ID] = Quote(b.names[i])
+		for _, a := range b.selAttrs {
+			visible[a.ID] = true
 		}
 		for _, o := range n.Orders {
-			for id := range logical.References(o.E) {
-				if _, ok := scope[id]; !ok {
-					if b, err = u.wrap(b); err != nil {
-						return nil, err
-					}
-					scope = b.scope
-					break
+			if !logical.Subset(logical.References(o.E), visible) {
+				if b, err = u.wrap(b); err != nil {
+					return nil, err
 				}
-			}
-			if b.sel == nil {
 				break
 			}
 		}
 	}
-	keys := make([]string, len(n.Orders))
-	for i, o := range n.Orders {
-		k, err := u.groupKey(o.E, scope)
-		if err != nil {
-			return nil, err
-		}
-		keys[i] = k + sortSuffix(o)
-	}
-	b.orderBy = keys
+	b.orders = n.Orders
 	return b, nil
 }
 
@@ -385,7 +373,7 @@ func (u *unparser) setOp(inputs []logical.Plan, op string, out []*logical.Attrib
 		if err != nil {
 			return nil, err
 		}
-		if b.orderBy != nil || b.limit >= 0 || b.offset >= 0 {
+		if b.orders != nil || b.limit >= 0 || b.offset >= 0 {
 			if b, err = u.wrap(b); err != nil {
 				return nil, err
 			}
@@ -414,7 +402,7 @@ func (u *unparser) window(n *logical.Window) (*block, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !(b.sel == nil && !b.grouped && !b.distinct && b.orderBy == nil && b.limit < 0 && b.offset < 0) {
+	if !(b.sel == nil && !b.grouped && !b.distinct && b.orders == nil && b.limit < 0 && b.offset < 0) {
 		if b, err = u.wrap(b); err != nil {
 			return nil, err
 		}

@@ -55,9 +55,11 @@ type block struct {
 	groupBy  []string
 	grouped  bool
 	distinct bool
-	orderBy  []string
-	limit    int64
-	offset   int64
+	// orders is the ORDER BY; over a select list its keys may name the
+	// list's items (rendered with the names the SELECT gives them).
+	orders []*logical.SortOrder
+	limit  int64
+	offset int64
 }
 
 func newBlock(from string, single bool, scope map[int64]string, outs []*logical.Attribute) *block {
@@ -67,7 +69,7 @@ func newBlock(from string, single bool, scope map[int64]string, outs []*logical.
 // bare reports whether b is only a FROM clause (with lateral views), so a
 // WHERE, a select list or a grouping may still be added.
 func (b *block) bare() bool {
-	return b.sel == nil && !b.grouped && !b.distinct && b.orderBy == nil && b.limit < 0 && b.offset < 0 && b.hints == ""
+	return b.sel == nil && !b.grouped && !b.distinct && b.orders == nil && b.limit < 0 && b.offset < 0 && b.hints == ""
 }
 
 // output is the block's output attributes.
@@ -78,21 +80,26 @@ func (b *block) output() []*logical.Attribute {
 	return b.outs
 }
 
-// uniqueNames names attributes by their names, suffixed by their IDs where
-// a name (case-insensitively) repeats.
+// uniqueNames names attributes for a derived table: their names with any
+// character other than a letter, digit or underscore replaced (so that a
+// qualified reference is never read as a nested field), suffixed by their
+// IDs where a name (case-insensitively) repeats.
 func uniqueNames(attrs []*logical.Attribute) []string {
+	base := make([]string, len(attrs))
 	count := map[string]int{}
-	for _, a := range attrs {
-		count[strings.ToLower(a.Name)]++
+	for i, a := range attrs {
+		base[i] = safeName(a.Name)
+		count[strings.ToLower(base[i])]++
 	}
 	names := make([]string, len(attrs))
 	used := map[string]bool{}
 	for i, a := range attrs {
-		n := a.Name
-		if count[strings.ToLower(n)] > 1 || n == "" {
-			n = fmt.Sprintf("%s_%d", a.Name, a.ID)
-			if a.ID < 0 {
-				n = fmt.Sprintf("%s_c%d", a.Name, i)
+		n := base[i]
+		if count[strings.ToLower(n)] > 1 {
+			if a.ID >= 0 {
+				n = fmt.Sprintf("%s_%d", n, a.ID)
+			} else {
+				n = fmt.Sprintf("%s_c%d", n, i)
 			}
 		}
 		for used[strings.ToLower(n)] {
@@ -102,6 +109,22 @@ func uniqueNames(attrs []*logical.Attribute) []string {
 		names[i] = n
 	}
 	return names
+}
+
+// safeName keeps letters, digits and underscores of a name.
+func safeName(n string) string {
+	var b strings.Builder
+	for _, c := range n {
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 || n[0] >= '0' && n[0] <= '9' {
+		return "c_" + b.String()
+	}
+	return b.String()
 }
 
 // setSelect makes items the block's select list, named uniquely.
@@ -146,8 +169,12 @@ func (u *unparser) text(b *block, names []string) (string, error) {
 	if len(b.groupBy) > 0 {
 		s.WriteString(" GROUP BY " + strings.Join(b.groupBy, ", "))
 	}
-	if len(b.orderBy) > 0 {
-		s.WriteString(" ORDER BY " + strings.Join(b.orderBy, ", "))
+	if len(b.orders) > 0 {
+		keys, err := u.orderKeys(b, names)
+		if err != nil {
+			return "", err
+		}
+		s.WriteString(" ORDER BY " + strings.Join(keys, ", "))
 	}
 	if b.limit >= 0 {
 		fmt.Fprintf(&s, " LIMIT %d", b.limit)
@@ -195,18 +222,43 @@ func (u *unparser) top(b *block, out []*logical.Attribute) (string, error) {
 	if b.sel == nil {
 		return u.text(b, names)
 	}
-	same := true
-	for i := range names {
-		if names[i] != b.names[i] {
-			same = false
-		}
-	}
-	if !same { // repeated names: the select list has unique ones, renamed here
-		w, err := u.wrap(b)
-		if err != nil {
-			return "", err
-		}
-		return u.text(w, names)
-	}
 	return u.text(b, names)
+}
+
+// orderKeys renders the sort keys of b. Over a select list, a key that is
+// an item's attribute names the item (by its name when that is a plain,
+// unrepeated identifier, else by repeating its expression); other
+// attributes are the FROM clause's.
+func (u *unparser) orderKeys(b *block, names []string) ([]string, error) {
+	scope := b.scope
+	if b.sel != nil {
+		scope = map[int64]string{}
+		if !b.grouped && !b.distinct {
+			for id, s := range b.scope {
+				scope[id] = s
+			}
+		}
+		count := map[string]int{}
+		for _, n := range names {
+			count[strings.ToLower(n)]++
+		}
+		for i, a := range b.selAttrs {
+			if count[strings.ToLower(names[i])] == 1 && lambdaName(names[i]) == names[i] {
+				scope[a.ID] = Quote(names[i])
+			} else if !strings.Contains(b.sel[i], " OVER (") {
+				scope[a.ID] = b.sel[i]
+			} else {
+				scope[a.ID] = Quote(names[i])
+			}
+		}
+	}
+	keys := make([]string, len(b.orders))
+	for i, o := range b.orders {
+		k, err := u.groupKey(o.E, scope)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = k + sortSuffix(o)
+	}
+	return keys, nil
 }
