@@ -168,10 +168,13 @@ func (u *unparser) binary(x *logical.Binary, scope map[int64]string) (string, er
 
 // call renders a scalar function call.
 func (u *unparser) call(x *logical.Func, scope map[int64]string) (string, error) {
-	if strings.HasPrefix(x.Name, "__reinterpret") && len(x.Args) >= 1 {
-		// A change of representation the analyzer inserted; analyzing the
+	if strings.HasPrefix(x.Name, "__reinterpret_") && len(x.Args) >= 1 {
+		// A session time zone shift the analyzer inserted; analyzing the
 		// text again inserts it again.
 		return u.expr(x.Args[0], scope)
+	}
+	if x.Name == "__reinterpret" && len(x.Args) == 1 {
+		return u.reinterpret(x, scope)
 	}
 	if s, ok, err := u.internalCall(x, scope); ok || err != nil {
 		return s, err
@@ -274,7 +277,11 @@ func (u *unparser) aggregateCall(e *logical.AggregateCall, scope map[int64]strin
 			return s + " WITHIN GROUP (ORDER BY " + strings.Join(keys, ", ") + ")", nil
 		}
 		if e.Arg2 != nil {
-			return s + " WITHIN GROUP (ORDER BY " + arg2 + dir + ")", nil
+			nulls := " NULLS LAST"
+			if e.NullsFirst {
+				nulls = " NULLS FIRST"
+			}
+			return s + " WITHIN GROUP (ORDER BY " + arg2 + dir + nulls + ")", nil
 		}
 		return s, nil
 	case logical.AggHistogramNumeric:
@@ -287,7 +294,12 @@ func (u *unparser) aggregateCall(e *logical.AggregateCall, scope map[int64]strin
 		return fmt.Sprintf("count_min_sketch(%s, %s, %d)", arg, strings.Join(ps, ", "), e.Accuracy), nil
 	case logical.AggMedian:
 		return "median(" + arg + ")", nil
-	case logical.AggPercentileApprox, logical.AggPercentile:
+	case logical.AggPercentile:
+		if e.Desc && len(e.Percentages) == 1 && !e.ArrayResult {
+			return fmt.Sprintf("percentile_cont(%s) WITHIN GROUP (ORDER BY %s DESC)", formatFloat(e.Percentages[0]), arg), nil
+		}
+		fallthrough
+	case logical.AggPercentileApprox:
 		ps := make([]string, len(e.Percentages))
 		for i, p := range e.Percentages {
 			ps[i] = formatFloat(p) + "D"

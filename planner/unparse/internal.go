@@ -1,8 +1,12 @@
 package unparse
 
 import (
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
@@ -88,8 +92,78 @@ func (u *unparser) internalCall(x *logical.Func, scope map[int64]string) (string
 			}
 		}
 		return "(" + a + op + b + ")", true, nil
-	case strings.HasPrefix(x.Name, "__"):
-		return "", false, nil
+	case (x.Name == "nullifzero" || x.Name == "zeroifnull") && len(x.Args) == 2:
+		a, err := arg(0)
+		return x.Name + "(" + a + ")", true, err
+	case x.Name == "uuid" && len(x.Args) == 1:
+		return "uuid()", true, nil
+	case optionFunctions[x.Name] && len(x.Args) >= 2:
+		last, ok := x.Args[len(x.Args)-1].(*logical.Literal)
+		text, isText := last.Value.(string)
+		if !ok || !isText || !strings.HasPrefix(text, "{") {
+			return "", false, nil
+		}
+		var m map[string]string
+		if err := json.Unmarshal([]byte(text), &m); err != nil {
+			return "", false, nil
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		opts := make([]string, 0, 2*len(keys))
+		for _, k := range keys {
+			opts = append(opts, QuoteString(k), QuoteString(m[k]))
+		}
+		args := make([]string, len(x.Args))
+		for i := range x.Args[:len(x.Args)-1] {
+			a, err := arg(i)
+			if err != nil {
+				return "", true, err
+			}
+			args[i] = a
+		}
+		args[len(args)-1] = "map(" + strings.Join(opts, ", ") + ")"
+		return x.Name + "(" + strings.Join(args, ", ") + ")", true, nil
 	}
 	return "", false, nil
+}
+
+// optionFunctions take their options as a last map argument, which the
+// analyzer keeps as JSON text.
+var optionFunctions = map[string]bool{
+	"to_json": true, "from_json": true, "to_csv": true, "from_csv": true, "to_xml": true, "from_xml": true,
+	"schema_of_json": true, "schema_of_csv": true, "schema_of_xml": true,
+}
+
+// reinterpret renders the analyzer's change of representation of interval
+// arithmetic, __reinterpret(__reinterpret(a) op __reinterpret(b)) with a,
+// b and the result of one type, as a op b; other uses have no Spark SQL
+// form.
+func (u *unparser) reinterpret(x *logical.Func, scope map[int64]string) (string, error) {
+	inner := func(e logical.Expr) (logical.Expr, bool) {
+		f, ok := e.(*logical.Func)
+		if !ok || f.Name != "__reinterpret" || len(f.Args) != 1 || !arrow.TypeEqual(f.Args[0].DataType(), x.Type) {
+			return nil, false
+		}
+		return f.Args[0], true
+	}
+	if b, ok := x.Args[0].(*logical.Binary); ok && (b.Op == logical.OpAdd || b.Op == logical.OpSub) {
+		l, okl := inner(b.L)
+		r, okr := inner(b.R)
+		if okl && okr {
+			ls, err := u.expr(l, scope)
+			if err != nil {
+				return "", err
+			}
+			rs, err := u.expr(r, scope)
+			if err != nil {
+				return "", err
+			}
+			return "(" + ls + " " + b.Op.String() + " " + rs + ")", nil
+		}
+	}
+	return "", fmt.Errorf("unparse: the analyzer's conversion of %s to %s (interval or date-time arithmetic) has no Spark SQL form",
+		logical.TypeName(x.Args[0].DataType()), logical.TypeName(x.Type))
 }
