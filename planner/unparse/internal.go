@@ -44,6 +44,8 @@ func intervalText(kind, amount logical.Expr) (string, bool) {
 func (u *unparser) internalCall(x *logical.Func, scope map[int64]string) (string, bool, error) {
 	arg := func(i int) (string, error) { return u.expr(x.Args[i], scope) }
 	switch {
+	case x.Name == "subscript" && len(x.Args) == 2:
+		return u.subscript(x, scope)
 	case x.Name == "sequence" && len(x.Args) == 4:
 		iv, ok := intervalText(x.Args[2], x.Args[3])
 		if !ok {
@@ -164,6 +166,68 @@ func (u *unparser) reinterpret(x *logical.Func, scope map[int64]string) (string,
 			return "(" + ls + " " + b.Op.String() + " " + rs + ")", nil
 		}
 	}
+	a, err := u.expr(x.Args[0], scope)
+	if err != nil {
+		return "", err
+	}
+	from, to := x.Args[0].DataType(), x.Type
+	const micro = "INTERVAL '0 00:00:00.000001' DAY TO SECOND"
+	switch {
+	case from.ID() == arrow.INT64 && to.ID() == arrow.TIMESTAMP && to.(*arrow.TimestampType).TimeZone != "":
+		return "timestamp_micros(" + a + ")", nil
+	case from.ID() == arrow.TIMESTAMP && from.(*arrow.TimestampType).TimeZone != "" && to.ID() == arrow.INT64:
+		return "unix_micros(" + a + ")", nil
+	case from.ID() == arrow.INT64 && to.ID() == arrow.TIMESTAMP:
+		return "(TIMESTAMP_NTZ '1970-01-01 00:00:00' + (" + micro + " * " + a + "))", nil
+	case from.ID() == arrow.INT64 && to.ID() == arrow.DURATION:
+		return "(" + micro + " * " + a + ")", nil
+	case from.ID() == arrow.DURATION && to.ID() == arrow.INT64:
+		return "unix_micros(TIMESTAMP '1970-01-01 00:00:00Z' + " + a + ")", nil
+	case from.ID() == arrow.INT32 && to.ID() == arrow.INTERVAL_MONTHS:
+		return "(INTERVAL '0-1' YEAR TO MONTH * " + a + ")", nil
+	case from.ID() == arrow.INTERVAL_MONTHS && to.ID() == arrow.INT32:
+		return "CAST(months_between(DATE '1970-01-01' + " + a + ", DATE '1970-01-01') AS INT)", nil
+	case from.ID() == arrow.INT32 && to.ID() == arrow.DATE32:
+		return "date_from_unix_date(" + a + ")", nil
+	case from.ID() == arrow.DATE32 && to.ID() == arrow.INT32:
+		return "unix_date(" + a + ")", nil
+	}
 	return "", fmt.Errorf("unparse: the analyzer's conversion of %s to %s (interval or date-time arithmetic) has no Spark SQL form",
-		logical.TypeName(x.Args[0].DataType()), logical.TypeName(x.Type))
+		logical.TypeName(from), logical.TypeName(to))
+}
+
+// subscript renders x[key] (an array element, a map value or a struct
+// field, as Spark's extract-value reads all three); a field of the struct
+// json_tuple makes is get_json_object of the field's name.
+func (u *unparser) subscript(x *logical.Func, scope map[int64]string) (string, bool, error) {
+	if jt, ok := x.Args[0].(*logical.Func); ok && jt.Name == "json_tuple" {
+		key, _ := x.Args[1].(*logical.Literal)
+		st, _ := jt.Type.(*arrow.StructType)
+		if key == nil || st == nil {
+			return "", true, fmt.Errorf("unparse: json_tuple field %s has no Spark SQL form", x.Args[1])
+		}
+		idx, ok := st.FieldIdx(fmt.Sprint(key.Value))
+		if !ok || idx+1 >= len(jt.Args) {
+			return "", true, fmt.Errorf("unparse: json_tuple field %s has no Spark SQL form", x.Args[1])
+		}
+		name, _ := jt.Args[idx+1].(*logical.Literal)
+		field, _ := name.Value.(string)
+		if name == nil || lambdaName(field) != field {
+			return "", true, fmt.Errorf("unparse: json_tuple field %s has no Spark SQL form", x.Args[1])
+		}
+		j, err := u.expr(jt.Args[0], scope)
+		if err != nil {
+			return "", true, err
+		}
+		return "get_json_object(" + j + ", " + QuoteString("$."+field) + ")", true, nil
+	}
+	a, err := u.expr(x.Args[0], scope)
+	if err != nil {
+		return "", true, err
+	}
+	k, err := u.expr(x.Args[1], scope)
+	if err != nil {
+		return "", true, err
+	}
+	return a + "[" + k + "]", true, nil
 }
