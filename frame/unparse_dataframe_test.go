@@ -109,3 +109,41 @@ func TestUnparseDataFrameErrors(t *testing.T) {
 		t.Errorf("UDF: got %v", err)
 	}
 }
+
+// TestUnparseFileSources unparses scans of written files: Parquet (a
+// dataset of several files becomes a UNION ALL of direct file queries),
+// CSV with the default options, and CSV read with a header, which has no
+// direct file query and is reported.
+func TestUnparseFileSources(t *testing.T) {
+	ctx := context.Background()
+	s := frame.NewSession(frame.WithPartitions(3))
+	dir := t.TempDir()
+	nation := s.Table("samples.nation").Repartition(3)
+	if err := nation.Write().Parquet(ctx, dir+"/pq"); err != nil {
+		t.Fatal(err)
+	}
+	if err := nation.Select(F.Col("n_name")).Write().CSV(ctx, dir+"/csv"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		df   *frame.DataFrame
+		want int64
+	}{
+		{"parquet", s.Read().Parquet(dir + "/pq").Filter(F.Col("n_regionkey").Eq(3)), 5},
+		{"csv", s.Read().CSV(dir + "/csv").Filter(F.Col("_c0").Like("A%")), 2},
+	} {
+		text, err := unparse.SQL(c.df.Plan())
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		n, err := s.SQL(text).Count(ctx)
+		if err != nil || n != c.want {
+			t.Errorf("%s: %d rows (%v), want %d\nunparsed: %s", c.name, n, err, c.want, text)
+		}
+	}
+	header := s.Read().Option("header", "true").CSV(dir + "/csv")
+	if _, err := unparse.SQL(header.Plan()); err == nil || !strings.Contains(err.Error(), "read with options") {
+		t.Errorf("CSV with a header: got %v", err)
+	}
+}
