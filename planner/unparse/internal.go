@@ -174,6 +174,15 @@ func (u *unparser) reinterpret(x *logical.Func, scope map[int64]string) (string,
 		return "unix_micros(" + a + ")", nil
 	case from.ID() == arrow.INT64 && to.ID() == arrow.TIMESTAMP:
 		return "(TIMESTAMP_NTZ '1970-01-01 00:00:00' + (" + micro + " * " + a + "))", nil
+	case from.ID() == arrow.TIMESTAMP && to.ID() == arrow.INT64: // a wall clock's microseconds
+		return "timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', " + a + ")", nil
+	case from.ID() == arrow.INT64 && (to.ID() == arrow.DECIMAL64 || to.ID() == arrow.DECIMAL128):
+		dt := to.(arrow.DecimalType)
+		ts, err := typeSQL(to)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("CAST((%s / 1%sBD) AS %s)", a, strings.Repeat("0", int(dt.GetScale())), ts), nil
 	case from.ID() == arrow.INT64 && to.ID() == arrow.DURATION:
 		return "(" + micro + " * " + a + ")", nil
 	case from.ID() == arrow.DURATION && to.ID() == arrow.INT64:
