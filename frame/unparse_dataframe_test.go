@@ -52,6 +52,15 @@ func TestUnparseDataFrameAPI(t *testing.T) {
 		{"rollup", region.Filter(F.Col("r_regionkey").Lt(2)).Rollup(F.Col("r_name")).Agg(F.CountStar().Alias("n")).
 			OrderBy(F.Col("r_name")),
 			"NULL|2;AFRICA|1;AMERICA|1"},
+		{"repartition", nation.Repartition(3, F.Col("n_regionkey")).Filter(F.Col("n_regionkey").Eq(1)).Agg(F.CountStar().Alias("n")),
+			"5"},
+		{"coalesce rename drop", nation.Coalesce(1).WithColumnRenamed("n_name", "name").Drop("n_comment", "n_regionkey").
+			Filter(F.Col("n_nationkey").Lt(2)).OrderBy(F.Col("n_nationkey")),
+			"0|ALGERIA;1|ARGENTINA"},
+		{"drop duplicates", nation.DropDuplicates("n_regionkey").Select(F.Col("n_regionkey")).OrderBy(F.Col("n_regionkey")),
+			"0;1;2;3;4"},
+		{"intersect all", nation.Select(F.Col("n_regionkey")).IntersectAll(region.Select(F.Col("r_regionkey"))).OrderBy(F.Col("n_regionkey")),
+			"0;1;2;3;4"},
 		{"except", nation.Select(F.Col("n_regionkey")).Except(region.Filter(F.Col("r_regionkey").Gt(0)).Select(F.Col("r_regionkey"))),
 			"0"},
 	}
