@@ -52,6 +52,8 @@ func TestUnparseDataFrameAPI(t *testing.T) {
 		{"rollup", region.Filter(F.Col("r_regionkey").Lt(2)).Rollup(F.Col("r_name")).Agg(F.CountStar().Alias("n")).
 			OrderBy(F.Col("r_name")),
 			"NULL|2;AFRICA|1;AMERICA|1"},
+		{"filter after sort", nation.OrderBy(F.Col("n_name").Desc()).Filter(F.Col("n_regionkey").Eq(3)).Select(F.Col("n_name")),
+			"UNITED KINGDOM;RUSSIA;ROMANIA;GERMANY;FRANCE"},
 		{"repartition", nation.Repartition(3, F.Col("n_regionkey")).Filter(F.Col("n_regionkey").Eq(1)).Agg(F.CountStar().Alias("n")),
 			"5"},
 		{"coalesce rename drop", nation.Coalesce(1).WithColumnRenamed("n_name", "name").Drop("n_comment", "n_regionkey").

@@ -220,7 +220,8 @@ func (u *unparser) filter(n *logical.Filter) (*block, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !b.bare() || b.from == "" {
+	// WHERE comes before ORDER BY, so a sorted block takes a filter too.
+	if !(b.sel == nil && !b.grouped && !b.distinct && b.limit < 0 && b.offset < 0 && b.hints == "") || b.from == "" {
 		if b, err = u.wrap(b); err != nil {
 			return nil, err
 		}
