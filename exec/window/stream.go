@@ -131,13 +131,18 @@ func (s *windowStream) Next() (arrow.RecordBatch, error) {
 			return s.emit(), nil
 		}
 		if s.huge != nil {
-			b, err := s.huge.Next()
-			if err == nil {
-				return b, nil
+			cols, n, err := s.huge.nextOutput()
+			if err != nil {
+				s.Close()
+				return nil, err
 			}
-			s.huge.Close()
+			if cols != nil {
+				s.out, s.n, s.pos = cols, n, 0
+				continue
+			}
+			err = s.huge.Close()
 			s.huge = nil
-			if !errors.Is(err, io.EOF) {
+			if err != nil {
 				s.Close()
 				return nil, err
 			}
