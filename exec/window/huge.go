@@ -74,31 +74,26 @@ func whole(sp Spec) bool {
 	return sp.Func.UsesFrame() && sp.Frame.Start.Kind == UnboundedPreceding && sp.Frame.End.Kind == UnboundedFollowing
 }
 
-// startHuge is called with the rows of one window partition that fill the
-// buffer while memory is short. It writes the partition (those rows and the
-// rest of it, still unread) to a spill file and starts evaluating it from
-// there; when a function cannot stream it keeps the rows in memory instead,
-// unless they would pass the memory limit.
-func (s *windowStream) startHuge(cols []arrow.Array) error {
+// startHuge is called when the n pending rows, all of one window partition,
+// fill the buffer while memory is short. It writes the partition (those
+// rows and the rest of it, still unread) to a spill file and starts
+// evaluating it from there; when a function cannot stream it keeps the rows
+// in memory instead, unless they would pass the memory limit.
+func (s *windowStream) startHuge(n int) error {
 	op := s.op
-	n := cols[0].Len()
 	for _, sp := range op.funcs {
 		err := streamable(sp, op.child.Schema())
 		if err == nil {
 			continue
 		}
-		if b := op.env.Budget; b != nil && b.Limit() > 0 && b.Used()+spill.ArraysSize(cols)+s.evalBytes(n) > b.Limit() {
-			releaseArrays(cols)
+		if b := op.env.Budget; b != nil && b.Limit() > 0 && b.Used()+s.pendN+s.evalBytes(n) > b.Limit() {
 			return fmt.Errorf("%w in window %s: a window partition of more than %d rows does not fit in %d bytes: %w",
 				exec.ErrMemoryLimit, sp.Func, n, b.Limit(), err)
 		}
-		b := array.NewRecordBatch(op.child.Schema(), cols, int64(n))
-		releaseArrays(cols)
-		s.pending, s.pendN = []arrow.RecordBatch{b}, spill.Size(b)
 		s.limit = 2 * s.pendN
 		return nil
 	}
-	f, err := s.spillPartition(cols)
+	f, err := s.spillPartition()
 	if err != nil {
 		return err
 	}
@@ -120,15 +115,14 @@ func (s *windowStream) startHuge(cols []arrow.Array) error {
 	return nil
 }
 
-// spillPartition writes cols, the first rows of a window partition, and the
-// partition's rows still unread from the input to a spill file. The rows
-// after the partition are left in s.pending.
-func (s *windowStream) spillPartition(cols []arrow.Array) (*spill.File, error) {
+// spillPartition writes the pending rows, the first rows of a window
+// partition, and the partition's rows still unread from the input to a spill
+// file. The rows after the partition are left in s.pending.
+func (s *windowStream) spillPartition() (*spill.File, error) {
 	op := s.op
 	schema := op.child.Schema()
 	w, err := spill.NewWriter(op.env, schema, &op.stats)
 	if err != nil {
-		releaseArrays(cols)
 		return nil, err
 	}
 	write := func(cols []arrow.Array, i, j int) error {
@@ -144,10 +138,15 @@ func (s *windowStream) spillPartition(cols []arrow.Array) (*spill.File, error) {
 		}
 		return nil
 	}
-	n := cols[0].Len()
-	err = write(cols, 0, n)
-	last := sliceCols(cols, n-1, n)
-	releaseArrays(cols)
+	for _, b := range s.pending {
+		if err == nil {
+			err = w.Write(b)
+		}
+	}
+	lb := s.pending[len(s.pending)-1]
+	last := sliceCols(lb.Columns(), int(lb.NumRows())-1, int(lb.NumRows()))
+	exec.ReleaseAll(s.pending)
+	s.pending, s.pendN = nil, 0
 	defer func() { releaseArrays(last) }()
 	for err == nil && !s.eof {
 		if err = s.ctx.Err(); err != nil {

@@ -198,19 +198,28 @@ func (s *windowStream) fill() error {
 	if len(s.pending) == 0 {
 		return nil
 	}
-	cols, err := s.concat()
-	if err != nil {
-		return err
+	// Find the last window partition start from the partition columns
+	// alone, so that the rows are copied only when evaluated.
+	n := 0
+	for _, b := range s.pending {
+		n += int(b.NumRows())
 	}
-	n := cols[0].Len()
 	same := make([]bool, n)
 	for i := range same {
 		same[i] = i > 0
 	}
 	s.held.Set(int64(n))
+	parts := make([]arrow.Array, len(s.pending))
 	for _, c := range s.op.partCols {
-		if err := adjacentEqual(cols[c], same); err != nil {
-			releaseArrays(cols)
+		for j, b := range s.pending {
+			parts[j] = b.Column(c)
+		}
+		key, err := array.Concatenate(parts, s.op.env.Mem)
+		if err == nil {
+			err = adjacentEqual(key, same)
+			key.Release()
+		}
+		if err != nil {
 			return fmt.Errorf("window: partition column %s: %w", s.op.child.Schema().Field(c).Name, err)
 		}
 	}
@@ -222,23 +231,25 @@ func (s *windowStream) fill() error {
 		}
 	}
 	s.held.Set(0)
-	if last == 0 && !s.eof && s.op.env.ShouldSpillWith(s.evalBytes(n)) {
-		// One window partition fills the buffer and memory is short.
-		return s.startHuge(cols)
+	if last == 0 && !s.eof {
+		// One window partition fills the buffer: stream it from disk when
+		// memory is short or it is much bigger than a chunk, else read on.
+		if b := s.op.env.Budget; b != nil && b.SpillThreshold() >= 0 &&
+			(s.pendN >= 4*s.chunkBytes() || s.op.env.ShouldSpillWith(s.pendN+s.evalBytes(n))) {
+			return s.startHuge(n)
+		}
+		s.limit = 2 * s.pendN
+		return nil
+	}
+	cols, err := s.concat()
+	if err != nil {
+		return err
 	}
 	cut := n
 	if !s.eof {
 		// The rows from the last partition start may continue in the
 		// input still unread.
 		cut = last
-	}
-	if cut == 0 {
-		// Keep reading: the partition may still fit.
-		b := array.NewRecordBatch(s.op.child.Schema(), cols, int64(n))
-		releaseArrays(cols)
-		s.pending, s.pendN = []arrow.RecordBatch{b}, spill.Size(b)
-		s.limit = 2 * s.pendN
-		return nil
 	}
 	s.limit = s.chunkBytes()
 	head := sliceCols(cols, 0, cut)
