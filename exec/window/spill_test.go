@@ -65,7 +65,7 @@ func otherSpecs(def arrow.Array) []Spec {
 
 // runWindow evaluates specs over rows in one partition and returns the
 // output rows by id, and what the operator spilled.
-func runWindow(t *testing.T, env *exec.Env, rows [][]any, partCols []int, order []xsort.Key, specs []Spec) (map[int64][]any, int64) {
+func runWindow(t *testing.T, env *exec.Env, rows [][]any, partCols []int, order []xsort.Key, specs []Spec) (map[int64][]any, int64, int64) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(5, 6))
 	src, _ := source(r, env.Mem, rows, 1, false)
@@ -82,7 +82,11 @@ func runWindow(t *testing.T, env *exec.Env, rows [][]any, partCols []int, order 
 	for _, row := range got {
 		byID[row[0].(int64)] = row
 	}
-	return byID, op.(exec.Spiller).SpillFiles()
+	sp, ok := op.(exec.Spiller)
+	if !ok {
+		t.Fatal("the window operator does not report its spilling")
+	}
+	return byID, op.(*windowOp).stats.Files(), sp.SpillFiles()
 }
 
 // TestSpillMatchesInMemory evaluates every window function and frame kind
@@ -112,13 +116,16 @@ func TestSpillMatchesInMemory(t *testing.T) {
 						specs = append(specs, otherSpecs(def)...)
 					}
 					rows := spillRows(rand.New(rand.NewPCG(uint64(oi), 9)), 2500)
-					want, _ := runWindow(t, &exec.Env{Mem: mem, BatchSize: 37}, rows, partCols, order, specs)
+					want, _, _ := runWindow(t, &exec.Env{Mem: mem, BatchSize: 37}, rows, partCols, order, specs)
 					b := exec.NewBudget(mem, 0, nil)
 					b.SetSpillThreshold(0)
 					dir := t.TempDir()
-					got, files := runWindow(t, &exec.Env{Mem: b, Budget: b, BatchSize: 37, TempDir: dir}, rows, partCols, order, specs)
+					got, files, all := runWindow(t, &exec.Env{Mem: b, Budget: b, BatchSize: 37, TempDir: dir}, rows, partCols, order, specs)
 					if kind == "stream" && files == 0 {
 						t.Fatal("no window partition was spilled")
+					}
+					if order != nil && all <= files {
+						t.Fatalf("the window reports %d spill files, its own %d: the sort's are missing", all, files)
 					}
 					if kind == "memory" && files != 0 {
 						t.Fatalf("%d window partitions spilled with functions that cannot stream", files)

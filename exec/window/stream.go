@@ -40,13 +40,29 @@ func (op *windowOp) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	return &windowStream{op: op, ctx: ctx, p: p, held: exec.NewHeld(op.env.Budget)}, nil
 }
 
-// SpilledBytes implements exec.Spiller: the bytes the operator wrote to disk
-// for window partitions too big for memory (the sort before it counts its
-// own).
-func (op *windowOp) SpilledBytes() int64 { return op.stats.Bytes() }
+// SpilledBytes implements exec.Spiller: the bytes the operator wrote to disk,
+// for window partitions too big for memory and by the sorts of its
+// partitions, over all its runs.
+func (op *windowOp) SpilledBytes() int64 {
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	n := op.stats.Bytes()
+	for _, s := range op.sorts {
+		n += s.SpilledBytes()
+	}
+	return n
+}
 
-// SpillFiles implements exec.Spiller.
-func (op *windowOp) SpillFiles() int64 { return op.stats.Files() }
+// SpillFiles implements exec.Spiller: the number of spill files written.
+func (op *windowOp) SpillFiles() int64 {
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	n := op.stats.Files()
+	for _, s := range op.sorts {
+		n += s.SpillFiles()
+	}
+	return n
+}
 
 // onePartition exposes partition p of op as a one-partition operator. It
 // opens op under ctx, the window stream's context, whatever context it is
@@ -102,6 +118,11 @@ func (s *windowStream) open() error {
 			return fmt.Errorf("window: %w", err)
 		}
 		in = srt
+		if sp, ok := srt.(exec.Spiller); ok {
+			op.mu.Lock()
+			op.sorts = append(op.sorts, sp)
+			op.mu.Unlock()
+		}
 	}
 	st, err := exec.Open(s.ctx, in, 0)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -25,6 +26,9 @@ type windowOp struct {
 	sortKeys  []xsort.Key
 	rangeKind keyKind
 	stats     exec.SpillStats
+
+	mu    sync.Mutex     // guards sorts
+	sorts []exec.Spiller // the sorts of the executed partitions
 }
 
 // New returns the window operator: every partition of child is sorted by
