@@ -1,15 +1,13 @@
 package window
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/aggregate"
@@ -27,6 +25,10 @@ type windowOp struct {
 	schema    *arrow.Schema
 	sortKeys  []xsort.Key
 	rangeKind keyKind
+	stats     exec.SpillStats
+
+	mu    sync.Mutex     // guards sorts
+	sorts []exec.Spiller // the sorts of the executed partitions
 }
 
 // New returns the window operator: every partition of child is sorted by
@@ -168,240 +170,4 @@ func (op *windowOp) String() string {
 		ord[i] = k.String()
 	}
 	return fmt.Sprintf("Window(partition=%v, order=[%s], funcs=[%s])", op.partCols, strings.Join(ord, ", "), strings.Join(fs, ", "))
-}
-
-// Execute implements exec.Operator. The partition is read, sorted and
-// evaluated on the first Next.
-func (op *windowOp) Execute(ctx context.Context, p int) (exec.Stream, error) {
-	if err := exec.CheckPartition(op, p); err != nil {
-		return nil, err
-	}
-	return &windowStream{op: op, ctx: ctx, p: p}, nil
-}
-
-type windowStream struct {
-	op   *windowOp
-	ctx  context.Context
-	p    int
-	done bool
-	cols []arrow.Array
-	n    int
-	pos  int
-}
-
-func (s *windowStream) Next() (arrow.RecordBatch, error) {
-	if !s.done {
-		s.done = true
-		if err := s.run(); err != nil {
-			s.release()
-			return nil, err
-		}
-	}
-	if err := s.ctx.Err(); err != nil {
-		return nil, err
-	}
-	if s.pos >= s.n {
-		return nil, io.EOF
-	}
-	end := min(s.n, s.pos+s.op.env.BatchSize)
-	out := make([]arrow.Array, len(s.cols))
-	for i, c := range s.cols {
-		out[i] = array.NewSlice(c, int64(s.pos), int64(end))
-	}
-	b := array.NewRecordBatch(s.op.schema, out, int64(end-s.pos))
-	for _, c := range out {
-		c.Release()
-	}
-	s.pos = end
-	if s.pos >= s.n {
-		s.release()
-	}
-	return b, nil
-}
-
-func (s *windowStream) Close() error {
-	s.done = true
-	s.release()
-	s.pos, s.n = 0, 0
-	return nil
-}
-
-func (s *windowStream) release() {
-	for _, c := range s.cols {
-		if c != nil {
-			c.Release()
-		}
-	}
-	s.cols = nil
-}
-
-// drainBatches collects the non-empty batches of a stream.
-func drainBatches(ctx context.Context, st exec.Stream) ([]arrow.RecordBatch, error) {
-	var out []arrow.RecordBatch
-	err := exec.Drain(ctx, st, func(b arrow.RecordBatch) error {
-		if b.NumRows() > 0 {
-			b.Retain()
-			out = append(out, b)
-		}
-		return nil
-	})
-	if err != nil {
-		exec.ReleaseAll(out)
-		return nil, err
-	}
-	return out, nil
-}
-
-// read returns the partition's rows sorted by the window keys, one array a
-// column (nil for an empty partition). The child partition is read first and
-// sorted from memory, so that the child runs under the stream's context.
-func (s *windowStream) read() ([]arrow.Array, error) {
-	op := s.op
-	st, err := exec.Open(s.ctx, op.child, s.p)
-	if err != nil {
-		return nil, err
-	}
-	batches, err := drainBatches(s.ctx, st)
-	if err != nil {
-		return nil, err
-	}
-	if len(batches) == 0 {
-		return nil, nil
-	}
-	if len(op.sortKeys) > 0 {
-		src := exec.NewMemorySource(op.child.Schema(), [][]arrow.RecordBatch{batches})
-		exec.ReleaseAll(batches)
-		defer src.Release()
-		srt, err := xsort.NewSort(op.env, src, op.sortKeys)
-		if err != nil {
-			return nil, fmt.Errorf("window: %w", err)
-		}
-		sst, err := exec.Open(s.ctx, srt, 0)
-		if err != nil {
-			return nil, err
-		}
-		if batches, err = drainBatches(s.ctx, sst); err != nil {
-			return nil, err
-		}
-	}
-	defer exec.ReleaseAll(batches)
-	nc := op.child.Schema().NumFields()
-	cols := make([]arrow.Array, nc)
-	parts := make([]arrow.Array, len(batches))
-	for i := range nc {
-		for j, b := range batches {
-			parts[j] = b.Column(i)
-		}
-		if len(parts) == 1 {
-			parts[0].Retain()
-			cols[i] = parts[0]
-			continue
-		}
-		c, err := array.Concatenate(parts, op.env.Mem)
-		if err != nil {
-			releaseArrays(cols)
-			return nil, fmt.Errorf("window: column %s: %w", op.child.Schema().Field(i).Name, err)
-		}
-		cols[i] = c
-	}
-	return cols, nil
-}
-
-func releaseArrays(cols []arrow.Array) {
-	for _, c := range cols {
-		if c != nil {
-			c.Release()
-		}
-	}
-}
-
-func (s *windowStream) run() error {
-	cols, err := s.read()
-	if err != nil || cols == nil {
-		return err
-	}
-	op := s.op
-	s.cols = cols
-	n := cols[0].Len()
-	s.n = n
-	// newPart[i] / newPeer[i]: row i starts a window partition / peer group.
-	same := make([]bool, n)
-	for i := range same {
-		same[i] = i > 0
-	}
-	for _, c := range op.partCols {
-		if err := adjacentEqual(cols[c], same); err != nil {
-			return fmt.Errorf("window: partition column %s: %w", op.child.Schema().Field(c).Name, err)
-		}
-	}
-	var parts []int
-	for i := range n {
-		if !same[i] {
-			parts = append(parts, i)
-		}
-	}
-	parts = append(parts, n)
-	for _, k := range op.order {
-		if err := adjacentEqual(cols[k.Col], same); err != nil {
-			return fmt.Errorf("window: order column %s: %w", op.child.Schema().Field(k.Col).Name, err)
-		}
-	}
-	// peerStart[i], peerEnd[i]: the peer group of row i is [peerStart, peerEnd).
-	peerStart := make([]int32, n)
-	peerEnd := make([]int32, n)
-	for i := range n {
-		if same[i] {
-			peerStart[i] = peerStart[i-1]
-		} else {
-			peerStart[i] = int32(i)
-		}
-	}
-	for i := n - 1; i >= 0; i-- {
-		if i+1 < n && same[i+1] {
-			peerEnd[i] = peerEnd[i+1]
-		} else {
-			peerEnd[i] = int32(i + 1)
-		}
-	}
-	g := &group{mem: op.env.Mem, n: n, parts: parts, peerStart: peerStart, peerEnd: peerEnd}
-	for _, sp := range op.funcs {
-		if err := s.ctx.Err(); err != nil {
-			return err
-		}
-		var in arrow.Array
-		if sp.Func.NeedsInput() {
-			in = cols[sp.Input]
-		}
-		var lo, hi []int32
-		if sp.Func.UsesFrame() {
-			var key arrow.Array
-			var desc, nullsFirst bool
-			if len(op.order) == 1 {
-				key, desc, nullsFirst = cols[op.order[0].Col], op.order[0].Desc, op.order[0].NullsFirst
-			}
-			lo, hi, err = g.frame(sp.Frame, key, desc, nullsFirst, op.rangeKind)
-			if err != nil {
-				return fmt.Errorf("window %s: %w", sp.Name, err)
-			}
-		}
-		var res arrow.Array
-		if sp.Func == Agg {
-			var in2 arrow.Array
-			if sp.Agg.Func.TwoInputs() {
-				in2 = cols[sp.Input2]
-			}
-			res, err = aggregate.EvalFrames(g.mem, sp.Agg, in, in2, lo, hi)
-			if err == nil && res.Len() != n {
-				res.Release()
-				err = fmt.Errorf("%d results for %d rows", res.Len(), n)
-			}
-		} else {
-			res, err = g.eval(sp, in, lo, hi)
-		}
-		if err != nil {
-			return fmt.Errorf("window %s %s: %w", sp.Name, sp.Func, err)
-		}
-		s.cols = append(s.cols, res)
-	}
-	return nil
 }
