@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,7 +66,8 @@ type ioRow struct {
 	rows           int64
 }
 
-// runIO is suite io: one CSV and one Parquet file of at least ioMinBytes
+// runIO is suite io: one CSV and one Parquet file (-queries csv or parquet
+// picks one) of at least ioMinBytes
 // each (made from SF 1 lineitem when missing), each scanned whole by ioQuery
 // with 1 and with 2 cores by gspark and DuckDB, the answers checked against
 // each other.
@@ -91,8 +93,17 @@ func runIOWith(ctx context.Context, cfg config, minBytes int64, log io.Writer) e
 		}
 	}
 	dir := filepath.Join(cfg.dataDir, "io")
-	files := []ioFile{{format: "csv", path: filepath.Join(dir, "lineitem.csv")},
-		{format: "parquet", path: filepath.Join(dir, "lineitem.parquet")}}
+	var files []ioFile
+	for _, format := range []string{"csv", "parquet"} {
+		if cfg.queries == nil || slices.Contains(cfg.queries, format) {
+			files = append(files, ioFile{format: format, path: filepath.Join(dir, "lineitem."+format)})
+		}
+	}
+	for _, q := range cfg.queries {
+		if q != "csv" && q != "parquet" {
+			return fmt.Errorf("suite io: unknown file %q (want csv, parquet or both)", q)
+		}
+	}
 	for i := range files {
 		if err := ensureIOFile(ctx, d, src, &files[i], minBytes, log); err != nil {
 			return err

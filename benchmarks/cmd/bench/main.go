@@ -115,6 +115,9 @@ func main() {
 		}
 		err = runTPCH(ctx, cfg, os.Stdout)
 	case "io":
+		if !queriesSet {
+			cfg.queries = nil
+		}
 		err = runIO(ctx, cfg, os.Stdout)
 	default:
 		err = fmt.Errorf("unknown suite %q (want micro, tpch or io)", cfg.suite)
