@@ -111,6 +111,9 @@ type Options struct {
 	// LineOffset is the number of lines before the text read (a split of a
 	// file, see PlanSplits), so that errors give the file's line numbers.
 	LineOffset int
+	// ByteOffset is the offset in the file of the text read (a split's
+	// Start), so that errors give the file's byte offsets.
+	ByteOffset int64
 	// BatchSize is the number of rows per batch read; default 8192.
 	BatchSize int
 	// MaxCharsPerColumn bounds the characters of one field (Spark's

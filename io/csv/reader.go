@@ -83,6 +83,7 @@ func NewReader(r io.Reader, name string, schema *arrow.Schema, opts Options) (*R
 	rd := &Reader{cfg: cfg, sc: newScanner(text, name, cfg), schema: schema, release: release}
 	rd.sc.keepRaw = corrupt >= 0
 	rd.sc.line = cfg.LineOffset
+	rd.sc.off = cfg.ByteOffset
 	rd.bld = array.NewRecordBuilder(cfg.Mem, schema)
 	for i, f := range schema.Fields() {
 		if i == corrupt {

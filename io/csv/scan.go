@@ -45,12 +45,17 @@ type scanner struct {
 }
 
 func newScanner(r io.Reader, name string, c *config) *scanner {
+	return newScannerSize(r, name, c, 64<<10)
+}
+
+// newScannerSize is newScanner reading through a buffer of size bytes.
+func newScannerSize(r io.Reader, name string, c *config, size int) *scanner {
 	sep := byte('\n')
 	if c.LineSep != 0 {
 		sep = byte(c.LineSep)
 	}
 	return &scanner{
-		br:    bufio.NewReaderSize(r, 64<<10),
+		br:    bufio.NewReaderSize(r, size),
 		name:  name,
 		delim: c.delim, quote: c.quote, escape: c.escape,
 		sep: sep, comment: byte(c.Comment),

@@ -105,8 +105,8 @@ const splitSize = 32 << 20
 
 // Operator implements Source. Files are parsed and the requested columns
 // picked after parsing; an uncompressed UTF-8 file larger than splitSize is
-// cut into byte ranges of whole records when it has no quotes (see
-// csv.PlanSplits) so that one big file is read on every core.
+// cut into byte ranges of whole records (see csv.PlanSplits) so that one
+// big file is read on every core.
 func (s *CSVSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Operator, error) {
 	opts := s.opts
 	opts.Mem = env.Mem
@@ -168,6 +168,7 @@ func (s *CSVSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Opera
 			if sp.Start > 0 {
 				o.Header = false
 				o.LineOffset = sp.FirstLine
+				o.ByteOffset = sp.Start
 			}
 		}
 		r, err := csv.NewReader(text, u.path, s.schema, o)

@@ -71,7 +71,7 @@ func main() {
 	flag.IntVar(&cfg.partitions, "partitions", 2, "gspark partitions")
 	flag.IntVar(&cfg.threads, "threads", 2, "DuckDB threads")
 	flag.IntVar(&cfg.workers, "workers", 2, "goroutines of the scan baselines")
-	flag.StringVar(&cfg.suite, "suite", "micro", "micro: the queries of -queries; tpch: the 22 TPC-H queries over all eight tables (-queries may pick a subset, e.g. q01,q06)")
+	flag.StringVar(&cfg.suite, "suite", "micro", "micro: the queries of -queries; tpch: the 22 TPC-H queries over all eight tables (-queries may pick a subset, e.g. q01,q06); io: one ≥1 GiB CSV and one ≥1 GiB Parquet file scanned with 1 and 2 cores")
 	flag.StringVar(&cfg.tpchDir, "tpch-queries", "../testdata/tpch", "directory of the TPC-H queries q01.sql ... q22.sql and their ORDER BY keys, order_keys.txt (suite tpch)")
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Minute, "longest a gspark TPC-H query may run before it is reported as a timeout (suite tpch)")
 	flag.StringVar(&cfg.memText, "memory", "12GiB", "gspark's per-query memory limit, e.g. 2GiB or a number of bytes (suite tpch; 0: none)")
@@ -114,8 +114,13 @@ func main() {
 			cfg.queries = nil
 		}
 		err = runTPCH(ctx, cfg, os.Stdout)
+	case "io":
+		if !queriesSet {
+			cfg.queries = nil
+		}
+		err = runIO(ctx, cfg, os.Stdout)
 	default:
-		err = fmt.Errorf("unknown suite %q (want micro or tpch)", cfg.suite)
+		err = fmt.Errorf("unknown suite %q (want micro, tpch or io)", cfg.suite)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
