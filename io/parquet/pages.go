@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"math/bits"
 	"unsafe"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/snappy"
 	"github.com/klauspost/compress/zstd"
 	pq "github.com/parquet-go/parquet-go"
@@ -62,6 +64,9 @@ type chunkPages struct {
 	hasDict bool
 	dictGen int // incremented each time a dictionary page is read
 	page    int // pages read so far (dictionary pages included)
+
+	gz    *gzip.Reader // GZIP pages' decoder, reused across pages
+	gzSrc bytes.Reader
 }
 
 // dictValues is a decoded dictionary page: n values, fixed-width in physical
@@ -112,7 +117,8 @@ func reuseChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk, old *chun
 	p := &chunkPages{c: c, codec: md.Codec, left: md.NumValues, size: md.TotalCompressedSize}
 	switch md.Codec {
 	case format.Uncompressed, format.Lz4Raw, format.Lz4:
-	case format.Snappy, format.Gzip, format.Brotli, format.Zstd:
+	case format.Gzip:
+	case format.Snappy, format.Brotli, format.Zstd:
 		p.dec = pq.LookupCompressionCodec(md.Codec)
 	default:
 		return nil, fmt.Errorf("compression codec %s not supported", md.Codec)
@@ -123,6 +129,7 @@ func reuseChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk, old *chun
 		p.i32, p.i64, p.f32, p.f64 = old.i32[:0], old.i64[:0], old.f32[:0], old.f64[:0]
 		p.bytes, p.offs, p.idx = old.bytes[:0], old.offs[:0], old.idx[:0]
 		p.dict = dictValues{fixed: old.dict.fixed[:0], bdata: old.dict.bdata[:0], boff: old.dict.boff[:0]}
+		p.gz = old.gz
 	}
 	if old != nil && old.rbuf != nil && int64(old.rbuf.Size()) >= min(md.TotalCompressedSize, readBufferSize) {
 		p.rbuf = old.rbuf
@@ -254,6 +261,15 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 			return nil, fmt.Errorf("LZ4 page decompressed to %d bytes, header says %d", k, n)
 		}
 		return out, nil
+	case p.codec == format.Gzip:
+		if cap(p.unz) < n {
+			p.unz = make([]byte, n)
+		}
+		out := p.unz[:n]
+		if err := p.gunzip(src, out); err != nil {
+			return nil, fmt.Errorf("GZIP: %w", err)
+		}
+		return out, nil
 	default:
 		if p.codec == format.Snappy {
 			// Snappy allocates the length its stream declares.
@@ -292,6 +308,37 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		}
 		return out, nil
 	}
+}
+
+// gunzip decompresses the GZIP page src into out, which must be exactly
+// its decompressed size. (parquet-go's GZIP codec panics on a page whose
+// gzip header is damaged, so the reader decodes GZIP itself.)
+func (p *chunkPages) gunzip(src, out []byte) error {
+	p.gzSrc.Reset(src)
+	var err error
+	if p.gz == nil {
+		p.gz, err = gzip.NewReader(&p.gzSrc)
+	} else {
+		err = p.gz.Reset(&p.gzSrc)
+	}
+	if err != nil {
+		return err
+	}
+	k, err := io.ReadFull(p.gz, out)
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("page decompressed to %d bytes, header says %d", k, len(out))
+		}
+		return err
+	}
+	// The stream must end here (this also checks its CRC and length).
+	var one [1]byte
+	if m, err := p.gz.Read(one[:]); m > 0 {
+		return fmt.Errorf("page decompresses to more than the %d bytes its header says", len(out))
+	} else if err != nil && err != io.EOF {
+		return err
+	}
+	return nil
 }
 
 // initialExpansion is the multiple of a compressed page's size allocated
