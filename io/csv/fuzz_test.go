@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -67,8 +68,24 @@ func FuzzRead(f *testing.F) {
 	for _, s := range []string{"a,b\n1,2\n", "\"x\ny\",1\n", "1.5,2020-01-01,true\n", "\"", "a,\"b\"c\n", "-0.0001,1e400\n"} {
 		f.Add([]byte(s), true)
 	}
-	f.Fuzz(func(t *testing.T, data []byte, header bool) { readAny(t, data, header) })
+	f.Fuzz(func(t *testing.T, data []byte, header bool) {
+		sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+		metrics.Read(sample)
+		before := sample[0].Value.Uint64()
+		readAny(t, data, header)
+		metrics.Read(sample)
+		// The fuzz worker runs one input at a time on this goroutine, so
+		// the heap allocations between the samples are the read's.
+		if n := sample[0].Value.Uint64() - before; n > fuzzAllocLimit {
+			t.Fatalf("reading a %d-byte input allocated %d bytes (%.1f MiB), over the %d MiB bound",
+				len(data), n, float64(n)/(1<<20), fuzzAllocLimit>>20)
+		}
+	})
 }
+
+// fuzzAllocLimit is the most that reading one fuzz input may allocate in
+// total, its inference and every schema tried included.
+const fuzzAllocLimit = 64 << 20
 
 // namesFile fails unless a read error names the file it came from.
 func namesFile(t testing.TB, err error) {

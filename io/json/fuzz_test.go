@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -69,8 +70,24 @@ func FuzzRead(f *testing.F) {
 	for _, s := range []string{"{\"a\": 1}\n{\"a\": 2.5}\n", "{\"a\": {\"b\": [1, {}]}}", "{\"a\": \"\\ud83d\\ude00\"}", "{", "[1]", "{\"a\": 1e400}"} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) { readAny(t, data) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+		metrics.Read(sample)
+		before := sample[0].Value.Uint64()
+		readAny(t, data)
+		metrics.Read(sample)
+		// The fuzz worker runs one input at a time on this goroutine, so
+		// the heap allocations between the samples are the read's.
+		if n := sample[0].Value.Uint64() - before; n > fuzzAllocLimit {
+			t.Fatalf("reading a %d-byte input allocated %d bytes (%.1f MiB), over the %d MiB bound",
+				len(data), n, float64(n)/(1<<20), fuzzAllocLimit>>20)
+		}
+	})
 }
+
+// fuzzAllocLimit is the most that reading one fuzz input may allocate in
+// total, its inference and every schema tried included.
+const fuzzAllocLimit = 64 << 20
 
 // namesFile fails unless a read error names the file it came from.
 func namesFile(t testing.TB, err error) {

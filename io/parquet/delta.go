@@ -41,6 +41,12 @@ func decodeDelta[T int32 | int64](dst []T, src []byte, n int) ([]T, error) {
 	if total < uint64(n) {
 		return dst, fmt.Errorf("delta: stream holds %d values, page needs %d", total, n)
 	}
+	// Each block after the first value takes at least a min-delta byte and
+	// a bit width per miniblock: a count the bytes cannot hold is refused
+	// before the values are allocated.
+	if n > 1 && uint64(n-1+int(blockSize)-1)/blockSize*(numMini+1) > uint64(len(src)) {
+		return dst, fmt.Errorf("delta: %d values need more than the %d bytes left", n, len(src))
+	}
 	if cap(dst) < n {
 		dst = make([]T, n)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -197,9 +198,9 @@ func (b *nestBuilder) field(i, def, rep int, asElement bool) (*nestNode, int, er
 		if err != nil {
 			return nil, 0, err
 		}
-		if key.def != def+1 {
-			return nil, 0, fmt.Errorf("MAP %s: optional keys not supported", el.Name)
-		}
+		// Optional keys (some writers declare them) are read; a key that
+		// is actually null fails the read naming its row, as Spark
+		// refuses null map keys.
 		return &nestNode{kind: nkMap, typ: arrow.MapOf(key.typ, val.typ), def: def, elemDef: def + 1, rep: rep + 1,
 			children: []*nestNode{key, val}, first: first, end: len(b.leaves)}, next, nil
 	}
@@ -489,9 +490,10 @@ func (nr *nestRows) build(mem memory.Allocator, node *nestNode, rs [][]rng) (arr
 			return nil, err
 		}
 		if key.NullN() > 0 {
+			row := nr.nullKeyRow(node.children[0], sub, key)
 			key.Release()
 			obuf.Release()
-			return nil, errors.New("null map key")
+			return nil, fmt.Errorf("null map key in row %d of the row group (map keys cannot be null)", row)
 		}
 		val, err := nr.build(mem, node.children[1], sub)
 		if err != nil {
@@ -512,6 +514,26 @@ func (nr *nestRows) build(mem memory.Allocator, node *nestNode, rs [][]rng) (arr
 	obuf.Release()
 	child.Release()
 	return d, nil
+}
+
+// nullKeyRow returns the row (counted from the start of the row group) of
+// the first null in key, the keys of a map node whose slots are
+// sub[keyNode.first].
+func (nr *nestRows) nullKeyRow(keyNode *nestNode, sub [][]rng, key arrow.ArrayData) int {
+	valid := key.Buffers()[0]
+	j := 0
+	for ; j < key.Len(); j++ {
+		if valid != nil && !bitutil.BitIsSet(valid.Bytes(), key.Offset()+j) {
+			break
+		}
+	}
+	slots := sub[keyNode.first]
+	if j >= len(slots) {
+		return -1
+	}
+	starts := nr.leaves[keyNode.first].rowStart
+	e := slots[j].s
+	return sort.Search(len(starts)-1, func(i int) bool { return starts[i+1] > e })
 }
 
 // buildLeaf gathers the values of a leaf's slots (one entry each).

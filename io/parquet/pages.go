@@ -2,14 +2,19 @@ package parquet
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"math/bits"
 	"unsafe"
 
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/snappy"
+	"github.com/klauspost/compress/zstd"
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding/plain"
@@ -58,6 +63,10 @@ type chunkPages struct {
 	dict    dictValues
 	hasDict bool
 	dictGen int // incremented each time a dictionary page is read
+	page    int // pages read so far (dictionary pages included)
+
+	gz    *gzip.Reader // GZIP pages' decoder, reused across pages
+	gzSrc bytes.Reader
 }
 
 // dictValues is a decoded dictionary page: n values, fixed-width in physical
@@ -108,7 +117,8 @@ func reuseChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk, old *chun
 	p := &chunkPages{c: c, codec: md.Codec, left: md.NumValues, size: md.TotalCompressedSize}
 	switch md.Codec {
 	case format.Uncompressed, format.Lz4Raw, format.Lz4:
-	case format.Snappy, format.Gzip, format.Brotli, format.Zstd:
+	case format.Gzip:
+	case format.Snappy, format.Brotli, format.Zstd:
 		p.dec = pq.LookupCompressionCodec(md.Codec)
 	default:
 		return nil, fmt.Errorf("compression codec %s not supported", md.Codec)
@@ -119,6 +129,7 @@ func reuseChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk, old *chun
 		p.i32, p.i64, p.f32, p.f64 = old.i32[:0], old.i64[:0], old.f32[:0], old.f64[:0]
 		p.bytes, p.offs, p.idx = old.bytes[:0], old.offs[:0], old.idx[:0]
 		p.dict = dictValues{fixed: old.dict.fixed[:0], bdata: old.dict.bdata[:0], boff: old.dict.boff[:0]}
+		p.gz = old.gz
 	}
 	if old != nil && old.rbuf != nil && int64(old.rbuf.Size()) >= min(md.TotalCompressedSize, readBufferSize) {
 		p.rbuf = old.rbuf
@@ -132,9 +143,18 @@ func reuseChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk, old *chun
 }
 
 // next returns the next data page, reading any dictionary page before it.
-// The page's slices stay valid until the next call.
+// The page's slices stay valid until the next call. Errors name the page
+// (counted from 0 within the column chunk, dictionary pages included).
 func (p *chunkPages) next() (*dataPage, error) {
-	for {
+	dp, err := p.nextPage()
+	if err != nil {
+		return nil, fmt.Errorf("page %d: %w", p.page, err)
+	}
+	return dp, nil
+}
+
+func (p *chunkPages) nextPage() (*dataPage, error) {
+	for ; ; p.page++ {
 		if p.left <= 0 {
 			return nil, errors.New("column chunk has fewer values than the row group has rows")
 		}
@@ -173,12 +193,14 @@ func (p *chunkPages) next() (*dataPage, error) {
 			if err != nil {
 				return nil, fmt.Errorf("data page: %w", err)
 			}
+			p.page++
 			return dp, nil
 		case format.DataPageV2:
 			dp, err := p.readV2(&h, raw)
 			if err != nil {
 				return nil, fmt.Errorf("data page v2: %w", err)
 			}
+			p.page++
 			return dp, nil
 		case format.IndexPage:
 		default:
@@ -193,6 +215,15 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		// An empty section some writers store without codec framing (a
 		// v2 page holding only nulls).
 		return src, nil
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("negative decompressed size %d", n)
+	}
+	if limit := maxDecompressed(p.codec, len(src)); p.codec != format.Uncompressed && int64(n) > limit {
+		// Checked before allocating: a damaged header must not make the
+		// reader allocate more than the page's bytes can expand to.
+		return nil, fmt.Errorf("header says the %d-byte %s page decompresses to %d bytes, more than %s can expand it to (%d)",
+			len(src), p.codec, n, p.codec, limit)
 	}
 	switch {
 	case p.codec == format.Uncompressed:
@@ -230,13 +261,42 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 			return nil, fmt.Errorf("LZ4 page decompressed to %d bytes, header says %d", k, n)
 		}
 		return out, nil
-	default:
+	case p.codec == format.Gzip:
 		if cap(p.unz) < n {
 			p.unz = make([]byte, n)
 		}
+		out := p.unz[:n]
+		if err := p.gunzip(src, out); err != nil {
+			return nil, fmt.Errorf("GZIP: %w", err)
+		}
+		return out, nil
+	default:
+		if p.codec == format.Snappy {
+			// Snappy allocates the length its stream declares.
+			if dl, err := snappy.DecodedLen(src); err != nil || dl != n {
+				return nil, fmt.Errorf("SNAPPY page declares %d bytes (%v), header says %d", dl, err, n)
+			}
+		}
+		if p.codec == format.Zstd {
+			// The zstd decoder allocates the size a frame declares.
+			var zh zstd.Header
+			if err := zh.Decode(src); err == nil && zh.HasFCS && zh.FrameContentSize > uint64(n) {
+				return nil, fmt.Errorf("ZSTD frame declares %d bytes, page header says %d", zh.FrameContentSize, n)
+			}
+		}
+		alloc := n
+		if p.codec == format.Zstd || p.codec == format.Brotli {
+			// These can expand far more than a damaged page should make
+			// the reader allocate up front: the buffer starts at what
+			// such pages typically need and grows with the output.
+			alloc = min(n, max(len(src)*initialExpansion, 64<<10))
+		}
+		if cap(p.unz) < alloc {
+			p.unz = make([]byte, alloc)
+		}
 		// Codecs may return their output in a new slice: use what they
 		// return, never the buffer passed in.
-		out, err := p.dec.Decode(p.unz[:n], src)
+		out, err := p.dec.Decode(p.unz[:min(n, cap(p.unz))], src)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.codec, err)
 		}
@@ -248,6 +308,63 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		}
 		return out, nil
 	}
+}
+
+// gunzip decompresses the GZIP page src into out, which must be exactly
+// its decompressed size. (parquet-go's GZIP codec panics on a page whose
+// gzip header is damaged, so the reader decodes GZIP itself.)
+func (p *chunkPages) gunzip(src, out []byte) error {
+	p.gzSrc.Reset(src)
+	var err error
+	if p.gz == nil {
+		p.gz, err = gzip.NewReader(&p.gzSrc)
+	} else {
+		err = p.gz.Reset(&p.gzSrc)
+	}
+	if err != nil {
+		return err
+	}
+	k, err := io.ReadFull(p.gz, out)
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("page decompressed to %d bytes, header says %d", k, len(out))
+		}
+		return err
+	}
+	// The stream must end here (this also checks its CRC and length).
+	var one [1]byte
+	if m, err := p.gz.Read(one[:]); m > 0 {
+		return fmt.Errorf("page decompresses to more than the %d bytes its header says", len(out))
+	} else if err != nil && err != io.EOF {
+		return err
+	}
+	return nil
+}
+
+// initialExpansion is the multiple of a compressed page's size allocated
+// for its output before a ZSTD or BROTLI decoder grows it.
+const initialExpansion = 16
+
+// maxDecompressed returns the most bytes n compressed bytes of codec can
+// decompress to, from each format's densest encoding: SNAPPY's 3-byte copy
+// of 64 bytes (21.4x); an LZ4 sequence's match length growing by 255 per
+// byte; DEFLATE's 258-byte matches in 2 bits (1032x); a ZSTD RLE block of
+// 3 header bytes and 1 byte expanding to the 128 KiB block maximum
+// (32768x). BROTLI has no such bound that helps (a few bits may copy
+// megabytes), so it is bounded only by the int32 page size.
+func maxDecompressed(codec format.CompressionCodec, n int) int64 {
+	m := int64(n)
+	switch codec {
+	case format.Snappy:
+		return 22*m + 16
+	case format.Lz4, format.Lz4Raw:
+		return 256*m + 64
+	case format.Gzip:
+		return 1032*m + 1032
+	case format.Zstd:
+		return 32768*m + 128<<10
+	}
+	return math.MaxInt32
 }
 
 // hadoopLZ4 decompresses src framed as Hadoop's Lz4Codec writes it (the
@@ -320,6 +437,9 @@ func (p *chunkPages) readV1(h *format.PageHeader, raw []byte) (*dataPage, error)
 	if dh.NumValues < 0 {
 		return nil, errors.New("negative value count")
 	}
+	if err := p.checkCount(int64(dh.NumValues)); err != nil {
+		return nil, err
+	}
 	data, err := p.decompress(raw, int(h.UncompressedPageSize))
 	if err != nil {
 		return nil, err
@@ -368,6 +488,9 @@ func (p *chunkPages) readV2(h *format.PageHeader, raw []byte) (*dataPage, error)
 	}
 	if dh.NumValues < 0 || dh.NumNulls < 0 || dh.NumRows < 0 || dh.DefinitionLevelsByteLength < 0 || dh.RepetitionLevelsByteLength < 0 {
 		return nil, errors.New("negative count in header")
+	}
+	if err := p.checkCount(int64(dh.NumValues)); err != nil {
+		return nil, err
 	}
 	maxDef, maxRep := p.c.levels()
 	if maxRep == 0 && dh.NumRows != dh.NumValues {
@@ -452,6 +575,15 @@ func (p *chunkPages) decodeDefs(dp *dataPage, src []byte, maxDef int) error {
 		} else if d > md {
 			return fmt.Errorf("definition level %d above the maximum %d", d, maxDef)
 		}
+	}
+	return nil
+}
+
+// checkCount refuses a page of more values than its column chunk has left,
+// before anything is decompressed or allocated for it.
+func (p *chunkPages) checkCount(n int64) error {
+	if n > p.left {
+		return fmt.Errorf("page has %d values, column chunk has %d left", n, p.left)
 	}
 	return nil
 }
@@ -679,8 +811,11 @@ func decodeLevels(dst, src []byte, bitWidth, n int) ([]byte, error) {
 		return dst, fmt.Errorf("level bit width %d not supported", bitWidth)
 	}
 	dst = dst[:0]
-	if cap(dst) < n {
-		dst = make([]byte, 0, n)
+	// A run may declare far more levels than the page holds: the buffer
+	// grows with the levels decoded (at most n) rather than starting at
+	// the header's count.
+	if c := min(n, 8*len(src)+64); cap(dst) < c {
+		dst = make([]byte, 0, c)
 	}
 	for len(dst) < n && len(src) > 0 {
 		header, k := binary.Uvarint(src)

@@ -2,9 +2,11 @@ package parquet
 
 import (
 	"bytes"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -61,6 +63,54 @@ func TestDamagedLengthsBounded(t *testing.T) {
 		runtime.ReadMemStats(&after)
 		if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 64 {
 			t.Errorf("%s: reading a %d-byte file allocated %d MiB", seed, len(data), mb)
+		}
+	}
+}
+
+// A page header's decompressed size is checked against what its bytes can
+// expand to before anything is allocated for it: a SNAPPY or GZIP page of
+// 64 bytes claiming 1 GiB, a SNAPPY stream declaring another length than
+// its page header, and a ZSTD frame declaring more than its page header
+// (the zstd decoder allocates the size a frame declares). A damaged gzip
+// header is an error (parquet-go's GZIP codec panicked on it).
+func TestDecompressedSizeBounded(t *testing.T) {
+	zstdFrame := []byte{0x28, 0xb5, 0x2f, 0xfd, 0xe0} // magic; single segment, 8-byte content size
+	zstdFrame = binary.LittleEndian.AppendUint64(zstdFrame, 1<<30)
+	for _, tc := range []struct {
+		codec format.CompressionCodec
+		page  []byte
+		size  int32
+		want  string
+	}{
+		{format.Snappy, make([]byte, 64), 1 << 30, "more than SNAPPY can expand it to"},
+		{format.Gzip, make([]byte, 64), 1 << 30, "more than GZIP can expand it to"},
+		{format.Snappy, binary.AppendUvarint(nil, 1000), 100, "SNAPPY page declares 1000 bytes"},
+		{format.Zstd, append(zstdFrame, make([]byte, 51)...), 1 << 20, "ZSTD frame declares 1073741824 bytes"},
+		{format.Gzip, make([]byte, 64), 100, "GZIP: gzip: invalid header"},
+	} {
+		page := append(tc.page, make([]byte, 64-len(tc.page))...)
+		h := format.PageHeader{Type: format.DataPage, CompressedPageSize: int32(len(page)), UncompressedPageSize: tc.size,
+			DataPageHeader: thrift.New(format.DataPageHeader{NumValues: 1})}
+		hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunk := append(hdr, page...)
+		cc := &format.ColumnChunk{MetaData: format.ColumnMetaData{
+			Type: format.Int32, Codec: tc.codec, NumValues: 1, TotalCompressedSize: int64(len(chunk)),
+		}}
+		p, err := newChunkPages(bytes.NewReader(chunk), &column{name: "x", phys: format.Int32}, cc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+		before := heapAllocated(sample)
+		_, err = p.next()
+		if n := heapAllocated(sample) - before; n > 1<<20 {
+			t.Errorf("%s: reading a damaged page allocated %d bytes", tc.codec, n)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "page 0") {
+			t.Errorf("%s: got %v, want an error naming page 0 and containing %q", tc.codec, err, tc.want)
 		}
 	}
 }

@@ -145,6 +145,12 @@ func (f *File) ReadRowGroup(ctx context.Context, rg int, opts ReadOptions) (r *R
 			oldPages = old.spent
 		}
 		pages, err := reuseChunkPages(f.r, &f.cols[c], &chunks[f.cols[c].leaf], oldPages)
+		if nv := chunks[f.cols[c].leaf].MetaData.NumValues; err == nil && nv > r.remaining {
+			// A flat column has one value (or null) per row; more would let
+			// a page declare values (and levels to allocate) the row group
+			// does not have.
+			err = fmt.Errorf("column chunk declares %d values for %d rows", nv, r.remaining)
+		}
 		if err != nil {
 			r.Close()
 			return nil, fmt.Errorf("read %s: row group %d: column %s: %w", f.name, rg, f.cols[c].name, err)
