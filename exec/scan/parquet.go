@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -29,7 +30,9 @@ type ParquetInput struct {
 	// Path is the file's path on disk, empty for a file held in memory;
 	// batches read from a file with a path carry it for input_file_name().
 	Path string
-	// Open opens the file; every partition opens its own handle.
+	// Open opens the file. The partitions of a scan reading the file at
+	// the same time share one handle (one footer read), closed when the
+	// last of them is done with it.
 	Open func() (*parquet.File, error)
 	// OpenContext, when not nil, is used instead of Open, with the query's
 	// context (a file on an object store is read by requests that the
@@ -78,6 +81,73 @@ type Parquet struct {
 	out    *arrow.Schema
 	pruned atomic.Int64
 	loaded atomic.Int64
+	files  sharedFiles
+}
+
+// sharedFiles lends the partitions of one scan a single open handle per
+// file, so that a file's footer is read once per scan rather than once per
+// partition; a handle is closed when the last partition using it lets go.
+type sharedFiles struct {
+	mu   sync.Mutex
+	open map[int]*sharedFile
+}
+
+// sharedFile is one file's handle and the number of partitions holding it.
+type sharedFile struct {
+	refs   int
+	opened sync.Mutex // held while the first holder opens the file
+	done   bool
+	f      *parquet.File
+	err    error
+}
+
+// acquire returns the handle of file fi, opening it with open when no
+// partition holds it; each successful acquire is matched by a release.
+func (s *sharedFiles) acquire(fi int, open func() (*parquet.File, error)) (*parquet.File, error) {
+	s.mu.Lock()
+	if s.open == nil {
+		s.open = map[int]*sharedFile{}
+	}
+	e := s.open[fi]
+	if e == nil {
+		e = &sharedFile{}
+		s.open[fi] = e
+	}
+	e.refs++
+	s.mu.Unlock()
+	e.opened.Lock()
+	if !e.done {
+		e.f, e.err = open()
+		e.done = true
+	}
+	f, err := e.f, e.err
+	e.opened.Unlock()
+	if err != nil {
+		s.release(fi) // the handle stays nil: nothing to close
+		return nil, err
+	}
+	return f, nil
+}
+
+// release lets go of file fi, closing its handle if no partition holds it.
+func (s *sharedFiles) release(fi int) error {
+	s.mu.Lock()
+	e := s.open[fi]
+	if e == nil {
+		s.mu.Unlock()
+		return nil
+	}
+	e.refs--
+	if e.refs > 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	delete(s.open, fi)
+	s.mu.Unlock()
+	if e.f != nil {
+		return e.f.Close()
+	}
+	return nil
 }
 
 // NewParquet plans a Parquet scan.
@@ -196,19 +266,17 @@ func (st *parquetStream) openUnit(u unit) error {
 	spec := &st.s.spec
 	if st.openFile != u.file {
 		if st.file != nil {
-			err := st.file.Close()
-			st.file = nil
+			err := st.s.files.release(st.openFile)
+			st.file, st.openFile = nil, -1
 			if err != nil {
 				return err
 			}
 		}
-		var f *parquet.File
-		var err error
+		open := spec.Files[u.file].Open
 		if oc := spec.Files[u.file].OpenContext; oc != nil {
-			f, err = oc(st.ctx)
-		} else {
-			f, err = spec.Files[u.file].Open()
+			open = func() (*parquet.File, error) { return oc(st.ctx) }
 		}
+		f, err := st.s.files.acquire(u.file, open)
 		if err != nil {
 			return err
 		}
@@ -294,10 +362,10 @@ func (st *parquetStream) Close() error {
 		st.rg = nil
 	}
 	if st.file != nil {
-		if cerr := st.file.Close(); err == nil {
+		if cerr := st.s.files.release(st.openFile); err == nil {
 			err = cerr
 		}
-		st.file = nil
+		st.file, st.openFile = nil, -1
 	}
 	st.next = len(st.units)
 	return err

@@ -3,6 +3,10 @@ package scan_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -166,5 +170,99 @@ func TestParquetScanLimitAndCancel(t *testing.T) {
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The partitions of a scan reading one file at the same time share one
+// handle (the footer is read once), and the handle is closed when the last
+// partition closes.
+func TestParquetScanSharesFileAcrossPartitions(t *testing.T) {
+	data := writeFile(t, 4000, 1000)
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := input(t, data, &opened{})
+	var mu sync.Mutex
+	var files []*parquet.File
+	in.Open = func() (*parquet.File, error) {
+		f, err := parquet.OpenFile(path)
+		if err == nil {
+			mu.Lock()
+			files = append(files, f)
+			mu.Unlock()
+		}
+		return f, err
+	}
+	mem := exectest.Alloc(t)
+	env := exec.NewEnv(mem)
+	env.BatchSize = 500
+	s := scan.NewParquet(env, scan.ParquetSpec{
+		Files: []scan.ParquetInput{in}, Schema: testSchema,
+		ReadColumns: []int{0}, Output: []int{0}, Limit: -1, Partitions: 2,
+	})
+	if s.Partitions() != 2 {
+		t.Fatalf("got %d partitions, want 2", s.Partitions())
+	}
+	ctx := context.Background()
+	var streams []exec.Stream
+	for p := range 2 {
+		st, err := s.Execute(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		streams = append(streams, st)
+	}
+	rows := 0
+	for { // the two partitions read in turns, both holding the file
+		progressed := false
+		for _, st := range streams {
+			b, err := st.Next()
+			if errors.Is(err, io.EOF) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows += int(b.NumRows())
+			b.Release()
+			progressed = true
+		}
+		if !progressed {
+			break
+		}
+	}
+	if rows != 4000 {
+		t.Fatalf("read %d rows, want 4000", rows)
+	}
+	if len(files) != 1 {
+		t.Fatalf("the file was opened %d times by 2 partitions reading it together, want once", len(files))
+	}
+	r, err := files[0].ReadRowGroup(ctx, 0, parquet.ReadOptions{Columns: []int{0}})
+	if err == nil {
+		var b arrow.RecordBatch
+		if b, err = r.Next(); err == nil {
+			b.Release()
+		}
+		r.Close()
+	}
+	if err != nil {
+		t.Fatalf("the shared handle was closed while a partition still held it: %v", err)
+	}
+	for _, st := range streams {
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err = files[0].ReadRowGroup(ctx, 0, parquet.ReadOptions{Columns: []int{0}})
+	if err == nil {
+		var b arrow.RecordBatch
+		if b, err = r.Next(); err == nil {
+			b.Release()
+		}
+		r.Close()
+	}
+	if err == nil {
+		t.Fatal("the shared handle is still open after both partitions closed")
 	}
 }

@@ -21,7 +21,10 @@ type ParquetSource struct {
 	inputs []scan.ParquetInput
 	schema *arrow.Schema
 	rows   int64
-	first  func() (*parquet.File, error)
+	// first is the first file as its footer was read (its handle closed):
+	// which pushed-down filters its statistics can take is known from the
+	// footer alone, so planning a scan does not read it again.
+	first *parquet.File
 	// adapted: some file's columns differ from schema, so statistics are
 	// not used to skip row groups.
 	adapted bool
@@ -84,7 +87,7 @@ func NewParquetBytes(name string, data []byte) (*ParquetSource, error) {
 
 // newParquetSource reads the footers; onDisk says names are file paths.
 func newParquetSource(desc string, names []string, openers []func() (*parquet.File, error), onDisk bool, opts ParquetSchemaOptions) (*ParquetSource, error) {
-	src := &ParquetSource{name: desc, first: openers[0], schema: opts.Schema}
+	src := &ParquetSource{name: desc, schema: opts.Schema}
 	var schemas []*arrow.Schema
 	for i, open := range openers {
 		f, err := open()
@@ -111,6 +114,9 @@ func newParquetSource(desc string, names []string, openers []func() (*parquet.Fi
 		src.inputs = append(src.inputs, in)
 		if err := f.Close(); err != nil {
 			return nil, err
+		}
+		if i == 0 {
+			src.first = f
 		}
 	}
 	if opts.Schema == nil && !opts.Merge {
@@ -152,14 +158,7 @@ func (s *ParquetSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.O
 		filters = nil
 	}
 	if len(filters) > 0 {
-		f, err := s.first()
-		if err != nil {
-			return nil, err
-		}
-		filters = f.Usable(filters)
-		if err := f.Close(); err != nil {
-			return nil, err
-		}
+		filters = s.first.Usable(filters)
 	}
 	return scan.NewParquet(env, scan.ParquetSpec{
 		Files:       s.inputs,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/io/fsys"
+	"github.com/gspark/gspark/io/source"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/samples"
 )
@@ -68,5 +69,36 @@ func TestParquetOnObjectStoreOpensWithQueryContext(t *testing.T) {
 	defer fs.mu.Unlock()
 	if len(fs.seen) < 2 || fs.seen[0] != "planning" || fs.seen[len(fs.seen)-1] != "query" {
 		t.Errorf("contexts of the opens: %v, want planning first and the query's last", fs.seen)
+	}
+}
+
+// TestParquetPlanningReadsNoFooter: which pushed-down filters the scan can
+// use is decided from the footer read when the source was made; planning
+// the scan opens nothing.
+func TestParquetPlanningReadsNoFooter(t *testing.T) {
+	dir := t.TempDir()
+	tbl := samples.Tables()[0]
+	if err := os.WriteFile(filepath.Join(dir, "t.parquet"), tbl.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs := &urlFS{dir: dir}
+	src, err := NewParquetFilesFS(context.Background(), fs, []string{"mem://b/t.parquet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := src.Schema().Field(0).Name
+	req := logical.ScanRequest{ReadColumns: []int{0}, Output: []int{0}, Limit: -1, Partitions: 1,
+		Filters: []source.Filter{{Column: col, Op: source.IsNotNull}, {Column: "no_such_column", Op: source.IsNull}}}
+	op, err := src.Operator(exec.NewEnv(memory.DefaultAllocator), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "RowGroupFilters=[" + col + " IS NOT NULL]"; !strings.Contains(op.String(), want) {
+		t.Errorf("scan %q, want %s", op.String(), want)
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if len(fs.seen) != 1 {
+		t.Errorf("the file was opened %d times by making the source and planning its scan, want once", len(fs.seen))
 	}
 }
