@@ -101,7 +101,7 @@ func (c *Client) Close() error {
 		if err == nil {
 			err = c.unary(ctx, "ReleaseSession", req, "ReleaseSessionResponse", nil)
 		}
-		if errors.Is(err, errUnreachable) {
+		if errors.Is(err, ErrUnreachable) {
 			err = nil // nothing to release on a server that is gone
 		}
 		if cerr := c.conn.Close(); err == nil && cerr != nil {
@@ -435,8 +435,8 @@ type ServerError struct {
 
 func (e *ServerError) Error() string { return e.Message }
 
-// errUnreachable marks a server that cannot be reached.
-var errUnreachable = errors.New("the server cannot be reached")
+// ErrUnreachable marks a server that cannot be reached.
+var ErrUnreachable = errors.New("the server cannot be reached")
 
 // callError turns a gRPC error into a ServerError, keeping the server's
 // message, or says plainly that the server cannot be reached.
@@ -447,7 +447,7 @@ func (c *Client) callError(err error) error {
 	}
 	switch st.Code() {
 	case codes.Unavailable:
-		return fmt.Errorf("%s: %w: %s", c.addr, errUnreachable, st.Message())
+		return fmt.Errorf("%s: %w: %s", c.addr, ErrUnreachable, st.Message())
 	case codes.Canceled:
 		return context.Canceled
 	case codes.DeadlineExceeded:
