@@ -26,6 +26,9 @@ func (s *Session) SQL(query string) *DataFrame {
 	if err != nil {
 		return &DataFrame{s: s, err: err}
 	}
+	if s.remote != nil {
+		return s.remoteSQL(query)
+	}
 	stmts, err := sql.Parse(query)
 	if err != nil {
 		return &DataFrame{s: s, err: err}
