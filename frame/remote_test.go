@@ -189,3 +189,29 @@ func TestRemoteLocalData(t *testing.T) {
 		t.Fatalf("cache error %v", err)
 	}
 }
+
+// TestRemoteExecSQL runs a script on the server: the view its first
+// statement makes is the server's, read by the next ones; SET reaches the
+// server's session.
+func TestRemoteExecSQL(t *testing.T) {
+	s := remoteSession(t, startRemoteServer(t))
+	ctx := context.Background()
+	script := "CREATE OR REPLACE TEMP VIEW big AS SELECT n_name FROM nation WHERE n_nationkey >= 20; SET spark.sql.session.timeZone=Asia/Tokyo; SELECT count(*) AS n FROM big; SELECT current_timezone() AS z"
+	var got []frame.Row
+	err := s.ExecSQL(ctx, script, func(_ string, df *frame.DataFrame) error {
+		rows, err := df.Collect(ctx)
+		got = append(got, rows...)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// TPC-H nations 20..24: five of them.
+	want := []frame.Row{{int64(5)}, {"Asia/Tokyo"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("rows %v, want %v", got, want)
+	}
+	if _, err := s.Table("big").Count(ctx); err != nil {
+		t.Fatalf("the view is not the server's: %v", err)
+	}
+}
