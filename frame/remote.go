@@ -237,7 +237,7 @@ func execRemote(ctx context.Context, c *client.Client, statement string) error {
 // remoteSQL is SQL in a remote session: a query becomes a temp view on the
 // server (so that DataFrames built on it run there as one query); any
 // other statement runs at once on the server and its result, if any, comes
-// back whole.
+// back whole, as a DataFrame of a local session.
 func (s *Session) remoteSQL(text string) *DataFrame {
 	c, err := s.remote.client()
 	if err != nil {
@@ -272,7 +272,13 @@ func (s *Session) remoteSQL(text string) *DataFrame {
 		}
 		bs = append(bs, b)
 	}
-	df, err := s.FromBatches(res.Schema(), [][]arrow.RecordBatch{bs})
+	// The result is data in this process: it belongs to a local session
+	// (with this one's time zone), where it runs.
+	local := NewSession(WithAllocator(s.mem))
+	if zone, _ := s.TimeZone(); zone != "" {
+		_ = local.SetTimeZone(zone)
+	}
+	df, err := local.FromBatches(res.Schema(), [][]arrow.RecordBatch{bs})
 	if err != nil {
 		return &DataFrame{s: s, err: err}
 	}

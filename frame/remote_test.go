@@ -3,6 +3,7 @@ package frame_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"reflect"
@@ -213,5 +214,17 @@ func TestRemoteExecSQL(t *testing.T) {
 	}
 	if _, err := s.Table("big").Count(ctx); err != nil {
 		t.Fatalf("the view is not the server's: %v", err)
+	}
+	// SHOW TABLES lists the server session's tables, the view among them.
+	var shown strings.Builder
+	err = s.ExecSQL(ctx, "SHOW TABLES", func(_ string, df *frame.DataFrame) error {
+		rows, err := df.Collect(ctx)
+		for _, r := range rows {
+			fmt.Fprintln(&shown, r...)
+		}
+		return err
+	})
+	if err != nil || !strings.Contains(shown.String(), "big") {
+		t.Fatalf("SHOW TABLES: %v\n%s", err, shown.String())
 	}
 }
