@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -21,6 +22,13 @@ import (
 // startRemoteServer serves gspark's Spark Connect server on a loopback port
 // until the test ends and returns its sc:// address.
 func startRemoteServer(t *testing.T) string {
+	t.Helper()
+	addr, _ := startRemoteServerWith(t)
+	return addr
+}
+
+// startRemoteServerWith is startRemoteServer also returning the server.
+func startRemoteServerWith(t *testing.T) (string, *server.Server) {
 	t.Helper()
 	srv, err := server.New(server.Options{})
 	if err != nil {
@@ -38,7 +46,7 @@ func startRemoteServer(t *testing.T) string {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return "sc://" + lis.Addr().String()
+	return "sc://" + lis.Addr().String(), srv
 }
 
 // remoteSession opens a remote session on addr, closed when the test ends.
@@ -226,5 +234,33 @@ func TestRemoteExecSQL(t *testing.T) {
 	})
 	if err != nil || !strings.Contains(shown.String(), "big") {
 		t.Fatalf("SHOW TABLES: %v\n%s", err, shown.String())
+	}
+}
+
+// TestRemoteCancel cancels an action's context while a query far too long
+// to finish streams: the action returns at once and the server's operation
+// ends.
+func TestRemoteCancel(t *testing.T) {
+	addr, srv := startRemoteServerWith(t)
+	s := remoteSession(t, addr)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	batches := 0
+	err := s.SQL("SELECT id FROM range(0, 100000000000)").ForEachBatch(ctx, func(arrow.RecordBatch) error {
+		batches++
+		if batches == 2 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.Running() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d operations still running on the server", srv.Running())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
