@@ -15,10 +15,29 @@ import (
 )
 
 // unparseSkip lists the SLT queries (file:line) whose analyzed plan cannot
-// be written as Spark SQL, with the reason. The round-trip test fails when
-// a listed query unparses (remove it from the list) or an unlisted one
-// does not.
-var unparseSkip = map[string]string{}
+// be written as Spark SQL, with the reason: a fragment of the error
+// unparse.SQL must return. The round-trip test fails when a listed query
+// unparses (remove it from the list), fails for another reason, or an
+// unlisted one does not unparse.
+var unparseSkip = map[string]string{
+	// SHOW FUNCTIONS is answered from a table of Go values.
+	"spark_misc2.slt:368": "in-memory table functions",
+	"spark_misc2.slt:374": "in-memory table functions",
+	"spark_misc2.slt:388": "in-memory table functions",
+	"spark_misc2.slt:403": "in-memory table functions",
+	// Changes of representation between instants and wall clocks (the
+	// analyzer's session time zone rewrites of casts and comparisons
+	// between TIMESTAMP and TIMESTAMP_NTZ) have no Spark function that
+	// keeps their meaning in every session time zone.
+	"spark_datetime.slt:304":      "conversion of timestamp to timestamp_ntz",
+	"spark_more_functions.slt:73": "conversion of timestamp to timestamp_ntz",
+	"spark_timezone.slt:142":      "conversion of timestamp_ntz to timestamp",
+	"spark_timezone.slt:209":      "conversion of timestamp_ntz to timestamp",
+	// session_window's gap read from a string per row.
+	"spark_time_windows.slt:127": "internal function __interval_micros",
+	"spark_time_windows.slt:155": "internal function __interval_micros",
+	"spark_time_windows.slt:179": "internal function __interval_micros",
+}
 
 // TestUnparseRoundTripSLT runs every query of testdata/slt through
 // parse → analyze → unparse → parse again → run, and checks the answer of
@@ -66,8 +85,11 @@ func TestUnparseRoundTripSLT(t *testing.T) {
 			text, err := unparse.SQL(df.Plan())
 			reason, listed := unparseSkip[key]
 			switch {
-			case err != nil && listed:
+			case err != nil && listed && strings.Contains(err.Error(), reason):
 				skipped++
+				continue
+			case err != nil && listed:
+				t.Errorf("%s: listed in unparseSkip (%s) but fails otherwise: %v", key, reason, err)
 				continue
 			case err != nil:
 				t.Errorf("%s: unparse: %v\n  SQL: %s", key, err, r.sql())

@@ -86,6 +86,12 @@ func inferFile(ctx context.Context, fs fsys.FS, inf *csv.Inference, name string)
 // Describe implements Source.
 func (s *CSVSource) Describe() string { return "csv " + strings.Join(s.files, ", ") }
 
+// Files lists the files the source reads.
+func (s *CSVSource) Files() []string { return s.files }
+
+// Options returns the options the files are read with.
+func (s *CSVSource) Options() csv.Options { return s.opts }
+
 // Schema implements Source.
 func (s *CSVSource) Schema() *arrow.Schema { return s.schema }
 

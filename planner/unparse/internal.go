@@ -78,22 +78,9 @@ func (u *unparser) internalCall(x *logical.Func, scope map[int64]string) (string
 			kw = "TRY_CAST"
 		}
 		return fmt.Sprintf("%s(%s AS INTERVAL %s)", kw, a, fields.Value), true, nil
-	case x.Name == "__interval_scale" && len(x.Args) == 5:
-		a, err := arg(0)
-		if err != nil {
-			return "", true, err
-		}
-		b, err := arg(1)
-		if err != nil {
-			return "", true, err
-		}
-		op := " * "
-		if d, ok := x.Args[2].(*logical.Literal); ok {
-			if n, _ := logical.IntValue(d.Value); n != 0 {
-				op = " / "
-			}
-		}
-		return "(" + a + op + b + ")", true, nil
+	case x.Name == "__interval_scale" && len(x.Args) == 5 && x.Type != nil && x.Type.ID() == arrow.DURATION:
+		t, err := u.intervalScale(x, scope)
+		return t, true, err
 	case (x.Name == "nullifzero" || x.Name == "zeroifnull") && len(x.Args) == 2:
 		a, err := arg(0)
 		return x.Name + "(" + a + ")", true, err
@@ -151,6 +138,14 @@ func (u *unparser) reinterpret(x *logical.Func, scope map[int64]string) (string,
 		}
 		return f.Args[0], true
 	}
+	if f, ok := stripCast(x.Args[0]).(*logical.Func); ok && f.Name == "__interval_scale" && len(f.Args) == 5 {
+		return u.intervalScale(f, scope)
+	}
+	if isInterval(x.Type) {
+		if iv, ok := intervalOf(x.Args[0]); ok {
+			return u.expr(iv, scope)
+		}
+	}
 	if b, ok := x.Args[0].(*logical.Binary); ok && (b.Op == logical.OpAdd || b.Op == logical.OpSub) {
 		l, okl := inner(b.L)
 		r, okr := inner(b.R)
@@ -179,6 +174,15 @@ func (u *unparser) reinterpret(x *logical.Func, scope map[int64]string) (string,
 		return "unix_micros(" + a + ")", nil
 	case from.ID() == arrow.INT64 && to.ID() == arrow.TIMESTAMP:
 		return "(TIMESTAMP_NTZ '1970-01-01 00:00:00' + (" + micro + " * " + a + "))", nil
+	case from.ID() == arrow.TIMESTAMP && to.ID() == arrow.INT64: // a wall clock's microseconds
+		return "timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', " + a + ")", nil
+	case from.ID() == arrow.INT64 && (to.ID() == arrow.DECIMAL64 || to.ID() == arrow.DECIMAL128):
+		dt := to.(arrow.DecimalType)
+		ts, err := typeSQL(to)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("CAST((%s / 1%sBD) AS %s)", a, strings.Repeat("0", int(dt.GetScale())), ts), nil
 	case from.ID() == arrow.INT64 && to.ID() == arrow.DURATION:
 		return "(" + micro + " * " + a + ")", nil
 	case from.ID() == arrow.DURATION && to.ID() == arrow.INT64:
@@ -230,4 +234,132 @@ func (u *unparser) subscript(x *logical.Func, scope map[int64]string) (string, b
 		return "", true, err
 	}
 	return a + "[" + k + "]", true, nil
+}
+
+func stripCast(e logical.Expr) logical.Expr {
+	if c, ok := e.(*logical.Cast); ok {
+		return c.E
+	}
+	return e
+}
+
+// intervalValue is the interval whose representation e (a cast of a
+// __reinterpret of it, or the interval itself) is.
+func intervalValue(e logical.Expr) logical.Expr {
+	e = stripCast(e)
+	if f, ok := e.(*logical.Func); ok && f.Name == "__reinterpret" && len(f.Args) == 1 {
+		return f.Args[0]
+	}
+	return e
+}
+
+// intervalScale renders __interval_scale(amount, num, div, lo, hi), the
+// analyzer's form of interval * num, interval / num, and of sum and avg
+// over intervals, as that operation on the interval.
+func (u *unparser) intervalScale(f *logical.Func, scope map[int64]string) (string, error) {
+	div := false
+	if d, ok := f.Args[2].(*logical.Literal); ok {
+		n, _ := logical.IntValue(d.Value)
+		div = n != 0
+	}
+	if sum, ok := f.Args[0].(*logical.AggregateCall); ok && sum.Func == logical.AggSum && sum.Arg != nil {
+		ive, ok := intervalOf(sum.Arg)
+		if !ok {
+			return "", fmt.Errorf("unparse: the analyzer's interval arithmetic %s has no Spark SQL form", logical.StripIDs(f.String()))
+		}
+		iv, err := u.expr(ive, scope)
+		if err != nil {
+			return "", err
+		}
+		distinct := ""
+		if sum.Distinct {
+			distinct = "DISTINCT "
+		}
+		if cnt, ok := f.Args[1].(*logical.AggregateCall); ok && cnt.Func == logical.AggCount && div {
+			return "avg(" + distinct + iv + ")", nil
+		}
+		if one, ok := f.Args[1].(*logical.Literal); ok && !div {
+			if n, _ := logical.IntValue(one.Value); n == 1 {
+				return "sum(" + distinct + iv + ")", nil
+			}
+		}
+	}
+	ive, ok := intervalOf(f.Args[0])
+	if !ok {
+		return "", fmt.Errorf("unparse: the analyzer's interval arithmetic %s has no Spark SQL form", logical.StripIDs(f.String()))
+	}
+	iv, err := u.expr(ive, scope)
+	if err != nil {
+		return "", err
+	}
+	if one, ok := f.Args[1].(*logical.Literal); ok && !div {
+		if n, _ := logical.IntValue(one.Value); n == 1 {
+			return iv, nil
+		}
+	}
+	n, err := u.expr(f.Args[1], scope)
+	if err != nil {
+		return "", err
+	}
+	op := " * "
+	if div {
+		op = " / "
+	}
+	return "(" + iv + op + n + ")", nil
+}
+
+func isInterval(t arrow.DataType) bool {
+	return t != nil && (t.ID() == arrow.DURATION || t.ID() == arrow.INTERVAL_MONTHS)
+}
+
+// intervalOf rewrites an integer representation of interval arithmetic
+// (casts and __reinterpret of intervals combined by +, -, negation, sum,
+// min and max) as the same arithmetic on the intervals.
+func intervalOf(e logical.Expr) (logical.Expr, bool) {
+	switch x := e.(type) {
+	case *logical.Cast:
+		return intervalOf(x.E)
+	case *logical.Func:
+		if x.Name == "__reinterpret" && len(x.Args) == 1 {
+			if isInterval(x.Args[0].DataType()) {
+				return x.Args[0], true
+			}
+			return intervalOf(x.Args[0])
+		}
+	case *logical.Binary:
+		if x.Op != logical.OpAdd && x.Op != logical.OpSub {
+			return nil, false
+		}
+		l, okl := intervalOf(x.L)
+		r, okr := intervalOf(x.R)
+		if !okl || !okr {
+			return nil, false
+		}
+		return &logical.Binary{Op: x.Op, L: l, R: r, Type: l.DataType()}, true
+	case *logical.Unary:
+		if x.Op != logical.OpNegate {
+			return nil, false
+		}
+		in, ok := intervalOf(x.E)
+		if !ok {
+			return nil, false
+		}
+		return &logical.Unary{Op: x.Op, E: in}, true
+	case *logical.AggregateCall:
+		if (x.Func != logical.AggSum && x.Func != logical.AggMin && x.Func != logical.AggMax) || x.Arg == nil || x.Arg2 != nil {
+			return nil, false
+		}
+		in, ok := intervalOf(x.Arg)
+		if !ok {
+			return nil, false
+		}
+		c := *x
+		c.Arg, c.Type = in, in.DataType()
+		return &c, true
+	default:
+		if isInterval(e.DataType()) {
+			return e, true
+		}
+	}
+	return nil, false
 }

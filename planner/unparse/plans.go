@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gspark/gspark/io/csv"
+
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -140,22 +142,47 @@ func (u *unparser) scan(n *logical.Scan) (*block, error) {
 	return b, nil
 }
 
+// csvFiles is a CSV source: its files and whether it reads them with
+// Spark's default options (no header, every column a string, ',').
+type csvFiles interface {
+	Files() []string
+	Options() csv.Options
+}
+
 // sourceRef names a source as a Spark SQL table reference: a catalog
-// table (samples.lineitem) or a direct file query (parquet.`path`).
+// table (samples.lineitem), a direct file query (parquet.`path`, a UNION
+// ALL of them for several files) or a call of range.
 func sourceRef(src logical.Source) (ref string, oneRow bool, err error) {
 	desc := src.Describe()
 	format, rest, _ := strings.Cut(desc, " ")
+	files := strings.Split(rest, ", ")
+	if c, ok := src.(csvFiles); ok {
+		if !defaultCSV(c.Options()) {
+			return "", false, fmt.Errorf("unparse: CSV files %s read with options have no Spark SQL form (csv.`path` reads with the default options); register them as a table on the remote side", strings.Join(c.Files(), ", "))
+		}
+		format, files = "csv", c.Files()
+	}
 	switch {
 	case desc == "memory one_row":
 		return "", true, nil
-	case format == "parquet" && strings.HasPrefix(rest, "samples.") && !strings.Contains(rest, ","):
+	case format == "parquet" && strings.HasPrefix(rest, "samples.") && len(files) == 1:
 		return Quote("samples") + "." + Quote(strings.TrimPrefix(rest, "samples.")), false, nil
 	case strings.HasPrefix(desc, "range(") && strings.HasSuffix(desc, ")"):
 		return desc, false, nil
-	case (format == "parquet" || format == "json" || format == "avro" || format == "arrow") && rest != "" && !strings.Contains(rest, ", "):
-		return format + "." + Quote(rest), false, nil
 	case format == "memory":
 		return "", false, fmt.Errorf("unparse: in-memory table %s has no Spark SQL form (Go data cannot run remotely)", rest)
+	case format == "parquet" || format == "json" || format == "avro" || format == "csv":
+		if rest == "" {
+			break
+		}
+		if len(files) == 1 {
+			return format + "." + Quote(files[0]), false, nil
+		}
+		parts := make([]string, len(files))
+		for i, f := range files {
+			parts[i] = "SELECT * FROM " + format + "." + Quote(f)
+		}
+		return "(" + strings.Join(parts, " UNION ALL ") + ")", false, nil
 	}
 	return "", false, fmt.Errorf("unparse: source %q has no Spark SQL table reference", desc)
 }
@@ -193,7 +220,8 @@ func (u *unparser) filter(n *logical.Filter) (*block, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !b.bare() || b.from == "" {
+	// WHERE comes before ORDER BY, so a sorted block takes a filter too.
+	if !(b.sel == nil && !b.grouped && !b.distinct && b.limit < 0 && b.offset < 0 && b.hints == "") || b.from == "" {
 		if b, err = u.wrap(b); err != nil {
 			return nil, err
 		}
@@ -526,4 +554,31 @@ func (u *unparser) repartition(n *logical.Repartition) (*block, error) {
 	}
 	b.hints = "/*+ " + name + "(" + strings.Join(args, ", ") + ") */"
 	return b, nil
+}
+
+// defaultCSV reports whether o reads CSV as Spark does without options:
+// no header, every column a string, comma-separated, quoted with ", escaped
+// with a backslash, an empty field null.
+func defaultCSV(o csv.Options) bool {
+	in := func(v rune, ok ...rune) bool {
+		for _, r := range ok {
+			if v == r {
+				return true
+			}
+		}
+		return false
+	}
+	oneOf := func(v string, ok ...string) bool {
+		for _, s := range ok {
+			if strings.EqualFold(v, s) {
+				return true
+			}
+		}
+		return false
+	}
+	return !o.Header && !o.InferSchema && in(o.Delimiter, 0, ',') && in(o.Quote, 0, '"') && in(o.Escape, 0, '\\') &&
+		o.NullValue == "" && oneOf(o.DateFormat, "", "yyyy-MM-dd") && oneOf(o.TimestampFormat, "", "yyyy-MM-dd HH:mm:ss") &&
+		o.Mode == 0 && o.EmptyValue == nil && oneOf(o.NanValue, "", "NaN") && oneOf(o.PositiveInf, "", "Inf") &&
+		oneOf(o.NegativeInf, "", "-Inf") && o.Comment == 0 && in(o.LineSep, 0, '\n') && oneOf(o.Encoding, "", "UTF-8") &&
+		!o.IgnoreLeadingWhiteSpace && !o.IgnoreTrailingWhiteSpace && o.LineOffset == 0
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/window"
 	"github.com/gspark/gspark/planner/logical"
 	"github.com/gspark/gspark/values"
 )
@@ -171,6 +172,52 @@ func TestErrors(t *testing.T) {
 		_, err := SQL(c.p)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error containing %q", c.p, err, c.want)
+		}
+	}
+}
+
+// TestPlanSQLMore checks the text of windows, generators, correlated
+// subqueries and set operations, written by hand after Spark's SQL
+// reference (window frames, LATERAL VIEW, EXISTS, EXCEPT ALL).
+func TestPlanSQLMore(t *testing.T) {
+	nation := scanOf("parquet samples.nation", 1, "n_nationkey", "n_regionkey")
+	region := scanOf("parquet samples.region", 10, "r_regionkey")
+	nk, nr := nation.Attrs[0], nation.Attrs[1]
+	rk := region.Attrs[0]
+	frame := window.Frame{Start: window.Bound{Kind: window.Preceding, Offset: 2}, End: window.Bound{Kind: window.CurrentRow}}
+	sum := &logical.WindowExpr{Func: &logical.AggregateCall{Func: logical.AggSum, Arg: nk, Type: arrow.PrimitiveTypes.Int64},
+		PartitionBy: []logical.Expr{nr}, OrderBy: []*logical.SortOrder{{E: nk}}, Frame: &frame}
+	arr := &logical.Func{Name: "array", Args: []logical.Expr{nk, nr}, Type: arrow.ListOf(arrow.PrimitiveTypes.Int64)}
+	elem := &logical.Attribute{ID: 30, Name: "col", Type: arrow.PrimitiveTypes.Int64}
+	exists := &logical.Subquery{Kind: logical.ExistsSubquery, ID: 1, Plan: &logical.Filter{
+		Cond: &logical.Binary{Op: logical.OpEq, L: rk, R: &logical.OuterRef{Attr: nr}}, Child: region}}
+	cases := []struct {
+		name string
+		p    logical.Plan
+		want string
+	}{
+		{"window", &logical.Window{Exprs: []logical.Expr{&logical.Alias{E: sum, Name: "s", ID: 20}}, Child: nation},
+			"SELECT `t1`.`n_nationkey` AS `n_nationkey`, `t1`.`n_regionkey` AS `n_regionkey`, sum(`t1`.`n_nationkey`) OVER " +
+				"(PARTITION BY `t1`.`n_regionkey` ORDER BY `t1`.`n_nationkey` ASC NULLS LAST ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS `s` " +
+				"FROM `samples`.`nation` AS `t1`"},
+		{"explode", &logical.Generate{Input: arr, Outer: true, Attrs: []*logical.Attribute{elem}, Child: nation},
+			"SELECT `t1`.`n_nationkey` AS `n_nationkey`, `t1`.`n_regionkey` AS `n_regionkey`, `g2`.`col` AS `col` FROM `samples`.`nation` AS `t1` " +
+				"LATERAL VIEW OUTER explode(array(`t1`.`n_nationkey`, `t1`.`n_regionkey`)) `g2` AS `col`"},
+		{"exists", &logical.Filter{Cond: exists, Child: nation},
+			"SELECT `t1`.`n_nationkey` AS `n_nationkey`, `t1`.`n_regionkey` AS `n_regionkey` FROM `samples`.`nation` AS `t1` " +
+				"WHERE (EXISTS (SELECT `t2`.`r_regionkey` AS `r_regionkey` FROM `samples`.`region` AS `t2` WHERE ((`t2`.`r_regionkey` = `t1`.`n_regionkey`))))"},
+		{"except all", &logical.SetOp{All: true, Left: &logical.Project{List: []logical.Expr{nr}, Child: nation}, Right: region},
+			"SELECT `t3`.`n_regionkey` AS `n_regionkey` FROM (SELECT `t1`.`n_regionkey` AS `n_regionkey` FROM `samples`.`nation` AS `t1` " +
+				"EXCEPT ALL SELECT `t2`.`r_regionkey` AS `r_regionkey` FROM `samples`.`region` AS `t2`) AS `t3`"},
+	}
+	for _, c := range cases {
+		got, err := SQL(c.p)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got != c.want {
+			t.Errorf("%s:\ngot  %s\nwant %s", c.name, got, c.want)
 		}
 	}
 }
