@@ -131,6 +131,9 @@ func (df *DataFrame) run(ctx context.Context, consume func(ctx context.Context, 
 // budget and temporary directory).
 func (df *DataFrame) runEnv(ctx context.Context, consume func(ctx context.Context, env *exec.Env, op exec.Operator) error) (err error) {
 	defer exec.Recover(&err, "query")
+	if df.s.remote != nil {
+		return df.runRemote(ctx, consume)
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	mem := df.s.mem

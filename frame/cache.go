@@ -21,6 +21,9 @@ func (df *DataFrame) Cache(ctx context.Context) (*DataFrame, error) {
 	if df.err != nil {
 		return nil, df.err
 	}
+	if df.s.remote != nil {
+		return nil, fmt.Errorf("Cache on remote session %s: %w: the result would be held in this process", df.s.remote.addr, ErrNotRemote)
+	}
 	var parts [][]arrow.RecordBatch
 	var schema *arrow.Schema
 	err := df.run(ctx, func(ctx context.Context, op exec.Operator) error {

@@ -326,6 +326,9 @@ func (df *DataFrame) CreateOrReplaceTempView(name string) error {
 	if df.err != nil {
 		return df.err
 	}
+	if df.s.remote != nil {
+		return df.remoteView(name)
+	}
 	df.s.registerView(name, df.plan)
 	return nil
 }

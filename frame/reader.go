@@ -88,6 +88,9 @@ func (r *DataFrameReader) load(format string, paths []string) *DataFrame {
 	if r.err != nil {
 		return r.fail(r.err)
 	}
+	if r.s.remote != nil {
+		return r.remoteLoad(format, paths)
+	}
 	src, err := r.source(format, paths)
 	if err != nil {
 		return r.fail(err)

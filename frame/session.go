@@ -60,6 +60,9 @@ type Session struct {
 	// CACHE TABLE replaced, by lower-case name; both under mu.
 	vars   map[string]*logical.Literal
 	cached map[string]cachedEntry
+	// remote, when set (WithRemote), runs the session's queries on a Spark
+	// Connect server.
+	remote *remoteConn
 }
 
 type tableEntry struct {
@@ -119,6 +122,11 @@ func NewSession(opts ...Option) *Session {
 		mem: memory.DefaultAllocator, tables: map[string]tableEntry{}}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.remote != nil {
+		// Every table is the server's.
+		s.remote.dial()
+		return s
 	}
 	// A sample's bytes are copied out of the binary when a query first
 	// opens it, not for every session (a one-shot process would copy them all).
@@ -218,6 +226,9 @@ func (c catalog) TableNames() []string { return c.s.Tables() }
 // format.path that is not in the catalog, with format parquet, csv or json,
 // reads the files at path (a direct file query such as parquet.`/data/x`).
 func (s *Session) lookup(name string) (logical.Source, logical.Plan, error) {
+	if s.remote != nil {
+		return s.remoteLookup(name)
+	}
 	key := strings.ToLower(name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -349,6 +360,14 @@ func canonicalKey(key string) (string, error) {
 // the standard AWS environment variables and ~/.aws files). Queries planned
 // afterwards use the new value.
 func (s *Session) SetConf(key, value string) error {
+	if s.remote != nil {
+		return s.remoteSetConf(key, value)
+	}
+	return s.setConf(key, value)
+}
+
+// setConf is SetConf in this process.
+func (s *Session) setConf(key, value string) error {
 	if k, ok := s3Key(key); ok {
 		if k == confS3PathStyle {
 			if _, err := strconv.ParseBool(strings.TrimSpace(value)); err != nil {

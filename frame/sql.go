@@ -26,6 +26,9 @@ func (s *Session) SQL(query string) *DataFrame {
 	if err != nil {
 		return &DataFrame{s: s, err: err}
 	}
+	if s.remote != nil {
+		return s.remoteSQL(query)
+	}
 	stmts, err := sql.Parse(query)
 	if err != nil {
 		return &DataFrame{s: s, err: err}
@@ -66,7 +69,12 @@ func (s *Session) ExecSQL(ctx context.Context, script string, emit func(stmt str
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		df := s.statementFrame(ctx, st)
+		var df *DataFrame
+		if s.remote != nil {
+			df = s.remoteSQL(st.SQL())
+		} else {
+			df = s.statementFrame(ctx, st)
+		}
 		if df.err != nil {
 			return fmt.Errorf("statement %d (%s): %w", i+1, abbreviate(st.SQL()), df.err)
 		}

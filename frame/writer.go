@@ -189,6 +189,9 @@ func (w *DataFrameWriter) save(ctx context.Context, dir, ext string, newWriter f
 	if w.df.err != nil {
 		return w.df.err
 	}
+	if w.df.s.remote != nil {
+		return w.remoteSave(ctx, dir, ext)
+	}
 	if err := checkDuplicateColumns(w.df.Schema()); err != nil {
 		return fmt.Errorf("write %s: %w", dir, err)
 	}

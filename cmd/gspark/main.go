@@ -82,7 +82,7 @@ func newRootFlags() (*cobra.Command, *globalFlags) {
 				return err
 			}
 			if remote != "" {
-				return runRemoteShell(cmd.Context(), remote, len(g.params) > 0, f, os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr(), g.debug)
+				return runRemoteShell(cmd.Context(), g, remote, f, os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr(), g.debug)
 			}
 			s, err := g.sqlSession()
 			if err != nil {

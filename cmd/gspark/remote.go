@@ -9,77 +9,90 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/spark-connect-go/spark/client/channel"
-	"github.com/apache/spark-connect-go/spark/sparkerrors"
-	sparksql "github.com/apache/spark-connect-go/spark/sql"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
+	"github.com/gspark/gspark/connect/client"
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/planner/sql"
 )
 
-// remoteSQL runs SQL text on a Spark Connect endpoint through the official
-// Go client. Results come back as Arrow and are printed by the same
+// remoteSQL runs SQL text on a Spark Connect endpoint (connect/client).
+// Results stream back as Arrow batches and are printed by the same
 // renderers as local results.
 type remoteSQL struct {
-	addr  string // the sc:// address, for messages
-	spark sparksql.SparkSession
-	conn  *connKeeper
-	// local holds the received results as DataFrames for the printer, and
-	// gives it its display settings.
+	addr string // the sc:// address, for messages
+	c    *client.Client
+	// local gives the printer its display settings (time zone, binary
+	// style), kept in step with the settings sent to the server.
 	local *frame.Session
-}
-
-// connKeeper is a channel builder that keeps the connection it builds, so
-// that closing the remote session closes it too (the client's Stop does not).
-type connKeeper struct {
-	*channel.BaseBuilder
-	conn *grpc.ClientConn
-}
-
-// Build opens the connection and keeps it.
-func (b *connKeeper) Build(ctx context.Context) (*grpc.ClientConn, error) {
-	c, err := b.BaseBuilder.Build(ctx)
-	b.conn = c
-	return c, err
+	// params are the --param values ${name} reads, substituted here as
+	// the local path does.
+	params map[string]string
 }
 
 // dialRemote opens a session on the Spark Connect endpoint addr
 // (sc://host:port[/;param=value...]).
 func dialRemote(ctx context.Context, addr string) (*remoteSQL, error) {
-	base, err := channel.NewBuilder(addr)
+	c, err := client.Dial(ctx, addr)
 	if err != nil {
-		return nil, fmt.Errorf("--remote %s: %w", addr, err)
+		return nil, fmt.Errorf("--remote %w", err)
 	}
-	kb := &connKeeper{BaseBuilder: base}
-	spark, err := sparksql.NewSessionBuilder().WithChannelBuilder(kb).Build(ctx)
+	return &remoteSQL{addr: addr, c: c, local: frame.NewSession()}, nil
+}
+
+// dialRemoteFlags is dialRemote with the global flags applied: --conf is
+// sent to the remote session, --param substituted in the SQL text, and
+// --partitions and --memory-limit, which apply only to local runs, get a
+// warning on errOut.
+func dialRemoteFlags(ctx context.Context, g *globalFlags, addr string, errOut io.Writer) (*remoteSQL, error) {
+	params, err := sqlParams(g.params)
 	if err != nil {
-		if kb.conn != nil {
-			_ = kb.conn.Close()
+		return nil, err
+	}
+	conf := map[string]string{}
+	for _, kv := range g.conf {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("--conf %q: want key=value", kv)
 		}
-		return nil, fmt.Errorf("--remote %s: %w", addr, err)
+		conf[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
-	return &remoteSQL{addr: addr, spark: spark, conn: kb, local: frame.NewSession()}, nil
+	if g.partitions > 0 {
+		fmt.Fprintln(errOut, "gspark: warning: --partitions applies only to local runs; with --remote the server decides (set spark.sql.shuffle.partitions with --conf)")
+	}
+	if g.memoryLimit != "" {
+		fmt.Fprintln(errOut, "gspark: warning: --memory-limit applies only to local runs; it is ignored with --remote")
+	}
+	r, err := dialRemote(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	if len(params) > 0 {
+		r.params = params
+	}
+	if err := r.c.SetConf(ctx, conf); err != nil {
+		_ = r.Close()
+		return nil, fmt.Errorf("--conf: %w", r.remoteError(err))
+	}
+	for k, v := range conf {
+		// The server has it; here only the display settings matter.
+		_ = r.local.SetConf(k, v)
+	}
+	return r, nil
 }
 
 // Close ends the remote session and closes its connection.
-func (r *remoteSQL) Close() error {
-	err := r.spark.Stop()
-	if r.conn.conn != nil {
-		if cerr := r.conn.conn.Close(); err == nil {
-			err = cerr
-		}
-	}
-	return err
-}
+func (r *remoteSQL) Close() error { return r.c.Close() }
 
 // runRemote splits script into statements as the local path does, sends
 // each as SQL text to the remote endpoint and prints the results of those
-// that have one, stopping at the first error.
+// that have one as they stream in, stopping at the first error.
 func (p *printer) runRemote(ctx context.Context, r *remoteSQL, script string) error {
+	if r.params != nil {
+		var err error
+		if script, err = frame.SubstituteParams(script, r.params); err != nil {
+			return err
+		}
+	}
 	stmts, err := sql.Parse(script)
 	if err != nil {
 		return err
@@ -90,73 +103,73 @@ func (p *printer) runRemote(ctx context.Context, r *remoteSQL, script string) er
 			return err
 		}
 		text := st.SQL()
-		df, err := r.statement(ctx, text)
+		res, err := r.c.Exec(ctx, text)
 		if err != nil {
-			return fmt.Errorf("statement %d (%s): %w", i+1, abbreviateSQL(text), err)
+			return fmt.Errorf("statement %d (%s): %w", i+1, abbreviateSQL(text), r.remoteError(err))
 		}
 		if !hasResult(st) {
+			res.Close()
 			continue
 		}
-		if err := p.emit(ctx, text, df); err != nil {
-			return fmt.Errorf("statement %d (%s): %w", i+1, abbreviateSQL(text), err)
+		err = p.emit(ctx, text, &remoteResult{r: r, res: res})
+		res.Close()
+		if err != nil {
+			return fmt.Errorf("statement %d (%s): %w", i+1, abbreviateSQL(text), r.remoteError(err))
 		}
 	}
 	return nil
 }
 
-// statement runs one statement remotely and returns its result as a local
-// DataFrame over the Arrow batches received.
-func (r *remoteSQL) statement(ctx context.Context, text string) (*frame.DataFrame, error) {
-	rdf, err := r.spark.Sql(ctx, text)
-	if err != nil {
-		return nil, r.remoteError(err)
-	}
-	tbl, err := rdf.ToArrow(ctx)
-	if err != nil {
-		return nil, r.remoteError(err)
-	}
-	defer (*tbl).Release()
-	tr := array.NewTableReader(*tbl, 0)
-	defer tr.Release()
-	var batches []arrow.RecordBatch
-	for tr.Next() {
-		b := tr.RecordBatch()
-		b.Retain()
-		batches = append(batches, b)
-	}
-	defer func() {
-		for _, b := range batches {
-			b.Release()
-		}
-	}()
-	if err := tr.Err(); err != nil {
-		return nil, fmt.Errorf("reading the result: %w", err)
-	}
-	return r.local.FromBatches((*tbl).Schema(), [][]arrow.RecordBatch{batches})
+// remoteResult is a statement's result streaming from the server, as the
+// printer reads a DataFrame's.
+type remoteResult struct {
+	r   *remoteSQL
+	res *client.Result
 }
 
-// remoteError keeps the server's message of a failed call, without the
-// client's wrapping (which repeats the whole statement), and says plainly
-// when the server cannot be reached.
-func (r *remoteSQL) remoteError(err error) error {
-	var se *sparkerrors.SparkError
-	if errors.As(err, &se) && se.Message != "" {
-		return &serverError{msg: se.Message, err: err}
+func (x *remoteResult) Schema() *arrow.Schema { return x.res.Schema() }
+
+// ForEachBatch hands fn each batch as it arrives.
+func (x *remoteResult) ForEachBatch(ctx context.Context, fn func(arrow.RecordBatch) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := x.res.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		err = fn(b)
+		b.Release()
+		if err != nil {
+			return err
+		}
 	}
-	if st, ok := status.FromError(err); ok && st.Code() == codes.Unavailable {
-		return &serverError{msg: fmt.Sprintf("--remote %s: the server cannot be reached: %s", r.addr, st.Message()), err: err}
+}
+
+// LocalizeTimes shows instants in the session time zone, as locally.
+func (x *remoteResult) LocalizeTimes(rows [][]any) {
+	df, err := x.r.local.FromBatches(x.res.Schema(), nil)
+	if err == nil {
+		df.LocalizeTimes(rows)
+	}
+}
+
+// remoteError keeps the server's message of a failed call, and says which
+// flag's address cannot be reached.
+func (r *remoteSQL) remoteError(err error) error {
+	var se *client.ServerError
+	if errors.As(err, &se) {
+		return err
+	}
+	if errors.Is(err, client.ErrUnreachable) {
+		return fmt.Errorf("--remote %w", err)
 	}
 	return err
 }
-
-// serverError is an error the server reported, shown by its message.
-type serverError struct {
-	msg string
-	err error // the client's error
-}
-
-func (e *serverError) Error() string { return e.msg }
-func (e *serverError) Unwrap() error { return e.err }
 
 // hasResult reports whether a statement prints a result, as locally:
 // view, table, cache and variable commands and SET key=value print none.
@@ -183,11 +196,8 @@ func abbreviateSQL(s string) string {
 
 // runRemoteSQL runs a script on the Spark Connect endpoint addr, printing
 // each result to out in format f as runSQL does.
-func runRemoteSQL(ctx context.Context, addr string, params bool, script string, f outputFormat, out, errOut io.Writer) (err error) {
-	if params {
-		return errors.New("--param: not supported with --remote")
-	}
-	r, err := dialRemote(ctx, addr)
+func runRemoteSQL(ctx context.Context, g *globalFlags, addr string, script string, f outputFormat, out, errOut io.Writer) (err error) {
+	r, err := dialRemoteFlags(ctx, g, addr, errOut)
 	if err != nil {
 		return err
 	}
@@ -203,11 +213,8 @@ func runRemoteSQL(ctx context.Context, addr string, params bool, script string, 
 
 // runRemoteShell runs the shell (or the statements piped to it) on the
 // Spark Connect endpoint addr. Its dot commands still read the local session.
-func runRemoteShell(ctx context.Context, addr string, params bool, f outputFormat, in *os.File, out, errOut io.Writer, debug bool) (err error) {
-	if params {
-		return errors.New("--param: not supported with --remote")
-	}
-	r, err := dialRemote(ctx, addr)
+func runRemoteShell(ctx context.Context, g *globalFlags, addr string, f outputFormat, in *os.File, out, errOut io.Writer, debug bool) (err error) {
+	r, err := dialRemoteFlags(ctx, g, addr, errOut)
 	if err != nil {
 		return err
 	}

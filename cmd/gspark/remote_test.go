@@ -147,7 +147,7 @@ func TestRemoteShellPiped(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if err := runRemoteShell(context.Background(), addr, false, f, in, &out, &errOut, false); err != nil {
+	if err := runRemoteShell(context.Background(), new(globalFlags), addr, f, in, &out, &errOut, false); err != nil {
 		t.Fatalf("%v\n%s", err, errOut.String())
 	}
 	// TPC-H has 25 nations.

@@ -52,7 +52,7 @@ func newSQL(g *globalFlags) *cobra.Command {
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
 			if o.remote != "" {
-				return signalCause(ctx, runRemoteSQL(ctx, o.remote, len(g.params) > 0, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+				return signalCause(ctx, runRemoteSQL(ctx, g, o.remote, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 			}
 			s, err := g.sqlSession()
 			if err != nil {
@@ -150,6 +150,14 @@ func (p *printer) run(ctx context.Context, s *frame.Session, script string) (err
 	})
 }
 
+// resultSet is a statement's result as the printer reads it: a local
+// DataFrame, or a result streaming from a Spark Connect server.
+type resultSet interface {
+	Schema() *arrow.Schema
+	ForEachBatch(ctx context.Context, fn func(arrow.RecordBatch) error) error
+	LocalizeTimes(rows [][]any)
+}
+
 // tablePreviewRows bounds the rows a table holds to print when no smaller
 // limit is set: a table is laid out whole, so it is a preview of a large
 // result, while CSV and JSON stream every row.
@@ -158,7 +166,7 @@ const tablePreviewRows = 10000
 // emit runs one statement's DataFrame and prints its result as its batches
 // arrive: CSV and JSON row by row, a table once its rows (up to the limit)
 // are in.
-func (p *printer) emit(ctx context.Context, stmt string, df *frame.DataFrame) error {
+func (p *printer) emit(ctx context.Context, stmt string, df resultSet) error {
 	start := time.Now()
 	prog := new(exec.Progress)
 	stop := func() {}
