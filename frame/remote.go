@@ -115,9 +115,9 @@ func (r *remoteSource) Schema() *arrow.Schema { return r.schema }
 // EstimatedRows implements logical.Source.
 func (r *remoteSource) EstimatedRows() int64 { return -1 }
 
-// TableName is the name the server knows the table by (read by
-// planner/unparse to write the table reference).
-func (r *remoteSource) TableName() string { return r.name }
+// SQLTableRef implements unparse.TableRef: the quoted name the server
+// knows the table by.
+func (r *remoteSource) SQLTableRef() string { return quoteName(r.name) }
 
 // Operator implements logical.Source: a remote table is not read here.
 func (r *remoteSource) Operator(*exec.Env, logical.ScanRequest) (exec.Operator, error) {

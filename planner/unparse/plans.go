@@ -142,6 +142,13 @@ func (u *unparser) scan(n *logical.Scan) (*block, error) {
 	return b, nil
 }
 
+// TableRef is a source that the side running the SQL knows as a table,
+// such as a table of a remote server: SQLTableRef is its Spark SQL table
+// reference, already quoted (`db`.`t`).
+type TableRef interface {
+	SQLTableRef() string
+}
+
 // csvFiles is a CSV source: its files and whether it reads them with
 // Spark's default options (no header, every column a string, ',').
 type csvFiles interface {
@@ -153,6 +160,9 @@ type csvFiles interface {
 // table (samples.lineitem), a direct file query (parquet.`path`, a UNION
 // ALL of them for several files) or a call of range.
 func sourceRef(src logical.Source) (ref string, oneRow bool, err error) {
+	if t, ok := src.(TableRef); ok {
+		return t.SQLTableRef(), false, nil
+	}
 	desc := src.Describe()
 	format, rest, _ := strings.Cut(desc, " ")
 	files := strings.Split(rest, ", ")
