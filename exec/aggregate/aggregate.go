@@ -618,6 +618,7 @@ func (s *aggStream) reset() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", o, err)
 	}
+	t.ctx = s.ctx
 	accs := make([]accumulator, len(o.aggs))
 	rows := &batchRows{}
 	for i, sp := range o.aggs {

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -315,6 +316,9 @@ type table struct {
 	kv []uint64
 	// sink keeps the result of lookupFixed's warming loads.
 	sink uint64
+	// ctx, when set, is looked at while a large table grows, so that a
+	// cancelled query does not wait for a rehash of millions of groups.
+	ctx context.Context
 }
 
 func newTable(types []arrow.DataType) (*table, error) {
@@ -394,8 +398,7 @@ func (t *table) lookupHash(cols []arrow.Array, gids []uint32) error {
 	}
 	cs := t.cols
 	if t.kv != nil {
-		t.lookupFixed(cs[0], hs, gids)
-		return nil
+		return t.lookupFixed(cs[0], hs, gids)
 	}
 	wide := false // a decimal128 key needs the general comparison
 	for _, c := range cs {
@@ -416,7 +419,9 @@ func (t *table) lookupHash(cols []arrow.Array, gids []uint32) error {
 				t.slots[pos] = tag | uint64(g+1)
 				gids[i] = g
 				if uint64(t.n)*2 > t.mask {
-					t.grow()
+					if err := t.grow(); err != nil {
+						return err
+					}
 				}
 				break
 			}
@@ -455,7 +460,7 @@ func (t *table) lookupHash(cols []arrow.Array, gids []uint32) error {
 // equals the previous row's takes its group without probing, so input
 // clustered by key (an ordered or partly ordered column) touches the table
 // once per run of equal keys.
-func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) {
+func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) error {
 	kv, mask := t.kv, t.mask
 	bv, bnull := c.bv[:len(hs)], c.bnull[:len(hs)]
 	// The previous row's key and group; prevNB has bit 33 set while there
@@ -489,7 +494,9 @@ func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) {
 				kv[2*pos], kv[2*pos+1] = v, uint64(g+1)|nb
 				gids[i] = g
 				if uint64(t.n)*2 > mask {
-					t.grow()
+					if err := t.grow(); err != nil {
+						return err
+					}
 					kv, mask = t.kv, t.mask
 				}
 				break
@@ -502,6 +509,7 @@ func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) {
 		}
 		prevV, prevNB, prevG = v, nb, gids[i]
 	}
+	return nil
 }
 
 // fixedHash is the hash lookupHash computes for a single fixed-width key
@@ -519,13 +527,22 @@ func fixedHash(v uint64, null bool) uint64 {
 // home or that plus the old size (the position is the low bits of the
 // hash), so the writes move through the new table in two sequential
 // streams instead of at random, and no per-group hashes are kept.
-func (t *table) grow() {
+//
+// A large table looks at t.ctx every growCheck groups; when the query is
+// cancelled, grow stops with the context's error and leaves the old table
+// as it was.
+func (t *table) grow() error {
 	size := (t.mask + 1) * 2
 	mask := size - 1
 	if t.kv != nil {
 		old := t.kv
 		kv := make([]uint64, 2*size)
 		for p := 0; p < len(old); p += 2 {
+			if p&(2*growCheck-1) == 0 && p > 0 {
+				if err := t.cancelled(); err != nil {
+					return err
+				}
+			}
 			e := old[p+1]
 			if e == 0 {
 				continue
@@ -538,10 +555,15 @@ func (t *table) grow() {
 			kv[2*pos], kv[2*pos+1] = v, e
 		}
 		t.kv, t.mask = kv, mask
-		return
+		return nil
 	}
 	slots := make([]uint64, size)
 	for g, h := range t.hashes {
+		if g&(growCheck-1) == 0 && g > 0 {
+			if err := t.cancelled(); err != nil {
+				return err
+			}
+		}
 		pos := h & mask
 		for slots[pos] != 0 {
 			pos = (pos + 1) & mask
@@ -549,6 +571,20 @@ func (t *table) grow() {
 		slots[pos] = h>>32<<32 | uint64(g+1)
 	}
 	t.slots, t.mask = slots, mask
+	return nil
+}
+
+// growCheck is how many groups grow moves between looks at the context: a
+// few hundred microseconds of rehashing.
+const growCheck = 1 << 16
+
+// cancelled returns the error of the table's context, if it has one and it
+// is done.
+func (t *table) cancelled() error {
+	if t.ctx == nil {
+		return nil
+	}
+	return t.ctx.Err()
 }
 
 // array builds the key column's values for groups [lo, hi) in mem.

@@ -694,6 +694,9 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 	if err := t.keys.load(keyArrs, j.nullSafe, j.seed); err != nil {
 		return fmt.Errorf("hash join build side: %w", err)
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := t.index(ctx, j.nullSafe); err != nil {
 		return err
 	}
@@ -739,6 +742,11 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 	for i, h := range ks.hash[:rows] {
 		if !ks.null[i] {
 			start[h&t.mask]++
+		}
+		if i&0xffff == 0xffff {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 		}
 	}
 	sum := int32(0)
