@@ -10,12 +10,15 @@ import (
 // operators count the state they keep outside Arrow buffers (see Held)
 // without keeping a tally by hand that drifts from the code.
 //
+// Of a slice of more than maxWalked elements that hold pointers, only
+// maxWalked evenly spaced elements are walked and what they refer to is
+// scaled to the whole slice, so a walk costs about the same however many
+// elements (groups, rows) the state has.
+//
 // Pointers and interfaces are followed only to types of the package of the
 // first value's type (or to unnamed types): an operator's state points at
 // shared things (allocators, Arrow arrays, the plan, the environment) that
-// are not its own to count. The walk visits every element of a slice whose
-// elements hold pointers, so it costs time in proportion to those elements;
-// slices of plain values cost nothing per element.
+// are not its own to count.
 func GoBytes(vs ...any) int64 {
 	if len(vs) == 0 {
 		return 0
@@ -46,6 +49,9 @@ func pkgOf(t reflect.Type) string {
 	}
 	return ""
 }
+
+// maxWalked is the most elements of one slice GoBytes walks.
+const maxWalked = 1024
 
 type goSizer struct {
 	pkg  string
@@ -147,9 +153,20 @@ func (w *goSizer) inner(v reflect.Value) {
 		if !hasPointers(et) {
 			return
 		}
-		for i := range v.Len() {
-			w.inner(v.Index(i))
+		n := v.Len()
+		if n <= maxWalked {
+			for i := range n {
+				w.inner(v.Index(i))
+			}
+			return
 		}
+		// A long slice: what maxWalked evenly spaced elements refer to,
+		// scaled to all of them.
+		before := w.n
+		for k := range maxWalked {
+			w.inner(v.Index(k * n / maxWalked))
+		}
+		w.n = before + (w.n-before)*int64(n)/maxWalked
 	case reflect.String:
 		w.n += roundAlloc(int64(v.Len()))
 	case reflect.Map:
