@@ -1,7 +1,7 @@
 // Command reliability is the slow part of the memory reliability suite: it
 // runs TPC-H SF 1 group-by, distinct, join, sort and window queries, each in
 // its own `gspark sql --memory-limit` process, records the process's peak
-// resident set size, wall time and the most bytes its spill files held, and
+// resident set size (with /usr/bin/time), wall time and the most bytes its spill files held, and
 // checks every answer against DuckDB on the same Parquet files. It prints a
 // table and exits with status 1 when a process's peak RSS passes its limit
 // plus the documented runtime overhead (128 MiB), when a query fails, or when
@@ -24,8 +24,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -39,6 +39,9 @@ import (
 // runtime overhead cmd/gspark documents (and gives the Go runtime's soft
 // limit).
 const overhead = 128 << 20
+
+// timeBin is GNU time, which reports the peak RSS of the process it runs.
+const timeBin = "/usr/bin/time"
 
 // query is one reliability query: the same SQL runs in gspark and DuckDB.
 type query struct {
@@ -244,7 +247,12 @@ func runQuery(ctx context.Context, conn *sql.Conn, bin, work, data string, q que
 	args = append(args, "sql", "--format", "csv", "-f", scriptPath)
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(pctx, bin, args...)
+	// The peak RSS comes from /usr/bin/time: wait4's ru_maxrss of a child
+	// this process starts includes this process's own peak (Linux carries
+	// the resident set of the memory the child had before exec over into its
+	// maximum), and DuckDB makes that large.
+	rssPath := filepath.Join(dir, "rss")
+	cmd := exec.CommandContext(pctx, timeBin, append([]string{"-f", "%M", "-o", rssPath, bin}, args...)...)
 	cmd.Stdout = out
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -266,9 +274,14 @@ func runQuery(ctx context.Context, conn *sql.Conn, bin, work, data string, q que
 	close(done)
 	r.spilled = <-spilled
 	out.Close()
-	if ps := cmd.ProcessState; ps != nil {
-		if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-			r.rss = ru.Maxrss << 10 // Linux reports KiB
+	if b, rerr := os.ReadFile(rssPath); rerr == nil {
+		// The last line is the KiB; a failed command's status line comes
+		// first.
+		f := strings.Fields(string(b))
+		if len(f) > 0 {
+			if kib, perr := strconv.ParseInt(f[len(f)-1], 10, 64); perr == nil {
+				r.rss = kib << 10
+			}
 		}
 	}
 	if err != nil {
