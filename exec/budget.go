@@ -55,21 +55,26 @@ func (b *Budget) grow(n int64) {
 	}
 }
 
-// Allocate implements memory.Allocator.
+// Allocate implements memory.Allocator. It counts the capacity the parent
+// hands out, which is what the buffer takes: a Pool rounds sizes up to a
+// power of two.
 func (b *Budget) Allocate(size int) []byte {
-	b.grow(int64(size))
-	return b.parent.Allocate(size)
+	buf := b.parent.Allocate(size)
+	b.grow(int64(cap(buf)))
+	return buf
 }
 
 // Reallocate implements memory.Allocator.
 func (b *Budget) Reallocate(size int, buf []byte) []byte {
-	b.grow(int64(size - len(buf)))
-	return b.parent.Reallocate(size, buf)
+	old := cap(buf)
+	nb := b.parent.Reallocate(size, buf)
+	b.grow(int64(cap(nb) - old))
+	return nb
 }
 
 // Free implements memory.Allocator.
 func (b *Budget) Free(buf []byte) {
-	b.used.Add(-int64(len(buf)))
+	b.used.Add(-int64(cap(buf)))
 	b.parent.Free(buf)
 }
 
@@ -143,8 +148,20 @@ func (b *Budget) ShouldSpillWith(extra int64) bool {
 		return false
 	}
 	at := b.spillAt.Load()
-	return at >= 0 && b.used.Load()+extra >= at
+	if at < 0 {
+		return false
+	}
+	used := b.used.Load() + extra
+	if p, ok := b.parent.(freeKeeper); ok && used < at {
+		// Free buffers a Pool keeps for reuse take memory too.
+		used += p.Held()
+	}
+	return used >= at
 }
+
+// freeKeeper is an allocator that keeps freed buffers for reuse (Pool):
+// Held is how many bytes it keeps.
+type freeKeeper interface{ Held() int64 }
 
 // SpillStats counts the bytes and files spilled to disk; it is safe for
 // concurrent use and its methods accept a nil receiver (counting nothing).

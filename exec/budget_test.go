@@ -138,3 +138,28 @@ func TestBudgetCountsHeldMemory(t *testing.T) {
 		t.Errorf("a zero Held counted %d", none.Bytes())
 	}
 }
+
+// A Budget over a Pool counts what the pool's buffers take (their size
+// rounded up to a power of two, 8192 bytes for 5000) and the free buffers
+// the pool keeps, so that the spill threshold sees the memory as it is.
+func TestBudgetCountsPoolCapacity(t *testing.T) {
+	pool := NewPool(0)
+	b := NewBudget(pool, 100000, nil)
+	buf := b.Allocate(5000)
+	if b.Used() != 8192 {
+		t.Errorf("used %d after allocating 5000 bytes from a pool, want 8192", b.Used())
+	}
+	buf = b.Reallocate(6000, buf) // fits the 8192 bytes it has
+	if b.Used() != 8192 {
+		t.Errorf("used %d after growing in place, want 8192", b.Used())
+	}
+	b.Free(buf)
+	if b.Used() != 0 {
+		t.Errorf("used %d after freeing, want 0", b.Used())
+	}
+	// The pool now keeps 8192 free bytes: a threshold of 8000 is passed.
+	b.SetSpillThreshold(8000)
+	if !b.ShouldSpill() {
+		t.Errorf("no spill with the pool keeping %d free bytes over a threshold of 8000", pool.Held())
+	}
+}

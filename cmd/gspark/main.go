@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -55,6 +56,8 @@ type globalFlags struct {
 	params      []string // --param name=value: ${name} in SQL text
 	cpuProfile  string   // --cpuprofile: write a CPU profile of the whole command here
 	profile     *os.File // the open CPU profile, until stopProfile
+	memProfile  string   // --memprofile: write a heap profile at the largest heap here
+	memProf     *memProfiler
 }
 
 // newRoot returns the gspark command.
@@ -99,6 +102,7 @@ func newRootFlags() (*cobra.Command, *globalFlags) {
 		return g.startProfile()
 	}
 	root.PersistentFlags().StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile of the command to this file (for go tool pprof, or as cmd/gspark/default.pgo)")
+	root.PersistentFlags().StringVar(&g.memProfile, "memprofile", "", "write a heap profile taken at the command's largest heap to this file (for go tool pprof -sample_index=inuse_space)")
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", "memory limit per query, e.g. 512MB or 2GiB (default: none)")
 	root.PersistentFlags().StringArrayVar(&g.conf, "conf", nil, "key=value session setting, as SQL's SET (repeatable), e.g. spark.sql.session.timeZone=America/Los_Angeles")
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "print the stack of internal errors (panics inside the engine) to stderr")
@@ -116,8 +120,16 @@ func newRootFlags() (*cobra.Command, *globalFlags) {
 	return root, g
 }
 
-// startProfile starts the CPU profile of --cpuprofile, if given.
+// startProfile starts the CPU profile of --cpuprofile and the heap profile
+// of --memprofile, if given.
 func (g *globalFlags) startProfile() error {
+	if g.memProfile != "" && g.memProf == nil {
+		p, err := startMemProfiler(g.memProfile, 100*time.Millisecond)
+		if err != nil {
+			return err
+		}
+		g.memProf = p
+	}
 	if g.cpuProfile == "" || g.profile != nil {
 		return nil
 	}
@@ -133,8 +145,15 @@ func (g *globalFlags) startProfile() error {
 	return nil
 }
 
-// stopProfile stops and writes the CPU profile started by startProfile.
+// stopProfile stops and writes the profiles started by startProfile.
 func (g *globalFlags) stopProfile() error {
+	if g.memProf != nil {
+		err := g.memProf.Stop()
+		g.memProf = nil
+		if err != nil {
+			return err
+		}
+	}
 	if g.profile == nil {
 		return nil
 	}

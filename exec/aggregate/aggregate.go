@@ -650,8 +650,13 @@ type aggStream struct {
 	// Spilling (final aggregation only, see spill.go).
 	noSpill bool
 	sp      *aggSpill
-	// held counts the table and accumulators in the query's budget.
-	held exec.Held
+	// held counts the table and accumulators in the query's budget; the
+	// last walk of them (estimate) found sizedBytes at sizedGroups groups,
+	// sinceSized batches ago.
+	held        exec.Held
+	sizedBytes  int64
+	sizedGroups int
+	sinceSized  int
 	// A partial aggregation under memory pressure hands on the groups it
 	// has (partial states merge downstream) and starts over: flushing is
 	// set while it does, inputDone once its input has ended.

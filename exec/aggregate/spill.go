@@ -30,24 +30,28 @@ type aggSpill struct {
 	idx     [][]int32
 }
 
-// estimate guesses the memory the stream's table and accumulators hold.
+// estimate is the memory the stream's table and accumulators hold: their
+// Go memory as exec.GoBytes walks it (slice capacities, so the doubling of
+// growing slices counts; per-group byte slices of string keys and values).
+// Walking touches every element of slices that hold pointers, so the walk
+// is redone only when the groups grew by an eighth since the last one, or
+// after remeasureBatches batches (accumulators that grow within a group);
+// in between the last walk's bytes per group scale with the groups.
 func (s *aggStream) estimate() int64 {
-	perGroup := int64(16) // hash and slot
-	for _, t := range s.o.keyTypes {
-		perGroup += typeWidth(t)
+	g := s.t.groups()
+	s.sinceSized++
+	if s.sizedGroups == 0 || g < s.sizedGroups || g >= s.sizedGroups+s.sizedGroups/8 || s.sinceSized >= remeasureBatches {
+		s.sizedBytes = exec.GoBytes(s.t, s.accs)
+		s.sizedGroups = max(g, 1)
+		s.sinceSized = 0
+		return s.sizedBytes
 	}
-	for _, f := range s.o.child.Schema().Fields()[len(s.o.groups):] {
-		perGroup += typeWidth(f.Type)
-	}
-	return int64(s.t.groups()) * perGroup
+	return s.sizedBytes * int64(g) / int64(s.sizedGroups)
 }
 
-func typeWidth(t arrow.DataType) int64 {
-	if fw, ok := t.(arrow.FixedWidthDataType); ok {
-		return int64(max(fw.BitWidth()/8, 1))
-	}
-	return 32
-}
+// remeasureBatches is how many batches an aggregation counts its memory by
+// scaling before walking its state again.
+const remeasureBatches = 64
 
 // maybeSpill switches a final aggregation with keys to spilling when its
 // memory passes the query's spill threshold.
