@@ -197,6 +197,11 @@ func (r *RowGroupReader) Next() (b arrow.RecordBatch, err error) {
 		}
 	}()
 	for _, cr := range r.cols {
+		// Between columns too: a column's dictionary and first page can
+		// take a while to decode, and a wide batch has many of them.
+		if err := r.ctx.Err(); err != nil {
+			return nil, r.wrap(cr, err)
+		}
 		a, err := cr.read(r.ctx, r.mem, n)
 		if err != nil {
 			return nil, r.wrap(cr, err)
