@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/connect/server"
+	"github.com/gspark/gspark/connect/server/servertest"
 	"github.com/gspark/gspark/frame"
 	F "github.com/gspark/gspark/frame/functions"
 )
@@ -30,23 +30,7 @@ func startRemoteServer(t *testing.T) string {
 // startRemoteServerWith is startRemoteServer also returning the server.
 func startRemoteServerWith(t *testing.T) (string, *server.Server) {
 	t.Helper()
-	srv, err := server.New(server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(lis) }()
-	t.Cleanup(func() {
-		srv.Stop()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "sc://" + lis.Addr().String(), srv
+	return servertest.Start(t, server.Options{})
 }
 
 // remoteSession opens a remote session on addr, closed when the test ends.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gspark/gspark/connect/server"
+	"github.com/gspark/gspark/connect/server/servertest"
 	"github.com/gspark/gspark/frame"
 )
 
@@ -24,23 +25,8 @@ func startConnectServer(t *testing.T) string {
 // startConnectServerWith is startConnectServer with options.
 func startConnectServerWith(t *testing.T, opts server.Options) string {
 	t.Helper()
-	srv, err := server.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(lis) }()
-	t.Cleanup(func() {
-		srv.Stop()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "sc://" + lis.Addr().String()
+	addr, _ := servertest.Start(t, opts)
+	return addr
 }
 
 // runCLI runs the gspark command with args in-process.

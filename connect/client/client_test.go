@@ -13,6 +13,7 @@ import (
 
 	"github.com/gspark/gspark/connect/client"
 	"github.com/gspark/gspark/connect/server"
+	"github.com/gspark/gspark/connect/server/servertest"
 	"github.com/gspark/gspark/values"
 )
 
@@ -20,23 +21,8 @@ import (
 // until the test ends and returns its sc:// address.
 func startServer(t *testing.T) string {
 	t.Helper()
-	srv, err := server.New(server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(lis) }()
-	t.Cleanup(func() {
-		srv.Stop()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "sc://" + lis.Addr().String()
+	addr, _ := servertest.Start(t, server.Options{})
+	return addr
 }
 
 func dial(t *testing.T, addr string) *client.Client {

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net"
 	"testing"
 
 	"github.com/apache/spark-connect-go/spark/client/channel"
@@ -11,6 +10,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gspark/gspark/connect/server"
+	"github.com/gspark/gspark/connect/server/servertest"
 )
 
 // startServer serves on a loopback port until the test ends and returns the
@@ -24,23 +24,7 @@ func startServer(t *testing.T) string {
 // startServerWith is startServer also returning the server.
 func startServerWith(t *testing.T) (string, *server.Server) {
 	t.Helper()
-	srv, err := server.New(server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(lis) }()
-	t.Cleanup(func() {
-		srv.Stop()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "sc://" + lis.Addr().String(), srv
+	return servertest.Start(t, server.Options{})
 }
 
 // connect opens a client session of the official Go client.
