@@ -168,8 +168,15 @@ func ensureIOFile(ctx context.Context, d *duck, src string, f *ioFile, minBytes 
 			opts = "(FORMAT csv, HEADER true)"
 		}
 		fmt.Fprintf(log, "writing %s: %d copies of %s\n", f.path, copies, src)
-		stmt := fmt.Sprintf("COPY (SELECT %s FROM read_parquet(%s), range(%d) AS copies(c)) TO %s %s",
-			cols, sqlString(src), copies, sqlString(tmp), opts)
+		// One SELECT per copy, joined by UNION ALL: a cross join with
+		// range() would write each row's copies next to each other, which
+		// Parquet's dictionaries and run lengths compress to almost
+		// nothing (a file of repeated rows, not of lineitem's data).
+		parts := make([]string, copies)
+		for c := range parts {
+			parts[c] = fmt.Sprintf("SELECT %s FROM (SELECT *, %d AS c FROM read_parquet(%s))", cols, c, sqlString(src))
+		}
+		stmt := fmt.Sprintf("COPY (%s) TO %s %s", strings.Join(parts, " UNION ALL "), sqlString(tmp), opts)
 		if err := d.exec(ctx, stmt); err != nil {
 			os.Remove(tmp)
 			return fmt.Errorf("write %s: %w", f.path, err)
