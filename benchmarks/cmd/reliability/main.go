@@ -128,16 +128,11 @@ func run() error {
 		}
 		*bin = b
 	}
-	db, err := sql.Open("duckdb", "")
+	conn, closeDuck, err := tpch.OpenDuck(ctx)
 	if err != nil {
-		return fmt.Errorf("open duckdb: %w", err)
+		return err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("duckdb connection: %w", err)
-	}
-	defer conn.Close()
+	defer closeDuck()
 	if err := tpch.DuckViews(ctx, conn, dataDir); err != nil {
 		return err
 	}

@@ -36,6 +36,8 @@ import (
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/gspark/gspark/benchmarks/internal/tpch"
 )
 
 func main() {
@@ -110,16 +112,11 @@ func checkFile(ctx context.Context, path string, parquets []string, out io.Write
 	if err != nil {
 		return err
 	}
-	db, err := sql.Open("duckdb", "")
+	conn, closeDuck, err := tpch.OpenDuck(ctx)
 	if err != nil {
-		return fmt.Errorf("open duckdb: %w", err)
+		return err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("duckdb connection: %w", err)
-	}
-	defer conn.Close()
+	defer closeDuck()
 	// Spark sorts NULLs first ascending and last descending; DuckDB is told to
 	// do the same, so that ORDER BY and window orders are compared, not defaults.
 	setup := []string{"SET default_null_order = 'nulls_first_on_asc_last_on_desc'", "CREATE SCHEMA samples"}

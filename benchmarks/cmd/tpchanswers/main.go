@@ -14,7 +14,7 @@ package main
 
 import (
 	"context"
-	"database/sql"
+
 	"flag"
 	"fmt"
 	"os"
@@ -95,16 +95,11 @@ func run(ctx context.Context, data string, sf float64, names []string, queries, 
 		data = tmp
 		fmt.Printf("generated SF %g with samples/tpchgen\n", sf)
 	}
-	db, err := sql.Open("duckdb", "")
+	conn, closeDuck, err := tpch.OpenDuck(ctx)
 	if err != nil {
-		return fmt.Errorf("open duckdb: %w", err)
+		return err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("duckdb connection: %w", err)
-	}
-	defer conn.Close()
+	defer closeDuck()
 	if err := tpch.DuckViews(ctx, conn, data); err != nil {
 		return err
 	}

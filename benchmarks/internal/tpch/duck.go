@@ -14,6 +14,21 @@ import (
 	"github.com/gspark/gspark/internal/answers"
 )
 
+// OpenDuck opens an in-memory DuckDB database and one connection to it;
+// closeDB closes the connection and then the database.
+func OpenDuck(ctx context.Context) (conn *sql.Conn, closeDB func() error, err error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	conn, err = db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("duckdb connection: %w", err)
+	}
+	return conn, func() error { return errors.Join(conn.Close(), db.Close()) }, nil
+}
+
 // Querier is what DuckQuery needs of a DuckDB connection (*sql.Conn or *sql.DB).
 type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
