@@ -43,6 +43,9 @@ var unparseSkip = map[string]string{
 // parse → analyze → unparse → parse again → run, and checks the answer of
 // the text against the file's expectation.
 func TestUnparseRoundTripSLT(t *testing.T) {
+	if testing.Short() {
+		t.Skip("re-runs every SLT query; the full run covers it")
+	}
 	files, err := filepath.Glob(filepath.Join(sltDir, "*.slt"))
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +127,9 @@ func TestUnparseRoundTripSLT(t *testing.T) {
 // analyze → unparse → parse again → run and compares each answer with
 // DuckDB's stored one.
 func TestUnparseRoundTripTPCH(t *testing.T) {
+	if testing.Short() {
+		t.Skip("re-runs the 22 TPC-H queries; the full run covers it")
+	}
 	orderKeys := tpch22OrderKeys(t)
 	for q := 1; q <= 22; q++ {
 		name := fmt.Sprintf("q%02d", q)

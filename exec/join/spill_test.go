@@ -68,7 +68,11 @@ func TestHashJoinSpillSplitsLeaves(t *testing.T) {
 	left := source(t, mem, r, ls, genRows(r, 3000, gen), 3, nil)
 	right := source(t, mem, r, rs, genRows(r, 1500, gen), 2, nil)
 	lrows, rrows := exectest.Rows(t, left), exectest.Rows(t, right)
-	for _, kind := range []Kind{Inner, Full, LeftAnti} {
+	kinds := []Kind{Inner, Full, LeftAnti}
+	if testing.Short() {
+		kinds = []Kind{Full} // the kind that emits both sides' unmatched rows
+	}
+	for _, kind := range kinds {
 		env := testEnv(t, mem, 64, true)
 		op, err := NewHashJoin(env, left, right, []int{0}, []int{0}, kind, BuildLeft)
 		if err != nil {

@@ -22,8 +22,11 @@ func TestPlanSplits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	var b strings.Builder
 	b.WriteString("id,s\n")
-	n := 0
-	for b.Len() < 5<<20 {
+	n, size := 0, 5<<20
+	if testing.Short() {
+		size = 1 << 20 // still 16 times the smallest split
+	}
+	for b.Len() < size {
 		fmt.Fprintf(&b, "%d,plain %d text;%d\n", n, rng.IntN(1000), rng.IntN(10))
 		n++
 	}
