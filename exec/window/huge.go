@@ -457,28 +457,9 @@ func (h *hugeStream) eval(cols []arrow.Array) (out []arrow.Array, err error) {
 	for i := range same {
 		same[i] = i > 0
 	}
-	for _, k := range op.order {
-		if err := adjacentEqual(cols[k.Col], same); err != nil {
-			return nil, fmt.Errorf("window: order column %s: %w", op.child.Schema().Field(k.Col).Name, err)
-		}
-	}
-	peerStart := make([]int32, n)
-	peerEnd := make([]int32, n)
-	groups := int64(0)
-	for i := range n {
-		if same[i] {
-			peerStart[i] = peerStart[i-1]
-		} else {
-			peerStart[i] = int32(i)
-			groups++
-		}
-	}
-	for i := n - 1; i >= 0; i-- {
-		if i+1 < n && same[i+1] {
-			peerEnd[i] = peerEnd[i+1]
-		} else {
-			peerEnd[i] = int32(i + 1)
-		}
+	peerStart, peerEnd, groups, err := op.peerGroups(cols, same)
+	if err != nil {
+		return nil, err
 	}
 	for fi, sp := range op.funcs {
 		if h.pass1 && !whole(sp) {

@@ -394,27 +394,9 @@ func (s *windowStream) eval(cols []arrow.Array) (out []arrow.Array, err error) {
 		}
 	}
 	parts = append(parts, n)
-	for _, k := range op.order {
-		if err := adjacentEqual(cols[k.Col], same); err != nil {
-			return nil, fmt.Errorf("window: order column %s: %w", op.child.Schema().Field(k.Col).Name, err)
-		}
-	}
-	// peerStart[i], peerEnd[i]: the peer group of row i is [peerStart, peerEnd).
-	peerStart := make([]int32, n)
-	peerEnd := make([]int32, n)
-	for i := range n {
-		if same[i] {
-			peerStart[i] = peerStart[i-1]
-		} else {
-			peerStart[i] = int32(i)
-		}
-	}
-	for i := n - 1; i >= 0; i-- {
-		if i+1 < n && same[i+1] {
-			peerEnd[i] = peerEnd[i+1]
-		} else {
-			peerEnd[i] = int32(i + 1)
-		}
+	peerStart, peerEnd, _, err := op.peerGroups(cols, same)
+	if err != nil {
+		return nil, err
 	}
 	g := &group{mem: op.env.Mem, n: n, parts: parts, peerStart: peerStart, peerEnd: peerEnd}
 	for _, sp := range op.funcs {
@@ -457,4 +439,35 @@ func (s *windowStream) eval(cols []arrow.Array) (out []arrow.Array, err error) {
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+// peerGroups narrows same (row i continues the window partition of row i-1)
+// by the order columns, so that it marks rows continuing a peer group, and
+// returns each row's peer group [peerStart[i], peerEnd[i]) and the number of
+// groups starting in cols.
+func (op *windowOp) peerGroups(cols []arrow.Array, same []bool) (peerStart, peerEnd []int32, groups int64, err error) {
+	for _, k := range op.order {
+		if err := adjacentEqual(cols[k.Col], same); err != nil {
+			return nil, nil, 0, fmt.Errorf("window: order column %s: %w", op.child.Schema().Field(k.Col).Name, err)
+		}
+	}
+	n := len(same)
+	peerStart = make([]int32, n)
+	peerEnd = make([]int32, n)
+	for i := range n {
+		if same[i] {
+			peerStart[i] = peerStart[i-1]
+		} else {
+			peerStart[i] = int32(i)
+			groups++
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		if i+1 < n && same[i+1] {
+			peerEnd[i] = peerEnd[i+1]
+		} else {
+			peerEnd[i] = int32(i + 1)
+		}
+	}
+	return peerStart, peerEnd, groups, nil
 }
