@@ -90,8 +90,10 @@ func TestEveryStageRoundTrips(t *testing.T) {
 	// and PipelineModel, and the loaders of Spark's HashingTF and
 	// StringIndexerModel files; the loaders of the 20 Spark-layout classes
 	// of spark_models.go and spark_params_only.go and of Spark's
-	// PipelineModel.
-	if len(classes) != 63+21 {
+	// PipelineModel; the loaders of spark_w2v_lsh.go and spark_selectors.go
+	// (7 models) and of spark_estimators.go (19 estimators, IndexToString
+	// and VectorSlicer).
+	if len(classes) != 63+21+7+21 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }

@@ -24,6 +24,9 @@ func Register(r *ml.Registry) *ml.Registry {
 	}
 	registerLSH(r)
 	registerSparkModels(r)
+	// Word2Vec and LSH models, VectorIndexerModel, the selector models and
+	// every estimator, by Spark class name.
+	registerSparkFeature2(r)
 	return r
 }
 
