@@ -46,6 +46,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	})
 	r.Register(classPrefix+"LDAModel", loadLDAModel)
 	r.Register(classPrefix+"DistributedLDAModel", loadDistributedLDAModel)
+	r.Register(sparkClusteringPrefix+"DistributedLDAModel", loadSparkDistributedLDAModel)
 	r.Register(classPrefix+"PowerIterationClustering", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
 		p := newPIC(md.UID)
 		return p, md.ApplyParams(p.Params())
