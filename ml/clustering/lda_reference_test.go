@@ -133,8 +133,20 @@ json.dump({"nwk": Nwk.tolist(), "ndk": (Ndk / Ndk.sum(axis=1, keepdims=True)).to
 // topic distributions, N_k, the training log likelihood and the log prior
 // agree to 1e-9 relative. 1 and 4 partitions give the same model.
 func TestLDAEMVsNumpy(t *testing.T) {
+	// 60 documents, and 700 (three chunks of the parallel E/M step).
+	t.Run("60", func(t *testing.T) { testEMVsNumpy(t, corpus()) })
+	big := corpus()
+	for len(big) < 700 {
+		big = append(big, corpus()...)
+	}
+	for i := range big { // make the copies differ
+		big[i].Features.(*linalg.DenseVector).Values[i%10]++
+	}
+	t.Run("700", func(t *testing.T) { testEMVsNumpy(t, big[:700]) })
+}
+
+func testEMVsNumpy(t *testing.T, rows []ldaRow) {
 	s, _ := newSession(t)
-	rows := corpus()
 	const k, iters, seed = 3, 15, 7
 	var models []*DistributedLDAModel
 	for _, parts := range []int{1, 4} {
