@@ -45,6 +45,8 @@ func Register(r *ml.Registry) *ml.Registry {
 		return l, md.ApplyParams(l.Params())
 	})
 	r.Register(classPrefix+"LDAModel", loadLDAModel)
+	r.Register(classPrefix+"DistributedLDAModel", loadDistributedLDAModel)
+	r.Register(sparkClusteringPrefix+"DistributedLDAModel", loadSparkDistributedLDAModel)
 	r.Register(classPrefix+"PowerIterationClustering", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
 		p := newPIC(md.UID)
 		return p, md.ApplyParams(p.Params())

@@ -27,9 +27,9 @@ const ldaGammaShape = 100
 
 type ldaParams struct {
 	featuresCol, topicDistributionCol, optimizer param.Param[string]
-	k, maxIter                                   param.Param[int]
+	k, maxIter, checkpointInterval               param.Param[int]
 	learningOffset, learningDecay, subsampling   param.Param[float64]
-	optimizeDocConcentration                     param.Param[bool]
+	optimizeDocConcentration, keepLastCheckpoint param.Param[bool]
 	docConcentration                             param.Param[[]float64]
 	topicConcentration                           param.Param[float64]
 	seed                                         param.Param[int64]
@@ -39,8 +39,8 @@ func defineLDA(ps *param.Params) ldaParams {
 	return ldaParams{
 		featuresCol:          param.Define(ps, "featuresCol", "features column name (term count vectors)", param.WithDefault("features")),
 		topicDistributionCol: param.Define(ps, "topicDistributionCol", "output column of each document's topic mixture", param.WithDefault("topicDistribution")),
-		optimizer: param.Define(ps, "optimizer", "optimizer: online (Hoffman et al.'s online variational Bayes)", param.WithDefault("online"),
-			param.WithValidator(param.OneOf("online"))),
+		optimizer: param.Define(ps, "optimizer", "optimizer: online (Hoffman et al.'s online variational Bayes) or em (Asuncion et al.'s MAP EM)",
+			param.WithDefault("online"), param.WithValidator(param.OneOf("online", "em"))),
 		k:       param.Define(ps, "k", "number of topics (> 1)", param.WithDefault(10), param.WithValidator(param.Gt(1))),
 		maxIter: param.Define(ps, "maxIter", "number of mini-batch iterations (>= 0)", param.WithDefault(20), param.WithValidator(param.GtEq(0))),
 		learningOffset: param.Define(ps, "learningOffset", "tau0 of the learning rate (tau0 + t)^-kappa (> 0)", param.WithDefault(1024.0),
@@ -53,6 +53,10 @@ func defineLDA(ps *param.Params) ldaParams {
 		docConcentration:         param.Define[[]float64](ps, "docConcentration", "Dirichlet prior of the topic mixtures (alpha): one value, or k values; unset: 1/k"),
 		topicConcentration:       param.Define[float64](ps, "topicConcentration", "Dirichlet prior of the topics' term distributions (eta); unset: 1/k"),
 		seed:                     param.Define(ps, "seed", "random seed", param.WithDefault(int64(1435876747))),
+		checkpointInterval: param.Define(ps, "checkpointInterval", "checkpoint interval of em (accepted as Spark's; a fit in one process keeps no checkpoints)",
+			param.WithDefault(10), param.WithValidator(param.GtEq(-1))),
+		keepLastCheckpoint: param.Define(ps, "keepLastCheckpoint", "whether em keeps its last checkpoint (accepted as Spark's; there are no checkpoints)",
+			param.WithDefault(true)),
 	}
 }
 
@@ -67,7 +71,8 @@ func defineLDA(ps *param.Params) ldaParams {
 // optimizeDocConcentration alpha takes one Newton step, as Spark's. The
 // documents are put in a fixed order and the random draws depend on the
 // seed, the iteration and that order, so a fit does not depend on the
-// partitioning. The "em" optimizer is not implemented.
+// partitioning. With optimizer "em" Fit returns a DistributedLDAModel (see
+// FitDistributed).
 type LDA struct {
 	ml.StageBase
 	ldaParams
@@ -115,6 +120,12 @@ func (l *LDA) SetTopicConcentration(v float64) *LDA {
 	return l
 }
 
+// SetOptimizer sets the optimizer: "online" or "em".
+func (l *LDA) SetOptimizer(o string) *LDA { l.optimizer.Set(l.Params(), o); return l }
+
+// SetKeepLastCheckpoint is accepted as Spark's (em keeps no checkpoints here).
+func (l *LDA) SetKeepLastCheckpoint(b bool) *LDA { l.keepLastCheckpoint.Set(l.Params(), b); return l }
+
 // SetFeaturesCol sets the term count column.
 func (l *LDA) SetFeaturesCol(c string) *LDA { l.featuresCol.Set(l.Params(), c); return l }
 
@@ -154,14 +165,21 @@ func (l *LDA) Copy(extra param.ParamMap) (ml.Stage, error) {
 func (l *LDA) Save(path string) error { return ml.Save(l, path) }
 
 // Fit implements ml.Estimator.
+// With optimizer "em" the model is a *DistributedLDAModel, otherwise an
+// *LDAModel.
 func (l *LDA) Fit(ctx context.Context, df *frame.DataFrame) (ml.Model, error) {
+	if l.optimizer.Get(l.Params()) == "em" {
+		return l.FitDistributed(ctx, df)
+	}
 	return l.FitModel(ctx, df)
 }
 
-// ldaDoc is a document's term ids and counts.
+// ldaDoc is a document's term ids and counts, and its row number in the
+// input (partitions in order).
 type ldaDoc struct {
 	ids []int
 	cts []float64
+	row int64
 }
 
 func (d ldaDoc) seed() uint64 {
@@ -180,14 +198,20 @@ func cmpDocs(a, b ldaDoc) int {
 	if c := slices.Compare(a.ids, b.ids); c != 0 {
 		return c
 	}
-	return slices.Compare(a.cts, b.cts)
+	if c := slices.Compare(a.cts, b.cts); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.row, b.row)
 }
 
-// readDocs reads the non-empty documents of column col and the vocabulary size.
+// readDocs reads the non-empty documents of column col and the vocabulary
+// size; the documents are in a fixed order (by content), whatever the
+// partitioning.
 func readDocs(ctx context.Context, df *frame.DataFrame, uid, col string) ([]ldaDoc, int, error) {
 	type acc struct {
 		docs []ldaDoc
 		v    int
+		rows int64
 	}
 	parts, err := frame.AggregatePartitions(ctx, df.Select(frame.Col(col)), func(int) *acc { return &acc{} },
 		func(a *acc, b arrow.RecordBatch) (*acc, error) {
@@ -196,11 +220,13 @@ func readDocs(ctx context.Context, df *frame.DataFrame, uid, col string) ([]ldaD
 				return nil, fmt.Errorf("%s: column %q: %w", uid, col, err)
 			}
 			for i := 0; i < vc.Len(); i++ {
+				row := a.rows
+				a.rows++
 				if vc.IsNull(i) {
 					continue
 				}
 				a.v = max(a.v, vc.Size(i))
-				var d ldaDoc
+				d := ldaDoc{row: row}
 				var bad error
 				vc.ForEachActive(i, func(j int, v float64) {
 					if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
@@ -224,8 +250,13 @@ func readDocs(ctx context.Context, df *frame.DataFrame, uid, col string) ([]ldaD
 	}
 	var docs []ldaDoc
 	v := 0
+	var offset int64
 	for _, p := range parts {
-		docs = append(docs, p.docs...)
+		for _, d := range p.docs {
+			d.row += offset
+			docs = append(docs, d)
+		}
+		offset += p.rows
 		v = max(v, p.v)
 	}
 	slices.SortFunc(docs, cmpDocs)
@@ -264,16 +295,24 @@ func dirichletExpectation(a []float64) []float64 {
 	return out
 }
 
+// drawGammas returns k draws from Gamma(100, 1/100), the start of a
+// document's variational inference.
+func drawGammas(r *rand.Rand, k int) []float64 {
+	g := make([]float64, k)
+	for t := range g {
+		g[t] = gammaDraw(r, ldaGammaShape)
+	}
+	return g
+}
+
 // inferDoc is Spark's variationalTopicInference: the document's γ and its
 // sufficient statistics (k × len(ids), row-major) given exp(E[log β]) for
-// its terms (expElogbeta[term][topic]).
-func inferDoc(d ldaDoc, expElogbeta [][]float64, alpha []float64, r *rand.Rand) ([]float64, []float64) {
+// its terms (expElogbeta[term][topic]), starting from gamma0 (not
+// modified).
+func inferDoc(d ldaDoc, expElogbeta [][]float64, alpha []float64, gamma0 []float64) ([]float64, []float64) {
 	k := len(alpha)
 	n := len(d.ids)
-	gamma := make([]float64, k)
-	for t := range gamma {
-		gamma[t] = gammaDraw(r, ldaGammaShape)
-	}
+	gamma := slices.Clone(gamma0)
 	expTheta := expVec(dirichletExpectation(gamma))
 	phiNorm := make([]float64, n)
 	norm := func() {
@@ -336,67 +375,147 @@ func expElogbetaOf(lambda [][]float64) [][]float64 {
 	return out
 }
 
-// FitModel fits the estimator to df and returns the concrete model.
-func (l *LDA) FitModel(ctx context.Context, df *frame.DataFrame) (*LDAModel, error) {
-	if err := df.Err(); err != nil {
-		return nil, err
+// ldaFit is what a fit needs besides the documents: the resolved params.
+type ldaFit struct {
+	k, maxIter        int
+	alpha             []float64
+	eta               float64
+	seed              uint64
+	tau0, kappa, rate float64
+	optAlpha          bool
+	// gamma0, when set, gives the starting γ of the document at position
+	// doc of the mini-batch of iteration it (tests fix it to compare with
+	// another implementation); otherwise Gamma(100, 1/100) draws seeded by
+	// the seed, the document and the iteration.
+	gamma0 func(it, doc int) []float64
+}
+
+// resolve reads the params of ps (the estimator's) for a fit.
+func (p ldaParams) resolve(ps *param.Params) (ldaFit, error) {
+	uid := ps.UID()
+	f := ldaFit{k: p.k.Get(ps), maxIter: p.maxIter.Get(ps), seed: uint64(p.seed.Get(ps)),
+		tau0: p.learningOffset.Get(ps), kappa: p.learningDecay.Get(ps), rate: p.subsampling.Get(ps),
+		optAlpha: p.optimizeDocConcentration.Get(ps)}
+	em := p.optimizer.Get(ps) == "em"
+	a, aSet := p.docConcentration.GetOK(ps)
+	def := 1 / float64(f.k)
+	if em {
+		def = 50/float64(f.k) + 1 // Spark's EM default (50/k)+1
 	}
-	if _, err := l.TransformSchema(df.Schema()); err != nil {
-		return nil, err
-	}
-	ps := l.Params()
-	uid := l.UID()
-	docs, vocab, err := readDocs(ctx, df, uid, l.featuresCol.Get(ps))
-	if err != nil {
-		return nil, err
-	}
-	if vocab == 0 {
-		return nil, fmt.Errorf("%s: no term count vectors to fit", uid)
-	}
-	k := l.k.Get(ps)
-	alpha := make([]float64, k)
-	switch a, ok := l.docConcentration.GetOK(ps); {
-	case !ok:
-		for t := range alpha {
-			alpha[t] = 1 / float64(k)
+	f.alpha = make([]float64, f.k)
+	switch {
+	case !aSet:
+		for t := range f.alpha {
+			f.alpha[t] = def
 		}
 	case len(a) == 1:
-		for t := range alpha {
-			alpha[t] = a[0]
+		for t := range f.alpha {
+			f.alpha[t] = a[0]
 		}
-	case len(a) == k:
-		copy(alpha, a)
+	case len(a) == f.k:
+		copy(f.alpha, a)
 	default:
-		return nil, fmt.Errorf("%s: docConcentration has %d values, want 1 or k = %d", uid, len(a), k)
+		return f, fmt.Errorf("%s: docConcentration has %d values, want 1 or k = %d", uid, len(a), f.k)
 	}
-	eta := 1 / float64(k)
-	if v, ok := l.topicConcentration.GetOK(ps); ok {
-		eta = v
+	f.eta = 1 / float64(f.k)
+	if em {
+		f.eta = 0.1 + 1 // Spark's EM default
 	}
-	seed := uint64(l.seed.Get(ps))
+	if v, ok := p.topicConcentration.GetOK(ps); ok {
+		f.eta = v
+	}
+	if em {
+		for _, v := range f.alpha {
+			if v != f.alpha[0] {
+				return f, fmt.Errorf("%s: optimizer em supports only a symmetric docConcentration, got %v", uid, f.alpha)
+			}
+		}
+		if !(f.alpha[0] > 1) {
+			return f, fmt.Errorf("%s: optimizer em needs docConcentration > 1, got %v", uid, f.alpha[0])
+		}
+		if !(f.eta > 1) {
+			return f, fmt.Errorf("%s: optimizer em needs topicConcentration > 1, got %v", uid, f.eta)
+		}
+	}
+	return f, nil
+}
+
+// initialLambda is the start of the online optimizer: k × vocab Gamma(100,
+// 1/100) draws from the seed.
+func initialLambda(seed uint64, k, vocab int) [][]float64 {
 	r := rand.New(rand.NewPCG(seed, 0x6c6461))
 	lambda := make([][]float64, k)
 	for t := range lambda {
-		lambda[t] = make([]float64, vocab)
-		for w := range lambda[t] {
-			lambda[t][w] = gammaDraw(r, ldaGammaShape)
-		}
+		lambda[t] = drawGammas(r, vocab)
 	}
-	tau0, kappa, rate := l.learningOffset.Get(ps), l.learningDecay.Get(ps), l.subsampling.Get(ps)
-	optAlpha := l.optimizeDocConcentration.Get(ps)
-	maxIter := l.maxIter.Get(ps)
-	for it := 1; it <= maxIter; it++ {
+	return lambda
+}
+
+// FitModel fits the estimator to df with the online optimizer and returns
+// the concrete model; with optimizer "em" use FitDistributed (or Fit),
+// which returns Spark's DistributedLDAModel.
+func (l *LDA) FitModel(ctx context.Context, df *frame.DataFrame) (*LDAModel, error) {
+	ps := l.Params()
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	if l.optimizer.Get(ps) == "em" {
+		return nil, fmt.Errorf("%s: optimizer em fits a DistributedLDAModel: use FitDistributed or Fit", l.UID())
+	}
+	docs, vocab, err := l.read(ctx, df)
+	if err != nil {
+		return nil, err
+	}
+	f, err := l.resolve(ps)
+	if err != nil {
+		return nil, err
+	}
+	lambda, alpha, err := fitOnline(ctx, docs, initialLambda(f.seed, f.k, vocab), f)
+	if err != nil {
+		return nil, err
+	}
+	m := newLDAModel(l.UID(), lambda, alpha, f.eta)
+	if err := ps.CopyValuesTo(m.Params()); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// read checks df and reads its documents and vocabulary size.
+func (l *LDA) read(ctx context.Context, df *frame.DataFrame) ([]ldaDoc, int, error) {
+	if err := df.Err(); err != nil {
+		return nil, 0, err
+	}
+	if _, err := l.TransformSchema(df.Schema()); err != nil {
+		return nil, 0, err
+	}
+	docs, vocab, err := readDocs(ctx, df, l.UID(), l.featuresCol.Get(l.Params()))
+	if err != nil {
+		return nil, 0, err
+	}
+	if vocab == 0 {
+		return nil, 0, fmt.Errorf("%s: no term count vectors to fit", l.UID())
+	}
+	return docs, vocab, nil
+}
+
+// fitOnline runs the online optimizer from lambda (k × vocab, updated in
+// place) and returns the topics and alpha.
+func fitOnline(ctx context.Context, docs []ldaDoc, lambda [][]float64, f ldaFit) ([][]float64, []float64, error) {
+	k, vocab := len(lambda), len(lambda[0])
+	alpha := slices.Clone(f.alpha)
+	for it := 1; it <= f.maxIter; it++ {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		br := rand.New(rand.NewPCG(seed, uint64(it)))
+		br := rand.New(rand.NewPCG(f.seed, uint64(it)))
 		var batch []ldaDoc
 		for _, d := range docs {
-			if br.Float64() < rate {
+			if br.Float64() < f.rate {
 				batch = append(batch, d)
 			}
 		}
-		progress.Report(ctx, "iterations", it, maxIter)
+		progress.Report(ctx, "iterations", it, f.maxIter)
 		if len(batch) == 0 {
 			continue
 		}
@@ -406,8 +525,14 @@ func (l *LDA) FitModel(ctx context.Context, df *frame.DataFrame) (*LDAModel, err
 			stat[t] = make([]float64, vocab)
 		}
 		logphat := make([]float64, k)
-		for _, d := range batch {
-			gamma, ss := inferDoc(d, expElogbeta, alpha, rand.New(rand.NewPCG(seed^d.seed(), uint64(it))))
+		for i, d := range batch {
+			var g0 []float64
+			if f.gamma0 != nil {
+				g0 = f.gamma0(it, i)
+			} else {
+				g0 = drawGammas(rand.New(rand.NewPCG(f.seed^d.seed(), uint64(it))), k)
+			}
+			gamma, ss := inferDoc(d, expElogbeta, alpha, g0)
 			n := len(d.ids)
 			for t := 0; t < k; t++ {
 				for j, id := range d.ids {
@@ -418,14 +543,14 @@ func (l *LDA) FitModel(ctx context.Context, df *frame.DataFrame) (*LDAModel, err
 				logphat[t] += v
 			}
 		}
-		rho := math.Pow(tau0+float64(it), -kappa)
+		rho := math.Pow(f.tau0+float64(it), -f.kappa)
 		scale := float64(len(docs)) / float64(len(batch))
 		for t := 0; t < k; t++ {
 			for w := 0; w < vocab; w++ {
-				lambda[t][w] = (1-rho)*lambda[t][w] + rho*(eta+scale*stat[t][w]*expElogbeta[w][t])
+				lambda[t][w] = (1-rho)*lambda[t][w] + rho*(f.eta+scale*stat[t][w]*expElogbeta[w][t])
 			}
 		}
-		if optAlpha {
+		if f.optAlpha {
 			nDocs := float64(len(batch))
 			for t := range logphat {
 				logphat[t] /= nDocs
@@ -433,11 +558,7 @@ func (l *LDA) FitModel(ctx context.Context, df *frame.DataFrame) (*LDAModel, err
 			alpha = updateAlpha(alpha, logphat, nDocs, rho)
 		}
 	}
-	m := newLDAModel(uid, lambda, alpha, eta)
-	if err := ps.CopyValuesTo(m.Params()); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return lambda, alpha, nil
 }
 
 // updateAlpha takes Spark's Newton step on alpha (Huang's fixed-point for
@@ -573,7 +694,7 @@ func (m *LDAModel) topicDistribution(vc *linalg.VectorColumn, i int, expElogbeta
 	if len(d.ids) == 0 {
 		return out, nil
 	}
-	gamma, _ := inferDoc(d, expElogbeta, m.alpha, rand.New(rand.NewPCG(uint64(m.seed.Get(m.Params()))^d.seed(), 0)))
+	gamma, _ := inferDoc(d, expElogbeta, m.alpha, drawGammas(rand.New(rand.NewPCG(uint64(m.seed.Get(m.Params()))^d.seed(), 0)), k))
 	s := 0.0
 	for _, g := range gamma {
 		s += g
@@ -755,7 +876,7 @@ func (m *LDAModel) likelihood(ctx context.Context, df *frame.DataFrame) (float64
 	gammas := make([][]float64, len(docs))
 	tokens := 0.0
 	for i, d := range docs {
-		gammas[i], _ = inferDoc(d, expElogbeta, m.alpha, rand.New(rand.NewPCG(uint64(m.seed.Get(ps))^d.seed(), 0)))
+		gammas[i], _ = inferDoc(d, expElogbeta, m.alpha, drawGammas(rand.New(rand.NewPCG(uint64(m.seed.Get(ps))^d.seed(), 0)), len(m.alpha)))
 		for _, c := range d.cts {
 			tokens += c
 		}
