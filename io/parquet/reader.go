@@ -916,3 +916,62 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 	dbuf.Release()
 	return d, nil
 }
+
+// Bytes is the memory the decoding buffers kept in b take (their
+// capacity): Go memory outside any Arrow allocator, which a caller counting
+// a query's memory adds to it. A nil Buffers holds nothing.
+func (b *Buffers) Bytes() int64 {
+	if b == nil {
+		return 0
+	}
+	var n int64
+	for _, cr := range b.cols {
+		n += cr.bufferBytes()
+	}
+	return n
+}
+
+// BufferBytes is the memory the reader's decoding buffers take (pages as
+// read and decompressed, levels, dictionary indices and values): Go memory
+// outside the Arrow allocator of ReadOptions.Mem, which a caller counting a
+// query's memory adds to it. The buffers are handed to ReadOptions.Reuse on
+// Close, where Buffers.Bytes counts them.
+func (r *RowGroupReader) BufferBytes() int64 {
+	if r == nil || r.closed {
+		return 0
+	}
+	var n int64
+	for _, cr := range r.cols {
+		n += cr.bufferBytes()
+	}
+	return n
+}
+
+// bufferBytes is the capacity of the decoding buffers of cr and of its
+// column chunk's pages (or of the spent pages it keeps for reuse).
+func (cr *colReader) bufferBytes() int64 {
+	if cr == nil {
+		return 0
+	}
+	n := int64(cap(cr.scratch) + cap(cr.rdata) + 4*cap(cr.roff) + cap(cr.dictFixed) + cap(cr.dictData) +
+		4*cap(cr.dictOff) + cap(cr.boolVals) + cap(cr.reps))
+	p := cr.pages
+	if p == nil {
+		p = cr.spent
+	}
+	return n + p.bufferBytes()
+}
+
+// bufferBytes is the capacity of the page buffers of p (nil: none).
+func (p *chunkPages) bufferBytes() int64 {
+	if p == nil {
+		return 0
+	}
+	n := int64(cap(p.raw) + cap(p.unz) + cap(p.levels) + cap(p.reps) + 4*cap(p.i32) + 8*cap(p.i64) +
+		4*cap(p.f32) + 8*cap(p.f64) + cap(p.bytes) + 4*cap(p.offs) + 4*cap(p.idx) +
+		cap(p.dict.fixed) + cap(p.dict.bdata) + 4*cap(p.dict.boff))
+	if p.rbuf != nil {
+		n += int64(p.rbuf.Size())
+	}
+	return n
+}
