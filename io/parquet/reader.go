@@ -304,7 +304,7 @@ func (cr *colReader) nextPage(ctx context.Context) error {
 	if cr.pages == nil {
 		return errors.New("reader closed")
 	}
-	p, err := cr.pages.next()
+	p, err := cr.pages.next(ctx)
 	if err != nil {
 		return err
 	}
@@ -317,6 +317,10 @@ func (cr *colReader) nextPage(ctx context.Context) error {
 	nonNull := cr.rows - cr.pageNulls
 	if p.idx != nil {
 		if cr.dictGen != cr.pages.dictGen {
+			// Between decoding the dictionary page and copying it.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := cr.loadDict(&cr.pages.dict); err != nil {
 				return fmt.Errorf("dictionary: %w", err)
 			}
@@ -365,8 +369,14 @@ func (cr *colReader) loadDict(d *dictValues) error {
 		}
 		// Rebase to 0 and pad so short values can be moved 8 bytes at a time.
 		base := bo[0]
+		if need := int(bo[n]-base) + 8; cap(cr.dictData) < need {
+			cr.dictData = make([]byte, 0, need)
+		}
 		cr.dictData = append(cr.dictData[:0], bd[base:bo[n]]...)
-		cr.dictData = append(cr.dictData, make([]byte, 8)...)
+		cr.dictData = append(cr.dictData, 0, 0, 0, 0, 0, 0, 0, 0)
+		if cap(cr.dictOff) < n+1 {
+			cr.dictOff = make([]uint32, 0, n+1)
+		}
 		cr.dictOff = cr.dictOff[:0]
 		cr.dictMaxLen = 0
 		for i := 0; i <= n; i++ {
