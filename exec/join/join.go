@@ -691,7 +691,7 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 	for i, c := range j.buildKeys() {
 		keyArrs[i] = t.cols[c]
 	}
-	if err := t.keys.load(keyArrs, j.nullSafe, j.seed); err != nil {
+	if err := t.keys.load(ctx, keyArrs, j.nullSafe, j.seed); err != nil {
 		return fmt.Errorf("hash join build side: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -893,7 +893,7 @@ func (s *stream) probeNext() (arrow.RecordBatch, error) {
 				for i, c := range j.probeKeys() {
 					keyArrs[i] = b.Column(c)
 				}
-				if err := s.keys.load(keyArrs, j.nullSafe, j.seed); err != nil {
+				if err := s.keys.load(s.ctx, keyArrs, j.nullSafe, j.seed); err != nil {
 					b.Release()
 					return nil, fmt.Errorf("hash join probe side: %w", err)
 				}

@@ -1,6 +1,7 @@
 package join
 
 import (
+	"context"
 	"fmt"
 	"hash/maphash"
 
@@ -63,7 +64,9 @@ func grow[T any](s []T, n int) []T {
 
 // load normalizes the key arrays of one batch into ks, reusing its buffers.
 // nullSafe[c] (nil: all false) makes column c compare null as equal to null.
-func (ks *keySet) load(arrs []arrow.Array, nullSafe []bool, seed maphash.Seed) error {
+// It looks at ctx between columns and every hashChunk rows while hashing,
+// so that loading the keys of a large build side stops soon after a cancel.
+func (ks *keySet) load(ctx context.Context, arrs []arrow.Array, nullSafe []bool, seed maphash.Seed) error {
 	n := 0
 	if len(arrs) > 0 {
 		n = arrs[0].Len()
@@ -87,6 +90,9 @@ func (ks *keySet) load(arrs []arrow.Array, nullSafe []bool, seed maphash.Seed) e
 		if err := k.load(a, null); err != nil {
 			return err
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if k.nulls != nil && k.kind != kindString {
 			// Null slots hold arbitrary bytes: give them one value so they hash alike.
 			for i, isNull := range k.nulls {
@@ -105,8 +111,7 @@ func (ks *keySet) load(arrs []arrow.Array, nullSafe []bool, seed maphash.Seed) e
 			ks.nulls++
 		}
 	}
-	ks.computeHash(seed)
-	return nil
+	return ks.computeHash(ctx, seed)
 }
 
 // markNulls sets null[i] for every null row of a.
@@ -263,9 +268,41 @@ func dictIndices(idx arrow.Array, dst []int32) error {
 
 const golden = 0x9e3779b97f4a7c15
 
-// computeHash fills ks.hash column by column.
-func (ks *keySet) computeHash(seed maphash.Seed) {
-	h := ks.hash
+// hashChunk is the number of rows computeHash hashes between two looks at
+// its context: a few milliseconds of work at most.
+const hashChunk = 1 << 16
+
+// computeHash fills ks.hash, hashChunk rows at a time (column by column
+// within a chunk), and stops with ctx's error once ctx is done.
+func (ks *keySet) computeHash(ctx context.Context, seed maphash.Seed) error {
+	dicts := make([][]uint64, len(ks.cols))
+	for c := range ks.cols {
+		k := &ks.cols[c]
+		if k.kind == kindString && k.dict != nil {
+			// Hash each dictionary entry once.
+			nd := len(k.offs) - 1
+			dh := make([]uint64, nd)
+			for d := range nd {
+				dh[d] = maphash.Bytes(seed, k.data[k.offs[d]:k.offs[d+1]])
+			}
+			dicts[c] = dh
+		}
+	}
+	for lo := 0; lo < len(ks.hash); lo += hashChunk {
+		if lo > 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		ks.hashRows(seed, dicts, lo, min(lo+hashChunk, len(ks.hash)))
+	}
+	return nil
+}
+
+// hashRows hashes rows [lo, hi) of ks into ks.hash; dicts[c] holds the
+// hashes of the dictionary entries of a dictionary-encoded string column c.
+func (ks *keySet) hashRows(seed maphash.Seed, dicts [][]uint64, lo, hi int) {
+	h := ks.hash[lo:hi]
 	for i := range h {
 		h[i] = golden
 	}
@@ -273,23 +310,19 @@ func (ks *keySet) computeHash(seed maphash.Seed) {
 		k := &ks.cols[c]
 		switch k.kind {
 		case kindFixed:
-			for i, v := range k.fixed[:len(h)] {
+			for i, v := range k.fixed[lo:hi] {
 				h[i] = kernels.Mix64(h[i]*31 + v)
 			}
 		case kindDec128:
-			for i, v := range k.fixed[:len(h)] {
-				h[i] = kernels.Mix64(kernels.Mix64(h[i]*31+v) ^ k.hi[i])
+			hw := k.hi[lo:hi]
+			for i, v := range k.fixed[lo:hi] {
+				h[i] = kernels.Mix64(kernels.Mix64(h[i]*31+v) ^ hw[i])
 			}
 		case kindString:
-			if k.dict != nil {
-				// Hash each dictionary entry once.
-				nd := len(k.offs) - 1
-				dh := make([]uint64, nd)
-				for d := range nd {
-					dh[d] = maphash.Bytes(seed, k.data[k.offs[d]:k.offs[d+1]])
-				}
-				for i, j := range k.dict[:len(h)] {
-					if k.isNull(i) {
+			if dh := dicts[c]; k.dict != nil {
+				nd := len(dh)
+				for i, j := range k.dict[lo:hi] {
+					if k.isNull(lo + i) {
 						h[i] = kernels.Mix64(h[i]*31 + golden)
 					} else if j >= 0 && int(j) < nd {
 						h[i] = kernels.Mix64(h[i]*31 + dh[j])
@@ -297,11 +330,12 @@ func (ks *keySet) computeHash(seed maphash.Seed) {
 				}
 			} else {
 				for i := range h {
-					if k.isNull(i) {
+					r := lo + i
+					if k.isNull(r) {
 						h[i] = kernels.Mix64(h[i]*31 + golden)
 						continue
 					}
-					h[i] = kernels.Mix64(h[i]*31 + maphash.Bytes(seed, k.data[k.offs[i]:k.offs[i+1]]))
+					h[i] = kernels.Mix64(h[i]*31 + maphash.Bytes(seed, k.data[k.offs[r]:k.offs[r+1]]))
 				}
 			}
 		}

@@ -145,7 +145,7 @@ func (pt *partitioner) add(b arrow.RecordBatch) error {
 	for i, c := range pt.keyCols {
 		arrs[i] = b.Column(c)
 	}
-	if err := pt.keys.load(arrs, pt.j.nullSafe, pt.j.seed); err != nil {
+	if err := pt.keys.load(pt.ctx, arrs, pt.j.nullSafe, pt.j.seed); err != nil {
 		return err
 	}
 	sb := spilledBuild{root: pt.root}

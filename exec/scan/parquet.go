@@ -245,7 +245,7 @@ func (s *Parquet) Execute(ctx context.Context, p int) (exec.Stream, error) {
 		return nil, err
 	}
 	out := exec.NewScanOutput(s.env, s.spec.Predicate, s.out, s.spec.Output, s.spec.Limit)
-	return &parquetStream{s: s, ctx: ctx, units: s.parts[p], openFile: -1, out: out}, nil
+	return &parquetStream{s: s, ctx: ctx, units: s.parts[p], openFile: -1, out: out, held: exec.NewHeld(s.env.Budget)}, nil
 }
 
 type parquetStream struct {
@@ -260,6 +260,21 @@ type parquetStream struct {
 	out      *exec.ScanOutput
 	finished bool            // the unit before next was counted as finished
 	bufs     parquet.Buffers // decoding buffers handed from row group to row group
+	// held counts the decoding buffers (Go memory, outside the Arrow
+	// allocator) in the query's budget, so that operators that spill see
+	// them.
+	held exec.Held
+}
+
+// countBuffers moves the stream's held count to what its decoding buffers
+// take now: those of the open row group's reader and those kept for the
+// next one.
+func (st *parquetStream) countBuffers() {
+	n := st.bufs.Bytes()
+	if st.rg != nil {
+		n += st.rg.BufferBytes()
+	}
+	st.held.Set(n)
 }
 
 func (st *parquetStream) openUnit(u unit) error {
@@ -337,6 +352,7 @@ func (st *parquetStream) Next() (arrow.RecordBatch, error) {
 			continue
 		}
 		b, err := st.rg.Next()
+		st.countBuffers()
 		if errors.Is(err, io.EOF) {
 			cerr := st.rg.Close()
 			st.rg = nil
@@ -368,6 +384,8 @@ func (st *parquetStream) Close() error {
 		st.file, st.openFile = nil, -1
 	}
 	st.next = len(st.units)
+	st.bufs = parquet.Buffers{}
+	st.held.Set(0)
 	return err
 }
 
@@ -375,6 +393,8 @@ func (st *parquetStream) Close() error {
 type batchReader interface {
 	Next() (arrow.RecordBatch, error)
 	Close() error
+	// BufferBytes is the memory of the reader's decoding buffers.
+	BufferBytes() int64
 }
 
 // adaptedRowGroup turns the batches of a file whose schema differs from the
@@ -430,3 +450,6 @@ func (a *adaptedRowGroup) Next() (arrow.RecordBatch, error) {
 }
 
 func (a *adaptedRowGroup) Close() error { return a.in.Close() }
+
+// BufferBytes implements batchReader.
+func (a *adaptedRowGroup) BufferBytes() int64 { return a.in.BufferBytes() }

@@ -266,3 +266,39 @@ func TestParquetScanSharesFileAcrossPartitions(t *testing.T) {
 		t.Fatal("the shared handle is still open after both partitions closed")
 	}
 }
+
+// The decoding buffers of a scan (Go memory outside the Arrow allocator)
+// are counted in the query's budget while it reads, and given back when the
+// stream is closed.
+func TestParquetScanCountsDecodeBuffers(t *testing.T) {
+	const n = 20000
+	data := writeFile(t, n, n)
+	mem := exectest.Alloc(t)
+	budget := exec.NewBudget(mem, 0, nil)
+	env := exec.NewEnv(budget)
+	env.BatchSize = 1000
+	s := scan.NewParquet(env, scan.ParquetSpec{
+		Files: []scan.ParquetInput{input(t, data, &opened{})}, Schema: testSchema, ReadColumns: []int{0, 1},
+		Output: []int{0, 1}, Limit: -1, Partitions: 1,
+	})
+	st, err := s.Execute(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Release()
+	// The first batch decodes the id column's first page (or its dictionary):
+	// its n distinct 8-byte values are held in the decoding buffers.
+	if used := budget.Used(); used < 8*n {
+		t.Errorf("budget counts %d bytes after the first batch was released; want at least %d for the decoded ids", used, 8*n)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if used := budget.Used(); used != 0 {
+		t.Errorf("%d bytes still counted after the scan was closed", used)
+	}
+}

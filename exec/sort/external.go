@@ -49,6 +49,11 @@ func (op *sortOp) minRunBytes() int64 {
 // which would need as much memory again, it sorts each batch on its own and
 // merges them into the file.
 func (op *sortOp) spillRun(ctx context.Context, batches []arrow.RecordBatch) (*spill.File, error) {
+	// The row indexes of the sorted batches are counted in the budget until
+	// they are merged into the file.
+	held := exec.NewHeld(op.env.Budget)
+	defer held.Set(0)
+	var permBytes int64
 	runs := make([]run, 0, len(batches))
 	for _, b := range batches {
 		cols := slices.Clone(b.Columns())
@@ -57,12 +62,15 @@ func (op *sortOp) spillRun(ctx context.Context, batches []arrow.RecordBatch) (*s
 		}
 		mr := &memRun{mem: op.env.Mem, schema: op.Schema(), cols: cols, batchSize: op.runBatch()}
 		runs = append(runs, run{mem: mr})
+		held.Set(permBytes + op.indexBytes(int64(colsLen(cols)), 1))
 		perm, err := sortRanges(ctx, cols, op.keys, []int{0, colsLen(cols)}, -1)
 		if err != nil {
 			releaseRuns(runs)
 			return nil, err
 		}
 		mr.perm = perm
+		permBytes += 4 * int64(cap(perm))
+		held.Set(permBytes)
 	}
 	return op.mergeToFile(ctx, runs)
 }

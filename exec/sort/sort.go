@@ -142,12 +142,13 @@ func (s *sortOp) Execute(ctx context.Context, p int) (exec.Stream, error) {
 	if err := exec.CheckPartition(s, p); err != nil {
 		return nil, err
 	}
-	return &sortStream{op: s, ctx: ctx}, nil
+	return &sortStream{op: s, ctx: ctx, held: exec.NewHeld(s.env.Budget)}, nil
 }
 
 type sortStream struct {
 	op      *sortOp
 	ctx     context.Context
+	held    exec.Held // the row indexes (Go memory) in the query's budget
 	started bool
 	done    bool
 	cols    []arrow.Array // every input row, concatenated
@@ -210,6 +211,33 @@ func (st *sortStream) release() {
 		st.merge.close()
 		st.merge = nil
 	}
+	st.held.Set(0)
+}
+
+// indexBytes is the Go memory sorting rows rows in ranges sorted ranges
+// takes besides the rows themselves: a 4-byte row index each, as many again
+// for the merge of several ranges, and, for a single integer key, the 16-byte
+// (key, index) pairs of the radix sort and their scratch copy.
+func (op *sortOp) indexBytes(rows int64, ranges int) int64 {
+	n := 4 * rows
+	if ranges > 1 {
+		n += 4 * rows
+	}
+	if len(op.keys) == 1 && radixType(op.Schema().Field(op.keys[0].Col).Type) {
+		n += 32 * rows
+	}
+	return n
+}
+
+// radixType reports whether a sort key of type t is radix sorted (intKey
+// has a key for its arrays).
+func radixType(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.TIMESTAMP,
+		arrow.DECIMAL64, arrow.DURATION, arrow.INTERVAL_MONTHS:
+		return true
+	}
+	return false
 }
 
 // run reads every child partition concurrently (a top-N keeps only the first
@@ -245,14 +273,15 @@ func (st *sortStream) run() error {
 	if err := g.Wait(); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	var held int64
+	var held, rows int64
 	for p, fs := range runs {
 		if len(fs) > 0 {
 			spilled = true
 		}
 		held += spill.ArraysSize(parts[p])
+		rows += int64(colsLen(parts[p]))
 	}
-	if spilled || op.limit < 0 && n > 1 && op.env.ShouldSpillWith(held) {
+	if spilled || op.limit < 0 && n > 1 && op.env.ShouldSpillWith(held+op.indexBytes(rows, n)) {
 		// Merge instead of concatenating the partitions, which would pass
 		// the threshold.
 		spilled = true
@@ -270,11 +299,13 @@ func (st *sortStream) run() error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	st.cols = cols
+	st.held.Set(op.indexBytes(int64(bounds[n]), n))
 	perm, err := sortRanges(st.ctx, cols, op.keys, bounds, op.limit)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	st.perm = perm
+	st.held.Set(4 * int64(cap(perm)))
 	return nil
 }
 
@@ -299,7 +330,7 @@ func (op *sortOp) readPartition(ctx context.Context, p int) (_ []arrow.Array, _ 
 	// Deferred last so that it runs first: a panic below becomes err, and
 	// the runs are removed.
 	defer exec.Recover(&err, op)
-	var held int64 // bytes of batches
+	var held, rows int64 // bytes and rows of batches
 	minRun := op.minRunBytes()
 	var kept []arrow.Array // compacted top rows so far (top-N only)
 	defer func() { releaseCols(kept) }()
@@ -348,10 +379,11 @@ func (op *sortOp) readPartition(ctx context.Context, p int) (_ []arrow.Array, _ 
 			return compact()
 		}
 		held += spill.Size(b)
-		if op.limit < 0 && held >= minRun && op.env.ShouldSpillWith(held) {
+		rows += b.NumRows()
+		if op.limit < 0 && held >= minRun && op.env.ShouldSpillWith(held+op.indexBytes(rows, 1)) {
 			f, err := op.spillRun(ctx, batches)
 			exec.ReleaseAll(batches)
-			batches, held = nil, 0
+			batches, held, rows = nil, 0, 0
 			if err != nil {
 				return err
 			}
@@ -372,7 +404,7 @@ func (op *sortOp) readPartition(ctx context.Context, p int) (_ []arrow.Array, _ 
 		kept = nil
 		return out, nil, nil
 	}
-	if op.limit < 0 && held > 0 && op.env.ShouldSpillWith(held) {
+	if op.limit < 0 && held > 0 && op.env.ShouldSpillWith(held+op.indexBytes(rows, 1)) {
 		// Concatenating what is held would pass the threshold: spill it too.
 		f, err := op.spillRun(ctx, batches)
 		exec.ReleaseAll(batches)
@@ -403,6 +435,7 @@ func removeFiles(fs []*spill.File) {
 func (st *sortStream) mergeSpilled(parts [][]arrow.Array, files [][]*spill.File) error {
 	op := st.op
 	var runs []run
+	var permBytes int64
 	for p := range parts {
 		for _, f := range files[p] {
 			runs = append(runs, run{file: f})
@@ -418,6 +451,8 @@ func (st *sortStream) mergeSpilled(parts [][]arrow.Array, files [][]*spill.File)
 		// Owned by runs from here on.
 		mr := &memRun{mem: op.env.Mem, schema: op.Schema(), cols: cols, batchSize: op.runBatch()}
 		runs = append(runs, run{mem: mr})
+		// The row indexes of the runs sorted so far, and this one's sort.
+		st.held.Set(permBytes + op.indexBytes(int64(n), 1))
 		perm, err := sortRanges(st.ctx, cols, op.keys, []int{0, n}, -1)
 		if err != nil {
 			releaseRuns(runs)
@@ -427,6 +462,8 @@ func (st *sortStream) mergeSpilled(parts [][]arrow.Array, files [][]*spill.File)
 			return fmt.Errorf("%s: %w", op, err)
 		}
 		mr.perm = perm
+		permBytes += 4 * int64(cap(perm))
+		st.held.Set(permBytes)
 	}
 	m, err := op.mergeRuns(st.ctx, runs)
 	if err != nil {

@@ -3,6 +3,7 @@ package parquet
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -93,6 +94,12 @@ type dataPage struct {
 // readBufferSize bounds the read-ahead buffer of each column chunk.
 const readBufferSize = 256 << 10
 
+// decodePadding is the spare capacity kept after a page's bytes: parquet-go's
+// bit unpacking reads up to 16 bytes past its input, and copies a bit-packed
+// run that ends at the end of its buffer (a whole page of dictionary indices)
+// to a new, padded one when the buffer has no such room.
+const decodePadding = 16
+
 func newChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk) (*chunkPages, error) {
 	return reuseChunkPages(r, c, cc, nil)
 }
@@ -144,17 +151,22 @@ func reuseChunkPages(r io.ReaderAt, c *column, cc *format.ColumnChunk, old *chun
 
 // next returns the next data page, reading any dictionary page before it.
 // The page's slices stay valid until the next call. Errors name the page
-// (counted from 0 within the column chunk, dictionary pages included).
-func (p *chunkPages) next() (*dataPage, error) {
-	dp, err := p.nextPage()
+// (counted from 0 within the column chunk, dictionary pages included). It
+// looks at ctx after each page it reads, so that a dictionary page and the
+// data page after it are not decoded in one go after a cancel.
+func (p *chunkPages) next(ctx context.Context) (*dataPage, error) {
+	dp, err := p.nextPage(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("page %d: %w", p.page, err)
 	}
 	return dp, nil
 }
 
-func (p *chunkPages) nextPage() (*dataPage, error) {
+func (p *chunkPages) nextPage(ctx context.Context) (*dataPage, error) {
 	for ; ; p.page++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if p.left <= 0 {
 			return nil, errors.New("column chunk has fewer values than the row group has rows")
 		}
@@ -173,8 +185,8 @@ func (p *chunkPages) nextPage() (*dataPage, error) {
 			// the reader allocate more than the file holds.
 			return nil, fmt.Errorf("page header says %d bytes, more than its column chunk's %d", h.CompressedPageSize, p.size)
 		}
-		if cap(p.raw) < int(h.CompressedPageSize) {
-			p.raw = make([]byte, h.CompressedPageSize)
+		if cap(p.raw) < int(h.CompressedPageSize)+decodePadding {
+			p.raw = make([]byte, h.CompressedPageSize, int(h.CompressedPageSize)+decodePadding)
 		}
 		raw := p.raw[:h.CompressedPageSize]
 		if _, err := io.ReadFull(p.rbuf, raw); err != nil {
@@ -232,8 +244,8 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		}
 		return src, nil
 	case p.codec == format.Lz4Raw:
-		if cap(p.unz) < n {
-			p.unz = make([]byte, n)
+		if cap(p.unz) < n+decodePadding {
+			p.unz = make([]byte, n, n+decodePadding)
 		}
 		out := p.unz[:n]
 		k, err := lz4.UncompressBlock(src, out)
@@ -245,8 +257,8 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		}
 		return out, nil
 	case p.codec == format.Lz4:
-		if cap(p.unz) < n {
-			p.unz = make([]byte, n)
+		if cap(p.unz) < n+decodePadding {
+			p.unz = make([]byte, n, n+decodePadding)
 		}
 		out := p.unz[:n]
 		if k, ok := hadoopLZ4(src, out); ok && k == n {
@@ -262,8 +274,8 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		}
 		return out, nil
 	case p.codec == format.Gzip:
-		if cap(p.unz) < n {
-			p.unz = make([]byte, n)
+		if cap(p.unz) < n+decodePadding {
+			p.unz = make([]byte, n, n+decodePadding)
 		}
 		out := p.unz[:n]
 		if err := p.gunzip(src, out); err != nil {
@@ -291,8 +303,8 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 			// such pages typically need and grows with the output.
 			alloc = min(n, max(len(src)*initialExpansion, 64<<10))
 		}
-		if cap(p.unz) < alloc {
-			p.unz = make([]byte, alloc)
+		if cap(p.unz) < alloc+decodePadding {
+			p.unz = make([]byte, alloc, alloc+decodePadding)
 		}
 		// Codecs may return their output in a new slice: use what they
 		// return, never the buffer passed in.
@@ -603,6 +615,12 @@ func (p *chunkPages) decodeValues(v *dataPage, enc format.Encoding, src []byte, 
 		if !p.hasDict {
 			return errors.New("dictionary-encoded page without a dictionary page")
 		}
+		// Sized up front, so that the decoder does not grow it by doubling
+		// (the bit-packed groups of the last run may add up to 7 values);
+		// a page whose runs declare more grows it as before.
+		if c := min(n+8, 8*len(src)+64); cap(p.idx) < c {
+			p.idx = make([]int32, 0, c)
+		}
 		idx, err := pq.LookupEncoding(format.RLEDictionary).DecodeInt32(p.idx[:0], src)
 		if cap(idx) > cap(p.idx) {
 			p.idx = idx[:0]
@@ -625,6 +643,14 @@ func (p *chunkPages) decodeValues(v *dataPage, enc format.Encoding, src []byte, 
 			v.fixed = src
 			return nil
 		case format.ByteArray:
+			// Sized up front: the values take at most the page's bytes,
+			// and each has a 4-byte length before it.
+			if cap(p.bytes) < len(src) {
+				p.bytes = make([]byte, 0, len(src))
+			}
+			if c := min(n, len(src)/4) + 1; cap(p.offs) < c {
+				p.offs = make([]uint32, 0, c)
+			}
 			b, o, err := (&plain.Encoding{}).DecodeByteArray(p.bytes[:0], src, p.offs[:0])
 			p.keepBytes(b, o)
 			if err != nil {

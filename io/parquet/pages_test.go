@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -34,7 +35,7 @@ func TestPageLargerThanChunk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = p.next()
+	_, err = p.next(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "more than its column chunk's") {
 		t.Fatalf("got %v, want an error about the page size", err)
 	}
@@ -105,7 +106,7 @@ func TestDecompressedSizeBounded(t *testing.T) {
 		}
 		sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
 		before := heapAllocated(sample)
-		_, err = p.next()
+		_, err = p.next(context.Background())
 		if n := heapAllocated(sample) - before; n > 1<<20 {
 			t.Errorf("%s: reading a damaged page allocated %d bytes", tc.codec, n)
 		}

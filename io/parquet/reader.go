@@ -304,7 +304,7 @@ func (cr *colReader) nextPage(ctx context.Context) error {
 	if cr.pages == nil {
 		return errors.New("reader closed")
 	}
-	p, err := cr.pages.next()
+	p, err := cr.pages.next(ctx)
 	if err != nil {
 		return err
 	}
@@ -317,6 +317,10 @@ func (cr *colReader) nextPage(ctx context.Context) error {
 	nonNull := cr.rows - cr.pageNulls
 	if p.idx != nil {
 		if cr.dictGen != cr.pages.dictGen {
+			// Between decoding the dictionary page and copying it.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := cr.loadDict(&cr.pages.dict); err != nil {
 				return fmt.Errorf("dictionary: %w", err)
 			}
@@ -365,8 +369,14 @@ func (cr *colReader) loadDict(d *dictValues) error {
 		}
 		// Rebase to 0 and pad so short values can be moved 8 bytes at a time.
 		base := bo[0]
+		if need := int(bo[n]-base) + 8; cap(cr.dictData) < need {
+			cr.dictData = make([]byte, 0, need)
+		}
 		cr.dictData = append(cr.dictData[:0], bd[base:bo[n]]...)
-		cr.dictData = append(cr.dictData, make([]byte, 8)...)
+		cr.dictData = append(cr.dictData, 0, 0, 0, 0, 0, 0, 0, 0)
+		if cap(cr.dictOff) < n+1 {
+			cr.dictOff = make([]uint32, 0, n+1)
+		}
 		cr.dictOff = cr.dictOff[:0]
 		cr.dictMaxLen = 0
 		for i := 0; i <= n; i++ {
@@ -915,4 +925,63 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 	obuf.Release()
 	dbuf.Release()
 	return d, nil
+}
+
+// Bytes is the memory the decoding buffers kept in b take (their
+// capacity): Go memory outside any Arrow allocator, which a caller counting
+// a query's memory adds to it. A nil Buffers holds nothing.
+func (b *Buffers) Bytes() int64 {
+	if b == nil {
+		return 0
+	}
+	var n int64
+	for _, cr := range b.cols {
+		n += cr.bufferBytes()
+	}
+	return n
+}
+
+// BufferBytes is the memory the reader's decoding buffers take (pages as
+// read and decompressed, levels, dictionary indices and values): Go memory
+// outside the Arrow allocator of ReadOptions.Mem, which a caller counting a
+// query's memory adds to it. The buffers are handed to ReadOptions.Reuse on
+// Close, where Buffers.Bytes counts them.
+func (r *RowGroupReader) BufferBytes() int64 {
+	if r == nil || r.closed {
+		return 0
+	}
+	var n int64
+	for _, cr := range r.cols {
+		n += cr.bufferBytes()
+	}
+	return n
+}
+
+// bufferBytes is the capacity of the decoding buffers of cr and of its
+// column chunk's pages (or of the spent pages it keeps for reuse).
+func (cr *colReader) bufferBytes() int64 {
+	if cr == nil {
+		return 0
+	}
+	n := int64(cap(cr.scratch) + cap(cr.rdata) + 4*cap(cr.roff) + cap(cr.dictFixed) + cap(cr.dictData) +
+		4*cap(cr.dictOff) + cap(cr.boolVals) + cap(cr.reps))
+	p := cr.pages
+	if p == nil {
+		p = cr.spent
+	}
+	return n + p.bufferBytes()
+}
+
+// bufferBytes is the capacity of the page buffers of p (nil: none).
+func (p *chunkPages) bufferBytes() int64 {
+	if p == nil {
+		return 0
+	}
+	n := int64(cap(p.raw) + cap(p.unz) + cap(p.levels) + cap(p.reps) + 4*cap(p.i32) + 8*cap(p.i64) +
+		4*cap(p.f32) + 8*cap(p.f64) + cap(p.bytes) + 4*cap(p.offs) + 4*cap(p.idx) +
+		cap(p.dict.fixed) + cap(p.dict.bdata) + 4*cap(p.dict.boff))
+	if p.rbuf != nil {
+		n += int64(p.rbuf.Size())
+	}
+	return n
 }
