@@ -52,6 +52,7 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		NewRFormula().SetFormula("y ~ a + b:c - 1").SetStringIndexerOrderType("alphabetAsc"),
 		NewWord2Vec().SetInputCol("t").SetVectorSize(8).SetSeed(7),
 		NewUnivariateFeatureSelector().SetFeatureType("continuous").SetLabelType("categorical").SetSelectionThreshold(3),
+		NewTargetEncoder().SetInputCols("a").SetOutputCols("b").SetTargetType("continuous").SetSmoothing(2),
 	}
 	reg := Register(ml.NewRegistry())
 	classes := reg.Classes()
@@ -90,8 +91,8 @@ func TestEveryStageRoundTrips(t *testing.T) {
 	// and PipelineModel, and the loaders of Spark's HashingTF and
 	// StringIndexerModel files; the loaders of the 20 Spark-layout classes
 	// of spark_models.go and spark_params_only.go and of Spark's
-	// PipelineModel.
-	if len(classes) != 63+21 {
+	// PipelineModel; TargetEncoder, its model and Spark's TargetEncoderModel.
+	if len(classes) != 63+21+3 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }

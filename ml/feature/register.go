@@ -24,6 +24,14 @@ func Register(r *ml.Registry) *ml.Registry {
 	}
 	registerLSH(r)
 	registerSparkModels(r)
+	// TargetEncoder (Spark 4.0).
+	own, spark := targetEncoderLoaders()
+	for class, l := range own {
+		r.Register(classPrefix+class, l)
+	}
+	for class, l := range spark {
+		r.Register(sparkPrefix+class, l)
+	}
 	return r
 }
 
