@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -88,8 +89,9 @@ func (w *DataFrameWriter) Parquet(ctx context.Context, dir string) error {
 		}
 		opts.RowGroupRows = n
 	}
+	logical := w.df.Schema()
 	return w.save(ctx, dir, ".parquet", func(f io.Writer, s *arrow.Schema) (batchWriter, error) {
-		return parquet.NewWriter(f, s, opts)
+		return parquet.NewWriter(f, withMLAttrs(s, logical), opts)
 	})
 }
 
@@ -380,4 +382,31 @@ func checkDuplicateColumns(s *arrow.Schema) error {
 		return fmt.Errorf("found duplicate column(s) in the data to save: %s; rename them with aliases first", strings.Join(dups, ", "))
 	}
 	return nil
+}
+
+// withMLAttrs returns s with the ML attributes (field metadata key
+// parquet.MLAttrKey) of logical's fields of the same names, which the
+// physical plan's schema does not carry; the Parquet writer keeps them in
+// the footer.
+func withMLAttrs(s, logical *arrow.Schema) *arrow.Schema {
+	var fields []arrow.Field
+	for i, f := range s.Fields() {
+		j := logical.FieldIndices(f.Name)
+		if len(j) != 1 {
+			continue
+		}
+		v, ok := logical.Field(j[0]).Metadata.GetValue(parquet.MLAttrKey)
+		if !ok || f.Metadata.FindKey(parquet.MLAttrKey) >= 0 {
+			continue
+		}
+		if fields == nil {
+			fields = slices.Clone(s.Fields())
+		}
+		fields[i].Metadata = arrow.NewMetadata(append(slices.Clone(f.Metadata.Keys()), parquet.MLAttrKey), append(slices.Clone(f.Metadata.Values()), v))
+	}
+	if fields == nil {
+		return s
+	}
+	md := s.Metadata()
+	return arrow.NewSchema(fields, &md)
 }

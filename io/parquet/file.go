@@ -271,6 +271,7 @@ func Open(r io.ReaderAt, size int64, name string) (f *File, err error) {
 	for i, c := range cols {
 		fields[i] = arrow.Field{Name: c.name, Type: c.typ, Nullable: c.optional}
 	}
+	fields = withSparkFieldMetadata(fields, md.KeyValueMetadata)
 	return &File{name: name, r: r, pf: pf, schema: arrow.NewSchema(fields, nil), cols: cols}, nil
 }
 

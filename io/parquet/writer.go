@@ -77,7 +77,7 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 	}
 	fields := make([]arrow.Field, schema.NumFields())
 	conv := false
-	for i, fld := range schema.Fields() {
+	for i, fld := range withoutMLAttrs(schema).Fields() {
 		if t, ok := widenType(fld.Type); ok {
 			fld.Type = t
 			conv = true
@@ -105,7 +105,12 @@ func NewWriter(w io.Writer, schema *arrow.Schema, opts WriterOptions) (*Writer, 
 	if err != nil {
 		return nil, fmt.Errorf("parquet writer: %w", err)
 	}
-	return &Writer{schema: schema, wschema: wschema, fw: fw, conv: conv, mem: mem, maxRows: rows, maxBytes: opts.RowGroupBytes}, nil
+	wr := &Writer{schema: schema, wschema: wschema, fw: fw, conv: conv, mem: mem, maxRows: rows, maxBytes: opts.RowGroupBytes}
+	if err := wr.addSparkSchema(); err != nil {
+		fw.Close()
+		return nil, err
+	}
+	return wr, nil
 }
 
 // Write appends the rows of b, which must have the writer's schema.
@@ -113,7 +118,7 @@ func (w *Writer) Write(b arrow.RecordBatch) error {
 	if w.closed {
 		return errors.New("parquet writer: write after close")
 	}
-	if !b.Schema().Equal(w.schema) {
+	if !withoutMLAttrs(b.Schema()).Equal(withoutMLAttrs(w.schema)) {
 		return fmt.Errorf("parquet writer: batch schema %s does not match %s", b.Schema(), w.schema)
 	}
 	if b.NumRows() == 0 {
@@ -137,6 +142,10 @@ func (w *Writer) Write(b arrow.RecordBatch) error {
 		for _, c := range cols {
 			c.Release()
 		}
+		defer rec.Release()
+	} else if !rec.Schema().Equal(w.wschema) {
+		// The batch differs in ML attributes only, which go to the footer.
+		rec = array.NewRecordBatch(w.wschema, b.Columns(), b.NumRows())
 		defer rec.Release()
 	}
 	return w.writeGroups(rec)

@@ -20,6 +20,7 @@ import (
 
 type bkmParams struct {
 	featuresCol, predictionCol, weightCol param.Param[string]
+	distanceMeasure                       param.Param[string]
 	k, maxIter                            param.Param[int]
 	minDivisibleClusterSize               param.Param[float64]
 	seed                                  param.Param[int64]
@@ -34,17 +35,25 @@ func defineBKM(ps *param.Params) bkmParams {
 		maxIter:                 param.Define(ps, "maxIter", "iterations of each bisection's 2-means (>= 0)", param.WithDefault(20), param.WithValidator(param.GtEq(0))),
 		minDivisibleClusterSize: param.Define(ps, "minDivisibleClusterSize", "minimum rows (>= 1) or share of rows (< 1) of a divisible cluster", param.WithDefault(1.0), param.WithValidator(param.Gt(0.0))),
 		seed:                    param.Define(ps, "seed", "random seed", param.WithDefault(int64(566573821))),
+		distanceMeasure: param.Define(ps, "distanceMeasure", "distance measure: euclidean or cosine", param.WithDefault("euclidean"),
+			param.WithValidator(param.OneOf("euclidean", "cosine"))),
 	}
 }
 
 // BisectingKMeans clusters top-down as Spark's BisectingKMeans: starting
 // from one cluster of all rows, each round splits every divisible leaf (at
-// least minDivisibleClusterSize rows and a positive cost; the costliest
-// first when fewer splits are needed to reach k) in two by 2-means started
-// from the leaf's center ± 1e-4·‖center‖·noise (seeded per cluster), until
-// there are k leaves or none is divisible. Rows are predicted by walking
-// the tree to the nearer child. Sums are aggregated per partition in
-// parallel; results do not depend on the partitioning beyond rounding.
+// least minDivisibleClusterSize rows and a cost above 2.2e-16 per row; the
+// largest first when fewer splits are needed to reach k) in two by 2-means
+// started from the leaf's center ± 1e-4·‖center‖·noise (seeded per
+// cluster), until there are k leaves or none is divisible. Rows are
+// predicted by walking the tree to the nearer child. Sums are aggregated
+// per partition in parallel; results do not depend on the partitioning
+// beyond rounding.
+//
+// With distanceMeasure "cosine" the distance is 1 − cos(x, c), as Spark's
+// CosineDistanceMeasure: every center (and each split's two starting
+// centers) is the normalised mean of the normalised rows, the cost of a
+// cluster is Σ w·(1 − cos), and a zero vector is an error.
 type BisectingKMeans struct {
 	ml.StageBase
 	bkmParams
@@ -71,6 +80,12 @@ func (b *BisectingKMeans) SetSeed(s int64) *BisectingKMeans { b.seed.Set(b.Param
 // SetMinDivisibleClusterSize sets the minimum size of a divisible cluster.
 func (b *BisectingKMeans) SetMinDivisibleClusterSize(v float64) *BisectingKMeans {
 	b.minDivisibleClusterSize.Set(b.Params(), v)
+	return b
+}
+
+// SetDistanceMeasure sets the distance measure: "euclidean" or "cosine".
+func (b *BisectingKMeans) SetDistanceMeasure(m string) *BisectingKMeans {
+	b.distanceMeasure.Set(b.Params(), m)
 	return b
 }
 
@@ -126,12 +141,16 @@ func (b *BisectingKMeans) Fit(ctx context.Context, df *frame.DataFrame) (ml.Mode
 }
 
 // BisectNode is a node of the cluster tree: Left and Right are child node
-// indices (−1 for a leaf) and Leaf the leaf's cluster index (−1 inside).
+// indices (−1 for a leaf) and Leaf the leaf's cluster index (−1 inside);
+// Size is the number of training rows of the cluster and Cost their total
+// (weighted) distance to Center (0 when unknown).
 type BisectNode struct {
 	Center []float64 `json:"center"`
 	Left   int       `json:"left"`
 	Right  int       `json:"right"`
 	Leaf   int       `json:"leaf"`
+	Size   int64     `json:"size"`
+	Cost   float64   `json:"cost"`
 }
 
 // FitBisecting is Fit returning the concrete model type.
@@ -151,6 +170,26 @@ func (b *BisectingKMeans) FitBisecting(ctx context.Context, df *frame.DataFrame)
 		return nil, err
 	}
 	d, k := blocks[0].D, b.k.Get(ps)
+	cosine := b.distanceMeasure.Get(ps) == "cosine"
+	if cosine {
+		// Cosine distance and centroids only see directions: work on the
+		// normalised rows (the blocks are this fit's own copy).
+		if err := normalizeRows(blocks, uid); err != nil {
+			return nil, err
+		}
+	}
+	// dist is the distance the cost sums (for unit rows and centers the
+	// cosine distance is half the squared Euclidean one).
+	dist := sqDist
+	if cosine {
+		dist = func(x, c []float64) float64 { return sqDist(x, c) / 2 }
+	}
+	// center turns a weighted mean into a center.
+	center := func(c []float64) {
+		if cosine {
+			unit(c)
+		}
+	}
 	minSize := b.minDivisibleClusterSize.Get(ps)
 	if minSize < 1 {
 		minSize = math.Ceil(minSize * float64(totalRows(blocks)))
@@ -185,7 +224,7 @@ func (b *BisectingKMeans) FitBisecting(ctx context.Context, df *frame.DataFrame)
 				for j, v := range x {
 					row[2+j] += w * v
 				}
-				row[S-1] += w * sqDist(x, nodes[assign[p][i]].Center)
+				row[S-1] += w * dist(x, nodes[assign[p][i]].Center)
 			}
 		})
 		if err != nil {
@@ -207,6 +246,7 @@ func (b *BisectingKMeans) FitBisecting(ctx context.Context, df *frame.DataFrame)
 	for j := 0; j < d; j++ {
 		nodes[0].Center[j] = st[0][2+j] / st[0][0]
 	}
+	center(nodes[0].Center)
 	leaves := []int{0}
 	seed := uint64(b.seed.Get(ps))
 	for len(leaves) < k {
@@ -219,7 +259,10 @@ func (b *BisectingKMeans) FitBisecting(ctx context.Context, df *frame.DataFrame)
 		}
 		var divisible []int
 		for _, id := range leaves {
-			if s := st[id]; s[1] >= minSize && s[1] >= 2 && s[len(s)-1] > 0 {
+			nodes[id].Size, nodes[id].Cost = int64(st[id][1]), st[id][d+2]
+			// Spark's rule: large enough, and a cost above machine
+			// epsilon per row.
+			if s := st[id]; s[1] >= minSize && s[len(s)-1] > epsilon*s[1] {
 				divisible = append(divisible, id)
 			}
 		}
@@ -227,8 +270,9 @@ func (b *BisectingKMeans) FitBisecting(ctx context.Context, df *frame.DataFrame)
 			break
 		}
 		if need := k - len(leaves); len(divisible) > need {
+			// The largest clusters (by rows) are split first, as in Spark.
 			slices.SortStableFunc(divisible, func(a, c int) int {
-				ca, cc := st[a][d+2], st[c][d+2]
+				ca, cc := st[a][1], st[c][1]
 				switch {
 				case ca > cc:
 					return -1
@@ -253,6 +297,8 @@ func (b *BisectingKMeans) FitBisecting(ctx context.Context, df *frame.DataFrame)
 				noise := r.NormFloat64()
 				l[j], rr[j] = c[j]-level*noise, c[j]+level*noise
 			}
+			center(l)
+			center(rr)
 			li, ri := len(nodes), len(nodes)+1
 			nodes = append(nodes, BisectNode{Center: l, Left: -1, Right: -1}, BisectNode{Center: rr, Left: -1, Right: -1})
 			nodes[id].Left, nodes[id].Right = li, ri
@@ -300,13 +346,15 @@ func (b *BisectingKMeans) FitBisecting(ctx context.Context, df *frame.DataFrame)
 						continue
 					}
 					c := nodes[children[id][side]].Center
-					for j := range c {
-						v := row[1+j] / row[0]
-						if v != c[j] {
-							moved = true
-						}
-						c[j] = v
+					v := make([]float64, d)
+					for j := range v {
+						v[j] = row[1+j] / row[0]
 					}
+					center(v)
+					if !slices.Equal(v, c) {
+						moved = true
+					}
+					copy(c, v)
 				}
 			}
 			if !moved {
@@ -350,6 +398,10 @@ func (b *BisectingKMeans) FitBisecting(ctx context.Context, df *frame.DataFrame)
 	st, err = stats(nodes, leaves)
 	if err != nil {
 		return nil, err
+	}
+	// An inner node keeps the rows and cost it had as a leaf.
+	for _, id := range leaves {
+		nodes[id].Size, nodes[id].Cost = int64(st[id][1]), st[id][d+2]
 	}
 	sum := &KMeansSummary{ClusterSizes: make([]float64, len(leaves))}
 	for li, id := range leaves {
@@ -397,10 +449,14 @@ func (m *BisectingKMeansModel) ClusterCenters() []linalg.Vector {
 func (m *BisectingKMeansModel) Summary() *KMeansSummary { return m.summary }
 
 func (m *BisectingKMeansModel) predict(x []float64) int {
+	dist := sqDist
+	if m.distanceMeasure.Get(m.Params()) == "cosine" {
+		dist = cosineDist
+	}
 	n := &m.nodes[0]
 	for n.Left >= 0 {
 		l, r := &m.nodes[n.Left], &m.nodes[n.Right]
-		if sqDist(x, r.Center) < sqDist(x, l.Center) {
+		if dist(x, r.Center) < dist(x, l.Center) {
 			n = r
 		} else {
 			n = l
@@ -474,28 +530,37 @@ func (m *BisectingKMeansModel) Copy(extra param.ParamMap) (ml.Stage, error) {
 }
 
 // WriteData implements ml.DataWriter: the cluster tree as Parquet, one row
-// per node (center, children, leaf cluster index).
+// per node (center, children, leaf cluster index, rows, cost).
 func (m *BisectingKMeansModel) WriteData(dir string) error {
-	centers := make([][]float64, len(m.nodes))
-	left, right, leaf := make([]float64, len(m.nodes)), make([]float64, len(m.nodes)), make([]float64, len(m.nodes))
-	for i, n := range m.nodes {
-		centers[i], left[i], right[i], leaf[i] = n.Center, float64(n.Left), float64(n.Right), float64(n.Leaf)
+	n := len(m.nodes)
+	centers := make([][]float64, n)
+	left, right, leaf, size, cost := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, nd := range m.nodes {
+		centers[i], left[i], right[i], leaf[i] = nd.Center, float64(nd.Left), float64(nd.Right), float64(nd.Leaf)
+		size[i], cost[i] = float64(nd.Size), nd.Cost
 	}
-	return ml.WriteColumns(dir, len(m.nodes), []string{"center"}, [][][]float64{centers},
-		[]string{"left", "right", "leaf"}, [][]float64{left, right, leaf})
+	return ml.WriteColumns(dir, n, []string{"center"}, [][][]float64{centers},
+		[]string{"left", "right", "leaf", "size", "cost"}, [][]float64{left, right, leaf, size, cost})
 }
 
 // Save implements ml.Stage.
 func (m *BisectingKMeansModel) Save(path string) error { return ml.Save(m, path) }
 
 func loadBisectingKMeansModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	vecs, nums, n, err := ml.ReadColumns(ctx, dir, []string{"center"}, []string{"left", "right", "leaf"})
+	vecs, nums, n, err := ml.ReadColumns(ctx, dir, []string{"center"}, []string{"left", "right", "leaf", "size", "cost"})
+	if err != nil {
+		// Models saved before the rows and costs were kept.
+		vecs, nums, n, err = ml.ReadColumns(ctx, dir, []string{"center"}, []string{"left", "right", "leaf"})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
 	nodes := make([]BisectNode, n)
 	for i := range nodes {
 		nodes[i] = BisectNode{Center: vecs[0][i], Left: int(nums[0][i]), Right: int(nums[1][i]), Leaf: int(nums[2][i])}
+		if len(nums) == 5 {
+			nodes[i].Size, nodes[i].Cost = int64(nums[3][i]), nums[4][i]
+		}
 	}
 	if len(nodes) == 0 {
 		return nil, fmt.Errorf("%s: empty cluster tree", md.UID)
@@ -517,3 +582,40 @@ func (b *BisectingKMeans) FitModel(ctx context.Context, df *frame.DataFrame) (*B
 }
 
 var _ ml.TypedEstimator[*BisectingKMeansModel] = (*BisectingKMeans)(nil)
+
+// normalizeRows scales every row of blocks to unit length; a zero row is an
+// error (the cosine distance is undefined for it).
+func normalizeRows(blocks []*optim.Block, uid string) error {
+	row := 0
+	for _, bl := range blocks {
+		for i := 0; i < bl.N; i++ {
+			if !unit(bl.Row(i)) {
+				return fmt.Errorf("%s: row %d: cosine distance is not defined for a zero vector", uid, row+i)
+			}
+		}
+		row += bl.N
+	}
+	return nil
+}
+
+// unit scales x to unit length in place; it reports false (and leaves x)
+// when x is zero.
+func unit(x []float64) bool {
+	n := linalg.NormOf(x, 2)
+	if n == 0 {
+		return false
+	}
+	for j := range x {
+		x[j] /= n
+	}
+	return true
+}
+
+// cosineDist is 1 − cos(x, c), Spark's cosine distance.
+func cosineDist(x, c []float64) float64 {
+	dot := 0.0
+	for j, v := range x {
+		dot += v * c[j]
+	}
+	return 1 - dot/linalg.NormOf(x, 2)/linalg.NormOf(c, 2)
+}

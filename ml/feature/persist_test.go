@@ -52,6 +52,7 @@ func TestEveryStageRoundTrips(t *testing.T) {
 		NewRFormula().SetFormula("y ~ a + b:c - 1").SetStringIndexerOrderType("alphabetAsc"),
 		NewWord2Vec().SetInputCol("t").SetVectorSize(8).SetSeed(7),
 		NewUnivariateFeatureSelector().SetFeatureType("continuous").SetLabelType("categorical").SetSelectionThreshold(3),
+		NewTargetEncoder().SetInputCols("a").SetOutputCols("b").SetTargetType("continuous").SetSmoothing(2),
 	}
 	reg := Register(ml.NewRegistry())
 	classes := reg.Classes()
@@ -92,8 +93,9 @@ func TestEveryStageRoundTrips(t *testing.T) {
 	// of spark_models.go and spark_params_only.go and of Spark's
 	// PipelineModel; the loaders of spark_w2v_lsh.go and spark_selectors.go
 	// (7 models) and of spark_estimators.go (19 estimators, IndexToString
-	// and VectorSlicer).
-	if len(classes) != 63+21+7+21 {
+	// and VectorSlicer); TargetEncoder, its model and Spark's
+	// TargetEncoderModel.
+	if len(classes) != 63+21+7+21+3 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }

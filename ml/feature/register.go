@@ -27,6 +27,14 @@ func Register(r *ml.Registry) *ml.Registry {
 	// Word2Vec and LSH models, VectorIndexerModel, the selector models and
 	// every estimator, by Spark class name.
 	registerSparkFeature2(r)
+	// TargetEncoder (Spark 4.0).
+	own, spark := targetEncoderLoaders()
+	for class, l := range own {
+		r.Register(classPrefix+class, l)
+	}
+	for class, l := range spark {
+		r.Register(sparkPrefix+class, l)
+	}
 	return r
 }
 
