@@ -92,6 +92,10 @@ func (s *Word2Vec) SetWindowSize(n int) *Word2Vec { s.windowSize.Set(s.Params(),
 // SetStepSize sets the initial learning rate.
 func (s *Word2Vec) SetStepSize(v float64) *Word2Vec { s.stepSize.Set(s.Params(), v); return s }
 
+// SetNumPartitions sets the number of parts trained apart and merged
+// after each iteration.
+func (s *Word2Vec) SetNumPartitions(n int) *Word2Vec { s.numPartitions.Set(s.Params(), n); return s }
+
 // SetSeed sets the random seed.
 func (s *Word2Vec) SetSeed(v int64) *Word2Vec { s.seed.Set(s.Params(), v); return s }
 

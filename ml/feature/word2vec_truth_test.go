@@ -188,8 +188,7 @@ func TestWord2VecNumPartitions(t *testing.T) {
 	s, mem := newSession(t)
 	names, types := []string{"id", "text"}, []arrow.DataType{tInt, tTokens}
 	rows := w2vCorpus()
-	est := NewWord2Vec().SetInputCol("text").SetVectorSize(8).SetMinCount(1).SetMaxIter(2).SetWindowSize(3).SetSeed(7)
-	est.numPartitions.Set(est.Params(), 4)
+	est := NewWord2Vec().SetInputCol("text").SetVectorSize(8).SetMinCount(1).SetMaxIter(2).SetWindowSize(3).SetSeed(7).SetNumPartitions(4)
 	var first map[string][]float64
 	for _, parts := range []int{1, 4} {
 		m, err := est.FitModel(ctx, makeDF(t, s, mem, names, types, rows, parts))
@@ -206,8 +205,7 @@ func TestWord2VecNumPartitions(t *testing.T) {
 			}
 		}
 	}
-	est.numPartitions.Set(est.Params(), 1)
-	one, err := est.FitModel(ctx, makeDF(t, s, mem, names, types, rows, 1))
+	one, err := est.SetNumPartitions(1).FitModel(ctx, makeDF(t, s, mem, names, types, rows, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
