@@ -3,11 +3,13 @@ package feature
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -46,11 +48,15 @@ func defineWord2Vec(ps *param.Params, uid string) word2VecParams {
 // softmax over a Huffman tree of the word counts, as Spark's Word2Vec
 // (itself word2vec.c's algorithm): vectorSize (100), windowSize (5),
 // stepSize (0.025, decayed linearly), maxIter (1), maxSentenceLength
-// (1000), seed. Training runs in one goroutine over the sentences in the
-// input's order, so it is deterministic for a seed whatever the input's
-// partitioning (Spark's numPartitions > 1 trains copies in parallel and
-// averages them; gspark accepts the param and trains once). The vectors
-// are not Spark's bit for bit: the random streams differ.
+// (1000), numPartitions (1), seed. As in Spark, the logistic function comes
+// from word2vec's table of 1000 values over (−6, 6), and with numPartitions
+// > 1 each iteration trains the parts of the sentences in parallel from the
+// same starting vectors and sets every vector some part changed to the mean
+// over the parts that changed it. Sentences are read in the input's order
+// and dealt round robin to the parts (Spark repartitions them), so a fit
+// is deterministic for a seed whatever the input's partitioning. The
+// vectors are not Spark's bit for bit: the random streams differ, and
+// gspark computes in float64 where Spark uses float32.
 type Word2Vec struct {
 	ml.StageBase
 	word2VecParams
@@ -85,6 +91,10 @@ func (s *Word2Vec) SetWindowSize(n int) *Word2Vec { s.windowSize.Set(s.Params(),
 
 // SetStepSize sets the initial learning rate.
 func (s *Word2Vec) SetStepSize(v float64) *Word2Vec { s.stepSize.Set(s.Params(), v); return s }
+
+// SetNumPartitions sets the number of parts trained apart and merged
+// after each iteration.
+func (s *Word2Vec) SetNumPartitions(n int) *Word2Vec { s.numPartitions.Set(s.Params(), n); return s }
 
 // SetSeed sets the random seed.
 func (s *Word2Vec) SetSeed(v int64) *Word2Vec { s.seed.Set(s.Params(), v); return s }
@@ -151,6 +161,28 @@ func (s *Word2Vec) FitModel(ctx context.Context, df *frame.DataFrame) (*Word2Vec
 	for _, p := range parts {
 		sentences = append(sentences, p...)
 	}
+	vocab := w2vVocab(sentences, s.minCount.Get(ps))
+	if len(vocab) == 0 {
+		return nil, fmt.Errorf("%s: the vocabulary is empty: no word of column %q appears minCount = %d times", uid, in, s.minCount.Get(ps))
+	}
+	buildHuffman(vocab)
+	chunks, trainWords := w2vChunks(sentences, vocab, s.maxSentenceLength.Get(ps))
+	vecs, err := s.train(ctx, vocab, chunks, trainWords)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", uid, err)
+	}
+	words := make([]string, len(vocab))
+	for i, v := range vocab {
+		words[i] = v.word
+	}
+	m := newWord2VecModel(uid, words, vecs, s.vectorSize.Get(ps))
+	return m, ps.CopyValuesTo(m.Params())
+}
+
+// w2vVocab counts the words of the sentences and returns those seen at
+// least minCount times, most frequent first (ties by word, where Spark's
+// order is that of its sort's input).
+func w2vVocab(sentences [][]string, minCount int) []vocabWord {
 	counts := map[string]int64{}
 	for _, sent := range sentences {
 		for _, w := range sent {
@@ -159,12 +191,9 @@ func (s *Word2Vec) FitModel(ctx context.Context, df *frame.DataFrame) (*Word2Vec
 	}
 	var vocab []vocabWord
 	for w, c := range counts {
-		if c >= int64(s.minCount.Get(ps)) {
+		if c >= int64(minCount) {
 			vocab = append(vocab, vocabWord{word: w, count: c})
 		}
-	}
-	if len(vocab) == 0 {
-		return nil, fmt.Errorf("%s: the vocabulary is empty: no word of column %q appears minCount = %d times", uid, in, s.minCount.Get(ps))
 	}
 	slices.SortFunc(vocab, func(a, b vocabWord) int {
 		if c := cmp.Compare(b.count, a.count); c != 0 {
@@ -172,12 +201,18 @@ func (s *Word2Vec) FitModel(ctx context.Context, df *frame.DataFrame) (*Word2Vec
 		}
 		return cmp.Compare(a.word, b.word)
 	})
-	buildHuffman(vocab)
+	return vocab
+}
+
+// w2vChunks maps each sentence to the indexes of its vocabulary words
+// (others dropped) cut into chunks of at most maxLen, as Spark's
+// wordIndexes.grouped(maxSentenceLength); empty sentences give no chunk.
+// It returns the chunks and the number of words in them.
+func w2vChunks(sentences [][]string, vocab []vocabWord, maxLen int) ([][]int, int64) {
 	index := make(map[string]int, len(vocab))
 	for i, v := range vocab {
 		index[v.word] = i
 	}
-	maxLen := s.maxSentenceLength.Get(ps)
 	var chunks [][]int
 	var trainWords int64
 	for _, sent := range sentences {
@@ -196,16 +231,7 @@ func (s *Word2Vec) FitModel(ctx context.Context, df *frame.DataFrame) (*Word2Vec
 			chunks = append(chunks, cur)
 		}
 	}
-	vecs := s.train(ctx, vocab, chunks, trainWords)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	words := make([]string, len(vocab))
-	for i, v := range vocab {
-		words[i] = v.word
-	}
-	m := newWord2VecModel(uid, words, vecs, s.vectorSize.Get(ps))
-	return m, ps.CopyValuesTo(m.Params())
+	return chunks, trainWords
 }
 
 // buildHuffman gives each word (sorted by count, descending) its Huffman
@@ -260,11 +286,139 @@ func buildHuffman(vocab []vocabWord) {
 	}
 }
 
+// w2vMaxExp and w2vExpTableSize are Spark's (and word2vec.c's) MAX_EXP
+// and EXP_TABLE_SIZE: the logistic function is read from a table of 1000
+// values over (−6, 6), and a score outside that range skips the update.
+const (
+	w2vMaxExp       = 6
+	w2vExpTableSize = 1000
+)
+
+// w2vExpTable returns Spark's table of the logistic function: entry i is
+// σ((2i/1000 − 1)·6) rounded to float32, as Spark stores it.
+func w2vExpTable() []float64 {
+	t := make([]float64, w2vExpTableSize)
+	for i := range t {
+		e := math.Exp((2*float64(i)/w2vExpTableSize - 1) * w2vMaxExp)
+		t[i] = float64(float32(e / (e + 1)))
+	}
+	return t
+}
+
+// w2vTrainer is one partition's training state: its copies of syn0 (word
+// vectors) and syn1 (inner-node vectors), row-major, and which rows it
+// changed.
+type w2vTrainer struct {
+	vocab       []vocabWord
+	dim, window int
+	table       []float64
+	syn0, syn1  []float64
+	mod0, mod1  []bool
+	neu1e       []float64
+}
+
+func newW2VTrainer(vocab []vocabWord, dim, window int, table, syn0, syn1 []float64) *w2vTrainer {
+	return &w2vTrainer{
+		vocab: vocab, dim: dim, window: window, table: table,
+		syn0: slices.Clone(syn0), syn1: slices.Clone(syn1),
+		mod0: make([]bool, len(vocab)), mod1: make([]bool, len(vocab)),
+		neu1e: make([]float64, dim),
+	}
+}
+
+// sentence runs Spark's skip-gram update with hierarchical softmax over one
+// sentence with learning rate alpha. drawB gives, for each position, the
+// window shrink b in [0, window) (Spark's random.nextInt(window)): the
+// context is the positions pos−window+b … pos+window−b except pos. For each
+// context word c and each inner node of the center word's Huffman path,
+// with f = syn0[c]·syn1[node] inside (−6, 6): σ from Spark's table at index
+// ⌊(f+6)·83⌋ (Spark's EXP_TABLE_SIZE / MAX_EXP / 2.0 with integer division
+// first), g = (1 − code − σ)·alpha, neu1e += g·syn1[node], syn1[node] +=
+// g·syn0[c]; then syn0[c] += neu1e.
+func (t *w2vTrainer) sentence(sent []int, alpha float64, drawB func() int) {
+	dim, window := t.dim, t.window
+	scale := float64(w2vExpTableSize / w2vMaxExp / 2)
+	for pos, word := range sent {
+		b := drawB()
+		w := &t.vocab[word]
+		for a := b; a < window*2+1-b; a++ {
+			if a == window {
+				continue
+			}
+			c := pos - window + a
+			if c < 0 || c >= len(sent) {
+				continue
+			}
+			l1 := sent[c] * dim
+			clear(t.neu1e)
+			for d, node := range w.point {
+				l2 := node * dim
+				var f float64
+				for k := 0; k < dim; k++ {
+					f += t.syn0[l1+k] * t.syn1[l2+k]
+				}
+				if f <= -w2vMaxExp || f >= w2vMaxExp {
+					continue
+				}
+				f = t.table[int((f+w2vMaxExp)*scale)]
+				g := (1 - float64(w.code[d]) - f) * alpha
+				for k := 0; k < dim; k++ {
+					t.neu1e[k] += g * t.syn1[l2+k]
+				}
+				for k := 0; k < dim; k++ {
+					t.syn1[l2+k] += g * t.syn0[l1+k]
+				}
+				t.mod1[node] = true
+			}
+			for k := 0; k < dim; k++ {
+				t.syn0[l1+k] += t.neu1e[k]
+			}
+			t.mod0[sent[c]] = true
+		}
+	}
+}
+
+// w2vMerge sets each row of syn0 and syn1 that some trainer changed to the
+// mean of that row over the trainers that changed it, as Spark merges its
+// partitions after each iteration (SPARK-24666); other rows keep their
+// value.
+func w2vMerge(dim int, syn0, syn1 []float64, parts []*w2vTrainer) {
+	merge := func(dst []float64, row int, local func(*w2vTrainer) ([]float64, bool)) {
+		n := 0
+		sum := make([]float64, dim)
+		for _, p := range parts {
+			if v, ok := local(p); ok {
+				n++
+				for k := range sum {
+					sum[k] += v[row*dim+k]
+				}
+			}
+		}
+		if n > 0 {
+			for k := range sum {
+				dst[row*dim+k] = sum[k] / float64(n)
+			}
+		}
+	}
+	for row := 0; row < len(syn0)/dim; row++ {
+		merge(syn0, row, func(p *w2vTrainer) ([]float64, bool) { return p.syn0, p.mod0[row] })
+		merge(syn1, row, func(p *w2vTrainer) ([]float64, bool) { return p.syn1, p.mod1[row] })
+	}
+}
+
 // train runs skip-gram with hierarchical softmax and returns the word
-// vectors, row-major.
-func (s *Word2Vec) train(ctx context.Context, vocab []vocabWord, chunks [][]int, trainWords int64) []float64 {
+// vectors, row-major. Each iteration deals the chunks round robin into
+// numPartitions parts, trains each part from the iteration's starting
+// vectors in its own goroutine with its own random stream, and merges the
+// parts with w2vMerge. Within a part the learning rate follows Spark's
+// schedule: it starts at stepSize every iteration and, at the first
+// sentence after every 10000 words of the part, becomes
+// stepSize·(1 − (numPartitions·words + (k−1)·trainWords)/(maxIter·trainWords
+// + 1)) at iteration k, at least stepSize·1e-4.
+func (s *Word2Vec) train(ctx context.Context, vocab []vocabWord, chunks [][]int, trainWords int64) ([]float64, error) {
 	ps := s.Params()
 	dim, window, iters := s.vectorSize.Get(ps), s.windowSize.Get(ps), s.maxIter.Get(ps)
+	nparts := s.numPartitions.Get(ps)
 	step := s.stepSize.Get(ps)
 	seed := uint64(s.seed.Get(ps))
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -274,60 +428,43 @@ func (s *Word2Vec) train(ctx context.Context, vocab []vocabWord, chunks [][]int,
 		syn0[i] = (rng.Float64() - 0.5) / float64(dim)
 	}
 	syn1 := make([]float64, n*dim)
-	neu1e := make([]float64, dim)
-	alpha := step
-	var wordCount, lastCount int64
+	table := w2vExpTable()
 	total := float64(iters)*float64(trainWords) + 1
-	for it := 0; it < iters; it++ {
-		for _, sent := range chunks {
-			if ctx.Err() != nil {
-				return syn0
-			}
-			if wordCount-lastCount > 10000 {
-				lastCount = wordCount
-				alpha = max(step*(1-float64(wordCount)/total), step*0.0001)
-			}
-			for pos, word := range sent {
-				wordCount++
-				b := rng.IntN(window)
-				for a := b; a < window*2+1-b; a++ {
-					if a == window {
-						continue
+	for k := 1; k <= iters; k++ {
+		parts := make([]*w2vTrainer, nparts)
+		errs := make([]error, nparts)
+		var wg sync.WaitGroup
+		for idx := range parts {
+			parts[idx] = newW2VTrainer(vocab, dim, window, table, syn0, syn1)
+			wg.Add(1)
+			go func(idx int, t *w2vTrainer) {
+				defer wg.Done()
+				r := rand.New(rand.NewPCG(seed, uint64(idx+1)<<16^uint64(k)<<8))
+				drawB := func() int { return r.IntN(window) }
+				alpha := step
+				var words, last int64
+				for c := idx; c < len(chunks); c += nparts {
+					if err := ctx.Err(); err != nil {
+						errs[idx] = err
+						return
 					}
-					c := pos - window + a
-					if c < 0 || c >= len(sent) {
-						continue
+					if words-last > 10000 {
+						last = words
+						alpha = max(step*(1-(float64(nparts)*float64(words)+float64(k-1)*float64(trainWords))/total), step*0.0001)
 					}
-					l1 := sent[c] * dim
-					clear(neu1e)
-					w := &vocab[word]
-					for d, node := range w.point {
-						l2 := node * dim
-						var f float64
-						for k := 0; k < dim; k++ {
-							f += syn0[l1+k] * syn1[l2+k]
-						}
-						if f <= -6 || f >= 6 {
-							continue
-						}
-						f = 1 / (1 + math.Exp(-f))
-						g := (1 - float64(w.code[d]) - f) * alpha
-						for k := 0; k < dim; k++ {
-							neu1e[k] += g * syn1[l2+k]
-						}
-						for k := 0; k < dim; k++ {
-							syn1[l2+k] += g * syn0[l1+k]
-						}
-					}
-					for k := 0; k < dim; k++ {
-						syn0[l1+k] += neu1e[k]
-					}
+					words += int64(len(chunks[c]))
+					t.sentence(chunks[c], alpha, drawB)
 				}
-			}
+			}(idx, parts[idx])
 		}
-		progress.Report(ctx, "iteration", it+1, iters)
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+		w2vMerge(dim, syn0, syn1, parts)
+		progress.Report(ctx, "iteration", k, iters)
 	}
-	return syn0
+	return syn0, nil
 }
 
 // Copy implements ml.Stage.
