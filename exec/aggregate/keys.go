@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/kernels"
 )
 
@@ -536,7 +537,7 @@ func (t *table) grow() error {
 	mask := size - 1
 	if t.kv != nil {
 		old := t.kv
-		kv := make([]uint64, 2*size)
+		kv := exec.MakeLarge[uint64](int(2 * size))
 		for p := 0; p < len(old); p += 2 {
 			if p&(2*growCheck-1) == 0 && p > 0 {
 				if err := t.cancelled(); err != nil {
@@ -557,7 +558,7 @@ func (t *table) grow() error {
 		t.kv, t.mask = kv, mask
 		return nil
 	}
-	slots := make([]uint64, size)
+	slots := exec.MakeLarge[uint64](int(size))
 	for g, h := range t.hashes {
 		if g&(growCheck-1) == 0 && g > 0 {
 			if err := t.cancelled(); err != nil {
