@@ -82,3 +82,29 @@ func TestMakeLargeAdvisesHugePages(t *testing.T) {
 		t.Fatalf("len %d, want 0", len(got))
 	}
 }
+
+// TestAppendLargeAdvisesHugePages checks that a slice grown row by row to
+// 24 MiB holds what was appended and is in a mapping marked for huge pages.
+func TestAppendLargeAdvisesHugePages(t *testing.T) {
+	var s []uint64
+	for i := range 3 << 20 {
+		s = AppendLarge(s, uint64(i))
+	}
+	s = AppendLarge(s, 7, 8)
+	if len(s) != 3<<20+2 {
+		t.Fatalf("len %d, want %d", len(s), 3<<20+2)
+	}
+	for i := 0; i < 3<<20; i += 4099 {
+		if s[i] != uint64(i) {
+			t.Fatalf("s[%d] = %d, want %d", i, s[i], i)
+		}
+	}
+	if s[3<<20] != 7 || s[3<<20+1] != 8 {
+		t.Fatalf("last two %v, want [7 8]", s[3<<20:])
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
+	mid := (start + 8<<20) &^ (hugePage - 1)
+	if flags := vmFlags(t, mid); !strings.Contains(flags+" ", " hg ") {
+		t.Errorf("the middle of a slice appended to 24 MiB: %s, want hg", flags)
+	}
+}

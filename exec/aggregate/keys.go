@@ -285,18 +285,18 @@ func (c *keyCol) equal(g uint32, i int) bool {
 
 // add appends row i of the batch as a new group's key.
 func (c *keyCol) add(i int) {
-	c.null = append(c.null, c.bnull[i])
+	c.null = exec.AppendLarge(c.null, c.bnull[i])
 	switch c.kind {
 	case kindFixed:
-		c.vals = append(c.vals, c.bv[i])
+		c.vals = exec.AppendLarge(c.vals, c.bv[i])
 	case kindDec128:
-		c.vals = append(c.vals, c.bv[2*i], c.bv[2*i+1])
+		c.vals = exec.AppendLarge(c.vals, c.bv[2*i], c.bv[2*i+1])
 	default:
-		c.vals = append(c.vals, c.bv[i])
+		c.vals = exec.AppendLarge(c.vals, c.bv[i])
 		if !c.bnull[i] {
-			c.sdata = append(c.sdata, c.rowBytes(i)...)
+			c.sdata = exec.AppendLarge(c.sdata, c.rowBytes(i)...)
 		}
-		c.soffs = append(c.soffs, len(c.sdata))
+		c.soffs = exec.AppendLarge(c.soffs, len(c.sdata))
 	}
 }
 
