@@ -5,6 +5,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gspark/gspark/exec"
 )
 
 // ErrOverflow is returned when a sum or average does not fit its result type.
@@ -29,7 +31,7 @@ func growTo[T any](s []T, n int) []T {
 		clear(t[len(s):])
 		return t
 	}
-	t := make([]T, n, max(n, 2*cap(s)))
+	t := exec.MakeLargeCap[T](n, max(n, 2*cap(s)))
 	copy(t, s)
 	return t
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/kernels"
 )
 
@@ -284,18 +285,18 @@ func (c *keyCol) equal(g uint32, i int) bool {
 
 // add appends row i of the batch as a new group's key.
 func (c *keyCol) add(i int) {
-	c.null = append(c.null, c.bnull[i])
+	c.null = exec.AppendLarge(c.null, c.bnull[i])
 	switch c.kind {
 	case kindFixed:
-		c.vals = append(c.vals, c.bv[i])
+		c.vals = exec.AppendLarge(c.vals, c.bv[i])
 	case kindDec128:
-		c.vals = append(c.vals, c.bv[2*i], c.bv[2*i+1])
+		c.vals = exec.AppendLarge(c.vals, c.bv[2*i], c.bv[2*i+1])
 	default:
-		c.vals = append(c.vals, c.bv[i])
+		c.vals = exec.AppendLarge(c.vals, c.bv[i])
 		if !c.bnull[i] {
-			c.sdata = append(c.sdata, c.rowBytes(i)...)
+			c.sdata = exec.AppendLarge(c.sdata, c.rowBytes(i)...)
 		}
-		c.soffs = append(c.soffs, len(c.sdata))
+		c.soffs = exec.AppendLarge(c.soffs, len(c.sdata))
 	}
 }
 
@@ -536,7 +537,7 @@ func (t *table) grow() error {
 	mask := size - 1
 	if t.kv != nil {
 		old := t.kv
-		kv := make([]uint64, 2*size)
+		kv := exec.MakeLarge[uint64](int(2 * size))
 		for p := 0; p < len(old); p += 2 {
 			if p&(2*growCheck-1) == 0 && p > 0 {
 				if err := t.cancelled(); err != nil {
@@ -557,7 +558,7 @@ func (t *table) grow() error {
 		t.kv, t.mask = kv, mask
 		return nil
 	}
-	slots := make([]uint64, size)
+	slots := exec.MakeLarge[uint64](int(size))
 	for g, h := range t.hashes {
 		if g&(growCheck-1) == 0 && g > 0 {
 			if err := t.cancelled(); err != nil {
