@@ -25,6 +25,15 @@ type query struct {
 	optimized logical.Plan
 	op        exec.Operator
 	fired     map[string]int
+	release   func() // frees what the plan's sources hold for this run; may be nil
+}
+
+// close frees what q's plan holds for its run (shared subplan results).
+func (q *query) close() {
+	if q != nil && q.release != nil {
+		q.release()
+		q.release = nil
+	}
 }
 
 // prepare optimizes and physically plans the DataFrame for an environment;
@@ -52,13 +61,19 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 			p = pushed
 		}
 	}
+	var release func()
 	if ctx != nil {
 		// Values first, so that the optimizer can push them into scans.
-		if p, err = df.s.evalScalarSubqueries(ctx, p); err != nil {
+		if p, release, err = df.s.evalScalarSubqueries(ctx, p); err != nil {
 			return nil, err
 		}
 	}
-	q := &query{optimized: p, fired: fired}
+	q := &query{optimized: p, fired: fired, release: release}
+	defer func() {
+		if err != nil {
+			q.close()
+		}
+	}()
 	if optimize {
 		o := optimizer.NewOptimizer()
 		p, err := o.Optimize(p)
@@ -80,17 +95,28 @@ func (df *DataFrame) prepareWith(ctx context.Context, env *exec.Env, metered boo
 }
 
 // evalScalarSubqueries runs the uncorrelated scalar subqueries left in p and
-// puts their values in their place.
-func (s *Session) evalScalarSubqueries(ctx context.Context, p logical.Plan) (logical.Plan, error) {
+// puts their values in their place. An aggregation a subquery shares with
+// the query runs once (shareSubplans); release frees its result after the
+// query.
+func (s *Session) evalScalarSubqueries(ctx context.Context, p logical.Plan) (_ logical.Plan, release func(), err error) {
 	subs := logical.ScalarSubqueries(p)
 	if len(subs) == 0 {
-		return p, nil
+		return p, nil, nil
 	}
+	p, plans, free, err := s.shareSubplans(ctx, p, subs)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			free()
+		}
+	}()
 	vals := map[int64]*logical.Literal{}
 	for _, sq := range subs {
-		bs, err := s.newFrame(&logical.Limit{N: 2, Child: sq.Plan}).CollectBatches(ctx)
+		bs, err := s.newFrame(&logical.Limit{N: 2, Child: plans[sq.ID]}).CollectBatches(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("scalar subquery: %w", err)
+			return nil, nil, fmt.Errorf("scalar subquery: %w", err)
 		}
 		var n int64
 		var v any
@@ -102,11 +128,11 @@ func (s *Session) evalScalarSubqueries(ctx context.Context, p logical.Plan) (log
 		}
 		exec.ReleaseAll(bs)
 		if n > 1 {
-			return nil, fmt.Errorf("scalar subquery returned more than one row: the subquery selecting %s must return at most one row when used as an expression", scalarSubqueryColumn(sq))
+			return nil, nil, fmt.Errorf("scalar subquery returned more than one row: the subquery selecting %s must return at most one row when used as an expression", scalarSubqueryColumn(sq))
 		}
 		vals[sq.ID] = &logical.Literal{Value: v, Type: sq.DataType()}
 	}
-	return logical.ReplaceScalarSubqueries(p, vals), nil
+	return logical.ReplaceScalarSubqueries(p, vals), free, nil
 }
 
 // scalarSubqueryColumn names the one column of a scalar subquery as the user
@@ -148,6 +174,7 @@ func (df *DataFrame) runEnv(ctx context.Context, consume func(ctx context.Contex
 	if err != nil {
 		return err
 	}
+	defer q.close()
 	// The state operators share across partitions lives as long as the action.
 	run := exec.NewExecution()
 	defer run.Close()

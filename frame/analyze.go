@@ -35,6 +35,7 @@ func (df *DataFrame) ExplainAnalyze(ctx context.Context) (_ string, err error) {
 	if err != nil {
 		return "", err
 	}
+	defer q.close()
 	start := time.Now()
 	var rows int64
 	counts := make([]int64, q.op.Partitions())

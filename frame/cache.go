@@ -28,28 +28,11 @@ func (df *DataFrame) Cache(ctx context.Context) (*DataFrame, error) {
 	var schema *arrow.Schema
 	err := df.run(ctx, func(ctx context.Context, op exec.Operator) error {
 		schema = op.Schema()
-		parts = make([][]arrow.RecordBatch, op.Partitions())
-		g, gctx := errgroup.WithContext(ctx)
-		for p := range parts {
-			g.Go(func() (err error) {
-				defer exec.Recover(&err, op)
-				s, err := exec.Open(gctx, op, p)
-				if err != nil {
-					return err
-				}
-				return exec.Drain(gctx, s, func(b arrow.RecordBatch) error {
-					b.Retain()
-					parts[p] = append(parts[p], b)
-					return nil
-				})
-			})
-		}
-		return g.Wait()
+		var err error
+		parts, err = collectParts(ctx, op)
+		return err
 	})
 	if err != nil {
-		for _, bs := range parts {
-			exec.ReleaseAll(bs)
-		}
 		return nil, err
 	}
 	src := &cachedTable{schema: schema, parts: parts}
@@ -60,6 +43,34 @@ func (df *DataFrame) Cache(ctx context.Context) (*DataFrame, error) {
 	}
 	// The cached columns keep the names and types of df's output.
 	return df.s.newFrame(df.s.analyzer().NewScan(src, "")), nil
+}
+
+// collectParts runs every partition of op concurrently and returns the
+// batches of each; on an error it releases what it read.
+func collectParts(ctx context.Context, op exec.Operator) ([][]arrow.RecordBatch, error) {
+	parts := make([][]arrow.RecordBatch, op.Partitions())
+	g, gctx := errgroup.WithContext(ctx)
+	for p := range parts {
+		g.Go(func() (err error) {
+			defer exec.Recover(&err, op)
+			s, err := exec.Open(gctx, op, p)
+			if err != nil {
+				return err
+			}
+			return exec.Drain(gctx, s, func(b arrow.RecordBatch) error {
+				b.Retain()
+				parts[p] = append(parts[p], b)
+				return nil
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		for _, bs := range parts {
+			exec.ReleaseAll(bs)
+		}
+		return nil, err
+	}
+	return parts, nil
 }
 
 // Persist is Cache.

@@ -9,6 +9,15 @@ import (
 // outer attribute = inner attribute. The outer plan is copied with fresh
 // attribute IDs for it.
 func (a *Analyzer) RestrictToOuterKeys(agg logical.Plan, conds []logical.Expr, outer logical.Plan) (logical.Plan, error) {
+	keyIDs := map[int64]bool{}
+	for _, c := range conds {
+		if b, ok := c.(*logical.Binary); ok {
+			if o, ok := b.L.(*logical.Attribute); ok {
+				keyIDs[o.ID] = true
+			}
+		}
+	}
+	outer = keySource(outer, keyIDs, nil)
 	pos := map[int64]int{}
 	for i, at := range outer.Output() {
 		pos[at.ID] = i
@@ -63,6 +72,53 @@ func (a *Analyzer) RestrictToOuterKeys(agg logical.Plan, conds []logical.Expr, o
 		return n
 	}
 	return restrict(agg), nil
+}
+
+// keySource returns the smallest part of outer whose rows carry every value
+// of the attributes keys that outer's rows carry: below filters and inner
+// joins (rows only removed or matched, never made up) down to the side that
+// produces all the keys, with the conditions conds and the filters and join
+// conditions met on the way that read that side alone. Its keys are a
+// superset of outer's, which is all a semi join restricting an aggregate to
+// the outer keys needs: TPC-H Q17's keys come from the filtered part table,
+// not from lineitem joined with it.
+func keySource(outer logical.Plan, keys map[int64]bool, conds []logical.Expr) logical.Plan {
+	outIDs := func(p logical.Plan) map[int64]bool {
+		m := map[int64]bool{}
+		for _, a := range p.Output() {
+			m[a.ID] = true
+		}
+		return m
+	}
+	switch x := outer.(type) {
+	case *logical.Filter:
+		return keySource(x.Child, keys, append(append([]logical.Expr{}, conds...), logical.SplitConjuncts(x.Cond)...))
+	case *logical.Join:
+		if x.Kind != logical.InnerJoin || len(keys) == 0 {
+			break
+		}
+		all := conds
+		if x.Cond != nil {
+			all = append(append([]logical.Expr{}, conds...), logical.SplitConjuncts(x.Cond)...)
+		}
+		for _, side := range []logical.Plan{x.Left, x.Right} {
+			ids := outIDs(side)
+			if !logical.Subset(keys, ids) {
+				continue
+			}
+			var own []logical.Expr
+			for _, c := range all {
+				if refs := logical.References(c); logical.Subset(refs, ids) && len(logical.SubqueriesIn(c)) == 0 {
+					own = append(own, c)
+				}
+			}
+			return keySource(side, keys, own)
+		}
+	}
+	if len(conds) == 0 {
+		return outer
+	}
+	return &logical.Filter{Cond: logical.And(conds...), Child: outer}
 }
 
 // resolveSubquery analyzes a subquery's plan with the enclosing input as its
