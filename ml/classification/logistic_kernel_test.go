@@ -65,3 +65,16 @@ func BenchmarkLog1pU(b *testing.B) {
 	}
 	_ = s
 }
+
+// TestDot4 checks dot4 against sums written out by hand for lengths 0 to
+// 6 (the unrolled loop and its tail).
+func TestDot4(t *testing.T) {
+	x := []float64{1, 2, 3, 4, 5, 6}
+	b := []float64{0.5, -1, 2, 0.25, -3, 10}
+	want := []float64{0, 0.5, -1.5, 4.5, 5.5, -9.5, 50.5}
+	for n := 0; n <= 6; n++ {
+		if got := dot4(x[:n], b); got != want[n] {
+			t.Errorf("dot4 of length %d = %v, want %v", n, got, want[n])
+		}
+	}
+}
