@@ -24,7 +24,6 @@ func Registry() *ml.Registry {
 	regression.Register(r)
 	classification.Register(r)
 	clustering.Register(r)
-	clustering.RegisterSparkBisecting(r)
 	tuning.Register(r)
 	return r
 }

@@ -598,19 +598,6 @@ func normalizeRows(blocks []*optim.Block, uid string) error {
 	return nil
 }
 
-// unit scales x to unit length in place; it reports false (and leaves x)
-// when x is zero.
-func unit(x []float64) bool {
-	n := linalg.NormOf(x, 2)
-	if n == 0 {
-		return false
-	}
-	for j := range x {
-		x[j] /= n
-	}
-	return true
-}
-
 // cosineDist is 1 − cos(x, c), Spark's cosine distance.
 func cosineDist(x, c []float64) float64 {
 	dot := 0.0

@@ -26,13 +26,6 @@ const (
 	sparkBisectingVersion    = "3.0"
 )
 
-// RegisterSparkBisecting adds the loader of BisectingKMeansModel
-// directories in Spark's layout to r and returns r.
-func RegisterSparkBisecting(r *ml.Registry) *ml.Registry {
-	r.Register(sparkClusteringPrefix+"BisectingKMeansModel", loadSparkBisectingKMeansModel)
-	return r
-}
-
 // SparkClassName implements ml.SparkWriter.
 func (m *BisectingKMeansModel) SparkClassName() string {
 	return sparkClusteringPrefix + "BisectingKMeansModel"

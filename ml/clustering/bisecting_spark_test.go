@@ -15,10 +15,10 @@ import (
 	"github.com/gspark/gspark/ml/optim/optimtest"
 )
 
-// cosineRows are two groups of directions (near the x axis and near the y
+// bisectCosineRows are two groups of directions (near the x axis and near the y
 // axis) with very different lengths, so that only the cosine distance
 // splits them by direction.
-var cosineRows = [][]float64{{1, 0.1}, {10, 1.5}, {100, 5}, {3, 0.2}, {0.1, 1}, {2, 10}, {5, 100}, {0.3, 4}}
+var bisectCosineRows = [][]float64{{1, 0.1}, {10, 1.5}, {100, 5}, {3, 0.2}, {0.1, 1}, {2, 10}, {5, 100}, {0.3, 4}}
 
 // TestBisectingKMeansCosine: with distanceMeasure cosine and k = 2 the
 // leaves are the normalised means of each group's unit vectors and the
@@ -31,7 +31,7 @@ func TestBisectingKMeansCosine(t *testing.T) {
 	wantB := []float64{0.1052512529274511, 0.9944456615407409}
 	const wantCost = 0.009100950298849053
 	for _, parts := range []int{1, 4} {
-		df := optimtest.Frame(t, s, mem, cosineRows, []optimtest.Col{{Name: "features", Src: []int{0, 1}, Vec: true}}, parts)
+		df := optimtest.Frame(t, s, mem, bisectCosineRows, []optimtest.Col{{Name: "features", Src: []int{0, 1}, Vec: true}}, parts)
 		m, err := NewBisectingKMeans().SetK(2).SetSeed(5).SetDistanceMeasure("cosine").FitModel(ctx, df)
 		if err != nil {
 			t.Fatal(err)
@@ -52,7 +52,7 @@ func TestBisectingKMeansCosine(t *testing.T) {
 		if g := m.Summary().TrainingCost; math.Abs(g-wantCost) > 1e-12 {
 			t.Fatalf("parts=%d: cost %v, want %v", parts, g, wantCost)
 		}
-		for i, r := range cosineRows {
+		for i, r := range bisectCosineRows {
 			c, err := m.Predict(linalg.Dense(r...))
 			if err != nil {
 				t.Fatal(err)
@@ -79,12 +79,12 @@ func TestBisectingKMeansCosine(t *testing.T) {
 // predicting the same, in both layouts.
 func TestBisectingKMeansSparkLayout(t *testing.T) {
 	s, mem := newSession(t)
-	df := optimtest.Frame(t, s, mem, cosineRows, []optimtest.Col{{Name: "features", Src: []int{0, 1}, Vec: true}}, 2)
+	df := optimtest.Frame(t, s, mem, bisectCosineRows, []optimtest.Col{{Name: "features", Src: []int{0, 1}, Vec: true}}, 2)
 	m, err := NewBisectingKMeans().SetK(2).SetSeed(5).SetDistanceMeasure("cosine").FitModel(ctx, df)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := RegisterSparkBisecting(Register(ml.NewRegistry()))
+	reg := Register(ml.NewRegistry())
 	dir := filepath.Join(t.TempDir(), "bkm")
 	if err := m.SaveSpark(dir); err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func TestBisectingKMeansSparkLayout(t *testing.T) {
 	if back.UID() != m.UID() || back.distanceMeasure.Get(back.Params()) != "cosine" {
 		t.Fatalf("loaded %s with %s", back.UID(), back.distanceMeasure.Get(back.Params()))
 	}
-	for _, r := range append(slices.Clone(cosineRows), []float64{7, 2}, []float64{-1, 3}) {
+	for _, r := range append(slices.Clone(bisectCosineRows), []float64{7, 2}, []float64{-1, 3}) {
 		g, _ := back.Predict(linalg.Dense(r...))
 		w, _ := m.Predict(linalg.Dense(r...))
 		if g != w {
@@ -193,7 +193,7 @@ func TestBisectingKMeansSparkFixture(t *testing.T) {
 		[]any{2, int64(2), []float64{10, 0}, 10.0, 1.0, 0.0, []int{}},
 		[]any{-1, int64(6), []float64{10.0 / 3, 10.0 / 3}, 4.7, 90.0, 6.0, []int{-2, 2}},
 	))
-	m, err := ml.LoadAs[*BisectingKMeansModel](ctx, dir, RegisterSparkBisecting(Register(ml.NewRegistry())))
+	m, err := ml.LoadAs[*BisectingKMeansModel](ctx, dir, Register(ml.NewRegistry()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestBisectingKMeansSparkFixture(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad")
 	must(os.CopyFS(bad, os.DirFS(dir)))
 	must(os.WriteFile(filepath.Join(bad, "data", "metadata", "part-00000"), []byte(`{"class":"org.apache.spark.mllib.clustering.BisectingKMeansModel","version":"3.0","rootId":2}`), 0o644))
-	if _, err := ml.LoadAs[*BisectingKMeansModel](ctx, bad, RegisterSparkBisecting(Register(ml.NewRegistry()))); err == nil {
+	if _, err := ml.LoadAs[*BisectingKMeansModel](ctx, bad, Register(ml.NewRegistry())); err == nil {
 		t.Fatal("a tree whose only leaf is 2 was accepted")
 	}
 }

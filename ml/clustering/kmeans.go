@@ -40,6 +40,7 @@ func Register(r *ml.Registry) *ml.Registry {
 		return b, md.ApplyParams(b.Params())
 	})
 	r.Register(classPrefix+"BisectingKMeansModel", loadBisectingKMeansModel)
+	r.Register(sparkClusteringPrefix+"BisectingKMeansModel", loadSparkBisectingKMeansModel)
 	r.Register(classPrefix+"LDA", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
 		l := newLDA(md.UID)
 		return l, md.ApplyParams(l.Params())
@@ -67,7 +68,7 @@ func defineKM(ps *param.Params) kmParams {
 		predictionCol:   param.Define(ps, "predictionCol", "cluster index column name", param.WithDefault("prediction")),
 		weightCol:       param.Define[string](ps, "weightCol", "weight column name (all weights 1 if unset)"),
 		initMode:        param.Define(ps, "initMode", "initialization: k-means|| or random", param.WithDefault("k-means||"), param.WithValidator(param.OneOf("k-means||", "random"))),
-		distanceMeasure: param.Define(ps, "distanceMeasure", "distance measure: euclidean", param.WithDefault("euclidean"), param.WithValidator(param.OneOf("euclidean"))),
+		distanceMeasure: param.Define(ps, "distanceMeasure", "distance measure: euclidean or cosine", param.WithDefault("euclidean"), param.WithValidator(param.OneOf("euclidean", "cosine"))),
 		k:               param.Define(ps, "k", "number of clusters (> 1)", param.WithDefault(2), param.WithValidator(param.Gt(1))),
 		maxIter:         param.Define(ps, "maxIter", "maximum number of iterations (>= 0)", param.WithDefault(20), param.WithValidator(param.GtEq(0))),
 		initSteps:       param.Define(ps, "initSteps", "number of k-means|| steps (> 0)", param.WithDefault(2), param.WithValidator(param.Gt(0))),
@@ -90,6 +91,15 @@ func defineKM(ps *param.Params) kmParams {
 // sums are one pass. The random draws depend on the seed and each row's
 // position, not on the partitioning (Spark's depend on the partition), so
 // the result is the same for 1 or n partitions up to rounding.
+//
+// With distanceMeasure "cosine" (Spark's CosineDistanceMeasure) the distance
+// is 1 − x·c/(‖x‖‖c‖), a cluster's center is the normalized mean of its
+// rows scaled to unit length (Spark's updateClusterSum and centroid), a
+// center has converged when its distance to its previous value is at most
+// tol, and the training cost sums the weighted distances. Zero vectors are
+// an error. For unit vectors 1 − x·c = ‖x − c‖²/2, so the fit runs the
+// Euclidean machinery (k-means||, Hamerly's bounds) on the rows scaled to
+// unit length and normalizes each new center.
 type KMeans struct {
 	ml.StageBase
 	kmParams
@@ -118,6 +128,13 @@ func (km *KMeans) SetSeed(s int64) *KMeans { km.seed.Set(km.Params(), s); return
 
 // SetInitMode sets the initialization: "k-means||" or "random".
 func (km *KMeans) SetInitMode(m string) *KMeans { km.initMode.Set(km.Params(), m); return km }
+
+// SetDistanceMeasure sets the distance measure: "euclidean" (the default)
+// or "cosine".
+func (km *KMeans) SetDistanceMeasure(m string) *KMeans {
+	km.distanceMeasure.Set(km.Params(), m)
+	return km
+}
 
 // SetInitSteps sets the number of k-means|| steps.
 func (km *KMeans) SetInitSteps(n int) *KMeans { km.initSteps.Set(km.Params(), n); return km }
@@ -205,24 +222,55 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 		return nil, err
 	}
 	k, seed := km.k.Get(ps), km.seed.Get(ps)
+	cosine := km.distanceMeasure.Get(ps) == "cosine"
+	if cosine {
+		if err := unitRows(ctx, blocks); err != nil {
+			return nil, fmt.Errorf("%s: column %q: %w", uid, km.featuresCol.Get(ps), err)
+		}
+	}
 	var centers [][]float64
 	if km.initMode.Get(ps) == "random" {
 		centers = initRandom(blocks, k, seed)
 	} else {
-		centers, err = initParallel(ctx, blocks, k, km.initSteps.Get(ps), seed)
+		centers, err = initParallel(ctx, blocks, k, km.initSteps.Get(ps), seed, cosine)
 		if err != nil {
 			return nil, err
 		}
 	}
+	centers, iter, err := lloydIterations(ctx, blocks, centers, km.maxIter.Get(ps), km.tol.Get(ps), cosine)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := summarize(ctx, blocks, centers)
+	if err != nil {
+		return nil, err
+	}
+	if cosine {
+		sum.TrainingCost /= 2 // Σw(1 − x·c) = Σw‖x − c‖²/2 for unit x and c
+	}
+	sum.NumIter = iter
+	m := newKMeansModel(uid, centers)
+	if err := ps.CopyValuesTo(m.Params()); err != nil {
+		return nil, err
+	}
+	m.summary = sum
+	return m, nil
+}
+
+// lloydIterations runs at most maxIter Lloyd iterations from centers and
+// returns the centers and the number of iterations run. It stops after an
+// iteration in which no center moved by more than tol: Euclidean distance,
+// or with cosine (rows and centers of unit length) the cosine distance
+// 1 − a·b = ‖a − b‖²/2, and each new center is scaled to unit length.
+func lloydIterations(ctx context.Context, blocks []*optim.Block, centers [][]float64, maxIter int, tol float64, cosine bool) ([][]float64, int, error) {
 	d := blocks[0].D
-	tol := km.tol.Get(ps)
 	iter := 0
 	ll := newLloyd(blocks)
-	for ; iter < km.maxIter.Get(ps); iter++ {
+	for ; iter < maxIter; iter++ {
 		K := len(centers)
 		acc, err := ll.step(ctx, centers)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		converged := true
 		for c := range centers {
@@ -234,7 +282,14 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 			for j := range nc {
 				nc[j] = acc[c*d+j] / w
 			}
-			if sqDist(nc, centers[c]) > tol*tol {
+			moved := sqDist(nc, centers[c]) > tol*tol
+			if cosine {
+				if !unit(nc) {
+					continue // the rows cancel out: no direction, keep the center
+				}
+				moved = sqDist(nc, centers[c])/2 > tol
+			}
+			if moved {
 				converged = false
 			}
 			centers[c] = nc
@@ -244,17 +299,39 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 			break
 		}
 	}
-	sum, err := summarize(ctx, blocks, centers)
+	return centers, iter, nil
+}
+
+// unit scales x to unit Euclidean length in place; it reports false (and
+// leaves x) when x is zero.
+func unit(x []float64) bool {
+	n := math.Sqrt(dotSelf(x))
+	if n == 0 {
+		return false
+	}
+	for j := range x {
+		x[j] /= n
+	}
+	return true
+}
+
+// unitRows scales every row of the blocks to unit length in place, for the
+// cosine distance; a zero row is an error, as in Spark.
+func unitRows(ctx context.Context, blocks []*optim.Block) error {
+	acc, err := optim.Reduce(ctx, blocks, 1, func(b *optim.Block, a []float64) {
+		for i := 0; i < b.N; i++ {
+			if !unit(b.Row(i)) {
+				a[0]++
+			}
+		}
+	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	sum.NumIter = iter
-	m := newKMeansModel(uid, centers)
-	if err := ps.CopyValuesTo(m.Params()); err != nil {
-		return nil, err
+	if acc[0] > 0 {
+		return fmt.Errorf("cosine distance is not defined for zero-length vectors (%v rows)", acc[0])
 	}
-	m.summary = sum
-	return m, nil
+	return nil
 }
 
 func summarize(ctx context.Context, blocks []*optim.Block, centers [][]float64) (*KMeansSummary, error) {
@@ -331,7 +408,9 @@ func initRandom(blocks []*optim.Block, k int, seed int64) [][]float64 {
 }
 
 // initParallel is k-means||.
-func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed int64) ([][]float64, error) {
+// With cosine the rows have unit length and the centers of the local
+// k-means++ iterations are scaled to unit length.
+func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed int64, cosine bool) ([][]float64, error) {
 	n := totalRows(blocks)
 	r := rand.New(rand.NewPCG(uint64(seed), 0x6b6d65616e73))
 	centers := [][]float64{append([]float64(nil), rowAt(blocks, r.IntN(n))...)}
@@ -415,7 +494,7 @@ func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed
 	if err != nil {
 		return nil, err
 	}
-	return localKMeansPP(centers, weights, k, 30, r), nil
+	return localKMeansPP(centers, weights, k, 30, r, cosine), nil
 }
 
 // uniform returns a number in [0, 1) determined by its arguments
@@ -443,8 +522,9 @@ outer:
 }
 
 // localKMeansPP runs weighted k-means++ seeding and Lloyd iterations on a
-// small set of weighted points.
-func localKMeansPP(pts [][]float64, w []float64, k, iters int, r *rand.Rand) [][]float64 {
+// small set of weighted points; with unitCenters each new center is scaled
+// to unit length (the cosine distance on unit points).
+func localKMeansPP(pts [][]float64, w []float64, k, iters int, r *rand.Rand, unitCenters bool) [][]float64 {
 	d := len(pts[0])
 	pick := func(weights []float64) int {
 		total := 0.0
@@ -494,8 +574,14 @@ func localKMeansPP(pts [][]float64, w []float64, k, iters int, r *rand.Rand) [][
 				moved = true
 				continue
 			}
-			for j := 0; j < d; j++ {
-				v := sums[c*d+j] / cnt[c]
+			mean := sums[c*d : c*d+d]
+			for j := range mean {
+				mean[j] /= cnt[c]
+			}
+			if unitCenters && !unit(mean) {
+				continue
+			}
+			for j, v := range mean {
 				if v != centers[c][j] {
 					moved = true
 				}
@@ -543,8 +629,45 @@ func (m *KMeansModel) Predict(x linalg.Vector) (int, error) {
 	if x.Size() != len(m.centers[0]) {
 		return 0, fmt.Errorf("%s: vector has size %d, expected %d", m.UID(), x.Size(), len(m.centers[0]))
 	}
-	c, _ := closest(m.centers, x.ToArray())
-	return c, nil
+	return m.assigner()(x.ToArray())
+}
+
+// assigner returns the function giving the index of the center nearest a
+// vector under the model's distance measure. With cosine it is the largest
+// x·c/‖c‖ (the smallest 1 − x·c/(‖x‖‖c‖)), and a zero x or center is an
+// error, as in Spark.
+func (m *KMeansModel) assigner() func(x []float64) (int, error) {
+	centers := m.centers
+	if m.distanceMeasure.Get(m.Params()) != "cosine" {
+		return func(x []float64) (int, error) {
+			c, _ := closest(centers, x)
+			return c, nil
+		}
+	}
+	inv := make([]float64, len(centers))
+	for c, ctr := range centers {
+		inv[c] = 1 / math.Sqrt(dotSelf(ctr))
+	}
+	uid := m.UID()
+	return func(x []float64) (int, error) {
+		if dotSelf(x) == 0 {
+			return 0, fmt.Errorf("%s: cosine distance is not defined for zero-length vectors", uid)
+		}
+		best, bv := 0, math.Inf(-1)
+		for c, ctr := range centers {
+			if math.IsInf(inv[c], 1) {
+				return 0, fmt.Errorf("%s: cosine distance is not defined for zero-length vectors (center %d)", uid, c)
+			}
+			s := 0.0
+			for j, v := range x {
+				s += v * ctr[j]
+			}
+			if s *= inv[c]; s > bv {
+				best, bv = c, s
+			}
+		}
+		return best, nil
+	}
 }
 
 // SetFeaturesCol sets the features column.
@@ -576,8 +699,8 @@ func (m *KMeansModel) Transform(df *frame.DataFrame) (*frame.DataFrame, error) {
 		return nil, err
 	}
 	uid, fc := m.UID(), m.featuresCol.Get(m.Params())
-	centers := m.centers
-	d := len(centers[0])
+	d := len(m.centers[0])
+	assign := m.assigner()
 	fn := func(mem memory.Allocator, args []arrow.Array) (arrow.Array, error) {
 		vc, err := linalg.Vectors(args[0])
 		if err != nil {
@@ -601,7 +724,10 @@ func (m *KMeansModel) Transform(df *frame.DataFrame) (*frame.DataFrame, error) {
 				vc.AddTo(i, 1, buf)
 				x = buf
 			}
-			c, _ := closest(centers, x)
+			c, err := assign(x)
+			if err != nil {
+				return nil, fmt.Errorf("column %q: %w", fc, err)
+			}
 			b.Append(int32(c))
 		}
 		return b.NewArray(), nil

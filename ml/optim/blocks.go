@@ -10,7 +10,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"golang.org/x/sync/errgroup"
@@ -64,6 +64,10 @@ func (c Columns) Check(s *arrow.Schema) error {
 // ReadBlocks runs df once and returns one Block per partition. Every feature
 // vector must be non-null, of one nonzero size and finite; labels must be non-null
 // and finite; weights non-negative and finite. Errors name the column.
+//
+// Each partition's batches are kept (retained) while the partition is read,
+// with their null and size checks, and then copied once into buffers of
+// the exact size, so the rows are written once rather than regrown.
 func ReadBlocks(ctx context.Context, df *frame.DataFrame, c Columns) ([]*Block, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
@@ -80,20 +84,35 @@ func ReadBlocks(ctx context.Context, df *frame.DataFrame, c Columns) ([]*Block, 
 	if c.WeightCol != "" {
 		wi = ml.FieldIndex(s, c.WeightCol)
 	}
-	blocks, err := frame.AggregatePartitions(ctx, df, func(int) *Block { return &Block{D: -1} },
-		func(acc *Block, b arrow.RecordBatch) (*Block, error) {
-			return acc, appendBatch(acc, b, c, fi, li, wi)
-		})
+	// Every partition's batch list is also kept here, so that the batches
+	// are released whatever happens (AggregatePartitions drops the
+	// accumulators on an error).
+	var mu sync.Mutex
+	var all []*pendingBlock
+	defer func() {
+		for _, pb := range all {
+			pb.release()
+		}
+	}()
+	pend, err := frame.AggregatePartitions(ctx, df, func(int) *pendingBlock {
+		pb := &pendingBlock{d: -1}
+		mu.Lock()
+		all = append(all, pb)
+		mu.Unlock()
+		return pb
+	}, func(pb *pendingBlock, b arrow.RecordBatch) (*pendingBlock, error) {
+		return pb, pb.add(b, c, fi)
+	})
 	if err != nil {
 		return nil, err
 	}
 	d := -1
-	for _, b := range blocks {
-		if b.D >= 0 {
-			if d >= 0 && b.D != d {
-				return nil, fmt.Errorf("%s: vectors in column %q have different sizes %d and %d", c.UID, c.FeaturesCol, d, b.D)
+	for _, pb := range pend {
+		if pb.d >= 0 {
+			if d >= 0 && pb.d != d {
+				return nil, fmt.Errorf("%s: vectors in column %q have different sizes %d and %d", c.UID, c.FeaturesCol, d, pb.d)
 			}
-			d = b.D
+			d = pb.d
 		}
 	}
 	if d < 0 {
@@ -102,13 +121,41 @@ func ReadBlocks(ctx context.Context, df *frame.DataFrame, c Columns) ([]*Block, 
 	if d == 0 {
 		return nil, fmt.Errorf("%s: the vectors in column %q are empty (size 0)", c.UID, c.FeaturesCol)
 	}
-	for _, b := range blocks {
-		b.D = d
+	blocks := make([]*Block, len(pend))
+	g, gctx := errgroup.WithContext(ctx)
+	for p, pb := range pend {
+		g.Go(func() (err error) {
+			defer exec.Recover(&err, fmt.Sprintf("ml/optim.ReadBlocks (partition %d)", p))
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			blocks[p], err = pb.copyOut(c, d, fi, li, wi)
+			pb.release()
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return blocks, nil
 }
 
-func appendBatch(acc *Block, b arrow.RecordBatch, c Columns, fi, li, wi int) error {
+// pendingBlock is one partition's retained batches, their row count and
+// the vector size seen (−1 before the first row).
+type pendingBlock struct {
+	batches []arrow.RecordBatch
+	rows, d int
+}
+
+func (pb *pendingBlock) release() {
+	for _, b := range pb.batches {
+		b.Release()
+	}
+	pb.batches = nil
+}
+
+// add checks the vectors of b for nulls and one size and retains b.
+func (pb *pendingBlock) add(b arrow.RecordBatch, c Columns, fi int) error {
 	n := int(b.NumRows())
 	if n == 0 {
 		return nil
@@ -117,83 +164,90 @@ func appendBatch(acc *Block, b arrow.RecordBatch, c Columns, fi, li, wi int) err
 	if err != nil {
 		return fmt.Errorf("%s: column %q: %w", c.UID, c.FeaturesCol, err)
 	}
-	var labels, weights []float64
-	if li >= 0 {
-		if labels, err = ml.Float64Column(b.Column(li), nil); err != nil {
-			return fmt.Errorf("%s: label column %q: %w", c.UID, c.LabelCol, err)
-		}
-	}
-	if wi >= 0 {
-		if weights, err = ml.Float64Column(b.Column(wi), nil); err != nil {
-			return fmt.Errorf("%s: weight column %q: %w", c.UID, c.WeightCol, err)
-		}
-	}
-	// Grow the buffers once per batch (sizes are checked row by row below),
-	// so rows are copied in place rather than through append.
-	if !vc.IsNull(0) {
-		acc.X = growDoubling(acc.X, n*vc.Size(0))
-	}
-	acc.W = growDoubling(acc.W, n)
-	if labels != nil {
-		acc.Y = growDoubling(acc.Y, n)
-	}
 	for i := 0; i < n; i++ {
 		if vc.IsNull(i) {
 			return fmt.Errorf("%s: features column %q has a null vector", c.UID, c.FeaturesCol)
 		}
 		size := vc.Size(i)
-		if acc.D < 0 {
-			acc.D = size
-		} else if size != acc.D {
-			return fmt.Errorf("%s: vectors in column %q have different sizes %d and %d", c.UID, c.FeaturesCol, acc.D, size)
+		if pb.d < 0 {
+			pb.d = size
+		} else if size != pb.d {
+			return fmt.Errorf("%s: vectors in column %q have different sizes %d and %d", c.UID, c.FeaturesCol, pb.d, size)
 		}
-		start := len(acc.X)
-		acc.X = slices.Grow(acc.X, size)[:start+size]
-		row := acc.X[start:]
-		if vals := vc.DenseValues(i); vals != nil {
-			copy(row, vals)
-		} else {
-			clear(row)
-			idx, vals := vc.Sparse(i)
-			for k, j := range idx {
-				row[j] = vals[k]
-			}
-		}
-		for _, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("%s: features column %q has a non-finite value %v", c.UID, c.FeaturesCol, v)
-			}
-		}
-		if labels != nil {
-			y := labels[i]
-			if math.IsNaN(y) || math.IsInf(y, 0) {
-				return fmt.Errorf("%s: label column %q has a null or non-finite value", c.UID, c.LabelCol)
-			}
-			acc.Y = append(acc.Y, y)
-		}
-		w := 1.0
-		if weights != nil {
-			w = weights[i]
-			if !(w >= 0) || math.IsInf(w, 0) {
-				return fmt.Errorf("%s: weight column %q has an invalid weight %v (weights must be finite and >= 0)", c.UID, c.WeightCol, w)
-			}
-		}
-		acc.W = append(acc.W, w)
-		acc.N++
 	}
+	b.Retain()
+	pb.batches = append(pb.batches, b)
+	pb.rows += n
 	return nil
 }
 
-// growDoubling returns s with room for at least n more elements, at least
-// doubling the capacity when it grows (append grows large slices by 1.25×,
-// which copies a partition's rows several times over).
-func growDoubling(s []float64, n int) []float64 {
-	if cap(s)-len(s) >= n {
-		return s
+// copyOut copies the retained batches into a Block of vectors of size d,
+// checking that features and labels are finite and weights valid.
+func (pb *pendingBlock) copyOut(c Columns, d, fi, li, wi int) (*Block, error) {
+	blk := &Block{N: pb.rows, D: d, X: make([]float64, pb.rows*d), W: make([]float64, pb.rows)}
+	if li >= 0 {
+		blk.Y = make([]float64, pb.rows)
 	}
-	out := make([]float64, len(s), max(2*cap(s), len(s)+n))
-	copy(out, s)
-	return out
+	at := 0
+	for _, b := range pb.batches {
+		n := int(b.NumRows())
+		vc, err := linalg.Vectors(b.Column(fi))
+		if err != nil {
+			return nil, fmt.Errorf("%s: column %q: %w", c.UID, c.FeaturesCol, err)
+		}
+		for i := 0; i < n; i++ {
+			row := blk.X[(at+i)*d : (at+i+1)*d]
+			if vals := vc.DenseValues(i); vals != nil {
+				copy(row, vals)
+			} else {
+				idx, vals := vc.Sparse(i)
+				for k, j := range idx {
+					row[j] = vals[k]
+				}
+			}
+		}
+		// v − v is 0 for a finite v and NaN for ±Inf and NaN.
+		bad := 0.0
+		for _, v := range blk.X[at*d : (at+n)*d] {
+			bad += v - v
+		}
+		if bad != 0 || math.IsNaN(bad) {
+			for _, v := range blk.X[at*d : (at+n)*d] {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return nil, fmt.Errorf("%s: features column %q has a non-finite value %v", c.UID, c.FeaturesCol, v)
+				}
+			}
+		}
+		if li >= 0 {
+			labels, err := ml.Float64Column(b.Column(li), blk.Y[at:at])
+			if err != nil {
+				return nil, fmt.Errorf("%s: label column %q: %w", c.UID, c.LabelCol, err)
+			}
+			for _, y := range labels[:n] {
+				if math.IsNaN(y) || math.IsInf(y, 0) {
+					return nil, fmt.Errorf("%s: label column %q has a null or non-finite value", c.UID, c.LabelCol)
+				}
+			}
+		}
+		w := blk.W[at : at+n]
+		if wi >= 0 {
+			weights, err := ml.Float64Column(b.Column(wi), w[:0])
+			if err != nil {
+				return nil, fmt.Errorf("%s: weight column %q: %w", c.UID, c.WeightCol, err)
+			}
+			for _, v := range weights[:n] {
+				if !(v >= 0) || math.IsInf(v, 0) {
+					return nil, fmt.Errorf("%s: weight column %q has an invalid weight %v (weights must be finite and >= 0)", c.UID, c.WeightCol, v)
+				}
+			}
+		} else {
+			for i := range w {
+				w[i] = 1
+			}
+		}
+		at += n
+	}
+	return blk, nil
 }
 
 // Reduce runs fn on every block on its own goroutine, each into a zeroed

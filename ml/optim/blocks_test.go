@@ -165,6 +165,8 @@ func TestReadBlocksErrors(t *testing.T) {
 		{mk([][]float64{{1, 2}, {1}}, []float64{1, 2}, false), "different sizes"},
 		{mk([][]float64{{1, 2}, {1, 3}}, []float64{1, math.NaN()}, false), "label column"},
 		{mk([][]float64{{1, 2}, {1, 3}}, []float64{1, 2}, true), "null vector"},
+		{mk([][]float64{{1, 2}, {1, math.Inf(-1)}}, []float64{1, 2}, false), "non-finite value -Inf"},
+		{mk([][]float64{{math.NaN(), 2}, {1, 3}}, []float64{1, 2}, false), "non-finite value NaN"},
 		{mk(nil, nil, false), "no rows"},
 		{mk([][]float64{{}, {}}, []float64{1, 2}, false), "empty (size 0)"},
 	} {
