@@ -260,10 +260,26 @@ func writePart(ctx context.Context, op exec.Operator, p int, txn *source.Txn, ex
 		return err
 	}
 	if err := exec.Drain(ctx, s, bw.Write); err != nil {
-		bw.Close()
+		bw.abort()
 		return err
 	}
 	return bw.Close()
+}
+
+// aborter is a batchWriter that can stop without finishing its file (see
+// parquet.Writer.Abort).
+type aborter interface {
+	Abort()
+}
+
+// abort ends the writer and its file after a failed or cancelled write:
+// writers that can stop without flushing do, the others are closed.
+func (r *rollingWriter) abort() {
+	if a, ok := r.bw.(aborter); ok {
+		a.Abort()
+		r.bw = nil
+	}
+	r.Close()
 }
 
 // rollingWriter writes one output partition's rows into part files under

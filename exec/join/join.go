@@ -669,14 +669,14 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 		for i, b := range batches {
 			arrs[i] = b.Column(c)
 		}
-		a, err := array.Concatenate(arrs, j.env.Mem)
+		a, err := exec.Concatenate(ctx, arrs, j.env.Mem)
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil {
 			return fmt.Errorf("%s build side: column %s: %w", j.what(), schema.Field(c).Name, err)
 		}
 		t.cols[c] = a
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 	}
 	exec.ReleaseAll(batches)
 	batches = nil

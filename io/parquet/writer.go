@@ -307,6 +307,14 @@ func (w *Writer) Close() error {
 	return nil
 }
 
+// Abort ends the writer without writing what it still buffers or the
+// footer, for a write that failed or was cancelled: the file is left
+// incomplete, for the caller to remove. Closing instead would first encode
+// and compress the buffered row group.
+func (w *Writer) Abort() {
+	w.closed = true
+}
+
 // arraySize is the in-memory size of a's values: exact for fixed-width,
 // string and binary arrays (slices counted by their own rows; the validity
 // bitmap only when there are nulls), the size of the buffers otherwise.
