@@ -37,7 +37,7 @@ var longQueries = []struct{ name, sql string }{
 	{"aggregate", "SELECT id * 7919 % 500000000 AS k, sum(id) FROM range(0, 2000000000, 1, 4) GROUP BY 1;"},
 	{"count-distinct", "SELECT count(DISTINCT id * 7919 % 500000000) FROM range(0, 2000000000, 1, 4);"},
 	{"join", "SELECT count(*) FROM range(0, 40000000, 1, 4) a JOIN range(0, 40000000, 1, 4) b ON a.id = b.id * 3;"},
-	{"sort", "SELECT id FROM range(0, 200000000, 1, 4) ORDER BY id * 7919 % 200000000 LIMIT 5;"},
+	{"sort", "SELECT id FROM range(0, 2000000000, 1, 4) ORDER BY id * 7919 % 2000000000 LIMIT 5;"},
 }
 
 // TestPtyShellCtrlC runs long queries in the shell on a pseudo-terminal,
