@@ -2,6 +2,7 @@ package csv
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,28 @@ type Reader struct {
 	started bool
 	err     error
 	release func() // releases the decompressor
+	ctx     context.Context
+}
+
+// ctxCheckRows is how many records Next parses between two looks at the
+// reader's context.
+const ctxCheckRows = 1024
+
+// SetContext makes Next stop with ctx's error once ctx is done, looking at
+// it every ctxCheckRows records, so that a cancelled query does not finish
+// the batch it is reading.
+func (r *Reader) SetContext(ctx context.Context) { r.ctx = ctx }
+
+// stopped records and returns the context's error when it is done.
+func (r *Reader) stopped() error {
+	if r.ctx == nil {
+		return nil
+	}
+	if err := r.ctx.Err(); err != nil {
+		r.err = err
+		return err
+	}
+	return nil
 }
 
 // column parses field text of one column: parse converts v into the
@@ -172,6 +195,9 @@ func (r *Reader) Next() (arrow.RecordBatch, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	if err := r.stopped(); err != nil {
+		return nil, err
+	}
 	if !r.started {
 		r.started = true
 		if r.cfg.Header {
@@ -199,6 +225,12 @@ func (r *Reader) Next() (arrow.RecordBatch, error) {
 		}
 		if added {
 			n++
+			if n%ctxCheckRows == 0 {
+				if err := r.stopped(); err != nil {
+					r.bld.NewRecordBatch().Release() // drops the rows built so far
+					return nil, err
+				}
+			}
 		}
 	}
 	if n == 0 {

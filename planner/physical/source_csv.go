@@ -176,6 +176,7 @@ func (s *CSVSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.Opera
 			f.Close()
 			return nil, err
 		}
+		r.SetContext(ctx)
 		return &closingReader{r: r, f: f}, nil
 	}
 	return exec.NewFileScan(env, exec.FileScanSpec{
