@@ -103,28 +103,31 @@ func TestSaveModels2InSparkLayout(t *testing.T) {
 		"quantileProbabilities": []float64{0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99},
 		"fitIntercept":          true, "maxIter": 100, "tol": 1e-6, "aggregationDepth": 2, "featuresCol": "features", "labelCol": "label"})
 
-	// IsotonicRegression, antitonic, on Spark's sample data.
-	iso, err := regression.NewIsotonicRegression().SetIsotonic(false).FitModel(ctx, libsvm(s, "sample_isotonic_regression_libsvm_data.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// IsotonicRegression, isotonic and antitonic, on Spark's sample data.
 	isoDF := libsvm(s, "sample_isotonic_regression_libsvm_data.txt")
-	checkSparkSave(t, sparkSaveCase{name: "iso", model: iso, class: "org.apache.spark.ml.regression.IsotonicRegressionModel",
-		version: "2.4.7", defaults: []string{"featuresCol", "labelCol", "predictionCol", "isotonic", "featureIndex"},
-		data: arrow.NewSchema([]arrow.Field{fDoubleArray("boundaries"), fDoubleArray("predictions"), fBool("isotonic")}, nil),
-		df:   isoDF, cols: []string{"prediction"}})
-	dir, pm, dm := savedSparkParamMaps(t, iso)
-	checkSavedParams(t, "isotonic paramMap", pm, map[string]any{"isotonic": false})
-	checkSavedParams(t, "isotonic defaultParamMap", dm, map[string]any{"isotonic": true, "featureIndex": 0})
-	d, err := ml.ReadSparkData(ctx, dir, "data")
-	if err != nil {
-		t.Fatal(err)
-	}
-	flag, err := d.Bool("isotonic", 0)
-	bounds, _ := d.Float64s("boundaries", 0)
-	d.Release()
-	if err != nil || flag || !slices.Equal(bounds, iso.Boundaries().ToArray()) {
-		t.Errorf("isotonic data: isotonic %v (%v), boundaries %v, want false and %v", flag, err, bounds, iso.Boundaries())
+	for _, up := range []bool{true, false} {
+		iso, err := regression.NewIsotonicRegression().SetIsotonic(up).FitModel(ctx, isoDF)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSparkSave(t, sparkSaveCase{name: fmt.Sprint("iso-", up), model: iso, class: "org.apache.spark.ml.regression.IsotonicRegressionModel",
+			version: "2.4.7", defaults: []string{"featuresCol", "labelCol", "predictionCol", "isotonic", "featureIndex"},
+			data: arrow.NewSchema([]arrow.Field{fDoubleArray("boundaries"), fDoubleArray("predictions"), fBool("isotonic")}, nil),
+			df:   isoDF, cols: []string{"prediction"}})
+		dir, pm, dm := savedSparkParamMaps(t, iso)
+		checkSavedParams(t, "isotonic paramMap", pm, map[string]any{"isotonic": up})
+		checkSavedParams(t, "isotonic defaultParamMap", dm, map[string]any{"isotonic": true, "featureIndex": 0})
+		d, err := ml.ReadSparkData(ctx, dir, "data")
+		if err != nil {
+			t.Fatal(err)
+		}
+		flag, err := d.Bool("isotonic", 0)
+		bounds, _ := d.Float64s("boundaries", 0)
+		preds, _ := d.Float64s("predictions", 0)
+		d.Release()
+		if err != nil || flag != up || !slices.Equal(bounds, iso.Boundaries().ToArray()) || !slices.Equal(preds, iso.Predictions().ToArray()) {
+			t.Errorf("isotonic data: isotonic %v (%v), boundaries %v, predictions %v; want %v, %v, %v", flag, err, bounds, preds, up, iso.Boundaries(), iso.Predictions())
+		}
 	}
 
 	// FMRegressor with and without the linear term; FMClassifier.
@@ -195,12 +198,12 @@ func TestSaveModels2InSparkLayout(t *testing.T) {
 		!slices.Equal(b.EstimatedDocConcentration(), lda.EstimatedDocConcentration()) {
 		t.Errorf("LocalLDAModel loaded back: topics %v alpha %v, saved %v %v", b.TopicsMatrix(), b.EstimatedDocConcentration(), lda.TopicsMatrix(), lda.EstimatedDocConcentration())
 	}
-	dir, pm, dm = savedSparkParamMaps(t, lda)
+	dir, pm, dm := savedSparkParamMaps(t, lda)
 	checkSavedParams(t, "lda paramMap", pm, map[string]any{"k": 2, "maxIter": 10, "subsamplingRate": 0.5, "topicConcentration": 0.3})
 	// Spark's defaults (LDAParams in LDA.scala).
 	checkSavedParams(t, "lda defaultParamMap", dm, map[string]any{"optimizer": "online", "learningOffset": 1024.0, "learningDecay": 0.51,
 		"optimizeDocConcentration": true, "topicDistributionCol": "topicDistribution", "keepLastCheckpoint": true, "checkpointInterval": 10})
-	d, err = ml.ReadSparkData(ctx, dir, "data")
+	d, err := ml.ReadSparkData(ctx, dir, "data")
 	if err != nil {
 		t.Fatal(err)
 	}
