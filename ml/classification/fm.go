@@ -372,6 +372,7 @@ func registerFMC(r *ml.Registry) {
 		return e, md.ApplyParams(e.Params())
 	})
 	r.Register(classPrefix+"FMClassificationModel", loadFMClassificationModel)
+	r.Register(sparkPrefix+"FMClassificationModel", loadSparkFMClassificationModel)
 }
 
 var _ ml.TypedEstimator[*FMClassificationModel] = (*FMClassifier)(nil)

@@ -46,6 +46,7 @@ func Register(r *ml.Registry) *ml.Registry {
 		return l, md.ApplyParams(l.Params())
 	})
 	r.Register(classPrefix+"LDAModel", loadLDAModel)
+	r.Register(sparkClusteringPrefix+"LocalLDAModel", loadSparkLocalLDAModel)
 	r.Register(classPrefix+"DistributedLDAModel", loadDistributedLDAModel)
 	r.Register(sparkClusteringPrefix+"DistributedLDAModel", loadSparkDistributedLDAModel)
 	r.Register(classPrefix+"PowerIterationClustering", func(_ context.Context, _ string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {

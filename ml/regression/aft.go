@@ -531,6 +531,7 @@ func registerAFT(r *ml.Registry) {
 		return e, md.ApplyParams(e.Params())
 	})
 	r.Register(classPrefix+"AFTSurvivalRegressionModel", loadAFTSurvivalRegressionModel)
+	r.Register(sparkPrefix+"AFTSurvivalRegressionModel", loadSparkAFTSurvivalRegressionModel)
 }
 
 var _ ml.TypedEstimator[*AFTSurvivalRegressionModel] = (*AFTSurvivalRegression)(nil)

@@ -339,6 +339,7 @@ func registerFM(r *ml.Registry) {
 		return e, md.ApplyParams(e.Params())
 	})
 	r.Register(classPrefix+"FMRegressionModel", loadFMRegressionModel)
+	r.Register(sparkPrefix+"FMRegressionModel", loadSparkFMRegressionModel)
 }
 
 var _ ml.TypedEstimator[*FMRegressionModel] = (*FMRegressor)(nil)

@@ -513,6 +513,7 @@ func registerIsotonic(r *ml.Registry) {
 		return e, md.ApplyParams(e.Params())
 	})
 	r.Register(classPrefix+"IsotonicRegressionModel", loadIsotonicRegressionModel)
+	r.Register(sparkPrefix+"IsotonicRegressionModel", loadSparkIsotonicRegressionModel)
 }
 
 var _ ml.TypedEstimator[*IsotonicRegressionModel] = (*IsotonicRegression)(nil)
