@@ -441,3 +441,44 @@ func TestSparkEvaluatorsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A TrainValidationSplitModel directory as Spark writes it with
+// persistSubModels loads its sub-models from subModels/<j>; with rmse
+// (smaller is better) the best index is that of the smaller metric.
+func TestLoadSparkTrainValidationSplitModel(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "tvs")
+	writeMetaFile(t, filepath.Join(dir, "metadata", "part-00000"),
+		`{"class":"org.apache.spark.ml.tuning.TrainValidationSplitModel","timestamp":1,"sparkVersion":"2.4.7","uid":"tvs_h",`+
+			`"paramMap":{"seed":3,"trainRatio":0.8,"collectSubModels":true,"parallelism":1,"estimatorParamMaps":[`+
+			`[{"parent":"logreg_h","name":"maxIter","value":"5","isJson":"true"}],[{"parent":"logreg_h","name":"maxIter","value":"10","isJson":"true"}]]},`+
+			`"defaultParamMap":{"seed":-1,"trainRatio":0.75,"collectSubModels":false,"parallelism":1},"validationMetrics":[0.3,0.2],"persistSubModels":true}`)
+	writeMetaFile(t, filepath.Join(dir, "evaluator", "metadata", "part-00000"),
+		`{"class":"org.apache.spark.ml.evaluation.RegressionEvaluator","timestamp":1,"sparkVersion":"2.4.7","uid":"regEval_h",`+
+			`"paramMap":{"metricName":"rmse"},"defaultParamMap":{"metricName":"rmse","labelCol":"label","predictionCol":"prediction"}}`)
+	writeMetaFile(t, filepath.Join(dir, "estimator", "metadata", "part-00000"), sparkLRMetadata)
+	sparkLRModelDir(t, filepath.Join(dir, "bestModel"), "logreg_b", 0, 1, 1)
+	sparkLRModelDir(t, filepath.Join(dir, "subModels", "0"), "logreg_s0", 0, 1, 0)
+	sparkLRModelDir(t, filepath.Join(dir, "subModels", "1"), "logreg_s1", 0, 0, 1)
+	st, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := st.(*tuning.TrainValidationSplitModel)
+	subs := m.SubModels()
+	if m.BestIndex() != 1 || len(subs) != 2 || subs[0].UID() != "logreg_s0" || subs[1].UID() != "logreg_s1" || m.BestModel().UID() != "logreg_b" {
+		t.Fatalf("loaded best %d, %d sub-models", m.BestIndex(), len(subs))
+	}
+	if r, _ := m.Validator().Params().Get("trainRatio"); r != 0.8 {
+		t.Errorf("trainRatio %v", r)
+	}
+	if maps := m.Validator().EstimatorParamMaps(); maps[1]["maxIter"] != 10 {
+		t.Errorf("param maps %v", maps)
+	}
+	// persistSubModels with a sub-model missing is an error naming it.
+	if err := os.RemoveAll(filepath.Join(dir, "subModels", "1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "subModels/1 is missing") {
+		t.Errorf("a missing sub-model: %v", err)
+	}
+}
