@@ -745,7 +745,7 @@ func sparkEncodeParam(v any) ([]byte, error) {
 			case math.IsInf(x, -1):
 				return "-Inf", true
 			}
-			return x, true
+			return sparkDouble(x), true
 		case []float64:
 			out := make([]any, len(x))
 			for i, f := range x {
@@ -765,4 +765,16 @@ func sparkEncodeParam(v any) ([]byte, error) {
 		return json.Marshal(c)
 	}
 	return param.EncodeValue(v)
+}
+
+// sparkDouble is x as JSON with a decimal point or an exponent (0.0, not
+// 0), so that json4s parses it as a JDouble: Spark's
+// DoubleParam.jValueDecode (params.scala) rejects a JInt.
+func sparkDouble(x float64) json.Number {
+	b, _ := json.Marshal(x)
+	s := string(b)
+	if !strings.ContainsAny(s, ".eE") {
+		s += ".0"
+	}
+	return json.Number(s)
 }

@@ -58,6 +58,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	r.Register(classPrefix+"MultilayerPerceptronClassificationModel", loadMLP)
 	registerSpark(r)
 	registerOneVsRest(r)
+	registerSparkOneVsRest(r)
 	registerMLPTrain(r)
 	registerFMC(r)
 	return r

@@ -273,6 +273,7 @@ func (e *OneVsRest) FitModel(ctx context.Context, df *frame.DataFrame) (*OneVsRe
 		return nil, err
 	}
 	m := newOneVsRestModel(uid, models)
+	m.classifier = e.classifier
 	if err := ps.CopyValuesTo(m.Params()); err != nil {
 		return nil, err
 	}
@@ -284,6 +285,10 @@ type OneVsRestModel struct {
 	ml.StageBase
 	ovrParams
 	models []ml.Model
+	// classifier is the base classifier the models were fitted with (nil
+	// when loaded from gspark's own layout, which does not keep it);
+	// Spark's layout saves it under classifier/.
+	classifier ml.Estimator
 }
 
 func newOneVsRestModel(uid string, models []ml.Model) *OneVsRestModel {

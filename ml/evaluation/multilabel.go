@@ -42,7 +42,11 @@ type MultilabelClassificationEvaluator struct {
 // NewMultilabelClassificationEvaluator returns an evaluator with Spark's
 // defaults (metricName f1Measure, metricLabel 0).
 func NewMultilabelClassificationEvaluator() *MultilabelClassificationEvaluator {
-	e := &MultilabelClassificationEvaluator{StageBase: ml.NewStageBase(param.UID("MultilabelClassificationEvaluator"))}
+	return newMultilabelEvaluator(param.UID("MultilabelClassificationEvaluator"))
+}
+
+func newMultilabelEvaluator(uid string) *MultilabelClassificationEvaluator {
+	e := &MultilabelClassificationEvaluator{StageBase: ml.NewStageBase(uid)}
 	ps := e.Params()
 	e.labelCol = param.Define(ps, "labelCol", "label column name (array of doubles)", param.WithDefault("label"))
 	e.predictionCol = param.Define(ps, "predictionCol", "prediction column name (array of doubles)", param.WithDefault("prediction"))

@@ -36,7 +36,11 @@ type RankingEvaluator struct {
 // NewRankingEvaluator returns an evaluator with Spark's defaults
 // (meanAveragePrecision, k = 10).
 func NewRankingEvaluator() *RankingEvaluator {
-	e := &RankingEvaluator{StageBase: ml.NewStageBase(param.UID("RankingEvaluator"))}
+	return newRankingEvaluator(param.UID("RankingEvaluator"))
+}
+
+func newRankingEvaluator(uid string) *RankingEvaluator {
+	e := &RankingEvaluator{StageBase: ml.NewStageBase(uid)}
 	ps := e.Params()
 	e.labelCol = param.Define(ps, "labelCol", "label column name (array of relevant items)", param.WithDefault("label"))
 	e.predictionCol = param.Define(ps, "predictionCol", "prediction column name (array of ranked items)", param.WithDefault("prediction"))

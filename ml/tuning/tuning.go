@@ -327,7 +327,12 @@ func (cv *CrossValidator) FitCV(ctx context.Context, df *frame.DataFrame) (*Cros
 	if err != nil {
 		return nil, err
 	}
-	return &CrossValidatorModel{StageBase: ml.NewStageBase(cv.UID()), best: best, bestIndex: bi, avgMetrics: avg, foldMetrics: foldMetrics, subModels: subModels}, nil
+	parent, err := cv.Copy(nil)
+	if err != nil {
+		return nil, err
+	}
+	return &CrossValidatorModel{StageBase: ml.NewStageBase(cv.UID()), best: best, bestIndex: bi, avgMetrics: avg, foldMetrics: foldMetrics, subModels: subModels,
+		parent: parent.(*CrossValidator)}, nil
 }
 
 // CrossValidatorModel is the best model found by a CrossValidator, with the
@@ -339,6 +344,10 @@ type CrossValidatorModel struct {
 	avgMetrics  []float64
 	foldMetrics [][]float64
 	subModels   [][]ml.Model
+	// parent is the cross-validator that fitted the model (its estimator,
+	// evaluator, param maps and params, which Spark's layout saves); nil
+	// when loaded from gspark's own layout.
+	parent *CrossValidator
 }
 
 // BestModel returns the model refitted on all the data with the best params.
@@ -431,6 +440,7 @@ func Register(r *ml.Registry) *ml.Registry {
 	r.Register((&TrainValidationSplitModel{}).ClassName(), loadTrainValidationSplitModel)
 	r.Register((&CrossValidator{}).ClassName(), loadCrossValidator)
 	r.Register((&TrainValidationSplit{}).ClassName(), loadTrainValidationSplit)
+	registerSpark(r)
 	return r
 }
 
@@ -549,7 +559,12 @@ func (t *TrainValidationSplit) FitTVS(ctx context.Context, df *frame.DataFrame) 
 	if err != nil {
 		return nil, err
 	}
-	return &TrainValidationSplitModel{StageBase: ml.NewStageBase(t.UID()), best: best, bestIndex: bi, metrics: metrics, subModels: subModels}, nil
+	parent, err := t.Copy(nil)
+	if err != nil {
+		return nil, err
+	}
+	return &TrainValidationSplitModel{StageBase: ml.NewStageBase(t.UID()), best: best, bestIndex: bi, metrics: metrics, subModels: subModels,
+		parent: parent.(*TrainValidationSplit)}, nil
 }
 
 // TrainValidationSplitModel is the best model found by a
@@ -560,6 +575,9 @@ type TrainValidationSplitModel struct {
 	bestIndex int
 	metrics   []float64
 	subModels []ml.Model
+	// parent is the splitter that fitted the model (see
+	// CrossValidatorModel); nil when loaded from gspark's own layout.
+	parent *TrainValidationSplit
 }
 
 // BestModel returns the model refitted on all the data with the best params.
