@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/apache/arrow-go/v18/arrow"
-
 	"github.com/gspark/gspark/ml"
-	"github.com/gspark/gspark/ml/linalg"
 )
 
 // SparkParams implements ml.SparkWriter: the params of Spark's
@@ -27,33 +24,10 @@ func (m *FMClassificationModel) SparkExtra() map[string]any { return nil }
 // with Spark 3.0.
 func (m *FMClassificationModel) SparkVersion() string { return "3.0.0" }
 
-// sparkFMCData is the schema of Spark's FMClassificationModel data:
-// Data(intercept: Double, linear: Vector, factors: Matrix) in
-// FMClassifier.scala's writer.
-func sparkFMCData() *arrow.Schema {
-	return arrow.NewSchema([]arrow.Field{
-		{Name: "intercept", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "linear", Type: ml.SparkVectorType(), Nullable: true},
-		{Name: "factors", Type: ml.SparkMatrixType(), Nullable: true},
-	}, nil)
-}
-
-// WriteSparkData implements ml.SparkWriter: one row of intercept (0 when
-// not fitted), linear (dense; an empty sparse vector when fitLinear is
-// false, as Spark's splitCoefficients makes it) and factors (a
-// numFeatures × factorSize dense matrix, row-major as Spark's).
+// WriteSparkData implements ml.SparkWriter: Spark's one row of intercept,
+// linear and factors (see ml.WriteSparkFM).
 func (m *FMClassificationModel) WriteSparkData(dir string) error {
-	d, k := m.D, m.K
-	var lin any = m.Coef[d*k : d*k+d]
-	if !m.FitLinear.Get(m.Params()) {
-		sv, err := linalg.Sparse(d, nil, nil)
-		if err != nil {
-			return err
-		}
-		lin = sv
-	}
-	fac := ml.SparkMatrix{NumRows: d, NumCols: k, Values: m.Coef[:d*k], Transposed: true}
-	return ml.WriteSparkRows(dir, "data", sparkFMCData(), []any{m.Coef[d*k+d], lin, fac})
+	return ml.WriteSparkFM(dir, m.Coef, m.D, m.K, m.FitLinear.Get(m.Params()))
 }
 
 // SaveSpark writes the model to path in Apache Spark's layout
@@ -63,39 +37,12 @@ func (m *FMClassificationModel) SaveSpark(path string) error { return ml.SaveSpa
 
 var _ ml.SparkWriter = (*FMClassificationModel)(nil)
 
-// loadSparkFMClassificationModel reads Spark's layout: one row of
-// intercept, linear (a vector of numFeatures, dense or sparse) and factors
-// (a numFeatures × factorSize matrix, dense or sparse, either order).
+// loadSparkFMClassificationModel reads Spark's layout (see ml.ReadSparkFM).
 func loadSparkFMClassificationModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	data, err := ml.ReadSparkData(ctx, dir, "data")
+	coef, d, k, err := ml.ReadSparkFM(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
-	defer data.Release()
-	if data.NumRows() != 1 {
-		return nil, fmt.Errorf("%s: model data has %d rows, want 1", md.UID, data.NumRows())
-	}
-	b, err := data.Float64("intercept", 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", md.UID, err)
-	}
-	lin, err := data.Vector("linear", 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", md.UID, err)
-	}
-	fac, err := data.Matrix("factors", 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", md.UID, err)
-	}
-	d, k := lin.Size(), fac.NumCols
-	if d == 0 || k == 0 || fac.NumRows != d {
-		return nil, fmt.Errorf("%s: model data: %d linear weights and a %d×%d factors matrix, want numFeatures × factorSize factors", md.UID, d, fac.NumRows, fac.NumCols)
-	}
-	coef := make([]float64, 0, d*k+d+1)
-	for _, r := range fac.Rows() {
-		coef = append(coef, r...)
-	}
-	coef = append(append(coef, lin.ToArray()...), b)
 	m := newFMClassificationModel(md.UID, coef, d, k)
 	return m, md.ApplySparkParams(m.Params())
 }
