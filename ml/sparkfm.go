@@ -47,14 +47,11 @@ func WriteSparkFM(dir string, coef []float64, d, k int, fitLinear bool) error {
 // matrix, dense or sparse, in either order) as gspark's coefficients
 // (factors row-major, linear, intercept), numFeatures and factorSize.
 func ReadSparkFM(ctx context.Context, dir string) (coef []float64, d, k int, err error) {
-	data, err := ReadSparkData(ctx, dir, "data")
+	data, err := ReadSparkRow(ctx, dir)
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	defer data.Release()
-	if data.NumRows() != 1 {
-		return nil, 0, 0, fmt.Errorf("model data has %d rows, want 1", data.NumRows())
-	}
 	b, err := data.Float64("intercept", 0)
 	if err != nil {
 		return nil, 0, 0, err

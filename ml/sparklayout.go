@@ -778,3 +778,19 @@ func sparkDouble(x float64) json.Number {
 	}
 	return json.Number(s)
 }
+
+// ReadSparkRow reads the data of a model Spark saves as one row under
+// dir/data (linear models, AFT, isotonic, LocalLDA, factorization
+// machines, …); any other number of rows is an error.
+func ReadSparkRow(ctx context.Context, dir string) (*SparkData, error) {
+	d, err := ReadSparkData(ctx, dir, "data")
+	if err != nil {
+		return nil, err
+	}
+	if d.NumRows() != 1 {
+		n := d.NumRows()
+		d.Release()
+		return nil, fmt.Errorf("model data has %d rows, want 1", n)
+	}
+	return d, nil
+}

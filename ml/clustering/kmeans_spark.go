@@ -129,14 +129,11 @@ func (m *GaussianMixtureModel) WriteSparkData(dir string) error {
 func (m *GaussianMixtureModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }
 
 func loadSparkGaussianMixtureModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	d, err := ml.ReadSparkData(ctx, dir, "data")
+	d, err := ml.ReadSparkRow(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
 	defer d.Release()
-	if d.NumRows() != 1 {
-		return nil, fmt.Errorf("%s: model data has %d rows, want 1", md.UID, d.NumRows())
-	}
 	w, err := d.Float64s("weights", 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)

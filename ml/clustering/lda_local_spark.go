@@ -62,14 +62,11 @@ var _ ml.SparkWriter = (*LDAModel)(nil)
 // docConcentration (k values), topicConcentration and gammaShape (100, the
 // only shape gspark's inference uses, as Spark's LDA always writes).
 func loadSparkLocalLDAModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	d, err := ml.ReadSparkData(ctx, dir, "data")
+	d, err := ml.ReadSparkRow(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
 	defer d.Release()
-	if d.NumRows() != 1 {
-		return nil, fmt.Errorf("%s: model data has %d rows, want 1", md.UID, d.NumRows())
-	}
 	vocab, err := d.Int("vocabSize", 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)

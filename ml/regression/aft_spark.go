@@ -48,14 +48,11 @@ var _ ml.SparkWriter = (*AFTSurvivalRegressionModel)(nil)
 // loadSparkAFTSurvivalRegressionModel reads Spark's layout: one row of
 // coefficients (a dense or sparse vector), intercept and scale (> 0).
 func loadSparkAFTSurvivalRegressionModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	d, err := ml.ReadSparkData(ctx, dir, "data")
+	d, err := ml.ReadSparkRow(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
 	defer d.Release()
-	if d.NumRows() != 1 {
-		return nil, fmt.Errorf("%s: model data has %d rows, want 1", md.UID, d.NumRows())
-	}
 	coef, err := d.Vector("coefficients", 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)

@@ -48,14 +48,11 @@ var _ ml.SparkWriter = (*IsotonicRegressionModel)(nil)
 // boundaries (non-decreasing), predictions (as many, non-decreasing when
 // isotonic, else non-increasing, as mllib's model requires) and isotonic.
 func loadSparkIsotonicRegressionModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	d, err := ml.ReadSparkData(ctx, dir, "data")
+	d, err := ml.ReadSparkRow(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
 	defer d.Release()
-	if d.NumRows() != 1 {
-		return nil, fmt.Errorf("%s: model data has %d rows, want 1", md.UID, d.NumRows())
-	}
 	bounds, err := d.Float64s("boundaries", 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)

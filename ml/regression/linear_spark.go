@@ -64,14 +64,11 @@ var _ ml.SparkWriter = (*LinearRegressionModel)(nil)
 // intercept and coefficients (and, from Spark 2.3, scale, which only
 // Huber fits use and predictions do not).
 func loadSparkLinearRegressionModel(ctx context.Context, dir string, md *ml.Metadata, _ *ml.Registry) (ml.Stage, error) {
-	d, err := ml.ReadSparkData(ctx, dir, "data")
+	d, err := ml.ReadSparkRow(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
 	}
 	defer d.Release()
-	if d.NumRows() != 1 {
-		return nil, fmt.Errorf("%s: model data has %d rows, want 1", md.UID, d.NumRows())
-	}
 	b, err := d.Float64("intercept", 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", md.UID, err)
