@@ -53,7 +53,7 @@ func moreFunctions() []FunctionDef {
 		}, Compile: rewritten},
 		// uuid carries a hidden random tag, as Spark's Uuid a random seed, so
 		// that two calls are two expressions.
-		{Name: "uuid", MinArgs: 0, MaxArgs: 0, Nondeterministic: true, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
+		{Name: "uuid", MinArgs: 0, MaxArgs: 0, HiddenArgs: 1, Nondeterministic: true, Resolve: func(name string, args []logical.Expr) (logical.Expr, error) {
 			tag := &logical.Literal{Value: rand.Int64(), Type: arrow.PrimitiveTypes.Int64}
 			return namedAs(name, args, &logical.Func{Name: name, Args: []logical.Expr{tag}, Type: arrow.BinaryTypes.String}), nil
 		}, Compile: func(_ *logical.Func, _ []expr.Expr) (expr.Expr, error) { return strfn.UUID(), nil }},

@@ -34,6 +34,10 @@ type FunctionDef struct {
 	// Params, when set, names the parameters in order for calls with named
 	// arguments, f(name => value); see BindNamedArgs.
 	Params []Param
+	// HiddenArgs counts arguments past MaxArgs that Resolve adds and no
+	// caller can write (uuid's random tag): a typed call holding them is
+	// typed again as it is, keeping the tag, when a plan is analyzed twice.
+	HiddenArgs int
 }
 
 // FunctionRegistry maps function names to their definitions.
@@ -114,6 +118,9 @@ func TypeFunc(f *logical.Func) (logical.Expr, error) {
 		return nil, logical.AnalysisErr("unknown function %s%s", f.Name, logical.Suggest(strings.ToLower(f.Name), r.names))
 	}
 	n := len(f.Args)
+	if d.HiddenArgs > 0 && f.Type != nil && n == d.MaxArgs+d.HiddenArgs {
+		return f, nil
+	}
 	if n < d.MinArgs || (d.MaxArgs >= 0 && n > d.MaxArgs) {
 		want := fmt.Sprintf("%d", d.MinArgs)
 		switch {
