@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/kernels"
@@ -52,10 +53,10 @@ func (f *Filter) Execute(ctx context.Context, p int) (Stream, error) {
 }
 
 type filterStream struct {
-	f   *Filter
-	ctx context.Context
-	in  Stream
-	idx []int32
+	f    *Filter
+	ctx  context.Context
+	in   Stream
+	rows conjunctRows
 }
 
 func (s *filterStream) Next() (arrow.RecordBatch, error) {
@@ -82,35 +83,86 @@ func (s *filterStream) Next() (arrow.RecordBatch, error) {
 // apply filters b and releases it, even when the predicate panics.
 func (s *filterStream) apply(b arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer b.Release()
-	return applyFilter(s.f.env, s.f.pred, b, &s.idx)
-}
-
-// maskIndices evaluates pred over b into *idx: the positions of the rows
-// where it is true.
-func maskIndices(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) error {
-	m, err := pred.Eval(env.Mem, b)
+	if s.rows.conj == nil {
+		s.rows = newConjunctRows(s.f.pred)
+	}
+	kept, all, err := s.rows.eval(s.f.env, b)
 	if err != nil {
-		return err
-	}
-	defer m.Release()
-	mask, ok := m.(*array.Boolean)
-	if !ok {
-		return fmt.Errorf("filter predicate %s returned %s", pred, m.DataType())
-	}
-	*idx = kernels.MaskIndices(mask, *idx)
-	return nil
-}
-
-// applyFilter evaluates pred over b and returns the rows where it is true.
-func applyFilter(env *Env, pred expr.Expr, b arrow.RecordBatch, idx *[]int32) (arrow.RecordBatch, error) {
-	if err := maskIndices(env, pred, b, idx); err != nil {
 		return nil, err
 	}
-	if len(*idx) == int(b.NumRows()) {
-		b.Retain()
-		return b, nil
+	if all {
+		return kept, nil
 	}
-	return kernels.TakeBatch(env.Mem, b, *idx)
+	defer kept.Release()
+	return kernels.TakeBatch(s.f.env.Mem, kept, s.rows.idx)
+}
+
+// conjunctRows evaluates a filter's conjuncts one after another, each on
+// the rows the earlier ones kept: the rows still in are a bitmap narrowed
+// by each conjunct, and when at most half of a batch's rows are left before
+// a conjunct that is not cheap, they are copied out and the later
+// conjuncts run over the copy only.
+type conjunctRows struct {
+	conj []expr.Expr
+	idx  []int32
+	acc  []byte
+}
+
+// newConjunctRows splits pred into its conjuncts, in evaluation order.
+func newConjunctRows(pred expr.Expr) conjunctRows {
+	return conjunctRows{conj: expr.OrderConjuncts(expr.Conjuncts(pred))}
+}
+
+// eval returns the rows of b where every conjunct is true, as a batch kept
+// (b itself or a copy of some of its rows; the caller releases it) and,
+// unless all is true, the positions in kept of those rows (in r.idx).
+func (r *conjunctRows) eval(env *Env, b arrow.RecordBatch) (kept arrow.RecordBatch, all bool, err error) {
+	cur := b
+	cur.Retain()
+	defer func() {
+		if err != nil || kept == nil {
+			cur.Release()
+		}
+	}()
+	all = true
+	for k, c := range r.conj {
+		n := int(cur.NumRows())
+		m, err := c.Eval(env.Mem, cur)
+		if err != nil {
+			return nil, false, err
+		}
+		mask, ok := m.(*array.Boolean)
+		if !ok {
+			m.Release()
+			return nil, false, fmt.Errorf("filter predicate %s returned %s", c, m.DataType())
+		}
+		if nb := int(bitutil.BytesForBits(int64(n))); cap(r.acc) < nb {
+			r.acc = make([]byte, nb)
+		}
+		kernels.AndMask(r.acc, mask, all)
+		m.Release()
+		left := bitutil.CountSetBits(r.acc, 0, n)
+		all = left == n
+		if left == 0 {
+			r.idx = r.idx[:0]
+			return cur, false, nil
+		}
+		if all {
+			continue
+		}
+		if k == len(r.conj)-1 {
+			r.idx = kernels.SetBitIndices(r.acc, 0, n, r.idx)
+		} else if left <= n/2 && !expr.CheapConjunct(r.conj[k+1]) {
+			r.idx = kernels.SetBitIndices(r.acc, 0, n, r.idx)
+			t, err := kernels.TakeBatch(env.Mem, cur, r.idx)
+			if err != nil {
+				return nil, false, err
+			}
+			cur.Release()
+			cur, all = t, true
+		}
+	}
+	return cur, all, nil
 }
 
 func (s *filterStream) Close() error { return s.in.Close() }
@@ -125,27 +177,17 @@ type ScanOutput struct {
 	cols    []int
 	limit   int64
 	emitted int64
-	idx     []int32
+	rows    conjunctRows
 }
 
 // NewScanOutput shapes batches into schema's columns cols (positions in the
 // read batch) where pred (nil: every row) holds, up to limit rows (< 0: all).
 func NewScanOutput(env *Env, pred expr.Expr, schema *arrow.Schema, cols []int, limit int64) *ScanOutput {
-	return &ScanOutput{env: env, pred: pred, schema: schema, cols: cols, limit: limit}
-}
-
-// mask evaluates the predicate over b into s.idx, releasing out when it
-// fails or panics.
-func (s *ScanOutput) mask(b, out arrow.RecordBatch) (err error) {
-	ok := false
-	defer func() {
-		if !ok {
-			out.Release()
-		}
-	}()
-	err = maskIndices(s.env, s.pred, b, &s.idx)
-	ok = err == nil
-	return err
+	s := &ScanOutput{env: env, pred: pred, schema: schema, cols: cols, limit: limit}
+	if pred != nil {
+		s.rows = newConjunctRows(pred)
+	}
+	return s
 }
 
 // Done reports whether the limit has been reached.
@@ -155,19 +197,26 @@ func (s *ScanOutput) Done() bool { return s.limit >= 0 && s.emitted >= s.limit }
 // produced.
 func (s *ScanOutput) Shape(b arrow.RecordBatch) (arrow.RecordBatch, error) {
 	defer b.Release()
-	out := carryInputFile(b, selectColumns(b, s.schema, s.cols))
+	src, all := b, true
 	if s.pred != nil {
-		if err := s.mask(b, out); err != nil {
+		kept, every, err := s.rows.eval(s.env, b)
+		if err != nil {
 			return nil, err
 		}
-		if len(s.idx) < int(b.NumRows()) {
-			taken, err := kernels.TakeBatch(s.env.Mem, out, s.idx)
-			out.Release()
-			if err != nil {
-				return nil, err
-			}
-			out = taken
+		defer kept.Release()
+		src, all = kept, every
+	}
+	if !all && len(s.rows.idx) == 0 {
+		return nil, nil
+	}
+	out := carryInputFile(b, selectColumns(src, s.schema, s.cols))
+	if !all {
+		taken, err := kernels.TakeBatch(s.env.Mem, out, s.rows.idx)
+		out.Release()
+		if err != nil {
+			return nil, err
 		}
+		out = taken
 	}
 	if out.NumRows() == 0 {
 		out.Release()

@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -127,35 +128,40 @@ func takeBinary(mem memory.Allocator, arr arrow.Array, idx []int32) (*memory.Buf
 		offsets = []int32{0}
 	}
 	base := offsets[0]
-	total := 0
-	for _, j := range idx {
-		if j >= 0 {
-			total += int(offsets[j+1] - offsets[j])
-		}
-	}
 	offBuf := memory.NewResizableBuffer(mem)
 	offBuf.Resize((len(idx) + 1) * 4)
 	outOffs := arrow.Int32Traits.CastFromBytes(offBuf.Bytes())
+	// One pass: the value buffer starts at the source's average width
+	// times the rows taken and grows when a run of long values outruns
+	// it; 8 bytes of slack let values of up to 8 bytes move as one word.
 	valBuf := memory.NewResizableBuffer(mem)
-	valBuf.Resize(total)
-	outVals := valBuf.Bytes()
+	avg := 8
+	if n := len(offsets) - 1; n > 0 {
+		avg = int(offsets[n]-base)/n + 1
+	}
+	valBuf.Reserve(avg*len(idx) + 8)
+	outVals := valBuf.Buf()
 	pos := int32(0)
 	outOffs[0] = 0
 	for i, j := range idx {
 		if j >= 0 {
 			s, e := offsets[j]-base, offsets[j+1]-base
-			if e-s <= 8 {
-				// Short strings (flags, codes): a byte loop beats a memmove call.
-				for k := s; k < e; k++ {
-					outVals[pos] = data[k]
-					pos++
-				}
-			} else {
-				pos += int32(copy(outVals[pos:], data[s:e]))
+			l := e - s
+			if int(pos)+int(l)+8 > len(outVals) {
+				valBuf.Reserve(max(2*len(outVals), int(pos)+int(l)+8))
+				outVals = valBuf.Buf()
 			}
+			if l <= 8 && int(s)+8 <= len(data) {
+				// Short strings (flags, codes): one 8-byte move.
+				binary.LittleEndian.PutUint64(outVals[pos:pos+8], binary.LittleEndian.Uint64(data[s:s+8]))
+			} else {
+				copy(outVals[pos:pos+l], data[s:e])
+			}
+			pos += l
 		}
 		outOffs[i+1] = pos
 	}
+	valBuf.ResizeNoShrink(int(pos))
 	return offBuf, valBuf
 }
 
@@ -177,30 +183,6 @@ func TakeBatch(mem memory.Allocator, b arrow.RecordBatch, idx []int32) (arrow.Re
 		cols[i] = c
 	}
 	return array.NewRecordBatch(b.Schema(), cols, int64(len(idx))), nil
-}
-
-// MaskIndices returns the positions where mask is true (null counts as false),
-// appended to buf.
-func MaskIndices(mask *array.Boolean, buf []int32) []int32 {
-	buf = buf[:0]
-	n := mask.Len()
-	data := mask.Data()
-	bits := bufBytes(data, 1)
-	off := data.Offset()
-	if mask.NullN() == 0 {
-		for i := 0; i < n; i++ {
-			if bitutil.BitIsSet(bits, off+i) {
-				buf = append(buf, int32(i))
-			}
-		}
-		return buf
-	}
-	for i := 0; i < n; i++ {
-		if mask.IsValid(i) && bitutil.BitIsSet(bits, off+i) {
-			buf = append(buf, int32(i))
-		}
-	}
-	return buf
 }
 
 // FilterBatch keeps the rows of b where mask is true. When every row is kept it

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -192,4 +193,38 @@ func BenchmarkTakeInt64(b *testing.B) {
 		out.Release()
 	}
 	b.SetBytes(int64(len(idx) * 8))
+}
+
+// Take of strings of every width — empty, up to 8 bytes (moved as one
+// word), longer — where the rows taken are wider than the source's average
+// (the value buffer grows), with repeats, nulls, a negative index and the
+// last value ending the source's data, against the values themselves.
+func TestTakeStringWidths(t *testing.T) {
+	mem := exectest.Alloc(t)
+	long := strings.Repeat("0123456789", 30)
+	src := []any{"", "a", "12345678", "123456789", long, nil, "xy"}
+	rows := make([][]any, len(src))
+	for i, v := range src {
+		rows[i] = []any{v}
+	}
+	b := exectest.Batch(mem, oneColumn(arrow.BinaryTypes.String), rows)
+	defer b.Release()
+	// A slice from row 1, so the offsets do not start at zero.
+	col := array.NewSlice(b.Column(0), 1, int64(len(src)))
+	defer col.Release()
+	idx := []int32{3, 3, 3, 1, 0, -1, 4, 5, 2, 1, 3, 3, 5}
+	got, err := kernels.Take(mem, col, idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Release()
+	for i, j := range idx {
+		var want any
+		if j >= 0 {
+			want = src[j+1]
+		}
+		if g := values.Value(got, i); !reflect.DeepEqual(g, want) {
+			t.Fatalf("row %d: got %v, want %v", i, g, want)
+		}
+	}
 }

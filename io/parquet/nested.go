@@ -287,7 +287,8 @@ func (ll *leafLevels) read(ctx context.Context, cr *colReader) error {
 			return err
 		}
 		for e := range cr.rows {
-			var d, r byte
+			// A page without levels has every value defined.
+			d, r := byte(maxDef), byte(0)
 			if cr.defs != nil {
 				d = cr.defs[e]
 			}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 	"unsafe"
 
 	"github.com/klauspost/compress/gzip"
@@ -567,8 +568,13 @@ func (p *chunkPages) decodeReps(dp *dataPage, src []byte, maxRep int) error {
 }
 
 // decodeDefs decodes the RLE/bit-packed definition levels of dp.rows values
-// and counts the nulls (levels under maxDef).
+// and counts the nulls (levels under maxDef). A page whose levels open with
+// one run of maxDef covering every value (an optional column without nulls,
+// the common case) keeps no levels: dp.defs stays nil.
 func (p *chunkPages) decodeDefs(dp *dataPage, src []byte, maxDef int) error {
+	if allDefined(src, maxDef, dp.rows) {
+		return nil
+	}
 	lv, err := decodeLevels(p.levels[:0], src, bits.Len(uint(maxDef)), dp.rows)
 	if cap(lv) > cap(p.levels) {
 		p.levels = lv[:0]
@@ -589,6 +595,16 @@ func (p *chunkPages) decodeDefs(dp *dataPage, src []byte, maxDef int) error {
 		}
 	}
 	return nil
+}
+
+// allDefined reports whether the RLE/bit-packed levels in src open with a
+// run of the value maxDef (1..255, so one byte wide) at least n long.
+func allDefined(src []byte, maxDef, n int) bool {
+	header, k := binary.Uvarint(src)
+	if k <= 0 || header&1 != 0 || header>>1 < uint64(n) || k >= len(src) {
+		return false
+	}
+	return int(src[k]) == maxDef
 }
 
 // checkCount refuses a page of more values than its column chunk has left,
@@ -857,10 +873,13 @@ func decodeLevels(dst, src []byte, bitWidth, n int) ([]byte, error) {
 			}
 			v := src[0]
 			src = src[w:]
-			take := min(count, uint64(n-len(dst)))
-			for range take {
-				dst = append(dst, v)
+			take := int(min(count, uint64(n-len(dst))))
+			dst = slices.Grow(dst, take)
+			run := dst[len(dst) : len(dst)+take]
+			for i := range run {
+				run[i] = v
 			}
+			dst = dst[:len(dst)+take]
 			continue
 		}
 		groups := header >> 1
