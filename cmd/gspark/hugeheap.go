@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"unsafe"
 )
@@ -13,14 +14,21 @@ import (
 const hugeHeapMax = 1 << 30
 
 // The region is allocated as a small first slice and then larger pieces.
-// The runtime clears a new large slice (writing every page) when it begins
-// in pages used before; at start-up only a freed span at the top of the heap
-// can be such a place, and the small first slice takes it. The larger
+// The runtime clears a new large slice (writing every page) when some of its
+// pages were used before and not returned to the operating system; at
+// start-up only a freed span at the top of the heap can be such a place, and
+// the small first slice takes it. The larger
 // pieces keep the allocations, each of which grows the heap, few.
 const (
 	hugeHeapFirst = 2 << 20
 	hugeHeapPiece = 32 << 20
 )
+
+// freshHeapSpare is the most free heap memory (used and freed, or mapped and
+// not yet used) a heap may hold for prepareHugeHeap to count it as a fresh
+// process's. A heap that ran work before, or was prepared already, holds
+// more.
+const freshHeapSpare = 16 << 20
 
 // hugePageSize is the transparent huge page size of x86-64 and of arm64
 // with 4 KiB base pages.
@@ -54,10 +62,12 @@ func hugeHeapSize(budget, runtimeLimit int64) int64 {
 // writing to them), advised, freed and returned to the operating system.
 // The address range stays advised; later allocations reuse it lowest
 // address first, and their first touch faults in huge pages. The cost is
-// one garbage collection of the start-up heap. GODEBUG=disablethp=1 turns
-// this off, as it turns off the runtime's own huge page use.
+// one garbage collection of the start-up heap. It is done once, in a fresh
+// process: with more than freshHeapSpare of free heap it does nothing.
+// GODEBUG=disablethp=1 turns it off, as it turns off the runtime's own huge
+// page use.
 func prepareHugeHeap(size int64) {
-	if size < hugeHeapFirst+hugeHeapPiece || !hugePagesOnRequest() || strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
+	if size < hugeHeapFirst+hugeHeapPiece || !hugePagesOnRequest() || strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") || heapSpare() > freshHeapSpare {
 		return
 	}
 	old := debug.SetGCPercent(-1)
@@ -86,6 +96,20 @@ func prepareHugeHeap(size int64) {
 	// The pieces are garbage now: collect them and return their pages, so
 	// that they count against no memory limit until they are used again.
 	debug.FreeOSMemory()
+}
+
+// heapSpare is the heap memory that is free: used and freed, or mapped and
+// not yet used.
+func heapSpare() uint64 {
+	m := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(m)
+	var n uint64
+	for _, s := range m {
+		if s.Value.Kind() == metrics.KindUint64 {
+			n += s.Value.Uint64()
+		}
+	}
+	return n
 }
 
 // prepareHeap readies the heap of a one-shot command (prepareHugeHeap) for

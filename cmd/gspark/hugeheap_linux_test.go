@@ -3,6 +3,9 @@ package main
 import (
 	"bufio"
 	"os"
+	"os/exec"
+	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,15 +68,26 @@ func peakRSS(t *testing.T) int64 {
 
 // TestPrepareHugeHeap checks that after prepareHugeHeap a large slice the
 // heap hands out lies in a mapping marked for huge pages ("hg" in VmFlags,
-// the kernel's VM_HUGEPAGE), and that preparing 512 MiB did not touch that
-// memory (the peak resident set grew by far less).
+// the kernel's VM_HUGEPAGE); that preparing 512 MiB did not touch that
+// memory (the peak resident set grew by far less); and that a second call,
+// with the first one's free pages in the heap, does nothing (allocates
+// nothing). It runs in a child process, whose heap is fresh as a gspark
+// process's is.
 func TestPrepareHugeHeap(t *testing.T) {
 	if !hugePagesOnRequest() {
 		t.Skip("transparent huge pages are not in madvise mode here")
 	}
-	before := peakRSS(t)
+	if os.Getenv("GSPARK_TEST_HUGEHEAP_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestPrepareHugeHeap$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "GSPARK_TEST_HUGEHEAP_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("child test: %v\n%s", err, out)
+		}
+		return
+	}
+	rss := peakRSS(t)
 	prepareHugeHeap(512 << 20)
-	if grew := peakRSS(t) - before; grew > 64<<20 {
+	if grew := peakRSS(t) - rss; grew > 64<<20 {
 		t.Errorf("preparing 512 MiB raised the peak resident set by %d MiB", grew>>20)
 	}
 	b := make([]byte, 64<<20)
@@ -81,4 +95,13 @@ func TestPrepareHugeHeap(t *testing.T) {
 	if flags := smapsFlags(t, mid); !strings.Contains(flags+" ", " hg ") {
 		t.Errorf("a 64 MiB slice allocated after prepareHugeHeap: %s, want hg", flags)
 	}
+	allocs := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(allocs)
+	before := allocs[0].Value.Uint64()
+	prepareHugeHeap(512 << 20)
+	metrics.Read(allocs)
+	if n := allocs[0].Value.Uint64() - before; n > 64<<20 {
+		t.Errorf("a second prepareHugeHeap allocated %d MiB", n>>20)
+	}
+	runtime.KeepAlive(b)
 }
