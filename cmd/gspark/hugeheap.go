@@ -17,8 +17,8 @@ const hugeHeapMax = 1 << 30
 // The runtime clears a new large slice (writing every page) when some of its
 // pages were used before and not returned to the operating system; at
 // start-up only a freed span at the top of the heap can be such a place, and
-// the small first slice takes it. The larger
-// pieces keep the allocations, each of which grows the heap, few.
+// the small first slice takes it. The larger pieces keep the allocations,
+// each of which grows the heap, few.
 const (
 	hugeHeapFirst = 2 << 20
 	hugeHeapPiece = 32 << 20
@@ -34,18 +34,24 @@ const freshHeapSpare = 16 << 20
 // with 4 KiB base pages.
 const hugePageSize = 2 << 20
 
+// hugeHeapMinLimit is the smallest memory limit (--memory-limit budget, or
+// the Go runtime's limit) under which the heap is readied for huge pages. A
+// limit is a cap on the resident set, and the runtime keeps to it by its own
+// count of the heap's pages; with huge pages the resident set runs ahead of
+// that count (a 2 MiB page is resident once any of it is touched). The
+// reliability suite's distinct query at a 256 MiB budget peaked 26 MiB
+// higher with huge pages, past its cap; under a limit of 4 GiB or more the
+// 1 GiB region is small beside it.
+const hugeHeapMinLimit = 4 << 30
+
 // hugeHeapSize is how much heap prepareHugeHeap readies: hugeHeapMax, or
-// less under a memory limit (the query budget plus runtimeOverhead, or the
-// Go runtime's limit, whichever is smaller; limit < 0 for none).
+// nothing under a memory limit below hugeHeapMinLimit (budget: the
+// --memory-limit budget, 0 for none; runtimeLimit: the Go runtime's limit).
 func hugeHeapSize(budget, runtimeLimit int64) int64 {
-	n := int64(hugeHeapMax)
-	if budget > 0 {
-		n = min(n, budget+runtimeOverhead)
+	if (budget > 0 && budget < hugeHeapMinLimit) || runtimeLimit < hugeHeapMinLimit {
+		return 0
 	}
-	if runtimeLimit >= 0 {
-		n = min(n, runtimeLimit)
-	}
-	return n
+	return hugeHeapMax
 }
 
 // prepareHugeHeap makes the next size bytes the Go heap grows into eligible
