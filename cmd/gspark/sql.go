@@ -54,6 +54,8 @@ func newSQL(g *globalFlags) *cobra.Command {
 			if o.remote != "" {
 				return signalCause(ctx, runRemoteSQL(ctx, g, o.remote, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 			}
+			heapReady := g.prepareHeap()
+			defer func() { <-heapReady }()
 			s, err := g.sqlSession()
 			if err != nil {
 				return err

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"os"
+	"runtime/debug"
+	"runtime/metrics"
+	"strings"
+	"unsafe"
+)
+
+// hugeHeapMax is the most heap address space a `gspark sql` process readies
+// for transparent huge pages at start: more than the heap of any TPC-H
+// query at scale factor 1 (Q18 peaks near 330 MiB of heap).
+const hugeHeapMax = 1 << 30
+
+// The region is allocated as a small first slice and then larger pieces.
+// The runtime clears a new large slice (writing every page) when some of its
+// pages were used before and not returned to the operating system; at
+// start-up only a freed span at the top of the heap can be such a place, and
+// the small first slice takes it. The larger pieces keep the allocations,
+// each of which grows the heap, few.
+const (
+	hugeHeapFirst = 2 << 20
+	hugeHeapPiece = 32 << 20
+)
+
+// freshHeapSpare is the most free heap memory (used and freed, or mapped and
+// not yet used) a heap may hold for prepareHugeHeap to count it as a fresh
+// process's. A heap that ran work before, or was prepared already, holds
+// more.
+const freshHeapSpare = 16 << 20
+
+// hugePageSize is the transparent huge page size of x86-64 and of arm64
+// with 4 KiB base pages.
+const hugePageSize = 2 << 20
+
+// hugeHeapMinLimit is the smallest memory limit (--memory-limit budget, or
+// the Go runtime's limit) under which the heap is readied for huge pages. A
+// limit is a cap on the resident set, and the runtime keeps to it by its own
+// count of the heap's pages; with huge pages the resident set runs ahead of
+// that count (a 2 MiB page is resident once any of it is touched). The
+// reliability suite's distinct query at a 256 MiB budget peaked 26 MiB
+// higher with huge pages, past its cap; under a limit of 4 GiB or more the
+// 1 GiB region is small beside it.
+const hugeHeapMinLimit = 4 << 30
+
+// hugeHeapSize is how much heap prepareHugeHeap readies: hugeHeapMax, or
+// nothing under a memory limit below hugeHeapMinLimit (budget: the
+// --memory-limit budget, 0 for none; runtimeLimit: the Go runtime's limit).
+func hugeHeapSize(budget, runtimeLimit int64) int64 {
+	if (budget > 0 && budget < hugeHeapMinLimit) || runtimeLimit < hugeHeapMinLimit {
+		return 0
+	}
+	return hugeHeapMax
+}
+
+// prepareHugeHeap makes the next size bytes the Go heap grows into eligible
+// for transparent huge pages, where the kernel gives them only on request
+// (Linux with transparent_hugepage/enabled set to madvise). Memory a
+// process touches for the first time costs a page fault per 4 KiB page, and
+// on virtual machines each fault is expensive; a short `gspark sql` process
+// builds its whole heap from fresh pages, so one fault per 2 MiB instead of
+// 512 is much of the difference between a one-shot run and a warm session.
+//
+// The Go runtime does not ask for huge pages itself and maps heap memory as
+// it grows, so the hint goes on memory the heap already holds: size bytes of
+// untouched slices are allocated (the heap grows to hold them, without
+// writing to them), advised, freed and returned to the operating system.
+// The address range stays advised; later allocations reuse it lowest
+// address first, and their first touch faults in huge pages. The cost is
+// one garbage collection of the start-up heap. It is done once, in a fresh
+// process: with more than freshHeapSpare of free heap it does nothing.
+// GODEBUG=disablethp=1 turns it off, as it turns off the runtime's own huge
+// page use.
+func prepareHugeHeap(size int64) {
+	if size < hugeHeapFirst+hugeHeapPiece || !hugePagesOnRequest() || strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") || heapSpare() > freshHeapSpare {
+		return
+	}
+	old := debug.SetGCPercent(-1)
+	pieces := make([][]byte, 1, 1+size/hugeHeapPiece)
+	pieces[0] = make([]byte, hugeHeapFirst)
+	for n := int64(hugeHeapFirst); n < size; n += hugeHeapPiece {
+		pieces = append(pieces, make([]byte, hugeHeapPiece))
+	}
+	// Advise each run of adjacent pieces as one range.
+	for i := 0; i < len(pieces); {
+		start := uintptr(unsafe.Pointer(unsafe.SliceData(pieces[i])))
+		end := start + uintptr(len(pieces[i]))
+		j := i + 1
+		for ; j < len(pieces) && uintptr(unsafe.Pointer(unsafe.SliceData(pieces[j]))) == end; j++ {
+			end += uintptr(len(pieces[j]))
+		}
+		lo := (start + hugePageSize - 1) &^ (hugePageSize - 1)
+		hi := end &^ (hugePageSize - 1)
+		if hi > lo {
+			adviseHuge(unsafe.Add(unsafe.Pointer(unsafe.SliceData(pieces[i])), lo-start), hi-lo)
+		}
+		i = j
+	}
+	clear(pieces)
+	debug.SetGCPercent(old)
+	// The pieces are garbage now: collect them and return their pages, so
+	// that they count against no memory limit until they are used again.
+	debug.FreeOSMemory()
+}
+
+// heapSpare is the heap memory that is free: used and freed, or mapped and
+// not yet used.
+func heapSpare() uint64 {
+	m := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(m)
+	var n uint64
+	for _, s := range m {
+		if s.Value.Kind() == metrics.KindUint64 {
+			n += s.Value.Uint64()
+		}
+	}
+	return n
+}
+
+// prepareHeap readies the heap of a one-shot command (prepareHugeHeap) for
+// the --memory-limit budget, on its own goroutine: start-up work (parsing,
+// reading Parquet footers) runs alongside on one core. A malformed limit is
+// left for session to report. Receiving from the returned channel waits
+// until the heap is ready.
+func (g *globalFlags) prepareHeap() <-chan struct{} {
+	done := make(chan struct{})
+	var budget int64
+	if g.memoryLimit != "" {
+		n, err := parseBytes(g.memoryLimit)
+		if err != nil {
+			close(done)
+			return done
+		}
+		budget = n
+	}
+	size := hugeHeapSize(budget, debug.SetMemoryLimit(-1))
+	go func() {
+		defer close(done)
+		prepareHugeHeap(size)
+	}()
+	return done
+}

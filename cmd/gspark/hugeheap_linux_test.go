@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// smapsFlags returns the VmFlags line of the mapping in /proc/self/smaps
+// that holds addr.
+func smapsFlags(t *testing.T, addr uintptr) string {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Skipf("no /proc/self/smaps: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	in := false
+	for sc.Scan() {
+		line := sc.Text()
+		if r, _, ok := strings.Cut(line, " "); ok {
+			if a, b, ok := strings.Cut(r, "-"); ok {
+				lo, err1 := strconv.ParseUint(a, 16, 64)
+				hi, err2 := strconv.ParseUint(b, 16, 64)
+				if err1 == nil && err2 == nil {
+					in = uintptr(lo) <= addr && addr < uintptr(hi)
+					continue
+				}
+			}
+		}
+		if in && strings.HasPrefix(line, "VmFlags:") {
+			return line
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Fatalf("no mapping holds %#x", addr)
+	return ""
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in bytes.
+func peakRSS(t *testing.T) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatalf("VmHWM line %q: %v", line, err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc/self/status")
+	return 0
+}
+
+// TestPrepareHugeHeap checks that after prepareHugeHeap a large slice the
+// heap hands out lies in a mapping marked for huge pages ("hg" in VmFlags,
+// the kernel's VM_HUGEPAGE); that preparing 512 MiB did not touch that
+// memory (the peak resident set grew by far less); and that a second call,
+// with the first one's free pages in the heap, does nothing (allocates
+// nothing). It runs in a child process, whose heap is fresh as a gspark
+// process's is.
+func TestPrepareHugeHeap(t *testing.T) {
+	if !hugePagesOnRequest() {
+		t.Skip("transparent huge pages are not in madvise mode here")
+	}
+	if os.Getenv("GSPARK_TEST_HUGEHEAP_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestPrepareHugeHeap$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "GSPARK_TEST_HUGEHEAP_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("child test: %v\n%s", err, out)
+		}
+		return
+	}
+	rss := peakRSS(t)
+	prepareHugeHeap(512 << 20)
+	if grew := peakRSS(t) - rss; grew > 64<<20 {
+		t.Errorf("preparing 512 MiB raised the peak resident set by %d MiB", grew>>20)
+	}
+	b := make([]byte, 64<<20)
+	mid := (uintptr(unsafe.Pointer(unsafe.SliceData(b))) + 32<<20) &^ (hugePageSize - 1)
+	if flags := smapsFlags(t, mid); !strings.Contains(flags+" ", " hg ") {
+		t.Errorf("a 64 MiB slice allocated after prepareHugeHeap: %s, want hg", flags)
+	}
+	allocs := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(allocs)
+	before := allocs[0].Value.Uint64()
+	prepareHugeHeap(512 << 20)
+	metrics.Read(allocs)
+	if n := allocs[0].Value.Uint64() - before; n > 64<<20 {
+		t.Errorf("a second prepareHugeHeap allocated %d MiB", n>>20)
+	}
+	runtime.KeepAlive(b)
+}

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package main
+
+import "unsafe"
+
+// hugePagesOnRequest reports false: only Linux has madvise MADV_HUGEPAGE.
+func hugePagesOnRequest() bool { return false }
+
+// adviseHuge does nothing where madvise MADV_HUGEPAGE does not exist.
+func adviseHuge(unsafe.Pointer, uintptr) {}
