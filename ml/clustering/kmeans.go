@@ -368,13 +368,25 @@ func closest(centers [][]float64, x []float64) (int, float64) {
 	return best, bd
 }
 
+// sqDist returns the squared Euclidean distance between a and b (len(b) ≥
+// len(a)), with four independent partial sums so that the additions do not
+// wait on each other.
 func sqDist(a, b []float64) float64 {
-	s := 0.0
-	for i, v := range a {
-		d := v - b[i]
-		s += d * d
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	j := 0
+	for ; j+4 <= len(a); j += 4 {
+		d0, d1, d2, d3 := a[j]-b[j], a[j+1]-b[j+1], a[j+2]-b[j+2], a[j+3]-b[j+3]
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
 	}
-	return s
+	for ; j < len(a); j++ {
+		d := a[j] - b[j]
+		s0 += d * d
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // rowAt returns global row i (in block order) of the blocks.

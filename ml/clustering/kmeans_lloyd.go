@@ -82,7 +82,7 @@ func (l *lloyd) step(ctx context.Context, centers [][]float64) ([]float64, error
 					u = math.Sqrt(sqDist(x, t.center(c)))
 					st.upper[i] = u
 					if u > m {
-						c = l.reassign(t, st, i, x, g)
+						c = l.reassign(t, st, i, x, g, c, u)
 					}
 				}
 			}
@@ -108,24 +108,27 @@ func (l *lloyd) full(t *centerTable, b *optim.Block) *lloydState {
 		for r := 0; r < hi-lo; r++ {
 			i := lo + r
 			st.xn[i] = dotSelf(b.Row(i))
-			l.bounds(t, st, i, b.Row(i), g[r*k:r*k+k])
+			l.bounds(t, st, i, b.Row(i), g[r*k:r*k+k], -1, 0)
 		}
 	}
 	return st
 }
 
-// reassign compares row i with every center and returns its nearest.
-func (l *lloyd) reassign(t *centerTable, st *lloydState, i int, x, g []float64) int {
+// reassign compares row i with every center and returns its nearest; u is
+// the row's exact distance to center c (see bounds).
+func (l *lloyd) reassign(t *centerTable, st *lloydState, i int, x, g []float64, c int, u float64) int {
 	dots(x, t.d, 1, t.c, t.k, g)
-	l.bounds(t, st, i, x, g)
+	l.bounds(t, st, i, x, g, c, u)
 	return int(st.assign[i])
 }
 
 // bounds sets row i's assignment and bounds from its dot products g with
 // every center: the upper bound is the exact distance to the nearest center,
 // the lower bound the distance to the second nearest from the norm form,
-// lowered by that form's rounding error.
-func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64) {
+// lowered by that form's rounding error. When the nearest center is known
+// (its distance knownDist already computed as the upper bound would be),
+// that distance is not computed again; known is −1 when there is none.
+func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64, known int, knownDist float64) {
 	b1, b2 := math.Inf(1), math.Inf(1)
 	bc := 0
 	for c, v := range g {
@@ -138,7 +141,11 @@ func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64) {
 		}
 	}
 	st.assign[i] = int32(bc)
-	st.upper[i] = math.Sqrt(sqDist(x, t.center(bc)))
+	if bc == known {
+		st.upper[i] = knownDist
+	} else {
+		st.upper[i] = math.Sqrt(sqDist(x, t.center(bc)))
+	}
 	if math.IsInf(b2, 1) {
 		st.lower[i] = math.Inf(1) // a single center
 		return
