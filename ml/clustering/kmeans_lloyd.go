@@ -15,7 +15,8 @@ import (
 // both the lower bound and half the distance from its center to the nearest
 // other center cannot have changed its nearest center and is not compared
 // with any center. The assignments are those of plain Lloyd iterations (up
-// to rounding at exact ties).
+// to rounding at exact ties). The per-center sums of the rows are kept
+// between passes and updated for the rows that change center only.
 type lloyd struct {
 	blocks []*optim.Block
 	index  map[*optim.Block]int
@@ -28,6 +29,12 @@ type lloydState struct {
 	assign       []int32
 	upper, lower []float64 // distances (not squared)
 	xn           []float64 // squared row norms
+	// sums holds, for each center c, the weighted sum of the rows assigned
+	// to it (sums[c*d : c*d+d]) and their weight (sums[k*d+c]); counts the
+	// number of those rows. They are computed once and then updated for the
+	// rows that change center only.
+	sums   []float64
+	counts []int
 }
 
 func newLloyd(blocks []*optim.Block) *lloyd {
@@ -67,33 +74,57 @@ func (l *lloyd) step(ctx context.Context, centers [][]float64) ([]float64, error
 	return optim.Reduce(ctx, l.blocks, k*d+k, func(b *optim.Block, a []float64) {
 		p := l.index[b]
 		if first {
-			l.states[p] = l.full(t, b)
-		}
-		st := l.states[p]
-		g := make([]float64, k)
-		for i := 0; i < b.N; i++ {
-			x := b.Row(i)
-			c := int(st.assign[i])
-			if !first {
+			st := l.full(t, b)
+			st.sums, st.counts = make([]float64, k*d+k), make([]int, k)
+			for i := 0; i < b.N; i++ {
+				st.add(int(st.assign[i]), b.W[i], b.Row(i), 1)
+			}
+			l.states[p] = st
+		} else {
+			st := l.states[p]
+			g := make([]float64, k)
+			for i := 0; i < b.N; i++ {
+				c := int(st.assign[i])
 				u := st.upper[i] + move[c]
 				lo := st.lower[i] - maxMove
 				st.upper[i], st.lower[i] = u, lo
 				if m := math.Max(half[c], lo); u > m {
+					x := b.Row(i)
 					u = math.Sqrt(sqDist(x, t.center(c)))
 					st.upper[i] = u
 					if u > m {
-						c = l.reassign(t, st, i, x, g, c, u)
+						if nc := l.reassign(t, st, i, x, g, c, u); nc != c {
+							st.add(c, b.W[i], x, -1)
+							st.add(nc, b.W[i], x, 1)
+						}
 					}
 				}
 			}
-			w := b.W[i]
-			row := a[c*d : c*d+d]
-			for j, v := range x {
-				row[j] += w * v
-			}
-			a[k*d+c] += w
 		}
+		st := l.states[p]
+		for c, n := range st.counts {
+			if n == 0 {
+				// Exactly empty, whatever the rounding of the removals.
+				clear(st.sums[c*d : c*d+d])
+				st.sums[k*d+c] = 0
+			}
+		}
+		copy(a, st.sums)
 	})
+}
+
+// add adds (sign 1) or removes (sign −1) row x of weight w to or from the
+// sums of center c.
+func (st *lloydState) add(c int, w float64, x []float64, sign int) {
+	d := len(x)
+	k := len(st.counts)
+	row := st.sums[c*d : c*d+d]
+	sw := float64(sign) * w
+	for j, v := range x {
+		row[j] += sw * v
+	}
+	st.sums[k*d+c] += sw
+	st.counts[c] += sign
 }
 
 // full computes the assignments and bounds of every row of b from scratch,

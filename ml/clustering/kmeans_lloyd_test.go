@@ -68,3 +68,31 @@ func TestLloydBoundsMatchPlainLloyd(t *testing.T) {
 		}
 	}
 }
+
+// TestLloydEmptiedCenterIsExactlyEmpty moves every row of one center to
+// another between two steps, with weights whose sum does not round back to
+// 0 when taken away one by one, and asks for a sum and weight of exactly 0
+// for the emptied center (as a fresh sum over no rows gives).
+func TestLloydEmptiedCenterIsExactlyEmpty(t *testing.T) {
+	b := &optim.Block{N: 4, D: 1, X: []float64{0.1, 0.2, 0.3, 10}, W: []float64{0.1, 0.2, 0.3, 1}}
+	ll := newLloyd([]*optim.Block{b})
+	acc, err := ll.step(ctx, [][]float64{{0}, {10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Center 0 has the first three rows: weight 0.1 + 0.2 + 0.3.
+	if w := acc[2]; math.Abs(w-0.6) > 1e-15 {
+		t.Fatalf("first step: weight of center 0 is %v, want 0.6", w)
+	}
+	acc, err = ll.step(ctx, [][]float64{{-100}, {0.2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc[0] != 0 || acc[2] != 0 {
+		t.Errorf("second step: center 0 has sum %v and weight %v, want exactly 0 and 0", acc[0], acc[2])
+	}
+	// Center 1 has every row: 0.01 + 0.04 + 0.09 + 10 and weight 1.6.
+	if math.Abs(acc[1]-10.14) > 1e-12 || math.Abs(acc[3]-1.6) > 1e-15 {
+		t.Errorf("second step: center 1 has sum %v and weight %v, want 10.14 and 1.6", acc[1], acc[3])
+	}
+}
