@@ -96,3 +96,50 @@ func TestLloydEmptiedCenterIsExactlyEmpty(t *testing.T) {
 		t.Errorf("second step: center 1 has sum %v and weight %v, want 10.14 and 1.6", acc[1], acc[3])
 	}
 }
+
+// TestParallelCandidateWeights asks that every k-means|| candidate be
+// weighted by the rows nearest to it, found by comparing each row with every
+// candidate, on random rows in three blocks, with several seeds and steps.
+func TestParallelCandidateWeights(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	const d = 4
+	var blocks []*optim.Block
+	for _, n := range []int{500, 3, 800} {
+		b := &optim.Block{N: n, D: d, X: make([]float64, n*d), W: make([]float64, n)}
+		for i := 0; i < n; i++ {
+			for j := 0; j < d; j++ {
+				b.X[i*d+j] = r.NormFloat64() + float64(i%4)
+			}
+			b.W[i] = 0.5 + r.Float64()
+		}
+		blocks = append(blocks, b)
+	}
+	checked := 0
+	for seed := int64(1); seed <= 4; seed++ {
+		for _, steps := range []int{1, 2, 3} {
+			cands, weights, err := parallelCandidates(ctx, blocks, 3, steps, seed, rand.New(rand.NewPCG(uint64(seed), 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if weights == nil {
+				continue
+			}
+			checked++
+			want := make([]float64, len(cands))
+			for _, b := range blocks {
+				for i := 0; i < b.N; i++ {
+					c, _ := closest(cands, b.Row(i))
+					want[c] += b.W[i]
+				}
+			}
+			for c := range want {
+				if math.Abs(weights[c]-want[c]) > 1e-9*(1+want[c]) {
+					t.Errorf("seed %d, %d steps: candidate %d of %d has weight %v, want %v", seed, steps, c, len(cands), weights[c], want[c])
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no case had more than k candidates")
+	}
+}
