@@ -238,11 +238,16 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 			return nil, err
 		}
 	}
-	centers, iter, err := lloydIterations(ctx, blocks, centers, km.maxIter.Get(ps), km.tol.Get(ps), cosine)
+	centers, iter, ll, err := lloydRun(ctx, blocks, centers, km.maxIter.Get(ps), km.tol.Get(ps), cosine)
 	if err != nil {
 		return nil, err
 	}
-	sum, err := summarize(ctx, blocks, centers)
+	var sum *KMeansSummary
+	if ll.prev != nil {
+		sum, err = ll.summary(ctx, centers) // one more pass with the bounds
+	} else {
+		sum, err = summarize(ctx, blocks, centers)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -264,6 +269,13 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 // or with cosine (rows and centers of unit length) the cosine distance
 // 1 − a·b = ‖a − b‖²/2, and each new center is scaled to unit length.
 func lloydIterations(ctx context.Context, blocks []*optim.Block, centers [][]float64, maxIter int, tol float64, cosine bool) ([][]float64, int, error) {
+	centers, iter, _, err := lloydRun(ctx, blocks, centers, maxIter, tol, cosine)
+	return centers, iter, err
+}
+
+// lloydRun is lloydIterations also returning the state of the iterations,
+// for a last pass (lloyd.summary).
+func lloydRun(ctx context.Context, blocks []*optim.Block, centers [][]float64, maxIter int, tol float64, cosine bool) ([][]float64, int, *lloyd, error) {
 	d := blocks[0].D
 	iter := 0
 	ll := newLloyd(blocks)
@@ -271,7 +283,7 @@ func lloydIterations(ctx context.Context, blocks []*optim.Block, centers [][]flo
 		K := len(centers)
 		acc, err := ll.step(ctx, centers)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
 		converged := true
 		for c := range centers {
@@ -300,7 +312,7 @@ func lloydIterations(ctx context.Context, blocks []*optim.Block, centers [][]flo
 			break
 		}
 	}
-	return centers, iter, nil
+	return centers, iter, ll, nil
 }
 
 // unit scales x to unit Euclidean length in place; it reports false (and

@@ -53,22 +53,8 @@ func (l *lloyd) step(ctx context.Context, centers [][]float64) ([]float64, error
 	k, d := t.k, t.d
 	// move[c]: how far center c moved since the last pass; half[c]: half the
 	// distance from c to its nearest other center.
-	move, maxMove := make([]float64, k), 0.0
-	if l.prev != nil {
-		for c := range move {
-			move[c] = math.Sqrt(sqDist(t.center(c), l.prev.center(c)))
-			maxMove = math.Max(maxMove, move[c])
-		}
-	}
-	half := make([]float64, k)
-	for c := range half {
-		half[c] = math.Inf(1)
-		for o := 0; o < k; o++ {
-			if o != c {
-				half[c] = math.Min(half[c], math.Sqrt(sqDist(t.center(c), t.center(o)))/2)
-			}
-		}
-	}
+	move, maxMove := l.move(t)
+	half := halfGaps(t)
 	first := l.prev == nil
 	l.prev = t
 	return optim.Reduce(ctx, l.blocks, k*d+k, func(b *optim.Block, a []float64) {
@@ -184,4 +170,70 @@ func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64, kn
 	sq := b2 + st.xn[i]
 	slack := 1e-12 * (st.xn[i] + math.Abs(b2) + 1)
 	st.lower[i] = math.Sqrt(math.Max(sq-slack, 0))
+}
+
+// move returns how far each center of t moved since the last pass and the
+// largest of those moves (all 0 before the first pass).
+func (l *lloyd) move(t *centerTable) ([]float64, float64) {
+	move, maxMove := make([]float64, t.k), 0.0
+	if l.prev != nil {
+		for c := range move {
+			move[c] = math.Sqrt(sqDist(t.center(c), l.prev.center(c)))
+			maxMove = math.Max(maxMove, move[c])
+		}
+	}
+	return move, maxMove
+}
+
+// halfGaps returns, for each center of t, half the distance to its nearest
+// other center.
+func halfGaps(t *centerTable) []float64 {
+	half := make([]float64, t.k)
+	for c := range half {
+		half[c] = math.Inf(1)
+		for o := 0; o < t.k; o++ {
+			if o != c {
+				half[c] = math.Min(half[c], math.Sqrt(sqDist(t.center(c), t.center(o)))/2)
+			}
+		}
+	}
+	return half
+}
+
+// summary assigns every row to its nearest center of centers, as step does
+// (after at least one step; it is the last pass: the row sums are not kept
+// up to date), and returns the cluster weights and the
+// training cost: the weighted sum of the squared distances from each row to
+// its center.
+func (l *lloyd) summary(ctx context.Context, centers [][]float64) (*KMeansSummary, error) {
+	t := newCenterTable(centers)
+	k := t.k
+	move, maxMove := l.move(t)
+	half := halfGaps(t)
+	l.prev = t
+	acc, err := optim.Reduce(ctx, l.blocks, k+1, func(b *optim.Block, a []float64) {
+		st := l.states[l.index[b]]
+		g := make([]float64, k)
+		for i := 0; i < b.N; i++ {
+			x := b.Row(i)
+			c := int(st.assign[i])
+			u := st.upper[i] + move[c]
+			lo := st.lower[i] - maxMove
+			st.upper[i], st.lower[i] = u, lo
+			if m := math.Max(half[c], lo); u > m {
+				u = math.Sqrt(sqDist(x, t.center(c)))
+				st.upper[i] = u
+				if u > m {
+					c = l.reassign(t, st, i, x, g, c, u)
+				}
+			}
+			w := b.W[i]
+			a[c] += w
+			a[k] += w * sqDist(x, t.center(c))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &KMeansSummary{TrainingCost: acc[k], ClusterSizes: acc[:k]}, nil
 }

@@ -143,3 +143,53 @@ func TestParallelCandidateWeights(t *testing.T) {
 		t.Fatal("no case had more than k candidates")
 	}
 }
+
+// TestLloydSummaryMatchesNearest runs Lloyd iterations on overlapping
+// clusters in three blocks and asks that the last pass with the bounds give
+// the cluster weights and cost of assigning every row to its nearest final
+// center by comparing it with every center.
+func TestLloydSummaryMatchesNearest(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	const d, k = 5, 6
+	var blocks []*optim.Block
+	for _, n := range []int{600, 2, 900} {
+		b := &optim.Block{N: n, D: d, X: make([]float64, n*d), W: make([]float64, n)}
+		for i := 0; i < n; i++ {
+			for j := 0; j < d; j++ {
+				b.X[i*d+j] = r.NormFloat64() + float64(i%3)*0.8
+			}
+			b.W[i] = 0.5 + r.Float64()
+		}
+		blocks = append(blocks, b)
+	}
+	for _, iters := range []int{1, 3, 10} {
+		init := make([][]float64, k)
+		for c := range init {
+			init[c] = append([]float64(nil), blocks[2].Row(c*7)...)
+		}
+		centers, _, ll, err := lloydRun(ctx, blocks, init, iters, 0, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ll.summary(ctx, centers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes, cost := make([]float64, k), 0.0
+		for _, b := range blocks {
+			for i := 0; i < b.N; i++ {
+				c, dist := closest(centers, b.Row(i))
+				sizes[c] += b.W[i]
+				cost += b.W[i] * dist
+			}
+		}
+		if math.Abs(got.TrainingCost-cost) > 1e-12*cost {
+			t.Errorf("%d iterations: cost %v, want %v", iters, got.TrainingCost, cost)
+		}
+		for c := range sizes {
+			if math.Abs(got.ClusterSizes[c]-sizes[c]) > 1e-12*(1+sizes[c]) {
+				t.Errorf("%d iterations: cluster %d has weight %v, want %v", iters, c, got.ClusterSizes[c], sizes[c])
+			}
+		}
+	}
+}
