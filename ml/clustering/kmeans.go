@@ -238,11 +238,16 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 			return nil, err
 		}
 	}
-	centers, iter, err := lloydIterations(ctx, blocks, centers, km.maxIter.Get(ps), km.tol.Get(ps), cosine)
+	centers, iter, ll, err := lloydRun(ctx, blocks, centers, km.maxIter.Get(ps), km.tol.Get(ps), cosine)
 	if err != nil {
 		return nil, err
 	}
-	sum, err := summarize(ctx, blocks, centers)
+	var sum *KMeansSummary
+	if ll.prev != nil {
+		sum, err = ll.summary(ctx, centers) // one more pass with the bounds
+	} else {
+		sum, err = summarize(ctx, blocks, centers)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -264,6 +269,13 @@ func (km *KMeans) FitKMeans(ctx context.Context, df *frame.DataFrame) (*KMeansMo
 // or with cosine (rows and centers of unit length) the cosine distance
 // 1 − a·b = ‖a − b‖²/2, and each new center is scaled to unit length.
 func lloydIterations(ctx context.Context, blocks []*optim.Block, centers [][]float64, maxIter int, tol float64, cosine bool) ([][]float64, int, error) {
+	centers, iter, _, err := lloydRun(ctx, blocks, centers, maxIter, tol, cosine)
+	return centers, iter, err
+}
+
+// lloydRun is lloydIterations also returning the state of the iterations,
+// for a last pass (lloyd.summary).
+func lloydRun(ctx context.Context, blocks []*optim.Block, centers [][]float64, maxIter int, tol float64, cosine bool) ([][]float64, int, *lloyd, error) {
 	d := blocks[0].D
 	iter := 0
 	ll := newLloyd(blocks)
@@ -271,7 +283,7 @@ func lloydIterations(ctx context.Context, blocks []*optim.Block, centers [][]flo
 		K := len(centers)
 		acc, err := ll.step(ctx, centers)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
 		converged := true
 		for c := range centers {
@@ -300,7 +312,7 @@ func lloydIterations(ctx context.Context, blocks []*optim.Block, centers [][]flo
 			break
 		}
 	}
-	return centers, iter, nil
+	return centers, iter, ll, nil
 }
 
 // unit scales x to unit Euclidean length in place; it reports false (and
@@ -368,13 +380,25 @@ func closest(centers [][]float64, x []float64) (int, float64) {
 	return best, bd
 }
 
+// sqDist returns the squared Euclidean distance between a and b (len(b) ≥
+// len(a)), with four independent partial sums so that the additions do not
+// wait on each other.
 func sqDist(a, b []float64) float64 {
-	s := 0.0
-	for i, v := range a {
-		d := v - b[i]
-		s += d * d
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	j := 0
+	for ; j+4 <= len(a); j += 4 {
+		d0, d1, d2, d3 := a[j]-b[j], a[j+1]-b[j+1], a[j+2]-b[j+2], a[j+3]-b[j+3]
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
 	}
-	return s
+	for ; j < len(a); j++ {
+		d := a[j] - b[j]
+		s0 += d * d
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // rowAt returns global row i (in block order) of the blocks.
@@ -412,12 +436,28 @@ func initRandom(blocks []*optim.Block, k int, seed int64) [][]float64 {
 // With cosine the rows have unit length and the centers of the local
 // k-means++ iterations are scaled to unit length.
 func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed int64, cosine bool) ([][]float64, error) {
-	n := totalRows(blocks)
 	r := rand.New(rand.NewPCG(uint64(seed), 0x6b6d65616e73))
+	centers, weights, err := parallelCandidates(ctx, blocks, k, steps, seed, r)
+	if err != nil || weights == nil {
+		return centers, err
+	}
+	return localKMeansPP(centers, weights, k, 30, r, cosine), nil
+}
+
+// parallelCandidates runs the sampling steps of k-means|| and returns the
+// distinct candidates with, for each, the weight of the rows nearest to it;
+// the weights are nil when there are at most k candidates.
+func parallelCandidates(ctx context.Context, blocks []*optim.Block, k, steps int, seed int64, r *rand.Rand) ([][]float64, []float64, error) {
+	n := totalRows(blocks)
 	centers := [][]float64{append([]float64(nil), rowAt(blocks, r.IntN(n))...)}
+	// costs[p][i] is the squared distance from row i of block p to its
+	// nearest center among those whose costs have been taken in, and
+	// owner[p][i] the index of that center in centers.
 	costs := make([][]float64, len(blocks))
+	owner := make([][]int32, len(blocks))
 	for p, b := range blocks {
 		costs[p] = make([]float64, b.N)
+		owner[p] = make([]int32, b.N)
 		for i := range costs[p] {
 			costs[p][i] = math.Inf(1)
 		}
@@ -434,8 +474,9 @@ func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed
 	for step := 0; step < steps; step++ {
 		// Update each point's cost with the centers added last step, and sum.
 		fresh := newCenterTable(centers[newFrom:])
+		from := int32(newFrom)
 		acc, err := optim.Reduce(ctx, blocks, 1, func(b *optim.Block, a []float64) {
-			cs := costs[index[b]]
+			cs, own := costs[index[b]], owner[index[b]]
 			var kn kernel
 			best, dist := make([]int32, rowChunk), make([]float64, rowChunk)
 			for lo := 0; lo < b.N; lo += rowChunk {
@@ -443,13 +484,15 @@ func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed
 				kn.nearest(fresh, b, lo, hi, best, dist)
 				for r := range hi - lo {
 					i := lo + r
-					cs[i] = math.Min(cs[i], dist[r])
+					if dist[r] < cs[i] {
+						cs[i], own[i] = dist[r], from+best[r]
+					}
 					a[0] += b.W[i] * cs[i]
 				}
 			}
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		total := acc[0]
 		newFrom = len(centers)
@@ -468,34 +511,44 @@ func initParallel(ctx context.Context, blocks []*optim.Block, k, steps int, seed
 				}
 			}
 		}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, ps := range picked {
 			centers = append(centers, ps...)
 		}
 	}
-	centers = distinct(centers)
+	last := newCenterTable(centers[newFrom:])
+	from := int32(newFrom)
+	centers, first := distinct(centers)
 	if len(centers) <= k {
-		return centers, nil
+		return centers, nil, nil
 	}
-	// Weight every candidate by the points closest to it, then reduce the
-	// candidates to k centers with a local weighted k-means++.
-	all := newCenterTable(centers)
+	// Weight every candidate by the points closest to it. The nearest
+	// candidate of a row is its owner, unless one picked in the last step
+	// (whose distances have not been taken yet) is nearer.
 	weights, err := optim.Reduce(ctx, blocks, len(centers), func(b *optim.Block, a []float64) {
+		cs, own := costs[index[b]], owner[index[b]]
 		var kn kernel
-		best := make([]int32, rowChunk)
+		best, dist := make([]int32, rowChunk), make([]float64, rowChunk)
 		for lo := 0; lo < b.N; lo += rowChunk {
 			hi := min(lo+rowChunk, b.N)
-			kn.nearest(all, b, lo, hi, best, nil)
-			for r, c := range best[:hi-lo] {
-				a[c] += b.W[lo+r]
+			c := own[lo:hi]
+			if last.k > 0 {
+				kn.nearest(last, b, lo, hi, best, dist)
+			}
+			for r := range hi - lo {
+				o := c[r]
+				if last.k > 0 && dist[r] < cs[lo+r] {
+					o = from + best[r]
+				}
+				a[first[o]] += b.W[lo+r]
 			}
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return localKMeansPP(centers, weights, k, 30, r, cosine), nil
+	return centers, weights, nil
 }
 
 // uniform returns a number in [0, 1) determined by its arguments
@@ -508,18 +561,23 @@ func uniform(seed, step, row uint64) float64 {
 	return float64(z>>11) / (1 << 53)
 }
 
-func distinct(pts [][]float64) [][]float64 {
+// distinct returns the points of pts without repeats, in order of first
+// appearance, and for each point of pts the index of its copy in the result.
+func distinct(pts [][]float64) ([][]float64, []int32) {
 	var out [][]float64
+	at := make([]int32, len(pts))
 outer:
-	for _, p := range pts {
-		for _, q := range out {
+	for i, p := range pts {
+		for j, q := range out {
 			if sqDist(p, q) == 0 {
+				at[i] = int32(j)
 				continue outer
 			}
 		}
+		at[i] = int32(len(out))
 		out = append(out, p)
 	}
-	return out
+	return out, at
 }
 
 // localKMeansPP runs weighted k-means++ seeding and Lloyd iterations on a

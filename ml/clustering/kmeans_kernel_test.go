@@ -54,3 +54,17 @@ func TestNearestMatchesNaive(t *testing.T) {
 		}
 	}
 }
+
+// TestSqDist checks sqDist against sums written out by hand for lengths 0
+// to 6 (the unrolled loop and its tail).
+func TestSqDist(t *testing.T) {
+	a := []float64{1, 2, 3, 4, 5, 6}
+	b := []float64{0.5, -1, 2, 4.25, -3, 10}
+	// (a−b)² term by term: 0.25, 9, 1, 0.0625, 64, 16.
+	want := []float64{0, 0.25, 9.25, 10.25, 10.3125, 74.3125, 90.3125}
+	for n := 0; n <= 6; n++ {
+		if got := sqDist(a[:n], b); got != want[n] {
+			t.Errorf("sqDist of length %d = %v, want %v", n, got, want[n])
+		}
+	}
+}

@@ -15,7 +15,8 @@ import (
 // both the lower bound and half the distance from its center to the nearest
 // other center cannot have changed its nearest center and is not compared
 // with any center. The assignments are those of plain Lloyd iterations (up
-// to rounding at exact ties).
+// to rounding at exact ties). The per-center sums of the rows are kept
+// between passes and updated for the rows that change center only.
 type lloyd struct {
 	blocks []*optim.Block
 	index  map[*optim.Block]int
@@ -28,6 +29,12 @@ type lloydState struct {
 	assign       []int32
 	upper, lower []float64 // distances (not squared)
 	xn           []float64 // squared row norms
+	// sums holds, for each center c, the weighted sum of the rows assigned
+	// to it (sums[c*d : c*d+d]) and their weight (sums[k*d+c]); counts the
+	// number of those rows. They are computed once and then updated for the
+	// rows that change center only.
+	sums   []float64
+	counts []int
 }
 
 func newLloyd(blocks []*optim.Block) *lloyd {
@@ -46,54 +53,64 @@ func (l *lloyd) step(ctx context.Context, centers [][]float64) ([]float64, error
 	k, d := t.k, t.d
 	// move[c]: how far center c moved since the last pass; half[c]: half the
 	// distance from c to its nearest other center.
-	move, maxMove := make([]float64, k), 0.0
-	if l.prev != nil {
-		for c := range move {
-			move[c] = math.Sqrt(sqDist(t.center(c), l.prev.center(c)))
-			maxMove = math.Max(maxMove, move[c])
-		}
-	}
-	half := make([]float64, k)
-	for c := range half {
-		half[c] = math.Inf(1)
-		for o := 0; o < k; o++ {
-			if o != c {
-				half[c] = math.Min(half[c], math.Sqrt(sqDist(t.center(c), t.center(o)))/2)
-			}
-		}
-	}
+	move, maxMove := l.move(t)
+	half := halfGaps(t)
 	first := l.prev == nil
 	l.prev = t
 	return optim.Reduce(ctx, l.blocks, k*d+k, func(b *optim.Block, a []float64) {
 		p := l.index[b]
 		if first {
-			l.states[p] = l.full(t, b)
-		}
-		st := l.states[p]
-		g := make([]float64, k)
-		for i := 0; i < b.N; i++ {
-			x := b.Row(i)
-			c := int(st.assign[i])
-			if !first {
+			st := l.full(t, b)
+			st.sums, st.counts = make([]float64, k*d+k), make([]int, k)
+			for i := 0; i < b.N; i++ {
+				st.add(int(st.assign[i]), b.W[i], b.Row(i), 1)
+			}
+			l.states[p] = st
+		} else {
+			st := l.states[p]
+			g := make([]float64, k)
+			for i := 0; i < b.N; i++ {
+				c := int(st.assign[i])
 				u := st.upper[i] + move[c]
 				lo := st.lower[i] - maxMove
 				st.upper[i], st.lower[i] = u, lo
 				if m := math.Max(half[c], lo); u > m {
+					x := b.Row(i)
 					u = math.Sqrt(sqDist(x, t.center(c)))
 					st.upper[i] = u
 					if u > m {
-						c = l.reassign(t, st, i, x, g)
+						if nc := l.reassign(t, st, i, x, g, c, u); nc != c {
+							st.add(c, b.W[i], x, -1)
+							st.add(nc, b.W[i], x, 1)
+						}
 					}
 				}
 			}
-			w := b.W[i]
-			row := a[c*d : c*d+d]
-			for j, v := range x {
-				row[j] += w * v
-			}
-			a[k*d+c] += w
 		}
+		st := l.states[p]
+		for c, n := range st.counts {
+			if n == 0 {
+				// Exactly empty, whatever the rounding of the removals.
+				clear(st.sums[c*d : c*d+d])
+				st.sums[k*d+c] = 0
+			}
+		}
+		copy(a, st.sums)
 	})
+}
+
+// add adds (sign 1) or removes (sign −1) row x of weight w to or from the
+// sums of center c.
+func (st *lloydState) add(c int, w float64, x []float64, sign int) {
+	d := len(x)
+	k := len(st.counts)
+	row := st.sums[c*d : c*d+d]
+	sw := float64(sign) * w
+	for j, v := range x {
+		row[j] += sw * v
+	}
+	st.sums[k*d+c] += sw
+	st.counts[c] += sign
 }
 
 // full computes the assignments and bounds of every row of b from scratch,
@@ -108,24 +125,27 @@ func (l *lloyd) full(t *centerTable, b *optim.Block) *lloydState {
 		for r := 0; r < hi-lo; r++ {
 			i := lo + r
 			st.xn[i] = dotSelf(b.Row(i))
-			l.bounds(t, st, i, b.Row(i), g[r*k:r*k+k])
+			l.bounds(t, st, i, b.Row(i), g[r*k:r*k+k], -1, 0)
 		}
 	}
 	return st
 }
 
-// reassign compares row i with every center and returns its nearest.
-func (l *lloyd) reassign(t *centerTable, st *lloydState, i int, x, g []float64) int {
+// reassign compares row i with every center and returns its nearest; u is
+// the row's exact distance to center c (see bounds).
+func (l *lloyd) reassign(t *centerTable, st *lloydState, i int, x, g []float64, c int, u float64) int {
 	dots(x, t.d, 1, t.c, t.k, g)
-	l.bounds(t, st, i, x, g)
+	l.bounds(t, st, i, x, g, c, u)
 	return int(st.assign[i])
 }
 
 // bounds sets row i's assignment and bounds from its dot products g with
 // every center: the upper bound is the exact distance to the nearest center,
 // the lower bound the distance to the second nearest from the norm form,
-// lowered by that form's rounding error.
-func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64) {
+// lowered by that form's rounding error. When the nearest center is known
+// (its distance knownDist already computed as the upper bound would be),
+// that distance is not computed again; known is −1 when there is none.
+func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64, known int, knownDist float64) {
 	b1, b2 := math.Inf(1), math.Inf(1)
 	bc := 0
 	for c, v := range g {
@@ -138,7 +158,11 @@ func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64) {
 		}
 	}
 	st.assign[i] = int32(bc)
-	st.upper[i] = math.Sqrt(sqDist(x, t.center(bc)))
+	if bc == known {
+		st.upper[i] = knownDist
+	} else {
+		st.upper[i] = math.Sqrt(sqDist(x, t.center(bc)))
+	}
 	if math.IsInf(b2, 1) {
 		st.lower[i] = math.Inf(1) // a single center
 		return
@@ -146,4 +170,70 @@ func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64) {
 	sq := b2 + st.xn[i]
 	slack := 1e-12 * (st.xn[i] + math.Abs(b2) + 1)
 	st.lower[i] = math.Sqrt(math.Max(sq-slack, 0))
+}
+
+// move returns how far each center of t moved since the last pass and the
+// largest of those moves (all 0 before the first pass).
+func (l *lloyd) move(t *centerTable) ([]float64, float64) {
+	move, maxMove := make([]float64, t.k), 0.0
+	if l.prev != nil {
+		for c := range move {
+			move[c] = math.Sqrt(sqDist(t.center(c), l.prev.center(c)))
+			maxMove = math.Max(maxMove, move[c])
+		}
+	}
+	return move, maxMove
+}
+
+// halfGaps returns, for each center of t, half the distance to its nearest
+// other center.
+func halfGaps(t *centerTable) []float64 {
+	half := make([]float64, t.k)
+	for c := range half {
+		half[c] = math.Inf(1)
+		for o := 0; o < t.k; o++ {
+			if o != c {
+				half[c] = math.Min(half[c], math.Sqrt(sqDist(t.center(c), t.center(o)))/2)
+			}
+		}
+	}
+	return half
+}
+
+// summary assigns every row to its nearest center of centers, as step does
+// (after at least one step; it is the last pass: the row sums are not kept
+// up to date), and returns the cluster weights and the
+// training cost: the weighted sum of the squared distances from each row to
+// its center.
+func (l *lloyd) summary(ctx context.Context, centers [][]float64) (*KMeansSummary, error) {
+	t := newCenterTable(centers)
+	k := t.k
+	move, maxMove := l.move(t)
+	half := halfGaps(t)
+	l.prev = t
+	acc, err := optim.Reduce(ctx, l.blocks, k+1, func(b *optim.Block, a []float64) {
+		st := l.states[l.index[b]]
+		g := make([]float64, k)
+		for i := 0; i < b.N; i++ {
+			x := b.Row(i)
+			c := int(st.assign[i])
+			u := st.upper[i] + move[c]
+			lo := st.lower[i] - maxMove
+			st.upper[i], st.lower[i] = u, lo
+			if m := math.Max(half[c], lo); u > m {
+				u = math.Sqrt(sqDist(x, t.center(c)))
+				st.upper[i] = u
+				if u > m {
+					c = l.reassign(t, st, i, x, g, c, u)
+				}
+			}
+			w := b.W[i]
+			a[c] += w
+			a[k] += w * sqDist(x, t.center(c))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &KMeansSummary{TrainingCost: acc[k], ClusterSizes: acc[:k]}, nil
 }
