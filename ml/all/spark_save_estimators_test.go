@@ -30,6 +30,7 @@ func sparkEstimators(t *testing.T) []ml.SparkWriter {
 		regression.NewAFTSurvivalRegression(), regression.NewFMRegressor(),
 		clustering.NewKMeans(), clustering.NewBisectingKMeans(), clustering.NewGaussianMixture(), clustering.NewLDA(),
 		feature.NewStandardScaler(), feature.NewStringIndexer(), feature.NewRFormula().SetFormula("y ~ a + b:c"),
+		feature.NewTargetEncoder(),
 	}
 	set := map[string]any{"featuresCol": "feats", "maxIter": 7, "maxDepth": 3, "seed": int64(42), "numTrees": 4,
 		"layers": []int{2, 3, 2}, "k": 3, "inputCol": "in", "regParam": 0.25}

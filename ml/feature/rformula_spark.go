@@ -33,13 +33,15 @@ import (
 // multi-column StringIndexerModel; it is written as one single-column
 // model per column, as Spark's RFormula makes them.
 
-// sparkRFormulaLoaders read RFormulaModel and its private helper stages
-// by Spark class name.
+// sparkRFormulaLoaders read RFormulaModel and its private helper stages,
+// and the TargetEncoder estimator, by Spark class name.
 func sparkRFormulaLoaders() map[string]ml.Loader {
 	return map[string]ml.Loader{
 		"RFormulaModel":           loadSparkRFormulaModel,
 		"ColumnPruner":            loadSparkColumnPruner,
 		"VectorAttributeRewriter": loadSparkVectorAttributeRewriter,
+		// Spark 4.0's TargetEncoder estimator (spark_target_encoder.go).
+		"TargetEncoder": ml.SparkParamsLoader(func(uid string) ml.Stage { return newTargetEncoder(uid) }),
 	}
 }
 
