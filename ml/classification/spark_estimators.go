@@ -134,7 +134,7 @@ func (e *FMClassifier) SaveSpark(path string) error { return ml.SaveSpark(e, pat
 
 // SparkParams implements ml.SparkWriter: the params of Spark's MultilayerPerceptronClassifier.
 func (e *MultilayerPerceptronClassifier) SparkParams() ml.SparkParamSpec {
-	return ml.SparkEstimatorSpec(e.Params(), (&MultilayerPerceptronClassificationModel{}).SparkParams(), "layers", "maxIter", "tol", "blockSize", "seed", "stepSize", "solver", "initialWeights")
+	return ml.SparkEstimatorSpec(e.Params(), (&MultilayerPerceptronClassificationModel{}).SparkParams(), "layers", "maxIter", "tol", "blockSize", "seed", "stepSize", "solver")
 }
 
 // SparkExtra implements ml.SparkWriter (no extra keys).
