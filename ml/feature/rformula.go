@@ -372,10 +372,11 @@ type RFormulaModel struct {
 	// Spark's layout stores it; nil when unknown (a model saved by an
 	// older gspark).
 	terms [][]string
-	// prefixes are the attribute-name prefixes Spark's
-	// VectorAttributeRewriter stage rewrites, kept from a Spark-saved
-	// model; nil for models fitted here (derived from tmpCols).
-	prefixes map[string]string
+	// rewriter and pruner are the VectorAttributeRewriter and ColumnPruner
+	// stages of a Spark-saved model, kept to save it again; nil for models
+	// fitted here (made from tmpCols).
+	rewriter *vectorAttributeRewriter
+	pruner   *columnPruner
 }
 
 func newRFormulaModel(uid string, features *ml.PipelineModel, label *StringIndexerModel, tmps []string) *RFormulaModel {

@@ -119,12 +119,14 @@ func (m *RFormulaModel) sparkStages() ([]ml.Transformer, error) {
 			out = append(out, one)
 		}
 	}
-	prefixes := m.prefixes
-	if prefixes == nil {
-		prefixes = m.tmpPrefixes()
+	rewriter, pruner := m.rewriter, m.pruner
+	if rewriter == nil {
+		rewriter = newVectorAttributeRewriter(param.UID("vectorAttrRewriter"), m.featuresCol.Get(m.Params()), m.tmpPrefixes())
 	}
-	out = append(out, newVectorAttributeRewriter(param.UID("vectorAttrRewriter"), m.featuresCol.Get(m.Params()), prefixes),
-		newColumnPruner(param.UID("columnPruner"), m.tmpCols))
+	if pruner == nil {
+		pruner = newColumnPruner(param.UID("columnPruner"), m.tmpCols)
+	}
+	out = append(out, rewriter, pruner)
 	if m.label != nil {
 		out = append(out, m.label)
 	}
@@ -168,7 +170,7 @@ func (m *RFormulaModel) SaveSpark(path string) error { return ml.SaveSpark(m, pa
 
 // loadSparkRFormulaModel reads Spark's layout. The column pruner's columns
 // become the temporary columns dropped after the feature stages, the
-// attribute rewriter is kept for saving again, and a last
+// pruner and the attribute rewriter are kept for saving again, and a last
 // StringIndexerModel writing the label column is the label indexer.
 func loadSparkRFormulaModel(ctx context.Context, dir string, md *ml.Metadata, reg *ml.Registry) (ml.Stage, error) {
 	d, err := ml.ReadSparkRow(ctx, dir)
@@ -205,9 +207,12 @@ func loadSparkRFormulaModel(ctx context.Context, dir string, md *ml.Metadata, re
 	for _, st := range pm.Stages() {
 		switch s := st.(type) {
 		case *columnPruner:
-			m.tmpCols = append(m.tmpCols, s.cols...)
+			if m.pruner != nil {
+				return nil, fmt.Errorf("%s: pipelineModel has two ColumnPruner stages", md.UID)
+			}
+			m.tmpCols, m.pruner = s.cols, s
 		case *vectorAttributeRewriter:
-			m.prefixes = s.prefixes
+			m.rewriter = s
 		default:
 			kept = append(kept, st)
 		}

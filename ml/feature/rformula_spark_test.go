@@ -231,3 +231,104 @@ func columnNames(s *arrow.Schema) []string {
 	}
 	return out
 }
+
+// TestLoadSparkShapedRFormulaModel loads an RFormulaModel directory laid
+// out as Spark 3's RFormula.fit and RFormulaModelWriter make it for the
+// ML guide's "clicked ~ country + hour" (RFormula.scala): temporary
+// columns named by random uids, the OneHotEncoderModel and
+// VectorAssembler sharing the formula's uid, one multi-column encoder
+// with dropLast, no label indexer for a numeric label; the transform is
+// the guide's: [0.0,0.0,18.0], [1.0,0.0,12.0], [0.0,1.0,15.0], labels 1,
+// 0, 0.
+func TestLoadSparkShapedRFormulaModel(t *testing.T) {
+	s, mem := newSession(t)
+	const uid, idx, oh = "RFormula_5e7a1b2c3d4f", "stridx_0a1b2c3d4e5f", "onehot_6a7b8c9d0e1f"
+	dir := filepath.Join(t.TempDir(), "rf")
+	meta := func(sub, class, uid, paramMap string) {
+		t.Helper()
+		p := filepath.Join(dir, sub, "metadata")
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		line := fmt.Sprintf(`{"class":"org.apache.spark.ml.%s","timestamp":1700000000000,"sparkVersion":"3.5.0","uid":"%s","paramMap":%s,"defaultParamMap":{}}`, class, uid, paramMap)
+		if err := os.WriteFile(filepath.Join(p, "part-00000"), []byte(line+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	meta("", "feature.RFormulaModel", uid, `{"formula":"clicked ~ country + hour","featuresCol":"features","labelCol":"label"}`)
+	if err := ml.WriteSparkRows(dir, "data", sparkResolvedFormula(), []any{"clicked", [][]string{{"country"}, {"hour"}}, true}); err != nil {
+		t.Fatal(err)
+	}
+	stages := []struct{ class, uid, paramMap string }{
+		{"feature.StringIndexerModel", idx, `{"inputCol":"country","outputCol":"` + idx + `","handleInvalid":"error","stringOrderType":"frequencyDesc"}`},
+		{"feature.OneHotEncoderModel", uid, `{"inputCols":["` + idx + `"],"outputCols":["` + oh + `"],"dropLast":true}`},
+		{"feature.VectorAssembler", uid, `{"inputCols":["` + oh + `","hour"],"outputCol":"features","handleInvalid":"error"}`},
+		{"feature.VectorAttributeRewriter", "vectorAttrRewriter_1f2e3d4c5b6a", `{}`},
+		{"feature.ColumnPruner", "columnPruner_6b5a4c3d2e1f", `{}`},
+	}
+	var uids []string
+	for _, st := range stages {
+		uids = append(uids, `"`+st.uid+`"`)
+	}
+	pdir := filepath.Join(dir, "pipelineModel")
+	meta("pipelineModel", "PipelineModel", uid, `{"stageUids":[`+strings.Join(uids, ",")+`]}`)
+	for i, st := range stages {
+		meta(filepath.Join("pipelineModel", "stages", fmt.Sprintf("%d_%s", i, st.uid)), st.class, st.uid, st.paramMap)
+	}
+	sdir := func(i int) string { return filepath.Join(pdir, "stages", fmt.Sprintf("%d_%s", i, stages[i].uid)) }
+	strs := arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.BinaryTypes.String, Nullable: true})
+	ints := arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Int32})
+	for _, w := range []struct {
+		i      int
+		schema *arrow.Schema
+		row    []any
+	}{
+		{0, arrow.NewSchema([]arrow.Field{{Name: "labelsArray", Type: arrow.ListOfField(arrow.Field{Name: "element", Type: strs, Nullable: true}), Nullable: true}}, nil),
+			[]any{[][]string{{"CA", "NZ", "US"}}}},
+		{1, arrow.NewSchema([]arrow.Field{{Name: "categorySizes", Type: ints, Nullable: true}}, nil), []any{[]int{3}}},
+		{3, arrow.NewSchema([]arrow.Field{{Name: "vectorCol", Type: arrow.BinaryTypes.String, Nullable: true},
+			{Name: "prefixesToRewrite", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.BinaryTypes.String), Nullable: true}}, nil),
+			[]any{"features", map[string]string{idx + "_": "country_", oh + "_": "country_"}}},
+		{4, arrow.NewSchema([]arrow.Field{{Name: "columnsToPrune", Type: strs, Nullable: true}}, nil), []any{[]string{idx, oh}}},
+	} {
+		if err := ml.WriteSparkRows(sdir(w.i), "data", w.schema, w.row); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	m, err := ml.LoadAs[*RFormulaModel](ctx, dir, Register(ml.NewRegistry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.label != nil || !slices.Equal(m.tmpCols, []string{idx, oh}) || m.rewriter == nil || m.rewriter.prefixes[oh+"_"] != "country_" {
+		t.Fatalf("loaded label indexer %v, tmpCols %v, rewriter %v", m.label != nil, m.tmpCols, m.rewriter)
+	}
+	guide := makeDF(t, s, mem, []string{"id", "country", "hour", "clicked"}, []arrow.DataType{tInt, tString, tInt, tFloat},
+		[][]any{{int64(7), "US", int64(18), 1.0}, {int64(8), "CA", int64(12), 0.0}, {int64(9), "NZ", int64(15), 0.0}}, 1)
+	out, err := m.Transform(guide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names := strings.Join(columnNames(out.Schema()), ","); names != "id,country,hour,clicked,features,label" {
+		t.Fatalf("columns %s", names)
+	}
+	for i, r := range collect(t, out) {
+		vecNear(t, "features", r[4], linalg.Dense([][]float64{{0, 0, 18}, {1, 0, 12}, {0, 1, 15}}[i]...), 0)
+		if r[5] != []float64{1, 0, 0}[i] {
+			t.Fatalf("row %d label %v", i, r[5])
+		}
+	}
+	// Saved again in Spark's layout, the stages keep Spark's shape.
+	again := filepath.Join(t.TempDir(), "again")
+	if err := m.SaveSpark(again); err != nil {
+		t.Fatal(err)
+	}
+	d, err := ml.ReadSparkRow(ctx, filepath.Join(again, "pipelineModel", "stages", "3_vectorAttrRewriter_1f2e3d4c5b6a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Release()
+	if p, err := d.StringMap("prefixesToRewrite", 0); err != nil || p[idx+"_"] != "country_" {
+		t.Fatalf("prefixesToRewrite %v (%v)", p, err)
+	}
+}
