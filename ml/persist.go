@@ -283,12 +283,14 @@ type Registry struct {
 	loaders map[string]Loader
 }
 
-// NewRegistry returns a registry that knows Pipeline and PipelineModel.
+// NewRegistry returns a registry that knows Pipeline and PipelineModel, in
+// gspark's layout and Spark's.
 func NewRegistry() *Registry {
 	r := &Registry{loaders: map[string]Loader{}}
 	r.Register(pipelineClass, loadPipeline)
 	r.Register(pipelineModelClass, loadPipelineModel)
 	r.Register(sparkPipelineModelClass, loadSparkPipelineModel)
+	r.Register(sparkPipelineClass, loadSparkPipeline)
 	return r
 }
 

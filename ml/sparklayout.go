@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -198,6 +200,21 @@ func appendSpark(b array.Builder, v any) error {
 			return bad()
 		}
 		b.Append(s)
+	case *array.MapBuilder:
+		m, ok := v.(map[string]string)
+		if !ok {
+			return bad()
+		}
+		kb, ok1 := b.KeyBuilder().(*array.StringBuilder)
+		ib, ok2 := b.ItemBuilder().(*array.StringBuilder)
+		if !ok1 || !ok2 {
+			return bad()
+		}
+		b.Append(true)
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			kb.Append(k)
+			ib.Append(m[k])
+		}
 	case *array.ListBuilder:
 		rv := reflect.ValueOf(v)
 		if rv.Kind() != reflect.Slice {
@@ -304,6 +321,13 @@ type sparkArrayJSON struct {
 	ContainsNull bool   `json:"containsNull"`
 }
 
+type sparkMapJSON struct {
+	Type              string `json:"type"`
+	KeyType           any    `json:"keyType"`
+	ValueType         any    `json:"valueType"`
+	ValueContainsNull bool   `json:"valueContainsNull"`
+}
+
 type sparkUDTJSON struct {
 	Type    string `json:"type"`
 	Class   string `json:"class"`
@@ -344,6 +368,16 @@ func sparkType(f arrow.Field) (any, error) {
 		return "string", nil
 	case *arrow.BinaryType:
 		return "binary", nil
+	case *arrow.MapType:
+		k, err := sparkType(t.KeyField())
+		if err != nil {
+			return nil, err
+		}
+		v, err := sparkType(t.ItemField())
+		if err != nil {
+			return nil, err
+		}
+		return sparkMapJSON{Type: "map", KeyType: k, ValueType: v, ValueContainsNull: t.ItemField().Nullable}, nil
 	case *arrow.ListType:
 		el, err := sparkType(t.ElemField())
 		if err != nil {
@@ -557,6 +591,73 @@ func (d *SparkData) Strings(name string, row int) ([]string, error) {
 	out := make([]string, 0, e-s)
 	for k := s; k < e; k++ {
 		out = append(out, str.Value(k))
+	}
+	return out, nil
+}
+
+// String reads a string.
+func (d *SparkData) String(name string, row int) (string, error) {
+	c, i, err := d.column(name, row)
+	if err != nil {
+		return "", err
+	}
+	if s, ok := c.(*array.String); ok {
+		return s.Value(i), nil
+	}
+	return "", d.typeErr(name, c, "string")
+}
+
+// StringLists reads an array of arrays of strings.
+func (d *SparkData) StringLists(name string, row int) ([][]string, error) {
+	vals, s, e, err := d.list(name, row)
+	if err != nil {
+		return nil, err
+	}
+	inner, ok := vals.(*array.List)
+	if !ok {
+		return nil, d.typeErr(name, vals, "array<array<string>>")
+	}
+	str, ok := inner.ListValues().(*array.String)
+	if !ok {
+		return nil, d.typeErr(name, vals, "array<array<string>>")
+	}
+	out := make([][]string, 0, e-s)
+	for k := s; k < e; k++ {
+		if inner.IsNull(k) {
+			return nil, fmt.Errorf("%s column %s row %d: null element %d", d.Dir, name, row, k-s)
+		}
+		is, ie := inner.ValueOffsets(k)
+		list := make([]string, 0, ie-is)
+		for p := int(is); p < int(ie); p++ {
+			if str.IsNull(p) {
+				return nil, fmt.Errorf("%s column %s row %d: null string in element %d", d.Dir, name, row, k-s)
+			}
+			list = append(list, str.Value(p))
+		}
+		out = append(out, list)
+	}
+	return out, nil
+}
+
+// StringMap reads a map of strings to strings (a null value reads as "").
+func (d *SparkData) StringMap(name string, row int) (map[string]string, error) {
+	c, i, err := d.column(name, row)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := c.(*array.Map)
+	if !ok {
+		return nil, d.typeErr(name, c, "map<string,string>")
+	}
+	keys, ok1 := m.Keys().(*array.String)
+	items, ok2 := m.Items().(*array.String)
+	if !ok1 || !ok2 {
+		return nil, d.typeErr(name, c, "map<string,string>")
+	}
+	s, e := m.ValueOffsets(i)
+	out := make(map[string]string, e-s)
+	for k := int(s); k < int(e); k++ {
+		out[keys.Value(k)] = items.Value(k)
 	}
 	return out, nil
 }

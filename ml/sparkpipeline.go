@@ -9,8 +9,11 @@ import (
 	"strconv"
 )
 
-// sparkPipelineModelClass is Spark's class name of a fitted pipeline.
-const sparkPipelineModelClass = "org.apache.spark.ml.PipelineModel"
+// Spark's class names of a pipeline and a fitted pipeline.
+const (
+	sparkPipelineClass      = "org.apache.spark.ml.Pipeline"
+	sparkPipelineModelClass = "org.apache.spark.ml.PipelineModel"
+)
 
 // SparkClassName implements SparkWriter.
 func (m *PipelineModel) SparkClassName() string { return sparkPipelineModelClass }
@@ -71,10 +74,46 @@ func writeSparkStage(st SparkWriter, dir string) error {
 	return st.WriteSparkData(dir)
 }
 
-// loadSparkPipelineModel reads Spark's PipelineModel layout: the stages
-// named by paramMap's stageUids, in order, each from its directory under
-// stages/.
-func loadSparkPipelineModel(ctx context.Context, dir string, md *Metadata, reg *Registry) (Stage, error) {
+// SparkClassName implements SparkWriter.
+func (p *Pipeline) SparkClassName() string { return sparkPipelineClass }
+
+// SparkParams implements SparkWriter: as a fitted pipeline's, Spark's
+// unfitted pipeline metadata has the stages' uids in paramMap (stageUids;
+// Pipeline.scala's SharedReadWrite.saveImpl) and no params of its own.
+func (p *Pipeline) SparkParams() SparkParamSpec {
+	uids := make([]string, len(p.stages))
+	for i, st := range p.stages {
+		uids[i] = st.UID()
+	}
+	return SparkParamSpec{Set: map[string]any{"stageUids": uids}}
+}
+
+// SparkExtra implements SparkWriter (Spark writes no extra keys).
+func (p *Pipeline) SparkExtra() map[string]any { return nil }
+
+// WriteSparkData implements SparkWriter: each stage (estimator or
+// transformer) in its Spark layout under stages/; every stage must be a
+// SparkWriter.
+func (p *Pipeline) WriteSparkData(dir string) error {
+	for i, st := range p.stages {
+		sw, ok := st.(SparkWriter)
+		if !ok {
+			return fmt.Errorf("stage %d (%s, %s) has no Spark layout", i, st.UID(), st.ClassName())
+		}
+		if err := writeSparkStage(sw, filepath.Join(dir, "stages", sparkStageDir(i, len(p.stages), st.UID()))); err != nil {
+			return fmt.Errorf("stage %d (%s): %w", i, st.UID(), err)
+		}
+	}
+	return nil
+}
+
+// SaveSpark writes the pipeline to path in Apache Spark's layout
+// (org.apache.spark.ml.Pipeline, its stages under stages/ in their Spark
+// layouts), atomically; it fails if a stage has no Spark layout.
+func (p *Pipeline) SaveSpark(path string) error { return SaveSpark(p, path) }
+
+// sparkStageUIDs reads paramMap's stageUids of a Spark pipeline.
+func sparkStageUIDs(md *Metadata) ([]string, error) {
 	raw, ok := md.ParamMap["stageUids"]
 	if !ok {
 		return nil, fmt.Errorf("%s: metadata paramMap has no stageUids", md.UID)
@@ -83,7 +122,13 @@ func loadSparkPipelineModel(ctx context.Context, dir string, md *Metadata, reg *
 	if err := json.Unmarshal(raw, &uids); err != nil {
 		return nil, fmt.Errorf("%s: metadata paramMap stageUids: %w", md.UID, err)
 	}
-	m := &PipelineModel{StageBase: NewStageBase(md.UID)}
+	return uids, nil
+}
+
+// loadSparkStages loads the stages named by uids from their directories
+// under dir/stages, checking each one's uid.
+func loadSparkStages(ctx context.Context, dir string, md *Metadata, uids []string, reg *Registry) ([]Stage, error) {
+	var out []Stage
 	for i, uid := range uids {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -92,16 +137,52 @@ func loadSparkPipelineModel(ctx context.Context, dir string, md *Metadata, reg *
 		if err != nil {
 			return nil, err
 		}
+		if st.UID() != uid {
+			return nil, fmt.Errorf("stage %d of pipeline %s has uid %s, stageUids says %s", i, md.UID, st.UID(), uid)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// loadSparkPipeline reads Spark's Pipeline layout: the stages named by
+// paramMap's stageUids, in order, each from its directory under stages/.
+func loadSparkPipeline(ctx context.Context, dir string, md *Metadata, reg *Registry) (Stage, error) {
+	uids, err := sparkStageUIDs(md)
+	if err != nil {
+		return nil, err
+	}
+	stages, err := loadSparkStages(ctx, dir, md, uids, reg)
+	if err != nil {
+		return nil, err
+	}
+	return &Pipeline{StageBase: NewStageBase(md.UID), stages: stages}, nil
+}
+
+// loadSparkPipelineModel reads Spark's PipelineModel layout: the stages
+// named by paramMap's stageUids, in order, each from its directory under
+// stages/.
+func loadSparkPipelineModel(ctx context.Context, dir string, md *Metadata, reg *Registry) (Stage, error) {
+	uids, err := sparkStageUIDs(md)
+	if err != nil {
+		return nil, err
+	}
+	stages, err := loadSparkStages(ctx, dir, md, uids, reg)
+	if err != nil {
+		return nil, err
+	}
+	m := &PipelineModel{StageBase: NewStageBase(md.UID)}
+	for _, st := range stages {
 		t, ok := st.(Transformer)
 		if !ok {
 			return nil, fmt.Errorf("stage %s of pipeline model %s is not a Transformer", st.UID(), md.UID)
-		}
-		if st.UID() != uid {
-			return nil, fmt.Errorf("stage %d of pipeline model %s has uid %s, stageUids says %s", i, md.UID, st.UID(), uid)
 		}
 		m.stages = append(m.stages, t)
 	}
 	return m, nil
 }
 
-var _ SparkWriter = (*PipelineModel)(nil)
+var (
+	_ SparkWriter = (*PipelineModel)(nil)
+	_ SparkWriter = (*Pipeline)(nil)
+)

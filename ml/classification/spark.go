@@ -14,6 +14,7 @@ const sparkPrefix = "org.apache.spark.ml.classification."
 // registerSpark adds loaders for models saved by Apache Spark (its class
 // names, metadata and Parquet layouts) to r.
 func registerSpark(r *ml.Registry) {
+	registerSparkEstimators(r)
 	r.Register(sparkPrefix+"DecisionTreeClassificationModel", loadSparkDecisionTree)
 	r.Register(sparkPrefix+"RandomForestClassificationModel", loadSparkRandomForest)
 	r.Register(sparkPrefix+"GBTClassificationModel", loadSparkGBT)

@@ -16,6 +16,7 @@ const sparkClusteringPrefix = "org.apache.spark.ml.clustering."
 // registerSparkModels adds the loaders of KMeansModel and
 // GaussianMixtureModel directories in Spark's layout.
 func registerSparkModels(r *ml.Registry) {
+	registerSparkEstimators(r)
 	r.Register(sparkClusteringPrefix+"KMeansModel", loadSparkKMeansModel)
 	r.Register(sparkClusteringPrefix+"GaussianMixtureModel", loadSparkGaussianMixtureModel)
 }

@@ -94,8 +94,10 @@ func TestEveryStageRoundTrips(t *testing.T) {
 	// PipelineModel; the loaders of spark_w2v_lsh.go and spark_selectors.go
 	// (7 models) and of spark_estimators.go (19 estimators, IndexToString
 	// and VectorSlicer); TargetEncoder, its model and Spark's
-	// TargetEncoderModel.
-	if len(classes) != 63+21+7+21+3 {
+	// TargetEncoderModel; Spark's RFormulaModel, ColumnPruner and
+	// VectorAttributeRewriter (rformula_spark.go) and Spark's TargetEncoder;
+	// Spark's Pipeline.
+	if len(classes) != 63+21+7+21+3+4+1 {
 		t.Errorf("registry has %d classes: %v", len(classes), classes)
 	}
 }

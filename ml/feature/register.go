@@ -22,6 +22,9 @@ func Register(r *ml.Registry) *ml.Registry {
 	for class, l := range sparkLoaders() {
 		r.Register(sparkPrefix+class, l)
 	}
+	for class, l := range sparkRFormulaLoaders() {
+		r.Register(sparkPrefix+class, l)
+	}
 	registerLSH(r)
 	registerSparkModels(r)
 	// Word2Vec and LSH models, VectorIndexerModel, the selector models and

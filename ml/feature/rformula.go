@@ -348,6 +348,7 @@ func (s *RFormula) FitModel(ctx context.Context, df *frame.DataFrame) (*RFormula
 		labelModel = lm.(*StringIndexerModel)
 	}
 	m := newRFormulaModel(uid, pm.(*ml.PipelineModel), labelModel, tmps)
+	m.terms = terms
 	return m, ps.CopyValuesTo(m.Params())
 }
 
@@ -367,6 +368,15 @@ type RFormulaModel struct {
 	features *ml.PipelineModel
 	label    *StringIndexerModel // nil: a numeric label, cast to double
 	tmpCols  []string
+	// terms is the resolved formula ("." expanded, removals applied), as
+	// Spark's layout stores it; nil when unknown (a model saved by an
+	// older gspark).
+	terms [][]string
+	// rewriter and pruner are the VectorAttributeRewriter and ColumnPruner
+	// stages of a Spark-saved model, kept to save it again; nil for models
+	// fitted here (made from tmpCols).
+	rewriter *vectorAttributeRewriter
+	pruner   *columnPruner
 }
 
 func newRFormulaModel(uid string, features *ml.PipelineModel, label *StringIndexerModel, tmps []string) *RFormulaModel {
@@ -436,6 +446,15 @@ func (m *RFormulaModel) WriteData(dir string) error {
 	return nil
 }
 
+// ExtraMetadata implements ml.ExtraMetadata: the resolved terms, which
+// Spark's layout needs.
+func (m *RFormulaModel) ExtraMetadata() map[string]any {
+	if m.terms == nil {
+		return nil
+	}
+	return map[string]any{"terms": m.terms}
+}
+
 // Save implements ml.Stage.
 func (m *RFormulaModel) Save(path string) error { return ml.Save(m, path) }
 
@@ -455,6 +474,11 @@ func loadRFormulaModel(ctx context.Context, dir string, md *ml.Metadata, reg *ml
 		}
 	}
 	m := newRFormulaModel(md.UID, pm, lm, tmps[0])
+	if _, ok := md.Extra["terms"]; ok {
+		if err := md.GetExtra("terms", &m.terms); err != nil {
+			return nil, err
+		}
+	}
 	return m, md.ApplyParams(m.Params())
 }
 

@@ -14,6 +14,7 @@ const sparkPrefix = "org.apache.spark.ml.regression."
 // registerSpark adds loaders for tree models saved by Apache Spark (its
 // class names, metadata and Parquet layouts) to r.
 func registerSpark(r *ml.Registry) {
+	registerSparkEstimators(r)
 	r.Register(sparkPrefix+"DecisionTreeRegressionModel", loadSparkDecisionTree)
 	r.Register(sparkPrefix+"RandomForestRegressionModel", loadSparkRandomForest)
 	r.Register(sparkPrefix+"GBTRegressionModel", loadSparkGBT)
