@@ -40,17 +40,30 @@ func Concatenate(ctx context.Context, arrs []arrow.Array, mem memory.Allocator) 
 		nulls += a.NullN()
 	}
 	values := memory.NewResizableBuffer(mem)
-	values.Resize(n * width)
 	var valid *memory.Buffer
 	if nulls > 0 {
 		valid = memory.NewResizableBuffer(mem)
-		valid.Resize(int(bitutil.BytesForBits(int64(n))))
 	}
 	release := func() {
 		values.Release()
 		if valid != nil {
 			valid.Release()
 		}
+	}
+	// The buffers of a large build side are hundreds of megabytes: they are
+	// allocated, and their pages faulted in, while the context is watched.
+	alloc := func() bool {
+		values.Resize(n * width)
+		touchBytes(values.Bytes())
+		if valid != nil {
+			valid.Resize(int(bitutil.BytesForBits(int64(n))))
+		}
+		return true
+	}
+	if n*width < awaitMin {
+		alloc()
+	} else if _, err := awaitAlloc(ctx, alloc, func(bool) { release() }); err != nil {
+		return nil, err
 	}
 	dst := values.Bytes()
 	at, sinceCheck := 0, 0

@@ -535,9 +535,19 @@ func fixedHash(v uint64, null bool) uint64 {
 func (t *table) grow() error {
 	size := (t.mask + 1) * 2
 	mask := size - 1
+	ctx := t.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := t.reserve(ctx, int(size/2)+1); err != nil {
+		return err
+	}
 	if t.kv != nil {
 		old := t.kv
-		kv := exec.MakeLarge[uint64](int(2 * size))
+		kv, err := exec.MakeLargeContext[uint64](ctx, int(2*size), int(2*size))
+		if err != nil {
+			return err
+		}
 		for p := 0; p < len(old); p += 2 {
 			if p&(2*growCheck-1) == 0 && p > 0 {
 				if err := t.cancelled(); err != nil {
@@ -558,7 +568,10 @@ func (t *table) grow() error {
 		t.kv, t.mask = kv, mask
 		return nil
 	}
-	slots := exec.MakeLarge[uint64](int(size))
+	slots, err := exec.MakeLargeContext[uint64](ctx, int(size), int(size))
+	if err != nil {
+		return err
+	}
 	for g, h := range t.hashes {
 		if g&(growCheck-1) == 0 && g > 0 {
 			if err := t.cancelled(); err != nil {
@@ -572,6 +585,37 @@ func (t *table) grow() error {
 		slots[pos] = h>>32<<32 | uint64(g+1)
 	}
 	t.slots, t.mask = slots, mask
+	return nil
+}
+
+// reserve makes room for n groups in the per-group slices the table
+// appends to (hashes and key words; not the bytes of long strings), so
+// that the large ones grow through exec.GrowLarge, which a cancelled ctx
+// interrupts, rather than inside an append.
+func (t *table) reserve(ctx context.Context, n int) error {
+	var err error
+	if t.kv == nil {
+		if t.hashes, err = exec.GrowLarge(ctx, t.hashes, n); err != nil {
+			return err
+		}
+	}
+	for _, c := range t.cols {
+		if c.null, err = exec.GrowLarge(ctx, c.null, n); err != nil {
+			return err
+		}
+		w := n
+		if c.kind == kindDec128 {
+			w = 2 * n
+		}
+		if c.vals, err = exec.GrowLarge(ctx, c.vals, w); err != nil {
+			return err
+		}
+		if c.kind == kindString {
+			if c.soffs, err = exec.GrowLarge(ctx, c.soffs, n+1); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

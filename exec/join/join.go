@@ -682,7 +682,11 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 	batches = nil
 	t.rows = rows
 	if j.trackBuild() {
-		t.matched = make([]uint32, (rows+31)/32)
+		m, err := exec.MakeLargeContext[uint32](ctx, (rows+31)/32, (rows+31)/32)
+		if err != nil {
+			return err
+		}
+		t.matched = m
 	}
 	if j.nested {
 		return nil
@@ -690,6 +694,9 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 	keyArrs := make([]arrow.Array, len(j.buildKeys()))
 	for i, c := range j.buildKeys() {
 		keyArrs[i] = t.cols[c]
+	}
+	if err := t.keys.reserve(ctx, keyArrs, j.nullSafe, rows); err != nil {
+		return err
 	}
 	if err := t.keys.load(ctx, keyArrs, j.nullSafe, j.seed); err != nil {
 		return fmt.Errorf("hash join build side: %w", err)
@@ -738,7 +745,10 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 	t.mask = uint64(size - 1)
 	t.exact = exactKeys(&t.keys, nullSafe)
 	ks := &t.keys
-	start := make([]int32, size+1)
+	start, err := exec.MakeLargeContext[int32](ctx, size+1, size+1)
+	if err != nil {
+		return err
+	}
 	for i, h := range ks.hash[:rows] {
 		if !ks.null[i] {
 			start[h&t.mask]++
@@ -755,7 +765,10 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 		start[b] = sum // the end of bucket b, for now
 	}
 	start[size] = sum
-	ents := make([]entry, sum)
+	ents, err := exec.MakeLargeContext[entry](ctx, int(sum), int(sum))
+	if err != nil {
+		return err
+	}
 	var vals []uint64
 	if t.exact {
 		vals = ks.cols[0].fixed

@@ -338,12 +338,18 @@ func (k *kernel) compute(mem memory.Allocator, cols []col, n int, vb []byte) ([]
 			hint += int(cols[0].offs[n] - cols[0].offs[0])
 		}
 		out := make([]byte, 0, hint)
+		held := newHeldOutput(mem)
+		defer held.set(0)
 		for i := 0; i < n; i++ {
 			if valid(i) {
 				out = k.str(cols, i, out)
 				if out == nil || len(out) > math.MaxInt32 {
 					ob.Release()
 					return nil, errTooLarge
+				}
+				if err := held.set(cap(out)); err != nil {
+					ob.Release()
+					return nil, fmt.Errorf("row %d: %w", i, err)
 				}
 			}
 			o[i+1] = int32(len(out))

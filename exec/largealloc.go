@@ -1,0 +1,128 @@
+package exec
+
+import (
+	"context"
+	"reflect"
+	"sync"
+	"unsafe"
+)
+
+// awaitMin is the size from which MakeLargeContext, GrowLarge and
+// Concatenate allocate on a goroutine of their own. A large Go allocation
+// that reuses memory the runtime returned to the system earlier is zeroed
+// in one call that faults every page back in; on a virtual machine that
+// costs a few milliseconds a megabyte, a quarter of a second for 100 MiB,
+// and nothing can interrupt it. Below awaitMin the wait is a few
+// milliseconds at most.
+const awaitMin = 4 << 20
+
+// touchStride is the distance between the bytes touch writes: the smallest
+// page size of the platforms gspark runs on.
+const touchStride = 4 << 10
+
+// MakeLargeContext is MakeLargeCap(n, c) for a caller whose context may be
+// cancelled meanwhile. A slice of awaitMin bytes or more is allocated, and
+// its pages faulted in, on a goroutine of its own while the caller waits for
+// it or for ctx, so a cancelled query returns ctx's error at once; the
+// abandoned slice is then left to the garbage collector once that goroutine
+// is done.
+func MakeLargeContext[T any](ctx context.Context, n, c int) ([]T, error) {
+	var zero T
+	if uintptr(c)*unsafe.Sizeof(zero) < awaitMin {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return MakeLargeCap[T](n, c), nil
+	}
+	return awaitAlloc(ctx, func() []T { return touch(MakeLargeCap[T](n, c)) }, nil)
+}
+
+// GrowLarge returns s if its capacity is at least c; otherwise a slice of
+// capacity c from MakeLargeContext holding s's elements, copied a piece at
+// a time with ctx looked at between pieces. It returns ctx's error, and
+// leaves s as it was, when ctx is done first.
+func GrowLarge[T any](ctx context.Context, s []T, c int) ([]T, error) {
+	if c <= cap(s) {
+		return s, nil
+	}
+	t, err := MakeLargeContext[T](ctx, len(s), c)
+	if err != nil {
+		return nil, err
+	}
+	var zero T
+	step := max(1, concatCheckBytes/int(max(unsafe.Sizeof(zero), 1)))
+	for at := 0; at < len(s); at += step {
+		if at > 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		copy(t[at:], s[at:min(at+step, len(s))])
+	}
+	return t, nil
+}
+
+// awaitAlloc returns alloc's result, running alloc on a goroutine of its
+// own while it waits for it or for ctx. When ctx is done first it returns
+// ctx's error at once; alloc still runs to its end on its goroutine, which
+// then hands the result to free (when not nil) and exits.
+func awaitAlloc[T any](ctx context.Context, alloc func() T, free func(T)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	if ctx.Done() == nil {
+		return alloc(), nil
+	}
+	var (
+		mu        sync.Mutex
+		abandoned bool
+	)
+	done := make(chan T, 1)
+	go func() {
+		v := alloc()
+		mu.Lock()
+		defer mu.Unlock()
+		if abandoned {
+			if free != nil {
+				free(v)
+			}
+			return
+		}
+		done <- v
+	}()
+	select {
+	case v := <-done:
+		return v, nil
+	case <-ctx.Done():
+	}
+	mu.Lock()
+	abandoned = true
+	mu.Unlock()
+	select {
+	case v := <-done: // it finished meanwhile: the caller owns it
+		return v, nil
+	default:
+		return zero, ctx.Err()
+	}
+}
+
+// touch writes a zero into every page of s's capacity, so that the page
+// faults of fresh memory happen here rather than in a later loop over s.
+// s's memory is already zero; slices of types with pointers are left alone.
+func touch[T any](s []T) []T {
+	c := s[:cap(s)]
+	if len(c) == 0 || hasPointers(reflect.TypeFor[T]()) {
+		return s
+	}
+	var zero T
+	touchBytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c))), uintptr(len(c))*unsafe.Sizeof(zero)))
+	return s
+}
+
+// touchBytes writes a zero into every page of b, which holds zeros.
+func touchBytes(b []byte) {
+	for i := 0; i < len(b); i += touchStride {
+		b[i] = 0
+	}
+}
