@@ -582,7 +582,7 @@ func (pp *PhysicalPlanner) planJoin(j *logical.Join) (physical, error) {
 		}
 		spec := join.Spec{LeftKeys: lcols, RightKeys: rcols, NullSafe: nullSafe, Kind: kind, Build: build}
 		if len(residual) > 0 {
-			if spec.Residual, err = compile.CompileExpr(logical.And(residual...), append(append([]*logical.Attribute{}, left.attrs...), right.attrs...)); err != nil {
+			if err := residualSpec(&spec, logical.And(residual...), left.attrs, right.attrs); err != nil {
 				return physical{}, err
 			}
 		}
