@@ -19,7 +19,8 @@ func EstimateBytes(p Plan) float64 {
 }
 
 // EstimateRows guesses a plan's row count from its sources: filters keep a
-// half, aggregates a tenth; unknown sources count as large. An equi-join is
+// half (a tenth for an equality with a constant or a LIKE), aggregates a
+// tenth; unknown sources count as large. An equi-join is
 // taken to join a foreign key to a key: it keeps the rows of its larger input
 // times the fraction its filters leave of both inputs (lineitem joined to the
 // suppliers of one nation keeps a part of lineitem, not all of it). A left
@@ -40,8 +41,8 @@ func estimate(p Plan) (base, kept float64) {
 			r = 1e9
 		}
 		kept = 1
-		for range n.Filters {
-			kept /= 2
+		for _, f := range n.Filters {
+			kept *= filterKeeps(f)
 		}
 		if n.Limit >= 0 && float64(n.Limit) < r*kept {
 			return float64(n.Limit), 1
@@ -49,7 +50,7 @@ func estimate(p Plan) (base, kept float64) {
 		return r, kept
 	case *Filter:
 		base, kept = estimate(n.Child)
-		return base, kept / 2
+		return base, kept * filterKeeps(n.Cond)
 	case *Aggregate:
 		return EstimateRows(n.Child) / 10, 1
 	case *Limit:
@@ -115,4 +116,24 @@ func hasEquiKey(j *Join) bool {
 		}
 	}
 	return false
+}
+
+// filterKeeps guesses the fraction of rows a filter condition keeps: a tenth
+// for a column equal to a constant (p_type = 'ECONOMY ANODIZED STEEL') or a
+// LIKE (p_name LIKE '%green%'), a half for anything else.
+func filterKeeps(cond Expr) float64 {
+	switch c := cond.(type) {
+	case *Like:
+		return 0.1
+	case *Binary:
+		if c.Op != OpEq {
+			break
+		}
+		_, l := c.L.(*Literal)
+		_, r := c.R.(*Literal)
+		if l != r {
+			return 0.1
+		}
+	}
+	return 0.5
 }
