@@ -104,6 +104,12 @@ type Spec struct {
 	// Residual is a boolean condition over the joined row (left columns then
 	// right columns); a pair matches only when it is true. nil means none.
 	Residual expr.Expr
+	// ResidualLeft and ResidualRight, when either is not nil, are the only
+	// columns Residual reads: it is then a condition over the left columns
+	// ResidualLeft followed by the right columns ResidualRight, and the join
+	// gathers just those for the candidate pairs, gathering every output
+	// column only for the pairs that match.
+	ResidualLeft, ResidualRight []int
 }
 
 // hashJoin implements both the hash join and the nested-loop join (nested
@@ -129,6 +135,8 @@ type hashJoin struct {
 	build        Side
 	cond         expr.Expr // residual of the hash join, condition of the nested loop
 	nested       bool
+	condL, condR []int         // the columns cond reads, when narrowed
+	condSchema   *arrow.Schema // the schema cond reads: pairSchema, or condL's and condR's columns
 	schema       *arrow.Schema // output
 	pairSchema   *arrow.Schema // left columns then right columns, for cond
 	seed         maphash.Seed
@@ -188,6 +196,9 @@ func NewHashJoinWith(env *exec.Env, left, right exec.Operator, spec Spec) (exec.
 		}
 	}
 	j.lkeys, j.rkeys = slices.Clone(lkeys), slices.Clone(rkeys)
+	if err := j.narrowResidual(spec.ResidualLeft, spec.ResidualRight); err != nil {
+		return nil, err
+	}
 	for _, ns := range spec.NullSafe {
 		if ns {
 			j.nullSafe = slices.Clone(spec.NullSafe)
@@ -247,6 +258,7 @@ func newJoin(what string, env *exec.Env, left, right exec.Operator, kind Kind, b
 		pairSchema: arrow.NewSchema(fields, nil), seed: maphash.MakeSeed(),
 	}
 	j.schema = j.pairSchema
+	j.condSchema = j.pairSchema
 	switch kind {
 	case Left:
 		j.probeOuter, j.buildOuter = build == BuildRight, build == BuildLeft
@@ -980,6 +992,8 @@ func (s *stream) matchHash() {
 	limit := s.j.env.BatchSize
 	// Without a residual the first equal key settles a semi or anti probe row.
 	first := s.j.probeSemi && s.j.cond == nil
+	// A semi or anti build row is settled by its first match.
+	settled := s.j.buildSemi
 	n := int(s.batch.NumRows())
 	p, b := s.pIdx[:0], s.bIdx[:0]
 	ents, exact := t.ents, t.exact
@@ -999,7 +1013,7 @@ func (s *stream) matchHash() {
 		c, e := s.pos, s.end
 		for ; c < e && len(p) < limit; c++ {
 			en := &ents[c]
-			if en.h == h && (exact || equal(ks, r, &t.keys, int(en.row))) {
+			if en.h == h && (exact || equal(ks, r, &t.keys, int(en.row))) && !(settled && t.isMarked(int(en.row))) {
 				p = append(p, int32(r))
 				b = append(b, en.row)
 				if first {
@@ -1059,8 +1073,15 @@ func (s *stream) pairs() (arrow.RecordBatch, error) {
 		s.record(nil, true)
 		return nil, nil
 	}
+	narrow := j.condL != nil || j.condR != nil
 	lSrc, rSrc, lIdx, rIdx := s.sides(s.batch.Columns(), t.cols, s.pIdx, s.bIdx)
-	b, err := s.assemble(j.pairSchema, lSrc, rSrc, lIdx, rIdx, true)
+	var b arrow.RecordBatch
+	var err error
+	if narrow {
+		b, err = s.gatherCond(lSrc, rSrc, lIdx, rIdx)
+	} else {
+		b, err = s.assemble(j.pairSchema, lSrc, rSrc, lIdx, rIdx, true)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -1082,6 +1103,16 @@ func (s *stream) pairs() (arrow.RecordBatch, error) {
 	s.record(s.keep, false)
 	if semi || len(s.keep) == 0 {
 		return nil, nil
+	}
+	if narrow {
+		// Gather the output columns of the matching pairs only.
+		p, q := s.pIdx, s.bIdx
+		for i, k := range s.keep {
+			p[i], q[i] = p[k], q[k]
+		}
+		s.pIdx, s.bIdx = p[:len(s.keep)], q[:len(s.keep)]
+		lSrc, rSrc, lIdx, rIdx = s.sides(s.batch.Columns(), t.cols, s.pIdx, s.bIdx)
+		return s.assemble(j.pairSchema, lSrc, rSrc, lIdx, rIdx, true)
 	}
 	if len(s.keep) == int(b.NumRows()) {
 		b.Retain()

@@ -582,7 +582,7 @@ func (pp *PhysicalPlanner) planJoin(j *logical.Join) (physical, error) {
 		}
 		spec := join.Spec{LeftKeys: lcols, RightKeys: rcols, NullSafe: nullSafe, Kind: kind, Build: build}
 		if len(residual) > 0 {
-			if spec.Residual, err = compile.CompileExpr(logical.And(residual...), append(append([]*logical.Attribute{}, left.attrs...), right.attrs...)); err != nil {
+			if err := residualSpec(&spec, logical.And(residual...), left.attrs, right.attrs); err != nil {
 				return physical{}, err
 			}
 		}
@@ -599,7 +599,7 @@ func (pp *PhysicalPlanner) planJoin(j *logical.Join) (physical, error) {
 		if build == join.BuildLeft {
 			probeSide = j.Right
 		}
-		shared := sharedBuild(est, logical.EstimateBytes(probeSide), pp.BroadcastThreshold)
+		shared := sharedBuild(logical.EstimateRows(buildSide), logical.EstimateRows(probeSide), est, pp.BroadcastThreshold)
 		if pp.Partitions > 1 && sameKeys && pp.BroadcastThreshold >= 0 && est > float64(pp.BroadcastThreshold) && !shared {
 			// Too big to share: hash-partition both sides by the keys and
 			// build one table per partition, in parallel.
@@ -617,7 +617,7 @@ func (pp *PhysicalPlanner) planJoin(j *logical.Join) (physical, error) {
 			}
 			label := fmt.Sprintf("BroadcastJoin(est. build %s)", byteSize(est))
 			if pp.BroadcastThreshold > 0 && est > float64(pp.BroadcastThreshold) {
-				label = fmt.Sprintf("BroadcastJoin(est. build %s ≤ probe %s)", byteSize(est), byteSize(logical.EstimateBytes(probeSide)))
+				label = fmt.Sprintf("BroadcastJoin(est. build %s, %.0f rows ≤ probe %.0f rows)", byteSize(est), logical.EstimateRows(buildSide), logical.EstimateRows(probeSide))
 			}
 			op = exec.NewLabeled(label, op)
 		}
@@ -641,17 +641,19 @@ func (pp *PhysicalPlanner) planJoin(j *logical.Join) (physical, error) {
 
 // SharedBuildFactor bounds, as a multiple of a positive broadcast threshold,
 // the estimated build size a join above the threshold still shares between
-// its partitions when its probe side is estimated at least as large.
+// its partitions when its probe side is estimated to have at least as many
+// rows.
 const SharedBuildFactor = 64
 
-// sharedBuild reports whether a build side estimated at build bytes, over a
-// probe side estimated at probe bytes, is better built once and shared than
-// hash-partitioned with the probe side: a shared table costs a build on one
-// goroutine, partitioning costs moving every probe and build row through an
-// exchange, which is more when the probe side is the larger one. A threshold
-// of 0 or less leaves the choice to the threshold alone.
-func sharedBuild(build, probe float64, threshold int64) bool {
-	return threshold > 0 && build <= probe && build <= float64(SharedBuildFactor)*float64(threshold)
+// sharedBuild reports whether a build side estimated at buildRows rows and
+// buildBytes bytes, over a probe side estimated at probeRows rows, is better
+// built once and shared than hash-partitioned with the probe side: a shared
+// table costs a build on one goroutine, partitioning costs moving every probe
+// and build row through an exchange, which is more when the probe side has
+// the more rows (whatever the widths: a row's cost is mostly per row). A
+// threshold of 0 or less leaves the choice to the threshold alone.
+func sharedBuild(buildRows, probeRows, buildBytes float64, threshold int64) bool {
+	return threshold > 0 && buildRows <= probeRows && buildBytes <= float64(SharedBuildFactor)*float64(threshold)
 }
 
 // execJoinKind is the operator's name for a join kind.

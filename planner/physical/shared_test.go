@@ -2,26 +2,28 @@ package physical
 
 import "testing"
 
-// Above the broadcast threshold, a build side no larger than the probe side
-// and under SharedBuildFactor thresholds is shared; a threshold of 0 (never
+// Above the broadcast threshold, a build side with no more rows than the
+// probe side and under SharedBuildFactor thresholds is shared, however wide
+// its rows; a threshold of 0 (never
 // broadcast) or below keeps the threshold's own decision.
 func TestSharedBuild(t *testing.T) {
 	const mib = 1 << 20
 	for _, tc := range []struct {
-		build, probe float64
-		threshold    int64
-		want         bool
+		buildRows, probeRows, bytes float64
+		threshold                   int64
+		want                        bool
 	}{
-		{57 * mib, 96 * mib, 10 * mib, true},  // orders under lineitem
-		{96 * mib, 57 * mib, 10 * mib, false}, // a build larger than the probe
-		{640 * mib, 1e12, 10 * mib, true},     // at the bound
-		{641 * mib, 1e12, 10 * mib, false},    // above it
-		{57 * mib, 96 * mib, 0, false},        // broadcasting switched off
-		{57 * mib, 96 * mib, -1, false},       // the threshold alone decides
-		{5 * mib, 5 * mib, 10 * mib, true},    // equal sizes
+		{1.5e6, 6e6, 57 * mib, 10 * mib, true},   // orders under lineitem
+		{6e6, 1.5e6, 57 * mib, 10 * mib, false},  // a build with more rows than the probe
+		{7.5e5, 1.5e6, 66 * mib, 10 * mib, true}, // wide build rows over narrow probe rows
+		{1e6, 1e9, 640 * mib, 10 * mib, true},    // at the bound
+		{1e6, 1e9, 641 * mib, 10 * mib, false},   // above it
+		{1.5e6, 6e6, 57 * mib, 0, false},         // broadcasting switched off
+		{1.5e6, 6e6, 57 * mib, -1, false},        // the threshold alone decides
+		{5e5, 5e5, 5 * mib, 10 * mib, true},      // equal sizes
 	} {
-		if got := sharedBuild(tc.build, tc.probe, tc.threshold); got != tc.want {
-			t.Errorf("sharedBuild(%g, %g, %d) = %v, want %v", tc.build, tc.probe, tc.threshold, got, tc.want)
+		if got := sharedBuild(tc.buildRows, tc.probeRows, tc.bytes, tc.threshold); got != tc.want {
+			t.Errorf("sharedBuild(%g, %g, %g, %d) = %v, want %v", tc.buildRows, tc.probeRows, tc.bytes, tc.threshold, got, tc.want)
 		}
 	}
 }
