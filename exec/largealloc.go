@@ -2,7 +2,6 @@ package exec
 
 import (
 	"context"
-	"reflect"
 	"sync"
 	"unsafe"
 )
@@ -16,16 +15,17 @@ import (
 // milliseconds at most.
 const awaitMin = 4 << 20
 
-// touchStride is the distance between the bytes touch writes: the smallest
-// page size of the platforms gspark runs on.
+// touchStride is the distance between the bytes touchBytes writes: the
+// smallest page size of the platforms gspark runs on.
 const touchStride = 4 << 10
 
 // MakeLargeContext is MakeLargeCap(n, c) for a caller whose context may be
-// cancelled meanwhile. A slice of awaitMin bytes or more is allocated, and
-// its pages faulted in, on a goroutine of its own while the caller waits for
-// it or for ctx, so a cancelled query returns ctx's error at once; the
-// abandoned slice is then left to the garbage collector once that goroutine
-// is done.
+// cancelled meanwhile. A slice of awaitMin bytes or more is allocated on a
+// goroutine of its own while the caller waits for it or for ctx, so a
+// cancelled query returns ctx's error at once; the abandoned slice is then
+// left to the garbage collector once that goroutine is done. Its pages are
+// not touched: capacity a caller never fills stays out of the resident set,
+// which a memory limit caps.
 func MakeLargeContext[T any](ctx context.Context, n, c int) ([]T, error) {
 	var zero T
 	if uintptr(c)*unsafe.Sizeof(zero) < awaitMin {
@@ -34,7 +34,7 @@ func MakeLargeContext[T any](ctx context.Context, n, c int) ([]T, error) {
 		}
 		return MakeLargeCap[T](n, c), nil
 	}
-	return awaitAlloc(ctx, func() []T { return touch(MakeLargeCap[T](n, c)) }, nil)
+	return awaitAlloc(ctx, func() []T { return MakeLargeCap[T](n, c) }, nil)
 }
 
 // GrowLarge returns s if its capacity is at least c; otherwise a slice of
@@ -105,19 +105,6 @@ func awaitAlloc[T any](ctx context.Context, alloc func() T, free func(T)) (T, er
 	default:
 		return zero, ctx.Err()
 	}
-}
-
-// touch writes a zero into every page of s's capacity, so that the page
-// faults of fresh memory happen here rather than in a later loop over s.
-// s's memory is already zero; slices of types with pointers are left alone.
-func touch[T any](s []T) []T {
-	c := s[:cap(s)]
-	if len(c) == 0 || hasPointers(reflect.TypeFor[T]()) {
-		return s
-	}
-	var zero T
-	touchBytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c))), uintptr(len(c))*unsafe.Sizeof(zero)))
-	return s
 }
 
 // touchBytes writes a zero into every page of b, which holds zeros.
