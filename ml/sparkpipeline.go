@@ -40,14 +40,18 @@ func sparkStageDir(idx, n int, uid string) string {
 
 // WriteSparkData implements SparkWriter: each stage in Spark's layout
 // under stages/; every stage must be a SparkWriter.
-func (m *PipelineModel) WriteSparkData(dir string) error {
-	for i, t := range m.stages {
-		sw, ok := t.(SparkWriter)
+func (m *PipelineModel) WriteSparkData(dir string) error { return writeSparkStages(dir, m.stages) }
+
+// writeSparkStages writes each stage in its Spark layout under dir/stages/,
+// named as Spark names them; every stage must be a SparkWriter.
+func writeSparkStages[S Stage](dir string, stages []S) error {
+	for i, st := range stages {
+		sw, ok := any(st).(SparkWriter)
 		if !ok {
-			return fmt.Errorf("stage %d (%s, %s) has no Spark layout", i, t.UID(), t.ClassName())
+			return fmt.Errorf("stage %d (%s, %s) has no Spark layout", i, st.UID(), st.ClassName())
 		}
-		if err := writeSparkStage(sw, filepath.Join(dir, "stages", sparkStageDir(i, len(m.stages), t.UID()))); err != nil {
-			return fmt.Errorf("stage %d (%s): %w", i, t.UID(), err)
+		if err := writeSparkStage(sw, filepath.Join(dir, "stages", sparkStageDir(i, len(stages), st.UID()))); err != nil {
+			return fmt.Errorf("stage %d (%s): %w", i, st.UID(), err)
 		}
 	}
 	return nil
@@ -94,18 +98,7 @@ func (p *Pipeline) SparkExtra() map[string]any { return nil }
 // WriteSparkData implements SparkWriter: each stage (estimator or
 // transformer) in its Spark layout under stages/; every stage must be a
 // SparkWriter.
-func (p *Pipeline) WriteSparkData(dir string) error {
-	for i, st := range p.stages {
-		sw, ok := st.(SparkWriter)
-		if !ok {
-			return fmt.Errorf("stage %d (%s, %s) has no Spark layout", i, st.UID(), st.ClassName())
-		}
-		if err := writeSparkStage(sw, filepath.Join(dir, "stages", sparkStageDir(i, len(p.stages), st.UID()))); err != nil {
-			return fmt.Errorf("stage %d (%s): %w", i, st.UID(), err)
-		}
-	}
-	return nil
-}
+func (p *Pipeline) WriteSparkData(dir string) error { return writeSparkStages(dir, p.stages) }
 
 // SaveSpark writes the pipeline to path in Apache Spark's layout
 // (org.apache.spark.ml.Pipeline, its stages under stages/ in their Spark
