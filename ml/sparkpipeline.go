@@ -20,9 +20,13 @@ func (m *PipelineModel) SparkClassName() string { return sparkPipelineModelClass
 
 // SparkParams implements SparkWriter: Spark's pipeline metadata has the
 // stages' uids in paramMap (stageUids) and no params of its own.
-func (m *PipelineModel) SparkParams() SparkParamSpec {
-	uids := make([]string, len(m.stages))
-	for i, st := range m.stages {
+func (m *PipelineModel) SparkParams() SparkParamSpec { return sparkStageUIDParams(m.stages) }
+
+// sparkStageUIDParams is the paramMap of Spark's pipeline metadata: the
+// stages' uids as stageUids.
+func sparkStageUIDParams[S Stage](stages []S) SparkParamSpec {
+	uids := make([]string, len(stages))
+	for i, st := range stages {
 		uids[i] = st.UID()
 	}
 	return SparkParamSpec{Set: map[string]any{"stageUids": uids}}
@@ -84,13 +88,7 @@ func (p *Pipeline) SparkClassName() string { return sparkPipelineClass }
 // SparkParams implements SparkWriter: as a fitted pipeline's, Spark's
 // unfitted pipeline metadata has the stages' uids in paramMap (stageUids;
 // Pipeline.scala's SharedReadWrite.saveImpl) and no params of its own.
-func (p *Pipeline) SparkParams() SparkParamSpec {
-	uids := make([]string, len(p.stages))
-	for i, st := range p.stages {
-		uids[i] = st.UID()
-	}
-	return SparkParamSpec{Set: map[string]any{"stageUids": uids}}
-}
+func (p *Pipeline) SparkParams() SparkParamSpec { return sparkStageUIDParams(p.stages) }
 
 // SparkExtra implements SparkWriter (Spark writes no extra keys).
 func (p *Pipeline) SparkExtra() map[string]any { return nil }

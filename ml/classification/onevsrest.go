@@ -459,13 +459,9 @@ func (m *OneVsRestModel) WriteData(dir string) error {
 func (m *OneVsRestModel) Save(path string) error { return ml.Save(m, path) }
 
 func loadOneVsRest(ctx context.Context, dir string, md *ml.Metadata, reg *ml.Registry) (ml.Stage, error) {
-	st, err := reg.Load(ctx, filepath.Join(dir, "classifier"))
+	c, err := loadBaseClassifier(ctx, dir, md, reg)
 	if err != nil {
-		return nil, fmt.Errorf("%s: classifier: %w", md.UID, err)
-	}
-	c, ok := st.(ml.Estimator)
-	if !ok {
-		return nil, fmt.Errorf("%s: classifier %s is a %T, not an estimator", md.UID, st.UID(), st)
+		return nil, err
 	}
 	e := newOneVsRest(md.UID, c)
 	return e, md.ApplyParams(e.Params())

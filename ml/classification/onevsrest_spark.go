@@ -120,9 +120,9 @@ func (m *OneVsRestModel) WriteSparkData(dir string) error {
 // must have Spark layouts.
 func (m *OneVsRestModel) SaveSpark(path string) error { return ml.SaveSpark(m, path) }
 
-// loadSparkClassifier loads the base classifier Spark saved under
-// dir/classifier.
-func loadSparkClassifier(ctx context.Context, dir string, md *ml.Metadata, reg *ml.Registry) (ml.Estimator, error) {
+// loadBaseClassifier loads the base classifier saved under dir/classifier,
+// in gspark's layout or Spark's.
+func loadBaseClassifier(ctx context.Context, dir string, md *ml.Metadata, reg *ml.Registry) (ml.Estimator, error) {
 	st, err := reg.Load(ctx, filepath.Join(dir, "classifier"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: classifier: %w", md.UID, err)
@@ -135,7 +135,7 @@ func loadSparkClassifier(ctx context.Context, dir string, md *ml.Metadata, reg *
 }
 
 func loadSparkOneVsRest(ctx context.Context, dir string, md *ml.Metadata, reg *ml.Registry) (ml.Stage, error) {
-	c, err := loadSparkClassifier(ctx, dir, md, reg)
+	c, err := loadBaseClassifier(ctx, dir, md, reg)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func loadSparkOneVsRestModel(ctx context.Context, dir string, md *ml.Metadata, r
 	if k < 1 {
 		return nil, fmt.Errorf("%s: metadata numClasses is %d, want >= 1", md.UID, k)
 	}
-	c, err := loadSparkClassifier(ctx, dir, md, reg)
+	c, err := loadBaseClassifier(ctx, dir, md, reg)
 	if err != nil {
 		return nil, err
 	}
