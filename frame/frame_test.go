@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"go.uber.org/goleak"
 
+	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/frame"
 	F "github.com/gspark/gspark/frame/functions"
 	"github.com/gspark/gspark/samples"
@@ -70,10 +71,11 @@ func readSample(t testing.TB, name string) table {
 	return out
 }
 
-// sessions returns sessions with 1, 2 and 7 partitions, optimizer on and off.
+// sessions returns sessions with 1, 2 and 7 partitions (7 only under -short),
+// optimizer on and off.
 func sessions() map[string]*frame.Session {
 	out := map[string]*frame.Session{}
-	for _, p := range []int{1, 2, 7} {
+	for _, p := range exectest.PartitionCounts(1, 2, 7) {
 		for _, opt := range []bool{true, false} {
 			out[fmt.Sprintf("partitions=%d/optimizer=%v", p, opt)] = frame.NewSession(frame.WithPartitions(p), frame.WithOptimizer(opt))
 		}

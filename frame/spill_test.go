@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/frame"
 )
 
@@ -26,7 +27,7 @@ func TestSpillingGivesTheSameAnswers(t *testing.T) {
 		// No sort, no join: only the aggregation can spill.
 		`SELECT l_partkey, count(*), sum(l_extendedprice), max(l_comment), collect_set(l_linenumber) FROM samples.lineitem GROUP BY l_partkey`,
 	}
-	for _, parts := range []int{1, 4} {
+	for _, parts := range exectest.PartitionCounts(1, 4) {
 		dir := t.TempDir()
 		plain := frame.NewSession(frame.WithPartitions(parts))
 		spilling := frame.NewSession(frame.WithPartitions(parts), frame.WithSpillThreshold(0), frame.WithTempDir(dir))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/internal/answers"
 )
@@ -56,7 +57,7 @@ func TestTPCH22(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, parts := range []int{1, 4} {
+		for _, parts := range exectest.PartitionCounts(1, 4) {
 			t.Run(fmt.Sprintf("%s/partitions=%d", name, parts), func(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer func() {

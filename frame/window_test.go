@@ -142,7 +142,7 @@ Tom Engineering 23000 2 2 1.0000 23000 29000 2 0.3333 3 96000 67000 22000.0000 4
 
 func windowSessions(t *testing.T) map[string]*frame.Session {
 	out := map[string]*frame.Session{}
-	for _, p := range []int{1, 3} {
+	for _, p := range exectest.PartitionCounts(1, 3) {
 		for _, opt := range []bool{true, false} {
 			s := frame.NewSession(frame.WithPartitions(p), frame.WithOptimizer(opt), frame.WithAllocator(exectest.Alloc(t)))
 			s.RegisterSource("employees", employees())
@@ -256,7 +256,7 @@ func TestWindowFilterAndErrors(t *testing.T) {
 // numbers of an order are 1..n: row_number over the order's lines ordered by
 // line number is the line number, and the largest line number is the count.
 func TestWindowLineitem(t *testing.T) {
-	for _, p := range []int{1, 3} {
+	for _, p := range exectest.PartitionCounts(1, 3) {
 		for _, opt := range []bool{true, false} {
 			s := frame.NewSession(frame.WithPartitions(p), frame.WithOptimizer(opt), frame.WithAllocator(exectest.Alloc(t)))
 			rows, err := s.SQL(`SELECT count(*), sum(CASE WHEN rn = l_linenumber THEN 1 ELSE 0 END),

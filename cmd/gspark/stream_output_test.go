@@ -98,17 +98,29 @@ func TestSQLTablePreviewIsBounded(t *testing.T) {
 }
 
 // --memory-limit also gives the Go runtime a soft limit of the budget plus
-// the documented overhead (128 MiB) less the 32 MiB of the resident set the
-// runtime does not manage, unless GOMEMLIMIT is set.
+// the documented overhead (128 MiB) less the resident set the runtime does not
+// manage (the binary's resident pages and a margin), unless GOMEMLIMIT is set.
 func TestMemoryLimitSetsRuntimeLimit(t *testing.T) {
+	if got, want := runtimeLimit(256<<20, 53<<20), int64(256<<20+128<<20-53<<20-nonHeapMargin); got != want {
+		t.Errorf("runtimeLimit(256 MiB, 53 MiB) = %d, want %d", got, want)
+	}
+	if got, want := runtimeLimit(256<<20, 200<<20), int64(256<<20); got != want {
+		t.Errorf("runtimeLimit(256 MiB, 200 MiB) = %d, want the budget %d", got, want)
+	}
+	if fileRSS() < 1<<20 {
+		t.Errorf("fileRSS() = %d: a Go test binary has more than 1 MiB of resident code", fileRSS())
+	}
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
 	t.Setenv("GOMEMLIMIT", "")
 	if _, err := (&globalFlags{memoryLimit: "256MiB"}).session(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := debug.SetMemoryLimit(-1), int64(256<<20+128<<20-32<<20); got != want {
-		t.Errorf("runtime limit %d, want %d", got, want)
+	// The binary's resident pages are read when the session starts; they
+	// only grow, so the limit lies between the budget and what the pages
+	// read now leave.
+	if got, most := debug.SetMemoryLimit(-1), runtimeLimit(256<<20, fileRSS())+4<<20; got < 256<<20 || got > most {
+		t.Errorf("runtime limit %d, want between %d and %d", got, 256<<20, most)
 	}
 	debug.SetMemoryLimit(before)
 	t.Setenv("GOMEMLIMIT", "1GiB")

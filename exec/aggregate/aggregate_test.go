@@ -334,7 +334,7 @@ func source(t testing.TB, env *exec.Env, r *rand.Rand, parts, batches int) (*exe
 
 func TestRandomAgainstReference(t *testing.T) {
 	groupings := [][]int{{0}, {1}, {0, 1}, {2, 1}, {}, {7, 8}, {4}}
-	for _, parts := range []int{1, 2, 7} {
+	for _, parts := range exectest.PartitionCounts(1, 2, 7) {
 		for _, groups := range groupings {
 			t.Run(fmt.Sprintf("p%d_g%v", parts, groups), func(t *testing.T) {
 				mem := exectest.Alloc(t)

@@ -16,7 +16,7 @@ import (
 // spilled, no file left.
 func TestSpillingFinalAggregation(t *testing.T) {
 	groupings := [][]int{{0}, {0, 1}, {2, 1}, {7, 8}, {4}}
-	for _, parts := range []int{1, 3} {
+	for _, parts := range exectest.PartitionCounts(1, 3) {
 		for _, groups := range groupings {
 			t.Run(fmt.Sprintf("p%d_g%v", parts, groups), func(t *testing.T) {
 				mem := exectest.Alloc(t)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,5 +149,27 @@ func TestTestMainReportsALeak(t *testing.T) {
 	if !strings.Contains(string(out), "found unexpected goroutines") ||
 		!strings.Contains(string(out), "TestLeakForTestMain") {
 		t.Fatalf("want goleak's report of the goroutine TestLeakForTestMain started, got %v:\n%s", err, out)
+	}
+}
+
+// PartitionCounts keeps every count in a plain run and only the most
+// concurrent under -short; Sampled keeps one grid case in every under -short.
+func TestPartitionCountsAndSampled(t *testing.T) {
+	got := exectest.PartitionCounts(1, 2, 7)
+	want := []int{1, 2, 7}
+	if testing.Short() {
+		want = []int{7}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("PartitionCounts(1, 2, 7) = %v, want %v", got, want)
+	}
+	n := 0
+	for i := range 9 {
+		if exectest.Sampled(i, 3) {
+			n++
+		}
+	}
+	if want := map[bool]int{false: 9, true: 3}[testing.Short()]; n != want {
+		t.Errorf("Sampled(i, 3) kept %d of 9 cases, want %d", n, want)
 	}
 }

@@ -188,6 +188,7 @@ var partCombos = [][2]int{{1, 1}, {2, 7}, {7, 2}}
 func TestHashJoinKindsMatchReference(t *testing.T) {
 	mem := exectest.Alloc(t)
 	r := rand.New(rand.NewPCG(7, 8))
+	n := 0
 	for _, kc := range kindCases() {
 		for _, kind := range allKinds {
 			for _, build := range []Side{BuildLeft, BuildRight} {
@@ -200,6 +201,9 @@ func TestHashJoinKindsMatchReference(t *testing.T) {
 								}
 								// Half the residual cases read only the columns they use.
 								narrow := withResid && (pi%2 == 0) != nullSafe
+								if n++; !exectest.Sampled(n, 3) {
+									continue
+								}
 								name := fmt.Sprintf("%s/%s/build-%s/%dx%d/resid=%v/narrow=%v/nullsafe=%v/spill=%v", kc.name, kind, build, pc[0], pc[1], withResid, narrow, nullSafe, spilling)
 								t.Run(name, func(t *testing.T) {
 									nl, nr := r.IntN(120), r.IntN(120)

@@ -100,9 +100,13 @@ func TestSpillMatchesInMemory(t *testing.T) {
 		{{Col: 4, Desc: true}},
 		nil,
 	}
+	n := 0
 	for _, partCols := range [][]int{{1}, nil} {
 		for oi, order := range orders {
 			for _, kind := range []string{"stream", "memory"} {
+				if n++; !exectest.Sampled(n, 2) {
+					continue
+				}
 				t.Run(fmt.Sprintf("pcols=%v/order=%d/%s", partCols, oi, kind), func(t *testing.T) {
 					mem := exectest.Alloc(t)
 					def := func() arrow.Array {

@@ -397,7 +397,7 @@ func TestWindowMatchesReference(t *testing.T) {
 		{{Col: 4, Desc: true, NullsFirst: true}},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, nparts := range []int{1, 2, 7} {
+	for _, nparts := range exectest.PartitionCounts(1, 2, 7) {
 		for _, partCols := range [][]int{{1}, nil} {
 			for oi, order := range orders {
 				t.Run(fmt.Sprintf("parts=%d/pcols=%v/order=%d", nparts, partCols, oi), func(t *testing.T) {

@@ -70,6 +70,12 @@ func TestMultilayerPerceptronWeightsVsScipy(t *testing.T) {
 			t.Fatalf("initial gradient %d: %v, numpy %v", i, g0[i], g)
 		}
 	}
+	if testing.Short() {
+		// The fit to convergence (10,000 iterations, half a minute under
+		// the race detector) runs in the plain test run; TestMLPTrainVsScipy
+		// covers the parallel fit under -short.
+		return
+	}
 	for _, parts := range []int{1, 4} {
 		df := mlpRefFrame(t, &mlpRef{Rows: ref.Rows}, parts)
 		m, err := NewMultilayerPerceptronClassifier().SetLayers(ref.Layers...).SetInitialWeights(ref.InitialWeights).

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/gspark/gspark/exec"
+	"github.com/gspark/gspark/exec/exectest"
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
 	"github.com/gspark/gspark/ml/classification"
@@ -468,7 +469,7 @@ func names(cs []ml.ColumnSpec) []string {
 // predict.Load.
 func TestPredictorFamilies(t *testing.T) {
 	ctx := context.Background()
-	for _, parts := range []int{1, 4} {
+	for _, parts := range exectest.PartitionCounts(1, 4) {
 		for _, f := range families() {
 			t.Run(fmt.Sprintf("%s/partitions=%d", f.name, parts), func(t *testing.T) {
 				s := frame.NewSession(frame.WithPartitions(parts))
