@@ -37,6 +37,26 @@ func MakeLargeContext[T any](ctx context.Context, n, c int) ([]T, error) {
 	return awaitAlloc(ctx, func() []T { return MakeLargeCap[T](n, c) }, nil)
 }
 
+// MakeResidentContext is MakeLargeContext(ctx, n, n) for a slice the caller
+// goes on to write in full, at random places: the allocating goroutine also
+// faults in every page of a large slice. Otherwise the first write to each
+// page faults it in inside the caller's loop; with huge pages a fault clears
+// 2 MiB, and a few thousand random writes can fault in a whole table of
+// hundreds of MB between two looks at the context. Every page is written
+// by the caller anyway, so the resident set ends the same.
+func MakeResidentContext[T any](ctx context.Context, n int) ([]T, error) {
+	var zero T
+	size := uintptr(n) * unsafe.Sizeof(zero)
+	if size < awaitMin {
+		return MakeLargeContext[T](ctx, n, n)
+	}
+	return awaitAlloc(ctx, func() []T {
+		s := MakeLargeCap[T](n, n)
+		touchBytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), size))
+		return s
+	}, nil)
+}
+
 // GrowLarge returns s if its capacity is at least c; otherwise a slice of
 // capacity c from MakeLargeContext holding s's elements, copied a piece at
 // a time with ctx looked at between pieces. It returns ctx's error, and

@@ -60,7 +60,9 @@ func newSQL(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return signalCause(ctx, runSQL(ctx, s, script, f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+			p := newPrinter(f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			p.ready = heapReady
+			return signalCause(ctx, p.run(ctx, s, script))
 		},
 	}
 	cmd.Flags().StringVarP(&o.expr, "execute", "e", "", "SQL text to run")
@@ -120,6 +122,10 @@ type printer struct {
 	session    *frame.Session // the session running the script, for its display settings
 	remote     *remoteSQL     // when set, statements run on this Spark Connect endpoint
 	n          int            // results printed so far
+	// ready, when set, is closed once the heap is prepared (prepareHeap):
+	// the first result waits for it, so that the query's memory lands in the
+	// prepared heap, while statements before it (views, settings) run alongside.
+	ready <-chan struct{}
 }
 
 // newPrinter returns a printer of every row to out, with the summary lines
@@ -169,6 +175,14 @@ const tablePreviewRows = 10000
 // arrive: CSV and JSON row by row, a table once its rows (up to the limit)
 // are in.
 func (p *printer) emit(ctx context.Context, stmt string, df resultSet) error {
+	if p.ready != nil {
+		select {
+		case <-p.ready:
+			p.ready = nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	start := time.Now()
 	prog := new(exec.Progress)
 	stop := func() {}

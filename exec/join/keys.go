@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 
+	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/kernels"
 )
 
@@ -62,6 +63,22 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
+// growCtx is grow for a caller whose context may be cancelled: a large new
+// slice is allocated by exec.MakeLargeContext, which returns ctx's error at
+// once instead of waiting for the runtime to clear it.
+func growCtx[T any](ctx context.Context, s []T, n int) ([]T, error) {
+	if cap(s) < n {
+		return exec.MakeLargeContext[T](ctx, n, n)
+	}
+	return s[:n], nil
+}
+
+// loadChunk is the number of rows keyCol.load converts between two looks at
+// its context. The build side's keys are loaded as one column of all its
+// rows into fresh memory, so the conversion is bounded by page faults: a 40M
+// row column took hundreds of milliseconds in one piece.
+const loadChunk = 1 << 16
+
 // load normalizes the key arrays of one batch into ks, reusing its buffers.
 // nullSafe[c] (nil: all false) makes column c compare null as equal to null.
 // It looks at ctx between columns and every hashChunk rows while hashing,
@@ -74,20 +91,27 @@ func (ks *keySet) load(ctx context.Context, arrs []arrow.Array, nullSafe []bool,
 	if len(ks.cols) != len(arrs) {
 		ks.cols = make([]keyCol, len(arrs))
 	}
-	ks.null = grow(ks.null, n)
+	var err error
+	if ks.null, err = growCtx(ctx, ks.null, n); err != nil {
+		return err
+	}
 	clear(ks.null)
-	ks.hash = grow(ks.hash, n)
+	if ks.hash, err = growCtx(ctx, ks.hash, n); err != nil {
+		return err
+	}
 	for c, a := range arrs {
 		k := &ks.cols[c]
 		null := ks.null
 		if c < len(nullSafe) && nullSafe[c] {
-			k.nulls = grow(k.nulls, n)
+			if k.nulls, err = growCtx(ctx, k.nulls, n); err != nil {
+				return err
+			}
 			clear(k.nulls)
 			null = k.nulls
 		} else {
 			k.nulls = nil
 		}
-		if err := k.load(a, null); err != nil {
+		if err := k.load(ctx, a, null); err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {
@@ -134,71 +158,100 @@ func markNulls(a arrow.Array, null []bool) {
 	}
 }
 
-func (k *keyCol) load(a arrow.Array, null []bool) error {
-	markNulls(a, null)
+// load normalizes key column a into k, reusing k's buffers, and marks its
+// null rows in null. Fixed-width columns are converted loadChunk rows at a
+// time, with ctx looked at in between.
+func (k *keyCol) load(ctx context.Context, a arrow.Array, null []bool) error {
 	n := a.Len()
 	k.dict = nil
-	switch arr := a.(type) {
-	case *array.Int8:
+	switch a.(type) {
+	case *array.Int8, *array.Int16, *array.Int32, *array.Int64, *array.Date32, *array.Timestamp,
+		*array.Decimal64, *array.Float32, *array.Float64, *array.Boolean:
 		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
-		kernels.Widen(k.fixed, arr.Int8Values())
-	case *array.Int16:
-		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
-		kernels.Widen(k.fixed, arr.Int16Values())
-	case *array.Int32:
-		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
-		kernels.Widen(k.fixed, arr.Int32Values())
-	case *array.Int64:
-		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
-		kernels.Widen(k.fixed, arr.Int64Values())
-	case *array.Date32:
-		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
-		kernels.Widen(k.fixed, arrow.Int32Traits.CastFromBytes(arrow.Date32Traits.CastToBytes(arr.Date32Values())))
-	case *array.Timestamp:
-		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
-		kernels.Widen(k.fixed, arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(arr.TimestampValues())))
-	case *array.Decimal64:
-		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
-		for i := range n {
-			k.fixed[i] = uint64(arr.Value(i))
-		}
 	case *array.Decimal128:
 		k.kind = kindDec128
-		k.fixed = grow(k.fixed, n)
-		k.hi = grow(k.hi, n)
+	default:
+		return k.loadVariable(a, null)
+	}
+	var err error
+	if k.fixed, err = growCtx(ctx, k.fixed, n); err != nil {
+		return err
+	}
+	if k.kind == kindDec128 {
+		if k.hi, err = growCtx(ctx, k.hi, n); err != nil {
+			return err
+		}
+	}
+	if n <= loadChunk {
+		markNulls(a, null)
+		k.fillFixed(a, 0)
+		return nil
+	}
+	for lo := 0; lo < n; lo += loadChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(lo+loadChunk, n)
+		part := array.NewSlice(a, int64(lo), int64(hi))
+		markNulls(part, null[lo:hi])
+		k.fillFixed(part, lo)
+		part.Release()
+	}
+	return nil
+}
+
+// fillFixed writes the values of a fixed-width column a (of the kinds load
+// lists) into k.fixed (and k.hi) from row at on.
+func (k *keyCol) fillFixed(a arrow.Array, at int) {
+	n := a.Len()
+	fixed := k.fixed[at : at+n]
+	switch arr := a.(type) {
+	case *array.Int8:
+		kernels.Widen(fixed, arr.Int8Values())
+	case *array.Int16:
+		kernels.Widen(fixed, arr.Int16Values())
+	case *array.Int32:
+		kernels.Widen(fixed, arr.Int32Values())
+	case *array.Int64:
+		kernels.Widen(fixed, arr.Int64Values())
+	case *array.Date32:
+		kernels.Widen(fixed, arrow.Int32Traits.CastFromBytes(arrow.Date32Traits.CastToBytes(arr.Date32Values())))
+	case *array.Timestamp:
+		kernels.Widen(fixed, arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(arr.TimestampValues())))
+	case *array.Decimal64:
+		for i := range n {
+			fixed[i] = uint64(arr.Value(i))
+		}
+	case *array.Decimal128:
+		hi := k.hi[at : at+n]
 		for i := range n {
 			v := arr.Value(i)
-			k.fixed[i], k.hi[i] = v.LowBits(), uint64(v.HighBits())
+			fixed[i], hi[i] = v.LowBits(), uint64(v.HighBits())
 		}
 	case *array.Float32:
-		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
 		for i, v := range arr.Float32Values() {
-			k.fixed[i] = kernels.FloatKeyBits(float64(v))
+			fixed[i] = kernels.FloatKeyBits(float64(v))
 		}
 	case *array.Float64:
-		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
 		for i, v := range arr.Float64Values() {
-			k.fixed[i] = kernels.FloatKeyBits(v)
+			fixed[i] = kernels.FloatKeyBits(v)
 		}
 	case *array.Boolean:
-		k.kind = kindFixed
-		k.fixed = grow(k.fixed, n)
 		for i := range n {
 			if arr.Value(i) {
-				k.fixed[i] = 1
+				fixed[i] = 1
 			} else {
-				k.fixed[i] = 0
+				fixed[i] = 0
 			}
 		}
+	}
+}
+
+// loadVariable loads a string, binary or dictionary-encoded string column.
+func (k *keyCol) loadVariable(a arrow.Array, null []bool) error {
+	markNulls(a, null)
+	n := a.Len()
+	switch arr := a.(type) {
 	case *array.String:
 		k.kind = kindString
 		k.offs, k.data = kernels.StringBuffers(arr)
