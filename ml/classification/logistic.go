@@ -559,6 +559,10 @@ func centre(v []float64) {
 // binomialGrad accumulates Σw(σ(m)−y)x into acc[:d], Σw(σ(m)−y) into
 // acc[d] and the weighted log loss into acc[d+1].
 func binomialGrad(bl *optim.Block, beta []float64, b0 float64, acc []float64) {
+	if bl.UnitWeights {
+		binomialGradUnit(bl, beta, b0, acc)
+		return
+	}
 	d := bl.D
 	for i := 0; i < bl.N; i++ {
 		x := bl.Row(i)
@@ -566,18 +570,19 @@ func binomialGrad(bl *optim.Block, beta []float64, b0 float64, acc []float64) {
 		w, y := bl.W[i], bl.Y[i]
 		// log(1+e^m) − y·m, computed stably: with e = e^−|m| ≤ 1 and
 		// u = 1 + e, log(1+e^m) is log1p(e) (+ m when m > 0) and σ(m) is
-		// 1/u (or e/u when m ≤ 0).
-		var l1p, p float64
+		// 1/u (or e/u when m ≤ 0). m − y·m is taken first, so that a
+		// confident row's tiny log1p(e) is not lost beside m.
+		var lin, l1p, p float64
 		if m > 0 {
 			e := math.Exp(-m)
 			u := 1 + e
-			l1p, p = m+log1pU(e, u), 1/u
+			lin, l1p, p = m-y*m, log1pU(e, u), 1/u
 		} else {
 			e := math.Exp(m)
 			u := 1 + e
-			l1p, p = log1pU(e, u), e/u
+			lin, l1p, p = -y*m, log1pU(e, u), e/u
 		}
-		acc[d+1] += w * (l1p - y*m)
+		acc[d+1] += w * (lin + l1p)
 		r := w * (p - y)
 		if r == 0 {
 			continue
@@ -587,6 +592,62 @@ func binomialGrad(bl *optim.Block, beta []float64, b0 float64, acc []float64) {
 		}
 		acc[d] += r
 	}
+}
+
+// lossRenorm is how many rows binomialGradUnit multiplies into its running
+// product between two renormalizations: 256 factors of at most 2 stay far
+// below the largest float64.
+const lossRenorm = 256
+
+// binomialGradUnit is binomialGrad for a block whose weights are all 1. The
+// loss Σ log(1+e^−|m|) is taken as the logarithm of the product of the
+// factors u = 1 + e^−|m|, each between 1 and 2 (so the product never
+// underflows), renormalized every lossRenorm rows by moving its binary
+// exponent into an integer: one math.Log per block instead of one per row.
+// The rounding of each u (whose low bits are lost when e is tiny) is put
+// back to first order, Σ (e − (u − 1))/u, so the loss keeps the per-row
+// kernel's accuracy (TestBinomialUnitLossMatchesRowByRow).
+func binomialGradUnit(bl *optim.Block, beta []float64, b0 float64, acc []float64) {
+	d := bl.D
+	var lin, corr, g0 float64 // Σ max(m, 0) − y·m; the rounding corrections; Σ (σ(m) − y)
+	prod, exp2 := 1.0, 0
+	for i := 0; i < bl.N; i++ {
+		x := bl.Row(i)
+		m := b0 + dot4(x, beta)
+		y := bl.Y[i]
+		// max(m, 0) − y·m as one term, so that m and y·m cancel within the row.
+		var e, p float64
+		if m > 0 {
+			e = math.Exp(-m)
+			lin += m - y*m
+		} else {
+			e = math.Exp(m)
+			lin -= y * m
+		}
+		u := 1 + e
+		inv := 1 / u
+		if m > 0 {
+			p = inv
+		} else {
+			p = e * inv
+		}
+		prod *= u
+		corr += (e - (u - 1)) * inv
+		if i%lossRenorm == lossRenorm-1 {
+			frac, ex := math.Frexp(prod)
+			prod, exp2 = frac, exp2+ex
+		}
+		r := p - y
+		if r == 0 {
+			continue
+		}
+		for j, v := range x {
+			acc[j] += r * v
+		}
+		g0 += r
+	}
+	acc[d] += g0
+	acc[d+1] += lin + (math.Log(prod) + float64(exp2)*math.Ln2) + corr
 }
 
 // dot4 returns x·b (len(b) ≥ len(x)) with four independent partial sums,

@@ -28,6 +28,9 @@ type Block struct {
 	X    []float64
 	Y    []float64
 	W    []float64
+	// UnitWeights reports that every weight is 1 (no weight column), which
+	// lets a kernel skip the multiplications by W.
+	UnitWeights bool
 }
 
 // Row returns the features of row i (a slice of X).
@@ -184,7 +187,7 @@ func (pb *pendingBlock) add(b arrow.RecordBatch, c Columns, fi int) error {
 // copyOut copies the retained batches into a Block of vectors of size d,
 // checking that features and labels are finite and weights valid.
 func (pb *pendingBlock) copyOut(c Columns, d, fi, li, wi int) (*Block, error) {
-	blk := &Block{N: pb.rows, D: d, X: make([]float64, pb.rows*d), W: make([]float64, pb.rows)}
+	blk := &Block{N: pb.rows, D: d, X: make([]float64, pb.rows*d), W: make([]float64, pb.rows), UnitWeights: wi < 0}
 	if li >= 0 {
 		blk.Y = make([]float64, pb.rows)
 	}
