@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"testing"
 
@@ -21,10 +20,23 @@ import (
 	"github.com/gspark/gspark/ml/linalg"
 )
 
-// Dir returns the absolute path of testdata/ml.
+// Dir returns the path of testdata/ml: the module's root is the nearest
+// directory above the working directory (a test's package directory) that
+// holds go.mod. It does not rely on source file paths, which -trimpath
+// builds (CI's) do not keep.
 func Dir() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "ml")
+	dir, err := os.Getwd()
+	if err != nil {
+		return filepath.Join("testdata", "ml")
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, "testdata", "ml")
+		}
+		if filepath.Dir(d) == d {
+			return filepath.Join(dir, "testdata", "ml")
+		}
+	}
 }
 
 // ReadCSV reads testdata/ml/name: its header and its rows as numbers.
