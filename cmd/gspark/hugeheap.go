@@ -79,9 +79,10 @@ func hugeHeapSize(budget, runtimeLimit int64) int64 {
 // one garbage collection of the start-up heap. It is done once, in a fresh
 // process: with more than freshHeapSpare of free heap it does nothing.
 // GODEBUG=disablethp=1 turns it off, as it turns off the runtime's own huge
-// page use.
+// page use; strict overcommit or a small address-space limit leaves it out
+// (addressSpaceFor).
 func prepareHugeHeap(size int64) {
-	if size < hugeHeapFirst+hugeHeapPiece || !hugePagesOnRequest() || strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") || heapSpare() > freshHeapSpare {
+	if size < hugeHeapFirst+hugeHeapPiece || !hugePagesOnRequest() || !addressSpaceFor(size) || strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") || heapSpare() > freshHeapSpare {
 		return
 	}
 	old := debug.SetGCPercent(-1)

@@ -105,3 +105,39 @@ func TestPrepareHugeHeap(t *testing.T) {
 	}
 	runtime.KeepAlive(b)
 }
+
+// The prepared heap is left out where mapping it could end the process:
+// under strict overcommit accounting or an address-space limit (ulimit -v)
+// below four times its size. Under ulimit -v 4.3 GiB gspark sql died at
+// start ("fatal error: out of memory") before the check.
+func TestHugeHeapRespectsAddressSpaceLimits(t *testing.T) {
+	const unlimited = ^uint64(0)
+	for _, c := range []struct {
+		mode  string
+		limit uint64
+		size  int64
+		want  bool
+	}{
+		{"0\n", unlimited, 4 << 30, true},
+		{"1\n", unlimited, 4 << 30, true},
+		{"2\n", unlimited, 4 << 30, false},
+		{"", unlimited, 4 << 30, false},
+		{"0\n", 16 << 30, 4 << 30, true},
+		{"0\n", 16<<30 - 1, 4 << 30, false},
+		{"0\n", 4 << 30, 1 << 30, true},
+	} {
+		if got := addressSpaceAllows(c.mode, c.limit, c.size); got != c.want {
+			t.Errorf("addressSpaceAllows(%q, %d, %d) = %v, want %v", c.mode, c.limit, c.size, got, c.want)
+		}
+	}
+	if testing.Short() || raceBuild {
+		t.Skip("builds the binary; a race-detector binary maps its shadow memory beyond any such limit")
+	}
+	bin := buildBinary(t)
+	for range 2 {
+		out, err := exec.Command("sh", "-c", `ulimit -v 4500000 && exec "$0" sql -e "SELECT 6 * 7 AS answer"`, bin).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "42") {
+			t.Fatalf("gspark sql under ulimit -v 4500000: %v\n%s", err, out)
+		}
+	}
+}
