@@ -81,8 +81,9 @@ const loadChunk = 1 << 16
 
 // load normalizes the key arrays of one batch into ks, reusing its buffers.
 // nullSafe[c] (nil: all false) makes column c compare null as equal to null.
-// It looks at ctx between columns and every hashChunk rows while hashing,
-// so that loading the keys of a large build side stops soon after a cancel.
+// It looks at ctx between columns, every loadChunk rows while converting
+// and every hashChunk rows while hashing, so that loading the keys of a
+// large build side stops soon after a cancel.
 func (ks *keySet) load(ctx context.Context, arrs []arrow.Array, nullSafe []bool, seed maphash.Seed) error {
 	n := 0
 	if len(arrs) > 0 {
