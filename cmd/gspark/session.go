@@ -84,11 +84,12 @@ func fileRSS() int64 {
 
 // runtimeLimit is the Go runtime's soft memory limit for a query budget: the
 // budget plus runtimeOverhead less what the resident set holds outside the
-// runtime's view (the binary's resident pages, fileRSS, and nonHeapMargin),
-// so that garbage is collected before the resident set grows past budget
-// plus runtimeOverhead. It never goes below the budget itself.
-func runtimeLimit(budget, fileRSS int64) int64 {
-	limit := budget + runtimeOverhead - fileRSS - nonHeapMargin
+// runtime's view (the binary's resident pages, binaryRSS as fileRSS reads
+// them, and nonHeapMargin), so that garbage is collected before the resident
+// set grows past budget plus runtimeOverhead. It never goes below the budget
+// itself.
+func runtimeLimit(budget, binaryRSS int64) int64 {
+	limit := budget + runtimeOverhead - binaryRSS - nonHeapMargin
 	if limit < budget {
 		limit = budget
 	}
