@@ -615,21 +615,17 @@ func binomialGradUnit(bl *optim.Block, beta []float64, b0 float64, acc []float64
 		x := bl.Row(i)
 		m := b0 + dot4(x, beta)
 		y := bl.Y[i]
-		// max(m, 0) − y·m as one term, so that m and y·m cancel within the row.
-		var e, p float64
-		if m > 0 {
-			e = math.Exp(-m)
-			lin += m - y*m
-		} else {
-			e = math.Exp(m)
-			lin -= y * m
-		}
+		// max(m, 0) − y·m as one term, so that m and y·m cancel within the
+		// row; σ(m) is 1/u, or e/u when m ≤ 0.
+		e := math.Exp(-math.Abs(m))
 		u := 1 + e
 		inv := 1 / u
+		p := e * inv
 		if m > 0 {
+			lin += m - y*m
 			p = inv
 		} else {
-			p = e * inv
+			lin -= y * m
 		}
 		prod *= u
 		corr += (e - (u - 1)) * inv
