@@ -594,9 +594,10 @@ func binomialGrad(bl *optim.Block, beta []float64, b0 float64, acc []float64) {
 	}
 }
 
-// lossRenorm is how many rows binomialGradUnit multiplies into its running
-// product between two renormalizations: 256 factors of at most 2 stay far
-// below the largest float64.
+// lossRenorm is how many rows binomialGradUnit takes at a time: it
+// multiplies their loss factors into its running product between two
+// renormalizations (256 factors of at most 2 stay far below the largest
+// float64), and keeps their margins and residuals on the stack.
 const lossRenorm = 256
 
 // binomialGradUnit is binomialGrad for a block whose weights are all 1. The
@@ -607,43 +608,96 @@ const lossRenorm = 256
 // The rounding of each u (whose low bits are lost when e is tiny) is put
 // back to first order, Σ (e − (u − 1))/u, so the loss keeps the per-row
 // kernel's accuracy (TestBinomialUnitLossMatchesRowByRow).
+//
+// Rows are taken lossRenorm at a time in passes: the margins, then their
+// exponentials (independent of each other, so that they overlap in the
+// processor instead of each waiting behind a row's gradient update), then
+// loss and residuals, then the gradient Xᵀr four rows at a time (one load and
+// store of each gradient entry per four rows).
 func binomialGradUnit(bl *optim.Block, beta []float64, b0 float64, acc []float64) {
 	d := bl.D
+	g := acc[:d]
+	beta = beta[:d]
 	var lin, corr, g0 float64 // Σ max(m, 0) − y·m; the rounding corrections; Σ (σ(m) − y)
 	prod, exp2 := 1.0, 0
-	for i := 0; i < bl.N; i++ {
-		x := bl.Row(i)
-		m := b0 + dot4(x, beta)
-		y := bl.Y[i]
-		// max(m, 0) − y·m as one term, so that m and y·m cancel within the
-		// row; σ(m) is 1/u, or e/u when m ≤ 0.
-		e := math.Exp(-math.Abs(m))
-		u := 1 + e
-		inv := 1 / u
-		p := e * inv
-		if m > 0 {
-			lin += m - y*m
-			p = inv
-		} else {
-			lin -= y * m
+	var ms, rs [lossRenorm]float64
+	for lo := 0; lo < bl.N; lo += lossRenorm {
+		n := min(lossRenorm, bl.N-lo)
+		xs, ys := bl.X[lo*d:(lo+n)*d], bl.Y[lo:lo+n]
+		m, r := ms[:n], rs[:n]
+		margins4(m, xs, beta, b0)
+		for i, mi := range m {
+			r[i] = math.Exp(-math.Abs(mi))
 		}
-		prod *= u
-		corr += (e - (u - 1)) * inv
-		if i%lossRenorm == lossRenorm-1 {
-			frac, ex := math.Frexp(prod)
-			prod, exp2 = frac, exp2+ex
+		for i, mi := range m {
+			e, y := r[i], ys[i]
+			u := 1 + e
+			inv := 1 / u
+			// max(m, 0) − y·m as one term, so that m and y·m cancel within
+			// the row; σ(m) is 1/u, or e/u when m ≤ 0.
+			lin += max(mi, 0) - y*mi
+			p := e * inv
+			if mi > 0 {
+				p = inv
+			}
+			prod *= u
+			corr += (e - (u - 1)) * inv
+			r[i] = p - y
+			g0 += p - y
 		}
-		r := p - y
-		if r == 0 {
-			continue
-		}
-		for j, v := range x {
-			acc[j] += r * v
-		}
-		g0 += r
+		frac, ex := math.Frexp(prod)
+		prod, exp2 = frac, exp2+ex
+		addGradient4(g, xs, r)
 	}
 	acc[d] += g0
 	acc[d+1] += lin + (math.Log(prod) + float64(exp2)*math.Ln2) + corr
+}
+
+// margins4 sets m[i] to b0 + x_i·beta for the len(m) rows of xs, four rows
+// at a time (each loaded coefficient used four times, four independent sums).
+func margins4(m, xs, beta []float64, b0 float64) {
+	d := len(beta)
+	i := 0
+	for ; i+4 <= len(m); i += 4 {
+		x0 := xs[i*d : i*d+d]
+		x1 := xs[(i+1)*d : (i+1)*d+d]
+		x2 := xs[(i+2)*d : (i+2)*d+d]
+		x3 := xs[(i+3)*d : (i+3)*d+d]
+		var s0, s1, s2, s3 float64
+		for j, b := range beta {
+			s0 += x0[j] * b
+			s1 += x1[j] * b
+			s2 += x2[j] * b
+			s3 += x3[j] * b
+		}
+		m[i], m[i+1], m[i+2], m[i+3] = b0+s0, b0+s1, b0+s2, b0+s3
+	}
+	for ; i < len(m); i++ {
+		m[i] = b0 + dot4(xs[i*d:i*d+d], beta)
+	}
+}
+
+// addGradient4 adds Xᵀr to g, X being len(r) rows of len(g) values, four rows
+// at a time.
+func addGradient4(g, xs, r []float64) {
+	d := len(g)
+	i := 0
+	for ; i+4 <= len(r); i += 4 {
+		r0, r1, r2, r3 := r[i], r[i+1], r[i+2], r[i+3]
+		x0 := xs[i*d : i*d+d]
+		x1 := xs[(i+1)*d : (i+1)*d+d]
+		x2 := xs[(i+2)*d : (i+2)*d+d]
+		x3 := xs[(i+3)*d : (i+3)*d+d]
+		for j := range g {
+			g[j] += (r0*x0[j] + r1*x1[j]) + (r2*x2[j] + r3*x3[j])
+		}
+	}
+	for ; i < len(r); i++ {
+		ri, x := r[i], xs[i*d:i*d+d]
+		for j := range g {
+			g[j] += ri * x[j]
+		}
+	}
 }
 
 // dot4 returns x·b (len(b) ≥ len(x)) with four independent partial sums,
