@@ -564,7 +564,18 @@ func binomialGrad(bl *optim.Block, beta []float64, b0 float64, acc []float64) {
 		return
 	}
 	d := bl.D
+	// The loss is summed lossRenorm rows at a time and the chunks into a
+	// compensated sum, so that its rounding stays near that of a short sum:
+	// the line search compares losses of nearby points, and a loss summed
+	// naively over a million rows (errors near 1e-13 of it) hides the
+	// decrease of the last iterations and sends the search into its limits.
+	var loss compSum
+	chunk := 0.0
 	for i := 0; i < bl.N; i++ {
+		if i%lossRenorm == 0 {
+			loss.add(chunk)
+			chunk = 0
+		}
 		x := bl.Row(i)
 		m := b0 + dot4(x, beta)
 		w, y := bl.W[i], bl.Y[i]
@@ -582,7 +593,7 @@ func binomialGrad(bl *optim.Block, beta []float64, b0 float64, acc []float64) {
 			u := 1 + e
 			lin, l1p, p = -y*m, log1pU(e, u), e/u
 		}
-		acc[d+1] += w * (lin + l1p)
+		chunk += w * (lin + l1p)
 		r := w * (p - y)
 		if r == 0 {
 			continue
@@ -592,7 +603,27 @@ func binomialGrad(bl *optim.Block, beta []float64, b0 float64, acc []float64) {
 		}
 		acc[d] += r
 	}
+	loss.add(chunk)
+	acc[d+1] += loss.sum()
 }
+
+// compSum is a compensated running sum (Neumaier's variant of Kahan
+// summation): s plus the rounding errors of its additions, c.
+type compSum struct{ s, c float64 }
+
+// add adds v to the sum.
+func (k *compSum) add(v float64) {
+	t := k.s + v
+	if math.Abs(k.s) >= math.Abs(v) {
+		k.c += (k.s - t) + v
+	} else {
+		k.c += (v - t) + k.s
+	}
+	k.s = t
+}
+
+// sum returns the sum.
+func (k *compSum) sum() float64 { return k.s + k.c }
 
 // lossRenorm is how many rows binomialGradUnit takes at a time: it
 // multiplies their loss factors into its running product between two
@@ -618,7 +649,8 @@ func binomialGradUnit(bl *optim.Block, beta []float64, b0 float64, acc []float64
 	d := bl.D
 	g := acc[:d]
 	beta = beta[:d]
-	var lin, corr, g0 float64 // Σ max(m, 0) − y·m; the rounding corrections; Σ (σ(m) − y)
+	var lin compSum      // Σ max(m, 0) − y·m, a chunk at a time (see binomialGrad)
+	var corr, g0 float64 // the rounding corrections; Σ (σ(m) − y)
 	prod, exp2 := 1.0, 0
 	var ms, rs [lossRenorm]float64
 	for lo := 0; lo < bl.N; lo += lossRenorm {
@@ -629,13 +661,14 @@ func binomialGradUnit(bl *optim.Block, beta []float64, b0 float64, acc []float64
 		for i, mi := range m {
 			r[i] = math.Exp(-math.Abs(mi))
 		}
+		chunk := 0.0
 		for i, mi := range m {
 			e, y := r[i], ys[i]
 			u := 1 + e
 			inv := 1 / u
 			// max(m, 0) − y·m as one term, so that m and y·m cancel within
 			// the row; σ(m) is 1/u, or e/u when m ≤ 0.
-			lin += max(mi, 0) - y*mi
+			chunk += max(mi, 0) - y*mi
 			p := e * inv
 			if mi > 0 {
 				p = inv
@@ -645,12 +678,13 @@ func binomialGradUnit(bl *optim.Block, beta []float64, b0 float64, acc []float64
 			r[i] = p - y
 			g0 += p - y
 		}
+		lin.add(chunk)
 		frac, ex := math.Frexp(prod)
 		prod, exp2 = frac, exp2+ex
 		addGradient4(g, xs, r)
 	}
 	acc[d] += g0
-	acc[d+1] += lin + (math.Log(prod) + float64(exp2)*math.Ln2) + corr
+	acc[d+1] += lin.sum() + (math.Log(prod) + float64(exp2)*math.Ln2) + corr
 }
 
 // margins4 sets m[i] to b0 + x_i·beta for the len(m) rows of xs, four rows
