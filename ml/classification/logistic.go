@@ -769,7 +769,13 @@ func log1pU(e, u float64) float64 {
 func multinomialGrad(bl *optim.Block, beta, beta0 []float64, K int, acc []float64) {
 	d := bl.D
 	m := make([]float64, K)
+	var loss compSum // a chunk at a time, as in binomialGrad
+	chunk := 0.0
 	for i := 0; i < bl.N; i++ {
+		if i%lossRenorm == 0 {
+			loss.add(chunk)
+			chunk = 0
+		}
 		x := bl.Row(i)
 		mx := math.Inf(-1)
 		for k := 0; k < K; k++ {
@@ -787,7 +793,7 @@ func multinomialGrad(bl *optim.Block, beta, beta0 []float64, K int, acc []float6
 		}
 		lse := mx + math.Log(z)
 		w, y := bl.W[i], int(bl.Y[i])
-		acc[K*d+K] += w * (lse - m[y])
+		chunk += w * (lse - m[y])
 		for k := 0; k < K; k++ {
 			r := math.Exp(m[k] - lse)
 			if k == y {
@@ -804,6 +810,8 @@ func multinomialGrad(bl *optim.Block, beta, beta0 []float64, K int, acc []float6
 			acc[K*d+k] += r
 		}
 	}
+	loss.add(chunk)
+	acc[K*d+K] += loss.sum()
 }
 
 // FitModel fits the estimator to df and returns the concrete model; every
