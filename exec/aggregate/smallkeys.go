@@ -25,7 +25,8 @@ const (
 )
 
 // smallKeys is a cache in front of the hash table for key tuples whose
-// columns each hold strings of at most one byte, booleans or integers in
+// columns each hold strings of at most one byte (or up to shortCap
+// distinct strings of up to shortMax bytes), booleans or integers in
 // [0, 256) (int8: any value), plus null. Every column value gets a dense
 // per-column id on first sight; the ids of a row, concatenated, index an
 // array of group ids learned from the hash table. A batch whose codes all
@@ -46,9 +47,85 @@ type smallKeys struct {
 }
 
 type smallCol struct {
-	id   [slotCount]uint16 // slot → local id + 1; 0 is unassigned
-	n    int               // local ids assigned
-	bits uint              // width of the column's field in a code
+	id    [slotCount]uint16 // slot → local id + 1; 0 is unassigned
+	n     int               // local ids assigned
+	bits  uint              // width of the column's field in a code
+	short *shortIDs         // strings of 2 to shortMax bytes, made on first sight
+}
+
+// Strings of two to shortMax bytes (a code such as "TRUCK" or "REG AIR")
+// stay in the small domain through a per-column table of at most
+// shortCap of them, each packed with its length into a uint64.
+const (
+	shortMax   = 7
+	shortCap   = 64
+	shortSlots = 128 // a power of two, twice shortCap
+)
+
+// shortIDs maps packed strings to local ids + 1 by open addressing; a zero
+// key is an empty slot (a packed string has its length in the top byte).
+type shortIDs struct {
+	keys [shortSlots]uint64
+	ids  [shortSlots]uint16
+	n    int
+}
+
+// packShort packs s (at most shortMax bytes) with its length.
+func packShort(s []byte) uint64 {
+	p := uint64(len(s)) << 56
+	for i, ch := range s {
+		p |= uint64(ch) << (8 * i)
+	}
+	return p
+}
+
+// packAt packs data[s:e] (one to shortMax bytes) as packShort does, with
+// one 8-byte load when data has eight bytes from s.
+func packAt(data []byte, s, e int) uint64 {
+	if n := e - s; s+8 <= len(data) {
+		return binary.LittleEndian.Uint64(data[s:])&(^uint64(0)>>(64-8*n)) | uint64(n)<<56
+	}
+	return packShort(data[s:e])
+}
+
+// shortSlot is the home slot of packed string p.
+func shortSlot(p uint64) uint64 { return (p * 0x9E3779B97F4A7C15) >> 57 } // 7 bits: shortSlots
+
+// shortIDAt returns the local id + 1 of data[s:e] (two to shortMax bytes),
+// as shortID does, looking at the home slot first without a call.
+func (c *smallCol) shortIDAt(data []byte, s, e int) (uint16, bool) {
+	p := packAt(data, s, e)
+	if t := c.short; t != nil {
+		if h := shortSlot(p); t.keys[h] == p {
+			return t.ids[h], true
+		}
+	}
+	return c.shortID(p)
+}
+
+// shortID returns the local id + 1 of packed string p, assigning one on
+// first sight; false when the column already holds shortCap such strings.
+func (c *smallCol) shortID(p uint64) (uint16, bool) {
+	if c.short == nil {
+		c.short = new(shortIDs)
+	}
+	t := c.short
+	h := shortSlot(p)
+	for {
+		switch t.keys[h] {
+		case p:
+			return t.ids[h], true
+		case 0:
+			if t.n == shortCap {
+				return 0, false
+			}
+			t.n++
+			c.n++
+			t.keys[h], t.ids[h] = p, uint16(c.n)
+			return uint16(c.n), true
+		}
+		h = (h + 1) & (shortSlots - 1)
+	}
 }
 
 // newSmallKeys returns the cache for key columns of the given types, or nil
@@ -208,17 +285,25 @@ func encodeStrings(c *smallCol, codes []uint32, offs []int32, data []byte) bool 
 	offs = offs[1 : len(codes)+1]
 	start := base
 	for i, end := range offs {
-		slot := slotEmpty
-		if end-start == 1 {
-			slot = int(data[start-base])
-		} else if end != start {
+		var v uint16
+		switch n := end - start; {
+		case n == 1 || n == 0:
+			slot := slotEmpty
+			if n == 1 {
+				slot = int(data[start-base])
+			}
+			if v = c.id[slot]; v == 0 {
+				v = c.assign(slot)
+			}
+		case n <= shortMax:
+			var ok bool
+			if v, ok = c.shortIDAt(data, int(start-base), int(end-base)); !ok {
+				return false
+			}
+		default:
 			return false
 		}
 		start = end
-		v := c.id[slot]
-		if v == 0 {
-			v = c.assign(slot)
-		}
 		codes[i] = codes[i]<<b | uint32(v-1)
 	}
 	return true
@@ -236,8 +321,15 @@ func encodeNullableStrings(c *smallCol, codes []uint32, offs []int32, data []byt
 			slot = slotNull
 		case e-s == 1:
 			slot = int(data[s-base])
-		case e != s:
+		case e-s > shortMax:
 			return false
+		case e != s:
+			v, ok := c.shortIDAt(data, int(s-base), int(e-base))
+			if !ok {
+				return false
+			}
+			codes[i] = codes[i]<<b | uint32(v-1)
+			continue
 		}
 		v := c.id[slot]
 		if v == 0 {

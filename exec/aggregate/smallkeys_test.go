@@ -128,6 +128,18 @@ func TestSmallKeysMatchHashTable(t *testing.T) {
 		}
 		return oneOf(r, 10, "x", "y", "")
 	}
+	// Ship modes: strings of up to seven bytes, then (phase 5) one of eight.
+	shipMode := func(r *rand.Rand, phase int) any {
+		if phase >= 5 && r.IntN(40) == 0 {
+			return "REGULAR!"
+		}
+		return oneOf(r, 5, "AIR", "FOB", "MAIL", "RAIL", "REG AIR", "SHIP", "TRUCK", "", "A")
+	}
+	shipModeNoNulls := func(r *rand.Rand, phase int) any {
+		return []string{"AIR", "FOB", "MAIL", "RAIL", "REG AIR", "SHIP", "TRUCK", "R", "RA"}[r.IntN(9)]
+	}
+	// Two-byte strings: 10 + 10·phase distinct values, past shortCap in phase 6.
+	manyShort := func(r *rand.Rand, phase int) any { return fmt.Sprintf("%02d", r.IntN(10+10*phase)) }
 	str := arrow.BinaryTypes.String
 	cases := []struct {
 		name     string
@@ -145,6 +157,9 @@ func TestSmallKeysMatchHashTable(t *testing.T) {
 		{"all_null", []keyGen{{str, allNull}, {arrow.PrimitiveTypes.Int32, allNull}}, 5},
 		{"dictionary", []keyGen{{dictT, dict}, {str, noNullStr}}, 4},
 		{"too_many_values", []keyGen{{str, wide}}, -1},
+		{"short_strings", []keyGen{{str, noNullStr}, {str, noNullStr2}, {str, shipMode}}, 4},
+		{"short_strings_no_nulls", []keyGen{{str, shipModeNoNulls}, {str, abc}}, 6},
+		{"many_short_strings", []keyGen{{str, manyShort}}, 5},
 		{"five_columns", []keyGen{{str, str1}, {str, str1}, {str, str1}, {arrow.PrimitiveTypes.Int8, i8}, {arrow.FixedWidthTypes.Boolean, boolean}}, -1},
 	}
 	for _, tc := range cases {
@@ -199,6 +214,9 @@ func TestSmallKeysMatchHashTable(t *testing.T) {
 				}
 				if tc.fastTill >= 0 && hits == 0 {
 					t.Fatal("the cache never answered")
+				}
+				if tc.name == "many_short_strings" && fast.small != nil {
+					t.Fatal("the cache is still on with more than shortCap strings of two bytes")
 				}
 				for k := range types {
 					g, w := fast.cols[k].array(mem, 0, fast.groups()), slow.cols[k].array(mem, 0, slow.groups())
