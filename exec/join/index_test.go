@@ -2,8 +2,14 @@ package join
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gspark/gspark/exec/exectest"
 )
 
 // The table lists every build row without a null key once, in the bucket of
@@ -13,7 +19,9 @@ func TestIndexLaysOutBucketsInRowOrder(t *testing.T) {
 	// Eight rows: size 8, mask 7. Hashes chosen so buckets 1 and 5 collide.
 	hash := []uint64{5, 1, 13, 9, 1, 21, 6, 17}
 	null := []bool{false, false, false, true, false, false, false, false}
-	vals := []uint64{50, 10, 130, 90, 11, 210, 60, 170}
+	// The keys crowd the low end of their range (one is 2^50), so the exact
+	// table buckets by hash too (see chooseRange).
+	vals := []uint64{50, 10, 130, 90, 11, 210, 60, 1 << 50}
 	for _, tc := range []struct {
 		name     string
 		nullSafe []bool
@@ -51,6 +59,114 @@ func TestIndexLaysOutBucketsInRowOrder(t *testing.T) {
 				if !slices.Equal(rows, want[b]) {
 					t.Errorf("bucket %d lists rows %v, want %v", b, rows, want[b])
 				}
+			}
+		})
+	}
+}
+
+// An exact table whose keys spread evenly over their range buckets rows by
+// value, (v-lo)>>shift, so that neighbouring keys share or neighbour
+// buckets; one whose keys crowd a few parts of their range keeps the hash.
+func TestIndexBucketsByValueWhenKeysSpreadEvenly(t *testing.T) {
+	neg := func(v int64) uint64 { return uint64(v) }
+	for _, tc := range []struct {
+		name   string
+		vals   []uint64
+		ranged bool
+		lo     uint64
+		shift  uint
+	}{
+		// Range -3..28 (span 31) over 8 buckets: shift 2.
+		{"spread", []uint64{neg(-3), 25, 9, 0, 17, 28, 4, 12}, true, neg(-3), 2},
+		// Seven keys in 0..6 and one far away: nearly every row in bucket 0.
+		{"crowded", []uint64{0, 1, 2, 3, 4, 5, 6, 1 << 40}, false, 0, 0},
+		{"extremes", []uint64{neg(math.MinInt64), 0, 1, 2, 3, 4, 5, math.MaxInt64}, false, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hash := make([]uint64, len(tc.vals))
+			for i := range hash {
+				hash[i] = uint64(i) * 0x9e3779b97f4a7c15
+			}
+			tb := &table{rows: len(tc.vals), keys: keySet{
+				cols: []keyCol{{kind: kindFixed, fixed: slices.Clone(tc.vals)}},
+				null: make([]bool, len(tc.vals)), hash: hash,
+			}}
+			if err := tb.index(context.Background(), nil); err != nil {
+				t.Fatal(err)
+			}
+			if tb.ranged != tc.ranged {
+				t.Fatalf("ranged = %v, want %v", tb.ranged, tc.ranged)
+			}
+			seen := 0
+			for b := range len(tb.start) - 1 {
+				for _, e := range tb.ents[tb.start[b]:tb.start[b+1]] {
+					seen++
+					if e.h != tc.vals[e.row] {
+						t.Errorf("row %d holds %d, want %d", e.row, e.h, tc.vals[e.row])
+					}
+					home := int(hash[e.row] & tb.mask)
+					if tc.ranged {
+						if tb.lo != tc.lo || tb.shift != tc.shift {
+							t.Fatalf("lo %d shift %d, want %d and %d", tb.lo, tb.shift, tc.lo, tc.shift)
+						}
+						home = int((e.h - tb.lo) >> tb.shift)
+					}
+					if home != b {
+						t.Errorf("row %d (key %d) in bucket %d, want %d", e.row, int64(e.h), b, home)
+					}
+				}
+			}
+			if seen != len(tc.vals) {
+				t.Fatalf("%d entries, want %d", seen, len(tc.vals))
+			}
+		})
+	}
+}
+
+// A table bucketed by value answers every join kind as the reference does,
+// probe keys outside the build keys' range (just below, just above, the
+// int64 extremes, whose difference from the range's low end wraps) and
+// null keys included.
+func TestHashJoinValueBucketsMatchReference(t *testing.T) {
+	mem := exectest.Alloc(t)
+	r := rand.New(rand.NewPCG(11, 12))
+	i64 := arrow.PrimitiveTypes.Int64
+	s := arrow.NewSchema([]arrow.Field{{Name: "k", Type: i64, Nullable: true}, {Name: "v", Type: i64}}, nil)
+	outside := []int64{-21, 21, 22, math.MinInt64, math.MaxInt64, math.MinInt64 + 20}
+	for _, kind := range allKinds {
+		t.Run(kind.String(), func(t *testing.T) {
+			var build, probe [][]any
+			for i := range 30 {
+				build = append(build, []any{maybeNull(r, int64(r.IntN(41)-20)), int64(i)})
+			}
+			for i := range 150 {
+				k := int64(r.IntN(45) - 22)
+				if i%10 == 0 {
+					k = outside[r.IntN(len(outside))]
+				}
+				probe = append(probe, []any{maybeNull(r, k), int64(i)})
+			}
+			left := source(t, mem, r, s, probe, 2, nil)
+			right := source(t, mem, r, s, build, 1, nil)
+			env := testEnv(t, mem, 1+r.IntN(30), false)
+			op, err := NewHashJoinWith(env, left, right, Spec{LeftKeys: []int{0}, RightKeys: []int{0}, Kind: kind, Build: BuildRight})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := refJoin(exectest.Rows(t, left), exectest.Rows(t, right), []int{0}, []int{0}, nil, kind, nil, 2, 2)
+			if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
+				t.Fatalf("%d rows, want %d\ngot  %v\nwant %v", len(got), len(want), got, want)
+			}
+			// The build keys are spread evenly enough to be bucketed by value.
+			tb := &table{rows: len(build), keys: keySet{cols: []keyCol{{kind: kindFixed}}}}
+			for _, row := range build {
+				k, _ := row[0].(int64)
+				tb.keys.cols[0].fixed = append(tb.keys.cols[0].fixed, uint64(k))
+				tb.keys.null = append(tb.keys.null, row[0] == nil)
+				tb.keys.hash = append(tb.keys.hash, 0)
+			}
+			if err := tb.index(context.Background(), nil); err != nil || !tb.ranged {
+				t.Fatalf("build keys not bucketed by value (%v)", err)
 			}
 		})
 	}

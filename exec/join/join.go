@@ -536,15 +536,22 @@ type table struct {
 	retired   bool // no stream may join the run any more
 	freed     bool
 
-	once    sync.Once
-	err     error
-	cols    []arrow.Array
-	rows    int
-	keys    keySet
-	start   []int32 // bucket b holds ents[start[b]:start[b+1]]
-	ents    []entry
-	exact   bool // entry.h is the value of the one fixed-width key: no other comparison needed
-	mask    uint64
+	once  sync.Once
+	err   error
+	cols  []arrow.Array
+	rows  int
+	keys  keySet
+	start []int32 // bucket b holds ents[start[b]:start[b+1]]
+	ents  []entry
+	exact bool // entry.h is the value of the one fixed-width key: no other comparison needed
+	mask  uint64
+	// ranged (only when exact) buckets rows by key value instead of hash:
+	// bucket (v-lo)>>shift for a key v with v-lo <= span (uint64
+	// arithmetic), none for other keys. See chooseRange.
+	ranged  bool
+	lo      uint64
+	span    uint64
+	shift   uint
 	matched []uint32 // bit i: build row i matched; set atomically by every stream
 
 	spilled *spilledBuild // the build side partitioned to disk; nil when in memory
@@ -767,13 +774,20 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 	if err != nil {
 		return err
 	}
-	for i, h := range ks.hash[:rows] {
-		if !ks.null[i] {
-			start[h&t.mask]++
+	if t.exact {
+		if t.ranged, err = t.chooseRange(ctx, start); err != nil {
+			return err
 		}
-		if i&indexCheckMask == indexCheckMask {
-			if err := ctx.Err(); err != nil {
-				return err
+	}
+	if !t.ranged {
+		for i, h := range ks.hash[:rows] {
+			if !ks.null[i] {
+				start[h&t.mask]++
+			}
+			if i&indexCheckMask == indexCheckMask {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -797,6 +811,9 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 		}
 		h := ks.hash[i]
 		b := h & t.mask
+		if t.ranged {
+			b = (vals[i] - t.lo) >> t.shift
+		}
 		start[b]--
 		e := &ents[start[b]]
 		e.row = int32(i)
@@ -818,6 +835,64 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 	}
 	return nil
 }
+
+// chooseRange decides whether an exact table buckets its rows by key value,
+// and if so sets lo, span and shift and counts the rows of each bucket into
+// start (len(start)-1 buckets, a power of two). Keys close in value then
+// share or neighbour buckets, so a probe side ordered by the key (lineitem
+// by l_orderkey against orders) reads the table front to back instead of
+// at random: its loads hit the cache. The buckets are the key range split
+// into at most len(start)-1 equal parts; a key distribution that crowds
+// them (the sum of squared bucket sizes, the work of probing every build
+// key once, above rangeCrowding times the rows) keeps the hash, and start
+// is left cleared.
+func (t *table) chooseRange(ctx context.Context, start []int32) (bool, error) {
+	ks := &t.keys
+	vals := ks.cols[0].fixed[:t.rows]
+	lo, hi, seen := int64(0), int64(0), false
+	for i, v := range vals {
+		if ks.null[i] {
+			continue
+		}
+		if !seen {
+			lo, hi, seen = int64(v), int64(v), true
+		}
+		lo, hi = min(lo, int64(v)), max(hi, int64(v))
+	}
+	if !seen {
+		return false, nil
+	}
+	t.lo, t.span = uint64(lo), uint64(hi)-uint64(lo)
+	size := uint64(len(start) - 1)
+	t.shift = 0
+	for t.span>>t.shift >= size {
+		t.shift++
+	}
+	for i, v := range vals {
+		if !ks.null[i] {
+			start[(v-t.lo)>>t.shift]++
+		}
+		if i&indexCheckMask == indexCheckMask {
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+		}
+	}
+	work := 0
+	for _, c := range start[:size] {
+		work += int(c) * int(c)
+	}
+	if work <= rangeCrowding*t.rows {
+		return true, nil
+	}
+	clear(start)
+	return false, nil
+}
+
+// rangeCrowding bounds the crowding of a value-bucketed table: hashing
+// spreads n rows over n to 2n buckets for a sum of squared bucket sizes
+// below about 2n.
+const rangeCrowding = 3
 
 func (j *hashJoin) what() string {
 	if j.nested {
@@ -981,6 +1056,19 @@ func (s *stream) locate() {
 		return
 	}
 	start, mask := t.start, t.mask
+	if t.ranged {
+		base, span, shift := t.lo, t.span, t.shift
+		for r, v := range ks.cols[0].fixed[:n] {
+			d := v - base
+			lo, hi := int32(0), int32(0)
+			if d <= span && !ks.null[r] {
+				b := d >> shift
+				lo, hi = start[b], start[b+1]
+			}
+			bkt[2*r], bkt[2*r+1] = lo, hi
+		}
+		return
+	}
 	for r, h := range ks.hash {
 		b := h & mask
 		lo, hi := start[b], start[b+1]
