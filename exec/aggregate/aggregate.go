@@ -612,13 +612,21 @@ func (o *op) Execute(ctx context.Context, p int) (exec.Stream, error) {
 }
 
 // reset gives the stream an empty table and fresh accumulators.
-func (s *aggStream) reset() error {
+func (s *aggStream) reset() error { return s.resetWith(nil) }
+
+// resetWith is reset with t, emptied, as the table when t is not nil.
+func (s *aggStream) resetWith(t *table) error {
 	o := s.o
-	t, err := newTable(o.keyTypes)
-	if err != nil {
-		return fmt.Errorf("%s: %w", o, err)
+	if t != nil {
+		t.empty()
+	} else {
+		var err error
+		if t, err = newTable(o.keyTypes); err != nil {
+			return fmt.Errorf("%s: %w", o, err)
+		}
 	}
 	t.ctx = s.ctx
+	var err error
 	accs := make([]accumulator, len(o.aggs))
 	rows := &batchRows{}
 	for i, sp := range o.aggs {
@@ -657,9 +665,10 @@ type aggStream struct {
 	sizedBytes  int64
 	sizedGroups int
 	sinceSized  int
-	// A partial aggregation under memory pressure hands on the groups it
-	// has (partial states merge downstream) and starts over: flushing is
-	// set while it does, inputDone once its input has ended.
+	// A partial aggregation under memory pressure, or whose table stopped
+	// reducing its input (table.unreducing), hands on the groups it has
+	// (partial states merge downstream) and starts over: flushing is set
+	// while it does, inputDone once its input has ended.
 	flushing  bool
 	inputDone bool
 }
@@ -697,7 +706,7 @@ func (s *aggStream) build() error {
 		if err := s.maybeSpill(); err != nil {
 			return fmt.Errorf("%s: %w", o, err)
 		}
-		if !o.final && len(o.groups) > 0 && s.t.groups() >= minFlushGroups && o.env.ShouldSpill() {
+		if !o.final && len(o.groups) > 0 && (s.t.unreducing() || s.t.groups() >= minFlushGroups && o.env.ShouldSpill()) {
 			s.flushing = true
 			break
 		}
@@ -763,8 +772,15 @@ func (s *aggStream) Next() (arrow.RecordBatch, error) {
 			s.held.Set(0)
 			return nil, io.EOF
 		}
-		// The flushed groups are all out: start over on the rest of the input.
-		if err := s.reset(); err != nil {
+		// The flushed groups are all out: start over on the rest of the
+		// input, in the same table when it was flushed for not reducing
+		// (its next groups will be as many; one under memory pressure is
+		// dropped).
+		var keep *table
+		if s.t.unreducing() {
+			keep = s.t
+		}
+		if err := s.resetWith(keep); err != nil {
 			return nil, err
 		}
 		s.held.Set(0)

@@ -317,6 +317,10 @@ type table struct {
 	kv []uint64
 	// sink keeps the result of lookupFixed's warming loads.
 	sink uint64
+	// probes counts the rows looked up in the hash table (lookupFixed's
+	// rows equal to the previous one are not): probes-n of them found
+	// their group there.
+	probes int
 	// ctx, when set, is looked at while a large table grows, so that a
 	// cancelled query does not wait for a rehash of millions of groups.
 	ctx context.Context
@@ -401,6 +405,7 @@ func (t *table) lookupHash(cols []arrow.Array, gids []uint32) error {
 	if t.kv != nil {
 		return t.lookupFixed(cs[0], hs, gids)
 	}
+	t.probes += len(hs)
 	wide := false // a decimal128 key needs the general comparison
 	for _, c := range cs {
 		wide = wide || c.kind == kindDec128
@@ -467,6 +472,7 @@ func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) error {
 	// The previous row's key and group; prevNB has bit 33 set while there
 	// is no previous row, so it matches no key.
 	prevV, prevNB, prevG := uint64(0), uint64(1)<<33, uint32(0)
+	probes := 0
 	// Touch every row's home slot first: these loads do not depend on each
 	// other, so the cache misses of a large table overlap instead of
 	// being paid one after another in the probe loop below.
@@ -485,6 +491,7 @@ func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) error {
 			gids[i] = prevG
 			continue
 		}
+		probes++
 		pos := h & mask
 		for {
 			e := kv[2*pos+1]
@@ -510,8 +517,42 @@ func (t *table) lookupFixed(c *keyCol, hs []uint64, gids []uint32) error {
 		}
 		prevV, prevNB, prevG = v, nb, gids[i]
 	}
+	t.probes += probes
 	return nil
 }
+
+// empty drops every group but keeps the table's capacity: a partial
+// aggregation starting over on input like the one it had will fill it
+// again.
+func (t *table) empty() {
+	clear(t.slots)
+	clear(t.kv)
+	t.n, t.probes = 0, 0
+	t.hashes = t.hashes[:0]
+	for _, c := range t.cols {
+		c.vals, c.null, c.sdata = c.vals[:0], c.null[:0], c.sdata[:0]
+		if c.kind == kindString {
+			c.soffs = c.soffs[:1]
+		}
+	}
+}
+
+// unreducing reports whether the table has reached partialCap groups while
+// almost every lookup through it made a new group (fewer than one in
+// partialHits found one): input whose keys repeat only in runs of equal
+// keys (lineitem grouped by l_orderkey), which such a table cannot reduce
+// further.
+func (t *table) unreducing() bool {
+	return t.n >= partialCap && (t.probes-t.n)*partialHits < t.probes
+}
+
+// partialCap is the size at which a partial aggregation's table is judged:
+// 65,536 groups, a table of a few MiB that stays in the cache.
+const partialCap = 1 << 16
+
+// partialHits is the share of lookups (one in partialHits) that must find
+// their group in a full table for a partial aggregation to keep growing it.
+const partialHits = 8
 
 // fixedHash is the hash lookupHash computes for a single fixed-width key
 // with normalized value v (0 when null).
