@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/kernels"
@@ -422,7 +423,10 @@ type op struct {
 	argCols  [][]int          // per spec, the child columns it reads
 	keyTypes []arrow.DataType
 	schema   *arrow.Schema
-	spilled  exec.SpillStats // what spilling final aggregations wrote
+	// canPass: a partial aggregation without aggregates (a DISTINCT) whose
+	// keys it outputs as read may hand its input rows on unaggregated.
+	canPass bool
+	spilled exec.SpillStats // what spilling final aggregations wrote
 }
 
 // NewPartial aggregates each child partition on its own (same number of
@@ -491,6 +495,14 @@ func NewPartial(env *exec.Env, child exec.Operator, groupCols []int, aggs []Spec
 		fields = append(fields, sf...)
 	}
 	o.schema = arrow.NewSchema(fields, nil)
+	o.canPass = len(aggs) == 0 && len(groupCols) > 0
+	for _, t := range o.keyTypes {
+		switch t.ID() {
+		case arrow.DICTIONARY, arrow.FLOAT32, arrow.FLOAT64:
+			// Not output as read: decoded, or normalized (-0.0, NaN).
+			o.canPass = false
+		}
+	}
 	return o, nil
 }
 
@@ -671,6 +683,10 @@ type aggStream struct {
 	// while it does, inputDone once its input has ended.
 	flushing  bool
 	inputDone bool
+	// passing: a partial DISTINCT whose table found almost no key twice
+	// (table.distinctKeys) hands on the key columns of the rest of its
+	// input as they are, once the groups it has are out.
+	passing bool
 }
 
 // minFlushGroups is the fewest groups a partial aggregation hands on early
@@ -708,6 +724,10 @@ func (s *aggStream) build() error {
 		}
 		if !o.final && len(o.groups) > 0 && (s.t.unreducing() || s.t.groups() >= minFlushGroups && o.env.ShouldSpill()) {
 			s.flushing = true
+			break
+		}
+		if o.canPass && s.t.distinctKeys() {
+			s.flushing, s.passing = true, true
 			break
 		}
 	}
@@ -767,6 +787,9 @@ func (s *aggStream) Next() (arrow.RecordBatch, error) {
 	if s.sp != nil {
 		return s.sp.next()
 	}
+	if s.next >= s.ngrp && s.passing && !s.inputDone {
+		return s.pass()
+	}
 	if s.next >= s.ngrp {
 		if !s.flushing || s.inputDone {
 			s.held.Set(0)
@@ -797,6 +820,43 @@ func (s *aggStream) Next() (arrow.RecordBatch, error) {
 	lo, hi := s.next, min(s.next+size, s.ngrp)
 	s.next = hi
 	return s.emit(lo, hi, s.o.final)
+}
+
+// pass returns the key columns of the next non-empty input batch, as a
+// batch of partial output; io.EOF at the end of the input. The table is
+// dropped first.
+func (s *aggStream) pass() (arrow.RecordBatch, error) {
+	if s.t.groups() > 0 {
+		if err := s.reset(); err != nil {
+			return nil, err
+		}
+		s.held.Set(0)
+	}
+	for {
+		if err := s.ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := s.in.Next()
+		if errors.Is(err, io.EOF) {
+			s.inputDone = true
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, err
+		}
+		n := b.NumRows()
+		if n == 0 {
+			b.Release()
+			continue
+		}
+		cols := make([]arrow.Array, len(s.o.groups))
+		for k, g := range s.o.groups {
+			cols[k] = b.Column(g)
+		}
+		out := array.NewRecordBatch(s.o.schema, cols, n)
+		b.Release()
+		return out, nil
+	}
 }
 
 // emit builds the output batch of groups [lo, hi): results when final is

@@ -546,6 +546,18 @@ func (t *table) unreducing() bool {
 	return t.n >= partialCap && (t.probes-t.n)*partialHits < t.probes
 }
 
+// distinctKeys reports whether the table has seen passCheck groups while
+// fewer than one lookup in partialHits found its group: the keys are
+// (almost) all distinct, so aggregating them in a partial DISTINCT reduces
+// nothing.
+func (t *table) distinctKeys() bool {
+	return t.n >= passCheck && (t.probes-t.n)*partialHits < t.probes
+}
+
+// passCheck is the number of groups at which a partial DISTINCT judges its
+// input.
+const passCheck = 1 << 14
+
 // partialCap is the size at which a partial aggregation's table is judged:
 // 65,536 groups, a table of a few MiB that stays in the cache.
 const partialCap = 1 << 16

@@ -3,8 +3,10 @@ package aggregate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -125,6 +127,99 @@ func TestPartialHandsOnUnreducingGroups(t *testing.T) {
 			}
 			if tc.early && out > len(want)+len(batches) {
 				t.Errorf("%d partial rows for %d keys", out, len(want))
+			}
+		})
+	}
+}
+
+// A partial DISTINCT (no aggregates) whose keys are almost all different
+// hands the rest of its input on as read once its table has judged it,
+// repeated keys included (the final aggregation removes them); keys that
+// repeat often, or float keys (normalized), are aggregated to the end.
+func TestPartialDistinctPassesDistinctKeys(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		typ    arrow.DataType
+		repeat int // percent of rows repeating an earlier key
+		passes bool
+	}{
+		{"distinct", arrow.PrimitiveTypes.Int64, 3, true},
+		{"repeating", arrow.PrimitiveTypes.Int64, 50, false},
+		{"float", arrow.PrimitiveTypes.Float64, 3, false},
+		{"string", arrow.BinaryTypes.String, 3, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := exectest.Alloc(t)
+			r := rand.New(rand.NewPCG(7, 8))
+			schema := arrow.NewSchema([]arrow.Field{{Name: "k", Type: tc.typ, Nullable: true}}, nil)
+			var keys []int64
+			var batches []arrow.RecordBatch
+			for lo := 0; lo < 3*passCheck; lo += 4096 {
+				b := array.NewBuilder(mem, tc.typ)
+				for i := lo; i < lo+4096; i++ {
+					k := int64(i) * 3
+					if len(keys) > 0 && r.IntN(100) < tc.repeat {
+						k = keys[r.IntN(len(keys))]
+					}
+					keys = append(keys, k)
+					switch b := b.(type) {
+					case *array.Int64Builder:
+						b.Append(k)
+					case *array.Float64Builder:
+						b.Append(float64(k))
+					case *array.StringBuilder:
+						b.Append(fmt.Sprint("key-", k))
+					}
+				}
+				a := b.NewArray()
+				batches = append(batches, array.NewRecordBatch(schema, []arrow.Array{a}, int64(a.Len())))
+				a.Release()
+				b.Release()
+			}
+			want := map[string]bool{}
+			for _, k := range keys {
+				want[fmt.Sprint(k)] = true
+			}
+			src := exec.NewMemorySource(schema, [][]arrow.RecordBatch{batches})
+			exec.ReleaseAll(batches)
+			defer src.Release()
+			env := &exec.Env{Mem: mem, BatchSize: 4096}
+			op, err := NewPartial(env, src, []int{0}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bs, err := exec.Collect(t.Context(), op)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer exec.ReleaseAll(bs)
+			got := map[string]bool{}
+			rows := 0
+			for _, b := range bs {
+				for i := range int(b.NumRows()) {
+					var k string
+					switch c := b.Column(0).(type) {
+					case *array.Int64:
+						k = fmt.Sprint(c.Value(i))
+					case *array.Float64:
+						k = fmt.Sprint(int64(c.Value(i)))
+					case *array.String:
+						k = strings.TrimPrefix(c.Value(i), "key-")
+					}
+					got[k] = true
+					rows++
+				}
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d distinct keys out, want %d", len(got), len(want))
+			}
+			for k := range want {
+				if !got[k] {
+					t.Fatalf("key %s missing", k)
+				}
+			}
+			if passed := rows > len(want); passed != tc.passes {
+				t.Errorf("%d rows for %d keys: passed = %v, want %v", rows, len(want), passed, tc.passes)
 			}
 		})
 	}
