@@ -16,8 +16,9 @@ import (
 // its hash, buckets in order and rows ascending within a bucket; a single
 // fixed-width key is stored in the entries themselves.
 func TestIndexLaysOutBucketsInRowOrder(t *testing.T) {
-	// Eight rows: size 8, mask 7. Hashes chosen so buckets 1 and 5 collide.
-	hash := []uint64{5, 1, 13, 9, 1, 21, 6, 17}
+	// Eight rows: a small table, sparseBuckets buckets a row, so size 64,
+	// mask 63. Hashes chosen so buckets 1 and 5 collide.
+	hash := []uint64{5, 1, 69, 9, 1, 133, 6, 65}
 	null := []bool{false, false, false, true, false, false, false, false}
 	// The keys crowd the low end of their range (one is 2^50), so the exact
 	// table buckets by hash too (see chooseRange).
@@ -38,13 +39,14 @@ func TestIndexLaysOutBucketsInRowOrder(t *testing.T) {
 			if tb.exact != tc.exact {
 				t.Fatalf("exact = %v, want %v", tb.exact, tc.exact)
 			}
-			// By hand: bucket 1 = rows 1, 3 (null, left out), 4, 7 (17&7 = 1);
-			// bucket 5 = rows 0, 2 (13&7), 5 (21&7); bucket 6 = row 6.
+			// By hand: bucket 1 = rows 1, 4, 7 (65&63 = 1); bucket 5 = rows
+			// 0, 2 (69&63), 5 (133&63); bucket 6 = row 6; row 3 is null, left
+			// out.
 			want := map[int][]int32{1: {1, 4, 7}, 5: {0, 2, 5}, 6: {6}}
-			if len(tb.start) != 9 || tb.start[8] != 7 {
-				t.Fatalf("start = %v, want 9 bounds ending at 7 entries", tb.start)
+			if len(tb.start) != 65 || tb.start[64] != 7 {
+				t.Fatalf("start = %v, want 65 bounds ending at 7 entries", tb.start)
 			}
-			for b := range 8 {
+			for b := range 64 {
 				var rows []int32
 				for _, e := range tb.ents[tb.start[b]:tb.start[b+1]] {
 					rows = append(rows, e.row)
@@ -69,6 +71,13 @@ func TestIndexLaysOutBucketsInRowOrder(t *testing.T) {
 // buckets; one whose keys crowd a few parts of their range keeps the hash.
 func TestIndexBucketsByValueWhenKeysSpreadEvenly(t *testing.T) {
 	neg := func(v int64) uint64 { return uint64(v) }
+	steps := func(n int, step uint64) []uint64 {
+		vs := make([]uint64, n)
+		for i := range vs {
+			vs[i] = uint64(i) * step
+		}
+		return vs
+	}
 	for _, tc := range []struct {
 		name   string
 		vals   []uint64
@@ -76,8 +85,11 @@ func TestIndexBucketsByValueWhenKeysSpreadEvenly(t *testing.T) {
 		lo     uint64
 		shift  uint
 	}{
-		// Range -3..28 (span 31) over 8 buckets: shift 2.
-		{"spread", []uint64{neg(-3), 25, 9, 0, 17, 28, 4, 12}, true, neg(-3), 2},
+		// Range -3..28 (span 31) over 64 buckets (a small table): shift 0.
+		{"spread", []uint64{neg(-3), 25, 9, 0, 17, 28, 4, 12}, true, neg(-3), 0},
+		// 9,000 rows (above sparseRows: 16,384 buckets) over 0..2^20 in
+		// steps of 113: shift 6.
+		{"large", steps(9000, 113), true, 0, 6},
 		// Seven keys in 0..6 and one far away: nearly every row in bucket 0.
 		{"crowded", []uint64{0, 1, 2, 3, 4, 5, 6, 1 << 40}, false, 0, 0},
 		{"extremes", []uint64{neg(math.MinInt64), 0, 1, 2, 3, 4, 5, math.MaxInt64}, false, 0, 0},

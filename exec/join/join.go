@@ -763,8 +763,15 @@ const indexCheckMask = 1<<12 - 1
 // in ascending order.
 func (t *table) index(ctx context.Context, nullSafe []bool) error {
 	rows := t.rows
+	// A small table gets sparseBuckets times as many buckets as rows (its
+	// bucket starts still fit in the cache): most probes that match
+	// nothing then find their bucket empty and stop at once.
+	want := rows
+	if rows <= sparseRows {
+		want = rows * sparseBuckets
+	}
 	size := 1
-	for size < rows {
+	for size < want {
 		size <<= 1
 	}
 	t.mask = uint64(size - 1)
@@ -888,6 +895,13 @@ func (t *table) chooseRange(ctx context.Context, start []int32) (bool, error) {
 	clear(start)
 	return false, nil
 }
+
+// sparseRows is the most rows a table may have for sparseBuckets buckets a
+// row: 8,192 rows, 256 KiB of bucket starts.
+const sparseRows = 1 << 13
+
+// sparseBuckets is the buckets a row of a small table gets.
+const sparseBuckets = 8
 
 // rangeCrowding bounds the crowding of a value-bucketed table: hashing
 // spreads n rows over n to 2n buckets for a sum of squared bucket sizes
