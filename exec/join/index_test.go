@@ -2,6 +2,7 @@ package join
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -181,5 +182,64 @@ func TestHashJoinValueBucketsMatchReference(t *testing.T) {
 				t.Fatalf("build keys not bucketed by value (%v)", err)
 			}
 		})
+	}
+}
+
+// Two fixed-width keys whose ranges fit together in 64 bits are packed
+// into one exact key; every join kind still answers as the reference does,
+// probe rows outside either build key's range (and null keys) included. A
+// build side whose ranges do not fit keeps the two keys.
+func TestHashJoinPackedKeyPairsMatchReference(t *testing.T) {
+	mem := exectest.Alloc(t)
+	r := rand.New(rand.NewPCG(13, 14))
+	i64 := arrow.PrimitiveTypes.Int64
+	s := arrow.NewSchema([]arrow.Field{{Name: "a", Type: i64, Nullable: true}, {Name: "b", Type: i64, Nullable: true}, {Name: "v", Type: i64}}, nil)
+	for _, wide := range []bool{false, true} {
+		for _, kind := range allKinds {
+			t.Run(fmt.Sprintf("wide=%v/%s", wide, kind), func(t *testing.T) {
+				var build, probe [][]any
+				for i := range 40 {
+					a, b := int64(r.IntN(11)-5), int64(100+r.IntN(21))
+					if wide && i == 0 {
+						a = math.MinInt64
+					}
+					if wide && i == 1 {
+						a = math.MaxInt64
+					}
+					build = append(build, []any{maybeNull(r, a), maybeNull(r, b), int64(i)})
+				}
+				for i := range 200 {
+					a, b := int64(r.IntN(15)-7), int64(98+r.IntN(25))
+					if i%17 == 0 {
+						a = []int64{math.MinInt64, math.MaxInt64, -6, 6}[r.IntN(4)]
+					}
+					probe = append(probe, []any{maybeNull(r, a), maybeNull(r, b), int64(i)})
+				}
+				left := source(t, mem, r, s, probe, 2, nil)
+				right := source(t, mem, r, s, build, 1, nil)
+				env := testEnv(t, mem, 1+r.IntN(30), false)
+				op, err := NewHashJoinWith(env, left, right, Spec{LeftKeys: []int{0, 1}, RightKeys: []int{0, 1}, Kind: kind, Build: BuildRight})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := refJoin(exectest.Rows(t, left), exectest.Rows(t, right), []int{0, 1}, []int{0, 1}, nil, kind, nil, 3, 3)
+				if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
+					t.Fatalf("%d rows, want %d\ngot  %v\nwant %v", len(got), len(want), got, want)
+				}
+				// Whether the build keys pack.
+				tb := &table{rows: len(build), keys: keySet{cols: []keyCol{{kind: kindFixed}, {kind: kindFixed}}}}
+				for _, row := range build {
+					a, _ := row[0].(int64)
+					b, _ := row[1].(int64)
+					tb.keys.cols[0].fixed = append(tb.keys.cols[0].fixed, uint64(a))
+					tb.keys.cols[1].fixed = append(tb.keys.cols[1].fixed, uint64(b))
+					tb.keys.null = append(tb.keys.null, row[0] == nil || row[1] == nil)
+				}
+				tb.pack()
+				if tb.packed == wide {
+					t.Fatalf("packed = %v for wide = %v", tb.packed, wide)
+				}
+			})
+		}
 	}
 }

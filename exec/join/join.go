@@ -12,6 +12,7 @@ import (
 	"hash/maphash"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -548,10 +549,15 @@ type table struct {
 	// ranged (only when exact) buckets rows by key value instead of hash:
 	// bucket (v-lo)>>shift for a key v with v-lo <= span (uint64
 	// arithmetic), none for other keys. See chooseRange.
-	ranged  bool
-	lo      uint64
-	span    uint64
-	shift   uint
+	ranged bool
+	lo     uint64
+	span   uint64
+	shift  uint
+	// packed: two fixed-width keys whose ranges fit together in 64 bits
+	// are compared as one exact key, (k0-lo0)*(span1+1) + (k1-lo1); see
+	// pack. A probe row outside either range matches nothing.
+	packed  bool
+	pk      [2]keyRange
 	matched []uint32 // bit i: build row i matched; set atomically by every stream
 
 	spilled *spilledBuild // the build side partitioned to disk; nil when in memory
@@ -723,6 +729,9 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if j.nullSafe == nil {
+		t.pack()
+	}
 	if err := t.index(ctx, j.nullSafe); err != nil {
 		return err
 	}
@@ -843,6 +852,70 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 	return nil
 }
 
+// keyRange is the range [lo, lo+span] (uint64 arithmetic) of the values of
+// one key column.
+type keyRange struct{ lo, span uint64 }
+
+// rangeOf returns the range of the values of vals in non-null rows, as
+// signed integers; ok is false when every row is null.
+func rangeOf(vals []uint64, null []bool) (r keyRange, ok bool) {
+	lo, hi := int64(0), int64(0)
+	for i, v := range vals {
+		if null[i] {
+			continue
+		}
+		if !ok {
+			lo, hi, ok = int64(v), int64(v), true
+		}
+		lo, hi = min(lo, int64(v)), max(hi, int64(v))
+	}
+	return keyRange{uint64(lo), uint64(hi) - uint64(lo)}, ok
+}
+
+// pack turns two fixed-width build keys into one exact key when their
+// ranges multiply to less than 2^64 (TPC-H's (ps_partkey, ps_suppkey)
+// pairs): the entries then hold the pair, and a probe compares one word
+// instead of reading both build key columns at random. The row hashes stay
+// those of the two columns.
+func (t *table) pack() {
+	ks := &t.keys
+	if len(ks.cols) != 2 || ks.cols[0].kind != kindFixed || ks.cols[1].kind != kindFixed {
+		return
+	}
+	null := ks.null[:t.rows]
+	r0, ok := rangeOf(ks.cols[0].fixed[:t.rows], null)
+	if !ok {
+		return
+	}
+	r1, _ := rangeOf(ks.cols[1].fixed[:t.rows], null)
+	if r0.span == math.MaxUint64 || r1.span == math.MaxUint64 {
+		return
+	}
+	if hi, _ := bits.Mul64(r0.span+1, r1.span+1); hi != 0 {
+		return
+	}
+	t.packed, t.pk = true, [2]keyRange{r0, r1}
+	c0, c1 := ks.cols[0].fixed, ks.cols[1].fixed
+	for i := range t.rows {
+		if !null[i] {
+			c0[i] = (c0[i]-r0.lo)*(r1.span+1) + (c1[i] - r1.lo)
+		}
+	}
+	ks.cols = ks.cols[:1]
+}
+
+// packProbe fills dst with the packed keys of a probe batch (see pack) and
+// flags in out the rows outside the build keys' ranges.
+func (t *table) packProbe(ks *keySet, dst []uint64, out []bool) {
+	r0, r1 := t.pk[0], t.pk[1]
+	c0, c1 := ks.cols[0].fixed, ks.cols[1].fixed
+	for i := range dst {
+		d0, d1 := c0[i]-r0.lo, c1[i]-r1.lo
+		out[i] = d0 > r0.span || d1 > r1.span
+		dst[i] = d0*(r1.span+1) + d1
+	}
+}
+
 // chooseRange decides whether an exact table buckets its rows by key value,
 // and if so sets lo, span and shift and counts the rows of each bucket into
 // start (len(start)-1 buckets, a power of two). Keys close in value then
@@ -932,17 +1005,21 @@ type stream struct {
 	closed bool
 	phase  int
 
-	batch   arrow.RecordBatch // current probe batch, nil when one must be read
-	keys    keySet
-	row     int     // next probe row to start
-	pos     int32   // hash: next entry of the current probe row's bucket
-	end     int32   // hash: the end of the current probe row's bucket
-	inRow   bool    // hash: a probe row's bucket is being walked
-	bkt     []int32 // hash: per row of batch, its bucket's start and end (2 per row)
-	bpos    int     // nested loop: next build row for the current probe row
-	pm      []bool  // per row of batch: matched at least once (when tracked)
-	tailRow int     // next probe row to consider for the probe-side tail
-	bTail   int     // next build row to consider for the build-side tail
+	batch arrow.RecordBatch // current probe batch, nil when one must be read
+	keys  keySet
+	row   int     // next probe row to start
+	pos   int32   // hash: next entry of the current probe row's bucket
+	end   int32   // hash: the end of the current probe row's bucket
+	inRow bool    // hash: a probe row's bucket is being walked
+	bkt   []int32 // hash: per row of batch, its bucket's start and end (2 per row)
+	// pkv and pkOut: the batch's packed keys and its rows outside the
+	// build keys' ranges, when the table is packed.
+	pkv     []uint64
+	pkOut   []bool
+	bpos    int    // nested loop: next build row for the current probe row
+	pm      []bool // per row of batch: matched at least once (when tracked)
+	tailRow int    // next probe row to consider for the probe-side tail
+	bTail   int    // next build row to consider for the build-side tail
 	pIdx    []int32
 	bIdx    []int32
 	keep    []int32
@@ -1070,12 +1147,29 @@ func (s *stream) locate() {
 		return
 	}
 	start, mask := t.start, t.mask
+	vals := ks.cols[0].fixed
+	if t.packed {
+		s.pkv, s.pkOut = grow(s.pkv, n), grow(s.pkOut, n)
+		t.packProbe(ks, s.pkv, s.pkOut)
+		vals = s.pkv
+		if !t.ranged {
+			for r, h := range ks.hash {
+				b := h & mask
+				lo, hi := start[b], start[b+1]
+				if ks.null[r] || s.pkOut[r] {
+					lo, hi = 0, 0
+				}
+				bkt[2*r], bkt[2*r+1] = lo, hi
+			}
+			return
+		}
+	}
 	if t.ranged {
 		base, span, shift := t.lo, t.span, t.shift
-		for r, v := range ks.cols[0].fixed[:n] {
+		for r, v := range vals[:n] {
 			d := v - base
 			lo, hi := int32(0), int32(0)
-			if d <= span && !ks.null[r] {
+			if d <= span && !ks.null[r] && !(t.packed && s.pkOut[r]) {
 				b := d >> shift
 				lo, hi = start[b], start[b+1]
 			}
@@ -1108,6 +1202,9 @@ func (s *stream) matchHash() {
 	want := ks.hash
 	if exact {
 		want = ks.cols[0].fixed
+		if t.packed {
+			want = s.pkv
+		}
 	}
 	for s.row < n && len(p) < limit {
 		r := s.row
