@@ -797,10 +797,10 @@ func (s *aggStream) Next() (arrow.RecordBatch, error) {
 		}
 		// The flushed groups are all out: start over on the rest of the
 		// input, in the same table when it was flushed for not reducing
-		// (its next groups will be as many; one under memory pressure is
-		// dropped).
+		// (its next groups will be as many), unless memory is short: then
+		// it is dropped.
 		var keep *table
-		if s.t.unreducing() {
+		if s.t.unreducing() && !s.o.env.ShouldSpill() {
 			keep = s.t
 		}
 		if err := s.resetWith(keep); err != nil {
