@@ -53,75 +53,91 @@ type smallCol struct {
 	short *shortIDs         // strings of 2 to shortMax bytes, made on first sight
 }
 
-// Strings of two to shortMax bytes (a code such as "TRUCK" or "REG AIR")
-// stay in the small domain through a per-column table of at most
-// shortCap of them, each packed with its length into a uint64.
+// Strings of two to shortMax bytes (codes such as "TRUCK" or
+// "4-NOT SPECIFIED") stay in the small domain through a per-column table of
+// at most shortCap of them, each packed with its length into two words.
 const (
-	shortMax   = 7
+	shortMax   = 15
 	shortCap   = 64
 	shortSlots = 128 // a power of two, twice shortCap
 )
 
-// shortIDs maps packed strings to local ids + 1 by open addressing; a zero
-// key is an empty slot (a packed string has its length in the top byte).
+// shortKey is a packed string: its first eight bytes in lo, the rest in
+// hi with the length in hi's top byte (so hi is never 0 for a string).
+type shortKey struct{ lo, hi uint64 }
+
+// shortIDs maps packed strings to local ids + 1 by open addressing; a key
+// whose hi is 0 is an empty slot.
 type shortIDs struct {
-	keys [shortSlots]uint64
+	keys [shortSlots]shortKey
 	ids  [shortSlots]uint16
 	n    int
 }
 
 // packShort packs s (at most shortMax bytes) with its length.
-func packShort(s []byte) uint64 {
-	p := uint64(len(s)) << 56
+func packShort(s []byte) shortKey {
+	k := shortKey{hi: uint64(len(s)) << 56}
 	for i, ch := range s {
-		p |= uint64(ch) << (8 * i)
+		if i < 8 {
+			k.lo |= uint64(ch) << (8 * i)
+		} else {
+			k.hi |= uint64(ch) << (8 * (i - 8))
+		}
 	}
-	return p
+	return k
 }
 
 // packAt packs data[s:e] (one to shortMax bytes) as packShort does, with
-// one 8-byte load when data has eight bytes from s.
-func packAt(data []byte, s, e int) uint64 {
-	if n := e - s; s+8 <= len(data) {
-		return binary.LittleEndian.Uint64(data[s:])&(^uint64(0)>>(64-8*n)) | uint64(n)<<56
+// two 8-byte loads when data has sixteen bytes from s.
+func packAt(data []byte, s, e int) shortKey {
+	n := e - s
+	if s+16 > len(data) {
+		return packShort(data[s:e])
 	}
-	return packShort(data[s:e])
+	lo := binary.LittleEndian.Uint64(data[s:])
+	if n <= 8 {
+		return shortKey{lo: lo & (^uint64(0) >> (64 - 8*n)), hi: uint64(n) << 56}
+	}
+	hi := binary.LittleEndian.Uint64(data[s+8:]) & (^uint64(0) >> (64 - 8*(n-8)))
+	return shortKey{lo: lo, hi: hi | uint64(n)<<56}
 }
 
-// shortSlot is the home slot of packed string p.
-func shortSlot(p uint64) uint64 { return (p * 0x9E3779B97F4A7C15) >> 57 } // 7 bits: shortSlots
+// shortSlot is the home slot of packed string k.
+func shortSlot(k shortKey) uint64 {
+	return ((k.lo ^ k.hi*0xC2B2AE3D27D4EB4F) * 0x9E3779B97F4A7C15) >> 57 // 7 bits: shortSlots
+}
 
 // shortIDAt returns the local id + 1 of data[s:e] (two to shortMax bytes),
 // as shortID does, looking at the home slot first without a call.
 func (c *smallCol) shortIDAt(data []byte, s, e int) (uint16, bool) {
-	p := packAt(data, s, e)
+	k := packAt(data, s, e)
 	if t := c.short; t != nil {
-		if h := shortSlot(p); t.keys[h] == p {
+		if h := shortSlot(k); t.keys[h] == k {
 			return t.ids[h], true
 		}
 	}
-	return c.shortID(p)
+	return c.shortID(k)
 }
 
-// shortID returns the local id + 1 of packed string p, assigning one on
+// shortID returns the local id + 1 of packed string k, assigning one on
 // first sight; false when the column already holds shortCap such strings.
-func (c *smallCol) shortID(p uint64) (uint16, bool) {
+func (c *smallCol) shortID(k shortKey) (uint16, bool) {
 	if c.short == nil {
 		c.short = new(shortIDs)
 	}
 	t := c.short
-	h := shortSlot(p)
+	h := shortSlot(k)
 	for {
-		switch t.keys[h] {
-		case p:
+		switch {
+		case t.keys[h] == k:
 			return t.ids[h], true
-		case 0:
+		case t.keys[h].hi == 0:
 			if t.n == shortCap {
 				return 0, false
 			}
 			t.n++
 			c.n++
-			t.keys[h], t.ids[h] = p, uint16(c.n)
+			t.keys[h], t.ids[h] = k, uint16(c.n)
 			return uint16(c.n), true
 		}
 		h = (h + 1) & (shortSlots - 1)
