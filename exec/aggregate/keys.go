@@ -529,6 +529,9 @@ func (t *table) empty() {
 	clear(t.kv)
 	t.n, t.probes = 0, 0
 	t.hashes = t.hashes[:0]
+	if t.small != nil {
+		t.small.forget()
+	}
 	for _, c := range t.cols {
 		c.vals, c.null, c.sdata = c.vals[:0], c.null[:0], c.sdata[:0]
 		if c.kind == kindString {
@@ -542,16 +545,18 @@ func (t *table) empty() {
 // partialHits found one): input whose keys repeat only in runs of equal
 // keys (lineitem grouped by l_orderkey), which such a table cannot reduce
 // further.
-func (t *table) unreducing() bool {
-	return t.n >= partialCap && (t.probes-t.n)*partialHits < t.probes
-}
+func (t *table) unreducing() bool { return t.rarelyHit(partialCap) }
 
 // distinctKeys reports whether the table has seen passCheck groups while
 // fewer than one lookup in partialHits found its group: the keys are
 // (almost) all distinct, so aggregating them in a partial DISTINCT reduces
 // nothing.
-func (t *table) distinctKeys() bool {
-	return t.n >= passCheck && (t.probes-t.n)*partialHits < t.probes
+func (t *table) distinctKeys() bool { return t.rarelyHit(passCheck) }
+
+// rarelyHit reports whether the table holds at least groups groups while
+// fewer than one lookup in partialHits found an existing group.
+func (t *table) rarelyHit(groups int) bool {
+	return t.n >= groups && (t.probes-t.n)*partialHits < t.probes
 }
 
 // passCheck is the number of groups at which a partial DISTINCT judges its

@@ -144,6 +144,18 @@ func (c *smallCol) shortID(k shortKey) (uint16, bool) {
 	}
 }
 
+// forget drops the group ids the cache learned (the table behind it was
+// emptied); the columns' value ids stay, as they name values, not groups.
+func (sk *smallKeys) forget() {
+	clear(sk.direct)
+	if sk.single != nil {
+		clear(sk.single[:])
+	}
+	if sk.pairs != nil {
+		clear(sk.pairs[:])
+	}
+}
+
 // newSmallKeys returns the cache for key columns of the given types, or nil
 // when some type never fits a small domain.
 func newSmallKeys(types []arrow.DataType) *smallKeys {

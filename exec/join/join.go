@@ -929,20 +929,11 @@ func (t *table) packProbe(ks *keySet, dst []uint64, out []bool) {
 func (t *table) chooseRange(ctx context.Context, start []int32) (bool, error) {
 	ks := &t.keys
 	vals := ks.cols[0].fixed[:t.rows]
-	lo, hi, seen := int64(0), int64(0), false
-	for i, v := range vals {
-		if ks.null[i] {
-			continue
-		}
-		if !seen {
-			lo, hi, seen = int64(v), int64(v), true
-		}
-		lo, hi = min(lo, int64(v)), max(hi, int64(v))
-	}
-	if !seen {
+	r, ok := rangeOf(vals, ks.null[:t.rows])
+	if !ok {
 		return false, nil
 	}
-	t.lo, t.span = uint64(lo), uint64(hi)-uint64(lo)
+	t.lo, t.span = r.lo, r.span
 	size := uint64(len(start) - 1)
 	t.shift = 0
 	for t.span>>t.shift >= size {
