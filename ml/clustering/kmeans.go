@@ -86,10 +86,12 @@ func defineKM(ps *param.Params) kmParams {
 // moves by more than tol (Euclidean), or after maxIter. Every pass runs per
 // partition in parallel over the partition's rows held as one dense
 // row-major block: distances come from ‖c‖² − 2x·c over chunks of rows ×
-// all centers (kmeans_kernel.go), and Lloyd iterations keep Hamerly's
-// bounds per row so that rows whose nearest center cannot have changed are
-// compared with no center (kmeans_lloyd.go); assignment and the partial
-// sums are one pass. The random draws depend on the seed and each row's
+// all centers (kmeans_kernel.go; with AVX2 and FMA, four rows by eight
+// centers at a time in kmeans_vector.go, where a row whose two nearest
+// centers are too close for that form is compared exactly), and without
+// those instructions Lloyd iterations keep Hamerly's bounds per row so that
+// rows whose nearest center cannot have changed are compared with no center
+// (kmeans_lloyd.go); assignment and the partial sums are one pass. The random draws depend on the seed and each row's
 // position, not on the partitioning (Spark's depend on the partition), so
 // the result is the same for 1 or n partitions up to rounding.
 //
@@ -276,14 +278,23 @@ func lloydIterations(ctx context.Context, blocks []*optim.Block, centers [][]flo
 // lloydRun is lloydIterations also returning the state of the iterations,
 // for a last pass (lloyd.summary).
 func lloydRun(ctx context.Context, blocks []*optim.Block, centers [][]float64, maxIter int, tol float64, cosine bool) ([][]float64, int, *lloyd, error) {
-	d := blocks[0].D
-	iter := 0
 	ll := newLloyd(blocks)
+	centers, iter, err := ll.run(ctx, centers, maxIter, tol, cosine)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return centers, iter, ll, nil
+}
+
+// run is lloydIterations with l's kernels and state.
+func (l *lloyd) run(ctx context.Context, centers [][]float64, maxIter int, tol float64, cosine bool) ([][]float64, int, error) {
+	d := l.blocks[0].D
+	iter := 0
 	for ; iter < maxIter; iter++ {
 		K := len(centers)
-		acc, err := ll.step(ctx, centers)
+		acc, err := l.step(ctx, centers)
 		if err != nil {
-			return nil, 0, nil, err
+			return nil, 0, err
 		}
 		converged := true
 		for c := range centers {
@@ -312,7 +323,7 @@ func lloydRun(ctx context.Context, blocks []*optim.Block, centers [][]float64, m
 			break
 		}
 	}
-	return centers, iter, ll, nil
+	return centers, iter, nil
 }
 
 // unit scales x to unit Euclidean length in place; it reports false (and

@@ -13,9 +13,11 @@ const rowChunk = 192
 // centerTable holds k centers of d features, row-major, with their squared
 // Euclidean norms, the form the blocked distance kernel reads.
 type centerTable struct {
-	k, d  int
-	c     []float64
-	norms []float64
+	k, d    int
+	c       []float64
+	norms   []float64
+	pan     []float64 // the centers in panels of eight (panels), with haveFMA
+	maxNorm float64   // the largest of norms
 }
 
 func newCenterTable(centers [][]float64) *centerTable {
@@ -29,6 +31,10 @@ func newCenterTable(centers [][]float64) *centerTable {
 	for i, c := range centers {
 		t.c = append(t.c, c...)
 		t.norms[i] = dotSelf(c)
+		t.maxNorm = max(t.maxNorm, t.norms[i])
+	}
+	if haveFMA && t.d > 0 {
+		t.pan = panelsOf(t)
 	}
 	return t
 }
@@ -57,13 +63,21 @@ type kernel struct {
 // to c, and costs are summed from these).
 func (kn *kernel) nearest(t *centerTable, b *optim.Block, lo, hi int, best []int32, dist []float64) {
 	m, k, d := hi-lo, t.k, t.d
-	if cap(kn.g) < rowChunk*k {
-		kn.g = make([]float64, rowChunk*k)
+	ldg := k
+	if t.pan != nil {
+		ldg = padded(k)
 	}
-	g := kn.g[:m*k]
-	dots(b.X[lo*d:hi*d], d, m, t.c, k, g)
+	if cap(kn.g) < rowChunk*ldg {
+		kn.g = make([]float64, rowChunk*ldg)
+	}
+	g := kn.g[:m*ldg]
+	if t.pan != nil {
+		dotsVector(b.X[lo*d:hi*d], d, m, t, g, ldg)
+	} else {
+		dots(b.X[lo*d:hi*d], d, m, t.c, k, g)
+	}
 	for r := 0; r < m; r++ {
-		gr := g[r*k : r*k+k]
+		gr := g[r*ldg : r*ldg+k]
 		bc, bd := 0, math.Inf(1)
 		for c, v := range gr {
 			if dd := t.norms[c] - 2*v; dd < bd {

@@ -17,11 +17,33 @@ import (
 // with any center. The assignments are those of plain Lloyd iterations (up
 // to rounding at exact ties). The per-center sums of the rows are kept
 // between passes and updated for the rows that change center only.
+//
+// Where the fused multiply-add kernels run (haveFMA), no bounds are kept:
+// every row is compared with every center, four rows by eight centers at a
+// time (kmeans_vector.go), which costs less than keeping and testing the
+// bounds.
 type lloyd struct {
 	blocks []*optim.Block
 	index  map[*optim.Block]int
 	states []*lloydState
 	prev   *centerTable // the centers of the last pass, nil before the first
+	// scalar keeps to the bounds and scalar kernels even where the vector
+	// kernels can run (for tests).
+	scalar bool
+}
+
+// pass describes the centers of one pass against those of the last:
+// move[c] is how far center c moved, maxMove the largest move and half[c]
+// half the distance from c to its nearest other center.
+type pass struct {
+	t       *centerTable
+	move    []float64
+	maxMove float64
+	half    []float64
+	first   bool
+	// vector: every row is compared with every center through the vector
+	// kernels, and no bounds are kept.
+	vector bool
 }
 
 // lloydState is the per-block state: assignments, bounds and row norms.
@@ -49,41 +71,32 @@ func newLloyd(blocks []*optim.Block) *lloyd {
 // each center c, the weighted sum of its rows (acc[c*d : c*d+d]) and their
 // weight (acc[k*d+c]), summed over the blocks in block order.
 func (l *lloyd) step(ctx context.Context, centers [][]float64) ([]float64, error) {
-	t := newCenterTable(centers)
-	k, d := t.k, t.d
-	// move[c]: how far center c moved since the last pass; half[c]: half the
-	// distance from c to its nearest other center.
-	move, maxMove := l.move(t)
-	half := halfGaps(t)
-	first := l.prev == nil
-	l.prev = t
+	ps := l.advance(centers)
+	k, d := ps.t.k, ps.t.d
 	return optim.Reduce(ctx, l.blocks, k*d+k, func(b *optim.Block, a []float64) {
 		p := l.index[b]
-		if first {
-			st := l.full(t, b)
+		switch {
+		case ps.vector && ps.first:
+			st := &lloydState{assign: make([]int32, b.N), xn: make([]float64, b.N), sums: make([]float64, k*d+k), counts: make([]int, k)}
+			l.assignAll(ps.t, b, st, true)
+			l.states[p] = st
+		case ps.vector:
+			l.assignAll(ps.t, b, l.states[p], false)
+		case ps.first:
+			st := l.full(ps, b)
 			st.sums, st.counts = make([]float64, k*d+k), make([]int, k)
 			for i := 0; i < b.N; i++ {
 				st.add(int(st.assign[i]), b.W[i], b.Row(i), 1)
 			}
 			l.states[p] = st
-		} else {
+		default:
 			st := l.states[p]
 			g := make([]float64, k)
 			for i := 0; i < b.N; i++ {
 				c := int(st.assign[i])
-				u := st.upper[i] + move[c]
-				lo := st.lower[i] - maxMove
-				st.upper[i], st.lower[i] = u, lo
-				if m := math.Max(half[c], lo); u > m {
-					x := b.Row(i)
-					u = math.Sqrt(sqDist(x, t.center(c)))
-					st.upper[i] = u
-					if u > m {
-						if nc := l.reassign(t, st, i, x, g, c, u); nc != c {
-							st.add(c, b.W[i], x, -1)
-							st.add(nc, b.W[i], x, 1)
-						}
-					}
+				if nc := l.visit(ps, st, i, b.Row(i), g); nc != c {
+					st.add(c, b.W[i], b.Row(i), -1)
+					st.add(nc, b.W[i], b.Row(i), 1)
 				}
 			}
 		}
@@ -97,6 +110,42 @@ func (l *lloyd) step(ctx context.Context, centers [][]float64) ([]float64, error
 		}
 		copy(a, st.sums)
 	})
+}
+
+// advance makes centers the current pass's and returns what the rows'
+// visits need to know about them.
+func (l *lloyd) advance(centers [][]float64) *pass {
+	t := newCenterTable(centers)
+	ps := &pass{t: t, first: l.prev == nil, vector: t.pan != nil && !l.scalar}
+	ps.move, ps.maxMove = l.move(t)
+	ps.half = halfGaps(t)
+	l.prev = t
+	return ps
+}
+
+// visit brings row i's bounds up to the pass's centers and returns its
+// nearest center, comparing the row with the centers only where the bounds
+// allow a nearer one than its own.
+func (l *lloyd) visit(ps *pass, st *lloydState, i int, x, g []float64) int {
+	c := int(st.assign[i])
+	u := st.upper[i] + ps.move[c]
+	lo := st.lower[i] - ps.maxMove
+	st.upper[i], st.lower[i] = u, lo
+	m := ps.half[c]
+	if lo > m {
+		m = lo
+	}
+	if u <= m {
+		return c
+	}
+	u = math.Sqrt(sqDist(x, ps.t.center(c)))
+	st.upper[i] = u
+	if u <= m {
+		return c
+	}
+	dots(x, ps.t.d, 1, ps.t.c, ps.t.k, g)
+	l.bounds(ps.t, st, i, x, g, c, u)
+	return int(st.assign[i])
 }
 
 // add adds (sign 1) or removes (sign −1) row x of weight w to or from the
@@ -115,7 +164,8 @@ func (st *lloydState) add(c int, w float64, x []float64, sign int) {
 
 // full computes the assignments and bounds of every row of b from scratch,
 // a chunk of rows at a time through the blocked kernel.
-func (l *lloyd) full(t *centerTable, b *optim.Block) *lloydState {
+func (l *lloyd) full(ps *pass, b *optim.Block) *lloydState {
+	t := ps.t
 	st := &lloydState{assign: make([]int32, b.N), upper: make([]float64, b.N), lower: make([]float64, b.N), xn: make([]float64, b.N)}
 	k, d := t.k, t.d
 	g := make([]float64, rowChunk*k)
@@ -131,12 +181,12 @@ func (l *lloyd) full(t *centerTable, b *optim.Block) *lloydState {
 	return st
 }
 
-// reassign compares row i with every center and returns its nearest; u is
-// the row's exact distance to center c (see bounds).
-func (l *lloyd) reassign(t *centerTable, st *lloydState, i int, x, g []float64, c int, u float64) int {
-	dots(x, t.d, 1, t.c, t.k, g)
-	l.bounds(t, st, i, x, g, c, u)
-	return int(st.assign[i])
+// normLowerBound returns a lower bound on a row's distance to a center from
+// the norm form: dd = ‖c‖² − 2x·c and xn = ‖x‖², lowered by the form's
+// rounding error.
+func normLowerBound(dd, xn float64) float64 {
+	slack := 1e-12 * (xn + math.Abs(dd) + 1)
+	return math.Sqrt(math.Max(dd+xn-slack, 0))
 }
 
 // bounds sets row i's assignment and bounds from its dot products g with
@@ -167,9 +217,7 @@ func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64, kn
 		st.lower[i] = math.Inf(1) // a single center
 		return
 	}
-	sq := b2 + st.xn[i]
-	slack := 1e-12 * (st.xn[i] + math.Abs(b2) + 1)
-	st.lower[i] = math.Sqrt(math.Max(sq-slack, 0))
+	st.lower[i] = normLowerBound(b2, st.xn[i])
 }
 
 // move returns how far each center of t moved since the last pass and the
@@ -185,16 +233,15 @@ func (l *lloyd) move(t *centerTable) ([]float64, float64) {
 	return move, maxMove
 }
 
-// halfGaps returns, for each center of t, half the distance to its nearest
-// other center.
+// halfGaps returns, for each center of t, half the distance to its
+// nearest other center.
 func halfGaps(t *centerTable) []float64 {
 	half := make([]float64, t.k)
 	for c := range half {
 		half[c] = math.Inf(1)
-		for o := 0; o < t.k; o++ {
-			if o != c {
-				half[c] = math.Min(half[c], math.Sqrt(sqDist(t.center(c), t.center(o)))/2)
-			}
+		for o := 0; o < c; o++ {
+			g := math.Sqrt(sqDist(t.center(c), t.center(o))) / 2
+			half[c], half[o] = math.Min(half[c], g), math.Min(half[o], g)
 		}
 	}
 	return half
@@ -206,30 +253,26 @@ func halfGaps(t *centerTable) []float64 {
 // training cost: the weighted sum of the squared distances from each row to
 // its center.
 func (l *lloyd) summary(ctx context.Context, centers [][]float64) (*KMeansSummary, error) {
-	t := newCenterTable(centers)
-	k := t.k
-	move, maxMove := l.move(t)
-	half := halfGaps(t)
-	l.prev = t
+	ps := l.advance(centers)
+	k := ps.t.k
 	acc, err := optim.Reduce(ctx, l.blocks, k+1, func(b *optim.Block, a []float64) {
 		st := l.states[l.index[b]]
+		if ps.vector {
+			l.assignAll(ps.t, b, st, false)
+			for i := 0; i < b.N; i++ {
+				x, c, w := b.Row(i), int(st.assign[i]), b.W[i]
+				a[c] += w
+				a[k] += w * sqDist(x, ps.t.center(c))
+			}
+			return
+		}
 		g := make([]float64, k)
 		for i := 0; i < b.N; i++ {
 			x := b.Row(i)
-			c := int(st.assign[i])
-			u := st.upper[i] + move[c]
-			lo := st.lower[i] - maxMove
-			st.upper[i], st.lower[i] = u, lo
-			if m := math.Max(half[c], lo); u > m {
-				u = math.Sqrt(sqDist(x, t.center(c)))
-				st.upper[i] = u
-				if u > m {
-					c = l.reassign(t, st, i, x, g, c, u)
-				}
-			}
+			c := l.visit(ps, st, i, x, g)
 			w := b.W[i]
 			a[c] += w
-			a[k] += w * sqDist(x, t.center(c))
+			a[k] += w * sqDist(x, ps.t.center(c))
 		}
 	})
 	if err != nil {

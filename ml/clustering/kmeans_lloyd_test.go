@@ -11,8 +11,24 @@ import (
 // TestLloydBoundsMatchPlainLloyd runs iterations with Hamerly's bounds and
 // plain row-by-row Lloyd iterations side by side from the same start on
 // overlapping clusters (many rows change center in early iterations) in
-// three blocks, and asks for the same sums and weights at every iteration.
+// three blocks, and asks for the same sums and weights at every iteration:
+// with the vector kernels (where the machine has them) and with the scalar
+// kernels and Hamerly's bounds.
 func TestLloydBoundsMatchPlainLloyd(t *testing.T) {
+	for _, m := range lloydModes {
+		testLloydBoundsMatchPlainLloyd(t, m)
+	}
+}
+
+// lloydMode selects the kernels and bounds of a lloyd.
+type lloydMode struct {
+	name   string
+	scalar bool
+}
+
+var lloydModes = []lloydMode{{name: "vector"}, {name: "Hamerly", scalar: true}}
+
+func testLloydBoundsMatchPlainLloyd(t *testing.T, mode lloydMode) {
 	r := rand.New(rand.NewPCG(7, 8))
 	const d, k = 6, 8
 	var blocks []*optim.Block
@@ -36,6 +52,7 @@ func TestLloydBoundsMatchPlainLloyd(t *testing.T) {
 		plain[c] = append([]float64(nil), centers[c]...)
 	}
 	ll := newLloyd(blocks)
+	ll.scalar = mode.scalar
 	for it := 0; it < 12; it++ {
 		acc, err := ll.step(ctx, centers)
 		if err != nil {
@@ -53,7 +70,7 @@ func TestLloydBoundsMatchPlainLloyd(t *testing.T) {
 		}
 		for i := range want {
 			if math.Abs(acc[i]-want[i]) > 1e-9*(1+math.Abs(want[i])) {
-				t.Fatalf("iteration %d: accumulator %d is %v, plain Lloyd %v", it, i, acc[i], want[i])
+				t.Fatalf("%s: iteration %d: accumulator %d is %v, plain Lloyd %v", mode.name, it, i, acc[i], want[i])
 			}
 		}
 		for c := 0; c < k; c++ {
@@ -167,29 +184,38 @@ func TestLloydSummaryMatchesNearest(t *testing.T) {
 		for c := range init {
 			init[c] = append([]float64(nil), blocks[2].Row(c*7)...)
 		}
-		centers, _, ll, err := lloydRun(ctx, blocks, init, iters, 0, false)
-		if err != nil {
-			t.Fatal(err)
+		for _, mode := range lloydModes {
+			testLloydSummary(t, blocks, init, iters, mode)
 		}
-		got, err := ll.summary(ctx, centers)
-		if err != nil {
-			t.Fatal(err)
+	}
+}
+
+func testLloydSummary(t *testing.T, blocks []*optim.Block, init [][]float64, iters int, mode lloydMode) {
+	k := len(init)
+	ll := newLloyd(blocks)
+	ll.scalar = mode.scalar
+	centers, _, err := ll.run(ctx, append([][]float64(nil), init...), iters, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ll.summary(ctx, centers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes, cost := make([]float64, k), 0.0
+	for _, b := range blocks {
+		for i := 0; i < b.N; i++ {
+			c, dist := closest(centers, b.Row(i))
+			sizes[c] += b.W[i]
+			cost += b.W[i] * dist
 		}
-		sizes, cost := make([]float64, k), 0.0
-		for _, b := range blocks {
-			for i := 0; i < b.N; i++ {
-				c, dist := closest(centers, b.Row(i))
-				sizes[c] += b.W[i]
-				cost += b.W[i] * dist
-			}
-		}
-		if math.Abs(got.TrainingCost-cost) > 1e-12*cost {
-			t.Errorf("%d iterations: cost %v, want %v", iters, got.TrainingCost, cost)
-		}
-		for c := range sizes {
-			if math.Abs(got.ClusterSizes[c]-sizes[c]) > 1e-12*(1+sizes[c]) {
-				t.Errorf("%d iterations: cluster %d has weight %v, want %v", iters, c, got.ClusterSizes[c], sizes[c])
-			}
+	}
+	if math.Abs(got.TrainingCost-cost) > 1e-12*cost {
+		t.Errorf("%s, %d iterations: cost %v, want %v", mode.name, iters, got.TrainingCost, cost)
+	}
+	for c := range sizes {
+		if math.Abs(got.ClusterSizes[c]-sizes[c]) > 1e-12*(1+sizes[c]) {
+			t.Errorf("%s, %d iterations: cluster %d has weight %v, want %v", mode.name, iters, c, got.ClusterSizes[c], sizes[c])
 		}
 	}
 }
