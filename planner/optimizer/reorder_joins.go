@@ -14,8 +14,10 @@ import (
 // filtered nation, before the others); inputs with no connection are
 // crossed in order, last. (Without column statistics the written order is
 // the better guide to selective joins than table sizes: TPC-H Q5 joins
-// customer to the rest by nation alone if customer goes early by size.) A
-// projection on top keeps the original column order.
+// customer to the rest by nation alone if customer goes early by size.)
+// Before that, a tiny input that an equality connects to one other input
+// only is joined to that input first (see joinTinyBranches). A projection
+// on top keeps the original column order.
 func ReorderJoins() Rule {
 	return Rule{Name: "ReorderJoins", Apply: func(p logical.Plan) (logical.Plan, bool, error) {
 		return logical.TransformDown(p, func(n logical.Plan) (logical.Plan, bool, error) {
@@ -29,6 +31,7 @@ func ReorderJoins() Rule {
 			if len(leaves) < 3 {
 				return n, false, nil
 			}
+			leaves, conds = joinTinyBranches(leaves, conds)
 			out, err := greedyJoin(leaves, conds)
 			if err != nil || sameJoinTree(out, n) {
 				return n, false, err
@@ -86,6 +89,84 @@ func flattenInner(p logical.Plan, leaves *[]logical.Plan, conds *[]logical.Expr)
 // tinyRows is the estimated size up to which ReorderJoins joins a connected
 // input before the written order would.
 const tinyRows = 100
+
+// joinTinyBranches joins each tiny input (at most tinyRows by estimate)
+// that equalities connect to one other input only into that input, in that
+// input's place, until two inputs are left: a filtered nation joins its
+// supplier before the supplier joins partsupp, so partsupp meets one small
+// table that keeps only the nation's suppliers (TPC-H Q11) instead of every
+// supplier first and the nation after; a region joins its nation, which then
+// joins its supplier the same way (Q2, Q5). It returns the inputs and the
+// conditions not yet applied.
+func joinTinyBranches(leaves []logical.Plan, conds []logical.Expr) ([]logical.Plan, []logical.Expr) {
+	leaves = append([]logical.Plan(nil), leaves...)
+	conds = append([]logical.Expr(nil), conds...)
+	for len(leaves) > 2 {
+		ids := make([]map[int64]bool, len(leaves))
+		for i, l := range leaves {
+			ids[i] = logical.OutputIDs(l)
+		}
+		// owner returns the one input whose columns are all of refs, or -1.
+		owner := func(refs map[int64]bool) int {
+			for i := range leaves {
+				if len(refs) > 0 && logical.Subset(refs, ids[i]) {
+					return i
+				}
+			}
+			return -1
+		}
+		merged := false
+		for s := range leaves {
+			if logical.EstimateRows(leaves[s]) > tinyRows {
+				continue
+			}
+			other := -1
+			for _, c := range conds {
+				b, ok := c.(*logical.Binary)
+				if !ok || (b.Op != logical.OpEq && b.Op != logical.OpNullSafeEq) {
+					continue
+				}
+				l, r := owner(logical.References(b.L)), owner(logical.References(b.R))
+				if l < 0 || r < 0 || l == r || (l != s && r != s) {
+					continue
+				}
+				d := l + r - s
+				if other >= 0 && other != d {
+					other = -2
+					break
+				}
+				other = d
+			}
+			if other < 0 {
+				continue
+			}
+			have := map[int64]bool{}
+			for id := range ids[other] {
+				have[id] = true
+			}
+			for id := range ids[s] {
+				have[id] = true
+			}
+			var mine, rest []logical.Expr
+			for _, c := range conds {
+				if logical.Subset(logical.References(c), have) {
+					mine = append(mine, c)
+				} else {
+					rest = append(rest, c)
+				}
+			}
+			leaves[other] = &logical.Join{Left: leaves[other], Right: leaves[s], Kind: logical.InnerJoin, Cond: logical.And(mine...)}
+			leaves = append(leaves[:s], leaves[s+1:]...)
+			conds = rest
+			merged = true
+			break
+		}
+		if !merged {
+			break
+		}
+	}
+	return leaves, conds
+}
 
 // greedyJoin joins leaves left-deep as ReorderJoins describes.
 func greedyJoin(leaves []logical.Plan, conds []logical.Expr) (logical.Plan, error) {
