@@ -28,6 +28,34 @@ var attrRef = regexp.MustCompile(`#-?[0-9]+`)
 // attribute it does not define (an outer reference), whose meaning depends
 // on where the subtree stands.
 func subplanKey(p logical.Plan) (key string, ok bool) {
+	text, defined := renderSubplan(p)
+	ok = true
+	renumber := map[string]string{}
+	key = attrRef.ReplaceAllStringFunc(text, func(ref string) string {
+		id, err := parseRef(ref)
+		if err != nil || !defined[id] {
+			ok = false
+		}
+		r, seen := renumber[ref]
+		if !seen {
+			r = "#" + strconv.Itoa(len(renumber))
+			renumber[ref] = r
+		}
+		return r
+	})
+	return key, ok
+}
+
+// subplanText is p's subtree as subplanKey renders it, with the attribute
+// ids as they are.
+func subplanText(p logical.Plan) string {
+	text, _ := renderSubplan(p)
+	return text
+}
+
+// renderSubplan renders p's subtree node by node with each node's depth,
+// and returns the ids of the attributes the subtree defines.
+func renderSubplan(p logical.Plan) (string, map[int64]bool) {
 	var b strings.Builder
 	defined := map[int64]bool{}
 	var walk func(n logical.Plan, depth int)
@@ -49,21 +77,12 @@ func subplanKey(p logical.Plan) (key string, ok bool) {
 		}
 	}
 	walk(p, 0)
-	ok = true
-	renumber := map[string]string{}
-	key = attrRef.ReplaceAllStringFunc(b.String(), func(ref string) string {
-		id, err := strconv.ParseInt(ref[1:], 10, 64)
-		if err != nil || !defined[id] {
-			ok = false
-		}
-		r, seen := renumber[ref]
-		if !seen {
-			r = "#" + strconv.Itoa(len(renumber))
-			renumber[ref] = r
-		}
-		return r
-	})
-	return key, ok
+	return b.String(), defined
+}
+
+// parseRef returns the id of a reference attrRef matched ("#12").
+func parseRef(ref string) (int64, error) {
+	return strconv.ParseInt(ref[1:], 10, 64)
 }
 
 // aggregateKeys returns the keys of the aggregations in p (not inside its
@@ -102,6 +121,11 @@ func (s *Session) shareSubplans(ctx context.Context, p logical.Plan, subs []*log
 		return p, plans, func() {}, nil
 	}
 	inMain := aggregateKeys(p)
+	if grouped := groupedAggregates(p); len(grouped) > 0 {
+		for _, sq := range subs {
+			plans[sq.ID] = rollUpAggregates(plans[sq.ID], grouped, inMain, s.ids.Next)
+		}
+	}
 	results := map[string]*cachedTable{}
 	release := func() {
 		for _, t := range results {
@@ -130,7 +154,7 @@ func (s *Session) shareSubplans(ctx context.Context, p logical.Plan, subs []*log
 			}
 			return false
 		}
-		walk(sq.Plan)
+		walk(plans[sq.ID])
 	}
 	if len(want) == 0 {
 		return p, plans, func() {}, nil
