@@ -15,6 +15,7 @@ import (
 
 	"github.com/gspark/gspark/frame"
 	"github.com/gspark/gspark/ml"
+	"github.com/gspark/gspark/ml/internal/simd"
 	"github.com/gspark/gspark/ml/linalg"
 	"github.com/gspark/gspark/ml/optim"
 	"github.com/gspark/gspark/ml/param"
@@ -688,10 +689,27 @@ func binomialGradUnit(bl *optim.Block, beta []float64, b0 float64, acc []float64
 }
 
 // margins4 sets m[i] to b0 + x_i·beta for the len(m) rows of xs, four rows
-// at a time (each loaded coefficient used four times, four independent sums).
+// at a time (each loaded coefficient used four times, four independent sums;
+// with simd.Available, four features at a time per row in fused
+// multiply-adds).
 func margins4(m, xs, beta []float64, b0 float64) {
 	d := len(beta)
 	i := 0
+	if d4 := d &^ 3; simd.Available && d4 > 0 && len(m) >= 4 {
+		// The first d4 features through the vector kernel, the rest here.
+		_ = xs[len(m)*d-1]
+		var s [4]float64
+		for ; i+4 <= len(m); i += 4 {
+			simd.Dot4(&xs[i*d], d, &beta[0], d4, &s[0])
+			for r := range 4 {
+				v := b0 + s[r]
+				for j := d4; j < d; j++ {
+					v += xs[(i+r)*d+j] * beta[j]
+				}
+				m[i+r] = v
+			}
+		}
+	}
 	for ; i+4 <= len(m); i += 4 {
 		x0 := xs[i*d : i*d+d]
 		x1 := xs[(i+1)*d : (i+1)*d+d]
@@ -712,10 +730,22 @@ func margins4(m, xs, beta []float64, b0 float64) {
 }
 
 // addGradient4 adds Xᵀr to g, X being len(r) rows of len(g) values, four rows
-// at a time.
+// at a time (with simd.Available, four features at a time in fused
+// multiply-adds).
 func addGradient4(g, xs, r []float64) {
 	d := len(g)
 	i := 0
+	if d4 := d &^ 3; simd.Available && d4 > 0 && len(r) >= 4 {
+		// The first d4 features through the vector kernel, the rest here.
+		_ = xs[len(r)*d-1]
+		for ; i+4 <= len(r); i += 4 {
+			simd.AddScaled4(&g[0], d4, &xs[i*d], d, &r[i])
+			r0, r1, r2, r3 := r[i], r[i+1], r[i+2], r[i+3]
+			for j := d4; j < d; j++ {
+				g[j] += (r0*xs[i*d+j] + r1*xs[(i+1)*d+j]) + (r2*xs[(i+2)*d+j] + r3*xs[(i+3)*d+j])
+			}
+		}
+	}
 	for ; i+4 <= len(r); i += 4 {
 		r0, r1, r2, r3 := r[i], r[i+1], r[i+2], r[i+3]
 		x0 := xs[i*d : i*d+d]

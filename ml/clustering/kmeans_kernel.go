@@ -3,6 +3,7 @@ package clustering
 import (
 	"math"
 
+	"github.com/gspark/gspark/ml/internal/simd"
 	"github.com/gspark/gspark/ml/optim"
 )
 
@@ -16,7 +17,7 @@ type centerTable struct {
 	k, d    int
 	c       []float64
 	norms   []float64
-	pan     []float64 // the centers in panels of eight (panels), with haveFMA
+	pan     []float64 // the centers in panels of eight (panelsOf), with simd.Available
 	maxNorm float64   // the largest of norms
 }
 
@@ -33,7 +34,7 @@ func newCenterTable(centers [][]float64) *centerTable {
 		t.norms[i] = dotSelf(c)
 		t.maxNorm = max(t.maxNorm, t.norms[i])
 	}
-	if haveFMA && t.d > 0 {
+	if simd.Available && t.d > 0 {
 		t.pan = panelsOf(t)
 	}
 	return t

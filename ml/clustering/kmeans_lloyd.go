@@ -18,7 +18,7 @@ import (
 // to rounding at exact ties). The per-center sums of the rows are kept
 // between passes and updated for the rows that change center only.
 //
-// Where the fused multiply-add kernels run (haveFMA), no bounds are kept:
+// Where the fused multiply-add kernels run (simd.Available), no bounds are kept:
 // every row is compared with every center, four rows by eight centers at a
 // time (kmeans_vector.go), which costs less than keeping and testing the
 // bounds.

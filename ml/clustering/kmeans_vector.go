@@ -3,6 +3,7 @@ package clustering
 import (
 	"math"
 
+	"github.com/gspark/gspark/ml/internal/simd"
 	"github.com/gspark/gspark/ml/optim"
 )
 
@@ -29,7 +30,7 @@ func padded(k int) int { return (k + 7) / 8 * 8 }
 // dotsVector writes into g (m rows of ldg ≥ padded(k) values) the dot
 // products of the m rows of x (stride d) with the centers of t, four rows
 // by eight centers at a time with the fused multiply-add kernels; d must be
-// positive and t's panels built (t.pan, with haveFMA).
+// positive and t's panels built (t.pan, with simd.Available).
 func dotsVector(x []float64, d, m int, t *centerTable, g []float64, ldg int) {
 	pan := t.pan
 	np := len(pan) / (8 * d)
@@ -38,12 +39,12 @@ func dotsVector(x []float64, d, m int, t *centerTable, g []float64, ldg int) {
 	r := 0
 	for ; r+4 <= m; r += 4 {
 		for q := 0; q < np; q++ {
-			dots4x8(&x[r*d], d, d, &pan[q*8*d], &g[r*ldg+q*8], ldg)
+			simd.Dots4x8(&x[r*d], d, d, &pan[q*8*d], &g[r*ldg+q*8], ldg)
 		}
 	}
 	for ; r < m; r++ {
 		for q := 0; q < np; q++ {
-			dots1x8(&x[r*d], d, &pan[q*8*d], &g[r*ldg+q*8])
+			simd.Dots1x8(&x[r*d], d, &pan[q*8*d], &g[r*ldg+q*8])
 		}
 	}
 }

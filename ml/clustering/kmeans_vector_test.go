@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/gspark/gspark/ml/internal/simd"
 )
 
 // TestDotsVectorMatchesScalar compares the fused multiply-add kernels with
@@ -11,7 +13,7 @@ import (
 // four-row kernel, the one-row kernel or both, and center counts that fill
 // one panel, leave part of one empty or need several.
 func TestDotsVectorMatchesScalar(t *testing.T) {
-	if !haveFMA {
+	if !simd.Available {
 		t.Skip("no AVX2 and FMA on this machine")
 	}
 	r := rand.New(rand.NewPCG(3, 4))
