@@ -283,21 +283,56 @@ func (c *keyCol) equal(g uint32, i int) bool {
 	}
 }
 
-// add appends row i of the batch as a new group's key.
+// add appends row i of the batch as a new group's key. While a slice has
+// room (reserve gives the per-group ones the table's capacity) it is
+// appended to in place, which stores only its length: assigning a slice
+// returned by a call would store its pointer too, and every pointer store
+// into the heap costs a write barrier while the collector runs.
 func (c *keyCol) add(i int) {
-	c.null = exec.AppendLarge(c.null, c.bnull[i])
+	if len(c.null) < cap(c.null) {
+		c.null = append(c.null, c.bnull[i])
+	} else {
+		c.null = exec.AppendLarge(c.null, c.bnull[i])
+	}
 	switch c.kind {
 	case kindFixed:
-		c.vals = exec.AppendLarge(c.vals, c.bv[i])
+		if len(c.vals) < cap(c.vals) {
+			c.vals = append(c.vals, c.bv[i])
+		} else {
+			c.vals = exec.AppendLarge(c.vals, c.bv[i])
+		}
 	case kindDec128:
 		c.vals = exec.AppendLarge(c.vals, c.bv[2*i], c.bv[2*i+1])
 	default:
-		c.vals = exec.AppendLarge(c.vals, c.bv[i])
-		if !c.bnull[i] {
-			c.sdata = exec.AppendLarge(c.sdata, c.rowBytes(i)...)
+		if len(c.vals) < cap(c.vals) {
+			c.vals = append(c.vals, c.bv[i])
+		} else {
+			c.vals = exec.AppendLarge(c.vals, c.bv[i])
 		}
-		c.soffs = exec.AppendLarge(c.soffs, len(c.sdata))
+		if !c.bnull[i] {
+			b := c.rowBytes(i)
+			if len(c.sdata)+len(b) <= cap(c.sdata) {
+				c.sdata = append(c.sdata, b...)
+			} else {
+				c.sdata = appendDoubling(c.sdata, b)
+			}
+		}
+		if len(c.soffs) < cap(c.soffs) {
+			c.soffs = append(c.soffs, len(c.sdata))
+		} else {
+			c.soffs = exec.AppendLarge(c.soffs, len(c.sdata))
+		}
 	}
+}
+
+// appendDoubling is append(s, b...) for a full s, growing its capacity at
+// least twofold (through exec.MakeLargeCap, for its huge page hint): the
+// string bytes of a table's keys are one buffer that grows without bound,
+// and a smaller step copies and clears them many times over.
+func appendDoubling(s, b []byte) []byte {
+	t := exec.MakeLargeCap[byte](len(s), max(len(s)+len(b), 2*cap(s), 64))
+	copy(t, s)
+	return append(t, b...)
 }
 
 // table maps key tuples to dense group ids with open addressing.
