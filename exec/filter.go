@@ -3,10 +3,12 @@ package exec
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec/expr"
 	"github.com/gspark/gspark/exec/kernels"
@@ -86,7 +88,7 @@ func (s *filterStream) apply(b arrow.RecordBatch) (arrow.RecordBatch, error) {
 	if s.rows.conj == nil {
 		s.rows = newConjunctRows(s.f.pred)
 	}
-	kept, all, err := s.rows.eval(s.f.env, b)
+	kept, all, err := s.rows.eval(s.f.env, b, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -101,22 +103,48 @@ func (s *filterStream) apply(b arrow.RecordBatch) (arrow.RecordBatch, error) {
 // the rows the earlier ones kept: the rows still in are a bitmap narrowed
 // by each conjunct, and when at most half of a batch's rows are left before
 // a conjunct that is not cheap, they are copied out and the later
-// conjuncts run over the copy only.
+// conjuncts run over the copy only. A conjunct that expr.DictionaryColumn
+// accepts runs once per dictionary entry when the batch's source has the
+// column's dictionary codes.
 type conjunctRows struct {
 	conj []expr.Expr
-	idx  []int32
-	acc  []byte
+	// dictCol is, per conjunct, the column expr.DictionaryColumn reports
+	// (-1: none).
+	dictCol []int
+	idx     []int32
+	acc     []byte
+	// sel maps the rows of a copy to the rows of the input batch while the
+	// conjuncts run over a copy; coded holds codes gathered through it.
+	sel   []int32
+	coded []int32
+}
+
+// ColumnCodes gives the dictionary codes of a batch's string columns, when
+// its source decoded them from dictionary pages (a Parquet row group).
+type ColumnCodes interface {
+	// Codes returns the dictionary of column col's strings and every
+	// row's index into it (any index for a null row), or ok false.
+	Codes(col int) (dict arrow.Array, codes []int32, ok bool)
 }
 
 // newConjunctRows splits pred into its conjuncts, in evaluation order.
 func newConjunctRows(pred expr.Expr) conjunctRows {
-	return conjunctRows{conj: expr.OrderConjuncts(expr.Conjuncts(pred))}
+	r := conjunctRows{conj: expr.OrderConjuncts(expr.Conjuncts(pred))}
+	r.dictCol = make([]int, len(r.conj))
+	for k, c := range r.conj {
+		r.dictCol[k] = -1
+		if col, ok := expr.DictionaryColumn(c); ok {
+			r.dictCol[k] = col
+		}
+	}
+	return r
 }
 
 // eval returns the rows of b where every conjunct is true, as a batch kept
 // (b itself or a copy of some of its rows; the caller releases it) and,
 // unless all is true, the positions in kept of those rows (in r.idx).
-func (r *conjunctRows) eval(env *Env, b arrow.RecordBatch) (kept arrow.RecordBatch, all bool, err error) {
+// codes (nil: none) has the dictionary codes of b's columns.
+func (r *conjunctRows) eval(env *Env, b arrow.RecordBatch, codes ColumnCodes) (kept arrow.RecordBatch, all bool, err error) {
 	cur := b
 	cur.Retain()
 	defer func() {
@@ -125,9 +153,17 @@ func (r *conjunctRows) eval(env *Env, b arrow.RecordBatch) (kept arrow.RecordBat
 		}
 	}()
 	all = true
+	copied := false
 	for k, c := range r.conj {
 		n := int(cur.NumRows())
-		m, err := c.Eval(env.Mem, cur)
+		var m arrow.Array
+		coded := false
+		if codes != nil && r.dictCol[k] >= 0 {
+			m, coded, err = r.evalCoded(env, cur, copied, codes, r.dictCol[k], c)
+		}
+		if !coded && err == nil {
+			m, err = c.Eval(env.Mem, cur)
+		}
 		if err != nil {
 			return nil, false, err
 		}
@@ -160,9 +196,69 @@ func (r *conjunctRows) eval(env *Env, b arrow.RecordBatch) (kept arrow.RecordBat
 			}
 			cur.Release()
 			cur, all = t, true
+			// Row i of the copy is row sel[i] of b. idx ascends, so
+			// composing in place reads each entry before it is written.
+			if !copied {
+				r.sel = append(r.sel[:0], r.idx...)
+			} else {
+				for i, j := range r.idx {
+					r.sel[i] = r.sel[j]
+				}
+				r.sel = r.sel[:len(r.idx)]
+			}
+			copied = true
 		}
 	}
 	return cur, all, nil
+}
+
+// evalCoded evaluates conjunct c, which reads only string column col of
+// cur, with that column as a dictionary array built from codes: once per
+// dictionary entry. copied says that cur holds the rows r.sel of the batch
+// the codes belong to. It reports false when the column has no codes.
+func (r *conjunctRows) evalCoded(env *Env, cur arrow.RecordBatch, copied bool, codes ColumnCodes, col int, c expr.Expr) (arrow.Array, bool, error) {
+	if col >= int(cur.NumCols()) || cur.Column(col).DataType().ID() != arrow.STRING {
+		return nil, false, nil
+	}
+	dict, cs, ok := codes.Codes(col)
+	if !ok {
+		return nil, false, nil
+	}
+	n := int(cur.NumRows())
+	if copied {
+		if cap(r.coded) < n {
+			r.coded = make([]int32, n)
+		}
+		r.coded = r.coded[:n]
+		for i, j := range r.sel[:n] {
+			r.coded[i] = cs[j]
+		}
+		cs = r.coded
+	} else if len(cs) < n {
+		return nil, false, nil
+	}
+	plain := cur.Column(col).Data()
+	if plain.Offset() != 0 {
+		// The codes count rows from 0, the validity bitmap from the offset.
+		return nil, false, nil
+	}
+	idx := array.NewData(arrow.PrimitiveTypes.Int32, n,
+		[]*memory.Buffer{plain.Buffers()[0], memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(cs[:n]))},
+		nil, plain.NullN(), 0)
+	indices := array.MakeFromData(idx)
+	idx.Release()
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	da := array.NewDictionaryArray(dt, indices, dict)
+	indices.Release()
+	defer da.Release()
+	fields := slices.Clone(cur.Schema().Fields())
+	fields[col].Type = dt
+	cols := slices.Clone(cur.Columns())
+	cols[col] = da
+	batch := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
+	defer batch.Release()
+	m, err := c.Eval(env.Mem, batch)
+	return m, err == nil, err
 }
 
 func (s *filterStream) Close() error { return s.in.Close() }
@@ -196,10 +292,17 @@ func (s *ScanOutput) Done() bool { return s.limit >= 0 && s.emitted >= s.limit }
 // Shape consumes b and returns the output batch, or nil when no row of b is
 // produced.
 func (s *ScanOutput) Shape(b arrow.RecordBatch) (arrow.RecordBatch, error) {
+	return s.ShapeCoded(b, nil)
+}
+
+// ShapeCoded is Shape for a batch whose source has the dictionary codes of
+// its string columns (codes, until the source reads on; nil: none), which
+// the predicate's conjuncts over one string column use.
+func (s *ScanOutput) ShapeCoded(b arrow.RecordBatch, codes ColumnCodes) (arrow.RecordBatch, error) {
 	defer b.Release()
 	src, all := b, true
 	if s.pred != nil {
-		kept, every, err := s.rows.eval(s.env, b)
+		kept, every, err := s.rows.eval(s.env, b, codes)
 		if err != nil {
 			return nil, err
 		}

@@ -30,6 +30,29 @@ func evalDictBool(mem memory.Allocator, in arrow.Array, f func(arrow.Array) (arr
 	vals, valid := newBuf(mem, nb), newBuf(mem, nb)
 	vb, vd := vals.Bytes(), valid.Bytes()
 	idx := d.Indices()
+	if i32, ok := idx.(*array.Int32); ok && d.NullN() == 0 && rb.NullN() == 0 {
+		// Every row valid: one byte per entry, packed eight rows at a time.
+		tbl := make([]byte, rb.Len())
+		for j := range tbl {
+			if rb.Value(j) {
+				tbl[j] = 1
+			}
+		}
+		iv := i32.Int32Values()
+		i := 0
+		for ; i+8 <= n; i += 8 {
+			w := iv[i : i+8]
+			vb[i/8] = tbl[w[0]] | tbl[w[1]]<<1 | tbl[w[2]]<<2 | tbl[w[3]]<<3 |
+				tbl[w[4]]<<4 | tbl[w[5]]<<5 | tbl[w[6]]<<6 | tbl[w[7]]<<7
+		}
+		for ; i < n; i++ {
+			if tbl[iv[i]] != 0 {
+				bitutil.SetBit(vb, i)
+			}
+		}
+		valid.Release()
+		return makeArray(arrow.FixedWidthTypes.Boolean, n, 0, nil, vals), nil
+	}
 	if i32, ok := idx.(*array.Int32); ok {
 		iv := i32.Int32Values()
 		for i, j := range iv {

@@ -364,7 +364,11 @@ func (st *parquetStream) Next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err := st.out.Shape(exec.WithMetadata(b, st.md))
+		var codes exec.ColumnCodes
+		if r, ok := st.rg.(*parquet.RowGroupReader); ok {
+			codes = r
+		}
+		out, err := st.out.ShapeCoded(exec.WithMetadata(b, st.md), codes)
 		if err != nil || out != nil {
 			return out, err
 		}

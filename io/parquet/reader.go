@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -270,6 +271,17 @@ type colReader struct {
 	dictMaxLen int
 
 	boolVals []byte // per-batch 0/1 booleans before packing
+
+	// The dictionary codes of the last batch of a string column: codes[i]
+	// is row i's index into the dictionary of generation codesGen (0 for a
+	// null row), valid when codesOK (every value of the batch came from that
+	// one dictionary). dictArr is that dictionary as a String array, built
+	// on first use (dictArrGen: the generation it was built from).
+	codes      []int32
+	codesOK    bool
+	codesGen   int
+	dictArr    *array.String
+	dictArrGen int
 
 	// A vector column is decoded whole on its first read (vec) from the
 	// row group's leaf columns (vecRG, vecRows rows).
@@ -828,6 +840,11 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 		dat = dbuf.Buf()
 		return nil
 	}
+	if cap(cr.codes) < n {
+		cr.codes = make([]int32, n)
+	}
+	cr.codes = cr.codes[:n]
+	cr.codesOK, cr.codesGen = true, 0
 	nulls, filled := 0, 0
 	for filled < n {
 		if !cr.havePage || cr.rowPos >= cr.rows {
@@ -848,6 +865,7 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 		}
 		k := min(n-filled, cr.rows-cr.rowPos)
 		if cr.pageNulls == 0 && cr.idx == nil {
+			cr.codesOK = false
 			s, e := cr.boff[cr.valPos], cr.boff[cr.valPos+k]
 			if err := grow(int(e - s)); err != nil {
 				return nil, err
@@ -870,6 +888,8 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 			}
 			doff, ddata := cr.dictOff, cr.dictData
 			o := offs[filled+1 : filled+k+1]
+			cr.noteCodes()
+			copy(cr.codes[filled:filled+k], cr.idx[cr.valPos:cr.valPos+k])
 			for i, j := range cr.idx[cr.valPos : cr.valPos+k] {
 				s, e := doff[j], doff[j+1]
 				binary.LittleEndian.PutUint64(dat[dlen:dlen+8], binary.LittleEndian.Uint64(ddata[s:s+8]))
@@ -885,17 +905,25 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 			if cr.pageNulls != 0 {
 				defs = cr.defs[cr.rowPos : cr.rowPos+k]
 			}
+			if cr.idx == nil {
+				cr.codesOK = false
+			} else {
+				cr.noteCodes()
+			}
+			codes := cr.codes[filled : filled+k]
 			for i := 0; i < k; i++ {
 				if defs != nil && defs[i] == 0 {
 					bitutil.ClearBit(vb, filled+i)
 					nulls++
 					offs[filled+i+1] = int32(dlen)
+					codes[i] = 0
 					continue
 				}
 				j := cr.valPos
 				if cr.idx != nil {
 					j = int(cr.idx[j])
 				}
+				codes[i] = int32(j)
 				cr.valPos++
 				s, e := cr.boff[j], cr.boff[j+1]
 				l := int(e - s)
@@ -925,6 +953,50 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 	obuf.Release()
 	dbuf.Release()
 	return d, nil
+}
+
+// noteCodes records that the batch being read takes values from the
+// current dictionary: its codes stay valid while every page of the batch
+// indexes the same dictionary.
+func (cr *colReader) noteCodes() {
+	switch cr.codesGen {
+	case 0:
+		cr.codesGen = cr.dictGen
+	case cr.dictGen:
+	default:
+		cr.codesOK = false
+	}
+}
+
+// Codes returns, for column col of the batch Next last returned, the
+// dictionary its strings came from and each row's index into it (0 for a
+// null row). ok is false when the column is not a string column or some of
+// the batch's values were not dictionary-encoded. The codes are the
+// reader's and valid until the next call of Next or Close; the dictionary
+// is immutable and may be kept.
+func (r *RowGroupReader) Codes(col int) (dict arrow.Array, codes []int32, ok bool) {
+	if r.closed || col < 0 || col >= len(r.cols) {
+		return nil, nil, false
+	}
+	cr := r.cols[col]
+	if cr.c.kind != kBinary || cr.c.typ.ID() != arrow.STRING || !cr.codesOK || cr.codesGen == 0 ||
+		cr.codesGen != cr.dictGen || len(cr.codes) == 0 {
+		return nil, nil, false
+	}
+	if cr.dictArr == nil || cr.dictArrGen != cr.dictGen {
+		n := cr.dictLen
+		offs := make([]int32, n+1)
+		for i, o := range cr.dictOff[:n+1] {
+			offs[i] = int32(o)
+		}
+		data := slices.Clone(cr.dictData[:cr.dictOff[n]])
+		d := array.NewData(arrow.BinaryTypes.String, n,
+			[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offs)), memory.NewBufferBytes(data)}, nil, 0, 0)
+		cr.dictArr = array.NewStringData(d)
+		d.Release()
+		cr.dictArrGen = cr.dictGen
+	}
+	return cr.dictArr, cr.codes, true
 }
 
 // Bytes is the memory the decoding buffers kept in b take (their
@@ -964,7 +1036,7 @@ func (cr *colReader) bufferBytes() int64 {
 		return 0
 	}
 	n := int64(cap(cr.scratch) + cap(cr.rdata) + 4*cap(cr.roff) + cap(cr.dictFixed) + cap(cr.dictData) +
-		4*cap(cr.dictOff) + cap(cr.boolVals) + cap(cr.reps))
+		4*cap(cr.dictOff) + cap(cr.boolVals) + cap(cr.reps) + 4*cap(cr.codes))
 	p := cr.pages
 	if p == nil {
 		p = cr.spent
