@@ -117,6 +117,9 @@ type conjunctRows struct {
 	// conjuncts run over a copy; coded holds codes gathered through it.
 	sel   []int32
 	coded []int32
+	// coded1 holds, per column, an input schema and the same schema with
+	// that column dictionary-encoded.
+	coded1 map[int][2]*arrow.Schema
 }
 
 // ColumnCodes gives the dictionary codes of a batch's string columns, when
@@ -212,6 +215,39 @@ func (r *conjunctRows) eval(env *Env, b arrow.RecordBatch, codes ColumnCodes) (k
 	return cur, all, nil
 }
 
+// codedSchema returns src with column col of type dt, made once per
+// column while the batches' fields stay the same.
+func (r *conjunctRows) codedSchema(src *arrow.Schema, col int, dt arrow.DataType) *arrow.Schema {
+	if r.coded1 == nil {
+		r.coded1 = map[int][2]*arrow.Schema{}
+	}
+	if c, ok := r.coded1[col]; ok && sameFields(c[0], src) {
+		return c[1]
+	}
+	fields := slices.Clone(src.Fields())
+	fields[col].Type = dt
+	out := arrow.NewSchema(fields, nil)
+	r.coded1[col] = [2]*arrow.Schema{src, out}
+	return out
+}
+
+// sameFields reports whether a and b have the same field names and types.
+func sameFields(a, b *arrow.Schema) bool {
+	if a == b {
+		return true
+	}
+	if a.NumFields() != b.NumFields() {
+		return false
+	}
+	for i := range a.NumFields() {
+		fa, fb := a.Field(i), b.Field(i)
+		if fa.Name != fb.Name || fa.Nullable != fb.Nullable || !arrow.TypeEqual(fa.Type, fb.Type) {
+			return false
+		}
+	}
+	return true
+}
+
 // evalCoded evaluates conjunct c, which reads only string column col of
 // cur, with that column as a dictionary array built from codes: once per
 // dictionary entry. copied says that cur holds the rows r.sel of the batch
@@ -221,10 +257,12 @@ func (r *conjunctRows) evalCoded(env *Env, cur arrow.RecordBatch, copied bool, c
 		return nil, false, nil
 	}
 	dict, cs, ok := codes.Codes(col)
-	if !ok {
+	n := int(cur.NumRows())
+	if !ok || dict.Len() > n {
+		// A dictionary with more entries than the batch has rows costs
+		// more evaluated whole than the rows do.
 		return nil, false, nil
 	}
-	n := int(cur.NumRows())
 	if copied {
 		if cap(r.coded) < n {
 			r.coded = make([]int32, n)
@@ -251,11 +289,9 @@ func (r *conjunctRows) evalCoded(env *Env, cur arrow.RecordBatch, copied bool, c
 	da := array.NewDictionaryArray(dt, indices, dict)
 	indices.Release()
 	defer da.Release()
-	fields := slices.Clone(cur.Schema().Fields())
-	fields[col].Type = dt
 	cols := slices.Clone(cur.Columns())
 	cols[col] = da
-	batch := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
+	batch := array.NewRecordBatch(r.codedSchema(cur.Schema(), col, dt), cols, int64(n))
 	defer batch.Release()
 	m, err := c.Eval(env.Mem, batch)
 	return m, err == nil, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gspark/gspark/exec"
 	"github.com/gspark/gspark/exec/exectest"
@@ -143,5 +144,76 @@ func TestShapeCodedMatchesRows(t *testing.T) {
 	}
 	if usedCodes == 0 {
 		t.Fatal("the string conjuncts never asked for codes")
+	}
+}
+
+// countingAlloc adds up the bytes allocated through it.
+type countingAlloc struct {
+	memory.Allocator
+	bytes int
+}
+
+func (c *countingAlloc) Allocate(size int) []byte {
+	c.bytes += size
+	return c.Allocator.Allocate(size)
+}
+
+func (c *countingAlloc) Reallocate(size int, b []byte) []byte {
+	c.bytes += size
+	return c.Allocator.Reallocate(size, b)
+}
+
+// TestShapeCodedSkipsLargeDictionaries filters a batch of 100 rows whose
+// string column has a dictionary of 400,000 entries: evaluating the
+// conjunct once per entry would cost more than once per row (and allocate
+// a 50 KB answer per entry), so the rows are evaluated. The answer is
+// checked either way.
+func TestShapeCodedSkipsLargeDictionaries(t *testing.T) {
+	mem := &countingAlloc{Allocator: exectest.Alloc(t)}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	const entries, n = 400000, 100
+	db := array.NewStringBuilder(mem)
+	for i := 0; i < entries; i++ {
+		db.Append(fmt.Sprintf("k%d", i))
+	}
+	dict := db.NewArray()
+	db.Release()
+	defer dict.Release()
+	rows := make([][]any, n)
+	codes := make([]int32, n)
+	for i := range rows {
+		codes[i] = int32(i * 3999)
+		rows[i] = []any{fmt.Sprintf("k%d", codes[i])}
+	}
+	like, err := expr.Like(expr.Column(0, "s", arrow.BinaryTypes.String), "k1%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := exectest.Batch(mem, schema, rows)
+	so := exec.NewScanOutput(exec.NewEnv(mem), like, schema, []int{0}, -1)
+	before := mem.bytes
+	out, err := so.ShapeCoded(b, &fakeCodes{dicts: map[int]arrow.Array{0: dict}, codes: map[int][]int32{0: codes}, asked: map[int]int{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	allocated := mem.bytes - before
+	var got []string
+	if out != nil {
+		for i := 0; i < int(out.NumRows()); i++ {
+			got = append(got, out.Column(0).(*array.String).Value(i))
+		}
+		out.Release()
+	}
+	var want []string
+	for _, r := range rows {
+		if s := r[0].(string); strings.HasPrefix(s, "k1") {
+			want = append(want, s)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("kept %v, want %v", got, want)
+	}
+	if allocated > 20000 {
+		t.Fatalf("filtering 100 rows allocated %d bytes: the dictionary was evaluated whole", allocated)
 	}
 }
