@@ -18,10 +18,10 @@ import (
 // to rounding at exact ties). The per-center sums of the rows are kept
 // between passes and updated for the rows that change center only.
 //
-// Where the fused multiply-add kernels run (simd.Available), no bounds are kept:
-// every row is compared with every center, four rows by eight centers at a
-// time (kmeans_vector.go), which costs less than keeping and testing the
-// bounds.
+// Where the fused multiply-add kernels run (simd.Available), no bounds are
+// kept: every row is compared with every center, four rows by eight centers
+// at a time (kmeans_vector.go), which costs less than keeping and testing
+// the bounds.
 type lloyd struct {
 	blocks []*optim.Block
 	index  map[*optim.Block]int
@@ -83,7 +83,7 @@ func (l *lloyd) step(ctx context.Context, centers [][]float64) ([]float64, error
 		case ps.vector:
 			l.assignAll(ps.t, b, l.states[p], false)
 		case ps.first:
-			st := l.full(ps, b)
+			st := l.full(ps.t, b)
 			st.sums, st.counts = make([]float64, k*d+k), make([]int, k)
 			for i := 0; i < b.N; i++ {
 				st.add(int(st.assign[i]), b.W[i], b.Row(i), 1)
@@ -164,8 +164,7 @@ func (st *lloydState) add(c int, w float64, x []float64, sign int) {
 
 // full computes the assignments and bounds of every row of b from scratch,
 // a chunk of rows at a time through the blocked kernel.
-func (l *lloyd) full(ps *pass, b *optim.Block) *lloydState {
-	t := ps.t
+func (l *lloyd) full(t *centerTable, b *optim.Block) *lloydState {
 	st := &lloydState{assign: make([]int32, b.N), upper: make([]float64, b.N), lower: make([]float64, b.N), xn: make([]float64, b.N)}
 	k, d := t.k, t.d
 	g := make([]float64, rowChunk*k)
@@ -179,14 +178,6 @@ func (l *lloyd) full(ps *pass, b *optim.Block) *lloydState {
 		}
 	}
 	return st
-}
-
-// normLowerBound returns a lower bound on a row's distance to a center from
-// the norm form: dd = ‖c‖² − 2x·c and xn = ‖x‖², lowered by the form's
-// rounding error.
-func normLowerBound(dd, xn float64) float64 {
-	slack := 1e-12 * (xn + math.Abs(dd) + 1)
-	return math.Sqrt(math.Max(dd+xn-slack, 0))
 }
 
 // bounds sets row i's assignment and bounds from its dot products g with
@@ -217,7 +208,9 @@ func (l *lloyd) bounds(t *centerTable, st *lloydState, i int, x, g []float64, kn
 		st.lower[i] = math.Inf(1) // a single center
 		return
 	}
-	st.lower[i] = normLowerBound(b2, st.xn[i])
+	sq := b2 + st.xn[i]
+	slack := 1e-12 * (st.xn[i] + math.Abs(b2) + 1)
+	st.lower[i] = math.Sqrt(math.Max(sq-slack, 0))
 }
 
 // move returns how far each center of t moved since the last pass and the
@@ -233,15 +226,16 @@ func (l *lloyd) move(t *centerTable) ([]float64, float64) {
 	return move, maxMove
 }
 
-// halfGaps returns, for each center of t, half the distance to its
-// nearest other center.
+// halfGaps returns, for each center of t, half the distance to its nearest
+// other center.
 func halfGaps(t *centerTable) []float64 {
 	half := make([]float64, t.k)
 	for c := range half {
 		half[c] = math.Inf(1)
-		for o := 0; o < c; o++ {
-			g := math.Sqrt(sqDist(t.center(c), t.center(o))) / 2
-			half[c], half[o] = math.Min(half[c], g), math.Min(half[o], g)
+		for o := 0; o < t.k; o++ {
+			if o != c {
+				half[c] = math.Min(half[c], math.Sqrt(sqDist(t.center(c), t.center(o)))/2)
+			}
 		}
 	}
 	return half
