@@ -283,32 +283,16 @@ func (c *keyCol) equal(g uint32, i int) bool {
 	}
 }
 
-// add appends row i of the batch as a new group's key. While a slice has
-// room (reserve gives the per-group ones the table's capacity) it is
-// appended to in place, which stores only its length: assigning a slice
-// returned by a call would store its pointer too, and every pointer store
-// into the heap costs a write barrier while the collector runs.
+// add appends row i of the batch as a new group's key.
 func (c *keyCol) add(i int) {
-	if len(c.null) < cap(c.null) {
-		c.null = append(c.null, c.bnull[i])
-	} else {
-		c.null = exec.AppendLarge(c.null, c.bnull[i])
-	}
+	push(&c.null, c.bnull[i])
 	switch c.kind {
 	case kindFixed:
-		if len(c.vals) < cap(c.vals) {
-			c.vals = append(c.vals, c.bv[i])
-		} else {
-			c.vals = exec.AppendLarge(c.vals, c.bv[i])
-		}
+		push(&c.vals, c.bv[i])
 	case kindDec128:
 		c.vals = exec.AppendLarge(c.vals, c.bv[2*i], c.bv[2*i+1])
 	default:
-		if len(c.vals) < cap(c.vals) {
-			c.vals = append(c.vals, c.bv[i])
-		} else {
-			c.vals = exec.AppendLarge(c.vals, c.bv[i])
-		}
+		push(&c.vals, c.bv[i])
 		if !c.bnull[i] {
 			b := c.rowBytes(i)
 			if len(c.sdata)+len(b) <= cap(c.sdata) {
@@ -317,12 +301,21 @@ func (c *keyCol) add(i int) {
 				c.sdata = appendDoubling(c.sdata, b)
 			}
 		}
-		if len(c.soffs) < cap(c.soffs) {
-			c.soffs = append(c.soffs, len(c.sdata))
-		} else {
-			c.soffs = exec.AppendLarge(c.soffs, len(c.sdata))
-		}
+		push(&c.soffs, len(c.sdata))
 	}
+}
+
+// push appends v to *s. While the slice has room (reserve gives the
+// per-group ones the table's capacity) it is appended to in place, which
+// stores only its length: assigning a slice returned by a call would store
+// its pointer too, and every pointer store into the heap costs a write
+// barrier while the collector runs.
+func push[T any](s *[]T, v T) {
+	if len(*s) < cap(*s) {
+		*s = append(*s, v)
+		return
+	}
+	*s = exec.AppendLarge(*s, v)
 }
 
 // appendDoubling is append(s, b...) for a full s, growing its capacity at
