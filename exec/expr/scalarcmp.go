@@ -145,23 +145,79 @@ func (b *binaryExpr) compareScalar(mem memory.Allocator, a arrow.Array, op Binar
 }
 
 // cmpScalar sets bit i of out when the outcome of vs[i] vs v is in mask.
+// Each operator's mask gets a loop of one comparison per value (the
+// three-way outcome costs two comparisons and a shift); a negated operator
+// flips whole bytes.
 func cmpScalar[T ordered](vs []T, v T, out []byte, mask uint8) {
 	n := len(vs)
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		var w uint8
-		for j := 0; j < 8; j++ {
-			a := vs[i+j]
-			c := 1 + b2i(a > v) - b2i(a < v)
-			w |= (mask >> c & 1) << j
+	full := n &^ 7
+	switch mask {
+	case 1, 6: // <, >=
+		ltBits(vs[:full], v, out, flip(mask == 6))
+	case 4, 3: // >, <=
+		gtBits(vs[:full], v, out, flip(mask == 3))
+	case 2, 5: // =, <>
+		eqBits(vs[:full], v, out, flip(mask == 5))
+	default:
+		for i := 0; i < full; i += 8 {
+			var w uint8
+			for j := 0; j < 8; j++ {
+				a := vs[i+j]
+				c := 1 + b2i(a > v) - b2i(a < v)
+				w |= (mask >> c & 1) << j
+			}
+			out[i/8] = w
 		}
-		out[i/8] = w
 	}
-	for ; i < n; i++ {
+	for i := full; i < n; i++ {
 		a := vs[i]
 		c := 1 + b2i(a > v) - b2i(a < v)
 		if mask>>c&1 != 0 {
 			bitutil.SetBit(out, i)
 		}
+	}
+}
+
+// flip is the byte that negates eight packed outcomes when neg is true.
+func flip(neg bool) byte {
+	if neg {
+		return 0xff
+	}
+	return 0
+}
+
+// b2b is 1 for true (compiled to a flag set, no branch).
+func b2b(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ltBits packs vs[i] < v (xor inv) into out, 8 values per byte; len(vs)
+// is a multiple of 8.
+func ltBits[T ordered](vs []T, v T, out []byte, inv byte) {
+	for i := 0; i+8 <= len(vs); i += 8 {
+		w := vs[i : i+8 : i+8]
+		out[i>>3] = (b2b(w[0] < v) | b2b(w[1] < v)<<1 | b2b(w[2] < v)<<2 | b2b(w[3] < v)<<3 |
+			b2b(w[4] < v)<<4 | b2b(w[5] < v)<<5 | b2b(w[6] < v)<<6 | b2b(w[7] < v)<<7) ^ inv
+	}
+}
+
+// gtBits is ltBits for vs[i] > v.
+func gtBits[T ordered](vs []T, v T, out []byte, inv byte) {
+	for i := 0; i+8 <= len(vs); i += 8 {
+		w := vs[i : i+8 : i+8]
+		out[i>>3] = (b2b(w[0] > v) | b2b(w[1] > v)<<1 | b2b(w[2] > v)<<2 | b2b(w[3] > v)<<3 |
+			b2b(w[4] > v)<<4 | b2b(w[5] > v)<<5 | b2b(w[6] > v)<<6 | b2b(w[7] > v)<<7) ^ inv
+	}
+}
+
+// eqBits is ltBits for vs[i] == v.
+func eqBits[T ordered](vs []T, v T, out []byte, inv byte) {
+	for i := 0; i+8 <= len(vs); i += 8 {
+		w := vs[i : i+8 : i+8]
+		out[i>>3] = (b2b(w[0] == v) | b2b(w[1] == v)<<1 | b2b(w[2] == v)<<2 | b2b(w[3] == v)<<3 |
+			b2b(w[4] == v)<<4 | b2b(w[5] == v)<<5 | b2b(w[6] == v)<<6 | b2b(w[7] == v)<<7) ^ inv
 	}
 }
