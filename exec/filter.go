@@ -117,6 +117,9 @@ type conjunctRows struct {
 	// conjuncts run over a copy; coded holds codes gathered through it.
 	sel   []int32
 	coded []int32
+	// copied says that the batch eval last returned is a copy of the
+	// input's rows sel (not the input itself).
+	copied bool
 	// coded1 holds, per column, an input schema and the same schema with
 	// that column dictionary-encoded.
 	coded1 map[int][2]*arrow.Schema
@@ -156,13 +159,13 @@ func (r *conjunctRows) eval(env *Env, b arrow.RecordBatch, codes ColumnCodes) (k
 		}
 	}()
 	all = true
-	copied := false
+	r.copied = false
 	for k, c := range r.conj {
 		n := int(cur.NumRows())
 		var m arrow.Array
 		coded := false
 		if codes != nil && r.dictCol[k] >= 0 {
-			m, coded, err = r.evalCoded(env, cur, copied, codes, r.dictCol[k], c)
+			m, coded, err = r.evalCoded(env, cur, r.copied, codes, r.dictCol[k], c)
 		}
 		if !coded && err == nil {
 			m, err = c.Eval(env.Mem, cur)
@@ -201,7 +204,7 @@ func (r *conjunctRows) eval(env *Env, b arrow.RecordBatch, codes ColumnCodes) (k
 			cur, all = t, true
 			// Row i of the copy is row sel[i] of b. idx ascends, so
 			// composing in place reads each entry before it is written.
-			if !copied {
+			if !r.copied {
 				r.sel = append(r.sel[:0], r.idx...)
 			} else {
 				for i, j := range r.idx {
@@ -209,7 +212,7 @@ func (r *conjunctRows) eval(env *Env, b arrow.RecordBatch, codes ColumnCodes) (k
 				}
 				r.sel = r.sel[:len(r.idx)]
 			}
-			copied = true
+			r.copied = true
 		}
 	}
 	return cur, all, nil
@@ -310,6 +313,16 @@ type ScanOutput struct {
 	limit   int64
 	emitted int64
 	rows    conjunctRows
+
+	// For ShapeLazy (see DecodeLazily): the read batch's schema, which of
+	// its columns the predicate reads, that schema with the other columns
+	// as nulls (and the metadata it was last made with), and the kept
+	// rows' positions in the batch.
+	read     *arrow.Schema
+	predCol  []bool
+	predRead *arrow.Schema
+	predMD   *arrow.Metadata
+	pos      []int32
 }
 
 // NewScanOutput shapes batches into schema's columns cols (positions in the
@@ -357,9 +370,15 @@ func (s *ScanOutput) ShapeCoded(b arrow.RecordBatch, codes ColumnCodes) (arrow.R
 		}
 		out = taken
 	}
+	return s.emit(out), nil
+}
+
+// emit counts out against the limit, cutting it there, and returns it (nil
+// when it has no rows); it takes over out's reference.
+func (s *ScanOutput) emit(out arrow.RecordBatch) arrow.RecordBatch {
 	if out.NumRows() == 0 {
 		out.Release()
-		return nil, nil
+		return nil
 	}
 	if s.limit >= 0 && s.emitted+out.NumRows() > s.limit {
 		sl := out.NewSlice(0, s.limit-s.emitted)
@@ -367,5 +386,149 @@ func (s *ScanOutput) ShapeCoded(b arrow.RecordBatch, codes ColumnCodes) (arrow.R
 		out = sl
 	}
 	s.emitted += out.NumRows()
-	return out, nil
+	return out
+}
+
+// LazyColumns is a batch whose columns its source decodes on demand, each
+// at most once (a Parquet row group's reader between batches).
+type LazyColumns interface {
+	ColumnCodes
+	// Column decodes column col of the batch: every row (rows nil) or the
+	// rows at the ascending positions rows, in that order.
+	Column(col int, rows []int32) (arrow.Array, error)
+	// Selectable reports whether Column takes row positions for col;
+	// otherwise the column is decoded whole.
+	Selectable(col int) bool
+}
+
+// DecodeLazily readies ShapeLazy for batches of the columns of read, of
+// which the predicate reads those at positions predCols.
+func (s *ScanOutput) DecodeLazily(read *arrow.Schema, predCols []int) {
+	s.read = read
+	s.predCol = make([]bool, read.NumFields())
+	for _, c := range predCols {
+		s.predCol[c] = true
+	}
+	s.predRead, s.predMD = nil, nil
+}
+
+// Lazy reports whether ShapeLazy may be used (DecodeLazily was called and
+// there is a predicate: without one every column is decoded whole anyway).
+func (s *ScanOutput) Lazy() bool { return s.read != nil && s.pred != nil }
+
+// ShapeLazy is ShapeCoded for a batch of n rows whose columns src decodes
+// on demand, carrying schema metadata md (nil: none): the predicate's
+// columns are decoded whole and evaluated first, and the output columns the
+// predicate does not read are decoded only at the rows it keeps, so that
+// the other rows' values are neither copied out of their pages nor copied
+// again to drop them. Columns no one reads are not decoded at all.
+func (s *ScanOutput) ShapeLazy(n int, src LazyColumns, md *arrow.Metadata) (arrow.RecordBatch, error) {
+	if s.predRead == nil || s.predMD != md {
+		fields := slices.Clone(s.read.Fields())
+		for i := range fields {
+			if !s.predCol[i] {
+				fields[i] = arrow.Field{Name: fields[i].Name, Type: arrow.Null, Nullable: true}
+			}
+		}
+		s.predRead, s.predMD = arrow.NewSchema(fields, md), md
+	}
+	cols := make([]arrow.Array, len(s.predCol))
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for i, p := range s.predCol {
+		if !p {
+			cols[i] = array.NewNull(n)
+			continue
+		}
+		a, err := src.Column(i, nil)
+		if err != nil {
+			return nil, err
+		}
+		cols[i] = a
+	}
+	b := array.NewRecordBatch(s.predRead, cols, int64(n))
+	defer b.Release()
+	kept, all, err := s.rows.eval(s.env, b, src)
+	if err != nil {
+		return nil, err
+	}
+	defer kept.Release()
+	if !all && len(s.rows.idx) == 0 {
+		return nil, nil
+	}
+	// pos: the kept rows' positions in the batch (nil: every row).
+	var pos []int32
+	switch {
+	case s.rows.copied && all:
+		pos = s.rows.sel
+	case s.rows.copied:
+		s.pos = s.pos[:0]
+		for _, j := range s.rows.idx {
+			s.pos = append(s.pos, s.rows.sel[j])
+		}
+		pos = s.pos
+	case !all:
+		pos = s.rows.idx
+	}
+	rows := n
+	if pos != nil {
+		rows = len(pos)
+	}
+	late := make([]arrow.Array, len(s.predCol)) // output columns decoded here, by read column
+	defer func() {
+		for _, c := range late {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	out := make([]arrow.Array, len(s.cols))
+	defer func() {
+		for _, c := range out {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for k, c := range s.cols {
+		var a arrow.Array
+		switch {
+		case s.predCol[c] && all:
+			a = kept.Column(c)
+			a.Retain()
+		case s.predCol[c]:
+			if a, err = kernels.Take(s.env.Mem, kept.Column(c), s.rows.idx); err != nil {
+				return nil, err
+			}
+		default:
+			if late[c] == nil {
+				if late[c], err = s.decodeAt(src, c, pos); err != nil {
+					return nil, err
+				}
+			}
+			a = late[c]
+			a.Retain()
+		}
+		out[k] = a
+	}
+	ob := newBatch(s.schema, out, int64(rows))
+	return s.emit(WithMetadata(ob, md)), nil
+}
+
+// decodeAt decodes column col of src at positions pos (nil: every row).
+func (s *ScanOutput) decodeAt(src LazyColumns, col int, pos []int32) (arrow.Array, error) {
+	if pos == nil || src.Selectable(col) {
+		return src.Column(col, pos)
+	}
+	whole, err := src.Column(col, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer whole.Release()
+	return kernels.Take(s.env.Mem, whole, pos)
 }

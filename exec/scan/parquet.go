@@ -59,6 +59,10 @@ type ParquetSpec struct {
 	// Predicate, if not nil, is evaluated over the read columns and keeps
 	// only the rows where it is true.
 	Predicate expr.Expr
+	// PredicateColumns are the positions within ReadColumns that Predicate
+	// reads (nil: not known). When known, a row group's other columns are
+	// decoded only at the rows the predicate keeps.
+	PredicateColumns []int
 	// Output lists the positions within ReadColumns the scan produces.
 	Output []int
 	// Limit, when ≥ 0, bounds the rows each partition produces.
@@ -245,6 +249,9 @@ func (s *Parquet) Execute(ctx context.Context, p int) (exec.Stream, error) {
 		return nil, err
 	}
 	out := exec.NewScanOutput(s.env, s.spec.Predicate, s.out, s.spec.Output, s.spec.Limit)
+	if s.spec.PredicateColumns != nil {
+		out.DecodeLazily(s.read, s.spec.PredicateColumns)
+	}
 	return &parquetStream{s: s, ctx: ctx, units: s.parts[p], openFile: -1, out: out, held: exec.NewHeld(s.env.Budget)}, nil
 }
 
@@ -348,6 +355,26 @@ func (st *parquetStream) Next() (arrow.RecordBatch, error) {
 			st.finished = false
 			if err := st.openUnit(u); err != nil {
 				return nil, err
+			}
+			continue
+		}
+		if r, ok := st.rg.(*parquet.RowGroupReader); ok && st.out.Lazy() {
+			n, err := r.NextRows()
+			st.countBuffers()
+			if errors.Is(err, io.EOF) {
+				cerr := st.rg.Close()
+				st.rg = nil
+				if cerr != nil {
+					return nil, cerr
+				}
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out, err := st.out.ShapeLazy(n, r, st.md)
+			if err != nil || out != nil {
+				return out, err
 			}
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -300,5 +301,57 @@ func TestParquetScanCountsDecodeBuffers(t *testing.T) {
 	}
 	if used := budget.Used(); used != 0 {
 		t.Errorf("%d bytes still counted after the scan was closed", used)
+	}
+}
+
+// TestParquetScanLazyAgrees scans with the predicate's columns named
+// (PredicateColumns: the other output columns decoded only at the kept
+// rows) and without, for predicates on the integer column, on the string
+// column (with nulls, through its dictionary codes) and on both, and
+// checks that both give the same rows.
+func TestParquetScanLazyAgrees(t *testing.T) {
+	data := writeFile(t, 5000, 1200)
+	id := expr.Column(0, "id", arrow.PrimitiveTypes.Int64)
+	name := expr.Column(1, "name", arrow.BinaryTypes.String)
+	lit := func(v any, dt arrow.DataType) expr.Expr {
+		e, err := expr.Literal(v, dt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	bin := func(op expr.BinaryOp, l, r expr.Expr) expr.Expr {
+		e, err := expr.Binary(op, l, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	byID := bin(expr.Lt, id, lit(int64(1777), arrow.PrimitiveTypes.Int64))
+	byName := bin(expr.NotEq, name, lit("c", arrow.BinaryTypes.String))
+	for _, c := range []struct {
+		pred     expr.Expr
+		predCols []int
+	}{
+		{byID, []int{0}},
+		{byName, []int{1}},
+		{bin(expr.And, byID, byName), []int{0, 1}},
+	} {
+		for _, output := range [][]int{{1, 0}, {1}, {0}} {
+			var got [2][][]any
+			for k, predCols := range [][]int{nil, c.predCols} {
+				mem := exectest.Alloc(t)
+				env := exec.NewEnv(mem)
+				env.BatchSize = 500
+				s := scan.NewParquet(env, scan.ParquetSpec{
+					Files: []scan.ParquetInput{input(t, data, &opened{})}, Schema: testSchema, ReadColumns: []int{0, 1},
+					Predicate: c.pred, PredicateColumns: predCols, Output: output, Limit: -1, Partitions: 2,
+				})
+				got[k] = exectest.Rows(t, s)
+			}
+			if len(got[0]) == 0 || fmt.Sprint(got[0]) != fmt.Sprint(got[1]) {
+				t.Fatalf("%s output %v: %d rows decoding lazily, %d whole, or they differ", c.pred, output, len(got[1]), len(got[0]))
+			}
+		}
 	}
 }

@@ -81,6 +81,12 @@ type RowGroupReader struct {
 	closed    bool
 	err       error    // sticky: columns are out of step after a failed batch
 	reuse     *Buffers // takes the decoding buffers back on Close (nil: dropped)
+
+	// The batch NextRows began: its rows (0: none) and, per column,
+	// whether Column decoded it (the others are skipped when the next
+	// batch begins).
+	batchN    int
+	batchRead []bool
 }
 
 // ReadRowGroup starts decoding row group rg, returning a reader of batches
@@ -174,48 +180,137 @@ func (r *RowGroupReader) Schema() *arrow.Schema { return r.schema }
 // Next returns the next batch, or io.EOF after the last one. The caller owns
 // (and must release) each batch; batches share no buffers.
 func (r *RowGroupReader) Next() (b arrow.RecordBatch, err error) {
-	if r.err != nil {
-		return nil, r.err
+	n, err := r.NextRows()
+	if err != nil {
+		return nil, err
 	}
-	if r.closed || r.remaining <= 0 {
-		return nil, io.EOF
-	}
-	if err := r.ctx.Err(); err != nil {
-		return nil, r.wrap(nil, err)
-	}
-	n := int(min(int64(r.batchSize), r.remaining))
 	arrs := make([]arrow.Array, 0, len(r.cols))
 	defer func() {
-		if p := recover(); p != nil {
-			err = r.wrap(nil, fmt.Errorf("corrupt file: %v", p))
-		}
-		if err != nil {
-			for _, a := range arrs {
-				a.Release()
-			}
-			b = nil
-			r.err = err
+		for _, a := range arrs {
+			a.Release()
 		}
 	}()
-	for _, cr := range r.cols {
-		// Between columns too: a column's dictionary and first page can
-		// take a while to decode, and a wide batch has many of them.
-		if err := r.ctx.Err(); err != nil {
-			return nil, r.wrap(cr, err)
-		}
-		a, err := cr.read(r.ctx, r.mem, n)
+	for i := range r.cols {
+		a, err := r.Column(i, nil)
 		if err != nil {
-			return nil, r.wrap(cr, err)
+			return nil, err
 		}
 		arrs = append(arrs, a)
 	}
-	b = array.NewRecordBatch(r.schema, arrs, int64(n))
-	for _, a := range arrs {
-		a.Release()
+	return array.NewRecordBatch(r.schema, arrs, int64(n)), nil
+}
+
+// NextRows begins the next batch and returns its number of rows, or io.EOF
+// after the last batch. Its columns are then decoded one at a time by
+// Column; a column Column was not asked for is skipped (its values are not
+// copied out) when the next batch begins. This lets a caller decode the
+// columns of a filter first and the others only at the rows it keeps.
+func (r *RowGroupReader) NextRows() (n int, err error) {
+	if r.err != nil {
+		return 0, r.err
 	}
-	arrs = arrs[:0]
+	if r.closed {
+		return 0, io.EOF
+	}
+	if err := r.skipUnread(); err != nil {
+		r.err = err
+		return 0, err
+	}
+	if r.remaining <= 0 {
+		return 0, io.EOF
+	}
+	if err := r.ctx.Err(); err != nil {
+		return 0, r.wrap(nil, err)
+	}
+	n = int(min(int64(r.batchSize), r.remaining))
 	r.remaining -= int64(n)
-	return b, nil
+	r.batchN = n
+	if len(r.batchRead) != len(r.cols) {
+		r.batchRead = make([]bool, len(r.cols))
+	}
+	clear(r.batchRead)
+	return n, nil
+}
+
+// skipUnread moves the columns the current batch did not decode past it.
+func (r *RowGroupReader) skipUnread() (err error) {
+	n := r.batchN
+	r.batchN = 0
+	if n == 0 {
+		return nil
+	}
+	var cur *colReader
+	defer func() {
+		if p := recover(); p != nil {
+			err = r.wrap(cur, fmt.Errorf("corrupt file: %v", p))
+		}
+	}()
+	for i, cr := range r.cols {
+		if r.batchRead[i] {
+			continue
+		}
+		cur = cr
+		if err := r.ctx.Err(); err != nil {
+			return r.wrap(cr, err)
+		}
+		if err := cr.skip(r.ctx, r.mem, n); err != nil {
+			return r.wrap(cr, err)
+		}
+	}
+	return nil
+}
+
+// Column decodes column col (a position among the selected columns) of
+// the batch NextRows began: every row when sel is nil, else only the rows
+// at positions sel (ascending, each in [0, rows)), in that order. Each
+// column of a batch is decoded at most once. The caller owns the array.
+func (r *RowGroupReader) Column(col int, sel []int32) (a arrow.Array, err error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.closed {
+		return nil, errors.New("read: reader closed")
+	}
+	if col < 0 || col >= len(r.cols) {
+		return nil, fmt.Errorf("read %s: column position %d out of range [0,%d)", r.f.name, col, len(r.cols))
+	}
+	if r.batchN == 0 || r.batchRead[col] {
+		return nil, fmt.Errorf("read %s: column %s: no batch begun, or the column already decoded", r.f.name, r.cols[col].c.name)
+	}
+	cr := r.cols[col]
+	prev := int32(-1)
+	for _, s := range sel {
+		if s <= prev || int(s) >= r.batchN {
+			return nil, fmt.Errorf("read %s: column %s: row positions not ascending in [0,%d)", r.f.name, cr.c.name, r.batchN)
+		}
+		prev = s
+	}
+	if sel != nil && !cr.flat() {
+		return nil, fmt.Errorf("read %s: column %s: nested and vector columns are decoded whole", r.f.name, cr.c.name)
+	}
+	r.batchRead[col] = true
+	defer func() {
+		if p := recover(); p != nil {
+			a, err = nil, r.wrap(cr, fmt.Errorf("corrupt file: %v", p))
+		}
+		if err != nil {
+			r.err = err
+		}
+	}()
+	if err := r.ctx.Err(); err != nil {
+		return nil, r.wrap(cr, err)
+	}
+	a, err = cr.read(r.ctx, r.mem, r.batchN, sel)
+	if err != nil {
+		return nil, r.wrap(cr, err)
+	}
+	return a, nil
+}
+
+// Selectable reports whether Column decodes column col at chosen rows
+// (flat columns) rather than only whole (nested and vector columns).
+func (r *RowGroupReader) Selectable(col int) bool {
+	return col >= 0 && col < len(r.cols) && r.cols[col].flat()
 }
 
 func (r *RowGroupReader) wrap(cr *colReader, err error) error {
@@ -298,6 +393,51 @@ type colReader struct {
 	reps []byte // repetition levels of the current page (nested leaves)
 
 	spent *chunkPages // a closed reader's pages, kept in Buffers for their buffers
+}
+
+// flat reports whether the column is decoded page by page (not a nested
+// or vector column, which is decoded whole on its first read).
+func (cr *colReader) flat() bool { return cr.c.nest == nil && cr.c.vec == nil }
+
+// skip moves past the next n rows without copying their values out.
+func (cr *colReader) skip(ctx context.Context, mem memory.Allocator, n int) error {
+	cr.codesOK = false
+	if !cr.flat() {
+		a, err := cr.read(ctx, mem, n, nil)
+		if err != nil {
+			return err
+		}
+		a.Release()
+		return nil
+	}
+	for done := 0; done < n; {
+		if !cr.havePage || cr.rowPos >= cr.rows {
+			if err := cr.nextPage(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		k := min(n-done, cr.rows-cr.rowPos)
+		cr.valPos += cr.present(k)
+		cr.rowPos += k
+		done += k
+	}
+	return nil
+}
+
+// present is the number of non-null values among the next k rows of the
+// current page.
+func (cr *colReader) present(k int) int {
+	if cr.pageNulls == 0 {
+		return k
+	}
+	c := 0
+	for _, d := range cr.defs[cr.rowPos : cr.rowPos+k] {
+		if d != 0 {
+			c++
+		}
+	}
+	return c
 }
 
 func (cr *colReader) close() {
@@ -614,8 +754,10 @@ func as[T any](b []byte) []T {
 	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/sz)
 }
 
-// read decodes the next n rows of the column into a new Arrow array.
-func (cr *colReader) read(ctx context.Context, mem memory.Allocator, n int) (arr arrow.Array, err error) {
+// read decodes the next n rows of the column into a new Arrow array: all
+// of them (sel nil), or those at the ascending positions sel of a flat
+// column.
+func (cr *colReader) read(ctx context.Context, mem memory.Allocator, n int, sel []int32) (arr arrow.Array, err error) {
 	if cr.c.nest != nil {
 		if cr.nest == nil {
 			if cr.nestF == nil {
@@ -648,14 +790,23 @@ func (cr *colReader) read(ctx context.Context, mem memory.Allocator, n int) (arr
 			valid.Release()
 		}
 	}()
+	m := n
+	if sel != nil {
+		m = len(sel)
+	}
 	if cr.c.optional {
 		valid = memory.NewResizableBuffer(mem)
-		valid.Resize(int(bitutil.BytesForBits(int64(n))))
+		valid.Resize(int(bitutil.BytesForBits(int64(m))))
 	}
 	var data arrow.ArrayData
-	if cr.c.kind == kBinary {
+	switch {
+	case sel != nil && cr.c.kind == kBinary:
+		data, err = cr.readBinarySel(ctx, mem, valid, n, sel)
+	case sel != nil:
+		data, err = cr.readFixedSel(ctx, mem, valid, n, sel)
+	case cr.c.kind == kBinary:
 		data, err = cr.readBinary(ctx, mem, valid, n)
-	} else {
+	default:
 		data, err = cr.readFixed(ctx, mem, valid, n)
 	}
 	if err != nil {
@@ -807,6 +958,292 @@ func scatter[T any](dst, src []T, idx []int32, vpos int, defs, valid []byte, off
 		}
 	}
 	return vpos, nulls
+}
+
+// readFixedSel is readFixed keeping only the rows at positions sel of the
+// next n: the values of the other rows are passed over, not copied.
+func (cr *colReader) readFixedSel(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int, sel []int32) (arrow.ArrayData, error) {
+	k := cr.c.kind
+	ow := k.outWidth()
+	m := len(sel)
+	vbuf := memory.NewResizableBuffer(mem)
+	ok := false
+	defer func() {
+		if !ok {
+			vbuf.Release()
+		}
+	}()
+	var out []byte
+	if k == kBool {
+		vbuf.Resize(int(bitutil.BytesForBits(int64(m))))
+		if cap(cr.boolVals) < m {
+			cr.boolVals = make([]byte, m)
+		}
+		out = cr.boolVals[:m]
+	} else {
+		vbuf.Resize(m * ow)
+		out = vbuf.Bytes()
+	}
+	vb := cr.validBytes(valid)
+	nulls, filled, si := 0, 0, 0
+	for filled < n {
+		if !cr.havePage || cr.rowPos >= cr.rows {
+			if err := cr.nextPage(ctx); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		k := min(n-filled, cr.rows-cr.rowPos)
+		sj := si
+		for sj < m && int(sel[sj]) < filled+k {
+			sj++
+		}
+		if sj > si {
+			dst := out[si*ow : sj*ow]
+			if cr.pageNulls == 0 {
+				pickW(ow, dst, cr.fixed, cr.idx, cr.valPos-filled, sel[si:sj])
+				if vb != nil {
+					bitutil.SetBitsTo(vb, int64(si), int64(sj-si), true)
+				}
+			} else {
+				nulls += pickNullsW(ow, dst, cr.fixed, cr.idx, cr.valPos, cr.defs[cr.rowPos:cr.rowPos+k], filled, sel[si:sj], vb, si)
+			}
+		}
+		cr.valPos += cr.present(k)
+		cr.rowPos += k
+		filled += k
+		si = sj
+	}
+	if k == kBool {
+		bits := vbuf.Bytes()
+		clear(bits)
+		for i, v := range out {
+			if v != 0 {
+				bitutil.SetBit(bits, i)
+			}
+		}
+	}
+	ok = true
+	var vv *memory.Buffer
+	if nulls > 0 {
+		vv = valid
+	}
+	var d arrow.ArrayData = array.NewData(cr.c.typ, m, []*memory.Buffer{vv, vbuf}, nil, nulls, 0)
+	vbuf.Release()
+	return d, nil
+}
+
+func pickW(ow int, dst, src []byte, idx []int32, base int, rows []int32) {
+	switch ow {
+	case 1:
+		pickRows(dst, src, idx, base, rows)
+	case 2:
+		pickRows(as[uint16](dst), as[uint16](src), idx, base, rows)
+	case 4:
+		pickRows(as[uint32](dst), as[uint32](src), idx, base, rows)
+	case 8:
+		pickRows(as[uint64](dst), as[uint64](src), idx, base, rows)
+	case 16:
+		pickRows(as[[2]uint64](dst), as[[2]uint64](src), idx, base, rows)
+	}
+}
+
+// pickRows copies the values of rows (batch positions) of a page without
+// nulls: row r's value is src[base+r], or src[idx[base+r]] through a
+// dictionary.
+func pickRows[T any](dst, src []T, idx []int32, base int, rows []int32) {
+	dst = dst[:len(rows)]
+	if idx == nil {
+		for i, r := range rows {
+			dst[i] = src[base+int(r)]
+		}
+		return
+	}
+	for i, r := range rows {
+		dst[i] = src[idx[base+int(r)]]
+	}
+}
+
+func pickNullsW(ow int, dst, src []byte, idx []int32, vpos int, defs []byte, first int, rows []int32, valid []byte, off int) int {
+	switch ow {
+	case 1:
+		return pickNulls(dst, src, idx, vpos, defs, first, rows, valid, off)
+	case 2:
+		return pickNulls(as[uint16](dst), as[uint16](src), idx, vpos, defs, first, rows, valid, off)
+	case 4:
+		return pickNulls(as[uint32](dst), as[uint32](src), idx, vpos, defs, first, rows, valid, off)
+	case 8:
+		return pickNulls(as[uint64](dst), as[uint64](src), idx, vpos, defs, first, rows, valid, off)
+	default:
+		return pickNulls(as[[2]uint64](dst), as[[2]uint64](src), idx, vpos, defs, first, rows, valid, off)
+	}
+}
+
+// pickNulls is pickRows on a page with nulls: defs are the definition levels
+// of the page's rows from batch position first, whose first value is
+// vpos; output slot i's validity is bit off+i of valid. It returns the
+// nulls picked.
+func pickNulls[T any](dst, src []T, idx []int32, vpos int, defs []byte, first int, rows []int32, valid []byte, off int) int {
+	var zero T
+	nulls, walked := 0, 0
+	dst = dst[:len(rows)]
+	for i, r := range rows {
+		for at := int(r) - first; walked < at; walked++ {
+			if defs[walked] != 0 {
+				vpos++
+			}
+		}
+		if defs[walked] == 0 {
+			dst[i] = zero
+			bitutil.ClearBit(valid, off+i)
+			nulls++
+			continue
+		}
+		j := vpos
+		if idx != nil {
+			j = int(idx[vpos])
+		}
+		dst[i] = src[j]
+		bitutil.SetBit(valid, off+i)
+	}
+	return nulls
+}
+
+// readBinarySel is readBinary keeping only the rows at positions sel of
+// the next n: the strings of the other rows are not copied.
+func (cr *colReader) readBinarySel(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int, sel []int32) (arrow.ArrayData, error) {
+	m := len(sel)
+	obuf := memory.NewResizableBuffer(mem)
+	dbuf := memory.NewResizableBuffer(mem)
+	ok := false
+	defer func() {
+		if !ok {
+			obuf.Release()
+			dbuf.Release()
+		}
+	}()
+	obuf.Resize((m + 1) * 4)
+	offs := as[int32](obuf.Bytes())[:m+1]
+	offs[0] = 0
+	vb := cr.validBytes(valid)
+	var dat []byte // full capacity of dbuf
+	dlen := 0
+	grow := func(need int) error {
+		if dlen+need <= len(dat) {
+			return nil
+		}
+		c := max(2*len(dat), dlen+need, 256)
+		if c > math.MaxInt32 {
+			if dlen+need > math.MaxInt32 {
+				return errors.New("batch string data exceeds 2 GiB")
+			}
+			c = math.MaxInt32
+		}
+		dbuf.Reserve(c)
+		dat = dbuf.Buf()
+		return nil
+	}
+	cr.codesOK = false
+	nulls, filled, si := 0, 0, 0
+	for filled < n {
+		if !cr.havePage || cr.rowPos >= cr.rows {
+			if err := cr.nextPage(ctx); err != nil {
+				return nil, err
+			}
+			if len(dat) == 0 && cr.rows > 0 {
+				// Size the first allocation from the source's average width.
+				avg := 8
+				if cnt := len(cr.boff) - 1; cnt > 0 {
+					avg = int(cr.boff[cnt]-cr.boff[0])/cnt + 1
+				}
+				if err := grow(avg * m); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		k := min(n-filled, cr.rows-cr.rowPos)
+		sj := si
+		for sj < m && int(sel[sj]) < filled+k {
+			sj++
+		}
+		rows := sel[si:sj]
+		switch {
+		case len(rows) == 0:
+		case cr.pageNulls == 0 && cr.idx != nil && cr.dictMaxLen <= 8:
+			// Dictionary of short values: fixed 8-byte moves (the
+			// dictionary data is padded by 8 bytes).
+			if err := grow(len(rows)*cr.dictMaxLen + 8); err != nil {
+				return nil, err
+			}
+			doff, ddata := cr.dictOff, cr.dictData
+			idx, base := cr.idx, cr.valPos-filled
+			o := offs[si+1 : sj+1]
+			for i, r := range rows {
+				j := idx[base+int(r)]
+				s, e := doff[j], doff[j+1]
+				binary.LittleEndian.PutUint64(dat[dlen:dlen+8], binary.LittleEndian.Uint64(ddata[s:s+8]))
+				dlen += int(e - s)
+				o[i] = int32(dlen)
+			}
+			if vb != nil {
+				bitutil.SetBitsTo(vb, int64(si), int64(len(rows)), true)
+			}
+		default:
+			vpos, walked := cr.valPos, 0
+			var defs []byte
+			if cr.pageNulls != 0 {
+				defs = cr.defs[cr.rowPos : cr.rowPos+k]
+			}
+			for i, r := range rows {
+				at := int(r) - filled
+				if defs == nil {
+					vpos, walked = cr.valPos+at, at
+				} else {
+					for ; walked < at; walked++ {
+						if defs[walked] != 0 {
+							vpos++
+						}
+					}
+					if defs[walked] == 0 {
+						bitutil.ClearBit(vb, si+i)
+						nulls++
+						offs[si+i+1] = int32(dlen)
+						continue
+					}
+				}
+				j := vpos
+				if cr.idx != nil {
+					j = int(cr.idx[j])
+				}
+				s, e := cr.boff[j], cr.boff[j+1]
+				l := int(e - s)
+				if err := grow(l); err != nil {
+					return nil, err
+				}
+				copy(dat[dlen:dlen+l], cr.bdata[s:e])
+				dlen += l
+				offs[si+i+1] = int32(dlen)
+				if vb != nil {
+					bitutil.SetBit(vb, si+i)
+				}
+			}
+		}
+		cr.valPos += cr.present(k)
+		cr.rowPos += k
+		filled += k
+		si = sj
+	}
+	dbuf.ResizeNoShrink(dlen)
+	ok = true
+	var vv *memory.Buffer
+	if nulls > 0 {
+		vv = valid
+	}
+	var d arrow.ArrayData = array.NewData(cr.c.typ, m, []*memory.Buffer{vv, obuf, dbuf}, nil, nulls, 0)
+	obuf.Release()
+	dbuf.Release()
+	return d, nil
 }
 
 func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int) (arrow.ArrayData, error) {

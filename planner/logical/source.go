@@ -28,6 +28,10 @@ type ScanRequest struct {
 	// Predicate, if not nil, is evaluated over the read columns: only rows
 	// where it is true are produced.
 	Predicate expr.Expr
+	// PredicateColumns are the positions within ReadColumns that Predicate
+	// reads (nil: not known), so that a source may decode the other
+	// columns only at the rows the predicate keeps.
+	PredicateColumns []int
 	// Output lists the positions within ReadColumns to produce.
 	Output []int
 	// Limit, when ≥ 0, is the most rows any partition needs to produce.

@@ -283,6 +283,18 @@ func (pp *PhysicalPlanner) planScan(s *logical.Scan) (physical, error) {
 		}
 		req.Predicate = pred
 		req.Filters = sourceFilters(s.Filters)
+		refs := map[int64]bool{}
+		for _, f := range s.Filters {
+			for id := range logical.References(f) {
+				refs[id] = true
+			}
+		}
+		req.PredicateColumns = []int{}
+		for i, a := range readAttrs {
+			if refs[a.ID] {
+				req.PredicateColumns = append(req.PredicateColumns, i)
+			}
+		}
 	}
 	op, err := s.Source.Operator(pp.Env, req)
 	if err != nil {

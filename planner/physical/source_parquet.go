@@ -169,5 +169,7 @@ func (s *ParquetSource) Operator(env *exec.Env, req logical.ScanRequest) (exec.O
 		Output:      req.Output,
 		Limit:       req.Limit,
 		Partitions:  req.Partitions,
+
+		PredicateColumns: req.PredicateColumns,
 	}), nil
 }
