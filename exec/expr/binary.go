@@ -259,25 +259,55 @@ type ordered interface {
 }
 
 // cmpOrdered sets bit i of out when the outcome of l[i] vs r[i] is in mask.
+// As cmpScalar, each operator's mask gets a loop of one comparison per
+// value (> and <= swap the operands of < and >=).
 func cmpOrdered[T ordered](l, r []T, out []byte, mask uint8) {
 	n := len(l)
 	r = r[:n]
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		var v uint8
-		for j := 0; j < 8; j++ {
-			a, b := l[i+j], r[i+j]
-			c := 1 + b2i(a > b) - b2i(a < b)
-			v |= (mask >> c & 1) << j
+	full := n &^ 7
+	switch mask {
+	case 1, 6: // <, >=
+		ltPairs(l[:full], r[:full], out, flip(mask == 6))
+	case 4, 3: // >, <=
+		ltPairs(r[:full], l[:full], out, flip(mask == 3))
+	case 2, 5: // =, <>
+		eqPairs(l[:full], r[:full], out, flip(mask == 5))
+	default:
+		for i := 0; i < full; i += 8 {
+			var v uint8
+			for j := 0; j < 8; j++ {
+				a, b := l[i+j], r[i+j]
+				c := 1 + b2i(a > b) - b2i(a < b)
+				v |= (mask >> c & 1) << j
+			}
+			out[i/8] = v
 		}
-		out[i/8] = v
 	}
-	for ; i < n; i++ {
+	for i := full; i < n; i++ {
 		a, b := l[i], r[i]
 		c := 1 + b2i(a > b) - b2i(a < b)
 		if mask>>c&1 != 0 {
 			bitutil.SetBit(out, i)
 		}
+	}
+}
+
+// ltPairs packs l[i] < r[i] (xor inv) into out, 8 pairs per byte; len(l)
+// is a multiple of 8 and len(r) at least len(l).
+func ltPairs[T ordered](l, r []T, out []byte, inv byte) {
+	for i := 0; i+8 <= len(l); i += 8 {
+		a, b := l[i:i+8:i+8], r[i:i+8:i+8]
+		out[i>>3] = (b2b(a[0] < b[0]) | b2b(a[1] < b[1])<<1 | b2b(a[2] < b[2])<<2 | b2b(a[3] < b[3])<<3 |
+			b2b(a[4] < b[4])<<4 | b2b(a[5] < b[5])<<5 | b2b(a[6] < b[6])<<6 | b2b(a[7] < b[7])<<7) ^ inv
+	}
+}
+
+// eqPairs is ltPairs for l[i] == r[i].
+func eqPairs[T ordered](l, r []T, out []byte, inv byte) {
+	for i := 0; i+8 <= len(l); i += 8 {
+		a, b := l[i:i+8:i+8], r[i:i+8:i+8]
+		out[i>>3] = (b2b(a[0] == b[0]) | b2b(a[1] == b[1])<<1 | b2b(a[2] == b[2])<<2 | b2b(a[3] == b[3])<<3 |
+			b2b(a[4] == b[4])<<4 | b2b(a[5] == b[5])<<5 | b2b(a[6] == b[6])<<6 | b2b(a[7] == b[7])<<7) ^ inv
 	}
 }
 

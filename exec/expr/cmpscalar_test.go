@@ -32,3 +32,28 @@ func TestCmpScalarEveryMask(t *testing.T) {
 		}
 	}
 }
+
+// TestCmpOrderedEveryMask is TestCmpScalarEveryMask for two columns.
+func TestCmpOrderedEveryMask(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 23, 64, 67} {
+		l, r := make([]int64, n), make([]int64, n)
+		for i := range l {
+			l[i], r[i] = int64(i*7%5), int64(i*3%4)
+		}
+		for mask := uint8(0); mask < 8; mask++ {
+			out := make([]byte, bitutil.BytesForBits(int64(n)))
+			cmpOrdered(l, r, out, mask)
+			for i := range l {
+				c := 1
+				if l[i] < r[i] {
+					c = 0
+				} else if l[i] > r[i] {
+					c = 2
+				}
+				if want := mask>>c&1 != 0; bitutil.BitIsSet(out, i) != want {
+					t.Fatalf("n=%d mask=%03b: row %d (%d vs %d) got %v, want %v", n, mask, i, l[i], r[i], !want, want)
+				}
+			}
+		}
+	}
+}
