@@ -320,6 +320,7 @@ type ScanOutput struct {
 	// rows' positions in the batch.
 	read     *arrow.Schema
 	predCol  []bool
+	coded    []bool // predicate columns read only by conjuncts that take a dictionary array
 	predRead *arrow.Schema
 	predMD   *arrow.Metadata
 	pos      []int32
@@ -399,6 +400,10 @@ type LazyColumns interface {
 	// Selectable reports whether Column takes row positions for col;
 	// otherwise the column is decoded whole.
 	Selectable(col int) bool
+	// DictColumn decodes string column col whole, as a dictionary array
+	// when the source holds it as codes into a dictionary of at most
+	// maxDict entries, else as Column does.
+	DictColumn(col, maxDict int) (arrow.Array, error)
 }
 
 // DecodeLazily readies ShapeLazy for batches of the columns of read, of
@@ -409,7 +414,32 @@ func (s *ScanOutput) DecodeLazily(read *arrow.Schema, predCols []int) {
 	for _, c := range predCols {
 		s.predCol[c] = true
 	}
+	s.coded = make([]bool, read.NumFields())
+	for c := range s.coded {
+		s.coded[c] = s.predCol[c] && read.Field(c).Type.ID() == arrow.STRING && s.onlyDictConjuncts(c)
+	}
 	s.predRead, s.predMD = nil, nil
+}
+
+// onlyDictConjuncts reports whether the predicate reads string column col
+// only in conjuncts that expr.DictionaryColumn accepts for it (at least
+// one), which then take the column as a dictionary array.
+func (s *ScanOutput) onlyDictConjuncts(col int) bool {
+	if s.pred == nil {
+		return false
+	}
+	some := false
+	for k, c := range s.rows.conj {
+		if s.rows.dictCol[k] == col {
+			some = true
+			continue
+		}
+		refs, ok := expr.ColumnRefs(c)
+		if !ok || slices.Contains(refs, col) {
+			return false
+		}
+	}
+	return some
 }
 
 // Lazy reports whether ShapeLazy may be used (DecodeLazily was called and
@@ -423,15 +453,6 @@ func (s *ScanOutput) Lazy() bool { return s.read != nil && s.pred != nil }
 // the other rows' values are neither copied out of their pages nor copied
 // again to drop them. Columns no one reads are not decoded at all.
 func (s *ScanOutput) ShapeLazy(n int, src LazyColumns, md *arrow.Metadata) (arrow.RecordBatch, error) {
-	if s.predRead == nil || s.predMD != md {
-		fields := slices.Clone(s.read.Fields())
-		for i := range fields {
-			if !s.predCol[i] {
-				fields[i] = arrow.Field{Name: fields[i].Name, Type: arrow.Null, Nullable: true}
-			}
-		}
-		s.predRead, s.predMD = arrow.NewSchema(fields, md), md
-	}
 	cols := make([]arrow.Array, len(s.predCol))
 	defer func() {
 		for _, c := range cols {
@@ -441,15 +462,32 @@ func (s *ScanOutput) ShapeLazy(n int, src LazyColumns, md *arrow.Metadata) (arro
 		}
 	}()
 	for i, p := range s.predCol {
-		if !p {
-			cols[i] = array.NewNull(n)
-			continue
+		var a arrow.Array
+		var err error
+		switch {
+		case !p:
+			a = array.NewNull(n)
+		case s.coded[i]:
+			// Evaluated once per dictionary entry when the dictionary is
+			// no larger than the batch, as ShapeCoded does.
+			a, err = src.DictColumn(i, n)
+		default:
+			a, err = src.Column(i, nil)
 		}
-		a, err := src.Column(i, nil)
 		if err != nil {
 			return nil, err
 		}
 		cols[i] = a
+	}
+	if !s.predSchemaFits(cols, md) {
+		fields := slices.Clone(s.read.Fields())
+		for i := range fields {
+			fields[i].Type = cols[i].DataType()
+			if !s.predCol[i] {
+				fields[i].Nullable = true
+			}
+		}
+		s.predRead, s.predMD = arrow.NewSchema(fields, md), md
 	}
 	b := array.NewRecordBatch(s.predRead, cols, int64(n))
 	defer b.Release()
@@ -498,11 +536,8 @@ func (s *ScanOutput) ShapeLazy(n int, src LazyColumns, md *arrow.Metadata) (arro
 	for k, c := range s.cols {
 		var a arrow.Array
 		switch {
-		case s.predCol[c] && all:
-			a = kept.Column(c)
-			a.Retain()
 		case s.predCol[c]:
-			if a, err = kernels.Take(s.env.Mem, kept.Column(c), s.rows.idx); err != nil {
+			if a, err = s.keptColumn(kept, c, all); err != nil {
 				return nil, err
 			}
 		default:
@@ -518,6 +553,41 @@ func (s *ScanOutput) ShapeLazy(n int, src LazyColumns, md *arrow.Metadata) (arro
 	}
 	ob := newBatch(s.schema, out, int64(rows))
 	return s.emit(WithMetadata(ob, md)), nil
+}
+
+// predSchemaFits reports whether the schema last made for the predicate's
+// batch has cols' types and metadata md.
+func (s *ScanOutput) predSchemaFits(cols []arrow.Array, md *arrow.Metadata) bool {
+	if s.predRead == nil || s.predMD != md {
+		return false
+	}
+	for i, c := range cols {
+		if !arrow.TypeEqual(s.predRead.Field(i).Type, c.DataType()) {
+			return false
+		}
+	}
+	return true
+}
+
+// keptColumn returns column col of kept at the rows s.rows.idx (every row
+// when all), its strings decoded when it is a dictionary array.
+func (s *ScanOutput) keptColumn(kept arrow.RecordBatch, col int, all bool) (arrow.Array, error) {
+	a := kept.Column(col)
+	if all {
+		a.Retain()
+	} else {
+		t, err := kernels.Take(s.env.Mem, a, s.rows.idx)
+		if err != nil {
+			return nil, err
+		}
+		a = t
+	}
+	d, ok := a.(*array.Dictionary)
+	if !ok {
+		return a, nil
+	}
+	defer d.Release()
+	return kernels.DecodeDictionary(s.env.Mem, d)
 }
 
 // decodeAt decodes column col of src at positions pos (nil: every row).

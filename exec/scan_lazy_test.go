@@ -24,6 +24,7 @@ type fakeLazy struct {
 	mem        memory.Allocator
 	selectable map[int]bool
 	asked      map[int][][]int32 // rows asked per column (nil entry: whole)
+	dictAsked  int               // columns handed out as dictionary arrays
 }
 
 func (f *fakeLazy) Column(col int, rows []int32) (arrow.Array, error) {
@@ -41,11 +42,31 @@ func (f *fakeLazy) Column(col int, rows []int32) (arrow.Array, error) {
 
 func (f *fakeLazy) Selectable(col int) bool { return f.selectable[col] }
 
+// DictColumn hands out the column as a dictionary array built from its
+// codes when it has some.
+func (f *fakeLazy) DictColumn(col, maxDict int) (arrow.Array, error) {
+	dict, ok := f.dicts[col]
+	if !ok || dict.Len() > maxDict {
+		return f.Column(col, nil)
+	}
+	f.asked[col] = append(f.asked[col], nil)
+	f.dictAsked++
+	plain := f.b.Column(col).Data()
+	idx := array.NewData(arrow.PrimitiveTypes.Int32, plain.Len(),
+		[]*memory.Buffer{plain.Buffers()[0], memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(f.codes[col]))}, nil, plain.NullN(), 0)
+	defer idx.Release()
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	d := array.NewDataWithDictionary(dt, plain.Len(), idx.Buffers(), plain.NullN(), 0, dict.Data().(*array.Data))
+	defer d.Release()
+	return array.MakeFromData(d), nil
+}
+
 // TestShapeLazyDecodesKeptRowsOnly shapes random batches with ShapeLazy:
-// the predicate a >= lo AND s IN ('v1', 'v4') (the IN list with the
-// dictionary codes of s) is decoded whole, the output-only columns x and y
-// only at the kept rows (y, not selectable, whole and then taken), and z,
-// which no one reads, not at all. The output (x, s, y, x) must hold the
+// the predicate a >= lo AND s IN ('v1', 'v4') reads a whole and s as a
+// dictionary array (when s has codes; only the IN list reads it), and s's
+// strings are output at the kept rows; the output-only columns x and y are
+// decoded only at the kept rows (y, not selectable, whole and then taken),
+// and z, which no one reads, not at all. The output (x, s, y, x) must hold the
 // rows worked out in Go.
 func TestShapeLazyDecodesKeptRowsOnly(t *testing.T) {
 	mem := exectest.Alloc(t)
@@ -147,6 +168,9 @@ func TestShapeLazyDecodesKeptRowsOnly(t *testing.T) {
 			if len(src.asked[3]) != 1 || src.asked[3][0] != nil {
 				t.Fatalf("round %d: column y (not selectable) asked for %v, want once whole", round, src.asked[3])
 			}
+		}
+		if round%5 != 4 && src.dictAsked != 1 {
+			t.Fatalf("round %d: s was not read as a dictionary array", round)
 		}
 		batch.Release()
 	}

@@ -3,6 +3,7 @@ package parquet
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -46,6 +47,8 @@ func TestColumnRowsMatchWholeBatches(t *testing.T) {
 		{"dict", []parquet.WriterProperty{parquet.WithDictionaryDefault(true)}},
 		{"plain", []parquet.WriterProperty{parquet.WithDictionaryDefault(false)}},
 		{"small pages", []parquet.WriterProperty{parquet.WithDictionaryDefault(true), parquet.WithDataPageSize(1500), parquet.WithDictionaryPageSizeLimit(1500)}},
+		// Dictionaries overflow into plain pages within a batch.
+		{"fallback", []parquet.WriterProperty{parquet.WithDictionaryDefault(true), parquet.WithDataPageSize(300), parquet.WithDictionaryPageSizeLimit(300)}},
 	} {
 		t.Run(cfg.name, func(t *testing.T) {
 			s, data := all, writeFile(t, all, []arrow.RecordBatch{full}, WriterOptions{RowGroupRows: 2200})
@@ -68,7 +71,7 @@ func TestColumnRowsMatchWholeBatches(t *testing.T) {
 			defer f.Close()
 			want := rowsOf(batches)
 			release(batches)
-			base := 0
+			base, coded := 0, 0
 			for rg := 0; rg < f.NumRowGroups(); rg++ {
 				rd, err := f.ReadRowGroup(context.Background(), rg, ReadOptions{BatchSize: 700, Mem: mem})
 				if err != nil {
@@ -84,9 +87,18 @@ func TestColumnRowsMatchWholeBatches(t *testing.T) {
 					}
 					for col := range s.NumFields() {
 						var sel []int32
-						switch r.IntN(5) {
+						switch r.IntN(6) {
 						case 0:
 							continue // skipped
+						case 5:
+							maxDict := []int{0, 10, 1 << 20}[r.IntN(3)]
+							a, err := rd.DictColumn(col, maxDict)
+							if err != nil {
+								t.Fatal(err)
+							}
+							checkDictColumn(t, a, want[base:base+n], col, maxDict, &coded)
+							a.Release()
+							continue
 						case 1: // whole
 						case 2:
 							sel = []int32{}
@@ -128,6 +140,9 @@ func TestColumnRowsMatchWholeBatches(t *testing.T) {
 			if base != len(want) {
 				t.Fatalf("read %d rows, want %d", base, len(want))
 			}
+			if (coded > 0) != (cfg.name != "plain") {
+				t.Errorf("%d string columns of batches came as dictionary arrays", coded)
+			}
 		})
 	}
 }
@@ -166,5 +181,116 @@ func TestColumnRefusesMisuse(t *testing.T) {
 			t.Error("misuse accepted")
 		}
 		rd.Close()
+	}
+}
+
+// checkDictColumn checks the values of a column DictColumn decoded against
+// want, counting the dictionary arrays in coded: only string columns may
+// come as one, with a dictionary of at most maxDict entries.
+func checkDictColumn(t *testing.T, a arrow.Array, want [][]any, col, maxDict int, coded *int) {
+	t.Helper()
+	if a.Len() != len(want) {
+		t.Fatalf("column %d: %d values for %d rows", col, a.Len(), len(want))
+	}
+	d, ok := a.(*array.Dictionary)
+	if !ok {
+		for i := range want {
+			if got := cell(a, i); got != want[i][col] {
+				t.Fatalf("column %d row %d: got %v, want %v", col, i, got, want[i][col])
+			}
+		}
+		return
+	}
+	*coded++
+	dict := d.Dictionary().(*array.String)
+	if a.DataType().(*arrow.DictionaryType).ValueType.ID() != arrow.STRING || dict.Len() > maxDict {
+		t.Fatalf("column %d: a dictionary array of %s, %d entries (at most %d)", col, a.DataType(), dict.Len(), maxDict)
+	}
+	for i := range want {
+		var got any
+		if d.IsValid(i) {
+			got = "s:" + dict.Value(d.GetValueIndex(i))
+		}
+		if got != want[i][col] {
+			t.Fatalf("column %d row %d: got %v, want %v", col, i, got, want[i][col])
+		}
+	}
+}
+
+// TestDictColumnFallsBackWithinABatch reads a string column whose
+// dictionary overflows part way into a batch (the writer goes on with
+// plain pages): DictColumn must give that batch as strings, those of the
+// rows before the plain pages filled in from their codes.
+func TestDictColumnFallsBackWithinABatch(t *testing.T) {
+	mem := exectest.Alloc(t)
+	s := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
+	const rows = 3000
+	want := make([][]any, rows)
+	b := array.NewStringBuilder(mem)
+	for i := range rows {
+		v := fmt.Sprintf("v%d", i%5)
+		if i >= 1000 {
+			v = fmt.Sprintf("a distinct value %d", i)
+		}
+		if i%11 == 0 {
+			b.AppendNull()
+			want[i] = []any{nil}
+			continue
+		}
+		b.Append(v)
+		want[i] = []any{"s:" + v}
+	}
+	col := b.NewArray()
+	b.Release()
+	rec := array.NewRecordBatch(s, []arrow.Array{col}, rows)
+	col.Release()
+	defer rec.Release()
+	var buf bytes.Buffer
+	props := parquet.NewWriterProperties(parquet.WithDictionaryDefault(true), parquet.WithDataPageSize(512),
+		parquet.WithDictionaryPageSizeLimit(1024), parquet.WithMaxRowGroupLength(rows))
+	fw, err := pqarrow.NewFileWriter(s, &buf, props, pqarrow.NewArrowWriterProperties())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "fallback.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rd, err := f.ReadRowGroup(context.Background(), 0, ReadOptions{BatchSize: 700, Mem: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	base, coded, plain := 0, 0, 0
+	for {
+		n, err := rd.NextRows()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := rd.DictColumn(0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := a.(*array.Dictionary); ok {
+			coded++
+		} else {
+			plain++
+		}
+		checkDictColumn(t, a, want[base:base+n], 0, 1000, new(int))
+		a.Release()
+		base += n
+	}
+	if coded == 0 || plain == 0 {
+		t.Fatalf("%d batches as dictionary arrays, %d as strings; want some of each", coded, plain)
 	}
 }

@@ -265,6 +265,20 @@ func (r *RowGroupReader) skipUnread() (err error) {
 // at positions sel (ascending, each in [0, rows)), in that order. Each
 // column of a batch is decoded at most once. The caller owns the array.
 func (r *RowGroupReader) Column(col int, sel []int32) (a arrow.Array, err error) {
+	return r.column(col, sel, -1)
+}
+
+// DictColumn decodes string column col of the batch NextRows began whole,
+// as Column does, but as a dictionary array (int32 indices into the page
+// dictionary, shared by the batches of the row group) when every value of
+// the batch is indexed in one dictionary of at most maxDict entries; the
+// strings themselves are then not copied. Otherwise, and for columns that
+// are not strings, it returns what Column returns.
+func (r *RowGroupReader) DictColumn(col, maxDict int) (arrow.Array, error) {
+	return r.column(col, nil, max(maxDict, 0))
+}
+
+func (r *RowGroupReader) column(col int, sel []int32, maxDict int) (a arrow.Array, err error) {
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -300,7 +314,7 @@ func (r *RowGroupReader) Column(col int, sel []int32) (a arrow.Array, err error)
 	if err := r.ctx.Err(); err != nil {
 		return nil, r.wrap(cr, err)
 	}
-	a, err = cr.read(r.ctx, r.mem, r.batchN, sel)
+	a, err = cr.read(r.ctx, r.mem, r.batchN, sel, maxDict)
 	if err != nil {
 		return nil, r.wrap(cr, err)
 	}
@@ -403,7 +417,7 @@ func (cr *colReader) flat() bool { return cr.c.nest == nil && cr.c.vec == nil }
 func (cr *colReader) skip(ctx context.Context, mem memory.Allocator, n int) error {
 	cr.codesOK = false
 	if !cr.flat() {
-		a, err := cr.read(ctx, mem, n, nil)
+		a, err := cr.read(ctx, mem, n, nil, -1)
 		if err != nil {
 			return err
 		}
@@ -757,7 +771,11 @@ func as[T any](b []byte) []T {
 // read decodes the next n rows of the column into a new Arrow array: all
 // of them (sel nil), or those at the ascending positions sel of a flat
 // column.
-func (cr *colReader) read(ctx context.Context, mem memory.Allocator, n int, sel []int32) (arr arrow.Array, err error) {
+//
+// A string column read whole with maxDict >= 0 comes as a dictionary array
+// over its page dictionary when every value of the batch is indexed in one
+// dictionary of at most maxDict entries: the strings are not copied.
+func (cr *colReader) read(ctx context.Context, mem memory.Allocator, n int, sel []int32, maxDict int) (arr arrow.Array, err error) {
 	if cr.c.nest != nil {
 		if cr.nest == nil {
 			if cr.nestF == nil {
@@ -805,7 +823,7 @@ func (cr *colReader) read(ctx context.Context, mem memory.Allocator, n int, sel 
 	case sel != nil:
 		data, err = cr.readFixedSel(ctx, mem, valid, n, sel)
 	case cr.c.kind == kBinary:
-		data, err = cr.readBinary(ctx, mem, valid, n)
+		data, err = cr.readBinary(ctx, mem, valid, n, maxDict)
 	default:
 		data, err = cr.readFixed(ctx, mem, valid, n)
 	}
@@ -1246,7 +1264,14 @@ func (cr *colReader) readBinarySel(ctx context.Context, mem memory.Allocator, va
 	return d, nil
 }
 
-func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int) (arrow.ArrayData, error) {
+// readBinary decodes the next n rows of a byte-array column. With maxDict
+// >= 0 and a string column it keeps only the dictionary codes while every
+// page indexes the one dictionary (of at most maxDict entries) and returns
+// a dictionary array; when a page breaks that, the strings of the rows
+// before it are filled in from the codes and the batch goes on as strings.
+func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int, maxDict int) (arrow.ArrayData, error) {
+	coding := maxDict >= 0 && cr.c.typ.ID() == arrow.STRING
+	var d0 *array.String // the dictionary the codes index (coding)
 	obuf := memory.NewResizableBuffer(mem)
 	dbuf := memory.NewResizableBuffer(mem)
 	ok := false
@@ -1288,7 +1313,7 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 			if err := cr.nextPage(ctx); err != nil {
 				return nil, err
 			}
-			if len(dat) == 0 && cr.rows > 0 {
+			if !coding && len(dat) == 0 && cr.rows > 0 {
 				// Size the first allocation from the source's average width.
 				avg := 8
 				if cnt := len(cr.boff) - 1; cnt > 0 {
@@ -1301,6 +1326,58 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 			continue
 		}
 		k := min(n-filled, cr.rows-cr.rowPos)
+		if coding && (cr.idx == nil || cr.dictLen > maxDict || (d0 != nil && cr.codesGen != cr.dictGen)) {
+			// Codes no longer do: the rows so far get their strings.
+			coding = false
+			for i := 0; i < filled; i++ {
+				if vb == nil || bitutil.BitIsSet(vb, i) {
+					v := d0.Value(int(cr.codes[i]))
+					if err := grow(len(v)); err != nil {
+						return nil, err
+					}
+					dlen += copy(dat[dlen:], v)
+				}
+				offs[i+1] = int32(dlen)
+			}
+		}
+		if coding {
+			cr.noteCodes()
+			if d0 == nil {
+				d0 = cr.dictArray()
+			}
+			codes := cr.codes[filled : filled+k]
+			if cr.pageNulls == 0 {
+				copy(codes, cr.idx[cr.valPos:cr.valPos+k])
+				for _, c := range codes {
+					// Checked here: gathers through the codes are not.
+					if uint32(c) >= uint32(cr.dictLen) {
+						return nil, fmt.Errorf("dictionary index %d out of range [0,%d)", c, cr.dictLen)
+					}
+				}
+				if vb != nil {
+					bitutil.SetBitsTo(vb, int64(filled), int64(k), true)
+				}
+				cr.valPos += k
+			} else {
+				for i, d := range cr.defs[cr.rowPos : cr.rowPos+k] {
+					if d == 0 {
+						bitutil.ClearBit(vb, filled+i)
+						nulls++
+						codes[i] = 0
+						continue
+					}
+					codes[i] = cr.idx[cr.valPos]
+					if uint32(codes[i]) >= uint32(cr.dictLen) {
+						return nil, fmt.Errorf("dictionary index %d out of range [0,%d)", codes[i], cr.dictLen)
+					}
+					cr.valPos++
+					bitutil.SetBit(vb, filled+i)
+				}
+			}
+			cr.rowPos += k
+			filled += k
+			continue
+		}
 		if cr.pageNulls == 0 && cr.idx == nil {
 			cr.codesOK = false
 			s, e := cr.boff[cr.valPos], cr.boff[cr.valPos+k]
@@ -1380,12 +1457,23 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 		cr.rowPos += k
 		filled += k
 	}
-	dbuf.ResizeNoShrink(dlen)
 	ok = true
 	var vv *memory.Buffer
 	if nulls > 0 {
 		vv = valid
 	}
+	if coding {
+		obuf.Release()
+		dbuf.Release()
+		ibuf := memory.NewResizableBuffer(mem)
+		ibuf.Resize(4 * n)
+		copy(as[int32](ibuf.Bytes()), cr.codes[:n])
+		dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+		d := array.NewDataWithDictionary(dt, n, []*memory.Buffer{vv, ibuf}, nulls, 0, d0.Data().(*array.Data))
+		ibuf.Release()
+		return d, nil
+	}
+	dbuf.ResizeNoShrink(dlen)
 	var d arrow.ArrayData = array.NewData(cr.c.typ, n, []*memory.Buffer{vv, obuf, dbuf}, nil, nulls, 0)
 	obuf.Release()
 	dbuf.Release()
@@ -1420,6 +1508,12 @@ func (r *RowGroupReader) Codes(col int) (dict arrow.Array, codes []int32, ok boo
 		cr.codesGen != cr.dictGen || len(cr.codes) == 0 {
 		return nil, nil, false
 	}
+	return cr.dictArray(), cr.codes, true
+}
+
+// dictArray returns the current dictionary as a String array, made once
+// per dictionary: the batches of a row group share it.
+func (cr *colReader) dictArray() *array.String {
 	if cr.dictArr == nil || cr.dictArrGen != cr.dictGen {
 		n := cr.dictLen
 		offs := make([]int32, n+1)
@@ -1433,7 +1527,7 @@ func (r *RowGroupReader) Codes(col int) (dict arrow.Array, codes []int32, ok boo
 		d.Release()
 		cr.dictArrGen = cr.dictGen
 	}
-	return cr.dictArr, cr.codes, true
+	return cr.dictArr
 }
 
 // Bytes is the memory the decoding buffers kept in b take (their
