@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
@@ -88,6 +89,60 @@ func readAnyParquet(t testing.TB, data []byte) {
 			if err := r.Close(); err != nil {
 				namesParquetFile(t, err)
 			}
+		}
+		r, err := f.ReadRowGroup(context.Background(), rg, ReadOptions{BatchSize: 61, Mem: mem})
+		if err != nil {
+			namesParquetFile(t, err)
+			continue
+		}
+		readByColumn(t, r)
+		if err := r.Close(); err != nil {
+			namesParquetFile(t, err)
+		}
+	}
+}
+
+// readByColumn reads r's batches column by column as a fused scan filter
+// does: a third of the columns skipped, a third as dictionary codes, and
+// the rest at every other row.
+func readByColumn(t testing.TB, r *RowGroupReader) {
+	for {
+		n, err := r.NextRows()
+		if err != nil {
+			if err != io.EOF {
+				namesParquetFile(t, err)
+			}
+			return
+		}
+		var odd []int32
+		for i := 1; i < n; i += 2 {
+			odd = append(odd, int32(i))
+		}
+		for c := range r.Schema().NumFields() {
+			var a arrow.Array
+			want := n
+			switch {
+			case c%3 == 0:
+				continue
+			case c%3 == 1:
+				a, err = r.DictColumn(c, 64)
+			case r.Selectable(c):
+				a, err = r.Column(c, odd)
+				want = len(odd)
+			default:
+				a, err = r.Column(c, nil)
+			}
+			if err != nil {
+				namesParquetFile(t, err)
+				if _, err2 := r.NextRows(); err2 != err {
+					t.Fatalf("error not sticky: %v then %v", err, err2)
+				}
+				return
+			}
+			if a.Len() != want {
+				t.Fatalf("column %d: %d values, want %d", c, a.Len(), want)
+			}
+			a.Release()
 		}
 	}
 }
