@@ -106,6 +106,9 @@ func RewriteCorrelatedScalarSubqueries() Rule { return rewriteCorrelatedScalarSu
 // semi-joined with the distinct correlation keys of the outer query (a
 // second copy of it), so that it aggregates only the groups the outer rows
 // will look up — TPC-H Q17 averages the lineitems of 200 parts, not 200,000.
+// Where the subquery aggregates the very input the outer query joins by the
+// key, it is instead a window over the outer rows (scalarWindow): one read
+// of that input instead of two.
 func rewriteCorrelatedScalarSubqueries(a *analyzer.Analyzer) Rule {
 	return Rule{Name: "RewriteCorrelatedScalarSubqueries", Apply: func(p logical.Plan) (logical.Plan, bool, error) {
 		return logical.TransformUp(p, func(n logical.Plan) (logical.Plan, bool, error) {
@@ -152,6 +155,12 @@ func rewriteCorrelatedScalarSubqueries(a *analyzer.Analyzer) Rule {
 				}
 				if err := checkCorrelationDepth(conds, child, agg); err != nil {
 					return nil, false, err
+				}
+				if a != nil {
+					if w, v, ok := scalarWindow(a.IDs, child, s.Plan, conds); ok {
+						child, values[s.ID] = w, v
+						continue
+					}
 				}
 				if a != nil {
 					if agg, err = a.RestrictToOuterKeys(agg, conds, child); err != nil {
