@@ -31,6 +31,12 @@ func TestCorrelatedScalarAsWindow(t *testing.T) {
 			`SELECT t.k, t.v FROM t JOIN d ON t.k = d.k WHERE t.k > 1 AND t.v >= (SELECT avg(v) FROM t t2 WHERE t2.k = d.k %s)`, true},
 		{"a self join",
 			`SELECT a.k, a.v, b.v FROM t a, t b WHERE a.k = b.k AND a.v < (SELECT avg(v) FROM t c WHERE c.k = a.k %s)`, true},
+		{"the subquery joins two of the outer inputs",
+			`SELECT d.k, d.tag, t.v, u.w FROM d, t, u WHERE d.k = t.k AND t.k = u.k AND t.v > (SELECT min(v) FROM t t2, u u2 WHERE u2.k = t2.k AND t2.k = d.k %s)`, true},
+		{"the subquery joins two outer inputs on a condition the outer query lacks",
+			`SELECT d.k, t.v, u.w FROM d, t, u WHERE d.k = t.k AND t.k = u.k AND t.v >= (SELECT max(v) FROM t t2, u u2 WHERE t2.k = u2.k AND t2.v > u2.w AND t2.k = d.k %s)`, false},
+		{"the outer query joins the subquery's inputs on a further condition",
+			`SELECT d.k, t.v, u.w FROM d, t, u WHERE d.k = t.k AND t.k = u.k AND t.v > u.w AND t.v >= (SELECT max(v) FROM t t2, u u2 WHERE t2.k = u2.k AND t2.k = d.k %s)`, false},
 		{"sum counts each duplicate",
 			`SELECT t.k, t.v, d.tag FROM t, d WHERE t.k = d.k AND t.v * 2 < (SELECT sum(v) FROM t t2 WHERE t2.k = d.k %s)`, false},
 		{"count",
@@ -46,7 +52,7 @@ func TestCorrelatedScalarAsWindow(t *testing.T) {
 		{"floating-point keys",
 			`SELECT a.k, a.v FROM tf a, tf b WHERE a.k = b.k AND a.v < (SELECT avg(v) FROM tf c WHERE c.k = a.k %s)`, false},
 		{"another table",
-			`SELECT t.k, t.v FROM t, d WHERE t.k = d.k AND t.v < (SELECT avg(w) FROM u WHERE u.k = d.k %s)`, false},
+			`SELECT t.k, t.v FROM t, d WHERE t.k = d.k AND t.v > (SELECT avg(w) FROM u WHERE u.k = d.k %s)`, false},
 	}
 	ctx := context.Background()
 	for _, parts := range []int{1, 3} {
@@ -94,7 +100,7 @@ func TestCorrelatedScalarAsWindow(t *testing.T) {
 //
 //	t(k, v):   (1,10) (1,20) (1,NULL) (2,5) (2,9) (3,NULL) (NULL,7) (NULL,8) (4,1)
 //	d(k, tag): (1,x) (1,y) (2,x) (3,x) (NULL,x) (5,x)
-//	u(k, w):   (1,12) (2,3)
+//	u(k, w):   (1,12) (1,4) (2,3)
 //	tf:        t with k as a double
 func windowSession(t *testing.T, partitions int, optimize bool) *frame.Session {
 	t.Helper()
@@ -103,7 +109,7 @@ func windowSession(t *testing.T, partitions int, optimize bool) *frame.Session {
 CREATE TEMP VIEW t AS SELECT * FROM (VALUES (1, 10), (1, 20), (1, NULL), (2, 5), (2, 9), (3, NULL),
   (NULL, 7), (NULL, 8), (4, 1)) AS x(k, v);
 CREATE TEMP VIEW d AS SELECT * FROM (VALUES (1, 'x'), (1, 'y'), (2, 'x'), (3, 'x'), (NULL, 'x'), (5, 'x')) AS x(k, tag);
-CREATE TEMP VIEW u AS SELECT * FROM (VALUES (1, 12), (2, 3)) AS x(k, w);
+CREATE TEMP VIEW u AS SELECT * FROM (VALUES (1, 12), (1, 4), (2, 3)) AS x(k, w);
 CREATE TEMP VIEW tf AS SELECT CAST(k AS DOUBLE) AS k, v FROM t;`
 	if err := s.ExecSQL(context.Background(), script, nil); err != nil {
 		t.Fatal(err)

@@ -19,20 +19,22 @@ import (
 //	  AND l_quantity < (SELECT 0.2 * avg(l_quantity) FROM lineitem WHERE l_partkey = p_partkey)
 //
 // becomes avg(l_quantity) OVER (PARTITION BY l_partkey) over lineitem ⋈ part,
-// which reads lineitem once instead of twice. It returns the window plan over
-// outer and the subquery's value over its columns, or false where the two are
-// not provably equal:
+// which reads lineitem once instead of twice (Q2's min over partsupp ⋈
+// supplier ⋈ nation ⋈ region likewise). It returns the window plan over
+// outer and the subquery's value over its columns, or false where the two
+// are not provably equal. It requires that:
 //
-//   - the subquery's input is the outer leaf (same plan, same filters);
-//   - the outer leaf is reached through filters and inner joins only, and
-//     every condition on the way that reads it reads only its key columns,
-//     besides the subquery's own filters: the outer rows of a key are then
-//     all the leaf rows of that key, each repeated the same number of times;
+//   - each input of the subquery (a table, or a view's plan) is an input of
+//     the outer query's tree of filters and inner joins (same plan, nothing
+//     nondeterministic), and the subquery's conditions are among the outer
+//     query's;
+//   - every other outer condition reading those inputs reads only their key
+//     columns: the outer rows of a key are then all the rows of the
+//     subquery's input for that key, each repeated the same number of times;
 //   - the aggregates are avg, min and max, which repetition leaves alone;
 //   - each correlation equates a key column with itself or with a column
 //     it is joined to by =, of a type whose equal values are identical
-//     (integers, dates, strings, decimals), and that equality rejects nulls;
-//   - everything is deterministic.
+//     (integers, dates, strings, decimals), and an = rejects its nulls.
 //
 // The partition of an outer row then holds at least that row, so the empty
 // input (a null subquery value) never arises on either side.
@@ -45,20 +47,11 @@ func scalarWindow(ids *logical.IDs, outer logical.Plan, sub logical.Plan, conds 
 	if err != nil || len(preds) != len(conds) {
 		return nil, nil, false
 	}
-	var sFilters []logical.Expr
-	for {
-		switch x := input.(type) {
-		case *logical.SubqueryAlias:
-			input = x.Child
-			continue
-		case *logical.Filter:
-			sFilters = append(sFilters, logical.SplitConjuncts(x.Cond)...)
-			input = x.Child
-			continue
-		}
-		break
-	}
 	calls, ok := windowable(value)
+	if !ok {
+		return nil, nil, false
+	}
+	sLeaves, sConds, ok := innerJoinLeaves(input)
 	if !ok {
 		return nil, nil, false
 	}
@@ -66,30 +59,54 @@ func scalarWindow(ids *logical.IDs, outer logical.Plan, sub logical.Plan, conds 
 	if !ok {
 		return nil, nil, false
 	}
-	for _, c := range append(append([]logical.Expr{}, outerConds...), sFilters...) {
+	for _, c := range append(append([]logical.Expr{}, outerConds...), sConds...) {
 		if !pureCondition(c) {
 			return nil, nil, false
 		}
 	}
-	for _, leaf := range leaves {
-		if w, v, ok := windowOverLeaf(ids, outer, leaf, input, value, calls, conds, sFilters, outerConds); ok {
-			return w, v, true
+	// Pair each input of the subquery with an equal outer input, trying
+	// the pairings in turn (a self join offers several).
+	pairs := make([]logical.Plan, len(sLeaves))
+	used := make([]bool, len(leaves))
+	tries := 0
+	var try func(i int) (logical.Plan, logical.Expr, bool)
+	try = func(i int) (logical.Plan, logical.Expr, bool) {
+		if i == len(sLeaves) {
+			tries++
+			return windowOverLeaves(ids, outer, pairs, sLeaves, value, calls, conds, sConds, outerConds)
 		}
-	}
-	return nil, nil, false
-}
-
-// windowOverLeaf is scalarWindow for one candidate outer leaf.
-func windowOverLeaf(ids *logical.IDs, outer, leaf, input logical.Plan, value logical.Expr, calls []*logical.AggregateCall, conds, sFilters, outerConds []logical.Expr) (logical.Plan, logical.Expr, bool) {
-	if !samePlan(leaf, input) {
+		for j, l := range leaves {
+			if used[j] || tries >= maxPairings || !samePlan(l, sLeaves[i]) {
+				continue
+			}
+			used[j], pairs[i] = true, l
+			if w, v, ok := try(i + 1); ok {
+				return w, v, true
+			}
+			used[j] = false
+		}
 		return nil, nil, false
 	}
-	inOut, leafOut := input.Output(), leaf.Output()
+	return try(0)
+}
+
+// maxPairings bounds the pairings of subquery and outer inputs tried.
+const maxPairings = 64
+
+// windowOverLeaves is scalarWindow for one pairing of the subquery's inputs
+// (sLeaves) with outer inputs (leaves): the leaves joined are then the
+// subquery's input, provided every outer condition reading them is one of
+// the subquery's or reads only their key columns.
+func windowOverLeaves(ids *logical.IDs, outer logical.Plan, leaves, sLeaves []logical.Plan, value logical.Expr, calls []*logical.AggregateCall, conds, sConds, outerConds []logical.Expr) (logical.Plan, logical.Expr, bool) {
 	toOuter := map[int64]*logical.Attribute{}
-	for i, a := range inOut {
-		toOuter[a.ID] = leafOut[i]
+	leafIDs := map[int64]bool{}
+	for i, leaf := range leaves {
+		inOut, leafOut := sLeaves[i].Output(), leaf.Output()
+		for j, a := range inOut {
+			toOuter[a.ID] = leafOut[j]
+			leafIDs[leafOut[j].ID] = true
+		}
 	}
-	leafIDs := logical.OutputIDs(leaf)
 	mapInner := func(e logical.Expr) (logical.Expr, bool) {
 		ok := true
 		out, _ := logical.Transform(e, func(x logical.Expr) (logical.Expr, bool) {
@@ -105,7 +122,7 @@ func windowOverLeaf(ids *logical.IDs, outer, leaf, input logical.Plan, value log
 		})
 		return out, ok
 	}
-	// The key columns of the leaf, each checked to be equated with the
+	// The key columns of the leaves, each checked to be equated with the
 	// outer column the subquery compares with.
 	keys := map[int64]bool{}
 	var partition []logical.Expr
@@ -128,10 +145,10 @@ func windowOverLeaf(ids *logical.IDs, outer, leaf, input logical.Plan, value log
 			partition = append(partition, k)
 		}
 	}
-	// Every condition reading the leaf reads only its keys or is one of
-	// the subquery's own filters; each of those must be there.
+	// Every condition reading the leaves reads only their keys or is one
+	// of the subquery's own conditions; each of those must be there.
 	var want []logical.Expr
-	for _, f := range sFilters {
+	for _, f := range sConds {
 		m, ok := mapInner(f)
 		if !ok {
 			return nil, nil, false
@@ -149,12 +166,12 @@ func windowOverLeaf(ids *logical.IDs, outer, leaf, input logical.Plan, value log
 			}
 		}
 		if !onLeaf || keyOnly {
-			if i := logical.IndexOf(want, c); i >= 0 {
+			if i := indexOfCond(want, c); i >= 0 {
 				found[i] = true
 			}
 			continue
 		}
-		i := logical.IndexOf(want, c)
+		i := indexOfCond(want, c)
 		if i < 0 {
 			return nil, nil, false
 		}
@@ -444,4 +461,15 @@ func sameSource(a, b logical.Source) bool {
 		return false
 	}
 	return a == b
+}
+
+// indexOfCond is logical.IndexOf, also finding a = b as b = a.
+func indexOfCond(list []logical.Expr, c logical.Expr) int {
+	if i := logical.IndexOf(list, c); i >= 0 {
+		return i
+	}
+	if b, ok := c.(*logical.Binary); ok && b.Op == logical.OpEq {
+		return logical.IndexOf(list, &logical.Binary{Op: b.Op, L: b.R, R: b.L, Type: b.Type})
+	}
+	return -1
 }
