@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/gspark/gspark/planner/logical"
 )
 
@@ -18,6 +20,25 @@ func (a *Analyzer) RestrictToOuterKeys(agg logical.Plan, conds []logical.Expr, o
 		}
 	}
 	outer = keySource(outer, keyIDs, nil)
+	if src, subst, ok := narrowerKeySource(outer, keyIDs); ok {
+		// Restrict by the keys the smaller side supplies, the others not.
+		outer = src
+		var kept []logical.Expr
+		for _, c := range conds {
+			b, isBin := c.(*logical.Binary)
+			if !isBin {
+				return agg, nil
+			}
+			o, isAttr := b.L.(*logical.Attribute)
+			if !isAttr {
+				return agg, nil
+			}
+			if to, found := subst[o.ID]; found {
+				kept = append(kept, &logical.Binary{Op: b.Op, L: to, R: b.R, Type: b.Type})
+			}
+		}
+		conds = kept
+	}
 	pos := map[int64]int{}
 	for i, at := range outer.Output() {
 		pos[at.ID] = i
@@ -119,6 +140,77 @@ func keySource(outer logical.Plan, keys map[int64]bool, conds []logical.Expr) lo
 		return outer
 	}
 	return &logical.Filter{Cond: logical.And(conds...), Child: outer}
+}
+
+// narrowerKeySource finds, for a key source that is a semi or inner join
+// whose one side carries the keys, a smaller source of some of them: the
+// other side, where the join's condition equates a key with one of its
+// columns (same type, equal values identical), so every key value the join
+// keeps is among that column's values. It returns the part of the other side
+// that carries those columns and the key each of them stands for; the keys
+// it does not supply no longer restrict. TPC-H Q20's partsupp rows semi-
+// joined with the parts named 'forest%' have the ps_partkey values of those
+// parts: lineitem is restricted by the 2,000 part keys rather than by the
+// (part, supplier) pairs of a second read of partsupp. Taken only where the
+// other side is estimated at most a quarter of the keys' side.
+func narrowerKeySource(src logical.Plan, keys map[int64]bool) (logical.Plan, map[int64]*logical.Attribute, bool) {
+	j, ok := src.(*logical.Join)
+	if !ok || j.Cond == nil || (j.Kind != logical.LeftSemiJoin && j.Kind != logical.InnerJoin) {
+		return nil, nil, false
+	}
+	keySide, other := j.Left, j.Right
+	if !logical.Subset(keys, logical.OutputIDs(keySide)) {
+		if j.Kind != logical.InnerJoin {
+			return nil, nil, false
+		}
+		keySide, other = j.Right, j.Left
+		if !logical.Subset(keys, logical.OutputIDs(keySide)) {
+			return nil, nil, false
+		}
+	}
+	if logical.EstimateRows(other)*4 > logical.EstimateRows(keySide) {
+		return nil, nil, false
+	}
+	otherIDs := logical.OutputIDs(other)
+	subst := map[int64]*logical.Attribute{}
+	cols := map[int64]bool{}
+	for _, c := range logical.SplitConjuncts(j.Cond) {
+		b, ok := c.(*logical.Binary)
+		if !ok || b.Op != logical.OpEq {
+			continue
+		}
+		l, lok := b.L.(*logical.Attribute)
+		r, rok := b.R.(*logical.Attribute)
+		if !lok || !rok {
+			continue
+		}
+		if !keys[l.ID] {
+			l, r = r, l
+		}
+		if !keys[l.ID] || !otherIDs[r.ID] || subst[l.ID] != nil || !arrow.TypeEqual(l.Type, r.Type) || !identityEqual(l.Type) {
+			continue
+		}
+		subst[l.ID] = r
+		cols[r.ID] = true
+	}
+	if len(subst) == 0 {
+		return nil, nil, false
+	}
+	return keySource(other, cols, nil), subst, true
+}
+
+// identityEqual reports whether equal values of t are the same value, so
+// that equality is transitive across columns of t: integers, dates,
+// strings, decimals (not floating point, where 0.0 = -0.0).
+func identityEqual(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
+		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64,
+		arrow.DATE32, arrow.STRING, arrow.LARGE_STRING, arrow.BOOL,
+		arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128:
+		return true
+	}
+	return false
 }
 
 // resolveSubquery analyzes a subquery's plan with the enclosing input as its
