@@ -51,6 +51,11 @@ func scalarWindow(ids *logical.IDs, outer logical.Plan, sub logical.Plan, conds 
 	if !ok {
 		return nil, nil, false
 	}
+	if conjunctRows(outer)*windowMaxShare > conjunctRows(input) {
+		// The window holds and sorts the outer rows: for as many rows as
+		// the subquery reads, aggregating a second read costs less.
+		return nil, nil, false
+	}
 	sLeaves, sConds, ok := innerJoinLeaves(input)
 	if !ok {
 		return nil, nil, false
@@ -89,6 +94,28 @@ func scalarWindow(ids *logical.IDs, outer logical.Plan, sub logical.Plan, conds 
 	}
 	return try(0)
 }
+
+// conjunctRows is logical.EstimateRows with each conjunct of a filter
+// counted on its own, as the optimizer will once it has split and pushed
+// them (before it, a filter of several conditions counts as one).
+func conjunctRows(p logical.Plan) float64 {
+	split, _, _ := logical.TransformUp(p, func(n logical.Plan) (logical.Plan, bool, error) {
+		f, ok := n.(*logical.Filter)
+		if !ok {
+			return n, false, nil
+		}
+		child := f.Child
+		for _, c := range logical.SplitConjuncts(f.Cond) {
+			child = &logical.Filter{Cond: c, Child: child}
+		}
+		return child, true, nil
+	})
+	return logical.EstimateRows(split)
+}
+
+// windowMaxShare is how many times the subquery's input must outnumber the
+// outer rows (by estimate) for the window to be taken.
+const windowMaxShare = 4
 
 // maxPairings bounds the pairings of subquery and outer inputs tried.
 const maxPairings = 64
