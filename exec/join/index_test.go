@@ -87,7 +87,8 @@ func TestIndexBucketsByValueWhenKeysSpreadEvenly(t *testing.T) {
 		shift  uint
 	}{
 		// Range -3..28 (span 31) over 64 buckets (a small table): shift 0.
-		{"spread", []uint64{neg(-3), 25, 9, 0, 17, 28, 4, 12}, true, neg(-3), 0},
+		// Key 9 twice keeps the table from being direct.
+		{"spread", []uint64{neg(-3), 25, 9, 0, 17, 28, 4, 9}, true, neg(-3), 0},
 		// 9,000 rows (above sparseRows: 16,384 buckets) over 0..2^20 in
 		// steps of 113: shift 6.
 		{"large", steps(9000, 113), true, 0, 6},
@@ -238,6 +239,134 @@ func TestHashJoinPackedKeyPairsMatchReference(t *testing.T) {
 				tb.pack()
 				if tb.packed == wide {
 					t.Fatalf("packed = %v for wide = %v", tb.packed, wide)
+				}
+			})
+		}
+	}
+}
+
+// Distinct keys spanning at most directSlack values a row make a direct
+// table, one slot per key value; a duplicate key or a wider span does not.
+func TestIndexDirectWhenKeysDistinctAndDense(t *testing.T) {
+	neg := func(v int64) uint64 { return uint64(v) }
+	for _, tc := range []struct {
+		name   string
+		vals   []uint64
+		null   []bool
+		direct bool
+	}{
+		// Span 31 over 8 rows: 32 slots, directSlack a row.
+		{"dense", []uint64{neg(-3), 25, 9, 0, 17, 28, 4, 12}, nil, true},
+		{"null", []uint64{5, 1, 99, 7}, []bool{false, false, true, false}, true},
+		{"duplicate", []uint64{neg(-3), 25, 9, 0, 17, 28, 4, 9}, nil, false},
+		// Span 32, 33 values for 8 rows.
+		{"wide", []uint64{0, 1, 2, 3, 4, 5, 6, 32}, nil, false},
+		{"extremes", []uint64{neg(math.MinInt64), 0, math.MaxInt64, 1}, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			null := tc.null
+			if null == nil {
+				null = make([]bool, len(tc.vals))
+			}
+			tb := &table{rows: len(tc.vals), keys: keySet{
+				cols: []keyCol{{kind: kindFixed, fixed: slices.Clone(tc.vals)}},
+				null: null, hash: make([]uint64, len(tc.vals)),
+			}}
+			if err := tb.index(context.Background(), nil); err != nil {
+				t.Fatal(err)
+			}
+			if tb.direct != tc.direct {
+				t.Fatalf("direct = %v, want %v", tb.direct, tc.direct)
+			}
+			if !tc.direct {
+				return
+			}
+			if tb.start != nil || tb.ents != nil {
+				t.Errorf("a direct table keeps bucket starts or entries")
+			}
+			found := 0
+			for d, x := range tb.slot {
+				if x == 0 {
+					continue
+				}
+				found++
+				row := int(x - 1)
+				if null[row] || tc.vals[row]-tb.lo != uint64(d) {
+					t.Errorf("slot %d holds row %d (key %d)", d, row, int64(tc.vals[row]))
+				}
+			}
+			want := 0
+			for _, n := range null {
+				if !n {
+					want++
+				}
+			}
+			if found != want {
+				t.Errorf("%d rows in slots, want %d", found, want)
+			}
+		})
+	}
+}
+
+// A direct table answers every join kind as the reference does: distinct
+// build keys (one null), probe keys repeated, outside the range (just
+// below, just above, the int64 extremes, whose difference from the range's
+// low end wraps) and null; and so does a packed pair of keys made direct.
+func TestHashJoinDirectTableMatchesReference(t *testing.T) {
+	mem := exectest.Alloc(t)
+	r := rand.New(rand.NewPCG(21, 22))
+	i64 := arrow.PrimitiveTypes.Int64
+	s := arrow.NewSchema([]arrow.Field{{Name: "k", Type: i64, Nullable: true}, {Name: "k2", Type: i64, Nullable: true}, {Name: "v", Type: i64}}, nil)
+	outside := []int64{-41, 81, 82, math.MinInt64, math.MaxInt64, math.MinInt64 + 40}
+	for _, keys := range []int{1, 2} {
+		for _, kind := range allKinds {
+			t.Run(fmt.Sprintf("keys=%d/%s", keys, kind), func(t *testing.T) {
+				var build, probe [][]any
+				// 30 distinct keys of -40..79: 120 values, 4 a row. The
+				// second key is always 5, so the packed pairs span as
+				// many values.
+				for i, k := range r.Perm(120)[:30] {
+					var key any = int64(k - 40)
+					if i == 7 {
+						key = nil
+					}
+					build = append(build, []any{key, int64(5), int64(i)})
+				}
+				for i := range 300 {
+					k := int64(r.IntN(124) - 42)
+					if i%10 == 0 {
+						k = outside[r.IntN(len(outside))]
+					}
+					k2 := int64(5)
+					if i%7 == 0 {
+						k2 = int64(4 + r.IntN(2)*2)
+					}
+					probe = append(probe, []any{maybeNull(r, k), maybeNull(r, k2), int64(i)})
+				}
+				left := source(t, mem, r, s, probe, 2, nil)
+				right := source(t, mem, r, s, build, 1, nil)
+				env := testEnv(t, mem, 1+r.IntN(30), false)
+				lk := []int{0, 1}[:keys]
+				op, err := NewHashJoinWith(env, left, right, Spec{LeftKeys: lk, RightKeys: lk, Kind: kind, Build: BuildRight})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := refJoin(exectest.Rows(t, left), exectest.Rows(t, right), lk, lk, nil, kind, nil, 3, 3)
+				if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
+					t.Fatalf("%d rows, want %d\ngot  %v\nwant %v", len(got), len(want), got, want)
+				}
+				tb := &table{rows: len(build), keys: keySet{cols: make([]keyCol, keys)}}
+				for _, row := range build {
+					for c := range keys {
+						k, _ := row[c].(int64)
+						tb.keys.cols[c].fixed = append(tb.keys.cols[c].fixed, uint64(k))
+					}
+					tb.keys.null = append(tb.keys.null, row[0] == nil)
+					tb.keys.hash = append(tb.keys.hash, 0)
+				}
+				tb.pack()
+				if err := tb.index(context.Background(), nil); err != nil || !tb.direct {
+					t.Fatalf("build keys not made direct (%v)", err)
 				}
 			})
 		}

@@ -556,8 +556,14 @@ type table struct {
 	// packed: two fixed-width keys whose ranges fit together in 64 bits
 	// are compared as one exact key, (k0-lo0)*(span1+1) + (k1-lo1); see
 	// pack. A probe row outside either range matches nothing.
-	packed  bool
-	pk      [2]keyRange
+	packed bool
+	pk     [2]keyRange
+	// direct (only when exact): the keys are distinct and their range is
+	// dense, so the table is one slot per key value: slot[v-lo] is 1 + the
+	// row of key v, 0 when no row has it, for v-lo <= span. start and ents
+	// are then nil. See tryDirect.
+	direct  bool
+	slot    []int32
 	matched []uint32 // bit i: build row i matched; set atomically by every stream
 
 	spilled *spilledBuild // the build side partitioned to disk; nil when in memory
@@ -572,7 +578,7 @@ func (t *table) release() {
 	}
 	t.cols = nil
 	t.keys = keySet{}
-	t.start, t.ents, t.matched = nil, nil, nil
+	t.start, t.ents, t.slot, t.matched = nil, nil, nil, nil
 	t.held.Set(0)
 	if t.spilled != nil {
 		t.spilled.release()
@@ -743,7 +749,7 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 		keyBytes = 17 * int64(rows)
 	}
 	t.held = exec.NewHeld(j.env.Budget)
-	t.held.Set(4*int64(len(t.start)+len(t.matched)) + int64(unsafe.Sizeof(entry{}))*int64(len(t.ents)) + keyBytes)
+	t.held.Set(4*int64(len(t.start)+len(t.slot)+len(t.matched)) + int64(unsafe.Sizeof(entry{}))*int64(len(t.ents)) + keyBytes)
 	return nil
 }
 
@@ -786,6 +792,17 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 	t.mask = uint64(size - 1)
 	t.exact = exactKeys(&t.keys, nullSafe)
 	ks := &t.keys
+	if t.exact {
+		ok, err := t.tryDirect(ctx)
+		if err != nil {
+			return err
+		}
+		if ok {
+			// The slots hold everything a probe needs.
+			t.keys = keySet{}
+			return nil
+		}
+	}
 	start, err := exec.MakeResidentContext[int32](ctx, size+1)
 	if err != nil {
 		return err
@@ -850,6 +867,49 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 		t.keys = keySet{}
 	}
 	return nil
+}
+
+// directSlack bounds the slots of a direct table: at most directSlack a
+// build row (16 bytes a row, as much as the entries of a bucketed table).
+// TPC-H's order keys fill a quarter of their range.
+const directSlack = 4
+
+// tryDirect makes an exact table direct when its keys are distinct and span
+// at most directSlack slots a row: a row is then placed by one write and a
+// probe finds its match by one read at the key's offset, with no bucket
+// counts, no second pass and no key comparison. A probe side ordered by the
+// key (lineitem against orders) reads the slots front to back. It reports
+// false, with t unchanged, for keys that do not qualify; the scan for
+// duplicates stops at the first one.
+func (t *table) tryDirect(ctx context.Context) (bool, error) {
+	ks := &t.keys
+	null := ks.null[:t.rows]
+	vals := ks.cols[0].fixed[:t.rows]
+	r, ok := rangeOf(vals, null)
+	if !ok || r.span >= uint64(directSlack)*uint64(t.rows) {
+		return false, nil
+	}
+	slot, err := exec.MakeResidentContext[int32](ctx, int(r.span)+1)
+	if err != nil {
+		return false, err
+	}
+	for i, v := range vals {
+		if null[i] {
+			continue
+		}
+		d := v - r.lo
+		if slot[d] != 0 {
+			return false, nil
+		}
+		slot[d] = int32(i) + 1
+		if i&indexCheckMask == indexCheckMask {
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+		}
+	}
+	t.direct, t.slot, t.lo, t.span = true, slot, r.lo, r.span
+	return true, nil
 }
 
 // keyRange is the range [lo, lo+span] (uint64 arithmetic) of the values of
@@ -1081,7 +1141,9 @@ func (s *stream) probeNext() (arrow.RecordBatch, error) {
 				for i, c := range j.probeKeys() {
 					keyArrs[i] = b.Column(c)
 				}
-				if err := s.keys.load(s.ctx, keyArrs, j.nullSafe, j.seed); err != nil {
+				// A table placed by key value needs no hashes of the probe keys.
+				hash := !(t.direct || t.ranged)
+				if err := s.keys.loadWith(s.ctx, keyArrs, j.nullSafe, j.seed, hash); err != nil {
 					b.Release()
 					return nil, fmt.Errorf("hash join probe side: %w", err)
 				}
@@ -1094,9 +1156,12 @@ func (s *stream) probeNext() (arrow.RecordBatch, error) {
 			}
 		}
 		if s.row < int(s.batch.NumRows()) {
-			if j.nested {
+			switch {
+			case j.nested:
 				s.matchNested()
-			} else {
+			case t.direct:
+				s.matchDirect()
+			default:
 				s.matchHash()
 			}
 			if len(s.pIdx) > 0 {
@@ -1130,7 +1195,15 @@ func (s *stream) skipRow(r int) bool { return s.j.probeSemi && s.pm[r] }
 // overlap instead of each waiting on the last.
 func (s *stream) locate() {
 	t, ks := s.t, &s.keys
-	n := len(ks.hash)
+	n := len(ks.null)
+	if t.direct {
+		// matchDirect reads the slots as it goes.
+		if t.packed {
+			s.pkv, s.pkOut = grow(s.pkv, n), grow(s.pkOut, n)
+			t.packProbe(ks, s.pkv, s.pkOut)
+		}
+		return
+	}
 	s.bkt = grow(s.bkt, 2*n)
 	bkt := s.bkt
 	if t.rows == 0 {
@@ -1225,6 +1298,49 @@ func (s *stream) matchHash() {
 		s.inRow = false
 		s.row++
 	}
+	s.pIdx, s.bIdx = p, b
+}
+
+// matchDirect is matchHash for a direct table: a probe row's only
+// candidate is the row in its key's slot, whose key is equal by
+// construction. A probe row without a candidate is passed over, so the
+// output never fills up in the middle of a row.
+func (s *stream) matchDirect() {
+	t, ks := s.t, &s.keys
+	limit := s.j.env.BatchSize
+	n := int(s.batch.NumRows())
+	vals := ks.cols[0].fixed
+	if t.packed {
+		vals = s.pkv
+	}
+	slot, lo, span := t.slot, t.lo, t.span
+	p, b := s.pIdx[:0], s.bIdx[:0]
+	r := s.row
+	if ks.nulls == 0 && !t.packed && !s.j.buildSemi && !s.j.probeSemi {
+		for ; r < n && len(p) < limit; r++ {
+			if d := vals[r] - lo; d <= span {
+				if x := slot[d]; x != 0 {
+					p = append(p, int32(r))
+					b = append(b, x-1)
+				}
+			}
+		}
+	} else {
+		settled := s.j.buildSemi
+		for ; r < n && len(p) < limit; r++ {
+			d := vals[r] - lo
+			if d > span || ks.null[r] || t.packed && s.pkOut[r] || s.skipRow(r) {
+				continue
+			}
+			x := slot[d]
+			if x == 0 || settled && t.isMarked(int(x-1)) {
+				continue
+			}
+			p = append(p, int32(r))
+			b = append(b, x-1)
+		}
+	}
+	s.row = r
 	s.pIdx, s.bIdx = p, b
 }
 

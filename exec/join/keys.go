@@ -85,6 +85,13 @@ const loadChunk = 1 << 16
 // and every hashChunk rows while hashing, so that loading the keys of a
 // large build side stops soon after a cancel.
 func (ks *keySet) load(ctx context.Context, arrs []arrow.Array, nullSafe []bool, seed maphash.Seed) error {
+	return ks.loadWith(ctx, arrs, nullSafe, seed, true)
+}
+
+// loadWith is load, hashing the rows only when hash is set: a probe of a
+// table placed by key value reads the key values alone. Without hashing,
+// ks.hash is left as it was.
+func (ks *keySet) loadWith(ctx context.Context, arrs []arrow.Array, nullSafe []bool, seed maphash.Seed, hash bool) error {
 	n := 0
 	if len(arrs) > 0 {
 		n = arrs[0].Len()
@@ -97,8 +104,10 @@ func (ks *keySet) load(ctx context.Context, arrs []arrow.Array, nullSafe []bool,
 		return err
 	}
 	clear(ks.null)
-	if ks.hash, err = growCtx(ctx, ks.hash, n); err != nil {
-		return err
+	if hash {
+		if ks.hash, err = growCtx(ctx, ks.hash, n); err != nil {
+			return err
+		}
 	}
 	for c, a := range arrs {
 		k := &ks.cols[c]
@@ -135,6 +144,9 @@ func (ks *keySet) load(ctx context.Context, arrs []arrow.Array, nullSafe []bool,
 		if b {
 			ks.nulls++
 		}
+	}
+	if !hash {
+		return nil
 	}
 	return ks.computeHash(ctx, seed)
 }
