@@ -1556,9 +1556,16 @@ func (s *stream) assemble(schema *arrow.Schema, lSrc, rSrc []arrow.Array, lIdx, 
 		}
 	}()
 	add := func(src []arrow.Array, idx []int32, fields []arrow.Field) error {
+		lo, isRun := rowRun(idx)
 		for c, f := range fields {
 			if src == nil {
 				cols = append(cols, array.MakeArrayOfNull(mem, f.Type, n))
+				continue
+			}
+			if isRun {
+				// Consecutive rows (every probe row of a key-to-key join
+				// matching once): share the source's buffers.
+				cols = append(cols, sliceOf(src[c], lo, len(idx)))
 				continue
 			}
 			a, err := takeArray(mem, src[c], idx)
@@ -1603,6 +1610,30 @@ func (s *stream) Close() error {
 	// A stream closed before its end or with its context cancelled abandons the run.
 	s.j.unref(s.t, s.phase != phaseDone || s.ctx.Err() != nil)
 	return err
+}
+
+// rowRun reports whether idx is the run of consecutive rows lo, lo+1, ...
+// (empty is not a run).
+func rowRun(idx []int32) (lo int, ok bool) {
+	if len(idx) == 0 || idx[0] < 0 {
+		return 0, false
+	}
+	first := idx[0]
+	for i, r := range idx {
+		if r != first+int32(i) {
+			return 0, false
+		}
+	}
+	return int(first), true
+}
+
+// sliceOf returns rows [lo, lo+n) of a, retained, sharing a's buffers.
+func sliceOf(a arrow.Array, lo, n int) arrow.Array {
+	if lo == 0 && n == a.Len() {
+		a.Retain()
+		return a
+	}
+	return array.NewSlice(a, int64(lo), int64(lo+n))
 }
 
 // takeArray gathers arr[idx] (null for a negative index); dictionary arrays

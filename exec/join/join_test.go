@@ -488,3 +488,72 @@ func TestHashJoinFloatKeys(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+// Probe rows that match once each, consecutively, come out as a slice of
+// the probe batch, sharing its buffers, not as a copy: all of a batch, the
+// tail of one whose first rows match nothing, and the same through a
+// hashed (string key) table. A batch whose matches skip a row is gathered.
+func TestHashJoinConsecutiveProbeRowsShareBuffers(t *testing.T) {
+	mem := exectest.Alloc(t)
+	i64, str := arrow.PrimitiveTypes.Int64, arrow.BinaryTypes.String
+	for _, tc := range []struct {
+		name   string
+		typ    arrow.DataType
+		keys   []any // probe keys; the build side has 10..19
+		shared bool
+	}{
+		{"all", i64, []any{int64(10), int64(11), int64(12), int64(13)}, true},
+		{"tail", i64, []any{int64(3), nil, int64(15), int64(16), int64(17)}, true},
+		{"hashed", str, []any{"10", "11", "12"}, true},
+		{"gap", i64, []any{int64(10), int64(99), int64(12)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := arrow.NewSchema([]arrow.Field{{Name: "k", Type: tc.typ, Nullable: true}, {Name: "v", Type: i64}}, nil)
+			var probeRows, buildRows [][]any
+			for i, k := range tc.keys {
+				probeRows = append(probeRows, []any{k, int64(100 + i)})
+			}
+			for i := range 10 {
+				var k any = int64(10 + i)
+				if tc.typ == str {
+					k = fmt.Sprint(10 + i)
+				}
+				buildRows = append(buildRows, []any{k, int64(i)})
+			}
+			pb, bb := exectest.Batch(mem, s, probeRows), exectest.Batch(mem, s, buildRows)
+			probe := exec.NewMemorySource(s, [][]arrow.RecordBatch{{pb}})
+			build := exec.NewMemorySource(s, [][]arrow.RecordBatch{{bb}})
+			defer probe.Release()
+			defer build.Release()
+			defer pb.Release()
+			defer bb.Release()
+			op, err := NewHashJoin(&exec.Env{Mem: mem, BatchSize: 64}, probe, build, []int{0}, []int{0}, Inner, BuildRight)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Collect(context.Background(), op)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer exec.ReleaseAll(out)
+			if len(out) != 1 {
+				t.Fatalf("%d batches, want 1", len(out))
+			}
+			got := out[0].Column(1).Data().Buffers()[1]
+			shared := got == pb.Column(1).Data().Buffers()[1]
+			if shared != tc.shared {
+				t.Errorf("probe column shares the batch's buffer: %v, want %v", shared, tc.shared)
+			}
+			// The values are right either way.
+			var want []int64
+			for i, k := range tc.keys {
+				if k != nil && k != int64(3) && k != int64(99) {
+					want = append(want, int64(100+i))
+				}
+			}
+			if v := out[0].Column(1).(*array.Int64).Int64Values(); !slices.Equal(v, want) {
+				t.Errorf("probe values %v, want %v", v, want)
+			}
+		})
+	}
+}
