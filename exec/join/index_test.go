@@ -372,3 +372,60 @@ func TestHashJoinDirectTableMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// A table bucketed by value whose buckets each span many key values
+// (shift > 0) compares keys within a bucket: every join kind answers as the
+// reference does with probe batches without nulls, whose rows are matched
+// a whole bucket at a time, and with nulls.
+func TestHashJoinWideValueBucketsMatchReference(t *testing.T) {
+	mem := exectest.Alloc(t)
+	r := rand.New(rand.NewPCG(31, 32))
+	i64 := arrow.PrimitiveTypes.Int64
+	s := arrow.NewSchema([]arrow.Field{{Name: "k", Type: i64, Nullable: true}, {Name: "v", Type: i64}}, nil)
+	var build [][]any
+	var keys []uint64
+	// 9,000 rows over 0..2^20, a few keys twice: 16,384 buckets, shift 6.
+	for i := range 9000 {
+		k := int64(i) * 113
+		if i%100 == 0 {
+			k = int64(i-1) * 113
+		}
+		build = append(build, []any{k, int64(i)})
+		keys = append(keys, uint64(k))
+	}
+	for _, nulls := range []bool{false, true} {
+		for _, kind := range allKinds {
+			t.Run(fmt.Sprintf("nulls=%v/%s", nulls, kind), func(t *testing.T) {
+				var probe [][]any
+				for i := range 3000 {
+					var k any = int64(r.IntN(9100 * 113))
+					if i%3 == 0 {
+						k = int64(r.IntN(9100)) * 113
+					}
+					if nulls && i%50 == 0 {
+						k = nil
+					}
+					probe = append(probe, []any{k, int64(i)})
+				}
+				left := source(t, mem, r, s, probe, 2, nil)
+				right := source(t, mem, r, s, build, 1, nil)
+				env := testEnv(t, mem, 1+r.IntN(30), false)
+				op, err := NewHashJoinWith(env, left, right, Spec{LeftKeys: []int{0}, RightKeys: []int{0}, Kind: kind, Build: BuildRight})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := refJoin(exectest.Rows(t, left), exectest.Rows(t, right), []int{0}, []int{0}, nil, kind, nil, 2, 2)
+				if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
+					t.Fatalf("%d rows, want %d", len(got), len(want))
+				}
+			})
+		}
+	}
+	tb := &table{rows: len(keys), keys: keySet{
+		cols: []keyCol{{kind: kindFixed, fixed: keys}},
+		null: make([]bool, len(keys)), hash: make([]uint64, len(keys)),
+	}}
+	if err := tb.index(context.Background(), nil); err != nil || !tb.ranged || tb.shift == 0 {
+		t.Fatalf("ranged %v shift %d (%v), want ranged with shift > 0", tb.ranged, tb.shift, err)
+	}
+}

@@ -1161,6 +1161,8 @@ func (s *stream) probeNext() (arrow.RecordBatch, error) {
 				s.matchNested()
 			case t.direct:
 				s.matchDirect()
+			case t.ranged:
+				s.matchRanged()
 			default:
 				s.matchHash()
 			}
@@ -1196,12 +1198,12 @@ func (s *stream) skipRow(r int) bool { return s.j.probeSemi && s.pm[r] }
 func (s *stream) locate() {
 	t, ks := s.t, &s.keys
 	n := len(ks.null)
-	if t.direct {
-		// matchDirect reads the slots as it goes.
-		if t.packed {
-			s.pkv, s.pkOut = grow(s.pkv, n), grow(s.pkOut, n)
-			t.packProbe(ks, s.pkv, s.pkOut)
-		}
+	if t.packed {
+		s.pkv, s.pkOut = grow(s.pkv, n), grow(s.pkOut, n)
+		t.packProbe(ks, s.pkv, s.pkOut)
+	}
+	if t.direct || t.ranged {
+		// matchDirect and matchRanged find the buckets as they go.
 		return
 	}
 	s.bkt = grow(s.bkt, 2*n)
@@ -1211,40 +1213,10 @@ func (s *stream) locate() {
 		return
 	}
 	start, mask := t.start, t.mask
-	vals := ks.cols[0].fixed
-	if t.packed {
-		s.pkv, s.pkOut = grow(s.pkv, n), grow(s.pkOut, n)
-		t.packProbe(ks, s.pkv, s.pkOut)
-		vals = s.pkv
-		if !t.ranged {
-			for r, h := range ks.hash {
-				b := h & mask
-				lo, hi := start[b], start[b+1]
-				if ks.null[r] || s.pkOut[r] {
-					lo, hi = 0, 0
-				}
-				bkt[2*r], bkt[2*r+1] = lo, hi
-			}
-			return
-		}
-	}
-	if t.ranged {
-		base, span, shift := t.lo, t.span, t.shift
-		for r, v := range vals[:n] {
-			d := v - base
-			lo, hi := int32(0), int32(0)
-			if d <= span && !ks.null[r] && !(t.packed && s.pkOut[r]) {
-				b := d >> shift
-				lo, hi = start[b], start[b+1]
-			}
-			bkt[2*r], bkt[2*r+1] = lo, hi
-		}
-		return
-	}
 	for r, h := range ks.hash {
 		b := h & mask
 		lo, hi := start[b], start[b+1]
-		if ks.null[r] {
+		if ks.null[r] || t.packed && s.pkOut[r] {
 			lo, hi = 0, 0
 		}
 		bkt[2*r], bkt[2*r+1] = lo, hi
@@ -1283,6 +1255,82 @@ func (s *stream) matchHash() {
 		for ; c < e && len(p) < limit; c++ {
 			en := &ents[c]
 			if en.h == h && (exact || equal(ks, r, &t.keys, int(en.row))) && !(settled && t.isMarked(int(en.row))) {
+				p = append(p, int32(r))
+				b = append(b, en.row)
+				if first {
+					c = e
+					break
+				}
+			}
+		}
+		s.pos = c
+		if c < e {
+			break // output full in the middle of a bucket
+		}
+		s.inRow = false
+		s.row++
+	}
+	s.pIdx, s.bIdx = p, b
+}
+
+// matchRanged is matchHash for a table bucketed by key value: a row's
+// bucket follows from its key, so it is found here as the rows are walked
+// rather than by locate beforehand. A probe side ordered by the key reads
+// the buckets front to back, and a row whose bucket is empty (most rows
+// when the build side was filtered) costs one read of start.
+func (s *stream) matchRanged() {
+	t, ks := s.t, &s.keys
+	limit := s.j.env.BatchSize
+	first := s.j.probeSemi && s.j.cond == nil
+	settled := s.j.buildSemi
+	n := int(s.batch.NumRows())
+	p, b := s.pIdx[:0], s.bIdx[:0]
+	ents, start := t.ents, t.start
+	base, span, shift := t.lo, t.span, t.shift
+	want := ks.cols[0].fixed
+	if t.packed {
+		want = s.pkv
+	}
+	if !s.inRow && ks.nulls == 0 && !t.packed && !settled && !s.j.probeSemi {
+		// Every candidate counts and no row is settled early: walk whole
+		// buckets while they fit in the output, the state in registers.
+		r := s.row
+		for ; r < n; r++ {
+			v := want[r]
+			d := v - base
+			if d > span {
+				continue
+			}
+			c, e := start[d>>shift], start[d>>shift+1]
+			if int(e-c) > limit-len(p) {
+				break // the general walk below splits the bucket
+			}
+			for ; c < e; c++ {
+				if en := &ents[c]; en.h == v {
+					p = append(p, int32(r))
+					b = append(b, en.row)
+				}
+			}
+		}
+		s.row = r
+	}
+	for s.row < n && len(p) < limit {
+		r := s.row
+		if !s.inRow {
+			lo, hi := int32(0), int32(0)
+			if d := want[r] - base; d <= span && !ks.null[r] && !(t.packed && s.pkOut[r]) {
+				lo, hi = start[d>>shift], start[d>>shift+1]
+			}
+			s.inRow, s.pos, s.end = true, lo, hi
+		}
+		if s.skipRow(r) {
+			s.pos = s.end
+		}
+		v := want[r]
+		c, e := s.pos, s.end
+		for ; c < e && len(p) < limit; c++ {
+			en := &ents[c]
+			if en.h == v && !(settled && t.isMarked(int(en.row))) {
 				p = append(p, int32(r))
 				b = append(b, en.row)
 				if first {
