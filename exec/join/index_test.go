@@ -245,10 +245,19 @@ func TestHashJoinPackedKeyPairsMatchReference(t *testing.T) {
 	}
 }
 
-// Distinct keys spanning at most directSlack values a row make a direct
-// table, one slot per key value; a duplicate key or a wider span does not.
+// Distinct keys spanning at most directSlots values make a direct table,
+// one slot per key value; a duplicate key or a wider span does not.
 func TestIndexDirectWhenKeysDistinctAndDense(t *testing.T) {
 	neg := func(v int64) uint64 { return uint64(v) }
+	// spread returns n distinct keys from 0 to span.
+	spread := func(n int, span uint64) []uint64 {
+		vs := make([]uint64, n)
+		for i := range vs {
+			vs[i] = uint64(i) * (span / uint64(n-1))
+		}
+		vs[n-1] = span
+		return vs
+	}
 	for _, tc := range []struct {
 		name   string
 		vals   []uint64
@@ -259,8 +268,13 @@ func TestIndexDirectWhenKeysDistinctAndDense(t *testing.T) {
 		{"dense", []uint64{neg(-3), 25, 9, 0, 17, 28, 4, 12}, nil, true},
 		{"null", []uint64{5, 1, 99, 7}, []bool{false, false, true, false}, true},
 		{"duplicate", []uint64{neg(-3), 25, 9, 0, 17, 28, 4, 9}, nil, false},
-		// Span 32, 33 values for 8 rows.
-		{"wide", []uint64{0, 1, 2, 3, 4, 5, 6, 32}, nil, false},
+		// Span 511, 512 values for 8 rows: directSmallSlack a row.
+		{"sparse", []uint64{0, 1, 2, 3, 4, 5, 6, 511}, nil, true},
+		// Span 512, one value too many.
+		{"wide", []uint64{0, 1, 2, 3, 4, 5, 6, 512}, nil, false},
+		// 10,000 rows: directSmallSlots values, and one value too many.
+		{"large", spread(10000, 1<<18-1), nil, true},
+		{"large wide", spread(10000, 1<<18), nil, false},
 		{"extremes", []uint64{neg(math.MinInt64), 0, math.MaxInt64, 1}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -874,8 +874,24 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 // TPC-H's order keys fill a quarter of their range.
 const directSlack = 4
 
+// directSmallSlots and directSmallSlack let a table of sparser keys be
+// direct while its slots stay small: up to directSmallSlack a row and
+// directSmallSlots in all (1 MiB, in the second-level cache). The probes
+// of such a table come at random (lineitem's l_partkey against the parts
+// of one colour), and one read of a slot beats finding a bucket and
+// comparing its entries.
+const (
+	directSmallSlots = 1 << 18
+	directSmallSlack = 64
+)
+
+// directSlots returns the most slots a direct table of rows rows may have.
+func directSlots(rows int) uint64 {
+	return max(uint64(directSlack)*uint64(rows), min(uint64(directSmallSlack)*uint64(rows), directSmallSlots))
+}
+
 // tryDirect makes an exact table direct when its keys are distinct and span
-// at most directSlack slots a row: a row is then placed by one write and a
+// at most directSlots values: a row is then placed by one write and a
 // probe finds its match by one read at the key's offset, with no bucket
 // counts, no second pass and no key comparison. A probe side ordered by the
 // key (lineitem against orders) reads the slots front to back. It reports
@@ -886,7 +902,7 @@ func (t *table) tryDirect(ctx context.Context) (bool, error) {
 	null := ks.null[:t.rows]
 	vals := ks.cols[0].fixed[:t.rows]
 	r, ok := rangeOf(vals, null)
-	if !ok || r.span >= uint64(directSlack)*uint64(t.rows) {
+	if !ok || r.span >= directSlots(t.rows) {
 		return false, nil
 	}
 	slot, err := exec.MakeResidentContext[int32](ctx, int(r.span)+1)
