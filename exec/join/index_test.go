@@ -3,6 +3,7 @@ package join
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -34,7 +35,7 @@ func TestIndexLaysOutBucketsInRowOrder(t *testing.T) {
 				cols: []keyCol{{kind: kindFixed, fixed: slices.Clone(vals)}},
 				null: null, hash: hash,
 			}}
-			if err := tb.index(context.Background(), tc.nullSafe); err != nil {
+			if err := tb.index(context.Background(), tc.nullSafe, maphash.Seed{}); err != nil {
 				t.Fatal(err)
 			}
 			if tb.exact != tc.exact {
@@ -105,7 +106,7 @@ func TestIndexBucketsByValueWhenKeysSpreadEvenly(t *testing.T) {
 				cols: []keyCol{{kind: kindFixed, fixed: slices.Clone(tc.vals)}},
 				null: make([]bool, len(tc.vals)), hash: hash,
 			}}
-			if err := tb.index(context.Background(), nil); err != nil {
+			if err := tb.index(context.Background(), nil, maphash.Seed{}); err != nil {
 				t.Fatal(err)
 			}
 			if tb.ranged != tc.ranged {
@@ -179,7 +180,7 @@ func TestHashJoinValueBucketsMatchReference(t *testing.T) {
 				tb.keys.null = append(tb.keys.null, row[0] == nil)
 				tb.keys.hash = append(tb.keys.hash, 0)
 			}
-			if err := tb.index(context.Background(), nil); err != nil || !tb.ranged {
+			if err := tb.index(context.Background(), nil, maphash.Seed{}); err != nil || !tb.ranged {
 				t.Fatalf("build keys not bucketed by value (%v)", err)
 			}
 		})
@@ -286,7 +287,7 @@ func TestIndexDirectWhenKeysDistinctAndDense(t *testing.T) {
 				cols: []keyCol{{kind: kindFixed, fixed: slices.Clone(tc.vals)}},
 				null: null, hash: make([]uint64, len(tc.vals)),
 			}}
-			if err := tb.index(context.Background(), nil); err != nil {
+			if err := tb.index(context.Background(), nil, maphash.Seed{}); err != nil {
 				t.Fatal(err)
 			}
 			if tb.direct != tc.direct {
@@ -379,7 +380,7 @@ func TestHashJoinDirectTableMatchesReference(t *testing.T) {
 					tb.keys.hash = append(tb.keys.hash, 0)
 				}
 				tb.pack()
-				if err := tb.index(context.Background(), nil); err != nil || !tb.direct {
+				if err := tb.index(context.Background(), nil, maphash.Seed{}); err != nil || !tb.direct {
 					t.Fatalf("build keys not made direct (%v)", err)
 				}
 			})
@@ -439,7 +440,7 @@ func TestHashJoinWideValueBucketsMatchReference(t *testing.T) {
 		cols: []keyCol{{kind: kindFixed, fixed: keys}},
 		null: make([]bool, len(keys)), hash: make([]uint64, len(keys)),
 	}}
-	if err := tb.index(context.Background(), nil); err != nil || !tb.ranged || tb.shift == 0 {
+	if err := tb.index(context.Background(), nil, maphash.Seed{}); err != nil || !tb.ranged || tb.shift == 0 {
 		t.Fatalf("ranged %v shift %d (%v), want ranged with shift > 0", tb.ranged, tb.shift, err)
 	}
 }

@@ -729,7 +729,11 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 	if err := t.keys.reserve(ctx, keyArrs, j.nullSafe, rows); err != nil {
 		return err
 	}
-	if err := t.keys.load(ctx, keyArrs, j.nullSafe, j.seed); err != nil {
+	// One key compared by ordinary equality may make a table placed by
+	// value, which needs no hashes: index hashes the keys if it needs them.
+	// Two keys are hashed as two before pack makes them one.
+	hash := len(keyArrs) > 1 || j.nullSafe != nil
+	if err := t.keys.loadWith(ctx, keyArrs, j.nullSafe, j.seed, hash); err != nil {
 		return fmt.Errorf("hash join build side: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -738,7 +742,7 @@ func (t *table) build(ctx context.Context, j *hashJoin, batches []arrow.RecordBa
 	if j.nullSafe == nil {
 		t.pack()
 	}
-	if err := t.index(ctx, j.nullSafe); err != nil {
+	if err := t.index(ctx, j.nullSafe, j.seed); err != nil {
 		return err
 	}
 	// Bucket starts, entries and match bits, and, unless the entries hold
@@ -773,10 +777,11 @@ func exactKeys(ks *keySet, nullSafe []bool) bool {
 const indexCheckMask = 1<<12 - 1
 
 // index builds the bucket-ordered hash table over the rows of t.keys that
-// have no null key: a count per bucket, the running sums as bucket starts,
+// have no null key (hashing them with seed if they were loaded unhashed and
+// the table needs hashes): a count per bucket, the running sums as bucket starts,
 // then the rows placed from the last one back so each bucket lists its rows
 // in ascending order.
-func (t *table) index(ctx context.Context, nullSafe []bool) error {
+func (t *table) index(ctx context.Context, nullSafe []bool, seed maphash.Seed) error {
 	rows := t.rows
 	// A small table gets sparseBuckets times as many buckets as rows (its
 	// bucket starts still fit in the cache): most probes that match
@@ -813,6 +818,11 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 		}
 	}
 	if !t.ranged {
+		if ks.unhashed {
+			if err := ks.ensureHash(ctx, seed); err != nil {
+				return err
+			}
+		}
 		for i, h := range ks.hash[:rows] {
 			if !ks.null[i] {
 				start[h&t.mask]++
@@ -842,10 +852,11 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 		if ks.null[i] {
 			continue
 		}
-		h := ks.hash[i]
-		b := h & t.mask
+		var b uint64
 		if t.ranged {
 			b = (vals[i] - t.lo) >> t.shift
+		} else {
+			b = ks.hash[i] & t.mask
 		}
 		start[b]--
 		e := &ents[start[b]]
@@ -853,7 +864,7 @@ func (t *table) index(ctx context.Context, nullSafe []bool) error {
 		if vals != nil {
 			e.h = vals[i]
 		} else {
-			e.h = h
+			e.h = ks.hash[i]
 		}
 		if i&indexCheckMask == 0 {
 			if err := ctx.Err(); err != nil {

@@ -54,6 +54,9 @@ type keySet struct {
 	null  []bool
 	hash  []uint64
 	nulls int
+	// unhashed: hash does not hold the rows' hashes (loaded without
+	// them); see ensureHash.
+	unhashed bool
 }
 
 func grow[T any](s []T, n int) []T {
@@ -145,10 +148,27 @@ func (ks *keySet) loadWith(ctx context.Context, arrs []arrow.Array, nullSafe []b
 			ks.nulls++
 		}
 	}
+	ks.unhashed = !hash
 	if !hash {
 		return nil
 	}
 	return ks.computeHash(ctx, seed)
+}
+
+// ensureHash hashes the rows of keys loaded without their hashes.
+func (ks *keySet) ensureHash(ctx context.Context, seed maphash.Seed) error {
+	if !ks.unhashed {
+		return nil
+	}
+	var err error
+	if ks.hash, err = growCtx(ctx, ks.hash, len(ks.null)); err != nil {
+		return err
+	}
+	if err := ks.computeHash(ctx, seed); err != nil {
+		return err
+	}
+	ks.unhashed = false
+	return nil
 }
 
 // markNulls sets null[i] for every null row of a.
