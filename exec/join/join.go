@@ -1170,6 +1170,8 @@ func (s *stream) probeNext() (arrow.RecordBatch, error) {
 				}
 				// A table placed by key value needs no hashes of the probe keys.
 				hash := !(t.direct || t.ranged)
+				// The keys live no longer than the batch.
+				s.keys.borrow = true
 				if err := s.keys.loadWith(s.ctx, keyArrs, j.nullSafe, j.seed, hash); err != nil {
 					b.Release()
 					return nil, fmt.Errorf("hash join probe side: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/maphash"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -34,6 +35,9 @@ type keyCol struct {
 	// nulls flags the null rows of a null-safe key column (null equals
 	// null); nil for ordinary columns, whose nulls go to keySet.null.
 	nulls []bool
+	// borrowed: fixed is the values buffer of the loaded array itself, to
+	// be read only and dropped (never reused) by the next load.
+	borrowed bool
 }
 
 // isNull reports whether row i is null in a null-safe key column.
@@ -57,6 +61,10 @@ type keySet struct {
 	// unhashed: hash does not hold the rows' hashes (loaded without
 	// them); see ensureHash.
 	unhashed bool
+	// borrow lets load point a 64-bit integer key column at the array's
+	// own values instead of copying them, for keys that live no longer
+	// than their batch and are never written: a probe stream's.
+	borrow bool
 }
 
 func grow[T any](s []T, n int) []T {
@@ -124,7 +132,7 @@ func (ks *keySet) loadWith(ctx context.Context, arrs []arrow.Array, nullSafe []b
 		} else {
 			k.nulls = nil
 		}
-		if err := k.load(ctx, a, null); err != nil {
+		if err := k.load(ctx, a, null, ks.borrow && k.nulls == nil); err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {
@@ -194,9 +202,27 @@ func markNulls(a arrow.Array, null []bool) {
 // load normalizes key column a into k, reusing k's buffers, and marks its
 // null rows in null. Fixed-width columns are converted loadChunk rows at a
 // time, with ctx looked at in between.
-func (k *keyCol) load(ctx context.Context, a arrow.Array, null []bool) error {
+func (k *keyCol) load(ctx context.Context, a arrow.Array, null []bool, borrow bool) error {
 	n := a.Len()
 	k.dict = nil
+	if k.borrowed {
+		k.fixed, k.borrowed = nil, false
+	}
+	if borrow {
+		var vals []int64
+		switch arr := a.(type) {
+		case *array.Int64:
+			vals = arr.Int64Values()
+		case *array.Timestamp:
+			vals = arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(arr.TimestampValues()))
+		}
+		if vals != nil {
+			k.kind = kindFixed
+			k.fixed, k.borrowed = unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(vals))), len(vals)), true
+			markNulls(a, null)
+			return nil
+		}
+	}
 	switch a.(type) {
 	case *array.Int8, *array.Int16, *array.Int32, *array.Int64, *array.Date32, *array.Timestamp,
 		*array.Decimal64, *array.Float32, *array.Float64, *array.Boolean:

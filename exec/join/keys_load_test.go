@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -110,3 +111,56 @@ func TestKeyLoadStopsWithinAPiece(t *testing.T) {
 		t.Errorf("the last row was converted (%d) after the cancel", got)
 	}
 }
+
+// A probe stream's keys (borrow) read a 64-bit integer column in place,
+// nulls still flagged; the next batch's keys never write into it, whether
+// they borrow again or are copied (an Int32 column). Without borrow, or for
+// a null-safe column, the keys are a copy.
+func TestKeysBorrowInt64Values(t *testing.T) {
+	mem := memory.NewGoAllocator()
+	ib := array.NewInt64Builder(mem)
+	ib.AppendValues([]int64{7, 8, 9}, []bool{true, false, true})
+	a := ib.NewInt64Array()
+	defer a.Release()
+	jb := array.NewInt32Builder(mem)
+	jb.AppendValues([]int32{-1, -2}, nil)
+	b := jb.NewInt32Array()
+	defer b.Release()
+	seed := maphash.MakeSeed()
+	ctx := context.Background()
+	same := func(ks *keySet, arr *array.Int64) bool {
+		return &ks.cols[0].fixed[0] == (*uint64)(unsafePointer(&arr.Int64Values()[0]))
+	}
+
+	ks := keySet{borrow: true}
+	if err := ks.load(ctx, []arrow.Array{a}, nil, seed); err != nil {
+		t.Fatal(err)
+	}
+	if !same(&ks, a) || !slices.Equal(ks.null, []bool{false, true, false}) {
+		t.Fatalf("borrowed keys: same buffer %v, nulls %v", same(&ks, a), ks.null)
+	}
+	if err := ks.load(ctx, []arrow.Array{b}, nil, seed); err != nil {
+		t.Fatal(err)
+	}
+	if got := ks.cols[0].fixed; got[0] != uint64(0xffffffffffffffff) || len(got) != 2 {
+		t.Fatalf("int32 keys %v", got)
+	}
+	if v := a.Int64Values(); v[0] != 7 || v[2] != 9 {
+		t.Fatalf("the borrowed batch was overwritten: %v", v)
+	}
+
+	for _, tc := range []struct {
+		name     string
+		ks       keySet
+		nullSafe []bool
+	}{{"copied", keySet{}, nil}, {"null-safe", keySet{borrow: true}, []bool{true}}} {
+		if err := tc.ks.load(ctx, []arrow.Array{a}, tc.nullSafe, seed); err != nil {
+			t.Fatal(err)
+		}
+		if same(&tc.ks, a) {
+			t.Errorf("%s keys share the array's buffer", tc.name)
+		}
+	}
+}
+
+func unsafePointer(p *int64) unsafe.Pointer { return unsafe.Pointer(p) }
