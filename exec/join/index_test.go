@@ -250,6 +250,11 @@ func TestHashJoinPackedKeyPairsMatchReference(t *testing.T) {
 // one slot per key value; a duplicate key or a wider span does not.
 func TestIndexDirectWhenKeysDistinctAndDense(t *testing.T) {
 	neg := func(v int64) uint64 { return uint64(v) }
+	// repeatAt gives row i the key of row i+1.
+	repeatAt := func(vs []uint64, i int) []uint64 {
+		vs[i] = vs[i+1]
+		return vs
+	}
 	// spread returns n distinct keys from 0 to span.
 	spread := func(n int, span uint64) []uint64 {
 		vs := make([]uint64, n)
@@ -276,6 +281,9 @@ func TestIndexDirectWhenKeysDistinctAndDense(t *testing.T) {
 		// 10,000 rows: directSmallSlots values, and one value too many.
 		{"large", spread(10000, 1<<18-1), nil, true},
 		{"large wide", spread(10000, 1<<18), nil, false},
+		// Past directCheckSlots: checked distinct before the slots.
+		{"checked", spread(300000, 1<<20+5), nil, true},
+		{"checked duplicate", repeatAt(spread(300000, 1<<20+5), 150000), nil, false},
 		{"extremes", []uint64{neg(math.MinInt64), 0, math.MaxInt64, 1}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -442,5 +450,34 @@ func TestHashJoinWideValueBucketsMatchReference(t *testing.T) {
 	}}
 	if err := tb.index(context.Background(), nil, maphash.Seed{}); err != nil || !tb.ranged || tb.shift == 0 {
 		t.Fatalf("ranged %v shift %d (%v), want ranged with shift > 0", tb.ranged, tb.shift, err)
+	}
+}
+
+// repeatsEarly finds a repeated key among the leading rows, null rows
+// aside, and not past them.
+func TestRepeatsEarly(t *testing.T) {
+	late := make([]uint64, directCheckRows+1)
+	for i := range late {
+		late[i] = uint64(i)
+	}
+	late[directCheckRows] = 0
+	for _, tc := range []struct {
+		vals []uint64
+		null []bool
+		want bool
+	}{
+		{[]uint64{5, 200, 7, 64, 69}, nil, false},
+		{[]uint64{5, 200, 7, 64, 200}, nil, true},
+		{[]uint64{5, 200, 7, 64, 200}, []bool{false, true, false, false, false}, false},
+		{[]uint64{1000, 5, 5}, nil, true},
+		{late, nil, false},
+	} {
+		null := tc.null
+		if null == nil {
+			null = make([]bool, len(tc.vals))
+		}
+		if got := repeatsEarly(tc.vals, null); got != tc.want {
+			t.Errorf("repeatsEarly(%d values, nulls %v) = %v, want %v", len(tc.vals), tc.null, got, tc.want)
+		}
 	}
 }

@@ -916,6 +916,12 @@ func (t *table) tryDirect(ctx context.Context) (bool, error) {
 	if !ok || r.span >= directSlots(t.rows) {
 		return false, nil
 	}
+	if r.span >= directCheckSlots && repeatsEarly(vals, null) {
+		// A build side keyed by the many side of a relationship (lineitem
+		// by l_orderkey) spans as few values but repeats them: no need to
+		// allocate and fault in the slots to find that out.
+		return false, nil
+	}
 	slot, err := exec.MakeResidentContext[int32](ctx, int(r.span)+1)
 	if err != nil {
 		return false, err
@@ -937,6 +943,38 @@ func (t *table) tryDirect(ctx context.Context) (bool, error) {
 	}
 	t.direct, t.slot, t.lo, t.span = true, slot, r.lo, r.span
 	return true, nil
+}
+
+// directCheckSlots is the size from which tryDirect looks for a repeated
+// key among the first directCheckRows rows before it allocates the slots
+// (4 MiB of them).
+const directCheckSlots = 1 << 20
+
+// directCheckRows is how many leading rows tryDirect checks.
+const directCheckRows = 1 << 13
+
+// repeatsEarly reports whether a value repeats among the first
+// directCheckRows non-null rows of vals: a key that repeats throughout
+// (lineitem's l_orderkey, in runs, or any many-side key at random, where
+// a few thousand rows hold a repeat all but surely) is found without a
+// pass over all rows.
+func repeatsEarly(vals []uint64, null []bool) bool {
+	sample := make([]uint64, 0, min(len(vals), directCheckRows))
+	for i, v := range vals {
+		if len(sample) == cap(sample) {
+			break
+		}
+		if !null[i] {
+			sample = append(sample, v)
+		}
+	}
+	slices.Sort(sample)
+	for i := 1; i < len(sample); i++ {
+		if sample[i] == sample[i-1] {
+			return true
+		}
+	}
+	return false
 }
 
 // keyRange is the range [lo, lo+span] (uint64 arithmetic) of the values of
