@@ -777,10 +777,10 @@ func exactKeys(ks *keySet, nullSafe []bool) bool {
 const indexCheckMask = 1<<12 - 1
 
 // index builds the bucket-ordered hash table over the rows of t.keys that
-// have no null key (hashing them with seed if they were loaded unhashed and
-// the table needs hashes): a count per bucket, the running sums as bucket starts,
+// have no null key: a count per bucket, the running sums as bucket starts,
 // then the rows placed from the last one back so each bucket lists its rows
-// in ascending order.
+// in ascending order. Keys loaded unhashed are hashed with seed when the
+// table buckets by hash; a direct table (see tryDirect) has no buckets.
 func (t *table) index(ctx context.Context, nullSafe []bool, seed maphash.Seed) error {
 	rows := t.rows
 	// A small table gets sparseBuckets times as many buckets as rows (its

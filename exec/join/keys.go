@@ -201,7 +201,8 @@ func markNulls(a arrow.Array, null []bool) {
 
 // load normalizes key column a into k, reusing k's buffers, and marks its
 // null rows in null. Fixed-width columns are converted loadChunk rows at a
-// time, with ctx looked at in between.
+// time, with ctx looked at in between; with borrow, an Int64 or Timestamp
+// column is read in place instead (see keySet.borrow).
 func (k *keyCol) load(ctx context.Context, a arrow.Array, null []bool, borrow bool) error {
 	n := a.Len()
 	k.dict = nil
