@@ -1127,6 +1127,25 @@ func pickNulls[T any](dst, src []T, idx []int32, vpos int, defs []byte, first in
 	return nulls
 }
 
+// growStrings makes room in dbuf for need more bytes of string data after
+// the used bytes of dat (dbuf's whole capacity), at least doubling it, and
+// returns dbuf's new capacity; string offsets are int32, so the data may
+// not pass 2 GiB.
+func growStrings(dbuf *memory.Buffer, dat []byte, used, need int) ([]byte, error) {
+	if used+need <= len(dat) {
+		return dat, nil
+	}
+	c := max(2*len(dat), used+need, 256)
+	if c > math.MaxInt32 {
+		if used+need > math.MaxInt32 {
+			return dat, errors.New("batch string data exceeds 2 GiB")
+		}
+		c = math.MaxInt32
+	}
+	dbuf.Reserve(c)
+	return dbuf.Buf(), nil
+}
+
 // readBinarySel is readBinary keeping only the rows at positions sel of
 // the next n: the strings of the other rows are not copied.
 func (cr *colReader) readBinarySel(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int, sel []int32) (arrow.ArrayData, error) {
@@ -1146,20 +1165,9 @@ func (cr *colReader) readBinarySel(ctx context.Context, mem memory.Allocator, va
 	vb := cr.validBytes(valid)
 	var dat []byte // full capacity of dbuf
 	dlen := 0
-	grow := func(need int) error {
-		if dlen+need <= len(dat) {
-			return nil
-		}
-		c := max(2*len(dat), dlen+need, 256)
-		if c > math.MaxInt32 {
-			if dlen+need > math.MaxInt32 {
-				return errors.New("batch string data exceeds 2 GiB")
-			}
-			c = math.MaxInt32
-		}
-		dbuf.Reserve(c)
-		dat = dbuf.Buf()
-		return nil
+	grow := func(need int) (err error) {
+		dat, err = growStrings(dbuf, dat, dlen, need)
+		return err
 	}
 	cr.codesOK = false
 	nulls, filled, si := 0, 0, 0
@@ -1287,20 +1295,9 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 	vb := cr.validBytes(valid)
 	var dat []byte // full capacity of dbuf
 	dlen := 0
-	grow := func(need int) error {
-		if dlen+need <= len(dat) {
-			return nil
-		}
-		c := max(2*len(dat), dlen+need, 256)
-		if c > math.MaxInt32 {
-			if dlen+need > math.MaxInt32 {
-				return errors.New("batch string data exceeds 2 GiB")
-			}
-			c = math.MaxInt32
-		}
-		dbuf.Reserve(c)
-		dat = dbuf.Buf()
-		return nil
+	grow := func(need int) (err error) {
+		dat, err = growStrings(dbuf, dat, dlen, need)
+		return err
 	}
 	if cap(cr.codes) < n {
 		cr.codes = make([]int32, n)
