@@ -187,7 +187,7 @@ func narrowerKeySource(src logical.Plan, keys map[int64]bool) (logical.Plan, map
 		if !keys[l.ID] {
 			l, r = r, l
 		}
-		if !keys[l.ID] || !otherIDs[r.ID] || subst[l.ID] != nil || !arrow.TypeEqual(l.Type, r.Type) || !identityEqual(l.Type) {
+		if !keys[l.ID] || !otherIDs[r.ID] || subst[l.ID] != nil || !arrow.TypeEqual(l.Type, r.Type) || !logical.EqualMeansIdentical(l.Type) {
 			continue
 		}
 		subst[l.ID] = r
@@ -197,20 +197,6 @@ func narrowerKeySource(src logical.Plan, keys map[int64]bool) (logical.Plan, map
 		return nil, nil, false
 	}
 	return keySource(other, cols, nil), subst, true
-}
-
-// identityEqual reports whether equal values of t are the same value, so
-// that equality is transitive across columns of t: integers, dates,
-// strings, decimals (not floating point, where 0.0 = -0.0).
-func identityEqual(t arrow.DataType) bool {
-	switch t.ID() {
-	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
-		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64,
-		arrow.DATE32, arrow.STRING, arrow.LARGE_STRING, arrow.BOOL,
-		arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128:
-		return true
-	}
-	return false
 }
 
 // resolveSubquery analyzes a subquery's plan with the enclosing input as its

@@ -91,6 +91,22 @@ func IsString(t arrow.DataType) bool {
 	return t.ID() == arrow.STRING || t.ID() == arrow.LARGE_STRING
 }
 
+// EqualMeansIdentical reports whether values of t that compare equal are
+// the same value, so that partitioning or grouping by a column of t puts
+// together exactly the rows = matches, and equality carries across columns
+// of t: integers, booleans, dates, strings, decimals of one type — not
+// floating point, where 0.0 = -0.0.
+func EqualMeansIdentical(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
+		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64,
+		arrow.DATE32, arrow.STRING, arrow.LARGE_STRING, arrow.BOOL,
+		arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128:
+		return true
+	}
+	return false
+}
+
 // DecimalPS returns a decimal type's precision and scale (0, 0 for other
 // types).
 func DecimalPS(t arrow.DataType) (int32, int32) { return kernels.DecimalParams(t) }

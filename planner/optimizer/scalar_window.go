@@ -160,7 +160,7 @@ func windowOverLeaves(ids *logical.IDs, outer logical.Plan, leaves, sLeaves []lo
 		}
 		x, ok1 := b.L.(*logical.Attribute)
 		in, ok2 := b.R.(*logical.Attribute)
-		if !ok1 || !ok2 || !arrow.TypeEqual(x.Type, in.Type) || !identityEquality(in.Type) {
+		if !ok1 || !ok2 || !arrow.TypeEqual(x.Type, in.Type) || !logical.EqualMeansIdentical(in.Type) {
 			return nil, nil, false
 		}
 		k, ok := toOuter[in.ID]
@@ -378,20 +378,6 @@ func equated(conds []logical.Expr, k, x *logical.Attribute) bool {
 		if lok && rok && (l.ID == k.ID && r.ID == x.ID || l.ID == x.ID && r.ID == k.ID) {
 			return true
 		}
-	}
-	return false
-}
-
-// identityEquality reports whether equal values of t are the same value,
-// so that partitioning by a column groups exactly the rows = compares
-// equal: not so for floating point (0.0 = -0.0).
-func identityEquality(t arrow.DataType) bool {
-	switch t.ID() {
-	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
-		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64,
-		arrow.DATE32, arrow.STRING, arrow.LARGE_STRING, arrow.BOOL,
-		arrow.DECIMAL32, arrow.DECIMAL64, arrow.DECIMAL128:
-		return true
 	}
 	return false
 }
