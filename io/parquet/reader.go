@@ -846,6 +846,43 @@ func (cr *colReader) validBytes(valid *memory.Buffer) []byte {
 	return valid.Bytes()
 }
 
+// fixedOut sizes vbuf for rows values of a fixed-width column and returns
+// the bytes to decode them into: vbuf itself, or for booleans a byte per
+// value that fixedData packs into vbuf's bits.
+func (cr *colReader) fixedOut(vbuf *memory.Buffer, rows int) []byte {
+	if cr.c.kind == kBool {
+		vbuf.Resize(int(bitutil.BytesForBits(int64(rows))))
+		if cap(cr.boolVals) < rows {
+			cr.boolVals = make([]byte, rows)
+		}
+		return cr.boolVals[:rows]
+	}
+	vbuf.Resize(rows * cr.c.kind.outWidth())
+	return vbuf.Bytes()
+}
+
+// fixedData finishes a fixed-width column decoded into out (fixedOut): it
+// packs booleans into vbuf's bits and returns the array data of rows values
+// with nulls nulls, taking over the reference to vbuf.
+func (cr *colReader) fixedData(vbuf *memory.Buffer, out []byte, valid *memory.Buffer, rows, nulls int) arrow.ArrayData {
+	if cr.c.kind == kBool {
+		bits := vbuf.Bytes()
+		clear(bits)
+		for i, v := range out {
+			if v != 0 {
+				bitutil.SetBit(bits, i)
+			}
+		}
+	}
+	var vv *memory.Buffer
+	if nulls > 0 {
+		vv = valid
+	}
+	d := array.NewData(cr.c.typ, rows, []*memory.Buffer{vv, vbuf}, nil, nulls, 0)
+	vbuf.Release()
+	return d
+}
+
 func (cr *colReader) readFixed(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int) (arrow.ArrayData, error) {
 	k := cr.c.kind
 	ow := k.outWidth()
@@ -856,17 +893,7 @@ func (cr *colReader) readFixed(ctx context.Context, mem memory.Allocator, valid 
 			vbuf.Release()
 		}
 	}()
-	var out []byte
-	if k == kBool {
-		vbuf.Resize(int(bitutil.BytesForBits(int64(n))))
-		if cap(cr.boolVals) < n {
-			cr.boolVals = make([]byte, n)
-		}
-		out = cr.boolVals[:n]
-	} else {
-		vbuf.Resize(n * ow)
-		out = vbuf.Bytes()
-	}
+	out := cr.fixedOut(vbuf, n)
 	vb := cr.validBytes(valid)
 	nulls, filled := 0, 0
 	for filled < n {
@@ -896,25 +923,8 @@ func (cr *colReader) readFixed(ctx context.Context, mem memory.Allocator, valid 
 		cr.rowPos += k
 		filled += k
 	}
-	if k == kBool {
-		bits := vbuf.Bytes()
-		for i := range bits {
-			bits[i] = 0
-		}
-		for i, v := range out {
-			if v != 0 {
-				bitutil.SetBit(bits, i)
-			}
-		}
-	}
 	ok = true
-	var vv *memory.Buffer
-	if nulls > 0 {
-		vv = valid
-	}
-	var d arrow.ArrayData = array.NewData(cr.c.typ, n, []*memory.Buffer{vv, vbuf}, nil, nulls, 0)
-	vbuf.Release()
-	return d, nil
+	return cr.fixedData(vbuf, out, valid, n, nulls), nil
 }
 
 func gatherW(ow int, dst, src []byte, idx []int32) {
@@ -991,17 +1001,7 @@ func (cr *colReader) readFixedSel(ctx context.Context, mem memory.Allocator, val
 			vbuf.Release()
 		}
 	}()
-	var out []byte
-	if k == kBool {
-		vbuf.Resize(int(bitutil.BytesForBits(int64(m))))
-		if cap(cr.boolVals) < m {
-			cr.boolVals = make([]byte, m)
-		}
-		out = cr.boolVals[:m]
-	} else {
-		vbuf.Resize(m * ow)
-		out = vbuf.Bytes()
-	}
+	out := cr.fixedOut(vbuf, m)
 	vb := cr.validBytes(valid)
 	nulls, filled, si := 0, 0, 0
 	for filled < n {
@@ -1032,23 +1032,8 @@ func (cr *colReader) readFixedSel(ctx context.Context, mem memory.Allocator, val
 		filled += k
 		si = sj
 	}
-	if k == kBool {
-		bits := vbuf.Bytes()
-		clear(bits)
-		for i, v := range out {
-			if v != 0 {
-				bitutil.SetBit(bits, i)
-			}
-		}
-	}
 	ok = true
-	var vv *memory.Buffer
-	if nulls > 0 {
-		vv = valid
-	}
-	var d arrow.ArrayData = array.NewData(cr.c.typ, m, []*memory.Buffer{vv, vbuf}, nil, nulls, 0)
-	vbuf.Release()
-	return d, nil
+	return cr.fixedData(vbuf, out, valid, m, nulls), nil
 }
 
 func pickW(ow int, dst, src []byte, idx []int32, base int, rows []int32) {
