@@ -11,7 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/gspark/gspark/exec/exectest"
 )
@@ -73,18 +72,7 @@ func TestCodesMatchStrings(t *testing.T) {
 		{"fallback", []parquet.WriterProperty{parquet.WithDictionaryDefault(true), parquet.WithDataPageSize(2048), parquet.WithDictionaryPageSizeLimit(2048)}, true, true},
 	} {
 		t.Run(cfg.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			props := parquet.NewWriterProperties(append(cfg.props, parquet.WithMaxRowGroupLength(2500))...)
-			fw, err := pqarrow.NewFileWriter(s, &buf, props, pqarrow.NewArrowWriterProperties())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := fw.Write(rec); err != nil {
-				t.Fatal(err)
-			}
-			if err := fw.Close(); err != nil {
-				t.Fatal(err)
-			}
+			buf := writeArrowMem(t, s, rec, parquet.NewWriterProperties(append(cfg.props, parquet.WithMaxRowGroupLength(2500))...))
 			data := buf.Bytes()
 			f, err := Open(bytes.NewReader(data), int64(len(data)), "codes.parquet")
 			if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/gspark/gspark/exec/exectest"
 )
@@ -53,18 +52,7 @@ func TestColumnRowsMatchWholeBatches(t *testing.T) {
 		t.Run(cfg.name, func(t *testing.T) {
 			s, data := all, writeFile(t, all, []arrow.RecordBatch{full}, WriterOptions{RowGroupRows: 2200})
 			if cfg.props != nil {
-				var buf bytes.Buffer
-				props := parquet.NewWriterProperties(append(cfg.props, parquet.WithMaxRowGroupLength(2200))...)
-				fw, err := pqarrow.NewFileWriter(pqs, &buf, props, pqarrow.NewArrowWriterProperties())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := fw.Write(pqrec); err != nil {
-					t.Fatal(err)
-				}
-				if err := fw.Close(); err != nil {
-					t.Fatal(err)
-				}
+				buf := writeArrowMem(t, pqs, pqrec, parquet.NewWriterProperties(append(cfg.props, parquet.WithMaxRowGroupLength(2200))...))
 				s, data = pqs, buf.Bytes()
 			}
 			f, batches := readAll(t, data, ReadOptions{BatchSize: 700, Mem: mem})
@@ -245,19 +233,8 @@ func TestDictColumnFallsBackWithinABatch(t *testing.T) {
 	rec := array.NewRecordBatch(s, []arrow.Array{col}, rows)
 	col.Release()
 	defer rec.Release()
-	var buf bytes.Buffer
-	props := parquet.NewWriterProperties(parquet.WithDictionaryDefault(true), parquet.WithDataPageSize(512),
-		parquet.WithDictionaryPageSizeLimit(1024), parquet.WithMaxRowGroupLength(rows))
-	fw, err := pqarrow.NewFileWriter(s, &buf, props, pqarrow.NewArrowWriterProperties())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	buf := writeArrowMem(t, s, rec, parquet.NewWriterProperties(parquet.WithDictionaryDefault(true), parquet.WithDataPageSize(512),
+		parquet.WithDictionaryPageSizeLimit(1024), parquet.WithMaxRowGroupLength(rows)))
 	f, err := Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "fallback.parquet")
 	if err != nil {
 		t.Fatal(err)

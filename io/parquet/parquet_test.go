@@ -222,6 +222,25 @@ func writeFile(t testing.TB, s *arrow.Schema, batches []arrow.RecordBatch, opts 
 	return buf.Bytes()
 }
 
+// writeArrowMem writes rec (schema s) to a Parquet file in memory with
+// arrow-go's writer and props, for files shaped by writer settings gspark's
+// own writer does not offer.
+func writeArrowMem(t *testing.T, s *arrow.Schema, rec arrow.RecordBatch, props *parquet.WriterProperties) *bytes.Buffer {
+	t.Helper()
+	var buf bytes.Buffer
+	fw, err := pqarrow.NewFileWriter(s, &buf, props, pqarrow.NewArrowWriterProperties())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &buf
+}
+
 // readAll reads every row group of data with opts and returns the batches.
 func readAll(t testing.TB, data []byte, opts ReadOptions) (*File, []arrow.RecordBatch) {
 	t.Helper()
@@ -454,18 +473,7 @@ func TestPqarrowWrittenFiles(t *testing.T) {
 		{"small-pages", []parquet.WriterProperty{parquet.WithDataPageSize(1024), parquet.WithDictionaryPageSizeLimit(64), parquet.WithCompression(compress.Codecs.Zstd)}},
 	} {
 		t.Run(cfg.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			props := parquet.NewWriterProperties(append(cfg.props, parquet.WithMaxRowGroupLength(1700))...)
-			fw, err := pqarrow.NewFileWriter(s, &buf, props, pqarrow.NewArrowWriterProperties())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := fw.Write(rec); err != nil {
-				t.Fatal(err)
-			}
-			if err := fw.Close(); err != nil {
-				t.Fatal(err)
-			}
+			buf := writeArrowMem(t, s, rec, parquet.NewWriterProperties(append(cfg.props, parquet.WithMaxRowGroupLength(1700))...))
 			data := buf.Bytes()
 			f, got := readAll(t, data, ReadOptions{BatchSize: 999, Mem: mem})
 			defer release(got)

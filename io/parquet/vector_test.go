@@ -188,17 +188,7 @@ func TestVectorSparkLayout(t *testing.T) {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	var buf bytes.Buffer
-	fw, err := pqarrow.NewFileWriter(sc, &buf, parquet.NewWriterProperties(), pqarrow.NewArrowWriterProperties())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := fw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	buf := writeArrowMem(t, sc, rec, parquet.NewWriterProperties())
 	f, batches := readAll(t, buf.Bytes(), ReadOptions{Mem: mem})
 	defer release(batches)
 	if !vectors.IsVector(f.Schema().Field(0).Type) {
