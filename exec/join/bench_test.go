@@ -46,19 +46,7 @@ func BenchmarkHashJoinInt64(b *testing.B) {
 	build := int64Source(mem, 100_000, 8, 100_000, 2)
 	defer probe.Release()
 	defer build.Release()
-	env := exec.NewEnv(mem)
-	op, err := NewHashJoin(env, probe, build, []int{0}, []int{0}, Inner, BuildRight)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		bs, err := exec.Collect(b.Context(), op)
-		if err != nil {
-			b.Fatal(err)
-		}
-		exec.ReleaseAll(bs)
-	}
+	benchJoin(b, mem, probe, build, BuildRight)
 }
 
 // orderSources makes a TPC-H-like key-to-key join at a fraction of SF 1:
@@ -131,8 +119,14 @@ func benchOrders(b *testing.B, build Side) {
 	li, ord := orderSources(mem, 375_000)
 	defer li.Release()
 	defer ord.Release()
+	benchJoin(b, mem, li, ord, build)
+}
+
+// benchJoin times the inner join of left and right on their first columns,
+// building from side build.
+func benchJoin(b *testing.B, mem memory.Allocator, left, right exec.Operator, build Side) {
 	env := exec.NewEnv(mem)
-	op, err := NewHashJoin(env, li, ord, []int{0}, []int{0}, Inner, build)
+	op, err := NewHashJoin(env, left, right, []int{0}, []int{0}, Inner, build)
 	if err != nil {
 		b.Fatal(err)
 	}
