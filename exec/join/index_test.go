@@ -173,13 +173,7 @@ func TestHashJoinValueBucketsMatchReference(t *testing.T) {
 				t.Fatalf("%d rows, want %d\ngot  %v\nwant %v", len(got), len(want), got, want)
 			}
 			// The build keys are spread evenly enough to be bucketed by value.
-			tb := &table{rows: len(build), keys: keySet{cols: []keyCol{{kind: kindFixed}}}}
-			for _, row := range build {
-				k, _ := row[0].(int64)
-				tb.keys.cols[0].fixed = append(tb.keys.cols[0].fixed, uint64(k))
-				tb.keys.null = append(tb.keys.null, row[0] == nil)
-				tb.keys.hash = append(tb.keys.hash, 0)
-			}
+			tb := fixedKeyTable(build, 1)
 			if err := tb.index(context.Background(), nil, maphash.Seed{}); err != nil || !tb.ranged {
 				t.Fatalf("build keys not bucketed by value (%v)", err)
 			}
@@ -378,15 +372,7 @@ func TestHashJoinDirectTableMatchesReference(t *testing.T) {
 				if got := collectChecked(t, op, env.BatchSize); !slices.Equal(got, want) {
 					t.Fatalf("%d rows, want %d\ngot  %v\nwant %v", len(got), len(want), got, want)
 				}
-				tb := &table{rows: len(build), keys: keySet{cols: make([]keyCol, keys)}}
-				for _, row := range build {
-					for c := range keys {
-						k, _ := row[c].(int64)
-						tb.keys.cols[c].fixed = append(tb.keys.cols[c].fixed, uint64(k))
-					}
-					tb.keys.null = append(tb.keys.null, row[0] == nil)
-					tb.keys.hash = append(tb.keys.hash, 0)
-				}
+				tb := fixedKeyTable(build, keys)
 				tb.pack()
 				if err := tb.index(context.Background(), nil, maphash.Seed{}); err != nil || !tb.direct {
 					t.Fatalf("build keys not made direct (%v)", err)
@@ -480,4 +466,23 @@ func TestRepeatsEarly(t *testing.T) {
 			t.Errorf("repeatsEarly(%d values, nulls %v) = %v, want %v", len(tc.vals), tc.null, got, tc.want)
 		}
 	}
+}
+
+// fixedKeyTable is a table over the first keys columns of rows (int64 or
+// nil), loaded as index expects them: fixed-width keys, a row null when its
+// first key is, hashes left zero.
+func fixedKeyTable(rows [][]any, keys int) *table {
+	tb := &table{rows: len(rows), keys: keySet{cols: make([]keyCol, keys)}}
+	for c := range tb.keys.cols {
+		tb.keys.cols[c].kind = kindFixed
+	}
+	for _, row := range rows {
+		for c := range keys {
+			k, _ := row[c].(int64)
+			tb.keys.cols[c].fixed = append(tb.keys.cols[c].fixed, uint64(k))
+		}
+		tb.keys.null = append(tb.keys.null, row[0] == nil)
+		tb.keys.hash = append(tb.keys.hash, 0)
+	}
+	return tb
 }
