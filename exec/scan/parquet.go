@@ -273,6 +273,13 @@ type parquetStream struct {
 	held exec.Held
 }
 
+// closeRowGroup closes the row group read to its end.
+func (st *parquetStream) closeRowGroup() error {
+	err := st.rg.Close()
+	st.rg = nil
+	return err
+}
+
 // countBuffers moves the stream's held count to what its decoding buffers
 // take now: those of the open row group's reader and those kept for the
 // next one.
@@ -362,10 +369,8 @@ func (st *parquetStream) Next() (arrow.RecordBatch, error) {
 			n, err := r.NextRows()
 			st.countBuffers()
 			if errors.Is(err, io.EOF) {
-				cerr := st.rg.Close()
-				st.rg = nil
-				if cerr != nil {
-					return nil, cerr
+				if err := st.closeRowGroup(); err != nil {
+					return nil, err
 				}
 				continue
 			}
@@ -381,10 +386,8 @@ func (st *parquetStream) Next() (arrow.RecordBatch, error) {
 		b, err := st.rg.Next()
 		st.countBuffers()
 		if errors.Is(err, io.EOF) {
-			cerr := st.rg.Close()
-			st.rg = nil
-			if cerr != nil {
-				return nil, cerr
+			if err := st.closeRowGroup(); err != nil {
+				return nil, err
 			}
 			continue
 		}
