@@ -35,3 +35,22 @@ func growTo[T any](s []T, n int) []T {
 	copy(t, s)
 	return t
 }
+
+// reserver is an accumulator with a small fixed-size state per group that
+// can make room for n groups ahead of them (see aggStream.readAhead).
+// Accumulators without it grow as groups come.
+type reserver interface {
+	reserve(n int)
+}
+
+// reserveTo returns s with capacity for n elements: s itself when it has
+// it, else a copy in a slice from exec.MakeLargeCap, whose pages stay out
+// of the resident set until they are written.
+func reserveTo[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s
+	}
+	t := exec.MakeLargeCap[T](len(s), n)
+	copy(t, s)
+	return t
+}

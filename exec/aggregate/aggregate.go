@@ -427,6 +427,8 @@ type op struct {
 	// keys it outputs as read may hand its input rows on unaggregated.
 	canPass bool
 	spilled exec.SpillStats // what spilling final aggregations wrote
+	// aheadRows, when set, replaces readAheadRows (tests).
+	aheadRows int
 }
 
 // NewPartial aggregates each child partition on its own (same number of
@@ -683,6 +685,9 @@ type aggStream struct {
 	// while it does, inputDone once its input has ended.
 	flushing  bool
 	inputDone bool
+	// presized is the number of groups readAhead sized the table for, 0
+	// when it did not.
+	presized int
 	// passing: a partial DISTINCT whose table found almost no key twice
 	// (table.distinctKeys) hands on the key columns of the rest of its
 	// input as they are, once the groups it has are out.
@@ -697,11 +702,33 @@ func (s *aggStream) build() error {
 	o := s.o
 	keys := make([]arrow.Array, len(o.groups))
 	args := make([]arrow.Array, 0, 2)
+	var pending []arrow.RecordBatch // read ahead, not yet aggregated
+	ended := false                  // the read-ahead reached the input's end
+	if o.final && len(o.groups) > 0 && s.sp == nil && s.t.groups() == 0 {
+		var err error
+		if pending, ended, err = s.readAhead(); err != nil {
+			return fmt.Errorf("%s: %w", o, err)
+		}
+	}
+	defer func() {
+		for _, b := range pending {
+			b.Release()
+		}
+	}()
 	for {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
-		b, err := s.in.Next()
+		var b arrow.RecordBatch
+		var err error
+		switch {
+		case len(pending) > 0:
+			b, pending = pending[0], pending[1:]
+		case ended:
+			err = io.EOF
+		default:
+			b, err = s.in.Next()
+		}
 		if errors.Is(err, io.EOF) {
 			s.inputDone = true
 			break

@@ -27,6 +27,13 @@ func (a *avgAcc) sum() accumulator {
 
 func (a *avgAcc) grow(n int) { a.sum().grow(n); a.cnt.grow(n) }
 
+func (a *avgAcc) reserve(n int) {
+	if r, ok := a.sum().(reserver); ok {
+		r.reserve(n)
+	}
+	a.cnt.reserve(n)
+}
+
 func (a *avgAcc) setRows(r *batchRows) {
 	a.cnt.rows = r
 	if a.dsum != nil {

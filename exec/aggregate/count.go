@@ -20,6 +20,8 @@ func (a *countAcc) setRows(r *batchRows) { a.rows = r }
 
 func (a *countAcc) grow(n int) { a.cnt = growTo(a.cnt, n) }
 
+func (a *countAcc) reserve(n int) { a.cnt = reserveTo(a.cnt, n) }
+
 func (a *countAcc) update(gids []uint32, cols []arrow.Array) error {
 	cnt := a.cnt
 	switch {

@@ -156,20 +156,22 @@ func (a *hllAcc) result(mem memory.Allocator, lo, hi int) (arrow.Array, error) {
 	return kernels.NewFixedArray(mem, arrow.PrimitiveTypes.Int64, out, hi-lo, nil), nil
 }
 
-// hllEstimate returns the cardinality estimate of one sketch with Ertl's
-// improved estimator ("New cardinality estimation algorithms for
-// HyperLogLog sketches", 2017), which needs no empirical bias correction.
+// hllEstimate returns the cardinality estimate of one sketch (a power of
+// two registers, each indexed by a hash's top bits) with Ertl's improved
+// estimator ("New cardinality estimation algorithms for HyperLogLog
+// sketches", 2017), which needs no empirical bias correction.
 func hllEstimate(regs []byte) int64 {
-	var c [hllQ + 2]float64
+	q := 64 - bits.TrailingZeros(uint(len(regs))) // hash bits after the index
+	var c [66]float64
 	for _, r := range regs {
 		c[r]++
 	}
-	const m = float64(hllRegisters)
+	m := float64(len(regs))
 	if c[0] == m {
 		return 0
 	}
-	z := m * hllTau(1-c[hllQ+1]/m)
-	for k := hllQ; k >= 1; k-- {
+	z := m * hllTau(1-c[q+1]/m)
+	for k := q; k >= 1; k-- {
 		z = 0.5 * (z + c[k])
 	}
 	z += m * hllSigma(c[0]/m)

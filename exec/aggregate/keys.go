@@ -349,6 +349,8 @@ type table struct {
 	// rows equal to the previous one are not): probes-n of them found
 	// their group there.
 	probes int
+	// grown counts the times the table doubled.
+	grown int
 	// ctx, when set, is looked at while a large table grows, so that a
 	// cancelled query does not wait for a rehash of millions of groups.
 	ctx context.Context
@@ -376,10 +378,7 @@ func (t *table) groups() int { return t.n }
 // lookup returns the group id of every row of the key columns (n rows),
 // creating groups for new keys. The slice is reused by the next call.
 func (t *table) lookup(cols []arrow.Array, n int) ([]uint32, error) {
-	if cap(t.gids) < n {
-		t.gids = make([]uint32, n)
-		t.rowHash = make([]uint64, n)
-	}
+	t.ensureRows(n)
 	gids := t.gids[:n]
 	if len(t.cols) == 0 {
 		if n > 0 && t.n == 0 {
@@ -414,20 +413,38 @@ func (t *table) lookup(cols []arrow.Array, n int) ([]uint32, error) {
 	return gids, nil
 }
 
-// lookupHash is lookup through the hash table.
-func (t *table) lookupHash(cols []arrow.Array, gids []uint32) error {
-	n := len(gids)
+// ensureRows gives the per-row scratch slices room for n rows.
+func (t *table) ensureRows(n int) {
+	if cap(t.gids) < n {
+		t.gids = make([]uint32, n)
+		t.rowHash = make([]uint64, n)
+	}
+}
+
+// hashRows returns the hash of every row of the key columns (n rows), as
+// lookupHash places them, in a slice the next call reuses.
+func (t *table) hashRows(cols []arrow.Array, n int) ([]uint64, error) {
+	t.ensureRows(n)
 	hs := t.rowHash[:n]
 	for i := range hs {
 		hs[i] = tableSeed
 	}
 	for k, c := range t.cols {
 		if err := c.load(cols[k], hs); err != nil {
-			return fmt.Errorf("group column %d: %w", k, err)
+			return nil, fmt.Errorf("group column %d: %w", k, err)
 		}
 	}
 	for i := range hs {
 		hs[i] = kernels.Mix64(hs[i])
+	}
+	return hs, nil
+}
+
+// lookupHash is lookup through the hash table.
+func (t *table) lookupHash(cols []arrow.Array, gids []uint32) error {
+	hs, err := t.hashRows(cols, len(gids))
+	if err != nil {
+		return err
 	}
 	cs := t.cols
 	if t.kv != nil {
@@ -609,6 +626,57 @@ func fixedHash(v uint64, null bool) uint64 {
 	return kernels.Mix64(h)
 }
 
+// presize makes room for n groups in an empty table, so that it does not
+// grow on its way there: the slot array is allocated at the size doubling
+// would reach and the per-group slices (reserve) get the capacity. A table
+// that has groups, or room for n already, is left as it is. Its keys are
+// then beyond a small domain, so the small-key cache is dropped.
+func (t *table) presize(ctx context.Context, n int) error {
+	size := tableSize(n)
+	if t.n > 0 || size <= t.mask+1 {
+		return nil
+	}
+	if err := t.reserve(ctx, n+1); err != nil {
+		return err
+	}
+	if t.kv != nil {
+		kv, err := exec.MakeLargeContext[uint64](ctx, int(2*size), int(2*size))
+		if err != nil {
+			return err
+		}
+		t.kv = kv
+	} else {
+		slots, err := exec.MakeLargeContext[uint64](ctx, int(size), int(size))
+		if err != nil {
+			return err
+		}
+		t.slots = slots
+	}
+	t.mask = size - 1
+	t.small = nil
+	return nil
+}
+
+// tableSize is the number of slots a table holding n groups has: the
+// smallest power of two, at least 64, that stays more than twice n (grow
+// doubles a table when its groups reach half its slots).
+func tableSize(n int) uint64 {
+	size := uint64(64)
+	for uint64(n)*2 > size-1 {
+		size *= 2
+	}
+	return size
+}
+
+// slotBytes is the size of one slot of the table: a key word and a group
+// id over kv, a tagged group id otherwise.
+func (t *table) slotBytes() int64 {
+	if t.kv != nil {
+		return 16
+	}
+	return 8
+}
+
 // grow doubles the table. Over kv it walks the old slots in order,
 // recomputing each key's hash: a key's home in the new table is its old
 // home or that plus the old size (the position is the low bits of the
@@ -652,6 +720,7 @@ func (t *table) grow() error {
 			kv[2*pos], kv[2*pos+1] = v, e
 		}
 		t.kv, t.mask = kv, mask
+		t.grown++
 		return nil
 	}
 	slots, err := exec.MakeLargeContext[uint64](ctx, int(size), int(size))
@@ -671,6 +740,7 @@ func (t *table) grow() error {
 		slots[pos] = h>>32<<32 | uint64(g+1)
 	}
 	t.slots, t.mask = slots, mask
+	t.grown++
 	return nil
 }
 

@@ -103,6 +103,8 @@ func (a *minMaxNum[T]) updateLanes(gids []uint32, in []T, hist []int64) {
 
 func (a *minMaxNum[T]) grow(n int) { a.vals, a.seen = growTo(a.vals, n), growTo(a.seen, n) }
 
+func (a *minMaxNum[T]) reserve(n int) { a.vals, a.seen = reserveTo(a.vals, n), reserveTo(a.seen, n) }
+
 func (a *minMaxNum[T]) update(gids []uint32, cols []arrow.Array) error {
 	c := cols[0]
 	if !arrow.TypeEqual(c.DataType(), a.dt) {
@@ -146,6 +148,8 @@ type minMaxDec128 struct {
 }
 
 func (a *minMaxDec128) grow(n int) { a.vals, a.seen = growTo(a.vals, n), growTo(a.seen, n) }
+
+func (a *minMaxDec128) reserve(n int) { a.vals, a.seen = reserveTo(a.vals, n), reserveTo(a.seen, n) }
 
 func (a *minMaxDec128) update(gids []uint32, cols []arrow.Array) error {
 	c, ok := cols[0].(*array.Decimal128)

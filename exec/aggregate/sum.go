@@ -22,6 +22,8 @@ type sumIntAcc struct {
 
 func (a *sumIntAcc) grow(n int) { a.sum, a.seen = growTo(a.sum, n), growTo(a.seen, n) }
 
+func (a *sumIntAcc) reserve(n int) { a.sum, a.seen = reserveTo(a.sum, n), reserveTo(a.seen, n) }
+
 func sumInts[T int8 | int16 | int32 | int64](sum []int64, seen []bool, gids []uint32, vals []T, c arrow.Array) error {
 	vals = vals[:len(gids)]
 	noNulls := c.NullN() == 0
@@ -71,6 +73,8 @@ type sumFloatAcc struct {
 }
 
 func (a *sumFloatAcc) grow(n int) { a.sum, a.seen = growTo(a.sum, n), growTo(a.seen, n) }
+
+func (a *sumFloatAcc) reserve(n int) { a.sum, a.seen = reserveTo(a.sum, n), reserveTo(a.seen, n) }
 
 func sumFloats[T int8 | int16 | int32 | int64 | float32 | float64](sum []float64, seen []bool, gids []uint32, vals []T, c arrow.Array) {
 	vals = vals[:len(gids)]
@@ -145,6 +149,10 @@ func (a *sumDecAcc) grow(n int) {
 		a.lo, a.hi = growTo(a.lo, n), growTo(a.hi, n)
 	}
 }
+
+// reserve makes room for n groups in the int64 parts; 128-bit parts are
+// made when a sum needs them.
+func (a *sumDecAcc) reserve(n int) { a.small, a.seen = reserveTo(a.small, n), reserveTo(a.seen, n) }
 
 // widen gives every group its 128-bit part (zero).
 func (a *sumDecAcc) widen() {

@@ -306,33 +306,6 @@ func valuesRows(bs []arrow.RecordBatch) [][]any {
 	return rows
 }
 
-// failing is a source whose streams fail after emitting its batches.
-type failing struct {
-	*exec.MemorySource
-	err error
-}
-
-func (f failing) Execute(ctx context.Context, p int) (exec.Stream, error) {
-	s, err := f.MemorySource.Execute(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	return &failStream{s, f.err}, nil
-}
-
-type failStream struct {
-	exec.Stream
-	err error
-}
-
-func (f *failStream) Next() (arrow.RecordBatch, error) {
-	b, err := f.Stream.Next()
-	if errors.Is(err, io.EOF) {
-		return nil, f.err
-	}
-	return b, err
-}
-
 func bigSources(t *testing.T, mem memory.Allocator, nparts int) (*exec.MemorySource, *exec.MemorySource) {
 	r := rand.New(rand.NewPCG(3, 4))
 	s := arrow.NewSchema([]arrow.Field{{Name: "k", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil)
@@ -391,7 +364,7 @@ func TestHashJoinEarlyCloseAndCancel(t *testing.T) {
 	s.Close()
 	// A failing build side.
 	boom := errors.New("boom")
-	op, err = NewHashJoin(env, left, failing{right, boom}, []int{0}, []int{0}, Inner, BuildRight)
+	op, err = NewHashJoin(env, left, exectest.FailAtEnd(right, boom), []int{0}, []int{0}, Inner, BuildRight)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -688,8 +688,8 @@ func TestJoinKindsEarlyCloseCancelAndFailure(t *testing.T) {
 				s.Close()
 				// Failing inputs and a failing residual.
 				for what, in := range map[string][2]exec.Operator{
-					"left":  {failing{left, boom}, right},
-					"right": {left, failing{right, boom}},
+					"left":  {exectest.FailAtEnd(left, boom), right},
+					"right": {left, exectest.FailAtEnd(right, boom)},
 				} {
 					op, err := make(in[0], in[1], nil)
 					if err != nil {
