@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
@@ -70,28 +71,43 @@ func hugeHeapSize(budget, runtimeLimit int64) int64 {
 // builds its whole heap from fresh pages, so one fault per 2 MiB instead of
 // 512 is much of the difference between a one-shot run and a warm session.
 //
-// The Go runtime does not ask for huge pages itself and maps heap memory as
-// it grows, so the hint goes on memory the heap already holds: size bytes of
+// It is done once, in a fresh process: with more than freshHeapSpare of
+// free heap it does nothing. GODEBUG=disablethp=1 turns it off, as it turns
+// off the runtime's own huge page use; strict overcommit or a small
+// address-space limit leaves it out (addressSpaceFor). It reports whether
+// it readied the heap (readyHugeHeap).
+func prepareHugeHeap(size int64) bool {
+	if size < hugeHeapFirst+hugeHeapPiece || !hugePagesOnRequest() || !addressSpaceFor(size) || strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") || heapSpare() > freshHeapSpare {
+		return false
+	}
+	readyHugeHeap(size, hugeHeapFirst)
+	return true
+}
+
+// readyHugeHeap advises the next size bytes of heap for huge pages. The Go
+// runtime does not ask for huge pages itself and maps heap memory as it
+// grows, so the hint goes on memory the heap already holds: size bytes of
 // untouched slices are allocated (the heap grows to hold them, without
 // writing to them), advised, freed and returned to the operating system.
 // The address range stays advised; later allocations reuse it lowest
 // address first, and their first touch faults in huge pages. The cost is
-// one garbage collection of the start-up heap. It is done once, in a fresh
-// process: with more than freshHeapSpare of free heap it does nothing.
-// GODEBUG=disablethp=1 turns it off, as it turns off the runtime's own huge
-// page use; strict overcommit or a small address-space limit leaves it out
-// (addressSpaceFor).
-func prepareHugeHeap(size int64) {
-	if size < hugeHeapFirst+hugeHeapPiece || !hugePagesOnRequest() || !addressSpaceFor(size) || strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") || heapSpare() > freshHeapSpare {
-		return
-	}
+// one garbage collection, and a madvise call for every 4 MiB returned.
+//
+// The first slice is first bytes (0: none); see hugeHeapFirst. It returns
+// the advised ranges, as [start, end) address pairs.
+func readyHugeHeap(size, first int64) [][2]uintptr {
 	old := debug.SetGCPercent(-1)
-	pieces := make([][]byte, 1, 1+size/hugeHeapPiece)
-	pieces[0] = make([]byte, hugeHeapFirst)
-	for n := int64(hugeHeapFirst); n < size; n += hugeHeapPiece {
+	pieces := make([][]byte, 0, 2+size/hugeHeapPiece)
+	n := int64(0)
+	if first > 0 {
+		pieces = append(pieces, make([]byte, first))
+		n = first
+	}
+	for ; n < size; n += hugeHeapPiece {
 		pieces = append(pieces, make([]byte, hugeHeapPiece))
 	}
 	// Advise each run of adjacent pieces as one range.
+	var ranges [][2]uintptr
 	for i := 0; i < len(pieces); {
 		start := uintptr(unsafe.Pointer(unsafe.SliceData(pieces[i])))
 		end := start + uintptr(len(pieces[i]))
@@ -103,6 +119,7 @@ func prepareHugeHeap(size int64) {
 		hi := end &^ (hugePageSize - 1)
 		if hi > lo {
 			adviseHuge(unsafe.Add(unsafe.Pointer(unsafe.SliceData(pieces[i])), lo-start), hi-lo)
+			ranges = append(ranges, [2]uintptr{lo, hi})
 		}
 		i = j
 	}
@@ -111,6 +128,51 @@ func prepareHugeHeap(size int64) {
 	// The pieces are garbage now: collect them and return their pages, so
 	// that they count against no memory limit until they are used again.
 	debug.FreeOSMemory()
+	return ranges
+}
+
+// hugeHeapStage is how much of the heap prepareHeap readies before the
+// first query runs, which waits for it: readying costs about 2.5 ms a GiB
+// of wall time here (a 3 GiB region kept queries waiting 5–8 ms), and a
+// one-shot query over a few GB of Parquet rarely spreads its heap past a
+// few hundred MiB. The rest is readied while the query runs, if its heap
+// grows toward the end of the first stage (readyLater).
+const hugeHeapStage = 512 << 20
+
+// gcMark is an object made only to be collected: its cleanup runs after a
+// garbage collection. It holds a pointer so that it is not placed in a
+// tiny-object block, whose cleanups may not run.
+type gcMark struct{ _ *int }
+
+// readyLater readies rest more bytes of heap for huge pages
+// (readyHugeHeap) once the heap's goal reaches atGoal bytes, looking after
+// every garbage collection; then it calls done, if set, with the advised
+// ranges. The readying runs on a goroutine of its own.
+func readyLater(atGoal uint64, rest int64, done func([][2]uintptr)) {
+	var check func(int)
+	check = func(int) {
+		if heapGoal() < atGoal {
+			runtime.AddCleanup(&gcMark{}, check, 0)
+			return
+		}
+		go func() {
+			r := readyHugeHeap(rest, 0)
+			if done != nil {
+				done(r)
+			}
+		}()
+	}
+	runtime.AddCleanup(&gcMark{}, check, 0)
+}
+
+// heapGoal is the heap size at which the next garbage collection starts.
+func heapGoal() uint64 {
+	m := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return m[0].Value.Uint64()
 }
 
 // heapSpare is the heap memory that is free: used and freed, or mapped and
@@ -131,7 +193,8 @@ func heapSpare() uint64 {
 // the --memory-limit budget, on its own goroutine: start-up work (parsing,
 // reading Parquet footers) runs alongside on one core. A malformed limit is
 // left for session to report. Receiving from the returned channel waits
-// until the heap is ready.
+// until the first hugeHeapStage bytes are ready; the rest of the region
+// (hugeHeapSize) follows when the heap grows (readyLater).
 func (g *globalFlags) prepareHeap() <-chan struct{} {
 	done := make(chan struct{})
 	var budget int64
@@ -146,7 +209,12 @@ func (g *globalFlags) prepareHeap() <-chan struct{} {
 	size := hugeHeapSize(budget, debug.SetMemoryLimit(-1))
 	go func() {
 		defer close(done)
-		prepareHugeHeap(size)
+		first := min(size, hugeHeapStage)
+		if prepareHugeHeap(first) && size > first && addressSpaceFor(size) {
+			// A heap whose goal passed half the first stage may soon
+			// spread past it.
+			readyLater(uint64(first/2), size-first, nil)
+		}
 	}()
 	return done
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -104,6 +105,55 @@ func TestPrepareHugeHeap(t *testing.T) {
 		t.Errorf("a second prepareHugeHeap allocated %d MiB", n>>20)
 	}
 	runtime.KeepAlive(b)
+}
+
+// TestReadyLater checks the second stage of the prepared heap: readyLater
+// leaves the heap alone while its goal stays below the threshold, and once
+// live memory raises the goal past it, readies the rest, whose ranges are
+// then marked for huge pages. It runs in a child process, whose heap is
+// fresh as a gspark process's is.
+func TestReadyLater(t *testing.T) {
+	if !hugePagesOnRequest() {
+		t.Skip("transparent huge pages are not in madvise mode here")
+	}
+	if os.Getenv("GSPARK_TEST_READYLATER_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestReadyLater$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "GSPARK_TEST_READYLATER_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("child test: %v\n%s", err, out)
+		}
+		return
+	}
+	if !prepareHugeHeap(hugeHeapStage) {
+		t.Fatal("the first stage was not readied in a fresh process")
+	}
+	readied := make(chan [][2]uintptr, 1)
+	readyLater(heapGoal()+64<<20, 512<<20, func(r [][2]uintptr) { readied <- r })
+	runtime.GC()
+	select {
+	case <-readied:
+		t.Fatal("readied the rest with the heap's goal below the threshold")
+	case <-time.After(200 * time.Millisecond):
+	}
+	live := make([]byte, 96<<20)
+	runtime.GC()
+	var ranges [][2]uintptr
+	select {
+	case ranges = <-readied:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the heap's goal is %d MiB and the rest was not readied", heapGoal()>>20)
+	}
+	var total uintptr
+	for _, r := range ranges {
+		total += r[1] - r[0]
+		if flags := smapsFlags(t, r[0]+(r[1]-r[0])/2&^(hugePageSize-1)); !strings.Contains(flags+" ", " hg ") {
+			t.Errorf("readied range %#x-%#x: %s, want hg", r[0], r[1], flags)
+		}
+	}
+	if total < 500<<20 {
+		t.Errorf("readied %d MiB, want 512 less the huge page alignment", total>>20)
+	}
+	runtime.KeepAlive(live)
 }
 
 // The prepared heap is left out where mapping it could end the process:
