@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -122,9 +123,13 @@ func (m *stringMap) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// commitName and checkpointName match the log's file names. They are
+// compiled on first use, not when a process that reads no table starts.
 var (
-	commitName     = regexp.MustCompile(`^(\d{20})\.json$`)
-	checkpointName = regexp.MustCompile(`^(\d{20})\.checkpoint(?:\.(\d{10})\.(\d{10}))?\.parquet$`)
+	commitName     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{20})\.json$`) })
+	checkpointName = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d{20})\.checkpoint(?:\.(\d{10})\.(\d{10}))?\.parquet$`)
+	})
 )
 
 // checkpoint is the parts of one checkpoint version found in the log.
@@ -151,11 +156,11 @@ func Load(ctx context.Context, dir string, version int64) (*Snapshot, error) {
 	latest := int64(-1)
 	for _, e := range entries {
 		name := e.Name()
-		if m := commitName.FindStringSubmatch(name); m != nil {
+		if m := commitName().FindStringSubmatch(name); m != nil {
 			v, _ := strconv.ParseInt(m[1], 10, 64)
 			commits[v] = filepath.Join(logDir, name)
 			latest = max(latest, v)
-		} else if m := checkpointName.FindStringSubmatch(name); m != nil {
+		} else if m := checkpointName().FindStringSubmatch(name); m != nil {
 			v, _ := strconv.ParseInt(m[1], 10, 64)
 			part, total := 1, 1
 			if m[2] != "" {

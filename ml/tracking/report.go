@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -18,8 +19,12 @@ import (
 )
 
 // reportPage is the HTML of a run report; charts are SVG images embedded as
-// data URIs, so the file stands alone.
-var reportPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// data URIs, so the file stands alone. It is parsed on first use, not when
+// a process that writes no report starts.
+var reportPage = sync.OnceValue(func() *template.Template { return template.Must(template.New("report").Parse(reportHTML)) })
+
+// reportHTML is reportPage's text.
+const reportHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Run {{.Name}}</title>
 <style>
 body{font-family:sans-serif;margin:2em;color:#222}
@@ -57,7 +62,7 @@ caption{text-align:left;padding-bottom:.3em;white-space:nowrap}
 {{range .Tags}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td></tr>
 {{end}}</table>{{end}}
 </body></html>
-`))
+`
 
 type reportChart struct {
 	Key string
@@ -137,7 +142,7 @@ func WriteReport(w io.Writer, r *RunRecord) error {
 	if data.Models, err = reportModels(r); err != nil {
 		return err
 	}
-	if err := reportPage.Execute(w, data); err != nil {
+	if err := reportPage().Execute(w, data); err != nil {
 		return fmt.Errorf("tracking: report of run %s: %w", r.ID, err)
 	}
 	return nil
