@@ -186,10 +186,8 @@ func (p *chunkPages) nextPage(ctx context.Context) (*dataPage, error) {
 			// the reader allocate more than the file holds.
 			return nil, fmt.Errorf("page header says %d bytes, more than its column chunk's %d", h.CompressedPageSize, p.size)
 		}
-		if cap(p.raw) < int(h.CompressedPageSize)+decodePadding {
-			p.raw = make([]byte, h.CompressedPageSize, int(h.CompressedPageSize)+decodePadding)
-		}
-		raw := p.raw[:h.CompressedPageSize]
+		p.raw = sizedFor(p.raw, int(h.CompressedPageSize), decodePadding)
+		raw := p.raw
 		if _, err := io.ReadFull(p.rbuf, raw); err != nil {
 			return nil, fmt.Errorf("page data: %w", err)
 		}
@@ -245,10 +243,8 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		}
 		return src, nil
 	case p.codec == format.Lz4Raw:
-		if cap(p.unz) < n+decodePadding {
-			p.unz = make([]byte, n, n+decodePadding)
-		}
-		out := p.unz[:n]
+		p.unz = sizedFor(p.unz, n, decodePadding)
+		out := p.unz
 		k, err := lz4.UncompressBlock(src, out)
 		if err != nil {
 			return nil, fmt.Errorf("LZ4_RAW: %w", err)
@@ -258,10 +254,8 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		}
 		return out, nil
 	case p.codec == format.Lz4:
-		if cap(p.unz) < n+decodePadding {
-			p.unz = make([]byte, n, n+decodePadding)
-		}
-		out := p.unz[:n]
+		p.unz = sizedFor(p.unz, n, decodePadding)
+		out := p.unz
 		if k, ok := hadoopLZ4(src, out); ok && k == n {
 			return out, nil
 		}
@@ -275,10 +269,8 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 		}
 		return out, nil
 	case p.codec == format.Gzip:
-		if cap(p.unz) < n+decodePadding {
-			p.unz = make([]byte, n, n+decodePadding)
-		}
-		out := p.unz[:n]
+		p.unz = sizedFor(p.unz, n, decodePadding)
+		out := p.unz
 		if err := p.gunzip(src, out); err != nil {
 			return nil, fmt.Errorf("GZIP: %w", err)
 		}
@@ -304,9 +296,7 @@ func (p *chunkPages) decompress(src []byte, n int) ([]byte, error) {
 			// such pages typically need and grows with the output.
 			alloc = min(n, max(len(src)*initialExpansion, 64<<10))
 		}
-		if cap(p.unz) < alloc+decodePadding {
-			p.unz = make([]byte, alloc, alloc+decodePadding)
-		}
+		p.unz = sizedFor(p.unz, alloc, decodePadding)
 		// Codecs may return their output in a new slice: use what they
 		// return, never the buffer passed in.
 		out, err := p.dec.Decode(p.unz[:min(n, cap(p.unz))], src)
@@ -624,6 +614,18 @@ func (p *chunkPages) finishData(dp *dataPage, enc format.Encoding, data []byte) 
 	return p.decodeValues(dp, enc, data, dp.rows-dp.nulls)
 }
 
+// sizedFor returns b resliced to length n, with room for at least extra
+// elements after it. When b has too little, it returns a new slice of that
+// size, or of a quarter more than b's when that is more: a column's pages,
+// each a little larger than the last, then do not each allocate (and
+// clear) a new buffer.
+func sizedFor[T any](b []T, n, extra int) []T {
+	if cap(b) >= n+extra {
+		return b[:n]
+	}
+	return make([]T, n, max(n+extra, cap(b)+cap(b)/4))
+}
+
 // decodeValues decodes n non-null values encoded with enc into v.
 func (p *chunkPages) decodeValues(v *dataPage, enc format.Encoding, src []byte, n int) error {
 	phys := p.c.phys
@@ -634,9 +636,7 @@ func (p *chunkPages) decodeValues(v *dataPage, enc format.Encoding, src []byte, 
 		// Sized up front, so that the decoder does not grow it by doubling
 		// (the bit-packed groups of the last run may add up to 7 values);
 		// a page whose runs declare more grows it as before.
-		if c := min(n+8, 8*len(src)+64); cap(p.idx) < c {
-			p.idx = make([]int32, 0, c)
-		}
+		p.idx = sizedFor(p.idx, 0, min(n+8, 8*len(src)+64))
 		idx, err := pq.LookupEncoding(format.RLEDictionary).DecodeInt32(p.idx[:0], src)
 		if cap(idx) > cap(p.idx) {
 			p.idx = idx[:0]
@@ -661,12 +661,8 @@ func (p *chunkPages) decodeValues(v *dataPage, enc format.Encoding, src []byte, 
 		case format.ByteArray:
 			// Sized up front: the values take at most the page's bytes,
 			// and each has a 4-byte length before it.
-			if cap(p.bytes) < len(src) {
-				p.bytes = make([]byte, 0, len(src))
-			}
-			if c := min(n, len(src)/4) + 1; cap(p.offs) < c {
-				p.offs = make([]uint32, 0, c)
-			}
+			p.bytes = sizedFor(p.bytes, 0, len(src))
+			p.offs = sizedFor(p.offs, 0, min(n, len(src)/4)+1)
 			b, o, err := (&plain.Encoding{}).DecodeByteArray(p.bytes[:0], src, p.offs[:0])
 			p.keepBytes(b, o)
 			if err != nil {

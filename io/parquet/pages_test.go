@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
@@ -113,5 +114,32 @@ func TestDecompressedSizeBounded(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "page 0") {
 			t.Errorf("%s: got %v, want an error naming page 0 and containing %q", tc.codec, err, tc.want)
 		}
+	}
+}
+
+// Page buffers grow with room to spare: a column whose pages each come a
+// little larger than the last (here 1% a page, 40 pages) replaces its
+// buffer a few times, not at every page; a buffer with room is resliced,
+// never replaced.
+func TestPageBuffersGrowWithRoom(t *testing.T) {
+	var b []byte
+	replaced := 0
+	for i := range 40 {
+		n := 100_000 + 1000*i
+		old := unsafe.SliceData(b)
+		b = sizedFor(b, n, decodePadding)
+		if len(b) != n || cap(b) < n+decodePadding {
+			t.Fatalf("page %d: len %d cap %d, want len %d and room for %d more", i, len(b), cap(b), n, decodePadding)
+		}
+		if unsafe.SliceData(b) != old {
+			replaced++
+		}
+	}
+	if replaced > 3 {
+		t.Errorf("buffer replaced %d times over 40 pages growing by 1%%, want at most 3", replaced)
+	}
+	small := sizedFor(b, 10, decodePadding)
+	if unsafe.SliceData(small) != unsafe.SliceData(b) || len(small) != 10 {
+		t.Errorf("a smaller page got a new buffer (or length %d)", len(small))
 	}
 }
