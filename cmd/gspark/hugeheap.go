@@ -136,7 +136,7 @@ func readyHugeHeap(size, first int64) [][2]uintptr {
 // of wall time here (a 3 GiB region kept queries waiting 5–8 ms), and a
 // one-shot query over a few GB of Parquet rarely spreads its heap past a
 // few hundred MiB. The rest is readied while the query runs, if its heap
-// grows toward the end of the first stage (readyLater).
+// grows toward the end of the first stage (heapPlan).
 const hugeHeapStage = 512 << 20
 
 // gcMark is an object made only to be collected: its cleanup runs after a
@@ -144,25 +144,84 @@ const hugeHeapStage = 512 << 20
 // tiny-object block, whose cleanups may not run.
 type gcMark struct{ _ *int }
 
-// readyLater readies rest more bytes of heap for huge pages
-// (readyHugeHeap) once the heap's goal reaches atGoal bytes, looking after
-// every garbage collection; then it calls done, if set, with the advised
-// ranges. The readying runs on a goroutine of its own.
-func readyLater(atGoal uint64, rest int64, done func([][2]uintptr)) {
+// onEachGC calls f after every garbage collection, on the runtime's
+// cleanup goroutine, until f returns false. f must return quickly.
+func onEachGC(f func() bool) {
 	var check func(int)
 	check = func(int) {
-		if heapGoal() < atGoal {
+		if f() {
 			runtime.AddCleanup(&gcMark{}, check, 0)
-			return
 		}
-		go func() {
-			r := readyHugeHeap(rest, 0)
-			if done != nil {
-				done(r)
-			}
-		}()
 	}
 	runtime.AddCleanup(&gcMark{}, check, 0)
+}
+
+// heapPlan is what is left to do to a one-shot command's heap as it grows,
+// looked at after every garbage collection (follow).
+type heapPlan struct {
+	// relaxed: the collector runs at startupGCPercent until the live heap
+	// reaches liveAt bytes; then gcPercent is put back.
+	relaxed   bool
+	gcPercent int
+	liveAt    uint64
+	// rest more bytes of heap are readied for huge pages (readyHugeHeap)
+	// once the heap's goal reaches goalAt, on a goroutine of their own,
+	// which calls done, if set, with the advised ranges.
+	rest   int64
+	goalAt uint64
+	done   func([][2]uintptr)
+}
+
+// follow carries out p as the heap grows. The percent is put back before
+// the rest is readied, which sets it aside while it allocates: the two
+// steps never overlap.
+func (p heapPlan) follow() {
+	if !p.relaxed && p.rest <= 0 {
+		return
+	}
+	onEachGC(func() bool {
+		if p.relaxed && heapLive() >= p.liveAt {
+			debug.SetGCPercent(p.gcPercent)
+			p.relaxed = false
+		}
+		if !p.relaxed && p.rest > 0 && heapGoal() >= p.goalAt {
+			rest, done := p.rest, p.done
+			p.rest = 0
+			go func() {
+				r := readyHugeHeap(rest, 0)
+				if done != nil {
+					done(r)
+				}
+			}()
+		}
+		return p.relaxed || p.rest > 0
+	})
+}
+
+// startupGCPercent is the collector's percent while a one-shot command's
+// live heap is below startupLive. A fresh process's heap grows from a few
+// MiB, and at the default of 100 it is collected at every doubling on the
+// way, each time with a quarter of the cores marking and allocations
+// assisting. Over the 22 TPC-H queries at SF 1, one process each, best of
+// three alternated with the default: 400 throughout took 4.4% less wall
+// time (geometric mean), 400 up to 48 MiB live 2.6% less, up to 96 MiB
+// 6.7% less (CPU 5.3% less); peak RSS rose by up to a third (Q10 292 →
+// 392 MiB). Past startupLive the default applies again, so a large
+// query's heap grows as before, and at 400 the heap stays within the first
+// huge-page stage (five times startupLive is under hugeHeapStage).
+const (
+	startupGCPercent = 400
+	startupLive      = 96 << 20
+)
+
+// heapLive is the heap the last garbage collection found live.
+func heapLive() uint64 {
+	m := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return m[0].Value.Uint64()
 }
 
 // heapGoal is the heap size at which the next garbage collection starts.
@@ -194,7 +253,7 @@ func heapSpare() uint64 {
 // reading Parquet footers) runs alongside on one core. A malformed limit is
 // left for session to report. Receiving from the returned channel waits
 // until the first hugeHeapStage bytes are ready; the rest of the region
-// (hugeHeapSize) follows when the heap grows (readyLater).
+// (hugeHeapSize) follows when the heap grows (heapPlan).
 func (g *globalFlags) prepareHeap() <-chan struct{} {
 	done := make(chan struct{})
 	var budget int64
@@ -209,12 +268,22 @@ func (g *globalFlags) prepareHeap() <-chan struct{} {
 	size := hugeHeapSize(budget, debug.SetMemoryLimit(-1))
 	go func() {
 		defer close(done)
+		var plan heapPlan
 		first := min(size, hugeHeapStage)
 		if prepareHugeHeap(first) && size > first && addressSpaceFor(size) {
 			// A heap whose goal passed half the first stage may soon
 			// spread past it.
-			readyLater(uint64(first/2), size-first, nil)
+			plan.rest, plan.goalAt = size-first, uint64(first/2)
 		}
+		// Where the heap has that much room (a limit of 4 GiB or more, or
+		// none) and GOGC does not say otherwise, the collector starts
+		// relaxed. Set after the first stage, which sets the percent aside
+		// while it allocates.
+		if size > 0 && os.Getenv("GOGC") == "" {
+			plan.relaxed, plan.liveAt = true, startupLive
+			plan.gcPercent = debug.SetGCPercent(startupGCPercent)
+		}
+		plan.follow()
 	}()
 	return done
 }

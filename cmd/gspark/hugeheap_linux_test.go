@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
@@ -107,33 +108,46 @@ func TestPrepareHugeHeap(t *testing.T) {
 	runtime.KeepAlive(b)
 }
 
-// TestReadyLater checks the second stage of the prepared heap: readyLater
-// leaves the heap alone while its goal stays below the threshold, and once
-// live memory raises the goal past it, readies the rest, whose ranges are
-// then marked for huge pages. It runs in a child process, whose heap is
-// fresh as a gspark process's is.
-func TestReadyLater(t *testing.T) {
+// TestHeapPlan checks what a one-shot command's heap does as it grows:
+// while the live heap is below the threshold the collector stays relaxed
+// and the rest of the huge-page region waits; once live memory passes it,
+// the percent is put back (and stays put back: the readying that follows
+// sets it aside and restores what it found), and the rest is readied,
+// its ranges marked for huge pages. It runs in a child process, whose heap
+// is fresh as a gspark process's is.
+func TestHeapPlan(t *testing.T) {
 	if !hugePagesOnRequest() {
 		t.Skip("transparent huge pages are not in madvise mode here")
 	}
-	if os.Getenv("GSPARK_TEST_READYLATER_CHILD") == "" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestReadyLater$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "GSPARK_TEST_READYLATER_CHILD=1")
+	if os.Getenv("GSPARK_TEST_HEAPPLAN_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHeapPlan$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "GSPARK_TEST_HEAPPLAN_CHILD=1")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("child test: %v\n%s", err, out)
 		}
 		return
 	}
+	gogc := func() uint64 {
+		m := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+		metrics.Read(m)
+		return m[0].Value.Uint64()
+	}
 	if !prepareHugeHeap(hugeHeapStage) {
 		t.Fatal("the first stage was not readied in a fresh process")
 	}
 	readied := make(chan [][2]uintptr, 1)
-	readyLater(heapGoal()+64<<20, 512<<20, func(r [][2]uintptr) { readied <- r })
+	plan := heapPlan{relaxed: true, liveAt: heapLive() + 48<<20, rest: 512 << 20, goalAt: heapGoal() + 64<<20,
+		done: func(r [][2]uintptr) { readied <- r }}
+	plan.gcPercent = debug.SetGCPercent(startupGCPercent)
+	plan.follow()
 	runtime.GC()
 	select {
 	case <-readied:
-		t.Fatal("readied the rest with the heap's goal below the threshold")
+		t.Fatal("readied the rest with the live heap below the threshold")
 	case <-time.After(200 * time.Millisecond):
+	}
+	if p := gogc(); p != startupGCPercent {
+		t.Fatalf("GC percent %d with the live heap below the threshold, want %d", p, startupGCPercent)
 	}
 	live := make([]byte, 96<<20)
 	runtime.GC()
@@ -141,7 +155,10 @@ func TestReadyLater(t *testing.T) {
 	select {
 	case ranges = <-readied:
 	case <-time.After(20 * time.Second):
-		t.Fatalf("the heap's goal is %d MiB and the rest was not readied", heapGoal()>>20)
+		t.Fatalf("the live heap is %d MiB and the rest was not readied", heapLive()>>20)
+	}
+	if p := gogc(); p != uint64(plan.gcPercent) {
+		t.Errorf("GC percent %d after the plan, want %d put back", p, plan.gcPercent)
 	}
 	var total uintptr
 	for _, r := range ranges {
