@@ -14,7 +14,7 @@ import (
 // it aggregates any of it, estimates how many distinct keys that part has,
 // and sizes its table and accumulators for them at once (table.presize,
 // reserver). Grown by doubling, a table of a million groups is rebuilt
-// fourteen times on its way there, and the slot arrays and state slices
+// fifteen times on its way there, and the slot arrays and state slices
 // of all the smaller sizes are allocated, written and dropped: about as
 // much memory again as the final table, each page of it a page fault the
 // first time it is written. Sized ahead, the memory is allocated once.
