@@ -81,7 +81,7 @@ func runFinal(t *testing.T, mem memory.Allocator, schema *arrow.Schema, batches 
 		t.Fatal(err)
 	}
 	defer st.Close()
-	got := 0
+	seen := map[any]bool{}
 	for {
 		b, err := st.Next()
 		if errors.Is(err, io.EOF) {
@@ -99,15 +99,15 @@ func runFinal(t *testing.T, mem memory.Allocator, schema *arrow.Schema, batches 
 			case *array.String:
 				key = k.Value(i)
 			}
-			if w := want[key]; s.Value(i) != w[0] || c.Value(i) != w[1] {
-				t.Fatalf("key %v: sum %d count %d, want %d %d", key, s.Value(i), c.Value(i), w[0], w[1])
+			if w, ok := want[key]; !ok || seen[key] || s.Value(i) != w[0] || c.Value(i) != w[1] {
+				t.Fatalf("key %v (in the input: %v, output before: %v): sum %d count %d, want %d %d", key, ok, seen[key], s.Value(i), c.Value(i), w[0], w[1])
 			}
-			got++
+			seen[key] = true
 		}
 		b.Release()
 	}
-	if got != len(want) {
-		t.Fatalf("%d groups, want %d", got, len(want))
+	if len(seen) != len(want) {
+		t.Fatalf("%d groups, want %d", len(seen), len(want))
 	}
 	as := st.(*aggStream)
 	return as.presized, as.t.mask + 1, as.t.grown
@@ -133,12 +133,11 @@ func TestFinalSizesTableForDistinctKeys(t *testing.T) {
 		return ks
 	}
 	for _, tc := range []struct {
-		name   string
-		keys   []any
-		rows   int
-		sized  bool
-		ahead  int // aheadRows; 0: readAheadRows
-		groups int // groups the table holds at the end of the read-ahead
+		name  string
+		keys  []any
+		rows  int
+		sized bool
+		ahead int // aheadRows; 0: readAheadRows
 	}{
 		// Every key once (a partial aggregation that reduced nothing).
 		{name: "distinct", keys: intKeys(200_000), rows: 200_000, sized: true},
