@@ -1131,12 +1131,48 @@ func growStrings(dbuf *memory.Buffer, dat []byte, used, need int) ([]byte, error
 	return dbuf.Buf(), nil
 }
 
+// newStringBuffers returns the offsets and data buffers of a byte-array
+// column of rows rows, the offsets sized and the first one zero.
+func newStringBuffers(mem memory.Allocator, rows int) (obuf, dbuf *memory.Buffer, offs []int32) {
+	obuf = memory.NewResizableBuffer(mem)
+	dbuf = memory.NewResizableBuffer(mem)
+	obuf.Resize((rows + 1) * 4)
+	offs = as[int32](obuf.Bytes())[:rows+1]
+	offs[0] = 0
+	return obuf, dbuf, offs
+}
+
+// firstStringRoom is the data bytes to make room for first, for rows
+// values: the average width of the current page's values (or dictionary)
+// times rows.
+func (cr *colReader) firstStringRoom(rows int) int {
+	avg := 8
+	if cnt := len(cr.boff) - 1; cnt > 0 {
+		avg = int(cr.boff[cnt]-cr.boff[0])/cnt + 1
+	}
+	return avg * rows
+}
+
+// finishStrings makes the array of a byte-array column of type typ from
+// its buffers (dlen bytes of data; valid, when some of the rows are null),
+// and releases the caller's references to them.
+func finishStrings(typ arrow.DataType, rows int, valid *memory.Buffer, nulls int, obuf, dbuf *memory.Buffer, dlen int) arrow.ArrayData {
+	dbuf.ResizeNoShrink(dlen)
+	var vv *memory.Buffer
+	if nulls > 0 {
+		vv = valid
+	}
+	d := array.NewData(typ, rows, []*memory.Buffer{vv, obuf, dbuf}, nil, nulls, 0)
+	obuf.Release()
+	dbuf.Release()
+	return d
+}
+
 // readBinarySel is readBinary keeping only the rows at positions sel of
 // the next n: the strings of the other rows are not copied.
 func (cr *colReader) readBinarySel(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int, sel []int32) (arrow.ArrayData, error) {
 	m := len(sel)
-	obuf := memory.NewResizableBuffer(mem)
-	dbuf := memory.NewResizableBuffer(mem)
+	obuf, dbuf, offs := newStringBuffers(mem, m)
 	ok := false
 	defer func() {
 		if !ok {
@@ -1144,9 +1180,6 @@ func (cr *colReader) readBinarySel(ctx context.Context, mem memory.Allocator, va
 			dbuf.Release()
 		}
 	}()
-	obuf.Resize((m + 1) * 4)
-	offs := as[int32](obuf.Bytes())[:m+1]
-	offs[0] = 0
 	vb := cr.validBytes(valid)
 	var dat []byte // full capacity of dbuf
 	dlen := 0
@@ -1162,12 +1195,7 @@ func (cr *colReader) readBinarySel(ctx context.Context, mem memory.Allocator, va
 				return nil, err
 			}
 			if len(dat) == 0 && cr.rows > 0 {
-				// Size the first allocation from the source's average width.
-				avg := 8
-				if cnt := len(cr.boff) - 1; cnt > 0 {
-					avg = int(cr.boff[cnt]-cr.boff[0])/cnt + 1
-				}
-				if err := grow(avg * m); err != nil {
+				if err := grow(cr.firstStringRoom(m)); err != nil {
 					return nil, err
 				}
 			}
@@ -1245,16 +1273,8 @@ func (cr *colReader) readBinarySel(ctx context.Context, mem memory.Allocator, va
 		filled += k
 		si = sj
 	}
-	dbuf.ResizeNoShrink(dlen)
 	ok = true
-	var vv *memory.Buffer
-	if nulls > 0 {
-		vv = valid
-	}
-	var d arrow.ArrayData = array.NewData(cr.c.typ, m, []*memory.Buffer{vv, obuf, dbuf}, nil, nulls, 0)
-	obuf.Release()
-	dbuf.Release()
-	return d, nil
+	return finishStrings(cr.c.typ, m, valid, nulls, obuf, dbuf, dlen), nil
 }
 
 // readBinary decodes the next n rows of a byte-array column. With maxDict
@@ -1265,8 +1285,7 @@ func (cr *colReader) readBinarySel(ctx context.Context, mem memory.Allocator, va
 func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid *memory.Buffer, n int, maxDict int) (arrow.ArrayData, error) {
 	coding := maxDict >= 0 && cr.c.typ.ID() == arrow.STRING
 	var d0 *array.String // the dictionary the codes index (coding)
-	obuf := memory.NewResizableBuffer(mem)
-	dbuf := memory.NewResizableBuffer(mem)
+	obuf, dbuf, offs := newStringBuffers(mem, n)
 	ok := false
 	defer func() {
 		if !ok {
@@ -1274,9 +1293,6 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 			dbuf.Release()
 		}
 	}()
-	obuf.Resize((n + 1) * 4)
-	offs := as[int32](obuf.Bytes())[:n+1]
-	offs[0] = 0
 	vb := cr.validBytes(valid)
 	var dat []byte // full capacity of dbuf
 	dlen := 0
@@ -1296,12 +1312,7 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 				return nil, err
 			}
 			if !coding && len(dat) == 0 && cr.rows > 0 {
-				// Size the first allocation from the source's average width.
-				avg := 8
-				if cnt := len(cr.boff) - 1; cnt > 0 {
-					avg = int(cr.boff[cnt]-cr.boff[0])/cnt + 1
-				}
-				if err := grow(avg * n); err != nil {
+				if err := grow(cr.firstStringRoom(n)); err != nil {
 					return nil, err
 				}
 			}
@@ -1440,13 +1451,13 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 		filled += k
 	}
 	ok = true
-	var vv *memory.Buffer
-	if nulls > 0 {
-		vv = valid
-	}
 	if coding {
 		obuf.Release()
 		dbuf.Release()
+		var vv *memory.Buffer
+		if nulls > 0 {
+			vv = valid
+		}
 		ibuf := memory.NewResizableBuffer(mem)
 		ibuf.Resize(4 * n)
 		copy(as[int32](ibuf.Bytes()), cr.codes[:n])
@@ -1455,11 +1466,7 @@ func (cr *colReader) readBinary(ctx context.Context, mem memory.Allocator, valid
 		ibuf.Release()
 		return d, nil
 	}
-	dbuf.ResizeNoShrink(dlen)
-	var d arrow.ArrayData = array.NewData(cr.c.typ, n, []*memory.Buffer{vv, obuf, dbuf}, nil, nulls, 0)
-	obuf.Release()
-	dbuf.Release()
-	return d, nil
+	return finishStrings(cr.c.typ, n, valid, nulls, obuf, dbuf, dlen), nil
 }
 
 // noteCodes records that the batch being read takes values from the
